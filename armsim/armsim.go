@@ -1,0 +1,272 @@
+// Package armsim is an emulator of Azure Resource Manager for Azure and Azure Stack Hub.
+// It serves each emulated cloud on its own HTTPS endpoint, with its own api-version
+// profile and rules, over one shared emulated internet, so that the real Azure SDK for Go
+// can create virtual networks, VPN gateways, connections and VMs on both clouds and see a
+// site-to-site tunnel come up between them.
+//
+// Tests start it in process with Start; the armsim command serves it standalone.
+package armsim
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/hybridlink/hybridlink/armsim/internal/arm"
+	"github.com/hybridlink/hybridlink/armsim/internal/pki"
+)
+
+// Re-exported configuration types of the engine.
+type (
+	// Throttle configures ARM's per-subscription token buckets.
+	Throttle = arm.Throttle
+	// Faults configures injected failures.
+	Faults = arm.Faults
+	// FailRule forces operations on matching resources to fail.
+	FailRule = arm.FailRule
+	// Duration is a JSON-friendly time.Duration ("250ms").
+	Duration = arm.Duration
+	// CounterValue is one request counter.
+	CounterValue = arm.CounterValue
+	// ResourceView is one stored resource as the admin API lists it.
+	ResourceView = arm.ResourceView
+	// Tunnel is the emulated VPN's view of a connection.
+	Tunnel = arm.Tunnel
+)
+
+// Cloud kinds.
+const (
+	KindAzure         = string(arm.Azure)
+	KindAzureStackHub = string(arm.AzureStackHub)
+)
+
+// CloudConfig configures one emulated cloud.
+type CloudConfig struct {
+	// ID names the cloud: azure, azure-stack-hub, or a stamp name.
+	ID string `json:"id"`
+	// Kind is azure or azure-stack-hub.
+	Kind string `json:"kind"`
+	// Addr is the listen address of its HTTPS endpoint; port 0 picks a free port.
+	Addr string `json:"addr"`
+	// Locations are the regions it accepts; the first is its default.
+	Locations []string `json:"locations,omitempty"`
+	// PublicIPs is the CIDR its public IP addresses come from.
+	PublicIPs string `json:"publicIPs,omitempty"`
+	// VPNFastPath enables VpnGw1-3 on an Azure Stack Hub stamp.
+	VPNFastPath bool `json:"vpnFastPath,omitempty"`
+	// IdentityProvider is aad (default) or adfs, for the metadata endpoint.
+	IdentityProvider string `json:"identityProvider,omitempty"`
+	// Domain is an Azure Stack Hub stamp's external FQDN.
+	Domain string `json:"domain,omitempty"`
+}
+
+// Config configures an armsim instance. The zero value serves the two default clouds on
+// their default ports with realistic latencies.
+type Config struct {
+	Clouds []CloudConfig `json:"clouds,omitempty"`
+	// CAOut, when set, is where the CA certificate PEM is written for clients to trust.
+	CAOut string `json:"caOut,omitempty"`
+	// CACert and CAKey load an existing CA instead of generating one.
+	CACert string `json:"caCert,omitempty"`
+	CAKey  string `json:"caKey,omitempty"`
+	// TimeScale multiplies every latency (0.001: a 35-minute gateway takes 2.1 s).
+	TimeScale float64 `json:"timeScale,omitempty"`
+	// Latencies override unscaled operation times per type (virtualnetworkgateways: 35m).
+	Latencies map[string]Duration `json:"latencies,omitempty"`
+	// PageSize is the number of items per list page (default 100).
+	PageSize int `json:"pageSize,omitempty"`
+	// Throttle enables and sizes ARM throttling.
+	Throttle Throttle `json:"throttle"`
+	// Faults injects failures from the start.
+	Faults Faults `json:"faults"`
+	// StateFile persists state across restarts.
+	StateFile string `json:"stateFile,omitempty"`
+	// TracerProvider receives a server span per request; nil uses the global provider.
+	TracerProvider trace.TracerProvider `json:"-"`
+}
+
+// DefaultClouds are the two clouds armsim serves unless told otherwise. Public IPs come
+// from the benchmarking range 198.18.0.0/15 (RFC 2544), one half per cloud: like the
+// documentation ranges it is never routed, and it is large enough for hundreds of gateways.
+func DefaultClouds() []CloudConfig {
+	return []CloudConfig{
+		{ID: "azure", Kind: KindAzure, Addr: "127.0.0.1:8443", PublicIPs: "198.18.0.0/16",
+			Locations: []string{"eastus", "eastus2", "westus", "westus2", "westus3", "centralus", "southcentralus",
+				"northeurope", "westeurope", "uksouth", "francecentral", "germanywestcentral", "swedencentral",
+				"japaneast", "australiaeast", "southeastasia", "canadacentral"}},
+		{ID: "azure-stack-hub", Kind: KindAzureStackHub, Addr: "127.0.0.1:9443", PublicIPs: "198.19.0.0/16",
+			Locations: []string{"local"}, Domain: "local.azurestack.external", IdentityProvider: "aad"},
+	}
+}
+
+// extraStampRanges are the public IP pools of stamps configured without one: the three
+// IPv4 documentation ranges (RFC 5737).
+var extraStampRanges = []string{"203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24"}
+
+// Sim is a running armsim.
+type Sim struct {
+	// Endpoints maps each cloud id to its ARM endpoint URL (https://127.0.0.1:port).
+	Endpoints map[string]string
+	// CAPEM is the CA certificate clients must trust; CAPool holds it.
+	CAPEM  []byte
+	CAPool *x509.CertPool
+	// Admin drives the admin API.
+	Admin *AdminClient
+
+	engine  *arm.Engine
+	servers []*http.Server
+}
+
+// Start serves every configured cloud until ctx is done or Close is called.
+func Start(ctx context.Context, cfg Config) (*Sim, error) {
+	clouds := cfg.Clouds
+	if len(clouds) == 0 {
+		clouds = DefaultClouds()
+	}
+	opts := arm.Options{TimeScale: cfg.TimeScale, PageSize: cfg.PageSize, Throttle: cfg.Throttle,
+		Faults: cfg.Faults, StateFile: cfg.StateFile, Latencies: map[string]time.Duration{}}
+	for k, v := range cfg.Latencies {
+		opts.Latencies[strings.ToLower(k)] = time.Duration(v)
+	}
+	extra := 0
+	for i, c := range clouds {
+		ac := arm.Cloud{ID: c.ID, Kind: arm.CloudKind(c.Kind), Locations: c.Locations, VPNFastPath: c.VPNFastPath,
+			IdentityProvider: c.IdentityProvider, Domain: c.Domain}
+		if len(ac.Locations) == 0 {
+			ac.Locations = []string{"local"}
+		}
+		pool := c.PublicIPs
+		if pool == "" {
+			if extra >= len(extraStampRanges) {
+				return nil, fmt.Errorf("armsim: cloud %q needs publicIPs: the default ranges are used up", c.ID)
+			}
+			pool = extraStampRanges[extra]
+			extra++
+		}
+		p, err := netip.ParsePrefix(pool)
+		if err != nil || !p.Addr().Is4() {
+			return nil, fmt.Errorf("armsim: cloud %q: publicIPs %q is not an IPv4 CIDR", c.ID, pool)
+		}
+		ac.PublicIPs = p.Masked()
+		if c.Addr == "" {
+			return nil, fmt.Errorf("armsim: cloud %d (%q) needs a listen address", i, c.ID)
+		}
+		opts.Clouds = append(opts.Clouds, ac)
+	}
+	engine, err := arm.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	ca, err := loadOrCreateCA(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.CAOut != "" {
+		if err := os.WriteFile(cfg.CAOut, ca.CertPEM, 0o644); err != nil {
+			return nil, fmt.Errorf("armsim: write CA: %w", err)
+		}
+	}
+	sim := &Sim{Endpoints: map[string]string{}, CAPEM: ca.CertPEM, CAPool: ca.Pool(), engine: engine}
+	for _, c := range clouds {
+		if err := sim.serve(ctx, engine, ca, c, cfg.TracerProvider); err != nil {
+			sim.Close()
+			return nil, err
+		}
+	}
+	sim.Admin = &AdminClient{base: sim.Endpoints[strings.ToLower(clouds[0].ID)], http: sim.HTTPClient()}
+	go func() {
+		<-ctx.Done()
+		sim.Close()
+	}()
+	return sim, nil
+}
+
+func loadOrCreateCA(cfg Config) (*pki.Authority, error) {
+	if cfg.CACert != "" || cfg.CAKey != "" {
+		if cfg.CACert == "" || cfg.CAKey == "" {
+			return nil, errors.New("armsim: give both the CA certificate and its key, or neither")
+		}
+		return pki.LoadAuthority(cfg.CACert, cfg.CAKey)
+	}
+	return pki.NewAuthority()
+}
+
+func (s *Sim) serve(ctx context.Context, engine *arm.Engine, ca *pki.Authority, c CloudConfig, tp trace.TracerProvider) error {
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return fmt.Errorf("armsim: cloud %q: listen address %q: %w", c.ID, c.Addr, err)
+	}
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	if host != "" && host != "localhost" && host != "127.0.0.1" {
+		hosts = append(hosts, host)
+	}
+	if c.Domain != "" {
+		hosts = append(hosts, "management."+c.Domain, "adminmanagement."+c.Domain)
+	}
+	cert, err := ca.ServerCert(hosts...)
+	if err != nil {
+		return err
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("armsim: cloud %q: %w", c.ID, err)
+	}
+	var h http.Handler = engine.Handler(c.ID)
+	h = otelhttp.NewHandler(h, "armsim",
+		otelhttp.WithTracerProvider(tracerOrGlobal(tp)),
+		otelhttp.WithPropagators(propagation.TraceContext{}),
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
+			return "ARM " + r.Method + " " + arm.TypeLabel(r.URL.Path)
+		}),
+		otelhttp.WithFilter(func(r *http.Request) bool { return !strings.HasPrefix(r.URL.Path, "/_armsim/") }))
+	srv := &http.Server{
+		Handler:           h,
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          nil,
+	}
+	s.servers = append(s.servers, srv)
+	s.Endpoints[strings.ToLower(c.ID)] = "https://" + ln.Addr().String()
+	go func() { _ = srv.ServeTLS(ln, "", "") }()
+	return nil
+}
+
+// HTTPClient returns an HTTP client that trusts armsim's CA.
+func (s *Sim) HTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{RootCAs: s.CAPool, MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: t}
+}
+
+// Close stops serving. Operations in flight stay in the state file, when there is one.
+func (s *Sim) Close() error {
+	var errs []error
+	for _, srv := range s.servers {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if err := srv.Shutdown(ctx); err != nil {
+			errs = append(errs, srv.Close())
+		}
+		cancel()
+	}
+	return errors.Join(errs...)
+}
+
+func tracerOrGlobal(tp trace.TracerProvider) trace.TracerProvider {
+	if tp == nil {
+		return otel.GetTracerProvider()
+	}
+	return tp
+}

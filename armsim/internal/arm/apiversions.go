@@ -1,0 +1,68 @@
+package arm
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// apiVersions lists, per cloud kind and lower-case provider namespace, the api-versions the
+// cloud's resource providers accept.
+//
+// Azure Stack Hub accepts only the versions of its profiles (2020-09-01-hybrid: network
+// 2018-11-01, compute 2020-06-01, resources 2019-10-01; earlier hybrid profiles: network
+// 2017-10-01, compute 2017-12-01, resources 2018-05-01, and the dated versions between).
+// Azure accepts the published versions, down to old ones still served, up to what the
+// current SDK modules send (armnetwork v9: 2025-05-01, armcompute v8: 2026-04-01,
+// armresources v3: 2025-04-01).
+var apiVersions = map[CloudKind]map[string][]string{
+	AzureStackHub: {
+		"microsoft.network":   {"2017-10-01", "2017-11-01", "2018-01-01", "2018-02-01", "2018-04-01", "2018-06-01", "2018-07-01", "2018-08-01", "2018-10-01", "2018-11-01"},
+		"microsoft.compute":   {"2017-03-30", "2017-12-01", "2018-04-01", "2018-06-01", "2018-10-01", "2019-03-01", "2019-07-01", "2019-12-01", "2020-06-01"},
+		"microsoft.resources": {"2016-06-01", "2016-09-01", "2018-02-01", "2018-05-01", "2019-05-01", "2019-10-01"},
+	},
+	Azure: {
+		"microsoft.network": {"2018-11-01", "2019-11-01", "2020-11-01", "2021-08-01", "2022-07-01", "2022-09-01",
+			"2023-02-01", "2023-04-01", "2023-05-01", "2023-06-01", "2023-09-01", "2023-11-01", "2024-01-01",
+			"2024-03-01", "2024-05-01", "2024-07-01", "2024-10-01", "2025-01-01", "2025-03-01", "2025-05-01"},
+		"microsoft.compute": {"2020-06-01", "2021-03-01", "2021-07-01", "2021-11-01", "2022-03-01", "2022-08-01",
+			"2022-11-01", "2023-03-01", "2023-07-01", "2023-09-01", "2024-03-01", "2024-07-01", "2024-11-01",
+			"2025-04-01", "2025-11-01", "2026-03-02", "2026-03-03", "2026-04-01"},
+		"microsoft.resources": {"2019-10-01", "2020-06-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01",
+			"2024-07-01", "2024-11-01", "2025-03-01", "2025-04-01"},
+	},
+}
+
+var apiVersionForm = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}(-preview)?$`)
+
+// checkAPIVersion enforces the api-version of a request to a provider namespace on a cloud.
+// typ and location only shape the error message, as ARM's does.
+func checkAPIVersion(c *Cloud, namespace, version, typ, location string) *Error {
+	if version == "" {
+		return errorf(http.StatusBadRequest, "MissingApiVersionParameter",
+			"The api-version query parameter (?api-version=) is required for all requests.")
+	}
+	supported := apiVersions[c.Kind][strings.ToLower(namespace)]
+	if !apiVersionForm.MatchString(version) {
+		return errorf(http.StatusBadRequest, "InvalidApiVersionParameter",
+			"The api-version '%s' is invalid. The supported versions are '%s'.", version, newestFirst(supported))
+	}
+	for _, v := range supported {
+		if v == version {
+			return nil
+		}
+	}
+	if location == "" {
+		location = c.Locations[0]
+	}
+	return errorf(http.StatusBadRequest, "NoRegisteredProviderFound",
+		"No registered resource provider found for location '%s' and API version '%s' for type '%s'. The supported api-versions are '%s'. The supported locations are '%s'.",
+		location, version, typ, newestFirst(supported), strings.Join(c.Locations, ", "))
+}
+
+func newestFirst(vs []string) string {
+	out := append([]string(nil), vs...)
+	sort.Sort(sort.Reverse(sort.StringSlice(out)))
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,397 @@
+package arm
+
+import (
+	"net/http"
+	"reflect"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// VirtualMachine is a Microsoft.Compute virtual machine.
+type VirtualMachine struct {
+	Meta
+	Properties struct {
+		HardwareProfile *struct {
+			VMSize string `json:"vmSize,omitempty"`
+		} `json:"hardwareProfile,omitempty"`
+		StorageProfile *struct {
+			ImageReference *ImageReference `json:"imageReference,omitempty"`
+			OSDisk         *OSDisk         `json:"osDisk,omitempty"`
+		} `json:"storageProfile,omitempty"`
+		OSProfile      *OSProfile `json:"osProfile,omitempty"`
+		NetworkProfile *struct {
+			NetworkInterfaces []*NICReference `json:"networkInterfaces"`
+		} `json:"networkProfile,omitempty"`
+		VMID              string        `json:"vmId,omitempty"`
+		ProvisioningState string        `json:"provisioningState,omitempty"`
+		InstanceView      *InstanceView `json:"instanceView,omitempty"`
+	} `json:"properties"`
+}
+
+// ImageReference names a marketplace image.
+type ImageReference struct {
+	Publisher string `json:"publisher,omitempty"`
+	Offer     string `json:"offer,omitempty"`
+	SKU       string `json:"sku,omitempty"`
+	Version   string `json:"version,omitempty"`
+}
+
+// OSDisk describes the VM's OS disk; armsim keeps it as part of the VM.
+type OSDisk struct {
+	Name         string `json:"name,omitempty"`
+	OSType       string `json:"osType,omitempty"`
+	CreateOption string `json:"createOption,omitempty"`
+	DiskSizeGB   int32  `json:"diskSizeGB,omitempty"`
+	ManagedDisk  *struct {
+		StorageAccountType string `json:"storageAccountType,omitempty"`
+	} `json:"managedDisk,omitempty"`
+}
+
+// OSProfile holds the guest OS settings; AdminPassword is input only.
+type OSProfile struct {
+	ComputerName       string `json:"computerName,omitempty"`
+	AdminUsername      string `json:"adminUsername,omitempty"`
+	AdminPassword      string `json:"adminPassword,omitempty"`
+	LinuxConfiguration *struct {
+		DisablePasswordAuthentication bool `json:"disablePasswordAuthentication"`
+		SSH                           *struct {
+			PublicKeys []struct {
+				Path    string `json:"path,omitempty"`
+				KeyData string `json:"keyData,omitempty"`
+			} `json:"publicKeys,omitempty"`
+		} `json:"ssh,omitempty"`
+	} `json:"linuxConfiguration,omitempty"`
+	WindowsConfiguration *struct {
+		ProvisionVMAgent *bool `json:"provisionVMAgent,omitempty"`
+	} `json:"windowsConfiguration,omitempty"`
+}
+
+// NICReference attaches a network interface to a VM.
+type NICReference struct {
+	ID         string `json:"id"`
+	Properties *struct {
+		Primary *bool `json:"primary,omitempty"`
+	} `json:"properties,omitempty"`
+}
+
+// InstanceView is the VM's run-time view: provisioning and power state.
+type InstanceView struct {
+	ComputerName string           `json:"computerName,omitempty"`
+	OSName       string           `json:"osName,omitempty"`
+	Statuses     []InstanceStatus `json:"statuses"`
+}
+
+// InstanceStatus is one status of an instance view.
+type InstanceStatus struct {
+	Code          string `json:"code"`
+	Level         string `json:"level"`
+	DisplayStatus string `json:"displayStatus"`
+}
+
+func (r *VirtualMachine) state() *string { return &r.Properties.ProvisioningState }
+
+// Power states of a VM, as instanceView codes spell them after "PowerState/".
+const (
+	powerRunning     = "running"
+	powerStopped     = "stopped"
+	powerDeallocated = "deallocated"
+)
+
+func init() {
+	register(&kind{name: "virtualmachines", Namespace: "Microsoft.Compute", Type: "virtualMachines",
+		newRes: func() resource { return &VirtualMachine{} }, creating: "Creating", locationHeader: true,
+		nameRule: &nameRule{re: regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`), max: 64,
+			msg: "Virtual machine name %s is invalid. It can be up to 64 characters long and contain letters, digits, '.', '-' and '_', starting with a letter or digit."},
+		prepare: prepareVirtualMachine, onSucceeded: vmSucceeded, onAction: vmPower, render: renderVirtualMachine,
+		actions: map[string]func(t *txn, en *entry) (*response, *Error){
+			"instanceview": vmInstanceView,
+			"start":        vmAction(actPowerOn, "starting"),
+			"poweroff":     vmAction(actPowerOf, "stopping"),
+			"deallocate":   vmAction(actDealloc, "deallocating"),
+			"restart":      vmAction(actRestart, "starting"),
+		}})
+}
+
+// vmSizes lists the sizes Azure Stack Hub offers; Azure accepts any Standard_ size.
+var vmSizes = map[CloudKind]*regexp.Regexp{
+	Azure: regexp.MustCompile(`^(Standard|Basic)_[A-Za-z0-9_]+$`),
+	AzureStackHub: regexp.MustCompile(`^(Basic_A[0-4]|Standard_A[0-7]|Standard_A(1|2|4|8)_v2|Standard_A(2|4|8)m_v2|` +
+		`Standard_D(S)?([1-4]|1[1-4])(_v2)?|Standard_D(S)?5_v2|Standard_F(S)?([1-8]|16)(s_v2)?|Standard_B(1|2)(l|m)?s|Standard_B(2|4|8)ms)$`),
+}
+
+var reservedUsernames = map[string]bool{"administrator": true, "admin": true, "user": true, "user1": true, "test": true,
+	"user2": true, "test1": true, "user3": true, "admin1": true, "1": true, "123": true, "a": true, "actuser": true,
+	"adm": true, "admin2": true, "aspnet": true, "backup": true, "console": true, "david": true, "guest": true, "john": true,
+	"owner": true, "root": true, "server": true, "sql": true, "support": true, "support_388945a0": true, "sys": true,
+	"test2": true, "test3": true, "user4": true, "user5": true}
+
+func invalidParameter(target, format string, args ...any) *Error {
+	return badRequest("InvalidParameter", target, format, args...)
+}
+
+func prepareVirtualMachine(t *txn, en, old *entry) ([]string, *Error) {
+	vm := en.Res.(*VirtualMachine)
+	p := &vm.Properties
+	c := t.cloud()
+	if p.HardwareProfile == nil || p.HardwareProfile.VMSize == "" {
+		return nil, invalidParameter("hardwareProfile.vmSize", "Required parameter 'hardwareProfile.vmSize' is missing (null).")
+	}
+	if !vmSizes[c.Kind].MatchString(p.HardwareProfile.VMSize) {
+		e := errorf(http.StatusConflict, "SkuNotAvailable",
+			"The requested VM size '%s' is currently not available in location '%s'. Please try another size or deploy to a different location.", p.HardwareProfile.VMSize, vm.Location)
+		e.Target = "hardwareProfile.vmSize"
+		return nil, e
+	}
+	if p.StorageProfile == nil || p.StorageProfile.ImageReference == nil {
+		return nil, invalidParameter("storageProfile.imageReference", "Required parameter 'storageProfile.imageReference' is missing (null).")
+	}
+	img := p.StorageProfile.ImageReference
+	if img.Publisher == "" || img.Offer == "" || img.SKU == "" {
+		return nil, invalidParameter("storageProfile.imageReference", "The image reference needs publisher, offer and sku.")
+	}
+	if img.Version == "" {
+		img.Version = "latest"
+	}
+	if p.StorageProfile.OSDisk == nil {
+		p.StorageProfile.OSDisk = &OSDisk{CreateOption: "FromImage"}
+	}
+	linux := !strings.Contains(strings.ToLower(img.Publisher+img.Offer), "windows")
+	if p.StorageProfile.OSDisk.OSType == "" {
+		p.StorageProfile.OSDisk.OSType = map[bool]string{true: "Linux", false: "Windows"}[linux]
+	}
+	if p.StorageProfile.OSDisk.Name == "" {
+		p.StorageProfile.OSDisk.Name = vm.Name + "_OsDisk_1_" + strings.ReplaceAll(newID(), "-", "")
+	}
+	if old != nil {
+		if err := immutableVMFields(old.Res.(*VirtualMachine), vm); err != nil {
+			return nil, err
+		}
+	} else if err := checkOSProfile(vm, linux); err != nil {
+		return nil, err
+	}
+	if p.NetworkProfile == nil || len(p.NetworkProfile.NetworkInterfaces) == 0 {
+		return nil, invalidParameter("networkProfile.networkInterfaces", "Virtual machine %s must have at least one network interface.", vm.ID)
+	}
+	var refs []string
+	for i, n := range p.NetworkProfile.NetworkInterfaces {
+		target := "networkProfile.networkInterfaces[" + itoa(i) + "].id"
+		nic := t.get(c.ID, n.ID)
+		if n == nil || nic == nil || !isType(n.ID, "Microsoft.Network", "networkInterfaces") {
+			id := ""
+			if n != nil {
+				id = n.ID
+			}
+			e := errorf(http.StatusNotFound, "NotFound", "Resource %s not found.", id)
+			e.Target = target
+			return nil, e
+		}
+		if nic.Res.meta().Location != vm.Location {
+			return nil, invalidParameter(target, "Network interface %s is in location %s; virtual machine %s is in %s. They must be in the same location.",
+				nic.id(), nic.Res.meta().Location, vm.ID, vm.Location)
+		}
+		for _, u := range t.users(nic.key()) {
+			if u.Kind == "virtualmachines" && u.key() != en.key() {
+				return nil, badRequest("NicInUse", target, "Network Interface %s is used by existing VM %s.", nic.id(), u.id())
+			}
+		}
+		n.ID = nic.id()
+		refs = append(refs, nic.id())
+	}
+	if old != nil {
+		p.VMID = old.Res.(*VirtualMachine).Properties.VMID
+		en.Power = old.Power
+	} else {
+		p.VMID = newID()
+	}
+	p.InstanceView = nil
+	return refs, nil
+}
+
+// checkOSProfile enforces Azure's rules on the admin account of a new VM.
+func checkOSProfile(vm *VirtualMachine, linux bool) *Error {
+	o := vm.Properties.OSProfile
+	if o == nil {
+		return invalidParameter("osProfile", "Required parameter 'osProfile' is missing (null).")
+	}
+	if o.ComputerName == "" {
+		o.ComputerName = vm.Name
+	}
+	if !linux && len(o.ComputerName) > 15 {
+		return invalidParameter("osProfile.computerName", "Windows computer name cannot be more than 15 characters long, be entirely numeric, or contain the following characters: ` ~ ! @ # $ %% ^ & * ( ) = + _ [ ] { } \\ | ; : . ' \" , < > / ?.")
+	}
+	if o.AdminUsername == "" {
+		return invalidParameter("osProfile.adminUsername", "Required parameter 'osProfile.adminUsername' is missing (null).")
+	}
+	if reservedUsernames[strings.ToLower(o.AdminUsername)] {
+		return invalidParameter("osProfile.adminUsername", "The Admin Username specified is not allowed.")
+	}
+	keyOnly := linux && o.LinuxConfiguration != nil && o.LinuxConfiguration.DisablePasswordAuthentication
+	if keyOnly {
+		if o.LinuxConfiguration.SSH == nil || len(o.LinuxConfiguration.SSH.PublicKeys) == 0 {
+			return invalidParameter("osProfile.linuxConfiguration.ssh.publicKeys",
+				"Authentication using either SSH or by user name and password must be enabled in Linux profile.")
+		}
+		for i, k := range o.LinuxConfiguration.SSH.PublicKeys {
+			if !strings.HasPrefix(k.KeyData, "ssh-") && !strings.HasPrefix(k.KeyData, "ecdsa-") {
+				return invalidParameter("osProfile.linuxConfiguration.ssh.publicKeys["+itoa(i)+"].keyData",
+					"The value of parameter linuxConfiguration.ssh.publicKeys.keyData is invalid.")
+			}
+		}
+		return nil
+	}
+	if o.AdminPassword == "" {
+		return invalidParameter("osProfile.adminPassword", "Required parameter 'adminPassword' is missing (null).")
+	}
+	lo, hi := 8, 123
+	if linux {
+		lo, hi = 6, 72
+	}
+	if len(o.AdminPassword) < lo || len(o.AdminPassword) > hi || passwordClasses(o.AdminPassword) < 3 {
+		return invalidParameter("osProfile.adminPassword",
+			"The supplied password must be between %d-%d characters long and must satisfy at least 3 of password complexity requirements from the following: 1) Contains an uppercase character 2) Contains a lowercase character 3) Contains a numeric digit 4) Contains a special character 5) Control characters are not allowed", lo, hi)
+	}
+	return nil
+}
+
+func passwordClasses(s string) int {
+	var up, low, digit, special bool
+	for _, r := range s {
+		switch {
+		case unicode.IsControl(r):
+			return 0
+		case unicode.IsUpper(r):
+			up = true
+		case unicode.IsLower(r):
+			low = true
+		case unicode.IsDigit(r):
+			digit = true
+		default:
+			special = true
+		}
+	}
+	n := 0
+	for _, b := range []bool{up, low, digit, special} {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// immutableVMFields refuses changes Azure does not allow on an existing VM.
+func immutableVMFields(old, vm *VirtualMachine) *Error {
+	if vm.Properties.OSProfile == nil {
+		vm.Properties.OSProfile = old.Properties.OSProfile
+	} else {
+		o, n := old.Properties.OSProfile, vm.Properties.OSProfile
+		if n.ComputerName == "" {
+			n.ComputerName = o.ComputerName
+		}
+		if n.AdminPassword == "" {
+			n.AdminPassword = o.AdminPassword
+		}
+		for _, f := range []struct{ name, a, b string }{
+			{"osProfile.computerName", o.ComputerName, n.ComputerName},
+			{"osProfile.adminUsername", o.AdminUsername, n.AdminUsername},
+			{"osProfile.adminPassword", o.AdminPassword, n.AdminPassword},
+		} {
+			if f.a != f.b {
+				return badRequest("PropertyChangeNotAllowed", f.name, "Changing property '%s' is not allowed.", f.name)
+			}
+		}
+	}
+	if !reflect.DeepEqual(old.Properties.StorageProfile.ImageReference, vm.Properties.StorageProfile.ImageReference) {
+		return badRequest("PropertyChangeNotAllowed", "storageProfile.imageReference", "Changing property 'imageReference' is not allowed.")
+	}
+	vm.Properties.StorageProfile.OSDisk = old.Properties.StorageProfile.OSDisk
+	return nil
+}
+
+// vmSucceeded starts a created VM and gives dynamic public IPs on its NICs their addresses.
+func vmSucceeded(e *Engine, en *entry) {
+	if en.Power == "" {
+		en.Power = powerRunning
+	}
+	for _, r := range en.Refs {
+		nic := e.entries[r]
+		if nic == nil {
+			continue
+		}
+		for _, nr := range nic.Refs {
+			if pip := e.entries[nr]; pip != nil && pip.Kind == "publicipaddresses" {
+				e.allocateAddress(pip)
+			}
+		}
+	}
+}
+
+func vmPower(_ *Engine, en *entry, action string) {
+	switch action {
+	case actPowerOn, actRestart:
+		en.Power = powerRunning
+	case actPowerOf:
+		en.Power = powerStopped
+	case actDealloc:
+		en.Power = powerDeallocated
+	}
+}
+
+// vmAction starts a power operation: 202 with polling headers.
+func vmAction(action, transient string) func(t *txn, en *entry) (*response, *Error) {
+	return func(t *txn, en *entry) (*response, *Error) {
+		if t.rq.method != http.MethodPost {
+			return nil, methodNotAllowed(t.rq.method)
+		}
+		if op := t.busy(en); op != nil {
+			e := errorf(http.StatusConflict, "OperationNotAllowed", "Operation '%s' is not allowed since the VM is being updated by operation %s.", strings.TrimPrefix(action, "power:"), op.ID)
+			return nil, e
+		}
+		if en.provisioningState() != "Succeeded" {
+			return nil, errorf(http.StatusConflict, "OperationNotAllowed", "Operation '%s' is not allowed on VM %s in provisioning state %s.", strings.TrimPrefix(action, "power:"), en.id(), en.provisioningState())
+		}
+		en.Power = transient
+		*en.Res.state() = "Updating"
+		op := t.startOp(t.rq, en, "VMPowerOperation", action, t.latency("vmpower"))
+		resp := reply(http.StatusAccepted, nil)
+		t.asyncHeaders(resp.header, t.rq.base, op, true)
+		return resp, nil
+	}
+}
+
+func (e *Engine) instanceView(en *entry) *InstanceView {
+	vm := en.Res.(*VirtualMachine)
+	st := vm.Properties.ProvisioningState
+	iv := &InstanceView{Statuses: []InstanceStatus{{Code: "ProvisioningState/" + strings.ToLower(st), Level: "Info", DisplayStatus: "Provisioning " + strings.ToLower(st)}}}
+	if st == "Failed" {
+		iv.Statuses[0].Level = "Error"
+	}
+	if vm.Properties.OSProfile != nil {
+		iv.ComputerName = vm.Properties.OSProfile.ComputerName
+	}
+	if en.Power != "" {
+		iv.Statuses = append(iv.Statuses, InstanceStatus{Code: "PowerState/" + en.Power, Level: "Info", DisplayStatus: "VM " + en.Power})
+	}
+	return iv
+}
+
+func vmInstanceView(t *txn, en *entry) (*response, *Error) {
+	if t.rq.method != http.MethodGet {
+		return nil, methodNotAllowed(t.rq.method)
+	}
+	return reply(http.StatusOK, t.instanceView(en)), nil
+}
+
+// renderVirtualMachine leaves the admin password out and adds the instance view on $expand.
+func renderVirtualMachine(e *Engine, en *entry, rq *request) any {
+	vm := *en.Res.(*VirtualMachine)
+	if o := vm.Properties.OSProfile; o != nil {
+		cp := *o
+		cp.AdminPassword = ""
+		vm.Properties.OSProfile = &cp
+	}
+	if rq != nil && strings.EqualFold(rq.query.Get("$expand"), "instanceView") {
+		vm.Properties.InstanceView = e.instanceView(en)
+	}
+	return &vm
+}

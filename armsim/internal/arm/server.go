@@ -1,0 +1,365 @@
+package arm
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// request is one ARM request as the handlers see it.
+type request struct {
+	cloud      *Cloud
+	base       string // scheme and host the caller used, for URLs in headers and nextLinks
+	method     string
+	path       path
+	rawPath    string
+	query      url.Values
+	apiVersion string
+	body       []byte
+}
+
+// response is what a handler answers: a status, headers and a JSON body (nil for none).
+type response struct {
+	status int
+	header http.Header
+	body   any
+}
+
+func reply(status int, body any) *response {
+	return &response{status: status, header: http.Header{}, body: body}
+}
+
+// Handler returns the http.Handler serving the ARM endpoint of one cloud.
+func (e *Engine) Handler(cloudID string) http.Handler {
+	c := e.clouds[strings.ToLower(cloudID)]
+	if c == nil {
+		panic("armsim: unknown cloud " + cloudID)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serve(c, w, r) })
+}
+
+func (e *Engine) serve(c *Cloud, w http.ResponseWriter, r *http.Request) {
+	reqID := newID()
+	corr := r.Header.Get("x-ms-correlation-request-id")
+	if corr == "" {
+		corr = reqID
+	}
+	h := w.Header()
+	h.Set("x-ms-request-id", reqID)
+	h.Set("x-ms-correlation-request-id", corr)
+	h.Set("x-ms-routing-request-id", "ARMSIM:"+time.Now().UTC().Format("20060102T150405Z")+":"+reqID)
+	h.Set("Cache-Control", "no-cache")
+
+	if strings.HasPrefix(r.URL.Path, "/_armsim/") {
+		e.serveAdmin(w, r)
+		return
+	}
+	label := TypeLabel(r.URL.Path)
+	if strings.EqualFold(strings.TrimSuffix(r.URL.Path, "/"), "/metadata/endpoints") {
+		e.count(c.ID, r.Method, "metadata", http.StatusOK)
+		writeJSON(w, http.StatusOK, e.metadata(c, "https://"+r.Host, r.URL.Query().Get("api-version")))
+		return
+	}
+	status := e.serveARM(c, w, r, label)
+	e.count(c.ID, r.Method, label, status)
+}
+
+// serveARM answers an authenticated ARM request and returns the status it wrote.
+func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, label string) int {
+	if err := authenticate(r); err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`)
+		return writeError(w, err)
+	}
+	write := r.Method != http.MethodGet && r.Method != http.MethodHead
+	f := e.injectFault(write)
+	if f.drop {
+		dropConnection(w)
+		return 0
+	}
+	if f.delay > 0 {
+		time.Sleep(f.delay)
+	}
+	if f.err != nil {
+		if f.retryAfter > 0 {
+			setRetryAfter(w.Header(), f.retryAfter)
+		}
+		return writeError(w, f.err)
+	}
+	rq := &request{cloud: c, base: "https://" + r.Host, method: r.Method, rawPath: r.URL.Path,
+		query: r.URL.Query(), apiVersion: r.URL.Query().Get("api-version")}
+	if r.Body != nil && r.Method != http.MethodGet {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, e.opts.MaxBodyBytes))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return writeError(w, errorf(http.StatusRequestEntityTooLarge, "RequestContentTooLarge",
+					"The request content size exceeds the maximum size of %d bytes.", e.opts.MaxBodyBytes))
+			}
+			return writeError(w, errorf(http.StatusBadRequest, "InvalidRequestContent", "The request content could not be read: %v.", err))
+		}
+		rq.body = body
+	}
+	p, ok := parsePath(r.URL.Path)
+	if !ok {
+		return writeError(w, errorf(http.StatusNotFound, "InvalidRequestUri", "The request URI '%s' is not a valid Azure Resource Manager path.", r.URL.Path))
+	}
+	rq.path = p
+
+	e.mu.Lock()
+	if thr := e.throttle(c.ID, p.Subscription, write, w.Header()); thr != nil {
+		e.mu.Unlock()
+		return writeError(w, thr)
+	}
+	e.settle()
+	resp, err := e.route(rq)
+	var out []byte
+	if err == nil && resp.body != nil {
+		out, _ = json.Marshal(resp.body)
+	}
+	if err == nil {
+		e.persist()
+	}
+	e.mu.Unlock()
+
+	if err != nil {
+		return writeError(w, err)
+	}
+	for k, vs := range resp.header {
+		w.Header()[k] = vs
+	}
+	if out == nil {
+		w.WriteHeader(resp.status)
+		return resp.status
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(out)
+	return resp.status
+}
+
+func authenticate(r *http.Request) *Error {
+	a := r.Header.Get("Authorization")
+	if a == "" {
+		return errorf(http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
+	}
+	scheme, token, ok := strings.Cut(a, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return errorf(http.StatusUnauthorized, "AuthenticationFailedInvalidHeader", "Authentication failed. The 'Authorization' header is provided in an invalid format.")
+	}
+	return nil
+}
+
+// route dispatches a parsed request. It runs under e.mu.
+func (e *Engine) route(rq *request) (*response, *Error) {
+	p := rq.path
+	switch {
+	case p.ResourceGroup == "" && p.Namespace == "" && len(p.Types) == 0:
+		return e.serveSubscription(rq)
+	case p.ResourceGroup == "" && p.Namespace == "" && strings.EqualFold(p.Types[0], "resourceGroups"):
+		return e.listResourceGroups(rq)
+	case p.ResourceGroup == "" && p.Namespace == "" && strings.EqualFold(p.Types[0], "operationresults") && len(p.Names) == 1:
+		return e.serveGroupDeletionResult(rq, p.Names[0])
+	case p.ResourceGroup != "" && p.Namespace == "":
+		return e.serveResourceGroup(rq)
+	case p.ResourceGroup == "" && p.Namespace != "":
+		return e.serveProvider(rq)
+	case p.ResourceGroup != "" && p.Namespace != "":
+		return e.serveResource(rq)
+	}
+	return nil, errorf(http.StatusNotFound, "InvalidRequestUri", "The request URI '%s' is not a valid Azure Resource Manager path.", rq.rawPath)
+}
+
+// serveProvider answers provider-level paths: registration, operation status and
+// subscription-wide lists.
+func (e *Engine) serveProvider(rq *request) (*response, *Error) {
+	p := rq.path
+	ns, known := namespaces[strings.ToLower(p.Namespace)]
+	if !known {
+		return nil, errorf(http.StatusBadRequest, "InvalidResourceNamespace", "The resource namespace '%s' is invalid.", p.Namespace)
+	}
+	if err := checkAPIVersion(rq.cloud, ns, rq.apiVersion, "providers", ""); err != nil && !strings.EqualFold(ns, "Microsoft.Resources") {
+		if err2 := checkAPIVersion(rq.cloud, "Microsoft.Resources", rq.apiVersion, "providers", ""); err2 != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case len(p.Types) == 0 && rq.method == http.MethodGet,
+		len(p.Types) == 1 && len(p.Names) == 0 && strings.EqualFold(p.Types[0], "register") && rq.method == http.MethodPost:
+		return reply(http.StatusOK, map[string]any{
+			"id": "/subscriptions/" + p.Subscription + "/providers/" + ns, "namespace": ns,
+			"registrationState": "Registered", "registrationPolicy": "RegistrationRequired",
+		}), nil
+	case len(p.Types) == 2 && len(p.Names) == 2 && strings.EqualFold(p.Types[0], "locations") &&
+		(strings.EqualFold(p.Types[1], "operations") || strings.EqualFold(p.Types[1], "operationResults")):
+		return e.serveOperation(rq, p.Names[1], strings.EqualFold(p.Types[1], "operationResults"))
+	case len(p.Types) == 1 && len(p.Names) == 0 && rq.method == http.MethodGet:
+		k := kindsByPath[strings.ToLower(ns+"/"+p.Types[0])]
+		if k == nil {
+			return nil, invalidResourceType(ns, p.Types[0], rq.apiVersion)
+		}
+		if err := checkAPIVersion(rq.cloud, ns, rq.apiVersion, k.Type, ""); err != nil {
+			return nil, err
+		}
+		prefix := key(rq.cloud.ID, "/subscriptions/"+p.Subscription+"/")
+		var items []*entry
+		for k2, en := range e.entries {
+			if en.Kind == k.name && strings.HasPrefix(k2, prefix) {
+				items = append(items, en)
+			}
+		}
+		sort.Slice(items, func(i, j int) bool { return items[i].key() < items[j].key() })
+		return e.page(rq, items)
+	}
+	return nil, errorf(http.StatusNotFound, "InvalidRequestUri", "The request URI '%s' is not a valid Azure Resource Manager path.", rq.rawPath)
+}
+
+// serveOperation answers a poll of an operation's Azure-AsyncOperation or Location URL.
+func (e *Engine) serveOperation(rq *request, id string, location bool) (*response, *Error) {
+	op := e.ops[id]
+	if op == nil || !strings.EqualFold(op.Cloud, rq.cloud.ID) || !strings.EqualFold(op.Subscription, rq.path.Subscription) {
+		return nil, errorf(http.StatusNotFound, "OperationNotFound", "The operation '%s' could not be found.", id)
+	}
+	if !location {
+		resp := reply(http.StatusOK, op.statusBody())
+		if op.Status == statusInProgress {
+			setRetryAfter(resp.header, e.pollHint(op))
+		}
+		return resp, nil
+	}
+	switch op.Status {
+	case statusInProgress:
+		resp := reply(http.StatusAccepted, nil)
+		resp.header.Set("Location", rq.base+rq.rawPath+"?"+rq.query.Encode())
+		setRetryAfter(resp.header, e.pollHint(op))
+		return resp, nil
+	case statusFailed:
+		err := *op.Error
+		err.Status = http.StatusInternalServerError
+		return nil, &err
+	}
+	if op.Action == actDelete || strings.HasPrefix(op.Action, "power:") {
+		return reply(http.StatusNoContent, nil), nil
+	}
+	en := e.entries[op.Target]
+	if en == nil {
+		return reply(http.StatusNoContent, nil), nil
+	}
+	return reply(http.StatusOK, e.render(en, rq)), nil
+}
+
+// page answers a list with ARM's paging: {"value": [...], "nextLink": "..."}.
+func (e *Engine) page(rq *request, items []*entry) (*response, *Error) {
+	start := 0
+	if tok := rq.query.Get("$skiptoken"); tok != "" {
+		n, err := strconv.Atoi(tok)
+		if err != nil || n < 0 || n > len(items) {
+			return nil, badRequest("InvalidSkipToken", "$skiptoken", "The skip token '%s' is invalid.", tok)
+		}
+		start = n
+	}
+	end := min(start+e.opts.PageSize, len(items))
+	values := make([]any, 0, end-start)
+	for _, en := range items[start:end] {
+		values = append(values, e.render(en, rq))
+	}
+	body := map[string]any{"value": values}
+	if end < len(items) {
+		q := url.Values{}
+		for k, v := range rq.query {
+			q[k] = v
+		}
+		q.Set("$skiptoken", strconv.Itoa(end))
+		body["nextLink"] = rq.base + rq.rawPath + "?" + q.Encode()
+	}
+	return reply(http.StatusOK, body), nil
+}
+
+func (e *Engine) serveSubscription(rq *request) (*response, *Error) {
+	if err := checkAPIVersion(rq.cloud, "Microsoft.Resources", rq.apiVersion, "subscriptions", ""); err != nil {
+		return nil, err
+	}
+	if rq.method != http.MethodGet {
+		return nil, methodNotAllowed(rq.method)
+	}
+	sub := rq.path.Subscription
+	return reply(http.StatusOK, map[string]any{
+		"id": "/subscriptions/" + sub, "subscriptionId": sub, "displayName": "armsim " + rq.cloud.ID,
+		"state": "Enabled", "tenantId": "00000000-0000-0000-0000-000000000000",
+	}), nil
+}
+
+func methodNotAllowed(m string) *Error {
+	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "The HTTP method '%s' is not supported for this resource.", m)
+}
+
+func invalidResourceType(ns, typ, version string) *Error {
+	return errorf(http.StatusBadRequest, "InvalidResourceType",
+		"The resource type '%s' could not be found in the namespace '%s' for api version '%s'.", typ, ns, version)
+}
+
+// TypeLabel names the resource type of a request path for the counters:
+// Microsoft.Network/virtualNetworkGateways, Microsoft.Resources/resourceGroups, operations.
+func TypeLabel(rawPath string) string {
+	p, ok := parsePath(rawPath)
+	switch {
+	case !ok:
+		return "unknown"
+	case p.Namespace == "" && p.ResourceGroup == "" && len(p.Types) == 1 && strings.EqualFold(p.Types[0], "operationresults"):
+		return "operations"
+	case p.Namespace == "" && (p.ResourceGroup != "" || len(p.Types) == 1):
+		return "Microsoft.Resources/resourceGroups"
+	case p.Namespace == "":
+		return "Microsoft.Resources/subscriptions"
+	case len(p.Types) >= 1 && strings.EqualFold(p.Types[0], "locations"):
+		return "operations"
+	case len(p.Types) == 0:
+		return p.Namespace
+	}
+	ns := namespaces[strings.ToLower(p.Namespace)]
+	if ns == "" {
+		return "unknown"
+	}
+	types := p.Types
+	if k := kindsByPath[strings.ToLower(ns+"/"+strings.Join(types, "/"))]; k != nil {
+		return ns + "/" + k.Type
+	}
+	if len(types) > 1 {
+		if k := kindsByPath[strings.ToLower(ns+"/"+strings.Join(types[:len(types)-1], "/"))]; k != nil {
+			return ns + "/" + k.Type + "/" + strings.ToLower(types[len(types)-1])
+		}
+	}
+	return "unknown"
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, err *Error) int {
+	w.Header().Set("x-ms-failure-cause", "gateway")
+	writeJSON(w, err.Status, err.body())
+	return err.Status
+}
+
+// dropConnection closes the client's connection without an answer, as a network fault would.
+func dropConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok { // HTTP/2: aborting the handler resets the stream
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
