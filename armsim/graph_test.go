@@ -86,7 +86,7 @@ func buildAzureSite(t *testing.T, c azureClients) azureSite {
 			HardwareProfile: &armcompute.HardwareProfile{VMSize: to(armcompute.VirtualMachineSizeTypes("Standard_B2s"))},
 			StorageProfile: &armcompute.StorageProfile{ImageReference: &armcompute.ImageReference{
 				Publisher: to("Canonical"), Offer: to("ubuntu-24_04-lts"), SKU: to("server"), Version: to("latest")}},
-			OSProfile: &armcompute.OSProfile{ComputerName: to("vm-hub"), AdminUsername: to("azureuser"), AdminPassword: to("Passw0rd!2026")},
+			OSProfile:      &armcompute.OSProfile{ComputerName: to("vm-hub"), AdminUsername: to("azureuser"), AdminPassword: to("Passw0rd!2026")},
 			NetworkProfile: &armcompute.NetworkProfile{NetworkInterfaces: []*armcompute.NetworkInterfaceReference{{ID: nic.ID}}},
 		},
 	}, nil))
@@ -163,7 +163,7 @@ func buildStackSite(t *testing.T, c stackClients) stackSite {
 			HardwareProfile: &ashcompute.HardwareProfile{VMSize: to(ashcompute.VirtualMachineSizeTypes("Standard_A2_v2"))},
 			StorageProfile: &ashcompute.StorageProfile{ImageReference: &ashcompute.ImageReference{
 				Publisher: to("Canonical"), Offer: to("0001-com-ubuntu-server-jammy"), SKU: to("22_04-lts"), Version: to("latest")}},
-			OSProfile: &ashcompute.OSProfile{ComputerName: to("vm-stack"), AdminUsername: to("azureuser"), AdminPassword: to("Passw0rd!2026")},
+			OSProfile:      &ashcompute.OSProfile{ComputerName: to("vm-stack"), AdminUsername: to("azureuser"), AdminPassword: to("Passw0rd!2026")},
 			NetworkProfile: &ashcompute.NetworkProfile{NetworkInterfaces: []*ashcompute.NetworkInterfaceReference{{ID: nic.ID}}},
 		},
 	}, nil))

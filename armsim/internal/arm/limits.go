@@ -96,7 +96,9 @@ type FailRule struct {
 type Duration time.Duration
 
 // MarshalJSON writes the duration as a string.
-func (d Duration) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(time.Duration(d).String())), nil }
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return []byte(strconv.Quote(time.Duration(d).String())), nil
+}
 
 // UnmarshalJSON reads a duration string such as "1.5s".
 func (d *Duration) UnmarshalJSON(b []byte) error {

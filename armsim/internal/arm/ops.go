@@ -20,19 +20,19 @@ const (
 // and Location URLs. It completes lazily: settle() finishes every operation whose time
 // has come before any request reads state, so no goroutine or timer is involved.
 type operation struct {
-	ID        string    `json:"id"`
-	Cloud     string    `json:"cloud"`
-	Namespace string    `json:"namespace"`
-	Location  string    `json:"location"`
-	Subscription string `json:"subscription"`
-	APIVersion   string `json:"apiVersion"`
-	Target    string    `json:"target"`
-	Name      string    `json:"name"`
-	Action    string    `json:"action"`
-	Start     time.Time `json:"start"`
-	DoneAt    time.Time `json:"doneAt"`
-	Status    string    `json:"status"`
-	Error     *Error    `json:"error,omitempty"`
+	ID           string    `json:"id"`
+	Cloud        string    `json:"cloud"`
+	Namespace    string    `json:"namespace"`
+	Location     string    `json:"location"`
+	Subscription string    `json:"subscription"`
+	APIVersion   string    `json:"apiVersion"`
+	Target       string    `json:"target"`
+	Name         string    `json:"name"`
+	Action       string    `json:"action"`
+	Start        time.Time `json:"start"`
+	DoneAt       time.Time `json:"doneAt"`
+	Status       string    `json:"status"`
+	Error        *Error    `json:"error,omitempty"`
 	// Fail is the failure decided when the operation started (forced by fault injection).
 	Fail *Error `json:"fail,omitempty"`
 }
