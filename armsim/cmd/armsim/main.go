@@ -1,0 +1,215 @@
+// Command armsim serves emulated Azure Resource Manager endpoints for Azure and Azure Stack
+// Hub over HTTPS. See armsim/README.md for flags, the admin API and the rules it enforces.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	semconv "go.opentelemetry.io/otel/semconv/v1.41.0"
+	"sigs.k8s.io/yaml"
+
+	"github.com/hybridlink/hybridlink/armsim"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "armsim:", err)
+		os.Exit(2)
+	}
+}
+
+// listFlag collects a repeated flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("armsim", flag.ContinueOnError)
+	var (
+		configFile = fs.String("config", "", "YAML file with the configuration (clouds, latencies, faults, ...); flags override it")
+		caOut      = fs.String("ca-out", "armsim-ca.pem", "where to write the CA certificate clients must trust")
+		caCert     = fs.String("ca-cert", "", "PEM CA certificate to sign with instead of a generated one (needs -ca-key)")
+		caKey      = fs.String("ca-key", "", "PEM private key of -ca-cert")
+		azureAddr  = fs.String("azure-addr", "127.0.0.1:8443", "listen address of the azure cloud")
+		stackAddr  = fs.String("stack-addr", "127.0.0.1:9443", "listen address of the azure-stack-hub cloud")
+		timeScale  = fs.Float64("time-scale", 1, "multiplies every latency: 0.001 turns a 35-minute gateway into 2.1 s")
+		pageSize   = fs.Int("page-size", 0, "items per list page (default 100)")
+		throttle   = fs.Bool("throttle", false, "enforce ARM's per-subscription limits (reads 250 burst +25/s, writes 200 burst +10/s)")
+		stateFile  = fs.String("state-file", "", "persist resources and operations here, so a restart keeps resume tokens valid")
+		rate429    = fs.Float64("fault-429", 0, "fraction of requests answered 429 TooManyRequests")
+		rate500    = fs.Float64("fault-500", 0, "fraction of requests answered 500 InternalServerError")
+		rate503    = fs.Float64("fault-503", 0, "fraction of requests answered 503 ServiceUnavailable")
+		rate409    = fs.Float64("fault-409", 0, "fraction of writes answered 409 AnotherOperationInProgress")
+		rateDrop   = fs.Float64("fault-drop", 0, "fraction of requests whose connection is dropped")
+		delay      = fs.Duration("fault-delay", 0, "extra delay before every answer")
+		stamps     listFlag
+		latencies  listFlag
+		fails      listFlag
+	)
+	fs.Var(&stamps, "stamp", "add an Azure Stack Hub stamp: id=addr[,fastpath][,adfs] (repeatable)")
+	fs.Var(&latencies, "latency", "override an operation's unscaled time: type=duration, e.g. virtualnetworkgateways=35m (repeatable)")
+	fs.Var(&fails, "fail", "make operations on a type (or one named resource) fail: type[/name][=code] (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg := armsim.Config{}
+	if *configFile != "" {
+		b, err := os.ReadFile(*configFile)
+		if err != nil {
+			return err
+		}
+		if err := yaml.UnmarshalStrict(b, &cfg); err != nil {
+			return fmt.Errorf("config %s: %w", *configFile, err)
+		}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if len(cfg.Clouds) == 0 {
+		cfg.Clouds = armsim.DefaultClouds()
+		cfg.Clouds[0].Addr, cfg.Clouds[1].Addr = *azureAddr, *stackAddr
+	}
+	for _, s := range stamps {
+		c, err := parseStamp(s)
+		if err != nil {
+			return err
+		}
+		cfg.Clouds = append(cfg.Clouds, c)
+	}
+	if set["ca-out"] || cfg.CAOut == "" {
+		cfg.CAOut = *caOut
+	}
+	if set["ca-cert"] || set["ca-key"] {
+		cfg.CACert, cfg.CAKey = *caCert, *caKey
+	}
+	if set["time-scale"] || cfg.TimeScale == 0 {
+		cfg.TimeScale = *timeScale
+	}
+	if set["page-size"] {
+		cfg.PageSize = *pageSize
+	}
+	if set["throttle"] {
+		cfg.Throttle.Enabled = *throttle
+	}
+	if set["state-file"] {
+		cfg.StateFile = *stateFile
+	}
+	for name, rate := range map[string]*float64{"fault-429": rate429, "fault-500": rate500, "fault-503": rate503, "fault-409": rate409, "fault-drop": rateDrop} {
+		if *rate < 0 || *rate > 1 {
+			return fmt.Errorf("-%s must be between 0 and 1, got %v", name, *rate)
+		}
+	}
+	overrideRate(set, "fault-429", &cfg.Faults.Rate429, *rate429)
+	overrideRate(set, "fault-500", &cfg.Faults.Rate500, *rate500)
+	overrideRate(set, "fault-503", &cfg.Faults.Rate503, *rate503)
+	overrideRate(set, "fault-409", &cfg.Faults.Rate409, *rate409)
+	overrideRate(set, "fault-drop", &cfg.Faults.RateDrop, *rateDrop)
+	if set["fault-delay"] {
+		cfg.Faults.Delay = armsim.Duration(*delay)
+	}
+	for _, l := range latencies {
+		typ, d, ok := strings.Cut(l, "=")
+		dur, err := time.ParseDuration(d)
+		if !ok || err != nil {
+			return fmt.Errorf("-latency %q: want type=duration, e.g. virtualnetworkgateways=35m", l)
+		}
+		if cfg.Latencies == nil {
+			cfg.Latencies = map[string]armsim.Duration{}
+		}
+		cfg.Latencies[strings.ToLower(typ)] = armsim.Duration(dur)
+	}
+	for _, f := range fails {
+		spec, code, _ := strings.Cut(f, "=")
+		typ, name, _ := strings.Cut(spec, "/")
+		cfg.Faults.FailProvisioning = append(cfg.Faults.FailProvisioning, armsim.FailRule{Type: strings.ToLower(typ), Name: name, Code: code})
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	shutdown, err := setupTracing(ctx)
+	if err != nil {
+		return err
+	}
+	defer shutdown()
+	sim, err := armsim.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(sim.Endpoints))
+	for id := range sim.Endpoints {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		fmt.Printf("armsim: cloud %-16s %s\n", id, sim.Endpoints[id])
+	}
+	fmt.Printf("armsim: CA certificate in %s; admin API at %s/_armsim/\n", cfg.CAOut, sim.Endpoints[ids[0]])
+	<-ctx.Done()
+	fmt.Println("armsim: stopping")
+	return sim.Close()
+}
+
+func overrideRate(set map[string]bool, name string, dst *float64, v float64) {
+	if set[name] {
+		*dst = v
+	}
+}
+
+// parseStamp reads -stamp id=addr[,fastpath][,adfs].
+func parseStamp(s string) (armsim.CloudConfig, error) {
+	id, rest, ok := strings.Cut(s, "=")
+	if !ok || id == "" || rest == "" {
+		return armsim.CloudConfig{}, fmt.Errorf("-stamp %q: want id=addr[,fastpath][,adfs]", s)
+	}
+	parts := strings.Split(rest, ",")
+	c := armsim.CloudConfig{ID: id, Kind: armsim.KindAzureStackHub, Addr: parts[0], Locations: []string{"local"},
+		Domain: id + ".azurestack.external", IdentityProvider: "aad"}
+	for _, p := range parts[1:] {
+		switch p {
+		case "fastpath":
+			c.VPNFastPath = true
+		case "adfs":
+			c.IdentityProvider = "adfs"
+		default:
+			return c, fmt.Errorf("-stamp %q: unknown option %q (want fastpath or adfs)", s, p)
+		}
+	}
+	return c, nil
+}
+
+// setupTracing exports server spans over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+func setupTracing(ctx context.Context) (func(), error) {
+	otel.SetTextMapPropagator(propagation.TraceContext{})
+	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" {
+		return func() {}, nil
+	}
+	exp, err := otlptracehttp.New(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("OTLP exporter: %w", err)
+	}
+	res, err := resource.Merge(resource.Default(), resource.NewWithAttributes(semconv.SchemaURL, semconv.ServiceName("armsim")))
+	if err != nil && !errors.Is(err, resource.ErrSchemaURLConflict) {
+		return nil, err
+	}
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res))
+	otel.SetTracerProvider(tp)
+	return func() {
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = tp.Shutdown(c)
+	}, nil
+}
