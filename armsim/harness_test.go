@@ -144,4 +144,13 @@ var ctx = context.Background()
 
 func to[T any](v T) *T { return &v }
 
-var _ = http.StatusOK
+
+
+// traceparentPolicy sets a fixed W3C traceparent header on every request, as an
+// instrumented caller would.
+type traceparentPolicy string
+
+func (p traceparentPolicy) Do(req *policy.Request) (*http.Response, error) {
+	req.Raw().Header.Set("traceparent", string(p))
+	return req.Next()
+}
