@@ -144,8 +144,6 @@ var ctx = context.Background()
 
 func to[T any](v T) *T { return &v }
 
-
-
 // traceparentPolicy sets a fixed W3C traceparent header on every request, as an
 // instrumented caller would.
 type traceparentPolicy string
