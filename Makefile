@@ -1,14 +1,24 @@
-# hybridlink: every target works from a clean clone with only Go installed.
+# hybridlink: every target works from a clean clone with only Go (and npm, for the
+# googleapis protos) installed.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-GO      ?= go
-MODULES := $(shell $(GO) list -m -f '{{.Dir}}')
+GO        ?= go
+MODULES   := $(shell $(GO) list -m -f '{{.Dir}}')
+BIN       := $(CURDIR)/.cache/bin
+BUF       := $(BIN)/buf
 
-.PHONY: test check fmt-check vet unit bench armsim
+# googleapis protos our protos import, from the npm package google-proto-files.
+GOOGLE_PROTO_FILES := 6.0.1
+GOOGLEAPIS         := third_party/googleapis
+GOOGLEAPIS_STAMP   := $(GOOGLEAPIS)/.google-proto-files-$(GOOGLE_PROTO_FILES)
+GOOGLEAPIS_FILES   := api/annotations api/http api/field_behavior api/resource api/client \
+                      api/launch_stage rpc/status rpc/error_details rpc/code longrunning/operations
 
-## test: every check CI runs: formatting, vet and the race-enabled tests of every module.
-test: fmt-check vet unit
+.PHONY: test fmt-check vet unit lint gen-check generate tools googleapis bench armsim
+
+## test: every check CI runs: formatting, vet, buf lint, fresh generated code, race-enabled tests.
+test: fmt-check vet lint gen-check unit
 
 ## fmt-check: fail when any Go file is not gofmt-clean.
 fmt-check:
@@ -21,6 +31,37 @@ vet:
 ## unit: go test -race every module of the workspace.
 unit:
 	@for m in $(MODULES); do (cd $$m && $(GO) test -race -count=1 ./...); done
+
+## lint: buf lint (STANDARD, AIP exceptions in buf.yaml).
+lint: tools googleapis
+	$(BUF) lint
+
+## generate: rebuild gen/ from proto/.
+generate: tools googleapis
+	rm -rf gen/hybridlink gen/openapi
+	$(BUF) generate
+
+## gen-check: fail when the committed gen/ differs from a fresh generation.
+gen-check: tools googleapis
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	$(BUF) generate -o $$tmp; \
+	if ! diff -r -q $$tmp/gen/hybridlink gen/hybridlink || ! diff -q $$tmp/gen/openapi/hybridlink.swagger.json gen/openapi/hybridlink.swagger.json; then \
+		echo "gen/ is stale: run make generate and commit the result"; exit 1; fi
+
+## tools: build buf and the protoc plugins at the versions pinned in tools/go.mod.
+tools: $(BUF)
+$(BUF): tools/go.mod tools/go.sum
+	mkdir -p $(BIN)
+	cd tools && GOWORK=off $(GO) build -o $(BIN)/ $$(GOWORK=off $(GO) list tool)
+	touch $(BUF)
+
+## googleapis: copy the googleapis protos we import from google-proto-files.
+googleapis: $(GOOGLEAPIS_STAMP)
+$(GOOGLEAPIS_STAMP):
+	rm -rf $(GOOGLEAPIS) .cache/npm && mkdir -p .cache/npm
+	cd .cache/npm && npm pack --silent google-proto-files@$(GOOGLE_PROTO_FILES) >/dev/null && tar xzf google-proto-files-$(GOOGLE_PROTO_FILES).tgz
+	for f in $(GOOGLEAPIS_FILES); do mkdir -p $(GOOGLEAPIS)/google/$$(dirname $$f); cp .cache/npm/package/google/$$f.proto $(GOOGLEAPIS)/google/$$f.proto; done
+	touch $@
 
 ## bench: run the Go benchmarks (not part of test).
 bench:
