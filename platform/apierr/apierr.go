@@ -113,7 +113,6 @@ func FromARM(err error, target string) error {
 	return withDetails.Err()
 }
 
-
 // Code maps an ARM answer to a canonical gRPC code.
 func Code(httpStatus int, armCode string) codes.Code {
 	switch {
