@@ -1,0 +1,110 @@
+package cloud
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/hybridlink/hybridlink/armsim"
+)
+
+func TestLoadValidates(t *testing.T) {
+	tests := []struct {
+		name, yaml, wantErr string
+	}{
+		{"ok", `
+clouds:
+  - id: azure
+    kind: azure
+    endpoint: https://management.azure.com
+    subscription: s
+    location: eastus
+    credential: {type: client-secret, tenantId: t, clientId: c, clientSecretEnv: AZ_SECRET}
+  - id: stamp1
+    kind: azure-stack-hub
+    endpoint: https://management.local.azurestack.external
+    discover: true
+    subscription: s
+    location: local
+    credential: {type: client-certificate, tenantId: adfs, clientId: c, certificateFile: sp.pem}
+`, ""},
+		{"empty", `clouds: []`, "at least one cloud"},
+		{"bad kind", `clouds: [{id: a, kind: gcp, endpoint: "https://x", subscription: s, location: l, credential: {type: static}}]`, "clouds[0].kind"},
+		{"http endpoint", `clouds: [{id: a, kind: azure, endpoint: "http://x", subscription: s, location: l, credential: {type: static}}]`, "clouds[0].endpoint"},
+		{"duplicate", `clouds: [{id: a, kind: azure, endpoint: "https://x", subscription: s, location: l, credential: {type: static}}, {id: a, kind: azure, endpoint: "https://y", subscription: s, location: l, credential: {type: static}}]`, "clouds[1].id"},
+		{"bad id", `clouds: [{id: "A B", kind: azure, endpoint: "https://x", subscription: s, location: l, credential: {type: static}}]`, "clouds[0].id"},
+		{"no subscription", `clouds: [{id: a, kind: azure, endpoint: "https://x", location: l, credential: {type: static}}]`, "clouds[0].subscription"},
+		{"secret without env", `clouds: [{id: a, kind: azure, endpoint: "https://x", subscription: s, location: l, credential: {type: client-secret, tenantId: t, clientId: c}}]`, "clientSecretEnv"},
+		{"unknown field", `clouds: [{id: a, kind: azure, endpoint: "https://x", subscription: s, location: l, credential: {type: static}, secret: oops}]`, "unknown field"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "clouds.yaml")
+			if err := os.WriteFile(path, []byte(tc.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(path)
+			if tc.wantErr == "" && err != nil {
+				t.Fatal(err)
+			}
+			if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Fatalf("want error naming %q, got %v", tc.wantErr, err)
+			}
+		})
+	}
+}
+
+// TestConnectArmsim connects the default configuration to armsim: the stamp's login
+// endpoint and audience come from its metadata endpoint, and an ARM call goes through
+// with the CA trusted and the static credential.
+func TestConnectArmsim(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clouds := armsim.DefaultClouds()
+	for i := range clouds {
+		clouds[i].Addr = "127.0.0.1:0"
+	}
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	sim, err := armsim.Start(ctx, armsim.Config{Clouds: clouds, CAOut: caFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	cfg := Default(caFile)
+	cfg.Clouds[0].Endpoint, cfg.Clouds[1].Endpoint = sim.Endpoints["azure"], sim.Endpoints["azure-stack-hub"]
+	reg, err := Connect(ctx, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stamp, err := reg.Get("azure-stack-hub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(stamp.Audience, "https://management.local.azurestack.external/") {
+		t.Fatalf("audience not discovered: %q", stamp.Audience)
+	}
+	client, err := arm.NewClient("cloudtest", "v0.1.0", stamp.Credential, stamp.Options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := runtime.NewRequest(ctx, http.MethodGet, stamp.Endpoint+"/subscriptions/"+stamp.Subscription+"/resourcegroups?api-version=2019-10-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := client.Pipeline().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("listing resource groups: %s", resp.Status)
+	}
+	if _, err := reg.Get("gcp"); err == nil || !strings.Contains(err.Error(), "azure, azure-stack-hub") {
+		t.Fatalf("an unknown cloud's error lists the configured ones: %v", err)
+	}
+}
