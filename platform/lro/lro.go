@@ -1,0 +1,214 @@
+// Package lro serves google.longrunning.Operations for a stateless service whose operations
+// are ARM's. An operation's name is a sealed handle (package handle): opening it gives the
+// cloud, the resource and azcore's resume token, so any replica can resume the very same
+// ARM operation, and a forged or altered name is refused, never followed.
+package lro
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/emptypb"
+
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/handle"
+)
+
+// Verbs of operations that have no azcore poller: the service adopted an operation someone
+// else started (or found nothing to do) and follows the resource itself.
+const (
+	// VerbWatch follows a resource until its provisioning state is terminal.
+	VerbWatch = "watch"
+	// VerbWatchDelete follows a resource until it is gone.
+	VerbWatchDelete = "watch-delete"
+)
+
+// Step is the outcome of polling an operation once.
+type Step struct {
+	// Done says the operation has finished, with Response or Err.
+	Done bool
+	// Response is the operation's result when it succeeded: the resource, or Empty for a delete.
+	Response proto.Message
+	// Err is the failure of a finished operation, a status error.
+	Err error
+	// RetryAfter is ARM's hint for the next poll.
+	RetryAfter time.Duration
+	// Metadata describes the operation (the service's OperationMetadata).
+	Metadata proto.Message
+}
+
+// Resumer polls the operation a handle describes once.
+type Resumer func(ctx context.Context, h handle.Handle) (Step, error)
+
+// Server implements google.longrunning.Operations for one service.
+type Server struct {
+	longrunningpb.UnimplementedOperationsServer
+	Sealer *handle.Sealer
+	Resume Resumer
+}
+
+// Start seals a new operation's handle and answers with its first state.
+func (s *Server) Start(h handle.Handle, st Step) (*longrunningpb.Operation, error) {
+	name, err := s.Sealer.Seal(h)
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "sealing the operation handle: %v", err)
+	}
+	return operation(name, st)
+}
+
+// GetOperation polls the operation once and returns its state.
+func (s *Server) GetOperation(ctx context.Context, req *longrunningpb.GetOperationRequest) (*longrunningpb.Operation, error) {
+	h, err := s.open(req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.Resume(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	return operation(req.GetName(), st)
+}
+
+// WaitOperation polls, as ARM's Retry-After says, until the operation is done or the
+// timeout (or the call's deadline) passes, and returns its latest state.
+func (s *Server) WaitOperation(ctx context.Context, req *longrunningpb.WaitOperationRequest) (*longrunningpb.Operation, error) {
+	h, err := s.open(req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	timeout := time.Minute
+	if req.GetTimeout() != nil {
+		timeout = req.GetTimeout().AsDuration()
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for {
+		st, err := s.Resume(ctx, h)
+		if err != nil {
+			if errors.Is(err, context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded {
+				break
+			}
+			return nil, err
+		}
+		if st.Done {
+			return operation(req.GetName(), st)
+		}
+		wait := st.RetryAfter
+		if wait <= 0 || wait > 30*time.Second {
+			wait = time.Second
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+			continue
+		}
+		break
+	}
+	// the timeout passed: answer with the state as it is now
+	st, err := s.Resume(context.WithoutCancel(ctx), h)
+	if err != nil {
+		return nil, err
+	}
+	return operation(req.GetName(), st)
+}
+
+// CancelOperation is refused: ARM offers no cancel for these operations.
+func (s *Server) CancelOperation(ctx context.Context, req *longrunningpb.CancelOperationRequest) (*emptypb.Empty, error) {
+	if _, err := s.open(req.GetName()); err != nil {
+		return nil, err
+	}
+	return nil, status.Error(codes.Unimplemented, "ARM cannot cancel this operation; wait for it to finish, then delete the resource if it is not wanted")
+}
+
+// ListOperations is refused: the service is stateless and keeps no list of operations.
+func (s *Server) ListOperations(context.Context, *longrunningpb.ListOperationsRequest) (*longrunningpb.ListOperationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "operations are not stored (the service is stateless); keep the operation names that Create and Delete return")
+}
+
+// DeleteOperation is refused: there is no stored operation to delete.
+func (s *Server) DeleteOperation(context.Context, *longrunningpb.DeleteOperationRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "operations are not stored (the service is stateless)")
+}
+
+func (s *Server) open(name string) (handle.Handle, error) {
+	h, err := s.Sealer.Open(name)
+	if err != nil {
+		return h, apierr.Invalid("name", "%s; pass the name exactly as Create or Delete returned it", err)
+	}
+	return h, nil
+}
+
+// operation builds the google.longrunning.Operation for a step.
+func operation(name string, st Step) (*longrunningpb.Operation, error) {
+	op := &longrunningpb.Operation{Name: name, Done: st.Done}
+	if st.Metadata != nil {
+		md, err := anypb.New(st.Metadata)
+		if err != nil {
+			return nil, err
+		}
+		op.Metadata = md
+	}
+	if !st.Done {
+		return op, nil
+	}
+	if st.Err != nil {
+		op.Result = &longrunningpb.Operation_Error{Error: status.Convert(st.Err).Proto()}
+		return op, nil
+	}
+	resp := st.Response
+	if resp == nil {
+		resp = &emptypb.Empty{}
+	}
+	a, err := anypb.New(resp)
+	if err != nil {
+		return nil, err
+	}
+	op.Result = &longrunningpb.Operation_Response{Response: a}
+	return op, nil
+}
+
+// Poll advances an azcore poller once. When it is done, result gives the operation's
+// outcome: convert turns the SDK's result into the API resource, and a failure becomes a
+// status error about target.
+func Poll[T any](ctx context.Context, p *runtime.Poller[T], target string, convert func(T) (proto.Message, error)) (Step, error) {
+	if !p.Done() {
+		resp, err := p.Poll(ctx)
+		if err != nil && !p.Done() {
+			return Step{}, apierr.FromARM(err, target)
+		}
+		if !p.Done() {
+			return Step{RetryAfter: retryAfter(resp)}, nil
+		}
+	}
+	res, err := p.Result(ctx)
+	if err != nil {
+		return Step{Done: true, Err: apierr.FromARM(err, target)}, nil
+	}
+	msg, err := convert(res)
+	if err != nil {
+		return Step{}, err
+	}
+	return Step{Done: true, Response: msg}, nil
+}
+
+func retryAfter(resp *http.Response) time.Duration {
+	if resp == nil {
+		return 0
+	}
+	if ms, err := strconv.Atoi(resp.Header.Get("Retry-After-Ms")); err == nil && ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
+		return time.Duration(s) * time.Second
+	}
+	return 0
+}

@@ -1,0 +1,285 @@
+// Package serve runs a hybridlink service: its gRPC server (health, reflection,
+// OpenTelemetry, panic recovery, request logs with trace ids) and, on a second port, its
+// REST gateway (grpc-gateway), OpenAPI document, Prometheus metrics and the REST face of
+// google.longrunning.Operations. Every service runs through it, so they all behave alike.
+package serve
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"go.opentelemetry.io/otel/trace"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/reflection"
+	"google.golang.org/grpc/status"
+
+	"github.com/hybridlink/hybridlink/platform/telemetry"
+)
+
+// OpenAPIPath is where every service serves its OpenAPI document on the REST port.
+const OpenAPIPath = "/openapi.json"
+
+// Service describes one service to Run.
+type Service struct {
+	// Name is the service's name in logs, traces and health checks (e.g. hybridlink.network.v1.NetworkService).
+	Name string
+	// GRPCAddr and HTTPAddr are the listen addresses; port 0 picks a free port.
+	GRPCAddr, HTTPAddr string
+	// Register registers the service's implementations on the gRPC server.
+	Register func(*grpc.Server)
+	// Gateway registers the service's REST handlers, which call the gRPC server through conn.
+	Gateway func(ctx context.Context, mux *gwruntime.ServeMux, conn *grpc.ClientConn) error
+	// OpenAPI is the OpenAPI document served at OpenAPIPath.
+	OpenAPI []byte
+	// Telemetry are the service's providers.
+	Telemetry *telemetry.Providers
+	// TLS, when set, serves both ports over TLS; it is required to listen beyond loopback.
+	TLS *TLSConfig
+}
+
+// TLSConfig holds the files of a service's TLS and mTLS setup.
+type TLSConfig struct {
+	CertFile, KeyFile string
+	// ClientCAFile, when set, requires client certificates signed by it (mTLS): the
+	// caller authentication that listening beyond loopback needs.
+	ClientCAFile string
+}
+
+// Server is a running service.
+type Server struct {
+	// GRPCAddr and HTTPAddr are the addresses actually listened on.
+	GRPCAddr, HTTPAddr string
+	grpc               *grpc.Server
+	http               *http.Server
+	conn               *grpc.ClientConn
+	health             *health.Server
+	log                *slog.Logger
+}
+
+// Start listens on both ports and serves in the background.
+func Start(ctx context.Context, svc Service) (*Server, error) {
+	if err := checkExposure(svc); err != nil {
+		return nil, err
+	}
+	log := svc.Telemetry.Logger
+	var tlsCfg *tls.Config
+	if svc.TLS != nil {
+		var err error
+		if tlsCfg, err = svc.TLS.load(); err != nil {
+			return nil, err
+		}
+	}
+	opts := []grpc.ServerOption{
+		grpc.StatsHandler(otelgrpc.NewServerHandler(otelgrpc.WithTracerProvider(svc.Telemetry.Tracer), otelgrpc.WithMeterProvider(svc.Telemetry.Meter))),
+		grpc.ChainUnaryInterceptor(recoverUnary(log), logUnary(log)),
+		grpc.ChainStreamInterceptor(recoverStream(log)),
+	}
+	if tlsCfg != nil {
+		opts = append(opts, grpc.Creds(credentials.NewTLS(tlsCfg)))
+	}
+	gs := grpc.NewServer(opts...)
+	svc.Register(gs)
+	hs := health.NewServer()
+	healthpb.RegisterHealthServer(gs, hs)
+	reflection.Register(gs)
+
+	gl, err := (&net.ListenConfig{}).Listen(ctx, "tcp", svc.GRPCAddr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: gRPC listen: %w", svc.Name, err)
+	}
+	hl, err := (&net.ListenConfig{}).Listen(ctx, "tcp", svc.HTTPAddr)
+	if err != nil {
+		gl.Close()
+		return nil, fmt.Errorf("%s: REST listen: %w", svc.Name, err)
+	}
+	s := &Server{GRPCAddr: gl.Addr().String(), HTTPAddr: hl.Addr().String(), grpc: gs, health: hs, log: log}
+
+	dialCreds := insecure.NewCredentials()
+	if tlsCfg != nil {
+		dialCreds = credentials.NewTLS(&tls.Config{InsecureSkipVerify: true}) //nolint:gosec // loopback hop to our own gRPC port
+	}
+	s.conn, err = grpc.NewClient(s.GRPCAddr, grpc.WithTransportCredentials(dialCreds),
+		grpc.WithStatsHandler(otelgrpc.NewClientHandler(otelgrpc.WithTracerProvider(svc.Telemetry.Tracer))))
+	if err != nil {
+		return nil, err
+	}
+	mux := gwruntime.NewServeMux()
+	if err := svc.Gateway(ctx, mux, s.conn); err != nil {
+		return nil, fmt.Errorf("%s: REST gateway: %w", svc.Name, err)
+	}
+	root := http.NewServeMux()
+	root.Handle("/", mux)
+	root.Handle("/v1/operations/", operationsREST(longrunningpb.NewOperationsClient(s.conn)))
+	root.HandleFunc("GET "+OpenAPIPath, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(svc.OpenAPI)
+	})
+	root.Handle("GET /metrics", svc.Telemetry.MetricsHandler())
+	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		resp, err := hs.Check(r.Context(), &healthpb.HealthCheckRequest{})
+		if err != nil || resp.Status != healthpb.HealthCheckResponse_SERVING {
+			http.Error(w, "not serving", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	s.http = &http.Server{Handler: root, ReadHeaderTimeout: 10 * time.Second, TLSConfig: tlsCfg}
+
+	go func() {
+		if err := gs.Serve(gl); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
+			log.Error("gRPC server stopped", "err", err)
+		}
+	}()
+	go func() {
+		var err error
+		if tlsCfg != nil {
+			err = s.http.ServeTLS(hl, "", "")
+		} else {
+			err = s.http.Serve(hl)
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("REST server stopped", "err", err)
+		}
+	}()
+	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	hs.SetServingStatus(svc.Name, healthpb.HealthCheckResponse_SERVING)
+	log.Info("serving", "grpc", s.GRPCAddr, "rest", s.HTTPAddr, "openapi", "http://"+s.HTTPAddr+OpenAPIPath)
+	return s, nil
+}
+
+// Run serves until ctx is done (SIGTERM in the commands), then shuts down gracefully.
+func Run(ctx context.Context, svc Service) error {
+	s, err := Start(ctx, svc)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return s.Stop(sctx)
+}
+
+// Stop reports NOT_SERVING, lets requests in flight finish, and closes both ports.
+func (s *Server) Stop(ctx context.Context) error {
+	s.health.Shutdown()
+	err := s.http.Shutdown(ctx)
+	done := make(chan struct{})
+	go func() { s.grpc.GracefulStop(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.grpc.Stop()
+	}
+	return errors.Join(err, s.conn.Close())
+}
+
+// checkExposure refuses to listen beyond loopback without TLS and client authentication.
+func checkExposure(svc Service) error {
+	for _, addr := range []string{svc.GRPCAddr, svc.HTTPAddr} {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return fmt.Errorf("%s: listen address %q: %w", svc.Name, addr, err)
+		}
+		if isLoopback(host) {
+			continue
+		}
+		if svc.TLS == nil || svc.TLS.ClientCAFile == "" {
+			return fmt.Errorf("%s: refusing to listen on %s without TLS and client certificates: set the TLS certificate, key and client CA, or listen on 127.0.0.1", svc.Name, addr)
+		}
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (c *TLSConfig) load() (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("TLS: %w", err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if c.ClientCAFile != "" {
+		pem, err := os.ReadFile(c.ClientCAFile)
+		if err != nil {
+			return nil, fmt.Errorf("TLS client CA: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("TLS client CA %s holds no certificate", c.ClientCAFile)
+		}
+		cfg.ClientCAs, cfg.ClientAuth = pool, tls.RequireAndVerifyClientCert
+	}
+	return cfg, nil
+}
+
+// logUnary logs each call's method, code and duration with its trace id. Requests and
+// responses are never logged: they may hold secrets.
+func logUnary(log *slog.Logger) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		start := time.Now()
+		resp, err := handler(ctx, req)
+		code := status.Code(err)
+		level := slog.LevelInfo
+		if code != codes.OK && code != codes.NotFound && code != codes.InvalidArgument && code != codes.AlreadyExists {
+			level = slog.LevelWarn
+		}
+		attrs := []any{"method", info.FullMethod, "code", code.String(), "duration_ms", time.Since(start).Milliseconds()}
+		if err != nil {
+			attrs = append(attrs, "error", status.Convert(err).Message())
+		}
+		log.Log(ctx, level, "rpc", attrs...)
+		return resp, err
+	}
+}
+
+// recoverUnary turns a panic into Internal, logging the stack with the trace id.
+func recoverUnary(log *slog.Logger) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = panicked(ctx, log, info.FullMethod, r)
+			}
+		}()
+		return handler(ctx, req)
+	}
+}
+
+func recoverStream(log *slog.Logger) grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = panicked(ss.Context(), log, info.FullMethod, r)
+			}
+		}()
+		return handler(srv, ss)
+	}
+}
+
+func panicked(ctx context.Context, log *slog.Logger, method string, r any) error {
+	log.ErrorContext(ctx, "panic", "method", method, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	id := trace.SpanContextFromContext(ctx).TraceID()
+	return status.Errorf(codes.Internal, "internal error in %s; the service log has the details under trace id %s", method, id)
+}
