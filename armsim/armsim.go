@@ -18,6 +18,7 @@ import (
 	"net/netip"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
@@ -128,6 +129,11 @@ type Sim struct {
 
 	engine  *arm.Engine
 	servers []*http.Server
+
+	// transports are those of the clients HTTPClient handed out: Close closes their idle
+	// connections first, or each HTTP/2 connection would hold Shutdown for a second.
+	mu         sync.Mutex
+	transports []*http.Transport
 }
 
 // Start serves every configured cloud until ctx is done or Close is called.
@@ -248,19 +254,31 @@ func (s *Sim) serve(ctx context.Context, engine *arm.Engine, ca *pki.Authority, 
 func (s *Sim) HTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.TLSClientConfig = &tls.Config{RootCAs: s.CAPool, MinVersion: tls.VersionTLS12}
+	s.mu.Lock()
+	s.transports = append(s.transports, t)
+	s.mu.Unlock()
 	return &http.Client{Transport: t}
 }
 
 // Close stops serving. Operations in flight stay in the state file, when there is one.
 func (s *Sim) Close() error {
-	var errs []error
-	for _, srv := range s.servers {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		if err := srv.Shutdown(ctx); err != nil {
-			errs = append(errs, srv.Close())
-		}
-		cancel()
+	s.mu.Lock()
+	for _, t := range s.transports {
+		t.CloseIdleConnections()
 	}
+	s.mu.Unlock()
+	errs := make([]error, len(s.servers))
+	var wg sync.WaitGroup
+	for i, srv := range s.servers {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(ctx); err != nil {
+				errs[i] = srv.Close()
+			}
+		})
+	}
+	wg.Wait()
 	return errors.Join(errs...)
 }
 

@@ -193,8 +193,9 @@ func (t *txn) put(k *kind, id string) (*response, *Error) {
 		if op := t.busy(old); op != nil {
 			return nil, anotherOperationInProgress(old.id(), op.Name, op.ID)
 		}
-		// an existing resource keeps the spelling it was created with
+		// an existing resource keeps the spelling it was created with, in its ID and name
 		id = old.id()
+		name = lastSegment(id)
 	}
 	res := k.newRes()
 	if len(t.rq.body) == 0 {

@@ -66,8 +66,11 @@ func (e *Engine) serve(c *Cloud, w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, e.metadata(c, "https://"+r.Host, r.URL.Query().Get("api-version")))
 		return
 	}
-	status := e.serveARM(c, w, r, label)
-	e.count(c.ID, r.Method, label, status)
+	// counted in a defer: a dropped connection on HTTP/2 aborts the handler with a panic,
+	// and it is still a request the client made (status 0)
+	status := 0
+	defer func() { e.count(c.ID, r.Method, label, status) }()
+	status = e.serveARM(c, w, r, label)
 }
 
 // serveARM answers an authenticated ARM request and returns the status it wrote.
