@@ -176,30 +176,6 @@ func operation(name string, st Step) (*longrunningpb.Operation, error) {
 	return op, nil
 }
 
-// Poll advances an azcore poller once. When it is done, result gives the operation's
-// outcome: convert turns the SDK's result into the API resource, and a failure becomes a
-// status error about target.
-func Poll[T any](ctx context.Context, p *runtime.Poller[T], target string, convert func(T) (proto.Message, error)) (Step, error) {
-	if !p.Done() {
-		resp, err := p.Poll(ctx)
-		if err != nil && !p.Done() {
-			return Step{}, apierr.FromARM(err, target)
-		}
-		if !p.Done() {
-			return Step{RetryAfter: retryAfter(resp)}, nil
-		}
-	}
-	res, err := p.Result(ctx)
-	if err != nil {
-		return Step{Done: true, Err: apierr.FromARM(err, target)}, nil
-	}
-	msg, err := convert(res)
-	if err != nil {
-		return Step{}, err
-	}
-	return Step{Done: true, Response: msg}, nil
-}
-
 func retryAfter(resp *http.Response) time.Duration {
 	if resp == nil {
 		return 0
@@ -211,4 +187,73 @@ func retryAfter(resp *http.Response) time.Duration {
 		return time.Duration(s) * time.Second
 	}
 	return 0
+}
+
+// Op is an ARM operation in progress, as the services' resource clients return it: an
+// azcore poller whose result is already converted to the service's model M.
+type Op[M any] interface {
+	// Done reports whether the operation has finished, without a call to ARM.
+	Done() bool
+	// Poll advances the operation once; it reports whether it is done and ARM's hint
+	// for the next poll.
+	Poll(ctx context.Context) (done bool, retryAfter time.Duration, err error)
+	// Result returns the outcome of a done operation: the model, or ARM's failure.
+	Result(ctx context.Context) (M, error)
+	// ResumeToken is what a handle keeps to resume the operation elsewhere.
+	ResumeToken() (string, error)
+}
+
+// Wrap adapts an azcore poller whose result converts to M.
+func Wrap[T, M any](p *runtime.Poller[T], convert func(T) (M, error)) Op[M] {
+	return &pollerOp[T, M]{p: p, convert: convert}
+}
+
+type pollerOp[T, M any] struct {
+	p       *runtime.Poller[T]
+	convert func(T) (M, error)
+}
+
+func (o *pollerOp[T, M]) Done() bool { return o.p.Done() }
+
+func (o *pollerOp[T, M]) Poll(ctx context.Context) (bool, time.Duration, error) {
+	if o.p.Done() {
+		return true, 0, nil
+	}
+	resp, err := o.p.Poll(ctx)
+	if o.p.Done() {
+		return true, 0, nil
+	}
+	return false, retryAfter(resp), err
+}
+
+func (o *pollerOp[T, M]) Result(ctx context.Context) (M, error) {
+	r, err := o.p.Result(ctx)
+	if err != nil {
+		var zero M
+		return zero, err
+	}
+	return o.convert(r)
+}
+
+func (o *pollerOp[T, M]) ResumeToken() (string, error) { return o.p.ResumeToken() }
+
+// StepOf polls op once and, when it is done, converts its result to the API message.
+// A failed ARM operation becomes a done step with a status error about target.
+func StepOf[M any](ctx context.Context, op Op[M], target string, toAPI func(M) (proto.Message, error)) (Step, error) {
+	done, wait, err := op.Poll(ctx)
+	if err != nil {
+		return Step{}, apierr.FromARM(err, target)
+	}
+	if !done {
+		return Step{RetryAfter: wait}, nil
+	}
+	m, err := op.Result(ctx)
+	if err != nil {
+		return Step{Done: true, Err: apierr.FromARM(err, target)}, nil
+	}
+	msg, err := toAPI(m)
+	if err != nil {
+		return Step{}, err
+	}
+	return Step{Done: true, Response: msg}, nil
 }

@@ -1,0 +1,99 @@
+package serve
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/handle"
+	"github.com/hybridlink/hybridlink/platform/telemetry"
+)
+
+// Env is what Main gives a service to build itself with.
+type Env struct {
+	Clouds    *cloud.Registry
+	Sealer    *handle.Sealer
+	Telemetry *telemetry.Providers
+}
+
+// Main is a service command's whole main: flags and environment, telemetry, the cloud list,
+// the operation key, then Run until SIGINT or SIGTERM. short is the service's short name
+// (network), which names its environment variables (HYBRIDLINK_NETWORK_GRPC_ADDR).
+func Main(name, short string, grpcPort, httpPort int, build func(context.Context, Env) (Service, error)) {
+	if err := main(name, short, grpcPort, httpPort, os.Args[1:], build); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", short, err)
+		os.Exit(1)
+	}
+}
+
+func main(name, short string, grpcPort, httpPort int, args []string, build func(context.Context, Env) (Service, error)) error {
+	env := func(key, def string) string {
+		if v := os.Getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	prefix := "HYBRIDLINK_" + strings.ToUpper(short) + "_"
+	fs := flag.NewFlagSet(short, flag.ContinueOnError)
+	grpcAddr := fs.String("grpc-addr", env(prefix+"GRPC_ADDR", fmt.Sprintf("127.0.0.1:%d", grpcPort)), "gRPC listen address ($"+prefix+"GRPC_ADDR)")
+	httpAddr := fs.String("http-addr", env(prefix+"HTTP_ADDR", fmt.Sprintf("127.0.0.1:%d", httpPort)), "REST listen address ($"+prefix+"HTTP_ADDR)")
+	clouds := fs.String("clouds", env("HYBRIDLINK_CLOUDS", ""), "YAML cloud list; armsim's two clouds when empty ($HYBRIDLINK_CLOUDS)")
+	armsimCA := fs.String("armsim-ca", env("HYBRIDLINK_ARMSIM_CA", "armsim-ca.pem"), "CA file of armsim, for the built-in cloud list ($HYBRIDLINK_ARMSIM_CA)")
+	stateDir := fs.String("state-dir", env("HYBRIDLINK_STATE_DIR", ".state"), "folder for the generated development operation key ($HYBRIDLINK_STATE_DIR)")
+	tlsCert := fs.String("tls-cert", env("HYBRIDLINK_TLS_CERT", ""), "TLS certificate ($HYBRIDLINK_TLS_CERT)")
+	tlsKey := fs.String("tls-key", env("HYBRIDLINK_TLS_KEY", ""), "TLS key ($HYBRIDLINK_TLS_KEY)")
+	clientCA := fs.String("tls-client-ca", env("HYBRIDLINK_TLS_CLIENT_CA", ""), "CA of accepted client certificates (mTLS) ($HYBRIDLINK_TLS_CLIENT_CA)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	tel, err := telemetry.Setup(ctx, short, telemetry.Options{})
+	if err != nil {
+		return err
+	}
+	defer tel.Shutdown(context.Background())
+
+	cfg := cloud.Default(*armsimCA)
+	if *clouds != "" {
+		if cfg, err = cloud.Load(*clouds); err != nil {
+			return err
+		}
+	}
+	reg, err := cloud.Connect(ctx, cfg, tel.Tracer)
+	if err != nil {
+		return err
+	}
+	key, err := operationKey(*stateDir)
+	if err != nil {
+		return err
+	}
+	sealer, err := handle.NewSealer(key, name)
+	if err != nil {
+		return err
+	}
+	svc, err := build(ctx, Env{Clouds: reg, Sealer: sealer, Telemetry: tel})
+	if err != nil {
+		return err
+	}
+	svc.Name, svc.GRPCAddr, svc.HTTPAddr, svc.Telemetry = name, *grpcAddr, *httpAddr, tel
+	if *tlsCert != "" || *tlsKey != "" {
+		svc.TLS = &TLSConfig{CertFile: *tlsCert, KeyFile: *tlsKey, ClientCAFile: *clientCA}
+	}
+	return Run(ctx, svc)
+}
+
+// operationKey is HYBRIDLINK_OPERATION_KEY (base64, 32 bytes), or for development a key
+// generated once into the state folder.
+func operationKey(stateDir string) ([]byte, error) {
+	if k := os.Getenv("HYBRIDLINK_OPERATION_KEY"); k != "" {
+		return handle.ParseKey(k)
+	}
+	return handle.LoadOrCreateKey(filepath.Join(stateDir, "operations.key"))
+}

@@ -1,0 +1,246 @@
+// Package server implements hybridlink.network.v1.NetworkService: resource groups, virtual
+// networks and subnets on every configured cloud, with ensure semantics and long-running
+// operations whose names are sealed handles.
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/handle"
+	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/paging"
+	"github.com/hybridlink/hybridlink/services/network/internal/resourcegroup"
+	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
+	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
+)
+
+// ServiceName is the service's full name, for health checks and logs.
+const ServiceName = "hybridlink.network.v1.NetworkService"
+
+// clients are one cloud's resource clients.
+type clients struct {
+	conn    *cloud.Conn
+	groups  resourcegroup.Client
+	vnets   virtualnetwork.Client
+	subnets subnet.Client
+}
+
+// Server implements NetworkService; Operations serves its long-running operations.
+type Server struct {
+	networkv1.UnimplementedNetworkServiceServer
+	Operations *lro.Server
+	clouds     map[string]*clients
+	ids        []string
+}
+
+// New builds the clients of every configured cloud.
+func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
+	s := &Server{clouds: map[string]*clients{}, ids: reg.IDs()}
+	for _, id := range reg.IDs() {
+		conn, _ := reg.Get(id)
+		c := &clients{conn: conn}
+		var err error
+		if c.groups, err = resourcegroup.New(conn); err != nil {
+			return nil, err
+		}
+		if c.vnets, err = virtualnetwork.New(conn); err != nil {
+			return nil, err
+		}
+		if c.subnets, err = subnet.New(conn); err != nil {
+			return nil, err
+		}
+		s.clouds[id] = c
+	}
+	s.Operations = &lro.Server{Sealer: sealer, Resume: s.resume}
+	return s, nil
+}
+
+// cloud returns a configured cloud's clients, or InvalidArgument naming field.
+func (s *Server) cloud(id, field string) (*clients, error) {
+	c, ok := s.clouds[id]
+	if !ok {
+		return nil, apierr.Invalid(field, "cloud %q is not configured; configured clouds: %s", id, strings.Join(s.ids, ", "))
+	}
+	return c, nil
+}
+
+// parse parses a resource name of the given shape, with InvalidArgument naming field.
+func (s *Server) parse(name, field string, collections ...string) (names.Name, *clients, error) {
+	n, err := names.Parse(name, collections...)
+	if err != nil {
+		return n, nil, apierr.Invalid(field, "%v", err)
+	}
+	c, err := s.cloud(n.Cloud, field)
+	return n, c, err
+}
+
+// GetResourceGroup reads a resource group.
+func (s *Server) GetResourceGroup(ctx context.Context, req *networkv1.GetResourceGroupRequest) (*networkv1.ResourceGroup, error) {
+	n, c, err := s.parse(req.GetName(), "name")
+	if err != nil {
+		return nil, err
+	}
+	rg, err := c.groups.Get(ctx, n.ResourceGroup)
+	if err != nil {
+		return nil, apierr.FromARM(err, req.GetName())
+	}
+	return groupToAPI(n.Cloud, rg), nil
+}
+
+// ListResourceGroups lists a cloud's resource groups.
+func (s *Server) ListResourceGroups(ctx context.Context, req *networkv1.ListResourceGroupsRequest) (*networkv1.ListResourceGroupsResponse, error) {
+	id, err := names.ParseCloud(req.GetParent())
+	if err != nil {
+		return nil, apierr.Invalid("parent", "%v", err)
+	}
+	c, err := s.cloud(id, "parent")
+	if err != nil {
+		return nil, err
+	}
+	groups, err := c.groups.List(ctx)
+	if err != nil {
+		return nil, apierr.FromARM(err, req.GetParent())
+	}
+	out := make([]*networkv1.ResourceGroup, 0, len(groups))
+	for _, g := range groups {
+		out = append(out, groupToAPI(id, g))
+	}
+	sortByName(out)
+	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, apierr.Invalid("page_token", "%v", err)
+	}
+	return &networkv1.ListResourceGroupsResponse{ResourceGroups: page, NextPageToken: next}, nil
+}
+
+// CreateResourceGroup ensures a resource group: created when absent, its tags updated when
+// they differ, left alone when it matches.
+func (s *Server) CreateResourceGroup(ctx context.Context, req *networkv1.CreateResourceGroupRequest) (*networkv1.ResourceGroup, error) {
+	var v apierr.Violations
+	id, err := names.ParseCloud(req.GetParent())
+	if err != nil {
+		v.Add("parent", "%v", err)
+	}
+	if err := names.CheckResourceGroup(req.GetResourceGroupId()); err != nil {
+		v.Add("resource_group_id", "%v", err)
+	}
+	if req.GetResourceGroup() == nil {
+		v.Add("resource_group", "required")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	c, err := s.cloud(id, "parent")
+	if err != nil {
+		return nil, err
+	}
+	want := req.GetResourceGroup()
+	location := want.GetLocation()
+	if location == "" {
+		location = c.conn.Location
+	}
+	name := "clouds/" + id + "/resourceGroups/" + req.GetResourceGroupId()
+	cur, err := c.groups.Get(ctx, req.GetResourceGroupId())
+	switch {
+	case err == nil && !sameLocation(deref(cur.Location), location):
+		return nil, status.Errorf(codes.FailedPrecondition, "resource group %s already exists in location %s, not %s; pick another name or location", name, deref(cur.Location), location)
+	case err == nil && sameTags(cur.Tags, want.GetTags()):
+		return groupToAPI(id, cur), nil
+	case err != nil && !isNotFound(err):
+		return nil, apierr.FromARM(err, name)
+	}
+	rg, err := c.groups.CreateOrUpdate(ctx, req.GetResourceGroupId(), resourcegroup.Model{Location: to.Ptr(location), Tags: tagsToARM(want.GetTags())})
+	if err != nil {
+		return nil, apierr.FromARM(err, name)
+	}
+	return groupToAPI(id, rg), nil
+}
+
+// DeleteResourceGroup starts deleting a resource group and all it holds.
+func (s *Server) DeleteResourceGroup(ctx context.Context, req *networkv1.DeleteResourceGroupRequest) (*longrunningpb.Operation, error) {
+	n, c, err := s.parse(req.GetName(), "name")
+	if err != nil {
+		return nil, err
+	}
+	op, err := c.groups.Delete(ctx, n.ResourceGroup, "")
+	return start(s, n, "delete", n.ARMID(c.conn.Subscription, ""), op, err)
+}
+
+// start answers a Create or Delete that asked ARM for an operation: a sealed handle to poll,
+// or a done operation when a delete found nothing to delete.
+func start[M any](s *Server, n names.Name, verb, armID string, op lro.Op[M], err error) (*longrunningpb.Operation, error) {
+	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: verb, Created: time.Now().UTC()}
+	if err != nil {
+		if verb == "delete" && isNotFound(err) {
+			return s.Operations.Start(h, lro.Step{Done: true, Metadata: metadata(h, armID, "")})
+		}
+		return nil, apierr.FromARM(err, n.String())
+	}
+	if op.Done() {
+		// ARM answered at once; following the resource gives the outcome
+		h.Verb = lro.VerbWatch
+		if verb == "delete" {
+			h.Verb = lro.VerbWatchDelete
+		}
+	} else if h.Token, err = op.ResumeToken(); err != nil {
+		return nil, status.Errorf(codes.Internal, "resume token of %s: %v", n, err)
+	}
+	return s.Operations.Start(h, lro.Step{Metadata: metadata(h, armID, "")})
+}
+
+// done answers a Create that found the resource as wanted: a done operation holding it.
+func (s *Server) done(n names.Name, armID string, resp proto.Message) (*longrunningpb.Operation, error) {
+	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: lro.VerbWatch, Created: time.Now().UTC()}
+	return s.Operations.Start(h, lro.Step{Done: true, Response: resp, Metadata: metadata(h, armID, "Succeeded")})
+}
+
+// adopt answers a Create that found an operation already running on the resource: the
+// caller follows that operation instead of starting a second one.
+func (s *Server) adopt(n names.Name, armID, state string) (*longrunningpb.Operation, error) {
+	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: lro.VerbWatch, Created: time.Now().UTC()}
+	return s.Operations.Start(h, lro.Step{Metadata: metadata(h, armID, state)})
+}
+
+func metadata(h handle.Handle, armID, state string) *networkv1.OperationMetadata {
+	return &networkv1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
+		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
+}
+
+func isNotFound(err error) bool {
+	var re *azcore.ResponseError
+	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound
+}
+
+// busy reports whether ARM is still working on a resource in this provisioning state.
+func busy(state string) bool {
+	switch strings.ToLower(state) {
+	case "creating", "updating", "deleting", "accepted":
+		return true
+	}
+	return false
+}
+
+func sortByName[T interface{ GetName() string }](items []T) {
+	sort.Slice(items, func(i, j int) bool { return items[i].GetName() < items[j].GetName() })
+}
+
+func sameLocation(a, b string) bool {
+	return strings.EqualFold(strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", ""))
+}

@@ -1,0 +1,127 @@
+package server
+
+import (
+	"context"
+	"net/netip"
+	"strings"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
+
+	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/paging"
+	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
+)
+
+// GetSubnet reads a subnet.
+func (s *Server) GetSubnet(ctx context.Context, req *networkv1.GetSubnetRequest) (*networkv1.Subnet, error) {
+	n, c, err := s.parse(req.GetName(), "name", "virtualNetworks", "subnets")
+	if err != nil {
+		return nil, err
+	}
+	sn, err := c.subnets.Get(ctx, n.ResourceGroup, n.Path[0].ID, n.ID())
+	if err != nil {
+		return nil, apierr.FromARM(err, req.GetName())
+	}
+	return subnetToAPI(n.Cloud, sn), nil
+}
+
+// ListSubnets lists a virtual network's subnets.
+func (s *Server) ListSubnets(ctx context.Context, req *networkv1.ListSubnetsRequest) (*networkv1.ListSubnetsResponse, error) {
+	n, c, err := s.parse(req.GetParent(), "parent", "virtualNetworks")
+	if err != nil {
+		return nil, err
+	}
+	subnets, err := c.subnets.List(ctx, n.ResourceGroup, n.ID())
+	if err != nil {
+		return nil, apierr.FromARM(err, req.GetParent())
+	}
+	out := make([]*networkv1.Subnet, 0, len(subnets))
+	for _, sn := range subnets {
+		out = append(out, subnetToAPI(n.Cloud, sn))
+	}
+	sortByName(out)
+	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, apierr.Invalid("page_token", "%v", err)
+	}
+	return &networkv1.ListSubnetsResponse{Subnets: page, NextPageToken: next}, nil
+}
+
+// CreateSubnet ensures one subnet of an existing virtual network.
+func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRequest) (*longrunningpb.Operation, error) {
+	vn, c, err := s.parse(req.GetParent(), "parent", "virtualNetworks")
+	if err != nil {
+		return nil, err
+	}
+	var v apierr.Violations
+	if err := names.CheckID(req.GetSubnetId()); err != nil {
+		v.Add("subnet_id", "%v", err)
+	}
+	if req.GetSubnet() == nil {
+		v.Add("subnet", "required")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	vnet, err := c.vnets.Get(ctx, vn.ResourceGroup, vn.ID())
+	if err != nil {
+		return nil, apierr.FromARM(err, vn.String())
+	}
+	var space, siblings []netip.Prefix
+	if vnet.Properties != nil && vnet.Properties.AddressSpace != nil {
+		for _, p := range vnet.Properties.AddressSpace.AddressPrefixes {
+			if q, err := netip.ParsePrefix(deref(p)); err == nil {
+				space = append(space, q)
+			}
+		}
+	}
+	var cur *subnet.Model
+	if vnet.Properties != nil {
+		for _, sn := range vnet.Properties.Subnets {
+			if strings.EqualFold(deref(sn.Name), req.GetSubnetId()) {
+				cur = sn
+			} else if sn.Properties != nil {
+				if q, err := netip.ParsePrefix(deref(sn.Properties.AddressPrefix)); err == nil {
+					siblings = append(siblings, q)
+				}
+			}
+		}
+	}
+	p, ok := checkSubnet(&v, "subnet", req.GetSubnetId(), req.GetSubnet().GetAddressPrefix(), space, siblings)
+	if !ok {
+		return nil, v.Err()
+	}
+	n := vn.Child("subnets", req.GetSubnetId())
+	armID := n.ARMID(c.conn.Subscription, "Microsoft.Network")
+	verb := "create"
+	if cur != nil {
+		state := ""
+		if cur.Properties != nil && cur.Properties.ProvisioningState != nil {
+			state = string(*cur.Properties.ProvisioningState)
+		}
+		if busy(state) {
+			return s.adopt(n, armID, state)
+		}
+		if cur.Properties != nil && deref(cur.Properties.AddressPrefix) == p.String() {
+			return s.done(n, armID, subnetToAPI(n.Cloud, cur))
+		}
+		verb = "update"
+	}
+	op, err := c.subnets.CreateOrUpdate(ctx, n.ResourceGroup, vn.ID(), n.ID(),
+		subnet.Model{Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(p.String())}}, "")
+	return start(s, n, verb, armID, op, err)
+}
+
+// DeleteSubnet starts deleting a subnet.
+func (s *Server) DeleteSubnet(ctx context.Context, req *networkv1.DeleteSubnetRequest) (*longrunningpb.Operation, error) {
+	n, c, err := s.parse(req.GetName(), "name", "virtualNetworks", "subnets")
+	if err != nil {
+		return nil, err
+	}
+	op, err := c.subnets.Delete(ctx, n.ResourceGroup, n.Path[0].ID, n.ID(), "")
+	return start(s, n, "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
+}

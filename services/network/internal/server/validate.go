@@ -1,0 +1,137 @@
+package server
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/names"
+)
+
+// subnetSpec is a validated subnet: its ARM name and prefix.
+type subnetSpec struct {
+	id, prefix string
+}
+
+// gatewaySubnet is the name Azure requires for a VPN gateway's subnet.
+const gatewaySubnet = "GatewaySubnet"
+
+// validateVirtualNetwork checks a CreateVirtualNetwork request before any ARM call, naming
+// every bad field.
+func validateVirtualNetwork(req *networkv1.CreateVirtualNetworkRequest) (*networkv1.VirtualNetwork, []subnetSpec, error) {
+	var v apierr.Violations
+	if err := names.CheckID(req.GetVirtualNetworkId()); err != nil {
+		v.Add("virtual_network_id", "%v", err)
+	}
+	want := req.GetVirtualNetwork()
+	if want == nil {
+		v.Add("virtual_network", "required")
+		return nil, nil, v.Err()
+	}
+	space := checkSpace(&v, "virtual_network.address_prefixes", want.GetAddressPrefixes())
+	var subnets []subnetSpec
+	var taken []netip.Prefix
+	seen := map[string]bool{}
+	for i, sn := range want.GetSubnets() {
+		field := fmt.Sprintf("virtual_network.subnets[%d]", i)
+		id := sn.GetName()
+		if strings.Contains(id, "/") {
+			n, err := names.Parse(id, "virtualNetworks", "subnets")
+			if err != nil || n.Path[0].ID != req.GetVirtualNetworkId() {
+				v.Add(field+".name", "%q must be the subnet's name, or a subnet name of this virtual network", id)
+				continue
+			}
+			id = n.ID()
+		}
+		if err := names.CheckID(id); err != nil {
+			v.Add(field+".name", "%v", err)
+			continue
+		}
+		if seen[strings.ToLower(id)] {
+			v.Add(field+".name", "subnet %q is listed twice", id)
+			continue
+		}
+		seen[strings.ToLower(id)] = true
+		p, ok := checkSubnet(&v, field, id, sn.GetAddressPrefix(), space, taken)
+		if ok {
+			taken = append(taken, p)
+			subnets = append(subnets, subnetSpec{id: id, prefix: p.String()})
+		}
+	}
+	return want, subnets, v.Err()
+}
+
+// checkSpace checks an address space: valid, canonical IPv4 prefixes that do not overlap.
+func checkSpace(v *apierr.Violations, field string, prefixes []string) []netip.Prefix {
+	if len(prefixes) == 0 {
+		v.Add(field, "at least one IPv4 CIDR prefix is required, e.g. 10.1.0.0/16")
+	}
+	var out []netip.Prefix
+	for i, s := range prefixes {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		p, ok := checkPrefix(v, f, s)
+		if !ok {
+			continue
+		}
+		for _, q := range out {
+			if q.Overlaps(p) {
+				v.Add(f, "%s overlaps %s in the same address space", p, q)
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// checkPrefix parses a canonical IPv4 CIDR prefix.
+func checkPrefix(v *apierr.Violations, field, s string) (netip.Prefix, bool) {
+	p, err := netip.ParsePrefix(s)
+	switch {
+	case err != nil || !p.Addr().Is4():
+		v.Add(field, "%q is not an IPv4 CIDR prefix such as 10.1.0.0/16", s)
+		return p, false
+	case p.Masked() != p:
+		v.Add(field, "%q has host bits set; the prefix is %s", s, p.Masked())
+		return p, false
+	}
+	return p, true
+}
+
+// checkSubnet checks one subnet against its virtual network's space and its siblings, and
+// Azure's GatewaySubnet rules.
+func checkSubnet(v *apierr.Violations, field, id, prefix string, space, siblings []netip.Prefix) (netip.Prefix, bool) {
+	if strings.EqualFold(id, gatewaySubnet) && id != gatewaySubnet {
+		v.Add(field+".name", "a VPN gateway's subnet must be named exactly %q, not %q", gatewaySubnet, id)
+		return netip.Prefix{}, false
+	}
+	p, ok := checkPrefix(v, field+".address_prefix", prefix)
+	if !ok {
+		return p, false
+	}
+	inside := false
+	for _, s := range space {
+		if s.Bits() <= p.Bits() && s.Contains(p.Addr()) {
+			inside = true
+		}
+	}
+	if len(space) > 0 && !inside {
+		v.Add(field+".address_prefix", "%s is outside the virtual network's address space", p)
+		return p, false
+	}
+	for _, q := range siblings {
+		if q.Overlaps(p) {
+			v.Add(field+".address_prefix", "%s overlaps subnet prefix %s", p, q)
+			return p, false
+		}
+	}
+	if id == gatewaySubnet && p.Bits() > 29 {
+		v.Add(field+".address_prefix", "GatewaySubnet must be /29 or larger (/27 recommended); %s is too small", p)
+		return p, false
+	}
+	return p, true
+}

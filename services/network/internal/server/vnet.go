@@ -1,0 +1,148 @@
+package server
+
+import (
+	"context"
+	"slices"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/paging"
+	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
+)
+
+// GetVirtualNetwork reads a virtual network with its subnets.
+func (s *Server) GetVirtualNetwork(ctx context.Context, req *networkv1.GetVirtualNetworkRequest) (*networkv1.VirtualNetwork, error) {
+	n, c, err := s.parse(req.GetName(), "name", "virtualNetworks")
+	if err != nil {
+		return nil, err
+	}
+	v, err := c.vnets.Get(ctx, n.ResourceGroup, n.ID())
+	if err != nil {
+		return nil, apierr.FromARM(err, req.GetName())
+	}
+	return vnetToAPI(n.Cloud, v), nil
+}
+
+// ListVirtualNetworks lists a resource group's virtual networks.
+func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVirtualNetworksRequest) (*networkv1.ListVirtualNetworksResponse, error) {
+	n, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	vnets, err := c.vnets.List(ctx, n.ResourceGroup)
+	if err != nil {
+		return nil, apierr.FromARM(err, req.GetParent())
+	}
+	out := make([]*networkv1.VirtualNetwork, 0, len(vnets))
+	for _, v := range vnets {
+		out = append(out, vnetToAPI(n.Cloud, v))
+	}
+	sortByName(out)
+	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, apierr.Invalid("page_token", "%v", err)
+	}
+	return &networkv1.ListVirtualNetworksResponse{VirtualNetworks: page, NextPageToken: next}, nil
+}
+
+// CreateVirtualNetwork ensures a virtual network and its set of subnets.
+func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.CreateVirtualNetworkRequest) (*longrunningpb.Operation, error) {
+	parent, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	want, subnets, err := validateVirtualNetwork(req)
+	if err != nil {
+		return nil, err
+	}
+	n := parent.Child("virtualNetworks", req.GetVirtualNetworkId())
+	armID := n.ARMID(c.conn.Subscription, "Microsoft.Network")
+	location := want.GetLocation()
+	if location == "" {
+		rg, err := c.groups.Get(ctx, n.ResourceGroup)
+		if err != nil {
+			if isNotFound(err) {
+				return nil, status.Errorf(codes.FailedPrecondition, "resource group %s does not exist; create it first", parent)
+			}
+			return nil, apierr.FromARM(err, parent.String())
+		}
+		location = deref(rg.Location)
+	}
+	cur, err := c.vnets.Get(ctx, n.ResourceGroup, n.ID())
+	if err == nil {
+		state := ""
+		if cur.Properties != nil && cur.Properties.ProvisioningState != nil {
+			state = string(*cur.Properties.ProvisioningState)
+		}
+		if busy(state) {
+			return s.adopt(n, armID, state)
+		}
+		if vnetMatches(cur, location, want, subnets) {
+			return s.done(n, armID, vnetToAPI(n.Cloud, cur))
+		}
+	} else if !isNotFound(err) {
+		return nil, apierr.FromARM(err, n.String())
+	}
+	model := virtualnetwork.Model{
+		Location: to.Ptr(location),
+		Tags:     tagsToARM(want.GetTags()),
+		Properties: &armnetwork.VirtualNetworkPropertiesFormat{
+			AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(want.GetAddressPrefixes()...)},
+			Subnets:      []*armnetwork.Subnet{},
+		},
+	}
+	for _, sn := range subnets {
+		model.Properties.Subnets = append(model.Properties.Subnets, &armnetwork.Subnet{
+			Name: to.Ptr(sn.id), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(sn.prefix)}})
+	}
+	verb := "create"
+	if cur != nil && err == nil {
+		verb = "update"
+	}
+	op, err := c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+	return start(s, n, verb, armID, op, err)
+}
+
+// vnetMatches reports whether ARM's virtual network already is what the request wants.
+func vnetMatches(cur *virtualnetwork.Model, location string, want *networkv1.VirtualNetwork, subnets []subnetSpec) bool {
+	if !sameLocation(deref(cur.Location), location) || !sameTags(cur.Tags, want.GetTags()) || cur.Properties == nil || cur.Properties.AddressSpace == nil {
+		return false
+	}
+	have := values(cur.Properties.AddressSpace.AddressPrefixes)
+	wantPrefixes := slices.Clone(want.GetAddressPrefixes())
+	slices.Sort(have)
+	slices.Sort(wantPrefixes)
+	if !slices.Equal(have, wantPrefixes) || len(cur.Properties.Subnets) != len(subnets) {
+		return false
+	}
+	got := map[string]string{}
+	for _, sn := range cur.Properties.Subnets {
+		if sn.Properties != nil {
+			got[deref(sn.Name)] = deref(sn.Properties.AddressPrefix)
+		}
+	}
+	for _, sn := range subnets {
+		if got[sn.id] != sn.prefix {
+			return false
+		}
+	}
+	return true
+}
+
+// DeleteVirtualNetwork starts deleting a virtual network.
+func (s *Server) DeleteVirtualNetwork(ctx context.Context, req *networkv1.DeleteVirtualNetworkRequest) (*longrunningpb.Operation, error) {
+	n, c, err := s.parse(req.GetName(), "name", "virtualNetworks")
+	if err != nil {
+		return nil, err
+	}
+	op, err := c.vnets.Delete(ctx, n.ResourceGroup, n.ID(), "")
+	return start(s, n, "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
+}
+
+
