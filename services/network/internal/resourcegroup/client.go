@@ -42,7 +42,9 @@ func New(conn *cloud.Conn) (Client, error) {
 
 func done[T any](T) (struct{}, error) { return struct{}{}, nil }
 
-type azureClient struct{ c *armresources.ResourceGroupsClient }
+type azureClient struct {
+	c *armresources.ResourceGroupsClient
+}
 
 func (a azureClient) Get(ctx context.Context, name string) (*Model, error) {
 	r, err := a.c.Get(ctx, name, nil)

@@ -161,5 +161,3 @@ func watchDeleted(err error, n names.Name) (lro.Step, error) {
 }
 
 func empty(struct{}) (proto.Message, error) { return &emptypb.Empty{}, nil }
-
-

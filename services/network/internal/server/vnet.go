@@ -144,5 +144,3 @@ func (s *Server) DeleteVirtualNetwork(ctx context.Context, req *networkv1.Delete
 	op, err := c.vnets.Delete(ctx, n.ResourceGroup, n.ID(), "")
 	return start(s, n, "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
 }
-
-

@@ -92,7 +92,9 @@ func (s stackClient) CreateOrUpdate(ctx context.Context, rg, vnet, name string, 
 	if err != nil {
 		return nil, err
 	}
-	return lro.Wrap(p, func(r stack.SubnetsClientCreateOrUpdateResponse) (*Model, error) { return azsdk.Convert[*Model](r.Subnet) }), nil
+	return lro.Wrap(p, func(r stack.SubnetsClientCreateOrUpdateResponse) (*Model, error) {
+		return azsdk.Convert[*Model](r.Subnet)
+	}), nil
 }
 
 func (s stackClient) Delete(ctx context.Context, rg, vnet, name, token string) (lro.Op[struct{}], error) {

@@ -42,7 +42,9 @@ func New(conn *cloud.Conn) (Client, error) {
 
 func gone[T any](T) (struct{}, error) { return struct{}{}, nil }
 
-type azureClient struct{ c *armnetwork.VirtualNetworksClient }
+type azureClient struct {
+	c *armnetwork.VirtualNetworksClient
+}
 
 func (a azureClient) Get(ctx context.Context, rg, name string) (*Model, error) {
 	r, err := a.c.Get(ctx, rg, name, nil)
@@ -58,7 +60,9 @@ func (a azureClient) CreateOrUpdate(ctx context.Context, rg, name string, vnet M
 	if err != nil {
 		return nil, err
 	}
-	return lro.Wrap(p, func(r armnetwork.VirtualNetworksClientCreateOrUpdateResponse) (*Model, error) { return &r.VirtualNetwork, nil }), nil
+	return lro.Wrap(p, func(r armnetwork.VirtualNetworksClientCreateOrUpdateResponse) (*Model, error) {
+		return &r.VirtualNetwork, nil
+	}), nil
 }
 
 func (a azureClient) Delete(ctx context.Context, rg, name, token string) (lro.Op[struct{}], error) {
