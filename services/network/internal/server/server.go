@@ -193,14 +193,17 @@ func start[M any](s *Server, n names.Name, verb, armID string, op lro.Op[M], err
 		}
 		return nil, apierr.FromARM(err, n.String())
 	}
-	if op.Done() {
+	switch {
+	case op.Done() && verb == "delete":
+		// ARM answered 204: there was nothing to delete
+		return s.Operations.Start(h, lro.Step{Done: true, Metadata: metadata(h, armID, "")})
+	case op.Done():
 		// ARM answered at once; following the resource gives the outcome
 		h.Verb = lro.VerbWatch
-		if verb == "delete" {
-			h.Verb = lro.VerbWatchDelete
+	default:
+		if h.Token, err = op.ResumeToken(); err != nil {
+			return nil, status.Errorf(codes.Internal, "resume token of %s: %v", n, err)
 		}
-	} else if h.Token, err = op.ResumeToken(); err != nil {
-		return nil, status.Errorf(codes.Internal, "resume token of %s: %v", n, err)
 	}
 	return s.Operations.Start(h, lro.Step{Metadata: metadata(h, armID, "")})
 }

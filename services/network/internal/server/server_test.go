@@ -1,0 +1,337 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/hybridlink/hybridlink/armsim"
+	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/platform/serve"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
+	"github.com/hybridlink/hybridlink/services/network/internal/server"
+)
+
+var ctx = context.Background()
+
+func build(env serve.Env) (serve.Service, error) {
+	s, err := server.New(env.Clouds, env.Sealer)
+	if err != nil {
+		return serve.Service{}, err
+	}
+	return serve.Service{
+		Register: func(g *grpc.Server) {
+			networkv1.RegisterNetworkServiceServer(g, s)
+			longrunningpb.RegisterOperationsServer(g, s.Operations)
+		},
+		Gateway: func(ctx context.Context, mux *gwruntime.ServeMux, conn *grpc.ClientConn) error {
+			return networkv1.RegisterNetworkServiceHandler(ctx, mux, conn)
+		},
+		OpenAPI: []byte(`{"swagger":"2.0"}`),
+	}, nil
+}
+
+type clients struct {
+	net networkv1.NetworkServiceClient
+	ops longrunningpb.OperationsClient
+}
+
+func start(t *testing.T, cfg armsim.Config) (*servicetest.Stack, clients) {
+	t.Helper()
+	st := servicetest.Start(t, server.ServiceName, cfg, build)
+	return st, clients{networkv1.NewNetworkServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
+}
+
+// wait waits for an operation through WaitOperation and fails the test if it failed.
+func wait(t *testing.T, ops longrunningpb.OperationsClient, op *longrunningpb.Operation, err error) *longrunningpb.Operation {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !op.GetDone() {
+		if op, err = ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(10 * time.Second)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e := op.GetError(); e != nil {
+		t.Fatalf("operation failed: %s", e.GetMessage())
+	}
+	return op
+}
+
+func vnetOf(t *testing.T, op *longrunningpb.Operation) *networkv1.VirtualNetwork {
+	t.Helper()
+	v := &networkv1.VirtualNetwork{}
+	if err := op.GetResponse().UnmarshalTo(v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func vnetRequest(cloud string) *networkv1.CreateVirtualNetworkRequest {
+	return &networkv1.CreateVirtualNetworkRequest{
+		Parent:           "clouds/" + cloud + "/resourceGroups/rg",
+		VirtualNetworkId: "vnet",
+		VirtualNetwork: &networkv1.VirtualNetwork{
+			AddressPrefixes: []string{"10.1.0.0/16"},
+			Subnets: []*networkv1.Subnet{
+				{Name: "workload", AddressPrefix: "10.1.1.0/24"},
+				{Name: "GatewaySubnet", AddressPrefix: "10.1.255.0/27"},
+			},
+		},
+	}
+}
+
+// TestLifecycle runs create, get, list, idempotent create, update, subnet create and
+// delete, and teardown on both clouds, and counts ARM writes in armsim.
+func TestLifecycle(t *testing.T) {
+	st, c := start(t, armsim.Config{})
+	for _, cloud := range []string{"azure", "azure-stack-hub"} {
+		t.Run(cloud, func(t *testing.T) {
+			rg, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{
+				Parent: "clouds/" + cloud, ResourceGroupId: "rg", ResourceGroup: &networkv1.ResourceGroup{Tags: map[string]string{"owner": "test"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rg.GetName() != "clouds/"+cloud+"/resourceGroups/rg" || rg.GetLocation() == "" ||
+				rg.GetProvisioningState() != networkv1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED {
+				t.Fatalf("resource group: %v", rg)
+			}
+			op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest(cloud))
+			vnet := vnetOf(t, wait(t, c.ops, op, err))
+			if vnet.GetName() != "clouds/"+cloud+"/resourceGroups/rg/virtualNetworks/vnet" || len(vnet.GetSubnets()) != 2 ||
+				vnet.GetSubnets()[0].GetName() != vnet.GetName()+"/subnets/GatewaySubnet" {
+				t.Fatalf("virtual network: %v", vnet)
+			}
+
+			puts := countPUTs(t, st, cloud)
+			op, err = c.net.CreateVirtualNetwork(ctx, vnetRequest(cloud))
+			if err != nil || !op.GetDone() {
+				t.Fatalf("creating an unchanged virtual network again is done at once: %v %v", op, err)
+			}
+			if got := countPUTs(t, st, cloud); got != puts {
+				t.Fatalf("an unchanged create must not write to ARM: %d PUTs became %d", puts, got)
+			}
+
+			req := vnetRequest(cloud)
+			req.VirtualNetwork.Subnets = append(req.VirtualNetwork.Subnets, &networkv1.Subnet{Name: "apps", AddressPrefix: "10.1.2.0/24"})
+			op, err = c.net.CreateVirtualNetwork(ctx, req)
+			if got := len(vnetOf(t, wait(t, c.ops, op, err)).GetSubnets()); got != 3 {
+				t.Fatalf("an update adds the subnet: %d subnets", got)
+			}
+			op, err = c.net.CreateSubnet(ctx, &networkv1.CreateSubnetRequest{Parent: vnet.GetName(), SubnetId: "db", Subnet: &networkv1.Subnet{AddressPrefix: "10.1.3.0/24"}})
+			wait(t, c.ops, op, err)
+			list, err := c.net.ListSubnets(ctx, &networkv1.ListSubnetsRequest{Parent: vnet.GetName(), PageSize: 3})
+			if err != nil || len(list.GetSubnets()) != 3 || list.GetNextPageToken() == "" {
+				t.Fatalf("first page of 4 subnets by 3: %v %v", list, err)
+			}
+			list, err = c.net.ListSubnets(ctx, &networkv1.ListSubnetsRequest{Parent: vnet.GetName(), PageSize: 3, PageToken: list.GetNextPageToken()})
+			if err != nil || len(list.GetSubnets()) != 1 || list.GetNextPageToken() != "" {
+				t.Fatalf("second page: %v %v", list, err)
+			}
+			op, err = c.net.DeleteSubnet(ctx, &networkv1.DeleteSubnetRequest{Name: vnet.GetName() + "/subnets/db"})
+			wait(t, c.ops, op, err)
+			op, err = c.net.DeleteVirtualNetwork(ctx, &networkv1.DeleteVirtualNetworkRequest{Name: vnet.GetName()})
+			wait(t, c.ops, op, err)
+			op, err = c.net.DeleteVirtualNetwork(ctx, &networkv1.DeleteVirtualNetworkRequest{Name: vnet.GetName()})
+			if err != nil || !op.GetDone() {
+				t.Fatalf("deleting what is gone is done at once: %v %v", op, err)
+			}
+			_, err = c.net.GetVirtualNetwork(ctx, &networkv1.GetVirtualNetworkRequest{Name: vnet.GetName()})
+			if status.Code(err) != codes.NotFound {
+				t.Fatalf("want NotFound, got %v", err)
+			}
+			op, err = c.net.DeleteResourceGroup(ctx, &networkv1.DeleteResourceGroupRequest{Name: rg.GetName()})
+			wait(t, c.ops, op, err)
+		})
+	}
+	left, err := st.Sim.Admin.Resources(ctx)
+	if err != nil || len(left) != 0 {
+		t.Fatalf("teardown leaves armsim empty: %v %v", left, err)
+	}
+}
+
+func countPUTs(t *testing.T, st *servicetest.Stack, cloud string) int64 {
+	t.Helper()
+	n, err := st.Sim.Admin.Count(ctx, cloud, http.MethodPut, "Microsoft.Network/virtualNetworks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestAdoptAndResume: a create while ARM is still creating the same virtual network adopts
+// that operation (one PUT in ARM), and a fresh service instance resumes an operation from
+// its name alone.
+func TestAdoptAndResume(t *testing.T) {
+	st, c := start(t, armsim.Config{TimeScale: 0.01}) // a virtual network takes 40 ms
+	_, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/azure", ResourceGroupId: "rg", ResourceGroup: &networkv1.ResourceGroup{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.GetDone() || second.GetDone() {
+		t.Skip("armsim finished before the second call; the adopt path was not exercised")
+	}
+	st.Restart(t, build)
+	c = clients{networkv1.NewNetworkServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
+	for _, op := range []*longrunningpb.Operation{first, second} {
+		wait(t, c.ops, op, nil)
+	}
+	if n := countPUTs(t, st, "azure"); n != 1 {
+		t.Fatalf("one virtual network creation must reach ARM once, counted %d PUTs", n)
+	}
+}
+
+// TestTamperedHandle: an altered operation name is refused with InvalidArgument.
+func TestTamperedHandle(t *testing.T) {
+	_, c := start(t, armsim.Config{})
+	_, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/azure", ResourceGroupId: "rg", ResourceGroup: &networkv1.ResourceGroup{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := op.GetName()
+	b := []byte(name)
+	b[len(b)-3] ^= 0x01
+	for _, forged := range []string{string(b), "operations/abc", "operations/" + strings.Repeat("A", 100), name + "x"} {
+		_, err := c.ops.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: forged})
+		if status.Code(err) != codes.InvalidArgument {
+			t.Fatalf("forged name %q: want InvalidArgument, got %v", forged, err)
+		}
+	}
+}
+
+// TestValidation: bad input is refused before any ARM write, naming the field.
+func TestValidation(t *testing.T) {
+	st, c := start(t, armsim.Config{})
+	mutate := func(f func(r *networkv1.CreateVirtualNetworkRequest)) *networkv1.CreateVirtualNetworkRequest {
+		r := vnetRequest("azure")
+		f(r)
+		return r
+	}
+	tests := []struct {
+		name  string
+		req   *networkv1.CreateVirtualNetworkRequest
+		field string
+	}{
+		{"unknown cloud", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.Parent = "clouds/gcp/resourceGroups/rg" }), "parent"},
+		{"bad parent", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.Parent = "rg" }), "parent"},
+		{"bad id", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetworkId = "-x" }), "virtual_network_id"},
+		{"no space", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.AddressPrefixes = nil }), "virtual_network.address_prefixes"},
+		{"bad prefix", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.AddressPrefixes = []string{"10.1.0.0/33"} }), "virtual_network.address_prefixes[0]"},
+		{"host bits", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.AddressPrefixes = []string{"10.1.0.1/16"} }), "virtual_network.address_prefixes[0]"},
+		{"overlapping space", mutate(func(r *networkv1.CreateVirtualNetworkRequest) {
+			r.VirtualNetwork.AddressPrefixes = []string{"10.1.0.0/16", "10.1.128.0/17"}
+		}), "virtual_network.address_prefixes[1]"},
+		{"subnet outside", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Subnets[0].AddressPrefix = "10.2.0.0/24" }), "virtual_network.subnets[0].address_prefix"},
+		{"subnets overlap", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Subnets[1].AddressPrefix = "10.1.1.0/27" }), "virtual_network.subnets[1].address_prefix"},
+		{"gateway subnet too small", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Subnets[1].AddressPrefix = "10.1.255.0/30" }), "virtual_network.subnets[1].address_prefix"},
+		{"gateway subnet misspelt", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Subnets[1].Name = "gatewaysubnet" }), "virtual_network.subnets[1].name"},
+		{"duplicate subnet", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Subnets[1].Name = "Workload" }), "virtual_network.subnets[1].name"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := c.net.CreateVirtualNetwork(ctx, tc.req)
+			if status.Code(err) != codes.InvalidArgument {
+				t.Fatalf("want InvalidArgument, got %v", err)
+			}
+			if !hasViolation(err, tc.field) {
+				t.Fatalf("want a field violation on %s: %v", tc.field, err)
+			}
+		})
+	}
+	if n, _ := st.Sim.Admin.Count(ctx, "", http.MethodPut, ""); n != 0 {
+		t.Fatalf("invalid requests wrote %d times to ARM", n)
+	}
+}
+
+func hasViolation(err error, field string) bool {
+	for _, d := range status.Convert(err).Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				if v.GetField() == field {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// TestREST drives the REST port with plain HTTP/JSON and reads the OpenAPI document.
+func TestREST(t *testing.T) {
+	st, _ := start(t, armsim.Config{})
+	post := func(path, body string) map[string]any {
+		t.Helper()
+		resp, err := http.Post(st.REST+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return decode(t, resp)
+	}
+	post("/v1/clouds/azure-stack-hub/resourceGroups?resourceGroupId=rg", `{}`)
+	op := post("/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks?virtualNetworkId=vnet",
+		`{"addressPrefixes":["10.2.0.0/16"],"subnets":[{"name":"GatewaySubnet","addressPrefix":"10.2.255.0/27"}]}`)
+	name, _ := op["name"].(string)
+	for done, _ := op["done"].(bool); !done; done, _ = op["done"].(bool) {
+		op = post("/v1/"+name+":wait", "")
+	}
+	resp, err := http.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/vnet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vnet := decode(t, resp)
+	if vnet["provisioningState"] != "PROVISIONING_STATE_SUCCEEDED" {
+		t.Fatalf("REST get: %v", vnet)
+	}
+	resp, err = http.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/missing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("REST answers NotFound with 404, got %s", resp.Status)
+	}
+	resp.Body.Close()
+	resp, err = http.Get(st.REST + serve.OpenAPIPath)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("OpenAPI document: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}
+
+func decode(t *testing.T, resp *http.Response) map[string]any {
+	t.Helper()
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s %s: %s", resp.Request.Method, resp.Request.URL, b)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
