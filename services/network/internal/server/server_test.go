@@ -241,14 +241,24 @@ func TestValidation(t *testing.T) {
 		{"bad parent", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.Parent = "rg" }), "parent"},
 		{"bad id", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetworkId = "-x" }), "virtual_network_id"},
 		{"no space", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.AddressPrefixes = nil }), "virtual_network.address_prefixes"},
-		{"bad prefix", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.AddressPrefixes = []string{"10.1.0.0/33"} }), "virtual_network.address_prefixes[0]"},
-		{"host bits", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.AddressPrefixes = []string{"10.1.0.1/16"} }), "virtual_network.address_prefixes[0]"},
+		{"bad prefix", mutate(func(r *networkv1.CreateVirtualNetworkRequest) {
+			r.VirtualNetwork.AddressPrefixes = []string{"10.1.0.0/33"}
+		}), "virtual_network.address_prefixes[0]"},
+		{"host bits", mutate(func(r *networkv1.CreateVirtualNetworkRequest) {
+			r.VirtualNetwork.AddressPrefixes = []string{"10.1.0.1/16"}
+		}), "virtual_network.address_prefixes[0]"},
 		{"overlapping space", mutate(func(r *networkv1.CreateVirtualNetworkRequest) {
 			r.VirtualNetwork.AddressPrefixes = []string{"10.1.0.0/16", "10.1.128.0/17"}
 		}), "virtual_network.address_prefixes[1]"},
-		{"subnet outside", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Subnets[0].AddressPrefix = "10.2.0.0/24" }), "virtual_network.subnets[0].address_prefix"},
-		{"subnets overlap", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Subnets[1].AddressPrefix = "10.1.1.0/27" }), "virtual_network.subnets[1].address_prefix"},
-		{"gateway subnet too small", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Subnets[1].AddressPrefix = "10.1.255.0/30" }), "virtual_network.subnets[1].address_prefix"},
+		{"subnet outside", mutate(func(r *networkv1.CreateVirtualNetworkRequest) {
+			r.VirtualNetwork.Subnets[0].AddressPrefix = "10.2.0.0/24"
+		}), "virtual_network.subnets[0].address_prefix"},
+		{"subnets overlap", mutate(func(r *networkv1.CreateVirtualNetworkRequest) {
+			r.VirtualNetwork.Subnets[1].AddressPrefix = "10.1.1.0/27"
+		}), "virtual_network.subnets[1].address_prefix"},
+		{"gateway subnet too small", mutate(func(r *networkv1.CreateVirtualNetworkRequest) {
+			r.VirtualNetwork.Subnets[1].AddressPrefix = "10.1.255.0/30"
+		}), "virtual_network.subnets[1].address_prefix"},
 		{"gateway subnet misspelt", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Subnets[1].Name = "gatewaysubnet" }), "virtual_network.subnets[1].name"},
 		{"duplicate subnet", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Subnets[1].Name = "Workload" }), "virtual_network.subnets[1].name"},
 	}
