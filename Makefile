@@ -38,7 +38,7 @@ lint: tools googleapis
 
 ## generate: rebuild gen/ from proto/.
 generate: tools googleapis
-	rm -rf gen/hybridlink gen/openapi
+	rm -rf gen/hybridlink gen/openapi/hybridlink.swagger.json
 	$(BUF) generate
 
 ## gen-check: fail when the committed gen/ differs from a fresh generation.
