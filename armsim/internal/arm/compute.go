@@ -176,13 +176,12 @@ func prepareVirtualMachine(t *txn, en, old *entry) ([]string, *Error) {
 	var refs []string
 	for i, n := range p.NetworkProfile.NetworkInterfaces {
 		target := "networkProfile.networkInterfaces[" + itoa(i) + "].id"
+		if n == nil || n.ID == "" {
+			return nil, invalidParameter(target, "Required parameter '%s' is missing (null).", target)
+		}
 		nic := t.get(c.ID, n.ID)
-		if n == nil || nic == nil || !isType(n.ID, "Microsoft.Network", "networkInterfaces") {
-			id := ""
-			if n != nil {
-				id = n.ID
-			}
-			e := errorf(http.StatusNotFound, "NotFound", "Resource %s not found.", id)
+		if nic == nil || !isType(n.ID, "Microsoft.Network", "networkInterfaces") {
+			e := errorf(http.StatusNotFound, "NotFound", "Resource %s not found.", n.ID)
 			e.Target = target
 			return nil, e
 		}

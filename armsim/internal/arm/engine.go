@@ -88,7 +88,13 @@ type Engine struct {
 	children map[string]map[string]struct{}
 	refs     map[string]map[string]struct{}
 	ops      map[string]*operation
-	internet map[netip.Addr]string
+	// pending are the operations still in progress, so that settle, which runs on every
+	// request, looks only at them; expiredAt is when finished ones were last expired.
+	pending   map[string]*operation
+	expiredAt time.Time
+	internet  map[netip.Addr]string
+	// ipCursor is where each cloud's search for a free public IP address resumes.
+	ipCursor map[string]netip.Addr
 	counters map[Counter]int64
 	buckets  map[string]*bucket
 	faults   Faults
@@ -121,7 +127,9 @@ func New(opts Options) (*Engine, error) {
 		children: map[string]map[string]struct{}{},
 		refs:     map[string]map[string]struct{}{},
 		ops:      map[string]*operation{},
+		pending:  map[string]*operation{},
 		internet: map[netip.Addr]string{},
+		ipCursor: map[string]netip.Addr{},
 		counters: map[Counter]int64{},
 		buckets:  map[string]*bucket{},
 		faults:   opts.Faults,

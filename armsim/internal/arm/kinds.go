@@ -109,6 +109,11 @@ func (e *Engine) serveResource(rq *request) (*response, *Error) {
 	if rg == nil {
 		return nil, resourceGroupNotFound(p.ResourceGroup)
 	}
+	if rg.Op != "" && rq.method != http.MethodGet && rq.method != http.MethodHead {
+		// ARM refuses every write into a resource group while it is being deleted
+		return nil, errorf(http.StatusConflict, "ResourceGroupBeingDeleted",
+			"The resource group '%s' is in deprovisioning state and cannot perform this operation.", rg.Res.meta().Name)
+	}
 	t := &txn{Engine: e, rq: rq}
 	if action != "" {
 		en := e.get(rq.cloud.ID, resourceIDOf(p, len(p.Names)))
@@ -210,7 +215,10 @@ func (t *txn) put(k *kind, id string) (*response, *Error) {
 	if k.child {
 		parent := t.get(t.cloud().ID, parentID(id))
 		if parent == nil {
-			return nil, notFound(parentID(id), k.Namespace+"/"+strings.Split(k.Type, "/")[0])
+			// ARM itself refuses a write below a missing parent, before the provider sees it
+			return nil, errorf(http.StatusNotFound, "ParentResourceNotFound",
+				"Failed to perform 'write' on resource(s) of type '%s', because the parent resource '%s' could not be found.",
+				k.Type, parentID(id))
 		}
 		if op := t.busy(parent); op != nil {
 			return nil, anotherOperationInProgress(parent.id(), op.Name, op.ID)

@@ -389,18 +389,37 @@ func allocateStaticIP(e *Engine, en *entry) {
 	}
 }
 
-// allocateAddress takes the next free address of the cloud's pool for a public IP.
+// allocateAddress takes the next free address of the cloud's pool for a public IP. The
+// search resumes after the address last given, wrapping around the pool once, so that
+// allocating stays cheap however many addresses are taken.
 func (e *Engine) allocateAddress(en *entry) {
 	pip := en.Res.(*PublicIPAddress)
 	if pip.Properties.IPAddress != "" {
 		return
 	}
-	pool := e.clouds[strings.ToLower(en.Cloud)].PublicIPs
-	for a := pool.Addr().Next(); pool.Contains(a); a = a.Next() {
-		if _, taken := e.internet[a]; !taken && a != lastAddr(pool) {
+	cloud := strings.ToLower(en.Cloud)
+	pool := e.clouds[cloud].PublicIPs
+	first, last := pool.Addr().Next(), lastAddr(pool)
+	if !first.Less(last) {
+		return // no usable address: the pool is too small
+	}
+	start := e.ipCursor[cloud]
+	if !pool.Contains(start) || start == last || start.Less(first) {
+		start = first
+	}
+	a := start
+	for {
+		if _, taken := e.internet[a]; !taken {
 			e.internet[a] = en.key()
 			pip.Properties.IPAddress = a.String()
+			e.ipCursor[cloud] = a.Next()
 			return
+		}
+		if a = a.Next(); a == last {
+			a = first
+		}
+		if a == start {
+			return // the pool is exhausted
 		}
 	}
 }

@@ -57,6 +57,7 @@ func (e *Engine) startOp(rq *request, en *entry, name, action string, d time.Dur
 	}
 	op.Fail = e.forcedFailure(en)
 	e.ops[op.ID] = op
+	e.pending[op.ID] = op
 	e.dirty = true
 	en.Op = op.ID
 	return op
@@ -66,7 +67,7 @@ func (e *Engine) startOp(rq *request, en *entry, name, action string, d time.Dur
 func (e *Engine) settle() {
 	now := e.now()
 	var due []*operation
-	for _, op := range e.ops {
+	for _, op := range e.pending {
 		if op.Status == statusInProgress && !op.DoneAt.After(now) {
 			due = append(due, op)
 		}
@@ -81,6 +82,7 @@ func (e *Engine) settle() {
 // complete applies a finished operation to its target.
 func (e *Engine) complete(op *operation) {
 	e.dirty = true
+	delete(e.pending, op.ID)
 	en := e.entries[op.Target]
 	if en != nil && en.Op == op.ID {
 		en.Op = ""
@@ -123,7 +125,12 @@ func (e *Engine) succeed(en *entry) {
 }
 
 // expireOps forgets finished operations after a day, as ARM does with its operation records.
+// It looks at them at most once a minute: settle calls it on every request.
 func (e *Engine) expireOps(now time.Time) {
+	if now.Sub(e.expiredAt) < time.Minute {
+		return
+	}
+	e.expiredAt = now
 	for id, op := range e.ops {
 		if op.Status != statusInProgress && now.Sub(op.DoneAt) > 24*time.Hour {
 			delete(e.ops, id)

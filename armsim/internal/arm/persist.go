@@ -106,6 +106,11 @@ func (e *Engine) load() error {
 	if s.Ops != nil {
 		e.ops = s.Ops
 	}
+	for id, op := range e.ops {
+		if op.Status == statusInProgress {
+			e.pending[id] = op
+		}
+	}
 	return nil
 }
 

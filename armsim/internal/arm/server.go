@@ -66,14 +66,13 @@ func (e *Engine) serve(c *Cloud, w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, e.metadata(c, "https://"+r.Host, r.URL.Query().Get("api-version")))
 		return
 	}
-	// counted in a defer: a dropped connection on HTTP/2 aborts the handler with a panic,
-	// and it is still a request the client made (status 0)
-	status := 0
-	defer func() { e.count(c.ID, r.Method, label, status) }()
-	status = e.serveARM(c, w, r, label)
+	if status := e.serveARM(c, w, r, label); status >= 0 {
+		e.count(c.ID, r.Method, label, status)
+	}
 }
 
-// serveARM answers an authenticated ARM request and returns the status it wrote.
+// serveARM answers an authenticated ARM request and returns the status it wrote, or -1
+// when it counted the request itself.
 func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, label string) int {
 	if err := authenticate(r); err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`)
@@ -82,8 +81,11 @@ func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, labe
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
 	f := e.injectFault(write)
 	if f.drop {
+		// counted first: on HTTP/2 dropConnection aborts the handler with a panic, and a
+		// dropped request is still one the client made (status 0)
+		e.count(c.ID, r.Method, label, 0)
 		dropConnection(w)
-		return 0
+		return -1
 	}
 	if f.delay > 0 {
 		time.Sleep(f.delay)
@@ -120,7 +122,7 @@ func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, labe
 		return writeError(w, thr)
 	}
 	e.settle()
-	resp, err := e.route(rq)
+	resp, err := e.routeSafely(rq)
 	var out []byte
 	if err == nil && resp.body != nil {
 		out, _ = json.Marshal(resp.body)
@@ -156,6 +158,18 @@ func authenticate(r *http.Request) *Error {
 		return errorf(http.StatusUnauthorized, "AuthenticationFailedInvalidHeader", "Authentication failed. The 'Authorization' header is provided in an invalid format.")
 	}
 	return nil
+}
+
+// routeSafely routes a request and turns a panic in a handler into ARM's 500, so that a
+// bug answers one request with an error instead of leaving e.mu locked for every other.
+func (e *Engine) routeSafely(rq *request) (resp *response, err *Error) {
+	defer func() {
+		if v := recover(); v != nil {
+			resp, err = nil, errorf(http.StatusInternalServerError, "InternalServerError",
+				"armsim failed to process the request: %v", v)
+		}
+	}()
+	return e.route(rq)
 }
 
 // route dispatches a parsed request. It runs under e.mu.
