@@ -6,7 +6,6 @@ package lro
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -91,34 +90,34 @@ func (s *Server) WaitOperation(ctx context.Context, req *longrunningpb.WaitOpera
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	for {
-		st, err := s.Resume(ctx, h)
-		if err != nil {
-			if errors.Is(err, context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded {
-				break
-			}
-			return nil, err
-		}
-		if st.Done {
-			return operation(req.GetName(), st)
-		}
-		wait := st.RetryAfter
-		if wait <= 0 || wait > 30*time.Second {
-			wait = time.Second
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(wait):
-			continue
-		}
-		break
+	st, err := s.Resume(ctx, h)
+	for err == nil && !st.Done && sleep(ctx, st.RetryAfter) {
+		st, err = s.Resume(ctx, h)
 	}
-	// the timeout passed: answer with the state as it is now
-	st, err := s.Resume(context.WithoutCancel(ctx), h)
+	if ctx.Err() != nil {
+		// the timeout passed: answer with the state as it is now
+		st, err = s.Resume(context.WithoutCancel(ctx), h)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return operation(req.GetName(), st)
+}
+
+// sleep waits for ARM's polling hint (a second when it gave none) or until ctx is done,
+// and reports whether to poll again.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 || d > 30*time.Second {
+		d = time.Second
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 // CancelOperation is refused: ARM offers no cancel for these operations.
