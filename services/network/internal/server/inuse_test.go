@@ -1,0 +1,67 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/hybridlink/hybridlink/armsim"
+	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+)
+
+// TestDeleteInUse: deleting a subnet a NIC sits in fails with FailedPrecondition naming the
+// NIC, with ARM's code in ErrorInfo; the subnet lists the NIC's IP configuration.
+func TestDeleteInUse(t *testing.T) {
+	st, c := start(t, armsim.Config{})
+	_, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/azure", ResourceGroupId: "rg", ResourceGroup: &networkv1.ResourceGroup{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
+	vnet := vnetOf(t, wait(t, c.ops, op, err))
+	workload := vnet.GetSubnets()[1]
+
+	// a NIC made with the SDK directly, as another tool would
+	conn, err := st.Env.Clouds.Get("azure")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nics, err := armnetwork.NewInterfacesClient(conn.Subscription, conn.Credential, conn.Options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := nics.BeginCreateOrUpdate(ctx, "rg", "nic1", armnetwork.Interface{Location: to.Ptr("eastus"),
+		Properties: &armnetwork.InterfacePropertiesFormat{IPConfigurations: []*armnetwork.InterfaceIPConfiguration{{
+			Name: to.Ptr("ipconfig1"), Properties: &armnetwork.InterfaceIPConfigurationPropertiesFormat{Subnet: &armnetwork.Subnet{ID: to.Ptr(workload.GetArmId())}},
+		}}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.PollUntilDone(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	sn, err := c.net.GetSubnet(ctx, &networkv1.GetSubnetRequest{Name: workload.GetName()})
+	if err != nil || len(sn.GetIpConfigurations()) != 1 {
+		t.Fatalf("the subnet lists the NIC's IP configuration: %v %v", sn, err)
+	}
+	_, err = c.net.DeleteSubnet(ctx, &networkv1.DeleteSubnetRequest{Name: workload.GetName()})
+	st2 := status.Convert(err)
+	if st2.Code() != codes.FailedPrecondition || !strings.Contains(st2.Message(), "nic1") {
+		t.Fatalf("want FailedPrecondition naming nic1, got %v", err)
+	}
+	var reason string
+	for _, d := range st2.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			reason = info.GetReason()
+		}
+	}
+	if reason != "InUseSubnetCannotBeDeleted" {
+		t.Fatalf("ErrorInfo keeps ARM's code, got %q", reason)
+	}
+}
