@@ -35,4 +35,3 @@ func TestReflection(t *testing.T) {
 		}
 	}
 }
-
