@@ -113,6 +113,12 @@ func FromARM(err error, target string) error {
 	return withDetails.Err()
 }
 
+// IsNotFound reports whether an SDK error is ARM's 404.
+func IsNotFound(err error) bool {
+	var re *azcore.ResponseError
+	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound
+}
+
 // Code maps an ARM answer to a canonical gRPC code.
 func Code(httpStatus int, armCode string) codes.Code {
 	switch {

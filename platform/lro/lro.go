@@ -8,6 +8,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
@@ -53,6 +54,83 @@ type Server struct {
 	longrunningpb.UnimplementedOperationsServer
 	Sealer *handle.Sealer
 	Resume Resumer
+	// Metadata builds the service's OperationMetadata for an operation on the resource
+	// with ARM ID armID, whose provisioning state is state ("" when unknown).
+	Metadata func(h handle.Handle, armID, state string) proto.Message
+}
+
+// Begin answers a Create or Delete that asked ARM for an operation on resource (an API name
+// on cloud): a sealed handle to poll, or a done operation when a delete found nothing.
+func Begin[M any](s *Server, cloud, resource, verb, armID string, op Op[M], err error) (*longrunningpb.Operation, error) {
+	h := handle.Handle{Cloud: cloud, Resource: resource, Verb: verb, Created: time.Now().UTC()}
+	if err != nil {
+		if verb == "delete" && apierr.IsNotFound(err) {
+			return s.Start(h, Step{Done: true, Metadata: s.Metadata(h, armID, "")})
+		}
+		return nil, apierr.FromARM(err, resource)
+	}
+	switch {
+	case op.Done() && verb == "delete":
+		// ARM answered 204: there was nothing to delete
+		return s.Start(h, Step{Done: true, Metadata: s.Metadata(h, armID, "")})
+	case op.Done():
+		// ARM answered at once; following the resource gives the outcome
+		h.Verb = VerbWatch
+	default:
+		if h.Token, err = op.ResumeToken(); err != nil {
+			return nil, status.Errorf(codes.Internal, "resume token of %s: %v", resource, err)
+		}
+	}
+	return s.Start(h, Step{Metadata: s.Metadata(h, armID, "")})
+}
+
+// Done answers a Create that found the resource as wanted: a done operation holding it,
+// with no ARM write.
+func (s *Server) Done(cloud, resource, armID string, resp proto.Message) (*longrunningpb.Operation, error) {
+	h := handle.Handle{Cloud: cloud, Resource: resource, Verb: VerbWatch, Created: time.Now().UTC()}
+	return s.Start(h, Step{Done: true, Response: resp, Metadata: s.Metadata(h, armID, "Succeeded")})
+}
+
+// Adopt answers a Create that found an operation already running on the resource: the
+// caller follows that operation instead of starting a second one.
+func (s *Server) Adopt(cloud, resource, armID, state string) (*longrunningpb.Operation, error) {
+	h := handle.Handle{Cloud: cloud, Resource: resource, Verb: VerbWatch, Created: time.Now().UTC()}
+	return s.Start(h, Step{Metadata: s.Metadata(h, armID, state)})
+}
+
+// WatchInterval is how often an adopted operation's resource is read again.
+const WatchInterval = time.Second
+
+// Busy reports whether ARM is still working on a resource in this provisioning state.
+func Busy(state string) bool {
+	switch strings.ToLower(state) {
+	case "creating", "updating", "deleting", "accepted":
+		return true
+	}
+	return false
+}
+
+// Watched turns the provisioning state of a followed resource into a step.
+func Watched(state, resource string, resp proto.Message) Step {
+	switch {
+	case Busy(state):
+		return Step{RetryAfter: WatchInterval}
+	case strings.EqualFold(state, "Failed"):
+		return Step{Done: true, Err: status.Errorf(codes.FailedPrecondition,
+			"ARM reports %s's last operation Failed; fix the cause and create it again", resource)}
+	}
+	return Step{Done: true, Response: resp}
+}
+
+// WatchDeleted turns a read of a resource being deleted into a step: done once it is gone.
+func WatchDeleted(err error, resource string) (Step, error) {
+	switch {
+	case err == nil:
+		return Step{RetryAfter: WatchInterval}, nil
+	case apierr.IsNotFound(err):
+		return Step{Done: true, Response: &emptypb.Empty{}}, nil
+	}
+	return Step{}, apierr.FromARM(err, resource)
 }
 
 // Start seals a new operation's handle and answers with its first state.

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -16,9 +15,6 @@ import (
 	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
-
-// watchInterval is how often an adopted operation's resource is read again.
-const watchInterval = time.Second
 
 // resume polls the operation a handle describes once: the ARM operation its resume token
 // names, or, for adopted operations, the resource itself.
@@ -69,7 +65,7 @@ func parseAny(name string) (names.Name, string) {
 func (s *Server) resumeGroup(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
 	if h.Verb == lro.VerbWatchDelete || h.Token == "" {
 		_, err := c.groups.Get(ctx, n.ResourceGroup)
-		return watchDeleted(err, n)
+		return lro.WatchDeleted(err, h.Resource)
 	}
 	op, err := c.groups.Delete(ctx, n.ResourceGroup, h.Token)
 	if err != nil {
@@ -82,7 +78,7 @@ func (s *Server) resumeVnet(ctx context.Context, c *clients, n names.Name, h han
 	switch {
 	case h.Verb == lro.VerbWatchDelete:
 		_, err := c.vnets.Get(ctx, n.ResourceGroup, n.ID())
-		return watchDeleted(err, n)
+		return lro.WatchDeleted(err, h.Resource)
 	case h.Verb == lro.VerbWatch:
 		v, err := c.vnets.Get(ctx, n.ResourceGroup, n.ID())
 		if err != nil {
@@ -92,7 +88,7 @@ func (s *Server) resumeVnet(ctx context.Context, c *clients, n names.Name, h han
 		if v.Properties != nil && v.Properties.ProvisioningState != nil {
 			state = string(*v.Properties.ProvisioningState)
 		}
-		return watched(state, n, vnetToAPI(n.Cloud, v))
+		return lro.Watched(state, h.Resource, vnetToAPI(n.Cloud, v)), nil
 	case h.Verb == "delete":
 		op, err := c.vnets.Delete(ctx, n.ResourceGroup, n.ID(), h.Token)
 		if err != nil {
@@ -112,7 +108,7 @@ func (s *Server) resumeSubnet(ctx context.Context, c *clients, n names.Name, h h
 	switch {
 	case h.Verb == lro.VerbWatchDelete:
 		_, err := c.subnets.Get(ctx, n.ResourceGroup, vnet, n.ID())
-		return watchDeleted(err, n)
+		return lro.WatchDeleted(err, h.Resource)
 	case h.Verb == lro.VerbWatch:
 		sn, err := c.subnets.Get(ctx, n.ResourceGroup, vnet, n.ID())
 		if err != nil {
@@ -122,7 +118,7 @@ func (s *Server) resumeSubnet(ctx context.Context, c *clients, n names.Name, h h
 		if sn.Properties != nil && sn.Properties.ProvisioningState != nil {
 			state = string(*sn.Properties.ProvisioningState)
 		}
-		return watched(state, n, subnetToAPI(n.Cloud, sn))
+		return lro.Watched(state, h.Resource, subnetToAPI(n.Cloud, sn)), nil
 	case h.Verb == "delete":
 		op, err := c.subnets.Delete(ctx, n.ResourceGroup, vnet, n.ID(), h.Token)
 		if err != nil {
@@ -135,29 +131,6 @@ func (s *Server) resumeSubnet(ctx context.Context, c *clients, n names.Name, h h
 		return lro.Step{}, apierr.FromARM(err, h.Resource)
 	}
 	return lro.StepOf(ctx, op, h.Resource, func(m *subnet.Model) (proto.Message, error) { return subnetToAPI(n.Cloud, m), nil })
-}
-
-// watched turns a followed resource's provisioning state into a step.
-func watched(state string, n names.Name, resource proto.Message) (lro.Step, error) {
-	switch {
-	case busy(state):
-		return lro.Step{RetryAfter: watchInterval}, nil
-	case state == "Failed":
-		return lro.Step{Done: true, Err: status.Errorf(codes.FailedPrecondition,
-			"ARM reports %s's last operation Failed; fix the cause and create it again", n)}, nil
-	}
-	return lro.Step{Done: true, Response: resource}, nil
-}
-
-// watchDeleted turns a read of a resource being deleted into a step: done once it is gone.
-func watchDeleted(err error, n names.Name) (lro.Step, error) {
-	if err == nil {
-		return lro.Step{RetryAfter: watchInterval}, nil
-	}
-	if isNotFound(err) {
-		return lro.Step{Done: true, Response: &emptypb.Empty{}}, nil
-	}
-	return lro.Step{}, apierr.FromARM(err, n.String())
 }
 
 func empty(struct{}) (proto.Message, error) { return &emptypb.Empty{}, nil }

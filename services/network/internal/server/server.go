@@ -5,14 +5,10 @@ package server
 
 import (
 	"context"
-	"errors"
-	"net/http"
 	"sort"
 	"strings"
-	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -68,7 +64,7 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 		}
 		s.clouds[id] = c
 	}
-	s.Operations = &lro.Server{Sealer: sealer, Resume: s.resume}
+	s.Operations = &lro.Server{Sealer: sealer, Resume: s.resume, Metadata: metadata}
 	return s, nil
 }
 
@@ -163,7 +159,7 @@ func (s *Server) CreateResourceGroup(ctx context.Context, req *networkv1.CreateR
 		return nil, status.Errorf(codes.FailedPrecondition, "resource group %s already exists in location %s, not %s; pick another name or location", name, deref(cur.Location), location)
 	case err == nil && sameTags(cur.Tags, want.GetTags()):
 		return groupToAPI(id, cur), nil
-	case err != nil && !isNotFound(err):
+	case err != nil && !apierr.IsNotFound(err):
 		return nil, apierr.FromARM(err, name)
 	}
 	rg, err := c.groups.CreateOrUpdate(ctx, req.GetResourceGroupId(), resourcegroup.Model{Location: to.Ptr(location), Tags: tagsToARM(want.GetTags())})
@@ -180,64 +176,13 @@ func (s *Server) DeleteResourceGroup(ctx context.Context, req *networkv1.DeleteR
 		return nil, err
 	}
 	op, err := c.groups.Delete(ctx, n.ResourceGroup, "")
-	return start(s, n, "delete", n.ARMID(c.conn.Subscription, ""), op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, ""), op, err)
 }
 
-// start answers a Create or Delete that asked ARM for an operation: a sealed handle to poll,
-// or a done operation when a delete found nothing to delete.
-func start[M any](s *Server, n names.Name, verb, armID string, op lro.Op[M], err error) (*longrunningpb.Operation, error) {
-	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: verb, Created: time.Now().UTC()}
-	if err != nil {
-		if verb == "delete" && isNotFound(err) {
-			return s.Operations.Start(h, lro.Step{Done: true, Metadata: metadata(h, armID, "")})
-		}
-		return nil, apierr.FromARM(err, n.String())
-	}
-	switch {
-	case op.Done() && verb == "delete":
-		// ARM answered 204: there was nothing to delete
-		return s.Operations.Start(h, lro.Step{Done: true, Metadata: metadata(h, armID, "")})
-	case op.Done():
-		// ARM answered at once; following the resource gives the outcome
-		h.Verb = lro.VerbWatch
-	default:
-		if h.Token, err = op.ResumeToken(); err != nil {
-			return nil, status.Errorf(codes.Internal, "resume token of %s: %v", n, err)
-		}
-	}
-	return s.Operations.Start(h, lro.Step{Metadata: metadata(h, armID, "")})
-}
-
-// done answers a Create that found the resource as wanted: a done operation holding it.
-func (s *Server) done(n names.Name, armID string, resp proto.Message) (*longrunningpb.Operation, error) {
-	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: lro.VerbWatch, Created: time.Now().UTC()}
-	return s.Operations.Start(h, lro.Step{Done: true, Response: resp, Metadata: metadata(h, armID, "Succeeded")})
-}
-
-// adopt answers a Create that found an operation already running on the resource: the
-// caller follows that operation instead of starting a second one.
-func (s *Server) adopt(n names.Name, armID, state string) (*longrunningpb.Operation, error) {
-	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: lro.VerbWatch, Created: time.Now().UTC()}
-	return s.Operations.Start(h, lro.Step{Metadata: metadata(h, armID, state)})
-}
-
-func metadata(h handle.Handle, armID, state string) *networkv1.OperationMetadata {
+// metadata builds the service's OperationMetadata.
+func metadata(h handle.Handle, armID, state string) proto.Message {
 	return &networkv1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
 		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
-}
-
-func isNotFound(err error) bool {
-	var re *azcore.ResponseError
-	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound
-}
-
-// busy reports whether ARM is still working on a resource in this provisioning state.
-func busy(state string) bool {
-	switch strings.ToLower(state) {
-	case "creating", "updating", "deleting", "accepted":
-		return true
-	}
-	return false
 }
 
 func sortByName[T interface{ GetName() string }](items []T) {

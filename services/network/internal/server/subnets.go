@@ -11,6 +11,7 @@ import (
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/paging"
 	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
@@ -103,17 +104,17 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 		if cur.Properties != nil && cur.Properties.ProvisioningState != nil {
 			state = string(*cur.Properties.ProvisioningState)
 		}
-		if busy(state) {
-			return s.adopt(n, armID, state)
+		if lro.Busy(state) {
+			return s.Operations.Adopt(n.Cloud, n.String(), armID, state)
 		}
 		if cur.Properties != nil && deref(cur.Properties.AddressPrefix) == p.String() {
-			return s.done(n, armID, subnetToAPI(n.Cloud, cur))
+			return s.Operations.Done(n.Cloud, n.String(), armID, subnetToAPI(n.Cloud, cur))
 		}
 		verb = "update"
 	}
 	op, err := c.subnets.CreateOrUpdate(ctx, n.ResourceGroup, vn.ID(), n.ID(),
 		subnet.Model{Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(p.String())}}, "")
-	return start(s, n, verb, armID, op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, armID, op, err)
 }
 
 // DeleteSubnet starts deleting a subnet.
@@ -123,5 +124,5 @@ func (s *Server) DeleteSubnet(ctx context.Context, req *networkv1.DeleteSubnetRe
 		return nil, err
 	}
 	op, err := c.subnets.Delete(ctx, n.ResourceGroup, n.Path[0].ID, n.ID(), "")
-	return start(s, n, "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
 }

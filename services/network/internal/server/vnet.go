@@ -12,6 +12,7 @@ import (
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/paging"
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
@@ -67,7 +68,7 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 	if location == "" {
 		rg, err := c.groups.Get(ctx, n.ResourceGroup)
 		if err != nil {
-			if isNotFound(err) {
+			if apierr.IsNotFound(err) {
 				return nil, status.Errorf(codes.FailedPrecondition, "resource group %s does not exist; create it first", parent)
 			}
 			return nil, apierr.FromARM(err, parent.String())
@@ -80,13 +81,13 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 		if cur.Properties != nil && cur.Properties.ProvisioningState != nil {
 			state = string(*cur.Properties.ProvisioningState)
 		}
-		if busy(state) {
-			return s.adopt(n, armID, state)
+		if lro.Busy(state) {
+			return s.Operations.Adopt(n.Cloud, n.String(), armID, state)
 		}
 		if vnetMatches(cur, location, want, subnets) {
-			return s.done(n, armID, vnetToAPI(n.Cloud, cur))
+			return s.Operations.Done(n.Cloud, n.String(), armID, vnetToAPI(n.Cloud, cur))
 		}
-	} else if !isNotFound(err) {
+	} else if !apierr.IsNotFound(err) {
 		return nil, apierr.FromARM(err, n.String())
 	}
 	model := virtualnetwork.Model{
@@ -106,7 +107,7 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 		verb = "update"
 	}
 	op, err := c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
-	return start(s, n, verb, armID, op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, armID, op, err)
 }
 
 // vnetMatches reports whether ARM's virtual network already is what the request wants.
@@ -142,5 +143,5 @@ func (s *Server) DeleteVirtualNetwork(ctx context.Context, req *networkv1.Delete
 		return nil, err
 	}
 	op, err := c.vnets.Delete(ctx, n.ResourceGroup, n.ID(), "")
-	return start(s, n, "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
 }
