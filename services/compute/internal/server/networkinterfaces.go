@@ -1,0 +1,167 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
+	"google.golang.org/grpc/status"
+
+	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/paging"
+	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
+)
+
+// GetNetworkInterface reads a network interface.
+func (s *Server) GetNetworkInterface(ctx context.Context, req *computev1.GetNetworkInterfaceRequest) (*computev1.NetworkInterface, error) {
+	n, c, err := s.parse(req.GetName(), "name", "networkInterfaces")
+	if err != nil {
+		return nil, err
+	}
+	nic, err := c.nics.Get(ctx, n.ResourceGroup, n.ID())
+	if err != nil {
+		return nil, apierr.FromARM(err, req.GetName())
+	}
+	return nicToAPI(n.Cloud, nic), nil
+}
+
+// ListNetworkInterfaces lists a resource group's network interfaces.
+func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListNetworkInterfacesRequest) (*computev1.ListNetworkInterfacesResponse, error) {
+	n, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	nics, err := c.nics.List(ctx, n.ResourceGroup)
+	if err != nil {
+		return nil, apierr.FromARM(err, req.GetParent())
+	}
+	out := make([]*computev1.NetworkInterface, 0, len(nics))
+	for _, nic := range nics {
+		out = append(out, nicToAPI(n.Cloud, nic))
+	}
+	sortByName(out)
+	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, apierr.Invalid("page_token", "%v", err)
+	}
+	return &computev1.ListNetworkInterfacesResponse{NetworkInterfaces: page, NextPageToken: next}, nil
+}
+
+// CreateNetworkInterface ensures a network interface with one IP configuration.
+func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.CreateNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
+	parent, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	want, spec, err := validateNetworkInterface(req, parent, c.conn.Subscription)
+	if err != nil {
+		return nil, err
+	}
+	n := parent.Child("networkInterfaces", req.GetNetworkInterfaceId())
+	armID := n.ARMID(c.conn.Subscription, "Microsoft.Network")
+	verb, config := "create", "ipconfig1"
+	loc := want.GetLocation()
+	cur, err := c.nics.Get(ctx, n.ResourceGroup, n.ID())
+	switch {
+	case err == nil:
+		if state := nicState(cur); busy(state) {
+			return s.adopt(n, armID, state)
+		}
+		if err := moved(n, deref(cur.Location), loc); err != nil {
+			return nil, err
+		}
+		if nicMatches(cur, want, spec) {
+			return s.done(n, armID, nicToAPI(n.Cloud, cur))
+		}
+		verb, loc = "update", deref(cur.Location)
+		if pc := primaryConfig(cur); pc != nil && pc.Name != nil {
+			config = *pc.Name
+		}
+	case !isNotFound(err):
+		return nil, apierr.FromARM(err, n.String())
+	default:
+		if loc, err = location(ctx, c, n, loc); err != nil {
+			return nil, err
+		}
+	}
+	op, err := c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), nicModel(loc, config, want.GetTags(), spec), "")
+	return start(s, n, verb, armID, op, err)
+}
+
+// nicModel is the ARM network interface a request describes.
+func nicModel(location, config string, tags map[string]string, spec nicSpec) networkinterface.Model {
+	ip := &armnetwork.InterfaceIPConfigurationPropertiesFormat{
+		Subnet:                    &armnetwork.Subnet{ID: to.Ptr(spec.subnetID)},
+		PrivateIPAllocationMethod: to.Ptr(armnetwork.IPAllocationMethodDynamic),
+		Primary:                   to.Ptr(true),
+	}
+	if spec.privateIP != "" {
+		ip.PrivateIPAllocationMethod = to.Ptr(armnetwork.IPAllocationMethodStatic)
+		ip.PrivateIPAddress = to.Ptr(spec.privateIP)
+	}
+	if spec.publicIPID != "" {
+		ip.PublicIPAddress = &armnetwork.PublicIPAddress{ID: to.Ptr(spec.publicIPID)}
+	}
+	return networkinterface.Model{
+		Location: to.Ptr(location),
+		Tags:     tagsToARM(tags),
+		Properties: &armnetwork.InterfacePropertiesFormat{
+			IPConfigurations: []*armnetwork.InterfaceIPConfiguration{{Name: to.Ptr(config), Properties: ip}},
+		},
+	}
+}
+
+// nicMatches reports whether ARM's network interface already is what the request wants.
+func nicMatches(cur *networkinterface.Model, want *computev1.NetworkInterface, spec nicSpec) bool {
+	if !sameTags(cur.Tags, want.GetTags()) || cur.Properties == nil || len(cur.Properties.IPConfigurations) != 1 {
+		return false
+	}
+	p := cur.Properties.IPConfigurations[0].Properties
+	if p == nil || p.Subnet == nil || !strings.EqualFold(deref(p.Subnet.ID), spec.subnetID) {
+		return false
+	}
+	pip := ""
+	if p.PublicIPAddress != nil {
+		pip = deref(p.PublicIPAddress.ID)
+	}
+	if !strings.EqualFold(pip, spec.publicIPID) {
+		return false
+	}
+	static := p.PrivateIPAllocationMethod != nil && *p.PrivateIPAllocationMethod == armnetwork.IPAllocationMethodStatic
+	if spec.privateIP == "" {
+		return !static
+	}
+	return static && deref(p.PrivateIPAddress) == spec.privateIP
+}
+
+// DeleteNetworkInterface starts deleting a network interface; one a virtual machine uses is
+// refused with FailedPrecondition naming the virtual machine.
+func (s *Server) DeleteNetworkInterface(ctx context.Context, req *computev1.DeleteNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
+	n, c, err := s.parse(req.GetName(), "name", "networkInterfaces")
+	if err != nil {
+		return nil, err
+	}
+	op, err := c.nics.Delete(ctx, n.ResourceGroup, n.ID(), "")
+	if armCode(err) == "NicInUse" {
+		return nil, nicInUse(ctx, c, n, err)
+	}
+	return start(s, n, "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
+}
+
+// nicInUse turns ARM's NicInUse into FailedPrecondition naming the virtual machine by this
+// service's resource name, keeping ARM's details.
+func nicInUse(ctx context.Context, c *clients, n names.Name, err error) error {
+	st := status.Convert(apierr.FromARM(err, n.String()))
+	user := "a virtual machine"
+	if nic, gerr := c.nics.Get(ctx, n.ResourceGroup, n.ID()); gerr == nil && nic.Properties != nil && nic.Properties.VirtualMachine != nil {
+		user = "virtual machine " + apiName(n.Cloud, deref(nic.Properties.VirtualMachine.ID))
+	}
+	p := st.Proto()
+	p.Message = fmt.Sprintf("network interface %s is used by %s; delete the virtual machine first", n, user)
+	return status.ErrorProto(p)
+}

@@ -1,0 +1,239 @@
+package server
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+	"unicode"
+
+	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/names"
+)
+
+// gatewaySubnet is the subnet Azure keeps for VPN gateways: no network interface goes there.
+const gatewaySubnet = "GatewaySubnet"
+
+// nicSpec is a validated network interface: the ARM IDs it references and its static IP.
+type nicSpec struct {
+	subnetID, publicIPID, privateIP string
+}
+
+// validateNetworkInterface checks a CreateNetworkInterface request on a resource group
+// before any ARM call, naming every bad field. References must be on the interface's cloud.
+func validateNetworkInterface(req *computev1.CreateNetworkInterfaceRequest, parent names.Name, subscription string) (*computev1.NetworkInterface, nicSpec, error) {
+	var v apierr.Violations
+	var spec nicSpec
+	if err := names.CheckID(req.GetNetworkInterfaceId()); err != nil {
+		v.Add("network_interface_id", "%v", err)
+	}
+	want := req.GetNetworkInterface()
+	if want == nil {
+		v.Add("network_interface", "required")
+		return nil, spec, v.Err()
+	}
+	if want.GetSubnet() == "" {
+		v.Add("network_interface.subnet", "required: a subnet name, clouds/{cloud}/resourceGroups/{resource_group}/virtualNetworks/{virtual_network}/subnets/{subnet}")
+	} else if sn, ok := reference(&v, "network_interface.subnet", want.GetSubnet(), parent.Cloud, "virtualNetworks", "subnets"); ok {
+		if strings.EqualFold(sn.ID(), gatewaySubnet) {
+			v.Add("network_interface.subnet", "%s is reserved for VPN gateways; put the network interface in a workload subnet", gatewaySubnet)
+		} else {
+			spec.subnetID = sn.ARMID(subscription, "Microsoft.Network")
+		}
+	}
+	if ip := want.GetPrivateIpAddress(); ip != "" {
+		if a, err := netip.ParseAddr(ip); err != nil || !a.Is4() {
+			v.Add("network_interface.private_ip_address", "%q is not an IPv4 address such as 10.1.1.10", ip)
+		} else {
+			spec.privateIP = a.String()
+		}
+	}
+	if p := want.GetPublicIpAddress(); p != "" {
+		if pip, ok := reference(&v, "network_interface.public_ip_address", p, parent.Cloud, "publicIPAddresses"); ok {
+			spec.publicIPID = pip.ARMID(subscription, "Microsoft.Network")
+		}
+	}
+	return want, spec, v.Err()
+}
+
+// reference parses a reference to another resource, which must be on cloud.
+func reference(v *apierr.Violations, field, name, cloud string, collections ...string) (names.Name, bool) {
+	n, err := names.Parse(name, collections...)
+	if err != nil {
+		v.Add(field, "%v", err)
+		return n, false
+	}
+	if n.Cloud != cloud {
+		v.Add(field, "%s is on cloud %s; it must be on %s, the cloud of the resource that uses it", name, n.Cloud, cloud)
+		return n, false
+	}
+	return n, true
+}
+
+// vmSpec is a validated virtual machine: its guest OS family, computer name and the ARM IDs
+// of its network interfaces, the first primary.
+type vmSpec struct {
+	windows      bool
+	computerName string
+	nicIDs       []string
+}
+
+var (
+	sizeRule = regexp.MustCompile(`^(Standard|Basic)_[A-Za-z0-9_]+$`)
+	// Linux host names: letters, digits, '.', '-' and '_', not starting with '.', '-' or '_'.
+	linuxComputerName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	// Windows computer names: up to 15 letters, digits and '-'.
+	windowsComputerName = regexp.MustCompile(`^[A-Za-z0-9-]{1,15}$`)
+	usernameRule        = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
+)
+
+// reservedUsernames are the admin user names Azure refuses for a new VM.
+var reservedUsernames = map[string]bool{"administrator": true, "admin": true, "user": true, "user1": true, "test": true,
+	"user2": true, "test1": true, "user3": true, "admin1": true, "1": true, "123": true, "a": true, "actuser": true,
+	"adm": true, "admin2": true, "aspnet": true, "backup": true, "console": true, "david": true, "guest": true, "john": true,
+	"owner": true, "root": true, "server": true, "sql": true, "support": true, "support_388945a0": true, "sys": true,
+	"test2": true, "test3": true, "user4": true, "user5": true}
+
+// validateVirtualMachine checks a CreateVirtualMachine request on a resource group before
+// any ARM call, naming every bad field. No message ever quotes the admin password.
+func validateVirtualMachine(req *computev1.CreateVirtualMachineRequest, parent names.Name, subscription string) (*computev1.VirtualMachine, vmSpec, error) {
+	var v apierr.Violations
+	var spec vmSpec
+	id := req.GetVirtualMachineId()
+	if err := names.CheckID(id); err != nil {
+		v.Add("virtual_machine_id", "%v", err)
+	} else if len(id) > 64 {
+		v.Add("virtual_machine_id", "%q is longer than the 64 characters a virtual machine name may have", id)
+	}
+	want := req.GetVirtualMachine()
+	if want == nil {
+		v.Add("virtual_machine", "required")
+		return nil, spec, v.Err()
+	}
+	if !sizeRule.MatchString(want.GetSize()) {
+		v.Add("virtual_machine.size", "%q is not a VM size such as Standard_B2s (Azure) or Standard_A2_v2 (Azure Stack Hub)", want.GetSize())
+	}
+	if img := want.GetImage(); img == nil {
+		v.Add("virtual_machine.image", "required: publisher, offer and sku of a marketplace image")
+	} else {
+		for _, f := range []struct{ name, value string }{{"publisher", img.GetPublisher()}, {"offer", img.GetOffer()}, {"sku", img.GetSku()}} {
+			if f.value == "" {
+				v.Add("virtual_machine.image."+f.name, "required")
+			}
+		}
+		spec.windows = strings.Contains(strings.ToLower(img.GetPublisher()+img.GetOffer()), "windows")
+	}
+	spec.computerName = want.GetComputerName()
+	if spec.computerName == "" {
+		spec.computerName = id
+	}
+	checkComputerName(&v, spec.computerName, want.GetComputerName() == "", spec.windows)
+	checkCredentials(&v, want, spec.windows)
+	if len(want.GetNetworkInterfaces()) == 0 {
+		v.Add("virtual_machine.network_interfaces", "at least one network interface is required, e.g. clouds/%s/resourceGroups/%s/networkInterfaces/nic", parent.Cloud, parent.ResourceGroup)
+	}
+	seen := map[string]bool{}
+	for i, name := range want.GetNetworkInterfaces() {
+		field := fmt.Sprintf("virtual_machine.network_interfaces[%d]", i)
+		nic, ok := reference(&v, field, name, parent.Cloud, "networkInterfaces")
+		if !ok {
+			continue
+		}
+		armID := nic.ARMID(subscription, "Microsoft.Network")
+		if seen[strings.ToLower(armID)] {
+			v.Add(field, "%s is listed twice", name)
+			continue
+		}
+		seen[strings.ToLower(armID)] = true
+		spec.nicIDs = append(spec.nicIDs, armID)
+	}
+	return want, spec, v.Err()
+}
+
+// checkComputerName checks the guest's computer name (the VM's name when none is given).
+func checkComputerName(v *apierr.Violations, name string, defaulted, windows bool) {
+	const field = "virtual_machine.computer_name"
+	from := ""
+	if defaulted {
+		from = " (it defaults to the virtual machine's name; set computer_name)"
+	}
+	switch {
+	case windows && (!windowsComputerName.MatchString(name) || strings.Trim(name, "0123456789") == ""):
+		v.Add(field, "Windows computer name %q must be 1-15 letters, digits and '-', not only digits%s", name, from)
+	case !windows && (!linuxComputerName.MatchString(name) || strings.HasSuffix(name, ".") || strings.HasSuffix(name, "-")):
+		v.Add(field, "computer name %q must be 1-64 letters, digits, '.', '-' and '_', starting with a letter or digit and not ending with '.' or '-'%s", name, from)
+	}
+}
+
+// checkCredentials checks the admin account: a user name Azure accepts, and a password or
+// SSH keys. Descriptions never quote the password.
+func checkCredentials(v *apierr.Violations, want *computev1.VirtualMachine, windows bool) {
+	user := want.GetAdminUsername()
+	maxUser := 64
+	if windows {
+		maxUser = 20
+	}
+	switch {
+	case user == "":
+		v.Add("virtual_machine.admin_username", "required")
+	case reservedUsernames[strings.ToLower(user)]:
+		v.Add("virtual_machine.admin_username", "%q is a name Azure reserves (such as admin, administrator, root, guest, test or user); pick another", user)
+	case len(user) > maxUser || !usernameRule.MatchString(user) || strings.HasSuffix(user, "."):
+		v.Add("virtual_machine.admin_username", "%q must be 1-%d letters, digits, '.', '-' and '_', not starting with '.' or '-' and not ending with '.'", user, maxUser)
+	}
+	password, keys := want.GetAdminPassword(), want.GetSshPublicKeys()
+	switch {
+	case windows && len(keys) > 0:
+		v.Add("virtual_machine.ssh_public_keys", "SSH keys are for Linux images; a Windows image needs admin_password")
+	case password == "" && len(keys) == 0 && windows:
+		v.Add("virtual_machine.admin_password", "required for a Windows image")
+	case password == "" && len(keys) == 0:
+		v.Add("virtual_machine.admin_password", "required unless ssh_public_keys are given")
+	}
+	if password != "" {
+		lo, hi := 6, 72
+		if windows {
+			lo, hi = 8, 123
+		}
+		if len(password) < lo || len(password) > hi || passwordClasses(password) < 3 {
+			v.Add("virtual_machine.admin_password", "the password must be %d-%d characters (%s image) with at least 3 of: an upper-case letter, a lower-case letter, a digit, a special character; control characters are not allowed",
+				lo, hi, map[bool]string{false: "Linux", true: "Windows"}[windows])
+		}
+	}
+	if windows {
+		return
+	}
+	for i, k := range keys {
+		if !strings.HasPrefix(k, "ssh-") && !strings.HasPrefix(k, "ecdsa-") {
+			v.Add(fmt.Sprintf("virtual_machine.ssh_public_keys[%d]", i), "not an OpenSSH public key: it must start with ssh- (ssh-rsa, ssh-ed25519) or ecdsa-")
+		}
+	}
+}
+
+// passwordClasses counts the character classes of a password Azure checks (upper, lower,
+// digit, special); a control character makes it unacceptable (0).
+func passwordClasses(s string) int {
+	var up, low, digit, special bool
+	for _, r := range s {
+		switch {
+		case unicode.IsControl(r):
+			return 0
+		case unicode.IsUpper(r):
+			up = true
+		case unicode.IsLower(r):
+			low = true
+		case unicode.IsDigit(r):
+			digit = true
+		default:
+			special = true
+		}
+	}
+	n := 0
+	for _, b := range []bool{up, low, digit, special} {
+		if b {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,274 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v8"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/paging"
+	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
+)
+
+// GetVirtualMachine reads a virtual machine with its power state.
+func (s *Server) GetVirtualMachine(ctx context.Context, req *computev1.GetVirtualMachineRequest) (*computev1.VirtualMachine, error) {
+	n, c, err := s.parse(req.GetName(), "name", "virtualMachines")
+	if err != nil {
+		return nil, err
+	}
+	return readVM(ctx, c, n)
+}
+
+// readVM reads a virtual machine, with its instance view, as the API's message.
+func readVM(ctx context.Context, c *clients, n names.Name) (*computev1.VirtualMachine, error) {
+	vm, err := c.vms.Get(ctx, n.ResourceGroup, n.ID())
+	if err != nil {
+		return nil, apierr.FromARM(err, n.String())
+	}
+	return vmToAPI(n.Cloud, vm), nil
+}
+
+// ListVirtualMachines lists a resource group's virtual machines. ARM lists no instance
+// views, so power_state is only set by GetVirtualMachine and operations.
+func (s *Server) ListVirtualMachines(ctx context.Context, req *computev1.ListVirtualMachinesRequest) (*computev1.ListVirtualMachinesResponse, error) {
+	n, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	vms, err := c.vms.List(ctx, n.ResourceGroup)
+	if err != nil {
+		return nil, apierr.FromARM(err, req.GetParent())
+	}
+	out := make([]*computev1.VirtualMachine, 0, len(vms))
+	for _, vm := range vms {
+		out = append(out, vmToAPI(n.Cloud, vm))
+	}
+	sortByName(out)
+	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, apierr.Invalid("page_token", "%v", err)
+	}
+	return &computev1.ListVirtualMachinesResponse{VirtualMachines: page, NextPageToken: next}, nil
+}
+
+// CreateVirtualMachine ensures a virtual machine. An existing one is compared on size,
+// network interfaces and tags (ARM never returns the password); a request that changes its
+// image, admin user name or computer name is refused, as ARM cannot change them.
+func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.CreateVirtualMachineRequest) (*longrunningpb.Operation, error) {
+	parent, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	want, spec, err := validateVirtualMachine(req, parent, c.conn.Subscription)
+	if err != nil {
+		return nil, err
+	}
+	n := parent.Child("virtualMachines", req.GetVirtualMachineId())
+	armID := n.ARMID(c.conn.Subscription, "Microsoft.Compute")
+	var (
+		verb  = "create"
+		model virtualmachine.Model
+	)
+	cur, err := c.vms.Get(ctx, n.ResourceGroup, n.ID())
+	switch {
+	case err == nil:
+		if state := vmState(cur); busy(state) {
+			return s.adopt(n, armID, state)
+		}
+		if err := moved(n, deref(cur.Location), want.GetLocation()); err != nil {
+			return nil, err
+		}
+		if err := immutable(n, cur, want); err != nil {
+			return nil, err
+		}
+		if vmMatches(cur, want, spec) {
+			return s.done(n, armID, vmToAPI(n.Cloud, cur))
+		}
+		verb, model = "update", vmUpdate(cur, want, spec)
+	case !isNotFound(err):
+		return nil, apierr.FromARM(err, n.String())
+	default:
+		loc, err := location(ctx, c, n, want.GetLocation())
+		if err != nil {
+			return nil, err
+		}
+		model = vmModel(loc, want, spec)
+	}
+	op, err := c.vms.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+	if err != nil {
+		return nil, redact(apierr.FromARM(err, n.String()), want.GetAdminPassword())
+	}
+	return start(s, n, verb, armID, op, nil)
+}
+
+// vmModel is the ARM virtual machine a create request describes.
+func vmModel(location string, want *computev1.VirtualMachine, spec vmSpec) virtualmachine.Model {
+	img := want.GetImage()
+	version := img.GetVersion()
+	if version == "" {
+		version = "latest"
+	}
+	profile := &armcompute.OSProfile{ComputerName: to.Ptr(spec.computerName), AdminUsername: to.Ptr(want.GetAdminUsername())}
+	if want.GetAdminPassword() != "" {
+		profile.AdminPassword = to.Ptr(want.GetAdminPassword())
+	}
+	if keys := want.GetSshPublicKeys(); len(keys) > 0 {
+		ssh := &armcompute.SSHConfiguration{}
+		for _, k := range keys {
+			ssh.PublicKeys = append(ssh.PublicKeys, &armcompute.SSHPublicKey{
+				Path: to.Ptr("/home/" + want.GetAdminUsername() + "/.ssh/authorized_keys"), KeyData: to.Ptr(k)})
+		}
+		profile.LinuxConfiguration = &armcompute.LinuxConfiguration{DisablePasswordAuthentication: to.Ptr(want.GetAdminPassword() == ""), SSH: ssh}
+	}
+	return virtualmachine.Model{
+		Location: to.Ptr(location),
+		Tags:     tagsToARM(want.GetTags()),
+		Properties: &armcompute.VirtualMachineProperties{
+			HardwareProfile: &armcompute.HardwareProfile{VMSize: to.Ptr(armcompute.VirtualMachineSizeTypes(want.GetSize()))},
+			StorageProfile: &armcompute.StorageProfile{
+				ImageReference: &armcompute.ImageReference{Publisher: to.Ptr(img.GetPublisher()), Offer: to.Ptr(img.GetOffer()), SKU: to.Ptr(img.GetSku()), Version: to.Ptr(version)},
+				OSDisk:         &armcompute.OSDisk{CreateOption: to.Ptr(armcompute.DiskCreateOptionTypesFromImage)},
+			},
+			OSProfile:      profile,
+			NetworkProfile: &armcompute.NetworkProfile{NetworkInterfaces: nicRefs(spec.nicIDs)},
+		},
+	}
+}
+
+// vmUpdate is ARM's virtual machine with the request's size, network interfaces and tags:
+// read, modify, write, so everything else (disks, credentials) stays as ARM has it.
+func vmUpdate(cur *virtualmachine.Model, want *computev1.VirtualMachine, spec vmSpec) virtualmachine.Model {
+	m := *cur
+	p := *cur.Properties
+	p.InstanceView = nil
+	p.HardwareProfile = &armcompute.HardwareProfile{VMSize: to.Ptr(armcompute.VirtualMachineSizeTypes(want.GetSize()))}
+	p.NetworkProfile = &armcompute.NetworkProfile{NetworkInterfaces: nicRefs(spec.nicIDs)}
+	m.Properties = &p
+	m.Tags = tagsToARM(want.GetTags())
+	return m
+}
+
+func nicRefs(ids []string) []*armcompute.NetworkInterfaceReference {
+	refs := make([]*armcompute.NetworkInterfaceReference, 0, len(ids))
+	for i, id := range ids {
+		refs = append(refs, &armcompute.NetworkInterfaceReference{ID: to.Ptr(id),
+			Properties: &armcompute.NetworkInterfaceReferenceProperties{Primary: to.Ptr(i == 0)}})
+	}
+	return refs
+}
+
+// vmMatches reports whether ARM's virtual machine already has the request's size, network
+// interfaces and tags.
+func vmMatches(cur *virtualmachine.Model, want *computev1.VirtualMachine, spec vmSpec) bool {
+	p := cur.Properties
+	if !sameTags(cur.Tags, want.GetTags()) || p == nil || p.HardwareProfile == nil || p.HardwareProfile.VMSize == nil ||
+		!strings.EqualFold(string(*p.HardwareProfile.VMSize), want.GetSize()) || p.NetworkProfile == nil ||
+		len(p.NetworkProfile.NetworkInterfaces) != len(spec.nicIDs) {
+		return false
+	}
+	for i, r := range p.NetworkProfile.NetworkInterfaces {
+		if !strings.EqualFold(deref(r.ID), spec.nicIDs[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// immutable refuses a request that changes what ARM cannot change on an existing virtual
+// machine: its image, admin user name or computer name.
+func immutable(n names.Name, cur *virtualmachine.Model, want *computev1.VirtualMachine) error {
+	have := vmToAPI(n.Cloud, cur)
+	var changed []string
+	img, old := want.GetImage(), have.GetImage()
+	version := img.GetVersion()
+	if version == "" {
+		version = "latest"
+	}
+	if !strings.EqualFold(img.GetPublisher(), old.GetPublisher()) || !strings.EqualFold(img.GetOffer(), old.GetOffer()) ||
+		!strings.EqualFold(img.GetSku(), old.GetSku()) || !strings.EqualFold(version, old.GetVersion()) {
+		changed = append(changed, fmt.Sprintf("image (it is %s:%s:%s:%s)", old.GetPublisher(), old.GetOffer(), old.GetSku(), old.GetVersion()))
+	}
+	if want.GetAdminUsername() != have.GetAdminUsername() {
+		changed = append(changed, fmt.Sprintf("admin_username (it is %q)", have.GetAdminUsername()))
+	}
+	if cn := want.GetComputerName(); cn != "" && !strings.EqualFold(cn, have.GetComputerName()) {
+		changed = append(changed, fmt.Sprintf("computer_name (it is %q)", have.GetComputerName()))
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	return status.Errorf(codes.FailedPrecondition, "virtual machine %s exists and ARM cannot change its %s; delete it and create it again to change them",
+		n, strings.Join(changed, ", "))
+}
+
+// redact keeps a secret out of an error: when the status, details included, holds it, the
+// error becomes one of the same code with the secret masked in its message and no details.
+func redact(err error, secret string) error {
+	if err == nil || secret == "" {
+		return err
+	}
+	st := status.Convert(err)
+	b, _ := proto.Marshal(st.Proto())
+	if !bytes.Contains(b, []byte(secret)) {
+		return err
+	}
+	return status.Error(st.Code(), strings.ReplaceAll(st.Message(), secret, "[redacted]"))
+}
+
+// DeleteVirtualMachine starts deleting a virtual machine; its network interfaces stay.
+func (s *Server) DeleteVirtualMachine(ctx context.Context, req *computev1.DeleteVirtualMachineRequest) (*longrunningpb.Operation, error) {
+	n, c, err := s.parse(req.GetName(), "name", "virtualMachines")
+	if err != nil {
+		return nil, err
+	}
+	op, err := c.vms.Delete(ctx, n.ResourceGroup, n.ID(), "")
+	return start(s, n, "delete", n.ARMID(c.conn.Subscription, "Microsoft.Compute"), op, err)
+}
+
+// powerActions maps the API's action verbs to ARM's power actions.
+var powerActions = map[string]virtualmachine.Action{
+	"start":      virtualmachine.Start,
+	"stop":       virtualmachine.PowerOff,
+	"deallocate": virtualmachine.Deallocate,
+	"restart":    virtualmachine.Restart,
+}
+
+// StartVirtualMachine starts a stopped or deallocated virtual machine.
+func (s *Server) StartVirtualMachine(ctx context.Context, req *computev1.StartVirtualMachineRequest) (*longrunningpb.Operation, error) {
+	return s.power(ctx, req.GetName(), "start")
+}
+
+// StopVirtualMachine powers a virtual machine off; it stays allocated.
+func (s *Server) StopVirtualMachine(ctx context.Context, req *computev1.StopVirtualMachineRequest) (*longrunningpb.Operation, error) {
+	return s.power(ctx, req.GetName(), "stop")
+}
+
+// DeallocateVirtualMachine stops a virtual machine and releases its compute resources.
+func (s *Server) DeallocateVirtualMachine(ctx context.Context, req *computev1.DeallocateVirtualMachineRequest) (*longrunningpb.Operation, error) {
+	return s.power(ctx, req.GetName(), "deallocate")
+}
+
+// RestartVirtualMachine restarts a running virtual machine.
+func (s *Server) RestartVirtualMachine(ctx context.Context, req *computev1.RestartVirtualMachineRequest) (*longrunningpb.Operation, error) {
+	return s.power(ctx, req.GetName(), "restart")
+}
+
+// power starts a power action; its operation ends with the virtual machine.
+func (s *Server) power(ctx context.Context, name, verb string) (*longrunningpb.Operation, error) {
+	n, c, err := s.parse(name, "name", "virtualMachines")
+	if err != nil {
+		return nil, err
+	}
+	op, err := c.vms.Power(ctx, n.ResourceGroup, n.ID(), powerActions[verb], "")
+	return start(s, n, verb, n.ARMID(c.conn.Subscription, "Microsoft.Compute"), op, err)
+}

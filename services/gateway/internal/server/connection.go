@@ -1,0 +1,207 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"slices"
+	"strings"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/connection"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
+)
+
+// connections is the connection kind on the cloud of c.
+func (c *clients) connections() kind[*connection.Model, *gatewayv1.Connection] {
+	return kind[*connection.Model, *gatewayv1.Connection]{
+		collection: "connections",
+		get:        c.conns.Get,
+		list:       c.conns.List,
+		resume: func(ctx context.Context, rg, name, token string) (lro.Op[*connection.Model], error) {
+			return c.conns.CreateOrUpdate(ctx, rg, name, connection.Model{}, token)
+		},
+		del: c.conns.Delete,
+		state: func(m *connection.Model) string {
+			if m.Properties == nil {
+				return ""
+			}
+			return provisioning(m.Properties.ProvisioningState)
+		},
+		render: func(_ context.Context, m *connection.Model) (*gatewayv1.Connection, error) {
+			return connectionToAPI(c.conn.ID, m), nil
+		},
+	}
+}
+
+// sameKey compares shared keys in constant time.
+func sameKey(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// GetConnection reads a connection with its live status and byte counters.
+func (s *Server) GetConnection(ctx context.Context, req *gatewayv1.GetConnectionRequest) (*gatewayv1.Connection, error) {
+	n, c, err := s.parse(req.GetName(), "name", "connections")
+	if err != nil {
+		return nil, err
+	}
+	return get(ctx, c.connections(), n)
+}
+
+// ListConnections lists a resource group's connections.
+func (s *Server) ListConnections(ctx context.Context, req *gatewayv1.ListConnectionsRequest) (*gatewayv1.ListConnectionsResponse, error) {
+	n, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	page, next, err := list(ctx, c.connections(), n, req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	return &gatewayv1.ListConnectionsResponse{Connections: page, NextPageToken: next}, nil
+}
+
+// CreateConnection ensures a site-to-site connection. ARM's GET of a connection leaves the
+// shared key out, so an existing connection's key is read apart and compared: a changed key
+// updates the connection.
+func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConnectionRequest) (*longrunningpb.Operation, error) {
+	parent, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	spec, err := validateConnection(c.conn.Kind, parent, req)
+	if err != nil {
+		return nil, err
+	}
+	want := req.GetConnection()
+	gw, err := c.vngs.Get(ctx, spec.gateway.ResourceGroup, spec.gateway.ID())
+	if err != nil {
+		if isNotFound(err) {
+			return nil, status.Errorf(codes.FailedPrecondition, "virtual network gateway %s does not exist; create it first", spec.gateway)
+		}
+		return nil, apierr.FromARM(err, spec.gateway.String())
+	}
+	if err := checkConnectionGateway(c.conn.Kind, spec, want, gw); err != nil {
+		return nil, err
+	}
+	n := parent.Child("connections", req.GetConnectionId())
+	armID := n.ARMID(c.conn.Subscription, network)
+	location := want.GetLocation()
+	if location == "" {
+		location = deref(gw.Location)
+	}
+	gwID := spec.gateway.ARMID(c.conn.Subscription, network)
+	lngID := spec.local.ARMID(c.conn.Subscription, network)
+	key := want.GetSharedKey()
+	matches := func(cur *connection.Model) (bool, error) {
+		p := cur.Properties
+		if p == nil || p.VirtualNetworkGateway1 == nil || p.LocalNetworkGateway2 == nil ||
+			!sameLocation(deref(cur.Location), location) || !sameTags(cur.Tags, want.GetTags()) ||
+			!strings.EqualFold(deref(p.VirtualNetworkGateway1.ID), gwID) || !strings.EqualFold(deref(p.LocalNetworkGateway2.ID), lngID) ||
+			!strings.EqualFold(string(deref(p.ConnectionProtocol)), spec.protocol) || deref(p.EnableBgp) != want.GetEnableBgp() ||
+			deref(p.RoutingWeight) != spec.routingWeight || !samePolicy(p.IPSecPolicies, spec.policy) {
+			return false, nil
+		}
+		have, err := c.conns.SharedKey(ctx, n.ResourceGroup, n.ID())
+		if err != nil {
+			return false, err
+		}
+		return sameKey(have, key), nil
+	}
+	model := connection.Model{
+		Location: to.Ptr(location),
+		Tags:     tagsToARM(want.GetTags()),
+		Properties: &armnetwork.VirtualNetworkGatewayConnectionPropertiesFormat{
+			ConnectionType:         to.Ptr(armnetwork.VirtualNetworkGatewayConnectionTypeIPsec),
+			VirtualNetworkGateway1: &armnetwork.VirtualNetworkGateway{ID: to.Ptr(gwID)},
+			LocalNetworkGateway2:   &armnetwork.LocalNetworkGateway{ID: to.Ptr(lngID)},
+			ConnectionProtocol:     to.Ptr(armnetwork.VirtualNetworkGatewayConnectionProtocol(spec.protocol)),
+			SharedKey:              to.Ptr(key),
+			EnableBgp:              to.Ptr(want.GetEnableBgp()),
+			RoutingWeight:          to.Ptr(spec.routingWeight),
+			IPSecPolicies:          []*armnetwork.IPSecPolicy{},
+		},
+	}
+	if spec.policy != nil {
+		model.Properties.IPSecPolicies = append(model.Properties.IPSecPolicies, policyToARM(spec.policy))
+	}
+	return ensure(ctx, s, c.connections(), n, armID, matches, func() (lro.Op[*connection.Model], error) {
+		return c.conns.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+	})
+}
+
+// samePolicy reports whether ARM's policies are exactly the wanted one, or none.
+func samePolicy(have []*armnetwork.IPSecPolicy, want *gatewayv1.IpsecPolicy) bool {
+	if want == nil {
+		return len(have) == 0
+	}
+	return len(have) == 1 && proto.Equal(policyToAPI(have[0]), want)
+}
+
+// checkConnectionGateway checks the request against the gateway it names: custom IPsec/IKE
+// policies need a SKU that takes them, and BGP on the connection needs it on the gateway.
+func checkConnectionGateway(k cloud.Kind, spec connectionSpec, want *gatewayv1.Connection, gw *virtualnetworkgateway.Model) error {
+	var v apierr.Violations
+	sku, bgp := "", false
+	if p := gw.Properties; p != nil {
+		if p.SKU != nil {
+			sku = string(deref(p.SKU.Name))
+		}
+		bgp = deref(p.EnableBgp)
+	}
+	if spec.policy != nil {
+		if allowed, limited := policySKUs[k]; (limited && !slices.Contains(allowed, sku)) || strings.EqualFold(sku, "Basic") {
+			v.Add("connection.ipsec_policy", "gateway %s has SKU %s, which takes no custom IPsec/IKE policy on %s; remove the policy or use another SKU", spec.gateway, sku, display(k))
+		}
+	}
+	if want.GetEnableBgp() && !bgp {
+		v.Add("connection.enable_bgp", "gateway %s does not run BGP; enable it on the gateway first", spec.gateway)
+	}
+	return v.Err()
+}
+
+// DeleteConnection starts deleting a connection.
+func (s *Server) DeleteConnection(ctx context.Context, req *gatewayv1.DeleteConnectionRequest) (*longrunningpb.Operation, error) {
+	n, c, err := s.parse(req.GetName(), "name", "connections")
+	if err != nil {
+		return nil, err
+	}
+	return remove(ctx, s, c.connections(), n, n.ARMID(c.conn.Subscription, network))
+}
+
+// SetConnectionSharedKey sets a connection's shared key through ARM's sharedkey resource; the
+// operation is done at once when the key already is the one asked for.
+func (s *Server) SetConnectionSharedKey(ctx context.Context, req *gatewayv1.SetConnectionSharedKeyRequest) (*longrunningpb.Operation, error) {
+	n, c, err := s.parse(req.GetName(), "name", "connections")
+	if err != nil {
+		return nil, err
+	}
+	var v apierr.Violations
+	checkSharedKey(&v, "shared_key", req.GetSharedKey())
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	armID := n.ARMID(c.conn.Subscription, network)
+	cur, err := c.conns.Get(ctx, n.ResourceGroup, n.ID())
+	if err != nil {
+		return nil, apierr.FromARM(err, n.String())
+	}
+	have, err := c.conns.SharedKey(ctx, n.ResourceGroup, n.ID())
+	if err != nil {
+		return nil, apierr.FromARM(err, n.String())
+	}
+	if sameKey(have, req.GetSharedKey()) {
+		return s.done(n, armID, connectionToAPI(n.Cloud, cur))
+	}
+	op, err := c.conns.SetSharedKey(ctx, n.ResourceGroup, n.ID(), req.GetSharedKey(), "")
+	return start(s, n, verbSetSharedKey, armID, op, err)
+}

@@ -1,0 +1,295 @@
+package server
+
+import (
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
+
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/connection"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
+)
+
+// collections spells the collections of ARM IDs this service maps back to names, its own and
+// the network service's subnets.
+var collections = map[string]string{
+	"publicipaddresses": "publicIPAddresses", "virtualnetworkgateways": "virtualNetworkGateways",
+	"localnetworkgateways": "localNetworkGateways", "connections": "connections",
+	"virtualnetworks": "virtualNetworks", "subnets": "subnets",
+}
+
+// apiName maps an ARM ID to a resource name, or returns the ID when it is not one of ours.
+func apiName(cloud, armID string) string {
+	if armID == "" {
+		return ""
+	}
+	n, err := names.FromARMID(cloud, armID, collections)
+	if err != nil {
+		return armID
+	}
+	return n.String()
+}
+
+func stateToAPI(s string) gatewayv1.ProvisioningState {
+	switch strings.ToLower(s) {
+	case "creating", "accepted":
+		return gatewayv1.ProvisioningState_PROVISIONING_STATE_CREATING
+	case "updating":
+		return gatewayv1.ProvisioningState_PROVISIONING_STATE_UPDATING
+	case "succeeded":
+		return gatewayv1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED
+	case "failed":
+		return gatewayv1.ProvisioningState_PROVISIONING_STATE_FAILED
+	case "deleting":
+		return gatewayv1.ProvisioningState_PROVISIONING_STATE_DELETING
+	case "canceled":
+		return gatewayv1.ProvisioningState_PROVISIONING_STATE_CANCELED
+	}
+	return gatewayv1.ProvisioningState_PROVISIONING_STATE_UNSPECIFIED
+}
+
+// provisioning returns ARM's provisioning state, or "" when ARM gave none.
+func provisioning(p *armnetwork.ProvisioningState) string {
+	if p == nil {
+		return ""
+	}
+	return string(*p)
+}
+
+func pipToAPI(cloud string, m *publicipaddress.Model) *gatewayv1.PublicIPAddress {
+	p := &gatewayv1.PublicIPAddress{Name: apiName(cloud, deref(m.ID)), Location: deref(m.Location), Tags: tagsToAPI(m.Tags), ArmId: deref(m.ID)}
+	if m.SKU != nil && m.SKU.Name != nil {
+		p.Sku = pipSKUToAPI(string(*m.SKU.Name))
+	}
+	if q := m.Properties; q != nil {
+		p.IpAddress = deref(q.IPAddress)
+		if q.IPConfiguration != nil {
+			p.IpConfiguration = deref(q.IPConfiguration.ID)
+		}
+		if q.PublicIPAllocationMethod != nil {
+			p.AllocationMethod = allocationToAPI(string(*q.PublicIPAllocationMethod))
+		}
+		p.ProvisioningState = stateToAPI(provisioning(q.ProvisioningState))
+	}
+	return p
+}
+
+func pipSKUToAPI(s string) gatewayv1.PublicIPAddress_Sku {
+	switch strings.ToLower(s) {
+	case "basic":
+		return gatewayv1.PublicIPAddress_SKU_BASIC
+	case "standard":
+		return gatewayv1.PublicIPAddress_SKU_STANDARD
+	}
+	return gatewayv1.PublicIPAddress_SKU_UNSPECIFIED
+}
+
+func allocationToAPI(s string) gatewayv1.PublicIPAddress_AllocationMethod {
+	switch strings.ToLower(s) {
+	case "static":
+		return gatewayv1.PublicIPAddress_ALLOCATION_METHOD_STATIC
+	case "dynamic":
+		return gatewayv1.PublicIPAddress_ALLOCATION_METHOD_DYNAMIC
+	}
+	return gatewayv1.PublicIPAddress_ALLOCATION_METHOD_UNSPECIFIED
+}
+
+// gatewayRefs returns the ARM IDs of a gateway's subnet and public IP address.
+func gatewayRefs(m *virtualnetworkgateway.Model) (subnet, publicIP string) {
+	if m.Properties == nil || len(m.Properties.IPConfigurations) == 0 || m.Properties.IPConfigurations[0].Properties == nil {
+		return "", ""
+	}
+	p := m.Properties.IPConfigurations[0].Properties
+	if p.Subnet != nil {
+		subnet = deref(p.Subnet.ID)
+	}
+	if p.PublicIPAddress != nil {
+		publicIP = deref(p.PublicIPAddress.ID)
+	}
+	return subnet, publicIP
+}
+
+// gatewayToAPI converts a gateway; ipAddress is its public IP address's address, read apart.
+func gatewayToAPI(cloud string, m *virtualnetworkgateway.Model, ipAddress string) *gatewayv1.VirtualNetworkGateway {
+	g := &gatewayv1.VirtualNetworkGateway{Name: apiName(cloud, deref(m.ID)), Location: deref(m.Location), Tags: tagsToAPI(m.Tags),
+		ArmId: deref(m.ID), GatewayIpAddress: ipAddress}
+	subnet, pip := gatewayRefs(m)
+	g.Subnet, g.PublicIpAddress = apiName(cloud, subnet), apiName(cloud, pip)
+	if p := m.Properties; p != nil {
+		if p.SKU != nil && p.SKU.Name != nil {
+			g.Sku = string(*p.SKU.Name)
+		}
+		if p.VPNType != nil {
+			g.VpnType = vpnTypeToAPI(string(*p.VPNType))
+		}
+		g.EnableBgp = p.EnableBgp != nil && *p.EnableBgp
+		if b := p.BgpSettings; b != nil && g.EnableBgp {
+			g.BgpAsn = deref(b.Asn)
+			g.BgpPeeringAddress = deref(b.BgpPeeringAddress)
+		}
+		g.ProvisioningState = stateToAPI(provisioning(p.ProvisioningState))
+	}
+	return g
+}
+
+func vpnTypeToAPI(s string) gatewayv1.VirtualNetworkGateway_VpnType {
+	switch strings.ToLower(s) {
+	case "routebased":
+		return gatewayv1.VirtualNetworkGateway_VPN_TYPE_ROUTE_BASED
+	case "policybased":
+		return gatewayv1.VirtualNetworkGateway_VPN_TYPE_POLICY_BASED
+	}
+	return gatewayv1.VirtualNetworkGateway_VPN_TYPE_UNSPECIFIED
+}
+
+func localToAPI(cloud string, m *localnetworkgateway.Model) *gatewayv1.LocalNetworkGateway {
+	l := &gatewayv1.LocalNetworkGateway{Name: apiName(cloud, deref(m.ID)), Location: deref(m.Location), Tags: tagsToAPI(m.Tags), ArmId: deref(m.ID)}
+	if p := m.Properties; p != nil {
+		l.GatewayIpAddress = deref(p.GatewayIPAddress)
+		if p.LocalNetworkAddressSpace != nil {
+			l.AddressPrefixes = values(p.LocalNetworkAddressSpace.AddressPrefixes)
+		}
+		if b := p.BgpSettings; b != nil {
+			l.BgpAsn = deref(b.Asn)
+			l.BgpPeeringAddress = deref(b.BgpPeeringAddress)
+		}
+		l.ProvisioningState = stateToAPI(provisioning(p.ProvisioningState))
+	}
+	return l
+}
+
+// connectionToAPI converts a connection. ARM never returns the shared key with it, and the
+// message's shared_key stays empty: it is input only.
+func connectionToAPI(cloud string, m *connection.Model) *gatewayv1.Connection {
+	c := &gatewayv1.Connection{Name: apiName(cloud, deref(m.ID)), Location: deref(m.Location), Tags: tagsToAPI(m.Tags), ArmId: deref(m.ID)}
+	if p := m.Properties; p != nil {
+		if p.VirtualNetworkGateway1 != nil {
+			c.VirtualNetworkGateway = apiName(cloud, deref(p.VirtualNetworkGateway1.ID))
+		}
+		if p.LocalNetworkGateway2 != nil {
+			c.LocalNetworkGateway = apiName(cloud, deref(p.LocalNetworkGateway2.ID))
+		}
+		if p.ConnectionProtocol != nil {
+			c.Protocol = protocolToAPI(string(*p.ConnectionProtocol))
+		}
+		if len(p.IPSecPolicies) > 0 {
+			c.IpsecPolicy = policyToAPI(p.IPSecPolicies[0])
+		}
+		c.EnableBgp = p.EnableBgp != nil && *p.EnableBgp
+		c.RoutingWeight = deref(p.RoutingWeight)
+		if p.ConnectionStatus != nil {
+			c.Status = statusToAPI(string(*p.ConnectionStatus))
+		}
+		c.IngressBytes = deref(p.IngressBytesTransferred)
+		c.EgressBytes = deref(p.EgressBytesTransferred)
+		c.ProvisioningState = stateToAPI(provisioning(p.ProvisioningState))
+	}
+	return c
+}
+
+func protocolToAPI(s string) gatewayv1.Connection_Protocol {
+	switch strings.ToLower(s) {
+	case "ikev2":
+		return gatewayv1.Connection_PROTOCOL_IKEV2
+	case "ikev1":
+		return gatewayv1.Connection_PROTOCOL_IKEV1
+	}
+	return gatewayv1.Connection_PROTOCOL_UNSPECIFIED
+}
+
+// statusToAPI maps ARM's connectionStatus; Unknown is STATUS_UNSPECIFIED.
+func statusToAPI(s string) gatewayv1.Connection_Status {
+	switch strings.ToLower(s) {
+	case "connected":
+		return gatewayv1.Connection_STATUS_CONNECTED
+	case "connecting":
+		return gatewayv1.Connection_STATUS_CONNECTING
+	case "notconnected":
+		return gatewayv1.Connection_STATUS_NOT_CONNECTED
+	}
+	return gatewayv1.Connection_STATUS_UNSPECIFIED
+}
+
+func policyToAPI(p *armnetwork.IPSecPolicy) *gatewayv1.IpsecPolicy {
+	return &gatewayv1.IpsecPolicy{
+		IkeEncryption:       string(deref(p.IkeEncryption)),
+		IkeIntegrity:        string(deref(p.IkeIntegrity)),
+		DhGroup:             string(deref(p.DhGroup)),
+		IpsecEncryption:     string(deref(p.IPSecEncryption)),
+		IpsecIntegrity:      string(deref(p.IPSecIntegrity)),
+		PfsGroup:            string(deref(p.PfsGroup)),
+		SaLifetimeSeconds:   deref(p.SaLifeTimeSeconds),
+		SaDataSizeKilobytes: deref(p.SaDataSizeKilobytes),
+	}
+}
+
+// policyToARM converts a validated policy, whose values are in ARM's spelling.
+func policyToARM(p *gatewayv1.IpsecPolicy) *armnetwork.IPSecPolicy {
+	return &armnetwork.IPSecPolicy{
+		IkeEncryption:       to.Ptr(armnetwork.IkeEncryption(p.GetIkeEncryption())),
+		IkeIntegrity:        to.Ptr(armnetwork.IkeIntegrity(p.GetIkeIntegrity())),
+		DhGroup:             to.Ptr(armnetwork.DhGroup(p.GetDhGroup())),
+		IPSecEncryption:     to.Ptr(armnetwork.IPSecEncryption(p.GetIpsecEncryption())),
+		IPSecIntegrity:      to.Ptr(armnetwork.IPSecIntegrity(p.GetIpsecIntegrity())),
+		PfsGroup:            to.Ptr(armnetwork.PfsGroup(p.GetPfsGroup())),
+		SaLifeTimeSeconds:   to.Ptr(p.GetSaLifetimeSeconds()),
+		SaDataSizeKilobytes: to.Ptr(p.GetSaDataSizeKilobytes()),
+	}
+}
+
+func tagsToAPI(t map[string]*string) map[string]string {
+	if len(t) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(t))
+	for k, v := range t {
+		out[k] = deref(v)
+	}
+	return out
+}
+
+func tagsToARM(t map[string]string) map[string]*string {
+	if len(t) == 0 {
+		return nil
+	}
+	out := make(map[string]*string, len(t))
+	for k, v := range t {
+		out[k] = to.Ptr(v)
+	}
+	return out
+}
+
+// sameTags compares ARM's tags with the wanted ones.
+func sameTags(arm map[string]*string, want map[string]string) bool {
+	if len(arm) != len(want) {
+		return false
+	}
+	for k, v := range want {
+		if a, ok := arm[k]; !ok || deref(a) != v {
+			return false
+		}
+	}
+	return true
+}
+
+// deref returns *p, or the zero value for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
+// values returns the strings a slice of pointers points at.
+func values(ps []*string) []string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, deref(p))
+	}
+	return out
+}

@@ -1,0 +1,119 @@
+package server
+
+import (
+	"context"
+	"slices"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
+
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
+)
+
+// localGateways is the local network gateway kind on the cloud of c.
+func (c *clients) localGateways() kind[*localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway] {
+	return kind[*localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway]{
+		collection: "localNetworkGateways",
+		get:        c.locals.Get,
+		list:       c.locals.List,
+		resume: func(ctx context.Context, rg, name, token string) (lro.Op[*localnetworkgateway.Model], error) {
+			return c.locals.CreateOrUpdate(ctx, rg, name, localnetworkgateway.Model{}, token)
+		},
+		del: c.locals.Delete,
+		state: func(m *localnetworkgateway.Model) string {
+			if m.Properties == nil {
+				return ""
+			}
+			return provisioning(m.Properties.ProvisioningState)
+		},
+		render: func(_ context.Context, m *localnetworkgateway.Model) (*gatewayv1.LocalNetworkGateway, error) {
+			return localToAPI(c.conn.ID, m), nil
+		},
+	}
+}
+
+// GetLocalNetworkGateway reads a local network gateway.
+func (s *Server) GetLocalNetworkGateway(ctx context.Context, req *gatewayv1.GetLocalNetworkGatewayRequest) (*gatewayv1.LocalNetworkGateway, error) {
+	n, c, err := s.parse(req.GetName(), "name", "localNetworkGateways")
+	if err != nil {
+		return nil, err
+	}
+	return get(ctx, c.localGateways(), n)
+}
+
+// ListLocalNetworkGateways lists a resource group's local network gateways.
+func (s *Server) ListLocalNetworkGateways(ctx context.Context, req *gatewayv1.ListLocalNetworkGatewaysRequest) (*gatewayv1.ListLocalNetworkGatewaysResponse, error) {
+	n, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	page, next, err := list(ctx, c.localGateways(), n, req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	return &gatewayv1.ListLocalNetworkGatewaysResponse{LocalNetworkGateways: page, NextPageToken: next}, nil
+}
+
+// CreateLocalNetworkGateway ensures a local network gateway: the remote site's VPN address
+// and address prefixes.
+func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.CreateLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
+	parent, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	spec, err := validateLocal(req)
+	if err != nil {
+		return nil, err
+	}
+	want := req.GetLocalNetworkGateway()
+	n := parent.Child("localNetworkGateways", req.GetLocalNetworkGatewayId())
+	armID := n.ARMID(c.conn.Subscription, network)
+	location, err := c.location(ctx, n, want.GetLocation())
+	if err != nil {
+		return nil, err
+	}
+	matches := func(cur *localnetworkgateway.Model) (bool, error) {
+		p := cur.Properties
+		if p == nil || !sameLocation(deref(cur.Location), location) || !sameTags(cur.Tags, want.GetTags()) || deref(p.GatewayIPAddress) != spec.ip {
+			return false, nil
+		}
+		var prefixes []string
+		if p.LocalNetworkAddressSpace != nil {
+			prefixes = values(p.LocalNetworkAddressSpace.AddressPrefixes)
+		}
+		slices.Sort(prefixes)
+		var asn int64
+		var peering string
+		if p.BgpSettings != nil {
+			asn, peering = deref(p.BgpSettings.Asn), deref(p.BgpSettings.BgpPeeringAddress)
+		}
+		return slices.Equal(prefixes, spec.prefixes) && asn == spec.asn && peering == spec.peering, nil
+	}
+	model := localnetworkgateway.Model{
+		Location: to.Ptr(location),
+		Tags:     tagsToARM(want.GetTags()),
+		Properties: &armnetwork.LocalNetworkGatewayPropertiesFormat{
+			GatewayIPAddress:         to.Ptr(spec.ip),
+			LocalNetworkAddressSpace: &armnetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(spec.prefixes...)},
+		},
+	}
+	if spec.asn != 0 {
+		model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn), BgpPeeringAddress: to.Ptr(spec.peering)}
+	}
+	return ensure(ctx, s, c.localGateways(), n, armID, matches, func() (lro.Op[*localnetworkgateway.Model], error) {
+		return c.locals.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+	})
+}
+
+// DeleteLocalNetworkGateway starts deleting a local network gateway; a connection using it
+// makes it fail with FailedPrecondition naming the connection.
+func (s *Server) DeleteLocalNetworkGateway(ctx context.Context, req *gatewayv1.DeleteLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
+	n, c, err := s.parse(req.GetName(), "name", "localNetworkGateways")
+	if err != nil {
+		return nil, err
+	}
+	return remove(ctx, s, c.localGateways(), n, n.ARMID(c.conn.Subscription, network))
+}

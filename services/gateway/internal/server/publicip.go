@@ -1,0 +1,117 @@
+package server
+
+import (
+	"context"
+	"strings"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
+)
+
+// publicIPs is the public IP address kind on the cloud of c.
+func (c *clients) publicIPs() kind[*publicipaddress.Model, *gatewayv1.PublicIPAddress] {
+	return kind[*publicipaddress.Model, *gatewayv1.PublicIPAddress]{
+		collection: "publicIPAddresses",
+		get:        c.pips.Get,
+		list:       c.pips.List,
+		resume: func(ctx context.Context, rg, name, token string) (lro.Op[*publicipaddress.Model], error) {
+			return c.pips.CreateOrUpdate(ctx, rg, name, publicipaddress.Model{}, token)
+		},
+		del: c.pips.Delete,
+		state: func(m *publicipaddress.Model) string {
+			if m.Properties == nil {
+				return ""
+			}
+			return provisioning(m.Properties.ProvisioningState)
+		},
+		render: func(_ context.Context, m *publicipaddress.Model) (*gatewayv1.PublicIPAddress, error) {
+			return pipToAPI(c.conn.ID, m), nil
+		},
+	}
+}
+
+// GetPublicIPAddress reads a public IP address.
+func (s *Server) GetPublicIPAddress(ctx context.Context, req *gatewayv1.GetPublicIPAddressRequest) (*gatewayv1.PublicIPAddress, error) {
+	n, c, err := s.parse(req.GetName(), "name", "publicIPAddresses")
+	if err != nil {
+		return nil, err
+	}
+	return get(ctx, c.publicIPs(), n)
+}
+
+// ListPublicIPAddresses lists a resource group's public IP addresses.
+func (s *Server) ListPublicIPAddresses(ctx context.Context, req *gatewayv1.ListPublicIPAddressesRequest) (*gatewayv1.ListPublicIPAddressesResponse, error) {
+	n, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	page, next, err := list(ctx, c.publicIPs(), n, req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	return &gatewayv1.ListPublicIPAddressesResponse{PublicIpAddresses: page, NextPageToken: next}, nil
+}
+
+// CreatePublicIPAddress ensures a public IP address with the cloud's SKU and allocation rules.
+func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.CreatePublicIPAddressRequest) (*longrunningpb.Operation, error) {
+	parent, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	spec, err := validatePublicIP(c.conn.Kind, req)
+	if err != nil {
+		return nil, err
+	}
+	want := req.GetPublicIpAddress()
+	n := parent.Child("publicIPAddresses", req.GetPublicIpAddressId())
+	armID := n.ARMID(c.conn.Subscription, network)
+	location, err := c.location(ctx, n, want.GetLocation())
+	if err != nil {
+		return nil, err
+	}
+	matches := func(cur *publicipaddress.Model) (bool, error) {
+		sku := ""
+		if cur.SKU != nil && cur.SKU.Name != nil {
+			sku = string(*cur.SKU.Name)
+		}
+		switch {
+		case !sameLocation(deref(cur.Location), location):
+			return false, status.Errorf(codes.FailedPrecondition, "public IP address %s already exists in location %s, not %s; the location cannot change: pick another name, or delete it first", n, deref(cur.Location), location)
+		case !strings.EqualFold(sku, spec.sku):
+			return false, status.Errorf(codes.FailedPrecondition, "public IP address %s already exists with SKU %s, not %s; the SKU cannot change: pick another name, or delete it first", n, sku, spec.sku)
+		}
+		method := ""
+		if cur.Properties != nil && cur.Properties.PublicIPAllocationMethod != nil {
+			method = string(*cur.Properties.PublicIPAllocationMethod)
+		}
+		return strings.EqualFold(method, spec.allocation) && sameTags(cur.Tags, want.GetTags()), nil
+	}
+	model := publicipaddress.Model{
+		Location: to.Ptr(location),
+		Tags:     tagsToARM(want.GetTags()),
+		SKU:      &armnetwork.PublicIPAddressSKU{Name: to.Ptr(armnetwork.PublicIPAddressSKUName(spec.sku))},
+		Properties: &armnetwork.PublicIPAddressPropertiesFormat{
+			PublicIPAllocationMethod: to.Ptr(armnetwork.IPAllocationMethod(spec.allocation)),
+			PublicIPAddressVersion:   to.Ptr(armnetwork.IPVersionIPv4),
+		},
+	}
+	return ensure(ctx, s, c.publicIPs(), n, armID, matches, func() (lro.Op[*publicipaddress.Model], error) {
+		return c.pips.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+	})
+}
+
+// DeletePublicIPAddress starts deleting a public IP address.
+func (s *Server) DeletePublicIPAddress(ctx context.Context, req *gatewayv1.DeletePublicIPAddressRequest) (*longrunningpb.Operation, error) {
+	n, c, err := s.parse(req.GetName(), "name", "publicIPAddresses")
+	if err != nil {
+		return nil, err
+	}
+	return remove(ctx, s, c.publicIPs(), n, n.ARMID(c.conn.Subscription, network))
+}

@@ -1,0 +1,277 @@
+// Package server implements hybridlink.gateway.v1.GatewayService: public IP addresses, VPN
+// gateways, local network gateways and site-to-site connections on every configured cloud,
+// with ensure semantics and long-running operations whose names are sealed handles.
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/handle"
+	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/paging"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/connection"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/resourcegroup"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
+)
+
+// ServiceName is the service's full name, for health checks and logs.
+const ServiceName = "hybridlink.gateway.v1.GatewayService"
+
+// The ARM provider namespace of every resource this service manages.
+const network = "Microsoft.Network"
+
+// clients are one cloud's resource clients.
+type clients struct {
+	conn   *cloud.Conn
+	groups resourcegroup.Client
+	pips   publicipaddress.Client
+	vngs   virtualnetworkgateway.Client
+	locals localnetworkgateway.Client
+	conns  connection.Client
+}
+
+// Server implements GatewayService; Operations serves its long-running operations.
+type Server struct {
+	gatewayv1.UnimplementedGatewayServiceServer
+	Operations *lro.Server
+	clouds     map[string]*clients
+	ids        []string
+}
+
+// New builds the clients of every configured cloud.
+func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
+	s := &Server{clouds: map[string]*clients{}, ids: reg.IDs()}
+	for _, id := range reg.IDs() {
+		conn, _ := reg.Get(id)
+		c := &clients{conn: conn}
+		var err error
+		if c.groups, err = resourcegroup.New(conn); err != nil {
+			return nil, err
+		}
+		if c.pips, err = publicipaddress.New(conn); err != nil {
+			return nil, err
+		}
+		if c.vngs, err = virtualnetworkgateway.New(conn); err != nil {
+			return nil, err
+		}
+		if c.locals, err = localnetworkgateway.New(conn); err != nil {
+			return nil, err
+		}
+		if c.conns, err = connection.New(conn); err != nil {
+			return nil, err
+		}
+		s.clouds[id] = c
+	}
+	s.Operations = &lro.Server{Sealer: sealer, Resume: s.resume}
+	return s, nil
+}
+
+// cloud returns a configured cloud's clients, or InvalidArgument naming field.
+func (s *Server) cloud(id, field string) (*clients, error) {
+	c, ok := s.clouds[id]
+	if !ok {
+		return nil, apierr.Invalid(field, "cloud %q is not configured; configured clouds: %s", id, strings.Join(s.ids, ", "))
+	}
+	return c, nil
+}
+
+// parse parses a resource name of the given shape, with InvalidArgument naming field.
+func (s *Server) parse(name, field string, collections ...string) (names.Name, *clients, error) {
+	n, err := names.Parse(name, collections...)
+	if err != nil {
+		return n, nil, apierr.Invalid(field, "%v", err)
+	}
+	c, err := s.cloud(n.Cloud, field)
+	return n, c, err
+}
+
+// location is the wanted location, or the resource group's when the request leaves it empty.
+func (c *clients) location(ctx context.Context, n names.Name, want string) (string, error) {
+	if want != "" {
+		return want, nil
+	}
+	loc, err := c.groups.Location(ctx, n.ResourceGroup)
+	if err != nil {
+		if isNotFound(err) {
+			return "", status.Errorf(codes.FailedPrecondition, "resource group %s does not exist; create it first", n.ResourceGroupName())
+		}
+		return "", apierr.FromARM(err, n.ResourceGroupName())
+	}
+	return loc, nil
+}
+
+// apiMessage is a resource message of the API.
+type apiMessage interface {
+	proto.Message
+	GetName() string
+}
+
+// kind is what the generic get, list, ensure, delete and resume code needs of one resource
+// type on one cloud: M is ARM's model, A the API message.
+type kind[M any, A apiMessage] struct {
+	// collection is the type's collection in resource names (publicIPAddresses, ...).
+	collection string
+	get        func(ctx context.Context, rg, name string) (M, error)
+	list       func(ctx context.Context, rg string) ([]M, error)
+	// resume resumes a PUT from its resume token.
+	resume func(ctx context.Context, rg, name, token string) (lro.Op[M], error)
+	del    func(ctx context.Context, rg, name, token string) (lro.Op[struct{}], error)
+	state  func(M) string
+	// render converts ARM's model into the API message.
+	render func(ctx context.Context, m M) (A, error)
+}
+
+// get reads the resource n names.
+func get[M any, A apiMessage](ctx context.Context, k kind[M, A], n names.Name) (A, error) {
+	m, err := k.get(ctx, n.ResourceGroup, n.ID())
+	if err != nil {
+		var zero A
+		return zero, apierr.FromARM(err, n.String())
+	}
+	return k.render(ctx, m)
+}
+
+// list returns one page of a resource group's resources of the kind, sorted by name.
+func list[M any, A apiMessage](ctx context.Context, k kind[M, A], parent names.Name, size int32, token string) ([]A, string, error) {
+	items, err := k.list(ctx, parent.ResourceGroup)
+	if err != nil {
+		return nil, "", apierr.FromARM(err, parent.String())
+	}
+	out := make([]A, 0, len(items))
+	for _, m := range items {
+		a, err := k.render(ctx, m)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].GetName() < out[j].GetName() })
+	page, next, err := paging.Page(out, size, token)
+	if err != nil {
+		return nil, "", apierr.Invalid("page_token", "%v", err)
+	}
+	return page, next, nil
+}
+
+// ensure is every Create's ensure: read the resource; adopt an operation running on it;
+// answer done when matches says it already is what the request wants; otherwise write it
+// with put.
+func ensure[M any, A apiMessage](ctx context.Context, s *Server, k kind[M, A], n names.Name, armID string,
+	matches func(M) (bool, error), put func() (lro.Op[M], error)) (*longrunningpb.Operation, error) {
+	verb := "create"
+	cur, err := k.get(ctx, n.ResourceGroup, n.ID())
+	switch {
+	case err == nil:
+		if state := k.state(cur); busy(state) {
+			return s.adopt(n, armID, state)
+		}
+		ok, err := matches(cur)
+		if err != nil {
+			return nil, apierr.FromARM(err, n.String())
+		}
+		if ok {
+			a, err := k.render(ctx, cur)
+			if err != nil {
+				return nil, err
+			}
+			return s.done(n, armID, a)
+		}
+		verb = "update"
+	case !isNotFound(err):
+		return nil, apierr.FromARM(err, n.String())
+	}
+	op, err := put()
+	return start(s, n, verb, armID, op, err)
+}
+
+// remove starts deleting the resource n names.
+func remove[M any, A apiMessage](ctx context.Context, s *Server, k kind[M, A], n names.Name, armID string) (*longrunningpb.Operation, error) {
+	op, err := k.del(ctx, n.ResourceGroup, n.ID(), "")
+	return start(s, n, "delete", armID, op, err)
+}
+
+// start answers a Create or Delete that asked ARM for an operation: a sealed handle to poll,
+// or a done operation when a delete found nothing to delete.
+func start[M any](s *Server, n names.Name, verb, armID string, op lro.Op[M], err error) (*longrunningpb.Operation, error) {
+	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: verb, Created: time.Now().UTC()}
+	if err != nil {
+		if verb == "delete" && isNotFound(err) {
+			return s.Operations.Start(h, lro.Step{Done: true, Metadata: metadata(h, armID, "")})
+		}
+		return nil, apierr.FromARM(err, n.String())
+	}
+	switch {
+	case op.Done() && verb == "delete":
+		// ARM answered 204: there was nothing to delete
+		return s.Operations.Start(h, lro.Step{Done: true, Metadata: metadata(h, armID, "")})
+	case op.Done():
+		// ARM answered at once; following the resource gives the outcome
+		h.Verb = lro.VerbWatch
+	default:
+		if h.Token, err = op.ResumeToken(); err != nil {
+			return nil, status.Errorf(codes.Internal, "resume token of %s: %v", n, err)
+		}
+	}
+	return s.Operations.Start(h, lro.Step{Metadata: metadata(h, armID, "")})
+}
+
+// done answers a Create that found the resource as wanted: a done operation holding it.
+func (s *Server) done(n names.Name, armID string, resp proto.Message) (*longrunningpb.Operation, error) {
+	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: lro.VerbWatch, Created: time.Now().UTC()}
+	return s.Operations.Start(h, lro.Step{Done: true, Response: resp, Metadata: metadata(h, armID, "Succeeded")})
+}
+
+// adopt answers a Create that found an operation already running on the resource: the
+// caller follows that operation instead of starting a second one.
+func (s *Server) adopt(n names.Name, armID, state string) (*longrunningpb.Operation, error) {
+	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: lro.VerbWatch, Created: time.Now().UTC()}
+	return s.Operations.Start(h, lro.Step{Metadata: metadata(h, armID, state)})
+}
+
+func metadata(h handle.Handle, armID, state string) *gatewayv1.OperationMetadata {
+	return &gatewayv1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
+		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
+}
+
+func isNotFound(err error) bool {
+	var re *azcore.ResponseError
+	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound
+}
+
+// busy reports whether ARM is still working on a resource in this provisioning state.
+func busy(state string) bool {
+	switch strings.ToLower(state) {
+	case "creating", "updating", "deleting", "accepted":
+		return true
+	}
+	return false
+}
+
+func sameLocation(a, b string) bool {
+	return strings.EqualFold(strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", ""))
+}
+
+// sameCloud checks that a referenced resource lives on the cloud of the one referring to it.
+func sameCloud(v *apierr.Violations, field string, ref names.Name, cloud string) {
+	if ref.Cloud != cloud {
+		v.Add(field, "%s is on cloud %q; it must be on the same cloud as the resource, %q", ref, ref.Cloud, cloud)
+	}
+}

@@ -1,0 +1,396 @@
+package server
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/names"
+)
+
+// gatewaySubnet is the name Azure requires for a VPN gateway's subnet.
+const gatewaySubnet = "GatewaySubnet"
+
+// defaultASN is Azure's BGP autonomous system number for VPN gateways.
+const defaultASN = 65515
+
+// gatewaySKUs are the VPN gateway SKUs each kind of cloud offers.
+//
+// Azure Stack Hub stamps also offer VpnGw1-3 where the operator enabled VPN Fast Path. The
+// service cannot see that stamp setting, so it passes those three SKUs on to ARM, which
+// knows: a stamp without Fast Path answers InvalidGatewaySize, and the caller gets
+// InvalidArgument with ARM's message. Refusing them here would lock out Fast Path stamps.
+var gatewaySKUs = map[cloud.Kind][]string{
+	cloud.Azure: {"VpnGw1", "VpnGw2", "VpnGw3", "VpnGw4", "VpnGw5",
+		"VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ", "Basic"},
+	cloud.AzureStackHub: {"Basic", "Standard", "HighPerformance", "VpnGw1", "VpnGw2", "VpnGw3"},
+}
+
+// policySKUs are the gateway SKUs that take a custom IPsec/IKE policy, per kind of cloud;
+// nil means every SKU but Basic.
+var policySKUs = map[cloud.Kind][]string{cloud.AzureStackHub: {"Standard", "HighPerformance"}}
+
+// ipsecValues are the values a custom IPsec/IKE policy may use on one kind of cloud.
+type ipsecValues struct {
+	ikeEncryption, ikeIntegrity, dhGroup, ipsecEncryption, ipsecIntegrity, pfsGroup []string
+}
+
+// ipsecTable lists each kind of cloud's IPsec/IKE policy values: for Azure the armnetwork
+// enums IkeEncryption, IkeIntegrity, DhGroup, IpsecEncryption, IpsecIntegrity and PfsGroup;
+// for Azure Stack Hub the table "Supported cryptographic algorithms and key strengths" of
+// "Configure IPsec/IKE policy for site-to-site VPN connections in Azure Stack Hub".
+var ipsecTable = map[cloud.Kind]ipsecValues{
+	cloud.Azure: {
+		ikeEncryption:   []string{"AES256", "AES192", "AES128", "DES3", "DES", "GCMAES256", "GCMAES128"},
+		ikeIntegrity:    []string{"SHA384", "SHA256", "SHA1", "MD5", "GCMAES256", "GCMAES128"},
+		dhGroup:         []string{"ECP384", "ECP256", "DHGroup24", "DHGroup14", "DHGroup2048", "DHGroup2", "DHGroup1", "None"},
+		ipsecEncryption: []string{"GCMAES256", "GCMAES192", "GCMAES128", "AES256", "AES192", "AES128", "DES3", "DES", "None"},
+		ipsecIntegrity:  []string{"GCMAES256", "GCMAES192", "GCMAES128", "SHA256", "SHA1", "MD5"},
+		pfsGroup:        []string{"PFS24", "ECP384", "ECP256", "PFS2048", "PFS14", "PFS2", "PFS1", "PFSMM", "None"},
+	},
+	cloud.AzureStackHub: {
+		ikeEncryption:   []string{"AES256", "AES192", "AES128", "DES3", "DES"},
+		ikeIntegrity:    []string{"SHA384", "SHA256", "SHA1", "MD5"},
+		dhGroup:         []string{"ECP384", "ECP256", "DHGroup24", "DHGroup14", "DHGroup2048", "DHGroup2", "DHGroup1", "None"},
+		ipsecEncryption: []string{"GCMAES256", "GCMAES192", "GCMAES128", "AES256", "AES192", "AES128", "DES3", "DES", "None"},
+		ipsecIntegrity:  []string{"GCMAES256", "GCMAES192", "GCMAES128", "SHA256", "SHA1", "MD5"},
+		pfsGroup:        []string{"PFS24", "ECP384", "ECP256", "PFS2048", "PFS2", "PFS1", "PFSMM", "None"},
+	},
+}
+
+// SA limits of a custom policy, the same on both clouds.
+const (
+	minSALifetime = 300
+	maxSALifetime = 172799
+	minSADataSize = 1024
+)
+
+// maxSharedKey is the longest shared key ARM accepts.
+const maxSharedKey = 128
+
+// display names the kind of cloud in messages.
+func display(k cloud.Kind) string {
+	if k == cloud.AzureStackHub {
+		return "Azure Stack Hub"
+	}
+	return "Azure"
+}
+
+// canonical returns the spelling in list of v, compared case-insensitively.
+func canonical(list []string, v string) (string, bool) {
+	for _, c := range list {
+		if strings.EqualFold(c, v) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// publicIPSpec is a validated public IP address in ARM's terms.
+type publicIPSpec struct {
+	sku, allocation string
+}
+
+// validatePublicIP checks a CreatePublicIPAddress request for a cloud of kind k. An
+// unspecified SKU is the cloud's default: Standard (static) on Azure, Basic (dynamic) on
+// Azure Stack Hub, which offers nothing else and whose gateways need a dynamic address.
+func validatePublicIP(k cloud.Kind, req *gatewayv1.CreatePublicIPAddressRequest) (publicIPSpec, error) {
+	var v apierr.Violations
+	if err := names.CheckID(req.GetPublicIpAddressId()); err != nil {
+		v.Add("public_ip_address_id", "%v", err)
+	}
+	want := req.GetPublicIpAddress()
+	if want == nil {
+		v.Add("public_ip_address", "required")
+		return publicIPSpec{}, v.Err()
+	}
+	spec := publicIPSpec{sku: "Standard", allocation: "Static"}
+	if k == cloud.AzureStackHub {
+		spec = publicIPSpec{sku: "Basic", allocation: "Dynamic"}
+	}
+	switch want.GetSku() {
+	case gatewayv1.PublicIPAddress_SKU_UNSPECIFIED:
+	case gatewayv1.PublicIPAddress_SKU_BASIC:
+		spec = publicIPSpec{sku: "Basic", allocation: "Dynamic"}
+	case gatewayv1.PublicIPAddress_SKU_STANDARD:
+		if k == cloud.AzureStackHub {
+			v.Add("public_ip_address.sku", "Azure Stack Hub offers Basic public IP addresses only; use SKU_BASIC or leave it unspecified")
+		}
+		spec = publicIPSpec{sku: "Standard", allocation: "Static"}
+	default:
+		v.Add("public_ip_address.sku", "%d is not a SKU; use SKU_BASIC or SKU_STANDARD", want.GetSku())
+	}
+	switch want.GetAllocationMethod() {
+	case gatewayv1.PublicIPAddress_ALLOCATION_METHOD_UNSPECIFIED:
+	case gatewayv1.PublicIPAddress_ALLOCATION_METHOD_STATIC:
+		spec.allocation = "Static"
+	case gatewayv1.PublicIPAddress_ALLOCATION_METHOD_DYNAMIC:
+		if spec.sku == "Standard" {
+			v.Add("public_ip_address.allocation_method", "Standard public IP addresses are static; use ALLOCATION_METHOD_STATIC, or SKU_BASIC for a dynamic address")
+		}
+		spec.allocation = "Dynamic"
+	default:
+		v.Add("public_ip_address.allocation_method", "%d is not an allocation method; use ALLOCATION_METHOD_STATIC or ALLOCATION_METHOD_DYNAMIC", want.GetAllocationMethod())
+	}
+	return spec, v.Err()
+}
+
+// gatewaySpec is a validated VPN gateway in ARM's terms.
+type gatewaySpec struct {
+	sku, vpnType     string
+	subnet, publicIP names.Name
+	// asn is the BGP autonomous system number, 0 when BGP is off.
+	asn int64
+}
+
+// validateGateway checks a CreateVirtualNetworkGateway request for cloud parent.Cloud of kind k.
+func validateGateway(k cloud.Kind, parent names.Name, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (gatewaySpec, error) {
+	var v apierr.Violations
+	var spec gatewaySpec
+	if err := names.CheckID(req.GetVirtualNetworkGatewayId()); err != nil {
+		v.Add("virtual_network_gateway_id", "%v", err)
+	}
+	want := req.GetVirtualNetworkGateway()
+	if want == nil {
+		v.Add("virtual_network_gateway", "required")
+		return spec, v.Err()
+	}
+	skus := gatewaySKUs[k]
+	sku, ok := canonical(skus, want.GetSku())
+	switch {
+	case want.GetSku() == "":
+		v.Add("virtual_network_gateway.sku", "required; %s offers %s", display(k), strings.Join(skus, ", "))
+	case !ok:
+		v.Add("virtual_network_gateway.sku", "%q is not a VPN gateway SKU on %s; use one of %s", want.GetSku(), display(k), strings.Join(skus, ", "))
+	}
+	spec.sku = sku
+	switch want.GetVpnType() {
+	case gatewayv1.VirtualNetworkGateway_VPN_TYPE_UNSPECIFIED, gatewayv1.VirtualNetworkGateway_VPN_TYPE_ROUTE_BASED:
+		spec.vpnType = "RouteBased"
+	case gatewayv1.VirtualNetworkGateway_VPN_TYPE_POLICY_BASED:
+		if k == cloud.AzureStackHub {
+			v.Add("virtual_network_gateway.vpn_type", "Azure Stack Hub supports route-based VPN gateways only; use VPN_TYPE_ROUTE_BASED")
+		}
+		spec.vpnType = "PolicyBased"
+	default:
+		v.Add("virtual_network_gateway.vpn_type", "%d is not a VPN type; use VPN_TYPE_ROUTE_BASED", want.GetVpnType())
+	}
+	subnet, err := names.Parse(want.GetSubnet(), "virtualNetworks", "subnets")
+	switch {
+	case err != nil:
+		v.Add("virtual_network_gateway.subnet", "%v", err)
+	case subnet.ID() != gatewaySubnet:
+		v.Add("virtual_network_gateway.subnet", "a VPN gateway's subnet must be named exactly %q, not %q", gatewaySubnet, subnet.ID())
+	default:
+		sameCloud(&v, "virtual_network_gateway.subnet", subnet, parent.Cloud)
+	}
+	spec.subnet = subnet
+	pip, err := names.Parse(want.GetPublicIpAddress(), "publicIPAddresses")
+	if err != nil {
+		v.Add("virtual_network_gateway.public_ip_address", "%v", err)
+	} else {
+		sameCloud(&v, "virtual_network_gateway.public_ip_address", pip, parent.Cloud)
+	}
+	spec.publicIP = pip
+	switch {
+	case want.GetEnableBgp() && sku == "Basic":
+		v.Add("virtual_network_gateway.enable_bgp", "the Basic gateway SKU does not support BGP; pick another SKU or turn BGP off")
+	case want.GetBgpAsn() != 0 && !want.GetEnableBgp():
+		v.Add("virtual_network_gateway.bgp_asn", "a BGP ASN needs enable_bgp")
+	case want.GetEnableBgp():
+		spec.asn = want.GetBgpAsn()
+		if spec.asn == 0 {
+			spec.asn = defaultASN
+		}
+		checkASN(&v, "virtual_network_gateway.bgp_asn", spec.asn)
+	}
+	return spec, v.Err()
+}
+
+// checkASN checks a BGP autonomous system number's range.
+func checkASN(v *apierr.Violations, field string, asn int64) {
+	if asn < 1 || asn > 4294967295 {
+		v.Add(field, "%d is not a BGP autonomous system number (1 to 4294967295)", asn)
+	}
+}
+
+// localSpec is a validated local network gateway in ARM's terms.
+type localSpec struct {
+	ip       string
+	prefixes []string
+	asn      int64
+	peering  string
+}
+
+// validateLocal checks a CreateLocalNetworkGateway request.
+func validateLocal(req *gatewayv1.CreateLocalNetworkGatewayRequest) (localSpec, error) {
+	var v apierr.Violations
+	var spec localSpec
+	if err := names.CheckID(req.GetLocalNetworkGatewayId()); err != nil {
+		v.Add("local_network_gateway_id", "%v", err)
+	}
+	want := req.GetLocalNetworkGateway()
+	if want == nil {
+		v.Add("local_network_gateway", "required")
+		return spec, v.Err()
+	}
+	a, err := netip.ParseAddr(want.GetGatewayIpAddress())
+	if err != nil || !a.Is4() || !a.IsGlobalUnicast() || a.IsPrivate() {
+		v.Add("local_network_gateway.gateway_ip_address", "%q is not a public IPv4 address such as 198.51.100.7: the remote VPN gateway's address", want.GetGatewayIpAddress())
+	}
+	spec.ip = a.String()
+	for i, s := range want.GetAddressPrefixes() {
+		if p, ok := checkPrefix(&v, fmt.Sprintf("local_network_gateway.address_prefixes[%d]", i), s); ok {
+			spec.prefixes = append(spec.prefixes, p.String())
+		}
+	}
+	spec.asn, spec.peering = want.GetBgpAsn(), want.GetBgpPeeringAddress()
+	if len(want.GetAddressPrefixes()) == 0 && spec.asn == 0 {
+		v.Add("local_network_gateway.address_prefixes", "at least one prefix of the remote site is required (its virtual network's address space), unless BGP is used (bgp_asn)")
+	}
+	if spec.asn != 0 {
+		checkASN(&v, "local_network_gateway.bgp_asn", spec.asn)
+		if a, err := netip.ParseAddr(spec.peering); err != nil || !a.Is4() {
+			v.Add("local_network_gateway.bgp_peering_address", "%q is not an IPv4 address; BGP needs the remote BGP peer's address", spec.peering)
+		}
+	} else if spec.peering != "" {
+		v.Add("local_network_gateway.bgp_asn", "a BGP peering address needs the remote site's BGP ASN")
+	}
+	slices.Sort(spec.prefixes)
+	return spec, v.Err()
+}
+
+// checkPrefix parses a canonical IPv4 CIDR prefix.
+func checkPrefix(v *apierr.Violations, field, s string) (netip.Prefix, bool) {
+	p, err := netip.ParsePrefix(s)
+	switch {
+	case err != nil || !p.Addr().Is4():
+		v.Add(field, "%q is not an IPv4 CIDR prefix such as 10.1.0.0/16", s)
+		return p, false
+	case p.Masked() != p:
+		v.Add(field, "%q has host bits set; the prefix is %s", s, p.Masked())
+		return p, false
+	}
+	return p, true
+}
+
+// connectionSpec is a validated connection in ARM's terms; the shared key stays in the
+// request.
+type connectionSpec struct {
+	gateway, local names.Name
+	protocol       string
+	// policy is the custom IPsec/IKE policy in ARM's spelling, or nil.
+	policy        *gatewayv1.IpsecPolicy
+	routingWeight int32
+}
+
+// validateConnection checks a CreateConnection request for cloud parent.Cloud of kind k.
+func validateConnection(k cloud.Kind, parent names.Name, req *gatewayv1.CreateConnectionRequest) (connectionSpec, error) {
+	var v apierr.Violations
+	var spec connectionSpec
+	if err := names.CheckID(req.GetConnectionId()); err != nil {
+		v.Add("connection_id", "%v", err)
+	}
+	want := req.GetConnection()
+	if want == nil {
+		v.Add("connection", "required")
+		return spec, v.Err()
+	}
+	var err error
+	if spec.gateway, err = names.Parse(want.GetVirtualNetworkGateway(), "virtualNetworkGateways"); err != nil {
+		v.Add("connection.virtual_network_gateway", "%v", err)
+	} else {
+		sameCloud(&v, "connection.virtual_network_gateway", spec.gateway, parent.Cloud)
+	}
+	if spec.local, err = names.Parse(want.GetLocalNetworkGateway(), "localNetworkGateways"); err != nil {
+		v.Add("connection.local_network_gateway", "%v", err)
+	} else {
+		sameCloud(&v, "connection.local_network_gateway", spec.local, parent.Cloud)
+	}
+	checkSharedKey(&v, "connection.shared_key", want.GetSharedKey())
+	switch want.GetProtocol() {
+	case gatewayv1.Connection_PROTOCOL_UNSPECIFIED, gatewayv1.Connection_PROTOCOL_IKEV2:
+		spec.protocol = "IKEv2"
+	case gatewayv1.Connection_PROTOCOL_IKEV1:
+		if k == cloud.AzureStackHub {
+			v.Add("connection.protocol", "Azure Stack Hub supports IKEv2 only; use PROTOCOL_IKEV2")
+		}
+		spec.protocol = "IKEv1"
+	default:
+		v.Add("connection.protocol", "%d is not a protocol; use PROTOCOL_IKEV2", want.GetProtocol())
+	}
+	if p := want.GetIpsecPolicy(); p != nil {
+		spec.policy = checkPolicy(&v, "connection.ipsec_policy", k, p)
+	}
+	spec.routingWeight = want.GetRoutingWeight()
+	if spec.routingWeight < 0 || spec.routingWeight > 32000 {
+		v.Add("connection.routing_weight", "%d is out of range: 0 to 32000", spec.routingWeight)
+	}
+	if spec.routingWeight == 0 {
+		spec.routingWeight = 10 // ARM's default
+	}
+	return spec, v.Err()
+}
+
+// checkSharedKey checks a pre-shared key: 1-128 printable ASCII characters. The messages
+// describe the key by its length and the position of a bad character, never by its text.
+func checkSharedKey(v *apierr.Violations, field, key string) {
+	switch {
+	case key == "":
+		v.Add(field, "required: 1 to %d printable ASCII characters, the same on both sides of the tunnel", maxSharedKey)
+		return
+	case len(key) > maxSharedKey:
+		v.Add(field, "the key is %d bytes long; at most %d printable ASCII characters are allowed", len(key), maxSharedKey)
+		return
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x20 || key[i] > 0x7e {
+			v.Add(field, "character %d of the key is not printable ASCII (space to '~')", i+1)
+			return
+		}
+	}
+}
+
+// checkPolicy checks a custom IPsec/IKE policy against the cloud's table and returns it in
+// ARM's spelling.
+func checkPolicy(v *apierr.Violations, field string, k cloud.Kind, p *gatewayv1.IpsecPolicy) *gatewayv1.IpsecPolicy {
+	t := ipsecTable[k]
+	check := func(name, value string, list []string) string {
+		c, ok := canonical(list, value)
+		if !ok {
+			v.Add(field+"."+name, "%q is not accepted on %s; use one of %s", value, display(k), strings.Join(list, ", "))
+		}
+		return c
+	}
+	out := &gatewayv1.IpsecPolicy{
+		IkeEncryption:       check("ike_encryption", p.GetIkeEncryption(), t.ikeEncryption),
+		IkeIntegrity:        check("ike_integrity", p.GetIkeIntegrity(), t.ikeIntegrity),
+		DhGroup:             check("dh_group", p.GetDhGroup(), t.dhGroup),
+		IpsecEncryption:     check("ipsec_encryption", p.GetIpsecEncryption(), t.ipsecEncryption),
+		IpsecIntegrity:      check("ipsec_integrity", p.GetIpsecIntegrity(), t.ipsecIntegrity),
+		PfsGroup:            check("pfs_group", p.GetPfsGroup(), t.pfsGroup),
+		SaLifetimeSeconds:   p.GetSaLifetimeSeconds(),
+		SaDataSizeKilobytes: p.GetSaDataSizeKilobytes(),
+	}
+	enc, integ := out.GetIpsecEncryption(), out.GetIpsecIntegrity()
+	switch {
+	case enc == "" || integ == "" || enc == integ:
+	case isGCM(enc):
+		v.Add(field+".ipsec_integrity", "must be %s when ipsec_encryption is %s: GCMAES encryption needs the same GCMAES integrity", enc, enc)
+	case isGCM(integ):
+		v.Add(field+".ipsec_encryption", "must be %s when ipsec_integrity is %s: GCMAES integrity needs the same GCMAES encryption", integ, integ)
+	}
+	if s := out.GetSaLifetimeSeconds(); s < minSALifetime || s > maxSALifetime {
+		v.Add(field+".sa_lifetime_seconds", "%d is out of range: %d to %d seconds", s, minSALifetime, maxSALifetime)
+	}
+	if kb := out.GetSaDataSizeKilobytes(); kb < minSADataSize {
+		v.Add(field+".sa_data_size_kilobytes", "%d is too small: at least %d kilobytes", kb, minSADataSize)
+	}
+	return out
+}
+
+func isGCM(s string) bool { return strings.HasPrefix(s, "GCMAES") }

@@ -1,0 +1,185 @@
+package server
+
+import (
+	"context"
+	"strings"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
+	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
+)
+
+// ipConfiguration names the single IP configuration of the gateways this service creates.
+const ipConfiguration = "default"
+
+// gateways is the VPN gateway kind on the cloud of c.
+func (c *clients) gateways() kind[*virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway] {
+	return kind[*virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway]{
+		collection: "virtualNetworkGateways",
+		get:        c.vngs.Get,
+		list:       c.vngs.List,
+		resume: func(ctx context.Context, rg, name, token string) (lro.Op[*virtualnetworkgateway.Model], error) {
+			return c.vngs.CreateOrUpdate(ctx, rg, name, virtualnetworkgateway.Model{}, token)
+		},
+		del: c.vngs.Delete,
+		state: func(m *virtualnetworkgateway.Model) string {
+			if m.Properties == nil {
+				return ""
+			}
+			return provisioning(m.Properties.ProvisioningState)
+		},
+		render: c.renderGateway,
+	}
+}
+
+// renderGateway converts a gateway, reading its public IP address's address: ARM keeps it on
+// the public IP resource, not on the gateway.
+func (c *clients) renderGateway(ctx context.Context, m *virtualnetworkgateway.Model) (*gatewayv1.VirtualNetworkGateway, error) {
+	_, pipID := gatewayRefs(m)
+	address := ""
+	if n, err := names.FromARMID(c.conn.ID, pipID, collections); err == nil && len(n.Path) == 1 {
+		pip, err := c.pips.Get(ctx, n.ResourceGroup, n.ID())
+		switch {
+		case err == nil && pip.Properties != nil:
+			address = deref(pip.Properties.IPAddress)
+		case err != nil && !isNotFound(err):
+			return nil, apierr.FromARM(err, n.String())
+		}
+	}
+	return gatewayToAPI(c.conn.ID, m, address), nil
+}
+
+// GetVirtualNetworkGateway reads a VPN gateway with its public address.
+func (s *Server) GetVirtualNetworkGateway(ctx context.Context, req *gatewayv1.GetVirtualNetworkGatewayRequest) (*gatewayv1.VirtualNetworkGateway, error) {
+	n, c, err := s.parse(req.GetName(), "name", "virtualNetworkGateways")
+	if err != nil {
+		return nil, err
+	}
+	return get(ctx, c.gateways(), n)
+}
+
+// ListVirtualNetworkGateways lists a resource group's VPN gateways.
+func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.ListVirtualNetworkGatewaysRequest) (*gatewayv1.ListVirtualNetworkGatewaysResponse, error) {
+	n, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	page, next, err := list(ctx, c.gateways(), n, req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	return &gatewayv1.ListVirtualNetworkGatewaysResponse{VirtualNetworkGateways: page, NextPageToken: next}, nil
+}
+
+// CreateVirtualNetworkGateway ensures a VPN gateway in a GatewaySubnet, with the public IP
+// address the cloud requires. Creating one takes 30-45 minutes on Azure.
+func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
+	parent, c, err := s.parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, err
+	}
+	spec, err := validateGateway(c.conn.Kind, parent, req)
+	if err != nil {
+		return nil, err
+	}
+	pip, err := c.pips.Get(ctx, spec.publicIP.ResourceGroup, spec.publicIP.ID())
+	if err != nil {
+		if isNotFound(err) {
+			return nil, status.Errorf(codes.FailedPrecondition, "public IP address %s does not exist; create it first", spec.publicIP)
+		}
+		return nil, apierr.FromARM(err, spec.publicIP.String())
+	}
+	if err := checkGatewayIP(c.conn.Kind, spec, pip); err != nil {
+		return nil, err
+	}
+	want := req.GetVirtualNetworkGateway()
+	n := parent.Child("virtualNetworkGateways", req.GetVirtualNetworkGatewayId())
+	armID := n.ARMID(c.conn.Subscription, network)
+	location, err := c.location(ctx, n, want.GetLocation())
+	if err != nil {
+		return nil, err
+	}
+	subnetID := spec.subnet.ARMID(c.conn.Subscription, network)
+	pipID := spec.publicIP.ARMID(c.conn.Subscription, network)
+	matches := func(cur *virtualnetworkgateway.Model) (bool, error) {
+		p := cur.Properties
+		if p == nil || !sameLocation(deref(cur.Location), location) || !sameTags(cur.Tags, want.GetTags()) {
+			return false, nil
+		}
+		subnet, ip := gatewayRefs(cur)
+		asn := int64(0)
+		if p.EnableBgp != nil && *p.EnableBgp && p.BgpSettings != nil {
+			asn = deref(p.BgpSettings.Asn)
+		}
+		return p.SKU != nil && strings.EqualFold(string(deref(p.SKU.Name)), spec.sku) &&
+			strings.EqualFold(string(deref(p.VPNType)), spec.vpnType) &&
+			strings.EqualFold(subnet, subnetID) && strings.EqualFold(ip, pipID) && asn == spec.asn, nil
+	}
+	model := virtualnetworkgateway.Model{
+		Location: to.Ptr(location),
+		Tags:     tagsToARM(want.GetTags()),
+		Properties: &armnetwork.VirtualNetworkGatewayPropertiesFormat{
+			GatewayType: to.Ptr(armnetwork.VirtualNetworkGatewayTypeVPN),
+			VPNType:     to.Ptr(armnetwork.VPNType(spec.vpnType)),
+			SKU: &armnetwork.VirtualNetworkGatewaySKU{Name: to.Ptr(armnetwork.VirtualNetworkGatewaySKUName(spec.sku)),
+				Tier: to.Ptr(armnetwork.VirtualNetworkGatewaySKUTier(spec.sku))},
+			EnableBgp: to.Ptr(spec.asn != 0),
+			Active:    to.Ptr(false),
+			IPConfigurations: []*armnetwork.VirtualNetworkGatewayIPConfiguration{{
+				Name: to.Ptr(ipConfiguration),
+				Properties: &armnetwork.VirtualNetworkGatewayIPConfigurationPropertiesFormat{
+					PrivateIPAllocationMethod: to.Ptr(armnetwork.IPAllocationMethodDynamic),
+					Subnet:                    &armnetwork.SubResource{ID: to.Ptr(subnetID)},
+					PublicIPAddress:           &armnetwork.SubResource{ID: to.Ptr(pipID)},
+				},
+			}},
+		},
+	}
+	if spec.asn != 0 {
+		model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn)}
+	}
+	return ensure(ctx, s, c.gateways(), n, armID, matches, func() (lro.Op[*virtualnetworkgateway.Model], error) {
+		return c.vngs.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+	})
+}
+
+// checkGatewayIP checks the gateway's public IP address against the cloud's rules: on Azure
+// Stack Hub a dynamic (Basic) address; on Azure a Standard one for every gateway SKU but Basic.
+func checkGatewayIP(k cloud.Kind, spec gatewaySpec, pip *publicipaddress.Model) error {
+	method, sku := "", ""
+	if pip.Properties != nil {
+		method = string(deref(pip.Properties.PublicIPAllocationMethod))
+	}
+	if pip.SKU != nil {
+		sku = string(deref(pip.SKU.Name))
+	}
+	switch {
+	case k == cloud.AzureStackHub && !strings.EqualFold(method, "Dynamic"):
+		return apierr.Invalid("virtual_network_gateway.public_ip_address",
+			"Azure Stack Hub VPN gateways need a dynamic Basic public IP address; %s is %s", spec.publicIP, method)
+	case k == cloud.Azure && spec.sku != "Basic" && strings.EqualFold(sku, "Basic"):
+		return apierr.Invalid("virtual_network_gateway.public_ip_address",
+			"Azure VPN gateways of SKU %s need a Standard public IP address; %s is Basic", spec.sku, spec.publicIP)
+	}
+	return nil
+}
+
+// DeleteVirtualNetworkGateway starts deleting a VPN gateway; a connection using it makes it
+// fail with FailedPrecondition naming the connection.
+func (s *Server) DeleteVirtualNetworkGateway(ctx context.Context, req *gatewayv1.DeleteVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
+	n, c, err := s.parse(req.GetName(), "name", "virtualNetworkGateways")
+	if err != nil {
+		return nil, err
+	}
+	return remove(ctx, s, c.gateways(), n, n.ARMID(c.conn.Subscription, network))
+}
