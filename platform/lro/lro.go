@@ -30,6 +30,8 @@ const (
 	VerbWatch = "watch"
 	// VerbWatchDelete follows a resource until it is gone.
 	VerbWatchDelete = "watch-delete"
+	// VerbDeleted is a delete that found nothing to delete: done, with no further ARM call.
+	VerbDeleted = "deleted"
 )
 
 // Step is the outcome of polling an operation once.
@@ -65,6 +67,7 @@ func Begin[M any](s *Server, cloud, resource, verb, armID string, op Op[M], err 
 	h := handle.Handle{Cloud: cloud, Resource: resource, Verb: verb, Created: time.Now().UTC()}
 	if err != nil {
 		if verb == "delete" && apierr.IsNotFound(err) {
+			h.Verb = VerbDeleted
 			return s.Start(h, Step{Done: true, Metadata: s.Metadata(h, armID, "")})
 		}
 		return nil, apierr.FromARM(err, resource)
@@ -72,6 +75,7 @@ func Begin[M any](s *Server, cloud, resource, verb, armID string, op Op[M], err 
 	switch {
 	case op.Done() && verb == "delete":
 		// ARM answered 204: there was nothing to delete
+		h.Verb = VerbDeleted
 		return s.Start(h, Step{Done: true, Metadata: s.Metadata(h, armID, "")})
 	case op.Done():
 		// ARM answered at once; following the resource gives the outcome
@@ -110,17 +114,25 @@ func Busy(state string) bool {
 	return false
 }
 
-// Watched turns the provisioning state of a followed resource into a step.
-func Watched(state, resource string, resp proto.Message) Step {
+// Watched turns the provisioning state of a followed resource into a step, rendering the
+// resource once it is done.
+func Watched(state, resource string, render func() (proto.Message, error)) (Step, error) {
 	switch {
 	case Busy(state):
-		return Step{RetryAfter: WatchInterval}
+		return Step{RetryAfter: WatchInterval}, nil
 	case strings.EqualFold(state, "Failed"):
 		return Step{Done: true, Err: status.Errorf(codes.FailedPrecondition,
-			"ARM reports %s's last operation Failed; fix the cause and create it again", resource)}
+			"ARM reports %s's last operation Failed; fix the cause and create it again", resource)}, nil
 	}
-	return Step{Done: true, Response: resp}
+	resp, err := render()
+	if err != nil {
+		return Step{}, err
+	}
+	return Step{Done: true, Response: resp}, nil
 }
+
+// Empty is the result of a finished delete, for StepOf.
+func Empty(struct{}) (proto.Message, error) { return &emptypb.Empty{}, nil }
 
 // WatchDeleted turns a read of a resource being deleted into a step: done once it is gone.
 func WatchDeleted(err error, resource string) (Step, error) {
@@ -148,11 +160,19 @@ func (s *Server) GetOperation(ctx context.Context, req *longrunningpb.GetOperati
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.Resume(ctx, h)
+	st, err := s.resume(ctx, h)
 	if err != nil {
 		return nil, err
 	}
 	return operation(req.GetName(), st)
+}
+
+// resume polls once, answering deletes that were done from the start without ARM.
+func (s *Server) resume(ctx context.Context, h handle.Handle) (Step, error) {
+	if h.Verb == VerbDeleted {
+		return Step{Done: true, Response: &emptypb.Empty{}}, nil
+	}
+	return s.Resume(ctx, h)
 }
 
 // WaitOperation polls, as ARM's Retry-After says, until the operation is done or the
@@ -168,13 +188,13 @@ func (s *Server) WaitOperation(ctx context.Context, req *longrunningpb.WaitOpera
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	st, err := s.Resume(ctx, h)
+	st, err := s.resume(ctx, h)
 	for err == nil && !st.Done && sleep(ctx, st.RetryAfter) {
-		st, err = s.Resume(ctx, h)
+		st, err = s.resume(ctx, h)
 	}
 	if ctx.Err() != nil {
 		// the timeout passed: answer with the state as it is now
-		st, err = s.Resume(context.WithoutCancel(ctx), h)
+		st, err = s.resume(context.WithoutCancel(ctx), h)
 	}
 	if err != nil {
 		return nil, err

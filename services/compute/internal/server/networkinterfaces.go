@@ -12,6 +12,7 @@ import (
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/paging"
 	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
@@ -69,20 +70,20 @@ func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.Crea
 	cur, err := c.nics.Get(ctx, n.ResourceGroup, n.ID())
 	switch {
 	case err == nil:
-		if state := nicState(cur); busy(state) {
-			return s.adopt(n, armID, state)
+		if state := nicState(cur); lro.Busy(state) {
+			return s.Operations.Adopt(n.Cloud, n.String(), armID, state)
 		}
 		if err := moved(n, deref(cur.Location), loc); err != nil {
 			return nil, err
 		}
 		if nicMatches(cur, want, spec) {
-			return s.done(n, armID, nicToAPI(n.Cloud, cur))
+			return s.Operations.Done(n.Cloud, n.String(), armID, nicToAPI(n.Cloud, cur))
 		}
 		verb, loc = "update", deref(cur.Location)
 		if pc := primaryConfig(cur); pc != nil && pc.Name != nil {
 			config = *pc.Name
 		}
-	case !isNotFound(err):
+	case !apierr.IsNotFound(err):
 		return nil, apierr.FromARM(err, n.String())
 	default:
 		if loc, err = location(ctx, c, n, loc); err != nil {
@@ -90,7 +91,7 @@ func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.Crea
 		}
 	}
 	op, err := c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), nicModel(loc, config, want.GetTags(), spec), "")
-	return start(s, n, verb, armID, op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, armID, op, err)
 }
 
 // nicModel is the ARM network interface a request describes.

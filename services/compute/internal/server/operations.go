@@ -71,7 +71,7 @@ func resumeNIC(ctx context.Context, c *clients, n names.Name, h handle.Handle) (
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
 		}
-		return watched(nicState(nic), n, nicToAPI(n.Cloud, nic))
+		return lro.Watched(nicState(nic), h.Resource, func() (proto.Message, error) { return nicToAPI(n.Cloud, nic), nil })
 	case "delete":
 		if h.Token == "" {
 			return gone, nil
@@ -80,7 +80,7 @@ func resumeNIC(ctx context.Context, c *clients, n names.Name, h handle.Handle) (
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
 		}
-		return lro.StepOf(ctx, op, h.Resource, empty)
+		return lro.StepOf(ctx, op, h.Resource, lro.Empty)
 	}
 	op, err := c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), networkinterface.Model{}, h.Token)
 	if err != nil {
@@ -99,7 +99,7 @@ func resumeVM(ctx context.Context, c *clients, n names.Name, h handle.Handle) (l
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
 		}
-		return watched(vmState(vm), n, vmToAPI(n.Cloud, vm))
+		return lro.Watched(vmState(vm), h.Resource, func() (proto.Message, error) { return vmToAPI(n.Cloud, vm), nil })
 	case "delete":
 		if h.Token == "" {
 			return gone, nil
@@ -108,7 +108,7 @@ func resumeVM(ctx context.Context, c *clients, n names.Name, h handle.Handle) (l
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
 		}
-		return lro.StepOf(ctx, op, h.Resource, empty)
+		return lro.StepOf(ctx, op, h.Resource, lro.Empty)
 	case "create", "update":
 		op, err := c.vms.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), virtualmachine.Model{}, h.Token)
 		if err != nil {
@@ -126,17 +126,3 @@ func resumeVM(ctx context.Context, c *clients, n names.Name, h handle.Handle) (l
 	}
 	return lro.StepOf(ctx, op, h.Resource, func(struct{}) (proto.Message, error) { return reread() })
 }
-
-// watched turns a followed resource's provisioning state into a step.
-func watched(state string, n names.Name, resource proto.Message) (lro.Step, error) {
-	switch {
-	case busy(state):
-		return lro.Step{RetryAfter: watchInterval}, nil
-	case state == "Failed":
-		return lro.Step{Done: true, Err: status.Errorf(codes.FailedPrecondition,
-			"ARM reports %s's last operation Failed; fix the cause and create it again", n)}, nil
-	}
-	return lro.Step{Done: true, Response: resource}, nil
-}
-
-func empty(struct{}) (proto.Message, error) { return &emptypb.Empty{}, nil }

@@ -6,7 +6,6 @@ package server
 import (
 	"context"
 	"errors"
-	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -66,7 +65,7 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 		}
 		s.clouds[id] = c
 	}
-	s.Operations = &lro.Server{Sealer: sealer, Resume: s.resume}
+	s.Operations = &lro.Server{Sealer: sealer, Resume: s.resume, Metadata: metadata}
 	return s, nil
 }
 
@@ -96,7 +95,7 @@ func location(ctx context.Context, c *clients, n names.Name, requested string) (
 	}
 	rg, err := c.groups.Get(ctx, n.ResourceGroup)
 	if err != nil {
-		if isNotFound(err) {
+		if apierr.IsNotFound(err) {
 			return "", status.Errorf(codes.FailedPrecondition, "resource group %s does not exist; create it first", n.ResourceGroupName())
 		}
 		return "", apierr.FromARM(err, n.ResourceGroupName())
@@ -117,7 +116,7 @@ func moved(n names.Name, have, want string) error {
 func start[M any](s *Server, n names.Name, verb, armID string, op lro.Op[M], err error) (*longrunningpb.Operation, error) {
 	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: verb, Created: time.Now().UTC()}
 	if err != nil {
-		if verb == "delete" && isNotFound(err) {
+		if verb == "delete" && apierr.IsNotFound(err) {
 			return s.Operations.Start(h, lro.Step{Done: true, Metadata: metadata(h, armID, "")})
 		}
 		return nil, apierr.FromARM(err, n.String())
@@ -137,27 +136,10 @@ func start[M any](s *Server, n names.Name, verb, armID string, op lro.Op[M], err
 	return s.Operations.Start(h, lro.Step{Metadata: metadata(h, armID, "")})
 }
 
-// done answers a Create that found the resource as wanted: a done operation holding it.
-func (s *Server) done(n names.Name, armID string, resp proto.Message) (*longrunningpb.Operation, error) {
-	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: lro.VerbWatch, Created: time.Now().UTC()}
-	return s.Operations.Start(h, lro.Step{Done: true, Response: resp, Metadata: metadata(h, armID, "Succeeded")})
-}
-
-// adopt answers a Create that found an operation already running on the resource: the
-// caller follows that operation instead of starting a second one.
-func (s *Server) adopt(n names.Name, armID, state string) (*longrunningpb.Operation, error) {
-	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: lro.VerbWatch, Created: time.Now().UTC()}
-	return s.Operations.Start(h, lro.Step{Metadata: metadata(h, armID, state)})
-}
-
-func metadata(h handle.Handle, armID, state string) *computev1.OperationMetadata {
+// metadata builds the service's OperationMetadata.
+func metadata(h handle.Handle, armID, state string) proto.Message {
 	return &computev1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
 		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
-}
-
-func isNotFound(err error) bool {
-	var re *azcore.ResponseError
-	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound
 }
 
 // armCode is ARM's error code of a failed call, or "".
@@ -167,15 +149,6 @@ func armCode(err error) string {
 		return re.ErrorCode
 	}
 	return ""
-}
-
-// busy reports whether ARM is still working on a resource in this provisioning state.
-func busy(state string) bool {
-	switch strings.ToLower(state) {
-	case "creating", "updating", "deleting", "accepted":
-		return true
-	}
-	return false
 }
 
 func sortByName[T interface{ GetName() string }](items []T) {

@@ -15,6 +15,7 @@ import (
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/paging"
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
@@ -82,8 +83,8 @@ func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.Create
 	cur, err := c.vms.Get(ctx, n.ResourceGroup, n.ID())
 	switch {
 	case err == nil:
-		if state := vmState(cur); busy(state) {
-			return s.adopt(n, armID, state)
+		if state := vmState(cur); lro.Busy(state) {
+			return s.Operations.Adopt(n.Cloud, n.String(), armID, state)
 		}
 		if err := moved(n, deref(cur.Location), want.GetLocation()); err != nil {
 			return nil, err
@@ -92,10 +93,10 @@ func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.Create
 			return nil, err
 		}
 		if vmMatches(cur, want, spec) {
-			return s.done(n, armID, vmToAPI(n.Cloud, cur))
+			return s.Operations.Done(n.Cloud, n.String(), armID, vmToAPI(n.Cloud, cur))
 		}
 		verb, model = "update", vmUpdate(cur, want, spec)
-	case !isNotFound(err):
+	case !apierr.IsNotFound(err):
 		return nil, apierr.FromARM(err, n.String())
 	default:
 		loc, err := location(ctx, c, n, want.GetLocation())

@@ -85,7 +85,7 @@ func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConn
 	want := req.GetConnection()
 	gw, err := c.vngs.Get(ctx, spec.gateway.ResourceGroup, spec.gateway.ID())
 	if err != nil {
-		if isNotFound(err) {
+		if apierr.IsNotFound(err) {
 			return nil, status.Errorf(codes.FailedPrecondition, "virtual network gateway %s does not exist; create it first", spec.gateway)
 		}
 		return nil, apierr.FromARM(err, spec.gateway.String())
@@ -200,8 +200,8 @@ func (s *Server) SetConnectionSharedKey(ctx context.Context, req *gatewayv1.SetC
 		return nil, apierr.FromARM(err, n.String())
 	}
 	if sameKey(have, req.GetSharedKey()) {
-		return s.done(n, armID, connectionToAPI(n.Cloud, cur))
+		return s.Operations.Done(n.Cloud, n.String(), armID, connectionToAPI(n.Cloud, cur))
 	}
 	op, err := c.conns.SetSharedKey(ctx, n.ResourceGroup, n.ID(), req.GetSharedKey(), "")
-	return start(s, n, verbSetSharedKey, armID, op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), verbSetSharedKey, armID, op, err)
 }

@@ -7,7 +7,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/handle"
@@ -76,13 +75,13 @@ func resumeKind[M any, A apiMessage](ctx context.Context, k kind[M, A], n names.
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
 		}
-		return watched(k.state(m), n, func() (proto.Message, error) { return k.render(ctx, m) })
+		return lro.Watched(k.state(m), h.Resource, func() (proto.Message, error) { return k.render(ctx, m) })
 	case "delete":
 		op, err := k.del(ctx, n.ResourceGroup, n.ID(), h.Token)
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
 		}
-		return lro.StepOf(ctx, op, h.Resource, empty)
+		return lro.StepOf(ctx, op, h.Resource, lro.Empty)
 	}
 	op, err := k.resume(ctx, n.ResourceGroup, n.ID(), h.Token)
 	if err != nil {
@@ -106,22 +105,3 @@ func resumeSetSharedKey(ctx context.Context, c *clients, n names.Name, h handle.
 		return conn, nil
 	})
 }
-
-// watched turns a followed resource's provisioning state into a step, rendering the
-// resource once it is done.
-func watched(state string, n names.Name, render func() (proto.Message, error)) (lro.Step, error) {
-	switch {
-	case busy(state):
-		return lro.Step{RetryAfter: watchInterval}, nil
-	case state == "Failed":
-		return lro.Step{Done: true, Err: status.Errorf(codes.FailedPrecondition,
-			"ARM reports %s's last operation Failed; fix the cause and create it again", n)}, nil
-	}
-	resource, err := render()
-	if err != nil {
-		return lro.Step{}, err
-	}
-	return lro.Step{Done: true, Response: resource}, nil
-}
-
-func empty(struct{}) (proto.Message, error) { return &emptypb.Empty{}, nil }

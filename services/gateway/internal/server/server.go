@@ -5,14 +5,10 @@ package server
 
 import (
 	"context"
-	"errors"
-	"net/http"
 	"sort"
 	"strings"
-	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -80,7 +76,7 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 		}
 		s.clouds[id] = c
 	}
-	s.Operations = &lro.Server{Sealer: sealer, Resume: s.resume}
+	s.Operations = &lro.Server{Sealer: sealer, Resume: s.resume, Metadata: metadata}
 	return s, nil
 }
 
@@ -103,14 +99,14 @@ func (s *Server) parse(name, field string, collections ...string) (names.Name, *
 	return n, c, err
 }
 
-// location is the wanted location, or the resource group's when the request leaves it empty.
+// location is the wanted location, or the resource group's when the request leaves it lro.Empty.
 func (c *clients) location(ctx context.Context, n names.Name, want string) (string, error) {
 	if want != "" {
 		return want, nil
 	}
 	loc, err := c.groups.Location(ctx, n.ResourceGroup)
 	if err != nil {
-		if isNotFound(err) {
+		if apierr.IsNotFound(err) {
 			return "", status.Errorf(codes.FailedPrecondition, "resource group %s does not exist; create it first", n.ResourceGroupName())
 		}
 		return "", apierr.FromARM(err, n.ResourceGroupName())
@@ -180,8 +176,8 @@ func ensure[M any, A apiMessage](ctx context.Context, s *Server, k kind[M, A], n
 	cur, err := k.get(ctx, n.ResourceGroup, n.ID())
 	switch {
 	case err == nil:
-		if state := k.state(cur); busy(state) {
-			return s.adopt(n, armID, state)
+		if state := k.state(cur); lro.Busy(state) {
+			return s.Operations.Adopt(n.Cloud, n.String(), armID, state)
 		}
 		ok, err := matches(cur)
 		if err != nil {
@@ -192,77 +188,26 @@ func ensure[M any, A apiMessage](ctx context.Context, s *Server, k kind[M, A], n
 			if err != nil {
 				return nil, err
 			}
-			return s.done(n, armID, a)
+			return s.Operations.Done(n.Cloud, n.String(), armID, a)
 		}
 		verb = "update"
-	case !isNotFound(err):
+	case !apierr.IsNotFound(err):
 		return nil, apierr.FromARM(err, n.String())
 	}
 	op, err := put()
-	return start(s, n, verb, armID, op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, armID, op, err)
 }
 
 // remove starts deleting the resource n names.
 func remove[M any, A apiMessage](ctx context.Context, s *Server, k kind[M, A], n names.Name, armID string) (*longrunningpb.Operation, error) {
 	op, err := k.del(ctx, n.ResourceGroup, n.ID(), "")
-	return start(s, n, "delete", armID, op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", armID, op, err)
 }
 
-// start answers a Create or Delete that asked ARM for an operation: a sealed handle to poll,
-// or a done operation when a delete found nothing to delete.
-func start[M any](s *Server, n names.Name, verb, armID string, op lro.Op[M], err error) (*longrunningpb.Operation, error) {
-	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: verb, Created: time.Now().UTC()}
-	if err != nil {
-		if verb == "delete" && isNotFound(err) {
-			return s.Operations.Start(h, lro.Step{Done: true, Metadata: metadata(h, armID, "")})
-		}
-		return nil, apierr.FromARM(err, n.String())
-	}
-	switch {
-	case op.Done() && verb == "delete":
-		// ARM answered 204: there was nothing to delete
-		return s.Operations.Start(h, lro.Step{Done: true, Metadata: metadata(h, armID, "")})
-	case op.Done():
-		// ARM answered at once; following the resource gives the outcome
-		h.Verb = lro.VerbWatch
-	default:
-		if h.Token, err = op.ResumeToken(); err != nil {
-			return nil, status.Errorf(codes.Internal, "resume token of %s: %v", n, err)
-		}
-	}
-	return s.Operations.Start(h, lro.Step{Metadata: metadata(h, armID, "")})
-}
-
-// done answers a Create that found the resource as wanted: a done operation holding it.
-func (s *Server) done(n names.Name, armID string, resp proto.Message) (*longrunningpb.Operation, error) {
-	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: lro.VerbWatch, Created: time.Now().UTC()}
-	return s.Operations.Start(h, lro.Step{Done: true, Response: resp, Metadata: metadata(h, armID, "Succeeded")})
-}
-
-// adopt answers a Create that found an operation already running on the resource: the
-// caller follows that operation instead of starting a second one.
-func (s *Server) adopt(n names.Name, armID, state string) (*longrunningpb.Operation, error) {
-	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: lro.VerbWatch, Created: time.Now().UTC()}
-	return s.Operations.Start(h, lro.Step{Metadata: metadata(h, armID, state)})
-}
-
-func metadata(h handle.Handle, armID, state string) *gatewayv1.OperationMetadata {
+// metadata builds the service's OperationMetadata.
+func metadata(h handle.Handle, armID, state string) proto.Message {
 	return &gatewayv1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
 		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
-}
-
-func isNotFound(err error) bool {
-	var re *azcore.ResponseError
-	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound
-}
-
-// busy reports whether ARM is still working on a resource in this provisioning state.
-func busy(state string) bool {
-	switch strings.ToLower(state) {
-	case "creating", "updating", "deleting", "accepted":
-		return true
-	}
-	return false
 }
 
 func sameLocation(a, b string) bool {

@@ -52,7 +52,7 @@ func (c *clients) renderGateway(ctx context.Context, m *virtualnetworkgateway.Mo
 		switch {
 		case err == nil && pip.Properties != nil:
 			address = deref(pip.Properties.IPAddress)
-		case err != nil && !isNotFound(err):
+		case err != nil && !apierr.IsNotFound(err):
 			return nil, apierr.FromARM(err, n.String())
 		}
 	}
@@ -94,7 +94,7 @@ func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1
 	}
 	pip, err := c.pips.Get(ctx, spec.publicIP.ResourceGroup, spec.publicIP.ID())
 	if err != nil {
-		if isNotFound(err) {
+		if apierr.IsNotFound(err) {
 			return nil, status.Errorf(codes.FailedPrecondition, "public IP address %s does not exist; create it first", spec.publicIP)
 		}
 		return nil, apierr.FromARM(err, spec.publicIP.String())

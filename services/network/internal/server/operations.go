@@ -6,7 +6,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/handle"
@@ -71,7 +70,7 @@ func (s *Server) resumeGroup(ctx context.Context, c *clients, n names.Name, h ha
 	if err != nil {
 		return lro.Step{}, apierr.FromARM(err, h.Resource)
 	}
-	return lro.StepOf(ctx, op, h.Resource, empty)
+	return lro.StepOf(ctx, op, h.Resource, lro.Empty)
 }
 
 func (s *Server) resumeVnet(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
@@ -88,13 +87,13 @@ func (s *Server) resumeVnet(ctx context.Context, c *clients, n names.Name, h han
 		if v.Properties != nil && v.Properties.ProvisioningState != nil {
 			state = string(*v.Properties.ProvisioningState)
 		}
-		return lro.Watched(state, h.Resource, vnetToAPI(n.Cloud, v)), nil
+		return lro.Watched(state, h.Resource, func() (proto.Message, error) { return vnetToAPI(n.Cloud, v), nil })
 	case h.Verb == "delete":
 		op, err := c.vnets.Delete(ctx, n.ResourceGroup, n.ID(), h.Token)
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
 		}
-		return lro.StepOf(ctx, op, h.Resource, empty)
+		return lro.StepOf(ctx, op, h.Resource, lro.Empty)
 	}
 	op, err := c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), virtualnetwork.Model{}, h.Token)
 	if err != nil {
@@ -118,13 +117,13 @@ func (s *Server) resumeSubnet(ctx context.Context, c *clients, n names.Name, h h
 		if sn.Properties != nil && sn.Properties.ProvisioningState != nil {
 			state = string(*sn.Properties.ProvisioningState)
 		}
-		return lro.Watched(state, h.Resource, subnetToAPI(n.Cloud, sn)), nil
+		return lro.Watched(state, h.Resource, func() (proto.Message, error) { return subnetToAPI(n.Cloud, sn), nil })
 	case h.Verb == "delete":
 		op, err := c.subnets.Delete(ctx, n.ResourceGroup, vnet, n.ID(), h.Token)
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
 		}
-		return lro.StepOf(ctx, op, h.Resource, empty)
+		return lro.StepOf(ctx, op, h.Resource, lro.Empty)
 	}
 	op, err := c.subnets.CreateOrUpdate(ctx, n.ResourceGroup, vnet, n.ID(), subnet.Model{}, h.Token)
 	if err != nil {
@@ -132,5 +131,3 @@ func (s *Server) resumeSubnet(ctx context.Context, c *clients, n names.Name, h h
 	}
 	return lro.StepOf(ctx, op, h.Resource, func(m *subnet.Model) (proto.Message, error) { return subnetToAPI(n.Cloud, m), nil })
 }
-
-func empty(struct{}) (proto.Message, error) { return &emptypb.Empty{}, nil }
