@@ -24,7 +24,6 @@ import (
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
-	"github.com/hybridlink/hybridlink/services/compute/internal/resourcegroup"
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
 )
 
@@ -33,10 +32,9 @@ const ServiceName = "hybridlink.compute.v1.ComputeService"
 
 // clients are one cloud's resource clients.
 type clients struct {
-	conn   *cloud.Conn
-	groups resourcegroup.Client
-	nics   networkinterface.Client
-	vms    virtualmachine.Client
+	conn *cloud.Conn
+	nics networkinterface.Client
+	vms  virtualmachine.Client
 }
 
 // Server implements ComputeService; Operations serves its long-running operations.
@@ -54,9 +52,6 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 		conn, _ := reg.Get(id)
 		c := &clients{conn: conn}
 		var err error
-		if c.groups, err = resourcegroup.New(conn); err != nil {
-			return nil, err
-		}
 		if c.nics, err = networkinterface.New(conn); err != nil {
 			return nil, err
 		}
@@ -93,14 +88,7 @@ func location(ctx context.Context, c *clients, n names.Name, requested string) (
 	if requested != "" {
 		return requested, nil
 	}
-	rg, err := c.groups.Get(ctx, n.ResourceGroup)
-	if err != nil {
-		if apierr.IsNotFound(err) {
-			return "", status.Errorf(codes.FailedPrecondition, "resource group %s does not exist; create it first", n.ResourceGroupName())
-		}
-		return "", apierr.FromARM(err, n.ResourceGroupName())
-	}
-	return deref(rg.Location), nil
+	return c.conn.GroupLocation(ctx, n.ResourceGroup)
 }
 
 // moved refuses a request that would move an existing resource to another location.

@@ -163,7 +163,7 @@ func localToAPI(cloud string, m *localnetworkgateway.Model) *gatewayv1.LocalNetw
 }
 
 // connectionToAPI converts a connection. ARM never returns the shared key with it, and the
-// message's shared_key stays lro.Empty: it is input only.
+// message's shared_key stays empty: it is input only.
 func connectionToAPI(cloud string, m *connection.Model) *gatewayv1.Connection {
 	c := &gatewayv1.Connection{Name: apiName(cloud, deref(m.ID)), Location: deref(m.Location), Tags: tagsToAPI(m.Tags), ArmId: deref(m.ID)}
 	if p := m.Properties; p != nil {

@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -24,7 +22,6 @@ import (
 	"github.com/hybridlink/hybridlink/services/gateway/internal/connection"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
-	"github.com/hybridlink/hybridlink/services/gateway/internal/resourcegroup"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
 )
 
@@ -37,7 +34,6 @@ const network = "Microsoft.Network"
 // clients are one cloud's resource clients.
 type clients struct {
 	conn   *cloud.Conn
-	groups resourcegroup.Client
 	pips   publicipaddress.Client
 	vngs   virtualnetworkgateway.Client
 	locals localnetworkgateway.Client
@@ -59,9 +55,6 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 		conn, _ := reg.Get(id)
 		c := &clients{conn: conn}
 		var err error
-		if c.groups, err = resourcegroup.New(conn); err != nil {
-			return nil, err
-		}
 		if c.pips, err = publicipaddress.New(conn); err != nil {
 			return nil, err
 		}
@@ -99,19 +92,12 @@ func (s *Server) parse(name, field string, collections ...string) (names.Name, *
 	return n, c, err
 }
 
-// location is the wanted location, or the resource group's when the request leaves it lro.Empty.
+// location is the wanted location, or the resource group's when the request leaves it empty.
 func (c *clients) location(ctx context.Context, n names.Name, want string) (string, error) {
 	if want != "" {
 		return want, nil
 	}
-	loc, err := c.groups.Location(ctx, n.ResourceGroup)
-	if err != nil {
-		if apierr.IsNotFound(err) {
-			return "", status.Errorf(codes.FailedPrecondition, "resource group %s does not exist; create it first", n.ResourceGroupName())
-		}
-		return "", apierr.FromARM(err, n.ResourceGroupName())
-	}
-	return loc, nil
+	return c.conn.GroupLocation(ctx, n.ResourceGroup)
 }
 
 // apiMessage is a resource message of the API.

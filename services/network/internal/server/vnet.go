@@ -7,8 +7,6 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
@@ -66,14 +64,9 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 	armID := n.ARMID(c.conn.Subscription, "Microsoft.Network")
 	location := want.GetLocation()
 	if location == "" {
-		rg, err := c.groups.Get(ctx, n.ResourceGroup)
-		if err != nil {
-			if apierr.IsNotFound(err) {
-				return nil, status.Errorf(codes.FailedPrecondition, "resource group %s does not exist; create it first", parent)
-			}
-			return nil, apierr.FromARM(err, parent.String())
+		if location, err = c.conn.GroupLocation(ctx, n.ResourceGroup); err != nil {
+			return nil, err
 		}
-		location = deref(rg.Location)
 	}
 	cur, err := c.vnets.Get(ctx, n.ResourceGroup, n.ID())
 	if err == nil {
