@@ -120,7 +120,11 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	mux := gwruntime.NewServeMux()
+	// JSON as protojson writes it by default: unset fields (an input-only secret among them)
+	// are left out rather than sent empty; unknown fields are refused, so typos surface.
+	mux := gwruntime.NewServeMux(gwruntime.WithMarshalerOption(gwruntime.MIMEWildcard, &gwruntime.HTTPBodyMarshaler{
+		Marshaler: &gwruntime.JSONPb{},
+	}))
 	if err := svc.Gateway(ctx, mux, s.conn); err != nil {
 		return nil, fmt.Errorf("%s: REST gateway: %w", svc.Name, err)
 	}
