@@ -45,3 +45,58 @@ func Collect[M, P, V any](ctx context.Context, p *runtime.Pager[P], values func(
 	}
 	return out, nil
 }
+
+// Deref returns *p, or T's zero value for nil: SDK models point at everything.
+func Deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
+// Values returns the strings a slice of pointers points at.
+func Values(ps []*string) []string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, Deref(p))
+	}
+	return out
+}
+
+// TagsToAPI converts ARM's tags to the API's map; nil when there are none.
+func TagsToAPI(t map[string]*string) map[string]string {
+	if len(t) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(t))
+	for k, v := range t {
+		out[k] = Deref(v)
+	}
+	return out
+}
+
+// TagsToARM converts the API's tags to ARM's; nil when there are none.
+func TagsToARM(t map[string]string) map[string]*string {
+	if len(t) == 0 {
+		return nil
+	}
+	out := make(map[string]*string, len(t))
+	for k, v := range t {
+		out[k] = &v
+	}
+	return out
+}
+
+// SameTags reports whether ARM's tags are exactly the wanted ones.
+func SameTags(arm map[string]*string, want map[string]string) bool {
+	if len(arm) != len(want) {
+		return false
+	}
+	for k, v := range want {
+		if a, ok := arm[k]; !ok || Deref(a) != v {
+			return false
+		}
+	}
+	return true
+}

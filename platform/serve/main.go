@@ -25,14 +25,14 @@ type Env struct {
 // Main is a service command's whole main: flags and environment, telemetry, the cloud list,
 // the operation key, then Run until SIGINT or SIGTERM. short is the service's short name
 // (network), which names its environment variables (HYBRIDLINK_NETWORK_GRPC_ADDR).
-func Main(name, short string, grpcPort, httpPort int, build func(context.Context, Env) (Service, error)) {
+func Main(name, short string, grpcPort, httpPort int, build func(Env) (Service, error)) {
 	if err := main(name, short, grpcPort, httpPort, os.Args[1:], build); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", short, err)
 		os.Exit(1)
 	}
 }
 
-func main(name, short string, grpcPort, httpPort int, args []string, build func(context.Context, Env) (Service, error)) error {
+func main(name, short string, grpcPort, httpPort int, args []string, build func(Env) (Service, error)) error {
 	env := func(key, def string) string {
 		if v := os.Getenv(key); v != "" {
 			return v
@@ -78,7 +78,7 @@ func main(name, short string, grpcPort, httpPort int, args []string, build func(
 	if err != nil {
 		return err
 	}
-	svc, err := build(ctx, Env{Clouds: reg, Sealer: sealer, Telemetry: tel})
+	svc, err := build(Env{Clouds: reg, Sealer: sealer, Telemetry: tel})
 	if err != nil {
 		return err
 	}

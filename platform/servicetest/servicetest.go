@@ -11,11 +11,15 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	"github.com/hybridlink/hybridlink/platform/cloud"
@@ -146,4 +150,31 @@ func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// Wait waits for an operation through WaitOperation and fails the test if the call or the
+// operation failed. It takes a Create or Delete method's results as they come.
+func Wait(t testing.TB, ops longrunningpb.OperationsClient, op *longrunningpb.Operation, err error) *longrunningpb.Operation {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !op.GetDone() {
+		if op, err = ops.WaitOperation(context.Background(), &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(10 * time.Second)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e := op.GetError(); e != nil {
+		t.Fatalf("operation %s failed: %s", op.GetName(), e.GetMessage())
+	}
+	return op
+}
+
+// Result unmarshals a done operation's response into m.
+func Result[M proto.Message](t testing.TB, op *longrunningpb.Operation, m M) M {
+	t.Helper()
+	if err := op.GetResponse().UnmarshalTo(m); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

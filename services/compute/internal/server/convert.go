@@ -3,10 +3,10 @@ package server
 import (
 	"strings"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
@@ -69,7 +69,7 @@ func vmState(m *virtualmachine.Model) string {
 	if m.Properties == nil {
 		return ""
 	}
-	return deref(m.Properties.ProvisioningState)
+	return azsdk.Deref(m.Properties.ProvisioningState)
 }
 
 // primaryConfig is a network interface's primary IP configuration, or its first.
@@ -87,24 +87,24 @@ func primaryConfig(m *networkinterface.Model) *armnetwork.InterfaceIPConfigurati
 
 func nicToAPI(cloud string, m *networkinterface.Model) *computev1.NetworkInterface {
 	out := &computev1.NetworkInterface{
-		Name:              apiName(cloud, deref(m.ID)),
-		Location:          deref(m.Location),
-		Tags:              tagsToAPI(m.Tags),
+		Name:              apiName(cloud, azsdk.Deref(m.ID)),
+		Location:          azsdk.Deref(m.Location),
+		Tags:              azsdk.TagsToAPI(m.Tags),
 		ProvisioningState: stateToAPI(nicState(m)),
-		ArmId:             deref(m.ID),
+		ArmId:             azsdk.Deref(m.ID),
 	}
 	if m.Properties != nil && m.Properties.VirtualMachine != nil {
-		out.VirtualMachine = apiName(cloud, deref(m.Properties.VirtualMachine.ID))
+		out.VirtualMachine = apiName(cloud, azsdk.Deref(m.Properties.VirtualMachine.ID))
 	}
 	if c := primaryConfig(m); c != nil && c.Properties != nil {
 		p := c.Properties
 		if p.Subnet != nil {
-			out.Subnet = apiName(cloud, deref(p.Subnet.ID))
+			out.Subnet = apiName(cloud, azsdk.Deref(p.Subnet.ID))
 		}
 		if p.PublicIPAddress != nil {
-			out.PublicIpAddress = apiName(cloud, deref(p.PublicIPAddress.ID))
+			out.PublicIpAddress = apiName(cloud, azsdk.Deref(p.PublicIPAddress.ID))
 		}
-		out.AllocatedPrivateIpAddress = deref(p.PrivateIPAddress)
+		out.AllocatedPrivateIpAddress = azsdk.Deref(p.PrivateIPAddress)
 		if p.PrivateIPAllocationMethod != nil && *p.PrivateIPAllocationMethod == armnetwork.IPAllocationMethodStatic {
 			out.PrivateIpAddress = out.AllocatedPrivateIpAddress
 		}
@@ -116,86 +116,43 @@ func nicToAPI(cloud string, m *networkinterface.Model) *computev1.NetworkInterfa
 // does this.
 func vmToAPI(cloud string, m *virtualmachine.Model) *computev1.VirtualMachine {
 	out := &computev1.VirtualMachine{
-		Name:              apiName(cloud, deref(m.ID)),
-		Location:          deref(m.Location),
-		Tags:              tagsToAPI(m.Tags),
+		Name:              apiName(cloud, azsdk.Deref(m.ID)),
+		Location:          azsdk.Deref(m.Location),
+		Tags:              azsdk.TagsToAPI(m.Tags),
 		ProvisioningState: stateToAPI(vmState(m)),
-		ArmId:             deref(m.ID),
+		ArmId:             azsdk.Deref(m.ID),
 	}
 	p := m.Properties
 	if p == nil {
 		return out
 	}
-	out.VmId = deref(p.VMID)
+	out.VmId = azsdk.Deref(p.VMID)
 	if p.HardwareProfile != nil && p.HardwareProfile.VMSize != nil {
 		out.Size = string(*p.HardwareProfile.VMSize)
 	}
 	if p.StorageProfile != nil && p.StorageProfile.ImageReference != nil {
 		img := p.StorageProfile.ImageReference
-		out.Image = &computev1.ImageReference{Publisher: deref(img.Publisher), Offer: deref(img.Offer), Sku: deref(img.SKU), Version: deref(img.Version)}
+		out.Image = &computev1.ImageReference{Publisher: azsdk.Deref(img.Publisher), Offer: azsdk.Deref(img.Offer), Sku: azsdk.Deref(img.SKU), Version: azsdk.Deref(img.Version)}
 	}
 	if o := p.OSProfile; o != nil {
-		out.ComputerName, out.AdminUsername = deref(o.ComputerName), deref(o.AdminUsername)
+		out.ComputerName, out.AdminUsername = azsdk.Deref(o.ComputerName), azsdk.Deref(o.AdminUsername)
 		if o.LinuxConfiguration != nil && o.LinuxConfiguration.SSH != nil {
 			for _, k := range o.LinuxConfiguration.SSH.PublicKeys {
-				out.SshPublicKeys = append(out.SshPublicKeys, deref(k.KeyData))
+				out.SshPublicKeys = append(out.SshPublicKeys, azsdk.Deref(k.KeyData))
 			}
 		}
 	}
 	if p.NetworkProfile != nil {
 		for _, r := range p.NetworkProfile.NetworkInterfaces {
-			out.NetworkInterfaces = append(out.NetworkInterfaces, apiName(cloud, deref(r.ID)))
+			out.NetworkInterfaces = append(out.NetworkInterfaces, apiName(cloud, azsdk.Deref(r.ID)))
 		}
 	}
 	if p.InstanceView != nil {
 		for _, st := range p.InstanceView.Statuses {
-			if code, ok := strings.CutPrefix(deref(st.Code), "PowerState/"); ok {
+			if code, ok := strings.CutPrefix(azsdk.Deref(st.Code), "PowerState/"); ok {
 				out.PowerState = powerStates[strings.ToLower(code)]
 			}
 		}
 	}
 	return out
-}
-
-func tagsToAPI(t map[string]*string) map[string]string {
-	if len(t) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(t))
-	for k, v := range t {
-		out[k] = deref(v)
-	}
-	return out
-}
-
-func tagsToARM(t map[string]string) map[string]*string {
-	if len(t) == 0 {
-		return nil
-	}
-	out := make(map[string]*string, len(t))
-	for k, v := range t {
-		out[k] = to.Ptr(v)
-	}
-	return out
-}
-
-// sameTags compares ARM's tags with the wanted ones.
-func sameTags(arm map[string]*string, want map[string]string) bool {
-	if len(arm) != len(want) {
-		return false
-	}
-	for k, v := range want {
-		if a, ok := arm[k]; !ok || deref(a) != v {
-			return false
-		}
-	}
-	return true
-}
-
-// deref returns *p, or "" for nil.
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }

@@ -12,6 +12,7 @@ import (
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/paging"
@@ -20,7 +21,7 @@ import (
 
 // GetNetworkInterface reads a network interface.
 func (s *Server) GetNetworkInterface(ctx context.Context, req *computev1.GetNetworkInterfaceRequest) (*computev1.NetworkInterface, error) {
-	n, c, err := s.parse(req.GetName(), "name", "networkInterfaces")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "networkInterfaces")
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +34,7 @@ func (s *Server) GetNetworkInterface(ctx context.Context, req *computev1.GetNetw
 
 // ListNetworkInterfaces lists a resource group's network interfaces.
 func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListNetworkInterfacesRequest) (*computev1.ListNetworkInterfacesResponse, error) {
-	n, c, err := s.parse(req.GetParent(), "parent")
+	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +56,7 @@ func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListN
 
 // CreateNetworkInterface ensures a network interface with one IP configuration.
 func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.CreateNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.parse(req.GetParent(), "parent")
+	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -73,13 +74,13 @@ func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.Crea
 		if state := nicState(cur); lro.Busy(state) {
 			return s.Operations.Adopt(n.Cloud, n.String(), armID, state)
 		}
-		if err := moved(n, deref(cur.Location), loc); err != nil {
+		if err := moved(n, azsdk.Deref(cur.Location), loc); err != nil {
 			return nil, err
 		}
 		if nicMatches(cur, want, spec) {
 			return s.Operations.Done(n.Cloud, n.String(), armID, nicToAPI(n.Cloud, cur))
 		}
-		verb, loc = "update", deref(cur.Location)
+		verb, loc = "update", azsdk.Deref(cur.Location)
 		if pc := primaryConfig(cur); pc != nil && pc.Name != nil {
 			config = *pc.Name
 		}
@@ -110,7 +111,7 @@ func nicModel(location, config string, tags map[string]string, spec nicSpec) net
 	}
 	return networkinterface.Model{
 		Location: to.Ptr(location),
-		Tags:     tagsToARM(tags),
+		Tags:     azsdk.TagsToARM(tags),
 		Properties: &armnetwork.InterfacePropertiesFormat{
 			IPConfigurations: []*armnetwork.InterfaceIPConfiguration{{Name: to.Ptr(config), Properties: ip}},
 		},
@@ -119,16 +120,16 @@ func nicModel(location, config string, tags map[string]string, spec nicSpec) net
 
 // nicMatches reports whether ARM's network interface already is what the request wants.
 func nicMatches(cur *networkinterface.Model, want *computev1.NetworkInterface, spec nicSpec) bool {
-	if !sameTags(cur.Tags, want.GetTags()) || cur.Properties == nil || len(cur.Properties.IPConfigurations) != 1 {
+	if !azsdk.SameTags(cur.Tags, want.GetTags()) || cur.Properties == nil || len(cur.Properties.IPConfigurations) != 1 {
 		return false
 	}
 	p := cur.Properties.IPConfigurations[0].Properties
-	if p == nil || p.Subnet == nil || !strings.EqualFold(deref(p.Subnet.ID), spec.subnetID) {
+	if p == nil || p.Subnet == nil || !strings.EqualFold(azsdk.Deref(p.Subnet.ID), spec.subnetID) {
 		return false
 	}
 	pip := ""
 	if p.PublicIPAddress != nil {
-		pip = deref(p.PublicIPAddress.ID)
+		pip = azsdk.Deref(p.PublicIPAddress.ID)
 	}
 	if !strings.EqualFold(pip, spec.publicIPID) {
 		return false
@@ -137,13 +138,13 @@ func nicMatches(cur *networkinterface.Model, want *computev1.NetworkInterface, s
 	if spec.privateIP == "" {
 		return !static
 	}
-	return static && deref(p.PrivateIPAddress) == spec.privateIP
+	return static && azsdk.Deref(p.PrivateIPAddress) == spec.privateIP
 }
 
 // DeleteNetworkInterface starts deleting a network interface; one a virtual machine uses is
 // refused with FailedPrecondition naming the virtual machine.
 func (s *Server) DeleteNetworkInterface(ctx context.Context, req *computev1.DeleteNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.parse(req.GetName(), "name", "networkInterfaces")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "networkInterfaces")
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +161,7 @@ func nicInUse(ctx context.Context, c *clients, n names.Name, err error) error {
 	st := status.Convert(apierr.FromARM(err, n.String()))
 	user := "a virtual machine"
 	if nic, gerr := c.nics.Get(ctx, n.ResourceGroup, n.ID()); gerr == nil && nic.Properties != nil && nic.Properties.VirtualMachine != nil {
-		user = "virtual machine " + apiName(n.Cloud, deref(nic.Properties.VirtualMachine.ID))
+		user = "virtual machine " + apiName(n.Cloud, azsdk.Deref(nic.Properties.VirtualMachine.ID))
 	}
 	p := st.Proto()
 	p.Message = fmt.Sprintf("network interface %s is used by %s; delete the virtual machine first", n, user)

@@ -28,7 +28,7 @@ var gone = lro.Step{Done: true, Response: &emptypb.Empty{}}
 // resume polls the operation a handle describes once: the ARM operation its resume token
 // names, or, for adopted operations, the resource itself.
 func (s *Server) resume(ctx context.Context, h handle.Handle) (lro.Step, error) {
-	c, ok := s.clouds[h.Cloud]
+	c, ok := s.clouds.Lookup(h.Cloud)
 	if !ok {
 		return lro.Step{}, status.Errorf(codes.FailedPrecondition, "the operation's cloud %q is no longer configured", h.Cloud)
 	}

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc/reflection/grpc_reflection_v1"
 
 	"github.com/hybridlink/hybridlink/armsim"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
 	"github.com/hybridlink/hybridlink/services/compute/internal/server"
 )
 
@@ -43,9 +44,9 @@ func TestFaultsAbsorbed(t *testing.T) {
 	st, c := start(t, armsim.Config{Faults: armsim.Faults{Rate500: 0.05, Rate503: 0.05, Rate429: 0.05}})
 	s := sites[0]
 	op, err := c.cmp.CreateNetworkInterface(ctx, nicRequest(s.cloud, "nic", network(t, st, s)))
-	wait(t, c.ops, op, err)
+	servicetest.Wait(t, c.ops, op, err)
 	op, err = c.cmp.CreateVirtualMachine(ctx, vmRequest(s))
-	wait(t, c.ops, op, err)
+	servicetest.Wait(t, c.ops, op, err)
 	counters, err := st.Sim.Admin.Counters(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -41,15 +41,12 @@ type clients struct {
 type Server struct {
 	computev1.UnimplementedComputeServiceServer
 	Operations *lro.Server
-	clouds     map[string]*clients
-	ids        []string
+	clouds     *cloud.PerCloud[*clients]
 }
 
 // New builds the clients of every configured cloud.
 func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
-	s := &Server{clouds: map[string]*clients{}, ids: reg.IDs()}
-	for _, id := range reg.IDs() {
-		conn, _ := reg.Get(id)
+	clouds, err := cloud.Build(reg, func(conn *cloud.Conn) (*clients, error) {
 		c := &clients{conn: conn}
 		var err error
 		if c.nics, err = networkinterface.New(conn); err != nil {
@@ -58,29 +55,14 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 		if c.vms, err = virtualmachine.New(conn); err != nil {
 			return nil, err
 		}
-		s.clouds[id] = c
+		return c, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	s := &Server{clouds: clouds}
 	s.Operations = &lro.Server{Sealer: sealer, Resume: s.resume, Metadata: metadata}
 	return s, nil
-}
-
-// cloud returns a configured cloud's clients, or InvalidArgument naming field.
-func (s *Server) cloud(id, field string) (*clients, error) {
-	c, ok := s.clouds[id]
-	if !ok {
-		return nil, apierr.Invalid(field, "cloud %q is not configured; configured clouds: %s", id, strings.Join(s.ids, ", "))
-	}
-	return c, nil
-}
-
-// parse parses a resource name of the given shape, with InvalidArgument naming field.
-func (s *Server) parse(name, field string, collections ...string) (names.Name, *clients, error) {
-	n, err := names.Parse(name, collections...)
-	if err != nil {
-		return n, nil, apierr.Invalid(field, "%v", err)
-	}
-	c, err := s.cloud(n.Cloud, field)
-	return n, c, err
 }
 
 // location is where a new resource goes: the requested location, or its resource group's.

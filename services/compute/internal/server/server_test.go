@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	stacknetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
@@ -15,19 +14,15 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
-	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
-	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
 	"github.com/hybridlink/hybridlink/services/compute/internal/server"
 )
@@ -37,23 +32,6 @@ var ctx = context.Background()
 // password is the admin password every test VM gets; it must never come back out.
 const password = "Hl-Secr3t-9f2kQ!"
 
-func build(env serve.Env) (serve.Service, error) {
-	s, err := server.New(env.Clouds, env.Sealer)
-	if err != nil {
-		return serve.Service{}, err
-	}
-	return serve.Service{
-		Register: func(g *grpc.Server) {
-			computev1.RegisterComputeServiceServer(g, s)
-			longrunningpb.RegisterOperationsServer(g, s.Operations)
-		},
-		Gateway: func(ctx context.Context, mux *gwruntime.ServeMux, conn *grpc.ClientConn) error {
-			return computev1.RegisterComputeServiceHandler(ctx, mux, conn)
-		},
-		OpenAPI: []byte(`{"swagger":"2.0"}`),
-	}, nil
-}
-
 type clients struct {
 	cmp computev1.ComputeServiceClient
 	ops longrunningpb.OperationsClient
@@ -61,37 +39,12 @@ type clients struct {
 
 func start(t *testing.T, cfg armsim.Config) (*servicetest.Stack, clients) {
 	t.Helper()
-	st := servicetest.Start(t, server.ServiceName, cfg, build)
+	st := servicetest.Start(t, server.ServiceName, cfg, server.Service)
 	return st, connect(st)
 }
 
 func connect(st *servicetest.Stack) clients {
 	return clients{computev1.NewComputeServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
-}
-
-// wait waits for an operation through WaitOperation and fails the test if it failed.
-func wait(t *testing.T, ops longrunningpb.OperationsClient, op *longrunningpb.Operation, err error) *longrunningpb.Operation {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for !op.GetDone() {
-		if op, err = ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(10 * time.Second)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if e := op.GetError(); e != nil {
-		t.Fatalf("operation failed: %s", e.GetMessage())
-	}
-	return op
-}
-
-func unpack[M proto.Message](t *testing.T, op *longrunningpb.Operation, m M) M {
-	t.Helper()
-	if err := op.GetResponse().UnmarshalTo(m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 // site is one cloud's test setting: the octet of its 10.x.0.0/16 space and a VM size it offers.
@@ -208,7 +161,7 @@ func TestLifecycle(t *testing.T) {
 		t.Run(s.cloud, func(t *testing.T) {
 			subnet := network(t, st, s)
 			op, err := c.cmp.CreateNetworkInterface(ctx, nicRequest(s.cloud, "nic", subnet))
-			nic := unpack(t, keep(wait(t, c.ops, op, err)), &computev1.NetworkInterface{})
+			nic := servicetest.Result(t, keep(servicetest.Wait(t, c.ops, op, err)), &computev1.NetworkInterface{})
 			if nic.GetName() != "clouds/"+s.cloud+"/resourceGroups/rg/networkInterfaces/nic" || nic.GetSubnet() != subnet ||
 				nic.GetAllocatedPrivateIpAddress() != "10."+s.octet+".1.4" || nic.GetPrivateIpAddress() != "" ||
 				nic.GetProvisioningState() != computev1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED {
@@ -217,17 +170,17 @@ func TestLifecycle(t *testing.T) {
 			req := nicRequest(s.cloud, "static", subnet)
 			req.NetworkInterface.PrivateIpAddress = "10." + s.octet + ".1.10"
 			op, err = c.cmp.CreateNetworkInterface(ctx, req)
-			if got := unpack(t, keep(wait(t, c.ops, op, err)), &computev1.NetworkInterface{}); got.GetPrivateIpAddress() != "10."+s.octet+".1.10" {
+			if got := servicetest.Result(t, keep(servicetest.Wait(t, c.ops, op, err)), &computev1.NetworkInterface{}); got.GetPrivateIpAddress() != "10."+s.octet+".1.10" {
 				t.Fatalf("static address: %v", got)
 			}
 			req.NetworkInterface.Tags = map[string]string{"role": "spare"}
 			op, err = c.cmp.CreateNetworkInterface(ctx, req)
-			if got := unpack(t, keep(wait(t, c.ops, op, err)), &computev1.NetworkInterface{}); got.GetTags()["role"] != "spare" {
+			if got := servicetest.Result(t, keep(servicetest.Wait(t, c.ops, op, err)), &computev1.NetworkInterface{}); got.GetTags()["role"] != "spare" {
 				t.Fatalf("a tag change updates the NIC: %v", got)
 			}
 
 			op, err = c.cmp.CreateVirtualMachine(ctx, vmRequest(s))
-			vm := unpack(t, keep(wait(t, c.ops, op, err)), &computev1.VirtualMachine{})
+			vm := servicetest.Result(t, keep(servicetest.Wait(t, c.ops, op, err)), &computev1.VirtualMachine{})
 			if vm.GetName() != "clouds/"+s.cloud+"/resourceGroups/rg/virtualMachines/vm" || vm.GetVmId() == "" ||
 				vm.GetPowerState() != computev1.VirtualMachine_POWER_STATE_RUNNING || vm.GetSize() != s.size ||
 				len(vm.GetNetworkInterfaces()) != 1 || vm.GetNetworkInterfaces()[0] != nic.GetName() || vm.GetComputerName() != "vm" {
@@ -259,7 +212,7 @@ func TestLifecycle(t *testing.T) {
 			changed := vmRequest(s)
 			changed.VirtualMachine.Tags["tier"] = "web"
 			op, err = c.cmp.CreateVirtualMachine(ctx, changed)
-			if vm := unpack(t, keep(wait(t, c.ops, op, err)), &computev1.VirtualMachine{}); vm.GetTags()["tier"] != "web" {
+			if vm := servicetest.Result(t, keep(servicetest.Wait(t, c.ops, op, err)), &computev1.VirtualMachine{}); vm.GetTags()["tier"] != "web" {
 				t.Fatalf("a tag change updates the VM: %v", vm)
 			}
 			changed.VirtualMachine.AdminUsername = "someoneelse"
@@ -286,7 +239,7 @@ func TestLifecycle(t *testing.T) {
 				}, computev1.VirtualMachine_POWER_STATE_DEALLOCATED},
 			} {
 				op, err := step.action(ctx, vm.GetName())
-				if got := unpack(t, keep(wait(t, c.ops, op, err)), &computev1.VirtualMachine{}); got.GetPowerState() != step.want {
+				if got := servicetest.Result(t, keep(servicetest.Wait(t, c.ops, op, err)), &computev1.VirtualMachine{}); got.GetPowerState() != step.want {
 					t.Fatalf("%s: power state %s, want %s", step.name, got.GetPowerState(), step.want)
 				}
 			}
@@ -309,10 +262,10 @@ func TestLifecycle(t *testing.T) {
 				t.Fatalf("deleting a NIC in use: want FailedPrecondition naming %s, got %v", vm.GetName(), err)
 			}
 			op, err = c.cmp.DeleteVirtualMachine(ctx, &computev1.DeleteVirtualMachineRequest{Name: vm.GetName()})
-			wait(t, c.ops, op, err)
+			servicetest.Wait(t, c.ops, op, err)
 			for _, name := range []string{nic.GetName(), nic.GetName()} {
 				op, err = c.cmp.DeleteNetworkInterface(ctx, &computev1.DeleteNetworkInterfaceRequest{Name: name})
-				wait(t, c.ops, op, err)
+				servicetest.Wait(t, c.ops, op, err)
 			}
 			if _, err := c.cmp.GetNetworkInterface(ctx, &computev1.GetNetworkInterfaceRequest{Name: nic.GetName()}); status.Code(err) != codes.NotFound {
 				t.Fatalf("want NotFound, got %v", err)
@@ -364,7 +317,7 @@ func TestARMErrors(t *testing.T) {
 	s := sites[1]
 	subnet := network(t, st, s)
 	op, err := c.cmp.CreateNetworkInterface(ctx, nicRequest(s.cloud, "nic", subnet))
-	wait(t, c.ops, op, err)
+	servicetest.Wait(t, c.ops, op, err)
 	tests := []struct {
 		name string
 		call func() (*longrunningpb.Operation, error)
@@ -413,7 +366,7 @@ func TestAdoptAndResume(t *testing.T) {
 	st, c := start(t, armsim.Config{TimeScale: 0.002}) // a VM takes 240 ms, a power action 60 ms
 	s := sites[0]
 	op, err := c.cmp.CreateNetworkInterface(ctx, nicRequest(s.cloud, "nic", network(t, st, s)))
-	wait(t, c.ops, op, err)
+	servicetest.Wait(t, c.ops, op, err)
 	first, err := c.cmp.CreateVirtualMachine(ctx, vmRequest(s))
 	if err != nil {
 		t.Fatal(err)
@@ -425,10 +378,10 @@ func TestAdoptAndResume(t *testing.T) {
 	if first.GetDone() || second.GetDone() {
 		t.Skip("armsim finished before the second call; the adopt path was not exercised")
 	}
-	st.Restart(t, build)
+	st.Restart(t, server.Service)
 	c = connect(st)
 	for _, op := range []*longrunningpb.Operation{first, second} {
-		if vm := unpack(t, wait(t, c.ops, op, nil), &computev1.VirtualMachine{}); vm.GetPowerState() != computev1.VirtualMachine_POWER_STATE_RUNNING {
+		if vm := servicetest.Result(t, servicetest.Wait(t, c.ops, op, nil), &computev1.VirtualMachine{}); vm.GetPowerState() != computev1.VirtualMachine_POWER_STATE_RUNNING {
 			t.Fatalf("resumed create: %v", vm)
 		}
 	}
@@ -439,9 +392,9 @@ func TestAdoptAndResume(t *testing.T) {
 	if err != nil || stop.GetDone() {
 		t.Fatalf("stop: %v %v", stop, err)
 	}
-	st.Restart(t, build)
+	st.Restart(t, server.Service)
 	c = connect(st)
-	if vm := unpack(t, wait(t, c.ops, stop, nil), &computev1.VirtualMachine{}); vm.GetPowerState() != computev1.VirtualMachine_POWER_STATE_STOPPED {
+	if vm := servicetest.Result(t, servicetest.Wait(t, c.ops, stop, nil), &computev1.VirtualMachine{}); vm.GetPowerState() != computev1.VirtualMachine_POWER_STATE_STOPPED {
 		t.Fatalf("resumed stop: %v", vm)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/paging"
@@ -23,7 +24,7 @@ import (
 
 // GetVirtualMachine reads a virtual machine with its power state.
 func (s *Server) GetVirtualMachine(ctx context.Context, req *computev1.GetVirtualMachineRequest) (*computev1.VirtualMachine, error) {
-	n, c, err := s.parse(req.GetName(), "name", "virtualMachines")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualMachines")
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +43,7 @@ func readVM(ctx context.Context, c *clients, n names.Name) (*computev1.VirtualMa
 // ListVirtualMachines lists a resource group's virtual machines. ARM lists no instance
 // views, so power_state is only set by GetVirtualMachine and operations.
 func (s *Server) ListVirtualMachines(ctx context.Context, req *computev1.ListVirtualMachinesRequest) (*computev1.ListVirtualMachinesResponse, error) {
-	n, c, err := s.parse(req.GetParent(), "parent")
+	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +67,7 @@ func (s *Server) ListVirtualMachines(ctx context.Context, req *computev1.ListVir
 // network interfaces and tags (ARM never returns the password); a request that changes its
 // image, admin user name or computer name is refused, as ARM cannot change them.
 func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.CreateVirtualMachineRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.parse(req.GetParent(), "parent")
+	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +87,7 @@ func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.Create
 		if state := vmState(cur); lro.Busy(state) {
 			return s.Operations.Adopt(n.Cloud, n.String(), armID, state)
 		}
-		if err := moved(n, deref(cur.Location), want.GetLocation()); err != nil {
+		if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
 			return nil, err
 		}
 		if err := immutable(n, cur, want); err != nil {
@@ -133,7 +134,7 @@ func vmModel(location string, want *computev1.VirtualMachine, spec vmSpec) virtu
 	}
 	return virtualmachine.Model{
 		Location: to.Ptr(location),
-		Tags:     tagsToARM(want.GetTags()),
+		Tags:     azsdk.TagsToARM(want.GetTags()),
 		Properties: &armcompute.VirtualMachineProperties{
 			HardwareProfile: &armcompute.HardwareProfile{VMSize: to.Ptr(armcompute.VirtualMachineSizeTypes(want.GetSize()))},
 			StorageProfile: &armcompute.StorageProfile{
@@ -155,7 +156,7 @@ func vmUpdate(cur *virtualmachine.Model, want *computev1.VirtualMachine, spec vm
 	p.HardwareProfile = &armcompute.HardwareProfile{VMSize: to.Ptr(armcompute.VirtualMachineSizeTypes(want.GetSize()))}
 	p.NetworkProfile = &armcompute.NetworkProfile{NetworkInterfaces: nicRefs(spec.nicIDs)}
 	m.Properties = &p
-	m.Tags = tagsToARM(want.GetTags())
+	m.Tags = azsdk.TagsToARM(want.GetTags())
 	return m
 }
 
@@ -172,13 +173,13 @@ func nicRefs(ids []string) []*armcompute.NetworkInterfaceReference {
 // interfaces and tags.
 func vmMatches(cur *virtualmachine.Model, want *computev1.VirtualMachine, spec vmSpec) bool {
 	p := cur.Properties
-	if !sameTags(cur.Tags, want.GetTags()) || p == nil || p.HardwareProfile == nil || p.HardwareProfile.VMSize == nil ||
+	if !azsdk.SameTags(cur.Tags, want.GetTags()) || p == nil || p.HardwareProfile == nil || p.HardwareProfile.VMSize == nil ||
 		!strings.EqualFold(string(*p.HardwareProfile.VMSize), want.GetSize()) || p.NetworkProfile == nil ||
 		len(p.NetworkProfile.NetworkInterfaces) != len(spec.nicIDs) {
 		return false
 	}
 	for i, r := range p.NetworkProfile.NetworkInterfaces {
-		if !strings.EqualFold(deref(r.ID), spec.nicIDs[i]) {
+		if !strings.EqualFold(azsdk.Deref(r.ID), spec.nicIDs[i]) {
 			return false
 		}
 	}
@@ -228,7 +229,7 @@ func redact(err error, secret string) error {
 
 // DeleteVirtualMachine starts deleting a virtual machine; its network interfaces stay.
 func (s *Server) DeleteVirtualMachine(ctx context.Context, req *computev1.DeleteVirtualMachineRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.parse(req.GetName(), "name", "virtualMachines")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualMachines")
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +267,7 @@ func (s *Server) RestartVirtualMachine(ctx context.Context, req *computev1.Resta
 
 // power starts a power action; its operation ends with the virtual machine.
 func (s *Server) power(ctx context.Context, name, verb string) (*longrunningpb.Operation, error) {
-	n, c, err := s.parse(name, "name", "virtualMachines")
+	n, c, err := s.clouds.Parse(name, "name", "virtualMachines")
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/connection"
@@ -50,7 +51,7 @@ func sameKey(a, b string) bool {
 
 // GetConnection reads a connection with its live status and byte counters.
 func (s *Server) GetConnection(ctx context.Context, req *gatewayv1.GetConnectionRequest) (*gatewayv1.Connection, error) {
-	n, c, err := s.parse(req.GetName(), "name", "connections")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "connections")
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,7 @@ func (s *Server) GetConnection(ctx context.Context, req *gatewayv1.GetConnection
 
 // ListConnections lists a resource group's connections.
 func (s *Server) ListConnections(ctx context.Context, req *gatewayv1.ListConnectionsRequest) (*gatewayv1.ListConnectionsResponse, error) {
-	n, c, err := s.parse(req.GetParent(), "parent")
+	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ func (s *Server) ListConnections(ctx context.Context, req *gatewayv1.ListConnect
 // shared key out, so an existing connection's key is read apart and compared: a changed key
 // updates the connection.
 func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConnectionRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.parse(req.GetParent(), "parent")
+	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +98,7 @@ func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConn
 	armID := n.ARMID(c.conn.Subscription, network)
 	location := want.GetLocation()
 	if location == "" {
-		location = deref(gw.Location)
+		location = azsdk.Deref(gw.Location)
 	}
 	gwID := spec.gateway.ARMID(c.conn.Subscription, network)
 	lngID := spec.local.ARMID(c.conn.Subscription, network)
@@ -105,10 +106,10 @@ func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConn
 	matches := func(cur *connection.Model) (bool, error) {
 		p := cur.Properties
 		if p == nil || p.VirtualNetworkGateway1 == nil || p.LocalNetworkGateway2 == nil ||
-			!sameLocation(deref(cur.Location), location) || !sameTags(cur.Tags, want.GetTags()) ||
-			!strings.EqualFold(deref(p.VirtualNetworkGateway1.ID), gwID) || !strings.EqualFold(deref(p.LocalNetworkGateway2.ID), lngID) ||
-			!strings.EqualFold(string(deref(p.ConnectionProtocol)), spec.protocol) || deref(p.EnableBgp) != want.GetEnableBgp() ||
-			deref(p.RoutingWeight) != spec.routingWeight || !samePolicy(p.IPSecPolicies, spec.policy) {
+			!sameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) ||
+			!strings.EqualFold(azsdk.Deref(p.VirtualNetworkGateway1.ID), gwID) || !strings.EqualFold(azsdk.Deref(p.LocalNetworkGateway2.ID), lngID) ||
+			!strings.EqualFold(string(azsdk.Deref(p.ConnectionProtocol)), spec.protocol) || azsdk.Deref(p.EnableBgp) != want.GetEnableBgp() ||
+			azsdk.Deref(p.RoutingWeight) != spec.routingWeight || !samePolicy(p.IPSecPolicies, spec.policy) {
 			return false, nil
 		}
 		have, err := c.conns.SharedKey(ctx, n.ResourceGroup, n.ID())
@@ -119,7 +120,7 @@ func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConn
 	}
 	model := connection.Model{
 		Location: to.Ptr(location),
-		Tags:     tagsToARM(want.GetTags()),
+		Tags:     azsdk.TagsToARM(want.GetTags()),
 		Properties: &armnetwork.VirtualNetworkGatewayConnectionPropertiesFormat{
 			ConnectionType:         to.Ptr(armnetwork.VirtualNetworkGatewayConnectionTypeIPsec),
 			VirtualNetworkGateway1: &armnetwork.VirtualNetworkGateway{ID: to.Ptr(gwID)},
@@ -154,9 +155,9 @@ func checkConnectionGateway(k cloud.Kind, spec connectionSpec, want *gatewayv1.C
 	sku, bgp := "", false
 	if p := gw.Properties; p != nil {
 		if p.SKU != nil {
-			sku = string(deref(p.SKU.Name))
+			sku = string(azsdk.Deref(p.SKU.Name))
 		}
-		bgp = deref(p.EnableBgp)
+		bgp = azsdk.Deref(p.EnableBgp)
 	}
 	if spec.policy != nil {
 		if allowed, limited := policySKUs[k]; (limited && !slices.Contains(allowed, sku)) || strings.EqualFold(sku, "Basic") {
@@ -171,7 +172,7 @@ func checkConnectionGateway(k cloud.Kind, spec connectionSpec, want *gatewayv1.C
 
 // DeleteConnection starts deleting a connection.
 func (s *Server) DeleteConnection(ctx context.Context, req *gatewayv1.DeleteConnectionRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.parse(req.GetName(), "name", "connections")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "connections")
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +182,7 @@ func (s *Server) DeleteConnection(ctx context.Context, req *gatewayv1.DeleteConn
 // SetConnectionSharedKey sets a connection's shared key through ARM's sharedkey resource; the
 // operation is done at once when the key already is the one asked for.
 func (s *Server) SetConnectionSharedKey(ctx context.Context, req *gatewayv1.SetConnectionSharedKeyRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.parse(req.GetName(), "name", "connections")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "connections")
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/connection"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
@@ -61,14 +62,14 @@ func provisioning(p *armnetwork.ProvisioningState) string {
 }
 
 func pipToAPI(cloud string, m *publicipaddress.Model) *gatewayv1.PublicIPAddress {
-	p := &gatewayv1.PublicIPAddress{Name: apiName(cloud, deref(m.ID)), Location: deref(m.Location), Tags: tagsToAPI(m.Tags), ArmId: deref(m.ID)}
+	p := &gatewayv1.PublicIPAddress{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags), ArmId: azsdk.Deref(m.ID)}
 	if m.SKU != nil && m.SKU.Name != nil {
 		p.Sku = pipSKUToAPI(string(*m.SKU.Name))
 	}
 	if q := m.Properties; q != nil {
-		p.IpAddress = deref(q.IPAddress)
+		p.IpAddress = azsdk.Deref(q.IPAddress)
 		if q.IPConfiguration != nil {
-			p.IpConfiguration = deref(q.IPConfiguration.ID)
+			p.IpConfiguration = azsdk.Deref(q.IPConfiguration.ID)
 		}
 		if q.PublicIPAllocationMethod != nil {
 			p.AllocationMethod = allocationToAPI(string(*q.PublicIPAllocationMethod))
@@ -105,18 +106,18 @@ func gatewayRefs(m *virtualnetworkgateway.Model) (subnet, publicIP string) {
 	}
 	p := m.Properties.IPConfigurations[0].Properties
 	if p.Subnet != nil {
-		subnet = deref(p.Subnet.ID)
+		subnet = azsdk.Deref(p.Subnet.ID)
 	}
 	if p.PublicIPAddress != nil {
-		publicIP = deref(p.PublicIPAddress.ID)
+		publicIP = azsdk.Deref(p.PublicIPAddress.ID)
 	}
 	return subnet, publicIP
 }
 
 // gatewayToAPI converts a gateway; ipAddress is its public IP address's address, read apart.
 func gatewayToAPI(cloud string, m *virtualnetworkgateway.Model, ipAddress string) *gatewayv1.VirtualNetworkGateway {
-	g := &gatewayv1.VirtualNetworkGateway{Name: apiName(cloud, deref(m.ID)), Location: deref(m.Location), Tags: tagsToAPI(m.Tags),
-		ArmId: deref(m.ID), GatewayIpAddress: ipAddress}
+	g := &gatewayv1.VirtualNetworkGateway{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags),
+		ArmId: azsdk.Deref(m.ID), GatewayIpAddress: ipAddress}
 	subnet, pip := gatewayRefs(m)
 	g.Subnet, g.PublicIpAddress = apiName(cloud, subnet), apiName(cloud, pip)
 	if p := m.Properties; p != nil {
@@ -128,8 +129,8 @@ func gatewayToAPI(cloud string, m *virtualnetworkgateway.Model, ipAddress string
 		}
 		g.EnableBgp = p.EnableBgp != nil && *p.EnableBgp
 		if b := p.BgpSettings; b != nil && g.EnableBgp {
-			g.BgpAsn = deref(b.Asn)
-			g.BgpPeeringAddress = deref(b.BgpPeeringAddress)
+			g.BgpAsn = azsdk.Deref(b.Asn)
+			g.BgpPeeringAddress = azsdk.Deref(b.BgpPeeringAddress)
 		}
 		g.ProvisioningState = stateToAPI(provisioning(p.ProvisioningState))
 	}
@@ -147,15 +148,15 @@ func vpnTypeToAPI(s string) gatewayv1.VirtualNetworkGateway_VpnType {
 }
 
 func localToAPI(cloud string, m *localnetworkgateway.Model) *gatewayv1.LocalNetworkGateway {
-	l := &gatewayv1.LocalNetworkGateway{Name: apiName(cloud, deref(m.ID)), Location: deref(m.Location), Tags: tagsToAPI(m.Tags), ArmId: deref(m.ID)}
+	l := &gatewayv1.LocalNetworkGateway{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags), ArmId: azsdk.Deref(m.ID)}
 	if p := m.Properties; p != nil {
-		l.GatewayIpAddress = deref(p.GatewayIPAddress)
+		l.GatewayIpAddress = azsdk.Deref(p.GatewayIPAddress)
 		if p.LocalNetworkAddressSpace != nil {
-			l.AddressPrefixes = values(p.LocalNetworkAddressSpace.AddressPrefixes)
+			l.AddressPrefixes = azsdk.Values(p.LocalNetworkAddressSpace.AddressPrefixes)
 		}
 		if b := p.BgpSettings; b != nil {
-			l.BgpAsn = deref(b.Asn)
-			l.BgpPeeringAddress = deref(b.BgpPeeringAddress)
+			l.BgpAsn = azsdk.Deref(b.Asn)
+			l.BgpPeeringAddress = azsdk.Deref(b.BgpPeeringAddress)
 		}
 		l.ProvisioningState = stateToAPI(provisioning(p.ProvisioningState))
 	}
@@ -165,13 +166,13 @@ func localToAPI(cloud string, m *localnetworkgateway.Model) *gatewayv1.LocalNetw
 // connectionToAPI converts a connection. ARM never returns the shared key with it, and the
 // message's shared_key stays empty: it is input only.
 func connectionToAPI(cloud string, m *connection.Model) *gatewayv1.Connection {
-	c := &gatewayv1.Connection{Name: apiName(cloud, deref(m.ID)), Location: deref(m.Location), Tags: tagsToAPI(m.Tags), ArmId: deref(m.ID)}
+	c := &gatewayv1.Connection{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags), ArmId: azsdk.Deref(m.ID)}
 	if p := m.Properties; p != nil {
 		if p.VirtualNetworkGateway1 != nil {
-			c.VirtualNetworkGateway = apiName(cloud, deref(p.VirtualNetworkGateway1.ID))
+			c.VirtualNetworkGateway = apiName(cloud, azsdk.Deref(p.VirtualNetworkGateway1.ID))
 		}
 		if p.LocalNetworkGateway2 != nil {
-			c.LocalNetworkGateway = apiName(cloud, deref(p.LocalNetworkGateway2.ID))
+			c.LocalNetworkGateway = apiName(cloud, azsdk.Deref(p.LocalNetworkGateway2.ID))
 		}
 		if p.ConnectionProtocol != nil {
 			c.Protocol = protocolToAPI(string(*p.ConnectionProtocol))
@@ -180,12 +181,12 @@ func connectionToAPI(cloud string, m *connection.Model) *gatewayv1.Connection {
 			c.IpsecPolicy = policyToAPI(p.IPSecPolicies[0])
 		}
 		c.EnableBgp = p.EnableBgp != nil && *p.EnableBgp
-		c.RoutingWeight = deref(p.RoutingWeight)
+		c.RoutingWeight = azsdk.Deref(p.RoutingWeight)
 		if p.ConnectionStatus != nil {
 			c.Status = statusToAPI(string(*p.ConnectionStatus))
 		}
-		c.IngressBytes = deref(p.IngressBytesTransferred)
-		c.EgressBytes = deref(p.EgressBytesTransferred)
+		c.IngressBytes = azsdk.Deref(p.IngressBytesTransferred)
+		c.EgressBytes = azsdk.Deref(p.EgressBytesTransferred)
 		c.ProvisioningState = stateToAPI(provisioning(p.ProvisioningState))
 	}
 	return c
@@ -216,14 +217,14 @@ func statusToAPI(s string) gatewayv1.Connection_Status {
 
 func policyToAPI(p *armnetwork.IPSecPolicy) *gatewayv1.IpsecPolicy {
 	return &gatewayv1.IpsecPolicy{
-		IkeEncryption:       string(deref(p.IkeEncryption)),
-		IkeIntegrity:        string(deref(p.IkeIntegrity)),
-		DhGroup:             string(deref(p.DhGroup)),
-		IpsecEncryption:     string(deref(p.IPSecEncryption)),
-		IpsecIntegrity:      string(deref(p.IPSecIntegrity)),
-		PfsGroup:            string(deref(p.PfsGroup)),
-		SaLifetimeSeconds:   deref(p.SaLifeTimeSeconds),
-		SaDataSizeKilobytes: deref(p.SaDataSizeKilobytes),
+		IkeEncryption:       string(azsdk.Deref(p.IkeEncryption)),
+		IkeIntegrity:        string(azsdk.Deref(p.IkeIntegrity)),
+		DhGroup:             string(azsdk.Deref(p.DhGroup)),
+		IpsecEncryption:     string(azsdk.Deref(p.IPSecEncryption)),
+		IpsecIntegrity:      string(azsdk.Deref(p.IPSecIntegrity)),
+		PfsGroup:            string(azsdk.Deref(p.PfsGroup)),
+		SaLifetimeSeconds:   azsdk.Deref(p.SaLifeTimeSeconds),
+		SaDataSizeKilobytes: azsdk.Deref(p.SaDataSizeKilobytes),
 	}
 }
 
@@ -239,57 +240,4 @@ func policyToARM(p *gatewayv1.IpsecPolicy) *armnetwork.IPSecPolicy {
 		SaLifeTimeSeconds:   to.Ptr(p.GetSaLifetimeSeconds()),
 		SaDataSizeKilobytes: to.Ptr(p.GetSaDataSizeKilobytes()),
 	}
-}
-
-func tagsToAPI(t map[string]*string) map[string]string {
-	if len(t) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(t))
-	for k, v := range t {
-		out[k] = deref(v)
-	}
-	return out
-}
-
-func tagsToARM(t map[string]string) map[string]*string {
-	if len(t) == 0 {
-		return nil
-	}
-	out := make(map[string]*string, len(t))
-	for k, v := range t {
-		out[k] = to.Ptr(v)
-	}
-	return out
-}
-
-// sameTags compares ARM's tags with the wanted ones.
-func sameTags(arm map[string]*string, want map[string]string) bool {
-	if len(arm) != len(want) {
-		return false
-	}
-	for k, v := range want {
-		if a, ok := arm[k]; !ok || deref(a) != v {
-			return false
-		}
-	}
-	return true
-}
-
-// deref returns *p, or the zero value for nil.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}
-
-// values returns the strings a slice of pointers points at.
-func values(ps []*string) []string {
-	out := make([]string, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, deref(p))
-	}
-	return out
 }

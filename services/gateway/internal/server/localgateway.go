@@ -9,6 +9,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
 )
@@ -37,7 +38,7 @@ func (c *clients) localGateways() kind[*localnetworkgateway.Model, *gatewayv1.Lo
 
 // GetLocalNetworkGateway reads a local network gateway.
 func (s *Server) GetLocalNetworkGateway(ctx context.Context, req *gatewayv1.GetLocalNetworkGatewayRequest) (*gatewayv1.LocalNetworkGateway, error) {
-	n, c, err := s.parse(req.GetName(), "name", "localNetworkGateways")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "localNetworkGateways")
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +47,7 @@ func (s *Server) GetLocalNetworkGateway(ctx context.Context, req *gatewayv1.GetL
 
 // ListLocalNetworkGateways lists a resource group's local network gateways.
 func (s *Server) ListLocalNetworkGateways(ctx context.Context, req *gatewayv1.ListLocalNetworkGatewaysRequest) (*gatewayv1.ListLocalNetworkGatewaysResponse, error) {
-	n, c, err := s.parse(req.GetParent(), "parent")
+	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +61,7 @@ func (s *Server) ListLocalNetworkGateways(ctx context.Context, req *gatewayv1.Li
 // CreateLocalNetworkGateway ensures a local network gateway: the remote site's VPN address
 // and address prefixes.
 func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.CreateLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.parse(req.GetParent(), "parent")
+	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -77,24 +78,24 @@ func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.C
 	}
 	matches := func(cur *localnetworkgateway.Model) (bool, error) {
 		p := cur.Properties
-		if p == nil || !sameLocation(deref(cur.Location), location) || !sameTags(cur.Tags, want.GetTags()) || deref(p.GatewayIPAddress) != spec.ip {
+		if p == nil || !sameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) || azsdk.Deref(p.GatewayIPAddress) != spec.ip {
 			return false, nil
 		}
 		var prefixes []string
 		if p.LocalNetworkAddressSpace != nil {
-			prefixes = values(p.LocalNetworkAddressSpace.AddressPrefixes)
+			prefixes = azsdk.Values(p.LocalNetworkAddressSpace.AddressPrefixes)
 		}
 		slices.Sort(prefixes)
 		var asn int64
 		var peering string
 		if p.BgpSettings != nil {
-			asn, peering = deref(p.BgpSettings.Asn), deref(p.BgpSettings.BgpPeeringAddress)
+			asn, peering = azsdk.Deref(p.BgpSettings.Asn), azsdk.Deref(p.BgpSettings.BgpPeeringAddress)
 		}
 		return slices.Equal(prefixes, spec.prefixes) && asn == spec.asn && peering == spec.peering, nil
 	}
 	model := localnetworkgateway.Model{
 		Location: to.Ptr(location),
-		Tags:     tagsToARM(want.GetTags()),
+		Tags:     azsdk.TagsToARM(want.GetTags()),
 		Properties: &armnetwork.LocalNetworkGatewayPropertiesFormat{
 			GatewayIPAddress:         to.Ptr(spec.ip),
 			LocalNetworkAddressSpace: &armnetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(spec.prefixes...)},
@@ -111,7 +112,7 @@ func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.C
 // DeleteLocalNetworkGateway starts deleting a local network gateway; a connection using it
 // makes it fail with FailedPrecondition naming the connection.
 func (s *Server) DeleteLocalNetworkGateway(ctx context.Context, req *gatewayv1.DeleteLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.parse(req.GetName(), "name", "localNetworkGateways")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "localNetworkGateways")
 	if err != nil {
 		return nil, err
 	}

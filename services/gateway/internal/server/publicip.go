@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
 )
@@ -39,7 +40,7 @@ func (c *clients) publicIPs() kind[*publicipaddress.Model, *gatewayv1.PublicIPAd
 
 // GetPublicIPAddress reads a public IP address.
 func (s *Server) GetPublicIPAddress(ctx context.Context, req *gatewayv1.GetPublicIPAddressRequest) (*gatewayv1.PublicIPAddress, error) {
-	n, c, err := s.parse(req.GetName(), "name", "publicIPAddresses")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "publicIPAddresses")
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +49,7 @@ func (s *Server) GetPublicIPAddress(ctx context.Context, req *gatewayv1.GetPubli
 
 // ListPublicIPAddresses lists a resource group's public IP addresses.
 func (s *Server) ListPublicIPAddresses(ctx context.Context, req *gatewayv1.ListPublicIPAddressesRequest) (*gatewayv1.ListPublicIPAddressesResponse, error) {
-	n, c, err := s.parse(req.GetParent(), "parent")
+	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +62,7 @@ func (s *Server) ListPublicIPAddresses(ctx context.Context, req *gatewayv1.ListP
 
 // CreatePublicIPAddress ensures a public IP address with the cloud's SKU and allocation rules.
 func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.CreatePublicIPAddressRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.parse(req.GetParent(), "parent")
+	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -82,8 +83,8 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 			sku = string(*cur.SKU.Name)
 		}
 		switch {
-		case !sameLocation(deref(cur.Location), location):
-			return false, status.Errorf(codes.FailedPrecondition, "public IP address %s already exists in location %s, not %s; the location cannot change: pick another name, or delete it first", n, deref(cur.Location), location)
+		case !sameLocation(azsdk.Deref(cur.Location), location):
+			return false, status.Errorf(codes.FailedPrecondition, "public IP address %s already exists in location %s, not %s; the location cannot change: pick another name, or delete it first", n, azsdk.Deref(cur.Location), location)
 		case !strings.EqualFold(sku, spec.sku):
 			return false, status.Errorf(codes.FailedPrecondition, "public IP address %s already exists with SKU %s, not %s; the SKU cannot change: pick another name, or delete it first", n, sku, spec.sku)
 		}
@@ -91,11 +92,11 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 		if cur.Properties != nil && cur.Properties.PublicIPAllocationMethod != nil {
 			method = string(*cur.Properties.PublicIPAllocationMethod)
 		}
-		return strings.EqualFold(method, spec.allocation) && sameTags(cur.Tags, want.GetTags()), nil
+		return strings.EqualFold(method, spec.allocation) && azsdk.SameTags(cur.Tags, want.GetTags()), nil
 	}
 	model := publicipaddress.Model{
 		Location: to.Ptr(location),
-		Tags:     tagsToARM(want.GetTags()),
+		Tags:     azsdk.TagsToARM(want.GetTags()),
 		SKU:      &armnetwork.PublicIPAddressSKU{Name: to.Ptr(armnetwork.PublicIPAddressSKUName(spec.sku))},
 		Properties: &armnetwork.PublicIPAddressPropertiesFormat{
 			PublicIPAllocationMethod: to.Ptr(armnetwork.IPAllocationMethod(spec.allocation)),
@@ -109,7 +110,7 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 
 // DeletePublicIPAddress starts deleting a public IP address.
 func (s *Server) DeletePublicIPAddress(ctx context.Context, req *gatewayv1.DeletePublicIPAddressRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.parse(req.GetName(), "name", "publicIPAddresses")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "publicIPAddresses")
 	if err != nil {
 		return nil, err
 	}

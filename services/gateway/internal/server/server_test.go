@@ -19,7 +19,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
-	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -28,33 +27,14 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
-	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/server"
 )
 
 var ctx = context.Background()
-
-func build(env serve.Env) (serve.Service, error) {
-	s, err := server.New(env.Clouds, env.Sealer)
-	if err != nil {
-		return serve.Service{}, err
-	}
-	return serve.Service{
-		Register: func(g *grpc.Server) {
-			gatewayv1.RegisterGatewayServiceServer(g, s)
-			longrunningpb.RegisterOperationsServer(g, s.Operations)
-		},
-		Gateway: func(ctx context.Context, mux *gwruntime.ServeMux, conn *grpc.ClientConn) error {
-			return gatewayv1.RegisterGatewayServiceHandler(ctx, mux, conn)
-		},
-		OpenAPI: []byte(`{"swagger":"2.0"}`),
-	}, nil
-}
 
 type clients struct {
 	gw  gatewayv1.GatewayServiceClient
@@ -67,7 +47,7 @@ func clientsOf(conn grpc.ClientConnInterface) clients {
 
 func start(t *testing.T, cfg armsim.Config) (*servicetest.Stack, clients) {
 	t.Helper()
-	st := servicetest.Start(t, server.ServiceName, cfg, build)
+	st := servicetest.Start(t, server.ServiceName, cfg, server.Service)
 	return st, clientsOf(st.Conn)
 }
 
@@ -135,32 +115,6 @@ func site(t *testing.T, st *servicetest.Stack, cloud string) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// wait waits for an operation through WaitOperation and fails the test if it failed.
-func wait(t *testing.T, ops longrunningpb.OperationsClient, op *longrunningpb.Operation, err error) *longrunningpb.Operation {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for !op.GetDone() {
-		if op, err = ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(10 * time.Second)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if e := op.GetError(); e != nil {
-		t.Fatalf("operation failed: %s", e.GetMessage())
-	}
-	return op
-}
-
-// result unmarshals a done operation's response into m.
-func result[M proto.Message](t *testing.T, op *longrunningpb.Operation, m M) M {
-	t.Helper()
-	if err := op.GetResponse().UnmarshalTo(m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 func rg(cloud string) string { return "clouds/" + cloud + "/resourceGroups/rg" }
@@ -274,7 +228,7 @@ func TestTunnel(t *testing.T) {
 	ops := map[string]*longrunningpb.Operation{}
 	for _, cloud := range clouds {
 		op, err := c.gw.CreatePublicIPAddress(ctx, pipRequest(cloud))
-		pip := result(t, wait(t, c.ops, op, err), &gatewayv1.PublicIPAddress{})
+		pip := servicetest.Result(t, servicetest.Wait(t, c.ops, op, err), &gatewayv1.PublicIPAddress{})
 		wantSKU, wantMethod := gatewayv1.PublicIPAddress_SKU_STANDARD, gatewayv1.PublicIPAddress_ALLOCATION_METHOD_STATIC
 		if cloud == "azure-stack-hub" {
 			wantSKU, wantMethod = gatewayv1.PublicIPAddress_SKU_BASIC, gatewayv1.PublicIPAddress_ALLOCATION_METHOD_DYNAMIC
@@ -289,7 +243,7 @@ func TestTunnel(t *testing.T) {
 	}
 	ips := map[string]string{}
 	for _, cloud := range clouds {
-		gw := result(t, wait(t, c.ops, ops[cloud], nil), &gatewayv1.VirtualNetworkGateway{})
+		gw := servicetest.Result(t, servicetest.Wait(t, c.ops, ops[cloud], nil), &gatewayv1.VirtualNetworkGateway{})
 		if gw.GetGatewayIpAddress() == "" || gw.GetSubnet() != gatewayRequest(cloud).GetVirtualNetworkGateway().GetSubnet() ||
 			gw.GetSku() != gatewaySKUs[cloud] || gw.GetProvisioningState() != gatewayv1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED {
 			t.Fatalf("%s gateway: %v", cloud, gw)
@@ -298,9 +252,9 @@ func TestTunnel(t *testing.T) {
 	}
 	for _, cloud := range clouds {
 		op, err := c.gw.CreateLocalNetworkGateway(ctx, localRequest(cloud, ips[peer(cloud)]))
-		wait(t, c.ops, op, err)
+		servicetest.Wait(t, c.ops, op, err)
 		op, err = c.gw.CreateConnection(ctx, connectionRequest(cloud, key))
-		wait(t, c.ops, op, err)
+		servicetest.Wait(t, c.ops, op, err)
 	}
 	connected := func(want gatewayv1.Connection_Status) {
 		t.Helper()
@@ -346,10 +300,10 @@ func TestTunnel(t *testing.T) {
 	if err == nil && op.GetDone() {
 		t.Fatal("a changed shared key must update the connection")
 	}
-	wait(t, c.ops, op, err)
+	servicetest.Wait(t, c.ops, op, err)
 	connected(gatewayv1.Connection_STATUS_NOT_CONNECTED)
 	op, err = c.gw.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: rg("azure-stack-hub") + "/connections/tunnel", SharedKey: newKey})
-	result(t, wait(t, c.ops, op, err), &gatewayv1.Connection{})
+	servicetest.Result(t, servicetest.Wait(t, c.ops, op, err), &gatewayv1.Connection{})
 	connected(gatewayv1.Connection_STATUS_CONNECTED)
 
 	list, err := c.gw.ListConnections(ctx, &gatewayv1.ListConnectionsRequest{Parent: rg("azure")})
@@ -378,7 +332,7 @@ func TestTunnel(t *testing.T) {
 			},
 		} {
 			op, err := del()
-			wait(t, c.ops, op, err)
+			servicetest.Wait(t, c.ops, op, err)
 			if op, err = del(); err != nil || !op.GetDone() {
 				t.Fatalf("deleting what is gone is done at once: %v %v", op, err)
 			}
@@ -417,7 +371,7 @@ func TestAdoptAndResume(t *testing.T) {
 	st, c := start(t, armsim.Config{TimeScale: 0.0005}) // a gateway takes about a second
 	site(t, st, "azure")
 	op, err := c.gw.CreatePublicIPAddress(ctx, pipRequest("azure"))
-	wait(t, c.ops, op, err)
+	servicetest.Wait(t, c.ops, op, err)
 	first, err := c.gw.CreateVirtualNetworkGateway(ctx, gatewayRequest("azure"))
 	if err != nil {
 		t.Fatal(err)
@@ -429,10 +383,10 @@ func TestAdoptAndResume(t *testing.T) {
 	if first.GetDone() || second.GetDone() {
 		t.Skip("armsim finished before the second call; the adopt path was not exercised")
 	}
-	st.Restart(t, build)
+	st.Restart(t, server.Service)
 	c = clientsOf(st.Conn)
 	for _, op := range []*longrunningpb.Operation{first, second} {
-		gw := result(t, wait(t, c.ops, op, nil), &gatewayv1.VirtualNetworkGateway{})
+		gw := servicetest.Result(t, servicetest.Wait(t, c.ops, op, nil), &gatewayv1.VirtualNetworkGateway{})
 		if gw.GetGatewayIpAddress() == "" {
 			t.Fatalf("resumed gateway: %v", gw)
 		}
@@ -600,11 +554,11 @@ func TestGatewayRules(t *testing.T) {
 	basic := pipRequest("azure")
 	basic.PublicIpAddress.Sku = gatewayv1.PublicIPAddress_SKU_BASIC
 	op, err := c.gw.CreatePublicIPAddress(ctx, basic)
-	wait(t, c.ops, op, err)
+	servicetest.Wait(t, c.ops, op, err)
 	static := pipRequest("azure-stack-hub")
 	static.PublicIpAddress.AllocationMethod = gatewayv1.PublicIPAddress_ALLOCATION_METHOD_STATIC
 	op, err = c.gw.CreatePublicIPAddress(ctx, static)
-	wait(t, c.ops, op, err)
+	servicetest.Wait(t, c.ops, op, err)
 	for _, cloud := range []string{"azure", "azure-stack-hub"} {
 		_, err := c.gw.CreateVirtualNetworkGateway(ctx, gatewayRequest(cloud))
 		if !hasViolation(err, "virtual_network_gateway.public_ip_address") {
@@ -618,7 +572,7 @@ func TestGatewayRules(t *testing.T) {
 	dynamic := pipRequest("azure-stack-hub")
 	dynamic.PublicIpAddressId = "fast-ip"
 	op, err = c.gw.CreatePublicIPAddress(ctx, dynamic)
-	wait(t, c.ops, op, err)
+	servicetest.Wait(t, c.ops, op, err)
 	req := gatewayRequest("azure-stack-hub")
 	req.VirtualNetworkGateway.Sku, req.VirtualNetworkGateway.PublicIpAddress = "VpnGw1", rg("azure-stack-hub")+"/publicIPAddresses/fast-ip"
 	_, err = c.gw.CreateVirtualNetworkGateway(ctx, req)

@@ -12,6 +12,7 @@ import (
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
@@ -51,7 +52,7 @@ func (c *clients) renderGateway(ctx context.Context, m *virtualnetworkgateway.Mo
 		pip, err := c.pips.Get(ctx, n.ResourceGroup, n.ID())
 		switch {
 		case err == nil && pip.Properties != nil:
-			address = deref(pip.Properties.IPAddress)
+			address = azsdk.Deref(pip.Properties.IPAddress)
 		case err != nil && !apierr.IsNotFound(err):
 			return nil, apierr.FromARM(err, n.String())
 		}
@@ -61,7 +62,7 @@ func (c *clients) renderGateway(ctx context.Context, m *virtualnetworkgateway.Mo
 
 // GetVirtualNetworkGateway reads a VPN gateway with its public address.
 func (s *Server) GetVirtualNetworkGateway(ctx context.Context, req *gatewayv1.GetVirtualNetworkGatewayRequest) (*gatewayv1.VirtualNetworkGateway, error) {
-	n, c, err := s.parse(req.GetName(), "name", "virtualNetworkGateways")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualNetworkGateways")
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func (s *Server) GetVirtualNetworkGateway(ctx context.Context, req *gatewayv1.Ge
 
 // ListVirtualNetworkGateways lists a resource group's VPN gateways.
 func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.ListVirtualNetworkGatewaysRequest) (*gatewayv1.ListVirtualNetworkGatewaysResponse, error) {
-	n, c, err := s.parse(req.GetParent(), "parent")
+	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +85,7 @@ func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.
 // CreateVirtualNetworkGateway ensures a VPN gateway in a GatewaySubnet, with the public IP
 // address the cloud requires. Creating one takes 30-45 minutes on Azure.
 func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.parse(req.GetParent(), "parent")
+	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -113,21 +114,21 @@ func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1
 	pipID := spec.publicIP.ARMID(c.conn.Subscription, network)
 	matches := func(cur *virtualnetworkgateway.Model) (bool, error) {
 		p := cur.Properties
-		if p == nil || !sameLocation(deref(cur.Location), location) || !sameTags(cur.Tags, want.GetTags()) {
+		if p == nil || !sameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) {
 			return false, nil
 		}
 		subnet, ip := gatewayRefs(cur)
 		asn := int64(0)
 		if p.EnableBgp != nil && *p.EnableBgp && p.BgpSettings != nil {
-			asn = deref(p.BgpSettings.Asn)
+			asn = azsdk.Deref(p.BgpSettings.Asn)
 		}
-		return p.SKU != nil && strings.EqualFold(string(deref(p.SKU.Name)), spec.sku) &&
-			strings.EqualFold(string(deref(p.VPNType)), spec.vpnType) &&
+		return p.SKU != nil && strings.EqualFold(string(azsdk.Deref(p.SKU.Name)), spec.sku) &&
+			strings.EqualFold(string(azsdk.Deref(p.VPNType)), spec.vpnType) &&
 			strings.EqualFold(subnet, subnetID) && strings.EqualFold(ip, pipID) && asn == spec.asn, nil
 	}
 	model := virtualnetworkgateway.Model{
 		Location: to.Ptr(location),
-		Tags:     tagsToARM(want.GetTags()),
+		Tags:     azsdk.TagsToARM(want.GetTags()),
 		Properties: &armnetwork.VirtualNetworkGatewayPropertiesFormat{
 			GatewayType: to.Ptr(armnetwork.VirtualNetworkGatewayTypeVPN),
 			VPNType:     to.Ptr(armnetwork.VPNType(spec.vpnType)),
@@ -158,10 +159,10 @@ func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1
 func checkGatewayIP(k cloud.Kind, spec gatewaySpec, pip *publicipaddress.Model) error {
 	method, sku := "", ""
 	if pip.Properties != nil {
-		method = string(deref(pip.Properties.PublicIPAllocationMethod))
+		method = string(azsdk.Deref(pip.Properties.PublicIPAllocationMethod))
 	}
 	if pip.SKU != nil {
-		sku = string(deref(pip.SKU.Name))
+		sku = string(azsdk.Deref(pip.SKU.Name))
 	}
 	switch {
 	case k == cloud.AzureStackHub && !strings.EqualFold(method, "Dynamic"):
@@ -177,7 +178,7 @@ func checkGatewayIP(k cloud.Kind, spec gatewaySpec, pip *publicipaddress.Model) 
 // DeleteVirtualNetworkGateway starts deleting a VPN gateway; a connection using it makes it
 // fail with FailedPrecondition naming the connection.
 func (s *Server) DeleteVirtualNetworkGateway(ctx context.Context, req *gatewayv1.DeleteVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.parse(req.GetName(), "name", "virtualNetworkGateways")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualNetworkGateways")
 	if err != nil {
 		return nil, err
 	}

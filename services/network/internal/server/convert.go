@@ -3,9 +3,8 @@ package server
 import (
 	"strings"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
-
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/network/internal/resourcegroup"
 	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
@@ -44,27 +43,27 @@ func stateToAPI(s string) networkv1.ProvisioningState {
 
 func groupToAPI(cloud string, m *resourcegroup.Model) *networkv1.ResourceGroup {
 	rg := &networkv1.ResourceGroup{
-		Name:     "clouds/" + cloud + "/resourceGroups/" + deref(m.Name),
-		Location: deref(m.Location),
-		Tags:     tagsToAPI(m.Tags),
-		ArmId:    deref(m.ID),
+		Name:     "clouds/" + cloud + "/resourceGroups/" + azsdk.Deref(m.Name),
+		Location: azsdk.Deref(m.Location),
+		Tags:     azsdk.TagsToAPI(m.Tags),
+		ArmId:    azsdk.Deref(m.ID),
 	}
 	if m.Properties != nil {
-		rg.ProvisioningState = stateToAPI(deref(m.Properties.ProvisioningState))
+		rg.ProvisioningState = stateToAPI(azsdk.Deref(m.Properties.ProvisioningState))
 	}
 	return rg
 }
 
 func vnetToAPI(cloud string, m *virtualnetwork.Model) *networkv1.VirtualNetwork {
 	v := &networkv1.VirtualNetwork{
-		Name:     apiName(cloud, deref(m.ID)),
-		Location: deref(m.Location),
-		Tags:     tagsToAPI(m.Tags),
-		ArmId:    deref(m.ID),
+		Name:     apiName(cloud, azsdk.Deref(m.ID)),
+		Location: azsdk.Deref(m.Location),
+		Tags:     azsdk.TagsToAPI(m.Tags),
+		ArmId:    azsdk.Deref(m.ID),
 	}
 	if p := m.Properties; p != nil {
 		if p.AddressSpace != nil {
-			v.AddressPrefixes = values(p.AddressSpace.AddressPrefixes)
+			v.AddressPrefixes = azsdk.Values(p.AddressSpace.AddressPrefixes)
 		}
 		for _, s := range p.Subnets {
 			v.Subnets = append(v.Subnets, subnetToAPI(cloud, s))
@@ -78,70 +77,18 @@ func vnetToAPI(cloud string, m *virtualnetwork.Model) *networkv1.VirtualNetwork 
 }
 
 func subnetToAPI(cloud string, m *subnet.Model) *networkv1.Subnet {
-	s := &networkv1.Subnet{Name: apiName(cloud, deref(m.ID)), ArmId: deref(m.ID)}
+	s := &networkv1.Subnet{Name: apiName(cloud, azsdk.Deref(m.ID)), ArmId: azsdk.Deref(m.ID)}
 	if p := m.Properties; p != nil {
-		s.AddressPrefix = deref(p.AddressPrefix)
+		s.AddressPrefix = azsdk.Deref(p.AddressPrefix)
 		if s.AddressPrefix == "" && len(p.AddressPrefixes) > 0 {
-			s.AddressPrefix = deref(p.AddressPrefixes[0])
+			s.AddressPrefix = azsdk.Deref(p.AddressPrefixes[0])
 		}
 		for _, c := range p.IPConfigurations {
-			s.IpConfigurations = append(s.IpConfigurations, deref(c.ID))
+			s.IpConfigurations = append(s.IpConfigurations, azsdk.Deref(c.ID))
 		}
 		if p.ProvisioningState != nil {
 			s.ProvisioningState = stateToAPI(string(*p.ProvisioningState))
 		}
 	}
 	return s
-}
-
-func tagsToAPI(t map[string]*string) map[string]string {
-	if len(t) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(t))
-	for k, v := range t {
-		out[k] = deref(v)
-	}
-	return out
-}
-
-func tagsToARM(t map[string]string) map[string]*string {
-	if len(t) == 0 {
-		return nil
-	}
-	out := make(map[string]*string, len(t))
-	for k, v := range t {
-		out[k] = to.Ptr(v)
-	}
-	return out
-}
-
-// sameTags compares ARM's tags with the wanted ones.
-func sameTags(arm map[string]*string, want map[string]string) bool {
-	if len(arm) != len(want) {
-		return false
-	}
-	for k, v := range want {
-		if a, ok := arm[k]; !ok || deref(a) != v {
-			return false
-		}
-	}
-	return true
-}
-
-// deref returns *p, or "" for nil.
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
-// values returns the strings a slice of pointers points at.
-func values(ps []*string) []string {
-	out := make([]string, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, deref(p))
-	}
-	return out
 }

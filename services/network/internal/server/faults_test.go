@@ -6,6 +6,7 @@ import (
 
 	"github.com/hybridlink/hybridlink/armsim"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
 )
 
 // TestFaultsAbsorbed: with armsim failing a share of requests (500, 503, 429) or throttling
@@ -26,7 +27,7 @@ func TestFaultsAbsorbed(t *testing.T) {
 				t.Fatal(err)
 			}
 			op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
-			wait(t, c.ops, op, err)
+			servicetest.Wait(t, c.ops, op, err)
 			if _, err := c.net.ListVirtualNetworks(ctx, &networkv1.ListVirtualNetworksRequest{Parent: "clouds/azure/resourceGroups/rg"}); err != nil {
 				t.Fatal(err)
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hybridlink/hybridlink/armsim"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
 )
 
 // TestDeleteInUse: deleting a subnet a NIC sits in fails with FailedPrecondition naming the
@@ -23,7 +24,7 @@ func TestDeleteInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
-	vnet := vnetOf(t, wait(t, c.ops, op, err))
+	vnet := servicetest.Result(t, servicetest.Wait(t, c.ops, op, err), &networkv1.VirtualNetwork{})
 	workload := vnet.GetSubnets()[1]
 
 	// a NIC made with the SDK directly, as another tool would

@@ -17,6 +17,7 @@ import (
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/lro"
@@ -42,15 +43,12 @@ type clients struct {
 type Server struct {
 	networkv1.UnimplementedNetworkServiceServer
 	Operations *lro.Server
-	clouds     map[string]*clients
-	ids        []string
+	clouds     *cloud.PerCloud[*clients]
 }
 
 // New builds the clients of every configured cloud.
 func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
-	s := &Server{clouds: map[string]*clients{}, ids: reg.IDs()}
-	for _, id := range reg.IDs() {
-		conn, _ := reg.Get(id)
+	clouds, err := cloud.Build(reg, func(conn *cloud.Conn) (*clients, error) {
 		c := &clients{conn: conn}
 		var err error
 		if c.groups, err = resourcegroup.New(conn); err != nil {
@@ -62,34 +60,19 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 		if c.subnets, err = subnet.New(conn); err != nil {
 			return nil, err
 		}
-		s.clouds[id] = c
+		return c, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	s := &Server{clouds: clouds}
 	s.Operations = &lro.Server{Sealer: sealer, Resume: s.resume, Metadata: metadata}
 	return s, nil
 }
 
-// cloud returns a configured cloud's clients, or InvalidArgument naming field.
-func (s *Server) cloud(id, field string) (*clients, error) {
-	c, ok := s.clouds[id]
-	if !ok {
-		return nil, apierr.Invalid(field, "cloud %q is not configured; configured clouds: %s", id, strings.Join(s.ids, ", "))
-	}
-	return c, nil
-}
-
-// parse parses a resource name of the given shape, with InvalidArgument naming field.
-func (s *Server) parse(name, field string, collections ...string) (names.Name, *clients, error) {
-	n, err := names.Parse(name, collections...)
-	if err != nil {
-		return n, nil, apierr.Invalid(field, "%v", err)
-	}
-	c, err := s.cloud(n.Cloud, field)
-	return n, c, err
-}
-
 // GetResourceGroup reads a resource group.
 func (s *Server) GetResourceGroup(ctx context.Context, req *networkv1.GetResourceGroupRequest) (*networkv1.ResourceGroup, error) {
-	n, c, err := s.parse(req.GetName(), "name")
+	n, c, err := s.clouds.Parse(req.GetName(), "name")
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +89,7 @@ func (s *Server) ListResourceGroups(ctx context.Context, req *networkv1.ListReso
 	if err != nil {
 		return nil, apierr.Invalid("parent", "%v", err)
 	}
-	c, err := s.cloud(id, "parent")
+	c, err := s.clouds.Get(id, "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +126,7 @@ func (s *Server) CreateResourceGroup(ctx context.Context, req *networkv1.CreateR
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	c, err := s.cloud(id, "parent")
+	c, err := s.clouds.Get(id, "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -155,14 +138,14 @@ func (s *Server) CreateResourceGroup(ctx context.Context, req *networkv1.CreateR
 	name := "clouds/" + id + "/resourceGroups/" + req.GetResourceGroupId()
 	cur, err := c.groups.Get(ctx, req.GetResourceGroupId())
 	switch {
-	case err == nil && !sameLocation(deref(cur.Location), location):
-		return nil, status.Errorf(codes.FailedPrecondition, "resource group %s already exists in location %s, not %s; pick another name or location", name, deref(cur.Location), location)
-	case err == nil && sameTags(cur.Tags, want.GetTags()):
+	case err == nil && !sameLocation(azsdk.Deref(cur.Location), location):
+		return nil, status.Errorf(codes.FailedPrecondition, "resource group %s already exists in location %s, not %s; pick another name or location", name, azsdk.Deref(cur.Location), location)
+	case err == nil && azsdk.SameTags(cur.Tags, want.GetTags()):
 		return groupToAPI(id, cur), nil
 	case err != nil && !apierr.IsNotFound(err):
 		return nil, apierr.FromARM(err, name)
 	}
-	rg, err := c.groups.CreateOrUpdate(ctx, req.GetResourceGroupId(), resourcegroup.Model{Location: to.Ptr(location), Tags: tagsToARM(want.GetTags())})
+	rg, err := c.groups.CreateOrUpdate(ctx, req.GetResourceGroupId(), resourcegroup.Model{Location: to.Ptr(location), Tags: azsdk.TagsToARM(want.GetTags())})
 	if err != nil {
 		return nil, apierr.FromARM(err, name)
 	}
@@ -171,7 +154,7 @@ func (s *Server) CreateResourceGroup(ctx context.Context, req *networkv1.CreateR
 
 // DeleteResourceGroup starts deleting a resource group and all it holds.
 func (s *Server) DeleteResourceGroup(ctx context.Context, req *networkv1.DeleteResourceGroupRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.parse(req.GetName(), "name")
+	n, c, err := s.clouds.Parse(req.GetName(), "name")
 	if err != nil {
 		return nil, err
 	}

@@ -7,15 +7,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
@@ -26,23 +22,6 @@ import (
 
 var ctx = context.Background()
 
-func build(env serve.Env) (serve.Service, error) {
-	s, err := server.New(env.Clouds, env.Sealer)
-	if err != nil {
-		return serve.Service{}, err
-	}
-	return serve.Service{
-		Register: func(g *grpc.Server) {
-			networkv1.RegisterNetworkServiceServer(g, s)
-			longrunningpb.RegisterOperationsServer(g, s.Operations)
-		},
-		Gateway: func(ctx context.Context, mux *gwruntime.ServeMux, conn *grpc.ClientConn) error {
-			return networkv1.RegisterNetworkServiceHandler(ctx, mux, conn)
-		},
-		OpenAPI: []byte(`{"swagger":"2.0"}`),
-	}, nil
-}
-
 type clients struct {
 	net networkv1.NetworkServiceClient
 	ops longrunningpb.OperationsClient
@@ -50,34 +29,8 @@ type clients struct {
 
 func start(t *testing.T, cfg armsim.Config) (*servicetest.Stack, clients) {
 	t.Helper()
-	st := servicetest.Start(t, server.ServiceName, cfg, build)
+	st := servicetest.Start(t, server.ServiceName, cfg, server.Service)
 	return st, clients{networkv1.NewNetworkServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
-}
-
-// wait waits for an operation through WaitOperation and fails the test if it failed.
-func wait(t *testing.T, ops longrunningpb.OperationsClient, op *longrunningpb.Operation, err error) *longrunningpb.Operation {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for !op.GetDone() {
-		if op, err = ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(10 * time.Second)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if e := op.GetError(); e != nil {
-		t.Fatalf("operation failed: %s", e.GetMessage())
-	}
-	return op
-}
-
-func vnetOf(t *testing.T, op *longrunningpb.Operation) *networkv1.VirtualNetwork {
-	t.Helper()
-	v := &networkv1.VirtualNetwork{}
-	if err := op.GetResponse().UnmarshalTo(v); err != nil {
-		t.Fatal(err)
-	}
-	return v
 }
 
 func vnetRequest(cloud string) *networkv1.CreateVirtualNetworkRequest {
@@ -110,7 +63,7 @@ func TestLifecycle(t *testing.T) {
 				t.Fatalf("resource group: %v", rg)
 			}
 			op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest(cloud))
-			vnet := vnetOf(t, wait(t, c.ops, op, err))
+			vnet := servicetest.Result(t, servicetest.Wait(t, c.ops, op, err), &networkv1.VirtualNetwork{})
 			if vnet.GetName() != "clouds/"+cloud+"/resourceGroups/rg/virtualNetworks/vnet" || len(vnet.GetSubnets()) != 2 ||
 				vnet.GetSubnets()[0].GetName() != vnet.GetName()+"/subnets/GatewaySubnet" {
 				t.Fatalf("virtual network: %v", vnet)
@@ -128,11 +81,11 @@ func TestLifecycle(t *testing.T) {
 			req := vnetRequest(cloud)
 			req.VirtualNetwork.Subnets = append(req.VirtualNetwork.Subnets, &networkv1.Subnet{Name: "apps", AddressPrefix: "10.1.2.0/24"})
 			op, err = c.net.CreateVirtualNetwork(ctx, req)
-			if got := len(vnetOf(t, wait(t, c.ops, op, err)).GetSubnets()); got != 3 {
+			if got := len(servicetest.Result(t, servicetest.Wait(t, c.ops, op, err), &networkv1.VirtualNetwork{}).GetSubnets()); got != 3 {
 				t.Fatalf("an update adds the subnet: %d subnets", got)
 			}
 			op, err = c.net.CreateSubnet(ctx, &networkv1.CreateSubnetRequest{Parent: vnet.GetName(), SubnetId: "db", Subnet: &networkv1.Subnet{AddressPrefix: "10.1.3.0/24"}})
-			wait(t, c.ops, op, err)
+			servicetest.Wait(t, c.ops, op, err)
 			list, err := c.net.ListSubnets(ctx, &networkv1.ListSubnetsRequest{Parent: vnet.GetName(), PageSize: 3})
 			if err != nil || len(list.GetSubnets()) != 3 || list.GetNextPageToken() == "" {
 				t.Fatalf("first page of 4 subnets by 3: %v %v", list, err)
@@ -142,9 +95,9 @@ func TestLifecycle(t *testing.T) {
 				t.Fatalf("second page: %v %v", list, err)
 			}
 			op, err = c.net.DeleteSubnet(ctx, &networkv1.DeleteSubnetRequest{Name: vnet.GetName() + "/subnets/db"})
-			wait(t, c.ops, op, err)
+			servicetest.Wait(t, c.ops, op, err)
 			op, err = c.net.DeleteVirtualNetwork(ctx, &networkv1.DeleteVirtualNetworkRequest{Name: vnet.GetName()})
-			wait(t, c.ops, op, err)
+			servicetest.Wait(t, c.ops, op, err)
 			op, err = c.net.DeleteVirtualNetwork(ctx, &networkv1.DeleteVirtualNetworkRequest{Name: vnet.GetName()})
 			if err != nil || !op.GetDone() {
 				t.Fatalf("deleting what is gone is done at once: %v %v", op, err)
@@ -154,7 +107,7 @@ func TestLifecycle(t *testing.T) {
 				t.Fatalf("want NotFound, got %v", err)
 			}
 			op, err = c.net.DeleteResourceGroup(ctx, &networkv1.DeleteResourceGroupRequest{Name: rg.GetName()})
-			wait(t, c.ops, op, err)
+			servicetest.Wait(t, c.ops, op, err)
 		})
 	}
 	left, err := st.Sim.Admin.Resources(ctx)
@@ -192,10 +145,10 @@ func TestAdoptAndResume(t *testing.T) {
 	if first.GetDone() || second.GetDone() {
 		t.Skip("armsim finished before the second call; the adopt path was not exercised")
 	}
-	st.Restart(t, build)
+	st.Restart(t, server.Service)
 	c = clients{networkv1.NewNetworkServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
 	for _, op := range []*longrunningpb.Operation{first, second} {
-		wait(t, c.ops, op, nil)
+		servicetest.Wait(t, c.ops, op, nil)
 	}
 	if n := countPUTs(t, st, "azure"); n != 1 {
 		t.Fatalf("one virtual network creation must reach ARM once, counted %d PUTs", n)

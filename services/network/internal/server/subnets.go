@@ -11,6 +11,7 @@ import (
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/paging"
@@ -19,7 +20,7 @@ import (
 
 // GetSubnet reads a subnet.
 func (s *Server) GetSubnet(ctx context.Context, req *networkv1.GetSubnetRequest) (*networkv1.Subnet, error) {
-	n, c, err := s.parse(req.GetName(), "name", "virtualNetworks", "subnets")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualNetworks", "subnets")
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +33,7 @@ func (s *Server) GetSubnet(ctx context.Context, req *networkv1.GetSubnetRequest)
 
 // ListSubnets lists a virtual network's subnets.
 func (s *Server) ListSubnets(ctx context.Context, req *networkv1.ListSubnetsRequest) (*networkv1.ListSubnetsResponse, error) {
-	n, c, err := s.parse(req.GetParent(), "parent", "virtualNetworks")
+	n, c, err := s.clouds.Parse(req.GetParent(), "parent", "virtualNetworks")
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +55,7 @@ func (s *Server) ListSubnets(ctx context.Context, req *networkv1.ListSubnetsRequ
 
 // CreateSubnet ensures one subnet of an existing virtual network.
 func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRequest) (*longrunningpb.Operation, error) {
-	vn, c, err := s.parse(req.GetParent(), "parent", "virtualNetworks")
+	vn, c, err := s.clouds.Parse(req.GetParent(), "parent", "virtualNetworks")
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +76,7 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 	var space, siblings []netip.Prefix
 	if vnet.Properties != nil && vnet.Properties.AddressSpace != nil {
 		for _, p := range vnet.Properties.AddressSpace.AddressPrefixes {
-			if q, err := netip.ParsePrefix(deref(p)); err == nil {
+			if q, err := netip.ParsePrefix(azsdk.Deref(p)); err == nil {
 				space = append(space, q)
 			}
 		}
@@ -83,10 +84,10 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 	var cur *subnet.Model
 	if vnet.Properties != nil {
 		for _, sn := range vnet.Properties.Subnets {
-			if strings.EqualFold(deref(sn.Name), req.GetSubnetId()) {
+			if strings.EqualFold(azsdk.Deref(sn.Name), req.GetSubnetId()) {
 				cur = sn
 			} else if sn.Properties != nil {
-				if q, err := netip.ParsePrefix(deref(sn.Properties.AddressPrefix)); err == nil {
+				if q, err := netip.ParsePrefix(azsdk.Deref(sn.Properties.AddressPrefix)); err == nil {
 					siblings = append(siblings, q)
 				}
 			}
@@ -107,7 +108,7 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 		if lro.Busy(state) {
 			return s.Operations.Adopt(n.Cloud, n.String(), armID, state)
 		}
-		if cur.Properties != nil && deref(cur.Properties.AddressPrefix) == p.String() {
+		if cur.Properties != nil && azsdk.Deref(cur.Properties.AddressPrefix) == p.String() {
 			return s.Operations.Done(n.Cloud, n.String(), armID, subnetToAPI(n.Cloud, cur))
 		}
 		verb = "update"
@@ -119,7 +120,7 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 
 // DeleteSubnet starts deleting a subnet.
 func (s *Server) DeleteSubnet(ctx context.Context, req *networkv1.DeleteSubnetRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.parse(req.GetName(), "name", "virtualNetworks", "subnets")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualNetworks", "subnets")
 	if err != nil {
 		return nil, err
 	}

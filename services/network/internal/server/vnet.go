@@ -10,6 +10,7 @@ import (
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/paging"
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
@@ -17,7 +18,7 @@ import (
 
 // GetVirtualNetwork reads a virtual network with its subnets.
 func (s *Server) GetVirtualNetwork(ctx context.Context, req *networkv1.GetVirtualNetworkRequest) (*networkv1.VirtualNetwork, error) {
-	n, c, err := s.parse(req.GetName(), "name", "virtualNetworks")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualNetworks")
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +31,7 @@ func (s *Server) GetVirtualNetwork(ctx context.Context, req *networkv1.GetVirtua
 
 // ListVirtualNetworks lists a resource group's virtual networks.
 func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVirtualNetworksRequest) (*networkv1.ListVirtualNetworksResponse, error) {
-	n, c, err := s.parse(req.GetParent(), "parent")
+	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +53,7 @@ func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVir
 
 // CreateVirtualNetwork ensures a virtual network and its set of subnets.
 func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.CreateVirtualNetworkRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.parse(req.GetParent(), "parent")
+	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +86,7 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 	}
 	model := virtualnetwork.Model{
 		Location: to.Ptr(location),
-		Tags:     tagsToARM(want.GetTags()),
+		Tags:     azsdk.TagsToARM(want.GetTags()),
 		Properties: &armnetwork.VirtualNetworkPropertiesFormat{
 			AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(want.GetAddressPrefixes()...)},
 			Subnets:      []*armnetwork.Subnet{},
@@ -105,10 +106,10 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 
 // vnetMatches reports whether ARM's virtual network already is what the request wants.
 func vnetMatches(cur *virtualnetwork.Model, location string, want *networkv1.VirtualNetwork, subnets []subnetSpec) bool {
-	if !sameLocation(deref(cur.Location), location) || !sameTags(cur.Tags, want.GetTags()) || cur.Properties == nil || cur.Properties.AddressSpace == nil {
+	if !sameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) || cur.Properties == nil || cur.Properties.AddressSpace == nil {
 		return false
 	}
-	have := values(cur.Properties.AddressSpace.AddressPrefixes)
+	have := azsdk.Values(cur.Properties.AddressSpace.AddressPrefixes)
 	wantPrefixes := slices.Clone(want.GetAddressPrefixes())
 	slices.Sort(have)
 	slices.Sort(wantPrefixes)
@@ -118,7 +119,7 @@ func vnetMatches(cur *virtualnetwork.Model, location string, want *networkv1.Vir
 	got := map[string]string{}
 	for _, sn := range cur.Properties.Subnets {
 		if sn.Properties != nil {
-			got[deref(sn.Name)] = deref(sn.Properties.AddressPrefix)
+			got[azsdk.Deref(sn.Name)] = azsdk.Deref(sn.Properties.AddressPrefix)
 		}
 	}
 	for _, sn := range subnets {
@@ -131,7 +132,7 @@ func vnetMatches(cur *virtualnetwork.Model, location string, want *networkv1.Vir
 
 // DeleteVirtualNetwork starts deleting a virtual network.
 func (s *Server) DeleteVirtualNetwork(ctx context.Context, req *networkv1.DeleteVirtualNetworkRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.parse(req.GetName(), "name", "virtualNetworks")
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualNetworks")
 	if err != nil {
 		return nil, err
 	}
