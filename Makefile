@@ -15,7 +15,7 @@ GOOGLEAPIS_STAMP   := $(GOOGLEAPIS)/.google-proto-files-$(GOOGLE_PROTO_FILES)
 GOOGLEAPIS_FILES   := api/annotations api/http api/field_behavior api/resource api/client \
                       api/launch_stage rpc/status rpc/error_details rpc/code longrunning/operations
 
-.PHONY: test fmt-check vet unit lint gen-check generate tools googleapis bench armsim
+.PHONY: test fmt-check vet unit lint gen-check generate tools temporal googleapis bench armsim
 
 ## test: every check CI runs: formatting, vet, buf lint, fresh generated code, race-enabled tests.
 test: fmt-check vet lint gen-check unit
@@ -28,8 +28,8 @@ fmt-check:
 vet:
 	@for m in $(MODULES); do (cd $$m && $(GO) vet ./...); done
 
-## unit: go test -race every module of the workspace.
-unit:
+## unit: go test -race every module of the workspace (the orchestrator's tests run a Temporal dev server).
+unit: temporal
 	@for m in $(MODULES); do (cd $$m && $(GO) test -race -count=1 ./...); done
 
 ## lint: buf lint (STANDARD, AIP exceptions in buf.yaml).
@@ -54,6 +54,13 @@ $(BUF): tools/go.mod tools/go.sum
 	mkdir -p $(BIN)
 	cd tools && GOWORK=off $(GO) build -o $(BIN)/ $$(GOWORK=off $(GO) list tool)
 	touch $(BUF)
+
+## temporal: build the Temporal CLI (dev server) at the version pinned in tools/temporal (about 5 minutes, once).
+temporal: $(BIN)/temporal
+$(BIN)/temporal: tools/temporal/go.mod tools/temporal/go.sum
+	mkdir -p $(BIN)
+	cd tools/temporal && GOWORK=off $(GO) build -o $(BIN)/temporal github.com/temporalio/cli/cmd/temporal
+	touch $@
 
 ## googleapis: copy the googleapis protos we import from google-proto-files.
 googleapis: $(GOOGLEAPIS_STAMP)

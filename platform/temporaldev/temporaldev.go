@@ -1,0 +1,145 @@
+// Package temporaldev starts the Temporal dev server (the `temporal` CLI, built from the Go
+// module proxy at the version pinned in tools/temporal and cached in .cache/bin) for the
+// orchestrator's tests and the development stack: SQLite under a state folder, loopback only.
+package temporaldev
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// Server is a running Temporal dev server.
+type Server struct {
+	// Address is the frontend's host:port for Temporal clients.
+	Address string
+	// UI is the Web UI's URL, or "" when headless.
+	UI  string
+	cmd *exec.Cmd
+}
+
+// Options configure Start.
+type Options struct {
+	// Binary is the temporal CLI; Find's answer when empty.
+	Binary string
+	// DBFile is the SQLite file; in-memory when empty.
+	DBFile string
+	// Port and UIPort are the frontend and UI ports; free ports when 0.
+	Port, UIPort int
+	// Headless turns the Web UI off.
+	Headless bool
+	// Log receives the server's output; discarded when nil.
+	Log *os.File
+}
+
+// Find returns the temporal CLI: $HYBRIDLINK_TEMPORAL, else .cache/bin/temporal in the
+// repository (found by walking up from the working directory), else temporal on the PATH.
+func Find() (string, error) {
+	if p := os.Getenv("HYBRIDLINK_TEMPORAL"); p != "" {
+		return p, nil
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		p := filepath.Join(dir, ".cache", "bin", "temporal")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	if p, err := exec.LookPath("temporal"); err == nil {
+		return p, nil
+	}
+	return "", errors.New("the temporal CLI was not found: run `make temporal` (builds it into .cache/bin) or set HYBRIDLINK_TEMPORAL")
+}
+
+// Start starts the dev server and waits until it accepts connections.
+func Start(ctx context.Context, o Options) (*Server, error) {
+	bin := o.Binary
+	if bin == "" {
+		var err error
+		if bin, err = Find(); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	if o.Port == 0 {
+		if o.Port, err = freePort(); err != nil {
+			return nil, err
+		}
+	}
+	if o.UIPort == 0 {
+		if o.UIPort, err = freePort(); err != nil {
+			return nil, err
+		}
+	}
+	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--port", strconv.Itoa(o.Port),
+		"--ui-port", strconv.Itoa(o.UIPort), "--log-level", "warn"}
+	if o.DBFile != "" {
+		args = append(args, "--db-filename", o.DBFile)
+	}
+	if o.Headless {
+		args = append(args, "--headless")
+	}
+	cmd := exec.Command(bin, args...)
+	if o.Log != nil {
+		cmd.Stdout, cmd.Stderr = o.Log, o.Log
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("temporal dev server: %w", err)
+	}
+	s := &Server{Address: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.Port)), cmd: cmd}
+	if !o.Headless {
+		s.UI = "http://127.0.0.1:" + strconv.Itoa(o.UIPort)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		c, err := (&net.Dialer{Timeout: time.Second}).DialContext(ctx, "tcp", s.Address)
+		if err == nil {
+			c.Close()
+			return s, nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			s.Stop()
+			return nil, fmt.Errorf("temporal dev server did not start listening on %s: %v", s.Address, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// Stop stops the server.
+func (s *Server) Stop() {
+	if s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
