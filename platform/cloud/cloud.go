@@ -302,3 +302,12 @@ func (r *Registry) IDs() []string {
 	sort.Strings(ids)
 	return ids
 }
+
+// Clouds returns the configured clouds, in id order.
+func (r *Registry) Clouds() []Cloud {
+	out := make([]Cloud, 0, len(r.conns))
+	for _, id := range r.IDs() {
+		out = append(out, r.conns[id].Cloud)
+	}
+	return out
+}

@@ -22,17 +22,30 @@ type Env struct {
 	Telemetry *telemetry.Providers
 }
 
+// Command describes a service's command.
+type Command struct {
+	// Name is the service's full name; Short its short name (network), which names its
+	// environment variables (HYBRIDLINK_NETWORK_GRPC_ADDR).
+	Name, Short string
+	// GRPCPort and HTTPPort are the default loopback ports.
+	GRPCPort, HTTPPort int
+	// Flags, when set, adds the service's own flags.
+	Flags func(*flag.FlagSet)
+	// Build makes the service once flags are parsed.
+	Build func(Env) (Service, error)
+}
+
 // Main is a service command's whole main: flags and environment, telemetry, the cloud list,
-// the operation key, then Run until SIGINT or SIGTERM. short is the service's short name
-// (network), which names its environment variables (HYBRIDLINK_NETWORK_GRPC_ADDR).
-func Main(name, short string, grpcPort, httpPort int, build func(Env) (Service, error)) {
-	if err := main(name, short, grpcPort, httpPort, os.Args[1:], build); err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", short, err)
+// the operation key, then Run until SIGINT or SIGTERM.
+func Main(c Command) {
+	if err := main(c, os.Args[1:]); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", c.Short, err)
 		os.Exit(1)
 	}
 }
 
-func main(name, short string, grpcPort, httpPort int, args []string, build func(Env) (Service, error)) error {
+func main(c Command, args []string) error {
+	name, short, grpcPort, httpPort, build := c.Name, c.Short, c.GRPCPort, c.HTTPPort, c.Build
 	env := func(key, def string) string {
 		if v := os.Getenv(key); v != "" {
 			return v
@@ -49,6 +62,9 @@ func main(name, short string, grpcPort, httpPort int, args []string, build func(
 	tlsCert := fs.String("tls-cert", env("HYBRIDLINK_TLS_CERT", ""), "TLS certificate ($HYBRIDLINK_TLS_CERT)")
 	tlsKey := fs.String("tls-key", env("HYBRIDLINK_TLS_KEY", ""), "TLS key ($HYBRIDLINK_TLS_KEY)")
 	clientCA := fs.String("tls-client-ca", env("HYBRIDLINK_TLS_CLIENT_CA", ""), "CA of accepted client certificates (mTLS) ($HYBRIDLINK_TLS_CLIENT_CA)")
+	if c.Flags != nil {
+		c.Flags(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

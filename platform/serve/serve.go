@@ -52,6 +52,9 @@ type Service struct {
 	Telemetry *telemetry.Providers
 	// TLS, when set, serves both ports over TLS; it is required to listen beyond loopback.
 	TLS *TLSConfig
+	// Background, when set, runs beside the servers (the orchestrator's Temporal worker)
+	// until its context is canceled at shutdown; its error stops the service.
+	Background func(ctx context.Context) error
 }
 
 // TLSConfig holds the files of a service's TLS and mTLS setup.
@@ -168,16 +171,31 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 	return s, nil
 }
 
-// Run serves until ctx is done (SIGTERM in the commands), then shuts down gracefully.
+// Run serves until ctx is done (SIGTERM in the commands) or Background fails, then shuts
+// down gracefully.
 func Run(ctx context.Context, svc Service) error {
 	s, err := Start(ctx, svc)
 	if err != nil {
 		return err
 	}
-	<-ctx.Done()
+	var bgErr error
+	if svc.Background != nil {
+		bctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		done := make(chan error, 1)
+		go func() { done <- svc.Background(bctx) }()
+		select {
+		case <-ctx.Done():
+			cancel()
+			bgErr = <-done
+		case bgErr = <-done:
+		}
+	} else {
+		<-ctx.Done()
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	return s.Stop(sctx)
+	return errors.Join(bgErr, s.Stop(sctx))
 }
 
 // Stop reports NOT_SERVING, lets requests in flight finish, and closes both ports.

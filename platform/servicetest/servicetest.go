@@ -31,7 +31,7 @@ import (
 // Build makes the service from its environment, as the service's command does.
 type Build func(serve.Env) (serve.Service, error)
 
-// Stack is armsim plus one running service.
+// Stack is armsim plus one running service. Add starts more services against the same armsim.
 type Stack struct {
 	Sim *armsim.Sim
 	// Conn is a gRPC client connection to the service.
@@ -69,11 +69,24 @@ func Start(t testing.TB, name string, cfg armsim.Config, build Build) *Stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sim.Close() })
-	key := make([]byte, handle.KeySize)
-	_, _ = rand.Read(key)
-	s := &Stack{Sim: sim, key: key, name: name, caFile: cfg.CAOut}
+	s := &Stack{Sim: sim, key: newKey(), name: name, caFile: cfg.CAOut}
 	s.start(t, cfg.CAOut, build)
 	return s
+}
+
+// Add starts another service, with its own operation key, against the stack's armsim, and
+// returns its stack: the same Sim, the new service's Conn, REST, Logs, Spans and Env.
+func (s *Stack) Add(t testing.TB, name string, build Build) *Stack {
+	t.Helper()
+	o := &Stack{Sim: s.Sim, key: newKey(), name: name, caFile: s.caFile}
+	o.start(t, o.caFile, build)
+	return o
+}
+
+func newKey() []byte {
+	key := make([]byte, handle.KeySize)
+	_, _ = rand.Read(key)
+	return key
 }
 
 // Restart stops the service and starts a fresh instance of it (same key, same armsim), as a

@@ -8,5 +8,5 @@ import (
 )
 
 func main() {
-	serve.Main(server.ServiceName, "compute", 9093, 8093, server.Service)
+	serve.Main(serve.Command{Name: server.ServiceName, Short: "compute", GRPCPort: 9093, HTTPPort: 8093, Build: server.Service})
 }

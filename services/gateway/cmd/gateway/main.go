@@ -8,5 +8,5 @@ import (
 )
 
 func main() {
-	serve.Main(server.ServiceName, "gateway", 9092, 8092, server.Service)
+	serve.Main(serve.Command{Name: server.ServiceName, Short: "gateway", GRPCPort: 9092, HTTPPort: 8092, Build: server.Service})
 }

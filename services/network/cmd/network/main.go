@@ -8,5 +8,5 @@ import (
 )
 
 func main() {
-	serve.Main(server.ServiceName, "network", 9091, 8091, server.Service)
+	serve.Main(serve.Command{Name: server.ServiceName, Short: "network", GRPCPort: 9091, HTTPPort: 8091, Build: server.Service})
 }
