@@ -1,0 +1,106 @@
+package spec
+
+import (
+	"fmt"
+	"net/netip"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+)
+
+// maxSubnetBits makes /29 the smallest subnet: Azure keeps five addresses of each subnet, and
+// a GatewaySubnet needs at least a /29 (/27 or larger is recommended).
+const maxSubnetBits = 29
+
+// checkNetwork checks a site's virtual network: its address space, the workload subnet and
+// the GatewaySubnet, each inside the space and apart from the other.
+func checkNetwork(v *apierr.Violations, field string, site *orchestratorv1.Site) {
+	space := checkSpace(v, field+".address_prefixes", site.GetAddressPrefixes())
+	workload, wok := checkSubnet(v, field+".workload_subnet_prefix", "workload subnet", site.GetWorkloadSubnetPrefix(), space, "")
+	gateway, gok := checkSubnet(v, field+".gateway_subnet_prefix", gatewaySubnet, site.GetGatewaySubnetPrefix(), space, " (/27 or larger recommended)")
+	if wok && gok && workload.Overlaps(gateway) {
+		v.Add(field+".gateway_subnet_prefix", "%s overlaps the workload subnet %s; %s must be a subnet of its own", gateway, workload, gatewaySubnet)
+	}
+}
+
+// checkSpace checks an address space: valid, canonical IPv4 prefixes that do not overlap
+// each other nor the ranges Azure reserves. It returns the valid ones.
+func checkSpace(v *apierr.Violations, field string, prefixes []string) []netip.Prefix {
+	if len(prefixes) == 0 {
+		v.Add(field, "at least one IPv4 CIDR prefix is required, e.g. 10.1.0.0/16")
+	}
+	var out []netip.Prefix
+	for i, s := range prefixes {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		p, ok := checkPrefix(v, f, s)
+		if !ok {
+			continue
+		}
+		if r, hit := overlap(p, reservedRanges); hit {
+			v.Add(f, "%s overlaps %s, which Azure reserves (multicast, broadcast, loopback, link-local or the platform DNS address)", p, r)
+		} else if q, hit := overlap(p, out); hit {
+			v.Add(f, "%s overlaps %s in the same address space", p, q)
+		} else {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// checkSubnet checks a required subnet prefix: valid, inside the address space and no
+// smaller than a /29; hint follows the size rule in its message.
+func checkSubnet(v *apierr.Violations, field, what, s string, space []netip.Prefix, hint string) (netip.Prefix, bool) {
+	if s == "" {
+		v.Add(field, "required: the %s's IPv4 CIDR prefix, inside the site's address space", what)
+		return netip.Prefix{}, false
+	}
+	p, ok := checkPrefix(v, field, s)
+	if !ok {
+		return p, false
+	}
+	inside := false
+	for _, q := range space {
+		if q.Bits() <= p.Bits() && q.Contains(p.Addr()) {
+			inside = true
+		}
+	}
+	if len(space) > 0 && !inside {
+		v.Add(field, "%s is outside the site's address space", p)
+		return p, false
+	}
+	if p.Bits() > maxSubnetBits {
+		v.Add(field, "the %s must be /%d or larger%s; %s is too small", what, maxSubnetBits, hint, p)
+		return p, false
+	}
+	return p, true
+}
+
+// checkPrefix parses a canonical IPv4 CIDR prefix.
+func checkPrefix(v *apierr.Violations, field, s string) (netip.Prefix, bool) {
+	p, err := netip.ParsePrefix(s)
+	switch {
+	case err != nil || !p.Addr().Is4():
+		v.Add(field, "%q is not an IPv4 CIDR prefix such as 10.1.0.0/16", s)
+		return p, false
+	case p.Masked() != p:
+		v.Add(field, "%q has host bits set; the prefix is %s", s, p.Masked())
+		return p, false
+	}
+	return p, true
+}
+
+// parsePrefix parses a canonical IPv4 CIDR prefix without reporting.
+func parsePrefix(s string) (netip.Prefix, bool) {
+	p, err := netip.ParsePrefix(s)
+	return p, err == nil && p.Addr().Is4() && p.Masked() == p
+}
+
+// overlap returns the first of list that overlaps p.
+func overlap(p netip.Prefix, list []netip.Prefix) (netip.Prefix, bool) {
+	for _, q := range list {
+		if q.Overlaps(p) {
+			return q, true
+		}
+	}
+	return netip.Prefix{}, false
+}

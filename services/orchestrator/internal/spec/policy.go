@@ -1,0 +1,187 @@
+package spec
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/cloud"
+	"google.golang.org/protobuf/proto"
+)
+
+// Policies returns, per site of spec (same order), the IPsec/IKE policy the site's
+// connection gets; nil leaves the cloud's default offer.
+//
+// A policy given in the spec goes on both connections. Without one, an Azure site whose peer
+// is an Azure Stack Hub stamp gets the stamp's default proposal as a custom policy, and the
+// stamp keeps its default: since build 1910 a stamp offers only IKEv2 AES256/SHA384/ECP384
+// with IPsec GCMAES256/GCMAES256, PFS ECP384 and a 27000 s SA, which Azure's default offer
+// does not include, so with defaults on both sides the tunnel never comes up. This is the
+// policy Microsoft documents in "Create a site-to-site VPN connection between two virtual
+// networks in different Azure Stack Hub environments" and "Azure Stack Hub VPN gateway
+// settings" (IPsec/IKE parameters). Two Azure sites, or two stamps, agree by default: both
+// get nil. So does a site whose cloud is not configured.
+func Policies(spec *orchestratorv1.DeploymentSpec, clouds []cloud.Cloud) []*gatewayv1.IpsecPolicy {
+	sites := spec.GetSites()
+	out := make([]*gatewayv1.IpsecPolicy, len(sites))
+	if p := spec.GetConnection().GetIpsecPolicy(); p != nil {
+		for i := range out {
+			out[i] = proto.Clone(p).(*gatewayv1.IpsecPolicy)
+		}
+		return out
+	}
+	if len(sites) != 2 {
+		return out
+	}
+	for i, site := range sites {
+		local, ok := find(clouds, site.GetCloud())
+		peer, peerOK := find(clouds, sites[1-i].GetCloud())
+		if ok && peerOK && local.Kind == cloud.Azure && peer.Kind == cloud.AzureStackHub {
+			out[i] = stackHubPolicy()
+		}
+	}
+	return out
+}
+
+// stackHubPolicy is an Azure Stack Hub stamp's default proposal (build 1910 and later) as a
+// custom policy for its Azure peer.
+func stackHubPolicy() *gatewayv1.IpsecPolicy {
+	return &gatewayv1.IpsecPolicy{
+		IkeEncryption:       "AES256",
+		IkeIntegrity:        "SHA384",
+		DhGroup:             "ECP384",
+		IpsecEncryption:     "GCMAES256",
+		IpsecIntegrity:      "GCMAES256",
+		PfsGroup:            "ECP384",
+		SaLifetimeSeconds:   27000,
+		SaDataSizeKilobytes: 102400000,
+	}
+}
+
+// checkConnection checks the connection, when given: the shared key, and a custom policy
+// against the value lists of every kind of cloud the sites are on (both kinds when no
+// site's cloud is known). kinds holds each site's kind, "" for an unknown cloud.
+func checkConnection(v *apierr.Violations, field string, conn *orchestratorv1.ConnectionSpec, kinds []cloud.Kind) {
+	if key := conn.GetSharedKey(); key != "" {
+		checkSharedKey(v, field+".shared_key", key)
+	}
+	p := conn.GetIpsecPolicy()
+	if p == nil {
+		return
+	}
+	var used []cloud.Kind
+	for _, k := range kinds {
+		if k != "" && !slices.Contains(used, k) {
+			used = append(used, k)
+		}
+	}
+	if len(used) == 0 {
+		used = []cloud.Kind{cloud.Azure, cloud.AzureStackHub}
+	}
+	checkPolicy(v, field+".ipsec_policy", p, used)
+}
+
+// checkSharedKey checks a given pre-shared key: at most 128 printable ASCII characters. The
+// messages describe the key by its length and the position of a bad byte, never by its
+// text.
+func checkSharedKey(v *apierr.Violations, field, key string) {
+	if len(key) > maxSharedKey {
+		v.Add(field, "the key is %d bytes long; at most %d printable ASCII characters are allowed, the same on both sides of the tunnel", len(key), maxSharedKey)
+		return
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x20 || key[i] > 0x7e {
+			v.Add(field, "byte %d of the key is not printable ASCII (space to '~')", i+1)
+			return
+		}
+	}
+}
+
+// checkPolicy checks a custom IPsec/IKE policy: each value accepted on every kind of cloud
+// in kinds, GCMAES encryption paired with the same integrity, and the SA limits.
+func checkPolicy(v *apierr.Violations, field string, p *gatewayv1.IpsecPolicy, kinds []cloud.Kind) {
+	check := func(name, value string, list func(ipsecValues) []string) string {
+		var rejecting []string
+		for _, k := range kinds {
+			if _, ok := canonical(list(ipsecTable[k]), value); !ok {
+				rejecting = append(rejecting, display(k))
+			}
+		}
+		accepted := slices.DeleteFunc(slices.Clone(list(ipsecTable[kinds[0]])), func(s string) bool {
+			return slices.ContainsFunc(kinds[1:], func(k cloud.Kind) bool { return !slices.Contains(list(ipsecTable[k]), s) })
+		})
+		if len(rejecting) > 0 {
+			v.Add(field+"."+name, "%q is not accepted on %s; use one of %s", value, strings.Join(rejecting, " or "), strings.Join(accepted, ", "))
+			return ""
+		}
+		c, _ := canonical(accepted, value)
+		return c
+	}
+	check("ike_encryption", p.GetIkeEncryption(), func(t ipsecValues) []string { return t.ikeEncryption })
+	check("ike_integrity", p.GetIkeIntegrity(), func(t ipsecValues) []string { return t.ikeIntegrity })
+	check("dh_group", p.GetDhGroup(), func(t ipsecValues) []string { return t.dhGroup })
+	enc := check("ipsec_encryption", p.GetIpsecEncryption(), func(t ipsecValues) []string { return t.ipsecEncryption })
+	integ := check("ipsec_integrity", p.GetIpsecIntegrity(), func(t ipsecValues) []string { return t.ipsecIntegrity })
+	check("pfs_group", p.GetPfsGroup(), func(t ipsecValues) []string { return t.pfsGroup })
+	switch {
+	case enc == "" || integ == "" || enc == integ:
+	case isGCM(enc):
+		v.Add(field+".ipsec_integrity", "must be %s when ipsec_encryption is %s: GCMAES encryption needs the same GCMAES integrity", enc, enc)
+	case isGCM(integ):
+		v.Add(field+".ipsec_encryption", "must be %s when ipsec_integrity is %s: GCMAES integrity needs the same GCMAES encryption", integ, integ)
+	}
+	if s := p.GetSaLifetimeSeconds(); s < minSALifetime || s > maxSALifetime {
+		v.Add(field+".sa_lifetime_seconds", "%d is out of range: %d to %d seconds (Azure Stack Hub's default is 27000)", s, minSALifetime, maxSALifetime)
+	}
+	if kb := p.GetSaDataSizeKilobytes(); kb < minSADataSize {
+		v.Add(field+".sa_data_size_kilobytes", "%d is too small: at least %d kilobytes (Azure Stack Hub's default is 102400000)", kb, minSADataSize)
+	}
+}
+
+// isGCM reports whether an algorithm is a GCMAES one.
+func isGCM(s string) bool { return strings.HasPrefix(s, "GCMAES") }
+
+// checkPolicySKUs checks that every site that gets a custom policy (given, or chosen by
+// Policies) has a gateway SKU that takes one. A SKU its cloud does not offer is reported by
+// checkGatewaySKU instead.
+func checkPolicySKUs(v *apierr.Violations, field string, s *orchestratorv1.DeploymentSpec, clouds []cloud.Cloud) {
+	given := s.GetConnection().GetIpsecPolicy() != nil
+	for i, p := range Policies(s, clouds) {
+		site := s.GetSites()[i]
+		c, ok := find(clouds, site.GetCloud())
+		if p == nil || !ok {
+			continue
+		}
+		sku, offered := canonical(gatewaySKUs[c.Kind], gatewaySKU(site, c.Kind))
+		if !offered || takesPolicy(c.Kind, sku) {
+			continue
+		}
+		f := fmt.Sprintf("%s.sites[%d].gateway_sku", field, i)
+		if given {
+			v.Add(f, "gateway SKU %s takes no custom IPsec/IKE policy on %s, and connection.ipsec_policy goes on both sites; use %s, or remove the policy",
+				sku, display(c.Kind), policySKUHint(c.Kind))
+		} else {
+			v.Add(f, "gateway SKU %s takes no custom IPsec/IKE policy, and this Azure site needs one to reach its Azure Stack Hub peer, which offers only AES256/SHA384/ECP384 with GCMAES256; use %s",
+				sku, policySKUHint(c.Kind))
+		}
+	}
+}
+
+// takesPolicy reports whether a gateway SKU takes a custom IPsec/IKE policy on kind k.
+func takesPolicy(k cloud.Kind, sku string) bool {
+	if allowed, limited := policySKUs[k]; limited {
+		return slices.Contains(allowed, sku)
+	}
+	return sku != "Basic"
+}
+
+// policySKUHint names the SKUs that take a custom policy on kind k.
+func policySKUHint(k cloud.Kind) string {
+	if allowed, limited := policySKUs[k]; limited {
+		return strings.Join(allowed, " or ")
+	}
+	return "VpnGw1 or larger"
+}

@@ -1,0 +1,177 @@
+// Package spec checks, completes and derives what a hybrid connectivity deployment needs
+// before anything is written: Validate names every problem of a deployment across both
+// sites and clouds, Complete fills the defaults the workflow relies on, and Policies picks
+// the IPsec/IKE policy each site's connection gets.
+package spec
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/names"
+)
+
+var (
+	deploymentIDRule = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
+	siteNameRule     = regexp.MustCompile(`^[a-z0-9-]{1,16}$`)
+	// ARM location short names, e.g. eastus, westeurope, or a stamp's region such as local.
+	locationRule = regexp.MustCompile(`^[a-z][a-z0-9]{0,39}$`)
+)
+
+// Validate checks a deployment to be created with id deploymentID against the configured
+// clouds, before any write. Every finding names its field by its request path, e.g.
+// deployment.spec.sites[1].gateway_subnet_prefix; no finding quotes a password or the
+// shared key.
+func Validate(d *orchestratorv1.Deployment, deploymentID string, clouds []cloud.Cloud) apierr.Violations {
+	var v apierr.Violations
+	if !deploymentIDRule.MatchString(deploymentID) {
+		v.Add("deployment_id", "%q must be 1-63 lower-case letters, digits and '-', starting with a letter", deploymentID)
+	}
+	switch {
+	case d == nil:
+		v.Add("deployment", "required")
+	case d.GetSpec() == nil:
+		v.Add("deployment.spec", "required: two sites and their connection")
+	default:
+		checkSpec(&v, "deployment.spec", d.GetSpec(), clouds)
+	}
+	return v
+}
+
+// checkSpec checks a deployment spec: each site, the sites together, and the connection.
+func checkSpec(v *apierr.Violations, field string, s *orchestratorv1.DeploymentSpec, clouds []cloud.Cloud) {
+	sites := s.GetSites()
+	if len(sites) != 2 {
+		v.Add(field+".sites", "exactly two sites are required, one for each end of the tunnel; got %d", len(sites))
+	}
+	kinds := make([]cloud.Kind, len(sites))
+	for i, site := range sites {
+		kinds[i] = checkSite(v, fmt.Sprintf("%s.sites[%d]", field, i), site, clouds)
+	}
+	if len(sites) == 2 {
+		checkPair(v, field, sites)
+	}
+	checkConnection(v, field+".connection", s.GetConnection(), kinds)
+	checkPolicySKUs(v, field, s, clouds)
+	if _, ok := orchestratorv1.DeploymentSpec_FailurePolicy_name[int32(s.GetFailurePolicy())]; !ok {
+		v.Add(field+".failure_policy", "%d is not a failure policy; use FAILURE_POLICY_KEEP or FAILURE_POLICY_ROLLBACK", s.GetFailurePolicy())
+	}
+}
+
+// checkSite checks one site and returns its cloud's kind, or "" when the cloud is unknown.
+func checkSite(v *apierr.Violations, field string, site *orchestratorv1.Site, clouds []cloud.Cloud) cloud.Kind {
+	if !siteNameRule.MatchString(site.GetName()) {
+		v.Add(field+".name", "%q must be 1-16 lower-case letters, digits and '-', e.g. hub or stack", site.GetName())
+	}
+	c, known := find(clouds, site.GetCloud())
+	switch {
+	case site.GetCloud() == "":
+		v.Add(field+".cloud", "required; configured clouds: %s", ids(clouds))
+	case !known:
+		v.Add(field+".cloud", "cloud %q is not configured; configured clouds: %s", site.GetCloud(), ids(clouds))
+	}
+	checkLocation(v, field+".location", site.GetLocation(), c, known)
+	if err := names.CheckResourceGroup(site.GetResourceGroup()); err != nil {
+		v.Add(field+".resource_group", "%v", err)
+	}
+	checkNetwork(v, field, site)
+	if known {
+		checkGatewaySKU(v, field, site, c.Kind)
+	}
+	checkVirtualMachines(v, field+".virtual_machines", site.GetVirtualMachines())
+	return c.Kind
+}
+
+// checkLocation checks a site's location, when given: an ARM short name, and on an Azure
+// Stack Hub stamp its one region.
+func checkLocation(v *apierr.Violations, field, location string, c cloud.Cloud, known bool) {
+	switch {
+	case location == "":
+	case !locationRule.MatchString(location):
+		v.Add(field, "%q is not an ARM location name: use the short name, lower-case letters and digits such as eastus or westeurope, or leave it empty for the cloud's default", location)
+	case known && c.Kind == cloud.AzureStackHub && c.Location != "" && !strings.EqualFold(location, c.Location):
+		v.Add(field, "an Azure Stack Hub stamp has one region: cloud %s is %q, not %q; leave it empty for the default", c.ID, c.Location, location)
+	}
+}
+
+// checkGatewaySKU checks a site's gateway SKU, when given, against its cloud's offer, and
+// BGP against the SKU.
+func checkGatewaySKU(v *apierr.Violations, field string, site *orchestratorv1.Site, k cloud.Kind) {
+	skus := gatewaySKUs[k]
+	if site.GetGatewaySku() != "" {
+		if _, ok := canonical(skus, site.GetGatewaySku()); !ok {
+			v.Add(field+".gateway_sku", "%q is not a VPN gateway SKU on %s; use one of %s, or leave it empty for %s",
+				site.GetGatewaySku(), display(k), strings.Join(skus, ", "), defaultSKUs[k])
+		}
+	}
+	if site.GetEnableBgp() && strings.EqualFold(site.GetGatewaySku(), "Basic") {
+		v.Add(field+".enable_bgp", "the Basic gateway SKU does not support BGP; pick another SKU or turn BGP off")
+	}
+}
+
+// checkPair checks the two sites together: distinct names, and address spaces that do not
+// overlap, since each side routes the other's whole space into the tunnel.
+func checkPair(v *apierr.Violations, field string, sites []*orchestratorv1.Site) {
+	a, b := sites[0], sites[1]
+	if a.GetName() != "" && a.GetName() == b.GetName() {
+		v.Add(field+".sites[1].name", "both sites are named %q; site names must differ", b.GetName())
+	}
+	var space []netip.Prefix
+	for _, s := range a.GetAddressPrefixes() {
+		if p, ok := parsePrefix(s); ok {
+			space = append(space, p)
+		}
+	}
+	for j, s := range b.GetAddressPrefixes() {
+		q, ok := parsePrefix(s)
+		if p, hit := overlap(q, space); ok && hit {
+			v.Add(fmt.Sprintf("%s.sites[1].address_prefixes[%d]", field, j),
+				"%s overlaps %s of site %q: the address spaces of the two sites must not overlap, or the tunnel cannot route between them", q, p, a.GetName())
+		}
+	}
+}
+
+// find returns the configured cloud with id.
+func find(clouds []cloud.Cloud, id string) (cloud.Cloud, bool) {
+	for _, c := range clouds {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return cloud.Cloud{}, false
+}
+
+// ids lists the configured clouds' ids for messages.
+func ids(clouds []cloud.Cloud) string {
+	if len(clouds) == 0 {
+		return "none"
+	}
+	out := make([]string, len(clouds))
+	for i, c := range clouds {
+		out[i] = c.ID
+	}
+	return strings.Join(out, ", ")
+}
+
+// display names the kind of cloud in messages.
+func display(k cloud.Kind) string {
+	if k == cloud.AzureStackHub {
+		return "Azure Stack Hub"
+	}
+	return "Azure"
+}
+
+// canonical returns the spelling in list of s, compared case-insensitively.
+func canonical(list []string, s string) (string, bool) {
+	for _, c := range list {
+		if strings.EqualFold(c, s) {
+			return c, true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,145 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/names"
+)
+
+var (
+	sizeRule = regexp.MustCompile(`^(Standard|Basic)_[A-Za-z0-9_]+$`)
+	// Windows computer names: up to 15 letters, digits and '-'.
+	windowsComputerName = regexp.MustCompile(`^[A-Za-z0-9-]{1,15}$`)
+	usernameRule        = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
+	// Marketplace image versions are Major.Minor.Build, e.g. 22.04.202310250.
+	imageVersionRule = regexp.MustCompile(`^(latest|[0-9]+\.[0-9]+\.[0-9]+)$`)
+)
+
+// maxVMName is the longest virtual machine name Azure accepts.
+const maxVMName = 64
+
+// checkVirtualMachines checks a site's virtual machines: Azure's naming rules, names unique
+// within the site, size, image and admin credentials. No message quotes a password.
+func checkVirtualMachines(v *apierr.Violations, field string, vms []*orchestratorv1.VirtualMachineSpec) {
+	seen := map[string]bool{}
+	for i, vm := range vms {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		windows := isWindows(vm)
+		checkVMName(v, f+".name", vm.GetName(), windows)
+		if key := strings.ToLower(vm.GetName()); key != "" && seen[key] {
+			v.Add(f+".name", "virtual machine %q is listed twice in the site; names must be unique (ARM compares them case-insensitively)", vm.GetName())
+		} else {
+			seen[key] = true
+		}
+		if !sizeRule.MatchString(vm.GetSize()) {
+			v.Add(f+".size", "%q is not a VM size such as Standard_B2s (Azure) or Standard_A2_v2 (Azure Stack Hub)", vm.GetSize())
+		}
+		for _, img := range []struct{ name, value string }{
+			{"image_publisher", vm.GetImagePublisher()}, {"image_offer", vm.GetImageOffer()}, {"image_sku", vm.GetImageSku()},
+		} {
+			if img.value == "" {
+				v.Add(f+"."+img.name, "required: publisher, offer and sku name a marketplace image, e.g. Canonical, ubuntu-24_04-lts, server")
+			}
+		}
+		if ver := vm.GetImageVersion(); ver != "" && !imageVersionRule.MatchString(ver) {
+			v.Add(f+".image_version", "%q is not an image version: use latest, Major.Minor.Build such as 22.04.202310250, or leave it empty", ver)
+		}
+		checkCredentials(v, f, vm, windows)
+	}
+}
+
+// isWindows reports whether a VM runs a Windows image, by its publisher and offer.
+func isWindows(vm *orchestratorv1.VirtualMachineSpec) bool {
+	return strings.Contains(strings.ToLower(vm.GetImagePublisher()+vm.GetImageOffer()), "windows")
+}
+
+// checkVMName checks a VM's name, which is also its guest computer name: Azure's resource
+// rule, at most 64 characters, and on Windows at most 15 letters, digits and '-'.
+func checkVMName(v *apierr.Violations, field, name string, windows bool) {
+	if err := names.CheckID(name); err != nil {
+		v.Add(field, "%v", err)
+		return
+	}
+	switch {
+	case len(name) > maxVMName:
+		v.Add(field, "%q is longer than the %d characters a virtual machine name may have", name, maxVMName)
+	case windows && (!windowsComputerName.MatchString(name) || strings.Trim(name, "0123456789") == ""):
+		v.Add(field, "%q is also the Windows computer name, which must be 1-15 letters, digits and '-', not only digits", name)
+	}
+}
+
+// checkCredentials checks a VM's admin account: a user name Azure accepts, and a password or
+// SSH keys. Descriptions never quote the password.
+func checkCredentials(v *apierr.Violations, field string, vm *orchestratorv1.VirtualMachineSpec, windows bool) {
+	user := vm.GetAdminUsername()
+	maxUser := 64
+	if windows {
+		maxUser = 20
+	}
+	switch {
+	case user == "":
+		v.Add(field+".admin_username", "required")
+	case reservedUsernames[strings.ToLower(user)]:
+		v.Add(field+".admin_username", "%q is a name Azure reserves (such as admin, administrator, root, guest, test or user); pick another", user)
+	case len(user) > maxUser || !usernameRule.MatchString(user) || strings.HasSuffix(user, "."):
+		v.Add(field+".admin_username", "%q must be 1-%d letters, digits, '.', '-' and '_', not starting with '.' or '-' and not ending with '.'", user, maxUser)
+	}
+	password, keys := vm.GetAdminPassword(), vm.GetSshPublicKeys()
+	switch {
+	case windows && len(keys) > 0:
+		v.Add(field+".ssh_public_keys", "SSH keys are for Linux images; a Windows image needs admin_password")
+	case password == "" && len(keys) == 0 && windows:
+		v.Add(field+".admin_password", "required for a Windows image")
+	case password == "" && len(keys) == 0:
+		v.Add(field+".admin_password", "required unless ssh_public_keys are given")
+	}
+	if password != "" {
+		lo, hi, family := 6, 72, "Linux"
+		if windows {
+			lo, hi, family = 8, 123, "Windows"
+		}
+		if len(password) < lo || len(password) > hi || passwordClasses(password) < 3 {
+			v.Add(field+".admin_password", "the password must be %d-%d characters (%s image) with at least 3 of: an upper-case letter, a lower-case letter, a digit, a special character; control characters are not allowed", lo, hi, family)
+		}
+	}
+	if windows {
+		return
+	}
+	for i, k := range keys {
+		if !strings.HasPrefix(k, "ssh-") && !strings.HasPrefix(k, "ecdsa-") {
+			v.Add(fmt.Sprintf("%s.ssh_public_keys[%d]", field, i), "not an OpenSSH public key: it must start with ssh- (ssh-rsa, ssh-ed25519) or ecdsa-")
+		}
+	}
+}
+
+// passwordClasses counts the character classes of a password Azure checks (upper, lower,
+// digit, special); a control character makes it unacceptable (0).
+func passwordClasses(s string) int {
+	var up, low, digit, special bool
+	for _, r := range s {
+		switch {
+		case unicode.IsControl(r):
+			return 0
+		case unicode.IsUpper(r):
+			up = true
+		case unicode.IsLower(r):
+			low = true
+		case unicode.IsDigit(r):
+			digit = true
+		default:
+			special = true
+		}
+	}
+	n := 0
+	for _, b := range []bool{up, low, digit, special} {
+		if b {
+			n++
+		}
+	}
+	return n
+}
