@@ -12,7 +12,10 @@ import (
 )
 
 // Activity names. Package activities implements each as a method of the same name on
-// activities.Activities (Temporal names struct methods after themselves). Every Ensure
+// activities.Activities (Temporal names struct methods after themselves). The workflow
+// schedules each activity with its step's name as the activity ID (hub/vpn-gateway,
+// hub/delete-vpn-gateway, verify), so that a running step's attempt and last failure can be
+// read from the workflow's pending activities, and spans named after it. Every Ensure
 // activity takes a resource service's Create request and returns the resource once its
 // operation is done: it starts the operation, heart-beats the operation's name while it
 // polls, and on a retry resumes that operation instead of starting another.
@@ -68,6 +71,42 @@ type Input struct {
 	// SitePolicies holds, per site (same order as Spec.Sites), the IPsec policy its
 	// connection gets; nil leaves the cloud's defaults.
 	SitePolicies []*gatewayv1.IpsecPolicy
+	// Status is the deployment's status carried into a new run: nil on a deployment's first
+	// run, which applies the spec at once; set by continue-as-new (or by a caller starting
+	// a new run of a closed deployment), and then the run waits for requests. UpdateApply
+	// ignores it.
+	Status *orchestratorv1.DeploymentStatus
+	// Created lists what the deployment has created and not deleted since, in creation
+	// order, carried into a new run with Status; teardown deletes exactly these. UpdateApply
+	// ignores it.
+	Created []Resource
+}
+
+// Resource is a resource a deployment created: a step started an Ensure activity for it.
+type Resource struct {
+	// Site is the label of the site the resource is in.
+	Site string
+	// Kind is the kind of the step that created it, e.g. vpn-gateway or
+	// virtual-machine/vm1.
+	Kind string
+	// Name is its resource service name.
+	Name string
+}
+
+// ErrorVerifyTimeout is the ApplicationError type VerifyConnections fails with when its
+// Timeout passes before every connection is Connected.
+const ErrorVerifyTimeout = "VerifyTimeout"
+
+// NonRetryableErrorTypes are the ApplicationError types of permanent failures, which the
+// workflow's retry policy never retries. Activities return
+// temporal.NewNonRetryableApplicationError(message, code, nil) for these, with the gRPC
+// code's name (codes.Code.String()) or ErrorVerifyTimeout as the code, and retryable
+// application errors (typed with their gRPC code's name) for anything else; the workflow
+// records the type as the failed step's error code. An activity may add ARM's error code
+// as the error's one detail (a string); the workflow records it as the step's ARM code.
+var NonRetryableErrorTypes = []string{
+	"InvalidArgument", "FailedPrecondition", "PermissionDenied", "ResourceExhausted",
+	"Unauthenticated", "NotFound", ErrorVerifyTimeout,
 }
 
 // Workflow and query, update and signal names.

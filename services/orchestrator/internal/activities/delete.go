@@ -1,0 +1,84 @@
+package activities
+
+import (
+	"context"
+	"strings"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"go.temporal.io/sdk/temporal"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
+)
+
+// DeleteResource deletes one resource through the service that owns its collection, waits
+// for the operation like an Ensure activity (heart-beating, resuming on a retry), and
+// treats NotFound as done.
+func (a *Activities) DeleteResource(ctx context.Context, req workflow.DeleteRequest) error {
+	ops, start := a.deleter(req.Resource)
+	if start == nil {
+		return temporal.NewNonRetryableApplicationError("cannot delete "+req.Resource+
+			": not a resource group, virtual network, public IP address, virtual network gateway, local network gateway, connection, network interface or virtual machine name",
+			codes.InvalidArgument.String(), nil)
+	}
+	op, err := a.operate(ctx, ops, cloudOf(req.Resource), start)
+	if err == nil && op.GetError() != nil {
+		err = status.ErrorProto(op.GetError())
+	}
+	if err == nil || status.Code(err) == codes.NotFound {
+		return nil
+	}
+	return fail(ctx, err)
+}
+
+// deleter returns the Operations client and the Delete call of the service owning the
+// named resource's collection, or a nil call when the name is none of theirs.
+func (a *Activities) deleter(name string) (longrunningpb.OperationsClient, begin) {
+	parts := strings.Split(name, "/")
+	if (len(parts) != 4 && len(parts) != 6) || parts[0] != "clouds" || parts[2] != "resourceGroups" {
+		return nil, nil
+	}
+	collection := parts[2]
+	if len(parts) == 6 {
+		collection = parts[4]
+	}
+	switch collection {
+	case "resourceGroups":
+		return a.NetworkOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
+			return a.Network.DeleteResourceGroup(ctx, &networkv1.DeleteResourceGroupRequest{Name: name})
+		}
+	case "virtualNetworks":
+		return a.NetworkOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
+			return a.Network.DeleteVirtualNetwork(ctx, &networkv1.DeleteVirtualNetworkRequest{Name: name})
+		}
+	case "publicIPAddresses":
+		return a.GatewayOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
+			return a.Gateway.DeletePublicIPAddress(ctx, &gatewayv1.DeletePublicIPAddressRequest{Name: name})
+		}
+	case "virtualNetworkGateways":
+		return a.GatewayOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
+			return a.Gateway.DeleteVirtualNetworkGateway(ctx, &gatewayv1.DeleteVirtualNetworkGatewayRequest{Name: name})
+		}
+	case "localNetworkGateways":
+		return a.GatewayOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
+			return a.Gateway.DeleteLocalNetworkGateway(ctx, &gatewayv1.DeleteLocalNetworkGatewayRequest{Name: name})
+		}
+	case "connections":
+		return a.GatewayOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
+			return a.Gateway.DeleteConnection(ctx, &gatewayv1.DeleteConnectionRequest{Name: name})
+		}
+	case "networkInterfaces":
+		return a.ComputeOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
+			return a.Compute.DeleteNetworkInterface(ctx, &computev1.DeleteNetworkInterfaceRequest{Name: name})
+		}
+	case "virtualMachines":
+		return a.ComputeOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
+			return a.Compute.DeleteVirtualMachine(ctx, &computev1.DeleteVirtualMachineRequest{Name: name})
+		}
+	}
+	return nil, nil
+}

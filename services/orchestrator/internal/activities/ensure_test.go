@@ -1,0 +1,95 @@
+package activities_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hybridlink/hybridlink/armsim"
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+)
+
+// TestResume: the first attempt of EnsureVirtualNetworkGateway starts the gateway and
+// heart-beats its operation, then loses the service; the retry, given that heartbeat,
+// resumes the operation: one Create call and one PUT in ARM in all.
+func TestResume(t *testing.T) {
+	h := start(t, armsim.Config{})
+	h.network(t, "azure", "1")
+
+	first, beats := h.env()
+	h.calls.failWait.Store(true)
+	err := execute(t, first, h.acts.EnsureVirtualNetworkGateway, gatewayRequest("azure", "VpnGw1"), nil)
+	if ae := appError(t, err); ae.NonRetryable() || ae.Type() != "Unavailable" {
+		t.Fatalf("a lost service must fail the attempt retryably, got %v", err)
+	}
+	names := beats.all()
+	if len(names) != 1 || !strings.HasPrefix(names[0], "operations/") {
+		t.Fatalf("the first attempt must heart-beat its operation's name at once, got %q", names)
+	}
+
+	retry, _ := h.env()
+	retry.SetHeartbeatDetails(names[0])
+	var gw gatewayv1.VirtualNetworkGateway
+	must(t, retry, h.acts.EnsureVirtualNetworkGateway, gatewayRequest("azure", "VpnGw1"), &gw)
+	if gw.GetGatewayIpAddress() == "" {
+		t.Fatalf("resumed gateway: %v", &gw)
+	}
+	if n := h.calls.count("CreateVirtualNetworkGateway"); n != 1 {
+		t.Fatalf("the retry must resume, not create: %d CreateVirtualNetworkGateway calls", n)
+	}
+	if n, err := h.sim.Admin.Count(ctx, "azure", http.MethodPut, "Microsoft.Network/virtualNetworkGateways"); err != nil || n != 1 {
+		t.Fatalf("one gateway creation must reach ARM once, counted %d PUTs (%v)", n, err)
+	}
+}
+
+// TestErrors: what the services answer becomes a Temporal error of the gRPC code's name,
+// non-retryable for bad input, a missing parent and quota (also when the operation fails),
+// retryable for an unavailable ARM; ARM's code stays in the message, and no secret is in it.
+func TestErrors(t *testing.T) {
+	h := start(t, armsim.Config{})
+	h.network(t, "azure", "1")
+	badVNet := vnetRequest("azure", "1")
+	badVNet.VirtualNetwork.AddressPrefixes = []string{"10.1.0.0/33"}
+	badKey := connectionRequest("azure")
+	badKey.Connection.SharedKey = strings.Repeat(sharedKey, 10) // longer than 128 characters
+	tests := []struct {
+		name         string
+		faults       armsim.Faults
+		activity     any
+		req          any
+		typ          string
+		nonRetryable bool
+		message      string
+		armCode      string // the error's detail, when ARM answered
+	}{
+		{"invalid request", armsim.Faults{}, h.acts.EnsureVirtualNetwork, badVNet, "InvalidArgument", true, "address_prefixes", ""},
+		{"invalid shared key", armsim.Faults{}, h.acts.EnsureConnection, badKey, "InvalidArgument", true, "shared_key", ""},
+		{"missing resource group", armsim.Faults{}, h.acts.EnsurePublicIPAddress,
+			&gatewayv1.CreatePublicIPAddressRequest{Parent: "clouds/azure/resourceGroups/nope", PublicIpAddressId: "ip", PublicIpAddress: &gatewayv1.PublicIPAddress{}},
+			"FailedPrecondition", true, "does not exist", ""},
+		{"operation failed on quota", armsim.Faults{FailProvisioning: []armsim.FailRule{{Type: "publicipaddresses", Code: "QuotaExceeded"}}},
+			h.acts.EnsurePublicIPAddress, &gatewayv1.CreatePublicIPAddressRequest{Parent: rg("azure"), PublicIpAddressId: "ip2", PublicIpAddress: &gatewayv1.PublicIPAddress{}},
+			"ResourceExhausted", true, "QuotaExceeded", "QuotaExceeded"},
+		{"ARM unavailable", armsim.Faults{Rate503: 1}, h.acts.EnsureResourceGroup, rgRequest("azure"), "Unavailable", false, "ServiceUnavailable", "ServiceUnavailable"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := h.sim.Admin.SetFaults(ctx, tc.faults); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = h.sim.Admin.SetFaults(ctx, armsim.Faults{}) })
+			env, _ := h.env()
+			ae := appError(t, execute(t, env, tc.activity, tc.req, nil))
+			if ae.Type() != tc.typ || ae.NonRetryable() != tc.nonRetryable || !strings.Contains(ae.Error(), tc.message) {
+				t.Fatalf("want %s (non-retryable %v) about %q, got %s (non-retryable %v): %v", tc.typ, tc.nonRetryable, tc.message, ae.Type(), ae.NonRetryable(), ae)
+			}
+			var armCode string
+			if tc.armCode != "" && (ae.Details(&armCode) != nil || armCode != tc.armCode) {
+				t.Fatalf("want ARM's code %q as the detail, got %q", tc.armCode, armCode)
+			}
+			if strings.Contains(ae.Error(), sharedKey) {
+				t.Fatalf("the error holds the shared key: %v", ae)
+			}
+		})
+	}
+}

@@ -1,0 +1,59 @@
+package activities
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"go.temporal.io/sdk/temporal"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/status"
+
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
+)
+
+// redacted replaces a secret wherever an error message would hold it.
+const redacted = "[redacted]"
+
+// fail turns what a resource service answered into the error a workflow acts on: bad input,
+// a failed precondition, quota, policy, permission and missing resources are
+// non-retryable (the contract's NonRetryableErrorTypes); anything else (unavailable,
+// aborted, deadlines, internal) is retried with back-off. The error's type is the gRPC
+// code's name (InvalidArgument, Unavailable, ...); ARM's code, when ARM answered, is kept
+// in the message and as the error's one detail. Secrets are cut from the message. A done
+// ctx is returned as it is, so that Temporal sees the activity canceled or timed out.
+func fail(ctx context.Context, err error, secrets ...string) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	st := status.Convert(err)
+	msg := st.Message()
+	for _, s := range secrets {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, redacted)
+		}
+	}
+	var details []any
+	if reason := armReason(st); reason != "" {
+		details = append(details, reason)
+		if !strings.Contains(msg, reason) {
+			msg += " (ARM: " + reason + ")"
+		}
+	}
+	code := st.Code().String()
+	if slices.Contains(workflow.NonRetryableErrorTypes, code) {
+		return temporal.NewNonRetryableApplicationError(msg, code, nil, details...)
+	}
+	return temporal.NewApplicationError(msg, code, details...)
+}
+
+// armReason returns ARM's error code from a status's ErrorInfo, if ARM answered.
+func armReason(st *status.Status) string {
+	for _, d := range st.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetDomain() == apierr.Domain {
+			return info.GetReason()
+		}
+	}
+	return ""
+}

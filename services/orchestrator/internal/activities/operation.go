@@ -1,0 +1,70 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// waitTimeout bounds each WaitOperation call, so the activity heart-beats at least that often.
+const waitTimeout = 20 * time.Second
+
+// begin starts an operation through a resource service.
+type begin func(context.Context) (*longrunningpb.Operation, error)
+
+// operate returns the operation begin starts once it is done, heart-beating its name while
+// it waits. When a previous attempt of the activity heart-beat an operation's name, it
+// resumes that operation instead: a retried or re-scheduled activity never starts a second
+// ARM operation. Only a new start takes a write from the limiter. ops is the Operations
+// client of the service that owns the operation; cloud is the cloud it writes to.
+func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsClient, cloud string, start begin) (*longrunningpb.Operation, error) {
+	var name string
+	if !activity.HasHeartbeatDetails(ctx) || activity.GetHeartbeatDetails(ctx, &name) != nil || name == "" {
+		if err := a.Limiter.Wait(ctx, cloud); err != nil {
+			return nil, err
+		}
+		op, err := start(ctx)
+		if err != nil || op.GetDone() {
+			return op, err
+		}
+		name = op.GetName()
+	}
+	for {
+		activity.RecordHeartbeat(ctx, name)
+		op, err := ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: name, Timeout: durationpb.New(waitTimeout)})
+		if err != nil || op.GetDone() {
+			return op, err
+		}
+	}
+}
+
+// ensure is an Ensure activity: it calls create with req (or resumes the operation a
+// previous attempt started) and returns the operation's response as out. secrets are input
+// fields of req that no error may hold.
+func ensure[Req interface{ GetParent() string }, M proto.Message](ctx context.Context, a *Activities, ops longrunningpb.OperationsClient,
+	create func(context.Context, Req, ...grpc.CallOption) (*longrunningpb.Operation, error), req Req, out M, secrets ...string) (M, error) {
+	var zero M
+	op, err := a.operate(ctx, ops, cloudOf(req.GetParent()), func(ctx context.Context) (*longrunningpb.Operation, error) {
+		return create(ctx, req)
+	})
+	if err == nil && op.GetError() != nil {
+		err = status.ErrorProto(op.GetError())
+	}
+	if err != nil {
+		return zero, fail(ctx, err, secrets...)
+	}
+	if err := op.GetResponse().UnmarshalTo(out); err != nil {
+		return zero, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("the operation on %s answered no %s: %v", req.GetParent(), out.ProtoReflect().Descriptor().FullName(), err),
+			"UnexpectedResponse", nil)
+	}
+	return out, nil
+}
