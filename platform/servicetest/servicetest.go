@@ -47,6 +47,8 @@ type Stack struct {
 	key    []byte
 	name   string
 	caFile string
+	// stopBackground stops the service's Background task, when it has one.
+	stopBackground func()
 }
 
 // Start starts armsim (with cfg; free ports and a fast time scale unless set) and the service.
@@ -132,12 +134,27 @@ func (s *Stack) start(t testing.TB, caFile string, build Build) {
 		t.Fatal(err)
 	}
 	s.REST = "http://" + s.server.HTTPAddr
+	if svc.Background != nil {
+		bctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if err := svc.Background(bctx); err != nil {
+				t.Errorf("%s: background task: %v", s.name, err)
+			}
+		}()
+		s.stopBackground = func() { cancel(); <-done }
+	}
 	t.Cleanup(s.stop)
 }
 
 func (s *Stack) stop() {
 	if s.server == nil {
 		return
+	}
+	if s.stopBackground != nil {
+		s.stopBackground()
+		s.stopBackground = nil
 	}
 	s.Conn.Close()
 	_ = s.server.Stop(context.Background())

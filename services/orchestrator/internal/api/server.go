@@ -1,0 +1,355 @@
+// Package api implements hybridlink.orchestrator.v1.OrchestratorService over Temporal: it
+// validates and starts a deployment's workflow, and reads deployments back through the
+// workflow's status query and Temporal's visibility, so any replica can answer.
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/paging"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/spec"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
+)
+
+// ServiceName is the service's full name, for health checks and logs.
+const ServiceName = "hybridlink.orchestrator.v1.OrchestratorService"
+
+// Server implements OrchestratorService and google.longrunning.Operations for deployments.
+type Server struct {
+	orchestratorv1.UnimplementedOrchestratorServiceServer
+	longrunningpb.UnimplementedOperationsServer
+	temporal  client.Client
+	taskQueue string
+	clouds    []cloud.Cloud
+	// WatchInterval is how often WatchDeployment reads the workflow's status.
+	WatchInterval time.Duration
+}
+
+// New returns a Server starting workflows on taskQueue.
+func New(c client.Client, taskQueue string, clouds []cloud.Cloud) *Server {
+	return &Server{temporal: c, taskQueue: taskQueue, clouds: clouds, WatchInterval: 250 * time.Millisecond}
+}
+
+var deploymentID = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// parseName checks deployments/{id}.
+func parseName(name, field string) (string, error) {
+	id, ok := strings.CutPrefix(name, "deployments/")
+	if !ok || !deploymentID.MatchString(id) {
+		return "", apierr.Invalid(field, "%q is not of the form deployments/{id}, id 1-63 lower-case letters, digits and '-'", name)
+	}
+	return id, nil
+}
+
+// CreateDeployment validates a deployment and starts its workflow.
+func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.CreateDeploymentRequest) (*longrunningpb.Operation, error) {
+	if err := spec.Validate(req.GetDeployment(), req.GetDeploymentId(), s.clouds).Err(); err != nil {
+		return nil, err
+	}
+	full, err := spec.Complete(req.GetDeployment().GetSpec(), s.clouds)
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "completing the spec: %v", err)
+	}
+	name := "deployments/" + req.GetDeploymentId()
+	if req.GetValidateOnly() {
+		d := &orchestratorv1.Deployment{Name: name, Spec: redacted(full), Status: &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}}
+		return operation(name, "create", d, true)
+	}
+	in := workflow.Input{Name: name, Spec: full, SitePolicies: spec.Policies(full, s.clouds)}
+	_, err = s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflow.ID(name), TaskQueue: s.taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+	}, workflow.Name, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	switch {
+	case errors.As(err, &started):
+		return nil, status.Errorf(codes.AlreadyExists, "%s exists; delete it first, or get it to see its state", name)
+	case err != nil:
+		return nil, temporalError(err, name)
+	}
+	d := &orchestratorv1.Deployment{Name: name, Spec: redacted(full), Status: &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}}
+	return operation(name, "create", d, false)
+}
+
+// GetDeployment answers from the workflow's status query.
+func (s *Server) GetDeployment(ctx context.Context, req *orchestratorv1.GetDeploymentRequest) (*orchestratorv1.Deployment, error) {
+	if _, err := parseName(req.GetName(), "name"); err != nil {
+		return nil, err
+	}
+	return s.status(ctx, req.GetName())
+}
+
+func (s *Server) status(ctx context.Context, name string) (*orchestratorv1.Deployment, error) {
+	v, err := s.temporal.QueryWorkflow(ctx, workflow.ID(name), "", workflow.QueryStatus)
+	if err != nil {
+		return nil, temporalError(err, name)
+	}
+	d := &orchestratorv1.Deployment{}
+	if err := v.Get(&d); err != nil {
+		return nil, status.Errorf(codes.Internal, "decoding %s's status: %v", name, err)
+	}
+	return d, nil
+}
+
+// ListDeployments lists deployments from Temporal's visibility, optionally by state.
+func (s *Server) ListDeployments(ctx context.Context, req *orchestratorv1.ListDeploymentsRequest) (*orchestratorv1.ListDeploymentsResponse, error) {
+	want, err := stateFilter(req.GetFilter())
+	if err != nil {
+		return nil, err
+	}
+	var out []*orchestratorv1.Deployment
+	var token []byte
+	for {
+		resp, err := s.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Query: fmt.Sprintf("WorkflowType = '%s'", workflow.Name), NextPageToken: token})
+		if err != nil {
+			return nil, temporalError(err, "deployments")
+		}
+		for _, e := range resp.GetExecutions() {
+			d, err := s.status(ctx, e.GetExecution().GetWorkflowId())
+			if err != nil {
+				continue // a workflow that cannot answer (just started, or gone) is left out
+			}
+			if want == orchestratorv1.DeploymentStatus_STATE_UNSPECIFIED || d.GetStatus().GetState() == want {
+				out = append(out, d)
+			}
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			break
+		}
+	}
+	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, apierr.Invalid("page_token", "%v", err)
+	}
+	return &orchestratorv1.ListDeploymentsResponse{Deployments: page, NextPageToken: next}, nil
+}
+
+// stateFilter reads "state=READY" (or "" for all).
+func stateFilter(f string) (orchestratorv1.DeploymentStatus_State, error) {
+	if strings.TrimSpace(f) == "" {
+		return orchestratorv1.DeploymentStatus_STATE_UNSPECIFIED, nil
+	}
+	k, v, ok := strings.Cut(strings.ReplaceAll(f, " ", ""), "=")
+	st, known := orchestratorv1.DeploymentStatus_State_value["STATE_"+strings.ToUpper(v)]
+	if !ok || k != "state" || !known {
+		return 0, apierr.Invalid("filter", "%q is not a filter; use state=READY (or PENDING, APPLYING, VERIFYING, FAILED, DELETING, DELETED)", f)
+	}
+	return orchestratorv1.DeploymentStatus_State(st), nil
+}
+
+// DeleteDeployment asks the workflow to tear the deployment down.
+func (s *Server) DeleteDeployment(ctx context.Context, req *orchestratorv1.DeleteDeploymentRequest) (*longrunningpb.Operation, error) {
+	if _, err := parseName(req.GetName(), "name"); err != nil {
+		return nil, err
+	}
+	_, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflow.ID(req.GetName()), UpdateName: workflow.UpdateTeardown,
+		WaitForStage: client.WorkflowUpdateStageAccepted,
+	})
+	if err != nil {
+		return nil, temporalError(err, req.GetName())
+	}
+	d, err := s.status(ctx, req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	return operation(req.GetName(), "delete", d, false)
+}
+
+// GetOperation reads the deployment behind a create or delete operation.
+func (s *Server) GetOperation(ctx context.Context, req *longrunningpb.GetOperationRequest) (*longrunningpb.Operation, error) {
+	name, verb, err := parseOperation(req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.status(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return operation(name, verb, d, finished(verb, d))
+}
+
+// WaitOperation reads the operation until it is done or the timeout passes.
+func (s *Server) WaitOperation(ctx context.Context, req *longrunningpb.WaitOperationRequest) (*longrunningpb.Operation, error) {
+	name, verb, err := parseOperation(req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	timeout := time.Minute
+	if req.GetTimeout() != nil {
+		timeout = req.GetTimeout().AsDuration()
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		d, err := s.status(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		if finished(verb, d) || time.Now().After(deadline) {
+			return operation(name, verb, d, finished(verb, d))
+		}
+		select {
+		case <-ctx.Done():
+			return nil, status.FromContextError(ctx.Err()).Err()
+		case <-time.After(s.WatchInterval):
+		}
+	}
+}
+
+// CancelOperation is refused: a deployment stops by being deleted.
+func (s *Server) CancelOperation(ctx context.Context, req *longrunningpb.CancelOperationRequest) (*emptypb.Empty, error) {
+	if _, _, err := parseOperation(req.GetName()); err != nil {
+		return nil, err
+	}
+	return nil, status.Error(codes.Unimplemented, "a deployment's operation cannot be canceled; delete the deployment to tear down what it created")
+}
+
+// parseOperation reads operations/deployments/{id}/{verb}.
+func parseOperation(op string) (name, verb string, err error) {
+	rest, ok := strings.CutPrefix(op, "operations/")
+	i := strings.LastIndexByte(rest, '/')
+	if !ok || i < 0 {
+		return "", "", apierr.Invalid("name", "%q is not an operation of this service", op)
+	}
+	name, verb = rest[:i], rest[i+1:]
+	if _, err := parseName(name, "name"); err != nil || (verb != "create" && verb != "delete") {
+		return "", "", apierr.Invalid("name", "%q is not an operation of this service", op)
+	}
+	return name, verb, nil
+}
+
+// finished reports whether a create (READY or FAILED) or delete (DELETED) is over.
+func finished(verb string, d *orchestratorv1.Deployment) bool {
+	st := d.GetStatus().GetState()
+	if verb == "delete" {
+		return st == orchestratorv1.DeploymentStatus_STATE_DELETED
+	}
+	return st == orchestratorv1.DeploymentStatus_STATE_READY || st == orchestratorv1.DeploymentStatus_STATE_FAILED
+}
+
+// operation builds the Operation of a create or delete of a deployment.
+func operation(name, verb string, d *orchestratorv1.Deployment, done bool) (*longrunningpb.Operation, error) {
+	md := &orchestratorv1.OperationMetadata{Target: name, Verb: verb, State: d.GetStatus().GetState(),
+		CreateTime: d.GetCreateTime(), StepsTotal: int32(len(d.GetStatus().GetSteps()))}
+	for _, st := range d.GetStatus().GetSteps() {
+		if st.GetState() == orchestratorv1.Step_STATE_SUCCEEDED {
+			md.StepsDone++
+		}
+	}
+	if md.CreateTime == nil {
+		md.CreateTime = timestamppb.Now()
+	}
+	meta, err := anypb.New(md)
+	if err != nil {
+		return nil, err
+	}
+	op := &longrunningpb.Operation{Name: "operations/" + name + "/" + verb, Metadata: meta, Done: done}
+	if !done {
+		return op, nil
+	}
+	if d.GetStatus().GetState() == orchestratorv1.DeploymentStatus_STATE_FAILED {
+		op.Result = &longrunningpb.Operation_Error{Error: status.New(codes.Aborted,
+			fmt.Sprintf("%s failed: %s; fix the cause and create it again, or delete it", name, d.GetStatus().GetError())).Proto()}
+		return op, nil
+	}
+	resp, err := anypb.New(d)
+	if err != nil {
+		return nil, err
+	}
+	op.Result = &longrunningpb.Operation_Response{Response: resp}
+	return op, nil
+}
+
+// redacted returns a copy of a spec without its secrets.
+func redacted(s *orchestratorv1.DeploymentSpec) *orchestratorv1.DeploymentSpec {
+	c := proto.Clone(s).(*orchestratorv1.DeploymentSpec)
+	if c.GetConnection() != nil {
+		c.Connection.SharedKey = ""
+	}
+	for _, site := range c.GetSites() {
+		for _, vm := range site.GetVirtualMachines() {
+			vm.AdminPassword = ""
+		}
+	}
+	return c
+}
+
+// temporalError maps a Temporal client error about a deployment to a status error.
+func temporalError(err error, name string) error {
+	var nf *serviceerror.NotFound
+	switch {
+	case errors.As(err, &nf):
+		return status.Errorf(codes.NotFound, "%s does not exist", name)
+	case errors.Is(err, context.DeadlineExceeded):
+		return status.Errorf(codes.DeadlineExceeded, "Temporal did not answer about %s in time", name)
+	}
+	if st, ok := status.FromError(err); ok && st.Code() != codes.Unknown {
+		return st.Err()
+	}
+	return status.Errorf(codes.Unavailable, "Temporal could not be reached about %s: %v; check the orchestrator's -temporal address", name, err)
+}
+
+// WatchDeployment streams the deployment's changes: an event for each step that changes
+// and for each change of state, until it is READY, FAILED or DELETED.
+func (s *Server) WatchDeployment(req *orchestratorv1.WatchDeploymentRequest, stream orchestratorv1.OrchestratorService_WatchDeploymentServer) error {
+	if _, err := parseName(req.GetName(), "name"); err != nil {
+		return err
+	}
+	ctx := stream.Context()
+	seen := map[string]string{}
+	var state orchestratorv1.DeploymentStatus_State
+	for {
+		d, err := s.status(ctx, req.GetName())
+		if err != nil {
+			return err
+		}
+		now := timestamppb.Now()
+		for _, st := range d.GetStatus().GetSteps() {
+			sig := fmt.Sprintf("%s/%d/%s", st.GetState(), st.GetAttempts(), st.GetLastError().GetMessage())
+			if seen[st.GetName()] == sig {
+				continue
+			}
+			seen[st.GetName()] = sig
+			if err := stream.Send(&orchestratorv1.DeploymentEvent{Time: now, State: d.GetStatus().GetState(), Step: st}); err != nil {
+				return err
+			}
+		}
+		if cur := d.GetStatus().GetState(); cur != state {
+			state = cur
+			if err := stream.Send(&orchestratorv1.DeploymentEvent{Time: now, State: cur}); err != nil {
+				return err
+			}
+		}
+		switch state {
+		case orchestratorv1.DeploymentStatus_STATE_READY, orchestratorv1.DeploymentStatus_STATE_FAILED, orchestratorv1.DeploymentStatus_STATE_DELETED:
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return status.FromContextError(ctx.Err()).Err()
+		case <-time.After(s.WatchInterval):
+		}
+	}
+}

@@ -1,0 +1,144 @@
+// Package app wires the orchestrator: the OrchestratorService API over a Temporal client,
+// and, in the same process unless told otherwise, the Temporal worker that runs deployments'
+// workflows and calls the resource services.
+package app
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/contrib/opentelemetry"
+	"go.temporal.io/sdk/interceptor"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+	sdkworkflow "go.temporal.io/sdk/workflow"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/gen/openapi"
+	"github.com/hybridlink/hybridlink/platform/handle"
+	"github.com/hybridlink/hybridlink/platform/serve"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/activities"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/codec"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
+)
+
+// Options configure the orchestrator beyond what every service takes.
+type Options struct {
+	// Temporal is the Temporal frontend's host:port; Namespace and TaskQueue where
+	// deployments run.
+	Temporal, Namespace, TaskQueue string
+	// Worker runs the Temporal worker in this process (the API always runs).
+	Worker bool
+	// Network, Gateway and Compute are the resource services' gRPC addresses.
+	Network, Gateway, Compute string
+	// PayloadKey encrypts workflow and activity payloads (AES-256-GCM); see PayloadKeyFile.
+	PayloadKey []byte
+	// PayloadKeyFile holds the key when PayloadKey is not set (generated for development).
+	PayloadKeyFile string
+	// WritesPerSecond and WriteBurst size the per-cloud ARM write limiter.
+	WritesPerSecond float64
+	WriteBurst      int
+}
+
+// Flags registers the options' flags, with environment variables as defaults.
+func (o *Options) Flags(fs *flag.FlagSet) {
+	env := func(k, d string) string {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+		return d
+	}
+	fs.StringVar(&o.Temporal, "temporal", env("HYBRIDLINK_TEMPORAL_ADDRESS", "127.0.0.1:7233"), "Temporal frontend address ($HYBRIDLINK_TEMPORAL_ADDRESS)")
+	fs.StringVar(&o.Namespace, "namespace", env("HYBRIDLINK_TEMPORAL_NAMESPACE", "default"), "Temporal namespace ($HYBRIDLINK_TEMPORAL_NAMESPACE)")
+	fs.StringVar(&o.TaskQueue, "task-queue", env("HYBRIDLINK_TASK_QUEUE", "hybridlink-deployments"), "Temporal task queue ($HYBRIDLINK_TASK_QUEUE)")
+	fs.BoolVar(&o.Worker, "worker", env("HYBRIDLINK_WORKER", "true") == "true", "run the Temporal worker in this process ($HYBRIDLINK_WORKER)")
+	fs.StringVar(&o.Network, "network-addr", env("HYBRIDLINK_NETWORK_ADDR", "127.0.0.1:9091"), "network service gRPC address ($HYBRIDLINK_NETWORK_ADDR)")
+	fs.StringVar(&o.Gateway, "gateway-addr", env("HYBRIDLINK_GATEWAY_ADDR", "127.0.0.1:9092"), "gateway service gRPC address ($HYBRIDLINK_GATEWAY_ADDR)")
+	fs.StringVar(&o.Compute, "compute-addr", env("HYBRIDLINK_COMPUTE_ADDR", "127.0.0.1:9093"), "compute service gRPC address ($HYBRIDLINK_COMPUTE_ADDR)")
+	fs.StringVar(&o.PayloadKeyFile, "payload-key-file", env("HYBRIDLINK_PAYLOAD_KEY_FILE", filepath.Join(".state", "payload.key")), "AES-256 key encrypting Temporal payloads, generated when missing ($HYBRIDLINK_PAYLOAD_KEY_FILE)")
+	fs.Float64Var(&o.WritesPerSecond, "arm-writes-per-second", activities.DefaultWriteRate, "ARM writes per second per cloud subscription, for all deployments together")
+	fs.IntVar(&o.WriteBurst, "arm-write-burst", activities.DefaultWriteBurst, "ARM write burst per cloud subscription")
+}
+
+// Service builds the orchestrator's service: the API, and the worker as a background task.
+func Service(env serve.Env, o Options) (serve.Service, error) {
+	key := o.PayloadKey
+	if key == nil {
+		var err error
+		if key, err = handle.LoadOrCreateKey(o.PayloadKeyFile); err != nil {
+			return serve.Service{}, fmt.Errorf("payload key: %w", err)
+		}
+	}
+	if _, err := codec.NewCodec(key); err != nil {
+		return serve.Service{}, fmt.Errorf("payload key: %w", err)
+	}
+	tracing, err := opentelemetry.NewTracingInterceptor(opentelemetry.TracerOptions{
+		Tracer: env.Telemetry.Tracer.Tracer("hybridlink.orchestrator")})
+	if err != nil {
+		return serve.Service{}, err
+	}
+	tc, err := client.Dial(client.Options{
+		HostPort: o.Temporal, Namespace: o.Namespace,
+		DataConverter: codec.NewDataConverter(key),
+		Interceptors:  []interceptor.ClientInterceptor{tracing},
+		Logger:        log.NewStructuredLogger(env.Telemetry.Logger),
+	})
+	if err != nil {
+		return serve.Service{}, fmt.Errorf("Temporal at %s: %w (start it, or set -temporal)", o.Temporal, err)
+	}
+	srv := api.New(tc, o.TaskQueue, env.Clouds.Clouds())
+	svc := serve.Service{
+		Register: func(g *grpc.Server) {
+			orchestratorv1.RegisterOrchestratorServiceServer(g, srv)
+			longrunningpb.RegisterOperationsServer(g, srv)
+		},
+		Gateway: func(ctx context.Context, mux *gwruntime.ServeMux, conn *grpc.ClientConn) error {
+			return orchestratorv1.RegisterOrchestratorServiceHandler(ctx, mux, conn)
+		},
+		OpenAPI: openapi.JSON,
+	}
+	if o.Worker {
+		svc.Background = func(ctx context.Context) error {
+			defer tc.Close()
+			return runWorker(ctx, env, o, tc)
+		}
+	}
+	return svc, nil
+}
+
+// runWorker runs the Temporal worker until ctx is done.
+func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) error {
+	dial := func(addr string) (*grpc.ClientConn, error) {
+		return grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+			grpc.WithStatsHandler(otelgrpc.NewClientHandler(otelgrpc.WithTracerProvider(env.Telemetry.Tracer))))
+	}
+	conns := make([]*grpc.ClientConn, 0, 3)
+	for _, addr := range []string{o.Network, o.Gateway, o.Compute} {
+		c, err := dial(addr)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	acts := activities.New(conns[0], conns[1], conns[2], activities.NewLimiter(o.WritesPerSecond, o.WriteBurst))
+	w := worker.New(tc, o.TaskQueue, worker.Options{})
+	w.RegisterWorkflowWithOptions(workflow.Deployment, sdkworkflow.RegisterOptions{Name: workflow.Name})
+	w.RegisterActivity(acts)
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("Temporal worker: %w", err)
+	}
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}

@@ -1,0 +1,155 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/hybridlink/hybridlink/armsim"
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/serve"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
+	"github.com/hybridlink/hybridlink/platform/temporaldev"
+	compute "github.com/hybridlink/hybridlink/services/compute/service"
+	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
+	network "github.com/hybridlink/hybridlink/services/network/service"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/app"
+)
+
+// temporal is the package's Temporal dev server, started once by TestMain.
+var temporal *temporaldev.Server
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "hybridlink-temporal-")
+	if err != nil {
+		panic(err)
+	}
+	temporal, err = temporaldev.Start(context.Background(), temporaldev.Options{DBFile: filepath.Join(dir, "temporal.db"), Headless: true})
+	if err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	temporal.Stop()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// stack runs armsim, the three resource services and the orchestrator (API and worker).
+type stack struct {
+	sim  *armsim.Sim
+	orch *servicetest.Stack
+	api  orchestratorv1.OrchestratorServiceClient
+	ops  longrunningpb.OperationsClient
+}
+
+func start(t *testing.T, cfg armsim.Config, taskQueue string) stack {
+	t.Helper()
+	net := servicetest.Start(t, network.Name, cfg, network.Service)
+	gw := net.Add(t, gateway.Name, gateway.Service)
+	cmp := net.Add(t, compute.Name, compute.Service)
+	o := app.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: taskQueue, Worker: true,
+		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
+		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200}
+	orch := net.Add(t, api.ServiceName, func(env serve.Env) (serve.Service, error) { return app.Service(env, o) })
+	return stack{sim: net.Sim, orch: orch, api: orchestratorv1.NewOrchestratorServiceClient(orch.Conn), ops: longrunningpb.NewOperationsClient(orch.Conn)}
+}
+
+// hybridSpec is an Azure hub and an Azure Stack Hub site with a VM each.
+func hybridSpec() *orchestratorv1.DeploymentSpec {
+	vm := func(name, size string) *orchestratorv1.VirtualMachineSpec {
+		return &orchestratorv1.VirtualMachineSpec{Name: name, Size: size, ImagePublisher: "Canonical",
+			ImageOffer: "0001-com-ubuntu-server-jammy", ImageSku: "22_04-lts", AdminUsername: "azureuser", AdminPassword: "Sup3r-Secret-Pw"}
+	}
+	return &orchestratorv1.DeploymentSpec{
+		Sites: []*orchestratorv1.Site{
+			{Name: "hub", Cloud: "azure", ResourceGroup: "hub-rg", AddressPrefixes: []string{"10.1.0.0/16"},
+				WorkloadSubnetPrefix: "10.1.1.0/24", GatewaySubnetPrefix: "10.1.255.0/27",
+				VirtualMachines: []*orchestratorv1.VirtualMachineSpec{vm("hub-vm", "Standard_B2s")}},
+			{Name: "stack", Cloud: "azure-stack-hub", ResourceGroup: "stack-rg", AddressPrefixes: []string{"10.2.0.0/16"},
+				WorkloadSubnetPrefix: "10.2.1.0/24", GatewaySubnetPrefix: "10.2.255.0/27",
+				VirtualMachines: []*orchestratorv1.VirtualMachineSpec{vm("stack-vm", "Standard_A2_v2")}},
+		},
+		Connection: &orchestratorv1.ConnectionSpec{SharedKey: "e2e-Shared-Key-7f3a"},
+	}
+}
+
+// wait waits for an orchestrator operation to be done.
+func wait(t *testing.T, s stack, op *longrunningpb.Operation, err error) *longrunningpb.Operation {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for !op.GetDone() {
+		if time.Now().After(deadline) {
+			d, _ := s.api.GetDeployment(context.Background(), &orchestratorv1.GetDeploymentRequest{Name: strings.TrimSuffix(strings.TrimPrefix(op.GetName(), "operations/"), "/create")})
+			t.Fatalf("operation %s not done: %v", op.GetName(), protojson.Format(d))
+		}
+		if op, err = s.ops.WaitOperation(context.Background(), &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(20 * time.Second)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return op
+}
+
+// TestDeployment takes one deployment from CreateDeployment to READY with both connections
+// Connected and the VMs running, checked in armsim's own state, then tears it down until
+// armsim is empty.
+func TestDeployment(t *testing.T) {
+	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-deployment")
+	ctx := context.Background()
+	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "hybrid",
+		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
+	op = wait(t, s, op, err)
+	if e := op.GetError(); e != nil {
+		t.Fatalf("deployment failed: %s", e.GetMessage())
+	}
+	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/hybrid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
+		t.Fatalf("state %s", d.GetStatus().GetState())
+	}
+	for _, so := range d.GetStatus().GetOutputs().GetSites() {
+		if so.GetConnectionStatus() != gatewayv1.Connection_STATUS_CONNECTED || so.GetGatewayIpAddress() == "" || len(so.GetVmPrivateIps()) != 1 {
+			t.Fatalf("outputs of %s: %v", so.GetSite(), so)
+		}
+	}
+	if strings.Contains(protojson.Format(d), "e2e-Shared-Key-7f3a") || strings.Contains(protojson.Format(d), "Sup3r-Secret-Pw") {
+		t.Fatal("a secret is in the deployment the API returns")
+	}
+	res, err := s.sim.Admin.Resources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	connections := 0
+	for _, r := range res {
+		if r.Type == "Microsoft.Network/connections" {
+			connections++
+			tn, err := s.sim.Admin.Explain(ctx, r.Cloud, r.ID)
+			if err != nil || tn.Status != "Connected" {
+				t.Fatalf("armsim says %s is %s: %s", r.ID, tn.Status, tn.Reason)
+			}
+		}
+	}
+	if connections != 2 {
+		t.Fatalf("armsim holds %d connections, want 2", connections)
+	}
+
+	op, err = s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/hybrid"})
+	wait(t, s, op, err)
+	left, err := s.sim.Admin.Resources(ctx)
+	if err != nil || len(left) != 0 {
+		t.Fatalf("teardown leaves armsim empty: %v %v", left, err)
+	}
+}

@@ -1,0 +1,105 @@
+package workflow
+
+import (
+	"slices"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+// apply runs the graph of the deployment's input under a new status: every step in its
+// own coroutine, each once the steps it depends on have succeeded, so that the apply
+// takes the graph's critical path. A step that fails for good fails the deployment and
+// skips the steps that depend on it; the others run on. Then, with
+// FAILURE_POLICY_ROLLBACK, it deletes what this apply created. Canceled, it stops
+// starting steps, waits for the running activities to stop, and records where it
+// stopped.
+func (d *deployment) apply(ctx workflow.Context) {
+	d.status = &orchestratorv1.DeploymentStatus{
+		State:   orchestratorv1.DeploymentStatus_STATE_APPLYING,
+		Outputs: newOutputs(d.in.Spec),
+	}
+	g := build(ctx, d.in, d.status.Outputs.Sites)
+	for _, s := range g.steps {
+		d.status.Steps = append(d.status.Steps, s.status)
+	}
+	createdBefore := len(d.created)
+	for _, s := range g.steps {
+		workflow.Go(ctx, func(ctx workflow.Context) { d.run(ctx, s) })
+	}
+	for _, s := range g.steps {
+		_ = s.done.Get(ctx, nil)
+	}
+	switch {
+	case ctx.Err() != nil:
+		d.status.State = orchestratorv1.DeploymentStatus_STATE_FAILED
+		if d.status.Error != "" {
+			d.status.Error = "canceled after " + d.status.Error
+		} else {
+			d.status.Error = "canceled: stopped at a safe point"
+		}
+	case d.status.Error != "":
+		if d.in.Spec.GetFailurePolicy() == orchestratorv1.DeploymentSpec_FAILURE_POLICY_ROLLBACK {
+			d.status.State = orchestratorv1.DeploymentStatus_STATE_DELETING
+			if err := d.remove(ctx, slices.Clone(d.created[createdBefore:])); err != nil {
+				d.status.Error += "; rollback failed: " + err.Error()
+			} else {
+				d.status.Error += "; rolled back"
+			}
+		}
+		d.status.State = orchestratorv1.DeploymentStatus_STATE_FAILED
+	default:
+		d.status.State = orchestratorv1.DeploymentStatus_STATE_READY
+	}
+}
+
+// run runs one step once its dependencies have ended: it skips the step if one of them
+// did not succeed or the deployment was canceled, and otherwise runs its activity and
+// records how it went. A step that fails for good sets the deployment's error, unless an
+// earlier one did.
+func (d *deployment) run(ctx workflow.Context, s *step) {
+	for _, dep := range s.deps {
+		_ = dep.done.Get(ctx, nil)
+	}
+	for _, dep := range s.deps {
+		if !dep.succeeded() {
+			s.skip()
+			return
+		}
+	}
+	if ctx.Err() != nil {
+		s.skip()
+		return
+	}
+	s.start(workflow.Now(ctx))
+	if s.kind == kindVerify {
+		d.status.State = orchestratorv1.DeploymentStatus_STATE_VERIFYING
+	}
+	req, err := s.request()
+	if err == nil {
+		if s.creates() {
+			d.remember(Resource{Site: s.status.GetSite(), Kind: s.kind, Name: s.status.GetResource()})
+		}
+		err = workflow.ExecuteActivity(withActivityOptions(ctx, s), s.activity, req).Get(ctx, s.result)
+	}
+	if err == nil && s.record != nil {
+		s.record()
+	}
+	s.end(workflow.Now(ctx), err)
+	if err != nil && !temporal.IsCanceledError(err) && d.status.Error == "" {
+		d.status.Error = failure(s)
+	}
+}
+
+// remember adds r to what the deployment created, unless it is there already (an earlier
+// apply created it).
+func (d *deployment) remember(r Resource) {
+	for _, c := range d.created {
+		if c.Name == r.Name {
+			return
+		}
+	}
+	d.created = append(d.created, r)
+}

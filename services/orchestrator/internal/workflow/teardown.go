@@ -1,0 +1,94 @@
+package workflow
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	"go.temporal.io/sdk/workflow"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+// teardownOrder is the graph backwards, as the kinds of what teardown and rollback delete,
+// one tier after the other.
+var teardownOrder = []string{
+	kindConnection, kindLocalGateway, kindVirtualMachine, kindNetworkInterface,
+	kindGateway, kindPublicIP, kindVirtualNetwork, kindResourceGroup,
+}
+
+// tier returns the position of a resource's kind, without the VM's name of VM kinds
+// (virtual-machine/vm1 is virtual-machine), in teardownOrder.
+func tier(r Resource) int {
+	kind, _, _ := strings.Cut(r.Kind, "/")
+	return slices.Index(teardownOrder, kind)
+}
+
+// teardown deletes everything the deployment created, in reverse order, and marks it
+// DELETED; when a deletion fails, it marks it FAILED with the reason and keeps what it
+// could not delete, for another teardown.
+func (d *deployment) teardown(ctx workflow.Context) {
+	d.status.State = orchestratorv1.DeploymentStatus_STATE_DELETING
+	d.status.Steps = nil
+	d.status.Error = ""
+	if err := d.remove(ctx, slices.Clone(d.created)); err != nil {
+		d.status.State = orchestratorv1.DeploymentStatus_STATE_FAILED
+		d.status.Error = "teardown: " + err.Error()
+		return
+	}
+	d.status.State = orchestratorv1.DeploymentStatus_STATE_DELETED
+	d.status.Outputs = nil
+	d.deleted = true
+}
+
+// remove deletes resources in teardownOrder: one tier after the other, the resources of a
+// tier at once, each as a step appended to the status, and forgets each one deleted. It
+// skips the tiers after one where a deletion failed (or after the deployment was
+// canceled) and returns the first failure.
+func (d *deployment) remove(ctx workflow.Context, resources []Resource) error {
+	tiers := make([][]*step, len(teardownOrder))
+	for _, r := range resources {
+		s := &step{
+			status: &orchestratorv1.Step{Name: r.Site + "/delete-" + r.Kind, Site: r.Site, Resource: r.Name, State: orchestratorv1.Step_STATE_PENDING},
+			kind:   r.Kind,
+		}
+		s.done, s.settle = workflow.NewFuture(ctx)
+		tiers[tier(r)] = append(tiers[tier(r)], s)
+	}
+	for _, t := range tiers {
+		for _, s := range t {
+			d.status.Steps = append(d.status.Steps, s.status)
+		}
+	}
+	var failed error
+	for _, t := range tiers {
+		if failed != nil || ctx.Err() != nil {
+			for _, s := range t {
+				s.skip()
+			}
+			continue
+		}
+		futures := make([]workflow.Future, len(t))
+		for i, s := range t {
+			s.start(workflow.Now(ctx))
+			futures[i] = workflow.ExecuteActivity(withActivityOptions(ctx, s), DeleteResource, DeleteRequest{Resource: s.status.GetResource()})
+		}
+		for i, s := range t {
+			err := futures[i].Get(ctx, nil)
+			s.end(workflow.Now(ctx), err)
+			if err != nil {
+				if failed == nil {
+					failed = errors.New(failure(s))
+				}
+				continue
+			}
+			d.forget(s.status.GetResource())
+		}
+	}
+	return failed
+}
+
+// forget removes a deleted resource from what the deployment created.
+func (d *deployment) forget(name string) {
+	d.created = slices.DeleteFunc(d.created, func(r Resource) bool { return r.Name == name })
+}

@@ -1,0 +1,154 @@
+package workflow
+
+import (
+	"errors"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+// deployment is the state of one deployment's workflow.
+type deployment struct {
+	// in is what the deployment applies; the last apply's input.
+	in Input
+	// status is the deployment's status.
+	status *orchestratorv1.DeploymentStatus
+	// created is what the deployment created and has not deleted, in creation order.
+	created []Resource
+	// lock lets one apply or teardown run at a time.
+	lock workflow.Mutex
+	// tearingDown is set from the moment a teardown is accepted until it fails; applies
+	// are refused meanwhile.
+	tearingDown bool
+	// deleted is set once a teardown has deleted everything.
+	deleted bool
+}
+
+// Deployment is the workflow of one deployment, registered as Name: a long-lived entity.
+// On its first run it applies in (the graph of DESIGN.md section 2); then it stays, answers
+// QueryStatus, re-applies on UpdateApply and tears down on UpdateTeardown, one at a time,
+// and returns once torn down. While idle, when Temporal suggests it, it continues as new
+// with its status and what it created. Canceled, it stops at a safe point, records where
+// (FAILED, its running steps canceled and the rest skipped), and ends canceled.
+func Deployment(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, error) {
+	if err := checkSites(in); err != nil {
+		return nil, err
+	}
+	d := &deployment{in: in, status: in.Status, created: in.Created, lock: workflow.NewMutex(ctx)}
+	first := d.status == nil
+	if first {
+		d.status = &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}
+	}
+	if err := d.register(ctx); err != nil {
+		return nil, err
+	}
+	if first {
+		if err := d.lock.Lock(ctx); err != nil {
+			return nil, err
+		}
+		d.apply(ctx)
+		d.lock.Unlock()
+	}
+	err := workflow.Await(ctx, func() bool {
+		return d.deleted || workflow.AllHandlersFinished(ctx) && workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+	})
+	// A teardown's handler, or an apply's stopped by cancellation, may still be returning;
+	// waiting on a disconnected context cannot fail.
+	done, _ := workflow.NewDisconnectedContext(ctx)
+	_ = workflow.Await(done, func() bool { return workflow.AllHandlersFinished(done) })
+	switch {
+	case err != nil:
+		return nil, err
+	case d.deleted:
+		return d.view(), nil
+	}
+	return nil, workflow.NewContinueAsNewError(ctx, Name, d.carry())
+}
+
+// checkSites refuses an input whose spec has not exactly two sites, the one thing the
+// graph cannot do without; validation proper happens before the workflow.
+func checkSites(in Input) error {
+	if n := len(in.Spec.GetSites()); n != 2 {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("a deployment has exactly two sites, not %d", n), "InvalidArgument", nil)
+	}
+	return nil
+}
+
+// carry returns the input of the next run: the same deployment, with its status and what
+// it created.
+func (d *deployment) carry() Input {
+	next := d.in
+	next.Status = d.status
+	next.Created = d.created
+	return next
+}
+
+// register sets the query and update handlers.
+func (d *deployment) register(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (*orchestratorv1.Deployment, error) {
+		return d.view(), nil
+	}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateApply, d.reapply,
+		workflow.UpdateHandlerOptions{Validator: d.validateApply}); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateTeardown, d.tearDown,
+		workflow.UpdateHandlerOptions{Validator: d.validateTeardown})
+}
+
+// errTearingDown refuses what cannot happen once a teardown is accepted.
+var errTearingDown = errors.New("the deployment is being torn down")
+
+// validateApply accepts a re-apply of this deployment with two sites unless it is being
+// torn down; the spec's validation proper happens before the update.
+func (d *deployment) validateApply(_ workflow.Context, in Input) error {
+	if d.tearingDown || d.deleted {
+		return errTearingDown
+	}
+	if in.Name != d.in.Name {
+		return fmt.Errorf("the input is for deployment %q, not %q", in.Name, d.in.Name)
+	}
+	return checkSites(in)
+}
+
+// reapply handles UpdateApply: once no other apply or teardown runs, it applies in (its
+// name, spec and site policies) and returns the deployment, READY or FAILED.
+func (d *deployment) reapply(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, error) {
+	if err := d.lock.Lock(ctx); err != nil {
+		return nil, err
+	}
+	defer d.lock.Unlock()
+	if d.tearingDown || d.deleted {
+		return nil, errTearingDown
+	}
+	d.in.Spec, d.in.SitePolicies = in.Spec, in.SitePolicies
+	d.apply(ctx)
+	return d.view(), nil
+}
+
+// validateTeardown accepts one teardown at a time, and none once the deployment is
+// deleted.
+func (d *deployment) validateTeardown(workflow.Context) error {
+	if d.tearingDown || d.deleted {
+		return errTearingDown
+	}
+	return nil
+}
+
+// tearDown handles UpdateTeardown: it refuses applies from now on, and once no apply
+// runs, tears the deployment down and returns it, DELETED or FAILED.
+func (d *deployment) tearDown(ctx workflow.Context) (*orchestratorv1.Deployment, error) {
+	d.tearingDown = true
+	defer func() { d.tearingDown = d.deleted }()
+	if err := d.lock.Lock(ctx); err != nil {
+		return nil, err
+	}
+	defer d.lock.Unlock()
+	d.teardown(ctx)
+	return d.view(), nil
+}
