@@ -22,6 +22,7 @@ import (
 	azcloud "github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/tracing/azotel"
+	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 	"sigs.k8s.io/yaml"
 )
@@ -235,7 +236,9 @@ func connect(ctx context.Context, c Cloud, tp trace.TracerProvider) (*Conn, erro
 	return &Conn{Cloud: c, Credential: cred, Options: opts}, nil
 }
 
-// transport returns an HTTP client trusting the system roots plus caFile.
+// transport returns an HTTP client trusting the system roots plus caFile, which sends the
+// trace context of each request's context along (azcore's own tracing does not), so that
+// ARM's side of a request joins the caller's trace.
 func transport(caFile string) (*http.Client, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	if caFile != "" {
@@ -252,7 +255,20 @@ func transport(caFile string) (*http.Client, error) {
 		}
 		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return &http.Client{Transport: t, Timeout: 2 * time.Minute}, nil
+	return &http.Client{Transport: traceContext{t}, Timeout: 2 * time.Minute}, nil
+}
+
+// traceContext sets the W3C traceparent header of the span in each request's context: the
+// SDK's HTTP span, when the azotel tracing provider is set.
+type traceContext struct{ next http.RoundTripper }
+
+func (tc traceContext) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !trace.SpanContextFromContext(req.Context()).IsValid() {
+		return tc.next.RoundTrip(req)
+	}
+	req = req.Clone(req.Context()) // a RoundTripper must not modify the request
+	propagation.TraceContext{}.Inject(req.Context(), propagation.HeaderCarrier(req.Header))
+	return tc.next.RoundTrip(req)
 }
 
 // discover reads a stamp's login endpoint and ARM audience from its metadata endpoint.

@@ -10,6 +10,10 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/hybridlink/hybridlink/armsim"
 )
@@ -107,4 +111,61 @@ func TestConnectArmsim(t *testing.T) {
 	if _, err := reg.Get("gcp"); err == nil || !strings.Contains(err.Error(), "azure, azure-stack-hub") {
 		t.Fatalf("an unknown cloud's error lists the configured ones: %v", err)
 	}
+}
+
+// TestTraceContext: an ARM request carries the trace context of the SDK's HTTP span, so
+// that armsim's server span is in the caller's trace, below that HTTP span.
+func TestTraceContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clouds := armsim.DefaultClouds()
+	for i := range clouds {
+		clouds[i].Addr = "127.0.0.1:0"
+	}
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	server := tracetest.NewSpanRecorder()
+	sim, err := armsim.Start(ctx, armsim.Config{Clouds: clouds, CAOut: caFile,
+		TracerProvider: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(server))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	cfg := Default(caFile)
+	cfg.Clouds[0].Endpoint, cfg.Clouds[1].Endpoint = sim.Endpoints["azure"], sim.Endpoints["azure-stack-hub"]
+	client := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(client))
+	reg, err := Connect(ctx, cfg, tp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := reg.Get("azure")
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err := armresources.NewResourceGroupsClient(conn.Subscription, conn.Credential, conn.Options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent, span := tp.Tracer("test").Start(ctx, "caller")
+	_, err = groups.CreateOrUpdate(parent, "rg-traced", armresources.ResourceGroup{Location: new("eastus")}, nil)
+	span.End()
+	if err != nil {
+		t.Fatal(err)
+	}
+	httpSpans := map[trace.SpanID]bool{}
+	for _, s := range client.Ended() {
+		if s.Name() == "HTTP PUT" && s.SpanContext().TraceID() == span.SpanContext().TraceID() {
+			httpSpans[s.SpanContext().SpanID()] = true
+		}
+	}
+	for _, s := range server.Ended() {
+		if s.Name() == "ARM PUT Microsoft.Resources/resourceGroups" {
+			if s.SpanContext().TraceID() != span.SpanContext().TraceID() || !httpSpans[s.Parent().SpanID()] {
+				t.Fatalf("armsim's span is in trace %s below %s, want the caller's trace %s below the SDK's HTTP PUT",
+					s.SpanContext().TraceID(), s.Parent().SpanID(), span.SpanContext().TraceID())
+			}
+			return
+		}
+	}
+	t.Fatalf("armsim recorded no span for the PUT among %d", len(server.Ended()))
 }

@@ -25,6 +25,7 @@ func (a *Activities) DeleteResource(ctx context.Context, req workflow.DeleteRequ
 			": not a resource group, virtual network, public IP address, virtual network gateway, local network gateway, connection, network interface or virtual machine name",
 			codes.InvalidArgument.String(), nil)
 	}
+	annotate(ctx, req.Resource)
 	op, err := a.operate(ctx, ops, cloudOf(req.Resource), start)
 	if err == nil && op.GetError() != nil {
 		err = status.ErrorProto(op.GetError())

@@ -11,6 +11,7 @@ import (
 // EnsureResourceGroup creates the resource group, or updates its tags. ARM writes resource
 // groups synchronously, so there is no operation to follow.
 func (a *Activities) EnsureResourceGroup(ctx context.Context, req *networkv1.CreateResourceGroupRequest) (*networkv1.ResourceGroup, error) {
+	annotate(ctx, req.GetParent())
 	if err := a.Limiter.Wait(ctx, cloudOf(req.GetParent())); err != nil {
 		return nil, fail(ctx, err)
 	}

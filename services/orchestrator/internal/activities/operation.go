@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/grpc"
@@ -15,7 +17,7 @@ import (
 )
 
 // waitTimeout bounds each WaitOperation call, so the activity heart-beats at least that often.
-const waitTimeout = 20 * time.Second
+const waitTimeout = 10 * time.Second
 
 // begin starts an operation through a resource service.
 type begin func(context.Context) (*longrunningpb.Operation, error)
@@ -24,7 +26,8 @@ type begin func(context.Context) (*longrunningpb.Operation, error)
 // it waits. When a previous attempt of the activity heart-beat an operation's name, it
 // resumes that operation instead: a retried or re-scheduled activity never starts a second
 // ARM operation. Only a new start takes a write from the limiter. ops is the Operations
-// client of the service that owns the operation; cloud is the cloud it writes to.
+// client of the service that owns the operation; cloud is the cloud it writes to. The
+// operation's name goes on the activity's span.
 func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsClient, cloud string, start begin) (*longrunningpb.Operation, error) {
 	var name string
 	if !activity.HasHeartbeatDetails(ctx) || activity.GetHeartbeatDetails(ctx, &name) != nil || name == "" {
@@ -37,6 +40,7 @@ func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsCl
 		}
 		name = op.GetName()
 	}
+	trace.SpanFromContext(ctx).SetAttributes(attribute.String(AttrOperation, name))
 	for {
 		activity.RecordHeartbeat(ctx, name)
 		op, err := ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: name, Timeout: durationpb.New(waitTimeout)})
@@ -52,6 +56,7 @@ func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsCl
 func ensure[Req interface{ GetParent() string }, M proto.Message](ctx context.Context, a *Activities, ops longrunningpb.OperationsClient,
 	create func(context.Context, Req, ...grpc.CallOption) (*longrunningpb.Operation, error), req Req, out M, secrets ...string) (M, error) {
 	var zero M
+	annotate(ctx, req.GetParent())
 	op, err := a.operate(ctx, ops, cloudOf(req.GetParent()), func(ctx context.Context) (*longrunningpb.Operation, error) {
 		return create(ctx, req)
 	})

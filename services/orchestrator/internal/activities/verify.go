@@ -18,6 +18,7 @@ import (
 // workflow.ErrorVerifyTimeout, naming each connection that is not Connected and its status. It
 // heart-beats its deadline, so a retried attempt keeps the first attempt's bound.
 func (a *Activities) VerifyConnections(ctx context.Context, req workflow.VerifyRequest) ([]*gatewayv1.Connection, error) {
+	annotate(ctx, "") // its connections are in both clouds
 	deadline := time.Now().Add(req.Timeout)
 	var earlier time.Time
 	if activity.HasHeartbeatDetails(ctx) && activity.GetHeartbeatDetails(ctx, &earlier) == nil && !earlier.IsZero() {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"go.opentelemetry.io/otel/trace"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
@@ -61,7 +62,8 @@ func parseName(name, field string) (string, error) {
 	return id, nil
 }
 
-// CreateDeployment validates a deployment and starts its workflow.
+// CreateDeployment validates a deployment and starts its workflow, in the trace of this
+// call: the deployment's trace.
 func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.CreateDeploymentRequest) (*longrunningpb.Operation, error) {
 	if err := spec.Validate(req.GetDeployment(), req.GetDeploymentId(), s.clouds).Err(); err != nil {
 		return nil, err
@@ -76,6 +78,9 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 		return operation(name, "create", d, true)
 	}
 	in := workflow.Input{Name: name, Spec: full, SitePolicies: spec.Policies(full, s.clouds)}
+	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
+		in.TraceID = sc.TraceID().String()
+	}
 	_, err = s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflow.ID(name), TaskQueue: s.taskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
@@ -204,10 +209,12 @@ func (s *Server) WaitOperation(ctx context.Context, req *longrunningpb.WaitOpera
 	deadline := time.Now().Add(timeout)
 	for {
 		d, err := s.status(ctx, name)
-		if err != nil {
+		switch {
+		case err != nil && transient(err) && time.Now().Before(deadline):
+			// a worker is being replaced: its sticky queue answers no queries for a moment
+		case err != nil:
 			return nil, err
-		}
-		if finished(verb, d) || time.Now().After(deadline) {
+		case finished(verb, d) || time.Now().After(deadline):
 			return operation(name, verb, d, finished(verb, d))
 		}
 		select {
@@ -296,13 +303,22 @@ func redacted(s *orchestratorv1.DeploymentSpec) *orchestratorv1.DeploymentSpec {
 	return c
 }
 
+// transient reports whether a status read may succeed when tried again.
+func transient(err error) bool {
+	c := status.Code(err)
+	return c == codes.Unavailable || c == codes.DeadlineExceeded
+}
+
 // temporalError maps a Temporal client error about a deployment to a status error.
 func temporalError(err error, name string) error {
-	var nf *serviceerror.NotFound
+	var (
+		nf       *serviceerror.NotFound
+		deadline *serviceerror.DeadlineExceeded
+	)
 	switch {
 	case errors.As(err, &nf):
 		return status.Errorf(codes.NotFound, "%s does not exist", name)
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &deadline):
 		return status.Errorf(codes.DeadlineExceeded, "Temporal did not answer about %s in time", name)
 	}
 	if st, ok := status.FromError(err); ok && st.Code() != codes.Unknown {

@@ -60,7 +60,15 @@ func start(t *testing.T, cfg armsim.Config, taskQueue string) stack {
 		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
 		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200}
 	orch := net.Add(t, api.ServiceName, func(env serve.Env) (serve.Service, error) { return app.Service(env, o) })
-	return stack{sim: net.Sim, orch: orch, api: orchestratorv1.NewOrchestratorServiceClient(orch.Conn), ops: longrunningpb.NewOperationsClient(orch.Conn)}
+	s := stack{sim: net.Sim, orch: orch}
+	s.connect()
+	return s
+}
+
+// connect (re)makes the clients of the orchestrator, after a start or a restart.
+func (s *stack) connect() {
+	s.api = orchestratorv1.NewOrchestratorServiceClient(s.orch.Conn)
+	s.ops = longrunningpb.NewOperationsClient(s.orch.Conn)
 }
 
 // hybridSpec is an Azure hub and an Azure Stack Hub site with a VM each.

@@ -15,14 +15,17 @@ import (
 // skips the steps that depend on it; the others run on. Then, with
 // FAILURE_POLICY_ROLLBACK, it deletes what this apply created. Canceled, it stops
 // starting steps, waits for the running activities to stop, and records where it
-// stopped.
-func (d *deployment) apply(ctx workflow.Context) {
+// stopped. The status carries the deployment's trace id, and each step stepTrace: the
+// trace its activity's span is in.
+func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 	d.status = &orchestratorv1.DeploymentStatus{
 		State:   orchestratorv1.DeploymentStatus_STATE_APPLYING,
 		Outputs: newOutputs(d.in.Spec),
+		TraceId: d.in.TraceID,
 	}
 	g := build(ctx, d.in, d.status.Outputs.Sites)
 	for _, s := range g.steps {
+		s.status.TraceId = stepTrace
 		d.status.Steps = append(d.status.Steps, s.status)
 	}
 	createdBefore := len(d.created)

@@ -71,6 +71,14 @@ type Input struct {
 	// SitePolicies holds, per site (same order as Spec.Sites), the IPsec policy its
 	// connection gets; nil leaves the cloud's defaults.
 	SitePolicies []*gatewayv1.IpsecPolicy
+	// TraceID is the deployment's trace (32 hex digits): that of the CreateDeployment call
+	// that started the workflow, whose spans (and its activities', through the Temporal
+	// tracing interceptor) are in it. The status shows it as the deployment's trace_id and
+	// as the trace_id of the first apply's graph steps; the steps an update runs (a re-apply
+	// or teardown) have none, since their spans are in the trace of the update's caller. It
+	// is carried into new runs, and UpdateApply ignores it: a deployment keeps one trace.
+	// Empty when the call was not traced.
+	TraceID string
 	// Status is the deployment's status carried into a new run: nil on a deployment's first
 	// run, which applies the spec at once; set by continue-as-new (or by a caller starting
 	// a new run of a closed deployment), and then the run waits for requests. UpdateApply

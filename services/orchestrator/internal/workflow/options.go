@@ -15,8 +15,9 @@ const (
 	// stepStartToClose bounds one attempt of any other activity.
 	stepStartToClose = 30 * time.Minute
 	// heartbeatTimeout is how long an activity may go without heart-beating before
-	// Temporal retries it on another worker, where it resumes the same ARM operation.
-	heartbeatTimeout = 2 * time.Minute
+	// Temporal retries it on another worker, where it resumes the same ARM operation: how
+	// soon a crashed worker's steps move on. Activities heart-beat at least every 10 s.
+	heartbeatTimeout = 30 * time.Second
 )
 
 // retryPolicy backs off from 1 s to 1 min between attempts and never retries permanent

@@ -40,7 +40,7 @@ func Deployment(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, err
 	d := &deployment{in: in, status: in.Status, created: in.Created, lock: workflow.NewMutex(ctx)}
 	first := d.status == nil
 	if first {
-		d.status = &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}
+		d.status = &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING, TraceId: in.TraceID}
 	}
 	if err := d.register(ctx); err != nil {
 		return nil, err
@@ -49,7 +49,7 @@ func Deployment(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, err
 		if err := d.lock.Lock(ctx); err != nil {
 			return nil, err
 		}
-		d.apply(ctx)
+		d.apply(ctx, d.in.TraceID)
 		d.lock.Unlock()
 	}
 	err := workflow.Await(ctx, func() bool {
@@ -117,7 +117,8 @@ func (d *deployment) validateApply(_ workflow.Context, in Input) error {
 }
 
 // reapply handles UpdateApply: once no other apply or teardown runs, it applies in (its
-// name, spec and site policies) and returns the deployment, READY or FAILED.
+// name, spec and site policies) and returns the deployment, READY or FAILED. Its steps
+// have no trace id: their spans are in the trace of the update's caller.
 func (d *deployment) reapply(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, error) {
 	if err := d.lock.Lock(ctx); err != nil {
 		return nil, err
@@ -127,7 +128,7 @@ func (d *deployment) reapply(ctx workflow.Context, in Input) (*orchestratorv1.De
 		return nil, errTearingDown
 	}
 	d.in.Spec, d.in.SitePolicies = in.Spec, in.SitePolicies
-	d.apply(ctx)
+	d.apply(ctx, "")
 	return d.view(), nil
 }
 

@@ -1,0 +1,71 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/hybridlink/hybridlink/armsim"
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/serve"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
+	compute "github.com/hybridlink/hybridlink/services/compute/service"
+	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
+	network "github.com/hybridlink/hybridlink/services/network/service"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/app"
+)
+
+// TestWorkerCrash stops the orchestrator (worker and API) while both VPN gateways are being
+// created, starts a fresh instance, and checks that the deployment still reaches READY
+// with exactly one gateway creation request per gateway reaching ARM: the retried
+// activities resumed the operations whose names they had heart-beaten.
+func TestWorkerCrash(t *testing.T) {
+	ctx := context.Background()
+	// a gateway takes 35 minutes scaled to 2.1 s; everything else stays quick
+	cfg := armsim.Config{TimeScale: 0.001, Latencies: map[string]armsim.Duration{
+		"virtualmachines": armsim.Duration(10 * time.Second), "connections": armsim.Duration(5 * time.Second)}}
+	net := servicetest.Start(t, network.Name, cfg, network.Service)
+	gw := net.Add(t, gateway.Name, gateway.Service)
+	cmp := net.Add(t, compute.Name, compute.Service)
+	o := app.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: "e2e-crash", Worker: true,
+		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
+		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200}
+	build := func(env serve.Env) (serve.Service, error) { return app.Service(env, o) }
+	orch := net.Add(t, api.ServiceName, build)
+	s := stack{sim: net.Sim, orch: orch}
+	s.connect()
+
+	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "crash",
+		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// wait until ARM has both gateway creations in flight
+	for {
+		n, err := net.Sim.Admin.Count(ctx, "", http.MethodPut, "Microsoft.Network/virtualNetworkGateways")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 2 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	orch.Restart(t, build) // the worker stops mid-gateway; a new instance takes over
+	s.connect()
+
+	op = wait(t, s, op, nil)
+	if e := op.GetError(); e != nil {
+		t.Fatalf("deployment failed after the restart: %s", e.GetMessage())
+	}
+	n, err := net.Sim.Admin.Count(ctx, "", http.MethodPut, "Microsoft.Network/virtualNetworkGateways")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Fatalf("ARM received %d gateway creations for 2 gateways: a restarted step started a second one", n)
+	}
+}

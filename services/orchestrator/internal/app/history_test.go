@@ -1,0 +1,71 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/hybridlink/hybridlink/armsim"
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+// TestSecretsNotInHistory runs a deployment and reads its whole Temporal history with a
+// client that has no key: neither the shared key nor a VM password appears in it, and every
+// payload is encrypted.
+func TestSecretsNotInHistory(t *testing.T) {
+	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-history")
+	ctx := context.Background()
+	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "secrets",
+		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
+	if e := wait(t, s, op, err).GetError(); e != nil {
+		t.Fatalf("deployment failed: %s", e.GetMessage())
+	}
+	raw, err := client.Dial(client.Options{HostPort: temporal.Address, Namespace: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	it := raw.GetWorkflowHistory(ctx, "deployments/secrets", "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	events := 0
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		events++
+		b, err := proto.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{"e2e-Shared-Key-7f3a", "Sup3r-Secret-Pw"} {
+			if bytes.Contains(b, []byte(secret)) {
+				t.Fatalf("event %d (%s) holds a secret in clear", e.GetEventId(), e.GetEventType())
+			}
+		}
+	}
+	if events < 20 {
+		t.Fatalf("read only %d events", events)
+	}
+	if !bytes.Contains(firstInput(t, raw), []byte("binary/encrypted")) {
+		t.Fatal("the workflow's input payload is not marked encrypted")
+	}
+}
+
+// firstInput returns the workflow's start event's input, as stored.
+func firstInput(t *testing.T, c client.Client) []byte {
+	t.Helper()
+	it := c.GetWorkflowHistory(context.Background(), "deployments/secrets", "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	e, err := it.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := proto.Marshal(e.GetWorkflowExecutionStartedEventAttributes().GetInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
