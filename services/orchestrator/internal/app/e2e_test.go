@@ -51,7 +51,7 @@ type stack struct {
 	ops  longrunningpb.OperationsClient
 }
 
-func start(t *testing.T, cfg armsim.Config, taskQueue string) stack {
+func start(t testing.TB, cfg armsim.Config, taskQueue string) stack {
 	t.Helper()
 	net := servicetest.Start(t, network.Name, cfg, network.Service)
 	gw := net.Add(t, gateway.Name, gateway.Service)
@@ -91,7 +91,7 @@ func hybridSpec() *orchestratorv1.DeploymentSpec {
 }
 
 // wait waits for an orchestrator operation to be done.
-func wait(t *testing.T, s stack, op *longrunningpb.Operation, err error) *longrunningpb.Operation {
+func wait(t testing.TB, s stack, op *longrunningpb.Operation, err error) *longrunningpb.Operation {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -14,8 +14,8 @@ import (
 )
 
 // TestSecretsNotInHistory runs a deployment and reads its whole Temporal history with a
-// client that has no key: neither the shared key nor a VM password appears in it, and every
-// payload is encrypted.
+// client that has no key: neither the shared key nor a VM password appears in it, nor in the
+// orchestrator's logs, and the workflow's input is encrypted.
 func TestSecretsNotInHistory(t *testing.T) {
 	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-history")
 	ctx := context.Background()
@@ -49,6 +49,13 @@ func TestSecretsNotInHistory(t *testing.T) {
 	}
 	if events < 20 {
 		t.Fatalf("read only %d events", events)
+	}
+	for _, logs := range []string{s.orch.Logs.String()} {
+		for _, secret := range []string{"e2e-Shared-Key-7f3a", "Sup3r-Secret-Pw"} {
+			if bytes.Contains([]byte(logs), []byte(secret)) {
+				t.Fatal("the orchestrator logged a secret")
+			}
+		}
 	}
 	if !bytes.Contains(firstInput(t, raw), []byte("binary/encrypted")) {
 		t.Fatal("the workflow's input payload is not marked encrypted")
