@@ -5,10 +5,10 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
-	"unicode"
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azrules"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
 
@@ -87,13 +87,6 @@ var (
 	windowsComputerName = regexp.MustCompile(`^[A-Za-z0-9-]{1,15}$`)
 	usernameRule        = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
 )
-
-// reservedUsernames are the admin user names Azure refuses for a new VM.
-var reservedUsernames = map[string]bool{"administrator": true, "admin": true, "user": true, "user1": true, "test": true,
-	"user2": true, "test1": true, "user3": true, "admin1": true, "1": true, "123": true, "a": true, "actuser": true,
-	"adm": true, "admin2": true, "aspnet": true, "backup": true, "console": true, "david": true, "guest": true, "john": true,
-	"owner": true, "root": true, "server": true, "sql": true, "support": true, "support_388945a0": true, "sys": true,
-	"test2": true, "test3": true, "user4": true, "user5": true}
 
 // validateVirtualMachine checks a CreateVirtualMachine request on a resource group before
 // any ARM call, naming every bad field. No message ever quotes the admin password.
@@ -177,7 +170,7 @@ func checkCredentials(v *apierr.Violations, want *computev1.VirtualMachine, wind
 	switch {
 	case user == "":
 		v.Add("virtual_machine.admin_username", "required")
-	case reservedUsernames[strings.ToLower(user)]:
+	case azrules.ReservedUsernames[strings.ToLower(user)]:
 		v.Add("virtual_machine.admin_username", "%q is a name Azure reserves (such as admin, administrator, root, guest, test or user); pick another", user)
 	case len(user) > maxUser || !usernameRule.MatchString(user) || strings.HasSuffix(user, "."):
 		v.Add("virtual_machine.admin_username", "%q must be 1-%d letters, digits, '.', '-' and '_', not starting with '.' or '-' and not ending with '.'", user, maxUser)
@@ -196,7 +189,7 @@ func checkCredentials(v *apierr.Violations, want *computev1.VirtualMachine, wind
 		if windows {
 			lo, hi = 8, 123
 		}
-		if len(password) < lo || len(password) > hi || passwordClasses(password) < 3 {
+		if len(password) < lo || len(password) > hi || azrules.PasswordClasses(password) < 3 {
 			v.Add("virtual_machine.admin_password", "the password must be %d-%d characters (%s image) with at least 3 of: an upper-case letter, a lower-case letter, a digit, a special character; control characters are not allowed",
 				lo, hi, map[bool]string{false: "Linux", true: "Windows"}[windows])
 		}
@@ -209,31 +202,4 @@ func checkCredentials(v *apierr.Violations, want *computev1.VirtualMachine, wind
 			v.Add(fmt.Sprintf("virtual_machine.ssh_public_keys[%d]", i), "not an OpenSSH public key: it must start with ssh- (ssh-rsa, ssh-ed25519) or ecdsa-")
 		}
 	}
-}
-
-// passwordClasses counts the character classes of a password Azure checks (upper, lower,
-// digit, special); a control character makes it unacceptable (0).
-func passwordClasses(s string) int {
-	var up, low, digit, special bool
-	for _, r := range s {
-		switch {
-		case unicode.IsControl(r):
-			return 0
-		case unicode.IsUpper(r):
-			up = true
-		case unicode.IsLower(r):
-			low = true
-		case unicode.IsDigit(r):
-			digit = true
-		default:
-			special = true
-		}
-	}
-	n := 0
-	for _, b := range []bool{up, low, digit, special} {
-		if b {
-			n++
-		}
-	}
-	return n
 }

@@ -15,6 +15,7 @@ import (
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azrules"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/lro"
@@ -160,7 +161,7 @@ func checkConnectionGateway(k cloud.Kind, spec connectionSpec, want *gatewayv1.C
 		bgp = azsdk.Deref(p.EnableBgp)
 	}
 	if spec.policy != nil {
-		if allowed, limited := policySKUs[k]; (limited && !slices.Contains(allowed, sku)) || strings.EqualFold(sku, "Basic") {
+		if allowed, limited := azrules.PolicySKUs[k]; (limited && !slices.Contains(allowed, sku)) || strings.EqualFold(sku, "Basic") {
 			v.Add("connection.ipsec_policy", "gateway %s has SKU %s, which takes no custom IPsec/IKE policy on %s; remove the policy or use another SKU", spec.gateway, sku, display(k))
 		}
 	}

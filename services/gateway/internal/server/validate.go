@@ -8,6 +8,7 @@ import (
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azrules"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
@@ -17,60 +18,6 @@ const gatewaySubnet = "GatewaySubnet"
 
 // defaultASN is Azure's BGP autonomous system number for VPN gateways.
 const defaultASN = 65515
-
-// gatewaySKUs are the VPN gateway SKUs each kind of cloud offers.
-//
-// Azure Stack Hub stamps also offer VpnGw1-3 where the operator enabled VPN Fast Path. The
-// service cannot see that stamp setting, so it passes those three SKUs on to ARM, which
-// knows: a stamp without Fast Path answers InvalidGatewaySize, and the caller gets
-// InvalidArgument with ARM's message. Refusing them here would lock out Fast Path stamps.
-var gatewaySKUs = map[cloud.Kind][]string{
-	cloud.Azure: {"VpnGw1", "VpnGw2", "VpnGw3", "VpnGw4", "VpnGw5",
-		"VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ", "Basic"},
-	cloud.AzureStackHub: {"Basic", "Standard", "HighPerformance", "VpnGw1", "VpnGw2", "VpnGw3"},
-}
-
-// policySKUs are the gateway SKUs that take a custom IPsec/IKE policy, per kind of cloud;
-// nil means every SKU but Basic.
-var policySKUs = map[cloud.Kind][]string{cloud.AzureStackHub: {"Standard", "HighPerformance"}}
-
-// ipsecValues are the values a custom IPsec/IKE policy may use on one kind of cloud.
-type ipsecValues struct {
-	ikeEncryption, ikeIntegrity, dhGroup, ipsecEncryption, ipsecIntegrity, pfsGroup []string
-}
-
-// ipsecTable lists each kind of cloud's IPsec/IKE policy values: for Azure the armnetwork
-// enums IkeEncryption, IkeIntegrity, DhGroup, IpsecEncryption, IpsecIntegrity and PfsGroup;
-// for Azure Stack Hub the table "Supported cryptographic algorithms and key strengths" of
-// "Configure IPsec/IKE policy for site-to-site VPN connections in Azure Stack Hub".
-var ipsecTable = map[cloud.Kind]ipsecValues{
-	cloud.Azure: {
-		ikeEncryption:   []string{"AES256", "AES192", "AES128", "DES3", "DES", "GCMAES256", "GCMAES128"},
-		ikeIntegrity:    []string{"SHA384", "SHA256", "SHA1", "MD5", "GCMAES256", "GCMAES128"},
-		dhGroup:         []string{"ECP384", "ECP256", "DHGroup24", "DHGroup14", "DHGroup2048", "DHGroup2", "DHGroup1", "None"},
-		ipsecEncryption: []string{"GCMAES256", "GCMAES192", "GCMAES128", "AES256", "AES192", "AES128", "DES3", "DES", "None"},
-		ipsecIntegrity:  []string{"GCMAES256", "GCMAES192", "GCMAES128", "SHA256", "SHA1", "MD5"},
-		pfsGroup:        []string{"PFS24", "ECP384", "ECP256", "PFS2048", "PFS14", "PFS2", "PFS1", "PFSMM", "None"},
-	},
-	cloud.AzureStackHub: {
-		ikeEncryption:   []string{"AES256", "AES192", "AES128", "DES3", "DES"},
-		ikeIntegrity:    []string{"SHA384", "SHA256", "SHA1", "MD5"},
-		dhGroup:         []string{"ECP384", "ECP256", "DHGroup24", "DHGroup14", "DHGroup2048", "DHGroup2", "DHGroup1", "None"},
-		ipsecEncryption: []string{"GCMAES256", "GCMAES192", "GCMAES128", "AES256", "AES192", "AES128", "DES3", "DES", "None"},
-		ipsecIntegrity:  []string{"GCMAES256", "GCMAES192", "GCMAES128", "SHA256", "SHA1", "MD5"},
-		pfsGroup:        []string{"PFS24", "ECP384", "ECP256", "PFS2048", "PFS2", "PFS1", "PFSMM", "None"},
-	},
-}
-
-// SA limits of a custom policy, the same on both clouds.
-const (
-	minSALifetime = 300
-	maxSALifetime = 172799
-	minSADataSize = 1024
-)
-
-// maxSharedKey is the longest shared key ARM accepts.
-const maxSharedKey = 128
 
 // display names the kind of cloud in messages.
 func display(k cloud.Kind) string {
@@ -159,7 +106,7 @@ func validateGateway(k cloud.Kind, parent names.Name, req *gatewayv1.CreateVirtu
 		v.Add("virtual_network_gateway", "required")
 		return spec, v.Err()
 	}
-	skus := gatewaySKUs[k]
+	skus := azrules.GatewaySKUs[k]
 	sku, ok := canonical(skus, want.GetSku())
 	switch {
 	case want.GetSku() == "":
@@ -341,10 +288,10 @@ func validateConnection(k cloud.Kind, parent names.Name, req *gatewayv1.CreateCo
 func checkSharedKey(v *apierr.Violations, field, key string) {
 	switch {
 	case key == "":
-		v.Add(field, "required: 1 to %d printable ASCII characters, the same on both sides of the tunnel", maxSharedKey)
+		v.Add(field, "required: 1 to %d printable ASCII characters, the same on both sides of the tunnel", azrules.MaxSharedKey)
 		return
-	case len(key) > maxSharedKey:
-		v.Add(field, "the key is %d bytes long; at most %d printable ASCII characters are allowed", len(key), maxSharedKey)
+	case len(key) > azrules.MaxSharedKey:
+		v.Add(field, "the key is %d bytes long; at most %d printable ASCII characters are allowed", len(key), azrules.MaxSharedKey)
 		return
 	}
 	for i := 0; i < len(key); i++ {
@@ -358,7 +305,7 @@ func checkSharedKey(v *apierr.Violations, field, key string) {
 // checkPolicy checks a custom IPsec/IKE policy against the cloud's table and returns it in
 // ARM's spelling.
 func checkPolicy(v *apierr.Violations, field string, k cloud.Kind, p *gatewayv1.IpsecPolicy) *gatewayv1.IpsecPolicy {
-	t := ipsecTable[k]
+	t := azrules.IPsec[k]
 	check := func(name, value string, list []string) string {
 		c, ok := canonical(list, value)
 		if !ok {
@@ -367,12 +314,12 @@ func checkPolicy(v *apierr.Violations, field string, k cloud.Kind, p *gatewayv1.
 		return c
 	}
 	out := &gatewayv1.IpsecPolicy{
-		IkeEncryption:       check("ike_encryption", p.GetIkeEncryption(), t.ikeEncryption),
-		IkeIntegrity:        check("ike_integrity", p.GetIkeIntegrity(), t.ikeIntegrity),
-		DhGroup:             check("dh_group", p.GetDhGroup(), t.dhGroup),
-		IpsecEncryption:     check("ipsec_encryption", p.GetIpsecEncryption(), t.ipsecEncryption),
-		IpsecIntegrity:      check("ipsec_integrity", p.GetIpsecIntegrity(), t.ipsecIntegrity),
-		PfsGroup:            check("pfs_group", p.GetPfsGroup(), t.pfsGroup),
+		IkeEncryption:       check("ike_encryption", p.GetIkeEncryption(), t.IKEEncryption),
+		IkeIntegrity:        check("ike_integrity", p.GetIkeIntegrity(), t.IKEIntegrity),
+		DhGroup:             check("dh_group", p.GetDhGroup(), t.DHGroup),
+		IpsecEncryption:     check("ipsec_encryption", p.GetIpsecEncryption(), t.IPsecEncryption),
+		IpsecIntegrity:      check("ipsec_integrity", p.GetIpsecIntegrity(), t.IPsecIntegrity),
+		PfsGroup:            check("pfs_group", p.GetPfsGroup(), t.PFSGroup),
 		SaLifetimeSeconds:   p.GetSaLifetimeSeconds(),
 		SaDataSizeKilobytes: p.GetSaDataSizeKilobytes(),
 	}
@@ -384,11 +331,11 @@ func checkPolicy(v *apierr.Violations, field string, k cloud.Kind, p *gatewayv1.
 	case isGCM(integ):
 		v.Add(field+".ipsec_encryption", "must be %s when ipsec_integrity is %s: GCMAES integrity needs the same GCMAES encryption", integ, integ)
 	}
-	if s := out.GetSaLifetimeSeconds(); s < minSALifetime || s > maxSALifetime {
-		v.Add(field+".sa_lifetime_seconds", "%d is out of range: %d to %d seconds", s, minSALifetime, maxSALifetime)
+	if s := out.GetSaLifetimeSeconds(); s < azrules.MinSALifetime || s > azrules.MaxSALifetime {
+		v.Add(field+".sa_lifetime_seconds", "%d is out of range: %d to %d seconds", s, azrules.MinSALifetime, azrules.MaxSALifetime)
 	}
-	if kb := out.GetSaDataSizeKilobytes(); kb < minSADataSize {
-		v.Add(field+".sa_data_size_kilobytes", "%d is too small: at least %d kilobytes", kb, minSADataSize)
+	if kb := out.GetSaDataSizeKilobytes(); kb < azrules.MinSADataSize {
+		v.Add(field+".sa_data_size_kilobytes", "%d is too small: at least %d kilobytes", kb, azrules.MinSADataSize)
 	}
 	return out
 }

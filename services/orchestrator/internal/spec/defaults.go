@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 
+	"google.golang.org/protobuf/proto"
+
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/cloud"
-	"google.golang.org/protobuf/proto"
 )
 
 // keyAlphabet is what generated shared keys are made of.

@@ -5,11 +5,13 @@ import (
 	"slices"
 	"strings"
 
+	"google.golang.org/protobuf/proto"
+
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azrules"
 	"github.com/hybridlink/hybridlink/platform/cloud"
-	"google.golang.org/protobuf/proto"
 )
 
 // Policies returns, per site of spec (same order), the IPsec/IKE policy the site's
@@ -88,8 +90,8 @@ func checkConnection(v *apierr.Violations, field string, conn *orchestratorv1.Co
 // messages describe the key by its length and the position of a bad byte, never by its
 // text.
 func checkSharedKey(v *apierr.Violations, field, key string) {
-	if len(key) > maxSharedKey {
-		v.Add(field, "the key is %d bytes long; at most %d printable ASCII characters are allowed, the same on both sides of the tunnel", len(key), maxSharedKey)
+	if len(key) > azrules.MaxSharedKey {
+		v.Add(field, "the key is %d bytes long; at most %d printable ASCII characters are allowed, the same on both sides of the tunnel", len(key), azrules.MaxSharedKey)
 		return
 	}
 	for i := 0; i < len(key); i++ {
@@ -103,15 +105,15 @@ func checkSharedKey(v *apierr.Violations, field, key string) {
 // checkPolicy checks a custom IPsec/IKE policy: each value accepted on every kind of cloud
 // in kinds, GCMAES encryption paired with the same integrity, and the SA limits.
 func checkPolicy(v *apierr.Violations, field string, p *gatewayv1.IpsecPolicy, kinds []cloud.Kind) {
-	check := func(name, value string, list func(ipsecValues) []string) string {
+	check := func(name, value string, list func(azrules.IPsecValues) []string) string {
 		var rejecting []string
 		for _, k := range kinds {
-			if _, ok := canonical(list(ipsecTable[k]), value); !ok {
+			if _, ok := canonical(list(azrules.IPsec[k]), value); !ok {
 				rejecting = append(rejecting, display(k))
 			}
 		}
-		accepted := slices.DeleteFunc(slices.Clone(list(ipsecTable[kinds[0]])), func(s string) bool {
-			return slices.ContainsFunc(kinds[1:], func(k cloud.Kind) bool { return !slices.Contains(list(ipsecTable[k]), s) })
+		accepted := slices.DeleteFunc(slices.Clone(list(azrules.IPsec[kinds[0]])), func(s string) bool {
+			return slices.ContainsFunc(kinds[1:], func(k cloud.Kind) bool { return !slices.Contains(list(azrules.IPsec[k]), s) })
 		})
 		if len(rejecting) > 0 {
 			v.Add(field+"."+name, "%q is not accepted on %s; use one of %s", value, strings.Join(rejecting, " or "), strings.Join(accepted, ", "))
@@ -120,12 +122,12 @@ func checkPolicy(v *apierr.Violations, field string, p *gatewayv1.IpsecPolicy, k
 		c, _ := canonical(accepted, value)
 		return c
 	}
-	check("ike_encryption", p.GetIkeEncryption(), func(t ipsecValues) []string { return t.ikeEncryption })
-	check("ike_integrity", p.GetIkeIntegrity(), func(t ipsecValues) []string { return t.ikeIntegrity })
-	check("dh_group", p.GetDhGroup(), func(t ipsecValues) []string { return t.dhGroup })
-	enc := check("ipsec_encryption", p.GetIpsecEncryption(), func(t ipsecValues) []string { return t.ipsecEncryption })
-	integ := check("ipsec_integrity", p.GetIpsecIntegrity(), func(t ipsecValues) []string { return t.ipsecIntegrity })
-	check("pfs_group", p.GetPfsGroup(), func(t ipsecValues) []string { return t.pfsGroup })
+	check("ike_encryption", p.GetIkeEncryption(), func(t azrules.IPsecValues) []string { return t.IKEEncryption })
+	check("ike_integrity", p.GetIkeIntegrity(), func(t azrules.IPsecValues) []string { return t.IKEIntegrity })
+	check("dh_group", p.GetDhGroup(), func(t azrules.IPsecValues) []string { return t.DHGroup })
+	enc := check("ipsec_encryption", p.GetIpsecEncryption(), func(t azrules.IPsecValues) []string { return t.IPsecEncryption })
+	integ := check("ipsec_integrity", p.GetIpsecIntegrity(), func(t azrules.IPsecValues) []string { return t.IPsecIntegrity })
+	check("pfs_group", p.GetPfsGroup(), func(t azrules.IPsecValues) []string { return t.PFSGroup })
 	switch {
 	case enc == "" || integ == "" || enc == integ:
 	case isGCM(enc):
@@ -133,11 +135,11 @@ func checkPolicy(v *apierr.Violations, field string, p *gatewayv1.IpsecPolicy, k
 	case isGCM(integ):
 		v.Add(field+".ipsec_encryption", "must be %s when ipsec_integrity is %s: GCMAES integrity needs the same GCMAES encryption", integ, integ)
 	}
-	if s := p.GetSaLifetimeSeconds(); s < minSALifetime || s > maxSALifetime {
-		v.Add(field+".sa_lifetime_seconds", "%d is out of range: %d to %d seconds (Azure Stack Hub's default is 27000)", s, minSALifetime, maxSALifetime)
+	if s := p.GetSaLifetimeSeconds(); s < azrules.MinSALifetime || s > azrules.MaxSALifetime {
+		v.Add(field+".sa_lifetime_seconds", "%d is out of range: %d to %d seconds (Azure Stack Hub's default is 27000)", s, azrules.MinSALifetime, azrules.MaxSALifetime)
 	}
-	if kb := p.GetSaDataSizeKilobytes(); kb < minSADataSize {
-		v.Add(field+".sa_data_size_kilobytes", "%d is too small: at least %d kilobytes (Azure Stack Hub's default is 102400000)", kb, minSADataSize)
+	if kb := p.GetSaDataSizeKilobytes(); kb < azrules.MinSADataSize {
+		v.Add(field+".sa_data_size_kilobytes", "%d is too small: at least %d kilobytes (Azure Stack Hub's default is 102400000)", kb, azrules.MinSADataSize)
 	}
 }
 
@@ -155,7 +157,7 @@ func checkPolicySKUs(v *apierr.Violations, field string, s *orchestratorv1.Deplo
 		if p == nil || !ok {
 			continue
 		}
-		sku, offered := canonical(gatewaySKUs[c.Kind], gatewaySKU(site, c.Kind))
+		sku, offered := canonical(azrules.GatewaySKUs[c.Kind], gatewaySKU(site, c.Kind))
 		if !offered || takesPolicy(c.Kind, sku) {
 			continue
 		}
@@ -172,7 +174,7 @@ func checkPolicySKUs(v *apierr.Violations, field string, s *orchestratorv1.Deplo
 
 // takesPolicy reports whether a gateway SKU takes a custom IPsec/IKE policy on kind k.
 func takesPolicy(k cloud.Kind, sku string) bool {
-	if allowed, limited := policySKUs[k]; limited {
+	if allowed, limited := azrules.PolicySKUs[k]; limited {
 		return slices.Contains(allowed, sku)
 	}
 	return sku != "Basic"
@@ -180,7 +182,7 @@ func takesPolicy(k cloud.Kind, sku string) bool {
 
 // policySKUHint names the SKUs that take a custom policy on kind k.
 func policySKUHint(k cloud.Kind) string {
-	if allowed, limited := policySKUs[k]; limited {
+	if allowed, limited := azrules.PolicySKUs[k]; limited {
 		return strings.Join(allowed, " or ")
 	}
 	return "VpnGw1 or larger"

@@ -5,11 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/protobuf/proto"
+
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/cloud"
-	"google.golang.org/protobuf/proto"
 )
 
 // Secrets of the valid spec, distinctive enough that a finding quoting one is caught.

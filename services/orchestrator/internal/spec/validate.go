@@ -12,6 +12,7 @@ import (
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azrules"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
@@ -102,7 +103,7 @@ func checkLocation(v *apierr.Violations, field, location string, c cloud.Cloud, 
 // checkGatewaySKU checks a site's gateway SKU, when given, against its cloud's offer, and
 // BGP against the SKU.
 func checkGatewaySKU(v *apierr.Violations, field string, site *orchestratorv1.Site, k cloud.Kind) {
-	skus := gatewaySKUs[k]
+	skus := azrules.GatewaySKUs[k]
 	if site.GetGatewaySku() != "" {
 		if _, ok := canonical(skus, site.GetGatewaySku()); !ok {
 			v.Add(field+".gateway_sku", "%q is not a VPN gateway SKU on %s; use one of %s, or leave it empty for %s",

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azrules"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
 
@@ -84,7 +84,7 @@ func checkCredentials(v *apierr.Violations, field string, vm *orchestratorv1.Vir
 	switch {
 	case user == "":
 		v.Add(field+".admin_username", "required")
-	case reservedUsernames[strings.ToLower(user)]:
+	case azrules.ReservedUsernames[strings.ToLower(user)]:
 		v.Add(field+".admin_username", "%q is a name Azure reserves (such as admin, administrator, root, guest, test or user); pick another", user)
 	case len(user) > maxUser || !usernameRule.MatchString(user) || strings.HasSuffix(user, "."):
 		v.Add(field+".admin_username", "%q must be 1-%d letters, digits, '.', '-' and '_', not starting with '.' or '-' and not ending with '.'", user, maxUser)
@@ -103,7 +103,7 @@ func checkCredentials(v *apierr.Violations, field string, vm *orchestratorv1.Vir
 		if windows {
 			lo, hi, family = 8, 123, "Windows"
 		}
-		if len(password) < lo || len(password) > hi || passwordClasses(password) < 3 {
+		if len(password) < lo || len(password) > hi || azrules.PasswordClasses(password) < 3 {
 			v.Add(field+".admin_password", "the password must be %d-%d characters (%s image) with at least 3 of: an upper-case letter, a lower-case letter, a digit, a special character; control characters are not allowed", lo, hi, family)
 		}
 	}
@@ -115,31 +115,4 @@ func checkCredentials(v *apierr.Violations, field string, vm *orchestratorv1.Vir
 			v.Add(fmt.Sprintf("%s.ssh_public_keys[%d]", field, i), "not an OpenSSH public key: it must start with ssh- (ssh-rsa, ssh-ed25519) or ecdsa-")
 		}
 	}
-}
-
-// passwordClasses counts the character classes of a password Azure checks (upper, lower,
-// digit, special); a control character makes it unacceptable (0).
-func passwordClasses(s string) int {
-	var up, low, digit, special bool
-	for _, r := range s {
-		switch {
-		case unicode.IsControl(r):
-			return 0
-		case unicode.IsUpper(r):
-			up = true
-		case unicode.IsLower(r):
-			low = true
-		case unicode.IsDigit(r):
-			digit = true
-		default:
-			special = true
-		}
-	}
-	n := 0
-	for _, b := range []bool{up, low, digit, special} {
-		if b {
-			n++
-		}
-	}
-	return n
 }

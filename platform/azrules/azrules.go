@@ -1,0 +1,97 @@
+// Package azrules holds Azure's and Azure Stack Hub's input rules that more than one part of
+// the suite checks before calling ARM: the gateway service and the orchestrator's deployment
+// validation share the IPsec/IKE values and gateway SKUs; the compute service and the
+// orchestrator share the VM admin account rules. (armsim keeps its own copies: it stands in
+// for Azure and imports nothing of ours.)
+package azrules
+
+import (
+	"unicode"
+
+	"github.com/hybridlink/hybridlink/platform/cloud"
+)
+
+// GatewaySKUs are the VPN gateway SKUs per kind of cloud. Azure Stack Hub offers VpnGw1-3
+// only on stamps with VPN Fast Path, which only the stamp knows: they are accepted here and
+// a stamp without Fast Path refuses them with InvalidGatewaySize.
+var GatewaySKUs = map[cloud.Kind][]string{
+	cloud.Azure: {"VpnGw1", "VpnGw2", "VpnGw3", "VpnGw4", "VpnGw5",
+		"VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ", "Basic"},
+	cloud.AzureStackHub: {"Basic", "Standard", "HighPerformance", "VpnGw1", "VpnGw2", "VpnGw3"},
+}
+
+// PolicySKUs are the gateway SKUs that take a custom IPsec/IKE policy, per kind of cloud; a
+// kind not listed takes one on every SKU but Basic.
+var PolicySKUs = map[cloud.Kind][]string{cloud.AzureStackHub: {"Standard", "HighPerformance"}}
+
+// IPsecValues are the values a custom IPsec/IKE policy may use on one kind of cloud.
+type IPsecValues struct {
+	IKEEncryption, IKEIntegrity, DHGroup, IPsecEncryption, IPsecIntegrity, PFSGroup []string
+}
+
+// IPsec lists each kind of cloud's IPsec/IKE policy values: for Azure the armnetwork enums
+// IkeEncryption, IkeIntegrity, DhGroup, IpsecEncryption, IpsecIntegrity and PfsGroup; for
+// Azure Stack Hub the table "Supported cryptographic algorithms and key strengths" of
+// "Configure IPsec/IKE policy for site-to-site VPN connections in Azure Stack Hub".
+var IPsec = map[cloud.Kind]IPsecValues{
+	cloud.Azure: {
+		IKEEncryption:   []string{"AES256", "AES192", "AES128", "DES3", "DES", "GCMAES256", "GCMAES128"},
+		IKEIntegrity:    []string{"SHA384", "SHA256", "SHA1", "MD5", "GCMAES256", "GCMAES128"},
+		DHGroup:         []string{"ECP384", "ECP256", "DHGroup24", "DHGroup14", "DHGroup2048", "DHGroup2", "DHGroup1", "None"},
+		IPsecEncryption: []string{"GCMAES256", "GCMAES192", "GCMAES128", "AES256", "AES192", "AES128", "DES3", "DES", "None"},
+		IPsecIntegrity:  []string{"GCMAES256", "GCMAES192", "GCMAES128", "SHA256", "SHA1", "MD5"},
+		PFSGroup:        []string{"PFS24", "ECP384", "ECP256", "PFS2048", "PFS14", "PFS2", "PFS1", "PFSMM", "None"},
+	},
+	cloud.AzureStackHub: {
+		IKEEncryption:   []string{"AES256", "AES192", "AES128", "DES3", "DES"},
+		IKEIntegrity:    []string{"SHA384", "SHA256", "SHA1", "MD5"},
+		DHGroup:         []string{"ECP384", "ECP256", "DHGroup24", "DHGroup14", "DHGroup2048", "DHGroup2", "DHGroup1", "None"},
+		IPsecEncryption: []string{"GCMAES256", "GCMAES192", "GCMAES128", "AES256", "AES192", "AES128", "DES3", "DES", "None"},
+		IPsecIntegrity:  []string{"GCMAES256", "GCMAES192", "GCMAES128", "SHA256", "SHA1", "MD5"},
+		PFSGroup:        []string{"PFS24", "ECP384", "ECP256", "PFS2048", "PFS2", "PFS1", "PFSMM", "None"},
+	},
+}
+
+// SA limits of a custom IPsec/IKE policy, the same on both clouds.
+const (
+	MinSALifetime = 300
+	MaxSALifetime = 172799
+	MinSADataSize = 1024
+)
+
+// MaxSharedKey is the longest pre-shared key ARM accepts.
+const MaxSharedKey = 128
+
+// ReservedUsernames are the admin user names Azure refuses for a new VM.
+var ReservedUsernames = map[string]bool{"administrator": true, "admin": true, "user": true, "user1": true, "test": true,
+	"user2": true, "test1": true, "user3": true, "admin1": true, "1": true, "123": true, "a": true, "actuser": true,
+	"adm": true, "admin2": true, "aspnet": true, "backup": true, "console": true, "david": true, "guest": true, "john": true,
+	"owner": true, "root": true, "server": true, "sql": true, "support": true, "support_388945a0": true, "sys": true,
+	"test2": true, "test3": true, "user4": true, "user5": true}
+
+// PasswordClasses counts the character classes (upper, lower, digit, special) of a password,
+// or returns 0 when it holds a control character; Azure wants 3 of the 4.
+func PasswordClasses(s string) int {
+	var up, low, digit, special bool
+	for _, r := range s {
+		switch {
+		case unicode.IsControl(r):
+			return 0
+		case unicode.IsUpper(r):
+			up = true
+		case unicode.IsLower(r):
+			low = true
+		case unicode.IsDigit(r):
+			digit = true
+		default:
+			special = true
+		}
+	}
+	n := 0
+	for _, b := range []bool{up, low, digit, special} {
+		if b {
+			n++
+		}
+	}
+	return n
+}
