@@ -1,6 +1,7 @@
 // Package api implements hybridlink.orchestrator.v1.OrchestratorService over Temporal: it
 // validates and starts a deployment's workflow, and reads deployments back through the
-// workflow's status query and Temporal's visibility, so any replica can answer.
+// workflow's status query and Temporal's visibility, so any replica can answer. It plans
+// a deployment by reading its resources from the resource services, writing nothing.
 package api
 
 import (
@@ -17,6 +18,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -24,6 +26,9 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/cloud"
@@ -42,13 +47,20 @@ type Server struct {
 	temporal  client.Client
 	taskQueue string
 	clouds    []cloud.Cloud
+	// network, gateway and compute are the resource services, which PlanDeployment reads.
+	network networkv1.NetworkServiceClient
+	gateway gatewayv1.GatewayServiceClient
+	compute computev1.ComputeServiceClient
 	// WatchInterval is how often WatchDeployment reads the workflow's status.
 	WatchInterval time.Duration
 }
 
-// New returns a Server starting workflows on taskQueue.
-func New(c client.Client, taskQueue string, clouds []cloud.Cloud) *Server {
-	return &Server{temporal: c, taskQueue: taskQueue, clouds: clouds, WatchInterval: 250 * time.Millisecond}
+// New returns a Server starting workflows on taskQueue and reading resources, to plan
+// deployments, from the network, gateway and compute services at the given connections.
+func New(c client.Client, taskQueue string, clouds []cloud.Cloud, network, gateway, compute grpc.ClientConnInterface) *Server {
+	return &Server{temporal: c, taskQueue: taskQueue, clouds: clouds,
+		network: networkv1.NewNetworkServiceClient(network), gateway: gatewayv1.NewGatewayServiceClient(gateway),
+		compute: computev1.NewComputeServiceClient(compute), WatchInterval: 250 * time.Millisecond}
 }
 
 var deploymentID = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)

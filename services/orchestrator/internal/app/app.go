@@ -70,7 +70,9 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&o.WriteBurst, "arm-write-burst", activities.DefaultWriteBurst, "ARM write burst per cloud subscription")
 }
 
-// Service builds the orchestrator's service: the API, and the worker as a background task.
+// Service builds the orchestrator's service: the API, with its own connections to the
+// resource services (to plan deployments), and the worker as a background task; the
+// background task closes the connections at shutdown.
 func Service(env serve.Env, o Options) (serve.Service, error) {
 	key := o.PayloadKey
 	if key == nil {
@@ -96,7 +98,12 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 	if err != nil {
 		return serve.Service{}, fmt.Errorf("Temporal at %s: %w (start it, or set -temporal)", o.Temporal, err)
 	}
-	srv := api.New(tc, o.TaskQueue, env.Clouds.Clouds())
+	conns, err := dialServices(env, o)
+	if err != nil {
+		tc.Close()
+		return serve.Service{}, err
+	}
+	srv := api.New(tc, o.TaskQueue, env.Clouds.Clouds(), conns[0], conns[1], conns[2])
 	svc := serve.Service{
 		Register: func(g *grpc.Server) {
 			orchestratorv1.RegisterOrchestratorServiceServer(g, srv)
@@ -107,30 +114,49 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 		},
 		OpenAPI: openapi.JSON,
 	}
-	if o.Worker {
-		svc.Background = func(ctx context.Context) error {
-			defer tc.Close()
-			return runWorker(ctx, env, o, tc)
+	svc.Background = func(ctx context.Context) error {
+		defer tc.Close()
+		defer closeAll(conns)
+		if !o.Worker {
+			<-ctx.Done()
+			return nil
 		}
+		return runWorker(ctx, env, o, tc)
 	}
 	return svc, nil
 }
 
-// runWorker runs the Temporal worker until ctx is done.
-func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) error {
-	dial := func(addr string) (*grpc.ClientConn, error) {
-		return grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
-			grpc.WithStatsHandler(otelgrpc.NewClientHandler(otelgrpc.WithTracerProvider(env.Telemetry.Tracer))))
-	}
+// dialServices returns traced connections to the network, gateway and compute services,
+// in that order.
+func dialServices(env serve.Env, o Options) ([]*grpc.ClientConn, error) {
 	conns := make([]*grpc.ClientConn, 0, 3)
 	for _, addr := range []string{o.Network, o.Gateway, o.Compute} {
-		c, err := dial(addr)
+		c, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+			grpc.WithStatsHandler(otelgrpc.NewClientHandler(otelgrpc.WithTracerProvider(env.Telemetry.Tracer))))
 		if err != nil {
-			return err
+			closeAll(conns)
+			return nil, fmt.Errorf("resource service at %s: %w", addr, err)
 		}
-		defer c.Close()
 		conns = append(conns, c)
 	}
+	return conns, nil
+}
+
+// closeAll closes connections.
+func closeAll(conns []*grpc.ClientConn) {
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+// runWorker runs the Temporal worker, on its own connections to the resource services,
+// until ctx is done.
+func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) error {
+	conns, err := dialServices(env, o)
+	if err != nil {
+		return err
+	}
+	defer closeAll(conns)
 	acts := activities.New(conns[0], conns[1], conns[2], activities.NewLimiter(o.WritesPerSecond, o.WriteBurst))
 	w := worker.New(tc, o.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflow.Deployment, sdkworkflow.RegisterOptions{Name: workflow.Name})
