@@ -237,12 +237,31 @@ func (s *Server) WaitOperation(ctx context.Context, req *longrunningpb.WaitOpera
 	}
 }
 
-// CancelOperation is refused: a deployment stops by being deleted.
+// CancelOperation stops a deployment's create at a safe point: no further step starts,
+// the running ones finish (ARM cannot cancel them), and the deployment ends FAILED, kept for
+// inspection, a new apply or deletion. A teardown cannot be cancelled.
 func (s *Server) CancelOperation(ctx context.Context, req *longrunningpb.CancelOperationRequest) (*emptypb.Empty, error) {
-	if _, _, err := parseOperation(req.GetName()); err != nil {
+	name, verb, err := parseOperation(req.GetName())
+	if err != nil {
 		return nil, err
 	}
-	return nil, status.Error(codes.Unimplemented, "a deployment's operation cannot be canceled; delete the deployment to tear down what it created")
+	if verb == "delete" {
+		return nil, status.Errorf(codes.FailedPrecondition, "the teardown of %s cannot be cancelled: stopping half way would leave it neither deployed nor gone", name)
+	}
+	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflow.ID(name), UpdateName: workflow.UpdateStop,
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, nil) // a validator's refusal comes back here
+	}
+	if err != nil {
+		if strings.Contains(err.Error(), "no apply is in progress") {
+			return nil, status.Errorf(codes.FailedPrecondition, "%s has no apply in progress to cancel", name)
+		}
+		return nil, temporalError(err, name)
+	}
+	return &emptypb.Empty{}, nil
 }
 
 // parseOperation reads operations/deployments/{id}/{verb}.

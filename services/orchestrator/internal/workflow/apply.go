@@ -15,7 +15,8 @@ import (
 // skips the steps that depend on it; the others run on. Then, with
 // FAILURE_POLICY_ROLLBACK, it deletes what this apply created. Canceled, it stops
 // starting steps, waits for the running activities to stop, and records where it
-// stopped. The status carries the deployment's trace id, and each step stepTrace: the
+// stopped; stopped by UpdateStop, it starts no further step and lets the running ones
+// finish. The status carries the deployment's trace id, and each step stepTrace: the
 // trace its activity's span is in.
 func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 	d.status = &orchestratorv1.DeploymentStatus{
@@ -29,6 +30,8 @@ func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 		d.status.Steps = append(d.status.Steps, s.status)
 	}
 	createdBefore := len(d.created)
+	d.applying, d.stopping = true, false
+	defer func() { d.applying, d.stopping = false, false }()
 	for _, s := range g.steps {
 		workflow.Go(ctx, func(ctx workflow.Context) { d.run(ctx, s) })
 	}
@@ -42,6 +45,13 @@ func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 			d.status.Error = "canceled after " + d.status.Error
 		} else {
 			d.status.Error = "canceled: stopped at a safe point"
+		}
+	case d.stopping:
+		d.status.State = orchestratorv1.DeploymentStatus_STATE_FAILED
+		if d.status.Error != "" {
+			d.status.Error = "stopped after " + d.status.Error
+		} else {
+			d.status.Error = "stopped at a safe point on request: the steps that had started finished, the rest were skipped; apply again or delete"
 		}
 	case d.status.Error != "":
 		if d.in.Spec.GetFailurePolicy() == orchestratorv1.DeploymentSpec_FAILURE_POLICY_ROLLBACK {
@@ -72,7 +82,7 @@ func (d *deployment) run(ctx workflow.Context, s *step) {
 			return
 		}
 	}
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || d.stopping {
 		s.skip()
 		return
 	}

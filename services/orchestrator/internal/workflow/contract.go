@@ -127,6 +127,11 @@ const (
 	UpdateApply = "apply"
 	// UpdateTeardown tears the deployment down; the workflow ends once it is DELETED.
 	UpdateTeardown = "teardown"
+	// UpdateStop stops the apply in progress at a safe point: no further step starts, the
+	// running ones finish (ARM cannot cancel them), the deployment ends FAILED with
+	// "stopped", and the workflow stays for re-apply and teardown. Its result is the
+	// deployment as it stands when the stop is accepted.
+	UpdateStop = "stop"
 )
 
 // ID returns the workflow id of a deployment: its name, so one deployment is one workflow.

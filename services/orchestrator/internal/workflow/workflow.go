@@ -25,6 +25,10 @@ type deployment struct {
 	tearingDown bool
 	// deleted is set once a teardown has deleted everything.
 	deleted bool
+	// stopping is set by UpdateStop until the apply it stops has ended.
+	stopping bool
+	// applying is set while an apply runs.
+	applying bool
 }
 
 // Deployment is the workflow of one deployment, registered as Name: a long-lived entity.
@@ -97,8 +101,29 @@ func (d *deployment) register(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: d.validateApply}); err != nil {
 		return err
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateStop, d.stop,
+		workflow.UpdateHandlerOptions{Validator: d.validateStop}); err != nil {
+		return err
+	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateTeardown, d.tearDown,
 		workflow.UpdateHandlerOptions{Validator: d.validateTeardown})
+}
+
+// errNotApplying refuses a stop when no apply runs.
+var errNotApplying = errors.New("no apply is in progress")
+
+// validateStop accepts a stop while an apply runs.
+func (d *deployment) validateStop(workflow.Context) error {
+	if !d.applying {
+		return errNotApplying
+	}
+	return nil
+}
+
+// stop handles UpdateStop: the running apply starts no further step.
+func (d *deployment) stop(workflow.Context) (*orchestratorv1.Deployment, error) {
+	d.stopping = true
+	return d.view(), nil
 }
 
 // errTearingDown refuses what cannot happen once a teardown is accepted.

@@ -731,3 +731,45 @@ func TestRefusesOneSite(t *testing.T) {
 		t.Errorf("workflow error %v, want InvalidArgument", err)
 	}
 }
+
+// TestStop stops the apply during the gateways' creation: the gateways, already started,
+// finish; nothing after them starts; the deployment is FAILED "stopped" and the workflow
+// stays, so a re-apply then makes it READY.
+func TestStop(t *testing.T) {
+	f := newFake(t)
+	var stopped, reapplied, idleStop func() (*orchestratorv1.Deployment, error)
+	var afterStop *orchestratorv1.Deployment
+	f.env.RegisterDelayedCallback(func() { stopped = f.update(t, UpdateStop) }, 20*time.Minute)
+	f.env.RegisterDelayedCallback(func() { idleStop = f.update(t, UpdateStop) }, 5*time.Hour)
+	f.env.RegisterDelayedCallback(func() {
+		afterStop = f.query(t)
+		reapplied = f.update(t, UpdateApply, input())
+	}, 2*time.Hour)
+	d := f.run(t, input(), 6*time.Hour)
+	if _, err := stopped(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	if afterStop.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_FAILED || !strings.HasPrefix(afterStop.GetStatus().GetError(), "stopped") {
+		t.Fatalf("after the stop: %v, want FAILED, stopped", afterStop.GetStatus())
+	}
+	byName := steps(afterStop)
+	for _, name := range []string{"hub/vpn-gateway", "stack/vpn-gateway"} {
+		if s := byName[name]; s.GetState() != orchestratorv1.Step_STATE_SUCCEEDED {
+			t.Errorf("%s: %v, want SUCCEEDED: a started step finishes", name, s.GetState())
+		}
+	}
+	for _, name := range []string{"hub/local-network-gateway", "stack/connection", "verify"} {
+		if s := byName[name]; s.GetState() != orchestratorv1.Step_STATE_SKIPPED {
+			t.Errorf("%s: %v, want SKIPPED", name, s.GetState())
+		}
+	}
+	if got, err := reapplied(); err != nil || got.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
+		t.Fatalf("re-apply after the stop: %v %v", got.GetStatus().GetState(), err)
+	}
+	if d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
+		t.Fatalf("final state %s", d.GetStatus().GetState())
+	}
+	if _, err := idleStop(); err == nil || !strings.Contains(err.Error(), errNotApplying.Error()) {
+		t.Fatalf("a stop with no apply running: %v, want refused", err)
+	}
+}
