@@ -1709,6 +1709,52 @@ func (x *ListDeploymentsResponse) GetNextPageToken() string {
 	return ""
 }
 
+// UpdateDeploymentRequest is the request of UpdateDeployment.
+type UpdateDeploymentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The deployment: its name and its new spec.
+	Deployment    *Deployment `protobuf:"bytes,1,opt,name=deployment,proto3" json:"deployment,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateDeploymentRequest) Reset() {
+	*x = UpdateDeploymentRequest{}
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateDeploymentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateDeploymentRequest) ProtoMessage() {}
+
+func (x *UpdateDeploymentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateDeploymentRequest.ProtoReflect.Descriptor instead.
+func (*UpdateDeploymentRequest) Descriptor() ([]byte, []int) {
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *UpdateDeploymentRequest) GetDeployment() *Deployment {
+	if x != nil {
+		return x.Deployment
+	}
+	return nil
+}
+
 // DeleteDeploymentRequest is the request of DeleteDeployment.
 type DeleteDeploymentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1720,7 +1766,7 @@ type DeleteDeploymentRequest struct {
 
 func (x *DeleteDeploymentRequest) Reset() {
 	*x = DeleteDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1732,7 +1778,7 @@ func (x *DeleteDeploymentRequest) String() string {
 func (*DeleteDeploymentRequest) ProtoMessage() {}
 
 func (x *DeleteDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1745,7 +1791,7 @@ func (x *DeleteDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*DeleteDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{19}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *DeleteDeploymentRequest) GetName() string {
@@ -1766,7 +1812,7 @@ type PlanDeploymentRequest struct {
 
 func (x *PlanDeploymentRequest) Reset() {
 	*x = PlanDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1778,7 +1824,7 @@ func (x *PlanDeploymentRequest) String() string {
 func (*PlanDeploymentRequest) ProtoMessage() {}
 
 func (x *PlanDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1791,7 +1837,7 @@ func (x *PlanDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlanDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*PlanDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{20}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *PlanDeploymentRequest) GetDeployment() *Deployment {
@@ -1812,7 +1858,7 @@ type WatchDeploymentRequest struct {
 
 func (x *WatchDeploymentRequest) Reset() {
 	*x = WatchDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1824,7 +1870,7 @@ func (x *WatchDeploymentRequest) String() string {
 func (*WatchDeploymentRequest) ProtoMessage() {}
 
 func (x *WatchDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1837,7 +1883,7 @@ func (x *WatchDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*WatchDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{21}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *WatchDeploymentRequest) GetName() string {
@@ -2002,7 +2048,11 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tB\x03\xe0A\x01R\x06filter\"\x8b\x01\n" +
 	"\x17ListDeploymentsResponse\x12H\n" +
 	"\vdeployments\x18\x01 \x03(\v2&.hybridlink.orchestrator.v1.DeploymentR\vdeployments\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"_\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"f\n" +
+	"\x17UpdateDeploymentRequest\x12K\n" +
+	"\n" +
+	"deployment\x18\x01 \x01(\v2&.hybridlink.orchestrator.v1.DeploymentB\x03\xe0A\x02R\n" +
+	"deployment\"_\n" +
 	"\x17DeleteDeploymentRequest\x12D\n" +
 	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
 	"(orchestrator.hybridlink.local/DeploymentR\x04name\"d\n" +
@@ -2012,14 +2062,19 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"deployment\"^\n" +
 	"\x16WatchDeploymentRequest\x12D\n" +
 	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
-	"(orchestrator.hybridlink.local/DeploymentR\x04name2\x90\b\n" +
+	"(orchestrator.hybridlink.local/DeploymentR\x04name2\xe1\t\n" +
 	"\x13OrchestratorService\x12\xc8\x01\n" +
 	"\x10CreateDeployment\x123.hybridlink.orchestrator.v1.CreateDeploymentRequest\x1a\x1d.google.longrunning.Operation\"`\xcaA\x1f\n" +
 	"\n" +
 	"Deployment\x12\x11OperationMetadata\xdaA\x18deployment,deployment_id\x82\xd3\xe4\x93\x02\x1d:\n" +
 	"deployment\"\x0f/v1/deployments\x12\x92\x01\n" +
 	"\rGetDeployment\x120.hybridlink.orchestrator.v1.GetDeploymentRequest\x1a&.hybridlink.orchestrator.v1.Deployment\"'\xdaA\x04name\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/{name=deployments/*}\x12\x93\x01\n" +
-	"\x0fListDeployments\x122.hybridlink.orchestrator.v1.ListDeploymentsRequest\x1a3.hybridlink.orchestrator.v1.ListDeploymentsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/deployments\x12\xb1\x01\n" +
+	"\x0fListDeployments\x122.hybridlink.orchestrator.v1.ListDeploymentsRequest\x1a3.hybridlink.orchestrator.v1.ListDeploymentsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/deployments\x12\xce\x01\n" +
+	"\x10UpdateDeployment\x123.hybridlink.orchestrator.v1.UpdateDeploymentRequest\x1a\x1d.google.longrunning.Operation\"f\xcaA\x1f\n" +
+	"\n" +
+	"Deployment\x12\x11OperationMetadata\xdaA\n" +
+	"deployment\x82\xd3\xe4\x93\x021:\n" +
+	"deployment2#/v1/{deployment.name=deployments/*}\x12\xb1\x01\n" +
 	"\x10DeleteDeployment\x123.hybridlink.orchestrator.v1.DeleteDeploymentRequest\x1a\x1d.google.longrunning.Operation\"I\xcaA\x1f\n" +
 	"\n" +
 	"Deployment\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02\x1a*\x18/v1/{name=deployments/*}\x12\x86\x01\n" +
@@ -2039,7 +2094,7 @@ func file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP() []byte {
 }
 
 var file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_hybridlink_orchestrator_v1_orchestrator_proto_goTypes = []any{
 	(DeploymentSpec_FailurePolicy)(0), // 0: hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicy
 	(DeploymentStatus_State)(0),       // 1: hybridlink.orchestrator.v1.DeploymentStatus.State
@@ -2064,63 +2119,67 @@ var file_hybridlink_orchestrator_v1_orchestrator_proto_goTypes = []any{
 	(*GetDeploymentRequest)(nil),      // 20: hybridlink.orchestrator.v1.GetDeploymentRequest
 	(*ListDeploymentsRequest)(nil),    // 21: hybridlink.orchestrator.v1.ListDeploymentsRequest
 	(*ListDeploymentsResponse)(nil),   // 22: hybridlink.orchestrator.v1.ListDeploymentsResponse
-	(*DeleteDeploymentRequest)(nil),   // 23: hybridlink.orchestrator.v1.DeleteDeploymentRequest
-	(*PlanDeploymentRequest)(nil),     // 24: hybridlink.orchestrator.v1.PlanDeploymentRequest
-	(*WatchDeploymentRequest)(nil),    // 25: hybridlink.orchestrator.v1.WatchDeploymentRequest
-	nil,                               // 26: hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
-	(*timestamppb.Timestamp)(nil),     // 27: google.protobuf.Timestamp
-	(*v1.IpsecPolicy)(nil),            // 28: hybridlink.gateway.v1.IpsecPolicy
-	(v1.Connection_Status)(0),         // 29: hybridlink.gateway.v1.Connection.Status
-	(*longrunningpb.Operation)(nil),   // 30: google.longrunning.Operation
+	(*UpdateDeploymentRequest)(nil),   // 23: hybridlink.orchestrator.v1.UpdateDeploymentRequest
+	(*DeleteDeploymentRequest)(nil),   // 24: hybridlink.orchestrator.v1.DeleteDeploymentRequest
+	(*PlanDeploymentRequest)(nil),     // 25: hybridlink.orchestrator.v1.PlanDeploymentRequest
+	(*WatchDeploymentRequest)(nil),    // 26: hybridlink.orchestrator.v1.WatchDeploymentRequest
+	nil,                               // 27: hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
+	(*timestamppb.Timestamp)(nil),     // 28: google.protobuf.Timestamp
+	(*v1.IpsecPolicy)(nil),            // 29: hybridlink.gateway.v1.IpsecPolicy
+	(v1.Connection_Status)(0),         // 30: hybridlink.gateway.v1.Connection.Status
+	(*longrunningpb.Operation)(nil),   // 31: google.longrunning.Operation
 }
 var file_hybridlink_orchestrator_v1_orchestrator_proto_depIdxs = []int32{
 	5,  // 0: hybridlink.orchestrator.v1.Deployment.spec:type_name -> hybridlink.orchestrator.v1.DeploymentSpec
 	9,  // 1: hybridlink.orchestrator.v1.Deployment.status:type_name -> hybridlink.orchestrator.v1.DeploymentStatus
-	27, // 2: hybridlink.orchestrator.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
-	27, // 3: hybridlink.orchestrator.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
+	28, // 2: hybridlink.orchestrator.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
+	28, // 3: hybridlink.orchestrator.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
 	6,  // 4: hybridlink.orchestrator.v1.DeploymentSpec.sites:type_name -> hybridlink.orchestrator.v1.Site
 	8,  // 5: hybridlink.orchestrator.v1.DeploymentSpec.connection:type_name -> hybridlink.orchestrator.v1.ConnectionSpec
 	0,  // 6: hybridlink.orchestrator.v1.DeploymentSpec.failure_policy:type_name -> hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicy
 	7,  // 7: hybridlink.orchestrator.v1.Site.virtual_machines:type_name -> hybridlink.orchestrator.v1.VirtualMachineSpec
-	28, // 8: hybridlink.orchestrator.v1.ConnectionSpec.ipsec_policy:type_name -> hybridlink.gateway.v1.IpsecPolicy
+	29, // 8: hybridlink.orchestrator.v1.ConnectionSpec.ipsec_policy:type_name -> hybridlink.gateway.v1.IpsecPolicy
 	1,  // 9: hybridlink.orchestrator.v1.DeploymentStatus.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
 	10, // 10: hybridlink.orchestrator.v1.DeploymentStatus.steps:type_name -> hybridlink.orchestrator.v1.Step
 	12, // 11: hybridlink.orchestrator.v1.DeploymentStatus.outputs:type_name -> hybridlink.orchestrator.v1.Outputs
 	2,  // 12: hybridlink.orchestrator.v1.Step.state:type_name -> hybridlink.orchestrator.v1.Step.State
-	27, // 13: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
-	27, // 14: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
+	28, // 13: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
+	28, // 14: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
 	11, // 15: hybridlink.orchestrator.v1.Step.last_error:type_name -> hybridlink.orchestrator.v1.StepError
 	13, // 16: hybridlink.orchestrator.v1.Outputs.sites:type_name -> hybridlink.orchestrator.v1.SiteOutputs
-	26, // 17: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
-	29, // 18: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
+	27, // 17: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
+	30, // 18: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
 	1,  // 19: hybridlink.orchestrator.v1.OperationMetadata.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	27, // 20: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
+	28, // 20: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
 	16, // 21: hybridlink.orchestrator.v1.Plan.findings:type_name -> hybridlink.orchestrator.v1.Finding
 	17, // 22: hybridlink.orchestrator.v1.Plan.changes:type_name -> hybridlink.orchestrator.v1.PlannedChange
 	3,  // 23: hybridlink.orchestrator.v1.PlannedChange.action:type_name -> hybridlink.orchestrator.v1.PlannedChange.Action
-	27, // 24: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
+	28, // 24: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
 	1,  // 25: hybridlink.orchestrator.v1.DeploymentEvent.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
 	10, // 26: hybridlink.orchestrator.v1.DeploymentEvent.step:type_name -> hybridlink.orchestrator.v1.Step
 	4,  // 27: hybridlink.orchestrator.v1.CreateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
 	4,  // 28: hybridlink.orchestrator.v1.ListDeploymentsResponse.deployments:type_name -> hybridlink.orchestrator.v1.Deployment
-	4,  // 29: hybridlink.orchestrator.v1.PlanDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	19, // 30: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:input_type -> hybridlink.orchestrator.v1.CreateDeploymentRequest
-	20, // 31: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:input_type -> hybridlink.orchestrator.v1.GetDeploymentRequest
-	21, // 32: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:input_type -> hybridlink.orchestrator.v1.ListDeploymentsRequest
-	23, // 33: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:input_type -> hybridlink.orchestrator.v1.DeleteDeploymentRequest
-	24, // 34: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:input_type -> hybridlink.orchestrator.v1.PlanDeploymentRequest
-	25, // 35: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
-	30, // 36: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
-	4,  // 37: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
-	22, // 38: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
-	30, // 39: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
-	15, // 40: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
-	18, // 41: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
-	36, // [36:42] is the sub-list for method output_type
-	30, // [30:36] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	4,  // 29: hybridlink.orchestrator.v1.UpdateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	4,  // 30: hybridlink.orchestrator.v1.PlanDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	19, // 31: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:input_type -> hybridlink.orchestrator.v1.CreateDeploymentRequest
+	20, // 32: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:input_type -> hybridlink.orchestrator.v1.GetDeploymentRequest
+	21, // 33: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:input_type -> hybridlink.orchestrator.v1.ListDeploymentsRequest
+	23, // 34: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:input_type -> hybridlink.orchestrator.v1.UpdateDeploymentRequest
+	24, // 35: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:input_type -> hybridlink.orchestrator.v1.DeleteDeploymentRequest
+	25, // 36: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:input_type -> hybridlink.orchestrator.v1.PlanDeploymentRequest
+	26, // 37: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
+	31, // 38: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
+	4,  // 39: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
+	22, // 40: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
+	31, // 41: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:output_type -> google.longrunning.Operation
+	31, // 42: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
+	15, // 43: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
+	18, // 44: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
+	38, // [38:45] is the sub-list for method output_type
+	31, // [31:38] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_hybridlink_orchestrator_v1_orchestrator_proto_init() }
@@ -2134,7 +2193,7 @@ func file_hybridlink_orchestrator_v1_orchestrator_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc), len(file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   23,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

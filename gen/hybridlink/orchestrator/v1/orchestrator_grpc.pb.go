@@ -23,6 +23,7 @@ const (
 	OrchestratorService_CreateDeployment_FullMethodName = "/hybridlink.orchestrator.v1.OrchestratorService/CreateDeployment"
 	OrchestratorService_GetDeployment_FullMethodName    = "/hybridlink.orchestrator.v1.OrchestratorService/GetDeployment"
 	OrchestratorService_ListDeployments_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/ListDeployments"
+	OrchestratorService_UpdateDeployment_FullMethodName = "/hybridlink.orchestrator.v1.OrchestratorService/UpdateDeployment"
 	OrchestratorService_DeleteDeployment_FullMethodName = "/hybridlink.orchestrator.v1.OrchestratorService/DeleteDeployment"
 	OrchestratorService_PlanDeployment_FullMethodName   = "/hybridlink.orchestrator.v1.OrchestratorService/PlanDeployment"
 	OrchestratorService_WatchDeployment_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/WatchDeployment"
@@ -43,6 +44,9 @@ type OrchestratorServiceClient interface {
 	GetDeployment(ctx context.Context, in *GetDeploymentRequest, opts ...grpc.CallOption) (*Deployment, error)
 	// Lists deployments.
 	ListDeployments(ctx context.Context, in *ListDeploymentsRequest, opts ...grpc.CallOption) (*ListDeploymentsResponse, error)
+	// Re-applies a deployment with a new spec (or the same one: then nothing is written in
+	// ARM). The spec is replaced whole.
+	UpdateDeployment(ctx context.Context, in *UpdateDeploymentRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
 	// Tears a deployment down: removes what it created, in reverse order.
 	DeleteDeployment(ctx context.Context, in *DeleteDeploymentRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
 	// Plans a deployment: every validation finding, and what would be created, updated or
@@ -84,6 +88,16 @@ func (c *orchestratorServiceClient) ListDeployments(ctx context.Context, in *Lis
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListDeploymentsResponse)
 	err := c.cc.Invoke(ctx, OrchestratorService_ListDeployments_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *orchestratorServiceClient) UpdateDeployment(ctx context.Context, in *UpdateDeploymentRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(longrunningpb.Operation)
+	err := c.cc.Invoke(ctx, OrchestratorService_UpdateDeployment_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +158,9 @@ type OrchestratorServiceServer interface {
 	GetDeployment(context.Context, *GetDeploymentRequest) (*Deployment, error)
 	// Lists deployments.
 	ListDeployments(context.Context, *ListDeploymentsRequest) (*ListDeploymentsResponse, error)
+	// Re-applies a deployment with a new spec (or the same one: then nothing is written in
+	// ARM). The spec is replaced whole.
+	UpdateDeployment(context.Context, *UpdateDeploymentRequest) (*longrunningpb.Operation, error)
 	// Tears a deployment down: removes what it created, in reverse order.
 	DeleteDeployment(context.Context, *DeleteDeploymentRequest) (*longrunningpb.Operation, error)
 	// Plans a deployment: every validation finding, and what would be created, updated or
@@ -169,6 +186,9 @@ func (UnimplementedOrchestratorServiceServer) GetDeployment(context.Context, *Ge
 }
 func (UnimplementedOrchestratorServiceServer) ListDeployments(context.Context, *ListDeploymentsRequest) (*ListDeploymentsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListDeployments not implemented")
+}
+func (UnimplementedOrchestratorServiceServer) UpdateDeployment(context.Context, *UpdateDeploymentRequest) (*longrunningpb.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateDeployment not implemented")
 }
 func (UnimplementedOrchestratorServiceServer) DeleteDeployment(context.Context, *DeleteDeploymentRequest) (*longrunningpb.Operation, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteDeployment not implemented")
@@ -254,6 +274,24 @@ func _OrchestratorService_ListDeployments_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OrchestratorService_UpdateDeployment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateDeploymentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrchestratorServiceServer).UpdateDeployment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrchestratorService_UpdateDeployment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrchestratorServiceServer).UpdateDeployment(ctx, req.(*UpdateDeploymentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _OrchestratorService_DeleteDeployment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(DeleteDeploymentRequest)
 	if err := dec(in); err != nil {
@@ -319,6 +357,10 @@ var OrchestratorService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListDeployments",
 			Handler:    _OrchestratorService_ListDeployments_Handler,
+		},
+		{
+			MethodName: "UpdateDeployment",
+			Handler:    _OrchestratorService_UpdateDeployment_Handler,
 		},
 		{
 			MethodName: "DeleteDeployment",

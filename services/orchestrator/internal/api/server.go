@@ -87,7 +87,7 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 	name := "deployments/" + req.GetDeploymentId()
 	if req.GetValidateOnly() {
 		d := &orchestratorv1.Deployment{Name: name, Spec: redacted(full), Status: &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}}
-		return operation(name, "create", d, true)
+		return operation(op{deployment: name, verb: "create"}, d, true)
 	}
 	in := workflow.Input{Name: name, Spec: full, SitePolicies: spec.Policies(full, s.clouds)}
 	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
@@ -106,7 +106,7 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 		return nil, temporalError(err, name)
 	}
 	d := &orchestratorv1.Deployment{Name: name, Spec: redacted(full), Status: &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}}
-	return operation(name, "create", d, false)
+	return operation(op{deployment: name, verb: "create"}, d, false)
 }
 
 // GetDeployment answers from the workflow's status query.
@@ -192,25 +192,22 @@ func (s *Server) DeleteDeployment(ctx context.Context, req *orchestratorv1.Delet
 	if err != nil {
 		return nil, err
 	}
-	return operation(req.GetName(), "delete", d, false)
+	return operation(op{deployment: req.GetName(), verb: "delete"}, d, false)
 }
 
-// GetOperation reads the deployment behind a create or delete operation.
+// GetOperation reads the deployment behind a create, update or delete operation.
 func (s *Server) GetOperation(ctx context.Context, req *longrunningpb.GetOperationRequest) (*longrunningpb.Operation, error) {
-	name, verb, err := parseOperation(req.GetName())
+	o, err := parseOperation(req.GetName())
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.status(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	return operation(name, verb, d, finished(verb, d))
+	op, _, err := s.poll(ctx, o)
+	return op, err
 }
 
 // WaitOperation reads the operation until it is done or the timeout passes.
 func (s *Server) WaitOperation(ctx context.Context, req *longrunningpb.WaitOperationRequest) (*longrunningpb.Operation, error) {
-	name, verb, err := parseOperation(req.GetName())
+	o, err := parseOperation(req.GetName())
 	if err != nil {
 		return nil, err
 	}
@@ -220,14 +217,14 @@ func (s *Server) WaitOperation(ctx context.Context, req *longrunningpb.WaitOpera
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		d, err := s.status(ctx, name)
+		op, done, err := s.poll(ctx, o)
 		switch {
 		case err != nil && transient(err) && time.Now().Before(deadline):
 			// a worker is being replaced: its sticky queue answers no queries for a moment
 		case err != nil:
 			return nil, err
-		case finished(verb, d) || time.Now().After(deadline):
-			return operation(name, verb, d, finished(verb, d))
+		case done || time.Now().After(deadline):
+			return op, nil
 		}
 		select {
 		case <-ctx.Done():
@@ -237,15 +234,44 @@ func (s *Server) WaitOperation(ctx context.Context, req *longrunningpb.WaitOpera
 	}
 }
 
+// poll reads an operation once: a create or delete from the deployment's state, an update
+// from the outcome of the workflow update it names.
+func (s *Server) poll(ctx context.Context, o op) (*longrunningpb.Operation, bool, error) {
+	if o.verb == "update" {
+		h := s.temporal.GetWorkflowUpdateHandle(client.GetWorkflowUpdateHandleOptions{WorkflowID: workflow.ID(o.deployment), UpdateID: o.update})
+		short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		var d *orchestratorv1.Deployment
+		err := h.Get(short, &d)
+		cancel()
+		switch {
+		case err == nil:
+			out, err := operation(o, d, true)
+			return out, true, err
+		case ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded):
+			// still applying
+		default:
+			return nil, false, temporalError(err, o.deployment)
+		}
+	}
+	d, err := s.status(ctx, o.deployment)
+	if err != nil {
+		return nil, false, err
+	}
+	done := o.verb != "update" && finished(o.verb, d)
+	out, err := operation(o, d, done)
+	return out, done, err
+}
+
 // CancelOperation stops a deployment's create at a safe point: no further step starts,
 // the running ones finish (ARM cannot cancel them), and the deployment ends FAILED, kept for
 // inspection, a new apply or deletion. A teardown cannot be cancelled.
 func (s *Server) CancelOperation(ctx context.Context, req *longrunningpb.CancelOperationRequest) (*emptypb.Empty, error) {
-	name, verb, err := parseOperation(req.GetName())
+	o, err := parseOperation(req.GetName())
 	if err != nil {
 		return nil, err
 	}
-	if verb == "delete" {
+	name := o.deployment
+	if o.verb == "delete" {
 		return nil, status.Errorf(codes.FailedPrecondition, "the teardown of %s cannot be cancelled: stopping half way would leave it neither deployed nor gone", name)
 	}
 	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
@@ -264,18 +290,35 @@ func (s *Server) CancelOperation(ctx context.Context, req *longrunningpb.CancelO
 	return &emptypb.Empty{}, nil
 }
 
-// parseOperation reads operations/deployments/{id}/{verb}.
-func parseOperation(op string) (name, verb string, err error) {
-	rest, ok := strings.CutPrefix(op, "operations/")
-	i := strings.LastIndexByte(rest, '/')
-	if !ok || i < 0 {
-		return "", "", apierr.Invalid("name", "%q is not an operation of this service", op)
+// op is a parsed operation name: operations/deployments/{id}/create or .../delete, or
+// operations/deployments/{id}/update/{update id} for a re-apply.
+type op struct {
+	deployment, verb, update string
+}
+
+func (o op) String() string {
+	if o.verb == "update" {
+		return "operations/" + o.deployment + "/update/" + o.update
 	}
-	name, verb = rest[:i], rest[i+1:]
-	if _, err := parseName(name, "name"); err != nil || (verb != "create" && verb != "delete") {
-		return "", "", apierr.Invalid("name", "%q is not an operation of this service", op)
+	return "operations/" + o.deployment + "/" + o.verb
+}
+
+var operationName = regexp.MustCompile(`^operations/(deployments/[^/]+)/(create|delete|update/([A-Za-z0-9-]{1,64}))$`)
+
+// parseOperation reads an operation name of this service.
+func parseOperation(name string) (op, error) {
+	m := operationName.FindStringSubmatch(name)
+	if m == nil {
+		return op{}, apierr.Invalid("name", "%q is not an operation of this service", name)
 	}
-	return name, verb, nil
+	if _, err := parseName(m[1], "name"); err != nil {
+		return op{}, apierr.Invalid("name", "%q is not an operation of this service", name)
+	}
+	o := op{deployment: m[1], verb: m[2], update: m[3]}
+	if o.update != "" {
+		o.verb = "update"
+	}
+	return o, nil
 }
 
 // finished reports whether a create (READY or FAILED) or delete (DELETED) is over.
@@ -287,9 +330,10 @@ func finished(verb string, d *orchestratorv1.Deployment) bool {
 	return st == orchestratorv1.DeploymentStatus_STATE_READY || st == orchestratorv1.DeploymentStatus_STATE_FAILED
 }
 
-// operation builds the Operation of a create or delete of a deployment.
-func operation(name, verb string, d *orchestratorv1.Deployment, done bool) (*longrunningpb.Operation, error) {
-	md := &orchestratorv1.OperationMetadata{Target: name, Verb: verb, State: d.GetStatus().GetState(),
+// operation builds the Operation of a create, update or delete of a deployment.
+func operation(o op, d *orchestratorv1.Deployment, done bool) (*longrunningpb.Operation, error) {
+	name := o.deployment
+	md := &orchestratorv1.OperationMetadata{Target: name, Verb: o.verb, State: d.GetStatus().GetState(),
 		CreateTime: d.GetCreateTime(), StepsTotal: int32(len(d.GetStatus().GetSteps()))}
 	for _, st := range d.GetStatus().GetSteps() {
 		if st.GetState() == orchestratorv1.Step_STATE_SUCCEEDED {
@@ -303,21 +347,21 @@ func operation(name, verb string, d *orchestratorv1.Deployment, done bool) (*lon
 	if err != nil {
 		return nil, err
 	}
-	op := &longrunningpb.Operation{Name: "operations/" + name + "/" + verb, Metadata: meta, Done: done}
+	out := &longrunningpb.Operation{Name: o.String(), Metadata: meta, Done: done}
 	if !done {
-		return op, nil
+		return out, nil
 	}
 	if d.GetStatus().GetState() == orchestratorv1.DeploymentStatus_STATE_FAILED {
-		op.Result = &longrunningpb.Operation_Error{Error: status.New(codes.Aborted,
+		out.Result = &longrunningpb.Operation_Error{Error: status.New(codes.Aborted,
 			fmt.Sprintf("%s failed: %s; fix the cause and create it again, or delete it", name, d.GetStatus().GetError())).Proto()}
-		return op, nil
+		return out, nil
 	}
 	resp, err := anypb.New(d)
 	if err != nil {
 		return nil, err
 	}
-	op.Result = &longrunningpb.Operation_Response{Response: resp}
-	return op, nil
+	out.Result = &longrunningpb.Operation_Response{Response: resp}
+	return out, nil
 }
 
 // redacted returns a copy of a spec without its secrets.
@@ -399,4 +443,37 @@ func (s *Server) WatchDeployment(req *orchestratorv1.WatchDeploymentRequest, str
 		case <-time.After(s.WatchInterval):
 		}
 	}
+}
+
+// UpdateDeployment re-applies a deployment with a new spec. A spec without a shared key
+// keeps the deployment's key, so re-applying an unchanged spec writes nothing in ARM.
+func (s *Server) UpdateDeployment(ctx context.Context, req *orchestratorv1.UpdateDeploymentRequest) (*longrunningpb.Operation, error) {
+	name := req.GetDeployment().GetName()
+	id, err := parseName(name, "deployment.name")
+	if err != nil {
+		return nil, err
+	}
+	if err := spec.Validate(req.GetDeployment(), id, s.clouds).Err(); err != nil {
+		return nil, err
+	}
+	full, err := spec.Complete(req.GetDeployment().GetSpec(), s.clouds)
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "completing the spec: %v", err)
+	}
+	if req.GetDeployment().GetSpec().GetConnection().GetSharedKey() == "" {
+		full.Connection.SharedKey = "" // the workflow keeps the deployment's key
+	}
+	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflow.ID(name), UpdateName: workflow.UpdateApply,
+		Args:         []any{workflow.Input{Name: name, Spec: full, SitePolicies: spec.Policies(full, s.clouds)}},
+		WaitForStage: client.WorkflowUpdateStageAccepted,
+	})
+	if err != nil {
+		return nil, temporalError(err, name)
+	}
+	d, err := s.status(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return operation(op{deployment: name, verb: "update", update: h.UpdateID()}, d, false)
 }

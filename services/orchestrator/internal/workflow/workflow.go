@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"google.golang.org/protobuf/proto"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -142,7 +144,8 @@ func (d *deployment) validateApply(_ workflow.Context, in Input) error {
 }
 
 // reapply handles UpdateApply: once no other apply or teardown runs, it applies in (its
-// name, spec and site policies) and returns the deployment, READY or FAILED. Its steps
+// name, spec and site policies; a spec without a shared key keeps the deployment's) and
+// returns the deployment, READY or FAILED. Its steps
 // have no trace id: their spans are in the trace of the update's caller.
 func (d *deployment) reapply(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, error) {
 	if err := d.lock.Lock(ctx); err != nil {
@@ -151,6 +154,14 @@ func (d *deployment) reapply(ctx workflow.Context, in Input) (*orchestratorv1.De
 	defer d.lock.Unlock()
 	if d.tearingDown || d.deleted {
 		return nil, errTearingDown
+	}
+	if in.Spec.GetConnection().GetSharedKey() == "" {
+		// a re-apply that does not name a key keeps the deployment's
+		in.Spec = proto.Clone(in.Spec).(*orchestratorv1.DeploymentSpec)
+		if in.Spec.Connection == nil {
+			in.Spec.Connection = &orchestratorv1.ConnectionSpec{}
+		}
+		in.Spec.Connection.SharedKey = d.in.Spec.GetConnection().GetSharedKey()
 	}
 	d.in.Spec, d.in.SitePolicies = in.Spec, in.SitePolicies
 	d.apply(ctx, "")

@@ -1,0 +1,63 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/hybridlink/hybridlink/armsim"
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+// TestReapply re-applies a READY deployment through UpdateDeployment: unchanged (and
+// without its shared key, which the deployment keeps) it writes nothing in ARM and stays
+// READY; with one VM resized, that VM alone is written.
+func TestReapply(t *testing.T) {
+	ctx := context.Background()
+	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-reapply")
+	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "again",
+		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
+	if e := wait(t, s, op, err).GetError(); e != nil {
+		t.Fatalf("deployment failed: %s", e.GetMessage())
+	}
+	writes := func() int64 {
+		t.Helper()
+		var n int64
+		for _, m := range []string{http.MethodPut, http.MethodPost, http.MethodDelete, http.MethodPatch} {
+			c, err := s.sim.Admin.Count(ctx, "", m, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += c
+		}
+		return n
+	}
+	unchanged := hybridSpec()
+	unchanged.Connection.SharedKey = ""
+	if err := s.sim.Admin.ResetCounters(ctx); err != nil {
+		t.Fatal(err)
+	}
+	op, err = s.api.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/again", Spec: unchanged}})
+	if e := wait(t, s, op, err).GetError(); e != nil {
+		t.Fatalf("re-apply failed: %s", e.GetMessage())
+	}
+	if n := writes(); n != 0 {
+		t.Fatalf("re-applying an unchanged deployment wrote %d times to ARM", n)
+	}
+	resized := hybridSpec()
+	resized.Sites[1].VirtualMachines[0].Size = "Standard_A4_v2"
+	op, err = s.api.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/again", Spec: resized}})
+	if e := wait(t, s, op, err).GetError(); e != nil {
+		t.Fatalf("re-apply with a resized VM failed: %s", e.GetMessage())
+	}
+	if n, _ := s.sim.Admin.Count(ctx, "", http.MethodPut, "Microsoft.Compute/virtualMachines"); n != 1 {
+		t.Fatalf("the resize wrote the VMs %d times, want 1", n)
+	}
+	if n := writes(); n != 1 {
+		t.Fatalf("the resize wrote %d times to ARM, want 1", n)
+	}
+	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/again"})
+	if err != nil || d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
+		t.Fatalf("after the re-apply: %v %v", d.GetStatus().GetState(), err)
+	}
+}
