@@ -126,7 +126,34 @@ func (s *Server) status(ctx context.Context, name string) (*orchestratorv1.Deplo
 	if err := v.Get(&d); err != nil {
 		return nil, status.Errorf(codes.Internal, "decoding %s's status: %v", name, err)
 	}
+	s.attempts(ctx, d)
 	return d, nil
+}
+
+// attempts fills the running steps' attempt counts and last failures from the workflow's
+// pending activities (each activity's id is its step's name): Temporal retries activities
+// itself, so the workflow cannot see them. A failure to describe leaves the status as is.
+func (s *Server) attempts(ctx context.Context, d *orchestratorv1.Deployment) {
+	desc, err := s.temporal.DescribeWorkflowExecution(ctx, workflow.ID(d.GetName()), "")
+	if err != nil {
+		return
+	}
+	pending := map[string]int32{}
+	failures := map[string]string{}
+	for _, a := range desc.GetPendingActivities() {
+		pending[a.GetActivityId()] = a.GetAttempt()
+		failures[a.GetActivityId()] = a.GetLastFailure().GetMessage()
+	}
+	for _, st := range d.GetStatus().GetSteps() {
+		n, ok := pending[st.GetName()]
+		if !ok || st.GetState() != orchestratorv1.Step_STATE_RUNNING {
+			continue
+		}
+		st.Attempts = n
+		if msg := failures[st.GetName()]; msg != "" {
+			st.LastError = &orchestratorv1.StepError{Message: msg}
+		}
+	}
 }
 
 // ListDeployments lists deployments from Temporal's visibility, optionally by state.

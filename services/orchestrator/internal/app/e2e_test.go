@@ -128,6 +128,9 @@ func TestDeployment(t *testing.T) {
 	if d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
 		t.Fatalf("state %s", d.GetStatus().GetState())
 	}
+	if d.GetCreateTime() == nil || d.GetUpdateTime().AsTime().Before(d.GetCreateTime().AsTime()) || d.GetEtag() == "" {
+		t.Fatalf("create %v, update %v, etag %q", d.GetCreateTime(), d.GetUpdateTime(), d.GetEtag())
+	}
 	for _, so := range d.GetStatus().GetOutputs().GetSites() {
 		if so.GetConnectionStatus() != gatewayv1.Connection_STATUS_CONNECTED || so.GetGatewayIpAddress() == "" || len(so.GetVmPrivateIps()) != 1 {
 			t.Fatalf("outputs of %s: %v", so.GetSite(), so)

@@ -30,8 +30,8 @@ func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 		d.status.Steps = append(d.status.Steps, s.status)
 	}
 	createdBefore := len(d.created)
-	d.applying, d.stopping = true, false
-	defer func() { d.applying, d.stopping = false, false }()
+	d.applying, d.stopping, d.updated = true, false, workflow.Now(ctx)
+	defer func() { d.applying, d.stopping, d.updated = false, false, workflow.Now(ctx) }()
 	for _, s := range g.steps {
 		workflow.Go(ctx, func(ctx workflow.Context) { d.run(ctx, s) })
 	}

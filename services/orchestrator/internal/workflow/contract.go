@@ -79,6 +79,9 @@ type Input struct {
 	// is carried into new runs, and UpdateApply ignores it: a deployment keeps one trace.
 	// Empty when the call was not traced.
 	TraceID string
+	// CreateTime is when the deployment was created: set by its first run, carried into
+	// the next ones.
+	CreateTime time.Time
 	// Status is the deployment's status carried into a new run: nil on a deployment's first
 	// run, which applies the spec at once; set by continue-as-new (or by a caller starting
 	// a new run of a closed deployment), and then the run waits for requests. UpdateApply

@@ -1,6 +1,8 @@
 package workflow
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"time"
 
@@ -101,8 +103,18 @@ func (d *deployment) view() *orchestratorv1.Deployment {
 		}
 	}
 	return &orchestratorv1.Deployment{
-		Name:   d.in.Name,
-		Spec:   spec,
-		Status: proto.Clone(d.status).(*orchestratorv1.DeploymentStatus),
+		Name:       d.in.Name,
+		Spec:       spec,
+		Status:     proto.Clone(d.status).(*orchestratorv1.DeploymentStatus),
+		CreateTime: timestamppb.New(d.in.CreateTime),
+		UpdateTime: timestamppb.New(d.updated),
+		Etag:       etag(spec),
 	}
+}
+
+// etag identifies a spec (its secrets cleared): a hash of its deterministic encoding.
+func etag(spec *orchestratorv1.DeploymentSpec) string {
+	b, _ := proto.MarshalOptions{Deterministic: true}.Marshal(spec)
+	sum := sha256.Sum256(b)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
 }

@@ -3,6 +3,7 @@ package workflow
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -31,6 +32,8 @@ type deployment struct {
 	stopping bool
 	// applying is set while an apply runs.
 	applying bool
+	// updated is when the status last changed state.
+	updated time.Time
 }
 
 // Deployment is the workflow of one deployment, registered as Name: a long-lived entity.
@@ -43,7 +46,10 @@ func Deployment(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, err
 	if err := checkSites(in); err != nil {
 		return nil, err
 	}
-	d := &deployment{in: in, status: in.Status, created: in.Created, lock: workflow.NewMutex(ctx)}
+	if in.CreateTime.IsZero() {
+		in.CreateTime = workflow.Now(ctx)
+	}
+	d := &deployment{in: in, status: in.Status, created: in.Created, lock: workflow.NewMutex(ctx), updated: in.CreateTime}
 	first := d.status == nil
 	if first {
 		d.status = &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING, TraceId: in.TraceID}
@@ -181,7 +187,7 @@ func (d *deployment) validateTeardown(workflow.Context) error {
 // runs, tears the deployment down and returns it, DELETED or FAILED.
 func (d *deployment) tearDown(ctx workflow.Context) (*orchestratorv1.Deployment, error) {
 	d.tearingDown = true
-	defer func() { d.tearingDown = d.deleted }()
+	defer func() { d.tearingDown = d.deleted; d.updated = workflow.Now(ctx) }()
 	if err := d.lock.Lock(ctx); err != nil {
 		return nil, err
 	}
