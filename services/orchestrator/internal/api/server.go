@@ -504,3 +504,32 @@ func (s *Server) UpdateDeployment(ctx context.Context, req *orchestratorv1.Updat
 	}
 	return operation(op{deployment: name, verb: "update", update: h.UpdateID()}, d, false)
 }
+
+// ListOperations lists, for every deployment, its latest create or delete operation.
+func (s *Server) ListOperations(ctx context.Context, req *longrunningpb.ListOperationsRequest) (*longrunningpb.ListOperationsResponse, error) {
+	if req.GetName() != "" && req.GetName() != "operations" {
+		return nil, apierr.Invalid("name", "%q is not an operation collection of this service; use operations", req.GetName())
+	}
+	deployments, err := s.ListDeployments(ctx, &orchestratorv1.ListDeploymentsRequest{Filter: req.GetFilter(), PageSize: paging.MaxSize})
+	if err != nil {
+		return nil, err
+	}
+	ops := make([]*longrunningpb.Operation, 0, len(deployments.GetDeployments()))
+	for _, d := range deployments.GetDeployments() {
+		o := op{deployment: d.GetName(), verb: "create"}
+		switch d.GetStatus().GetState() {
+		case orchestratorv1.DeploymentStatus_STATE_DELETING, orchestratorv1.DeploymentStatus_STATE_DELETED:
+			o.verb = "delete"
+		}
+		out, err := operation(o, d, finished(o.verb, d))
+		if err != nil {
+			return nil, err
+		}
+		ops = append(ops, out)
+	}
+	page, next, err := paging.Page(ops, req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, apierr.Invalid("page_token", "%v", err)
+	}
+	return &longrunningpb.ListOperationsResponse{Operations: page, NextPageToken: next}, nil
+}

@@ -2,8 +2,11 @@ package app_test
 
 import (
 	"context"
+
 	"net/http"
 	"testing"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
@@ -59,5 +62,9 @@ func TestReapply(t *testing.T) {
 	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/again"})
 	if err != nil || d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
 		t.Fatalf("after the re-apply: %v %v", d.GetStatus().GetState(), err)
+	}
+	ops, err := s.ops.ListOperations(ctx, &longrunningpb.ListOperationsRequest{Name: "operations"})
+	if err != nil || len(ops.GetOperations()) != 1 || ops.GetOperations()[0].GetName() != "operations/deployments/again/create" || !ops.GetOperations()[0].GetDone() {
+		t.Fatalf("ListOperations: %v %v", ops, err)
 	}
 }
