@@ -1,0 +1,80 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/hybridlink/hybridlink/armsim"
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/serve"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
+	compute "github.com/hybridlink/hybridlink/services/compute/service"
+	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
+	network "github.com/hybridlink/hybridlink/services/network/service"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/app"
+)
+
+// TestBurstPaced starts a burst of deployments against an armsim that enforces a small
+// write budget (a burst of 12 writes, refilling 6/s per cloud subscription): with the
+// orchestrator's limiter set a little under that budget (the headroom absorbs the time
+// between a token and its write reaching ARM), every deployment reaches READY and ARM
+// never answers a write with 429. The burst is paced, not throttled.
+func TestBurstPaced(t *testing.T) {
+	ctx := context.Background()
+	cfg := armsim.Config{TimeScale: 0.0005, Throttle: armsim.Throttle{Enabled: true,
+		WriteBurst: 12, WriteRate: 6, ReadBurst: 100000, ReadRate: 100000}}
+	net := servicetest.Start(t, network.Name, cfg, network.Service)
+	gw := net.Add(t, gateway.Name, gateway.Service)
+	cmp := net.Add(t, compute.Name, compute.Service)
+	o := app.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: "e2e-burst", Worker: true,
+		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
+		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 5, WriteBurst: 10}
+	orch := net.Add(t, api.ServiceName, func(env serve.Env) (serve.Service, error) { return app.Service(env, o) })
+	s := stack{sim: net.Sim, orch: orch}
+	s.connect()
+
+	const n = 4 // 4 deployments x 8 writes per cloud = 32 writes against a burst of 12
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{
+				DeploymentId: fmt.Sprintf("burst-%d", i), Deployment: &orchestratorv1.Deployment{Spec: burstSpec(i)}})
+			if e := wait(t, s, op, err).GetError(); e != nil {
+				errs <- fmt.Errorf("burst-%d: %s", i, e.GetMessage())
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	counters, err := net.Sim.Admin.Counters(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range counters {
+		if c.Status == http.StatusTooManyRequests && c.Method != http.MethodGet {
+			t.Errorf("ARM throttled %d %s %s writes on %s", c.Count, c.Method, c.Type, c.Cloud)
+		}
+	}
+}
+
+// burstSpec is hybridSpec in its own resource groups and address spaces.
+func burstSpec(i int) *orchestratorv1.DeploymentSpec {
+	s := hybridSpec()
+	for j, site := range s.Sites {
+		site.ResourceGroup = fmt.Sprintf("%s-%d", site.ResourceGroup, i)
+		octet := 10 + 2*i + j
+		site.AddressPrefixes = []string{fmt.Sprintf("10.%d.0.0/16", octet)}
+		site.WorkloadSubnetPrefix = fmt.Sprintf("10.%d.1.0/24", octet)
+		site.GatewaySubnetPrefix = fmt.Sprintf("10.%d.255.0/27", octet)
+	}
+	return s
+}
