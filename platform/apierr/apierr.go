@@ -119,6 +119,15 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound
 }
 
+// ARMCode returns ARM's error code of a failed SDK call, or "".
+func ARMCode(err error) string {
+	var re *azcore.ResponseError
+	if errors.As(err, &re) {
+		return re.ErrorCode
+	}
+	return ""
+}
+
 // Code maps an ARM answer to a canonical gRPC code.
 func Code(httpStatus int, armCode string) codes.Code {
 	switch {

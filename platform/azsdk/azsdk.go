@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 )
@@ -99,4 +100,9 @@ func SameTags(arm map[string]*string, want map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// SameLocation compares ARM locations as ARM does: "West US" is "westus".
+func SameLocation(a, b string) bool {
+	return strings.EqualFold(strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", ""))
 }

@@ -172,6 +172,7 @@ type Conn struct {
 	Cloud
 	Credential azcore.TokenCredential
 	Options    *arm.ClientOptions
+	groups     groupReader
 }
 
 // Registry holds the connected clouds by id.
@@ -233,7 +234,11 @@ func connect(ctx context.Context, c Cloud, tp trace.TracerProvider) (*Conn, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Conn{Cloud: c, Credential: cred, Options: opts}, nil
+	groups, err := newGroupReader(c, cred, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Conn{Cloud: c, Credential: cred, Options: opts, groups: groups}, nil
 }
 
 // transport returns an HTTP client trusting the system roots plus caFile, which sends the

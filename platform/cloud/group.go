@@ -4,6 +4,8 @@ import (
 	"context"
 
 	stack "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -11,29 +13,35 @@ import (
 	"github.com/hybridlink/hybridlink/platform/apierr"
 )
 
+// groupReader reads a resource group's location with the SDK of the cloud's kind.
+type groupReader func(ctx context.Context, group string) (*string, error)
+
+// newGroupReader builds the resource groups client of a cloud once, at connect time.
+func newGroupReader(c Cloud, cred azcore.TokenCredential, opts *arm.ClientOptions) (groupReader, error) {
+	if c.Kind == AzureStackHub {
+		client, err := stack.NewResourceGroupsClient(c.Subscription, cred, opts)
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, group string) (*string, error) {
+			r, err := client.Get(ctx, group, nil)
+			return r.Location, err
+		}, nil
+	}
+	client, err := armresources.NewResourceGroupsClient(c.Subscription, cred, opts)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, group string) (*string, error) {
+		r, err := client.Get(ctx, group, nil)
+		return r.Location, err
+	}, nil
+}
+
 // GroupLocation returns a resource group's location, where resources created in it go when
 // a request names none. A missing group is FailedPrecondition: create it first.
 func (c *Conn) GroupLocation(ctx context.Context, group string) (string, error) {
-	var (
-		loc *string
-		err error
-	)
-	switch c.Kind {
-	case AzureStackHub:
-		var client *stack.ResourceGroupsClient
-		if client, err = stack.NewResourceGroupsClient(c.Subscription, c.Credential, c.Options); err == nil {
-			var r stack.ResourceGroupsClientGetResponse
-			r, err = client.Get(ctx, group, nil)
-			loc = r.Location
-		}
-	default:
-		var client *armresources.ResourceGroupsClient
-		if client, err = armresources.NewResourceGroupsClient(c.Subscription, c.Credential, c.Options); err == nil {
-			var r armresources.ResourceGroupsClientGetResponse
-			r, err = client.Get(ctx, group, nil)
-			loc = r.Location
-		}
-	}
+	loc, err := c.groups(ctx, group)
 	name := "clouds/" + c.ID + "/resourceGroups/" + group
 	switch {
 	case apierr.IsNotFound(err):

@@ -28,8 +28,6 @@ import (
 const (
 	// VerbWatch follows a resource until its provisioning state is terminal.
 	VerbWatch = "watch"
-	// VerbWatchDelete follows a resource until it is gone.
-	VerbWatchDelete = "watch-delete"
 	// VerbDeleted is a delete that found nothing to delete: done, with no further ARM call.
 	VerbDeleted = "deleted"
 )
@@ -133,17 +131,6 @@ func Watched(state, resource string, render func() (proto.Message, error)) (Step
 
 // Empty is the result of a finished delete, for StepOf.
 func Empty(struct{}) (proto.Message, error) { return &emptypb.Empty{}, nil }
-
-// WatchDeleted turns a read of a resource being deleted into a step: done once it is gone.
-func WatchDeleted(err error, resource string) (Step, error) {
-	switch {
-	case err == nil:
-		return Step{RetryAfter: WatchInterval}, nil
-	case apierr.IsNotFound(err):
-		return Step{Done: true, Response: &emptypb.Empty{}}, nil
-	}
-	return Step{}, apierr.FromARM(err, resource)
-}
 
 // Start seals a new operation's handle and answers with its first state.
 func (s *Server) Start(h handle.Handle, st Step) (*longrunningpb.Operation, error) {

@@ -5,6 +5,7 @@ package paging
 import (
 	"encoding/base64"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -41,4 +42,9 @@ func Page[T any](items []T, size int32, token string) ([]T, string, error) {
 		next = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(end)))
 	}
 	return items[start:end], next, nil
+}
+
+// SortByName orders resources by name, so that pages are stable across calls.
+func SortByName[T interface{ GetName() string }](items []T) {
+	sort.Slice(items, func(i, j int) bool { return items[i].GetName() < items[j].GetName() })
 }

@@ -46,7 +46,7 @@ func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListN
 	for _, nic := range nics {
 		out = append(out, nicToAPI(n.Cloud, nic))
 	}
-	sortByName(out)
+	paging.SortByName(out)
 	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
 	if err != nil {
 		return nil, apierr.Invalid("page_token", "%v", err)
@@ -149,10 +149,10 @@ func (s *Server) DeleteNetworkInterface(ctx context.Context, req *computev1.Dele
 		return nil, err
 	}
 	op, err := c.nics.Delete(ctx, n.ResourceGroup, n.ID(), "")
-	if armCode(err) == "NicInUse" {
+	if apierr.ARMCode(err) == "NicInUse" {
 		return nil, nicInUse(ctx, c, n, err)
 	}
-	return start(s, n, "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
 }
 
 // nicInUse turns ARM's NicInUse into FailedPrecondition naming the virtual machine by this

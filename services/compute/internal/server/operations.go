@@ -7,7 +7,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/handle"
@@ -19,11 +18,6 @@ import (
 
 // watchInterval is how often an adopted operation's resource is read again.
 const watchInterval = time.Second
-
-// gone is the step of a delete that was done when it started (there was nothing to delete):
-// polled again, it stays done without calling ARM, so it never deletes a resource created
-// since under the same name.
-var gone = lro.Step{Done: true, Response: &emptypb.Empty{}}
 
 // resume polls the operation a handle describes once: the ARM operation its resume token
 // names, or, for adopted operations, the resource itself.
@@ -73,9 +67,6 @@ func resumeNIC(ctx context.Context, c *clients, n names.Name, h handle.Handle) (
 		}
 		return lro.Watched(nicState(nic), h.Resource, func() (proto.Message, error) { return nicToAPI(n.Cloud, nic), nil })
 	case "delete":
-		if h.Token == "" {
-			return gone, nil
-		}
 		op, err := c.nics.Delete(ctx, n.ResourceGroup, n.ID(), h.Token)
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
@@ -101,9 +92,6 @@ func resumeVM(ctx context.Context, c *clients, n names.Name, h handle.Handle) (l
 		}
 		return lro.Watched(vmState(vm), h.Resource, func() (proto.Message, error) { return vmToAPI(n.Cloud, vm), nil })
 	case "delete":
-		if h.Token == "" {
-			return gone, nil
-		}
 		op, err := c.vms.Delete(ctx, n.ResourceGroup, n.ID(), h.Token)
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)

@@ -5,20 +5,14 @@ package server
 
 import (
 	"context"
-	"errors"
-	"sort"
-	"strings"
-	"time"
 
-	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
-	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/lro"
@@ -75,56 +69,14 @@ func location(ctx context.Context, c *clients, n names.Name, requested string) (
 
 // moved refuses a request that would move an existing resource to another location.
 func moved(n names.Name, have, want string) error {
-	if want == "" || sameLocation(have, want) {
+	if want == "" || azsdk.SameLocation(have, want) {
 		return nil
 	}
 	return status.Errorf(codes.FailedPrecondition, "%s already exists in location %s, not %s; a location cannot change: delete it first or pick another name", n, have, want)
-}
-
-// start answers a Create, Delete or action that asked ARM for an operation: a sealed handle
-// to poll, or a done operation when a delete found nothing to delete.
-func start[M any](s *Server, n names.Name, verb, armID string, op lro.Op[M], err error) (*longrunningpb.Operation, error) {
-	h := handle.Handle{Cloud: n.Cloud, Resource: n.String(), Verb: verb, Created: time.Now().UTC()}
-	if err != nil {
-		if verb == "delete" && apierr.IsNotFound(err) {
-			return s.Operations.Start(h, lro.Step{Done: true, Metadata: metadata(h, armID, "")})
-		}
-		return nil, apierr.FromARM(err, n.String())
-	}
-	switch {
-	case op.Done() && verb == "delete":
-		// ARM answered 204: there was nothing to delete
-		return s.Operations.Start(h, lro.Step{Done: true, Metadata: metadata(h, armID, "")})
-	case op.Done():
-		// ARM answered at once; following the resource gives the outcome
-		h.Verb = lro.VerbWatch
-	default:
-		if h.Token, err = op.ResumeToken(); err != nil {
-			return nil, status.Errorf(codes.Internal, "resume token of %s: %v", n, err)
-		}
-	}
-	return s.Operations.Start(h, lro.Step{Metadata: metadata(h, armID, "")})
 }
 
 // metadata builds the service's OperationMetadata.
 func metadata(h handle.Handle, armID, state string) proto.Message {
 	return &computev1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
 		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
-}
-
-// armCode is ARM's error code of a failed call, or "".
-func armCode(err error) string {
-	var re *azcore.ResponseError
-	if errors.As(err, &re) {
-		return re.ErrorCode
-	}
-	return ""
-}
-
-func sortByName[T interface{ GetName() string }](items []T) {
-	sort.Slice(items, func(i, j int) bool { return items[i].GetName() < items[j].GetName() })
-}
-
-func sameLocation(a, b string) bool {
-	return strings.EqualFold(strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", ""))
 }

@@ -55,7 +55,7 @@ func (s *Server) ListVirtualMachines(ctx context.Context, req *computev1.ListVir
 	for _, vm := range vms {
 		out = append(out, vmToAPI(n.Cloud, vm))
 	}
-	sortByName(out)
+	paging.SortByName(out)
 	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
 	if err != nil {
 		return nil, apierr.Invalid("page_token", "%v", err)
@@ -110,7 +110,7 @@ func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.Create
 	if err != nil {
 		return nil, redact(apierr.FromARM(err, n.String()), want.GetAdminPassword())
 	}
-	return start(s, n, verb, armID, op, nil)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, armID, op, nil)
 }
 
 // vmModel is the ARM virtual machine a create request describes.
@@ -234,7 +234,7 @@ func (s *Server) DeleteVirtualMachine(ctx context.Context, req *computev1.Delete
 		return nil, err
 	}
 	op, err := c.vms.Delete(ctx, n.ResourceGroup, n.ID(), "")
-	return start(s, n, "delete", n.ARMID(c.conn.Subscription, "Microsoft.Compute"), op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, "Microsoft.Compute"), op, err)
 }
 
 // powerActions maps the API's action verbs to ARM's power actions.
@@ -272,5 +272,5 @@ func (s *Server) power(ctx context.Context, name, verb string) (*longrunningpb.O
 		return nil, err
 	}
 	op, err := c.vms.Power(ctx, n.ResourceGroup, n.ID(), powerActions[verb], "")
-	return start(s, n, verb, n.ARMID(c.conn.Subscription, "Microsoft.Compute"), op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, n.ARMID(c.conn.Subscription, "Microsoft.Compute"), op, err)
 }

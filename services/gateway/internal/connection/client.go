@@ -56,13 +56,6 @@ func New(conn *cloud.Conn) (Client, error) {
 // dropped discards an operation's result: a deletion's nothing, or the shared key ARM echoes.
 func dropped[T any](T) (struct{}, error) { return struct{}{}, nil }
 
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
 type azureClient struct {
 	c *armnetwork.VirtualNetworkGatewayConnectionsClient
 }
@@ -96,7 +89,7 @@ func (a azureClient) Delete(ctx context.Context, rg, name, token string) (lro.Op
 
 func (a azureClient) SharedKey(ctx context.Context, rg, name string) (string, error) {
 	r, err := a.c.GetSharedKey(ctx, rg, name, nil)
-	return deref(r.Value), err
+	return azsdk.Deref(r.Value), err
 }
 
 func (a azureClient) SetSharedKey(ctx context.Context, rg, name, key, token string) (lro.Op[struct{}], error) {
@@ -150,7 +143,7 @@ func (s stackClient) Delete(ctx context.Context, rg, name, token string) (lro.Op
 
 func (s stackClient) SharedKey(ctx context.Context, rg, name string) (string, error) {
 	r, err := s.c.GetSharedKey(ctx, rg, name, nil)
-	return deref(r.Value), err
+	return azsdk.Deref(r.Value), err
 }
 
 func (s stackClient) SetSharedKey(ctx context.Context, rg, name, key, token string) (lro.Op[struct{}], error) {

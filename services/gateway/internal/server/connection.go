@@ -107,7 +107,7 @@ func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConn
 	matches := func(cur *connection.Model) (bool, error) {
 		p := cur.Properties
 		if p == nil || p.VirtualNetworkGateway1 == nil || p.LocalNetworkGateway2 == nil ||
-			!sameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) ||
+			!azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) ||
 			!strings.EqualFold(azsdk.Deref(p.VirtualNetworkGateway1.ID), gwID) || !strings.EqualFold(azsdk.Deref(p.LocalNetworkGateway2.ID), lngID) ||
 			!strings.EqualFold(string(azsdk.Deref(p.ConnectionProtocol)), spec.protocol) || azsdk.Deref(p.EnableBgp) != want.GetEnableBgp() ||
 			azsdk.Deref(p.RoutingWeight) != spec.routingWeight || !samePolicy(p.IPSecPolicies, spec.policy) {

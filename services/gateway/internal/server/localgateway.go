@@ -78,7 +78,7 @@ func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.C
 	}
 	matches := func(cur *localnetworkgateway.Model) (bool, error) {
 		p := cur.Properties
-		if p == nil || !sameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) || azsdk.Deref(p.GatewayIPAddress) != spec.ip {
+		if p == nil || !azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) || azsdk.Deref(p.GatewayIPAddress) != spec.ip {
 			return false, nil
 		}
 		var prefixes []string

@@ -83,7 +83,7 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 			sku = string(*cur.SKU.Name)
 		}
 		switch {
-		case !sameLocation(azsdk.Deref(cur.Location), location):
+		case !azsdk.SameLocation(azsdk.Deref(cur.Location), location):
 			return false, status.Errorf(codes.FailedPrecondition, "public IP address %s already exists in location %s, not %s; the location cannot change: pick another name, or delete it first", n, azsdk.Deref(cur.Location), location)
 		case !strings.EqualFold(sku, spec.sku):
 			return false, status.Errorf(codes.FailedPrecondition, "public IP address %s already exists with SKU %s, not %s; the SKU cannot change: pick another name, or delete it first", n, sku, spec.sku)

@@ -5,8 +5,6 @@ package server
 
 import (
 	"context"
-	"sort"
-	"strings"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/protobuf/proto"
@@ -127,7 +125,7 @@ func list[M any, A apiMessage](ctx context.Context, k kind[M, A], parent names.N
 		}
 		out = append(out, a)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].GetName() < out[j].GetName() })
+	paging.SortByName(out)
 	page, next, err := paging.Page(out, size, token)
 	if err != nil {
 		return nil, "", apierr.Invalid("page_token", "%v", err)
@@ -176,10 +174,6 @@ func remove[M any, A apiMessage](ctx context.Context, s *Server, k kind[M, A], n
 func metadata(h handle.Handle, armID, state string) proto.Message {
 	return &gatewayv1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
 		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
-}
-
-func sameLocation(a, b string) bool {
-	return strings.EqualFold(strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", ""))
 }
 
 // sameCloud checks that a referenced resource lives on the cloud of the one referring to it.

@@ -114,7 +114,7 @@ func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1
 	pipID := spec.publicIP.ARMID(c.conn.Subscription, network)
 	matches := func(cur *virtualnetworkgateway.Model) (bool, error) {
 		p := cur.Properties
-		if p == nil || !sameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) {
+		if p == nil || !azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) {
 			return false, nil
 		}
 		subnet, ip := gatewayRefs(cur)

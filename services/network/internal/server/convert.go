@@ -6,6 +6,7 @@ import (
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/paging"
 	"github.com/hybridlink/hybridlink/services/network/internal/resourcegroup"
 	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
@@ -72,7 +73,7 @@ func vnetToAPI(cloud string, m *virtualnetwork.Model) *networkv1.VirtualNetwork 
 			v.ProvisioningState = stateToAPI(string(*p.ProvisioningState))
 		}
 	}
-	sortByName(v.Subnets)
+	paging.SortByName(v.Subnets)
 	return v
 }
 

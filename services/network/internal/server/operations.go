@@ -62,10 +62,6 @@ func parseAny(name string) (names.Name, string) {
 }
 
 func (s *Server) resumeGroup(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
-	if h.Verb == lro.VerbWatchDelete || h.Token == "" {
-		_, err := c.groups.Get(ctx, n.ResourceGroup)
-		return lro.WatchDeleted(err, h.Resource)
-	}
 	op, err := c.groups.Delete(ctx, n.ResourceGroup, h.Token)
 	if err != nil {
 		return lro.Step{}, apierr.FromARM(err, h.Resource)
@@ -75,9 +71,6 @@ func (s *Server) resumeGroup(ctx context.Context, c *clients, n names.Name, h ha
 
 func (s *Server) resumeVnet(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
 	switch {
-	case h.Verb == lro.VerbWatchDelete:
-		_, err := c.vnets.Get(ctx, n.ResourceGroup, n.ID())
-		return lro.WatchDeleted(err, h.Resource)
 	case h.Verb == lro.VerbWatch:
 		v, err := c.vnets.Get(ctx, n.ResourceGroup, n.ID())
 		if err != nil {
@@ -105,9 +98,6 @@ func (s *Server) resumeVnet(ctx context.Context, c *clients, n names.Name, h han
 func (s *Server) resumeSubnet(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
 	vnet := n.Path[0].ID
 	switch {
-	case h.Verb == lro.VerbWatchDelete:
-		_, err := c.subnets.Get(ctx, n.ResourceGroup, vnet, n.ID())
-		return lro.WatchDeleted(err, h.Resource)
 	case h.Verb == lro.VerbWatch:
 		sn, err := c.subnets.Get(ctx, n.ResourceGroup, vnet, n.ID())
 		if err != nil {

@@ -5,8 +5,6 @@ package server
 
 import (
 	"context"
-	"sort"
-	"strings"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
@@ -101,7 +99,7 @@ func (s *Server) ListResourceGroups(ctx context.Context, req *networkv1.ListReso
 	for _, g := range groups {
 		out = append(out, groupToAPI(id, g))
 	}
-	sortByName(out)
+	paging.SortByName(out)
 	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
 	if err != nil {
 		return nil, apierr.Invalid("page_token", "%v", err)
@@ -138,7 +136,7 @@ func (s *Server) CreateResourceGroup(ctx context.Context, req *networkv1.CreateR
 	name := "clouds/" + id + "/resourceGroups/" + req.GetResourceGroupId()
 	cur, err := c.groups.Get(ctx, req.GetResourceGroupId())
 	switch {
-	case err == nil && !sameLocation(azsdk.Deref(cur.Location), location):
+	case err == nil && !azsdk.SameLocation(azsdk.Deref(cur.Location), location):
 		return nil, status.Errorf(codes.FailedPrecondition, "resource group %s already exists in location %s, not %s; pick another name or location", name, azsdk.Deref(cur.Location), location)
 	case err == nil && azsdk.SameTags(cur.Tags, want.GetTags()):
 		return groupToAPI(id, cur), nil
@@ -166,12 +164,4 @@ func (s *Server) DeleteResourceGroup(ctx context.Context, req *networkv1.DeleteR
 func metadata(h handle.Handle, armID, state string) proto.Message {
 	return &networkv1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
 		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
-}
-
-func sortByName[T interface{ GetName() string }](items []T) {
-	sort.Slice(items, func(i, j int) bool { return items[i].GetName() < items[j].GetName() })
-}
-
-func sameLocation(a, b string) bool {
-	return strings.EqualFold(strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", ""))
 }

@@ -45,7 +45,7 @@ func (s *Server) ListSubnets(ctx context.Context, req *networkv1.ListSubnetsRequ
 	for _, sn := range subnets {
 		out = append(out, subnetToAPI(n.Cloud, sn))
 	}
-	sortByName(out)
+	paging.SortByName(out)
 	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
 	if err != nil {
 		return nil, apierr.Invalid("page_token", "%v", err)

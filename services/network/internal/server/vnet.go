@@ -43,7 +43,7 @@ func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVir
 	for _, v := range vnets {
 		out = append(out, vnetToAPI(n.Cloud, v))
 	}
-	sortByName(out)
+	paging.SortByName(out)
 	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
 	if err != nil {
 		return nil, apierr.Invalid("page_token", "%v", err)
@@ -106,7 +106,7 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 
 // vnetMatches reports whether ARM's virtual network already is what the request wants.
 func vnetMatches(cur *virtualnetwork.Model, location string, want *networkv1.VirtualNetwork, subnets []subnetSpec) bool {
-	if !sameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) || cur.Properties == nil || cur.Properties.AddressSpace == nil {
+	if !azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) || cur.Properties == nil || cur.Properties.AddressSpace == nil {
 		return false
 	}
 	have := azsdk.Values(cur.Properties.AddressSpace.AddressPrefixes)

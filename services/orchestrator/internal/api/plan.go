@@ -13,6 +13,7 @@ import (
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/spec"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
@@ -40,11 +41,11 @@ func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDep
 	if len(plan.Findings) > 0 {
 		return plan, nil
 	}
-	full, err := spec.Complete(req.GetDeployment().GetSpec(), s.clouds)
+	in, err := s.input("", req.GetDeployment())
 	if err != nil {
-		return nil, status.Errorf(codes.Internal, "completing the spec: %v", err)
+		return nil, err
 	}
-	for _, r := range workflow.Plan(workflow.Input{Spec: full, SitePolicies: spec.Policies(full, s.clouds)}) {
+	for _, r := range workflow.Plan(in) {
 		same, err := s.matches(ctx, r)
 		action := orchestratorv1.PlannedChange_ACTION_UPDATE
 		switch {
@@ -130,7 +131,7 @@ func (s *Server) matches(ctx context.Context, r workflow.PlannedResource) (bool,
 
 // common compares what every resource has: the location when wanted, and the wanted tags.
 func common(wantLocation, gotLocation string, wantTags, gotTags map[string]string) bool {
-	if wantLocation != "" && !strings.EqualFold(wantLocation, gotLocation) {
+	if wantLocation != "" && !azsdk.SameLocation(wantLocation, gotLocation) {
 		return false
 	}
 	for k, v := range wantTags {

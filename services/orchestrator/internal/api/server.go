@@ -21,7 +21,6 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -80,16 +79,15 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 	if err := spec.Validate(req.GetDeployment(), req.GetDeploymentId(), s.clouds).Err(); err != nil {
 		return nil, err
 	}
-	full, err := spec.Complete(req.GetDeployment().GetSpec(), s.clouds)
-	if err != nil {
-		return nil, status.Errorf(codes.Internal, "completing the spec: %v", err)
-	}
 	name := "deployments/" + req.GetDeploymentId()
-	if req.GetValidateOnly() {
-		d := &orchestratorv1.Deployment{Name: name, Spec: redacted(full), Status: &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}}
-		return operation(op{deployment: name, verb: "create"}, d, true)
+	in, err := s.input(name, req.GetDeployment())
+	if err != nil {
+		return nil, err
 	}
-	in := workflow.Input{Name: name, Spec: full, SitePolicies: spec.Policies(full, s.clouds)}
+	pending := &orchestratorv1.Deployment{Name: name, Spec: workflow.Redact(in.Spec), Status: &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}}
+	if req.GetValidateOnly() {
+		return operation(op{deployment: name, verb: "create"}, pending, true)
+	}
 	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
 		in.TraceID = sc.TraceID().String()
 	}
@@ -105,8 +103,17 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 	case err != nil:
 		return nil, temporalError(err, name)
 	}
-	d := &orchestratorv1.Deployment{Name: name, Spec: redacted(full), Status: &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}}
-	return operation(op{deployment: name, verb: "create"}, d, false)
+	return operation(op{deployment: name, verb: "create"}, pending, false)
+}
+
+// input turns a validated deployment into its workflow's input: the spec completed with
+// its defaults, and the IPsec policy each site's connection gets.
+func (s *Server) input(name string, d *orchestratorv1.Deployment) (workflow.Input, error) {
+	full, err := spec.Complete(d.GetSpec(), s.clouds)
+	if err != nil {
+		return workflow.Input{}, status.Errorf(codes.Internal, "completing the spec: %v", err)
+	}
+	return workflow.Input{Name: name, Spec: full, SitePolicies: spec.Policies(full, s.clouds)}, nil
 }
 
 // GetDeployment answers from the workflow's status query.
@@ -391,20 +398,6 @@ func operation(o op, d *orchestratorv1.Deployment, done bool) (*longrunningpb.Op
 	return out, nil
 }
 
-// redacted returns a copy of a spec without its secrets.
-func redacted(s *orchestratorv1.DeploymentSpec) *orchestratorv1.DeploymentSpec {
-	c := proto.Clone(s).(*orchestratorv1.DeploymentSpec)
-	if c.GetConnection() != nil {
-		c.Connection.SharedKey = ""
-	}
-	for _, site := range c.GetSites() {
-		for _, vm := range site.GetVirtualMachines() {
-			vm.AdminPassword = ""
-		}
-	}
-	return c
-}
-
 // transient reports whether a status read may succeed when tried again.
 func transient(err error) bool {
 	c := status.Code(err)
@@ -483,16 +476,16 @@ func (s *Server) UpdateDeployment(ctx context.Context, req *orchestratorv1.Updat
 	if err := spec.Validate(req.GetDeployment(), id, s.clouds).Err(); err != nil {
 		return nil, err
 	}
-	full, err := spec.Complete(req.GetDeployment().GetSpec(), s.clouds)
+	in, err := s.input(name, req.GetDeployment())
 	if err != nil {
-		return nil, status.Errorf(codes.Internal, "completing the spec: %v", err)
+		return nil, err
 	}
 	if req.GetDeployment().GetSpec().GetConnection().GetSharedKey() == "" {
-		full.Connection.SharedKey = "" // the workflow keeps the deployment's key
+		in.Spec.Connection.SharedKey = "" // the workflow keeps the deployment's key
 	}
 	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: workflow.ID(name), UpdateName: workflow.UpdateApply,
-		Args:         []any{workflow.Input{Name: name, Spec: full, SitePolicies: spec.Policies(full, s.clouds)}},
+		Args:         []any{in},
 		WaitForStage: client.WorkflowUpdateStageAccepted,
 	})
 	if err != nil {
@@ -532,4 +525,10 @@ func (s *Server) ListOperations(ctx context.Context, req *longrunningpb.ListOper
 		return nil, apierr.Invalid("page_token", "%v", err)
 	}
 	return &longrunningpb.ListOperationsResponse{Operations: page, NextPageToken: next}, nil
+}
+
+// DeleteOperation is refused: operations are the deployments' workflows, which a
+// deployment's deletion ends.
+func (s *Server) DeleteOperation(context.Context, *longrunningpb.DeleteOperationRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "operations are not stored apart from their deployments; delete the deployment instead")
 }

@@ -93,15 +93,7 @@ func newOutputs(spec *orchestratorv1.DeploymentSpec) *orchestratorv1.Outputs {
 // view returns the deployment as queries show it: its name, its spec without secrets (the
 // shared key and the VMs' admin passwords), and a copy of its status.
 func (d *deployment) view() *orchestratorv1.Deployment {
-	spec := proto.Clone(d.in.Spec).(*orchestratorv1.DeploymentSpec)
-	if spec.GetConnection() != nil {
-		spec.Connection.SharedKey = ""
-	}
-	for _, site := range spec.GetSites() {
-		for _, vm := range site.GetVirtualMachines() {
-			vm.AdminPassword = ""
-		}
-	}
+	spec := Redact(d.in.Spec)
 	return &orchestratorv1.Deployment{
 		Name:       d.in.Name,
 		Spec:       spec,
@@ -117,4 +109,19 @@ func etag(spec *orchestratorv1.DeploymentSpec) string {
 	b, _ := proto.MarshalOptions{Deterministic: true}.Marshal(spec)
 	sum := sha256.Sum256(b)
 	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+// Redact returns a copy of a spec without its secrets: the shared key and the VMs' admin
+// passwords.
+func Redact(s *orchestratorv1.DeploymentSpec) *orchestratorv1.DeploymentSpec {
+	c := proto.Clone(s).(*orchestratorv1.DeploymentSpec)
+	if c.GetConnection() != nil {
+		c.Connection.SharedKey = ""
+	}
+	for _, site := range c.GetSites() {
+		for _, vm := range site.GetVirtualMachines() {
+			vm.AdminPassword = ""
+		}
+	}
+	return c
 }
