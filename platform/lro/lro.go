@@ -341,3 +341,50 @@ func StepOf[M any](ctx context.Context, op Op[M], target string, toAPI func(M) (
 	}
 	return Step{Done: true, Response: msg}, nil
 }
+
+// Ensurer is what Ensure needs of one resource: M is ARM's model of it.
+type Ensurer[M any] struct {
+	// Get reads the resource; a 404 means it does not exist.
+	Get func(ctx context.Context) (M, error)
+	// State is the resource's provisioning state.
+	State func(M) string
+	// Matches reports whether the resource already is what the request wants; its error
+	// refuses the request (an immutable field changed, say).
+	Matches func(M) (bool, error)
+	// Render converts the resource to the API message a done operation holds.
+	Render func(M) (proto.Message, error)
+	// Put writes the resource: cur is what exists, or nil on create.
+	Put func(ctx context.Context, cur *M) (Op[M], error)
+}
+
+// Ensure is every resource service's Create (DESIGN.md section 6): read the resource; adopt
+// an operation already running on it; answer a done operation, writing nothing, when it is
+// already what the request wants; otherwise create or update it. Calling it twice with the
+// same request never makes a second resource.
+func Ensure[M any](ctx context.Context, s *Server, cloud, resource, armID string, e Ensurer[M]) (*longrunningpb.Operation, error) {
+	verb := "create"
+	var existing *M
+	cur, err := e.Get(ctx)
+	switch {
+	case err == nil:
+		if state := e.State(cur); Busy(state) {
+			return s.Adopt(cloud, resource, armID, state)
+		}
+		ok, err := e.Matches(cur)
+		if err != nil {
+			return nil, apierr.FromARM(err, resource)
+		}
+		if ok {
+			msg, err := e.Render(cur)
+			if err != nil {
+				return nil, err
+			}
+			return s.Done(cloud, resource, armID, msg)
+		}
+		verb, existing = "update", &cur
+	case !apierr.IsNotFound(err):
+		return nil, apierr.FromARM(err, resource)
+	}
+	op, err := e.Put(ctx, existing)
+	return Begin(s, cloud, resource, verb, armID, op, err)
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
@@ -66,33 +67,34 @@ func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.Crea
 	}
 	n := parent.Child("networkInterfaces", req.GetNetworkInterfaceId())
 	armID := n.ARMID(c.conn.Subscription, "Microsoft.Network")
-	verb, config := "create", "ipconfig1"
-	loc := want.GetLocation()
-	cur, err := c.nics.Get(ctx, n.ResourceGroup, n.ID())
-	switch {
-	case err == nil:
-		if state := nicState(cur); lro.Busy(state) {
-			return s.Operations.Adopt(n.Cloud, n.String(), armID, state)
-		}
-		if err := moved(n, azsdk.Deref(cur.Location), loc); err != nil {
-			return nil, err
-		}
-		if nicMatches(cur, want, spec) {
-			return s.Operations.Done(n.Cloud, n.String(), armID, nicToAPI(n.Cloud, cur))
-		}
-		verb, loc = "update", azsdk.Deref(cur.Location)
-		if pc := primaryConfig(cur); pc != nil && pc.Name != nil {
-			config = *pc.Name
-		}
-	case !apierr.IsNotFound(err):
-		return nil, apierr.FromARM(err, n.String())
-	default:
-		if loc, err = location(ctx, c, n, loc); err != nil {
-			return nil, err
-		}
-	}
-	op, err := c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), nicModel(loc, config, want.GetTags(), spec), "")
-	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, armID, op, err)
+	return lro.Ensure(ctx, s.Operations, n.Cloud, n.String(), armID, lro.Ensurer[*networkinterface.Model]{
+		Get: func(ctx context.Context) (*networkinterface.Model, error) {
+			return c.nics.Get(ctx, n.ResourceGroup, n.ID())
+		},
+		State: nicState,
+		Matches: func(cur *networkinterface.Model) (bool, error) {
+			if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
+				return false, err
+			}
+			return nicMatches(cur, want, spec), nil
+		},
+		Render: func(cur *networkinterface.Model) (proto.Message, error) { return nicToAPI(n.Cloud, cur), nil },
+		Put: func(ctx context.Context, cur **networkinterface.Model) (lro.Op[*networkinterface.Model], error) {
+			loc, config := want.GetLocation(), "ipconfig1"
+			if cur == nil {
+				var err error
+				if loc, err = location(ctx, c, n, loc); err != nil {
+					return nil, err
+				}
+			} else {
+				loc = azsdk.Deref((*cur).Location)
+				if pc := primaryConfig(*cur); pc != nil && pc.Name != nil {
+					config = *pc.Name
+				}
+			}
+			return c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), nicModel(loc, config, want.GetTags(), spec), "")
+		},
+	})
 }
 
 // nicModel is the ARM network interface a request describes.

@@ -77,40 +77,39 @@ func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.Create
 	}
 	n := parent.Child("virtualMachines", req.GetVirtualMachineId())
 	armID := n.ARMID(c.conn.Subscription, "Microsoft.Compute")
-	var (
-		verb  = "create"
-		model virtualmachine.Model
-	)
-	cur, err := c.vms.Get(ctx, n.ResourceGroup, n.ID())
-	switch {
-	case err == nil:
-		if state := vmState(cur); lro.Busy(state) {
-			return s.Operations.Adopt(n.Cloud, n.String(), armID, state)
-		}
-		if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
-			return nil, err
-		}
-		if err := immutable(n, cur, want); err != nil {
-			return nil, err
-		}
-		if vmMatches(cur, want, spec) {
-			return s.Operations.Done(n.Cloud, n.String(), armID, vmToAPI(n.Cloud, cur))
-		}
-		verb, model = "update", vmUpdate(cur, want, spec)
-	case !apierr.IsNotFound(err):
-		return nil, apierr.FromARM(err, n.String())
-	default:
-		loc, err := location(ctx, c, n, want.GetLocation())
-		if err != nil {
-			return nil, err
-		}
-		model = vmModel(loc, want, spec)
-	}
-	op, err := c.vms.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
-	if err != nil {
-		return nil, redact(apierr.FromARM(err, n.String()), want.GetAdminPassword())
-	}
-	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, armID, op, nil)
+	return lro.Ensure(ctx, s.Operations, n.Cloud, n.String(), armID, lro.Ensurer[*virtualmachine.Model]{
+		Get: func(ctx context.Context) (*virtualmachine.Model, error) {
+			return c.vms.Get(ctx, n.ResourceGroup, n.ID())
+		},
+		State: vmState,
+		Matches: func(cur *virtualmachine.Model) (bool, error) {
+			if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
+				return false, err
+			}
+			if err := immutable(n, cur, want); err != nil {
+				return false, err
+			}
+			return vmMatches(cur, want, spec), nil
+		},
+		Render: func(cur *virtualmachine.Model) (proto.Message, error) { return vmToAPI(n.Cloud, cur), nil },
+		Put: func(ctx context.Context, cur **virtualmachine.Model) (lro.Op[*virtualmachine.Model], error) {
+			var model virtualmachine.Model
+			if cur != nil {
+				model = vmUpdate(*cur, want, spec)
+			} else {
+				loc, err := location(ctx, c, n, want.GetLocation())
+				if err != nil {
+					return nil, err
+				}
+				model = vmModel(loc, want, spec)
+			}
+			op, err := c.vms.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+			if err != nil {
+				return nil, redact(apierr.FromARM(err, n.String()), want.GetAdminPassword())
+			}
+			return op, nil
+		},
+	})
 }
 
 // vmModel is the ARM virtual machine a create request describes.

@@ -133,35 +133,16 @@ func list[M any, A apiMessage](ctx context.Context, k kind[M, A], parent names.N
 	return page, next, nil
 }
 
-// ensure is every Create's ensure: read the resource; adopt an operation running on it;
-// answer done when matches says it already is what the request wants; otherwise write it
-// with put.
+// ensure is every Create's ensure (lro.Ensure) for a resource of kind k; put writes it.
 func ensure[M any, A apiMessage](ctx context.Context, s *Server, k kind[M, A], n names.Name, armID string,
 	matches func(M) (bool, error), put func() (lro.Op[M], error)) (*longrunningpb.Operation, error) {
-	verb := "create"
-	cur, err := k.get(ctx, n.ResourceGroup, n.ID())
-	switch {
-	case err == nil:
-		if state := k.state(cur); lro.Busy(state) {
-			return s.Operations.Adopt(n.Cloud, n.String(), armID, state)
-		}
-		ok, err := matches(cur)
-		if err != nil {
-			return nil, apierr.FromARM(err, n.String())
-		}
-		if ok {
-			a, err := k.render(ctx, cur)
-			if err != nil {
-				return nil, err
-			}
-			return s.Operations.Done(n.Cloud, n.String(), armID, a)
-		}
-		verb = "update"
-	case !apierr.IsNotFound(err):
-		return nil, apierr.FromARM(err, n.String())
-	}
-	op, err := put()
-	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, armID, op, err)
+	return lro.Ensure(ctx, s.Operations, n.Cloud, n.String(), armID, lro.Ensurer[M]{
+		Get:     func(ctx context.Context) (M, error) { return k.get(ctx, n.ResourceGroup, n.ID()) },
+		State:   k.state,
+		Matches: matches,
+		Render:  func(m M) (proto.Message, error) { return k.render(ctx, m) },
+		Put:     func(context.Context, *M) (lro.Op[M], error) { return put() },
+	})
 }
 
 // remove starts deleting the resource n names.

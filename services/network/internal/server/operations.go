@@ -76,11 +76,7 @@ func (s *Server) resumeVnet(ctx context.Context, c *clients, n names.Name, h han
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
 		}
-		state := ""
-		if v.Properties != nil && v.Properties.ProvisioningState != nil {
-			state = string(*v.Properties.ProvisioningState)
-		}
-		return lro.Watched(state, h.Resource, func() (proto.Message, error) { return vnetToAPI(n.Cloud, v), nil })
+		return lro.Watched(vnetState(v), h.Resource, func() (proto.Message, error) { return vnetToAPI(n.Cloud, v), nil })
 	case h.Verb == "delete":
 		op, err := c.vnets.Delete(ctx, n.ResourceGroup, n.ID(), h.Token)
 		if err != nil {
@@ -103,11 +99,7 @@ func (s *Server) resumeSubnet(ctx context.Context, c *clients, n names.Name, h h
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
 		}
-		state := ""
-		if sn.Properties != nil && sn.Properties.ProvisioningState != nil {
-			state = string(*sn.Properties.ProvisioningState)
-		}
-		return lro.Watched(state, h.Resource, func() (proto.Message, error) { return subnetToAPI(n.Cloud, sn), nil })
+		return lro.Watched(subnetState(sn), h.Resource, func() (proto.Message, error) { return subnetToAPI(n.Cloud, sn), nil })
 	case h.Verb == "delete":
 		op, err := c.subnets.Delete(ctx, n.ResourceGroup, vnet, n.ID(), h.Token)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
+	"google.golang.org/protobuf/proto"
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
@@ -81,12 +82,9 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 			}
 		}
 	}
-	var cur *subnet.Model
 	if vnet.Properties != nil {
 		for _, sn := range vnet.Properties.Subnets {
-			if strings.EqualFold(azsdk.Deref(sn.Name), req.GetSubnetId()) {
-				cur = sn
-			} else if sn.Properties != nil {
+			if !strings.EqualFold(azsdk.Deref(sn.Name), req.GetSubnetId()) && sn.Properties != nil {
 				if q, err := netip.ParsePrefix(azsdk.Deref(sn.Properties.AddressPrefix)); err == nil {
 					siblings = append(siblings, q)
 				}
@@ -99,23 +97,20 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 	}
 	n := vn.Child("subnets", req.GetSubnetId())
 	armID := n.ARMID(c.conn.Subscription, "Microsoft.Network")
-	verb := "create"
-	if cur != nil {
-		state := ""
-		if cur.Properties != nil && cur.Properties.ProvisioningState != nil {
-			state = string(*cur.Properties.ProvisioningState)
-		}
-		if lro.Busy(state) {
-			return s.Operations.Adopt(n.Cloud, n.String(), armID, state)
-		}
-		if cur.Properties != nil && azsdk.Deref(cur.Properties.AddressPrefix) == p.String() {
-			return s.Operations.Done(n.Cloud, n.String(), armID, subnetToAPI(n.Cloud, cur))
-		}
-		verb = "update"
-	}
-	op, err := c.subnets.CreateOrUpdate(ctx, n.ResourceGroup, vn.ID(), n.ID(),
-		subnet.Model{Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(p.String())}}, "")
-	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, armID, op, err)
+	return lro.Ensure(ctx, s.Operations, n.Cloud, n.String(), armID, lro.Ensurer[*subnet.Model]{
+		Get: func(ctx context.Context) (*subnet.Model, error) {
+			return c.subnets.Get(ctx, n.ResourceGroup, vn.ID(), n.ID())
+		},
+		State: subnetState,
+		Matches: func(cur *subnet.Model) (bool, error) {
+			return cur.Properties != nil && azsdk.Deref(cur.Properties.AddressPrefix) == p.String(), nil
+		},
+		Render: func(cur *subnet.Model) (proto.Message, error) { return subnetToAPI(n.Cloud, cur), nil },
+		Put: func(ctx context.Context, _ **subnet.Model) (lro.Op[*subnet.Model], error) {
+			return c.subnets.CreateOrUpdate(ctx, n.ResourceGroup, vn.ID(), n.ID(),
+				subnet.Model{Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(p.String())}}, "")
+		},
+	})
 }
 
 // DeleteSubnet starts deleting a subnet.
@@ -126,4 +121,12 @@ func (s *Server) DeleteSubnet(ctx context.Context, req *networkv1.DeleteSubnetRe
 	}
 	op, err := c.subnets.Delete(ctx, n.ResourceGroup, n.Path[0].ID, n.ID(), "")
 	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
+}
+
+// subnetState is a subnet's provisioning state.
+func subnetState(sn *subnet.Model) string {
+	if sn.Properties == nil || sn.Properties.ProvisioningState == nil {
+		return ""
+	}
+	return string(*sn.Properties.ProvisioningState)
 }

@@ -7,6 +7,7 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
+	"google.golang.org/protobuf/proto"
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
@@ -69,21 +70,6 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 			return nil, err
 		}
 	}
-	cur, err := c.vnets.Get(ctx, n.ResourceGroup, n.ID())
-	if err == nil {
-		state := ""
-		if cur.Properties != nil && cur.Properties.ProvisioningState != nil {
-			state = string(*cur.Properties.ProvisioningState)
-		}
-		if lro.Busy(state) {
-			return s.Operations.Adopt(n.Cloud, n.String(), armID, state)
-		}
-		if vnetMatches(cur, location, want, subnets) {
-			return s.Operations.Done(n.Cloud, n.String(), armID, vnetToAPI(n.Cloud, cur))
-		}
-	} else if !apierr.IsNotFound(err) {
-		return nil, apierr.FromARM(err, n.String())
-	}
 	model := virtualnetwork.Model{
 		Location: to.Ptr(location),
 		Tags:     azsdk.TagsToARM(want.GetTags()),
@@ -96,12 +82,17 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 		model.Properties.Subnets = append(model.Properties.Subnets, &armnetwork.Subnet{
 			Name: to.Ptr(sn.id), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(sn.prefix)}})
 	}
-	verb := "create"
-	if cur != nil && err == nil {
-		verb = "update"
-	}
-	op, err := c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
-	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, armID, op, err)
+	return lro.Ensure(ctx, s.Operations, n.Cloud, n.String(), armID, lro.Ensurer[*virtualnetwork.Model]{
+		Get: func(ctx context.Context) (*virtualnetwork.Model, error) {
+			return c.vnets.Get(ctx, n.ResourceGroup, n.ID())
+		},
+		State:   vnetState,
+		Matches: func(cur *virtualnetwork.Model) (bool, error) { return vnetMatches(cur, location, want, subnets), nil },
+		Render:  func(cur *virtualnetwork.Model) (proto.Message, error) { return vnetToAPI(n.Cloud, cur), nil },
+		Put: func(ctx context.Context, _ **virtualnetwork.Model) (lro.Op[*virtualnetwork.Model], error) {
+			return c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		},
+	})
 }
 
 // vnetMatches reports whether ARM's virtual network already is what the request wants.
@@ -138,4 +129,12 @@ func (s *Server) DeleteVirtualNetwork(ctx context.Context, req *networkv1.Delete
 	}
 	op, err := c.vnets.Delete(ctx, n.ResourceGroup, n.ID(), "")
 	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
+}
+
+// vnetState is a virtual network's provisioning state.
+func vnetState(v *virtualnetwork.Model) string {
+	if v.Properties == nil || v.Properties.ProvisioningState == nil {
+		return ""
+	}
+	return string(*v.Properties.ProvisioningState)
 }
