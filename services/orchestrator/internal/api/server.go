@@ -163,7 +163,8 @@ func (s *Server) attempts(ctx context.Context, d *orchestratorv1.Deployment) {
 	}
 }
 
-// ListDeployments lists deployments from Temporal's visibility, optionally by state.
+// ListDeployments lists the deployments of this orchestrator's task queue from Temporal's
+// visibility, optionally by state.
 func (s *Server) ListDeployments(ctx context.Context, req *orchestratorv1.ListDeploymentsRequest) (*orchestratorv1.ListDeploymentsResponse, error) {
 	want, err := stateFilter(req.GetFilter())
 	if err != nil {
@@ -173,7 +174,7 @@ func (s *Server) ListDeployments(ctx context.Context, req *orchestratorv1.ListDe
 	var token []byte
 	for {
 		resp, err := s.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			Query: fmt.Sprintf("WorkflowType = '%s'", workflow.Name), NextPageToken: token})
+			Query: fmt.Sprintf("WorkflowType = '%s' AND TaskQueue = '%s'", workflow.Name, s.taskQueue), NextPageToken: token})
 		if err != nil {
 			return nil, temporalError(err, "deployments")
 		}
