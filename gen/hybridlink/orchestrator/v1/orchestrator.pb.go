@@ -845,7 +845,10 @@ type Step struct {
 	// The trace of the step's span.
 	TraceId string `protobuf:"bytes,9,opt,name=trace_id,json=traceId,proto3" json:"trace_id,omitempty"`
 	// The step's span.
-	SpanId        string `protobuf:"bytes,10,opt,name=span_id,json=spanId,proto3" json:"span_id,omitempty"`
+	SpanId string `protobuf:"bytes,10,opt,name=span_id,json=spanId,proto3" json:"span_id,omitempty"`
+	// The names of the steps this step waited for: the deployment's dataflow graph, from
+	// which a timeline finds the critical path.
+	DependsOn     []string `protobuf:"bytes,11,rep,name=depends_on,json=dependsOn,proto3" json:"depends_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -948,6 +951,13 @@ func (x *Step) GetSpanId() string {
 		return x.SpanId
 	}
 	return ""
+}
+
+func (x *Step) GetDependsOn() []string {
+	if x != nil {
+		return x.DependsOn
+	}
+	return nil
 }
 
 // StepError is a step's error.
@@ -1965,7 +1975,7 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\vSTATE_READY\x10\x05\x12\x10\n" +
 	"\fSTATE_FAILED\x10\x06\x12\x12\n" +
 	"\x0eSTATE_DELETING\x10\a\x12\x11\n" +
-	"\rSTATE_DELETED\x10\b\"\x90\x04\n" +
+	"\rSTATE_DELETED\x10\b\"\xaf\x04\n" +
 	"\x04Step\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04site\x18\x02 \x01(\tR\x04site\x12\x1a\n" +
@@ -1979,7 +1989,9 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"last_error\x18\b \x01(\v2%.hybridlink.orchestrator.v1.StepErrorR\tlastError\x12\x19\n" +
 	"\btrace_id\x18\t \x01(\tR\atraceId\x12\x17\n" +
 	"\aspan_id\x18\n" +
-	" \x01(\tR\x06spanId\"~\n" +
+	" \x01(\tR\x06spanId\x12\x1d\n" +
+	"\n" +
+	"depends_on\x18\v \x03(\tR\tdependsOn\"~\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rSTATE_PENDING\x10\x01\x12\x11\n" +

@@ -84,6 +84,7 @@ func (g *graph) add(ctx workflow.Context, site, kind, resource, activity string,
 	for _, d := range deps {
 		if d != nil {
 			s.deps = append(s.deps, d)
+			s.status.DependsOn = append(s.status.DependsOn, d.status.GetName())
 		}
 	}
 	s.done, s.settle = workflow.NewFuture(ctx)

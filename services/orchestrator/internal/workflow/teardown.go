@@ -55,9 +55,16 @@ func (d *deployment) remove(ctx workflow.Context, resources []Resource) error {
 		s.done, s.settle = workflow.NewFuture(ctx)
 		tiers[tier(r)] = append(tiers[tier(r)], s)
 	}
+	var previous []string
 	for _, t := range tiers {
+		var names []string
 		for _, s := range t {
+			s.status.DependsOn = previous
 			d.status.Steps = append(d.status.Steps, s.status)
+			names = append(names, s.status.GetName())
+		}
+		if len(names) > 0 {
+			previous = names
 		}
 	}
 	var failed error

@@ -133,6 +133,9 @@ func TestGraphOrderAndParallelism(t *testing.T) {
 				if len(runs) != 1 {
 					t.Fatalf("%s ran %d times, want once", name, len(runs))
 				}
+				if got, want := slices.Sorted(slices.Values(s.GetDependsOn())), slices.Sorted(slices.Values(deps[name])); !slices.Equal(got, want) {
+					t.Errorf("%s depends on %v, want %v", name, got, want)
+				}
 				wantEnd := end(name)
 				wantStart := wantEnd.Add(-latencies[activityOf(name)])
 				if !runs[0].start.Equal(wantStart) || !runs[0].end.Equal(wantEnd) {
