@@ -1,0 +1,75 @@
+package specfile
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const valid = `
+# a comment
+name: deployments/demo
+spec:
+  sites:
+    - name: hub
+      cloud: azure
+      resourceGroup: hub-rg
+      addressPrefixes: [10.1.0.0/16]
+      workloadSubnetPrefix: 10.1.1.0/24
+      gatewaySubnetPrefix: 10.1.255.0/27
+      virtualMachines:
+        - name: vm1
+          size: Standard_B2s
+  connection:
+    ipsecPolicy:
+      saLifetimeSeconds: 27000
+`
+
+func TestParse(t *testing.T) {
+	d, err := Parse("demo.yaml", []byte(valid+"status:\n  state: STATE_READY\netag: x\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.GetName() != "deployments/demo" || ID(d.GetName()) != "demo" {
+		t.Errorf("name %q", d.GetName())
+	}
+	site := d.GetSpec().GetSites()[0]
+	if site.GetResourceGroup() != "hub-rg" || site.GetVirtualMachines()[0].GetSize() != "Standard_B2s" ||
+		d.GetSpec().GetConnection().GetIpsecPolicy().GetSaLifetimeSeconds() != 27000 {
+		t.Errorf("spec read as %v", d.GetSpec())
+	}
+	if d.GetStatus() != nil || d.GetEtag() != "" {
+		t.Errorf("output-only fields kept: %v", d)
+	}
+	// proto field names are accepted as protojson accepts them
+	if _, err := Parse("demo.yaml", []byte(strings.Replace(valid, "resourceGroup", "resource_group", 1))); err != nil {
+		t.Errorf("proto name refused: %v", err)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, text, field, problem string
+	}{
+		{"typo in a VM", strings.Replace(valid, "size:", "sizes:", 1), "spec.sites[0].virtualMachines[0].sizes", "unknown field"},
+		{"typo at the top", valid + "labels: {}\n", "labels", "unknown field; the file has name, spec"},
+		{"wrong type", strings.Replace(valid, "saLifetimeSeconds: 27000", "saLifetimeSeconds: forever", 1), "", "saLifetimeSeconds"},
+		{"list wanted", strings.Replace(valid, "  sites:\n", "  sites: hub\n  x:\n", 1), "", ""},
+		{"no name", strings.Replace(valid, "name: deployments/demo\n", "", 1), "name", "required"},
+		{"bad name", strings.Replace(valid, "deployments/demo", "demo", 1), "name", "not of the form deployments/ID"},
+		{"no spec", "name: deployments/demo\n", "spec", "required"},
+		{"not YAML", "name: [", "", "yaml"},
+		{"not a mapping", "- a\n- b\n", "", "want a mapping"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("demo.yaml", []byte(tc.text))
+			var fe *Error
+			if !errors.As(err, &fe) {
+				t.Fatalf("error %v, want a *specfile.Error", err)
+			}
+			if fe.File != "demo.yaml" || (tc.field != "" && fe.Field != tc.field) || !strings.Contains(fe.Error(), tc.problem) {
+				t.Errorf("error %q (field %q), want field %q and %q", fe, fe.Field, tc.field, tc.problem)
+			}
+		})
+	}
+}
