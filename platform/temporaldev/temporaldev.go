@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -44,25 +45,58 @@ func Find() (string, error) {
 	if p := os.Getenv("HYBRIDLINK_TEMPORAL"); p != "" {
 		return p, nil
 	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		p := filepath.Join(dir, ".cache", "bin", "temporal")
+	if root, ok := repoRoot(); ok {
+		p := filepath.Join(root, ".cache", "bin", "temporal")
 		if _, err := os.Stat(p); err == nil {
 			return p, nil
 		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
 	}
 	if p, err := exec.LookPath("temporal"); err == nil {
 		return p, nil
 	}
 	return "", errors.New("the temporal CLI was not found: run `make temporal` (builds it into .cache/bin) or set HYBRIDLINK_TEMPORAL")
+}
+
+// Ensure returns Find's answer or, in a checkout of the repository without the CLI,
+// builds it at the version pinned in tools/temporal into .cache/bin (about 5 minutes, once),
+// telling progress so.
+func Ensure(ctx context.Context, progress io.Writer) (string, error) {
+	if p, err := Find(); err == nil {
+		return p, nil
+	}
+	root, ok := repoRoot()
+	if !ok {
+		return "", errors.New("the temporal CLI was not found: install it with `go install github.com/temporalio/cli/cmd/temporal@v1.5.1` or set HYBRIDLINK_TEMPORAL")
+	}
+	out := filepath.Join(root, ".cache", "bin", "temporal")
+	fmt.Fprintf(progress, "building the Temporal CLI pinned in tools/temporal into %s (about 5 minutes, once)\n", out)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "github.com/temporalio/cli/cmd/temporal")
+	cmd.Dir = filepath.Join(root, "tools", "temporal")
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	cmd.Stdout, cmd.Stderr = progress, progress
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("building the Temporal CLI: %w (try `make temporal`)", err)
+	}
+	return out, nil
+}
+
+// repoRoot returns the repository's root: the first folder up from the working directory
+// holding tools/temporal/go.mod.
+func repoRoot() (string, bool) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "tools", "temporal", "go.mod")); err == nil {
+			return dir, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
 }
 
 // Start starts the dev server and waits until it accepts connections.

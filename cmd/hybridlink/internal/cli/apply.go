@@ -1,0 +1,253 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+// pollEvery is how often progress asks for the deployment's status.
+const pollEvery = 250 * time.Millisecond
+
+func newPlan(c *conn, std IO) *cobra.Command {
+	var file string
+	cmd := &cobra.Command{
+		Use:   "plan -f SPEC",
+		Short: "Validate a deployment file and show what applying it would change; writes nothing",
+		Args:  args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := specfile.Load(file)
+			if err != nil {
+				return err
+			}
+			cl, err := c.dial()
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			_, err = plan(cmd.Context(), cl, d, std.Out)
+			return err
+		},
+	}
+	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
+	_ = cmd.MarkFlagRequired("file")
+	return cmd
+}
+
+// plan asks the orchestrator for the deployment's plan and prints it, like terraform plan:
+// the validation findings, else each resource to create, update or leave alone. Findings
+// are an invalid-spec error.
+func plan(ctx context.Context, cl *client, d *orchestratorv1.Deployment, out io.Writer) (*orchestratorv1.Plan, error) {
+	p, err := cl.PlanDeployment(ctx, &orchestratorv1.PlanDeploymentRequest{Deployment: d})
+	if err != nil {
+		return nil, err
+	}
+	if len(p.GetFindings()) > 0 {
+		fmt.Fprintf(out, "%s is not valid; nothing was written:\n", d.GetName())
+		for _, f := range p.GetFindings() {
+			fmt.Fprintf(out, "  %s: %s\n", f.GetField(), f.GetDescription())
+		}
+		return p, invalid(fmt.Errorf("the spec has %d finding(s); fix the fields named above", len(p.GetFindings())))
+	}
+	counts := map[orchestratorv1.PlannedChange_Action]int{}
+	fmt.Fprintf(out, "Plan for %s:\n", d.GetName())
+	for _, ch := range p.GetChanges() {
+		a := actions[ch.GetAction()]
+		counts[ch.GetAction()]++
+		fmt.Fprintf(out, "  %s %-9s  %-34s %s\n", a.mark, a.word, ch.GetStep(), ch.GetResource())
+	}
+	fmt.Fprintf(out, "Plan: %d to create, %d to update, %d unchanged.\n",
+		counts[orchestratorv1.PlannedChange_ACTION_CREATE], counts[orchestratorv1.PlannedChange_ACTION_UPDATE],
+		counts[orchestratorv1.PlannedChange_ACTION_NO_CHANGE])
+	return p, nil
+}
+
+// actions are how a plan shows each action.
+var actions = map[orchestratorv1.PlannedChange_Action]struct{ mark, word string }{
+	orchestratorv1.PlannedChange_ACTION_CREATE:    {"+", "create"},
+	orchestratorv1.PlannedChange_ACTION_UPDATE:    {"~", "update"},
+	orchestratorv1.PlannedChange_ACTION_NO_CHANGE: {"=", "no change"},
+}
+
+func newApply(c *conn, std IO) *cobra.Command {
+	var (
+		file string
+		yes  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "apply -f SPEC",
+		Short: "Create or re-apply a deployment and follow it until the tunnel is verified Connected",
+		Long: `apply validates the deployment file, shows the plan, asks for confirmation (unless --yes),
+creates the deployment or re-applies it when it exists, and follows its steps until it is
+READY (exit 0) or FAILED (exit 1). An invalid spec exits 2 with the fields at fault.`,
+		Args: args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := specfile.Load(file)
+			if err != nil {
+				return err
+			}
+			cl, err := c.dial()
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			return apply(cmd.Context(), cl, d, yes, std)
+		},
+	}
+	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "apply without asking")
+	_ = cmd.MarkFlagRequired("file")
+	return cmd
+}
+
+// apply plans, confirms, starts the create or update and follows it to its end.
+func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bool, std IO) error {
+	p, err := plan(ctx, cl, d, std.Out)
+	if err != nil {
+		return err
+	}
+	current, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: d.GetName()})
+	exists := err == nil
+	if err != nil && status.Code(err) != codes.NotFound {
+		return err
+	}
+	if exists && current.GetStatus().GetState() == orchestratorv1.DeploymentStatus_STATE_READY && unchanged(p) {
+		fmt.Fprintf(std.Out, "No changes: %s matches the spec and is READY.\n", d.GetName())
+		return nil
+	}
+	if err := confirm(std, "Apply this plan?", yes); err != nil {
+		return err
+	}
+	var op *longrunningpb.Operation
+	if exists {
+		op, err = cl.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: d})
+	} else {
+		op, err = cl.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: specfile.ID(d.GetName()), Deployment: d})
+	}
+	if err != nil {
+		return err
+	}
+	final, err := follow(ctx, cl, d.GetName(), op, std)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(std.Out)
+	printDeployment(std.Out, final)
+	if final.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
+		return failed(fmt.Errorf("%s is %s: %s", d.GetName(), shortState(final.GetStatus().GetState().String()), final.GetStatus().GetError()))
+	}
+	return nil
+}
+
+// unchanged reports whether a plan changes nothing.
+func unchanged(p *orchestratorv1.Plan) bool {
+	for _, ch := range p.GetChanges() {
+		if ch.GetAction() != orchestratorv1.PlannedChange_ACTION_NO_CHANGE {
+			return false
+		}
+	}
+	return true
+}
+
+// confirm asks a person to type yes, unless yes is set; without a terminal to ask on it
+// refuses, as bad usage.
+func confirm(std IO, question string, yes bool) error {
+	if yes {
+		return nil
+	}
+	if !std.Interactive {
+		return invalid(errors.New("not asking for confirmation without a terminal: pass --yes"))
+	}
+	fmt.Fprintf(std.Out, "%s Only 'yes' goes on: ", question)
+	answer, _ := bufio.NewReader(std.In).ReadString('\n')
+	if strings.TrimSpace(answer) != "yes" {
+		return failed(errors.New("not confirmed; nothing was changed"))
+	}
+	return nil
+}
+
+// follow shows a deployment's progress until its operation is done and returns the
+// deployment as it ended. Interrupted, it says how to pick the deployment up again: the
+// work goes on in the orchestrator.
+func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Operation, std IO) (*orchestratorv1.Deployment, error) {
+	pr := newProgress(std.Out, std.Interactive, time.Now())
+	for {
+		d, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
+		if err != nil && !(op.GetDone() && status.Code(err) == codes.NotFound) {
+			return nil, interrupted(ctx, name, err)
+		}
+		if d != nil {
+			pr.update(d, time.Now())
+		}
+		if op.GetDone() {
+			if e := op.GetError(); e != nil && d == nil {
+				return nil, failed(status.ErrorProto(e))
+			}
+			return d, nil
+		}
+		if op, err = cl.ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(pollEvery)}); err != nil {
+			return nil, interrupted(ctx, name, err)
+		}
+	}
+}
+
+// interrupted words an error while following: an interrupt leaves the deployment going.
+func interrupted(ctx context.Context, name string, err error) error {
+	if ctx.Err() != nil {
+		return failed(fmt.Errorf("stopped following %s; it goes on in the orchestrator: `hybridlink watch %s` follows it again", name, strings.TrimPrefix(name, "deployments/")))
+	}
+	return err
+}
+
+func newDestroy(c *conn, std IO) *cobra.Command {
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "destroy NAME",
+		Short: "Delete what a deployment created (and nothing else) and follow the teardown",
+		Args:  args(1, "the deployment's name"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			name := deploymentName(a[0])
+			cl, err := c.dial()
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			if err := confirm(std, fmt.Sprintf("Delete every resource %s created?", name), yes); err != nil {
+				return err
+			}
+			op, err := cl.DeleteDeployment(cmd.Context(), &orchestratorv1.DeleteDeploymentRequest{Name: name})
+			if err != nil {
+				return err
+			}
+			d, err := follow(cmd.Context(), cl, name, op, std)
+			if err != nil {
+				return err
+			}
+			if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_DELETED {
+				return failed(fmt.Errorf("%s is %s: %s", name, shortState(st.String()), d.GetStatus().GetError()))
+			}
+			fmt.Fprintf(std.Out, "%s is deleted: every resource it created is gone.\n", name)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
+	return cmd
+}
+
+// deploymentName accepts a deployment's ID or its full name.
+func deploymentName(arg string) string {
+	return "deployments/" + strings.TrimPrefix(arg, "deployments/")
+}

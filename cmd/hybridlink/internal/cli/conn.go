@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+// conn is how the CLI reaches the orchestrator: its address and, when configured, TLS (the
+// server's CA, a client certificate for mTLS) and a bearer token.
+type conn struct {
+	addr, ca, cert, key, token string
+}
+
+func (c *conn) flags(cmd *cobra.Command) {
+	env := func(k, d string) string {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+		return d
+	}
+	f := cmd.PersistentFlags()
+	f.StringVar(&c.addr, "addr", env("HYBRIDLINK_ADDR", "127.0.0.1:9090"), "orchestrator gRPC address ($HYBRIDLINK_ADDR)")
+	f.StringVar(&c.ca, "ca", env("HYBRIDLINK_CA", ""), "CA file of the orchestrator's certificate: connect over TLS ($HYBRIDLINK_CA)")
+	f.StringVar(&c.cert, "client-cert", env("HYBRIDLINK_CLIENT_CERT", ""), "client certificate for mTLS ($HYBRIDLINK_CLIENT_CERT)")
+	f.StringVar(&c.key, "client-key", env("HYBRIDLINK_CLIENT_KEY", ""), "client certificate's key ($HYBRIDLINK_CLIENT_KEY)")
+	f.StringVar(&c.token, "token", env("HYBRIDLINK_TOKEN", ""), "bearer token sent with every call; needs TLS ($HYBRIDLINK_TOKEN)")
+}
+
+// client is a connection to the orchestrator and its operations.
+type client struct {
+	orchestratorv1.OrchestratorServiceClient
+	ops  longrunningpb.OperationsClient
+	conn *grpc.ClientConn
+}
+
+func (c *client) Close() { c.conn.Close() }
+
+// dial connects to the orchestrator. gRPC connects lazily: the first call reports an
+// unreachable address (describe adds what to do).
+func (c *conn) dial() (*client, error) {
+	creds := insecure.NewCredentials()
+	if c.ca != "" || c.cert != "" {
+		cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+		if c.ca != "" {
+			pem, err := os.ReadFile(c.ca)
+			if err != nil {
+				return nil, invalid(fmt.Errorf("--ca: %w", err))
+			}
+			cfg.RootCAs = x509.NewCertPool()
+			if !cfg.RootCAs.AppendCertsFromPEM(pem) {
+				return nil, invalid(fmt.Errorf("--ca: %s holds no PEM certificate", c.ca))
+			}
+		}
+		if c.cert != "" || c.key != "" {
+			pair, err := tls.LoadX509KeyPair(c.cert, c.key)
+			if err != nil {
+				return nil, invalid(fmt.Errorf("--client-cert/--client-key: %w", err))
+			}
+			cfg.Certificates = []tls.Certificate{pair}
+		}
+		creds = credentials.NewTLS(cfg)
+	}
+	opts := []grpc.DialOption{grpc.WithTransportCredentials(creds)}
+	if c.token != "" {
+		if c.ca == "" && c.cert == "" {
+			return nil, invalid(errors.New("--token needs TLS: set --ca to the orchestrator's CA so the token is not sent in clear"))
+		}
+		opts = append(opts, grpc.WithPerRPCCredentials(bearer(c.token)))
+	}
+	cc, err := grpc.NewClient(c.addr, opts...)
+	if err != nil {
+		return nil, invalid(fmt.Errorf("--addr %q: %w", c.addr, err))
+	}
+	return newClient(cc), nil
+}
+
+// newClient wraps a connection to the orchestrator.
+func newClient(cc *grpc.ClientConn) *client {
+	return &client{OrchestratorServiceClient: orchestratorv1.NewOrchestratorServiceClient(cc),
+		ops: longrunningpb.NewOperationsClient(cc), conn: cc}
+}
+
+// bearer sends a token as the authorization header, over TLS only.
+type bearer string
+
+func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	return map[string]string{"authorization": "Bearer " + string(b)}, nil
+}
+
+func (bearer) RequireTransportSecurity() bool { return true }

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
+	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/stack"
+	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/timeline"
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+func newDemo(std IO) *cobra.Command {
+	var (
+		f    devFlags
+		file string
+		keep bool
+	)
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Show the whole job: start the stack, apply the example, verify the tunnel, show the timeline",
+		Long: `demo starts the stack (as dev does) on a fresh state folder, applies the example deployment
+with armsim's latencies scaled down, follows it until both connections are Connected, prints
+the step timeline and the deployment's outputs, stops the stack and exits 0. With --keep the
+stack runs on in the background (state in .state/dev) for exploring with the CLI, grpcurl,
+curl and the Temporal UI; "hybridlink dev stop" stops it.`,
+		Args: args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			d, err := specfile.Load(file)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			var s *stack.Stack
+			if keep {
+				if s, err = detachStack(ctx, f, std.Out); err != nil {
+					return err
+				}
+			} else {
+				if f.state, err = os.MkdirTemp("", "hybridlink-demo-"); err != nil {
+					return err
+				}
+				defer os.RemoveAll(f.state)
+				fmt.Fprintln(std.Out, "Starting armsim (Azure and Azure Stack Hub), Temporal, the network, gateway and compute services and the orchestrator...")
+				if s, err = stack.Start(ctx, f.options(std.Out)); err != nil {
+					return err
+				}
+				defer s.Stop()
+			}
+			printStack(std.Out, s)
+			fmt.Fprintf(std.Out, "up in %s\n\n", clock(time.Since(start)))
+
+			cc, err := grpc.NewClient(s.Services[0].GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()))
+			if err != nil {
+				return err
+			}
+			cl := newClient(cc)
+			defer cl.Close()
+			if err := apply(ctx, cl, d, true, std); err != nil {
+				return err
+			}
+			final, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: d.GetName()})
+			if err != nil {
+				return err
+			}
+			if err := connected(final); err != nil {
+				return failed(err)
+			}
+			fmt.Fprintln(std.Out)
+			if err := timeline.Text(std.Out, final, 100, time.Now()); err != nil {
+				return err
+			}
+			fmt.Fprintf(std.Out, "\nBoth connections are Connected. The demo took %s.\n", clock(time.Since(start)))
+			if keep {
+				id := specfile.ID(d.GetName())
+				fmt.Fprintf(std.Out, "The stack runs on. Try:\n  hybridlink get %s\n  hybridlink timeline %s --svg timeline.svg\n"+
+					"  grpcurl -plaintext %s list\n  curl %s/v1/deployments/%s\n  open %s\nStop it with: hybridlink dev stop\n",
+					id, id, s.Services[0].GRPC, s.Services[0].REST, id, s.TemporalUI)
+			}
+			return nil
+		},
+	}
+	f.add(cmd, stateHelp)
+	cmd.Flags().StringVarP(&file, "file", "f", "examples/hybrid-connectivity.yaml", "deployment file to apply")
+	cmd.Flags().BoolVar(&keep, "keep", false, "leave the stack running in the background afterwards")
+	return cmd
+}
+
+// connected checks that every site's connection is verified Connected.
+func connected(d *orchestratorv1.Deployment) error {
+	var bad []string
+	sites := d.GetStatus().GetOutputs().GetSites()
+	for _, s := range sites {
+		if s.GetConnectionStatus() != gatewayv1.Connection_STATUS_CONNECTED {
+			bad = append(bad, fmt.Sprintf("%s is %s", s.GetSite(), strings.TrimPrefix(s.GetConnectionStatus().String(), "STATUS_")))
+		}
+	}
+	if len(sites) == 0 || len(bad) > 0 {
+		return fmt.Errorf("%s is READY but not every connection is Connected: %s", d.GetName(), strings.Join(bad, ", "))
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/stack"
+	"github.com/hybridlink/hybridlink/platform/temporaldev"
+)
+
+// devFlags are what dev and demo take to run the stack.
+type devFlags struct {
+	state     string
+	timeScale float64
+	freePorts bool
+}
+
+func (f *devFlags) add(cmd *cobra.Command, state string) {
+	cmd.Flags().StringVar(&f.state, "state", state, "state folder: Temporal's database, armsim's resources, keys, logs")
+	cmd.Flags().Float64Var(&f.timeScale, "time-scale", 0.01, "armsim latency scale: 1 is Azure's real times (a VPN gateway in 35 minutes), 0.01 runs one in 21 s")
+	cmd.Flags().BoolVar(&f.freePorts, "free-ports", false, "listen on free ports instead of the usual ones (to run beside another stack)")
+}
+
+func (f *devFlags) options(progress io.Writer) stack.Options {
+	o := stack.Options{StateDir: f.state, TimeScale: f.timeScale, Ports: stack.DefaultPorts, Progress: progress}
+	if f.freePorts {
+		o.Ports = stack.Ports{}
+	}
+	return o
+}
+
+// Files in the state folder of a detached stack.
+const (
+	pidFile   = "dev.pid"
+	infoFile  = "stack.json" // the running stack's endpoints, written once it is up
+	outFile   = "dev.out"    // the detached process's own output
+	stateHelp = ".state/dev"
+)
+
+func newDev(std IO) *cobra.Command {
+	var (
+		f      devFlags
+		detach bool
+	)
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "Run the whole suite locally against armsim: armsim, Temporal, the services and the orchestrator",
+		Long: `dev starts armsim (Azure and Azure Stack Hub), a Temporal dev server (built once into
+.cache/bin when missing), the network, gateway and compute services and the orchestrator,
+all on loopback, with their state in one folder, and prints where each listens. Ctrl-C stops
+everything. With --detach it runs in the background; "hybridlink dev stop" stops it.`,
+		Args: args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if detach {
+				s, err := detachStack(cmd.Context(), f, std.Out)
+				if err != nil {
+					return err
+				}
+				printStack(std.Out, s)
+				fmt.Fprintf(std.Out, "\nRunning in the background; `hybridlink dev stop --state %s` stops it.\n", f.state)
+				return nil
+			}
+			return runStack(cmd.Context(), f, std)
+		},
+	}
+	f.add(cmd, stateHelp)
+	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "run in the background, with a pid file in the state folder")
+
+	var stopState string
+	stop := &cobra.Command{
+		Use:   "stop",
+		Short: "Stop a stack started with dev --detach",
+		Args:  args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			pid, err := running(stopState)
+			if err != nil {
+				return err
+			}
+			if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+				return fmt.Errorf("stopping pid %d: %w", pid, err)
+			}
+			for deadline := time.Now().Add(30 * time.Second); alive(pid); time.Sleep(100 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					return fmt.Errorf("pid %d still runs 30 s after SIGTERM; see %s", pid, filepath.Join(stopState, outFile))
+				}
+			}
+			_ = os.Remove(filepath.Join(stopState, pidFile))
+			fmt.Fprintf(std.Out, "stopped the stack (pid %d)\n", pid)
+			return nil
+		},
+	}
+	stop.Flags().StringVar(&stopState, "state", stateHelp, "state folder of the stack to stop")
+	cmd.AddCommand(stop)
+	return cmd
+}
+
+// runStack runs the stack in the foreground until ctx is done (Ctrl-C).
+func runStack(ctx context.Context, f devFlags, std IO) error {
+	if pid, err := running(f.state); err == nil && pid != os.Getpid() {
+		return fmt.Errorf("a stack already runs on %s (pid %d); `hybridlink dev stop --state %s` stops it", f.state, pid, f.state)
+	}
+	s, err := stack.Start(ctx, f.options(std.Out))
+	if err != nil {
+		return err
+	}
+	defer s.Stop()
+	info, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(f.state, infoFile), info, 0o600); err != nil {
+		return err
+	}
+	defer os.Remove(filepath.Join(f.state, infoFile))
+	printStack(std.Out, s)
+	fmt.Fprintln(std.Out, "\nCtrl-C stops everything.")
+	<-ctx.Done()
+	fmt.Fprintln(std.Out, "stopping...")
+	return nil
+}
+
+// detachStack starts `hybridlink dev` in the background on the same state folder, waits
+// until it is up and returns its endpoints.
+func detachStack(ctx context.Context, f devFlags, progress io.Writer) (*stack.Stack, error) {
+	if pid, err := running(f.state); err == nil {
+		return nil, fmt.Errorf("a stack already runs on %s (pid %d); `hybridlink dev stop --state %s` stops it", f.state, pid, f.state)
+	}
+	// Build the Temporal CLI here, if needed, where its progress shows.
+	if _, err := temporaldev.Ensure(ctx, progress); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(f.state, 0o700); err != nil {
+		return nil, err
+	}
+	_ = os.Remove(filepath.Join(f.state, infoFile))
+	out, err := os.OpenFile(filepath.Join(f.state, outFile), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	defer out.Close()
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"dev", "--state", f.state, "--time-scale", strconv.FormatFloat(f.timeScale, 'g', -1, 64)}
+	if f.freePorts {
+		args = append(args, "--free-ports")
+	}
+	cmd := exec.Command(self, args...)
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	pid := cmd.Process.Pid
+	if err := os.WriteFile(filepath.Join(f.state, pidFile), []byte(strconv.Itoa(pid)+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	for {
+		if b, err := os.ReadFile(filepath.Join(f.state, infoFile)); err == nil {
+			s := &stack.Stack{}
+			if err := json.Unmarshal(b, s); err != nil {
+				return nil, fmt.Errorf("%s: %w", infoFile, err)
+			}
+			return s, nil
+		}
+		select {
+		case err := <-exited:
+			_ = os.Remove(filepath.Join(f.state, pidFile))
+			b, _ := os.ReadFile(filepath.Join(f.state, outFile))
+			return nil, fmt.Errorf("the stack exited (%v):\n%s", err, strings.TrimSpace(string(b)))
+		case <-ctx.Done():
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// running returns the pid of the detached stack on a state folder, if it still runs.
+func running(state string) (int, error) {
+	b, err := os.ReadFile(filepath.Join(state, pidFile))
+	if err != nil {
+		return 0, fmt.Errorf("no stack runs on %s (no %s): `hybridlink dev --detach --state %s` starts one", state, pidFile, state)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || !alive(pid) {
+		_ = os.Remove(filepath.Join(state, pidFile))
+		return 0, fmt.Errorf("no stack runs on %s (its pid file was stale and is removed)", state)
+	}
+	return pid, nil
+}
+
+// alive reports whether a process exists.
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// printStack prints where each part of the stack listens.
+func printStack(w io.Writer, s *stack.Stack) {
+	short := []string{"orchestrator", "network", "gateway", "compute"}
+	fmt.Fprintln(w, "hybridlink stack:")
+	for i, e := range s.Services {
+		fmt.Fprintf(w, "  %-13s gRPC %-17s REST %s\n", short[i], e.GRPC, e.REST)
+	}
+	fmt.Fprintf(w, "  %-13s azure %s, azure-stack-hub %s (CA %s)\n", "armsim", s.Clouds["azure"], s.Clouds["azure-stack-hub"], s.CAFile)
+	fmt.Fprintf(w, "  %-13s %s, UI %s\n", "temporal", s.Temporal, s.TemporalUI)
+	fmt.Fprintf(w, "  %-13s %s\n", "logs", s.Log)
+}

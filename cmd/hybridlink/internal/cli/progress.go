@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+// progress shows a deployment's steps while it is applied or torn down. On a terminal it
+// redraws one line per step in place (a spinner on running steps, elapsed times, attempts
+// and the cloud's last message); elsewhere it prints a plain line whenever a step changes,
+// so logs and pipes read top to bottom.
+type progress struct {
+	out   io.Writer
+	tty   bool
+	start time.Time
+	// seen is each step's last printed state (plain); lines the lines last drawn (tty).
+	seen  map[string]string
+	lines int
+	frame int
+}
+
+func newProgress(out io.Writer, tty bool, start time.Time) *progress {
+	return &progress{out: out, tty: tty, start: start, seen: map[string]string{}}
+}
+
+var spinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+
+// update shows the deployment as it is at now.
+func (p *progress) update(d *orchestratorv1.Deployment, now time.Time) {
+	if p.tty {
+		p.redraw(d, now)
+		return
+	}
+	for _, st := range d.GetStatus().GetSteps() {
+		line := stepLine(st, now, false)
+		if line == "" || p.seen[st.GetName()] == line {
+			continue
+		}
+		p.seen[st.GetName()] = line
+		fmt.Fprintf(p.out, "%8s  %-34s %s\n", clock(now.Sub(p.start)), st.GetName(), line)
+	}
+	state := d.GetStatus().GetState().String()
+	if p.seen[""] != state {
+		p.seen[""] = state
+		fmt.Fprintf(p.out, "%8s  %-34s %s\n", clock(now.Sub(p.start)), d.GetName(), shortState(state))
+	}
+}
+
+// redraw draws the deployment's header and one line per step over the previous drawing.
+func (p *progress) redraw(d *orchestratorv1.Deployment, now time.Time) {
+	p.frame++
+	var b strings.Builder
+	if p.lines > 0 {
+		fmt.Fprintf(&b, "\x1b[%dA", p.lines)
+	}
+	steps := d.GetStatus().GetSteps()
+	done := 0
+	for _, st := range steps {
+		if st.GetState() == orchestratorv1.Step_STATE_SUCCEEDED {
+			done++
+		}
+	}
+	fmt.Fprintf(&b, "\x1b[2K%s  %s  %d/%d steps  %s\n", d.GetName(), shortState(d.GetStatus().GetState().String()), done, len(steps), clock(now.Sub(p.start)))
+	for _, st := range steps {
+		icon := map[orchestratorv1.Step_State]string{
+			orchestratorv1.Step_STATE_SUCCEEDED: "✓", orchestratorv1.Step_STATE_FAILED: "✗",
+			orchestratorv1.Step_STATE_SKIPPED: "-", orchestratorv1.Step_STATE_RUNNING: spinner[p.frame%len(spinner)],
+		}[st.GetState()]
+		if icon == "" {
+			icon = "·"
+		}
+		line := stepLine(st, now, true)
+		if line == "" {
+			line = "pending"
+		}
+		fmt.Fprintf(&b, "\x1b[2K %s %-34s %s\n", icon, st.GetName(), line)
+	}
+	p.lines = len(steps) + 1
+	_, _ = io.WriteString(p.out, b.String())
+}
+
+// stepLine words a step's state: running for how long, on which attempt and with what
+// last message from the cloud, or how it ended; "" for a pending step when plain.
+func stepLine(st *orchestratorv1.Step, now time.Time, running bool) string {
+	took := func() string {
+		if st.GetStartTime() == nil {
+			return ""
+		}
+		end := now
+		if st.GetEndTime() != nil {
+			end = st.GetEndTime().AsTime()
+		}
+		return clock(end.Sub(st.GetStartTime().AsTime()))
+	}
+	attempts := ""
+	if st.GetAttempts() > 1 {
+		attempts = fmt.Sprintf(" (attempt %d)", st.GetAttempts())
+	}
+	msg := ""
+	if e := st.GetLastError(); e != nil {
+		msg = ": " + errorText(e)
+	}
+	switch st.GetState() {
+	case orchestratorv1.Step_STATE_RUNNING:
+		if msg != "" {
+			return "waiting" + attempts + msg
+		}
+		if running {
+			return "running " + took() + attempts
+		}
+		return "running" + attempts
+	case orchestratorv1.Step_STATE_SUCCEEDED:
+		return "done in " + took() + attempts
+	case orchestratorv1.Step_STATE_FAILED:
+		return "failed after " + took() + attempts + msg
+	case orchestratorv1.Step_STATE_SKIPPED:
+		return "skipped"
+	}
+	return ""
+}
+
+// errorText is a step error as one line: ARM's code first when ARM refused.
+func errorText(e *orchestratorv1.StepError) string {
+	msg := strings.Join(strings.Fields(e.GetMessage()), " ")
+	if e.GetArmCode() != "" && !strings.Contains(msg, e.GetArmCode()) {
+		return e.GetArmCode() + ": " + msg
+	}
+	return msg
+}
+
+// shortState is a state's enum name without its prefix: READY for STATE_READY.
+func shortState(s string) string { return strings.TrimPrefix(s, "STATE_") }
+
+// clock is a duration as a person reads it: 850ms, 4.2s, 2m05s, 1h02m.
+func clock(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}

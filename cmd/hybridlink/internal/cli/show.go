@@ -1,0 +1,319 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"sigs.k8s.io/yaml"
+
+	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/timeline"
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+// output is the -o flag: table for people, json and yaml (protojson field names, the same
+// shape a deployment file has) for programs.
+type output string
+
+func (o *output) flag(cmd *cobra.Command) {
+	cmd.Flags().StringVarP((*string)(o), "output", "o", "table", "output format: table, json or yaml")
+}
+
+// write prints m as json or yaml; table formats are the caller's.
+func (o output) write(w io.Writer, m proto.Message) error {
+	js, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(m)
+	if err != nil {
+		return err
+	}
+	if o == "yaml" {
+		if js, err = yaml.JSONToYAML(js); err != nil {
+			return err
+		}
+	}
+	_, err = w.Write(append(js, '\n'))
+	return err
+}
+
+func (o output) check() error {
+	switch o {
+	case "table", "json", "yaml":
+		return nil
+	}
+	return usageError{fmt.Errorf("-o %q: want table, json or yaml", string(o))}
+}
+
+func newGet(c *conn, std IO) *cobra.Command {
+	var o output
+	cmd := &cobra.Command{
+		Use:   "get NAME",
+		Short: "Show a deployment: its state, outputs (gateway IPs, VM IPs, tunnel status) and steps",
+		Args:  args(1, "the deployment's name"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := o.check(); err != nil {
+				return err
+			}
+			cl, err := c.dial()
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			d, err := cl.GetDeployment(cmd.Context(), &orchestratorv1.GetDeploymentRequest{Name: deploymentName(a[0])})
+			if err != nil {
+				return err
+			}
+			if o != "table" {
+				return o.write(std.Out, d)
+			}
+			printDeployment(std.Out, d)
+			return nil
+		},
+	}
+	o.flag(cmd)
+	return cmd
+}
+
+// printDeployment prints a deployment for people: state, trace, each site's outputs, the
+// steps by state and, when it failed, why.
+func printDeployment(w io.Writer, d *orchestratorv1.Deployment) {
+	st := d.GetStatus()
+	fmt.Fprintf(w, "%s  %s", d.GetName(), shortState(st.GetState().String()))
+	if st.GetTraceId() != "" {
+		fmt.Fprintf(w, "  trace %s", st.GetTraceId())
+	}
+	fmt.Fprintln(w)
+	if st.GetError() != "" {
+		fmt.Fprintf(w, "error: %s\n", st.GetError())
+	}
+	clouds := map[string]string{}
+	for _, s := range d.GetSpec().GetSites() {
+		clouds[s.GetName()] = s.GetCloud()
+	}
+	if outs := st.GetOutputs().GetSites(); len(outs) > 0 {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "\nSITE\tCLOUD\tGATEWAY IP\tCONNECTION\tIN\tOUT\tVMS")
+		for _, s := range outs {
+			vms := make([]string, 0, len(s.GetVmPrivateIps()))
+			for _, vm := range slices.Sorted(mapKeys(s.GetVmPrivateIps())) {
+				vms = append(vms, vm+" "+s.GetVmPrivateIps()[vm])
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.GetSite(), clouds[s.GetSite()], dash(s.GetGatewayIpAddress()),
+				strings.TrimPrefix(s.GetConnectionStatus().String(), "STATUS_"), bytes(s.GetIngressBytes()), bytes(s.GetEgressBytes()),
+				dash(strings.Join(vms, ", ")))
+		}
+		tw.Flush()
+	}
+	counts := map[orchestratorv1.Step_State]int{}
+	for _, s := range st.GetSteps() {
+		counts[s.GetState()]++
+	}
+	var parts []string
+	for _, s := range []orchestratorv1.Step_State{orchestratorv1.Step_STATE_SUCCEEDED, orchestratorv1.Step_STATE_RUNNING,
+		orchestratorv1.Step_STATE_PENDING, orchestratorv1.Step_STATE_FAILED, orchestratorv1.Step_STATE_SKIPPED} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], strings.ToLower(shortState(s.String()))))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "\nsteps: %s", strings.Join(parts, ", "))
+		if d.GetCreateTime() != nil {
+			fmt.Fprintf(w, "; created %s", d.GetCreateTime().AsTime().Local().Format(time.DateTime))
+		}
+		fmt.Fprintln(w)
+	}
+	for _, s := range st.GetSteps() {
+		if s.GetState() == orchestratorv1.Step_STATE_FAILED {
+			fmt.Fprintf(w, "  %s failed: %s\n", s.GetName(), errorText(s.GetLastError()))
+		}
+	}
+}
+
+func mapKeys(m map[string]string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// bytes is a byte count as people read it: 0 B, 950 B, 12.3 kB, 4.0 MB.
+func bytes(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	f, i := float64(n), 0
+	for f >= unit && i < 4 {
+		f /= unit
+		i++
+	}
+	return fmt.Sprintf("%.1f %cB", f, "kMGT"[i-1])
+}
+
+func newList(c *conn, std IO) *cobra.Command {
+	var (
+		o      output
+		filter string
+	)
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List deployments",
+		Args:  args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.check(); err != nil {
+				return err
+			}
+			cl, err := c.dial()
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			all := &orchestratorv1.ListDeploymentsResponse{}
+			req := &orchestratorv1.ListDeploymentsRequest{Filter: filter}
+			for {
+				page, err := cl.ListDeployments(cmd.Context(), req)
+				if err != nil {
+					return err
+				}
+				all.Deployments = append(all.Deployments, page.GetDeployments()...)
+				if req.PageToken = page.GetNextPageToken(); req.PageToken == "" {
+					break
+				}
+			}
+			if o != "table" {
+				return o.write(std.Out, all)
+			}
+			tw := tabwriter.NewWriter(std.Out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tSTATE\tSTEPS\tSITES\tCREATED")
+			for _, d := range all.GetDeployments() {
+				done := 0
+				for _, s := range d.GetStatus().GetSteps() {
+					if s.GetState() == orchestratorv1.Step_STATE_SUCCEEDED {
+						done++
+					}
+				}
+				var sites []string
+				for _, s := range d.GetSpec().GetSites() {
+					sites = append(sites, s.GetName()+" ("+s.GetCloud()+")")
+				}
+				created := "-"
+				if d.GetCreateTime() != nil {
+					created = d.GetCreateTime().AsTime().Local().Format(time.DateTime)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%s\t%s\n", strings.TrimPrefix(d.GetName(), "deployments/"),
+					shortState(d.GetStatus().GetState().String()), done, len(d.GetStatus().GetSteps()), strings.Join(sites, ", "), created)
+			}
+			return tw.Flush()
+		},
+	}
+	o.flag(cmd)
+	cmd.Flags().StringVar(&filter, "filter", "", "only deployments in a state, e.g. state=READY")
+	return cmd
+}
+
+func newWatch(c *conn, std IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "watch NAME",
+		Short: "Follow a deployment's steps until it is READY, FAILED or DELETED",
+		Args:  args(1, "the deployment's name"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			name := deploymentName(a[0])
+			cl, err := c.dial()
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			stream, err := cl.WatchDeployment(cmd.Context(), &orchestratorv1.WatchDeploymentRequest{Name: name})
+			if err != nil {
+				return err
+			}
+			var state orchestratorv1.DeploymentStatus_State
+			for {
+				ev, err := stream.Recv()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					return interrupted(cmd.Context(), name, err)
+				}
+				at := ev.GetTime().AsTime().Local().Format("15:04:05.000")
+				if s := ev.GetStep(); s != nil {
+					line := stepLine(s, ev.GetTime().AsTime(), true)
+					if line == "" {
+						line = "pending"
+					}
+					fmt.Fprintf(std.Out, "%s  %-34s %s\n", at, s.GetName(), line)
+					continue
+				}
+				state = ev.GetState()
+				fmt.Fprintf(std.Out, "%s  %-34s %s\n", at, name, shortState(state.String()))
+			}
+			if state == orchestratorv1.DeploymentStatus_STATE_FAILED {
+				return failed(fmt.Errorf("%s FAILED; `hybridlink get %s` says why", name, a[0]))
+			}
+			return nil
+		},
+	}
+}
+
+func newTimeline(c *conn, std IO) *cobra.Command {
+	var (
+		svg   string
+		width int
+	)
+	cmd := &cobra.Command{
+		Use:   "timeline NAME",
+		Short: "Show where a deployment's time went: a Gantt chart of its steps with the critical path",
+		Args:  args(1, "the deployment's name"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			cl, err := c.dial()
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			d, err := cl.GetDeployment(cmd.Context(), &orchestratorv1.GetDeploymentRequest{Name: deploymentName(a[0])})
+			if err != nil {
+				return err
+			}
+			now := time.Now()
+			if err := timeline.Text(std.Out, d, width, now); err != nil {
+				return err
+			}
+			if svg == "" {
+				return nil
+			}
+			f, err := os.Create(svg)
+			if err != nil {
+				return err
+			}
+			if err := timeline.SVG(f, d, now); err != nil {
+				f.Close()
+				return err
+			}
+			if err := f.Close(); err != nil {
+				return err
+			}
+			fmt.Fprintf(std.Out, "wrote %s\n", svg)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&svg, "svg", "", "also write the chart as an SVG file")
+	cmd.Flags().IntVar(&width, "width", 100, "chart width in columns")
+	return cmd
+}
