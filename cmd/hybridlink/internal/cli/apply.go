@@ -29,7 +29,7 @@ func newPlan(c *conn, std IO) *cobra.Command {
 		Short: "Validate a deployment file and show what applying it would change; writes nothing",
 		Args:  args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := specfile.Load(file)
+			d, err := load(file)
 			if err != nil {
 				return err
 			}
@@ -43,8 +43,15 @@ func newPlan(c *conn, std IO) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
-	_ = cmd.MarkFlagRequired("file")
 	return cmd
+}
+
+// load reads the deployment file named by -f.
+func load(file string) (*orchestratorv1.Deployment, error) {
+	if file == "" {
+		return nil, usageError{errors.New("-f/--file: the deployment file is required")}
+	}
+	return specfile.Load(file)
 }
 
 // plan asks the orchestrator for the deployment's plan and prints it, like terraform plan:
@@ -95,7 +102,7 @@ creates the deployment or re-applies it when it exists, and follows its steps un
 READY (exit 0) or FAILED (exit 1). An invalid spec exits 2 with the fields at fault.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := specfile.Load(file)
+			d, err := load(file)
 			if err != nil {
 				return err
 			}
@@ -109,7 +116,6 @@ READY (exit 0) or FAILED (exit 1). An invalid spec exits 2 with the fields at fa
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "apply without asking")
-	_ = cmd.MarkFlagRequired("file")
 	return cmd
 }
 
@@ -206,7 +212,7 @@ func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Oper
 
 // interrupted words an error while following: an interrupt leaves the deployment going.
 func interrupted(ctx context.Context, name string, err error) error {
-	if ctx.Err() != nil {
+	if c := status.Code(err); ctx.Err() != nil || c == codes.Canceled || c == codes.DeadlineExceeded {
 		return failed(fmt.Errorf("stopped following %s; it goes on in the orchestrator: `hybridlink watch %s` follows it again", name, strings.TrimPrefix(name, "deployments/")))
 	}
 	return err

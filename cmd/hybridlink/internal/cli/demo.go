@@ -34,7 +34,7 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			d, err := specfile.Load(file)
+			d, err := load(file)
 			if err != nil {
 				return err
 			}

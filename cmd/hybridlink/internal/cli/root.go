@@ -94,7 +94,7 @@ var errUsage = errors.New("usage")
 // usageError is a flag or argument error, shown with the usage hint.
 type usageError struct{ err error }
 
-func (e usageError) Error() string { return e.err.Error() + " (see --help)" }
+func (e usageError) Error() string        { return e.err.Error() + " (see --help)" }
 func (e usageError) Is(target error) bool { return target == errUsage }
 
 func newRoot(std IO) *cobra.Command {

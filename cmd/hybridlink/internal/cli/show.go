@@ -105,7 +105,7 @@ func printDeployment(w io.Writer, d *orchestratorv1.Deployment) {
 				vms = append(vms, vm+" "+s.GetVmPrivateIps()[vm])
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.GetSite(), clouds[s.GetSite()], dash(s.GetGatewayIpAddress()),
-				strings.TrimPrefix(s.GetConnectionStatus().String(), "STATUS_"), bytes(s.GetIngressBytes()), bytes(s.GetEgressBytes()),
+				strings.TrimPrefix(s.GetConnectionStatus().String(), "STATUS_"), byteCount(s.GetIngressBytes()), byteCount(s.GetEgressBytes()),
 				dash(strings.Join(vms, ", ")))
 		}
 		tw.Flush()
@@ -152,8 +152,8 @@ func dash(s string) string {
 	return s
 }
 
-// bytes is a byte count as people read it: 0 B, 950 B, 12.3 kB, 4.0 MB.
-func bytes(n int64) string {
+// byteCount is a byte count as people read it: 0 B, 950 B, 12.3 kB, 4.0 MB.
+func byteCount(n int64) string {
 	const unit = 1000
 	if n < unit {
 		return fmt.Sprintf("%d B", n)

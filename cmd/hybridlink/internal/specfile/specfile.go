@@ -44,7 +44,7 @@ func (e *Error) Error() string {
 func Load(path string) (*orchestratorv1.Deployment, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, &Error{File: path, Problem: strings.TrimPrefix(err.Error(), "open "+path+": ")}
 	}
 	return Parse(path, b)
 }

@@ -2,8 +2,15 @@ package specfile
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
 
 const valid = `
@@ -71,5 +78,30 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("error %q (field %q), want field %q and %q", fe, fe.Field, tc.field, tc.problem)
 			}
 		})
+	}
+}
+
+// TestExamples reads the deployment files in examples/, and checks that the emulated
+// clouds' example says what the JSON spec beside it says.
+func TestExamples(t *testing.T) {
+	for _, name := range []string{"hybrid-connectivity.yaml", "real-azure-and-stamp.yaml"} {
+		if _, err := Load(filepath.Join("..", "..", "..", "..", "examples", name)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	d, err := Load("../../../../examples/hybrid-connectivity.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := os.ReadFile("../../../../examples/hybrid-connectivity.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := &orchestratorv1.DeploymentSpec{}
+	if err := protojson.Unmarshal(js, spec); err != nil {
+		t.Fatal(err)
+	}
+	if !proto.Equal(d.GetSpec(), spec) {
+		t.Errorf("hybrid-connectivity.yaml and .json differ:\n%v\n%v", d.GetSpec(), spec)
 	}
 }

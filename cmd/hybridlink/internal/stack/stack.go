@@ -68,7 +68,8 @@ type Stack struct {
 	// Log is the file every part logs to.
 	Log string
 
-	sim      *armsim.Sim
+	// Sim is armsim, for tests that inject faults.
+	Sim      *armsim.Sim `json:"-"`
 	temporal *temporaldev.Server
 	servers  []*serve.Server
 	// workers stop the services' background tasks; telemetry flushes their providers.
@@ -105,11 +106,11 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 
 	clouds := armsim.DefaultClouds()
 	clouds[0].Addr, clouds[1].Addr = loopback(o.Ports.Azure), loopback(o.Ports.AzureStackHub)
-	if s.sim, err = armsim.Start(ctx, armsim.Config{Clouds: clouds, CAOut: s.CAFile, TimeScale: o.TimeScale,
+	if s.Sim, err = armsim.Start(ctx, armsim.Config{Clouds: clouds, CAOut: s.CAFile, TimeScale: o.TimeScale,
 		StateFile: filepath.Join(o.StateDir, "armsim.json")}); err != nil {
 		return nil, fmt.Errorf("armsim: %w", err)
 	}
-	s.Clouds = s.sim.Endpoints
+	s.Clouds = s.Sim.Endpoints
 
 	key, err := handle.LoadOrCreateKey(filepath.Join(o.StateDir, "operations.key"))
 	if err != nil {
@@ -144,7 +145,7 @@ func (s *Stack) serve(ctx context.Context, o Options, i int, name string, key []
 	s.telemetry = append(s.telemetry, func() { _ = tel.Shutdown(context.Background()) })
 	cfg := cloud.Default(s.CAFile)
 	for j := range cfg.Clouds {
-		cfg.Clouds[j].Endpoint = s.sim.Endpoints[cfg.Clouds[j].ID]
+		cfg.Clouds[j].Endpoint = s.Sim.Endpoints[cfg.Clouds[j].ID]
 	}
 	reg, err := cloud.Connect(ctx, cfg, tel.Tracer)
 	if err != nil {
@@ -191,9 +192,9 @@ func (s *Stack) Stop() {
 		flush()
 	}
 	s.workers, s.servers, s.telemetry = nil, nil, nil
-	if s.sim != nil {
-		_ = s.sim.Close()
-		s.sim = nil
+	if s.Sim != nil {
+		_ = s.Sim.Close()
+		s.Sim = nil
 	}
 	if s.temporal != nil {
 		s.temporal.Stop()
