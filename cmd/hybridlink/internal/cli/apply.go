@@ -189,7 +189,7 @@ func confirm(std IO, question string, yes bool) error {
 // deployment as it ended. Interrupted, it says how to pick the deployment up again: the
 // work goes on in the orchestrator.
 func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Operation, std IO) (*orchestratorv1.Deployment, error) {
-	pr := newProgress(std.Out, std.Interactive, time.Now())
+	pr := newProgress(std, time.Now())
 	for {
 		d, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
 		if err != nil && !(op.GetDone() && status.Code(err) == codes.NotFound) {

@@ -16,6 +16,8 @@ import (
 type progress struct {
 	out   io.Writer
 	tty   bool
+	// width cuts redrawn lines, so that none wraps and the redraw stays in place; 0 does not.
+	width int
 	start time.Time
 	// seen is each step's last printed state (plain); lines the lines last drawn (tty).
 	seen  map[string]string
@@ -23,8 +25,8 @@ type progress struct {
 	frame int
 }
 
-func newProgress(out io.Writer, tty bool, start time.Time) *progress {
-	return &progress{out: out, tty: tty, start: start, seen: map[string]string{}}
+func newProgress(std IO, start time.Time) *progress {
+	return &progress{out: std.Out, tty: std.Interactive, width: std.Width, start: start, seen: map[string]string{}}
 }
 
 var spinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
@@ -64,7 +66,7 @@ func (p *progress) redraw(d *orchestratorv1.Deployment, now time.Time) {
 			done++
 		}
 	}
-	fmt.Fprintf(&b, "\x1b[2K%s  %s  %d/%d steps  %s\n", d.GetName(), shortState(d.GetStatus().GetState().String()), done, len(steps), clock(now.Sub(p.start)))
+	p.line(&b, fmt.Sprintf("%s  %s  %d/%d steps  %s", d.GetName(), shortState(d.GetStatus().GetState().String()), done, len(steps), clock(now.Sub(p.start))))
 	for _, st := range steps {
 		icon := map[orchestratorv1.Step_State]string{
 			orchestratorv1.Step_STATE_SUCCEEDED: "✓", orchestratorv1.Step_STATE_FAILED: "✗",
@@ -77,10 +79,18 @@ func (p *progress) redraw(d *orchestratorv1.Deployment, now time.Time) {
 		if line == "" {
 			line = "pending"
 		}
-		fmt.Fprintf(&b, "\x1b[2K %s %-34s %s\n", icon, st.GetName(), line)
+		p.line(&b, fmt.Sprintf(" %s %-34s %s", icon, st.GetName(), line))
 	}
 	p.lines = len(steps) + 1
 	_, _ = io.WriteString(p.out, b.String())
+}
+
+// line adds one redrawn line, cut to the terminal's width.
+func (p *progress) line(b *strings.Builder, text string) {
+	if r := []rune(text); p.width > 1 && len(r) >= p.width {
+		text = string(r[:p.width-2]) + "…"
+	}
+	b.WriteString("\x1b[2K" + text + "\n")
 }
 
 // stepLine words a step's state: running for how long, on which attempt and with what

@@ -29,17 +29,23 @@ const (
 )
 
 // IO is where a command reads and writes; Interactive is true when Out is a terminal a
-// person watches (progress redraws in place) and In one they type into.
+// person watches (progress redraws in place) and In one they type into; Width is that
+// terminal's width in columns (0 when unknown).
 type IO struct {
 	In          io.Reader
 	Out, Err    io.Writer
 	Interactive bool
+	Width       int
 }
 
 // StdIO is the process's standard streams.
 func StdIO() IO {
-	return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+	std := IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		Interactive: term.IsTerminal(int(os.Stdout.Fd())) && term.IsTerminal(int(os.Stdin.Fd()))}
+	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+		std.Width = w
+	}
+	return std
 }
 
 // exitError carries a command's exit code with its error.
