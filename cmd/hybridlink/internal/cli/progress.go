@@ -14,8 +14,8 @@ import (
 // and the cloud's last message); elsewhere it prints a plain line whenever a step changes,
 // so logs and pipes read top to bottom.
 type progress struct {
-	out   io.Writer
-	tty   bool
+	out io.Writer
+	tty bool
 	// width cuts redrawn lines, so that none wraps and the redraw stays in place; 0 does not.
 	width int
 	start time.Time

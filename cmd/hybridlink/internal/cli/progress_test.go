@@ -15,7 +15,9 @@ import (
 // and as a terminal does (redrawn in place, cut to the width).
 func TestProgress(t *testing.T) {
 	t0 := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
-	at := func(s float64) *timestamppb.Timestamp { return timestamppb.New(t0.Add(time.Duration(s * float64(time.Second)))) }
+	at := func(s float64) *timestamppb.Timestamp {
+		return timestamppb.New(t0.Add(time.Duration(s * float64(time.Second))))
+	}
 	snapshot := func(gw *orchestratorv1.Step, state orchestratorv1.DeploymentStatus_State) *orchestratorv1.Deployment {
 		return &orchestratorv1.Deployment{Name: "deployments/p", Status: &orchestratorv1.DeploymentStatus{State: state, Steps: []*orchestratorv1.Step{
 			{Name: "hub/resource-group", State: orchestratorv1.Step_STATE_SUCCEEDED, StartTime: at(0), EndTime: at(0.5), Attempts: 1},
