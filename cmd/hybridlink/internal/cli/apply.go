@@ -28,19 +28,14 @@ func newPlan(c *conn, std IO) *cobra.Command {
 		Use:   "plan -f SPEC",
 		Short: "Validate a deployment file and show what applying it would change; writes nothing",
 		Args:  args(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: c.with(func(cmd *cobra.Command, _ []string, cl *client) error {
 			d, err := load(file)
 			if err != nil {
 				return err
 			}
-			cl, err := c.dial()
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
 			_, err = plan(cmd.Context(), cl, d, std.Out)
 			return err
-		},
+		}),
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
 	return cmd
@@ -101,18 +96,13 @@ func newApply(c *conn, std IO) *cobra.Command {
 creates the deployment or re-applies it when it exists, and follows its steps until it is
 READY (exit 0) or FAILED (exit 1). An invalid spec exits 2 with the fields at fault.`,
 		Args: args(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: c.with(func(cmd *cobra.Command, _ []string, cl *client) error {
 			d, err := load(file)
 			if err != nil {
 				return err
 			}
-			cl, err := c.dial()
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
 			return apply(cmd.Context(), cl, d, yes, std)
-		},
+		}),
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "apply without asking")
@@ -224,13 +214,8 @@ func newDestroy(c *conn, std IO) *cobra.Command {
 		Use:   "destroy NAME",
 		Short: "Delete what a deployment created (and nothing else) and follow the teardown",
 		Args:  args(1, "the deployment's name"),
-		RunE: func(cmd *cobra.Command, a []string) error {
+		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
 			name := deploymentName(a[0])
-			cl, err := c.dial()
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
 			if err := confirm(std, fmt.Sprintf("Delete every resource %s created?", name), yes); err != nil {
 				return err
 			}
@@ -247,7 +232,7 @@ func newDestroy(c *conn, std IO) *cobra.Command {
 			}
 			fmt.Fprintf(std.Out, "%s is deleted: every resource it created is gone.\n", name)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
 	return cmd

@@ -100,3 +100,16 @@ func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]strin
 }
 
 func (bearer) RequireTransportSecurity() bool { return true }
+
+// with makes a command's RunE of f, which gets a connection to the orchestrator, closed
+// when f returns.
+func (c *conn) with(f func(cmd *cobra.Command, args []string, cl *client) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		cl, err := c.dial()
+		if err != nil {
+			return err
+		}
+		defer cl.Close()
+		return f(cmd, args, cl)
+	}
+}

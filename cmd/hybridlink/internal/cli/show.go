@@ -56,15 +56,10 @@ func newGet(c *conn, std IO) *cobra.Command {
 		Use:   "get NAME",
 		Short: "Show a deployment: its state, outputs (gateway IPs, VM IPs, tunnel status) and steps",
 		Args:  args(1, "the deployment's name"),
-		RunE: func(cmd *cobra.Command, a []string) error {
+		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
 			if err := o.check(); err != nil {
 				return err
 			}
-			cl, err := c.dial()
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
 			d, err := cl.GetDeployment(cmd.Context(), &orchestratorv1.GetDeploymentRequest{Name: deploymentName(a[0])})
 			if err != nil {
 				return err
@@ -74,7 +69,7 @@ func newGet(c *conn, std IO) *cobra.Command {
 			}
 			printDeployment(std.Out, d)
 			return nil
-		},
+		}),
 	}
 	o.flag(cmd)
 	return cmd
@@ -175,15 +170,10 @@ func newList(c *conn, std IO) *cobra.Command {
 		Use:   "list",
 		Short: "List deployments",
 		Args:  args(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: c.with(func(cmd *cobra.Command, _ []string, cl *client) error {
 			if err := o.check(); err != nil {
 				return err
 			}
-			cl, err := c.dial()
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
 			all := &orchestratorv1.ListDeploymentsResponse{}
 			req := &orchestratorv1.ListDeploymentsRequest{Filter: filter}
 			for {
@@ -220,7 +210,7 @@ func newList(c *conn, std IO) *cobra.Command {
 					shortState(d.GetStatus().GetState().String()), done, len(d.GetStatus().GetSteps()), strings.Join(sites, ", "), created)
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	o.flag(cmd)
 	cmd.Flags().StringVar(&filter, "filter", "", "only deployments in a state, e.g. state=READY")
@@ -232,13 +222,8 @@ func newWatch(c *conn, std IO) *cobra.Command {
 		Use:   "watch NAME",
 		Short: "Follow a deployment's steps until it is READY, FAILED or DELETED",
 		Args:  args(1, "the deployment's name"),
-		RunE: func(cmd *cobra.Command, a []string) error {
+		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
 			name := deploymentName(a[0])
-			cl, err := c.dial()
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
 			stream, err := cl.WatchDeployment(cmd.Context(), &orchestratorv1.WatchDeploymentRequest{Name: name})
 			if err != nil {
 				return err
@@ -268,7 +253,7 @@ func newWatch(c *conn, std IO) *cobra.Command {
 				return failed(fmt.Errorf("%s FAILED; `hybridlink get %s` says why", name, a[0]))
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -281,12 +266,7 @@ func newTimeline(c *conn, std IO) *cobra.Command {
 		Use:   "timeline NAME",
 		Short: "Show where a deployment's time went: a Gantt chart of its steps with the critical path",
 		Args:  args(1, "the deployment's name"),
-		RunE: func(cmd *cobra.Command, a []string) error {
-			cl, err := c.dial()
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
+		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
 			d, err := cl.GetDeployment(cmd.Context(), &orchestratorv1.GetDeploymentRequest{Name: deploymentName(a[0])})
 			if err != nil {
 				return err
@@ -311,7 +291,7 @@ func newTimeline(c *conn, std IO) *cobra.Command {
 			}
 			fmt.Fprintf(std.Out, "wrote %s\n", svg)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&svg, "svg", "", "also write the chart as an SVG file")
 	cmd.Flags().IntVar(&width, "width", 100, "chart width in columns")
