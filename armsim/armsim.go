@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -83,6 +84,13 @@ type Config struct {
 	// CACert and CAKey load an existing CA instead of generating one.
 	CACert string `json:"caCert,omitempty"`
 	CAKey  string `json:"caKey,omitempty"`
+	// CADir keeps the generated CA (ca.pem and ca-key.pem) in a folder and reuses it on the
+	// next start, so clients that trust it keep working across restarts.
+	CADir string `json:"caDir,omitempty"`
+	// Hostnames are extra names (or IP addresses) every cloud's certificate is valid for,
+	// besides loopback and a stamp's management names: how clients on other hosts reach
+	// armsim (the compose service name armsim).
+	Hostnames []string `json:"hostnames,omitempty"`
 	// TimeScale multiplies every latency (0.001: a 35-minute gateway takes 2.1 s).
 	TimeScale float64 `json:"timeScale,omitempty"`
 	// Latencies override unscaled operation times per type (virtualnetworkgateways: 35m).
@@ -187,7 +195,7 @@ func Start(ctx context.Context, cfg Config) (*Sim, error) {
 	}
 	sim := &Sim{Endpoints: map[string]string{}, CAPEM: ca.CertPEM, CAPool: ca.Pool(), engine: engine}
 	for _, c := range clouds {
-		if err := sim.serve(ctx, engine, ca, c, cfg.TracerProvider); err != nil {
+		if err := sim.serve(ctx, engine, ca, c, cfg.Hostnames, cfg.TracerProvider); err != nil {
 			sim.Close()
 			return nil, err
 		}
@@ -207,17 +215,47 @@ func loadOrCreateCA(cfg Config) (*pki.Authority, error) {
 		}
 		return pki.LoadAuthority(cfg.CACert, cfg.CAKey)
 	}
-	return pki.NewAuthority()
+	if cfg.CADir == "" {
+		return pki.NewAuthority()
+	}
+	certFile, keyFile := filepath.Join(cfg.CADir, "ca.pem"), filepath.Join(cfg.CADir, "ca-key.pem")
+	if _, err := os.Stat(keyFile); err == nil {
+		return pki.LoadAuthority(certFile, keyFile)
+	}
+	ca, err := pki.NewAuthority()
+	if err != nil {
+		return nil, err
+	}
+	keyPEM, err := ca.KeyPEM()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.CADir, 0o755); err != nil {
+		return nil, fmt.Errorf("armsim: CA folder: %w", err)
+	}
+	// The certificate first: a folder with a key always has its certificate.
+	if err := os.WriteFile(certFile, ca.CertPEM, 0o644); err != nil {
+		return nil, fmt.Errorf("armsim: write CA: %w", err)
+	}
+	if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
+		return nil, fmt.Errorf("armsim: write CA key: %w", err)
+	}
+	return ca, nil
 }
 
-func (s *Sim) serve(ctx context.Context, engine *arm.Engine, ca *pki.Authority, c CloudConfig, tp trace.TracerProvider) error {
+func (s *Sim) serve(ctx context.Context, engine *arm.Engine, ca *pki.Authority, c CloudConfig, hostnames []string, tp trace.TracerProvider) error {
 	host, _, err := net.SplitHostPort(c.Addr)
 	if err != nil {
 		return fmt.Errorf("armsim: cloud %q: listen address %q: %w", c.ID, c.Addr, err)
 	}
 	hosts := []string{"localhost", "127.0.0.1", "::1"}
-	if host != "" && host != "localhost" && host != "127.0.0.1" {
+	if ip := net.ParseIP(host); host != "" && host != "localhost" && host != "127.0.0.1" && (ip == nil || !ip.IsUnspecified()) {
 		hosts = append(hosts, host)
+	}
+	for _, h := range hostnames {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
 	}
 	if c.Domain != "" {
 		hosts = append(hosts, "management."+c.Domain, "adminmanagement."+c.Domain)

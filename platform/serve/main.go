@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
@@ -62,11 +63,21 @@ func main(c Command, args []string) error {
 	tlsCert := fs.String("tls-cert", env("HYBRIDLINK_TLS_CERT", ""), "TLS certificate ($HYBRIDLINK_TLS_CERT)")
 	tlsKey := fs.String("tls-key", env("HYBRIDLINK_TLS_KEY", ""), "TLS key ($HYBRIDLINK_TLS_KEY)")
 	clientCA := fs.String("tls-client-ca", env("HYBRIDLINK_TLS_CLIENT_CA", ""), "CA of accepted client certificates (mTLS) ($HYBRIDLINK_TLS_CLIENT_CA)")
+	health := fs.Bool("health", false, "probe the running service's REST "+HealthPath+" (at -http-addr, with the -tls-* files) and exit 0 when it is serving: a container health check")
 	if c.Flags != nil {
 		c.Flags(fs)
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var tlsConf *TLSConfig
+	if *tlsCert != "" || *tlsKey != "" {
+		tlsConf = &TLSConfig{CertFile: *tlsCert, KeyFile: *tlsKey, ClientCAFile: *clientCA}
+	}
+	if *health {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return Probe(ctx, *httpAddr, tlsConf)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -98,10 +109,7 @@ func main(c Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc.Name, svc.GRPCAddr, svc.HTTPAddr, svc.Telemetry = name, *grpcAddr, *httpAddr, tel
-	if *tlsCert != "" || *tlsKey != "" {
-		svc.TLS = &TLSConfig{CertFile: *tlsCert, KeyFile: *tlsKey, ClientCAFile: *clientCA}
-	}
+	svc.Name, svc.GRPCAddr, svc.HTTPAddr, svc.Telemetry, svc.TLS = name, *grpcAddr, *httpAddr, tel, tlsConf
 	return Run(ctx, svc)
 }
 

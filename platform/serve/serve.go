@@ -7,13 +7,11 @@ package serve
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"runtime/debug"
 	"time"
 
@@ -35,6 +33,9 @@ import (
 
 // OpenAPIPath is where every service serves its OpenAPI document on the REST port.
 const OpenAPIPath = "/openapi.json"
+
+// HealthPath is the REST port's health check: 200 while the gRPC server is SERVING.
+const HealthPath = "/healthz"
 
 // Service describes one service to Run.
 type Service struct {
@@ -61,7 +62,9 @@ type Service struct {
 type TLSConfig struct {
 	CertFile, KeyFile string
 	// ClientCAFile, when set, requires client certificates signed by it (mTLS): the
-	// caller authentication that listening beyond loopback needs.
+	// caller authentication that listening beyond loopback needs. The gRPC port requires
+	// one in the handshake; the REST port answers every path but /healthz (which probes
+	// call without one) with 401 when none was presented.
 	ClientCAFile string
 }
 
@@ -95,7 +98,7 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 		grpc.ChainStreamInterceptor(recoverStream(log)),
 	}
 	if tlsCfg != nil {
-		opts = append(opts, grpc.Creds(credentials.NewTLS(tlsCfg)))
+		opts = append(opts, grpc.Creds(inProcessOrTLS{credentials.NewTLS(tlsCfg)}))
 	}
 	gs := grpc.NewServer(opts...)
 	svc.Register(gs)
@@ -114,13 +117,15 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 	}
 	s := &Server{GRPCAddr: gl.Addr().String(), HTTPAddr: hl.Addr().String(), grpc: gs, health: hs, log: log}
 
-	dialCreds := insecure.NewCredentials()
-	if tlsCfg != nil {
-		dialCreds = credentials.NewTLS(&tls.Config{InsecureSkipVerify: true}) //nolint:gosec // loopback hop to our own gRPC port
-	}
-	s.conn, err = grpc.NewClient(s.GRPCAddr, grpc.WithTransportCredentials(dialCreds),
+	// The REST gateway calls the gRPC server in process, never through the port: with
+	// mTLS on the port it would need a client certificate of its own.
+	ip := newInProcess()
+	s.conn, err = grpc.NewClient("passthrough:///in-process", grpc.WithContextDialer(ip.dial),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithStatsHandler(otelgrpc.NewClientHandler(otelgrpc.WithTracerProvider(svc.Telemetry.Tracer))))
 	if err != nil {
+		gl.Close()
+		hl.Close()
 		return nil, err
 	}
 	// JSON as protojson writes it by default: unset fields (an input-only secret among them)
@@ -139,7 +144,7 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 		_, _ = w.Write(svc.OpenAPI)
 	})
 	root.Handle("GET /metrics", svc.Telemetry.MetricsHandler())
-	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	root.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, r *http.Request) {
 		resp, err := hs.Check(r.Context(), &healthpb.HealthCheckRequest{})
 		if err != nil || resp.Status != healthpb.HealthCheckResponse_SERVING {
 			http.Error(w, "not serving", http.StatusServiceUnavailable)
@@ -147,13 +152,22 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	s.http = &http.Server{Handler: root, ReadHeaderTimeout: 10 * time.Second, TLSConfig: tlsCfg}
+	var handler http.Handler = root
+	httpTLS := tlsCfg
+	if tlsCfg != nil && tlsCfg.ClientAuth == tls.RequireAndVerifyClientCert {
+		httpTLS = tlsCfg.Clone()
+		httpTLS.ClientAuth = tls.VerifyClientCertIfGiven
+		handler = requireClientCert(root)
+	}
+	s.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, TLSConfig: httpTLS}
 
-	go func() {
-		if err := gs.Serve(gl); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
-			log.Error("gRPC server stopped", "err", err)
-		}
-	}()
+	for _, l := range []net.Listener{gl, ip} {
+		go func() {
+			if err := gs.Serve(l); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
+				log.Error("gRPC server stopped", "err", err)
+			}
+		}()
+	}
 	go func() {
 		var err error
 		if tlsCfg != nil {
@@ -167,7 +181,12 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 	}()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus(svc.Name, healthpb.HealthCheckResponse_SERVING)
-	log.Info("serving", "grpc", s.GRPCAddr, "rest", s.HTTPAddr, "openapi", "http://"+s.HTTPAddr+OpenAPIPath)
+	scheme := "http://"
+	if tlsCfg != nil {
+		scheme = "https://"
+	}
+	log.Info("serving", "grpc", s.GRPCAddr, "rest", s.HTTPAddr, "openapi", scheme+s.HTTPAddr+OpenAPIPath, "tls", tlsCfg != nil,
+		"client_certificates", tlsCfg != nil && tlsCfg.ClientAuth == tls.RequireAndVerifyClientCert)
 	return s, nil
 }
 
@@ -244,13 +263,9 @@ func (c *TLSConfig) load() (*tls.Config, error) {
 	}
 	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	if c.ClientCAFile != "" {
-		pem, err := os.ReadFile(c.ClientCAFile)
+		pool, err := loadPool(c.ClientCAFile, "TLS client CA")
 		if err != nil {
-			return nil, fmt.Errorf("TLS client CA: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("TLS client CA %s holds no certificate", c.ClientCAFile)
+			return nil, err
 		}
 		cfg.ClientCAs, cfg.ClientAuth = pool, tls.RequireAndVerifyClientCert
 	}

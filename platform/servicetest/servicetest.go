@@ -8,6 +8,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -17,12 +21,12 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/devcert"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/platform/telemetry"
@@ -36,8 +40,14 @@ type Stack struct {
 	Sim *armsim.Sim
 	// Conn is a gRPC client connection to the service.
 	Conn *grpc.ClientConn
-	// REST is the service's REST base URL, http://127.0.0.1:port.
+	// REST is the service's REST base URL, http://127.0.0.1:port (https:// with TLS).
 	REST string
+	// HTTP is the client to call REST with: http.DefaultClient, or with TLS one that
+	// trusts the stack's CA and presents its client certificate.
+	HTTP *http.Client
+	// Certs is the folder of the development certificates (platform/devcert) the stack's
+	// services serve with when it was started by StartTLS; empty otherwise.
+	Certs string
 	// Logs holds every log line the service wrote; Spans every span it ended.
 	Logs  *SyncBuffer
 	Spans *tracetest.SpanRecorder
@@ -53,6 +63,43 @@ type Stack struct {
 
 // Start starts armsim (with cfg; free ports and a fast time scale unless set) and the service.
 func Start(t testing.TB, name string, cfg armsim.Config, build Build) *Stack {
+	t.Helper()
+	return startStack(t, name, cfg, build, "")
+}
+
+// StartTLS is Start with the service, and those Add starts, serving TLS and requiring
+// client certificates (mTLS), from a development certificate set for 127.0.0.1 and
+// localhost in Certs, as they do when they listen beyond loopback. Conn and HTTP present
+// the client certificate.
+func StartTLS(t testing.TB, name string, cfg armsim.Config, build Build) *Stack {
+	t.Helper()
+	dir := t.TempDir()
+	if err := devcert.Generate(dir, []string{"127.0.0.1", "localhost"}); err != nil {
+		t.Fatal(err)
+	}
+	return startStack(t, name, cfg, build, dir)
+}
+
+// ServerTLS is the serving side of a StartTLS stack's certificates.
+func (s *Stack) ServerTLS() *serve.TLSConfig {
+	if s.Certs == "" {
+		return nil
+	}
+	return &serve.TLSConfig{CertFile: filepath.Join(s.Certs, devcert.ServerCertFile), KeyFile: filepath.Join(s.Certs, devcert.ServerKeyFile),
+		ClientCAFile: filepath.Join(s.Certs, devcert.CAFile)}
+}
+
+// ClientTLS is the calling side of a StartTLS stack's certificates (the zero value, no
+// TLS, otherwise).
+func (s *Stack) ClientTLS() serve.ClientTLSConfig {
+	if s.Certs == "" {
+		return serve.ClientTLSConfig{}
+	}
+	return serve.ClientTLSConfig{CAFile: filepath.Join(s.Certs, devcert.CAFile),
+		CertFile: filepath.Join(s.Certs, devcert.ClientCertFile), KeyFile: filepath.Join(s.Certs, devcert.ClientKeyFile)}
+}
+
+func startStack(t testing.TB, name string, cfg armsim.Config, build Build, certs string) *Stack {
 	t.Helper()
 	if len(cfg.Clouds) == 0 {
 		cfg.Clouds = armsim.DefaultClouds()
@@ -71,7 +118,7 @@ func Start(t testing.TB, name string, cfg armsim.Config, build Build) *Stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sim.Close() })
-	s := &Stack{Sim: sim, key: newKey(), name: name, caFile: cfg.CAOut}
+	s := &Stack{Sim: sim, key: newKey(), name: name, caFile: cfg.CAOut, Certs: certs}
 	s.start(t, cfg.CAOut, build)
 	return s
 }
@@ -80,7 +127,7 @@ func Start(t testing.TB, name string, cfg armsim.Config, build Build) *Stack {
 // returns its stack: the same Sim, the new service's Conn, REST, Logs, Spans and Env.
 func (s *Stack) Add(t testing.TB, name string, build Build) *Stack {
 	t.Helper()
-	o := &Stack{Sim: s.Sim, key: newKey(), name: name, caFile: s.caFile}
+	o := &Stack{Sim: s.Sim, key: newKey(), name: name, caFile: s.caFile, Certs: s.Certs}
 	o.start(t, o.caFile, build)
 	return o
 }
@@ -124,16 +171,23 @@ func (s *Stack) start(t testing.TB, caFile string, build Build) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc.Name, svc.GRPCAddr, svc.HTTPAddr, svc.Telemetry = s.name, "127.0.0.1:0", "127.0.0.1:0", tel
+	svc.Name, svc.GRPCAddr, svc.HTTPAddr, svc.Telemetry, svc.TLS = s.name, "127.0.0.1:0", "127.0.0.1:0", tel, s.ServerTLS()
 	s.server, err = serve.Start(ctx, svc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Conn, err = grpc.NewClient(s.server.GRPCAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	creds, err := s.ClientTLS().Credentials()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.REST = "http://" + s.server.HTTPAddr
+	s.Conn, err = grpc.NewClient(s.server.GRPCAddr, grpc.WithTransportCredentials(creds))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.REST, s.HTTP = "http://"+s.server.HTTPAddr, http.DefaultClient
+	if s.Certs != "" {
+		s.REST, s.HTTP = "https://"+s.server.HTTPAddr, httpsClient(t, s.ClientTLS())
+	}
 	if svc.Background != nil {
 		bctx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
@@ -160,6 +214,24 @@ func (s *Stack) stop() {
 	_ = s.server.Stop(context.Background())
 	_ = s.Env.Telemetry.Shutdown(context.Background())
 	s.server = nil
+}
+
+// httpsClient trusts c's CA and presents its client certificate.
+func httpsClient(t testing.TB, c serve.ClientTLSConfig) *http.Client {
+	t.Helper()
+	ca, err := os.ReadFile(c.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(ca)
+	cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
 }
 
 // SyncBuffer is a bytes.Buffer safe for concurrent writes, for capturing logs.

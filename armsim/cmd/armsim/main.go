@@ -4,11 +4,17 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -28,6 +34,10 @@ import (
 func main() {
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "armsim:", err)
+		var u unhealthy
+		if errors.As(err, &u) {
+			os.Exit(1) // what a container health check takes for unhealthy (2 is reserved there)
+		}
 		os.Exit(2)
 	}
 }
@@ -45,6 +55,9 @@ func run(args []string) error {
 		caOut      = fs.String("ca-out", "armsim-ca.pem", "where to write the CA certificate clients must trust")
 		caCert     = fs.String("ca-cert", "", "PEM CA certificate to sign with instead of a generated one (needs -ca-key)")
 		caKey      = fs.String("ca-key", "", "PEM private key of -ca-cert")
+		caDir      = fs.String("ca-dir", "", "keep the generated CA (ca.pem, ca-key.pem) in this folder and reuse it on the next start")
+		hostnames  = fs.String("hostnames", "", "extra host names (or IPs), comma-separated, every cloud's certificate is valid for, e.g. armsim in a container network")
+		health     = fs.Bool("health", false, "probe the running armsim (each cloud's endpoint, as the other flags say, trusting its CA) and exit 0 when every cloud answers: a container health check")
 		azureAddr  = fs.String("azure-addr", "127.0.0.1:8443", "listen address of the azure cloud")
 		stackAddr  = fs.String("stack-addr", "127.0.0.1:9443", "listen address of the azure-stack-hub cloud")
 		timeScale  = fs.Float64("time-scale", 1, "multiplies every latency: 0.001 turns a 35-minute gateway into 2.1 s")
@@ -96,6 +109,14 @@ func run(args []string) error {
 	if set["ca-cert"] || set["ca-key"] {
 		cfg.CACert, cfg.CAKey = *caCert, *caKey
 	}
+	if set["ca-dir"] {
+		cfg.CADir = *caDir
+	}
+	for _, h := range strings.Split(*hostnames, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			cfg.Hostnames = append(cfg.Hostnames, h)
+		}
+	}
 	if set["time-scale"] || cfg.TimeScale == 0 {
 		cfg.TimeScale = *timeScale
 	}
@@ -136,6 +157,15 @@ func run(args []string) error {
 		spec, code, _ := strings.Cut(f, "=")
 		typ, name, _ := strings.Cut(spec, "/")
 		cfg.Faults.FailProvisioning = append(cfg.Faults.FailProvisioning, armsim.FailRule{Type: strings.ToLower(typ), Name: name, Code: code})
+	}
+
+	if *health {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := probe(ctx, cfg); err != nil {
+			return unhealthy{err}
+		}
+		return nil
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -212,4 +242,57 @@ func setupTracing(ctx context.Context) (func(), error) {
 		defer cancel()
 		_ = tp.Shutdown(c)
 	}, nil
+}
+
+// unhealthy is the error of a failed -health probe.
+type unhealthy struct{ error }
+
+func (u unhealthy) Unwrap() error { return u.error }
+
+// probe asks every configured cloud of a running armsim for its admin API's cloud list over
+// HTTPS on loopback (an unspecified listen host, 0.0.0.0, is reached on 127.0.0.1),
+// trusting the CA the configuration names (-ca-cert, else -ca-dir's, else -ca-out).
+func probe(ctx context.Context, cfg armsim.Config) error {
+	caFile := cfg.CAOut
+	switch {
+	case cfg.CACert != "":
+		caFile = cfg.CACert
+	case cfg.CADir != "":
+		caFile = filepath.Join(cfg.CADir, "ca.pem")
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return fmt.Errorf("probe: CA: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return fmt.Errorf("probe: CA %s holds no certificate", caFile)
+	}
+	t := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	defer t.CloseIdleConnections()
+	client := &http.Client{Transport: t}
+	for _, c := range cfg.Clouds {
+		host, port, err := net.SplitHostPort(c.Addr)
+		if err != nil {
+			return fmt.Errorf("probe: cloud %s: listen address %q: %w", c.ID, c.Addr, err)
+		}
+		if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+			host = "127.0.0.1"
+		}
+		url := "https://" + net.JoinHostPort(host, port) + "/_armsim/clouds"
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return fmt.Errorf("probe: cloud %s: %w", c.ID, err)
+		}
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("probe: cloud %s: %s answered %s", c.ID, url, resp.Status)
+		}
+	}
+	return nil
 }

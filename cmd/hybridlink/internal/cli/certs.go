@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/certs"
+	"github.com/hybridlink/hybridlink/platform/devcert"
 )
 
 func newCerts(std IO) *cobra.Command {
@@ -19,11 +21,19 @@ docker-compose.yml runs it once so that the services can listen beyond loopback,
 they only do with TLS and client certificates.`,
 		Args: args(0, "no arguments"),
 		RunE: func(*cobra.Command, []string) error {
-			list := certs.ParseHosts(hosts)
-			if len(list) == 0 {
-				return usageError{fmt.Errorf("--hosts: want at least one host name or IP")}
+			var list []string
+			for _, h := range strings.Split(hosts, ",") {
+				if h = strings.TrimSpace(h); h != "" {
+					list = append(list, h)
+				}
 			}
-			if err := certs.Generate(dir, list); err != nil {
+			switch {
+			case dir == "":
+				return usageError{errors.New("--out: the folder to write the certificates into is required")}
+			case len(list) == 0:
+				return usageError{errors.New("--hosts: want at least one host name or IP")}
+			}
+			if err := devcert.Generate(dir, list); err != nil {
 				return err
 			}
 			fmt.Fprintf(std.Out, "certificates for %v in %s\n", list, dir)
@@ -32,6 +42,5 @@ they only do with TLS and client certificates.`,
 	}
 	cmd.Flags().StringVar(&dir, "out", "", "folder to write the certificates into")
 	cmd.Flags().StringVar(&hosts, "hosts", "localhost,127.0.0.1", "comma-separated host names and IPs of the server certificate")
-	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }

@@ -20,7 +20,6 @@ import (
 	"go.temporal.io/sdk/worker"
 	sdkworkflow "go.temporal.io/sdk/workflow"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/gen/openapi"
@@ -41,6 +40,9 @@ type Options struct {
 	Worker bool
 	// Network, Gateway and Compute are the resource services' gRPC addresses.
 	Network, Gateway, Compute string
+	// ServicesTLS is how the resource services are dialed: TLS (and mTLS with a client
+	// certificate) when any of its files is set, plaintext otherwise (loopback).
+	ServicesTLS serve.ClientTLSConfig
 	// PayloadKey encrypts workflow and activity payloads (AES-256-GCM); see PayloadKeyFile.
 	PayloadKey []byte
 	// PayloadKeyFile holds the key when PayloadKey is not set (generated for development).
@@ -65,6 +67,9 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Network, "network-addr", env("HYBRIDLINK_NETWORK_ADDR", "127.0.0.1:9091"), "network service gRPC address ($HYBRIDLINK_NETWORK_ADDR)")
 	fs.StringVar(&o.Gateway, "gateway-addr", env("HYBRIDLINK_GATEWAY_ADDR", "127.0.0.1:9092"), "gateway service gRPC address ($HYBRIDLINK_GATEWAY_ADDR)")
 	fs.StringVar(&o.Compute, "compute-addr", env("HYBRIDLINK_COMPUTE_ADDR", "127.0.0.1:9093"), "compute service gRPC address ($HYBRIDLINK_COMPUTE_ADDR)")
+	fs.StringVar(&o.ServicesTLS.CAFile, "services-tls-ca", env("HYBRIDLINK_SERVICES_TLS_CA", ""), "CA verifying the resource services' TLS certificates; dials use TLS when any -services-tls-* is set ($HYBRIDLINK_SERVICES_TLS_CA)")
+	fs.StringVar(&o.ServicesTLS.CertFile, "services-tls-cert", env("HYBRIDLINK_SERVICES_TLS_CERT", ""), "client certificate presented to the resource services (mTLS) ($HYBRIDLINK_SERVICES_TLS_CERT)")
+	fs.StringVar(&o.ServicesTLS.KeyFile, "services-tls-key", env("HYBRIDLINK_SERVICES_TLS_KEY", ""), "key of -services-tls-cert ($HYBRIDLINK_SERVICES_TLS_KEY)")
 	fs.StringVar(&o.PayloadKeyFile, "payload-key-file", env("HYBRIDLINK_PAYLOAD_KEY_FILE", filepath.Join(".state", "payload.key")), "AES-256 key encrypting Temporal payloads, generated when missing ($HYBRIDLINK_PAYLOAD_KEY_FILE)")
 	fs.Float64Var(&o.WritesPerSecond, "arm-writes-per-second", activities.DefaultWriteRate, "ARM writes per second per cloud subscription, for all deployments together")
 	fs.IntVar(&o.WriteBurst, "arm-write-burst", activities.DefaultWriteBurst, "ARM write burst per cloud subscription")
@@ -127,11 +132,15 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 }
 
 // dialServices returns traced connections to the network, gateway and compute services,
-// in that order.
+// in that order, over TLS when o.ServicesTLS says so.
 func dialServices(env serve.Env, o Options) ([]*grpc.ClientConn, error) {
+	creds, err := o.ServicesTLS.Credentials()
+	if err != nil {
+		return nil, fmt.Errorf("resource services: %w", err)
+	}
 	conns := make([]*grpc.ClientConn, 0, 3)
 	for _, addr := range []string{o.Network, o.Gateway, o.Compute} {
-		c, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		c, err := grpc.NewClient(addr, grpc.WithTransportCredentials(creds),
 			grpc.WithStatsHandler(otelgrpc.NewClientHandler(otelgrpc.WithTracerProvider(env.Telemetry.Tracer))))
 		if err != nil {
 			closeAll(conns)
