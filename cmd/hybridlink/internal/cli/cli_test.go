@@ -309,7 +309,7 @@ func TestDemo(t *testing.T) {
 	}
 }
 
-// TestDevDetach starts a detached stack, uses it, and stops it.
+// TestDevDetach starts a detached stack, uses it (as `make demo KEEP=1` does), and stops it.
 func TestDevDetach(t *testing.T) {
 	t.Setenv(asMain, "1")
 	state := t.TempDir()
@@ -335,6 +335,11 @@ func TestDevDetach(t *testing.T) {
 	}
 	if code := Run(context.Background(), []string{"--addr", s.Services[0].GRPC, "list"}, std); code != ExitOK {
 		t.Errorf("list against the detached stack: exit %d\n%s", code, errs.String())
+	}
+	out.Reset()
+	if code := Run(context.Background(), []string{"demo", "--keep", "--state", state, "-f", "../../../../examples/hybrid-connectivity.yaml"}, std); code != ExitOK ||
+		!strings.Contains(out.String(), "Using the stack already running") || !strings.Contains(out.String(), "Stop it with: hybridlink dev stop") {
+		t.Errorf("demo --keep on the running stack: exit %d\n%s\n%s", code, out.String(), errs.String())
 	}
 	if code := Run(context.Background(), []string{"dev", "--detach", "--state", state}, std); code != ExitFailed || !strings.Contains(errs.String(), "already runs") {
 		t.Errorf("a second dev --detach on the same state: exit %d\n%s", code, errs.String())

@@ -41,7 +41,9 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 			start := time.Now()
 			var s *stack.Stack
 			if keep {
-				if s, err = detachStack(ctx, f, std.Out); err != nil {
+				if s, err = runningStack(f.state); err == nil {
+					fmt.Fprintf(std.Out, "Using the stack already running on %s.\n", f.state)
+				} else if s, err = detachStack(ctx, f, std.Out); err != nil {
 					return err
 				}
 			} else {

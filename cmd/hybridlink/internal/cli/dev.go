@@ -120,7 +120,11 @@ func runStack(ctx context.Context, f devFlags, std IO) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(f.state, infoFile), info, 0o600); err != nil {
+	// written whole, then renamed: a detaching parent waits for this file and reads it
+	if err := os.WriteFile(filepath.Join(f.state, infoFile+".tmp"), info, 0o600); err != nil {
+		return err
+	}
+	if err := os.Rename(filepath.Join(f.state, infoFile+".tmp"), filepath.Join(f.state, infoFile)); err != nil {
 		return err
 	}
 	defer os.Remove(filepath.Join(f.state, infoFile))
@@ -171,12 +175,8 @@ func detachStack(ctx context.Context, f devFlags, progress io.Writer) (*stack.St
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	for {
-		if b, err := os.ReadFile(filepath.Join(f.state, infoFile)); err == nil {
-			s := &stack.Stack{}
-			if err := json.Unmarshal(b, s); err != nil {
-				return nil, fmt.Errorf("%s: %w", infoFile, err)
-			}
-			return s, nil
+		if _, err := os.Stat(filepath.Join(f.state, infoFile)); err == nil {
+			return runningStack(f.state)
 		}
 		select {
 		case err := <-exited:
@@ -189,6 +189,22 @@ func detachStack(ctx context.Context, f devFlags, progress io.Writer) (*stack.St
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// runningStack returns the endpoints of the detached stack running on a state folder.
+func runningStack(state string) (*stack.Stack, error) {
+	if _, err := running(state); err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(state, infoFile))
+	if err != nil {
+		return nil, fmt.Errorf("the stack on %s is not up yet (no %s)", state, infoFile)
+	}
+	s := &stack.Stack{}
+	if err := json.Unmarshal(b, s); err != nil {
+		return nil, fmt.Errorf("%s: %w", infoFile, err)
+	}
+	return s, nil
 }
 
 // running returns the pid of the detached stack on a state folder, if it still runs.
