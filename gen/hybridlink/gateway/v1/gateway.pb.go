@@ -569,7 +569,8 @@ type VirtualNetworkGateway struct {
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// The ARM location; the resource group's location when empty.
 	Location string `protobuf:"bytes,2,opt,name=location,proto3" json:"location,omitempty"`
-	// The gateway SKU. Azure: VpnGw1-5 and VpnGw1AZ-5AZ (Basic is legacy). Azure Stack Hub:
+	// The gateway SKU. Azure: VpnGw1AZ-5AZ (new non-AZ VpnGw1-5 gateways are no longer
+	// created; Basic is legacy). Azure Stack Hub:
 	// Basic, Standard, HighPerformance, and VpnGw1-3 on stamps with VPN Fast Path.
 	Sku string `protobuf:"bytes,3,opt,name=sku,proto3" json:"sku,omitempty"`
 	// The VPN type.

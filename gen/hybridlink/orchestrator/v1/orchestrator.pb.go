@@ -451,7 +451,8 @@ type Site struct {
 	WorkloadSubnetPrefix string `protobuf:"bytes,7,opt,name=workload_subnet_prefix,json=workloadSubnetPrefix,proto3" json:"workload_subnet_prefix,omitempty"`
 	// The GatewaySubnet's prefix, inside the address space, /29 or larger (/27 recommended).
 	GatewaySubnetPrefix string `protobuf:"bytes,8,opt,name=gateway_subnet_prefix,json=gatewaySubnetPrefix,proto3" json:"gateway_subnet_prefix,omitempty"`
-	// The VPN gateway SKU; VpnGw1 on Azure, Standard on Azure Stack Hub when empty.
+	// The VPN gateway SKU; VpnGw1AZ on Azure (Azure no longer creates non-AZ VpnGw1-5
+	// gateways), Standard on Azure Stack Hub when empty.
 	GatewaySku string `protobuf:"bytes,9,opt,name=gateway_sku,json=gatewaySku,proto3" json:"gateway_sku,omitempty"`
 	// Whether the gateway runs BGP.
 	EnableBgp bool `protobuf:"varint,10,opt,name=enable_bgp,json=enableBgp,proto3" json:"enable_bgp,omitempty"`

@@ -317,7 +317,7 @@ func TestComplete(t *testing.T) {
 		key              string
 		wantGeneratedKey bool
 	}{
-		{name: "azure defaults", cloud: "azure", wantLocation: "eastus", wantSKU: "VpnGw1",
+		{name: "azure defaults", cloud: "azure", wantLocation: "eastus", wantSKU: "VpnGw1AZ",
 			wantPol: orchestratorv1.DeploymentSpec_FAILURE_POLICY_KEEP, wantGeneratedKey: true},
 		{name: "stamp defaults", cloud: "azure-stack-hub", wantLocation: "local", wantSKU: "Standard",
 			wantPol: orchestratorv1.DeploymentSpec_FAILURE_POLICY_KEEP, wantGeneratedKey: true},

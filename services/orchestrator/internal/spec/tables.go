@@ -13,7 +13,7 @@ import (
 const gatewaySubnet = "GatewaySubnet"
 
 // defaultSKUs are the gateway SKUs Complete fills in per kind of cloud.
-var defaultSKUs = map[cloud.Kind]string{cloud.Azure: "VpnGw1", cloud.AzureStackHub: "Standard"}
+var defaultSKUs = map[cloud.Kind]string{cloud.Azure: "VpnGw1AZ", cloud.AzureStackHub: "Standard"}
 
 // reservedRanges are the ranges Azure virtual networks may not use ("Azure Virtual Network
 // frequently asked questions": multicast, broadcast, loopback, link-local, and the platform's
