@@ -116,10 +116,11 @@ func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bo
 		return err
 	}
 	current, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: d.GetName()})
-	exists := err == nil
 	if err != nil && status.Code(err) != codes.NotFound {
 		return err
 	}
+	// a deleted deployment's name is free again: applying it creates it anew
+	exists := err == nil && current.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_DELETED
 	if exists && current.GetStatus().GetState() == orchestratorv1.DeploymentStatus_STATE_READY && unchanged(p) {
 		fmt.Fprintf(std.Out, "No changes: %s matches the spec and is READY.\n", d.GetName())
 		return nil
@@ -236,6 +237,31 @@ func newDestroy(c *conn, std IO) *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
 	return cmd
+}
+
+func newCancel(c *conn, std IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "cancel NAME",
+		Short: "Stop a deployment's apply at a safe point: running steps finish, no further step starts",
+		Long: `cancel stops the apply in progress (a create or a re-apply) at a safe point: the steps
+already running finish (ARM cannot cancel them), the rest are skipped, and the deployment ends
+FAILED, kept for inspection, another apply or destroy. A teardown cannot be cancelled.`,
+		Args: args(1, "the deployment's name"),
+		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
+			name := deploymentName(a[0])
+			op := &longrunningpb.Operation{Name: "operations/" + name + "/create"}
+			if _, err := cl.ops.CancelOperation(cmd.Context(), &longrunningpb.CancelOperationRequest{Name: op.GetName()}); err != nil {
+				return err
+			}
+			fmt.Fprintf(std.Out, "%s stops at a safe point: the running steps finish, no further step starts.\n", name)
+			d, err := follow(cmd.Context(), cl, name, op, std)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(std.Out, "%s is %s: %s\n", name, shortState(d.GetStatus().GetState().String()), d.GetStatus().GetError())
+			return nil
+		}),
+	}
 }
 
 // deploymentName accepts a deployment's ID or its full name.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -185,6 +186,12 @@ func TestLifecycle(t *testing.T) {
 	if rs, err := theStack.Sim.Admin.Resources(context.Background()); err != nil || hasGroup(rs, "life-hub-rg") || hasGroup(rs, "life-stack-rg") {
 		t.Errorf("destroy left resources behind (%v): %v", err, rs)
 	}
+
+	// the name of a deleted deployment is free: applying it again creates it anew
+	if code, out, errs = run(t, "apply", "-f", file, "--yes"); code != ExitOK || !strings.Contains(out, "Plan: 14 to create") {
+		t.Errorf("apply after destroy: exit %d\n%s\n%s", code, out, errs)
+	}
+	run(t, "destroy", "life", "--yes")
 }
 
 func hasGroup(rs []armsim.ResourceView, group string) bool {
@@ -352,5 +359,55 @@ func TestDevDetach(t *testing.T) {
 	}
 	if code := Run(context.Background(), []string{"dev", "stop", "--state", state}, std); code != ExitFailed || !strings.Contains(errs.String(), "no stack runs") {
 		t.Errorf("dev stop with nothing running: exit %d\n%s", code, errs.String())
+	}
+}
+
+// TestCancel cancels an apply while its VPN gateways are being created: cancel returns
+// once the deployment has stopped, apply exits 1 saying it stopped, no connection was
+// started, and the deployment can be destroyed.
+func TestCancel(t *testing.T) {
+	ctx := context.Background()
+	count := func(typ string) int64 {
+		n, err := theStack.Sim.Admin.Count(ctx, "", "PUT", typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	gateways, connections := count("Microsoft.Network/virtualNetworkGateways"), count("Microsoft.Network/connections")
+	type result struct {
+		code      int
+		out, errs string
+	}
+	applied := make(chan result, 1)
+	go func() {
+		var out, errs bytes.Buffer
+		code := Run(ctx, []string{"--addr", theStack.Services[0].GRPC, "apply", "--yes", "-f", spec(t, "cancelled", nil)},
+			IO{In: strings.NewReader(""), Out: &out, Err: &errs})
+		applied <- result{code, out.String(), errs.String()}
+	}()
+	for count("Microsoft.Network/virtualNetworkGateways") < gateways+2 {
+		select {
+		case r := <-applied:
+			t.Fatalf("apply ended before its gateways started: exit %d\n%s\n%s", r.code, r.out, r.errs)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	code, out, errs := run(t, "cancel", "cancelled")
+	if code != ExitOK || !strings.Contains(out, "deployments/cancelled is FAILED: stopped at a safe point") {
+		t.Errorf("cancel: exit %d\n%s\n%s", code, out, errs)
+	}
+	r := <-applied
+	if r.code != ExitFailed || !strings.Contains(r.errs, "stopped at a safe point") {
+		t.Errorf("the cancelled apply: exit %d\n%s\n%s", r.code, r.out, r.errs)
+	}
+	if n := count("Microsoft.Network/connections"); n != connections {
+		t.Errorf("%d connections were started after the cancel", n-connections)
+	}
+	if code, _, errs := run(t, "cancel", "cancelled"); code != ExitFailed || !strings.Contains(errs, "no apply in progress") {
+		t.Errorf("cancel of a stopped deployment: exit %d, %s", code, errs)
+	}
+	if code, out, errs := run(t, "destroy", "cancelled", "--yes"); code != ExitOK {
+		t.Errorf("destroy: exit %d\n%s\n%s", code, out, errs)
 	}
 }

@@ -124,7 +124,7 @@ whole suite locally against armsim, the emulated clouds.`,
 	c.flags(root)
 	root.AddCommand(
 		newPlan(&c, std), newApply(&c, std), newGet(&c, std), newList(&c, std), newWatch(&c, std),
-		newTimeline(&c, std), newDestroy(&c, std), newDev(std), newDemo(std), newCerts(std),
+		newTimeline(&c, std), newCancel(&c, std), newDestroy(&c, std), newDev(std), newDemo(std), newCerts(std),
 	)
 	return root
 }
