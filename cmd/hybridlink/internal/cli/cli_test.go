@@ -289,6 +289,21 @@ func TestFailed(t *testing.T) {
 		t.Errorf("destroy of a failed deployment: exit %d\n%s\n%s", code, out, errs)
 	}
 
+	// A failure ARM gives no known code for is tried again (ARM's advice for a Failed
+	// resource), then taken as the cloud's answer.
+	if err := theStack.Sim.Admin.SetFaults(ctx, armsim.Faults{FailProvisioning: []armsim.FailRule{{Type: "virtualmachines", Name: "hub-vm", Code: "OSProvisioningTimedOut"}}}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = run(t, "apply", "--yes", "-f", spec(t, "unknown", nil))
+	if code != ExitFailed || !strings.Contains(out, "hub/virtual-machine/hub-vm") || !strings.Contains(out, "(attempt 3): ") ||
+		!strings.Contains(out+errs, "OSProvisioningTimedOut") || !strings.Contains(out+errs, "failed 3 times") {
+		t.Errorf("apply failing with an unknown code: exit %d\n%s\n%s", code, out, errs)
+	}
+	if err := theStack.Sim.Admin.SetFaults(ctx, armsim.Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, "destroy", "unknown", "--yes")
+
 	var stdout, stderr bytes.Buffer
 	code = Run(ctx, []string{"--addr", "127.0.0.1:1", "list"}, IO{In: strings.NewReader(""), Out: &stdout, Err: &stderr})
 	if code != ExitFailed || !strings.Contains(stderr.String(), "hybridlink dev") {

@@ -2,24 +2,34 @@ package activities
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
 
+// failedOperationAttempts is how many times a step tries an ARM operation that ends Failed
+// with a code the suite cannot classify (gRPC Unknown): ARM's advice for a Failed resource
+// is to PUT it again, which the retry does, but a failure that repeats is the cloud's
+// answer, and retrying it forever would keep the deployment APPLYING with no end.
+const failedOperationAttempts = 3
+
 // redacted replaces a secret wherever an error message would hold it.
 const redacted = "[redacted]"
 
 // fail turns what a resource service answered into the error a workflow acts on: bad input,
 // a failed precondition, quota, policy, permission and missing resources are
-// non-retryable (the contract's NonRetryableErrorTypes); anything else (unavailable,
-// aborted, deadlines, internal) is retried with back-off. The error's type is the gRPC
+// non-retryable (the contract's NonRetryableErrorTypes); an ARM operation that ended Failed
+// with an unclassified code is retried until failedOperationAttempts; anything else
+// (unavailable, aborted, deadlines, internal) is retried with back-off. The error's type is the gRPC
 // code's name (InvalidArgument, Unavailable, ...); ARM's code, when ARM answered, is kept
 // in the message and as the error's one detail. Secrets are cut from the message. A done
 // ctx is returned as it is, so that Temporal sees the activity canceled or timed out.
@@ -42,6 +52,12 @@ func fail(ctx context.Context, err error, secrets ...string) error {
 		}
 	}
 	code := st.Code().String()
+	if st.Code() == codes.Unknown && activity.IsActivity(ctx) {
+		if n := activity.GetInfo(ctx).Attempt; n >= failedOperationAttempts {
+			msg += fmt.Sprintf("; failed %d times, so this is the cloud's answer: fix what ARM names, then apply again", n)
+			return temporal.NewNonRetryableApplicationError(msg, code, nil, details...)
+		}
+	}
 	if slices.Contains(workflow.NonRetryableErrorTypes, code) {
 		return temporal.NewNonRetryableApplicationError(msg, code, nil, details...)
 	}
