@@ -28,7 +28,8 @@ type Activities struct {
 	ComputeOperations longrunningpb.OperationsClient
 	// Limiter paces the writes; it is required.
 	Limiter *Limiter
-	// VerifyInterval is how often VerifyConnections reads the connections; a second when 0.
+	// VerifyInterval is VerifyConnections' first wait between reads, doubled after each
+	// read up to verifyMaxInterval; a second when 0.
 	VerifyInterval time.Duration
 }
 

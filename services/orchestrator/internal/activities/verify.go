@@ -13,8 +13,13 @@ import (
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
 
-// VerifyConnections reads the connections every VerifyInterval until all are Connected
-// and returns them. When req.Timeout passes first it fails non-retryably with type
+// verifyMaxInterval bounds the back-off between reads of connections that are not yet
+// Connected: a real tunnel takes a minute or more to come up, and reading every second
+// would spend ARM's read budget, which every deployment of the subscription shares.
+const verifyMaxInterval = 15 * time.Second
+
+// VerifyConnections reads the connections, first after VerifyInterval and then doubling
+// the wait up to verifyMaxInterval, until all are Connected, and returns them. When req.Timeout passes first it fails non-retryably with type
 // workflow.ErrorVerifyTimeout, naming each connection that is not Connected and its status. It
 // heart-beats its deadline, so a retried attempt keeps the first attempt's bound.
 func (a *Activities) VerifyConnections(ctx context.Context, req workflow.VerifyRequest) ([]*gatewayv1.Connection, error) {
@@ -49,6 +54,7 @@ func (a *Activities) VerifyConnections(ctx context.Context, req workflow.VerifyR
 			return nil, ctx.Err()
 		case <-t.C:
 		}
+		interval = min(2*interval, verifyMaxInterval)
 	}
 }
 
