@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -96,7 +97,7 @@ func printDeployment(w io.Writer, d *orchestratorv1.Deployment) {
 		fmt.Fprintln(tw, "\nSITE\tCLOUD\tGATEWAY IP\tCONNECTION\tIN\tOUT\tVMS")
 		for _, s := range outs {
 			vms := make([]string, 0, len(s.GetVmPrivateIps()))
-			for _, vm := range slices.Sorted(mapKeys(s.GetVmPrivateIps())) {
+			for _, vm := range slices.Sorted(maps.Keys(s.GetVmPrivateIps())) {
 				vms = append(vms, vm+" "+s.GetVmPrivateIps()[vm])
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.GetSite(), clouds[s.GetSite()], dash(s.GetGatewayIpAddress()),
@@ -126,16 +127,6 @@ func printDeployment(w io.Writer, d *orchestratorv1.Deployment) {
 	for _, s := range st.GetSteps() {
 		if s.GetState() == orchestratorv1.Step_STATE_FAILED {
 			fmt.Fprintf(w, "  %s failed: %s\n", s.GetName(), errorText(s.GetLastError()))
-		}
-	}
-}
-
-func mapKeys(m map[string]string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
 		}
 	}
 }
