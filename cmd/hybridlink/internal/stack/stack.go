@@ -67,9 +67,9 @@ type Stack struct {
 	Temporal, TemporalUI string
 	// Log is the file every part logs to.
 	Log string
+	// Sim is armsim in this process (not in stack.json), for tests that inject faults.
+	Sim *armsim.Sim `json:"-"`
 
-	// Sim is armsim, for tests that inject faults.
-	Sim      *armsim.Sim `json:"-"`
 	temporal *temporaldev.Server
 	servers  []*serve.Server
 	// workers stop the services' background tasks; telemetry flushes their providers.
