@@ -32,12 +32,21 @@ func (c ClientTLSConfig) Enabled() bool {
 }
 
 // Credentials returns the gRPC transport credentials for c: insecure when no file is set,
-// otherwise TLS verifying the server against CAFile (the name checked is the host of the
-// address dialed) and presenting the client certificate when set.
+// otherwise TLS as Config describes (the name checked is the host of the address dialed).
 func (c ClientTLSConfig) Credentials() (credentials.TransportCredentials, error) {
 	if !c.Enabled() {
 		return insecure.NewCredentials(), nil
 	}
+	cfg, err := c.Config()
+	if err != nil {
+		return nil, err
+	}
+	return credentials.NewTLS(cfg), nil
+}
+
+// Config returns the TLS client configuration of c: verifying the server against CAFile
+// (the system roots when empty) and presenting the client certificate when set.
+func (c ClientTLSConfig) Config() (*tls.Config, error) {
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if c.CAFile != "" {
 		pool, err := loadPool(c.CAFile, "TLS CA")
@@ -56,7 +65,7 @@ func (c ClientTLSConfig) Credentials() (credentials.TransportCredentials, error)
 		}
 		cfg.Certificates = []tls.Certificate{cert}
 	}
-	return credentials.NewTLS(cfg), nil
+	return cfg, nil
 }
 
 // loadPool reads a PEM bundle of CA certificates; what names it in errors.

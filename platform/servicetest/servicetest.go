@@ -8,10 +8,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -219,17 +216,11 @@ func (s *Stack) stop() {
 // httpsClient trusts c's CA and presents its client certificate.
 func httpsClient(t testing.TB, c serve.ClientTLSConfig) *http.Client {
 	t.Helper()
-	ca, err := os.ReadFile(c.CAFile)
+	cfg, err := c.Config()
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(ca)
-	cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}}
+	tr := &http.Transport{TLSClientConfig: cfg}
 	t.Cleanup(tr.CloseIdleConnections)
 	return &http.Client{Transport: tr}
 }

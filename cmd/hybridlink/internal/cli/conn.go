@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -11,10 +9,9 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials"
-	"google.golang.org/grpc/credentials/insecure"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/serve"
 )
 
 // conn is how the CLI reaches the orchestrator: its address and, when configured, TLS (the
@@ -50,31 +47,14 @@ func (c *client) Close() { c.conn.Close() }
 // dial connects to the orchestrator. gRPC connects lazily: the first call reports an
 // unreachable address (describe adds what to do).
 func (c *conn) dial() (*client, error) {
-	creds := insecure.NewCredentials()
-	if c.ca != "" || c.cert != "" {
-		cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-		if c.ca != "" {
-			pem, err := os.ReadFile(c.ca)
-			if err != nil {
-				return nil, invalid(fmt.Errorf("--ca: %w", err))
-			}
-			cfg.RootCAs = x509.NewCertPool()
-			if !cfg.RootCAs.AppendCertsFromPEM(pem) {
-				return nil, invalid(fmt.Errorf("--ca: %s holds no PEM certificate", c.ca))
-			}
-		}
-		if c.cert != "" || c.key != "" {
-			pair, err := tls.LoadX509KeyPair(c.cert, c.key)
-			if err != nil {
-				return nil, invalid(fmt.Errorf("--client-cert/--client-key: %w", err))
-			}
-			cfg.Certificates = []tls.Certificate{pair}
-		}
-		creds = credentials.NewTLS(cfg)
+	tlsFiles := serve.ClientTLSConfig{CAFile: c.ca, CertFile: c.cert, KeyFile: c.key}
+	creds, err := tlsFiles.Credentials()
+	if err != nil {
+		return nil, invalid(fmt.Errorf("--ca/--client-cert/--client-key: %w", err))
 	}
 	opts := []grpc.DialOption{grpc.WithTransportCredentials(creds)}
 	if c.token != "" {
-		if c.ca == "" && c.cert == "" {
+		if !tlsFiles.Enabled() {
 			return nil, invalid(errors.New("--token needs TLS: set --ca to the orchestrator's CA so the token is not sent in clear"))
 		}
 		opts = append(opts, grpc.WithPerRPCCredentials(bearer(c.token)))
@@ -83,13 +63,8 @@ func (c *conn) dial() (*client, error) {
 	if err != nil {
 		return nil, invalid(fmt.Errorf("--addr %q: %w", c.addr, err))
 	}
-	return newClient(cc), nil
-}
-
-// newClient wraps a connection to the orchestrator.
-func newClient(cc *grpc.ClientConn) *client {
 	return &client{OrchestratorServiceClient: orchestratorv1.NewOrchestratorServiceClient(cc),
-		ops: longrunningpb.NewOperationsClient(cc), conn: cc}
+		ops: longrunningpb.NewOperationsClient(cc), conn: cc}, nil
 }
 
 // bearer sends a token as the authorization header, over TLS only.

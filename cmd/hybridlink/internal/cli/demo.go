@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/stack"
@@ -60,11 +58,10 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 			printStack(std.Out, s)
 			fmt.Fprintf(std.Out, "up in %s\n\n", clock(time.Since(start)))
 
-			cc, err := grpc.NewClient(s.Services[0].GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()))
+			cl, err := (&conn{addr: s.Services[0].GRPC}).dial()
 			if err != nil {
 				return err
 			}
-			cl := newClient(cc)
 			defer cl.Close()
 			if err := apply(ctx, cl, d, true, std); err != nil {
 				return err
