@@ -77,6 +77,11 @@ type Server struct {
 	conn               *grpc.ClientConn
 	health             *health.Server
 	log                *slog.Logger
+	// stopBackground stops the Background task; backgroundDone is closed once it has
+	// returned backgroundErr. Both nil when the service has none.
+	stopBackground context.CancelFunc
+	backgroundDone chan struct{}
+	backgroundErr  error
 }
 
 // Start listens on both ports and serves in the background.
@@ -187,8 +192,20 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 	}
 	log.Info("serving", "grpc", s.GRPCAddr, "rest", s.HTTPAddr, "openapi", scheme+s.HTTPAddr+OpenAPIPath, "tls", tlsCfg != nil,
 		"client_certificates", tlsCfg != nil && tlsCfg.ClientAuth == tls.RequireAndVerifyClientCert)
+	if svc.Background != nil {
+		bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		s.stopBackground, s.backgroundDone = cancel, make(chan struct{})
+		go func() {
+			defer close(s.backgroundDone)
+			s.backgroundErr = svc.Background(bctx)
+		}()
+	}
 	return s, nil
 }
+
+// BackgroundDone is closed when the service's Background task has returned before Stop
+// asked it to (it failed); never, when the service has none.
+func (s *Server) BackgroundDone() <-chan struct{} { return s.backgroundDone }
 
 // Run serves until ctx is done (SIGTERM in the commands) or Background fails, then shuts
 // down gracefully.
@@ -197,28 +214,25 @@ func Run(ctx context.Context, svc Service) error {
 	if err != nil {
 		return err
 	}
-	var bgErr error
-	if svc.Background != nil {
-		bctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		done := make(chan error, 1)
-		go func() { done <- svc.Background(bctx) }()
-		select {
-		case <-ctx.Done():
-			cancel()
-			bgErr = <-done
-		case bgErr = <-done:
-		}
-	} else {
-		<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-s.BackgroundDone():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	return errors.Join(bgErr, s.Stop(sctx))
+	return s.Stop(sctx)
 }
 
-// Stop reports NOT_SERVING, lets requests in flight finish, and closes both ports.
+// Stop stops the Background task and waits for it, then reports NOT_SERVING, lets
+// requests in flight finish (until ctx is done) and closes both ports. It returns the
+// task's error with any of its own.
 func (s *Server) Stop(ctx context.Context) error {
+	var bgErr error
+	if s.stopBackground != nil {
+		s.stopBackground()
+		<-s.backgroundDone
+		bgErr = s.backgroundErr
+	}
 	s.health.Shutdown()
 	err := s.http.Shutdown(ctx)
 	done := make(chan struct{})
@@ -228,7 +242,7 @@ func (s *Server) Stop(ctx context.Context) error {
 	case <-ctx.Done():
 		s.grpc.Stop()
 	}
-	return errors.Join(err, s.conn.Close())
+	return errors.Join(bgErr, err, s.conn.Close())
 }
 
 // checkExposure refuses to listen beyond loopback without TLS and client authentication.

@@ -2,13 +2,11 @@ package serve
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,7 +31,7 @@ func (operations) GetOperation(_ context.Context, req *longrunningpb.GetOperatio
 }
 
 // start runs a service with the Operations stub on free loopback ports.
-func start(t *testing.T, tlsConf *TLSConfig) *Server {
+func start(t *testing.T, tlsConf *TLSConfig, background func(context.Context) error) *Server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -43,11 +41,12 @@ func start(t *testing.T, tlsConf *TLSConfig) *Server {
 	}
 	s, err := Start(ctx, Service{
 		Name: "servetest", GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
-		Register:  func(g *grpc.Server) { longrunningpb.RegisterOperationsServer(g, operations{}) },
-		Gateway:   func(context.Context, *gwruntime.ServeMux, *grpc.ClientConn) error { return nil },
-		OpenAPI:   []byte(`{}`),
-		Telemetry: tel,
-		TLS:       tlsConf,
+		Register:   func(g *grpc.Server) { longrunningpb.RegisterOperationsServer(g, operations{}) },
+		Gateway:    func(context.Context, *gwruntime.ServeMux, *grpc.ClientConn) error { return nil },
+		OpenAPI:    []byte(`{}`),
+		Telemetry:  tel,
+		TLS:        tlsConf,
+		Background: background,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -79,19 +78,13 @@ func clientTLS(dir string) ClientTLSConfig {
 // httpClient trusts dir's CA and presents its client certificate when withCert.
 func httpClient(t *testing.T, dir string, withCert bool) *http.Client {
 	t.Helper()
-	pool := x509.NewCertPool()
-	ca, err := os.ReadFile(filepath.Join(dir, devcert.CAFile))
+	c := clientTLS(dir)
+	if !withCert {
+		c.CertFile, c.KeyFile = "", ""
+	}
+	cfg, err := c.Config()
 	if err != nil {
 		t.Fatal(err)
-	}
-	pool.AppendCertsFromPEM(ca)
-	cfg := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	if withCert {
-		c, err := tls.LoadX509KeyPair(filepath.Join(dir, devcert.ClientCertFile), filepath.Join(dir, devcert.ClientKeyFile))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.Certificates = []tls.Certificate{c}
 	}
 	tr := &http.Transport{TLSClientConfig: cfg}
 	t.Cleanup(tr.CloseIdleConnections)
@@ -126,7 +119,7 @@ func healthCheck(ctx context.Context, addr string, c ClientTLSConfig) error {
 }
 
 func TestPlaintextOnLoopback(t *testing.T) {
-	s := start(t, nil)
+	s := start(t, nil, nil)
 	status, body := get(t, http.DefaultClient, "http://"+s.HTTPAddr+"/v1/operations/op1")
 	if status != http.StatusOK || !strings.Contains(body, `"name":"operations/op1"`) {
 		t.Errorf("REST through the in-process hop: %d %s", status, body)
@@ -141,7 +134,7 @@ func TestPlaintextOnLoopback(t *testing.T) {
 
 func TestMutualTLS(t *testing.T) {
 	dir := certs(t)
-	s := start(t, serverTLS(dir))
+	s := start(t, serverTLS(dir), nil)
 	ctx := context.Background()
 
 	// gRPC: a client certificate is required in the handshake.
@@ -247,7 +240,7 @@ func TestClientTLSConfig(t *testing.T) {
 func TestHealthFlag(t *testing.T) {
 	dir := certs(t)
 	tlsConf := serverTLS(dir)
-	s := start(t, tlsConf)
+	s := start(t, tlsConf, nil)
 	cmd := Command{Name: "servetest", Short: "servetest", GRPCPort: 1, HTTPPort: 2,
 		Build: func(Env) (Service, error) { t.Fatal("-health built the service"); return Service{}, nil }}
 	args := []string{"-health", "-http-addr", s.HTTPAddr, "-tls-cert", tlsConf.CertFile, "-tls-key", tlsConf.KeyFile, "-tls-client-ca", tlsConf.ClientCAFile}
@@ -266,5 +259,37 @@ func TestHealthFlag(t *testing.T) {
 	}
 	if err := main(cmd, args); err == nil {
 		t.Error("-health of a stopped service passed")
+	}
+}
+
+// TestBackground checks that a service's Background task lives as long as the server:
+// Stop cancels it, waits for it and returns its error, and a task that fails on its own
+// closes BackgroundDone (which Run stops on).
+func TestBackground(t *testing.T) {
+	failure := errors.New("worker lost its Temporal connection")
+	for _, tc := range []struct {
+		name       string
+		background func(context.Context) error
+		doneAlone  bool
+		want       error
+	}{
+		{"runs until Stop", func(ctx context.Context) error { <-ctx.Done(); return nil }, false, nil},
+		{"fails on its own", func(context.Context) error { return failure }, true, failure},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := start(t, nil, tc.background)
+			if tc.doneAlone {
+				<-s.BackgroundDone()
+			} else {
+				select {
+				case <-s.BackgroundDone():
+					t.Fatal("the task ended before Stop")
+				default:
+				}
+			}
+			if err := s.Stop(context.Background()); !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+				t.Errorf("Stop: %v, want %v", err, tc.want)
+			}
+		})
 	}
 }

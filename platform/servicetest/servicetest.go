@@ -54,8 +54,6 @@ type Stack struct {
 	key    []byte
 	name   string
 	caFile string
-	// stopBackground stops the service's Background task, when it has one.
-	stopBackground func()
 }
 
 // Start starts armsim (with cfg; free ports and a fast time scale unless set) and the service.
@@ -139,7 +137,7 @@ func newKey() []byte {
 // new replica would be: anything it knows comes from ARM and the operation names.
 func (s *Stack) Restart(t testing.TB, build Build) {
 	t.Helper()
-	s.stop()
+	s.stop(t)
 	s.start(t, s.caFile, build)
 }
 
@@ -185,30 +183,17 @@ func (s *Stack) start(t testing.TB, caFile string, build Build) {
 	if s.Certs != "" {
 		s.REST, s.HTTP = "https://"+s.server.HTTPAddr, httpsClient(t, s.ClientTLS())
 	}
-	if svc.Background != nil {
-		bctx, cancel := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			if err := svc.Background(bctx); err != nil {
-				t.Errorf("%s: background task: %v", s.name, err)
-			}
-		}()
-		s.stopBackground = func() { cancel(); <-done }
-	}
-	t.Cleanup(s.stop)
+	t.Cleanup(func() { s.stop(t) })
 }
 
-func (s *Stack) stop() {
+func (s *Stack) stop(t testing.TB) {
 	if s.server == nil {
 		return
 	}
-	if s.stopBackground != nil {
-		s.stopBackground()
-		s.stopBackground = nil
-	}
 	s.Conn.Close()
-	_ = s.server.Stop(context.Background())
+	if err := s.server.Stop(context.Background()); err != nil {
+		t.Errorf("%s: stopping (its background task among others): %v", s.name, err)
+	}
 	_ = s.Env.Telemetry.Shutdown(context.Background())
 	s.server = nil
 }

@@ -6,7 +6,6 @@ package stack
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -72,9 +71,9 @@ type Stack struct {
 
 	temporal *temporaldev.Server
 	servers  []*serve.Server
-	// workers stop the services' background tasks; telemetry flushes their providers.
-	workers, telemetry []func()
-	log                *os.File
+	// telemetry flushes the services' providers.
+	telemetry []func()
+	log       *os.File
 }
 
 // Start starts the stack; on error it stops whatever it started.
@@ -165,33 +164,21 @@ func (s *Stack) serve(ctx context.Context, o Options, i int, name string, key []
 		return Endpoint{}, fmt.Errorf("%s: %w", name, err)
 	}
 	s.servers = append(s.servers, srv)
-	if svc.Background != nil {
-		bctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			if err := svc.Background(bctx); err != nil && !errors.Is(err, context.Canceled) {
-				fmt.Fprintf(s.log, "%s: background task: %v\n", name, err)
-			}
-		}()
-		s.workers = append(s.workers, func() { cancel(); <-done })
-	}
 	return Endpoint{Name: name, GRPC: srv.GRPCAddr, REST: "http://" + srv.HTTPAddr}, nil
 }
 
-// Stop stops every part, the orchestrator's worker first and Temporal last, and waits
-// for them.
+// Stop stops every part, the orchestrator (its worker first) first and Temporal last, and
+// waits for them.
 func (s *Stack) Stop() {
-	for _, stop := range s.workers {
-		stop()
-	}
 	for i := len(s.servers) - 1; i >= 0; i-- {
-		_ = s.servers[i].Stop(context.Background())
+		if err := s.servers[i].Stop(context.Background()); err != nil {
+			fmt.Fprintf(s.log, "stopping: %v\n", err)
+		}
 	}
 	for _, flush := range s.telemetry {
 		flush()
 	}
-	s.workers, s.servers, s.telemetry = nil, nil, nil
+	s.servers, s.telemetry = nil, nil
 	if s.Sim != nil {
 		_ = s.Sim.Close()
 		s.Sim = nil
