@@ -101,6 +101,16 @@ func Default(caFile string) *Config {
 	}}
 }
 
+// Armsim is Default with each cloud's endpoint where an armsim started in process listens
+// (armsim.Sim.Endpoints, by cloud id), for the services it runs beside.
+func Armsim(caFile string, endpoints map[string]string) *Config {
+	c := Default(caFile)
+	for i := range c.Clouds {
+		c.Clouds[i].Endpoint = endpoints[c.Clouds[i].ID]
+	}
+	return c
+}
+
 // Load reads a YAML cloud list. Unknown fields are errors, so typos do not go unnoticed.
 func Load(path string) (*Config, error) {
 	b, err := os.ReadFile(path)

@@ -93,24 +93,37 @@ func main(c Command, args []string) error {
 			return err
 		}
 	}
-	reg, err := cloud.Connect(ctx, cfg, tel.Tracer)
-	if err != nil {
-		return err
-	}
 	key, err := operationKey(*stateDir)
 	if err != nil {
 		return err
 	}
+	svc, _, err := Build(ctx, name, cfg, key, tel, build)
+	if err != nil {
+		return err
+	}
+	svc.GRPCAddr, svc.HTTPAddr, svc.TLS = *grpcAddr, *httpAddr, tlsConf
+	return Run(ctx, svc)
+}
+
+// Build makes a service as its command does: its environment (the clouds of cfg connected,
+// operation handles sealed with key under the service's name, the providers tel), then
+// build, with the Service's Name and Telemetry set. It returns the environment too.
+func Build(ctx context.Context, name string, cfg *cloud.Config, key []byte, tel *telemetry.Providers, build func(Env) (Service, error)) (Service, Env, error) {
+	reg, err := cloud.Connect(ctx, cfg, tel.Tracer)
+	if err != nil {
+		return Service{}, Env{}, fmt.Errorf("%s: %w", name, err)
+	}
 	sealer, err := handle.NewSealer(key, name)
 	if err != nil {
-		return err
+		return Service{}, Env{}, err
 	}
-	svc, err := build(Env{Clouds: reg, Sealer: sealer, Telemetry: tel})
+	env := Env{Clouds: reg, Sealer: sealer, Telemetry: tel}
+	svc, err := build(env)
 	if err != nil {
-		return err
+		return Service{}, Env{}, fmt.Errorf("%s: %w", name, err)
 	}
-	svc.Name, svc.GRPCAddr, svc.HTTPAddr, svc.Telemetry, svc.TLS = name, *grpcAddr, *httpAddr, tel, tlsConf
-	return Run(ctx, svc)
+	svc.Name, svc.Telemetry = name, tel
+	return svc, env, nil
 }
 
 // operationKey is HYBRIDLINK_OPERATION_KEY (base64, 32 bytes), or for development a key

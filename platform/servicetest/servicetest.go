@@ -149,24 +149,12 @@ func (s *Stack) start(t testing.TB, caFile string, build Build) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := cloud.Default(caFile)
-	for i := range cfg.Clouds {
-		cfg.Clouds[i].Endpoint = s.Sim.Endpoints[cfg.Clouds[i].ID]
-	}
-	reg, err := cloud.Connect(ctx, cfg, tel.Tracer)
+	var svc serve.Service
+	svc, s.Env, err = serve.Build(ctx, s.name, cloud.Armsim(caFile, s.Sim.Endpoints), s.key, tel, build)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealer, err := handle.NewSealer(s.key, s.name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Env = serve.Env{Clouds: reg, Sealer: sealer, Telemetry: tel}
-	svc, err := build(s.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc.Name, svc.GRPCAddr, svc.HTTPAddr, svc.Telemetry, svc.TLS = s.name, "127.0.0.1:0", "127.0.0.1:0", tel, s.ServerTLS()
+	svc.GRPCAddr, svc.HTTPAddr, svc.TLS = "127.0.0.1:0", "127.0.0.1:0", s.ServerTLS()
 	s.server, err = serve.Start(ctx, svc)
 	if err != nil {
 		t.Fatal(err)

@@ -142,23 +142,11 @@ func (s *Stack) serve(ctx context.Context, o Options, i int, name string, key []
 		return Endpoint{}, err
 	}
 	s.telemetry = append(s.telemetry, func() { _ = tel.Shutdown(context.Background()) })
-	cfg := cloud.Default(s.CAFile)
-	for j := range cfg.Clouds {
-		cfg.Clouds[j].Endpoint = s.Sim.Endpoints[cfg.Clouds[j].ID]
-	}
-	reg, err := cloud.Connect(ctx, cfg, tel.Tracer)
-	if err != nil {
-		return Endpoint{}, fmt.Errorf("%s: %w", name, err)
-	}
-	sealer, err := handle.NewSealer(key, name)
+	svc, _, err := serve.Build(ctx, name, cloud.Armsim(s.CAFile, s.Sim.Endpoints), key, tel, build)
 	if err != nil {
 		return Endpoint{}, err
 	}
-	svc, err := build(serve.Env{Clouds: reg, Sealer: sealer, Telemetry: tel})
-	if err != nil {
-		return Endpoint{}, fmt.Errorf("%s: %w", name, err)
-	}
-	svc.Name, svc.GRPCAddr, svc.HTTPAddr, svc.Telemetry = name, loopback(o.Ports.GRPC[i]), loopback(o.Ports.REST[i]), tel
+	svc.GRPCAddr, svc.HTTPAddr = loopback(o.Ports.GRPC[i]), loopback(o.Ports.REST[i])
 	srv, err := serve.Start(ctx, svc)
 	if err != nil {
 		return Endpoint{}, fmt.Errorf("%s: %w", name, err)
