@@ -23,6 +23,9 @@ type Server struct {
 	// UI is the Web UI's URL, or "" when headless.
 	UI  string
 	cmd *exec.Cmd
+	// exited is closed once the process has exited, with waitErr.
+	exited  chan struct{}
+	waitErr error
 }
 
 // Options configure Start.
@@ -99,8 +102,29 @@ func repoRoot() (string, bool) {
 	}
 }
 
-// Start starts the dev server and waits until it accepts connections.
+// Start starts the dev server and waits until it accepts connections. When it picks the
+// ports itself and the server exits before listening (another process took a port it
+// chose, which the server's own free-port picking for its internal ports also risks), it
+// tries again on new ports, three times in all.
 func Start(ctx context.Context, o Options) (*Server, error) {
+	for attempt := 1; ; attempt++ {
+		s, err := start(ctx, o)
+		var exited *exitedError
+		if err == nil || o.Port != 0 || o.UIPort != 0 || attempt == 3 || !errors.As(err, &exited) {
+			return s, err
+		}
+	}
+}
+
+// exitedError is a server that exited before it listened.
+type exitedError struct{ err error }
+
+func (e *exitedError) Error() string {
+	return fmt.Sprintf("temporal dev server exited before listening (%v); its output is in the stack's log", e.err)
+}
+
+// start starts the server once, on o's ports or free ones.
+func start(ctx context.Context, o Options) (*Server, error) {
 	bin := o.Binary
 	if bin == "" {
 		var err error
@@ -134,7 +158,8 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("temporal dev server: %w", err)
 	}
-	s := &Server{Address: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.Port)), cmd: cmd}
+	s := &Server{Address: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.Port)), cmd: cmd, exited: make(chan struct{})}
+	go func() { s.waitErr = cmd.Wait(); close(s.exited) }()
 	if !o.Headless {
 		s.UI = "http://127.0.0.1:" + strconv.Itoa(o.UIPort)
 	}
@@ -145,6 +170,11 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 			c.Close()
 			return s, nil
 		}
+		select {
+		case <-s.exited:
+			return nil, &exitedError{s.waitErr}
+		default:
+		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			s.Stop()
 			return nil, fmt.Errorf("temporal dev server did not start listening on %s: %v", s.Address, err)
@@ -153,19 +183,14 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 }
 
-// Stop stops the server.
+// Stop stops the server: SIGINT, then SIGKILL after 10 s.
 func (s *Server) Stop() {
-	if s.cmd.Process == nil {
-		return
-	}
 	_ = s.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-s.exited:
 	case <-time.After(10 * time.Second):
 		_ = s.cmd.Process.Kill()
-		<-done
+		<-s.exited
 	}
 }
 

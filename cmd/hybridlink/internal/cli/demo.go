@@ -30,7 +30,7 @@ the step timeline and the deployment's outputs, stops the stack and exits 0. Wit
 stack runs on in the background (state in .state/dev) for exploring with the CLI, grpcurl,
 curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 		Args: args(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			ctx := cmd.Context()
 			d, err := load(file)
 			if err != nil {
@@ -48,7 +48,13 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 				if f.state, err = os.MkdirTemp("", "hybridlink-demo-"); err != nil {
 					return err
 				}
-				defer os.RemoveAll(f.state)
+				defer func() { // kept when the demo fails, for its log
+					if err == nil {
+						_ = os.RemoveAll(f.state)
+					} else {
+						fmt.Fprintf(std.Err, "the stack's state and log (stack.log) are kept in %s\n", f.state)
+					}
+				}()
 				fmt.Fprintln(std.Out, "Starting armsim (Azure and Azure Stack Hub), Temporal, the network, gateway and compute services and the orchestrator...")
 				if s, err = stack.Start(ctx, f.options(std.Out)); err != nil {
 					return err
