@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/telemetry"
@@ -21,6 +22,9 @@ type Env struct {
 	Clouds    *cloud.Registry
 	Sealer    *handle.Sealer
 	Telemetry *telemetry.Providers
+	// Access is who may call the service; with the development issuer (Access.Dev), the
+	// orchestrator also takes its own identity from it.
+	Access auth.Access
 }
 
 // Command describes a service's command.
@@ -59,7 +63,8 @@ func main(c Command, args []string) error {
 	httpAddr := fs.String("http-addr", env(prefix+"HTTP_ADDR", fmt.Sprintf("127.0.0.1:%d", httpPort)), "REST listen address ($"+prefix+"HTTP_ADDR)")
 	clouds := fs.String("clouds", env("HYBRIDLINK_CLOUDS", ""), "YAML cloud list; armsim's two clouds when empty ($HYBRIDLINK_CLOUDS)")
 	armsimCA := fs.String("armsim-ca", env("HYBRIDLINK_ARMSIM_CA", "armsim-ca.pem"), "CA file of armsim, for the built-in cloud list ($HYBRIDLINK_ARMSIM_CA)")
-	stateDir := fs.String("state-dir", env("HYBRIDLINK_STATE_DIR", ".state"), "folder for the generated development operation key ($HYBRIDLINK_STATE_DIR)")
+	stateDir := fs.String("state-dir", env("HYBRIDLINK_STATE_DIR", ".state"), "folder for the generated development operation key and credentials ($HYBRIDLINK_STATE_DIR)")
+	accessFile := fs.String("access", env("HYBRIDLINK_ACCESS", ""), "access file: token issuers, role grants, REST hosts and origins; without it, development credentials in the state folder, on loopback only ($HYBRIDLINK_ACCESS)")
 	tlsCert := fs.String("tls-cert", env("HYBRIDLINK_TLS_CERT", ""), "TLS certificate ($HYBRIDLINK_TLS_CERT)")
 	tlsKey := fs.String("tls-key", env("HYBRIDLINK_TLS_KEY", ""), "TLS key ($HYBRIDLINK_TLS_KEY)")
 	clientCA := fs.String("tls-client-ca", env("HYBRIDLINK_TLS_CLIENT_CA", ""), "CA of accepted client certificates (mTLS) ($HYBRIDLINK_TLS_CLIENT_CA)")
@@ -97,7 +102,14 @@ func main(c Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, _, err := Build(ctx, name, cfg, key, tel, build)
+	access, err := loadAccess(*accessFile, *stateDir)
+	if err != nil {
+		return err
+	}
+	if access.Dev != nil {
+		tel.Logger.Info("no access file: development credentials", "admin_token", access.Dev.TokenFile(auth.Admin))
+	}
+	svc, _, err := Build(ctx, name, cfg, key, tel, access, build)
 	if err != nil {
 		return err
 	}
@@ -106,9 +118,14 @@ func main(c Command, args []string) error {
 }
 
 // Build makes a service as its command does: its environment (the clouds of cfg connected,
-// operation handles sealed with key under the service's name, the providers tel), then
-// build, with the Service's Name and Telemetry set. It returns the environment too.
-func Build(ctx context.Context, name string, cfg *cloud.Config, key []byte, tel *telemetry.Providers, build func(Env) (Service, error)) (Service, Env, error) {
+// operation handles sealed with key under the service's name, the providers tel, who may
+// call it), then build, with the Service's Name, Telemetry and Auth set. It returns the
+// environment too.
+func Build(ctx context.Context, name string, cfg *cloud.Config, key []byte, tel *telemetry.Providers, access auth.Access, build func(Env) (Service, error)) (Service, Env, error) {
+	authn, err := auth.New(ctx, access.Config)
+	if err != nil {
+		return Service{}, Env{}, fmt.Errorf("%s: access: %w", name, err)
+	}
 	reg, err := cloud.Connect(ctx, cfg, tel.Tracer)
 	if err != nil {
 		return Service{}, Env{}, fmt.Errorf("%s: %w", name, err)
@@ -117,13 +134,21 @@ func Build(ctx context.Context, name string, cfg *cloud.Config, key []byte, tel 
 	if err != nil {
 		return Service{}, Env{}, err
 	}
-	env := Env{Clouds: reg, Sealer: sealer, Telemetry: tel}
+	env := Env{Clouds: reg, Sealer: sealer, Telemetry: tel, Access: access}
 	svc, err := build(env)
 	if err != nil {
 		return Service{}, Env{}, fmt.Errorf("%s: %w", name, err)
 	}
-	svc.Name, svc.Telemetry = name, tel
+	svc.Name, svc.Telemetry, svc.Auth = name, tel, authn
 	return svc, env, nil
+}
+
+// loadAccess reads the access file, or without one the development credentials of stateDir.
+func loadAccess(file, stateDir string) (auth.Access, error) {
+	if file != "" {
+		return auth.FileAccess(file)
+	}
+	return auth.DevAccess(stateDir)
 }
 
 // operationKey is HYBRIDLINK_OPERATION_KEY (base64, 32 bytes), or for development a key

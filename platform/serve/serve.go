@@ -28,6 +28,7 @@ import (
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/status"
 
+	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/telemetry"
 )
 
@@ -53,6 +54,10 @@ type Service struct {
 	Telemetry *telemetry.Providers
 	// TLS, when set, serves both ports over TLS; it is required to listen beyond loopback.
 	TLS *TLSConfig
+	// Policy says which roles may call which methods; Auth identifies callers (Build sets it
+	// from the service's Access). Every call but health checks needs an identity.
+	Policy auth.Policy
+	Auth   *auth.Authenticator
 	// Background, when set, runs beside the servers (the orchestrator's Temporal worker)
 	// until its context is canceled at shutdown; its error stops the service.
 	Background func(ctx context.Context) error
@@ -61,10 +66,10 @@ type Service struct {
 // TLSConfig holds the files of a service's TLS and mTLS setup.
 type TLSConfig struct {
 	CertFile, KeyFile string
-	// ClientCAFile, when set, requires client certificates signed by it (mTLS): the
-	// caller authentication that listening beyond loopback needs. The gRPC port requires
-	// one in the handshake; the REST port answers every path but /healthz (which probes
-	// call without one) with 401 when none was presented.
+	// ClientCAFile, when set, verifies client certificates against it (mTLS), which then
+	// identify their callers. The gRPC port requires one in the handshake unless bearer
+	// tokens are accepted too; the REST port asks for one, since /healthz answers probes
+	// without any credential.
 	ClientCAFile string
 }
 
@@ -86,24 +91,31 @@ type Server struct {
 
 // Start listens on both ports and serves in the background.
 func Start(ctx context.Context, svc Service) (*Server, error) {
+	if svc.Auth == nil {
+		return nil, fmt.Errorf("%s: no access configured: every call needs an identity (serve.Build sets it)", svc.Name)
+	}
 	if err := checkExposure(svc); err != nil {
 		return nil, err
 	}
 	log := svc.Telemetry.Logger
+	g := &guard{auth: svc.Auth, policy: svc.Policy, log: log}
+	creds := inProcessOr{insecure.NewCredentials()}
 	var tlsCfg *tls.Config
 	if svc.TLS != nil {
 		var err error
 		if tlsCfg, err = svc.TLS.load(); err != nil {
 			return nil, err
 		}
+		if tlsCfg.ClientAuth == tls.RequireAndVerifyClientCert && svc.Auth.Tokens() {
+			tlsCfg.ClientAuth = tls.VerifyClientCertIfGiven // a token identifies callers without a certificate
+		}
+		creds = inProcessOr{credentials.NewTLS(tlsCfg)}
 	}
 	opts := []grpc.ServerOption{
+		grpc.Creds(creds),
 		grpc.StatsHandler(otelgrpc.NewServerHandler(otelgrpc.WithTracerProvider(svc.Telemetry.Tracer), otelgrpc.WithMeterProvider(svc.Telemetry.Meter))),
-		grpc.ChainUnaryInterceptor(recoverUnary(log), logUnary(log)),
-		grpc.ChainStreamInterceptor(recoverStream(log)),
-	}
-	if tlsCfg != nil {
-		opts = append(opts, grpc.Creds(inProcessOrTLS{credentials.NewTLS(tlsCfg)}))
+		grpc.ChainUnaryInterceptor(recoverUnary(log), g.unary, logUnary(log)),
+		grpc.ChainStreamInterceptor(recoverStream(log), g.stream),
 	}
 	gs := grpc.NewServer(opts...)
 	svc.Register(gs)
@@ -127,6 +139,7 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 	ip := newInProcess()
 	s.conn, err = grpc.NewClient("passthrough:///in-process", grpc.WithContextDialer(ip.dial),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithUnaryInterceptor(forwardUnary), grpc.WithStreamInterceptor(forwardStream),
 		grpc.WithStatsHandler(otelgrpc.NewClientHandler(otelgrpc.WithTracerProvider(svc.Telemetry.Tracer))))
 	if err != nil {
 		gl.Close()
@@ -157,14 +170,13 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	var handler http.Handler = root
+	listenHost, _, _ := net.SplitHostPort(s.HTTPAddr)
 	httpTLS := tlsCfg
 	if tlsCfg != nil && tlsCfg.ClientAuth == tls.RequireAndVerifyClientCert {
 		httpTLS = tlsCfg.Clone()
 		httpTLS.ClientAuth = tls.VerifyClientCertIfGiven
-		handler = requireClientCert(root)
 	}
-	s.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, TLSConfig: httpTLS}
+	s.http = &http.Server{Handler: g.rest(listenHost, root), ReadHeaderTimeout: 10 * time.Second, TLSConfig: httpTLS}
 
 	for _, l := range []net.Listener{gl, ip} {
 		go func() {
@@ -191,7 +203,7 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 		scheme = "https://"
 	}
 	log.Info("serving", "grpc", s.GRPCAddr, "rest", s.HTTPAddr, "openapi", scheme+s.HTTPAddr+OpenAPIPath, "tls", tlsCfg != nil,
-		"client_certificates", tlsCfg != nil && tlsCfg.ClientAuth == tls.RequireAndVerifyClientCert)
+		"client_certificates", tlsCfg != nil && tlsCfg.ClientCAs != nil, "bearer_tokens", svc.Auth.Tokens(), "development_credentials", svc.Auth.Development())
 	if svc.Background != nil {
 		bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		s.stopBackground, s.backgroundDone = cancel, make(chan struct{})
@@ -245,18 +257,20 @@ func (s *Server) Stop(ctx context.Context) error {
 	return errors.Join(bgErr, err, s.conn.Close())
 }
 
-// checkExposure refuses to listen beyond loopback without TLS and client authentication.
+// checkExposure refuses to listen beyond loopback without TLS, without a way to identify
+// callers (client certificates or token issuers), or with the development credentials.
 func checkExposure(svc Service) error {
 	for _, addr := range []string{svc.GRPCAddr, svc.HTTPAddr} {
 		host, _, err := net.SplitHostPort(addr)
 		if err != nil {
 			return fmt.Errorf("%s: listen address %q: %w", svc.Name, addr, err)
 		}
-		if isLoopback(host) {
-			continue
-		}
-		if svc.TLS == nil || svc.TLS.ClientCAFile == "" {
-			return fmt.Errorf("%s: refusing to listen on %s without TLS and client certificates: set the TLS certificate, key and client CA, or listen on 127.0.0.1", svc.Name, addr)
+		switch {
+		case isLoopback(host):
+		case svc.TLS == nil || (svc.TLS.ClientCAFile == "" && !svc.Auth.Tokens()):
+			return fmt.Errorf("%s: refusing to listen on %s without TLS and a way to identify callers: set the TLS certificate and key, and a client CA or token issuers in the access file; or listen on 127.0.0.1", svc.Name, addr)
+		case svc.Auth.Development():
+			return fmt.Errorf("%s: refusing to listen on %s with the development credentials: give an access file (-access) naming your token issuers or client certificates", svc.Name, addr)
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
+	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/devcert"
 	"github.com/hybridlink/hybridlink/platform/telemetry"
 )
@@ -30,16 +32,55 @@ func (operations) GetOperation(_ context.Context, req *longrunningpb.GetOperatio
 	return &longrunningpb.Operation{Name: req.Name, Done: true}, nil
 }
 
-// start runs a service with the Operations stub on free loopback ports.
+// testPolicy lets viewers read operations, operators cancel them; deleting them is admin's.
+var testPolicy = auth.Policy{Read: []auth.Role{auth.Viewer, auth.Operator}, Write: []auth.Role{auth.Operator},
+	Methods: map[string][]auth.Role{longrunningpb.Operations_DeleteOperation_FullMethodName: nil}}
+
+// devAccess is a development issuer in a temporary folder, which also grants admin to the
+// development client certificate.
+func devAccess(t *testing.T) auth.Access {
+	t.Helper()
+	a, err := auth.DevAccess(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Config.Grants = append(a.Config.Grants, auth.Grant{Role: auth.Admin, Certificates: []string{"CN=" + devcert.ClientName + ",O=hybridlink development"}})
+	return a
+}
+
+// tokenOf reads a development token.
+func tokenOf(t *testing.T, a auth.Access, r auth.Role) string {
+	t.Helper()
+	b, err := os.ReadFile(a.Dev.TokenFile(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// start runs a service with the Operations stub on free loopback ports, with development
+// credentials.
 func start(t *testing.T, tlsConf *TLSConfig, background func(context.Context) error) *Server {
+	t.Helper()
+	s, _ := startAccess(t, tlsConf, background, devAccess(t), io.Discard)
+	return s
+}
+
+// startAccess is start with the given access, logging to log.
+func startAccess(t *testing.T, tlsConf *TLSConfig, background func(context.Context) error, access auth.Access, log io.Writer) (*Server, auth.Access) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	tel, err := telemetry.Setup(ctx, "servetest", telemetry.Options{LogOutput: io.Discard})
+	tel, err := telemetry.Setup(ctx, "servetest", telemetry.Options{LogOutput: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	authn, err := auth.New(ctx, access.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s, err := Start(ctx, Service{
+		Policy: testPolicy, Auth: authn,
 		Name: "servetest", GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
 		Register:   func(g *grpc.Server) { longrunningpb.RegisterOperationsServer(g, operations{}) },
 		Gateway:    func(context.Context, *gwruntime.ServeMux, *grpc.ClientConn) error { return nil },
@@ -52,7 +93,7 @@ func start(t *testing.T, tlsConf *TLSConfig, background func(context.Context) er
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Stop(context.Background()) })
-	return s
+	return s, access
 }
 
 // certs issues a development set for loopback.
@@ -119,8 +160,16 @@ func healthCheck(ctx context.Context, addr string, c ClientTLSConfig) error {
 }
 
 func TestPlaintextOnLoopback(t *testing.T) {
-	s := start(t, nil, nil)
-	status, body := get(t, http.DefaultClient, "http://"+s.HTTPAddr+"/v1/operations/op1")
+	s, access := startAccess(t, nil, nil, devAccess(t), io.Discard)
+	req, _ := http.NewRequest(http.MethodGet, "http://"+s.HTTPAddr+"/v1/operations/op1", nil)
+	req.Header.Set("Authorization", "Bearer "+tokenOf(t, access, auth.Viewer))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	status, body := resp.StatusCode, string(b)
 	if status != http.StatusOK || !strings.Contains(body, `"name":"operations/op1"`) {
 		t.Errorf("REST through the in-process hop: %d %s", status, body)
 	}
@@ -132,9 +181,14 @@ func TestPlaintextOnLoopback(t *testing.T) {
 	}
 }
 
+// certOnly grants admin to the development client certificate, and accepts no tokens.
+func certOnly(t *testing.T) auth.Access {
+	return auth.Access{Config: &auth.Config{Grants: []auth.Grant{{Role: auth.Admin, Certificates: []string{"CN=" + devcert.ClientName + ",O=hybridlink development"}}}}}
+}
+
 func TestMutualTLS(t *testing.T) {
 	dir := certs(t)
-	s := start(t, serverTLS(dir), nil)
+	s, _ := startAccess(t, serverTLS(dir), nil, certOnly(t), io.Discard)
 	ctx := context.Background()
 
 	// gRPC: a client certificate is required in the handshake.
@@ -199,20 +253,31 @@ func TestMutualTLS(t *testing.T) {
 func TestCheckExposure(t *testing.T) {
 	tlsOnly := &TLSConfig{CertFile: "c", KeyFile: "k"}
 	mtls := &TLSConfig{CertFile: "c", KeyFile: "k", ClientCAFile: "ca"}
+	ctx := context.Background()
+	certs, _ := auth.New(ctx, certOnly(t).Config)
+	dev, _ := auth.New(ctx, devAccess(t).Config)
+	tokens, err := auth.New(ctx, &auth.Config{Issuers: []auth.Issuer{{Issuer: "https://login.example/tenant/v2.0", Audience: "api://hybridlink", JWKSURL: "https://login.example/keys"}},
+		Grants: []auth.Grant{{Role: auth.Viewer, Subjects: []string{"alice"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		grpc, http string
 		tls        *TLSConfig
+		auth       *auth.Authenticator
 		ok         bool
 	}{
-		{"127.0.0.1:9091", "127.0.0.1:8091", nil, true},
-		{"localhost:9091", "[::1]:8091", nil, true},
-		{"0.0.0.0:9091", "127.0.0.1:8091", nil, false},
-		{"127.0.0.1:9091", ":8091", nil, false},
-		{"0.0.0.0:9091", "0.0.0.0:8091", tlsOnly, false},
-		{"0.0.0.0:9091", "0.0.0.0:8091", mtls, true},
-		{"network:9091", "network:8091", mtls, true},
+		{"127.0.0.1:9091", "127.0.0.1:8091", nil, dev, true},
+		{"localhost:9091", "[::1]:8091", nil, dev, true},
+		{"0.0.0.0:9091", "127.0.0.1:8091", nil, certs, false},
+		{"127.0.0.1:9091", ":8091", nil, certs, false},
+		{"0.0.0.0:9091", "0.0.0.0:8091", tlsOnly, certs, false},
+		{"0.0.0.0:9091", "0.0.0.0:8091", mtls, certs, true},
+		{"network:9091", "network:8091", mtls, certs, true},
+		{"0.0.0.0:9091", "0.0.0.0:8091", tlsOnly, tokens, true},
+		{"0.0.0.0:9091", "0.0.0.0:8091", mtls, dev, false},
 	} {
-		err := checkExposure(Service{Name: "x", GRPCAddr: tc.grpc, HTTPAddr: tc.http, TLS: tc.tls})
+		err := checkExposure(Service{Name: "x", GRPCAddr: tc.grpc, HTTPAddr: tc.http, TLS: tc.tls, Auth: tc.auth})
 		if (err == nil) != tc.ok {
 			t.Errorf("checkExposure(%s, %s, %+v) = %v, want ok %v", tc.grpc, tc.http, tc.tls, err, tc.ok)
 		}

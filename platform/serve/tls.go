@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
@@ -81,23 +82,6 @@ func loadPool(file, what string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// requireClientCert wraps the REST handler of a service that requires client
-// certificates. The REST port asks for a certificate without requiring one in the
-// handshake (a certificate that is sent is verified against the client CA there), so that
-// /healthz answers anyone, as a container or Kubernetes probe needs; every other path,
-// the API, the OpenAPI document and the metrics, answers 401 without a verified one.
-func requireClientCert(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != HealthPath && (r.TLS == nil || len(r.TLS.VerifiedChains) == 0) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusUnauthorized)
-			_, _ = w.Write([]byte(`{"code":16,"message":"a client certificate signed by the service's client CA is required"}` + "\n"))
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
-}
-
 // inProcess is the REST gateway's way into its own gRPC server: an in-memory listener
 // that the gRPC server serves besides its TCP port. Its connections skip TLS: they never
 // leave the process, so a service that requires client certificates on its port does not
@@ -125,21 +109,27 @@ func (l inProcess) dial(ctx context.Context, _ string) (net.Conn, error) {
 	return l.DialContext(ctx)
 }
 
-// inProcessOrTLS are the gRPC server's credentials when it serves TLS: TLS on its port,
-// nothing on in-process connections.
-type inProcessOrTLS struct {
+// inProcessOr are the gRPC server's credentials: its port's (TLS, or none on loopback
+// development), and on in-process connections none, marked inProcessAuth so that the server
+// believes the identity the REST face passes with them.
+type inProcessOr struct {
 	credentials.TransportCredentials
 }
 
-func (c inProcessOrTLS) ServerHandshake(conn net.Conn) (net.Conn, credentials.AuthInfo, error) {
+// inProcessAuth is the AuthInfo of an in-process connection.
+type inProcessAuth struct{}
+
+func (inProcessAuth) AuthType() string { return "in-process" }
+
+func (c inProcessOr) ServerHandshake(conn net.Conn) (net.Conn, credentials.AuthInfo, error) {
 	if _, ok := conn.(inProcessConn); ok {
-		return insecure.NewCredentials().ServerHandshake(conn)
+		return conn, inProcessAuth{}, nil
 	}
 	return c.TransportCredentials.ServerHandshake(conn)
 }
 
-func (c inProcessOrTLS) Clone() credentials.TransportCredentials {
-	return inProcessOrTLS{c.TransportCredentials.Clone()}
+func (c inProcessOr) Clone() credentials.TransportCredentials {
+	return inProcessOr{c.TransportCredentials.Clone()}
 }
 
 // Probe asks a running service for its health over its REST port, the way a container
@@ -194,4 +184,35 @@ func Probe(ctx context.Context, httpAddr string, t *TLSConfig) error {
 		return fmt.Errorf("probe: %s answered %s", url, resp.Status)
 	}
 	return nil
+}
+
+// BearerToken is gRPC per-call credentials sending a bearer token: Token, or the content of
+// File read at each call, so that a token the file's owner rotates (a projected workload
+// token, the development issuer's) is picked up without a restart. It requires TLS unless
+// Insecure, which callers set only for loopback addresses.
+type BearerToken struct {
+	Token, File string
+	Insecure    bool
+}
+
+// GetRequestMetadata returns the authorization header.
+func (b BearerToken) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	tok := b.Token
+	if b.File != "" {
+		raw, err := os.ReadFile(b.File)
+		if err != nil {
+			return nil, fmt.Errorf("bearer token: %w", err)
+		}
+		tok = strings.TrimSpace(string(raw))
+	}
+	return map[string]string{"authorization": "Bearer " + tok}, nil
+}
+
+// RequireTransportSecurity is true unless Insecure.
+func (b BearerToken) RequireTransportSecurity() bool { return !b.Insecure }
+
+// LoopbackAddr reports whether host:port names a loopback address.
+func LoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	return err == nil && isLoopback(host)
 }

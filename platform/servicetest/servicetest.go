@@ -9,7 +9,9 @@ import (
 	"context"
 	"crypto/rand"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,6 +24,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/armsim"
+	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/devcert"
 	"github.com/hybridlink/hybridlink/platform/handle"
@@ -49,7 +52,11 @@ type Stack struct {
 	Logs  *SyncBuffer
 	Spans *tracetest.SpanRecorder
 	// Env is what the service was built with.
-	Env    serve.Env
+	Env serve.Env
+	// Access is the stack's development issuer, shared by its services; it also grants admin
+	// to the development client certificate of a StartTLS stack. Conn and HTTP call as
+	// admin: with the admin token, or on a StartTLS stack with the client certificate.
+	Access auth.Access
 	server *serve.Server
 	key    []byte
 	name   string
@@ -113,7 +120,14 @@ func startStack(t testing.TB, name string, cfg armsim.Config, build Build, certs
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sim.Close() })
-	s := &Stack{Sim: sim, key: newKey(), name: name, caFile: cfg.CAOut, Certs: certs}
+	access, err := auth.DevAccess(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if certs != "" {
+		access.Config.Grants = append(access.Config.Grants, auth.Grant{Role: auth.Admin, Certificates: []string{ClientCertificateSubject}})
+	}
+	s := &Stack{Sim: sim, key: newKey(), name: name, caFile: cfg.CAOut, Certs: certs, Access: access}
 	s.start(t, cfg.CAOut, build)
 	return s
 }
@@ -122,7 +136,7 @@ func startStack(t testing.TB, name string, cfg armsim.Config, build Build, certs
 // returns its stack: the same Sim, the new service's Conn, REST, Logs, Spans and Env.
 func (s *Stack) Add(t testing.TB, name string, build Build) *Stack {
 	t.Helper()
-	o := &Stack{Sim: s.Sim, key: newKey(), name: name, caFile: s.caFile, Certs: s.Certs}
+	o := &Stack{Sim: s.Sim, key: newKey(), name: name, caFile: s.caFile, Certs: s.Certs, Access: s.Access}
 	o.start(t, o.caFile, build)
 	return o
 }
@@ -150,7 +164,7 @@ func (s *Stack) start(t testing.TB, caFile string, build Build) {
 		t.Fatal(err)
 	}
 	var svc serve.Service
-	svc, s.Env, err = serve.Build(ctx, s.name, cloud.Armsim(caFile, s.Sim.Endpoints), s.key, tel, build)
+	svc, s.Env, err = serve.Build(ctx, s.name, cloud.Armsim(caFile, s.Sim.Endpoints), s.key, tel, s.Access, build)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,19 +173,78 @@ func (s *Stack) start(t testing.TB, caFile string, build Build) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if s.Certs != "" {
+		s.Conn = s.dial(t, "")
+		s.REST, s.HTTP = "https://"+s.server.HTTPAddr, httpsClient(t, s.ClientTLS())
+	} else {
+		s.Conn = s.dial(t, auth.Admin)
+		s.REST, s.HTTP = "http://"+s.server.HTTPAddr, s.HTTPAs(t, auth.Admin)
+	}
+	t.Cleanup(func() { s.stop(t) })
+}
+
+// ClientCertificateSubject is the subject of the development client certificate.
+const ClientCertificateSubject = "CN=" + devcert.ClientName + ",O=hybridlink development"
+
+// Token is the stack's development token of role.
+func (s *Stack) Token(t testing.TB, r auth.Role) string {
+	t.Helper()
+	b, err := os.ReadFile(s.Access.Dev.TokenFile(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// DialAs connects to the service with role's development token (no credential when role is
+// empty), closed at the test's end.
+func (s *Stack) DialAs(t testing.TB, r auth.Role) *grpc.ClientConn {
+	t.Helper()
+	c := s.dial(t, r)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func (s *Stack) dial(t testing.TB, r auth.Role) *grpc.ClientConn {
+	t.Helper()
 	creds, err := s.ClientTLS().Credentials()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Conn, err = grpc.NewClient(s.server.GRPCAddr, grpc.WithTransportCredentials(creds))
+	opts := []grpc.DialOption{grpc.WithTransportCredentials(creds)}
+	if r != "" {
+		opts = append(opts, grpc.WithPerRPCCredentials(serve.BearerToken{File: s.Access.Dev.TokenFile(r), Insecure: s.Certs == ""}))
+	}
+	c, err := grpc.NewClient(s.server.GRPCAddr, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.REST, s.HTTP = "http://"+s.server.HTTPAddr, http.DefaultClient
+	return c
+}
+
+// HTTPAs is an HTTP client sending role's development token (and, on a StartTLS stack,
+// trusting its CA without presenting the client certificate).
+func (s *Stack) HTTPAs(t testing.TB, r auth.Role) *http.Client {
+	t.Helper()
+	base := http.DefaultTransport
 	if s.Certs != "" {
-		s.REST, s.HTTP = "https://"+s.server.HTTPAddr, httpsClient(t, s.ClientTLS())
+		c := s.ClientTLS()
+		c.CertFile, c.KeyFile = "", ""
+		base = httpsClient(t, c).Transport
 	}
-	t.Cleanup(func() { s.stop(t) })
+	return &http.Client{Transport: bearer{token: s.Token(t, r), base: base}}
+}
+
+// bearer adds an Authorization header to each request.
+type bearer struct {
+	token string
+	base  http.RoundTripper
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.base.RoundTrip(r)
 }
 
 func (s *Stack) stop(t testing.TB) {

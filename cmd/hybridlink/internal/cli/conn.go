@@ -1,23 +1,26 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/serve"
 )
 
 // conn is how the CLI reaches the orchestrator: its address and, when configured, TLS (the
-// server's CA, a client certificate for mTLS) and a bearer token.
+// server's CA, a client certificate for mTLS) and a bearer token: --token, or the file
+// tokenFile names, or else the admin token of the dev stack whose state folder is state
+// ($HYBRIDLINK_STATE, .state/dev by default).
 type conn struct {
-	addr, ca, cert, key, token string
+	addr, ca, cert, key, token, tokenFile, state string
 }
 
 func (c *conn) flags(cmd *cobra.Command) {
@@ -32,7 +35,24 @@ func (c *conn) flags(cmd *cobra.Command) {
 	f.StringVar(&c.ca, "ca", env("HYBRIDLINK_CA", ""), "CA file of the orchestrator's certificate: connect over TLS ($HYBRIDLINK_CA)")
 	f.StringVar(&c.cert, "client-cert", env("HYBRIDLINK_CLIENT_CERT", ""), "client certificate for mTLS ($HYBRIDLINK_CLIENT_CERT)")
 	f.StringVar(&c.key, "client-key", env("HYBRIDLINK_CLIENT_KEY", ""), "client certificate's key ($HYBRIDLINK_CLIENT_KEY)")
-	f.StringVar(&c.token, "token", env("HYBRIDLINK_TOKEN", ""), "bearer token sent with every call; needs TLS ($HYBRIDLINK_TOKEN)")
+	f.StringVar(&c.token, "token", env("HYBRIDLINK_TOKEN", ""), "bearer token sent with every call; needs TLS unless the orchestrator is on loopback ($HYBRIDLINK_TOKEN)")
+	f.StringVar(&c.tokenFile, "token-file", env("HYBRIDLINK_TOKEN_FILE", ""), "file holding the bearer token, read at each call ($HYBRIDLINK_TOKEN_FILE)")
+	c.state = env("HYBRIDLINK_STATE", stateHelp)
+}
+
+// bearer is the token the CLI sends, if any: --token, --token-file, or the dev stack's.
+func (c *conn) bearer() (serve.BearerToken, bool) {
+	switch {
+	case c.token != "":
+		return serve.BearerToken{Token: c.token}, true
+	case c.tokenFile != "":
+		return serve.BearerToken{File: c.tokenFile}, true
+	}
+	dev := filepath.Join(c.state, auth.DevFolder, string(auth.Admin)+".token")
+	if _, err := os.Stat(dev); err == nil {
+		return serve.BearerToken{File: dev}, true
+	}
+	return serve.BearerToken{}, false
 }
 
 // client is a connection to the orchestrator and its operations.
@@ -53,11 +73,12 @@ func (c *conn) dial() (*client, error) {
 		return nil, invalid(fmt.Errorf("--ca/--client-cert/--client-key: %w", err))
 	}
 	opts := []grpc.DialOption{grpc.WithTransportCredentials(creds)}
-	if c.token != "" {
-		if !tlsFiles.Enabled() {
-			return nil, invalid(errors.New("--token needs TLS: set --ca to the orchestrator's CA so the token is not sent in clear"))
+	if b, ok := c.bearer(); ok {
+		b.Insecure = !tlsFiles.Enabled() && serve.LoopbackAddr(c.addr)
+		if !tlsFiles.Enabled() && !b.Insecure {
+			return nil, invalid(errors.New("--token needs TLS to reach an orchestrator beyond loopback: set --ca to the orchestrator's CA so the token is not sent in clear"))
 		}
-		opts = append(opts, grpc.WithPerRPCCredentials(bearer(c.token)))
+		opts = append(opts, grpc.WithPerRPCCredentials(b))
 	}
 	cc, err := grpc.NewClient(c.addr, opts...)
 	if err != nil {
@@ -66,15 +87,6 @@ func (c *conn) dial() (*client, error) {
 	return &client{OrchestratorServiceClient: orchestratorv1.NewOrchestratorServiceClient(cc),
 		ops: longrunningpb.NewOperationsClient(cc), conn: cc}, nil
 }
-
-// bearer sends a token as the authorization header, over TLS only.
-type bearer string
-
-func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
-	return map[string]string{"authorization": "Bearer " + string(b)}, nil
-}
-
-func (bearer) RequireTransportSecurity() bool { return true }
 
 // with makes a command's RunE of f, which gets a connection to the orchestrator, closed
 // when f returns.

@@ -64,7 +64,7 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 			printStack(std.Out, s)
 			fmt.Fprintf(std.Out, "up in %s\n\n", clock(time.Since(start)))
 
-			cl, err := (&conn{addr: s.Services[0].GRPC}).dial()
+			cl, err := (&conn{addr: s.Services[0].GRPC, tokenFile: s.TokenFile}).dial()
 			if err != nil {
 				return err
 			}
@@ -87,8 +87,9 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 			if keep {
 				id := specfile.ID(d.GetName())
 				fmt.Fprintf(std.Out, "The stack runs on. Try:\n  hybridlink get %s\n  hybridlink timeline %s --svg timeline.svg\n"+
-					"  grpcurl -plaintext %s list\n  curl %s/v1/deployments/%s\n  open %s\nStop it with: hybridlink dev stop\n",
-					id, id, s.Services[0].GRPC, s.Services[0].REST, id, s.TemporalUI)
+					"  grpcurl -plaintext -H \"authorization: Bearer $(cat %s)\" %s list\n"+
+					"  curl -H \"authorization: Bearer $(cat %s)\" %s/v1/deployments/%s\n  open %s\nStop it with: hybridlink dev stop\n",
+					id, id, s.TokenFile, s.Services[0].GRPC, s.TokenFile, s.Services[0].REST, id, s.TemporalUI)
 			}
 			return nil
 		},

@@ -28,7 +28,10 @@ type devFlags struct {
 }
 
 func (f *devFlags) add(cmd *cobra.Command, state string) {
-	cmd.Flags().StringVar(&f.state, "state", state, "state folder: Temporal's database, armsim's resources, keys, logs")
+	if v := os.Getenv("HYBRIDLINK_STATE"); v != "" {
+		state = v
+	}
+	cmd.Flags().StringVar(&f.state, "state", state, "state folder: Temporal's database, armsim's resources, keys, credentials, logs ($HYBRIDLINK_STATE)")
 	cmd.Flags().Float64Var(&f.timeScale, "time-scale", 0.01, "armsim latency scale: 1 is Azure's real times (a VPN gateway in 35 minutes), 0.01 runs one in 21 s")
 	cmd.Flags().BoolVar(&f.freePorts, "free-ports", false, "listen on free ports instead of the usual ones (to run beside another stack)")
 }
@@ -237,4 +240,6 @@ func printStack(w io.Writer, s *stack.Stack) {
 	fmt.Fprintf(w, "  %-13s azure %s, azure-stack-hub %s (CA %s)\n", "armsim", s.Clouds["azure"], s.Clouds["azure-stack-hub"], s.CAFile)
 	fmt.Fprintf(w, "  %-13s %s, UI %s\n", "temporal", s.Temporal, s.TemporalUI)
 	fmt.Fprintf(w, "  %-13s %s\n", "logs", s.Log)
+	fmt.Fprintf(w, "  %-13s %s (admin; viewer, operator and orchestrator tokens beside it); the CLI sends it, for grpcurl and curl:\n", "token", s.TokenFile)
+	fmt.Fprintf(w, "  %-13s grpcurl -plaintext -H \"authorization: Bearer $(cat %s)\" %s list\n", "", s.TokenFile, s.Services[0].GRPC)
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/hybridlink/hybridlink/armsim"
+	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/serve"
@@ -66,6 +67,11 @@ type Stack struct {
 	Temporal, TemporalUI string
 	// Log is the file every part logs to.
 	Log string
+	// TokenFile holds the local user's bearer token (admin), made by the stack's development
+	// issuer (in StateDir/auth, with a token per role); every call but health checks needs one.
+	TokenFile string
+	// Access is the development issuer the services trust.
+	Access auth.Access `json:"-"`
 	// Sim is armsim in this process (not in stack.json), for tests that inject faults.
 	Sim *armsim.Sim `json:"-"`
 
@@ -115,6 +121,10 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.Access, err = auth.DevAccess(o.StateDir); err != nil {
+		return nil, err
+	}
+	s.TokenFile = s.Access.Dev.TokenFile(auth.Admin)
 	// The resource services first: the orchestrator dials them.
 	builds := []func(serve.Env) (serve.Service, error){network.Service, gateway.Service, compute.Service}
 	names := []string{network.Name, gateway.Name, compute.Name}
@@ -142,7 +152,7 @@ func (s *Stack) serve(ctx context.Context, o Options, i int, name string, key []
 		return Endpoint{}, err
 	}
 	s.telemetry = append(s.telemetry, func() { _ = tel.Shutdown(context.Background()) })
-	svc, _, err := serve.Build(ctx, name, cloud.Armsim(s.CAFile, s.Sim.Endpoints), key, tel, build)
+	svc, _, err := serve.Build(ctx, name, cloud.Armsim(s.CAFile, s.Sim.Endpoints), key, tel, s.Access, build)
 	if err != nil {
 		return Endpoint{}, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/gen/openapi"
+	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/serve"
 )
 
@@ -20,6 +21,7 @@ func Service(env serve.Env) (serve.Service, error) {
 		return serve.Service{}, err
 	}
 	return serve.Service{
+		Policy: auth.Resources,
 		Register: func(g *grpc.Server) {
 			computev1.RegisterComputeServiceServer(g, s)
 			longrunningpb.RegisterOperationsServer(g, s.Operations)

@@ -9,6 +9,7 @@ import (
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/gen/openapi"
+	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/serve"
 )
 
@@ -20,6 +21,7 @@ func Service(env serve.Env) (serve.Service, error) {
 		return serve.Service{}, err
 	}
 	return serve.Service{
+		Policy: auth.Resources,
 		Register: func(g *grpc.Server) {
 			gatewayv1.RegisterGatewayServiceServer(g, s)
 			longrunningpb.RegisterOperationsServer(g, s.Operations)

@@ -9,6 +9,7 @@ import (
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/gen/openapi"
+	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/serve"
 )
 
@@ -20,6 +21,7 @@ func Service(env serve.Env) (serve.Service, error) {
 		return serve.Service{}, err
 	}
 	return serve.Service{
+		Policy: auth.Resources,
 		Register: func(g *grpc.Server) {
 			networkv1.RegisterNetworkServiceServer(g, s)
 			longrunningpb.RegisterOperationsServer(g, s.Operations)

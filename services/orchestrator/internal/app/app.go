@@ -23,6 +23,7 @@ import (
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/gen/openapi"
+	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/activities"
@@ -43,6 +44,10 @@ type Options struct {
 	// ServicesTLS is how the resource services are dialed: TLS (and mTLS with a client
 	// certificate) when any of its files is set, plaintext otherwise (loopback).
 	ServicesTLS serve.ClientTLSConfig
+	// ServicesTokenFile holds the bearer token the orchestrator calls the resource services
+	// with, read at each call; with the development credentials, their orchestrator token.
+	// Without a token, its client certificate (ServicesTLS) identifies it.
+	ServicesTokenFile string
 	// PayloadKey encrypts workflow and activity payloads (AES-256-GCM); see PayloadKeyFile.
 	PayloadKey []byte
 	// PayloadKeyFile holds the key when PayloadKey is not set (generated for development).
@@ -70,6 +75,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.ServicesTLS.CAFile, "services-tls-ca", env("HYBRIDLINK_SERVICES_TLS_CA", ""), "CA verifying the resource services' TLS certificates; dials use TLS when any -services-tls-* is set ($HYBRIDLINK_SERVICES_TLS_CA)")
 	fs.StringVar(&o.ServicesTLS.CertFile, "services-tls-cert", env("HYBRIDLINK_SERVICES_TLS_CERT", ""), "client certificate presented to the resource services (mTLS) ($HYBRIDLINK_SERVICES_TLS_CERT)")
 	fs.StringVar(&o.ServicesTLS.KeyFile, "services-tls-key", env("HYBRIDLINK_SERVICES_TLS_KEY", ""), "key of -services-tls-cert ($HYBRIDLINK_SERVICES_TLS_KEY)")
+	fs.StringVar(&o.ServicesTokenFile, "services-token-file", env("HYBRIDLINK_SERVICES_TOKEN_FILE", ""), "file holding the bearer token presented to the resource services, read at each call; the development credentials' orchestrator token when empty and no access file is given ($HYBRIDLINK_SERVICES_TOKEN_FILE)")
 	fs.StringVar(&o.PayloadKeyFile, "payload-key-file", env("HYBRIDLINK_PAYLOAD_KEY_FILE", filepath.Join(".state", "payload.key")), "AES-256 key encrypting Temporal payloads, generated when missing ($HYBRIDLINK_PAYLOAD_KEY_FILE)")
 	fs.Float64Var(&o.WritesPerSecond, "arm-writes-per-second", activities.DefaultWriteRate, "ARM writes per second per cloud subscription, for all deployments together")
 	fs.IntVar(&o.WriteBurst, "arm-write-burst", activities.DefaultWriteBurst, "ARM write burst per cloud subscription")
@@ -110,6 +116,7 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 	}
 	srv := api.New(tc, o.TaskQueue, env.Clouds.Clouds(), conns[0], conns[1], conns[2])
 	svc := serve.Service{
+		Policy: Policy,
 		Register: func(g *grpc.Server) {
 			orchestratorv1.RegisterOrchestratorServiceServer(g, srv)
 			longrunningpb.RegisterOperationsServer(g, srv)
@@ -131,17 +138,34 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 	return svc, nil
 }
 
+// Policy is who may call the orchestrator: viewers read deployments and plan them, operators
+// also create, re-apply and cancel them, and only admins delete them.
+var Policy = auth.Policy{Read: []auth.Role{auth.Viewer, auth.Operator}, Write: []auth.Role{auth.Operator},
+	Methods: map[string][]auth.Role{
+		orchestratorv1.OrchestratorService_DeleteDeployment_FullMethodName: nil,
+		longrunningpb.Operations_DeleteOperation_FullMethodName:            nil,
+	}}
+
 // dialServices returns traced connections to the network, gateway and compute services,
-// in that order, over TLS when o.ServicesTLS says so.
+// in that order, over TLS when o.ServicesTLS says so, identified by the orchestrator's token
+// or client certificate.
 func dialServices(env serve.Env, o Options) ([]*grpc.ClientConn, error) {
 	creds, err := o.ServicesTLS.Credentials()
 	if err != nil {
 		return nil, fmt.Errorf("resource services: %w", err)
 	}
+	token := o.ServicesTokenFile
+	if token == "" && env.Access.Dev != nil {
+		token = env.Access.Dev.TokenFile(auth.Orchestrator)
+	}
 	conns := make([]*grpc.ClientConn, 0, 3)
 	for _, addr := range []string{o.Network, o.Gateway, o.Compute} {
-		c, err := grpc.NewClient(addr, grpc.WithTransportCredentials(creds),
-			grpc.WithStatsHandler(otelgrpc.NewClientHandler(otelgrpc.WithTracerProvider(env.Telemetry.Tracer))))
+		opts := []grpc.DialOption{grpc.WithTransportCredentials(creds),
+			grpc.WithStatsHandler(otelgrpc.NewClientHandler(otelgrpc.WithTracerProvider(env.Telemetry.Tracer)))}
+		if token != "" {
+			opts = append(opts, grpc.WithPerRPCCredentials(serve.BearerToken{File: token, Insecure: !o.ServicesTLS.Enabled() && serve.LoopbackAddr(addr)}))
+		}
+		c, err := grpc.NewClient(addr, opts...)
 		if err != nil {
 			closeAll(conns)
 			return nil, fmt.Errorf("resource service at %s: %w", addr, err)
