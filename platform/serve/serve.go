@@ -5,12 +5,14 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"io"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -27,8 +29,10 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/hybridlink/hybridlink/platform/auth"
+	"github.com/hybridlink/hybridlink/platform/jsonfield"
 	"github.com/hybridlink/hybridlink/platform/telemetry"
 )
 
@@ -149,7 +153,7 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 	// JSON as protojson writes it by default: unset fields (an input-only secret among them)
 	// are left out rather than sent empty; unknown fields are refused, so typos surface.
 	mux := gwruntime.NewServeMux(gwruntime.WithMarshalerOption(gwruntime.MIMEWildcard, &gwruntime.HTTPBodyMarshaler{
-		Marshaler: &gwruntime.JSONPb{},
+		Marshaler: fieldJSON{&gwruntime.JSONPb{}},
 	}))
 	if err := svc.Gateway(ctx, mux, s.conn); err != nil {
 		return nil, fmt.Errorf("%s: REST gateway: %w", svc.Name, err)
@@ -255,6 +259,28 @@ func (s *Server) Stop(ctx context.Context) error {
 		s.grpc.Stop()
 	}
 	return errors.Join(bgErr, err, s.conn.Close())
+}
+
+// fieldJSON is grpc-gateway's JSON marshaler with decode errors that name the field at
+// fault (jsonfield), where protojson names only a position in the body.
+type fieldJSON struct{ *gwruntime.JSONPb }
+
+// NewDecoder decodes a whole body; an empty one is io.EOF, which grpc-gateway reads as none.
+func (m fieldJSON) NewDecoder(r io.Reader) gwruntime.Decoder {
+	return gwruntime.DecoderFunc(func(v any) error {
+		b, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		if len(bytes.TrimSpace(b)) == 0 {
+			return io.EOF
+		}
+		err = m.JSONPb.Unmarshal(b, v)
+		if pm, ok := v.(proto.Message); ok && err != nil {
+			return fmt.Errorf("request body: %w", jsonfield.Describe(b, pm.ProtoReflect().Descriptor(), err))
+		}
+		return err
+	})
 }
 
 // checkExposure refuses to listen beyond loopback without TLS, without a way to identify

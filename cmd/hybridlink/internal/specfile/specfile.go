@@ -15,16 +15,14 @@ package specfile
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"os"
-	"slices"
 	"strings"
 
 	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/reflect/protoreflect"
 	"sigs.k8s.io/yaml"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/jsonfield"
 )
 
 // Error is a problem with a deployment file; Field is the path of the field at fault
@@ -59,16 +57,15 @@ func Parse(file string, b []byte) (*orchestratorv1.Deployment, error) {
 	if err := json.Unmarshal(js, &tree); err != nil {
 		return nil, &Error{File: file, Problem: err.Error()}
 	}
-	top, ok := tree.(map[string]any)
-	if !ok {
+	if _, ok := tree.(map[string]any); !ok {
 		return nil, &Error{File: file, Problem: "want a mapping with name and spec"}
 	}
 	d := &orchestratorv1.Deployment{}
-	if err := check(file, "", top, d.ProtoReflect().Descriptor()); err != nil {
-		return nil, err
-	}
+	// The file is walked against the message first, so that a typo or a wrong type points at
+	// its place in the file rather than at a line of the JSON it became.
 	if err := protojson.Unmarshal(js, d); err != nil {
-		return nil, &Error{File: file, Problem: cleanProtojson(err)}
+		e := jsonfield.Describe(js, d.ProtoReflect().Descriptor(), err)
+		return nil, &Error{File: file, Field: e.Field, Problem: strings.Replace(e.Problem, "the document has", "the file has", 1)}
 	}
 	d.Status, d.CreateTime, d.UpdateTime, d.Etag = nil, nil, nil, ""
 	switch {
@@ -84,86 +81,3 @@ func Parse(file string, b []byte) (*orchestratorv1.Deployment, error) {
 
 // ID returns the ID of a deployment name: demo for deployments/demo.
 func ID(name string) string { return strings.TrimPrefix(name, "deployments/") }
-
-// check refuses keys that are no field of md, naming them by their path, so that a typo
-// points at its place in the file rather than at a line of the JSON it became.
-func check(file, path string, obj map[string]any, md protoreflect.MessageDescriptor) error {
-	for _, key := range slices.Sorted(maps.Keys(obj)) {
-		v := obj[key]
-		fd := md.Fields().ByJSONName(key)
-		if fd == nil {
-			fd = md.Fields().ByTextName(key)
-		}
-		at := join(path, key)
-		if fd == nil {
-			return &Error{File: file, Field: at, Problem: fmt.Sprintf("unknown field; %s has %s", orRoot(path), fieldList(md))}
-		}
-		if fd.Kind() != protoreflect.MessageKind || fd.IsMap() || v == nil {
-			continue
-		}
-		inner := fd.Message()
-		if strings.HasPrefix(string(inner.FullName()), "google.protobuf.") {
-			continue
-		}
-		if fd.IsList() {
-			items, ok := v.([]any)
-			if !ok {
-				return &Error{File: file, Field: at, Problem: "want a list"}
-			}
-			for i, item := range items {
-				m, ok := item.(map[string]any)
-				if !ok {
-					return &Error{File: file, Field: fmt.Sprintf("%s[%d]", at, i), Problem: "want a mapping"}
-				}
-				if err := check(file, fmt.Sprintf("%s[%d]", at, i), m, inner); err != nil {
-					return err
-				}
-			}
-			continue
-		}
-		m, ok := v.(map[string]any)
-		if !ok {
-			return &Error{File: file, Field: at, Problem: "want a mapping"}
-		}
-		if err := check(file, at, m, inner); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func orRoot(path string) string {
-	if path == "" {
-		return "the file"
-	}
-	return path
-}
-
-// fieldList lists a message's fields by their JSON names.
-func fieldList(md protoreflect.MessageDescriptor) string {
-	names := make([]string, md.Fields().Len())
-	for i := range names {
-		names[i] = md.Fields().Get(i).JSONName()
-	}
-	return strings.Join(names, ", ")
-}
-
-// cleanProtojson drops protojson's JSON position, which means nothing in a YAML file,
-// keeping what it says about the field.
-func cleanProtojson(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "proto:")
-	msg = strings.TrimSpace(msg)
-	if strings.HasPrefix(msg, "(line ") {
-		if i := strings.Index(msg, "): "); i >= 0 {
-			msg = msg[i+3:]
-		}
-	}
-	return msg
-}

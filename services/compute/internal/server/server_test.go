@@ -534,7 +534,7 @@ func TestREST(t *testing.T) {
 	subnet := network(t, st, sites[1])
 	post := func(path, body string) map[string]any {
 		t.Helper()
-		resp, err := http.Post(st.REST+path, "application/json", strings.NewReader(body))
+		resp, err := st.HTTP.Post(st.REST+path, "application/json", strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -545,14 +545,14 @@ func TestREST(t *testing.T) {
 	for done, _ := op["done"].(bool); !done; done, _ = op["done"].(bool) {
 		op = post("/v1/"+name+":wait", "")
 	}
-	resp, err := http.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/networkInterfaces/nic")
+	resp, err := st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/networkInterfaces/nic")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if nic := decode(t, resp); nic["allocatedPrivateIpAddress"] != "10.2.1.4" || nic["subnet"] != subnet {
 		t.Fatalf("REST get: %v", nic)
 	}
-	resp, err = http.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualMachines/missing")
+	resp, err = st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualMachines/missing")
 	if err != nil {
 		t.Fatal(err)
 	}

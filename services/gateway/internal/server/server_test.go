@@ -30,6 +30,8 @@ import (
 
 	"github.com/hybridlink/hybridlink/armsim"
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/platform/auth"
+	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/server"
 )
@@ -188,7 +190,8 @@ func (r *recorder) intercept(ctx context.Context, method string, req, reply any,
 // dial connects to the stack's service through the recorder.
 func (r *recorder) dial(t *testing.T, st *servicetest.Stack) clients {
 	t.Helper()
-	conn, err := grpc.NewClient(st.Conn.Target(), grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithUnaryInterceptor(r.intercept))
+	conn, err := grpc.NewClient(st.Conn.Target(), grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithUnaryInterceptor(r.intercept),
+		grpc.WithPerRPCCredentials(serve.BearerToken{Token: st.Token(t, auth.Orchestrator), Insecure: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -591,20 +594,20 @@ func TestGatewayRules(t *testing.T) {
 func TestREST(t *testing.T) {
 	st, _ := start(t, armsim.Config{})
 	site(t, st, "azure-stack-hub")
-	resp, err := http.Post(st.REST+"/v1/clouds/azure-stack-hub/resourceGroups/rg/publicIPAddresses?publicIpAddressId=gw-ip", "application/json", strings.NewReader(`{"tags":{"site":"stack"}}`))
+	resp, err := st.HTTP.Post(st.REST+"/v1/clouds/azure-stack-hub/resourceGroups/rg/publicIPAddresses?publicIpAddressId=gw-ip", "application/json", strings.NewReader(`{"tags":{"site":"stack"}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	op := decode(t, resp)
 	for done, _ := op["done"].(bool); !done; done, _ = op["done"].(bool) {
 		name, _ := op["name"].(string)
-		resp, err := http.Post(st.REST+"/v1/"+name+":wait", "application/json", nil)
+		resp, err := st.HTTP.Post(st.REST+"/v1/"+name+":wait", "application/json", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		op = decode(t, resp)
 	}
-	resp, err = http.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/publicIPAddresses/gw-ip")
+	resp, err = st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/publicIPAddresses/gw-ip")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -612,7 +615,7 @@ func TestREST(t *testing.T) {
 	if pip["sku"] != "SKU_BASIC" || pip["allocationMethod"] != "ALLOCATION_METHOD_DYNAMIC" || pip["provisioningState"] != "PROVISIONING_STATE_SUCCEEDED" {
 		t.Fatalf("REST get: %v", pip)
 	}
-	resp, err = http.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/connections/missing")
+	resp, err = st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/connections/missing")
 	if err != nil {
 		t.Fatal(err)
 	}

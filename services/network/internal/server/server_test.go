@@ -249,7 +249,7 @@ func TestREST(t *testing.T) {
 	st, _ := start(t, armsim.Config{})
 	post := func(path, body string) map[string]any {
 		t.Helper()
-		resp, err := http.Post(st.REST+path, "application/json", strings.NewReader(body))
+		resp, err := st.HTTP.Post(st.REST+path, "application/json", strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -262,7 +262,7 @@ func TestREST(t *testing.T) {
 	for done, _ := op["done"].(bool); !done; done, _ = op["done"].(bool) {
 		op = post("/v1/"+name+":wait", "")
 	}
-	resp, err := http.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/vnet")
+	resp, err := st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/vnet")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +270,7 @@ func TestREST(t *testing.T) {
 	if vnet["provisioningState"] != "PROVISIONING_STATE_SUCCEEDED" {
 		t.Fatalf("REST get: %v", vnet)
 	}
-	resp, err = http.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/missing")
+	resp, err = st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/missing")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +278,7 @@ func TestREST(t *testing.T) {
 		t.Fatalf("REST answers NotFound with 404, got %s", resp.Status)
 	}
 	resp.Body.Close()
-	resp, err = http.Get(st.REST + serve.OpenAPIPath)
+	resp, err = st.HTTP.Get(st.REST + serve.OpenAPIPath)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("OpenAPI document: %v %v", resp, err)
 	}

@@ -25,6 +25,8 @@ import (
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/platform/auth"
+	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
 	computesvc "github.com/hybridlink/hybridlink/services/compute/service"
 	gatewaysvc "github.com/hybridlink/hybridlink/services/gateway/service"
@@ -148,7 +150,8 @@ func (c *calls) intercept(ctx context.Context, method string, req, reply any, cc
 
 func (c *calls) dial(t *testing.T, st *servicetest.Stack) *grpc.ClientConn {
 	t.Helper()
-	conn, err := grpc.NewClient(st.Conn.Target(), grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithUnaryInterceptor(c.intercept))
+	conn, err := grpc.NewClient(st.Conn.Target(), grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithUnaryInterceptor(c.intercept),
+		grpc.WithPerRPCCredentials(serve.BearerToken{Token: st.Token(t, auth.Orchestrator), Insecure: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
