@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
 	"runtime/debug"
 	"time"
 
@@ -30,6 +31,7 @@ import (
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/jsonfield"
@@ -276,11 +278,26 @@ func (m fieldJSON) NewDecoder(r io.Reader) gwruntime.Decoder {
 			return io.EOF
 		}
 		err = m.JSONPb.Unmarshal(b, v)
-		if pm, ok := v.(proto.Message); ok && err != nil {
-			return fmt.Errorf("request body: %w", jsonfield.Describe(b, pm.ProtoReflect().Descriptor(), err))
+		if md, ok := descriptorOf(v); ok && err != nil {
+			return fmt.Errorf("request body: %w", jsonfield.Describe(b, md, err))
 		}
 		return err
 	})
+}
+
+// descriptorOf is the message descriptor of a decode target: a message, or as the generated
+// handlers pass a request's body field, a pointer to a message pointer.
+func descriptorOf(v any) (protoreflect.MessageDescriptor, bool) {
+	if m, ok := v.(proto.Message); ok {
+		return m.ProtoReflect().Descriptor(), true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer && rv.Elem().Kind() == reflect.Pointer {
+		if m, ok := reflect.New(rv.Elem().Type().Elem()).Interface().(proto.Message); ok {
+			return m.ProtoReflect().Descriptor(), true
+		}
+	}
+	return nil, false
 }
 
 // checkExposure refuses to listen beyond loopback without TLS, without a way to identify

@@ -53,9 +53,9 @@ type Stack struct {
 	Spans *tracetest.SpanRecorder
 	// Env is what the service was built with.
 	Env serve.Env
-	// Access is the stack's development issuer, shared by its services; it also grants admin
-	// to the development client certificate of a StartTLS stack. Conn and HTTP call as
-	// admin: with the admin token, or on a StartTLS stack with the client certificate.
+	// Access is who may call the stack's services: the development issuer's tokens, or on a
+	// StartTLS stack the development client certificate only (admin). Conn and HTTP call as
+	// admin: with the admin token, or with the client certificate.
 	Access auth.Access
 	server *serve.Server
 	key    []byte
@@ -120,12 +120,14 @@ func startStack(t testing.TB, name string, cfg armsim.Config, build Build, certs
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sim.Close() })
-	access, err := auth.DevAccess(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if certs != "" {
-		access.Config.Grants = append(access.Config.Grants, auth.Grant{Role: auth.Admin, Certificates: []string{ClientCertificateSubject}})
+	// As docker-compose.yml runs them: with TLS, client certificates identify callers;
+	// without, the development credentials' tokens.
+	access := auth.Access{Config: &auth.Config{Grants: []auth.Grant{{Role: auth.Admin, Certificates: []string{ClientCertificateSubject}}}}}
+	if certs == "" {
+		var err error
+		if access, err = auth.DevAccess(t.TempDir()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	s := &Stack{Sim: sim, key: newKey(), name: name, caFile: cfg.CAOut, Certs: certs, Access: access}
 	s.start(t, cfg.CAOut, build)
@@ -189,6 +191,9 @@ const ClientCertificateSubject = "CN=" + devcert.ClientName + ",O=hybridlink dev
 // Token is the stack's development token of role.
 func (s *Stack) Token(t testing.TB, r auth.Role) string {
 	t.Helper()
+	if s.Access.Dev == nil {
+		t.Fatal("a StartTLS stack identifies callers by client certificate; it has no tokens")
+	}
 	b, err := os.ReadFile(s.Access.Dev.TokenFile(r))
 	if err != nil {
 		t.Fatal(err)

@@ -47,8 +47,10 @@ func TestMain(m *testing.M) {
 type stack struct {
 	sim  *armsim.Sim
 	orch *servicetest.Stack
-	api  orchestratorv1.OrchestratorServiceClient
-	ops  longrunningpb.OperationsClient
+	// net is the network service, the first resource service.
+	net *servicetest.Stack
+	api orchestratorv1.OrchestratorServiceClient
+	ops longrunningpb.OperationsClient
 }
 
 func start(t testing.TB, cfg armsim.Config, taskQueue string) stack {
@@ -60,7 +62,7 @@ func start(t testing.TB, cfg armsim.Config, taskQueue string) stack {
 		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
 		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200}
 	orch := net.Add(t, api.ServiceName, func(env serve.Env) (serve.Service, error) { return app.Service(env, o) })
-	s := stack{sim: net.Sim, orch: orch}
+	s := stack{sim: net.Sim, orch: orch, net: net}
 	s.connect()
 	return s
 }

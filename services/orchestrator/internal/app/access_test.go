@@ -1,0 +1,134 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/hybridlink/hybridlink/armsim"
+	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/auth"
+)
+
+// TestAccess runs the whole stack and checks who may do what: a viewer plans but cannot
+// apply, an operator applies and cancels but cannot destroy, only the orchestrator and admins
+// reach the resource services, and a web page's cross-origin or rebinding request reaches
+// nothing. Every refusal is PERMISSION_DENIED or UNAUTHENTICATED (403/401 over REST) saying
+// what is missing, and armsim sees no write across them all.
+func TestAccess(t *testing.T) {
+	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-access")
+	ctx := context.Background()
+	as := func(r auth.Role) orchestratorv1.OrchestratorServiceClient {
+		return orchestratorv1.NewOrchestratorServiceClient(s.orch.DialAs(t, r))
+	}
+	create := &orchestratorv1.CreateDeploymentRequest{DeploymentId: "access", Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}}
+	plan := &orchestratorv1.PlanDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/access", Spec: hybridSpec()}}
+	del := &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/access"}
+	listRG := &networkv1.ListResourceGroupsRequest{Parent: "clouds/azure"}
+	for _, tc := range []struct {
+		name    string
+		call    func() error
+		code    codes.Code
+		message string
+	}{
+		{"no credential", func() error {
+			_, err := as("").ListDeployments(ctx, &orchestratorv1.ListDeploymentsRequest{})
+			return err
+		}, codes.Unauthenticated, "no credential"},
+		{"viewer lists", func() error {
+			_, err := as(auth.Viewer).ListDeployments(ctx, &orchestratorv1.ListDeploymentsRequest{})
+			return err
+		}, codes.OK, ""},
+		{"viewer plans", func() error { _, err := as(auth.Viewer).PlanDeployment(ctx, plan); return err }, codes.OK, ""},
+		{"viewer applies", func() error { _, err := as(auth.Viewer).CreateDeployment(ctx, create); return err }, codes.PermissionDenied, "dev-viewer has the role viewer; CreateDeployment needs operator (or admin)"},
+		{"orchestrator identity calls the orchestrator", func() error { _, err := as(auth.Orchestrator).CreateDeployment(ctx, create); return err }, codes.PermissionDenied, "needs operator"},
+		{"operator destroys", func() error { _, err := as(auth.Operator).DeleteDeployment(ctx, del); return err }, codes.PermissionDenied, "DeleteDeployment needs admin"},
+		{"operator calls a resource service", func() error {
+			_, err := networkv1.NewNetworkServiceClient(s.net.DialAs(t, auth.Operator)).ListResourceGroups(ctx, listRG)
+			return err
+		}, codes.PermissionDenied, "needs orchestrator (or admin)"},
+		{"viewer calls a resource service", func() error {
+			_, err := networkv1.NewNetworkServiceClient(s.net.DialAs(t, auth.Viewer)).ListResourceGroups(ctx, listRG)
+			return err
+		}, codes.PermissionDenied, "needs orchestrator (or admin)"},
+		{"orchestrator calls a resource service", func() error {
+			_, err := networkv1.NewNetworkServiceClient(s.net.DialAs(t, auth.Orchestrator)).ListResourceGroups(ctx, listRG)
+			return err
+		}, codes.OK, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call()
+			if status.Code(err) != tc.code || !strings.Contains(status.Convert(err).Message(), tc.message) {
+				t.Errorf("%v, want %s with %q", err, tc.code, tc.message)
+			}
+		})
+	}
+
+	// A web page the operator visits posts a deployment cross-origin as text/plain (no
+	// preflight), or through a rebinding name: refused, with the operator's token even.
+	body, _ := protojson.Marshal(&orchestratorv1.Deployment{Spec: hybridSpec()})
+	operator := "Bearer " + s.orch.Token(t, auth.Operator)
+	for _, tc := range []struct {
+		name   string
+		header map[string]string
+		host   string
+		status int
+	}{
+		{"cross-origin text/plain", map[string]string{"Content-Type": "text/plain", "Origin": "https://evil.example"}, "", http.StatusForbidden},
+		{"cross-origin text/plain with a token", map[string]string{"Content-Type": "text/plain", "Origin": "https://evil.example", "Authorization": operator}, "", http.StatusForbidden},
+		{"foreign Host", map[string]string{"Content-Type": "application/json", "Authorization": operator}, "rebind.evil.example:8090", http.StatusMisdirectedRequest},
+		{"same origin text/plain", map[string]string{"Content-Type": "text/plain", "Authorization": operator}, "", http.StatusUnsupportedMediaType},
+		{"no credential", map[string]string{"Content-Type": "application/json"}, "", http.StatusUnauthorized},
+		{"viewer", map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + s.orch.Token(t, auth.Viewer)}, "", http.StatusForbidden},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, s.orch.REST+"/v1/deployments?deploymentId=csrf", strings.NewReader(string(body)))
+			for k, v := range tc.header {
+				req.Header.Set(k, v)
+			}
+			if tc.host != "" {
+				req.Host = tc.host
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Errorf("%d %s, want %d", resp.StatusCode, b, tc.status)
+			}
+		})
+	}
+	if _, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/csrf"}); status.Code(err) != codes.NotFound {
+		t.Errorf("a refused REST create left a deployment: %v", err)
+	}
+	if _, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/access"}); status.Code(err) != codes.NotFound {
+		t.Errorf("a refused create left a deployment: %v", err)
+	}
+	for _, m := range []string{http.MethodPut, http.MethodPost, http.MethodDelete, http.MethodPatch} {
+		if n, err := s.sim.Admin.Count(ctx, "", m, ""); err != nil || n != 0 {
+			t.Errorf("armsim saw %d %s requests across the refusals (%v)", n, m, err)
+		}
+	}
+	// The REST face's own errors name the field.
+	req, _ := http.NewRequest(http.MethodPost, s.orch.REST+"/v1/deployments?deploymentId=typed", strings.NewReader(`{"spec":{"sites":[{"name":5}]}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", operator)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "spec.sites[0].name: want a string") {
+		t.Errorf("a wrong type: %d %s, want 400 naming spec.sites[0].name", resp.StatusCode, b)
+	}
+}
