@@ -41,6 +41,8 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
+	// The CLI finds the stack's credential as a user's finds a dev stack's: by its state folder.
+	os.Setenv("HYBRIDLINK_STATE", dir)
 	theStack, err = stack.Start(context.Background(), stack.Options{StateDir: dir, TimeScale: 0.0005})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "starting the stack:", err)
@@ -250,7 +252,7 @@ func TestInvalid(t *testing.T) {
 		{"no name", []string{"get"}, "want the deployment's name"},
 		{"bad output", []string{"get", "x", "-o", "xml"}, `-o "xml"`},
 		{"bad flag", []string{"list", "--bogus"}, "unknown flag: --bogus"},
-		{"token without TLS", []string{"--token", "t", "list"}, "--token needs TLS"},
+		{"token without TLS beyond loopback", []string{"--addr", "orchestrator.example:9090", "--token", "t", "list"}, "--token needs TLS"},
 		{"bad name", []string{"get", "a/b"}, "InvalidArgument"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -355,6 +357,10 @@ func TestDevDetach(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if code := Run(context.Background(), []string{"--addr", s.Services[0].GRPC, "list"}, std); code != ExitFailed || !strings.Contains(errs.String(), "$HYBRIDLINK_STATE names its state folder") {
+		t.Errorf("list against the detached stack with another stack's credential: exit %d\n%s", code, errs.String())
+	}
+	t.Setenv("HYBRIDLINK_STATE", state)
 	if code := Run(context.Background(), []string{"--addr", s.Services[0].GRPC, "list"}, std); code != ExitOK {
 		t.Errorf("list against the detached stack: exit %d\n%s", code, errs.String())
 	}

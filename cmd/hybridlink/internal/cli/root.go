@@ -149,8 +149,13 @@ func describe(err error) string {
 	st := se.GRPCStatus()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s)", st.Message(), st.Code())
-	if st.Code() == codes.Unavailable {
+	switch st.Code() {
+	case codes.Unavailable:
 		b.WriteString("\n  is the orchestrator running at --addr? `hybridlink dev` runs the whole suite locally")
+	case codes.Unauthenticated:
+		b.WriteString("\n  give a token (--token, --token-file, $HYBRIDLINK_TOKEN) or a client certificate; for a dev stack, $HYBRIDLINK_STATE names its state folder (.state/dev by default), whose auth/admin.token the CLI sends")
+	case codes.PermissionDenied:
+		b.WriteString("\n  an admin grants roles in the orchestrator's access file")
 	}
 	for _, d := range st.Details() {
 		if br, ok := d.(*errdetails.BadRequest); ok {
