@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -37,6 +38,13 @@ type Options struct {
 	// Temporal is the Temporal frontend's host:port; Namespace and TaskQueue where
 	// deployments run.
 	Temporal, Namespace, TaskQueue string
+	// TemporalTLS is how the frontend is dialed: TLS (mTLS with a client certificate) when
+	// any file is set; TemporalServerName, when set, is the name its certificate must hold.
+	TemporalTLS        serve.ClientTLSConfig
+	TemporalServerName string
+	// TemporalAPIKeyFile holds an API key (Temporal Cloud, or a frontend with an authorizer)
+	// sent as a bearer token on every call, read at each call; it implies TLS.
+	TemporalAPIKeyFile string
 	// Worker runs the Temporal worker in this process (the API always runs).
 	Worker bool
 	// Network, Gateway and Compute are the resource services' gRPC addresses.
@@ -67,6 +75,11 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	}
 	fs.StringVar(&o.Temporal, "temporal", env("HYBRIDLINK_TEMPORAL_ADDRESS", "127.0.0.1:7233"), "Temporal frontend address ($HYBRIDLINK_TEMPORAL_ADDRESS)")
 	fs.StringVar(&o.Namespace, "namespace", env("HYBRIDLINK_TEMPORAL_NAMESPACE", "default"), "Temporal namespace ($HYBRIDLINK_TEMPORAL_NAMESPACE)")
+	fs.StringVar(&o.TemporalTLS.CAFile, "temporal-tls-ca", env("HYBRIDLINK_TEMPORAL_TLS_CA", ""), "CA verifying the Temporal frontend's certificate; Temporal is dialed over TLS when any -temporal-tls-* is set ($HYBRIDLINK_TEMPORAL_TLS_CA)")
+	fs.StringVar(&o.TemporalTLS.CertFile, "temporal-tls-cert", env("HYBRIDLINK_TEMPORAL_TLS_CERT", ""), "client certificate presented to the Temporal frontend (mTLS) ($HYBRIDLINK_TEMPORAL_TLS_CERT)")
+	fs.StringVar(&o.TemporalTLS.KeyFile, "temporal-tls-key", env("HYBRIDLINK_TEMPORAL_TLS_KEY", ""), "key of -temporal-tls-cert ($HYBRIDLINK_TEMPORAL_TLS_KEY)")
+	fs.StringVar(&o.TemporalServerName, "temporal-tls-server-name", env("HYBRIDLINK_TEMPORAL_TLS_SERVER_NAME", ""), "name the Temporal frontend's certificate must hold, when not the -temporal host ($HYBRIDLINK_TEMPORAL_TLS_SERVER_NAME)")
+	fs.StringVar(&o.TemporalAPIKeyFile, "temporal-api-key-file", env("HYBRIDLINK_TEMPORAL_API_KEY_FILE", ""), "file holding the Temporal API key, read at each call; implies TLS ($HYBRIDLINK_TEMPORAL_API_KEY_FILE)")
 	fs.StringVar(&o.TaskQueue, "task-queue", env("HYBRIDLINK_TASK_QUEUE", "hybridlink-deployments"), "Temporal task queue ($HYBRIDLINK_TASK_QUEUE)")
 	fs.BoolVar(&o.Worker, "worker", env("HYBRIDLINK_WORKER", "true") == "true", "run the Temporal worker in this process ($HYBRIDLINK_WORKER)")
 	fs.StringVar(&o.Network, "network-addr", env("HYBRIDLINK_NETWORK_ADDR", "127.0.0.1:9091"), "network service gRPC address ($HYBRIDLINK_NETWORK_ADDR)")
@@ -100,14 +113,19 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 	if err != nil {
 		return serve.Service{}, err
 	}
+	conn, creds, err := o.temporalConnection()
+	if err != nil {
+		return serve.Service{}, err
+	}
 	tc, err := client.Dial(client.Options{
 		HostPort: o.Temporal, Namespace: o.Namespace,
+		ConnectionOptions: conn, Credentials: creds,
 		DataConverter: codec.NewDataConverter(key),
 		Interceptors:  []interceptor.ClientInterceptor{tracing},
 		Logger:        log.NewStructuredLogger(env.Telemetry.Logger),
 	})
 	if err != nil {
-		return serve.Service{}, fmt.Errorf("Temporal at %s: %w (start it, or set -temporal)", o.Temporal, err)
+		return serve.Service{}, fmt.Errorf("Temporal at %s: %w (start it, or check -temporal, -temporal-tls-* and -temporal-api-key-file)", o.Temporal, err)
 	}
 	conns, err := dialServices(env, o)
 	if err != nil {
@@ -145,6 +163,33 @@ var Policy = auth.Policy{Read: []auth.Role{auth.Viewer, auth.Operator}, Write: [
 		orchestratorv1.OrchestratorService_DeleteDeployment_FullMethodName: nil,
 		longrunningpb.Operations_DeleteOperation_FullMethodName:            nil,
 	}}
+
+// temporalConnection is how the Temporal frontend is dialed: TLS and an API key as the
+// options say, plaintext otherwise (the dev server on loopback).
+func (o Options) temporalConnection() (client.ConnectionOptions, client.Credentials, error) {
+	var conn client.ConnectionOptions
+	if o.TemporalTLS.Enabled() || o.TemporalServerName != "" {
+		cfg, err := o.TemporalTLS.Config()
+		if err != nil {
+			return conn, nil, fmt.Errorf("Temporal TLS: %w", err)
+		}
+		cfg.ServerName = o.TemporalServerName
+		conn.TLS = cfg
+	}
+	if o.TemporalAPIKeyFile == "" {
+		return conn, nil, nil
+	}
+	if _, err := os.Stat(o.TemporalAPIKeyFile); err != nil {
+		return conn, nil, fmt.Errorf("Temporal API key: %w", err)
+	}
+	return conn, client.NewAPIKeyDynamicCredentials(func(context.Context) (string, error) {
+		b, err := os.ReadFile(o.TemporalAPIKeyFile)
+		if err != nil {
+			return "", fmt.Errorf("Temporal API key: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}), nil
+}
 
 // dialServices returns traced connections to the network, gateway and compute services,
 // in that order, over TLS when o.ServicesTLS says so, identified by the orchestrator's token
