@@ -295,3 +295,20 @@ func TestPolicy(t *testing.T) {
 		t.Error("the resource services admitted an operator")
 	}
 }
+
+// TestComposeAccess: docker-compose.yml's access file loads and makes the development client
+// certificate (what the orchestrator and you present there) admin.
+func TestComposeAccess(t *testing.T) {
+	c, err := Load(filepath.Join("..", "..", "deploy", "compose", "access.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := a.Certificate(&x509.Certificate{Subject: pkix.Name{CommonName: "hybridlink client", Organization: []string{"hybridlink development"}}})
+	if !id.Has(Admin) || a.Tokens() {
+		t.Errorf("compose access: %+v, tokens %v; want the client certificate admin and no token issuer", id, a.Tokens())
+	}
+}
