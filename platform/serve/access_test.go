@@ -248,6 +248,11 @@ func TestGRPCGuard(t *testing.T) {
 	if err := healthCheck(ctx, s.GRPCAddr, ClientTLSConfig{}); err != nil {
 		t.Errorf("health needs no credential: %v", err)
 	}
+	// A message over gRPC's 4 MiB is RESOURCE_EXHAUSTED, whoever sends it.
+	_, err = c.GetOperation(bearer(auth.Admin), &longrunningpb.GetOperationRequest{Name: strings.Repeat("a", 6<<20)}, grpc.MaxCallSendMsgSize(8<<20))
+	if status.Code(err) != codes.ResourceExhausted {
+		t.Errorf("a 6 MB message: %v, want RESOURCE_EXHAUSTED", err)
+	}
 	var audits []map[string]any
 	for _, line := range strings.Split(logs.String(), "\n") {
 		var m map[string]any

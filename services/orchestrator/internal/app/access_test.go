@@ -118,6 +118,22 @@ func TestAccess(t *testing.T) {
 			t.Errorf("armsim saw %d %s requests across the refusals (%v)", n, m, err)
 		}
 	}
+	// A REST stream carries the caller's identity into the gRPC stream too.
+	for role, want := range map[auth.Role]int{auth.Viewer: http.StatusNotFound, "": http.StatusUnauthorized} {
+		req, _ := http.NewRequest(http.MethodGet, s.orch.REST+"/v1/deployments/missing:watch", nil)
+		if role != "" {
+			req.Header.Set("Authorization", "Bearer "+s.orch.Token(t, role))
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want && !(want == http.StatusNotFound && strings.Contains(string(b), "does not exist")) {
+			t.Errorf("watch as %q: %d %s, want %d", role, resp.StatusCode, b, want)
+		}
+	}
 	// The REST face's own errors name the field.
 	req, _ := http.NewRequest(http.MethodPost, s.orch.REST+"/v1/deployments?deploymentId=typed", strings.NewReader(`{"spec":{"sites":[{"name":5}]}}`))
 	req.Header.Set("Content-Type", "application/json")
