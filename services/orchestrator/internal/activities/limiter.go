@@ -2,8 +2,10 @@ package activities
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -23,6 +25,8 @@ const (
 type Limiter struct {
 	limit rate.Limit
 	burst int
+	// MaxNap bounds Wait's sleep between tries (DefaultMaxNap).
+	MaxNap time.Duration
 
 	mu     sync.Mutex
 	clouds map[string]*rate.Limiter
@@ -31,14 +35,21 @@ type Limiter struct {
 // NewLimiter returns a Limiter allowing perSecond writes a second per cloud, in bursts of
 // up to burst.
 func NewLimiter(perSecond float64, burst int) *Limiter {
-	return &Limiter{limit: rate.Limit(perSecond), burst: burst, clouds: map[string]*rate.Limiter{}}
+	return &Limiter{limit: rate.Limit(perSecond), burst: burst, MaxNap: DefaultMaxNap, clouds: map[string]*rate.Limiter{}}
 }
 
-// DefaultLimiter returns a Limiter sized to ARM's write budget.
-func DefaultLimiter() *Limiter { return NewLimiter(DefaultWriteRate, DefaultWriteBurst) }
+// DefaultMaxNap bounds how long Wait sleeps between tries, so a waiting activity heart-beats
+// well within its heartbeat time-out (30 s) whatever the queue.
+const DefaultMaxNap = 5 * time.Second
 
-// Wait blocks until cloud's subscription may take one more write, or ctx is done.
-func (l *Limiter) Wait(ctx context.Context, cloud string) error {
+// Wait blocks until cloud's subscription may take one more write, or ctx is done. It holds
+// no place while it waits: each try takes a token that is there, or none, and between tries
+// it sleeps until the next token is due (at most MaxNap, with jitter so waiters do not all
+// wake at once), calling beat. So an activity waiting its turn heart-beats (beat records a
+// heartbeat), and one whose attempt has ended (its context done) leaves nothing reserved: a
+// token is only ever taken by a live attempt about to write. (rate.Limiter's own Wait
+// reserves a future token at once and keeps it for a caller that may be long dead.)
+func (l *Limiter) Wait(ctx context.Context, cloud string, beat func()) error {
 	l.mu.Lock()
 	lim, ok := l.clouds[cloud]
 	if !ok {
@@ -46,7 +57,25 @@ func (l *Limiter) Wait(ctx context.Context, cloud string) error {
 		l.clouds[cloud] = lim
 	}
 	l.mu.Unlock()
-	return lim.Wait(ctx)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if lim.Allow() {
+			return nil
+		}
+		if beat != nil {
+			beat()
+		}
+		due := time.Duration((1 - lim.Tokens()) / float64(l.limit) * float64(time.Second))
+		nap := min(max(due, time.Millisecond), l.MaxNap)
+		nap += time.Duration(rand.Int64N(int64(nap)/4 + 1))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(nap):
+		}
+	}
 }
 
 // cloudOf returns the cloud of a resource service name or parent: the second segment of

@@ -31,7 +31,7 @@ type begin func(context.Context) (*longrunningpb.Operation, error)
 func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsClient, cloud string, start begin) (*longrunningpb.Operation, error) {
 	var name string
 	if !activity.HasHeartbeatDetails(ctx) || activity.GetHeartbeatDetails(ctx, &name) != nil || name == "" {
-		if err := a.Limiter.Wait(ctx, cloud); err != nil {
+		if err := a.Limiter.Wait(ctx, cloud, func() { activity.RecordHeartbeat(ctx) }); err != nil {
 			return nil, err
 		}
 		op, err := start(ctx)
