@@ -53,6 +53,12 @@ func checkAPIVersion(c *Cloud, namespace, version, typ, location string) *Error 
 			return nil
 		}
 	}
+	return noRegisteredProvider(c, supported, version, typ, location)
+}
+
+// noRegisteredProvider is ARM's answer when no provider serves a type at a location and
+// api-version: the version is not supported, or the location is not the cloud's.
+func noRegisteredProvider(c *Cloud, supported []string, version, typ, location string) *Error {
 	if location == "" {
 		location = c.Locations[0]
 	}

@@ -113,13 +113,6 @@ func init() {
 		}})
 }
 
-// vmSizes lists the sizes Azure Stack Hub offers; Azure accepts any Standard_ size.
-var vmSizes = map[CloudKind]*regexp.Regexp{
-	Azure: regexp.MustCompile(`^(Standard|Basic)_[A-Za-z0-9_]+$`),
-	AzureStackHub: regexp.MustCompile(`^(Basic_A[0-4]|Standard_A[0-7]|Standard_A(1|2|4|8)_v2|Standard_A(2|4|8)m_v2|` +
-		`Standard_D(S)?([1-4]|1[1-4])(_v2)?|Standard_D(S)?5_v2|Standard_F(S)?([1-8]|16)(s_v2)?|Standard_B(1|2)(l|m)?s|Standard_B(2|4|8)ms)$`),
-}
-
 var reservedUsernames = map[string]bool{"administrator": true, "admin": true, "user": true, "user1": true, "test": true,
 	"user2": true, "test1": true, "user3": true, "admin1": true, "1": true, "123": true, "a": true, "actuser": true,
 	"adm": true, "admin2": true, "aspnet": true, "backup": true, "console": true, "david": true, "guest": true, "john": true,
@@ -137,9 +130,11 @@ func prepareVirtualMachine(t *txn, en, old *entry) ([]string, *Error) {
 	if p.HardwareProfile == nil || p.HardwareProfile.VMSize == "" {
 		return nil, invalidParameter("hardwareProfile.vmSize", "Required parameter 'hardwareProfile.vmSize' is missing (null).")
 	}
-	if !vmSizes[c.Kind].MatchString(p.HardwareProfile.VMSize) {
+	if !offersSize(c.Kind, p.HardwareProfile.VMSize) {
+		// Compute's message names the VM, not the size; the size is in the request
 		e := errorf(http.StatusConflict, "SkuNotAvailable",
-			"The requested VM size '%s' is currently not available in location '%s'. Please try another size or deploy to a different location.", p.HardwareProfile.VMSize, vm.Location)
+			"The requested size for resource '%s' is currently not available in location '%s' zones '' for subscription '%s'. Please try another size or deploy to a different location or zones. See https://aka.ms/azureskunotavailable for details.",
+			vm.ID, vm.Location, t.rq.path.Subscription)
 		e.Target = "hardwareProfile.vmSize"
 		return nil, e
 	}
@@ -152,6 +147,13 @@ func prepareVirtualMachine(t *txn, en, old *entry) ([]string, *Error) {
 	}
 	if img.Version == "" {
 		img.Version = "latest"
+	}
+	if !offersImage(c.Kind, img) {
+		e := errorf(http.StatusNotFound, "PlatformImageNotFound",
+			"The platform image '%s:%s:%s:%s' is not available. Verify that all fields in the storage profile are correct. For more details about storage profile information, please refer to https://aka.ms/storageprofile",
+			img.Publisher, img.Offer, img.SKU, img.Version)
+		e.Target = "imageReference"
+		return nil, e
 	}
 	if p.StorageProfile.OSDisk == nil {
 		p.StorageProfile.OSDisk = &OSDisk{CreateOption: "FromImage"}

@@ -180,6 +180,8 @@ func (e *Engine) route(rq *request) (*response, *Error) {
 		return e.serveSubscription(rq)
 	case p.ResourceGroup == "" && p.Namespace == "" && strings.EqualFold(p.Types[0], "resourceGroups"):
 		return e.listResourceGroups(rq)
+	case p.ResourceGroup == "" && p.Namespace == "" && strings.EqualFold(p.Types[0], "locations"):
+		return e.serveLocations(rq)
 	case p.ResourceGroup == "" && p.Namespace == "" && strings.EqualFold(p.Types[0], "operationresults") && len(p.Names) == 1:
 		return e.serveGroupDeletionResult(rq, p.Names[0])
 	case p.ResourceGroup != "" && p.Namespace == "":
@@ -199,6 +201,10 @@ func (e *Engine) serveProvider(rq *request) (*response, *Error) {
 	ns, known := namespaces[strings.ToLower(p.Namespace)]
 	if !known {
 		return nil, errorf(http.StatusBadRequest, "InvalidResourceNamespace", "The resource namespace '%s' is invalid.", p.Namespace)
+	}
+	if ns == "Microsoft.Compute" && len(p.Types) >= 2 && len(p.Names) >= 1 && strings.EqualFold(p.Types[0], "locations") &&
+		!strings.EqualFold(p.Types[1], "operations") && !strings.EqualFold(p.Types[1], "operationResults") {
+		return e.serveComputeLocation(rq)
 	}
 	if err := checkAPIVersion(rq.cloud, ns, rq.apiVersion, "providers", ""); err != nil && !strings.EqualFold(ns, "Microsoft.Resources") {
 		if err2 := checkAPIVersion(rq.cloud, "Microsoft.Resources", rq.apiVersion, "providers", ""); err2 != nil {
@@ -298,7 +304,7 @@ func (e *Engine) page(rq *request, items []*entry) (*response, *Error) {
 }
 
 func (e *Engine) serveSubscription(rq *request) (*response, *Error) {
-	if err := checkAPIVersion(rq.cloud, "Microsoft.Resources", rq.apiVersion, "subscriptions", ""); err != nil {
+	if err := checkSubscriptionsAPIVersion(rq.cloud, rq.apiVersion); err != nil {
 		return nil, err
 	}
 	if rq.method != http.MethodGet {
@@ -321,12 +327,18 @@ func invalidResourceType(ns, typ, version string) *Error {
 }
 
 // TypeLabel names the resource type of a request path for the counters:
-// Microsoft.Network/virtualNetworkGateways, Microsoft.Resources/resourceGroups, operations.
+// Microsoft.Network/virtualNetworkGateways, Microsoft.Resources/resourceGroups,
+// Microsoft.Compute/locations/vmSizes, operations.
 func TypeLabel(rawPath string) string {
 	p, ok := parsePath(rawPath)
 	switch {
 	case !ok:
 		return "unknown"
+	case p.Namespace == "" && p.ResourceGroup == "" && len(p.Types) == 1 && strings.EqualFold(p.Types[0], "locations"):
+		return "Microsoft.Resources/locations"
+	case len(p.Types) >= 2 && strings.EqualFold(p.Types[0], "locations") && strings.EqualFold(p.Namespace, "Microsoft.Compute") &&
+		(strings.EqualFold(p.Types[1], "vmSizes") || strings.EqualFold(p.Types[1], "publishers")):
+		return "Microsoft.Compute/locations/" + map[bool]string{true: "vmSizes", false: "publishers"}[strings.EqualFold(p.Types[1], "vmSizes")]
 	case p.Namespace == "" && p.ResourceGroup == "" && len(p.Types) == 1 && strings.EqualFold(p.Types[0], "operationresults"):
 		return "operations"
 	case p.Namespace == "" && (p.ResourceGroup != "" || len(p.Types) == 1):
