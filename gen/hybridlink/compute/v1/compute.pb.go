@@ -611,6 +611,380 @@ func (x *VirtualMachine) GetArmId() string {
 }
 
 // GetNetworkInterfaceRequest is the request of GetNetworkInterface.
+// MachineSize is a VM size a location offers.
+type MachineSize struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The resource name, clouds/{cloud}/locations/{location}/machineSizes/{machine_size},
+	// {machine_size} being ARM's size name, e.g. Standard_B2s: what VirtualMachine.size takes.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The number of vCPUs.
+	Cores int32 `protobuf:"varint,2,opt,name=cores,proto3" json:"cores,omitempty"`
+	// The memory, in MiB.
+	MemoryMb int32 `protobuf:"varint,3,opt,name=memory_mb,json=memoryMb,proto3" json:"memory_mb,omitempty"`
+	// The most data disks a VM of this size takes.
+	MaxDataDisks int32 `protobuf:"varint,4,opt,name=max_data_disks,json=maxDataDisks,proto3" json:"max_data_disks,omitempty"`
+	// The largest OS disk, in MiB.
+	OsDiskSizeMb int32 `protobuf:"varint,5,opt,name=os_disk_size_mb,json=osDiskSizeMb,proto3" json:"os_disk_size_mb,omitempty"`
+	// The temporary (resource) disk, in MiB; 0 for sizes without one.
+	ResourceDiskSizeMb int32 `protobuf:"varint,6,opt,name=resource_disk_size_mb,json=resourceDiskSizeMb,proto3" json:"resource_disk_size_mb,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *MachineSize) Reset() {
+	*x = MachineSize{}
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MachineSize) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MachineSize) ProtoMessage() {}
+
+func (x *MachineSize) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MachineSize.ProtoReflect.Descriptor instead.
+func (*MachineSize) Descriptor() ([]byte, []int) {
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *MachineSize) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *MachineSize) GetCores() int32 {
+	if x != nil {
+		return x.Cores
+	}
+	return 0
+}
+
+func (x *MachineSize) GetMemoryMb() int32 {
+	if x != nil {
+		return x.MemoryMb
+	}
+	return 0
+}
+
+func (x *MachineSize) GetMaxDataDisks() int32 {
+	if x != nil {
+		return x.MaxDataDisks
+	}
+	return 0
+}
+
+func (x *MachineSize) GetOsDiskSizeMb() int32 {
+	if x != nil {
+		return x.OsDiskSizeMb
+	}
+	return 0
+}
+
+func (x *MachineSize) GetResourceDiskSizeMb() int32 {
+	if x != nil {
+		return x.ResourceDiskSizeMb
+	}
+	return 0
+}
+
+// ImageVersion is one version of a marketplace image SKU in a location.
+type ImageVersion struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The resource name, ending in the version, e.g. .../skus/22_04-lts/versions/22.04.202404230:
+	// what ImageReference.version takes.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImageVersion) Reset() {
+	*x = ImageVersion{}
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImageVersion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImageVersion) ProtoMessage() {}
+
+func (x *ImageVersion) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImageVersion.ProtoReflect.Descriptor instead.
+func (*ImageVersion) Descriptor() ([]byte, []int) {
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *ImageVersion) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+type ListMachineSizesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The location, clouds/{cloud}/locations/{location}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The most results to return; 50 when 0, at most 1000.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of a previous call.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListMachineSizesRequest) Reset() {
+	*x = ListMachineSizesRequest{}
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListMachineSizesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListMachineSizesRequest) ProtoMessage() {}
+
+func (x *ListMachineSizesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListMachineSizesRequest.ProtoReflect.Descriptor instead.
+func (*ListMachineSizesRequest) Descriptor() ([]byte, []int) {
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ListMachineSizesRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListMachineSizesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListMachineSizesRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+type ListMachineSizesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The sizes, by name.
+	MachineSizes []*MachineSize `protobuf:"bytes,1,rep,name=machine_sizes,json=machineSizes,proto3" json:"machine_sizes,omitempty"`
+	// Pass it as page_token to get the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListMachineSizesResponse) Reset() {
+	*x = ListMachineSizesResponse{}
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListMachineSizesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListMachineSizesResponse) ProtoMessage() {}
+
+func (x *ListMachineSizesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListMachineSizesResponse.ProtoReflect.Descriptor instead.
+func (*ListMachineSizesResponse) Descriptor() ([]byte, []int) {
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ListMachineSizesResponse) GetMachineSizes() []*MachineSize {
+	if x != nil {
+		return x.MachineSizes
+	}
+	return nil
+}
+
+func (x *ListMachineSizesResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+type ListImageVersionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The image SKU,
+	// clouds/{cloud}/locations/{location}/publishers/{publisher}/offers/{offer}/skus/{sku}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The most results to return; 50 when 0, at most 1000.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of a previous call.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListImageVersionsRequest) Reset() {
+	*x = ListImageVersionsRequest{}
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListImageVersionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListImageVersionsRequest) ProtoMessage() {}
+
+func (x *ListImageVersionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListImageVersionsRequest.ProtoReflect.Descriptor instead.
+func (*ListImageVersionsRequest) Descriptor() ([]byte, []int) {
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ListImageVersionsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListImageVersionsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListImageVersionsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+type ListImageVersionsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The versions, oldest first.
+	ImageVersions []*ImageVersion `protobuf:"bytes,1,rep,name=image_versions,json=imageVersions,proto3" json:"image_versions,omitempty"`
+	// Pass it as page_token to get the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListImageVersionsResponse) Reset() {
+	*x = ListImageVersionsResponse{}
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListImageVersionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListImageVersionsResponse) ProtoMessage() {}
+
+func (x *ListImageVersionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListImageVersionsResponse.ProtoReflect.Descriptor instead.
+func (*ListImageVersionsResponse) Descriptor() ([]byte, []int) {
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ListImageVersionsResponse) GetImageVersions() []*ImageVersion {
+	if x != nil {
+		return x.ImageVersions
+	}
+	return nil
+}
+
+func (x *ListImageVersionsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 type GetNetworkInterfaceRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The resource name.
@@ -621,7 +995,7 @@ type GetNetworkInterfaceRequest struct {
 
 func (x *GetNetworkInterfaceRequest) Reset() {
 	*x = GetNetworkInterfaceRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[4]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -633,7 +1007,7 @@ func (x *GetNetworkInterfaceRequest) String() string {
 func (*GetNetworkInterfaceRequest) ProtoMessage() {}
 
 func (x *GetNetworkInterfaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[4]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -646,7 +1020,7 @@ func (x *GetNetworkInterfaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetNetworkInterfaceRequest.ProtoReflect.Descriptor instead.
 func (*GetNetworkInterfaceRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{4}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetNetworkInterfaceRequest) GetName() string {
@@ -671,7 +1045,7 @@ type ListNetworkInterfacesRequest struct {
 
 func (x *ListNetworkInterfacesRequest) Reset() {
 	*x = ListNetworkInterfacesRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[5]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -683,7 +1057,7 @@ func (x *ListNetworkInterfacesRequest) String() string {
 func (*ListNetworkInterfacesRequest) ProtoMessage() {}
 
 func (x *ListNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[5]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -696,7 +1070,7 @@ func (x *ListNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListNetworkInterfacesRequest.ProtoReflect.Descriptor instead.
 func (*ListNetworkInterfacesRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{5}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListNetworkInterfacesRequest) GetParent() string {
@@ -733,7 +1107,7 @@ type ListNetworkInterfacesResponse struct {
 
 func (x *ListNetworkInterfacesResponse) Reset() {
 	*x = ListNetworkInterfacesResponse{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[6]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -745,7 +1119,7 @@ func (x *ListNetworkInterfacesResponse) String() string {
 func (*ListNetworkInterfacesResponse) ProtoMessage() {}
 
 func (x *ListNetworkInterfacesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[6]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -758,7 +1132,7 @@ func (x *ListNetworkInterfacesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListNetworkInterfacesResponse.ProtoReflect.Descriptor instead.
 func (*ListNetworkInterfacesResponse) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{6}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListNetworkInterfacesResponse) GetNetworkInterfaces() []*NetworkInterface {
@@ -790,7 +1164,7 @@ type CreateNetworkInterfaceRequest struct {
 
 func (x *CreateNetworkInterfaceRequest) Reset() {
 	*x = CreateNetworkInterfaceRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[7]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -802,7 +1176,7 @@ func (x *CreateNetworkInterfaceRequest) String() string {
 func (*CreateNetworkInterfaceRequest) ProtoMessage() {}
 
 func (x *CreateNetworkInterfaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[7]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -815,7 +1189,7 @@ func (x *CreateNetworkInterfaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateNetworkInterfaceRequest.ProtoReflect.Descriptor instead.
 func (*CreateNetworkInterfaceRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{7}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *CreateNetworkInterfaceRequest) GetParent() string {
@@ -850,7 +1224,7 @@ type DeleteNetworkInterfaceRequest struct {
 
 func (x *DeleteNetworkInterfaceRequest) Reset() {
 	*x = DeleteNetworkInterfaceRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[8]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -862,7 +1236,7 @@ func (x *DeleteNetworkInterfaceRequest) String() string {
 func (*DeleteNetworkInterfaceRequest) ProtoMessage() {}
 
 func (x *DeleteNetworkInterfaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[8]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -875,7 +1249,7 @@ func (x *DeleteNetworkInterfaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteNetworkInterfaceRequest.ProtoReflect.Descriptor instead.
 func (*DeleteNetworkInterfaceRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{8}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *DeleteNetworkInterfaceRequest) GetName() string {
@@ -896,7 +1270,7 @@ type GetVirtualMachineRequest struct {
 
 func (x *GetVirtualMachineRequest) Reset() {
 	*x = GetVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[9]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -908,7 +1282,7 @@ func (x *GetVirtualMachineRequest) String() string {
 func (*GetVirtualMachineRequest) ProtoMessage() {}
 
 func (x *GetVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[9]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -921,7 +1295,7 @@ func (x *GetVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*GetVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{9}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GetVirtualMachineRequest) GetName() string {
@@ -946,7 +1320,7 @@ type ListVirtualMachinesRequest struct {
 
 func (x *ListVirtualMachinesRequest) Reset() {
 	*x = ListVirtualMachinesRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[10]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -958,7 +1332,7 @@ func (x *ListVirtualMachinesRequest) String() string {
 func (*ListVirtualMachinesRequest) ProtoMessage() {}
 
 func (x *ListVirtualMachinesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[10]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -971,7 +1345,7 @@ func (x *ListVirtualMachinesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListVirtualMachinesRequest.ProtoReflect.Descriptor instead.
 func (*ListVirtualMachinesRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{10}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListVirtualMachinesRequest) GetParent() string {
@@ -1008,7 +1382,7 @@ type ListVirtualMachinesResponse struct {
 
 func (x *ListVirtualMachinesResponse) Reset() {
 	*x = ListVirtualMachinesResponse{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[11]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1020,7 +1394,7 @@ func (x *ListVirtualMachinesResponse) String() string {
 func (*ListVirtualMachinesResponse) ProtoMessage() {}
 
 func (x *ListVirtualMachinesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[11]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1033,7 +1407,7 @@ func (x *ListVirtualMachinesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListVirtualMachinesResponse.ProtoReflect.Descriptor instead.
 func (*ListVirtualMachinesResponse) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{11}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListVirtualMachinesResponse) GetVirtualMachines() []*VirtualMachine {
@@ -1065,7 +1439,7 @@ type CreateVirtualMachineRequest struct {
 
 func (x *CreateVirtualMachineRequest) Reset() {
 	*x = CreateVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[12]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1077,7 +1451,7 @@ func (x *CreateVirtualMachineRequest) String() string {
 func (*CreateVirtualMachineRequest) ProtoMessage() {}
 
 func (x *CreateVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[12]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1090,7 +1464,7 @@ func (x *CreateVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*CreateVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{12}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CreateVirtualMachineRequest) GetParent() string {
@@ -1125,7 +1499,7 @@ type DeleteVirtualMachineRequest struct {
 
 func (x *DeleteVirtualMachineRequest) Reset() {
 	*x = DeleteVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[13]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1137,7 +1511,7 @@ func (x *DeleteVirtualMachineRequest) String() string {
 func (*DeleteVirtualMachineRequest) ProtoMessage() {}
 
 func (x *DeleteVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[13]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1150,7 +1524,7 @@ func (x *DeleteVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{13}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *DeleteVirtualMachineRequest) GetName() string {
@@ -1171,7 +1545,7 @@ type StartVirtualMachineRequest struct {
 
 func (x *StartVirtualMachineRequest) Reset() {
 	*x = StartVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[14]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1183,7 +1557,7 @@ func (x *StartVirtualMachineRequest) String() string {
 func (*StartVirtualMachineRequest) ProtoMessage() {}
 
 func (x *StartVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[14]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1196,7 +1570,7 @@ func (x *StartVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*StartVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{14}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *StartVirtualMachineRequest) GetName() string {
@@ -1217,7 +1591,7 @@ type StopVirtualMachineRequest struct {
 
 func (x *StopVirtualMachineRequest) Reset() {
 	*x = StopVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[15]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1229,7 +1603,7 @@ func (x *StopVirtualMachineRequest) String() string {
 func (*StopVirtualMachineRequest) ProtoMessage() {}
 
 func (x *StopVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[15]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1242,7 +1616,7 @@ func (x *StopVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StopVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*StopVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{15}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *StopVirtualMachineRequest) GetName() string {
@@ -1263,7 +1637,7 @@ type DeallocateVirtualMachineRequest struct {
 
 func (x *DeallocateVirtualMachineRequest) Reset() {
 	*x = DeallocateVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[16]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1275,7 +1649,7 @@ func (x *DeallocateVirtualMachineRequest) String() string {
 func (*DeallocateVirtualMachineRequest) ProtoMessage() {}
 
 func (x *DeallocateVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[16]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1288,7 +1662,7 @@ func (x *DeallocateVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeallocateVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*DeallocateVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{16}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *DeallocateVirtualMachineRequest) GetName() string {
@@ -1309,7 +1683,7 @@ type RestartVirtualMachineRequest struct {
 
 func (x *RestartVirtualMachineRequest) Reset() {
 	*x = RestartVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[17]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1321,7 +1695,7 @@ func (x *RestartVirtualMachineRequest) String() string {
 func (*RestartVirtualMachineRequest) ProtoMessage() {}
 
 func (x *RestartVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[17]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1334,7 +1708,7 @@ func (x *RestartVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestartVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*RestartVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{17}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *RestartVirtualMachineRequest) GetName() string {
@@ -1406,7 +1780,34 @@ const file_hybridlink_compute_v1_compute_proto_rawDesc = "" +
 	"\x13POWER_STATE_STOPPED\x10\x04\x12\x1c\n" +
 	"\x18POWER_STATE_DEALLOCATING\x10\x05\x12\x1b\n" +
 	"\x17POWER_STATE_DEALLOCATED\x10\x06:\xa0\x01\xeaA\x9c\x01\n" +
-	"'compute.hybridlink.local/VirtualMachine\x12Pclouds/{cloud}/resourceGroups/{resource_group}/virtualMachines/{virtual_machine}*\x0fvirtualMachines2\x0evirtualMachine\"c\n" +
+	"'compute.hybridlink.local/VirtualMachine\x12Pclouds/{cloud}/resourceGroups/{resource_group}/virtualMachines/{virtual_machine}*\x0fvirtualMachines2\x0evirtualMachine\"\xfb\x02\n" +
+	"\vMachineSize\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x19\n" +
+	"\x05cores\x18\x02 \x01(\x05B\x03\xe0A\x03R\x05cores\x12 \n" +
+	"\tmemory_mb\x18\x03 \x01(\x05B\x03\xe0A\x03R\bmemoryMb\x12)\n" +
+	"\x0emax_data_disks\x18\x04 \x01(\x05B\x03\xe0A\x03R\fmaxDataDisks\x12*\n" +
+	"\x0fos_disk_size_mb\x18\x05 \x01(\x05B\x03\xe0A\x03R\fosDiskSizeMb\x126\n" +
+	"\x15resource_disk_size_mb\x18\x06 \x01(\x05B\x03\xe0A\x03R\x12resourceDiskSizeMb:\x86\x01\xeaA\x82\x01\n" +
+	"$compute.hybridlink.local/MachineSize\x12?clouds/{cloud}/locations/{location}/machineSizes/{machine_size}*\fmachineSizes2\vmachineSize\"\xdb\x01\n" +
+	"\fImageVersion\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name:\xb1\x01\xeaA\xad\x01\n" +
+	"%compute.hybridlink.local/ImageVersion\x12gclouds/{cloud}/locations/{location}/publishers/{publisher}/offers/{offer}/skus/{sku}/versions/{version}*\rimageVersions2\fimageVersion\"|\n" +
+	"\x17ListMachineSizesRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12 \n" +
+	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"\x8b\x01\n" +
+	"\x18ListMachineSizesResponse\x12G\n" +
+	"\rmachine_sizes\x18\x01 \x03(\v2\".hybridlink.compute.v1.MachineSizeR\fmachineSizes\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"}\n" +
+	"\x18ListImageVersionsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12 \n" +
+	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"\x8f\x01\n" +
+	"\x19ListImageVersionsResponse\x12J\n" +
+	"\x0eimage_versions\x18\x01 \x03(\v2#.hybridlink.compute.v1.ImageVersionR\rimageVersions\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"c\n" +
 	"\x1aGetNetworkInterfaceRequest\x12E\n" +
 	"\x04name\x18\x01 \x01(\tB1\xe0A\x02\xfaA+\n" +
 	")compute.hybridlink.local/NetworkInterfaceR\x04name\"\x81\x01\n" +
@@ -1462,7 +1863,7 @@ const file_hybridlink_compute_v1_compute_proto_rawDesc = "" +
 	"\x1cPROVISIONING_STATE_SUCCEEDED\x10\x03\x12\x1d\n" +
 	"\x19PROVISIONING_STATE_FAILED\x10\x04\x12\x1f\n" +
 	"\x1bPROVISIONING_STATE_DELETING\x10\x05\x12\x1f\n" +
-	"\x1bPROVISIONING_STATE_CANCELED\x10\x062\xbd\x15\n" +
+	"\x1bPROVISIONING_STATE_CANCELED\x10\x062\xc7\x18\n" +
 	"\x0eComputeService\x12\xba\x01\n" +
 	"\x13GetNetworkInterface\x121.hybridlink.compute.v1.GetNetworkInterfaceRequest\x1a'.hybridlink.compute.v1.NetworkInterface\"G\xdaA\x04name\x82\xd3\xe4\x93\x02:\x128/v1/{name=clouds/*/resourceGroups/*/networkInterfaces/*}\x12\xcd\x01\n" +
 	"\x15ListNetworkInterfaces\x123.hybridlink.compute.v1.ListNetworkInterfacesRequest\x1a4.hybridlink.compute.v1.ListNetworkInterfacesResponse\"I\xdaA\x06parent\x82\xd3\xe4\x93\x02:\x128/v1/{parent=clouds/*/resourceGroups/*}/networkInterfaces\x12\x9b\x02\n" +
@@ -1483,7 +1884,9 @@ const file_hybridlink_compute_v1_compute_proto_rawDesc = "" +
 	"\x18DeallocateVirtualMachine\x126.hybridlink.compute.v1.DeallocateVirtualMachineRequest\x1a\x1d.google.longrunning.Operation\"y\xcaA#\n" +
 	"\x0eVirtualMachine\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02F:\x01*\"A/v1/{name=clouds/*/resourceGroups/*/virtualMachines/*}:deallocate\x12\xe3\x01\n" +
 	"\x15RestartVirtualMachine\x123.hybridlink.compute.v1.RestartVirtualMachineRequest\x1a\x1d.google.longrunning.Operation\"v\xcaA#\n" +
-	"\x0eVirtualMachine\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02C:\x01*\">/v1/{name=clouds/*/resourceGroups/*/virtualMachines/*}:restart\x1a\x1b\xcaA\x18compute.hybridlink.localBFZDgithub.com/hybridlink/hybridlink/gen/hybridlink/compute/v1;computev1b\x06proto3"
+	"\x0eVirtualMachine\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02C:\x01*\">/v1/{name=clouds/*/resourceGroups/*/virtualMachines/*}:restart\x12\xb4\x01\n" +
+	"\x10ListMachineSizes\x12..hybridlink.compute.v1.ListMachineSizesRequest\x1a/.hybridlink.compute.v1.ListMachineSizesResponse\"?\xdaA\x06parent\x82\xd3\xe4\x93\x020\x12./v1/{parent=clouds/*/locations/*}/machineSizes\x12\xd0\x01\n" +
+	"\x11ListImageVersions\x12/.hybridlink.compute.v1.ListImageVersionsRequest\x1a0.hybridlink.compute.v1.ListImageVersionsResponse\"X\xdaA\x06parent\x82\xd3\xe4\x93\x02I\x12G/v1/{parent=clouds/*/locations/*/publishers/*/offers/*/skus/*}/versions\x1a\x1b\xcaA\x18compute.hybridlink.localBFZDgithub.com/hybridlink/hybridlink/gen/hybridlink/compute/v1;computev1b\x06proto3"
 
 var (
 	file_hybridlink_compute_v1_compute_proto_rawDescOnce sync.Once
@@ -1498,7 +1901,7 @@ func file_hybridlink_compute_v1_compute_proto_rawDescGZIP() []byte {
 }
 
 var file_hybridlink_compute_v1_compute_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_hybridlink_compute_v1_compute_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_hybridlink_compute_v1_compute_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_hybridlink_compute_v1_compute_proto_goTypes = []any{
 	(ProvisioningState)(0),                  // 0: hybridlink.compute.v1.ProvisioningState
 	(VirtualMachine_PowerState)(0),          // 1: hybridlink.compute.v1.VirtualMachine.PowerState
@@ -1506,67 +1909,79 @@ var file_hybridlink_compute_v1_compute_proto_goTypes = []any{
 	(*NetworkInterface)(nil),                // 3: hybridlink.compute.v1.NetworkInterface
 	(*ImageReference)(nil),                  // 4: hybridlink.compute.v1.ImageReference
 	(*VirtualMachine)(nil),                  // 5: hybridlink.compute.v1.VirtualMachine
-	(*GetNetworkInterfaceRequest)(nil),      // 6: hybridlink.compute.v1.GetNetworkInterfaceRequest
-	(*ListNetworkInterfacesRequest)(nil),    // 7: hybridlink.compute.v1.ListNetworkInterfacesRequest
-	(*ListNetworkInterfacesResponse)(nil),   // 8: hybridlink.compute.v1.ListNetworkInterfacesResponse
-	(*CreateNetworkInterfaceRequest)(nil),   // 9: hybridlink.compute.v1.CreateNetworkInterfaceRequest
-	(*DeleteNetworkInterfaceRequest)(nil),   // 10: hybridlink.compute.v1.DeleteNetworkInterfaceRequest
-	(*GetVirtualMachineRequest)(nil),        // 11: hybridlink.compute.v1.GetVirtualMachineRequest
-	(*ListVirtualMachinesRequest)(nil),      // 12: hybridlink.compute.v1.ListVirtualMachinesRequest
-	(*ListVirtualMachinesResponse)(nil),     // 13: hybridlink.compute.v1.ListVirtualMachinesResponse
-	(*CreateVirtualMachineRequest)(nil),     // 14: hybridlink.compute.v1.CreateVirtualMachineRequest
-	(*DeleteVirtualMachineRequest)(nil),     // 15: hybridlink.compute.v1.DeleteVirtualMachineRequest
-	(*StartVirtualMachineRequest)(nil),      // 16: hybridlink.compute.v1.StartVirtualMachineRequest
-	(*StopVirtualMachineRequest)(nil),       // 17: hybridlink.compute.v1.StopVirtualMachineRequest
-	(*DeallocateVirtualMachineRequest)(nil), // 18: hybridlink.compute.v1.DeallocateVirtualMachineRequest
-	(*RestartVirtualMachineRequest)(nil),    // 19: hybridlink.compute.v1.RestartVirtualMachineRequest
-	nil,                                     // 20: hybridlink.compute.v1.NetworkInterface.TagsEntry
-	nil,                                     // 21: hybridlink.compute.v1.VirtualMachine.TagsEntry
-	(*timestamppb.Timestamp)(nil),           // 22: google.protobuf.Timestamp
-	(*longrunningpb.Operation)(nil),         // 23: google.longrunning.Operation
+	(*MachineSize)(nil),                     // 6: hybridlink.compute.v1.MachineSize
+	(*ImageVersion)(nil),                    // 7: hybridlink.compute.v1.ImageVersion
+	(*ListMachineSizesRequest)(nil),         // 8: hybridlink.compute.v1.ListMachineSizesRequest
+	(*ListMachineSizesResponse)(nil),        // 9: hybridlink.compute.v1.ListMachineSizesResponse
+	(*ListImageVersionsRequest)(nil),        // 10: hybridlink.compute.v1.ListImageVersionsRequest
+	(*ListImageVersionsResponse)(nil),       // 11: hybridlink.compute.v1.ListImageVersionsResponse
+	(*GetNetworkInterfaceRequest)(nil),      // 12: hybridlink.compute.v1.GetNetworkInterfaceRequest
+	(*ListNetworkInterfacesRequest)(nil),    // 13: hybridlink.compute.v1.ListNetworkInterfacesRequest
+	(*ListNetworkInterfacesResponse)(nil),   // 14: hybridlink.compute.v1.ListNetworkInterfacesResponse
+	(*CreateNetworkInterfaceRequest)(nil),   // 15: hybridlink.compute.v1.CreateNetworkInterfaceRequest
+	(*DeleteNetworkInterfaceRequest)(nil),   // 16: hybridlink.compute.v1.DeleteNetworkInterfaceRequest
+	(*GetVirtualMachineRequest)(nil),        // 17: hybridlink.compute.v1.GetVirtualMachineRequest
+	(*ListVirtualMachinesRequest)(nil),      // 18: hybridlink.compute.v1.ListVirtualMachinesRequest
+	(*ListVirtualMachinesResponse)(nil),     // 19: hybridlink.compute.v1.ListVirtualMachinesResponse
+	(*CreateVirtualMachineRequest)(nil),     // 20: hybridlink.compute.v1.CreateVirtualMachineRequest
+	(*DeleteVirtualMachineRequest)(nil),     // 21: hybridlink.compute.v1.DeleteVirtualMachineRequest
+	(*StartVirtualMachineRequest)(nil),      // 22: hybridlink.compute.v1.StartVirtualMachineRequest
+	(*StopVirtualMachineRequest)(nil),       // 23: hybridlink.compute.v1.StopVirtualMachineRequest
+	(*DeallocateVirtualMachineRequest)(nil), // 24: hybridlink.compute.v1.DeallocateVirtualMachineRequest
+	(*RestartVirtualMachineRequest)(nil),    // 25: hybridlink.compute.v1.RestartVirtualMachineRequest
+	nil,                                     // 26: hybridlink.compute.v1.NetworkInterface.TagsEntry
+	nil,                                     // 27: hybridlink.compute.v1.VirtualMachine.TagsEntry
+	(*timestamppb.Timestamp)(nil),           // 28: google.protobuf.Timestamp
+	(*longrunningpb.Operation)(nil),         // 29: google.longrunning.Operation
 }
 var file_hybridlink_compute_v1_compute_proto_depIdxs = []int32{
-	22, // 0: hybridlink.compute.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
+	28, // 0: hybridlink.compute.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
 	0,  // 1: hybridlink.compute.v1.OperationMetadata.provisioning_state:type_name -> hybridlink.compute.v1.ProvisioningState
-	20, // 2: hybridlink.compute.v1.NetworkInterface.tags:type_name -> hybridlink.compute.v1.NetworkInterface.TagsEntry
+	26, // 2: hybridlink.compute.v1.NetworkInterface.tags:type_name -> hybridlink.compute.v1.NetworkInterface.TagsEntry
 	0,  // 3: hybridlink.compute.v1.NetworkInterface.provisioning_state:type_name -> hybridlink.compute.v1.ProvisioningState
 	4,  // 4: hybridlink.compute.v1.VirtualMachine.image:type_name -> hybridlink.compute.v1.ImageReference
 	1,  // 5: hybridlink.compute.v1.VirtualMachine.power_state:type_name -> hybridlink.compute.v1.VirtualMachine.PowerState
-	21, // 6: hybridlink.compute.v1.VirtualMachine.tags:type_name -> hybridlink.compute.v1.VirtualMachine.TagsEntry
+	27, // 6: hybridlink.compute.v1.VirtualMachine.tags:type_name -> hybridlink.compute.v1.VirtualMachine.TagsEntry
 	0,  // 7: hybridlink.compute.v1.VirtualMachine.provisioning_state:type_name -> hybridlink.compute.v1.ProvisioningState
-	3,  // 8: hybridlink.compute.v1.ListNetworkInterfacesResponse.network_interfaces:type_name -> hybridlink.compute.v1.NetworkInterface
-	3,  // 9: hybridlink.compute.v1.CreateNetworkInterfaceRequest.network_interface:type_name -> hybridlink.compute.v1.NetworkInterface
-	5,  // 10: hybridlink.compute.v1.ListVirtualMachinesResponse.virtual_machines:type_name -> hybridlink.compute.v1.VirtualMachine
-	5,  // 11: hybridlink.compute.v1.CreateVirtualMachineRequest.virtual_machine:type_name -> hybridlink.compute.v1.VirtualMachine
-	6,  // 12: hybridlink.compute.v1.ComputeService.GetNetworkInterface:input_type -> hybridlink.compute.v1.GetNetworkInterfaceRequest
-	7,  // 13: hybridlink.compute.v1.ComputeService.ListNetworkInterfaces:input_type -> hybridlink.compute.v1.ListNetworkInterfacesRequest
-	9,  // 14: hybridlink.compute.v1.ComputeService.CreateNetworkInterface:input_type -> hybridlink.compute.v1.CreateNetworkInterfaceRequest
-	10, // 15: hybridlink.compute.v1.ComputeService.DeleteNetworkInterface:input_type -> hybridlink.compute.v1.DeleteNetworkInterfaceRequest
-	11, // 16: hybridlink.compute.v1.ComputeService.GetVirtualMachine:input_type -> hybridlink.compute.v1.GetVirtualMachineRequest
-	12, // 17: hybridlink.compute.v1.ComputeService.ListVirtualMachines:input_type -> hybridlink.compute.v1.ListVirtualMachinesRequest
-	14, // 18: hybridlink.compute.v1.ComputeService.CreateVirtualMachine:input_type -> hybridlink.compute.v1.CreateVirtualMachineRequest
-	15, // 19: hybridlink.compute.v1.ComputeService.DeleteVirtualMachine:input_type -> hybridlink.compute.v1.DeleteVirtualMachineRequest
-	16, // 20: hybridlink.compute.v1.ComputeService.StartVirtualMachine:input_type -> hybridlink.compute.v1.StartVirtualMachineRequest
-	17, // 21: hybridlink.compute.v1.ComputeService.StopVirtualMachine:input_type -> hybridlink.compute.v1.StopVirtualMachineRequest
-	18, // 22: hybridlink.compute.v1.ComputeService.DeallocateVirtualMachine:input_type -> hybridlink.compute.v1.DeallocateVirtualMachineRequest
-	19, // 23: hybridlink.compute.v1.ComputeService.RestartVirtualMachine:input_type -> hybridlink.compute.v1.RestartVirtualMachineRequest
-	3,  // 24: hybridlink.compute.v1.ComputeService.GetNetworkInterface:output_type -> hybridlink.compute.v1.NetworkInterface
-	8,  // 25: hybridlink.compute.v1.ComputeService.ListNetworkInterfaces:output_type -> hybridlink.compute.v1.ListNetworkInterfacesResponse
-	23, // 26: hybridlink.compute.v1.ComputeService.CreateNetworkInterface:output_type -> google.longrunning.Operation
-	23, // 27: hybridlink.compute.v1.ComputeService.DeleteNetworkInterface:output_type -> google.longrunning.Operation
-	5,  // 28: hybridlink.compute.v1.ComputeService.GetVirtualMachine:output_type -> hybridlink.compute.v1.VirtualMachine
-	13, // 29: hybridlink.compute.v1.ComputeService.ListVirtualMachines:output_type -> hybridlink.compute.v1.ListVirtualMachinesResponse
-	23, // 30: hybridlink.compute.v1.ComputeService.CreateVirtualMachine:output_type -> google.longrunning.Operation
-	23, // 31: hybridlink.compute.v1.ComputeService.DeleteVirtualMachine:output_type -> google.longrunning.Operation
-	23, // 32: hybridlink.compute.v1.ComputeService.StartVirtualMachine:output_type -> google.longrunning.Operation
-	23, // 33: hybridlink.compute.v1.ComputeService.StopVirtualMachine:output_type -> google.longrunning.Operation
-	23, // 34: hybridlink.compute.v1.ComputeService.DeallocateVirtualMachine:output_type -> google.longrunning.Operation
-	23, // 35: hybridlink.compute.v1.ComputeService.RestartVirtualMachine:output_type -> google.longrunning.Operation
-	24, // [24:36] is the sub-list for method output_type
-	12, // [12:24] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	6,  // 8: hybridlink.compute.v1.ListMachineSizesResponse.machine_sizes:type_name -> hybridlink.compute.v1.MachineSize
+	7,  // 9: hybridlink.compute.v1.ListImageVersionsResponse.image_versions:type_name -> hybridlink.compute.v1.ImageVersion
+	3,  // 10: hybridlink.compute.v1.ListNetworkInterfacesResponse.network_interfaces:type_name -> hybridlink.compute.v1.NetworkInterface
+	3,  // 11: hybridlink.compute.v1.CreateNetworkInterfaceRequest.network_interface:type_name -> hybridlink.compute.v1.NetworkInterface
+	5,  // 12: hybridlink.compute.v1.ListVirtualMachinesResponse.virtual_machines:type_name -> hybridlink.compute.v1.VirtualMachine
+	5,  // 13: hybridlink.compute.v1.CreateVirtualMachineRequest.virtual_machine:type_name -> hybridlink.compute.v1.VirtualMachine
+	12, // 14: hybridlink.compute.v1.ComputeService.GetNetworkInterface:input_type -> hybridlink.compute.v1.GetNetworkInterfaceRequest
+	13, // 15: hybridlink.compute.v1.ComputeService.ListNetworkInterfaces:input_type -> hybridlink.compute.v1.ListNetworkInterfacesRequest
+	15, // 16: hybridlink.compute.v1.ComputeService.CreateNetworkInterface:input_type -> hybridlink.compute.v1.CreateNetworkInterfaceRequest
+	16, // 17: hybridlink.compute.v1.ComputeService.DeleteNetworkInterface:input_type -> hybridlink.compute.v1.DeleteNetworkInterfaceRequest
+	17, // 18: hybridlink.compute.v1.ComputeService.GetVirtualMachine:input_type -> hybridlink.compute.v1.GetVirtualMachineRequest
+	18, // 19: hybridlink.compute.v1.ComputeService.ListVirtualMachines:input_type -> hybridlink.compute.v1.ListVirtualMachinesRequest
+	20, // 20: hybridlink.compute.v1.ComputeService.CreateVirtualMachine:input_type -> hybridlink.compute.v1.CreateVirtualMachineRequest
+	21, // 21: hybridlink.compute.v1.ComputeService.DeleteVirtualMachine:input_type -> hybridlink.compute.v1.DeleteVirtualMachineRequest
+	22, // 22: hybridlink.compute.v1.ComputeService.StartVirtualMachine:input_type -> hybridlink.compute.v1.StartVirtualMachineRequest
+	23, // 23: hybridlink.compute.v1.ComputeService.StopVirtualMachine:input_type -> hybridlink.compute.v1.StopVirtualMachineRequest
+	24, // 24: hybridlink.compute.v1.ComputeService.DeallocateVirtualMachine:input_type -> hybridlink.compute.v1.DeallocateVirtualMachineRequest
+	25, // 25: hybridlink.compute.v1.ComputeService.RestartVirtualMachine:input_type -> hybridlink.compute.v1.RestartVirtualMachineRequest
+	8,  // 26: hybridlink.compute.v1.ComputeService.ListMachineSizes:input_type -> hybridlink.compute.v1.ListMachineSizesRequest
+	10, // 27: hybridlink.compute.v1.ComputeService.ListImageVersions:input_type -> hybridlink.compute.v1.ListImageVersionsRequest
+	3,  // 28: hybridlink.compute.v1.ComputeService.GetNetworkInterface:output_type -> hybridlink.compute.v1.NetworkInterface
+	14, // 29: hybridlink.compute.v1.ComputeService.ListNetworkInterfaces:output_type -> hybridlink.compute.v1.ListNetworkInterfacesResponse
+	29, // 30: hybridlink.compute.v1.ComputeService.CreateNetworkInterface:output_type -> google.longrunning.Operation
+	29, // 31: hybridlink.compute.v1.ComputeService.DeleteNetworkInterface:output_type -> google.longrunning.Operation
+	5,  // 32: hybridlink.compute.v1.ComputeService.GetVirtualMachine:output_type -> hybridlink.compute.v1.VirtualMachine
+	19, // 33: hybridlink.compute.v1.ComputeService.ListVirtualMachines:output_type -> hybridlink.compute.v1.ListVirtualMachinesResponse
+	29, // 34: hybridlink.compute.v1.ComputeService.CreateVirtualMachine:output_type -> google.longrunning.Operation
+	29, // 35: hybridlink.compute.v1.ComputeService.DeleteVirtualMachine:output_type -> google.longrunning.Operation
+	29, // 36: hybridlink.compute.v1.ComputeService.StartVirtualMachine:output_type -> google.longrunning.Operation
+	29, // 37: hybridlink.compute.v1.ComputeService.StopVirtualMachine:output_type -> google.longrunning.Operation
+	29, // 38: hybridlink.compute.v1.ComputeService.DeallocateVirtualMachine:output_type -> google.longrunning.Operation
+	29, // 39: hybridlink.compute.v1.ComputeService.RestartVirtualMachine:output_type -> google.longrunning.Operation
+	9,  // 40: hybridlink.compute.v1.ComputeService.ListMachineSizes:output_type -> hybridlink.compute.v1.ListMachineSizesResponse
+	11, // 41: hybridlink.compute.v1.ComputeService.ListImageVersions:output_type -> hybridlink.compute.v1.ListImageVersionsResponse
+	28, // [28:42] is the sub-list for method output_type
+	14, // [14:28] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_hybridlink_compute_v1_compute_proto_init() }
@@ -1580,7 +1995,7 @@ func file_hybridlink_compute_v1_compute_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hybridlink_compute_v1_compute_proto_rawDesc), len(file_hybridlink_compute_v1_compute_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   20,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -32,6 +32,8 @@ const (
 	ComputeService_StopVirtualMachine_FullMethodName       = "/hybridlink.compute.v1.ComputeService/StopVirtualMachine"
 	ComputeService_DeallocateVirtualMachine_FullMethodName = "/hybridlink.compute.v1.ComputeService/DeallocateVirtualMachine"
 	ComputeService_RestartVirtualMachine_FullMethodName    = "/hybridlink.compute.v1.ComputeService/RestartVirtualMachine"
+	ComputeService_ListMachineSizes_FullMethodName         = "/hybridlink.compute.v1.ComputeService/ListMachineSizes"
+	ComputeService_ListImageVersions_FullMethodName        = "/hybridlink.compute.v1.ComputeService/ListImageVersions"
 )
 
 // ComputeServiceClient is the client API for ComputeService service.
@@ -70,6 +72,15 @@ type ComputeServiceClient interface {
 	DeallocateVirtualMachine(ctx context.Context, in *DeallocateVirtualMachineRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
 	// Restarts a running virtual machine.
 	RestartVirtualMachine(ctx context.Context, in *RestartVirtualMachineRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
+	// Lists the VM sizes a location of a cloud offers (ARM's VirtualMachineSizes_List).
+	// Read from ARM on each call; it writes nothing. A location the cloud lacks is
+	// InvalidArgument.
+	ListMachineSizes(ctx context.Context, in *ListMachineSizesRequest, opts ...grpc.CallOption) (*ListMachineSizesResponse, error)
+	// Lists the versions of a marketplace image SKU in a location (ARM's
+	// VirtualMachineImages_List), oldest first: how to check that an image exists before a
+	// virtual machine asks for it. NotFound when the location has no such publisher, offer
+	// or SKU. Read from ARM on each call; it writes nothing.
+	ListImageVersions(ctx context.Context, in *ListImageVersionsRequest, opts ...grpc.CallOption) (*ListImageVersionsResponse, error)
 }
 
 type computeServiceClient struct {
@@ -200,6 +211,26 @@ func (c *computeServiceClient) RestartVirtualMachine(ctx context.Context, in *Re
 	return out, nil
 }
 
+func (c *computeServiceClient) ListMachineSizes(ctx context.Context, in *ListMachineSizesRequest, opts ...grpc.CallOption) (*ListMachineSizesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListMachineSizesResponse)
+	err := c.cc.Invoke(ctx, ComputeService_ListMachineSizes_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeServiceClient) ListImageVersions(ctx context.Context, in *ListImageVersionsRequest, opts ...grpc.CallOption) (*ListImageVersionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListImageVersionsResponse)
+	err := c.cc.Invoke(ctx, ComputeService_ListImageVersions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ComputeServiceServer is the server API for ComputeService service.
 // All implementations must embed UnimplementedComputeServiceServer
 // for forward compatibility.
@@ -236,6 +267,15 @@ type ComputeServiceServer interface {
 	DeallocateVirtualMachine(context.Context, *DeallocateVirtualMachineRequest) (*longrunningpb.Operation, error)
 	// Restarts a running virtual machine.
 	RestartVirtualMachine(context.Context, *RestartVirtualMachineRequest) (*longrunningpb.Operation, error)
+	// Lists the VM sizes a location of a cloud offers (ARM's VirtualMachineSizes_List).
+	// Read from ARM on each call; it writes nothing. A location the cloud lacks is
+	// InvalidArgument.
+	ListMachineSizes(context.Context, *ListMachineSizesRequest) (*ListMachineSizesResponse, error)
+	// Lists the versions of a marketplace image SKU in a location (ARM's
+	// VirtualMachineImages_List), oldest first: how to check that an image exists before a
+	// virtual machine asks for it. NotFound when the location has no such publisher, offer
+	// or SKU. Read from ARM on each call; it writes nothing.
+	ListImageVersions(context.Context, *ListImageVersionsRequest) (*ListImageVersionsResponse, error)
 	mustEmbedUnimplementedComputeServiceServer()
 }
 
@@ -281,6 +321,12 @@ func (UnimplementedComputeServiceServer) DeallocateVirtualMachine(context.Contex
 }
 func (UnimplementedComputeServiceServer) RestartVirtualMachine(context.Context, *RestartVirtualMachineRequest) (*longrunningpb.Operation, error) {
 	return nil, status.Error(codes.Unimplemented, "method RestartVirtualMachine not implemented")
+}
+func (UnimplementedComputeServiceServer) ListMachineSizes(context.Context, *ListMachineSizesRequest) (*ListMachineSizesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListMachineSizes not implemented")
+}
+func (UnimplementedComputeServiceServer) ListImageVersions(context.Context, *ListImageVersionsRequest) (*ListImageVersionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListImageVersions not implemented")
 }
 func (UnimplementedComputeServiceServer) mustEmbedUnimplementedComputeServiceServer() {}
 func (UnimplementedComputeServiceServer) testEmbeddedByValue()                        {}
@@ -519,6 +565,42 @@ func _ComputeService_RestartVirtualMachine_Handler(srv interface{}, ctx context.
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ComputeService_ListMachineSizes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListMachineSizesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServiceServer).ListMachineSizes(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ComputeService_ListMachineSizes_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServiceServer).ListMachineSizes(ctx, req.(*ListMachineSizesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ComputeService_ListImageVersions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListImageVersionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServiceServer).ListImageVersions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ComputeService_ListImageVersions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServiceServer).ListImageVersions(ctx, req.(*ListImageVersionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // ComputeService_ServiceDesc is the grpc.ServiceDesc for ComputeService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -573,6 +655,14 @@ var ComputeService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RestartVirtualMachine",
 			Handler:    _ComputeService_RestartVirtualMachine_Handler,
+		},
+		{
+			MethodName: "ListMachineSizes",
+			Handler:    _ComputeService_ListMachineSizes_Handler,
+		},
+		{
+			MethodName: "ListImageVersions",
+			Handler:    _ComputeService_ListImageVersions_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

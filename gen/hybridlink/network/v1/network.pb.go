@@ -488,6 +488,189 @@ func (x *GetResourceGroupRequest) GetName() string {
 }
 
 // ListResourceGroupsRequest is the request of ListResourceGroups.
+// Location is an ARM location (region) of a cloud's subscription.
+type Location struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The resource name, clouds/{cloud}/locations/{location}, {location} being ARM's short
+	// name (eastus, westeurope, or a stamp's region such as local).
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// ARM's display name, e.g. East US.
+	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// ARM's display name with its geography, e.g. (US) East US; empty where ARM gives none
+	// (Azure Stack Hub's api-version 2016-06-01).
+	RegionalDisplayName string `protobuf:"bytes,3,opt,name=regional_display_name,json=regionalDisplayName,proto3" json:"regional_display_name,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *Location) Reset() {
+	*x = Location{}
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Location) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Location) ProtoMessage() {}
+
+func (x *Location) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Location.ProtoReflect.Descriptor instead.
+func (*Location) Descriptor() ([]byte, []int) {
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *Location) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Location) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *Location) GetRegionalDisplayName() string {
+	if x != nil {
+		return x.RegionalDisplayName
+	}
+	return ""
+}
+
+type ListLocationsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The cloud, clouds/{cloud}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The most results to return; 50 when 0, at most 1000.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of a previous call.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListLocationsRequest) Reset() {
+	*x = ListLocationsRequest{}
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListLocationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListLocationsRequest) ProtoMessage() {}
+
+func (x *ListLocationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListLocationsRequest.ProtoReflect.Descriptor instead.
+func (*ListLocationsRequest) Descriptor() ([]byte, []int) {
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ListLocationsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListLocationsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListLocationsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+type ListLocationsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The locations, by name.
+	Locations []*Location `protobuf:"bytes,1,rep,name=locations,proto3" json:"locations,omitempty"`
+	// Pass it as page_token to get the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListLocationsResponse) Reset() {
+	*x = ListLocationsResponse{}
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListLocationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListLocationsResponse) ProtoMessage() {}
+
+func (x *ListLocationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListLocationsResponse.ProtoReflect.Descriptor instead.
+func (*ListLocationsResponse) Descriptor() ([]byte, []int) {
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ListLocationsResponse) GetLocations() []*Location {
+	if x != nil {
+		return x.Locations
+	}
+	return nil
+}
+
+func (x *ListLocationsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 type ListResourceGroupsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The cloud, clouds/{cloud}.
@@ -502,7 +685,7 @@ type ListResourceGroupsRequest struct {
 
 func (x *ListResourceGroupsRequest) Reset() {
 	*x = ListResourceGroupsRequest{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[5]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -514,7 +697,7 @@ func (x *ListResourceGroupsRequest) String() string {
 func (*ListResourceGroupsRequest) ProtoMessage() {}
 
 func (x *ListResourceGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[5]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -527,7 +710,7 @@ func (x *ListResourceGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListResourceGroupsRequest.ProtoReflect.Descriptor instead.
 func (*ListResourceGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{5}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListResourceGroupsRequest) GetParent() string {
@@ -564,7 +747,7 @@ type ListResourceGroupsResponse struct {
 
 func (x *ListResourceGroupsResponse) Reset() {
 	*x = ListResourceGroupsResponse{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[6]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -576,7 +759,7 @@ func (x *ListResourceGroupsResponse) String() string {
 func (*ListResourceGroupsResponse) ProtoMessage() {}
 
 func (x *ListResourceGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[6]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -589,7 +772,7 @@ func (x *ListResourceGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListResourceGroupsResponse.ProtoReflect.Descriptor instead.
 func (*ListResourceGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{6}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListResourceGroupsResponse) GetResourceGroups() []*ResourceGroup {
@@ -621,7 +804,7 @@ type CreateResourceGroupRequest struct {
 
 func (x *CreateResourceGroupRequest) Reset() {
 	*x = CreateResourceGroupRequest{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[7]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -633,7 +816,7 @@ func (x *CreateResourceGroupRequest) String() string {
 func (*CreateResourceGroupRequest) ProtoMessage() {}
 
 func (x *CreateResourceGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[7]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -646,7 +829,7 @@ func (x *CreateResourceGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateResourceGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreateResourceGroupRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{7}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CreateResourceGroupRequest) GetParent() string {
@@ -681,7 +864,7 @@ type DeleteResourceGroupRequest struct {
 
 func (x *DeleteResourceGroupRequest) Reset() {
 	*x = DeleteResourceGroupRequest{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[8]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -693,7 +876,7 @@ func (x *DeleteResourceGroupRequest) String() string {
 func (*DeleteResourceGroupRequest) ProtoMessage() {}
 
 func (x *DeleteResourceGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[8]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -706,7 +889,7 @@ func (x *DeleteResourceGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteResourceGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeleteResourceGroupRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{8}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *DeleteResourceGroupRequest) GetName() string {
@@ -727,7 +910,7 @@ type GetVirtualNetworkRequest struct {
 
 func (x *GetVirtualNetworkRequest) Reset() {
 	*x = GetVirtualNetworkRequest{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[9]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -739,7 +922,7 @@ func (x *GetVirtualNetworkRequest) String() string {
 func (*GetVirtualNetworkRequest) ProtoMessage() {}
 
 func (x *GetVirtualNetworkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[9]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -752,7 +935,7 @@ func (x *GetVirtualNetworkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetVirtualNetworkRequest.ProtoReflect.Descriptor instead.
 func (*GetVirtualNetworkRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{9}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetVirtualNetworkRequest) GetName() string {
@@ -777,7 +960,7 @@ type ListVirtualNetworksRequest struct {
 
 func (x *ListVirtualNetworksRequest) Reset() {
 	*x = ListVirtualNetworksRequest{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[10]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -789,7 +972,7 @@ func (x *ListVirtualNetworksRequest) String() string {
 func (*ListVirtualNetworksRequest) ProtoMessage() {}
 
 func (x *ListVirtualNetworksRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[10]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -802,7 +985,7 @@ func (x *ListVirtualNetworksRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListVirtualNetworksRequest.ProtoReflect.Descriptor instead.
 func (*ListVirtualNetworksRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{10}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListVirtualNetworksRequest) GetParent() string {
@@ -839,7 +1022,7 @@ type ListVirtualNetworksResponse struct {
 
 func (x *ListVirtualNetworksResponse) Reset() {
 	*x = ListVirtualNetworksResponse{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[11]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -851,7 +1034,7 @@ func (x *ListVirtualNetworksResponse) String() string {
 func (*ListVirtualNetworksResponse) ProtoMessage() {}
 
 func (x *ListVirtualNetworksResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[11]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -864,7 +1047,7 @@ func (x *ListVirtualNetworksResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListVirtualNetworksResponse.ProtoReflect.Descriptor instead.
 func (*ListVirtualNetworksResponse) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{11}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListVirtualNetworksResponse) GetVirtualNetworks() []*VirtualNetwork {
@@ -896,7 +1079,7 @@ type CreateVirtualNetworkRequest struct {
 
 func (x *CreateVirtualNetworkRequest) Reset() {
 	*x = CreateVirtualNetworkRequest{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[12]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -908,7 +1091,7 @@ func (x *CreateVirtualNetworkRequest) String() string {
 func (*CreateVirtualNetworkRequest) ProtoMessage() {}
 
 func (x *CreateVirtualNetworkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[12]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -921,7 +1104,7 @@ func (x *CreateVirtualNetworkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVirtualNetworkRequest.ProtoReflect.Descriptor instead.
 func (*CreateVirtualNetworkRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{12}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *CreateVirtualNetworkRequest) GetParent() string {
@@ -956,7 +1139,7 @@ type DeleteVirtualNetworkRequest struct {
 
 func (x *DeleteVirtualNetworkRequest) Reset() {
 	*x = DeleteVirtualNetworkRequest{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[13]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -968,7 +1151,7 @@ func (x *DeleteVirtualNetworkRequest) String() string {
 func (*DeleteVirtualNetworkRequest) ProtoMessage() {}
 
 func (x *DeleteVirtualNetworkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[13]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -981,7 +1164,7 @@ func (x *DeleteVirtualNetworkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVirtualNetworkRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVirtualNetworkRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{13}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *DeleteVirtualNetworkRequest) GetName() string {
@@ -1002,7 +1185,7 @@ type GetSubnetRequest struct {
 
 func (x *GetSubnetRequest) Reset() {
 	*x = GetSubnetRequest{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[14]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1014,7 +1197,7 @@ func (x *GetSubnetRequest) String() string {
 func (*GetSubnetRequest) ProtoMessage() {}
 
 func (x *GetSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[14]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1027,7 +1210,7 @@ func (x *GetSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSubnetRequest.ProtoReflect.Descriptor instead.
 func (*GetSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{14}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetSubnetRequest) GetName() string {
@@ -1052,7 +1235,7 @@ type ListSubnetsRequest struct {
 
 func (x *ListSubnetsRequest) Reset() {
 	*x = ListSubnetsRequest{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[15]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1064,7 +1247,7 @@ func (x *ListSubnetsRequest) String() string {
 func (*ListSubnetsRequest) ProtoMessage() {}
 
 func (x *ListSubnetsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[15]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1077,7 +1260,7 @@ func (x *ListSubnetsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSubnetsRequest.ProtoReflect.Descriptor instead.
 func (*ListSubnetsRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{15}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListSubnetsRequest) GetParent() string {
@@ -1114,7 +1297,7 @@ type ListSubnetsResponse struct {
 
 func (x *ListSubnetsResponse) Reset() {
 	*x = ListSubnetsResponse{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[16]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1126,7 +1309,7 @@ func (x *ListSubnetsResponse) String() string {
 func (*ListSubnetsResponse) ProtoMessage() {}
 
 func (x *ListSubnetsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[16]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1139,7 +1322,7 @@ func (x *ListSubnetsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSubnetsResponse.ProtoReflect.Descriptor instead.
 func (*ListSubnetsResponse) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{16}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListSubnetsResponse) GetSubnets() []*Subnet {
@@ -1171,7 +1354,7 @@ type CreateSubnetRequest struct {
 
 func (x *CreateSubnetRequest) Reset() {
 	*x = CreateSubnetRequest{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[17]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1183,7 +1366,7 @@ func (x *CreateSubnetRequest) String() string {
 func (*CreateSubnetRequest) ProtoMessage() {}
 
 func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[17]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1196,7 +1379,7 @@ func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSubnetRequest.ProtoReflect.Descriptor instead.
 func (*CreateSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{17}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CreateSubnetRequest) GetParent() string {
@@ -1231,7 +1414,7 @@ type DeleteSubnetRequest struct {
 
 func (x *DeleteSubnetRequest) Reset() {
 	*x = DeleteSubnetRequest{}
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[18]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1243,7 +1426,7 @@ func (x *DeleteSubnetRequest) String() string {
 func (*DeleteSubnetRequest) ProtoMessage() {}
 
 func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_network_v1_network_proto_msgTypes[18]
+	mi := &file_hybridlink_network_v1_network_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1256,7 +1439,7 @@ func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{18}
+	return file_hybridlink_network_v1_network_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *DeleteSubnetRequest) GetName() string {
@@ -1309,7 +1492,20 @@ const file_hybridlink_network_v1_network_proto_rawDesc = "" +
 	"\x12provisioning_state\x18\x05 \x01(\x0e2(.hybridlink.network.v1.ProvisioningStateB\x03\xe0A\x03R\x11provisioningState\"]\n" +
 	"\x17GetResourceGroupRequest\x12B\n" +
 	"\x04name\x18\x01 \x01(\tB.\xe0A\x02\xfaA(\n" +
-	"&network.hybridlink.local/ResourceGroupR\x04name\"~\n" +
+	"&network.hybridlink.local/ResourceGroupR\x04name\"\xe6\x01\n" +
+	"\bLocation\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
+	"\fdisplay_name\x18\x02 \x01(\tB\x03\xe0A\x03R\vdisplayName\x127\n" +
+	"\x15regional_display_name\x18\x03 \x01(\tB\x03\xe0A\x03R\x13regionalDisplayName:`\xeaA]\n" +
+	"!network.hybridlink.local/Location\x12#clouds/{cloud}/locations/{location}*\tlocations2\blocation\"y\n" +
+	"\x14ListLocationsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12 \n" +
+	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"~\n" +
+	"\x15ListLocationsResponse\x12=\n" +
+	"\tlocations\x18\x01 \x03(\v2\x1f.hybridlink.network.v1.LocationR\tlocations\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"~\n" +
 	"\x19ListResourceGroupsRequest\x12\x1b\n" +
 	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12 \n" +
 	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
@@ -1372,8 +1568,9 @@ const file_hybridlink_network_v1_network_proto_rawDesc = "" +
 	"\x1cPROVISIONING_STATE_SUCCEEDED\x10\x03\x12\x1d\n" +
 	"\x19PROVISIONING_STATE_FAILED\x10\x04\x12\x1f\n" +
 	"\x1bPROVISIONING_STATE_DELETING\x10\x05\x12\x1f\n" +
-	"\x1bPROVISIONING_STATE_CANCELED\x10\x062\xb4\x13\n" +
-	"\x0eNetworkService\x12\x9d\x01\n" +
+	"\x1bPROVISIONING_STATE_CANCELED\x10\x062\xd3\x14\n" +
+	"\x0eNetworkService\x12\x9c\x01\n" +
+	"\rListLocations\x12+.hybridlink.network.v1.ListLocationsRequest\x1a,.hybridlink.network.v1.ListLocationsResponse\"0\xdaA\x06parent\x82\xd3\xe4\x93\x02!\x12\x1f/v1/{parent=clouds/*}/locations\x12\x9d\x01\n" +
 	"\x10GetResourceGroup\x12..hybridlink.network.v1.GetResourceGroupRequest\x1a$.hybridlink.network.v1.ResourceGroup\"3\xdaA\x04name\x82\xd3\xe4\x93\x02&\x12$/v1/{name=clouds/*/resourceGroups/*}\x12\xb0\x01\n" +
 	"\x12ListResourceGroups\x120.hybridlink.network.v1.ListResourceGroupsRequest\x1a1.hybridlink.network.v1.ListResourceGroupsResponse\"5\xdaA\x06parent\x82\xd3\xe4\x93\x02&\x12$/v1/{parent=clouds/*}/resourceGroups\x12\xd6\x01\n" +
 	"\x13CreateResourceGroup\x121.hybridlink.network.v1.CreateResourceGroupRequest\x1a$.hybridlink.network.v1.ResourceGroup\"f\xdaA'parent,resource_group,resource_group_id\x82\xd3\xe4\x93\x026:\x0eresource_group\"$/v1/{parent=clouds/*}/resourceGroups\x12\xc9\x01\n" +
@@ -1405,7 +1602,7 @@ func file_hybridlink_network_v1_network_proto_rawDescGZIP() []byte {
 }
 
 var file_hybridlink_network_v1_network_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_hybridlink_network_v1_network_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_hybridlink_network_v1_network_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_hybridlink_network_v1_network_proto_goTypes = []any{
 	(ProvisioningState)(0),              // 0: hybridlink.network.v1.ProvisioningState
 	(*ResourceGroup)(nil),               // 1: hybridlink.network.v1.ResourceGroup
@@ -1413,69 +1610,75 @@ var file_hybridlink_network_v1_network_proto_goTypes = []any{
 	(*Subnet)(nil),                      // 3: hybridlink.network.v1.Subnet
 	(*OperationMetadata)(nil),           // 4: hybridlink.network.v1.OperationMetadata
 	(*GetResourceGroupRequest)(nil),     // 5: hybridlink.network.v1.GetResourceGroupRequest
-	(*ListResourceGroupsRequest)(nil),   // 6: hybridlink.network.v1.ListResourceGroupsRequest
-	(*ListResourceGroupsResponse)(nil),  // 7: hybridlink.network.v1.ListResourceGroupsResponse
-	(*CreateResourceGroupRequest)(nil),  // 8: hybridlink.network.v1.CreateResourceGroupRequest
-	(*DeleteResourceGroupRequest)(nil),  // 9: hybridlink.network.v1.DeleteResourceGroupRequest
-	(*GetVirtualNetworkRequest)(nil),    // 10: hybridlink.network.v1.GetVirtualNetworkRequest
-	(*ListVirtualNetworksRequest)(nil),  // 11: hybridlink.network.v1.ListVirtualNetworksRequest
-	(*ListVirtualNetworksResponse)(nil), // 12: hybridlink.network.v1.ListVirtualNetworksResponse
-	(*CreateVirtualNetworkRequest)(nil), // 13: hybridlink.network.v1.CreateVirtualNetworkRequest
-	(*DeleteVirtualNetworkRequest)(nil), // 14: hybridlink.network.v1.DeleteVirtualNetworkRequest
-	(*GetSubnetRequest)(nil),            // 15: hybridlink.network.v1.GetSubnetRequest
-	(*ListSubnetsRequest)(nil),          // 16: hybridlink.network.v1.ListSubnetsRequest
-	(*ListSubnetsResponse)(nil),         // 17: hybridlink.network.v1.ListSubnetsResponse
-	(*CreateSubnetRequest)(nil),         // 18: hybridlink.network.v1.CreateSubnetRequest
-	(*DeleteSubnetRequest)(nil),         // 19: hybridlink.network.v1.DeleteSubnetRequest
-	nil,                                 // 20: hybridlink.network.v1.ResourceGroup.TagsEntry
-	nil,                                 // 21: hybridlink.network.v1.VirtualNetwork.TagsEntry
-	(*timestamppb.Timestamp)(nil),       // 22: google.protobuf.Timestamp
-	(*longrunningpb.Operation)(nil),     // 23: google.longrunning.Operation
+	(*Location)(nil),                    // 6: hybridlink.network.v1.Location
+	(*ListLocationsRequest)(nil),        // 7: hybridlink.network.v1.ListLocationsRequest
+	(*ListLocationsResponse)(nil),       // 8: hybridlink.network.v1.ListLocationsResponse
+	(*ListResourceGroupsRequest)(nil),   // 9: hybridlink.network.v1.ListResourceGroupsRequest
+	(*ListResourceGroupsResponse)(nil),  // 10: hybridlink.network.v1.ListResourceGroupsResponse
+	(*CreateResourceGroupRequest)(nil),  // 11: hybridlink.network.v1.CreateResourceGroupRequest
+	(*DeleteResourceGroupRequest)(nil),  // 12: hybridlink.network.v1.DeleteResourceGroupRequest
+	(*GetVirtualNetworkRequest)(nil),    // 13: hybridlink.network.v1.GetVirtualNetworkRequest
+	(*ListVirtualNetworksRequest)(nil),  // 14: hybridlink.network.v1.ListVirtualNetworksRequest
+	(*ListVirtualNetworksResponse)(nil), // 15: hybridlink.network.v1.ListVirtualNetworksResponse
+	(*CreateVirtualNetworkRequest)(nil), // 16: hybridlink.network.v1.CreateVirtualNetworkRequest
+	(*DeleteVirtualNetworkRequest)(nil), // 17: hybridlink.network.v1.DeleteVirtualNetworkRequest
+	(*GetSubnetRequest)(nil),            // 18: hybridlink.network.v1.GetSubnetRequest
+	(*ListSubnetsRequest)(nil),          // 19: hybridlink.network.v1.ListSubnetsRequest
+	(*ListSubnetsResponse)(nil),         // 20: hybridlink.network.v1.ListSubnetsResponse
+	(*CreateSubnetRequest)(nil),         // 21: hybridlink.network.v1.CreateSubnetRequest
+	(*DeleteSubnetRequest)(nil),         // 22: hybridlink.network.v1.DeleteSubnetRequest
+	nil,                                 // 23: hybridlink.network.v1.ResourceGroup.TagsEntry
+	nil,                                 // 24: hybridlink.network.v1.VirtualNetwork.TagsEntry
+	(*timestamppb.Timestamp)(nil),       // 25: google.protobuf.Timestamp
+	(*longrunningpb.Operation)(nil),     // 26: google.longrunning.Operation
 }
 var file_hybridlink_network_v1_network_proto_depIdxs = []int32{
-	20, // 0: hybridlink.network.v1.ResourceGroup.tags:type_name -> hybridlink.network.v1.ResourceGroup.TagsEntry
+	23, // 0: hybridlink.network.v1.ResourceGroup.tags:type_name -> hybridlink.network.v1.ResourceGroup.TagsEntry
 	0,  // 1: hybridlink.network.v1.ResourceGroup.provisioning_state:type_name -> hybridlink.network.v1.ProvisioningState
 	3,  // 2: hybridlink.network.v1.VirtualNetwork.subnets:type_name -> hybridlink.network.v1.Subnet
-	21, // 3: hybridlink.network.v1.VirtualNetwork.tags:type_name -> hybridlink.network.v1.VirtualNetwork.TagsEntry
+	24, // 3: hybridlink.network.v1.VirtualNetwork.tags:type_name -> hybridlink.network.v1.VirtualNetwork.TagsEntry
 	0,  // 4: hybridlink.network.v1.VirtualNetwork.provisioning_state:type_name -> hybridlink.network.v1.ProvisioningState
 	0,  // 5: hybridlink.network.v1.Subnet.provisioning_state:type_name -> hybridlink.network.v1.ProvisioningState
-	22, // 6: hybridlink.network.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
+	25, // 6: hybridlink.network.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
 	0,  // 7: hybridlink.network.v1.OperationMetadata.provisioning_state:type_name -> hybridlink.network.v1.ProvisioningState
-	1,  // 8: hybridlink.network.v1.ListResourceGroupsResponse.resource_groups:type_name -> hybridlink.network.v1.ResourceGroup
-	1,  // 9: hybridlink.network.v1.CreateResourceGroupRequest.resource_group:type_name -> hybridlink.network.v1.ResourceGroup
-	2,  // 10: hybridlink.network.v1.ListVirtualNetworksResponse.virtual_networks:type_name -> hybridlink.network.v1.VirtualNetwork
-	2,  // 11: hybridlink.network.v1.CreateVirtualNetworkRequest.virtual_network:type_name -> hybridlink.network.v1.VirtualNetwork
-	3,  // 12: hybridlink.network.v1.ListSubnetsResponse.subnets:type_name -> hybridlink.network.v1.Subnet
-	3,  // 13: hybridlink.network.v1.CreateSubnetRequest.subnet:type_name -> hybridlink.network.v1.Subnet
-	5,  // 14: hybridlink.network.v1.NetworkService.GetResourceGroup:input_type -> hybridlink.network.v1.GetResourceGroupRequest
-	6,  // 15: hybridlink.network.v1.NetworkService.ListResourceGroups:input_type -> hybridlink.network.v1.ListResourceGroupsRequest
-	8,  // 16: hybridlink.network.v1.NetworkService.CreateResourceGroup:input_type -> hybridlink.network.v1.CreateResourceGroupRequest
-	9,  // 17: hybridlink.network.v1.NetworkService.DeleteResourceGroup:input_type -> hybridlink.network.v1.DeleteResourceGroupRequest
-	10, // 18: hybridlink.network.v1.NetworkService.GetVirtualNetwork:input_type -> hybridlink.network.v1.GetVirtualNetworkRequest
-	11, // 19: hybridlink.network.v1.NetworkService.ListVirtualNetworks:input_type -> hybridlink.network.v1.ListVirtualNetworksRequest
-	13, // 20: hybridlink.network.v1.NetworkService.CreateVirtualNetwork:input_type -> hybridlink.network.v1.CreateVirtualNetworkRequest
-	14, // 21: hybridlink.network.v1.NetworkService.DeleteVirtualNetwork:input_type -> hybridlink.network.v1.DeleteVirtualNetworkRequest
-	15, // 22: hybridlink.network.v1.NetworkService.GetSubnet:input_type -> hybridlink.network.v1.GetSubnetRequest
-	16, // 23: hybridlink.network.v1.NetworkService.ListSubnets:input_type -> hybridlink.network.v1.ListSubnetsRequest
-	18, // 24: hybridlink.network.v1.NetworkService.CreateSubnet:input_type -> hybridlink.network.v1.CreateSubnetRequest
-	19, // 25: hybridlink.network.v1.NetworkService.DeleteSubnet:input_type -> hybridlink.network.v1.DeleteSubnetRequest
-	1,  // 26: hybridlink.network.v1.NetworkService.GetResourceGroup:output_type -> hybridlink.network.v1.ResourceGroup
-	7,  // 27: hybridlink.network.v1.NetworkService.ListResourceGroups:output_type -> hybridlink.network.v1.ListResourceGroupsResponse
-	1,  // 28: hybridlink.network.v1.NetworkService.CreateResourceGroup:output_type -> hybridlink.network.v1.ResourceGroup
-	23, // 29: hybridlink.network.v1.NetworkService.DeleteResourceGroup:output_type -> google.longrunning.Operation
-	2,  // 30: hybridlink.network.v1.NetworkService.GetVirtualNetwork:output_type -> hybridlink.network.v1.VirtualNetwork
-	12, // 31: hybridlink.network.v1.NetworkService.ListVirtualNetworks:output_type -> hybridlink.network.v1.ListVirtualNetworksResponse
-	23, // 32: hybridlink.network.v1.NetworkService.CreateVirtualNetwork:output_type -> google.longrunning.Operation
-	23, // 33: hybridlink.network.v1.NetworkService.DeleteVirtualNetwork:output_type -> google.longrunning.Operation
-	3,  // 34: hybridlink.network.v1.NetworkService.GetSubnet:output_type -> hybridlink.network.v1.Subnet
-	17, // 35: hybridlink.network.v1.NetworkService.ListSubnets:output_type -> hybridlink.network.v1.ListSubnetsResponse
-	23, // 36: hybridlink.network.v1.NetworkService.CreateSubnet:output_type -> google.longrunning.Operation
-	23, // 37: hybridlink.network.v1.NetworkService.DeleteSubnet:output_type -> google.longrunning.Operation
-	26, // [26:38] is the sub-list for method output_type
-	14, // [14:26] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	6,  // 8: hybridlink.network.v1.ListLocationsResponse.locations:type_name -> hybridlink.network.v1.Location
+	1,  // 9: hybridlink.network.v1.ListResourceGroupsResponse.resource_groups:type_name -> hybridlink.network.v1.ResourceGroup
+	1,  // 10: hybridlink.network.v1.CreateResourceGroupRequest.resource_group:type_name -> hybridlink.network.v1.ResourceGroup
+	2,  // 11: hybridlink.network.v1.ListVirtualNetworksResponse.virtual_networks:type_name -> hybridlink.network.v1.VirtualNetwork
+	2,  // 12: hybridlink.network.v1.CreateVirtualNetworkRequest.virtual_network:type_name -> hybridlink.network.v1.VirtualNetwork
+	3,  // 13: hybridlink.network.v1.ListSubnetsResponse.subnets:type_name -> hybridlink.network.v1.Subnet
+	3,  // 14: hybridlink.network.v1.CreateSubnetRequest.subnet:type_name -> hybridlink.network.v1.Subnet
+	7,  // 15: hybridlink.network.v1.NetworkService.ListLocations:input_type -> hybridlink.network.v1.ListLocationsRequest
+	5,  // 16: hybridlink.network.v1.NetworkService.GetResourceGroup:input_type -> hybridlink.network.v1.GetResourceGroupRequest
+	9,  // 17: hybridlink.network.v1.NetworkService.ListResourceGroups:input_type -> hybridlink.network.v1.ListResourceGroupsRequest
+	11, // 18: hybridlink.network.v1.NetworkService.CreateResourceGroup:input_type -> hybridlink.network.v1.CreateResourceGroupRequest
+	12, // 19: hybridlink.network.v1.NetworkService.DeleteResourceGroup:input_type -> hybridlink.network.v1.DeleteResourceGroupRequest
+	13, // 20: hybridlink.network.v1.NetworkService.GetVirtualNetwork:input_type -> hybridlink.network.v1.GetVirtualNetworkRequest
+	14, // 21: hybridlink.network.v1.NetworkService.ListVirtualNetworks:input_type -> hybridlink.network.v1.ListVirtualNetworksRequest
+	16, // 22: hybridlink.network.v1.NetworkService.CreateVirtualNetwork:input_type -> hybridlink.network.v1.CreateVirtualNetworkRequest
+	17, // 23: hybridlink.network.v1.NetworkService.DeleteVirtualNetwork:input_type -> hybridlink.network.v1.DeleteVirtualNetworkRequest
+	18, // 24: hybridlink.network.v1.NetworkService.GetSubnet:input_type -> hybridlink.network.v1.GetSubnetRequest
+	19, // 25: hybridlink.network.v1.NetworkService.ListSubnets:input_type -> hybridlink.network.v1.ListSubnetsRequest
+	21, // 26: hybridlink.network.v1.NetworkService.CreateSubnet:input_type -> hybridlink.network.v1.CreateSubnetRequest
+	22, // 27: hybridlink.network.v1.NetworkService.DeleteSubnet:input_type -> hybridlink.network.v1.DeleteSubnetRequest
+	8,  // 28: hybridlink.network.v1.NetworkService.ListLocations:output_type -> hybridlink.network.v1.ListLocationsResponse
+	1,  // 29: hybridlink.network.v1.NetworkService.GetResourceGroup:output_type -> hybridlink.network.v1.ResourceGroup
+	10, // 30: hybridlink.network.v1.NetworkService.ListResourceGroups:output_type -> hybridlink.network.v1.ListResourceGroupsResponse
+	1,  // 31: hybridlink.network.v1.NetworkService.CreateResourceGroup:output_type -> hybridlink.network.v1.ResourceGroup
+	26, // 32: hybridlink.network.v1.NetworkService.DeleteResourceGroup:output_type -> google.longrunning.Operation
+	2,  // 33: hybridlink.network.v1.NetworkService.GetVirtualNetwork:output_type -> hybridlink.network.v1.VirtualNetwork
+	15, // 34: hybridlink.network.v1.NetworkService.ListVirtualNetworks:output_type -> hybridlink.network.v1.ListVirtualNetworksResponse
+	26, // 35: hybridlink.network.v1.NetworkService.CreateVirtualNetwork:output_type -> google.longrunning.Operation
+	26, // 36: hybridlink.network.v1.NetworkService.DeleteVirtualNetwork:output_type -> google.longrunning.Operation
+	3,  // 37: hybridlink.network.v1.NetworkService.GetSubnet:output_type -> hybridlink.network.v1.Subnet
+	20, // 38: hybridlink.network.v1.NetworkService.ListSubnets:output_type -> hybridlink.network.v1.ListSubnetsResponse
+	26, // 39: hybridlink.network.v1.NetworkService.CreateSubnet:output_type -> google.longrunning.Operation
+	26, // 40: hybridlink.network.v1.NetworkService.DeleteSubnet:output_type -> google.longrunning.Operation
+	28, // [28:41] is the sub-list for method output_type
+	15, // [15:28] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_hybridlink_network_v1_network_proto_init() }
@@ -1489,7 +1692,7 @@ func file_hybridlink_network_v1_network_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hybridlink_network_v1_network_proto_rawDesc), len(file_hybridlink_network_v1_network_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   21,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -20,6 +20,7 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
+	NetworkService_ListLocations_FullMethodName        = "/hybridlink.network.v1.NetworkService/ListLocations"
 	NetworkService_GetResourceGroup_FullMethodName     = "/hybridlink.network.v1.NetworkService/GetResourceGroup"
 	NetworkService_ListResourceGroups_FullMethodName   = "/hybridlink.network.v1.NetworkService/ListResourceGroups"
 	NetworkService_CreateResourceGroup_FullMethodName  = "/hybridlink.network.v1.NetworkService/CreateResourceGroup"
@@ -42,6 +43,10 @@ const (
 // cloud, Azure or Azure Stack Hub, behind one API. Creates are ensures: calling Create twice
 // with the same request is safe and never duplicates a resource.
 type NetworkServiceClient interface {
+	// Lists the locations of a cloud's subscription, where its resource groups and resources
+	// can go: every Azure region the subscription may use, or a stamp's one region. Read
+	// from ARM on each call; it writes nothing.
+	ListLocations(ctx context.Context, in *ListLocationsRequest, opts ...grpc.CallOption) (*ListLocationsResponse, error)
 	// Gets a resource group.
 	GetResourceGroup(ctx context.Context, in *GetResourceGroupRequest, opts ...grpc.CallOption) (*ResourceGroup, error)
 	// Lists the resource groups of a cloud's subscription.
@@ -76,6 +81,16 @@ type networkServiceClient struct {
 
 func NewNetworkServiceClient(cc grpc.ClientConnInterface) NetworkServiceClient {
 	return &networkServiceClient{cc}
+}
+
+func (c *networkServiceClient) ListLocations(ctx context.Context, in *ListLocationsRequest, opts ...grpc.CallOption) (*ListLocationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListLocationsResponse)
+	err := c.cc.Invoke(ctx, NetworkService_ListLocations_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (c *networkServiceClient) GetResourceGroup(ctx context.Context, in *GetResourceGroupRequest, opts ...grpc.CallOption) (*ResourceGroup, error) {
@@ -206,6 +221,10 @@ func (c *networkServiceClient) DeleteSubnet(ctx context.Context, in *DeleteSubne
 // cloud, Azure or Azure Stack Hub, behind one API. Creates are ensures: calling Create twice
 // with the same request is safe and never duplicates a resource.
 type NetworkServiceServer interface {
+	// Lists the locations of a cloud's subscription, where its resource groups and resources
+	// can go: every Azure region the subscription may use, or a stamp's one region. Read
+	// from ARM on each call; it writes nothing.
+	ListLocations(context.Context, *ListLocationsRequest) (*ListLocationsResponse, error)
 	// Gets a resource group.
 	GetResourceGroup(context.Context, *GetResourceGroupRequest) (*ResourceGroup, error)
 	// Lists the resource groups of a cloud's subscription.
@@ -242,6 +261,9 @@ type NetworkServiceServer interface {
 // pointer dereference when methods are called.
 type UnimplementedNetworkServiceServer struct{}
 
+func (UnimplementedNetworkServiceServer) ListLocations(context.Context, *ListLocationsRequest) (*ListLocationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListLocations not implemented")
+}
 func (UnimplementedNetworkServiceServer) GetResourceGroup(context.Context, *GetResourceGroupRequest) (*ResourceGroup, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetResourceGroup not implemented")
 }
@@ -297,6 +319,24 @@ func RegisterNetworkServiceServer(s grpc.ServiceRegistrar, srv NetworkServiceSer
 		t.testEmbeddedByValue()
 	}
 	s.RegisterService(&NetworkService_ServiceDesc, srv)
+}
+
+func _NetworkService_ListLocations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListLocationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NetworkServiceServer).ListLocations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: NetworkService_ListLocations_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NetworkServiceServer).ListLocations(ctx, req.(*ListLocationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
 }
 
 func _NetworkService_GetResourceGroup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
@@ -522,6 +562,10 @@ var NetworkService_ServiceDesc = grpc.ServiceDesc{
 	ServiceName: "hybridlink.network.v1.NetworkService",
 	HandlerType: (*NetworkServiceServer)(nil),
 	Methods: []grpc.MethodDesc{
+		{
+			MethodName: "ListLocations",
+			Handler:    _NetworkService_ListLocations_Handler,
+		},
 		{
 			MethodName: "GetResourceGroup",
 			Handler:    _NetworkService_GetResourceGroup_Handler,
