@@ -90,7 +90,7 @@ func FromARM(err error, target string) error {
 	code := Code(re.StatusCode, re.ErrorCode)
 	body := armBody(re)
 	msg := body.Message
-	st := status.New(code, fmt.Sprintf("ARM refused %s: %s: %s%s", target, re.ErrorCode, msg, hint(code)))
+	st := status.New(code, fmt.Sprintf("ARM refused %s: %s: %s%s", target, re.ErrorCode, msg, hint(code, re.ErrorCode)))
 	info := &errdetails.ErrorInfo{Reason: re.ErrorCode, Domain: Domain, Metadata: map[string]string{
 		"arm_status": strconv.Itoa(re.StatusCode), "arm_message": msg, "target": target,
 	}}
@@ -131,13 +131,15 @@ func ARMCode(err error) string {
 // Code maps an ARM answer to a canonical gRPC code.
 func Code(httpStatus int, armCode string) codes.Code {
 	switch {
+	case armCode == "SkuNotAvailable": // a size the location does not offer: no quota changes that
+		return codes.FailedPrecondition
 	case strings.HasPrefix(armCode, "InUse") || strings.HasSuffix(armCode, "InUse") ||
 		strings.HasSuffix(armCode, "CannotBeDeleted") || armCode == "ReferencedResourceNotProvisioned" ||
 		armCode == "OperationNotAllowed" || armCode == "PropertyChangeNotAllowed" || armCode == "ResourceGroupBeingDeleted":
 		return codes.FailedPrecondition
 	case armCode == "AnotherOperationInProgress" || armCode == "RetryableErrorDueToAnotherOperation":
 		return codes.Aborted
-	case strings.Contains(armCode, "Quota") || armCode == "SkuNotAvailable" || armCode == "SubnetIsFull":
+	case strings.Contains(armCode, "Quota") || armCode == "SubnetIsFull":
 		return codes.ResourceExhausted
 	case armCode == "LinkedAuthorizationFailed" || armCode == "AuthorizationFailed" || httpStatus == http.StatusForbidden:
 		return codes.PermissionDenied
@@ -155,7 +157,10 @@ func Code(httpStatus int, armCode string) codes.Code {
 	return codes.Unknown
 }
 
-func hint(c codes.Code) string {
+func hint(c codes.Code, armCode string) string {
+	if armCode == "SkuNotAvailable" {
+		return " (the VM size is not offered in that location: pick another size; ListMachineSizes lists the location's sizes)"
+	}
 	switch c {
 	case codes.Unavailable:
 		return " (transient: retry after the delay in RetryInfo)"

@@ -26,6 +26,16 @@ func armResponse(status int, code, msg string, header http.Header) error {
 		Body: io.NopCloser(bytes.NewBufferString(body))})
 }
 
+// TestSkuNotAvailableIsNotQuota: ARM's SkuNotAvailable is a size the location does not
+// offer, which no quota request changes; the advice says to pick another size.
+func TestSkuNotAvailableIsNotQuota(t *testing.T) {
+	msg := status.Convert(FromARM(armResponse(409, "SkuNotAvailable", "The requested size is currently not available in location 'local'.", nil),
+		"clouds/azure-stack-hub/resourceGroups/rg/virtualMachines/vm")).Message()
+	if strings.Contains(msg, "quota") || !strings.Contains(msg, "pick another size") || !strings.Contains(msg, "ListMachineSizes") {
+		t.Fatalf("message: %s", msg)
+	}
+}
+
 func TestFromARM(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -41,7 +51,7 @@ func TestFromARM(t *testing.T) {
 		{"not provisioned", armResponse(400, "ReferencedResourceNotProvisioned", "not in Succeeded state", nil), codes.FailedPrecondition, false},
 		{"validation", armResponse(400, "InvalidGatewaySize", "The specified gateway size is not valid.", nil), codes.InvalidArgument, false},
 		{"quota", armResponse(409, "QuotaExceeded", "Operation results in exceeding quota limits.", nil), codes.ResourceExhausted, false},
-		{"sku", armResponse(409, "SkuNotAvailable", "The requested VM size is not available.", nil), codes.ResourceExhausted, false},
+		{"sku", armResponse(409, "SkuNotAvailable", "The requested VM size is not available.", nil), codes.FailedPrecondition, false},
 		{"throttled", armResponse(429, "SubscriptionRequestsThrottled", "Number of write requests exceeded.", http.Header{"Retry-After": {"7"}}), codes.Unavailable, true},
 		{"server error", armResponse(500, "InternalServerError", "An error has occurred.", nil), codes.Unavailable, true},
 		{"forbidden", armResponse(403, "AuthorizationFailed", "The client does not have authorization.", nil), codes.PermissionDenied, false},
