@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/hybridlink/hybridlink/platform/apierr"
 )
 
 // DefaultSize and MaxSize bound a page.
@@ -15,6 +17,19 @@ const (
 	DefaultSize = 50
 	MaxSize     = 1000
 )
+
+// Request checks a list request's page_size and page_token before anything is read, and
+// returns the violations naming each field; the token's offset is checked again by Page.
+func Request(size int32, token string) apierr.Violations {
+	var v apierr.Violations
+	if size < 0 {
+		v.Add("page_size", "must not be negative, got %d", size)
+	}
+	if _, err := offset(token); err != nil {
+		v.Add("page_token", "%v", err)
+	}
+	return v
+}
 
 // Page returns one page of items and the token of the next, or "" on the last page.
 func Page[T any](items []T, size int32, token string) ([]T, string, error) {
@@ -26,15 +41,12 @@ func Page[T any](items []T, size int32, token string) ([]T, string, error) {
 		n = DefaultSize
 	}
 	n = min(n, MaxSize)
-	start := 0
-	if token != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(token)
-		v, ok := strings.CutPrefix(string(raw), "offset:")
-		off, err2 := strconv.Atoi(v)
-		if err != nil || !ok || err2 != nil || off < 0 || off > len(items) {
-			return nil, "", fmt.Errorf("page_token %q is not a token this list returned; start again without it", token)
-		}
-		start = off
+	start, err := offset(token)
+	if err == nil && start > len(items) {
+		err = badToken(token)
+	}
+	if err != nil {
+		return nil, "", err
 	}
 	end := min(start+n, len(items))
 	next := ""
@@ -42,6 +54,24 @@ func Page[T any](items []T, size int32, token string) ([]T, string, error) {
 		next = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(end)))
 	}
 	return items[start:end], next, nil
+}
+
+// offset decodes a page token: 0 for none.
+func offset(token string) (int, error) {
+	if token == "" {
+		return 0, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	v, ok := strings.CutPrefix(string(raw), "offset:")
+	off, err2 := strconv.Atoi(v)
+	if err != nil || !ok || err2 != nil || off < 0 {
+		return 0, badToken(token)
+	}
+	return off, nil
+}
+
+func badToken(token string) error {
+	return fmt.Errorf("page_token %q is not a token this list returned; start again without it", token)
 }
 
 // SortByName orders resources by name, so that pages are stable across calls.

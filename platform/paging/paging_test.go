@@ -1,6 +1,9 @@
 package paging
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestPage(t *testing.T) {
 	items := []int{1, 2, 3, 4, 5}
@@ -30,5 +33,28 @@ func TestPage(t *testing.T) {
 	}
 	if _, _, err := Page(items, -1, ""); err == nil {
 		t.Fatal("negative page_size must be refused")
+	}
+}
+
+func TestRequest(t *testing.T) {
+	tests := []struct {
+		size   int32
+		token  string
+		fields []string
+	}{
+		{0, "", nil},
+		{10, "b2Zmc2V0OjI", nil}, // offset:2
+		{-1, "", []string{"page_size"}},
+		{5, "!!", []string{"page_token"}},
+		{-3, "eA", []string{"page_size", "page_token"}},
+	}
+	for _, tc := range tests {
+		var got []string
+		for _, v := range Request(tc.size, tc.token) {
+			got = append(got, v.Field)
+		}
+		if !slices.Equal(got, tc.fields) {
+			t.Errorf("Request(%d, %q) names %v, want %v", tc.size, tc.token, got, tc.fields)
+		}
 	}
 }

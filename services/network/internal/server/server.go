@@ -21,6 +21,7 @@ import (
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/paging"
+	"github.com/hybridlink/hybridlink/services/network/internal/location"
 	"github.com/hybridlink/hybridlink/services/network/internal/resourcegroup"
 	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
@@ -31,10 +32,11 @@ const ServiceName = "hybridlink.network.v1.NetworkService"
 
 // clients are one cloud's resource clients.
 type clients struct {
-	conn    *cloud.Conn
-	groups  resourcegroup.Client
-	vnets   virtualnetwork.Client
-	subnets subnet.Client
+	conn      *cloud.Conn
+	locations location.Client
+	groups    resourcegroup.Client
+	vnets     virtualnetwork.Client
+	subnets   subnet.Client
 }
 
 // Server implements NetworkService; Operations serves its long-running operations.
@@ -49,6 +51,9 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 	clouds, err := cloud.Build(reg, func(conn *cloud.Conn) (*clients, error) {
 		c := &clients{conn: conn}
 		var err error
+		if c.locations, err = location.New(conn); err != nil {
+			return nil, err
+		}
 		if c.groups, err = resourcegroup.New(conn); err != nil {
 			return nil, err
 		}

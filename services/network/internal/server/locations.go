@@ -1,0 +1,45 @@
+package server
+
+import (
+	"context"
+
+	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
+	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/paging"
+)
+
+// ListLocations lists the locations of a cloud's subscription, in one ARM read per call.
+func (s *Server) ListLocations(ctx context.Context, req *networkv1.ListLocationsRequest) (*networkv1.ListLocationsResponse, error) {
+	v := paging.Request(req.GetPageSize(), req.GetPageToken())
+	id, err := names.ParseCloud(req.GetParent())
+	if err != nil {
+		v.Add("parent", "%v", err)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	c, err := s.clouds.Get(id, "parent")
+	if err != nil {
+		return nil, err
+	}
+	locations, err := c.locations.List(ctx)
+	if err != nil {
+		return nil, apierr.FromARM(err, req.GetParent()+"/locations")
+	}
+	out := make([]*networkv1.Location, 0, len(locations))
+	for _, l := range locations {
+		out = append(out, &networkv1.Location{
+			Name:                names.Location{Cloud: id, Location: azsdk.Deref(l.Name)}.String(),
+			DisplayName:         azsdk.Deref(l.DisplayName),
+			RegionalDisplayName: azsdk.Deref(l.RegionalDisplayName),
+		})
+	}
+	paging.SortByName(out)
+	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, apierr.Invalid("page_token", "%v", err)
+	}
+	return &networkv1.ListLocationsResponse{Locations: page, NextPageToken: next}, nil
+}
