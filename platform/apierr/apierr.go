@@ -113,6 +113,15 @@ func FromARM(err error, target string) error {
 	return withDetails.Err()
 }
 
+// Explain returns a status error with code and message replaced and its details (ARM's
+// ErrorInfo among them) kept: for ARM answers the suite can say more about than ARM does,
+// such as the VM size a SkuNotAvailable is about.
+func Explain(err error, code codes.Code, format string, args ...any) error {
+	p := status.Convert(err).Proto()
+	p.Code, p.Message = int32(code), fmt.Sprintf(format, args...)
+	return status.FromProto(p).Err()
+}
+
 // IsNotFound reports whether an SDK error is ARM's 404.
 func IsNotFound(err error) bool {
 	var re *azcore.ResponseError

@@ -36,6 +36,17 @@ func TestSkuNotAvailableIsNotQuota(t *testing.T) {
 	}
 }
 
+func TestExplain(t *testing.T) {
+	err := Explain(FromARM(armResponse(409, "SkuNotAvailable", "not available", nil), "vm"), codes.FailedPrecondition, "size %s is not offered", "Standard_E64_v5")
+	st := status.Convert(err)
+	if st.Code() != codes.FailedPrecondition || st.Message() != "size Standard_E64_v5 is not offered" {
+		t.Fatalf("%v", st)
+	}
+	if len(st.Details()) == 0 || st.Details()[0].(*errdetails.ErrorInfo).GetReason() != "SkuNotAvailable" {
+		t.Fatalf("ARM's ErrorInfo must stay: %v", st.Details())
+	}
+}
+
 func TestFromARM(t *testing.T) {
 	tests := []struct {
 		name      string

@@ -17,6 +17,8 @@ import (
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/services/compute/internal/image"
+	"github.com/hybridlink/hybridlink/services/compute/internal/machinesize"
 	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
 )
@@ -26,9 +28,11 @@ const ServiceName = "hybridlink.compute.v1.ComputeService"
 
 // clients are one cloud's resource clients.
 type clients struct {
-	conn *cloud.Conn
-	nics networkinterface.Client
-	vms  virtualmachine.Client
+	conn   *cloud.Conn
+	nics   networkinterface.Client
+	vms    virtualmachine.Client
+	sizes  machinesize.Client
+	images image.Client
 }
 
 // Server implements ComputeService; Operations serves its long-running operations.
@@ -47,6 +51,12 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 			return nil, err
 		}
 		if c.vms, err = virtualmachine.New(conn); err != nil {
+			return nil, err
+		}
+		if c.sizes, err = machinesize.New(conn); err != nil {
+			return nil, err
+		}
+		if c.images, err = image.New(conn); err != nil {
 			return nil, err
 		}
 		return c, nil

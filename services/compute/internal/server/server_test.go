@@ -47,13 +47,18 @@ func connect(st *servicetest.Stack) clients {
 	return clients{computev1.NewComputeServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
 }
 
-// site is one cloud's test setting: the octet of its 10.x.0.0/16 space and a VM size it offers.
+// site is one cloud's test setting: the octet of its 10.x.0.0/16 space, and a VM size and
+// an image it offers (Azure Stack Hub runs generation 1 images only).
 type site struct {
 	cloud, size string
 	octet       string
+	image       *computev1.ImageReference
 }
 
-var sites = []site{{"azure", "Standard_B2s", "1"}, {"azure-stack-hub", "Standard_A2_v2", "2"}}
+var sites = []site{
+	{"azure", "Standard_B2s", "1", &computev1.ImageReference{Publisher: "Canonical", Offer: "ubuntu-24_04-lts", Sku: "server"}},
+	{"azure-stack-hub", "Standard_A2_v2", "2", &computev1.ImageReference{Publisher: "Canonical", Offer: "0001-com-ubuntu-server-jammy", Sku: "22_04-lts"}},
+}
 
 // network creates resource group rg and virtual network vnet with subnets workload and
 // GatewaySubnet directly with the cloud's SDK (the network service is another service),
@@ -123,7 +128,7 @@ func vmRequest(s site) *computev1.CreateVirtualMachineRequest {
 		VirtualMachineId: "vm",
 		VirtualMachine: &computev1.VirtualMachine{
 			Size:              s.size,
-			Image:             &computev1.ImageReference{Publisher: "Canonical", Offer: "ubuntu-24_04-lts", Sku: "server"},
+			Image:             proto.Clone(s.image).(*computev1.ImageReference),
 			AdminUsername:     "azureuser",
 			AdminPassword:     password,
 			NetworkInterfaces: []string{"clouds/" + s.cloud + "/resourceGroups/rg/networkInterfaces/nic"},
@@ -322,37 +327,46 @@ func TestARMErrors(t *testing.T) {
 		name string
 		call func() (*longrunningpb.Operation, error)
 		code codes.Code
+		says string // in the message, when set
 	}{
 		{"size not offered on the stamp", func() (*longrunningpb.Operation, error) {
 			r := vmRequest(s)
-			r.VirtualMachineId, r.VirtualMachine.Size = "vm-size", "Standard_D2s_v3"
+			r.VirtualMachineId, r.VirtualMachine.Size = "vm-size", "Standard_E64_v5"
 			return c.cmp.CreateVirtualMachine(ctx, r)
-		}, codes.ResourceExhausted},
+		}, codes.FailedPrecondition, "VM size Standard_E64_v5 is not offered in location local of cloud azure-stack-hub (ARM: SkuNotAvailable); pick another size: ListMachineSizes on clouds/azure-stack-hub/locations/local"},
+		{"image not on the stamp", func() (*longrunningpb.Operation, error) {
+			r := vmRequest(s)
+			r.VirtualMachineId, r.VirtualMachine.Image.Sku = "vm-image", "22_04-lts-gen2"
+			return c.cmp.CreateVirtualMachine(ctx, r)
+		}, codes.NotFound, "PlatformImageNotFound"},
 		{"missing NIC", func() (*longrunningpb.Operation, error) {
 			r := vmRequest(s)
 			r.VirtualMachineId = "vm-nic"
 			r.VirtualMachine.NetworkInterfaces = []string{"clouds/azure-stack-hub/resourceGroups/rg/networkInterfaces/missing"}
 			return c.cmp.CreateVirtualMachine(ctx, r)
-		}, codes.NotFound},
+		}, codes.NotFound, ""},
 		{"missing subnet", func() (*longrunningpb.Operation, error) {
 			return c.cmp.CreateNetworkInterface(ctx, nicRequest(s.cloud, "nic2", strings.Replace(subnet, "workload", "missing", 1)))
-		}, codes.InvalidArgument},
+		}, codes.InvalidArgument, ""},
 		{"reserved static address", func() (*longrunningpb.Operation, error) {
 			r := nicRequest(s.cloud, "nic2", subnet)
 			r.NetworkInterface.PrivateIpAddress = "10.2.1.2"
 			return c.cmp.CreateNetworkInterface(ctx, r)
-		}, codes.InvalidArgument},
+		}, codes.InvalidArgument, ""},
 		{"missing resource group", func() (*longrunningpb.Operation, error) {
 			r := vmRequest(s)
 			r.Parent = "clouds/azure-stack-hub/resourceGroups/nowhere"
 			return c.cmp.CreateVirtualMachine(ctx, r)
-		}, codes.FailedPrecondition},
+		}, codes.FailedPrecondition, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			op, err := tc.call()
 			if status.Code(err) != tc.code {
 				t.Fatalf("want %s, got %v %v", tc.code, op, err)
+			}
+			if msg := status.Convert(err).Message(); !strings.Contains(msg, tc.says) || strings.Contains(msg, "quota") {
+				t.Errorf("the message should say %q: %s", tc.says, msg)
 			}
 			assertNoSecret(t, st, status.Convert(err).Proto())
 		})

@@ -104,12 +104,23 @@ func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.Create
 				model = vmModel(loc, want, spec)
 			}
 			op, err := c.vms.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
-			if err != nil {
+			switch {
+			case apierr.ARMCode(err) == "SkuNotAvailable":
+				return nil, sizeNotOffered(err, n, want.GetSize(), azsdk.Deref(model.Location))
+			case err != nil:
 				return nil, redact(apierr.FromARM(err, n.String()), want.GetAdminPassword())
 			}
 			return op, nil
 		},
 	})
+}
+
+// sizeNotOffered is ARM's SkuNotAvailable said as what it is: the location does not offer
+// the size (no quota changes that), with where to find the sizes it does offer.
+func sizeNotOffered(err error, n names.Name, size, location string) error {
+	return apierr.Explain(apierr.FromARM(err, n.String()), codes.FailedPrecondition,
+		"%s: VM size %s is not offered in location %s of cloud %s (ARM: SkuNotAvailable); pick another size: ListMachineSizes on clouds/%s/locations/%s lists the offered ones, and hybridlink plan suggests close ones",
+		n, size, location, n.Cloud, n.Cloud, location)
 }
 
 // vmModel is the ARM virtual machine a create request describes.
