@@ -1,11 +1,13 @@
 package activities_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/hybridlink/hybridlink/armsim"
+	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 )
 
@@ -43,8 +45,9 @@ func TestResume(t *testing.T) {
 }
 
 // TestErrors: what the services answer becomes a Temporal error of the gRPC code's name,
-// non-retryable for bad input, a missing parent and quota (also when the operation fails),
-// retryable for an unavailable ARM; ARM's code stays in the message, and no secret is in it.
+// non-retryable for bad input, a missing parent, quota and a VM size the location does not
+// offer (also when the operation fails; said as such, naming size and location), retryable
+// for an unavailable ARM; ARM's code stays in the message, and no secret is in it.
 func TestErrors(t *testing.T) {
 	h := start(t, armsim.Config{})
 	h.network(t, "azure", "1")
@@ -52,6 +55,14 @@ func TestErrors(t *testing.T) {
 	badVNet.VirtualNetwork.AddressPrefixes = []string{"10.1.0.0/33"}
 	badKey := connectionRequest("azure")
 	badKey.Connection.SharedKey = strings.Repeat(sharedKey, 10) // longer than 128 characters
+	env, _ := h.env()
+	must(t, env, h.acts.EnsureNetworkInterface, nicRequest("azure"), &computev1.NetworkInterface{})
+	vm := func(id, size string) *computev1.CreateVirtualMachineRequest {
+		r := vmRequest("azure", size)
+		r.VirtualMachineId, r.VirtualMachine.Location = id, "eastus"
+		return r
+	}
+	notOffered := "VM size %s of clouds/azure/resourceGroups/rg/virtualMachines/%s is not offered in location eastus of cloud azure (ARM: SkuNotAvailable); pick another size"
 	tests := []struct {
 		name         string
 		faults       armsim.Faults
@@ -70,6 +81,11 @@ func TestErrors(t *testing.T) {
 		{"operation failed on quota", armsim.Faults{FailProvisioning: []armsim.FailRule{{Type: "publicipaddresses", Code: "QuotaExceeded"}}},
 			h.acts.EnsurePublicIPAddress, &gatewayv1.CreatePublicIPAddressRequest{Parent: rg("azure"), PublicIpAddressId: "ip2", PublicIpAddress: &gatewayv1.PublicIPAddress{}},
 			"ResourceExhausted", true, "QuotaExceeded", "QuotaExceeded"},
+		{"size refused", armsim.Faults{}, h.acts.EnsureVirtualMachine, vm("vm-m", "Standard_M128"),
+			"FailedPrecondition", true, fmt.Sprintf(notOffered, "Standard_M128", "vm-m"), "SkuNotAvailable"},
+		{"operation failed on size", armsim.Faults{FailProvisioning: []armsim.FailRule{{Type: "virtualmachines", Code: "SkuNotAvailable"}}},
+			h.acts.EnsureVirtualMachine, vm("vm-b", "Standard_B2s"),
+			"FailedPrecondition", true, fmt.Sprintf(notOffered, "Standard_B2s", "vm-b"), "SkuNotAvailable"},
 		{"ARM unavailable", armsim.Faults{Rate503: 1}, h.acts.EnsureResourceGroup, rgRequest("azure"), "Unavailable", false, "ServiceUnavailable", "ServiceUnavailable"},
 	}
 	for _, tc := range tests {
@@ -87,8 +103,11 @@ func TestErrors(t *testing.T) {
 			if tc.armCode != "" && (ae.Details(&armCode) != nil || armCode != tc.armCode) {
 				t.Fatalf("want ARM's code %q as the detail, got %q", tc.armCode, armCode)
 			}
-			if strings.Contains(ae.Error(), sharedKey) {
-				t.Fatalf("the error holds the shared key: %v", ae)
+			if tc.armCode == "SkuNotAvailable" && strings.Contains(ae.Error(), "quota") {
+				t.Fatalf("a size not offered is no quota matter: %v", ae)
+			}
+			if strings.Contains(ae.Error(), sharedKey) || strings.Contains(ae.Error(), password) {
+				t.Fatalf("the error holds a secret: %v", ae)
 			}
 		})
 	}

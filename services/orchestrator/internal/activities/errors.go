@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
@@ -62,6 +63,21 @@ func fail(ctx context.Context, err error, secrets ...string) error {
 		return temporal.NewNonRetryableApplicationError(msg, code, nil, details...)
 	}
 	return temporal.NewApplicationError(msg, code, details...)
+}
+
+// explain says what a resource service's answer means when the request tells more than
+// ARM's message does: SkuNotAvailable on a virtual machine, whether ARM refused the PUT or
+// the operation failed, is its size not offered in its location, which neither a retry nor
+// a quota changes (FailedPrecondition, not the service's ResourceExhausted-style advice).
+func explain(err error, req any) error {
+	vm, ok := req.(*computev1.CreateVirtualMachineRequest)
+	if !ok || armReason(status.Convert(err)) != "SkuNotAvailable" {
+		return err
+	}
+	cloud, loc := cloudOf(vm.GetParent()), vm.GetVirtualMachine().GetLocation()
+	return apierr.Explain(err, codes.FailedPrecondition,
+		"VM size %s of %s/virtualMachines/%s is not offered in location %s of cloud %s (ARM: SkuNotAvailable); pick another size the location offers: hybridlink plan names close ones, and ComputeService.ListMachineSizes on clouds/%s/locations/%s lists them all",
+		vm.GetVirtualMachine().GetSize(), vm.GetParent(), vm.GetVirtualMachineId(), loc, cloud, cloud, loc)
 }
 
 // armReason returns ARM's error code from a status's ErrorInfo, if ARM answered.

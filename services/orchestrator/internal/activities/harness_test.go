@@ -221,8 +221,9 @@ func nicRequest(cloud string) *computev1.CreateNetworkInterfaceRequest {
 
 func vmRequest(cloud, size string) *computev1.CreateVirtualMachineRequest {
 	return &computev1.CreateVirtualMachineRequest{Parent: rg(cloud), VirtualMachineId: "vm", VirtualMachine: &computev1.VirtualMachine{
-		Size:              size,
-		Image:             &computev1.ImageReference{Publisher: "Canonical", Offer: "ubuntu-24_04-lts", Sku: "server"},
+		Size: size,
+		// a generation 1 image, which both clouds offer (Azure Stack Hub runs no other)
+		Image:             &computev1.ImageReference{Publisher: "Canonical", Offer: "0001-com-ubuntu-server-jammy", Sku: "22_04-lts"},
 		AdminUsername:     "azureuser",
 		AdminPassword:     password,
 		NetworkInterfaces: []string{rg(cloud) + "/networkInterfaces/nic"},

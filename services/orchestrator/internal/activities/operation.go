@@ -64,7 +64,7 @@ func ensure[Req interface{ GetParent() string }, M proto.Message](ctx context.Co
 		err = status.ErrorProto(op.GetError())
 	}
 	if err != nil {
-		return zero, fail(ctx, err, secrets...)
+		return zero, fail(ctx, explain(err, req), secrets...)
 	}
 	if err := op.GetResponse().UnmarshalTo(out); err != nil {
 		return zero, temporal.NewNonRetryableApplicationError(

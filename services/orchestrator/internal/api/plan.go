@@ -22,8 +22,9 @@ import (
 // validation only reports the spec.
 const planID = "plan"
 
-// PlanDeployment answers every validation finding of the deployment and, when there is
-// none, what an apply would do to each resource it ensures (workflow.Plan), read from the
+// PlanDeployment answers every validation finding of the deployment, then every location,
+// VM size and image its clouds do not offer (package offer: a few list reads), and, when
+// there is none, what an apply would do to each resource it ensures (workflow.Plan), read from the
 // clouds through the resource services' Get methods: CREATE when the resource does not
 // exist, NO_CHANGE when it matches the request the apply would send (see matches), UPDATE
 // otherwise. It writes nothing, and the plan holds no secret.
@@ -44,6 +45,16 @@ func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDep
 	in, err := s.input("", req.GetDeployment())
 	if err != nil {
 		return nil, err
+	}
+	found, err := s.offers().Check(ctx, "deployment.spec", in.Spec)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range found {
+		plan.Findings = append(plan.Findings, &orchestratorv1.Finding{Field: v.Field, Description: v.Description})
+	}
+	if len(plan.Findings) > 0 {
+		return plan, nil
 	}
 	for _, r := range workflow.Plan(in) {
 		same, err := s.matches(ctx, r)

@@ -84,6 +84,9 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 	if err != nil {
 		return nil, err
 	}
+	if err := s.offered(ctx, in); err != nil {
+		return nil, err
+	}
 	pending := &orchestratorv1.Deployment{Name: name, Spec: workflow.Redact(in.Spec), Status: &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}}
 	if req.GetValidateOnly() {
 		return operation(op{deployment: name, verb: "create"}, pending, true)
@@ -479,6 +482,9 @@ func (s *Server) UpdateDeployment(ctx context.Context, req *orchestratorv1.Updat
 	}
 	in, err := s.input(name, req.GetDeployment())
 	if err != nil {
+		return nil, err
+	}
+	if err := s.offered(ctx, in); err != nil {
 		return nil, err
 	}
 	if req.GetDeployment().GetSpec().GetConnection().GetSharedKey() == "" {
