@@ -219,10 +219,11 @@ func nicRequest(cloud string) *computev1.CreateNetworkInterfaceRequest {
 		NetworkInterface: &computev1.NetworkInterface{Subnet: rg(cloud) + "/virtualNetworks/vnet/subnets/workload"}}
 }
 
+// vmRequest is a VM of a generation 1 image, which both clouds offer (Azure Stack Hub
+// runs no other).
 func vmRequest(cloud, size string) *computev1.CreateVirtualMachineRequest {
 	return &computev1.CreateVirtualMachineRequest{Parent: rg(cloud), VirtualMachineId: "vm", VirtualMachine: &computev1.VirtualMachine{
-		Size: size,
-		// a generation 1 image, which both clouds offer (Azure Stack Hub runs no other)
+		Size:              size,
 		Image:             &computev1.ImageReference{Publisher: "Canonical", Offer: "0001-com-ubuntu-server-jammy", Sku: "22_04-lts"},
 		AdminUsername:     "azureuser",
 		AdminPassword:     password,
