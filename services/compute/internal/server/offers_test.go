@@ -149,3 +149,24 @@ func TestOffersInvalid(t *testing.T) {
 		t.Fatalf("invalid requests reached ARM %d times", n)
 	}
 }
+
+// TestOffersREST reads the offer lists on the REST port, as the README's curl lines do.
+func TestOffersREST(t *testing.T) {
+	st, _ := start(t, armsim.Config{})
+	get := func(path string) map[string]any {
+		t.Helper()
+		resp, err := http.Get(st.REST + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return decode(t, resp)
+	}
+	sizes, _ := get("/v1/clouds/azure-stack-hub/locations/local/machineSizes?pageSize=1000")["machineSizes"].([]any)
+	if len(sizes) < 50 {
+		t.Fatalf("the stamp's sizes on REST: %v", sizes)
+	}
+	versions, _ := get("/v1/clouds/azure/locations/eastus/publishers/Canonical/offers/ubuntu-24_04-lts/skus/server/versions")["imageVersions"].([]any)
+	if len(versions) == 0 || !strings.Contains(versions[0].(map[string]any)["name"].(string), "/skus/server/versions/24.04.") {
+		t.Fatalf("image versions on REST: %v", versions)
+	}
+}
