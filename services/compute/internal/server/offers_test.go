@@ -155,7 +155,7 @@ func TestOffersREST(t *testing.T) {
 	st, _ := start(t, armsim.Config{})
 	get := func(path string) map[string]any {
 		t.Helper()
-		resp, err := http.Get(st.REST + path)
+		resp, err := st.HTTP.Get(st.REST + path)
 		if err != nil {
 			t.Fatal(err)
 		}
