@@ -420,6 +420,7 @@ func TestTamperedHandle(t *testing.T) {
 func TestValidation(t *testing.T) {
 	st, c := start(t, armsim.Config{})
 	const badKey = "Bad-Key-\x01-5e0d"
+	const spacesKey = "   "
 	longKey := strings.Repeat("k", 129)
 	pip := func(cloud string, f func(*gatewayv1.PublicIPAddress)) func() error {
 		return func() error {
@@ -493,6 +494,10 @@ func TestValidation(t *testing.T) {
 		{"missing shared key", conn("azure", func(c *gatewayv1.Connection) { c.SharedKey = "" }), "connection.shared_key"},
 		{"long shared key", conn("azure", func(c *gatewayv1.Connection) { c.SharedKey = longKey }), "connection.shared_key"},
 		{"unprintable shared key", conn("azure", func(c *gatewayv1.Connection) { c.SharedKey = badKey }), "connection.shared_key"},
+		{"shared key of three spaces", conn("azure", func(c *gatewayv1.Connection) { c.SharedKey = spacesKey }), "connection.shared_key"},
+		{"shared key with a leading space", conn("azure", func(c *gatewayv1.Connection) { c.SharedKey = " Shared-Key-5e0d" }), "connection.shared_key"},
+		{"shared key with a trailing space", conn("azure-stack-hub", func(c *gatewayv1.Connection) { c.SharedKey = "Shared-Key-5e0d " }), "connection.shared_key"},
+		{"shared key with a line break", conn("azure", func(c *gatewayv1.Connection) { c.SharedKey = "Shared-Key-5e0d\n" }), "connection.shared_key"},
 		{"IKEv1 on Azure Stack Hub", conn("azure-stack-hub", func(c *gatewayv1.Connection) { c.Protocol = gatewayv1.Connection_PROTOCOL_IKEV1 }), "connection.protocol"},
 		{"GCM IKE on Azure Stack Hub", conn("azure-stack-hub", func(c *gatewayv1.Connection) {
 			c.IpsecPolicy = documentedPolicy()
@@ -510,6 +515,10 @@ func TestValidation(t *testing.T) {
 			_, err := c.gw.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: rg("azure") + "/connections/tunnel", SharedKey: badKey})
 			return err
 		}, "shared_key"},
+		{"set a key of three spaces", func() error {
+			_, err := c.gw.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: rg("azure") + "/connections/tunnel", SharedKey: spacesKey})
+			return err
+		}, "shared_key"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -520,7 +529,7 @@ func TestValidation(t *testing.T) {
 			if !hasViolation(err, tc.field) {
 				t.Fatalf("want a field violation on %s: %v", tc.field, err)
 			}
-			if msg := fmt.Sprint(status.Convert(err).Proto()); strings.Contains(msg, badKey) || strings.Contains(msg, longKey) {
+			if msg := fmt.Sprint(status.Convert(err).Proto()); strings.Contains(msg, badKey) || strings.Contains(msg, longKey) || strings.Contains(msg, spacesKey) {
 				t.Fatalf("the error quotes the shared key: %s", msg)
 			}
 		})

@@ -283,22 +283,14 @@ func validateConnection(k cloud.Kind, parent names.Name, req *gatewayv1.CreateCo
 	return spec, v.Err()
 }
 
-// checkSharedKey checks a pre-shared key: 1-128 printable ASCII characters. The messages
-// describe the key by its length and the position of a bad character, never by its text.
+// checkSharedKey checks a pre-shared key: required, and as azrules.SharedKeyProblem wants
+// it. The messages describe the key by its length and the position of a bad character,
+// never by its text.
 func checkSharedKey(v *apierr.Violations, field, key string) {
-	switch {
-	case key == "":
+	if key == "" {
 		v.Add(field, "required: 1 to %d printable ASCII characters, the same on both sides of the tunnel", azrules.MaxSharedKey)
-		return
-	case len(key) > azrules.MaxSharedKey:
-		v.Add(field, "the key is %d bytes long; at most %d printable ASCII characters are allowed", len(key), azrules.MaxSharedKey)
-		return
-	}
-	for i := 0; i < len(key); i++ {
-		if key[i] < 0x20 || key[i] > 0x7e {
-			v.Add(field, "character %d of the key is not printable ASCII (space to '~')", i+1)
-			return
-		}
+	} else if problem := azrules.SharedKeyProblem(key); problem != "" {
+		v.Add(field, "%s", problem)
 	}
 }
 
