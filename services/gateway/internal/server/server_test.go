@@ -515,6 +515,29 @@ func TestValidation(t *testing.T) {
 			_, err := c.gw.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: rg("azure") + "/connections/tunnel", SharedKey: badKey})
 			return err
 		}, "shared_key"},
+		{"a SKU of a megabyte", gw("azure", func(g *gatewayv1.VirtualNetworkGateway) { g.Sku = huge }), "virtual_network_gateway.sku"},
+		{"a subnet name of a megabyte", gw("azure", func(g *gatewayv1.VirtualNetworkGateway) { g.Subnet = huge }), "virtual_network_gateway.subnet"},
+		{"a gateway of 51 tags", gw("azure", func(g *gatewayv1.VirtualNetworkGateway) { g.Tags = tags(51) }), "virtual_network_gateway.tags"},
+		{"a public IP location of a megabyte", pip("azure", func(p *gatewayv1.PublicIPAddress) { p.Location = huge }), "public_ip_address.location"},
+		{"a remote IP of a megabyte", lng(func(l *gatewayv1.LocalNetworkGateway) { l.GatewayIpAddress = huge }), "local_network_gateway.gateway_ip_address"},
+		{"1001 remote prefixes", lng(func(l *gatewayv1.LocalNetworkGateway) {
+			l.AddressPrefixes = nil
+			for i := range 1001 {
+				l.AddressPrefixes = append(l.AddressPrefixes, fmt.Sprintf("10.%d.%d.0/24", i/256, i%256))
+			}
+		}), "local_network_gateway.address_prefixes"},
+		{"a remote prefix of a megabyte", lng(func(l *gatewayv1.LocalNetworkGateway) { l.AddressPrefixes = []string{huge} }), "local_network_gateway.address_prefixes[0]"},
+		{"a DH group of a megabyte", conn("azure", func(c *gatewayv1.Connection) { c.IpsecPolicy.DhGroup = huge }), "connection.ipsec_policy.dh_group"},
+		{"a connection id of a megabyte", func() error {
+			r := connectionRequest("azure", "key")
+			r.ConnectionId = huge
+			_, err := c.gw.CreateConnection(ctx, r)
+			return err
+		}, "connection_id"},
+		{"set a key on a name of a megabyte", func() error {
+			_, err := c.gw.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: huge, SharedKey: "key"})
+			return err
+		}, "name"},
 		{"set a key of three spaces", func() error {
 			_, err := c.gw.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: rg("azure") + "/connections/tunnel", SharedKey: spacesKey})
 			return err
@@ -529,7 +552,7 @@ func TestValidation(t *testing.T) {
 			if !hasViolation(err, tc.field) {
 				t.Fatalf("want a field violation on %s: %v", tc.field, err)
 			}
-			if msg := fmt.Sprint(status.Convert(err).Proto()); strings.Contains(msg, badKey) || strings.Contains(msg, longKey) || strings.Contains(msg, spacesKey) {
+			if msg := fmt.Sprint(status.Convert(err).Proto()); strings.Contains(msg, badKey) || strings.Contains(msg, longKey) || strings.Contains(msg, spacesKey) || strings.Contains(msg, huge[:64]) {
 				t.Fatalf("the error quotes the shared key: %s", msg)
 			}
 		})
@@ -537,6 +560,18 @@ func TestValidation(t *testing.T) {
 	if n := writes(t, st); n != 0 {
 		t.Fatalf("invalid requests wrote %d times to ARM", n)
 	}
+}
+
+// huge is a megabyte, sent where a few bytes are expected.
+var huge = strings.Repeat("h", 1<<20)
+
+// tags returns n tags.
+func tags(n int) map[string]string {
+	out := map[string]string{}
+	for i := range n {
+		out[fmt.Sprintf("tag%d", i)] = "v"
+	}
+	return out
 }
 
 func hasViolation(err error, field string) bool {

@@ -19,6 +19,35 @@ const gatewaySubnet = "GatewaySubnet"
 // defaultASN is Azure's BGP autonomous system number for VPN gateways.
 const defaultASN = 65515
 
+// limits bounds every field of the Create requests and SetConnectionSharedKey, checked
+// before anything else.
+var limits = apierr.NewLimits(slices.Concat(
+	[]apierr.Limit{
+		{Field: "parent", Max: names.MaxName, Why: "a resource name"},
+		{Field: "name", Max: names.MaxName, Why: "a resource name"},
+		{Field: "public_ip_address_id", Max: 80, Why: "ARM: public IP address names have 1-80 characters"},
+		{Field: "virtual_network_gateway_id", Max: 80, Why: "ARM: virtual network gateway names have 1-80 characters"},
+		{Field: "local_network_gateway_id", Max: 80, Why: "ARM: local network gateway names have 1-80 characters"},
+		{Field: "connection_id", Max: 80, Why: "ARM: connection names have 1-80 characters"},
+		{Field: "shared_key", Max: azrules.MaxSharedKey, Why: "ARM: pre-shared keys have at most 128 characters"},
+		{Field: "virtual_network_gateway.sku", Max: azrules.MaxGatewaySKU, Why: "the longest SKU either cloud offers, HighPerformance, has 15 characters"},
+		{Field: "virtual_network_gateway.subnet", Max: names.MaxName, Why: "a resource name"},
+		{Field: "virtual_network_gateway.public_ip_address", Max: names.MaxName, Why: "a resource name"},
+		{Field: "local_network_gateway.gateway_ip_address", Max: azrules.MaxAddress, Why: "an IPv4 address"},
+		{Field: "local_network_gateway.address_prefixes", Max: azrules.MaxLocalNetworkPrefixes, Why: "Azure VPN Gateway limits: 1000 address prefixes per local network gateway"},
+		{Field: "local_network_gateway.address_prefixes[*]", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
+		{Field: "local_network_gateway.bgp_peering_address", Max: azrules.MaxAddress, Why: "an IPv4 address"},
+		{Field: "connection.virtual_network_gateway", Max: names.MaxName, Why: "a resource name"},
+		{Field: "connection.local_network_gateway", Max: names.MaxName, Why: "a resource name"},
+		{Field: "connection.shared_key", Max: azrules.MaxSharedKey, Why: "ARM: pre-shared keys have at most 128 characters"},
+	},
+	azrules.IPsecPolicyLimits("connection.ipsec_policy"),
+	azrules.ResourceLimits("public_ip_address"),
+	azrules.ResourceLimits("virtual_network_gateway"),
+	azrules.ResourceLimits("local_network_gateway"),
+	azrules.ResourceLimits("connection"),
+)...)
+
 // display names the kind of cloud in messages.
 func display(k cloud.Kind) string {
 	if k == cloud.AzureStackHub {
