@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
 )
 
 var update = flag.Bool("update", false, "rewrite the limits table in the README from Limits")
@@ -39,7 +40,7 @@ func field(path string) protoreflect.FieldDescriptor {
 }
 
 // unit is what a Limit's Max counts.
-func unit(l Limit) string {
+func unit(l apierr.Limit) string {
 	fd := field(l.Field)
 	switch {
 	case fd.IsList() && !strings.HasSuffix(l.Field, "[*]"):
@@ -50,49 +51,21 @@ func unit(l Limit) string {
 	return "bytes"
 }
 
-// TestLimitsCoverEveryField walks the deployment's name and spec: every string and
-// repeated field (and every string item of one) has its Limit, and every Limit names a
-// field, so a field added to the API cannot go unbounded.
+// TestLimitsCoverEveryField: every string and repeated field of a deployment's name and
+// spec (and every string item of one) has its Limit, and every Limit names a field, so a
+// field added to the API cannot go unbounded.
 func TestLimitsCoverEveryField(t *testing.T) {
-	want := map[string]bool{"deployment.spec": true}
-	var walk func(pattern string, md protoreflect.MessageDescriptor)
-	walk = func(pattern string, md protoreflect.MessageDescriptor) {
-		for i := 0; i < md.Fields().Len(); i++ {
-			fd := md.Fields().Get(i)
-			p := pattern + "." + string(fd.Name())
-			if fd.IsMap() {
-				t.Errorf("%s is a map, which CheckLimits does not walk", p)
-				continue
-			}
-			if fd.IsList() {
-				want[p] = true
-				p += "[*]"
-			}
-			switch fd.Kind() {
-			case protoreflect.MessageKind:
-				walk(p, fd.Message())
-			case protoreflect.StringKind, protoreflect.BytesKind:
-				want[p] = true
-			}
-		}
-	}
-	want["deployment.name"] = true
-	walk("deployment.spec", (&orchestratorv1.DeploymentSpec{}).ProtoReflect().Descriptor())
-	for f := range want {
-		if _, ok := limitByField[f]; !ok {
-			t.Errorf("%s has no Limit", f)
-		}
+	md := (&orchestratorv1.Deployment{}).ProtoReflect().Descriptor()
+	if missing := limits.Unbounded("deployment", md, "name", "spec"); len(missing) > 0 {
+		t.Errorf("fields without a Limit: %v", missing)
 	}
 	for _, l := range Limits {
-		if !want[l.Field] {
-			t.Errorf("Limit %s names no string or repeated field of a deployment", l.Field)
+		if field(l.Field) == nil {
+			t.Errorf("Limit %s names no field of a deployment", l.Field)
 		}
 		if l.Max <= 0 || l.Why == "" {
 			t.Errorf("Limit %s: max %d, why %q", l.Field, l.Max, l.Why)
 		}
-	}
-	if len(limitByField) != len(Limits) {
-		t.Errorf("Limits lists a field twice")
 	}
 }
 
