@@ -14,7 +14,6 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"go.opentelemetry.io/otel/trace"
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
@@ -46,6 +45,8 @@ type Server struct {
 	temporal  client.Client
 	taskQueue string
 	clouds    []cloud.Cloud
+	// digestKey keys the digests of created specs (specDigest).
+	digestKey []byte
 	// network, gateway and compute are the resource services, which PlanDeployment reads.
 	network networkv1.NetworkServiceClient
 	gateway gatewayv1.GatewayServiceClient
@@ -55,9 +56,11 @@ type Server struct {
 }
 
 // New returns a Server starting workflows on taskQueue and reading resources, to plan
-// deployments, from the network, gateway and compute services at the given connections.
-func New(c client.Client, taskQueue string, clouds []cloud.Cloud, network, gateway, compute grpc.ClientConnInterface) *Server {
-	return &Server{temporal: c, taskQueue: taskQueue, clouds: clouds,
+// deployments, from the network, gateway and compute services at the given connections;
+// payloadKey is the key of c's payload codec, from which the key of spec digests is
+// derived.
+func New(c client.Client, taskQueue string, payloadKey []byte, clouds []cloud.Cloud, network, gateway, compute grpc.ClientConnInterface) *Server {
+	return &Server{temporal: c, taskQueue: taskQueue, clouds: clouds, digestKey: digestKey(payloadKey),
 		network: networkv1.NewNetworkServiceClient(network), gateway: gatewayv1.NewGatewayServiceClient(gateway),
 		compute: computev1.NewComputeServiceClient(compute), WatchInterval: 250 * time.Millisecond}
 }
@@ -91,19 +94,7 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
 		in.TraceID = sc.TraceID().String()
 	}
-	_, err = s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflow.ID(name), TaskQueue: s.taskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-	}, workflow.Name, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	switch {
-	case errors.As(err, &started):
-		return nil, status.Errorf(codes.AlreadyExists, "%s exists; delete it first, or get it to see its state", name)
-	case err != nil:
-		return nil, temporalError(err, name)
-	}
-	return operation(op{deployment: name, verb: "create"}, pending, false)
+	return s.start(ctx, name, in, s.specDigest(req.GetDeployment().GetSpec(), in.Spec), pending)
 }
 
 // input turns a validated deployment into its workflow's input: the spec completed with
