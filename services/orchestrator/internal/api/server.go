@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,12 +78,18 @@ func parseName(name, field string) (string, error) {
 }
 
 // CreateDeployment validates a deployment and starts its workflow, in the trace of this
-// call: the deployment's trace.
+// call: the deployment's trace. The deployment_id names the deployment (AIP-133): the
+// deployment's name may be left empty, and when given must be the same.
 func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.CreateDeploymentRequest) (*longrunningpb.Operation, error) {
-	if err := spec.Validate(req.GetDeployment(), req.GetDeploymentId(), s.clouds).Err(); err != nil {
+	name := "deployments/" + req.GetDeploymentId()
+	v := spec.Validate(req.GetDeployment(), req.GetDeploymentId(), s.clouds)
+	refused := func(field string) bool { return slices.ContainsFunc(v, func(x apierr.Violation) bool { return x.Field == field }) }
+	if given := req.GetDeployment().GetName(); given != "" && given != name && !refused("deployment_id") && !refused("deployment.name") {
+		v.Add("deployment.name", "%q is not the deployment deployment_id names; leave it empty, or make it %s", given, name)
+	}
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	name := "deployments/" + req.GetDeploymentId()
 	in, err := s.input(name, req.GetDeployment())
 	if err != nil {
 		return nil, err
