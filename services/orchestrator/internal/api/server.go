@@ -83,7 +83,9 @@ func parseName(name, field string) (string, error) {
 func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.CreateDeploymentRequest) (*longrunningpb.Operation, error) {
 	name := "deployments/" + req.GetDeploymentId()
 	v := spec.Validate(req.GetDeployment(), req.GetDeploymentId(), s.clouds)
-	refused := func(field string) bool { return slices.ContainsFunc(v, func(x apierr.Violation) bool { return x.Field == field }) }
+	refused := func(field string) bool {
+		return slices.ContainsFunc(v, func(x apierr.Violation) bool { return x.Field == field })
+	}
 	if given := req.GetDeployment().GetName(); given != "" && given != name && !refused("deployment_id") && !refused("deployment.name") {
 		v.Add("deployment.name", "%q is not the deployment deployment_id names; leave it empty, or make it %s", given, name)
 	}

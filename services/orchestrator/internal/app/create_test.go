@@ -42,7 +42,7 @@ func TestCreateConflicts(t *testing.T) {
 	for i, tc := range []struct {
 		name string
 		// spec is the spec of the j-th of n concurrent creates.
-		spec   func(j int) *orchestratorv1.DeploymentSpec
+		spec  func(j int) *orchestratorv1.DeploymentSpec
 		n, ok int
 	}{
 		{"ten creates with ten shared keys", func(j int) *orchestratorv1.DeploymentSpec { return withKey(0, fmt.Sprintf("Key-%d-of-ten", j)) }, 10, 1},
