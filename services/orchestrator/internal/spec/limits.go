@@ -9,18 +9,20 @@ import (
 )
 
 // MaxVirtualMachines is the most virtual machines a site may have. Each is two steps (its
-// network interface and itself), so the largest deployment is 13 + 4 × 100 = 413 steps:
-// all of them pending at once is a fifth of Temporal's 2000 pending activities per
-// workflow, and an apply of them about 2,500 history events, which leaves room for
-// several applies and a teardown in one run below Temporal's 51,200 (it continues as new
-// past 4,096).
+// network interface and itself), so the largest deployment is 13 + 4 × 100 = 413 steps,
+// of which at most 202 run at once (all the network interfaces once the networks are up,
+// and the gateways): a tenth of Temporal's 2000 pending activities per workflow. An apply
+// of them writes at most about 2,500 history events (six per step: the activity's three
+// and its workflow task's), so several applies and a teardown fit in one run, which
+// continues as new past 4,096 events, below Temporal's 51,200. The workflow refuses more
+// (workflow.checkInput), and TestLargestDeploymentFits runs the largest.
 const MaxVirtualMachines = 100
 
 // MaxSpecBytes bounds the encoded size of a deployment's spec. The spec is part of the
-// workflow's input and, with the deployment's status (about 400 bytes a step), of the
-// input each continue-as-new carries and of every update's result in history: each
-// must stay below Temporal's 2 MiB payload limit, and at 256 KiB, with 413 steps, they
-// stay below its 512 KiB warning too.
+// workflow's input, of the input each continue-as-new carries with the deployment's status
+// and what it created, and of every update's result: each must stay below Temporal's 2 MiB
+// payload limit. With the largest spec and 413 steps the input of a continue-as-new is
+// about 475 KB, below Temporal's 512 KiB warning too (TestLargestDeploymentFits).
 const MaxSpecBytes = 256 << 10
 
 // Limits bounds every repeated and string field of the deployments this API takes, each
@@ -39,7 +41,7 @@ var Limits = append([]apierr.Limit{
 	{Field: "deployment.spec.sites[*].workload_subnet_prefix", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
 	{Field: "deployment.spec.sites[*].gateway_subnet_prefix", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
 	{Field: "deployment.spec.sites[*].gateway_sku", Max: azrules.MaxGatewaySKU, Why: "the longest SKU either cloud offers, HighPerformance, has 15 characters"},
-	{Field: "deployment.spec.sites[*].virtual_machines", Max: MaxVirtualMachines, Why: "each VM is two workflow steps: two sites of 100 are 413 steps, a fifth of Temporal's 2000 pending activities per workflow; put more VMs in another deployment"},
+	{Field: "deployment.spec.sites[*].virtual_machines", Max: MaxVirtualMachines, Why: "each VM is two workflow steps: two sites of 100 are 413 steps, at most 202 of them pending at once, a tenth of Temporal's 2000 pending activities per workflow; put more VMs in another deployment"},
 	{Field: "deployment.spec.sites[*].virtual_machines[*].name", Max: azrules.MaxVMName, Why: "Azure: VM names have at most 64 characters (15 on Windows, which the name rule checks)"},
 	{Field: "deployment.spec.sites[*].virtual_machines[*].size", Max: azrules.MaxVMSize, Why: "ARM VM size names (Standard_NC96ads_A100_v4 has 24 characters)"},
 	{Field: "deployment.spec.sites[*].virtual_machines[*].image_publisher", Max: azrules.MaxImageName, Why: "Marketplace publisher ids have at most 50 characters"},
