@@ -135,6 +135,9 @@ func TestCreateConflicts(t *testing.T) {
 		if runs := workflowRuns(t, raw, name); runs != 2 {
 			t.Fatalf("%s has %d workflow runs, want 2: the deleted one and the new one", name, runs)
 		}
+		if d := list(t, s)[name]; d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
+			t.Fatalf("list: %s is %v; want it once, READY", name, d.GetStatus())
+		}
 	})
 	t.Run("the spec digest is encrypted in the memo", func(t *testing.T) {
 		desc, err := raw.DescribeWorkflowExecution(ctx, "deployments/conflict-0", "")
