@@ -12,10 +12,11 @@ import (
 // network interface and itself), so the largest deployment is 13 + 4 × 100 = 413 steps,
 // of which at most 202 run at once (all the network interfaces once the networks are up,
 // and the gateways): a tenth of Temporal's 2000 pending activities per workflow. An apply
-// of them writes at most about 2,500 history events (six per step: the activity's three
-// and its workflow task's), so several applies and a teardown fit in one run, which
-// continues as new past 4,096 events, below Temporal's 51,200. The workflow refuses more
-// (workflow.checkInput), and TestLargestDeploymentFits runs the largest.
+// writes fewer than four history events a step (289 for one of 77 steps on the dev
+// server, and six at most: the activity's three and a workflow task's), so about 1,600
+// for the largest, and a teardown as many: several applies and a teardown fit in one run,
+// which continues as new past 4,096 events, far below Temporal's 51,200. The workflow
+// refuses more (workflow.checkInput), and TestLargestDeploymentFits runs the largest.
 const MaxVirtualMachines = 100
 
 // MaxSpecBytes bounds the encoded size of a deployment's spec. The spec is part of the
