@@ -6,6 +6,8 @@
 package azrules
 
 import (
+	"fmt"
+	"strings"
 	"unicode"
 
 	"github.com/hybridlink/hybridlink/platform/cloud"
@@ -61,6 +63,31 @@ const (
 
 // MaxSharedKey is the longest pre-shared key ARM accepts.
 const MaxSharedKey = 128
+
+// SharedKeyProblem describes what is wrong with a given pre-shared key, or returns "" for
+// a key both clouds take and both ends keep alike: at most MaxSharedKey printable ASCII
+// characters (space to '~'), not only spaces, and no space at either end (ARM stores it,
+// but a form, a shell or the other end's device trims it on the way, and the two ends then
+// never agree on the key). It describes the key by its length and the position of a bad
+// character, never by its text. An empty key is the caller's rule: required, or generated.
+func SharedKeyProblem(key string) string {
+	if len(key) > MaxSharedKey {
+		return fmt.Sprintf("the key is %d bytes long; use at most %d printable ASCII characters, the same on both sides of the tunnel", len(key), MaxSharedKey)
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x20 || key[i] > 0x7e {
+			return fmt.Sprintf("character %d of the key is not printable ASCII (space to '~'): control characters, tabs and line breaks are not allowed", i+1)
+		}
+	}
+	switch {
+	case key == "":
+	case strings.Trim(key, " ") == "":
+		return fmt.Sprintf("the key is %d spaces and nothing else; use printable ASCII characters other than spaces", len(key))
+	case key[0] == ' ' || key[len(key)-1] == ' ':
+		return "the key begins or ends with a space, which forms, shells and VPN devices trim, so the two ends would not agree on it; remove the space"
+	}
+	return ""
+}
 
 // ReservedUsernames are the admin user names Azure refuses for a new VM.
 var ReservedUsernames = map[string]bool{"administrator": true, "admin": true, "user": true, "user1": true, "test": true,

@@ -6,6 +6,7 @@ package names
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -20,6 +21,10 @@ type Name struct {
 	ResourceGroup string
 	Path          []Segment
 }
+
+// MaxName is the longest name Parse takes: clouds/{cloud}/resourceGroups/{resource_group}
+// and two collections below it, each part at its longest, come to about 400 bytes.
+const MaxName = 512
 
 var (
 	cloudRule = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
@@ -40,7 +45,7 @@ func Parse(name string, collections ...string) (Name, error) {
 	}
 	parts := strings.Split(name, "/")
 	if len(parts) != 4+2*len(collections) || parts[0] != "clouds" || parts[2] != "resourceGroups" {
-		return Name{}, fmt.Errorf("%q is not of the form %s", name, want)
+		return Name{}, fmt.Errorf("%s is not of the form %s", quote(name), want)
 	}
 	n := Name{Cloud: parts[1], ResourceGroup: parts[3]}
 	if err := CheckCloud(n.Cloud); err != nil {
@@ -52,7 +57,7 @@ func Parse(name string, collections ...string) (Name, error) {
 	for i, c := range collections {
 		col, id := parts[4+2*i], parts[5+2*i]
 		if col != c {
-			return Name{}, fmt.Errorf("%q is not of the form %s", name, want)
+			return Name{}, fmt.Errorf("%s is not of the form %s", quote(name), want)
 		}
 		if err := CheckID(id); err != nil {
 			return Name{}, err
@@ -66,7 +71,7 @@ func Parse(name string, collections ...string) (Name, error) {
 func ParseCloud(parent string) (string, error) {
 	cloud, ok := strings.CutPrefix(parent, "clouds/")
 	if !ok || strings.Contains(cloud, "/") {
-		return "", fmt.Errorf("%q is not of the form clouds/{cloud}", parent)
+		return "", fmt.Errorf("%s is not of the form clouds/{cloud}", quote(parent))
 	}
 	return cloud, CheckCloud(cloud)
 }
@@ -74,7 +79,7 @@ func ParseCloud(parent string) (string, error) {
 // CheckCloud checks a cloud id's form (whether it is configured is the cloud registry's call).
 func CheckCloud(id string) error {
 	if !cloudRule.MatchString(id) {
-		return fmt.Errorf("cloud %q must be lower-case letters, digits and '-', starting with a letter", id)
+		return fmt.Errorf("cloud %s must be lower-case letters, digits and '-', starting with a letter", quote(id))
 	}
 	return nil
 }
@@ -82,7 +87,7 @@ func CheckCloud(id string) error {
 // CheckResourceGroup checks a resource group name against ARM's rule.
 func CheckResourceGroup(id string) error {
 	if !groupRule.MatchString(id) || strings.HasSuffix(id, ".") {
-		return fmt.Errorf("resource group %q must be 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'", id)
+		return fmt.Errorf("resource group %s must be 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'", quote(id))
 	}
 	return nil
 }
@@ -90,7 +95,7 @@ func CheckResourceGroup(id string) error {
 // CheckID checks a Network or Compute resource name against Azure's rule.
 func CheckID(id string) error {
 	if !resourceRule.MatchString(id) {
-		return fmt.Errorf("%q must be 1-80 letters, digits, '.', '-' or '_', starting with a letter or digit and ending with a letter, digit or '_'", id)
+		return fmt.Errorf("%s must be 1-80 letters, digits, '.', '-' or '_', starting with a letter or digit and ending with a letter, digit or '_'", quote(id))
 	}
 	return nil
 }
@@ -144,7 +149,7 @@ func (n Name) ARMID(subscription, namespace string) string {
 func FromARMID(cloud, id string, known map[string]string) (Name, error) {
 	parts := strings.Split(strings.Trim(id, "/"), "/")
 	if len(parts) < 4 || !strings.EqualFold(parts[0], "subscriptions") || !strings.EqualFold(parts[2], "resourceGroups") {
-		return Name{}, fmt.Errorf("%q is not an ARM resource ID", id)
+		return Name{}, fmt.Errorf("%s is not an ARM resource ID", quote(id))
 	}
 	n := Name{Cloud: cloud, ResourceGroup: parts[3]}
 	rest := parts[4:]
@@ -152,7 +157,7 @@ func FromARMID(cloud, id string, known map[string]string) (Name, error) {
 		return n, nil
 	}
 	if len(rest) < 4 || !strings.EqualFold(rest[0], "providers") || len(rest)%2 != 0 {
-		return Name{}, fmt.Errorf("%q is not an ARM resource ID", id)
+		return Name{}, fmt.Errorf("%s is not an ARM resource ID", quote(id))
 	}
 	for i := 2; i+1 < len(rest); i += 2 {
 		col := rest[i]
@@ -162,4 +167,13 @@ func FromARMID(cloud, id string, known map[string]string) (Name, error) {
 		n.Path = append(n.Path, Segment{Collection: col, ID: rest[i+1]})
 	}
 	return n, nil
+}
+
+// quote quotes s for an error message, or, when s is longer than any name, gives its length
+// instead: an error never repeats megabytes a caller sent.
+func quote(s string) string {
+	if len(s) > MaxName {
+		return fmt.Sprintf("a name of %d bytes", len(s))
+	}
+	return strconv.Quote(s)
 }

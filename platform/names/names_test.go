@@ -21,6 +21,8 @@ func TestParse(t *testing.T) {
 		{"clouds/azure/resourceGroups/rg/virtualNetworks/-bad", []string{"virtualNetworks"}, "must be 1-80"},
 		{"clouds/azure/resourceGroups/rg/publicIPAddresses/p", []string{"virtualNetworks"}, "not of the form"},
 		{"clouds/azure/resourceGroups/rg/virtualNetworks/" + strings.Repeat("a", 81), []string{"virtualNetworks"}, "must be 1-80"},
+		{"clouds/azure/resourceGroups/rg/virtualNetworks/" + strings.Repeat("a", 600), []string{"virtualNetworks"}, "a name of 600 bytes must be 1-80"},
+		{strings.Repeat("clouds/", 100), nil, "a name of 700 bytes is not of the form"},
 		{"", nil, "not of the form"},
 	}
 	for _, tc := range tests {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -508,6 +509,30 @@ func TestValidation(t *testing.T) {
 		{"NIC twice", vm(func(r *computev1.VirtualMachine) {
 			r.NetworkInterfaces = append(r.NetworkInterfaces, r.NetworkInterfaces[0])
 		}), "virtual_machine.network_interfaces[1]"},
+		{"a static IP of a megabyte", nic(func(r *computev1.CreateNetworkInterfaceRequest) { r.NetworkInterface.PrivateIpAddress = huge }), "network_interface.private_ip_address"},
+		{"a NIC of 51 tags", nic(func(r *computev1.CreateNetworkInterfaceRequest) {
+			r.NetworkInterface.Tags = map[string]string{}
+			for i := range 51 {
+				r.NetworkInterface.Tags[fmt.Sprint("tag", i)] = "v"
+			}
+		}), "network_interface.tags"},
+		{"a size of a megabyte", vm(func(r *computev1.VirtualMachine) { r.Size = huge }), "virtual_machine.size"},
+		{"an image offer of a megabyte", vm(func(r *computev1.VirtualMachine) { r.Image.Offer = huge }), "virtual_machine.image.offer"},
+		{"an image version of a megabyte", vm(func(r *computev1.VirtualMachine) { r.Image.Version = huge }), "virtual_machine.image.version"},
+		{"a user name of a megabyte", vm(func(r *computev1.VirtualMachine) { r.AdminUsername = huge }), "virtual_machine.admin_username"},
+		{"11 SSH keys", vm(func(r *computev1.VirtualMachine) {
+			for range 11 {
+				r.SshPublicKeys = append(r.SshPublicKeys, "ssh-ed25519 AAAA")
+			}
+		}), "virtual_machine.ssh_public_keys"},
+		{"an SSH key of 8193 bytes", vm(func(r *computev1.VirtualMachine) {
+			r.SshPublicKeys = []string{"ssh-rsa " + strings.Repeat("A", 8193-len("ssh-rsa "))}
+		}), "virtual_machine.ssh_public_keys[0]"},
+		{"9 network interfaces", vm(func(r *computev1.VirtualMachine) {
+			for i := range 8 {
+				r.NetworkInterfaces = append(r.NetworkInterfaces, fmt.Sprintf("clouds/azure/resourceGroups/rg/networkInterfaces/nic%d", i))
+			}
+		}), "virtual_machine.network_interfaces"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -522,12 +547,18 @@ func TestValidation(t *testing.T) {
 			if secret != "" && strings.Contains(string(b), secret) {
 				t.Fatalf("the refusal quotes the password: %v", err)
 			}
+			if strings.Contains(string(b), huge[:64]) {
+				t.Fatalf("the refusal quotes the megabyte: %.200s", b)
+			}
 		})
 	}
 	if n, _ := st.Sim.Admin.Count(ctx, "", "", ""); n != 0 {
 		t.Fatalf("invalid requests reached ARM %d times", n)
 	}
 }
+
+// huge is a megabyte, sent where a few bytes are expected.
+var huge = strings.Repeat("h", 1<<20)
 
 func hasViolation(err error, field string) bool {
 	for _, d := range status.Convert(err).Details() {

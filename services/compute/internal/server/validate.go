@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
@@ -14,6 +15,32 @@ import (
 
 // gatewaySubnet is the subnet Azure keeps for VPN gateways: no network interface goes there.
 const gatewaySubnet = "GatewaySubnet"
+
+// limits bounds every field of the Create requests, checked before anything else.
+var limits = apierr.NewLimits(slices.Concat(
+	[]apierr.Limit{
+		{Field: "parent", Max: names.MaxName, Why: "a resource name"},
+		{Field: "network_interface_id", Max: 80, Why: "ARM: network interface names have 1-80 characters"},
+		{Field: "virtual_machine_id", Max: azrules.MaxVMName, Why: "Azure: VM names have at most 64 characters"},
+		{Field: "network_interface.subnet", Max: names.MaxName, Why: "a resource name"},
+		{Field: "network_interface.private_ip_address", Max: azrules.MaxAddress, Why: "an IPv4 address"},
+		{Field: "network_interface.public_ip_address", Max: names.MaxName, Why: "a resource name"},
+		{Field: "virtual_machine.size", Max: azrules.MaxVMSize, Why: "ARM VM size names (Standard_NC96ads_A100_v4 has 24 characters)"},
+		{Field: "virtual_machine.image.publisher", Max: azrules.MaxImageName, Why: "Marketplace publisher ids have at most 50 characters"},
+		{Field: "virtual_machine.image.offer", Max: azrules.MaxImageName, Why: "Marketplace offer ids have at most 50 characters"},
+		{Field: "virtual_machine.image.sku", Max: azrules.MaxImageName, Why: "Marketplace plan ids have at most 50 characters"},
+		{Field: "virtual_machine.image.version", Max: azrules.MaxImageVersion, Why: "Major.Minor.Build, three 32-bit numbers"},
+		{Field: "virtual_machine.computer_name", Max: azrules.MaxVMName, Why: "Azure: computer names have at most 64 characters (15 on Windows)"},
+		{Field: "virtual_machine.admin_username", Max: azrules.MaxUsername, Why: "Azure: 64 characters on Linux, 20 on Windows"},
+		{Field: "virtual_machine.admin_password", Max: azrules.MaxPassword, Why: "Azure: 72 characters on Linux, 123 on Windows"},
+		{Field: "virtual_machine.ssh_public_keys", Max: azrules.MaxSSHKeys, Why: "ARM documents no count; ours, for the admin account's authorized keys"},
+		{Field: "virtual_machine.ssh_public_keys[*]", Max: azrules.MaxSSHKey, Why: "an OpenSSH RSA key of 16384 bits, the longest ssh-keygen makes, has about 2.8 KB"},
+		{Field: "virtual_machine.network_interfaces", Max: azrules.MaxNetworkInterfaces, Why: "the most network interfaces any Azure VM size takes"},
+		{Field: "virtual_machine.network_interfaces[*]", Max: names.MaxName, Why: "a resource name"},
+	},
+	azrules.ResourceLimits("network_interface"),
+	azrules.ResourceLimits("virtual_machine"),
+)...)
 
 // nicSpec is a validated network interface: the ARM IDs it references and its static IP.
 type nicSpec struct {

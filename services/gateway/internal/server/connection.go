@@ -76,6 +76,9 @@ func (s *Server) ListConnections(ctx context.Context, req *gatewayv1.ListConnect
 // shared key out, so an existing connection's key is read apart and compared: a changed key
 // updates the connection.
 func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConnectionRequest) (*longrunningpb.Operation, error) {
+	if err := limits.Err(req); err != nil {
+		return nil, err
+	}
 	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err
@@ -183,6 +186,9 @@ func (s *Server) DeleteConnection(ctx context.Context, req *gatewayv1.DeleteConn
 // SetConnectionSharedKey sets a connection's shared key through ARM's sharedkey resource; the
 // operation is done at once when the key already is the one asked for.
 func (s *Server) SetConnectionSharedKey(ctx context.Context, req *gatewayv1.SetConnectionSharedKeyRequest) (*longrunningpb.Operation, error) {
+	if err := limits.Err(req); err != nil {
+		return nil, err
+	}
 	n, c, err := s.clouds.Parse(req.GetName(), "name", "connections")
 	if err != nil {
 		return nil, err

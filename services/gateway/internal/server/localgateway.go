@@ -61,6 +61,9 @@ func (s *Server) ListLocalNetworkGateways(ctx context.Context, req *gatewayv1.Li
 // CreateLocalNetworkGateway ensures a local network gateway: the remote site's VPN address
 // and address prefixes.
 func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.CreateLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
+	if err := limits.Err(req); err != nil {
+		return nil, err
+	}
 	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err

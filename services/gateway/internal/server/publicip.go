@@ -62,6 +62,9 @@ func (s *Server) ListPublicIPAddresses(ctx context.Context, req *gatewayv1.ListP
 
 // CreatePublicIPAddress ensures a public IP address with the cloud's SKU and allocation rules.
 func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.CreatePublicIPAddressRequest) (*longrunningpb.Operation, error) {
+	if err := limits.Err(req); err != nil {
+		return nil, err
+	}
 	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err

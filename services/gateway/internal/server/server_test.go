@@ -423,6 +423,7 @@ func TestTamperedHandle(t *testing.T) {
 func TestValidation(t *testing.T) {
 	st, c := start(t, armsim.Config{})
 	const badKey = "Bad-Key-\x01-5e0d"
+	const spacesKey = "   "
 	longKey := strings.Repeat("k", 129)
 	pip := func(cloud string, f func(*gatewayv1.PublicIPAddress)) func() error {
 		return func() error {
@@ -496,6 +497,10 @@ func TestValidation(t *testing.T) {
 		{"missing shared key", conn("azure", func(c *gatewayv1.Connection) { c.SharedKey = "" }), "connection.shared_key"},
 		{"long shared key", conn("azure", func(c *gatewayv1.Connection) { c.SharedKey = longKey }), "connection.shared_key"},
 		{"unprintable shared key", conn("azure", func(c *gatewayv1.Connection) { c.SharedKey = badKey }), "connection.shared_key"},
+		{"shared key of three spaces", conn("azure", func(c *gatewayv1.Connection) { c.SharedKey = spacesKey }), "connection.shared_key"},
+		{"shared key with a leading space", conn("azure", func(c *gatewayv1.Connection) { c.SharedKey = " Shared-Key-5e0d" }), "connection.shared_key"},
+		{"shared key with a trailing space", conn("azure-stack-hub", func(c *gatewayv1.Connection) { c.SharedKey = "Shared-Key-5e0d " }), "connection.shared_key"},
+		{"shared key with a line break", conn("azure", func(c *gatewayv1.Connection) { c.SharedKey = "Shared-Key-5e0d\n" }), "connection.shared_key"},
 		{"IKEv1 on Azure Stack Hub", conn("azure-stack-hub", func(c *gatewayv1.Connection) { c.Protocol = gatewayv1.Connection_PROTOCOL_IKEV1 }), "connection.protocol"},
 		{"GCM IKE on Azure Stack Hub", conn("azure-stack-hub", func(c *gatewayv1.Connection) {
 			c.IpsecPolicy = documentedPolicy()
@@ -513,6 +518,33 @@ func TestValidation(t *testing.T) {
 			_, err := c.gw.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: rg("azure") + "/connections/tunnel", SharedKey: badKey})
 			return err
 		}, "shared_key"},
+		{"a SKU of a megabyte", gw("azure", func(g *gatewayv1.VirtualNetworkGateway) { g.Sku = huge }), "virtual_network_gateway.sku"},
+		{"a subnet name of a megabyte", gw("azure", func(g *gatewayv1.VirtualNetworkGateway) { g.Subnet = huge }), "virtual_network_gateway.subnet"},
+		{"a gateway of 51 tags", gw("azure", func(g *gatewayv1.VirtualNetworkGateway) { g.Tags = tags(51) }), "virtual_network_gateway.tags"},
+		{"a public IP location of a megabyte", pip("azure", func(p *gatewayv1.PublicIPAddress) { p.Location = huge }), "public_ip_address.location"},
+		{"a remote IP of a megabyte", lng(func(l *gatewayv1.LocalNetworkGateway) { l.GatewayIpAddress = huge }), "local_network_gateway.gateway_ip_address"},
+		{"1001 remote prefixes", lng(func(l *gatewayv1.LocalNetworkGateway) {
+			l.AddressPrefixes = nil
+			for i := range 1001 {
+				l.AddressPrefixes = append(l.AddressPrefixes, fmt.Sprintf("10.%d.%d.0/24", i/256, i%256))
+			}
+		}), "local_network_gateway.address_prefixes"},
+		{"a remote prefix of a megabyte", lng(func(l *gatewayv1.LocalNetworkGateway) { l.AddressPrefixes = []string{huge} }), "local_network_gateway.address_prefixes[0]"},
+		{"a DH group of a megabyte", conn("azure", func(c *gatewayv1.Connection) { c.IpsecPolicy.DhGroup = huge }), "connection.ipsec_policy.dh_group"},
+		{"a connection id of a megabyte", func() error {
+			r := connectionRequest("azure", "key")
+			r.ConnectionId = huge
+			_, err := c.gw.CreateConnection(ctx, r)
+			return err
+		}, "connection_id"},
+		{"set a key on a name of a megabyte", func() error {
+			_, err := c.gw.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: huge, SharedKey: "key"})
+			return err
+		}, "name"},
+		{"set a key of three spaces", func() error {
+			_, err := c.gw.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: rg("azure") + "/connections/tunnel", SharedKey: spacesKey})
+			return err
+		}, "shared_key"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -523,7 +555,7 @@ func TestValidation(t *testing.T) {
 			if !hasViolation(err, tc.field) {
 				t.Fatalf("want a field violation on %s: %v", tc.field, err)
 			}
-			if msg := fmt.Sprint(status.Convert(err).Proto()); strings.Contains(msg, badKey) || strings.Contains(msg, longKey) {
+			if msg := fmt.Sprint(status.Convert(err).Proto()); strings.Contains(msg, badKey) || strings.Contains(msg, longKey) || strings.Contains(msg, spacesKey) || strings.Contains(msg, huge[:64]) {
 				t.Fatalf("the error quotes the shared key: %s", msg)
 			}
 		})
@@ -531,6 +563,18 @@ func TestValidation(t *testing.T) {
 	if n := writes(t, st); n != 0 {
 		t.Fatalf("invalid requests wrote %d times to ARM", n)
 	}
+}
+
+// huge is a megabyte, sent where a few bytes are expected.
+var huge = strings.Repeat("h", 1<<20)
+
+// tags returns n tags.
+func tags(n int) map[string]string {
+	out := map[string]string{}
+	for i := range n {
+		out[fmt.Sprintf("tag%d", i)] = "v"
+	}
+	return out
 }
 
 func hasViolation(err error, field string) bool {

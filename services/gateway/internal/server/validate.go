@@ -19,6 +19,35 @@ const gatewaySubnet = "GatewaySubnet"
 // defaultASN is Azure's BGP autonomous system number for VPN gateways.
 const defaultASN = 65515
 
+// limits bounds every field of the Create requests and SetConnectionSharedKey, checked
+// before anything else.
+var limits = apierr.NewLimits(slices.Concat(
+	[]apierr.Limit{
+		{Field: "parent", Max: names.MaxName, Why: "a resource name"},
+		{Field: "name", Max: names.MaxName, Why: "a resource name"},
+		{Field: "public_ip_address_id", Max: 80, Why: "ARM: public IP address names have 1-80 characters"},
+		{Field: "virtual_network_gateway_id", Max: 80, Why: "ARM: virtual network gateway names have 1-80 characters"},
+		{Field: "local_network_gateway_id", Max: 80, Why: "ARM: local network gateway names have 1-80 characters"},
+		{Field: "connection_id", Max: 80, Why: "ARM: connection names have 1-80 characters"},
+		{Field: "shared_key", Max: azrules.MaxSharedKey, Why: "ARM: pre-shared keys have at most 128 characters"},
+		{Field: "virtual_network_gateway.sku", Max: azrules.MaxGatewaySKU, Why: "the longest SKU either cloud offers, HighPerformance, has 15 characters"},
+		{Field: "virtual_network_gateway.subnet", Max: names.MaxName, Why: "a resource name"},
+		{Field: "virtual_network_gateway.public_ip_address", Max: names.MaxName, Why: "a resource name"},
+		{Field: "local_network_gateway.gateway_ip_address", Max: azrules.MaxAddress, Why: "an IPv4 address"},
+		{Field: "local_network_gateway.address_prefixes", Max: azrules.MaxLocalNetworkPrefixes, Why: "Azure VPN Gateway limits: 1000 address prefixes per local network gateway"},
+		{Field: "local_network_gateway.address_prefixes[*]", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
+		{Field: "local_network_gateway.bgp_peering_address", Max: azrules.MaxAddress, Why: "an IPv4 address"},
+		{Field: "connection.virtual_network_gateway", Max: names.MaxName, Why: "a resource name"},
+		{Field: "connection.local_network_gateway", Max: names.MaxName, Why: "a resource name"},
+		{Field: "connection.shared_key", Max: azrules.MaxSharedKey, Why: "ARM: pre-shared keys have at most 128 characters"},
+	},
+	azrules.IPsecPolicyLimits("connection.ipsec_policy"),
+	azrules.ResourceLimits("public_ip_address"),
+	azrules.ResourceLimits("virtual_network_gateway"),
+	azrules.ResourceLimits("local_network_gateway"),
+	azrules.ResourceLimits("connection"),
+)...)
+
 // display names the kind of cloud in messages.
 func display(k cloud.Kind) string {
 	if k == cloud.AzureStackHub {
@@ -283,22 +312,14 @@ func validateConnection(k cloud.Kind, parent names.Name, req *gatewayv1.CreateCo
 	return spec, v.Err()
 }
 
-// checkSharedKey checks a pre-shared key: 1-128 printable ASCII characters. The messages
-// describe the key by its length and the position of a bad character, never by its text.
+// checkSharedKey checks a pre-shared key: required, and as azrules.SharedKeyProblem wants
+// it. The messages describe the key by its length and the position of a bad character,
+// never by its text.
 func checkSharedKey(v *apierr.Violations, field, key string) {
-	switch {
-	case key == "":
+	if key == "" {
 		v.Add(field, "required: 1 to %d printable ASCII characters, the same on both sides of the tunnel", azrules.MaxSharedKey)
-		return
-	case len(key) > azrules.MaxSharedKey:
-		v.Add(field, "the key is %d bytes long; at most %d printable ASCII characters are allowed", len(key), azrules.MaxSharedKey)
-		return
-	}
-	for i := 0; i < len(key); i++ {
-		if key[i] < 0x20 || key[i] > 0x7e {
-			v.Add(field, "character %d of the key is not printable ASCII (space to '~')", i+1)
-			return
-		}
+	} else if problem := azrules.SharedKeyProblem(key); problem != "" {
+		v.Add(field, "%s", problem)
 	}
 }
 

@@ -85,6 +85,9 @@ func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.
 // CreateVirtualNetworkGateway ensures a VPN gateway in a GatewaySubnet, with the public IP
 // address the cloud requires. Creating one takes 30-45 minutes on Azure.
 func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
+	if err := limits.Err(req); err != nil {
+		return nil, err
+	}
 	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
 	if err != nil {
 		return nil, err

@@ -115,6 +115,9 @@ func (s *Server) ListResourceGroups(ctx context.Context, req *networkv1.ListReso
 // CreateResourceGroup ensures a resource group: created when absent, its tags updated when
 // they differ, left alone when it matches.
 func (s *Server) CreateResourceGroup(ctx context.Context, req *networkv1.CreateResourceGroupRequest) (*networkv1.ResourceGroup, error) {
+	if err := limits.Err(req); err != nil {
+		return nil, err
+	}
 	var v apierr.Violations
 	id, err := names.ParseCloud(req.GetParent())
 	if err != nil {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -214,10 +215,33 @@ func TestValidation(t *testing.T) {
 		}), "virtual_network.subnets[1].address_prefix"},
 		{"gateway subnet misspelt", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Subnets[1].Name = "gatewaysubnet" }), "virtual_network.subnets[1].name"},
 		{"duplicate subnet", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Subnets[1].Name = "Workload" }), "virtual_network.subnets[1].name"},
+		{"601 address prefixes", mutate(func(r *networkv1.CreateVirtualNetworkRequest) {
+			r.VirtualNetwork.AddressPrefixes = nil
+			for i := range 601 {
+				r.VirtualNetwork.AddressPrefixes = append(r.VirtualNetwork.AddressPrefixes, fmt.Sprintf("10.%d.%d.0/24", i/256, i%256))
+			}
+		}), "virtual_network.address_prefixes"},
+		{"a prefix of a megabyte", mutate(func(r *networkv1.CreateVirtualNetworkRequest) {
+			r.VirtualNetwork.AddressPrefixes = []string{huge}
+		}), "virtual_network.address_prefixes[0]"},
+		{"3001 subnets", mutate(func(r *networkv1.CreateVirtualNetworkRequest) {
+			for range 3000 {
+				r.VirtualNetwork.Subnets = append(r.VirtualNetwork.Subnets, r.VirtualNetwork.Subnets[0])
+			}
+		}), "virtual_network.subnets"},
+		{"a subnet name of a megabyte", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Subnets[0].Name = huge }), "virtual_network.subnets[0].name"},
+		{"a location of a megabyte", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Location = huge }), "virtual_network.location"},
+		{"51 tags", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Tags = tags(51, 3, 3) }), "virtual_network.tags"},
+		{"a tag name of 513 characters", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Tags = tags(1, 513, 3) }), "virtual_network.tags"},
+		{"a tag value of 257 characters", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.VirtualNetwork.Tags = tags(1, 3, 257) }), "virtual_network.tags"},
+		{"a parent of a megabyte", mutate(func(r *networkv1.CreateVirtualNetworkRequest) { r.Parent = huge }), "parent"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := c.net.CreateVirtualNetwork(ctx, tc.req)
+			if msg := status.Convert(err).Message(); strings.Contains(msg, huge[:64]) {
+				t.Fatalf("the error quotes the megabyte: %.200s", msg)
+			}
 			if status.Code(err) != codes.InvalidArgument {
 				t.Fatalf("want InvalidArgument, got %v", err)
 			}
@@ -226,9 +250,49 @@ func TestValidation(t *testing.T) {
 			}
 		})
 	}
+	for _, tc := range []struct {
+		name  string
+		call  func() error
+		field string
+	}{
+		{"a resource group of 51 tags", func() error {
+			_, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/azure", ResourceGroupId: "rg",
+				ResourceGroup: &networkv1.ResourceGroup{Tags: tags(51, 3, 3)}})
+			return err
+		}, "resource_group.tags"},
+		{"a resource group id of a megabyte", func() error {
+			_, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/azure", ResourceGroupId: huge,
+				ResourceGroup: &networkv1.ResourceGroup{}})
+			return err
+		}, "resource_group_id"},
+		{"a subnet prefix of a megabyte", func() error {
+			_, err := c.net.CreateSubnet(ctx, &networkv1.CreateSubnetRequest{Parent: "clouds/azure/resourceGroups/rg/virtualNetworks/vnet", SubnetId: "s",
+				Subnet: &networkv1.Subnet{AddressPrefix: huge}})
+			return err
+		}, "subnet.address_prefix"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call()
+			if status.Code(err) != codes.InvalidArgument || !hasViolation(err, tc.field) {
+				t.Fatalf("want InvalidArgument on %s, got %v", tc.field, err)
+			}
+		})
+	}
 	if n, _ := st.Sim.Admin.Count(ctx, "", http.MethodPut, ""); n != 0 {
 		t.Fatalf("invalid requests wrote %d times to ARM", n)
 	}
+}
+
+// huge is a megabyte, sent where a few bytes are expected.
+var huge = strings.Repeat("h", 1<<20)
+
+// tags returns n tags with names of nameLen bytes and values of valueLen.
+func tags(n, nameLen, valueLen int) map[string]string {
+	out := map[string]string{}
+	for i := range n {
+		out[fmt.Sprintf("%0*d", nameLen, i)] = strings.Repeat("v", valueLen)
+	}
+	return out
 }
 
 func hasViolation(err error, field string) bool {

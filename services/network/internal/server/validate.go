@@ -3,10 +3,12 @@ package server
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azrules"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
 
@@ -17,6 +19,25 @@ type subnetSpec struct {
 
 // gatewaySubnet is the name Azure requires for a VPN gateway's subnet.
 const gatewaySubnet = "GatewaySubnet"
+
+// limits bounds every field of the Create requests, checked before anything else.
+var limits = apierr.NewLimits(slices.Concat(
+	[]apierr.Limit{
+		{Field: "parent", Max: names.MaxName, Why: "a resource name"},
+		{Field: "resource_group_id", Max: 90, Why: "ARM: resource group names have 1-90 characters"},
+		{Field: "virtual_network_id", Max: 80, Why: "ARM: virtual network names have 1-80 characters"},
+		{Field: "subnet_id", Max: 80, Why: "ARM: subnet names have 1-80 characters"},
+		{Field: "virtual_network.address_prefixes", Max: azrules.MaxVirtualNetworkPrefixes, Why: "Azure VPN Gateway limits: 600 virtual network address prefixes per VPN gateway"},
+		{Field: "virtual_network.address_prefixes[*]", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
+		{Field: "virtual_network.subnets", Max: azrules.MaxSubnets, Why: "Azure networking limits: 3000 subnets per virtual network"},
+		{Field: "virtual_network.subnets[*].name", Max: names.MaxName, Why: "a subnet's name or resource name"},
+		{Field: "virtual_network.subnets[*].address_prefix", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
+		{Field: "subnet.name", Max: names.MaxName, Why: "a resource name"},
+		{Field: "subnet.address_prefix", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
+	},
+	azrules.ResourceLimits("resource_group"),
+	azrules.ResourceLimits("virtual_network"),
+)...)
 
 // validateVirtualNetwork checks a CreateVirtualNetwork request before any ARM call, naming
 // every bad field.

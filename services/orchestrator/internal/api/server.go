@@ -9,15 +9,16 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"go.opentelemetry.io/otel/trace"
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -46,6 +47,8 @@ type Server struct {
 	temporal  client.Client
 	taskQueue string
 	clouds    []cloud.Cloud
+	// digestKey keys the digests of created specs (specDigest).
+	digestKey []byte
 	// network, gateway and compute are the resource services, which PlanDeployment reads.
 	network networkv1.NetworkServiceClient
 	gateway gatewayv1.GatewayServiceClient
@@ -55,9 +58,11 @@ type Server struct {
 }
 
 // New returns a Server starting workflows on taskQueue and reading resources, to plan
-// deployments, from the network, gateway and compute services at the given connections.
-func New(c client.Client, taskQueue string, clouds []cloud.Cloud, network, gateway, compute grpc.ClientConnInterface) *Server {
-	return &Server{temporal: c, taskQueue: taskQueue, clouds: clouds,
+// deployments, from the network, gateway and compute services at the given connections;
+// payloadKey is the key of c's payload codec, from which the key of spec digests is
+// derived.
+func New(c client.Client, taskQueue string, payloadKey []byte, clouds []cloud.Cloud, network, gateway, compute grpc.ClientConnInterface) *Server {
+	return &Server{temporal: c, taskQueue: taskQueue, clouds: clouds, digestKey: digestKey(payloadKey),
 		network: networkv1.NewNetworkServiceClient(network), gateway: gatewayv1.NewGatewayServiceClient(gateway),
 		compute: computev1.NewComputeServiceClient(compute), WatchInterval: 250 * time.Millisecond}
 }
@@ -74,12 +79,20 @@ func parseName(name, field string) (string, error) {
 }
 
 // CreateDeployment validates a deployment and starts its workflow, in the trace of this
-// call: the deployment's trace.
+// call: the deployment's trace. The deployment_id names the deployment (AIP-133): the
+// deployment's name may be left empty, and when given must be the same.
 func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.CreateDeploymentRequest) (*longrunningpb.Operation, error) {
-	if err := spec.Validate(req.GetDeployment(), req.GetDeploymentId(), s.clouds).Err(); err != nil {
+	name := "deployments/" + req.GetDeploymentId()
+	v := spec.Validate(req.GetDeployment(), req.GetDeploymentId(), s.clouds)
+	refused := func(field string) bool {
+		return slices.ContainsFunc(v, func(x apierr.Violation) bool { return x.Field == field })
+	}
+	if given := req.GetDeployment().GetName(); given != "" && given != name && !refused("deployment_id") && !refused("deployment.name") {
+		v.Add("deployment.name", "%q is not the deployment deployment_id names; leave it empty, or make it %s", given, name)
+	}
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	name := "deployments/" + req.GetDeploymentId()
 	in, err := s.input(name, req.GetDeployment())
 	if err != nil {
 		return nil, err
@@ -94,19 +107,7 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
 		in.TraceID = sc.TraceID().String()
 	}
-	_, err = s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflow.ID(name), TaskQueue: s.taskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-	}, workflow.Name, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	switch {
-	case errors.As(err, &started):
-		return nil, status.Errorf(codes.AlreadyExists, "%s exists; delete it first, or get it to see its state", name)
-	case err != nil:
-		return nil, temporalError(err, name)
-	}
-	return operation(op{deployment: name, verb: "create"}, pending, false)
+	return s.start(ctx, name, in, s.specDigest(req.GetDeployment().GetSpec(), in.Spec), pending)
 }
 
 // input turns a validated deployment into its workflow's input: the spec completed with
@@ -130,7 +131,7 @@ func (s *Server) GetDeployment(ctx context.Context, req *orchestratorv1.GetDeplo
 func (s *Server) status(ctx context.Context, name string) (*orchestratorv1.Deployment, error) {
 	v, err := s.temporal.QueryWorkflow(ctx, workflow.ID(name), "", workflow.QueryStatus)
 	if err != nil {
-		return nil, temporalError(err, name)
+		return nil, s.explain(ctx, err, name)
 	}
 	d := &orchestratorv1.Deployment{}
 	if err := v.Get(&d); err != nil {
@@ -142,12 +143,14 @@ func (s *Server) status(ctx context.Context, name string) (*orchestratorv1.Deplo
 
 // attempts fills the running steps' attempt counts and last failures from the workflow's
 // pending activities (each activity's id is its step's name): Temporal retries activities
-// itself, so the workflow cannot see them. A failure to describe leaves the status as is.
+// itself, so the workflow cannot see them. A workflow that ended without finishing
+// (ended) is marked FAILED. A failure to describe leaves the status as is.
 func (s *Server) attempts(ctx context.Context, d *orchestratorv1.Deployment) {
 	desc, err := s.temporal.DescribeWorkflowExecution(ctx, workflow.ID(d.GetName()), "")
 	if err != nil {
 		return
 	}
+	ended(d, desc.GetWorkflowExecutionInfo().GetStatus())
 	pending := map[string]int32{}
 	failures := map[string]string{}
 	for _, a := range desc.GetPendingActivities() {
@@ -175,6 +178,7 @@ func (s *Server) ListDeployments(ctx context.Context, req *orchestratorv1.ListDe
 	}
 	var out []*orchestratorv1.Deployment
 	var token []byte
+	seen := map[string]bool{} // each run of a workflow is listed: a deployment continued as new, or deleted and created again
 	for {
 		resp, err := s.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
 			Query: fmt.Sprintf("WorkflowType = '%s' AND TaskQueue = '%s'", workflow.Name, s.taskQueue), NextPageToken: token})
@@ -182,9 +186,18 @@ func (s *Server) ListDeployments(ctx context.Context, req *orchestratorv1.ListDe
 			return nil, temporalError(err, "deployments")
 		}
 		for _, e := range resp.GetExecutions() {
+			if seen[e.GetExecution().GetWorkflowId()] {
+				continue
+			}
+			seen[e.GetExecution().GetWorkflowId()] = true
 			d, err := s.status(ctx, e.GetExecution().GetWorkflowId())
-			if err != nil {
-				continue // a workflow that cannot answer (just started, or gone) is left out
+			switch {
+			case status.Code(err) == codes.NotFound:
+				continue // gone since it was listed
+			case err != nil:
+				// listed all the same, its state unknown, with the reason
+				d = &orchestratorv1.Deployment{Name: e.GetExecution().GetWorkflowId(), CreateTime: e.GetStartTime(),
+					Status: &orchestratorv1.DeploymentStatus{Error: status.Convert(err).Message()}}
 			}
 			if want == orchestratorv1.DeploymentStatus_STATE_UNSPECIFIED || d.GetStatus().GetState() == want {
 				out = append(out, d)
@@ -224,7 +237,7 @@ func (s *Server) DeleteDeployment(ctx context.Context, req *orchestratorv1.Delet
 		WaitForStage: client.WorkflowUpdateStageAccepted,
 	})
 	if err != nil {
-		return nil, temporalError(err, req.GetName())
+		return nil, s.explain(ctx, err, req.GetName())
 	}
 	d, err := s.status(ctx, req.GetName())
 	if err != nil {
@@ -408,22 +421,36 @@ func transient(err error) bool {
 	return c == codes.Unavailable || c == codes.DeadlineExceeded
 }
 
-// temporalError maps a Temporal client error about a deployment to a status error.
+// temporalError maps a Temporal client error about a deployment to a status error: a
+// workflow that is not there is NotFound, one stuck on a failing workflow task (Temporal's
+// WorkflowNotReady) FailedPrecondition (explain says why), a request the workflow refused
+// FailedPrecondition with its reason, Temporal's own errors keep their code, and only what
+// did not reach Temporal is Unavailable.
 func temporalError(err error, name string) error {
 	var (
 		nf       *serviceerror.NotFound
 		deadline *serviceerror.DeadlineExceeded
+		notReady *serviceerror.WorkflowNotReady
+		refused  *temporal.ApplicationError
 	)
 	switch {
 	case errors.As(err, &nf):
 		return status.Errorf(codes.NotFound, "%s does not exist", name)
+	case errors.As(err, &notReady):
+		return status.Errorf(codes.FailedPrecondition, "%s's workflow is stuck: Temporal cannot complete its workflow task, so it neither answers nor takes requests until a worker can; see the orchestrator worker's log", name)
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &deadline):
 		return status.Errorf(codes.DeadlineExceeded, "Temporal did not answer about %s in time", name)
+	case errors.As(err, &refused):
+		return status.Errorf(codes.FailedPrecondition, "%s refused the request: %s", name, refused.Message())
 	}
-	if st, ok := status.FromError(err); ok && st.Code() != codes.Unknown {
-		return st.Err()
+	switch st := serviceerror.ToStatus(err); st.Code() {
+	case codes.Unavailable:
+		return status.Errorf(codes.Unavailable, "Temporal could not be reached about %s: %s; check the orchestrator's -temporal address", name, st.Message())
+	case codes.Unknown:
+		return status.Errorf(codes.Unknown, "asking Temporal about %s: %s", name, st.Message())
+	default:
+		return status.Errorf(st.Code(), "Temporal refused a request about %s: %s", name, st.Message())
 	}
-	return status.Errorf(codes.Unavailable, "Temporal could not be reached about %s: %v; check the orchestrator's -temporal address", name, err)
 }
 
 // WatchDeployment streams the deployment's changes: an event for each step that changes

@@ -132,7 +132,7 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 		tc.Close()
 		return serve.Service{}, err
 	}
-	srv := api.New(tc, o.TaskQueue, env.Clouds.Clouds(), conns[0], conns[1], conns[2])
+	srv := api.New(tc, o.TaskQueue, key, env.Clouds.Clouds(), conns[0], conns[1], conns[2])
 	svc := serve.Service{
 		Policy: Policy,
 		Register: func(g *grpc.Server) {

@@ -53,7 +53,8 @@ type stack struct {
 	ops longrunningpb.OperationsClient
 }
 
-func start(t testing.TB, cfg armsim.Config, taskQueue string) stack {
+// start starts the stack, the orchestrator's options changed by opts.
+func start(t testing.TB, cfg armsim.Config, taskQueue string, opts ...func(*app.Options)) stack {
 	t.Helper()
 	net := servicetest.Start(t, network.Name, cfg, network.Service)
 	gw := net.Add(t, gateway.Name, gateway.Service)
@@ -61,6 +62,9 @@ func start(t testing.TB, cfg armsim.Config, taskQueue string) stack {
 	o := app.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: taskQueue, Worker: true,
 		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
 		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	orch := net.Add(t, api.ServiceName, func(env serve.Env) (serve.Service, error) { return app.Service(env, o) })
 	s := stack{sim: net.Sim, orch: orch, net: net}
 	s.connect()

@@ -12,6 +12,10 @@ import (
 // a GatewaySubnet needs at least a /29 (/27 or larger is recommended).
 const maxSubnetBits = 29
 
+// reservedPerSubnet is how many addresses Azure keeps in every subnet: the network
+// address, the default gateway, two for DNS and the broadcast address.
+const reservedPerSubnet = 5
+
 // checkNetwork checks a site's virtual network: its address space, the workload subnet and
 // the GatewaySubnet, each inside the space and apart from the other.
 func checkNetwork(v *apierr.Violations, field string, site *orchestratorv1.Site) {
@@ -20,6 +24,19 @@ func checkNetwork(v *apierr.Violations, field string, site *orchestratorv1.Site)
 	gateway, gok := checkSubnet(v, field+".gateway_subnet_prefix", gatewaySubnet, site.GetGatewaySubnetPrefix(), space, " (/27 or larger recommended)")
 	if wok && gok && workload.Overlaps(gateway) {
 		v.Add(field+".gateway_subnet_prefix", "%s overlaps the workload subnet %s; %s must be a subnet of its own", gateway, workload, gatewaySubnet)
+	}
+}
+
+// checkCapacity checks that a site's virtual machines fit its workload subnet, one
+// address each; a workload subnet that is not valid is reported by checkNetwork.
+func checkCapacity(v *apierr.Violations, field string, site *orchestratorv1.Site) {
+	p, ok := parsePrefix(site.GetWorkloadSubnetPrefix())
+	if !ok || p.Bits() > maxSubnetBits {
+		return
+	}
+	if n, free := len(site.GetVirtualMachines()), 1<<(32-p.Bits())-reservedPerSubnet; n > free {
+		v.Add(field+".virtual_machines", "%d virtual machines do not fit the workload subnet %s, which has %d addresses for them (Azure keeps %d of every subnet); use a larger workload_subnet_prefix or fewer VMs",
+			n, p, free, reservedPerSubnet)
 	}
 }
 

@@ -86,19 +86,12 @@ func checkConnection(v *apierr.Violations, field string, conn *orchestratorv1.Co
 	checkPolicy(v, field+".ipsec_policy", p, used)
 }
 
-// checkSharedKey checks a given pre-shared key: at most 128 printable ASCII characters. The
-// messages describe the key by its length and the position of a bad byte, never by its
-// text.
+// checkSharedKey checks a given pre-shared key as azrules.SharedKeyProblem wants it (an
+// empty key is generated). The messages describe the key by its length and the position
+// of a bad byte, never by its text.
 func checkSharedKey(v *apierr.Violations, field, key string) {
-	if len(key) > azrules.MaxSharedKey {
-		v.Add(field, "the key is %d bytes long; at most %d printable ASCII characters are allowed, the same on both sides of the tunnel", len(key), azrules.MaxSharedKey)
-		return
-	}
-	for i := 0; i < len(key); i++ {
-		if key[i] < 0x20 || key[i] > 0x7e {
-			v.Add(field, "byte %d of the key is not printable ASCII (space to '~')", i+1)
-			return
-		}
+	if problem := azrules.SharedKeyProblem(key); problem != "" {
+		v.Add(field, "%s; or leave it empty to have one generated", problem)
 	}
 }
 

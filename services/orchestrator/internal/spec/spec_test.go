@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -174,11 +175,32 @@ var badCases = []struct {
 	{"Linux password of 73 characters", func(in *input) { in.vm(0, 0).AdminPassword = "Aa1!" + strings.Repeat("q", 69) }, "deployment.spec.sites[0].virtual_machines[0].admin_password"},
 	{"short Windows password", func(in *input) { in.vm(1, 0).AdminPassword = "Wi7!pwd" }, "deployment.spec.sites[1].virtual_machines[0].admin_password"},
 	{"password with a control character", func(in *input) { in.vm(0, 0).AdminPassword = "Hybr1d\x07Link" }, "deployment.spec.sites[0].virtual_machines[0].admin_password"},
+	{"more VMs than the workload subnet holds", func(in *input) {
+		in.site(1).WorkloadSubnetPrefix = "10.2.1.0/29" // 8 addresses, 5 of them Azure's
+		for _, name := range []string{"stack-vm3", "stack-vm4"} {
+			vm := proto.Clone(in.vm(1, 1)).(*orchestratorv1.VirtualMachineSpec)
+			vm.Name = name
+			in.site(1).VirtualMachines = append(in.site(1).VirtualMachines, vm)
+		}
+	}, "deployment.spec.sites[1].virtual_machines"},
+	{"a site of 2000 VMs", func(in *input) {
+		for i := range 2000 {
+			vm := proto.Clone(in.vm(0, 0)).(*orchestratorv1.VirtualMachineSpec)
+			vm.Name = fmt.Sprintf("vm%d", i)
+			in.site(0).VirtualMachines = append(in.site(0).VirtualMachines, vm)
+		}
+	}, "deployment.spec.sites[0].virtual_machines"},
+	{"image offer of a megabyte", func(in *input) { in.vm(0, 0).ImageOffer = strings.Repeat("o", 1<<20) }, "deployment.spec.sites[0].virtual_machines[0].image_offer"},
+	{"deployment id of a megabyte", func(in *input) { in.id = strings.Repeat("d", 1<<20) }, "deployment_id"},
 	{"SSH key of another format", func(in *input) { in.vm(1, 1).SshPublicKeys = []string{"AAAAB3NzaC1yc2E"} }, "deployment.spec.sites[1].virtual_machines[1].ssh_public_keys[0]"},
 	{"SSH key on a Windows VM", func(in *input) { in.vm(1, 0).SshPublicKeys = []string{"ssh-rsa AAAA"} }, "deployment.spec.sites[1].virtual_machines[0].ssh_public_keys"},
 	{"shared key of 129 characters", func(in *input) { in.d.Spec.Connection.SharedKey = strings.Repeat("k", 129) }, "deployment.spec.connection.shared_key"},
 	{"shared key with a tab", func(in *input) { in.d.Spec.Connection.SharedKey = "tabbed\tsecret-key" }, "deployment.spec.connection.shared_key"},
 	{"shared key not ASCII", func(in *input) { in.d.Spec.Connection.SharedKey = "clé-secrète-partagée" }, "deployment.spec.connection.shared_key"},
+	{"shared key of three spaces", func(in *input) { in.d.Spec.Connection.SharedKey = "   " }, "deployment.spec.connection.shared_key"},
+	{"shared key with a leading space", func(in *input) { in.d.Spec.Connection.SharedKey = " " + sharedKey }, "deployment.spec.connection.shared_key"},
+	{"shared key with a trailing space", func(in *input) { in.d.Spec.Connection.SharedKey = sharedKey + " " }, "deployment.spec.connection.shared_key"},
+	{"shared key with a line break", func(in *input) { in.d.Spec.Connection.SharedKey = sharedKey + "\r\n" }, "deployment.spec.connection.shared_key"},
 	{"GCMAES IKE encryption with a stamp", withPolicy(func(p *gatewayv1.IpsecPolicy) { p.IkeEncryption = "GCMAES256" }), "deployment.spec.connection.ipsec_policy.ike_encryption"},
 	{"unknown IKE integrity", withPolicy(func(p *gatewayv1.IpsecPolicy) { p.IkeIntegrity = "SHA512" }), "deployment.spec.connection.ipsec_policy.ike_integrity"},
 	{"unknown DH group", withPolicy(func(p *gatewayv1.IpsecPolicy) { p.DhGroup = "DHGroup5" }), "deployment.spec.connection.ipsec_policy.dh_group"},
@@ -448,8 +470,9 @@ func TestStackHubPolicyValid(t *testing.T) {
 }
 
 // FuzzValidate runs Validate, Complete and Policies on arbitrary wire bytes of a Deployment:
-// none may panic. Under plain go test it runs the seed corpus only: the valid deployment and
-// every bad case.
+// none may panic, a valid spec completes, and its sites are within MaxVirtualMachines,
+// which the workflow refuses to exceed. Under plain go test it runs the seed corpus only:
+// the valid deployment and every bad case.
 func FuzzValidate(f *testing.F) {
 	seed := func(d *orchestratorv1.Deployment, id string) {
 		b, err := proto.Marshal(d)
@@ -468,8 +491,19 @@ func FuzzValidate(f *testing.F) {
 		if err := proto.Unmarshal(b, &d); err != nil {
 			return
 		}
-		Validate(&d, id, clouds)
+		v := Validate(&d, id, clouds)
 		Policies(d.GetSpec(), clouds)
-		_, _ = Complete(d.GetSpec(), clouds)
+		full, err := Complete(d.GetSpec(), clouds)
+		if len(v) > 0 {
+			return
+		}
+		if err != nil {
+			t.Fatalf("a valid spec does not complete: %v", err)
+		}
+		for _, site := range full.GetSites() {
+			if n := len(site.GetVirtualMachines()); n > MaxVirtualMachines {
+				t.Fatalf("a valid spec has a site of %d VMs", n)
+			}
+		}
 	})
 }

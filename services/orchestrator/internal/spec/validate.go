@@ -25,12 +25,16 @@ var (
 )
 
 // Validate checks a deployment to be created with id deploymentID against the configured
-// clouds, before any write. Every finding names its field by its request path, e.g.
+// clouds, before any write: first its fields against Limits, and only when they are within
+// them every other rule. Every finding names its field by its request path, e.g.
 // deployment.spec.sites[1].gateway_subnet_prefix; no finding quotes a password or the
 // shared key.
 func Validate(d *orchestratorv1.Deployment, deploymentID string, clouds []cloud.Cloud) apierr.Violations {
 	var v apierr.Violations
-	if !deploymentIDRule.MatchString(deploymentID) {
+	switch {
+	case len(deploymentID) > 63:
+		v.Add("deployment_id", "%d bytes long; it must be 1-63 lower-case letters, digits and '-', starting with a letter", len(deploymentID))
+	case !deploymentIDRule.MatchString(deploymentID):
 		v.Add("deployment_id", "%q must be 1-63 lower-case letters, digits and '-', starting with a letter", deploymentID)
 	}
 	switch {
@@ -39,6 +43,9 @@ func Validate(d *orchestratorv1.Deployment, deploymentID string, clouds []cloud.
 	case d.GetSpec() == nil:
 		v.Add("deployment.spec", "required: two sites and their connection")
 	default:
+		if over := CheckLimits(d); len(over) > 0 {
+			return append(v, over...)
+		}
 		checkSpec(&v, "deployment.spec", d.GetSpec(), clouds)
 	}
 	return v
@@ -85,6 +92,7 @@ func checkSite(v *apierr.Violations, field string, site *orchestratorv1.Site, cl
 		checkGatewaySKU(v, field, site, c.Kind)
 	}
 	checkVirtualMachines(v, field+".virtual_machines", site.GetVirtualMachines())
+	checkCapacity(v, field, site)
 	return c.Kind
 }
 

@@ -20,9 +20,6 @@ var (
 	imageVersionRule = regexp.MustCompile(`^(latest|[0-9]+\.[0-9]+\.[0-9]+)$`)
 )
 
-// maxVMName is the longest virtual machine name Azure accepts.
-const maxVMName = 64
-
 // checkVirtualMachines checks a site's virtual machines: Azure's naming rules, names unique
 // within the site, size, image and admin credentials. No message quotes a password.
 func checkVirtualMachines(v *apierr.Violations, field string, vms []*orchestratorv1.VirtualMachineSpec) {
@@ -66,8 +63,8 @@ func checkVMName(v *apierr.Violations, field, name string, windows bool) {
 		return
 	}
 	switch {
-	case len(name) > maxVMName:
-		v.Add(field, "%q is longer than the %d characters a virtual machine name may have", name, maxVMName)
+	case len(name) > azrules.MaxVMName:
+		v.Add(field, "%q is longer than the %d characters a virtual machine name may have", name, azrules.MaxVMName)
 	case windows && (!windowsComputerName.MatchString(name) || strings.Trim(name, "0123456789") == ""):
 		v.Add(field, "%q is also the Windows computer name, which must be 1-15 letters, digits and '-', not only digits", name)
 	}

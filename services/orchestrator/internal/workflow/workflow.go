@@ -7,10 +7,10 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/spec"
 )
 
 // deployment is the state of one deployment's workflow.
@@ -37,15 +37,13 @@ type deployment struct {
 }
 
 // Deployment is the workflow of one deployment, registered as Name: a long-lived entity.
-// On its first run it applies in (the graph of DESIGN.md section 2); then it stays, answers
+// On its first run it applies in (the graph of DESIGN.md section 2), or, when in is not
+// one it can run (checkInput), records it FAILED with the reason; then it stays, answers
 // QueryStatus, re-applies on UpdateApply and tears down on UpdateTeardown, one at a time,
 // and returns once torn down. While idle, when Temporal suggests it, it continues as new
 // with its status and what it created. Canceled, it stops at a safe point, records where
 // (FAILED, its running steps canceled and the rest skipped), and ends canceled.
 func Deployment(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, error) {
-	if err := checkSites(in); err != nil {
-		return nil, err
-	}
 	if in.CreateTime.IsZero() {
 		in.CreateTime = workflow.Now(ctx)
 	}
@@ -61,7 +59,11 @@ func Deployment(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, err
 		if err := d.lock.Lock(ctx); err != nil {
 			return nil, err
 		}
-		d.apply(ctx, d.in.TraceID)
+		if err := checkInput(in); err != nil {
+			d.refuse(ctx, err)
+		} else {
+			d.apply(ctx, d.in.TraceID)
+		}
 		d.lock.Unlock()
 	}
 	err := workflow.Await(ctx, func() bool {
@@ -80,13 +82,32 @@ func Deployment(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, err
 	return nil, workflow.NewContinueAsNewError(ctx, Name, d.carry())
 }
 
-// checkSites refuses an input whose spec has not exactly two sites, the one thing the
-// graph cannot do without; validation proper happens before the workflow.
-func checkSites(in Input) error {
-	if n := len(in.Spec.GetSites()); n != 2 {
-		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("a deployment has exactly two sites, not %d", n), "InvalidArgument", nil)
+// checkInput refuses an input whose graph the workflow cannot run: a spec without exactly
+// two sites, or with more virtual machines in a site than spec.MaxVirtualMachines, past
+// which the steps could outgrow Temporal's limits on one workflow (2000 pending
+// activities) and its workflow task would fail for ever. Validation proper happens before
+// the workflow; this holds for inputs that did not come through it.
+func checkInput(in Input) error {
+	sites := in.Spec.GetSites()
+	if len(sites) != 2 {
+		return fmt.Errorf("a deployment has exactly two sites, not %d", len(sites))
+	}
+	for _, site := range sites {
+		if n := len(site.GetVirtualMachines()); n > spec.MaxVirtualMachines {
+			return fmt.Errorf("site %.16q has %d virtual machines, more than the %d a deployment's workflow can run within Temporal's limits; split them across deployments",
+				site.GetName(), n, spec.MaxVirtualMachines)
+		}
 	}
 	return nil
+}
+
+// refuse records that the deployment's first apply was refused with err, before any
+// step: it is FAILED with the reason, has created nothing, and stays to be deleted (or
+// re-applied with an input it can run).
+func (d *deployment) refuse(ctx workflow.Context, err error) {
+	d.status.State = orchestratorv1.DeploymentStatus_STATE_FAILED
+	d.status.Error = "refused: " + err.Error() + "; nothing was created"
+	d.updated = workflow.Now(ctx)
 }
 
 // carry returns the input of the next run: the same deployment, with its status and what
@@ -146,7 +167,7 @@ func (d *deployment) validateApply(_ workflow.Context, in Input) error {
 	if in.Name != d.in.Name {
 		return fmt.Errorf("the input is for deployment %q, not %q", in.Name, d.in.Name)
 	}
-	return checkSites(in)
+	return checkInput(in)
 }
 
 // reapply handles UpdateApply: once no other apply or teardown runs, it applies in (its

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -725,13 +726,60 @@ func TestContinueAsNew(t *testing.T) {
 	}
 }
 
-// TestRefusesOneSite checks that a deployment of one site ends at once, InvalidArgument.
-func TestRefusesOneSite(t *testing.T) {
-	f := newFake(t)
-	f.env.ExecuteWorkflow(Name, input(func(s *orchestratorv1.DeploymentSpec) { s.Sites = s.Sites[:1] }))
-	var app *temporal.ApplicationError
-	if err := f.env.GetWorkflowError(); !errors.As(err, &app) || app.Type() != "InvalidArgument" {
-		t.Errorf("workflow error %v, want InvalidArgument", err)
+// vms makes the hub site n copies of its VM.
+func vms(n int) func(*orchestratorv1.DeploymentSpec) {
+	return func(s *orchestratorv1.DeploymentSpec) {
+		vm := s.Sites[0].VirtualMachines[0]
+		s.Sites[0].VirtualMachines = nil
+		for i := range n {
+			c := proto.Clone(vm).(*orchestratorv1.VirtualMachineSpec)
+			c.Name = fmt.Sprintf("vm%d", i)
+			s.Sites[0].VirtualMachines = append(s.Sites[0].VirtualMachines, c)
+		}
+	}
+}
+
+// TestRefusesInputItCannotRun starts deployments whose graph the workflow cannot run (had
+// they not come through validation): each ends its first apply FAILED with the reason
+// before any step, runs no activity, stays, refuses a re-apply of the same, and is torn
+// down at once, having created nothing.
+func TestRefusesInputItCannotRun(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   Input
+		want string
+	}{
+		{"one site", input(func(s *orchestratorv1.DeploymentSpec) { s.Sites = s.Sites[:1] }), "exactly two sites, not 1"},
+		{"no spec", Input{Name: "deployments/d1"}, "exactly two sites, not 0"},
+		{"a site of 101 VMs", input(vms(101)), "101 virtual machines"},
+		{"a site of 2000 VMs", input(vms(2000)), "2000 virtual machines"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t)
+			var refused *orchestratorv1.Deployment
+			var reapply, teardown func() (*orchestratorv1.Deployment, error)
+			f.env.RegisterDelayedCallback(func() {
+				refused = f.query(t)
+				reapply = f.update(t, UpdateApply, tc.in)
+				teardown = f.update(t, UpdateTeardown)
+			}, time.Minute)
+			f.env.ExecuteWorkflow(Name, tc.in)
+			if err := f.env.GetWorkflowError(); err != nil {
+				t.Fatalf("workflow error %v; want it to end once torn down", err)
+			}
+			if st := refused.GetStatus(); st.GetState() != orchestratorv1.DeploymentStatus_STATE_FAILED || !strings.Contains(st.GetError(), tc.want) || len(st.GetSteps()) != 0 {
+				t.Fatalf("status %v; want FAILED, %q, no step", st, tc.want)
+			}
+			if _, err := reapply(); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("re-apply: %v; want refused, %q", err, tc.want)
+			}
+			if d, err := teardown(); err != nil || d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_DELETED {
+				t.Errorf("teardown: %v %v; want DELETED", d.GetStatus(), err)
+			}
+			if len(f.runs) != 0 || len(f.deleted()) != 0 {
+				t.Errorf("%d resources ensured and %d deleted; want none", len(f.runs), len(f.deleted()))
+			}
+		})
 	}
 }
 

@@ -1,0 +1,77 @@
+package spec
+
+import (
+	"google.golang.org/protobuf/proto"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azrules"
+)
+
+// MaxVirtualMachines is the most virtual machines a site may have. Each is two steps (its
+// network interface and itself), so the largest deployment is 13 + 4 × 100 = 413 steps,
+// of which at most 202 run at once (all the network interfaces once the networks are up,
+// and the gateways): a tenth of Temporal's 2000 pending activities per workflow. An apply
+// writes fewer than four history events a step (289 for one of 77 steps on the dev
+// server, and six at most: the activity's three and a workflow task's), so about 1,600
+// for the largest, and a teardown as many: several applies and a teardown fit in one run,
+// which continues as new past 4,096 events, far below Temporal's 51,200. The workflow
+// refuses more (workflow.checkInput), and TestLargestDeploymentFits runs the largest.
+const MaxVirtualMachines = 100
+
+// MaxSpecBytes bounds the encoded size of a deployment's spec. The spec is part of the
+// workflow's input, of the input each continue-as-new carries with the deployment's status
+// and what it created, and of every update's result: each must stay below Temporal's 2 MiB
+// payload limit. With the largest spec and 413 steps the input of a continue-as-new is
+// about 475 KB, below Temporal's 512 KiB warning too (TestLargestDeploymentFits).
+const MaxSpecBytes = 256 << 10
+
+// Limits bounds every repeated and string field of the deployments this API takes, each
+// checked before anything else and before anything is written. The README's API section
+// shows this table.
+var Limits = append([]apierr.Limit{
+	{Field: "deployment.name", Max: len("deployments/") + 63, Why: "deployments/ and an id of 1-63 characters (AIP-122: ids are RFC 1034 labels)"},
+	{Field: "deployment.spec", Max: MaxSpecBytes, Why: "the spec travels in the workflow's input, whose payloads must stay below Temporal's 2 MiB limit (512 KiB warning) with the deployment's status"},
+	{Field: "deployment.spec.sites", Max: 2, Why: "a deployment is the two ends of one tunnel"},
+	{Field: "deployment.spec.sites[*].name", Max: 16, Why: "resource names are built from it, e.g. {site}-to-{peer}, within ARM's 80 characters"},
+	{Field: "deployment.spec.sites[*].cloud", Max: 63, Why: "a configured cloud's id"},
+	{Field: "deployment.spec.sites[*].location", Max: azrules.MaxLocation, Why: "ARM location names (the longest Azure region, germanywestcentral, has 18 characters)"},
+	{Field: "deployment.spec.sites[*].resource_group", Max: 90, Why: "ARM: resource group names have 1-90 characters"},
+	{Field: "deployment.spec.sites[*].address_prefixes", Max: azrules.MaxVirtualNetworkPrefixes, Why: "Azure VPN Gateway limits: 600 virtual network address prefixes per VPN gateway, and 1000 per local network gateway, which holds the peer's"},
+	{Field: "deployment.spec.sites[*].address_prefixes[*]", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
+	{Field: "deployment.spec.sites[*].workload_subnet_prefix", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
+	{Field: "deployment.spec.sites[*].gateway_subnet_prefix", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
+	{Field: "deployment.spec.sites[*].gateway_sku", Max: azrules.MaxGatewaySKU, Why: "the longest SKU either cloud offers, HighPerformance, has 15 characters"},
+	{Field: "deployment.spec.sites[*].virtual_machines", Max: MaxVirtualMachines, Why: "each VM is two workflow steps: two sites of 100 are 413 steps, at most 202 of them pending at once, a tenth of Temporal's 2000 pending activities per workflow; put more VMs in another deployment"},
+	{Field: "deployment.spec.sites[*].virtual_machines[*].name", Max: azrules.MaxVMName, Why: "Azure: VM names have at most 64 characters (15 on Windows, which the name rule checks)"},
+	{Field: "deployment.spec.sites[*].virtual_machines[*].size", Max: azrules.MaxVMSize, Why: "ARM VM size names (Standard_NC96ads_A100_v4 has 24 characters)"},
+	{Field: "deployment.spec.sites[*].virtual_machines[*].image_publisher", Max: azrules.MaxImageName, Why: "Marketplace publisher ids have at most 50 characters"},
+	{Field: "deployment.spec.sites[*].virtual_machines[*].image_offer", Max: azrules.MaxImageName, Why: "Marketplace offer ids have at most 50 characters"},
+	{Field: "deployment.spec.sites[*].virtual_machines[*].image_sku", Max: azrules.MaxImageName, Why: "Marketplace plan ids have at most 50 characters"},
+	{Field: "deployment.spec.sites[*].virtual_machines[*].image_version", Max: azrules.MaxImageVersion, Why: "Major.Minor.Build, three 32-bit numbers"},
+	{Field: "deployment.spec.sites[*].virtual_machines[*].admin_username", Max: azrules.MaxUsername, Why: "Azure: 64 characters on Linux, 20 on Windows (which the account rules check)"},
+	{Field: "deployment.spec.sites[*].virtual_machines[*].admin_password", Max: azrules.MaxPassword, Why: "Azure: 72 characters on Linux, 123 on Windows (which the account rules check)"},
+	{Field: "deployment.spec.sites[*].virtual_machines[*].ssh_public_keys", Max: azrules.MaxSSHKeys, Why: "ARM documents no count; ours, for the admin account's authorized keys"},
+	{Field: "deployment.spec.sites[*].virtual_machines[*].ssh_public_keys[*]", Max: azrules.MaxSSHKey, Why: "an OpenSSH RSA key of 16384 bits, the longest ssh-keygen makes, has about 2.8 KB"},
+	{Field: "deployment.spec.connection.shared_key", Max: azrules.MaxSharedKey, Why: "ARM: pre-shared keys have at most 128 characters"},
+}, azrules.IPsecPolicyLimits("deployment.spec.connection.ipsec_policy")...)
+
+// limits indexes Limits.
+var limits = apierr.NewLimits(Limits...)
+
+// CheckLimits checks a deployment's name and spec against Limits: each field, then, when
+// they are all within theirs, the spec's encoded size. A field over its limit is reported
+// without its value (it may be a secret, or megabytes long) and nothing below it is looked
+// at, so the findings stay few and short whatever is sent.
+func CheckLimits(d *orchestratorv1.Deployment) apierr.Violations {
+	var v apierr.Violations
+	if d == nil {
+		return v
+	}
+	const field = "deployment.spec"
+	if limits.Check(&v, "deployment", d.ProtoReflect(), "name", "spec") && proto.Size(d.GetSpec()) > limits[field].Max {
+		v.Add(field, "the spec is %d bytes encoded; at most %d are allowed (%s); split it into several deployments",
+			proto.Size(d.GetSpec()), limits[field].Max, limits[field].Why)
+	}
+	return v
+}
