@@ -14,7 +14,7 @@ import (
 // groups synchronously, so there is no operation to follow.
 func (a *Activities) EnsureResourceGroup(ctx context.Context, req *networkv1.CreateResourceGroupRequest) (*networkv1.ResourceGroup, error) {
 	annotate(ctx, req.GetParent())
-	if err := a.Limiter.Wait(ctx, cloudOf(req.GetParent()), func() { activity.RecordHeartbeat(ctx) }); err != nil {
+	if err := a.Limiter.Wait(ctx, cloudOf(req.GetParent()), func() { activity.RecordHeartbeat(ctx) }, beatEvery(ctx)); err != nil {
 		return nil, fail(ctx, err)
 	}
 	rg, err := a.Network.CreateResourceGroup(ctx, req)

@@ -25,8 +25,6 @@ const (
 type Limiter struct {
 	limit rate.Limit
 	burst int
-	// MaxNap bounds Wait's sleep between tries (DefaultMaxNap).
-	MaxNap time.Duration
 
 	mu     sync.Mutex
 	clouds map[string]*rate.Limiter
@@ -35,21 +33,17 @@ type Limiter struct {
 // NewLimiter returns a Limiter allowing perSecond writes a second per cloud, in bursts of
 // up to burst.
 func NewLimiter(perSecond float64, burst int) *Limiter {
-	return &Limiter{limit: rate.Limit(perSecond), burst: burst, MaxNap: DefaultMaxNap, clouds: map[string]*rate.Limiter{}}
+	return &Limiter{limit: rate.Limit(perSecond), burst: burst, clouds: map[string]*rate.Limiter{}}
 }
-
-// DefaultMaxNap bounds how long Wait sleeps between tries, so a waiting activity heart-beats
-// well within its heartbeat time-out (30 s) whatever the queue.
-const DefaultMaxNap = 5 * time.Second
 
 // Wait blocks until cloud's subscription may take one more write, or ctx is done. It holds
 // no place while it waits: each try takes a token that is there, or none, and between tries
-// it sleeps until the next token is due (at most MaxNap, with jitter so waiters do not all
+// it sleeps until the next token is due (at most every, with jitter so waiters do not all
 // wake at once), calling beat. So an activity waiting its turn heart-beats (beat records a
 // heartbeat), and one whose attempt has ended (its context done) leaves nothing reserved: a
 // token is only ever taken by a live attempt about to write. (rate.Limiter's own Wait
 // reserves a future token at once and keeps it for a caller that may be long dead.)
-func (l *Limiter) Wait(ctx context.Context, cloud string, beat func()) error {
+func (l *Limiter) Wait(ctx context.Context, cloud string, beat func(), every time.Duration) error {
 	l.mu.Lock()
 	lim, ok := l.clouds[cloud]
 	if !ok {
@@ -68,7 +62,7 @@ func (l *Limiter) Wait(ctx context.Context, cloud string, beat func()) error {
 			beat()
 		}
 		due := time.Duration((1 - lim.Tokens()) / float64(l.limit) * float64(time.Second))
-		nap := min(max(due, time.Millisecond), l.MaxNap)
+		nap := min(max(due, time.Millisecond), every)
 		nap += time.Duration(rand.Int64N(int64(nap)/4 + 1))
 		select {
 		case <-ctx.Done():

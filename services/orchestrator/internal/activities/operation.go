@@ -16,8 +16,18 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
-// waitTimeout bounds each WaitOperation call, so the activity heart-beats at least that often.
-const waitTimeout = 10 * time.Second
+// maxBeat is the longest an activity goes between heartbeats.
+const maxBeat = 10 * time.Second
+
+// beatEvery is how often an activity heart-beats: a third of its heartbeat time-out, at most
+// maxBeat, so that a beat lost to a slow call does not time the attempt out. Every wait of an
+// activity (for a write token, an operation, a connection) is cut into waits this long.
+func beatEvery(ctx context.Context) time.Duration {
+	if hb := activity.GetInfo(ctx).HeartbeatTimeout; hb > 0 {
+		return min(hb/3, maxBeat)
+	}
+	return maxBeat
+}
 
 // begin starts an operation through a resource service.
 type begin func(context.Context) (*longrunningpb.Operation, error)
@@ -31,7 +41,7 @@ type begin func(context.Context) (*longrunningpb.Operation, error)
 func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsClient, cloud string, start begin) (*longrunningpb.Operation, error) {
 	var name string
 	if !activity.HasHeartbeatDetails(ctx) || activity.GetHeartbeatDetails(ctx, &name) != nil || name == "" {
-		if err := a.Limiter.Wait(ctx, cloud, func() { activity.RecordHeartbeat(ctx) }); err != nil {
+		if err := a.Limiter.Wait(ctx, cloud, func() { activity.RecordHeartbeat(ctx) }, beatEvery(ctx)); err != nil {
 			return nil, err
 		}
 		op, err := start(ctx)
@@ -43,7 +53,7 @@ func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsCl
 	trace.SpanFromContext(ctx).SetAttributes(attribute.String(AttrOperation, name))
 	for {
 		activity.RecordHeartbeat(ctx, name)
-		op, err := ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: name, Timeout: durationpb.New(waitTimeout)})
+		op, err := ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: name, Timeout: durationpb.New(beatEvery(ctx))})
 		if err != nil || op.GetDone() {
 			return op, err
 		}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -60,6 +61,9 @@ type Options struct {
 	PayloadKey []byte
 	// PayloadKeyFile holds the key when PayloadKey is not set (generated for development).
 	PayloadKeyFile string
+	// HeartbeatTimeout is the steps' heartbeat time-out: how soon a lost worker's steps move
+	// to another (workflow.DefaultHeartbeatTimeout when zero).
+	HeartbeatTimeout time.Duration
 	// WritesPerSecond and WriteBurst size the per-cloud ARM write limiter.
 	WritesPerSecond float64
 	WriteBurst      int
@@ -90,6 +94,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.ServicesTLS.KeyFile, "services-tls-key", env("HYBRIDLINK_SERVICES_TLS_KEY", ""), "key of -services-tls-cert ($HYBRIDLINK_SERVICES_TLS_KEY)")
 	fs.StringVar(&o.ServicesTokenFile, "services-token-file", env("HYBRIDLINK_SERVICES_TOKEN_FILE", ""), "file holding the bearer token presented to the resource services, read at each call; the development credentials' orchestrator token when empty and no access file is given ($HYBRIDLINK_SERVICES_TOKEN_FILE)")
 	fs.StringVar(&o.PayloadKeyFile, "payload-key-file", env("HYBRIDLINK_PAYLOAD_KEY_FILE", filepath.Join(".state", "payload.key")), "AES-256 key encrypting Temporal payloads, generated when missing ($HYBRIDLINK_PAYLOAD_KEY_FILE)")
+	fs.DurationVar(&o.HeartbeatTimeout, "heartbeat-timeout", workflow.DefaultHeartbeatTimeout, "how long a step may go without a heartbeat before another worker takes it over (resuming its ARM operation)")
 	fs.Float64Var(&o.WritesPerSecond, "arm-writes-per-second", activities.DefaultWriteRate, "ARM writes per second per cloud subscription, for all deployments together")
 	fs.IntVar(&o.WriteBurst, "arm-write-burst", activities.DefaultWriteBurst, "ARM write burst per cloud subscription")
 }
@@ -237,7 +242,7 @@ func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) 
 	defer closeAll(conns)
 	acts := activities.New(conns[0], conns[1], conns[2], activities.NewLimiter(o.WritesPerSecond, o.WriteBurst))
 	w := worker.New(tc, o.TaskQueue, worker.Options{})
-	w.RegisterWorkflowWithOptions(workflow.Deployment, sdkworkflow.RegisterOptions{Name: workflow.Name})
+	w.RegisterWorkflowWithOptions(workflow.Config{HeartbeatTimeout: o.HeartbeatTimeout}.Deployment, sdkworkflow.RegisterOptions{Name: workflow.Name})
 	w.RegisterActivity(acts)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("Temporal worker: %w", err)

@@ -3,10 +3,16 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
@@ -77,4 +83,60 @@ func burstSpec(i int) *orchestratorv1.DeploymentSpec {
 		site.GatewaySubnetPrefix = fmt.Sprintf("10.%d.255.0/27", octet)
 	}
 	return s
+}
+
+// TestQueueDrains queues writes far longer than a step's heartbeat time-out: two
+// deployments' 16 writes per cloud against a limiter of one write a second, with steps that
+// must heart-beat every 2 s. Every deployment reaches READY and no attempt times out: a step
+// waiting for its write token heart-beats, so the queue drains instead of timing out the
+// steps in it (which then queued again behind their own dead attempts: the burst live-lock).
+func TestQueueDrains(t *testing.T) {
+	ctx := context.Background()
+	net := servicetest.Start(t, network.Name, armsim.Config{TimeScale: 0.0005}, network.Service)
+	gw := net.Add(t, gateway.Name, gateway.Service)
+	cmp := net.Add(t, compute.Name, compute.Service)
+	o := app.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: "e2e-queue-drains", Worker: true,
+		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
+		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 1, WriteBurst: 1,
+		HeartbeatTimeout: 2 * time.Second}
+	orch := net.Add(t, api.ServiceName, func(env serve.Env) (serve.Service, error) { return app.Service(env, o) })
+	s := stack{sim: net.Sim, orch: orch}
+	s.connect()
+
+	const n = 2 // 16 writes per cloud at 1/s: a 16 s queue, 8 heartbeat time-outs long
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{
+				DeploymentId: fmt.Sprintf("queue-%d", i), Deployment: &orchestratorv1.Deployment{Spec: burstSpec(20 + i)}})
+			if e := wait(t, s, op, err).GetError(); e != nil {
+				errs <- fmt.Errorf("queue-%d: %s", i, e.GetMessage())
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	tc, err := client.Dial(client.Options{HostPort: temporal.Address, Logger: log.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	for i := range n {
+		it := tc.GetWorkflowHistory(ctx, fmt.Sprintf("deployments/queue-%d", i), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			e, err := it.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Retried attempts leave no event of their own: the attempt that ran last says
+			// how many there were, and why the one before it failed.
+			if a := e.GetActivityTaskStartedEventAttributes(); a != nil && a.GetAttempt() > 1 {
+				t.Errorf("queue-%d: a step ran %d attempts, the last but one failing: %s", i, a.GetAttempt(), a.GetLastFailure().GetMessage())
+			}
+		}
+	}
 }

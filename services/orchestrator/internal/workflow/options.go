@@ -5,6 +5,8 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
 
 // Activity time-outs.
@@ -14,11 +16,33 @@ const (
 	gatewayStartToClose = 2 * time.Hour
 	// stepStartToClose bounds one attempt of any other activity.
 	stepStartToClose = 30 * time.Minute
-	// heartbeatTimeout is how long an activity may go without heart-beating before
+	// DefaultHeartbeatTimeout is how long an activity may go without heart-beating before
 	// Temporal retries it on another worker, where it resumes the same ARM operation: how
-	// soon a crashed worker's steps move on. Activities heart-beat at least every 10 s.
-	heartbeatTimeout = 30 * time.Second
+	// soon a crashed worker's steps move on. Activities heart-beat every third of it (at
+	// most every 10 s), waiting for a write token included.
+	DefaultHeartbeatTimeout = 30 * time.Second
 )
+
+// Config is what a worker runs deployments with; the zero value is the defaults.
+type Config struct {
+	// HeartbeatTimeout is the steps' heartbeat time-out (DefaultHeartbeatTimeout).
+	HeartbeatTimeout time.Duration
+}
+
+type configKey struct{}
+
+// Deployment is the deployment workflow (the package's Deployment) run with c.
+func (c Config) Deployment(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, error) {
+	return Deployment(workflow.WithValue(ctx, configKey{}, c), in)
+}
+
+// heartbeatTimeout is the heartbeat time-out of the worker's Config in ctx.
+func heartbeatTimeout(ctx workflow.Context) time.Duration {
+	if c, ok := ctx.Value(configKey{}).(Config); ok && c.HeartbeatTimeout > 0 {
+		return c.HeartbeatTimeout
+	}
+	return DefaultHeartbeatTimeout
+}
 
 // retryPolicy backs off from 1 s to 1 min between attempts and never retries permanent
 // failures. Retries are Temporal's, not the workflow's, so that a retried attempt gets the
@@ -42,7 +66,7 @@ func withActivityOptions(ctx workflow.Context, s *step) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		ActivityID:          s.status.GetName(),
 		StartToCloseTimeout: timeout,
-		HeartbeatTimeout:    heartbeatTimeout,
+		HeartbeatTimeout:    heartbeatTimeout(ctx),
 		RetryPolicy:         retryPolicy,
 		WaitForCancellation: true,
 	})
