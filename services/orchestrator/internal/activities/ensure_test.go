@@ -47,7 +47,8 @@ func TestResume(t *testing.T) {
 // TestErrors: what the services answer becomes a Temporal error of the gRPC code's name,
 // non-retryable for bad input, a missing parent, quota and a VM size the location does not
 // offer (also when the operation fails; said as such, naming size and location), retryable
-// for an unavailable ARM; ARM's code stays in the message, and no secret is in it.
+// for an unavailable ARM, after the delay its RetryInfo asks (ARM's Retry-After) rather than
+// the retry policy's back-off; ARM's code stays in the message, and no secret is in it.
 func TestErrors(t *testing.T) {
 	h := start(t, armsim.Config{})
 	h.network(t, "azure", "1")
@@ -98,6 +99,9 @@ func TestErrors(t *testing.T) {
 			ae := appError(t, execute(t, env, tc.activity, tc.req, nil))
 			if ae.Type() != tc.typ || ae.NonRetryable() != tc.nonRetryable || !strings.Contains(ae.Error(), tc.message) {
 				t.Fatalf("want %s (non-retryable %v) about %q, got %s (non-retryable %v): %v", tc.typ, tc.nonRetryable, tc.message, ae.Type(), ae.NonRetryable(), ae)
+			}
+			if retryable := !tc.nonRetryable; retryable != (ae.NextRetryDelay() > 0) {
+				t.Fatalf("next retry delay %s: a retryable refusal comes back when ARM says, a permanent one never", ae.NextRetryDelay())
 			}
 			var armCode string
 			if tc.armCode != "" && (ae.Details(&armCode) != nil || armCode != tc.armCode) {

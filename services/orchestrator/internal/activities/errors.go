@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
@@ -62,7 +63,20 @@ func fail(ctx context.Context, err error, secrets ...string) error {
 	if slices.Contains(workflow.NonRetryableErrorTypes, code) {
 		return temporal.NewNonRetryableApplicationError(msg, code, nil, details...)
 	}
-	return temporal.NewApplicationError(msg, code, details...)
+	// A transient refusal that says when to come back (ARM's Retry-After, as the services'
+	// RetryInfo) is retried then, not after the retry policy's blind back-off.
+	return temporal.NewApplicationErrorWithOptions(msg, code, temporal.ApplicationErrorOptions{Details: details, NextRetryDelay: retryDelay(st)})
+}
+
+// retryDelay is the delay a status's RetryInfo asks for; zero (the retry policy's own
+// back-off) without one.
+func retryDelay(st *status.Status) time.Duration {
+	for _, d := range st.Details() {
+		if ri, ok := d.(*errdetails.RetryInfo); ok && ri.GetRetryDelay().AsDuration() > 0 {
+			return ri.GetRetryDelay().AsDuration()
+		}
+	}
+	return 0
 }
 
 // explain says what a resource service's answer means when the request tells more than
