@@ -106,3 +106,12 @@ compose-check: $(COMPOSE)
 	@out=$$($(COMPOSE) -f docker-compose.yml config -q 2>&1) || { echo "$$out"; echo "docker-compose.yml is invalid"; exit 1; }; \
 	if [ -n "$$out" ]; then echo "$$out"; echo "docker-compose.yml: docker compose config warns (see above)"; exit 1; fi; \
 	echo "docker-compose.yml: valid ($$($(COMPOSE) version --short) config, no warnings)"
+
+## ---- scale: N concurrent deployments through the API, every part its own process (bench/scale) ----
+N ?= 50
+
+.PHONY: scale
+
+## scale: apply N deployments at once against armsim (time-compressed, budgets scaled) and print one line of figures.
+scale: temporal
+	$(GO) run ./bench/scale -n $(N) $(SCALE_FLAGS)
