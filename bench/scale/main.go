@@ -3,7 +3,11 @@
 // separate processes on free loopback ports, applies one deployment alone (its wall time is
 // the critical path), then N at once through the orchestrator's gRPC API, and prints one line:
 //
-//	scale: N=<n> ready=<r> failed=<f> wall/bound=<x> arm_requests_per_deployment=<y> read429=<a> write429=<b> retried_steps=<s> get_timeouts=<g> orchestrator_rss_mb=<m>
+//	scale: N=<n> ready=<r> failed=<f> wall/bound=<x> arm_requests_per_deployment=<y> read429=<a> write429=<b> retried_steps=<s> get_timeouts=<g> api_retries=<t> orchestrator_rss_mb=<m>
+//
+// retried_steps counts steps that needed a second attempt, get_timeouts the GetDeployment
+// calls of a reader running beside (one every 10 ms) that took over 2 s, api_retries the
+// create and wait calls the clients had to make again (DEADLINE_EXCEEDED, UNAVAILABLE).
 //
 // bound is the larger of the critical path and each cloud's write-budget bound (its writes
 // beyond the burst at the budget's rate). By default armsim runs time-compressed
@@ -36,8 +40,10 @@ import (
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"sigs.k8s.io/yaml"
 
@@ -192,13 +198,15 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 
 	fmt.Fprintln(os.Stderr, "one deployment alone, for the critical path...")
 	start := time.Now()
-	if err := apply(ctx, api, ops, "alone"); err != nil {
+	var retries atomic.Int64
+	if err := apply(ctx, api, ops, "alone", &retries); err != nil {
 		return fmt.Errorf("the lone deployment: %w", err)
 	}
 	critical := time.Since(start)
 	if err := sim.ResetCounters(ctx); err != nil {
 		return err
 	}
+	retries.Store(0)
 
 	fmt.Fprintf(os.Stderr, "%d deployments at once (critical path %s)...\n", n, critical.Round(time.Millisecond))
 	var (
@@ -226,7 +234,7 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	start = time.Now()
 	for i := range n {
 		wg.Go(func() {
-			if err := apply(ctx, api, ops, fmt.Sprintf("scale-%d", i)); err != nil {
+			if err := apply(ctx, api, ops, fmt.Sprintf("scale-%d", i), &retries); err != nil {
 				failed.Add(1)
 				fmt.Fprintf(os.Stderr, "scale-%d: %v\n", i, err)
 				return
@@ -259,19 +267,29 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	if err != nil {
 		return err
 	}
-	fmt.Printf("scale: N=%d ready=%d failed=%d wall/bound=%.2f arm_requests_per_deployment=%d read429=%d write429=%d retried_steps=%d get_timeouts=%d orchestrator_rss_mb=%d\n",
-		n, ready.Load(), failed.Load(), wall.Seconds()/bound.Seconds(), total/int64(n), read429, write429, retried, timeouts.Load(), procs.peakRSS("orchestrator"))
+	fmt.Printf("scale: N=%d ready=%d failed=%d wall/bound=%.2f arm_requests_per_deployment=%d read429=%d write429=%d retried_steps=%d get_timeouts=%d api_retries=%d orchestrator_rss_mb=%d\n",
+		n, ready.Load(), failed.Load(), wall.Seconds()/bound.Seconds(), total/int64(n), read429, write429, retried, timeouts.Load(), retries.Load(), procs.peakRSS("orchestrator"))
 	fmt.Fprintf(os.Stderr, "wall %s, bound %s (critical path %s, write-budget bound %s), budgets %s at time scale %g\n",
 		wall.Round(time.Millisecond), bound.Round(time.Millisecond), critical.Round(time.Millisecond), writeBound.Round(time.Millisecond), mode, timeScale)
 	return nil
 }
 
-// apply creates a deployment and waits until its operation is done.
-func apply(ctx context.Context, api orchestratorv1.OrchestratorServiceClient, ops longrunningpb.OperationsClient, id string) error {
-	op, err := api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: id,
-		Deployment: &orchestratorv1.Deployment{Spec: spec(id)}})
+// apply creates a deployment and waits until its operation is done. A call that times out
+// or finds the API unavailable is tried again, as a client would (a create is idempotent),
+// and counted in retries.
+func apply(ctx context.Context, api orchestratorv1.OrchestratorServiceClient, ops longrunningpb.OperationsClient, id string, retries *atomic.Int64) error {
+	var op *longrunningpb.Operation
+	err := again(ctx, retries, func() (err error) {
+		op, err = api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: id,
+			Deployment: &orchestratorv1.Deployment{Spec: spec(id)}})
+		return err
+	})
 	for err == nil && !op.GetDone() {
-		op, err = ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(30 * time.Second)})
+		name := op.GetName()
+		err = again(ctx, retries, func() (err error) {
+			op, err = ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: name, Timeout: durationpb.New(30 * time.Second)})
+			return err
+		})
 	}
 	switch {
 	case err != nil:
@@ -280,6 +298,19 @@ func apply(ctx context.Context, api orchestratorv1.OrchestratorServiceClient, op
 		return errors.New(op.GetError().GetMessage())
 	}
 	return nil
+}
+
+// again calls f until it succeeds or fails otherwise than DEADLINE_EXCEEDED or UNAVAILABLE,
+// counting the tries again.
+func again(ctx context.Context, retries *atomic.Int64, f func() error) error {
+	for {
+		err := f()
+		if c := status.Code(err); c != codes.DeadlineExceeded && c != codes.Unavailable || ctx.Err() != nil {
+			return err
+		}
+		retries.Add(1)
+		time.Sleep(time.Second)
+	}
 }
 
 // spec is a deployment of an Azure site and an Azure Stack Hub site with a VM each, in its
