@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -15,6 +16,9 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/contrib/opentelemetry"
 	"go.temporal.io/sdk/interceptor"
@@ -132,6 +136,10 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 	if err != nil {
 		return serve.Service{}, fmt.Errorf("Temporal at %s: %w (start it, or check -temporal, -temporal-tls-* and -temporal-api-key-file)", o.Temporal, err)
 	}
+	if err := ensureStateAttribute(context.Background(), tc, o.Namespace); err != nil {
+		tc.Close()
+		return serve.Service{}, err
+	}
 	conns, err := dialServices(env, o)
 	if err != nil {
 		tc.Close()
@@ -168,6 +176,34 @@ var Policy = auth.Policy{Read: []auth.Role{auth.Viewer, auth.Operator}, Write: [
 		orchestratorv1.OrchestratorService_DeleteDeployment_FullMethodName: nil,
 		longrunningpb.Operations_DeleteOperation_FullMethodName:            nil,
 	}}
+
+// ensureStateAttribute registers workflow.StateAttribute (a Keyword) in the namespace
+// unless it is there already, before any worker runs: the workflow keeps it current, and a
+// workflow task upserting an unregistered attribute fails for ever. Where the orchestrator
+// may not register it (Temporal Cloud, a locked-down cluster), it refuses to start and says
+// how an admin does it.
+func ensureStateAttribute(ctx context.Context, tc client.Client, namespace string) error {
+	name := workflow.StateAttribute.GetName()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	have, err := tc.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err == nil {
+		switch t, ok := have.GetCustomAttributes()[name]; {
+		case ok && t == enumspb.INDEXED_VALUE_TYPE_KEYWORD:
+			return nil
+		case ok:
+			return fmt.Errorf("the search attribute %s of namespace %s is a %s; the orchestrator needs it a Keyword", name, namespace, t)
+		}
+		_, err = tc.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{Namespace: namespace,
+			SearchAttributes: map[string]enumspb.IndexedValueType{name: enumspb.INDEXED_VALUE_TYPE_KEYWORD}})
+		var exists *serviceerror.AlreadyExists
+		if err == nil || errors.As(err, &exists) {
+			return nil
+		}
+	}
+	return fmt.Errorf("registering the search attribute %s (Keyword) in Temporal namespace %s: %w; an admin registers it with: temporal operator search-attribute create --namespace %s --name %s --type Keyword",
+		name, namespace, err, namespace, name)
+}
 
 // temporalConnection is how the Temporal frontend is dialed: TLS and an API key as the
 // options say, plaintext otherwise (the dev server on loopback).

@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +11,9 @@ import (
 	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/durationpb"
 
@@ -162,11 +167,34 @@ func TestDeployment(t *testing.T) {
 	if connections != 2 {
 		t.Fatalf("armsim holds %d connections, want 2", connections)
 	}
+	stateVisible(t, "e2e-deployment", "deployments/hybrid", "READY")
 
 	op, err = s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/hybrid"})
 	wait(t, s, op, err)
 	left, err := s.sim.Admin.Resources(ctx)
 	if err != nil || len(left) != 0 {
 		t.Fatalf("teardown leaves armsim empty: %v %v", left, err)
+	}
+	stateVisible(t, "e2e-deployment", "deployments/hybrid", "DELETED")
+}
+
+// stateVisible waits (visibility lags) until Temporal's visibility finds the deployment's
+// workflow by its state, as its UI and `temporal workflow list -q` do.
+func stateVisible(t *testing.T, taskQueue, id, state string) {
+	t.Helper()
+	tc, err := client.Dial(client.Options{HostPort: temporal.Address, Logger: log.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	q := fmt.Sprintf("TaskQueue = '%s' AND WorkflowId = '%s' AND DeploymentState = '%s'", taskQueue, id, state)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		resp, err := tc.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{Query: q})
+		if err == nil && len(resp.GetExecutions()) > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("visibility finds no %s by %s: %v", id, q, err)
+		}
 	}
 }

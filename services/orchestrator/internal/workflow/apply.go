@@ -24,6 +24,8 @@ func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 		Outputs: newOutputs(d.in.Spec),
 		TraceId: d.in.TraceID,
 	}
+	d.publish(ctx)
+	defer d.publish(ctx)
 	g := build(ctx, d.in, d.status.Outputs.Sites)
 	for _, s := range g.steps {
 		s.status.TraceId = stepTrace
@@ -56,6 +58,7 @@ func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 	case d.status.Error != "":
 		if d.in.Spec.GetFailurePolicy() == orchestratorv1.DeploymentSpec_FAILURE_POLICY_ROLLBACK {
 			d.status.State = orchestratorv1.DeploymentStatus_STATE_DELETING
+			d.publish(ctx)
 			if err := d.remove(ctx, slices.Clone(d.created[createdBefore:])); err != nil {
 				d.status.Error += "; rollback failed: " + err.Error()
 			} else {
@@ -89,6 +92,7 @@ func (d *deployment) run(ctx workflow.Context, s *step) {
 	s.start(workflow.Now(ctx))
 	if s.kind == kindVerify {
 		d.status.State = orchestratorv1.DeploymentStatus_STATE_VERIFYING
+		d.publish(ctx)
 	}
 	req, err := s.request()
 	if err == nil {

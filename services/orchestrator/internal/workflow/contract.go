@@ -5,6 +5,7 @@
 package workflow
 
 import (
+	"go.temporal.io/sdk/temporal"
 	"time"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
@@ -139,3 +140,11 @@ const (
 
 // ID returns the workflow id of a deployment: its name, so one deployment is one workflow.
 func ID(deploymentName string) string { return deploymentName }
+
+// StateAttribute is the search attribute holding a deployment's state (READY, FAILED, ...,
+// the DeploymentStatus state's name without STATE_), which the workflow keeps current so
+// that Temporal's UI and visibility queries (DeploymentState = 'READY') show and filter
+// deployments by state: the workflow of a READY deployment stays open, so Temporal itself
+// would call it Running. It must be registered in the namespace (a Keyword) before any
+// worker runs: a workflow task upserting an unknown attribute fails for ever.
+var StateAttribute = temporal.NewSearchAttributeKeyKeyword("DeploymentState")

@@ -31,6 +31,8 @@ func (d *deployment) teardown(ctx workflow.Context) {
 	d.status.State = orchestratorv1.DeploymentStatus_STATE_DELETING
 	d.status.Steps = nil
 	d.status.Error = ""
+	d.publish(ctx)
+	defer d.publish(ctx)
 	if err := d.remove(ctx, slices.Clone(d.created)); err != nil {
 		d.status.State = orchestratorv1.DeploymentStatus_STATE_FAILED
 		d.status.Error = "teardown: " + err.Error()

@@ -3,6 +3,7 @@ package workflow
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -34,6 +35,28 @@ type deployment struct {
 	applying bool
 	// updated is when the status last changed state.
 	updated time.Time
+	// published is the state last written to StateAttribute in this run.
+	published orchestratorv1.DeploymentStatus_State
+}
+
+// stateAttributeChange names the change that made the workflow publish its state, so that
+// histories from before it replay without the upserts they never had.
+const stateAttributeChange = "state-search-attribute"
+
+// publish writes the deployment's state to StateAttribute when it changed. Workflows
+// started before this existed (their histories hold no version marker for it) keep running
+// without it.
+func (d *deployment) publish(ctx workflow.Context) {
+	ctx, _ = workflow.NewDisconnectedContext(ctx) // a canceled apply still says where it stopped
+	st := d.status.GetState()
+	if st == d.published || workflow.GetVersion(ctx, stateAttributeChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, StateAttribute.ValueSet(strings.TrimPrefix(st.String(), "STATE_"))); err != nil {
+		workflow.GetLogger(ctx).Warn("publishing the deployment's state", "error", err)
+		return
+	}
+	d.published = st
 }
 
 // Deployment is the workflow of one deployment, registered as Name: a long-lived entity.
@@ -55,6 +78,7 @@ func Deployment(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, err
 	if err := d.register(ctx); err != nil {
 		return nil, err
 	}
+	d.publish(ctx)
 	if first {
 		if err := d.lock.Lock(ctx); err != nil {
 			return nil, err
@@ -108,6 +132,7 @@ func (d *deployment) refuse(ctx workflow.Context, err error) {
 	d.status.State = orchestratorv1.DeploymentStatus_STATE_FAILED
 	d.status.Error = "refused: " + err.Error() + "; nothing was created"
 	d.updated = workflow.Now(ctx)
+	d.publish(ctx)
 }
 
 // carry returns the input of the next run: the same deployment, with its status and what
