@@ -5,11 +5,11 @@ package image
 
 import (
 	"context"
-	"fmt"
 
 	stack "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/compute/armcompute"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v8"
 
+	"github.com/hybridlink/hybridlink/platform/armclient"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 )
@@ -26,15 +26,9 @@ type Client interface {
 
 // New returns the client for a cloud's kind.
 func New(conn *cloud.Conn) (Client, error) {
-	switch conn.Kind {
-	case cloud.Azure:
-		c, err := armcompute.NewVirtualMachineImagesClient(conn.Subscription, conn.Credential, conn.Options)
-		return azureClient{c}, err
-	case cloud.AzureStackHub:
-		c, err := stack.NewVirtualMachineImagesClient(conn.Subscription, conn.Credential, conn.Options)
-		return stackClient{c}, err
-	}
-	return nil, fmt.Errorf("cloud %s: unknown kind %q", conn.ID, conn.Kind)
+	return armclient.New(conn, armcompute.NewVirtualMachineImagesClient, stack.NewVirtualMachineImagesClient,
+		func(c *armcompute.VirtualMachineImagesClient) Client { return azureClient{c} },
+		func(c *stack.VirtualMachineImagesClient) Client { return stackClient{c} })
 }
 
 type azureClient struct {

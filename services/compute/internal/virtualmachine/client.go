@@ -12,7 +12,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v8"
 
-	"github.com/hybridlink/hybridlink/platform/azsdk"
+	"github.com/hybridlink/hybridlink/platform/armclient"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/lro"
 )
@@ -37,136 +37,80 @@ type Client interface {
 	Get(ctx context.Context, rg, name string) (*Model, error)
 	// List reads a resource group's virtual machines, without instance views.
 	List(ctx context.Context, rg string) ([]*Model, error)
-	// CreateOrUpdate starts a PUT, or resumes the one a token describes (vm is then unused).
 	CreateOrUpdate(ctx context.Context, rg, name string, vm Model, resumeToken string) (lro.Op[*Model], error)
-	// Delete starts a DELETE, or resumes the one a token describes.
 	Delete(ctx context.Context, rg, name, resumeToken string) (lro.Op[struct{}], error)
 	// Power starts a power action, or resumes the one a token describes.
 	Power(ctx context.Context, rg, name string, action Action, resumeToken string) (lro.Op[struct{}], error)
 }
 
-// New returns the client for a cloud's kind.
+// New returns the client for a cloud's kind. Its Get expands the instance view; Azure's
+// create and delete take more options than a resume token, none of which it sets.
 func New(conn *cloud.Conn) (Client, error) {
-	switch conn.Kind {
-	case cloud.Azure:
-		c, err := armcompute.NewVirtualMachinesClient(conn.Subscription, conn.Credential, conn.Options)
-		return azureClient{c}, err
-	case cloud.AzureStackHub:
-		c, err := stack.NewVirtualMachinesClient(conn.Subscription, conn.Credential, conn.Options)
-		return stackClient{c}, err
-	}
-	return nil, fmt.Errorf("cloud %s: unknown kind %q", conn.ID, conn.Kind)
+	return armclient.New(conn, armcompute.NewVirtualMachinesClient, stack.NewVirtualMachinesClient,
+		func(c *armcompute.VirtualMachinesClient) Client {
+			return azureClient{armclient.Profile[Model](
+				func(ctx context.Context, rg, name string, _ *struct{}) (armcompute.VirtualMachinesClientGetResponse, error) {
+					return c.Get(ctx, rg, name, &armcompute.VirtualMachinesClientGetOptions{Expand: to.Ptr(armcompute.InstanceViewTypesInstanceView)})
+				},
+				c.NewListPager,
+				func(ctx context.Context, rg, name string, vm Model, o *armclient.Resume) (*runtime.Poller[armcompute.VirtualMachinesClientCreateOrUpdateResponse], error) {
+					return c.BeginCreateOrUpdate(ctx, rg, name, vm, &armcompute.VirtualMachinesClientBeginCreateOrUpdateOptions{ResumeToken: o.ResumeToken})
+				},
+				func(ctx context.Context, rg, name string, o *armclient.Resume) (*runtime.Poller[armcompute.VirtualMachinesClientDeleteResponse], error) {
+					return c.BeginDelete(ctx, rg, name, &armcompute.VirtualMachinesClientBeginDeleteOptions{ResumeToken: o.ResumeToken})
+				},
+			), c}
+		},
+		func(c *stack.VirtualMachinesClient) Client {
+			return stackClient{armclient.Profile[Model](
+				func(ctx context.Context, rg, name string, _ *struct{}) (stack.VirtualMachinesClientGetResponse, error) {
+					return c.Get(ctx, rg, name, &stack.VirtualMachinesClientGetOptions{Expand: to.Ptr("instanceView")})
+				},
+				c.NewListPager,
+				c.BeginCreateOrUpdate,
+				func(ctx context.Context, rg, name string, o *armclient.Resume) (*runtime.Poller[stack.VirtualMachinesClientDeleteResponse], error) {
+					return c.BeginDelete(ctx, rg, name, &stack.VirtualMachinesClientBeginDeleteOptions{ResumeToken: o.ResumeToken})
+				},
+			), c}
+		})
 }
 
-func done[T any](T) (struct{}, error) { return struct{}{}, nil }
-
+// azureClient adds Azure's power actions.
 type azureClient struct {
+	*armclient.Client[Model, string]
 	c *armcompute.VirtualMachinesClient
-}
-
-func (a azureClient) Get(ctx context.Context, rg, name string) (*Model, error) {
-	r, err := a.c.Get(ctx, rg, name, &armcompute.VirtualMachinesClientGetOptions{Expand: to.Ptr(armcompute.InstanceViewTypesInstanceView)})
-	return &r.VirtualMachine, err
-}
-
-func (a azureClient) List(ctx context.Context, rg string) ([]*Model, error) {
-	return azsdk.Collect[*Model](ctx, a.c.NewListPager(rg, nil), func(p armcompute.VirtualMachinesClientListResponse) []*Model { return p.Value })
-}
-
-func (a azureClient) CreateOrUpdate(ctx context.Context, rg, name string, vm Model, token string) (lro.Op[*Model], error) {
-	p, err := a.c.BeginCreateOrUpdate(ctx, rg, name, vm, &armcompute.VirtualMachinesClientBeginCreateOrUpdateOptions{ResumeToken: token})
-	if err != nil {
-		return nil, err
-	}
-	return lro.Wrap(p, func(r armcompute.VirtualMachinesClientCreateOrUpdateResponse) (*Model, error) {
-		return &r.VirtualMachine, nil
-	}), nil
-}
-
-func (a azureClient) Delete(ctx context.Context, rg, name, token string) (lro.Op[struct{}], error) {
-	p, err := a.c.BeginDelete(ctx, rg, name, &armcompute.VirtualMachinesClientBeginDeleteOptions{ResumeToken: token})
-	if err != nil {
-		return nil, err
-	}
-	return lro.Wrap(p, done[armcompute.VirtualMachinesClientDeleteResponse]), nil
 }
 
 func (a azureClient) Power(ctx context.Context, rg, name string, action Action, token string) (lro.Op[struct{}], error) {
 	switch action {
 	case Start:
-		p, err := a.c.BeginStart(ctx, rg, name, &armcompute.VirtualMachinesClientBeginStartOptions{ResumeToken: token})
-		return wrap(p, err, done[armcompute.VirtualMachinesClientStartResponse])
+		return armclient.Discard(a.c.BeginStart(ctx, rg, name, &armcompute.VirtualMachinesClientBeginStartOptions{ResumeToken: token}))
 	case PowerOff:
-		p, err := a.c.BeginPowerOff(ctx, rg, name, &armcompute.VirtualMachinesClientBeginPowerOffOptions{ResumeToken: token})
-		return wrap(p, err, done[armcompute.VirtualMachinesClientPowerOffResponse])
+		return armclient.Discard(a.c.BeginPowerOff(ctx, rg, name, &armcompute.VirtualMachinesClientBeginPowerOffOptions{ResumeToken: token}))
 	case Deallocate:
-		p, err := a.c.BeginDeallocate(ctx, rg, name, &armcompute.VirtualMachinesClientBeginDeallocateOptions{ResumeToken: token})
-		return wrap(p, err, done[armcompute.VirtualMachinesClientDeallocateResponse])
+		return armclient.Discard(a.c.BeginDeallocate(ctx, rg, name, &armcompute.VirtualMachinesClientBeginDeallocateOptions{ResumeToken: token}))
 	case Restart:
-		p, err := a.c.BeginRestart(ctx, rg, name, &armcompute.VirtualMachinesClientBeginRestartOptions{ResumeToken: token})
-		return wrap(p, err, done[armcompute.VirtualMachinesClientRestartResponse])
+		return armclient.Discard(a.c.BeginRestart(ctx, rg, name, &armcompute.VirtualMachinesClientBeginRestartOptions{ResumeToken: token}))
 	}
 	return nil, fmt.Errorf("unknown power action %q", action)
 }
 
-type stackClient struct{ c *stack.VirtualMachinesClient }
-
-func (s stackClient) Get(ctx context.Context, rg, name string) (*Model, error) {
-	r, err := s.c.Get(ctx, rg, name, &stack.VirtualMachinesClientGetOptions{Expand: to.Ptr("instanceView")})
-	if err != nil {
-		return nil, err
-	}
-	return azsdk.Convert[*Model](r.VirtualMachine)
-}
-
-func (s stackClient) List(ctx context.Context, rg string) ([]*Model, error) {
-	return azsdk.Collect[*Model](ctx, s.c.NewListPager(rg, nil), func(p stack.VirtualMachinesClientListResponse) []*stack.VirtualMachine { return p.Value })
-}
-
-func (s stackClient) CreateOrUpdate(ctx context.Context, rg, name string, vm Model, token string) (lro.Op[*Model], error) {
-	in, err := azsdk.Convert[stack.VirtualMachine](vm)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.c.BeginCreateOrUpdate(ctx, rg, name, in, &stack.VirtualMachinesClientBeginCreateOrUpdateOptions{ResumeToken: token})
-	if err != nil {
-		return nil, err
-	}
-	return lro.Wrap(p, func(r stack.VirtualMachinesClientCreateOrUpdateResponse) (*Model, error) {
-		return azsdk.Convert[*Model](r.VirtualMachine)
-	}), nil
-}
-
-func (s stackClient) Delete(ctx context.Context, rg, name, token string) (lro.Op[struct{}], error) {
-	p, err := s.c.BeginDelete(ctx, rg, name, &stack.VirtualMachinesClientBeginDeleteOptions{ResumeToken: token})
-	if err != nil {
-		return nil, err
-	}
-	return lro.Wrap(p, done[stack.VirtualMachinesClientDeleteResponse]), nil
+// stackClient adds Azure Stack Hub's power actions.
+type stackClient struct {
+	*armclient.Client[Model, string]
+	c *stack.VirtualMachinesClient
 }
 
 func (s stackClient) Power(ctx context.Context, rg, name string, action Action, token string) (lro.Op[struct{}], error) {
 	switch action {
 	case Start:
-		p, err := s.c.BeginStart(ctx, rg, name, &stack.VirtualMachinesClientBeginStartOptions{ResumeToken: token})
-		return wrap(p, err, done[stack.VirtualMachinesClientStartResponse])
+		return armclient.Discard(s.c.BeginStart(ctx, rg, name, &stack.VirtualMachinesClientBeginStartOptions{ResumeToken: token}))
 	case PowerOff:
-		p, err := s.c.BeginPowerOff(ctx, rg, name, &stack.VirtualMachinesClientBeginPowerOffOptions{ResumeToken: token})
-		return wrap(p, err, done[stack.VirtualMachinesClientPowerOffResponse])
+		return armclient.Discard(s.c.BeginPowerOff(ctx, rg, name, &stack.VirtualMachinesClientBeginPowerOffOptions{ResumeToken: token}))
 	case Deallocate:
-		p, err := s.c.BeginDeallocate(ctx, rg, name, &stack.VirtualMachinesClientBeginDeallocateOptions{ResumeToken: token})
-		return wrap(p, err, done[stack.VirtualMachinesClientDeallocateResponse])
+		return armclient.Discard(s.c.BeginDeallocate(ctx, rg, name, &stack.VirtualMachinesClientBeginDeallocateOptions{ResumeToken: token}))
 	case Restart:
-		p, err := s.c.BeginRestart(ctx, rg, name, &stack.VirtualMachinesClientBeginRestartOptions{ResumeToken: token})
-		return wrap(p, err, done[stack.VirtualMachinesClientRestartResponse])
+		return armclient.Discard(s.c.BeginRestart(ctx, rg, name, &stack.VirtualMachinesClientBeginRestartOptions{ResumeToken: token}))
 	}
 	return nil, fmt.Errorf("unknown power action %q", action)
-}
-
-// wrap adapts a power action's poller, or passes on the error that prevented it.
-func wrap[T any](p *runtime.Poller[T], err error, convert func(T) (struct{}, error)) (lro.Op[struct{}], error) {
-	if err != nil {
-		return nil, err
-	}
-	return lro.Wrap(p, convert), nil
 }

@@ -10,12 +10,12 @@ package connection
 
 import (
 	"context"
-	"fmt"
 
 	stack "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 
+	"github.com/hybridlink/hybridlink/platform/armclient"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/lro"
@@ -24,14 +24,12 @@ import (
 // Model is the connection model both clouds' clients speak.
 type Model = armnetwork.VirtualNetworkGatewayConnection
 
-// Client reads and writes connections on one cloud.
+// Client reads and writes connections on one cloud, by resource group and name. Get
+// reads a connection with its status and byte counters; ARM leaves the shared key out.
 type Client interface {
-	// Get reads a connection with its status and byte counters; ARM leaves the shared key out.
 	Get(ctx context.Context, rg, name string) (*Model, error)
 	List(ctx context.Context, rg string) ([]*Model, error)
-	// CreateOrUpdate starts a PUT, or resumes the one a token describes (conn is then unused).
 	CreateOrUpdate(ctx context.Context, rg, name string, conn Model, resumeToken string) (lro.Op[*Model], error)
-	// Delete starts a DELETE, or resumes the one a token describes.
 	Delete(ctx context.Context, rg, name, resumeToken string) (lro.Op[struct{}], error)
 	// SharedKey reads the connection's shared key.
 	SharedKey(ctx context.Context, rg, name string) (string, error)
@@ -42,49 +40,19 @@ type Client interface {
 
 // New returns the client for a cloud's kind.
 func New(conn *cloud.Conn) (Client, error) {
-	switch conn.Kind {
-	case cloud.Azure:
-		c, err := armnetwork.NewVirtualNetworkGatewayConnectionsClient(conn.Subscription, conn.Credential, conn.Options)
-		return azureClient{c}, err
-	case cloud.AzureStackHub:
-		c, err := stack.NewVirtualNetworkGatewayConnectionsClient(conn.Subscription, conn.Credential, conn.Options)
-		return stackClient{c}, err
-	}
-	return nil, fmt.Errorf("cloud %s: unknown kind %q", conn.ID, conn.Kind)
+	return armclient.New(conn, armnetwork.NewVirtualNetworkGatewayConnectionsClient, stack.NewVirtualNetworkGatewayConnectionsClient,
+		func(c *armnetwork.VirtualNetworkGatewayConnectionsClient) Client {
+			return azureClient{armclient.Profile[Model](c.Get, c.NewListPager, c.BeginCreateOrUpdate, c.BeginDelete), c}
+		},
+		func(c *stack.VirtualNetworkGatewayConnectionsClient) Client {
+			return stackClient{armclient.Profile[Model](c.Get, c.NewListPager, c.BeginCreateOrUpdate, c.BeginDelete), c}
+		})
 }
 
-// dropped discards an operation's result: a deletion's nothing, or the shared key ARM echoes.
-func dropped[T any](T) (struct{}, error) { return struct{}{}, nil }
-
+// azureClient adds Azure's shared key calls; the result of setting a key is dropped.
 type azureClient struct {
+	*armclient.Client[Model, string]
 	c *armnetwork.VirtualNetworkGatewayConnectionsClient
-}
-
-func (a azureClient) Get(ctx context.Context, rg, name string) (*Model, error) {
-	r, err := a.c.Get(ctx, rg, name, nil)
-	return &r.VirtualNetworkGatewayConnection, err
-}
-
-func (a azureClient) List(ctx context.Context, rg string) ([]*Model, error) {
-	return azsdk.Collect[*Model](ctx, a.c.NewListPager(rg, nil), func(p armnetwork.VirtualNetworkGatewayConnectionsClientListResponse) []*Model { return p.Value })
-}
-
-func (a azureClient) CreateOrUpdate(ctx context.Context, rg, name string, conn Model, token string) (lro.Op[*Model], error) {
-	p, err := a.c.BeginCreateOrUpdate(ctx, rg, name, conn, &armnetwork.VirtualNetworkGatewayConnectionsClientBeginCreateOrUpdateOptions{ResumeToken: token})
-	if err != nil {
-		return nil, err
-	}
-	return lro.Wrap(p, func(r armnetwork.VirtualNetworkGatewayConnectionsClientCreateOrUpdateResponse) (*Model, error) {
-		return &r.VirtualNetworkGatewayConnection, nil
-	}), nil
-}
-
-func (a azureClient) Delete(ctx context.Context, rg, name, token string) (lro.Op[struct{}], error) {
-	p, err := a.c.BeginDelete(ctx, rg, name, &armnetwork.VirtualNetworkGatewayConnectionsClientBeginDeleteOptions{ResumeToken: token})
-	if err != nil {
-		return nil, err
-	}
-	return lro.Wrap(p, dropped[armnetwork.VirtualNetworkGatewayConnectionsClientDeleteResponse]), nil
 }
 
 func (a azureClient) SharedKey(ctx context.Context, rg, name string) (string, error) {
@@ -93,52 +61,14 @@ func (a azureClient) SharedKey(ctx context.Context, rg, name string) (string, er
 }
 
 func (a azureClient) SetSharedKey(ctx context.Context, rg, name, key, token string) (lro.Op[struct{}], error) {
-	p, err := a.c.BeginSetSharedKey(ctx, rg, name, armnetwork.ConnectionSharedKey{Value: to.Ptr(key)},
-		&armnetwork.VirtualNetworkGatewayConnectionsClientBeginSetSharedKeyOptions{ResumeToken: token})
-	if err != nil {
-		return nil, err
-	}
-	return lro.Wrap(p, dropped[armnetwork.VirtualNetworkGatewayConnectionsClientSetSharedKeyResponse]), nil
+	return armclient.Discard(a.c.BeginSetSharedKey(ctx, rg, name, armnetwork.ConnectionSharedKey{Value: to.Ptr(key)},
+		&armnetwork.VirtualNetworkGatewayConnectionsClientBeginSetSharedKeyOptions{ResumeToken: token}))
 }
 
+// stackClient adds Azure Stack Hub's shared key calls; the result of setting a key is dropped.
 type stackClient struct {
+	*armclient.Client[Model, string]
 	c *stack.VirtualNetworkGatewayConnectionsClient
-}
-
-func (s stackClient) Get(ctx context.Context, rg, name string) (*Model, error) {
-	r, err := s.c.Get(ctx, rg, name, nil)
-	if err != nil {
-		return nil, err
-	}
-	return azsdk.Convert[*Model](r.VirtualNetworkGatewayConnection)
-}
-
-func (s stackClient) List(ctx context.Context, rg string) ([]*Model, error) {
-	return azsdk.Collect[*Model](ctx, s.c.NewListPager(rg, nil), func(p stack.VirtualNetworkGatewayConnectionsClientListResponse) []*stack.VirtualNetworkGatewayConnection {
-		return p.Value
-	})
-}
-
-func (s stackClient) CreateOrUpdate(ctx context.Context, rg, name string, conn Model, token string) (lro.Op[*Model], error) {
-	in, err := azsdk.Convert[stack.VirtualNetworkGatewayConnection](conn)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.c.BeginCreateOrUpdate(ctx, rg, name, in, &stack.VirtualNetworkGatewayConnectionsClientBeginCreateOrUpdateOptions{ResumeToken: token})
-	if err != nil {
-		return nil, err
-	}
-	return lro.Wrap(p, func(r stack.VirtualNetworkGatewayConnectionsClientCreateOrUpdateResponse) (*Model, error) {
-		return azsdk.Convert[*Model](r.VirtualNetworkGatewayConnection)
-	}), nil
-}
-
-func (s stackClient) Delete(ctx context.Context, rg, name, token string) (lro.Op[struct{}], error) {
-	p, err := s.c.BeginDelete(ctx, rg, name, &stack.VirtualNetworkGatewayConnectionsClientBeginDeleteOptions{ResumeToken: token})
-	if err != nil {
-		return nil, err
-	}
-	return lro.Wrap(p, dropped[stack.VirtualNetworkGatewayConnectionsClientDeleteResponse]), nil
 }
 
 func (s stackClient) SharedKey(ctx context.Context, rg, name string) (string, error) {
@@ -147,10 +77,6 @@ func (s stackClient) SharedKey(ctx context.Context, rg, name string) (string, er
 }
 
 func (s stackClient) SetSharedKey(ctx context.Context, rg, name, key, token string) (lro.Op[struct{}], error) {
-	p, err := s.c.BeginSetSharedKey(ctx, rg, name, stack.ConnectionSharedKey{Value: to.Ptr(key)},
-		&stack.VirtualNetworkGatewayConnectionsClientBeginSetSharedKeyOptions{ResumeToken: token})
-	if err != nil {
-		return nil, err
-	}
-	return lro.Wrap(p, dropped[stack.VirtualNetworkGatewayConnectionsClientSetSharedKeyResponse]), nil
+	return armclient.Discard(s.c.BeginSetSharedKey(ctx, rg, name, stack.ConnectionSharedKey{Value: to.Ptr(key)},
+		&stack.VirtualNetworkGatewayConnectionsClientBeginSetSharedKeyOptions{ResumeToken: token}))
 }

@@ -4,11 +4,11 @@ package resourcegroup
 
 import (
 	"context"
-	"fmt"
 
 	stack "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 
+	"github.com/hybridlink/hybridlink/platform/armclient"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/lro"
@@ -29,18 +29,10 @@ type Client interface {
 
 // New returns the client for a cloud's kind.
 func New(conn *cloud.Conn) (Client, error) {
-	switch conn.Kind {
-	case cloud.Azure:
-		c, err := armresources.NewResourceGroupsClient(conn.Subscription, conn.Credential, conn.Options)
-		return azureClient{c}, err
-	case cloud.AzureStackHub:
-		c, err := stack.NewResourceGroupsClient(conn.Subscription, conn.Credential, conn.Options)
-		return stackClient{c}, err
-	}
-	return nil, fmt.Errorf("cloud %s: unknown kind %q", conn.ID, conn.Kind)
+	return armclient.New(conn, armresources.NewResourceGroupsClient, stack.NewResourceGroupsClient,
+		func(c *armresources.ResourceGroupsClient) Client { return azureClient{c} },
+		func(c *stack.ResourceGroupsClient) Client { return stackClient{c} })
 }
-
-func done[T any](T) (struct{}, error) { return struct{}{}, nil }
 
 type azureClient struct {
 	c *armresources.ResourceGroupsClient
@@ -61,11 +53,7 @@ func (a azureClient) CreateOrUpdate(ctx context.Context, name string, rg Model) 
 }
 
 func (a azureClient) Delete(ctx context.Context, name, token string) (lro.Op[struct{}], error) {
-	p, err := a.c.BeginDelete(ctx, name, &armresources.ResourceGroupsClientBeginDeleteOptions{ResumeToken: token})
-	if err != nil {
-		return nil, err
-	}
-	return lro.Wrap(p, done[armresources.ResourceGroupsClientDeleteResponse]), nil
+	return armclient.Discard(a.c.BeginDelete(ctx, name, &armresources.ResourceGroupsClientBeginDeleteOptions{ResumeToken: token}))
 }
 
 type stackClient struct{ c *stack.ResourceGroupsClient }
@@ -95,9 +83,5 @@ func (s stackClient) CreateOrUpdate(ctx context.Context, name string, rg Model) 
 }
 
 func (s stackClient) Delete(ctx context.Context, name, token string) (lro.Op[struct{}], error) {
-	p, err := s.c.BeginDelete(ctx, name, &stack.ResourceGroupsClientBeginDeleteOptions{ResumeToken: token})
-	if err != nil {
-		return nil, err
-	}
-	return lro.Wrap(p, done[stack.ResourceGroupsClientDeleteResponse]), nil
+	return armclient.Discard(s.c.BeginDelete(ctx, name, &stack.ResourceGroupsClientBeginDeleteOptions{ResumeToken: token}))
 }

@@ -95,19 +95,19 @@ func (s *Server) resumeSubnet(ctx context.Context, c *clients, n names.Name, h h
 	vnet := n.Path[0].ID
 	switch {
 	case h.Verb == lro.VerbWatch:
-		sn, err := c.subnets.Get(ctx, n.ResourceGroup, vnet, n.ID())
+		sn, err := c.subnets.Get(ctx, subnet.In(n.ResourceGroup, vnet), n.ID())
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
 		}
 		return lro.Watched(subnetState(sn), h.Resource, func() (proto.Message, error) { return subnetToAPI(n.Cloud, sn), nil })
 	case h.Verb == "delete":
-		op, err := c.subnets.Delete(ctx, n.ResourceGroup, vnet, n.ID(), h.Token)
+		op, err := c.subnets.Delete(ctx, subnet.In(n.ResourceGroup, vnet), n.ID(), h.Token)
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
 		}
 		return lro.StepOf(ctx, op, h.Resource, lro.Empty)
 	}
-	op, err := c.subnets.CreateOrUpdate(ctx, n.ResourceGroup, vnet, n.ID(), subnet.Model{}, h.Token)
+	op, err := c.subnets.CreateOrUpdate(ctx, subnet.In(n.ResourceGroup, vnet), n.ID(), subnet.Model{}, h.Token)
 	if err != nil {
 		return lro.Step{}, apierr.FromARM(err, h.Resource)
 	}

@@ -25,7 +25,7 @@ func (s *Server) GetSubnet(ctx context.Context, req *networkv1.GetSubnetRequest)
 	if err != nil {
 		return nil, err
 	}
-	sn, err := c.subnets.Get(ctx, n.ResourceGroup, n.Path[0].ID, n.ID())
+	sn, err := c.subnets.Get(ctx, subnet.In(n.ResourceGroup, n.Path[0].ID), n.ID())
 	if err != nil {
 		return nil, apierr.FromARM(err, req.GetName())
 	}
@@ -38,7 +38,7 @@ func (s *Server) ListSubnets(ctx context.Context, req *networkv1.ListSubnetsRequ
 	if err != nil {
 		return nil, err
 	}
-	subnets, err := c.subnets.List(ctx, n.ResourceGroup, n.ID())
+	subnets, err := c.subnets.List(ctx, subnet.In(n.ResourceGroup, n.ID()))
 	if err != nil {
 		return nil, apierr.FromARM(err, req.GetParent())
 	}
@@ -102,7 +102,7 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 	armID := n.ARMID(c.conn.Subscription, "Microsoft.Network")
 	return lro.Ensure(ctx, s.Operations, n.Cloud, n.String(), armID, lro.Ensurer[*subnet.Model]{
 		Get: func(ctx context.Context) (*subnet.Model, error) {
-			return c.subnets.Get(ctx, n.ResourceGroup, vn.ID(), n.ID())
+			return c.subnets.Get(ctx, subnet.In(n.ResourceGroup, vn.ID()), n.ID())
 		},
 		State: subnetState,
 		Matches: func(cur *subnet.Model) (bool, error) {
@@ -110,7 +110,7 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 		},
 		Render: func(cur *subnet.Model) (proto.Message, error) { return subnetToAPI(n.Cloud, cur), nil },
 		Put: func(ctx context.Context, _ **subnet.Model) (lro.Op[*subnet.Model], error) {
-			return c.subnets.CreateOrUpdate(ctx, n.ResourceGroup, vn.ID(), n.ID(),
+			return c.subnets.CreateOrUpdate(ctx, subnet.In(n.ResourceGroup, vn.ID()), n.ID(),
 				subnet.Model{Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(p.String())}}, "")
 		},
 	})
@@ -122,7 +122,7 @@ func (s *Server) DeleteSubnet(ctx context.Context, req *networkv1.DeleteSubnetRe
 	if err != nil {
 		return nil, err
 	}
-	op, err := c.subnets.Delete(ctx, n.ResourceGroup, n.Path[0].ID, n.ID(), "")
+	op, err := c.subnets.Delete(ctx, subnet.In(n.ResourceGroup, n.Path[0].ID), n.ID(), "")
 	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
 }
 
