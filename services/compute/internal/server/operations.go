@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -16,68 +15,33 @@ import (
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
 )
 
-// watchInterval is how often an adopted operation's resource is read again.
-const watchInterval = time.Second
-
-// resume polls the operation a handle describes once: the ARM operation its resume token
-// names, or, for adopted operations, the resource itself.
-func (s *Server) resume(ctx context.Context, h handle.Handle) (lro.Step, error) {
-	c, ok := s.clouds.Lookup(h.Cloud)
-	if !ok {
-		return lro.Step{}, status.Errorf(codes.FailedPrecondition, "the operation's cloud %q is no longer configured", h.Cloud)
+// resumable is the service's table of operations a handle can resume.
+func (s *Server) resumable() lro.Kinds[*clients] {
+	return lro.Kinds[*clients]{
+		Cloud:        s.clouds.Lookup,
+		Subscription: func(c *clients) string { return c.conn.Subscription },
+		Metadata:     metadata,
+		Kinds: []lro.Kind[*clients]{
+			{Collections: []string{"networkInterfaces"}, Provider: "Microsoft.Network", Resume: resumeNIC},
+			{Collections: []string{"virtualMachines"}, Provider: "Microsoft.Compute", Resume: resumeVM},
+		},
 	}
-	var (
-		st    lro.Step
-		err   error
-		armID string
-	)
-	switch n, kind := parseAny(h.Resource); kind {
-	case "networkInterfaces":
-		armID = n.ARMID(c.conn.Subscription, "Microsoft.Network")
-		st, err = resumeNIC(ctx, c, n, h)
-	case "virtualMachines":
-		armID = n.ARMID(c.conn.Subscription, "Microsoft.Compute")
-		st, err = resumeVM(ctx, c, n, h)
-	default:
-		return lro.Step{}, status.Errorf(codes.InvalidArgument, "the operation's resource %q is not one of this service's", h.Resource)
-	}
-	if err != nil {
-		return st, err
-	}
-	st.Metadata = metadata(h, armID, "")
-	return st, nil
-}
-
-// parseAny parses a resource name of any shape this service serves.
-func parseAny(name string) (names.Name, string) {
-	for _, kind := range []string{"networkInterfaces", "virtualMachines"} {
-		if n, err := names.Parse(name, kind); err == nil {
-			return n, kind
-		}
-	}
-	return names.Name{}, ""
 }
 
 func resumeNIC(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
-	switch h.Verb {
-	case lro.VerbWatch:
-		nic, err := c.nics.Get(ctx, n.ResourceGroup, n.ID())
-		if err != nil {
-			return lro.Step{}, apierr.FromARM(err, h.Resource)
-		}
-		return lro.Watched(nicState(nic), h.Resource, func() (proto.Message, error) { return nicToAPI(n.Cloud, nic), nil })
-	case "delete":
-		op, err := c.nics.Delete(ctx, n.ResourceGroup, n.ID(), h.Token)
-		if err != nil {
-			return lro.Step{}, apierr.FromARM(err, h.Resource)
-		}
-		return lro.StepOf(ctx, op, h.Resource, lro.Empty)
-	}
-	op, err := c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), networkinterface.Model{}, h.Token)
-	if err != nil {
-		return lro.Step{}, apierr.FromARM(err, h.Resource)
-	}
-	return lro.StepOf(ctx, op, h.Resource, func(m *networkinterface.Model) (proto.Message, error) { return nicToAPI(n.Cloud, m), nil })
+	return lro.Resource[*networkinterface.Model]{
+		Get: func(ctx context.Context) (*networkinterface.Model, error) {
+			return c.nics.Get(ctx, n.ResourceGroup, n.ID())
+		},
+		Put: func(ctx context.Context, token string) (lro.Op[*networkinterface.Model], error) {
+			return c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), networkinterface.Model{}, token)
+		},
+		Delete: func(ctx context.Context, token string) (lro.Op[struct{}], error) {
+			return c.nics.Delete(ctx, n.ResourceGroup, n.ID(), token)
+		},
+		State:  nicState,
+		Render: func(m *networkinterface.Model) (proto.Message, error) { return nicToAPI(n.Cloud, m), nil },
+	}.Resume(ctx, h)
 }
 
 // resumeVM polls a virtual machine's operation; creates, updates and power actions end with

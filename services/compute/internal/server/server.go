@@ -65,7 +65,8 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{clouds: clouds}
-	s.Operations = &lro.Server{Sealer: sealer, Resume: s.resume, Metadata: metadata}
+	s.Operations = &lro.Server{Sealer: sealer, Metadata: metadata}
+	s.Operations.Resume = s.resumable().Resume
 	return s, nil
 }
 

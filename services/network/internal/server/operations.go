@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hybridlink/hybridlink/platform/apierr"
@@ -15,53 +13,22 @@ import (
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
 
-// resume polls the operation a handle describes once: the ARM operation its resume token
-// names, or, for adopted operations, the resource itself.
-func (s *Server) resume(ctx context.Context, h handle.Handle) (lro.Step, error) {
-	c, ok := s.clouds.Lookup(h.Cloud)
-	if !ok {
-		return lro.Step{}, status.Errorf(codes.FailedPrecondition, "the operation's cloud %q is no longer configured", h.Cloud)
+// resumable is the service's table of operations a handle can resume.
+func (s *Server) resumable() lro.Kinds[*clients] {
+	return lro.Kinds[*clients]{
+		Cloud:        s.clouds.Lookup,
+		Subscription: func(c *clients) string { return c.conn.Subscription },
+		Metadata:     metadata,
+		Kinds: []lro.Kind[*clients]{
+			{Resume: resumeGroup},
+			{Collections: []string{"virtualNetworks"}, Provider: "Microsoft.Network", Resume: resumeVnet},
+			{Collections: []string{"virtualNetworks", "subnets"}, Provider: "Microsoft.Network", Resume: resumeSubnet},
+		},
 	}
-	var (
-		st    lro.Step
-		err   error
-		armID string
-	)
-	switch n, kind := parseAny(h.Resource); kind {
-	case "resourceGroups":
-		armID = n.ARMID(c.conn.Subscription, "")
-		st, err = s.resumeGroup(ctx, c, n, h)
-	case "virtualNetworks":
-		armID = n.ARMID(c.conn.Subscription, "Microsoft.Network")
-		st, err = s.resumeVnet(ctx, c, n, h)
-	case "subnets":
-		armID = n.ARMID(c.conn.Subscription, "Microsoft.Network")
-		st, err = s.resumeSubnet(ctx, c, n, h)
-	default:
-		return lro.Step{}, status.Errorf(codes.InvalidArgument, "the operation's resource %q is not one of this service's", h.Resource)
-	}
-	if err != nil {
-		return st, err
-	}
-	st.Metadata = metadata(h, armID, "")
-	return st, nil
 }
 
-// parseAny parses a resource name of any shape this service serves.
-func parseAny(name string) (names.Name, string) {
-	if n, err := names.Parse(name); err == nil {
-		return n, "resourceGroups"
-	}
-	if n, err := names.Parse(name, "virtualNetworks"); err == nil {
-		return n, "virtualNetworks"
-	}
-	if n, err := names.Parse(name, "virtualNetworks", "subnets"); err == nil {
-		return n, "subnets"
-	}
-	return names.Name{}, ""
-}
-
-func (s *Server) resumeGroup(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
+// resumeGroup polls a resource group's deletion, its only long-running operation.
+func resumeGroup(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
 	op, err := c.groups.Delete(ctx, n.ResourceGroup, h.Token)
 	if err != nil {
 		return lro.Step{}, apierr.FromARM(err, h.Resource)
@@ -69,47 +36,33 @@ func (s *Server) resumeGroup(ctx context.Context, c *clients, n names.Name, h ha
 	return lro.StepOf(ctx, op, h.Resource, lro.Empty)
 }
 
-func (s *Server) resumeVnet(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
-	switch {
-	case h.Verb == lro.VerbWatch:
-		v, err := c.vnets.Get(ctx, n.ResourceGroup, n.ID())
-		if err != nil {
-			return lro.Step{}, apierr.FromARM(err, h.Resource)
-		}
-		return lro.Watched(vnetState(v), h.Resource, func() (proto.Message, error) { return vnetToAPI(n.Cloud, v), nil })
-	case h.Verb == "delete":
-		op, err := c.vnets.Delete(ctx, n.ResourceGroup, n.ID(), h.Token)
-		if err != nil {
-			return lro.Step{}, apierr.FromARM(err, h.Resource)
-		}
-		return lro.StepOf(ctx, op, h.Resource, lro.Empty)
-	}
-	op, err := c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), virtualnetwork.Model{}, h.Token)
-	if err != nil {
-		return lro.Step{}, apierr.FromARM(err, h.Resource)
-	}
-	return lro.StepOf(ctx, op, h.Resource, func(m *virtualnetwork.Model) (proto.Message, error) { return vnetToAPI(n.Cloud, m), nil })
+func resumeVnet(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
+	return lro.Resource[*virtualnetwork.Model]{
+		Get: func(ctx context.Context) (*virtualnetwork.Model, error) {
+			return c.vnets.Get(ctx, n.ResourceGroup, n.ID())
+		},
+		Put: func(ctx context.Context, token string) (lro.Op[*virtualnetwork.Model], error) {
+			return c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), virtualnetwork.Model{}, token)
+		},
+		Delete: func(ctx context.Context, token string) (lro.Op[struct{}], error) {
+			return c.vnets.Delete(ctx, n.ResourceGroup, n.ID(), token)
+		},
+		State:  vnetState,
+		Render: func(m *virtualnetwork.Model) (proto.Message, error) { return vnetToAPI(n.Cloud, m), nil },
+	}.Resume(ctx, h)
 }
 
-func (s *Server) resumeSubnet(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
-	vnet := n.Path[0].ID
-	switch {
-	case h.Verb == lro.VerbWatch:
-		sn, err := c.subnets.Get(ctx, subnet.In(n.ResourceGroup, vnet), n.ID())
-		if err != nil {
-			return lro.Step{}, apierr.FromARM(err, h.Resource)
-		}
-		return lro.Watched(subnetState(sn), h.Resource, func() (proto.Message, error) { return subnetToAPI(n.Cloud, sn), nil })
-	case h.Verb == "delete":
-		op, err := c.subnets.Delete(ctx, subnet.In(n.ResourceGroup, vnet), n.ID(), h.Token)
-		if err != nil {
-			return lro.Step{}, apierr.FromARM(err, h.Resource)
-		}
-		return lro.StepOf(ctx, op, h.Resource, lro.Empty)
-	}
-	op, err := c.subnets.CreateOrUpdate(ctx, subnet.In(n.ResourceGroup, vnet), n.ID(), subnet.Model{}, h.Token)
-	if err != nil {
-		return lro.Step{}, apierr.FromARM(err, h.Resource)
-	}
-	return lro.StepOf(ctx, op, h.Resource, func(m *subnet.Model) (proto.Message, error) { return subnetToAPI(n.Cloud, m), nil })
+func resumeSubnet(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
+	in := subnet.In(n.ResourceGroup, n.Path[0].ID)
+	return lro.Resource[*subnet.Model]{
+		Get: func(ctx context.Context) (*subnet.Model, error) { return c.subnets.Get(ctx, in, n.ID()) },
+		Put: func(ctx context.Context, token string) (lro.Op[*subnet.Model], error) {
+			return c.subnets.CreateOrUpdate(ctx, in, n.ID(), subnet.Model{}, token)
+		},
+		Delete: func(ctx context.Context, token string) (lro.Op[struct{}], error) {
+			return c.subnets.Delete(ctx, in, n.ID(), token)
+		},
+		State:  subnetState,
+		Render: func(m *subnet.Model) (proto.Message, error) { return subnetToAPI(n.Cloud, m), nil },
+	}.Resume(ctx, h)
 }
