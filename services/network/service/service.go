@@ -1,14 +1,26 @@
-// Package service exports the NetworkService as its command runs it, so that other modules
-// (the orchestrator's tests and development stack) can run it in process.
+// Package service defines the NetworkService as its command, its tests, the orchestrator's tests
+// and the development stack run it.
 package service
 
 import (
+	"google.golang.org/grpc"
+
+	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/gen/openapi"
 	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/services/network/internal/server"
 )
 
 // Name is the service's full name, for health checks, logs and its operation handles.
-const Name = server.ServiceName
+const Name = "hybridlink.network.v1.NetworkService"
 
-// Service builds the NetworkService from its environment, as its command does.
-func Service(env serve.Env) (serve.Service, error) { return server.Service(env) }
+// Service builds the NetworkService from its environment: the service and its operations on
+// gRPC, the REST gateway, the OpenAPI document.
+func Service(env serve.Env) (serve.Service, error) {
+	s, err := server.New(env.Clouds, env.Sealer)
+	if err != nil {
+		return serve.Service{}, err
+	}
+	register := func(g *grpc.Server) { networkv1.RegisterNetworkServiceServer(g, s) }
+	return serve.Resources(register, s.Operations, networkv1.RegisterNetworkServiceHandler, openapi.JSON), nil
+}

@@ -4,9 +4,9 @@ package main
 
 import (
 	"github.com/hybridlink/hybridlink/platform/serve"
-	"github.com/hybridlink/hybridlink/services/compute/internal/server"
+	"github.com/hybridlink/hybridlink/services/compute/service"
 )
 
 func main() {
-	serve.Main(serve.Command{Name: server.ServiceName, Short: "compute", GRPCPort: 9093, HTTPPort: 8093, Build: server.Service})
+	serve.Main(serve.Command{Name: service.Name, Short: "compute", GRPCPort: 9093, HTTPPort: 8093, Build: service.Service})
 }

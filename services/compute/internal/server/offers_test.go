@@ -12,6 +12,7 @@ import (
 
 	"github.com/hybridlink/hybridlink/armsim"
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
 )
 
 // TestListMachineSizes lists each cloud's sizes through the service, page by page, with
@@ -159,7 +160,7 @@ func TestOffersREST(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return decode(t, resp)
+		return servicetest.DecodeJSON(t, resp)
 	}
 	sizes, _ := get("/v1/clouds/azure-stack-hub/locations/local/machineSizes?pageSize=1000")["machineSizes"].([]any)
 	if len(sizes) < 50 {

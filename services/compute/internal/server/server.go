@@ -23,9 +23,6 @@ import (
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
 )
 
-// ServiceName is the service's full name, for health checks and logs.
-const ServiceName = "hybridlink.compute.v1.ComputeService"
-
 // clients are one cloud's resource clients.
 type clients struct {
 	conn   *cloud.Conn

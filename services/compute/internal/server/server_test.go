@@ -2,9 +2,7 @@ package server_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -25,7 +23,7 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
-	"github.com/hybridlink/hybridlink/services/compute/internal/server"
+	"github.com/hybridlink/hybridlink/services/compute/service"
 )
 
 var ctx = context.Background()
@@ -40,7 +38,7 @@ type clients struct {
 
 func start(t *testing.T, cfg armsim.Config) (*servicetest.Stack, clients) {
 	t.Helper()
-	st := servicetest.Start(t, server.ServiceName, cfg, server.Service)
+	st := servicetest.Start(t, service.Name, cfg, service.Service)
 	return st, connect(st)
 }
 
@@ -393,7 +391,7 @@ func TestAdoptAndResume(t *testing.T) {
 	if first.GetDone() || second.GetDone() {
 		t.Skip("armsim finished before the second call; the adopt path was not exercised")
 	}
-	st.Restart(t, server.Service)
+	st.Restart(t, service.Service)
 	c = connect(st)
 	for _, op := range []*longrunningpb.Operation{first, second} {
 		if vm := servicetest.Result(t, servicetest.Wait(t, c.ops, op, nil), &computev1.VirtualMachine{}); vm.GetPowerState() != computev1.VirtualMachine_POWER_STATE_RUNNING {
@@ -407,7 +405,7 @@ func TestAdoptAndResume(t *testing.T) {
 	if err != nil || stop.GetDone() {
 		t.Fatalf("stop: %v %v", stop, err)
 	}
-	st.Restart(t, server.Service)
+	st.Restart(t, service.Service)
 	c = connect(st)
 	if vm := servicetest.Result(t, servicetest.Wait(t, c.ops, stop, nil), &computev1.VirtualMachine{}); vm.GetPowerState() != computev1.VirtualMachine_POWER_STATE_STOPPED {
 		t.Fatalf("resumed stop: %v", vm)
@@ -583,7 +581,7 @@ func TestREST(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return decode(t, resp)
+		return servicetest.DecodeJSON(t, resp)
 	}
 	op := post("/v1/clouds/azure-stack-hub/resourceGroups/rg/networkInterfaces?networkInterfaceId=nic", `{"subnet":"`+subnet+`"}`)
 	name, _ := op["name"].(string)
@@ -594,7 +592,7 @@ func TestREST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if nic := decode(t, resp); nic["allocatedPrivateIpAddress"] != "10.2.1.4" || nic["subnet"] != subnet {
+	if nic := servicetest.DecodeJSON(t, resp); nic["allocatedPrivateIpAddress"] != "10.2.1.4" || nic["subnet"] != subnet {
 		t.Fatalf("REST get: %v", nic)
 	}
 	resp, err = st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualMachines/missing")
@@ -605,18 +603,4 @@ func TestREST(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("REST answers NotFound with 404, got %s", resp.Status)
 	}
-}
-
-func decode(t *testing.T, resp *http.Response) map[string]any {
-	t.Helper()
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("%s %s: %s", resp.Request.Method, resp.Request.URL, b)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }

@@ -4,9 +4,9 @@ package main
 
 import (
 	"github.com/hybridlink/hybridlink/platform/serve"
-	"github.com/hybridlink/hybridlink/services/gateway/internal/server"
+	"github.com/hybridlink/hybridlink/services/gateway/service"
 )
 
 func main() {
-	serve.Main(serve.Command{Name: server.ServiceName, Short: "gateway", GRPCPort: 9092, HTTPPort: 8092, Build: server.Service})
+	serve.Main(serve.Command{Name: service.Name, Short: "gateway", GRPCPort: 9092, HTTPPort: 8092, Build: service.Service})
 }

@@ -23,9 +23,6 @@ import (
 	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
 )
 
-// ServiceName is the service's full name, for health checks and logs.
-const ServiceName = "hybridlink.gateway.v1.GatewayService"
-
 // The ARM provider namespace of every resource this service manages.
 const network = "Microsoft.Network"
 

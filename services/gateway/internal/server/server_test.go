@@ -2,11 +2,8 @@ package server_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +20,6 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -33,7 +29,7 @@ import (
 	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
-	"github.com/hybridlink/hybridlink/services/gateway/internal/server"
+	"github.com/hybridlink/hybridlink/services/gateway/service"
 )
 
 var ctx = context.Background()
@@ -49,7 +45,7 @@ func clientsOf(conn grpc.ClientConnInterface) clients {
 
 func start(t *testing.T, cfg armsim.Config) (*servicetest.Stack, clients) {
 	t.Helper()
-	st := servicetest.Start(t, server.ServiceName, cfg, server.Service)
+	st := servicetest.Start(t, service.Name, cfg, service.Service)
 	return st, clientsOf(st.Conn)
 }
 
@@ -386,7 +382,7 @@ func TestAdoptAndResume(t *testing.T) {
 	if first.GetDone() || second.GetDone() {
 		t.Skip("armsim finished before the second call; the adopt path was not exercised")
 	}
-	st.Restart(t, server.Service)
+	st.Restart(t, service.Service)
 	c = clientsOf(st.Conn)
 	for _, op := range []*longrunningpb.Operation{first, second} {
 		gw := servicetest.Result(t, servicetest.Wait(t, c.ops, op, nil), &gatewayv1.VirtualNetworkGateway{})
@@ -642,20 +638,20 @@ func TestREST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	op := decode(t, resp)
+	op := servicetest.DecodeJSON(t, resp)
 	for done, _ := op["done"].(bool); !done; done, _ = op["done"].(bool) {
 		name, _ := op["name"].(string)
 		resp, err := st.HTTP.Post(st.REST+"/v1/"+name+":wait", "application/json", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		op = decode(t, resp)
+		op = servicetest.DecodeJSON(t, resp)
 	}
 	resp, err = st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/publicIPAddresses/gw-ip")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pip := decode(t, resp)
+	pip := servicetest.DecodeJSON(t, resp)
 	if pip["sku"] != "SKU_BASIC" || pip["allocationMethod"] != "ALLOCATION_METHOD_DYNAMIC" || pip["provisioningState"] != "PROVISIONING_STATE_SUCCEEDED" {
 		t.Fatalf("REST get: %v", pip)
 	}
@@ -669,42 +665,8 @@ func TestREST(t *testing.T) {
 	}
 }
 
-func decode(t *testing.T, resp *http.Response) map[string]any {
-	t.Helper()
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("%s %s: %s", resp.Request.Method, resp.Request.URL, b)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 // TestReflection lists the services the way `grpcurl list` does.
 func TestReflection(t *testing.T) {
 	st, _ := start(t, armsim.Config{})
-	stream, err := grpc_reflection_v1.NewServerReflectionClient(st.Conn).ServerReflectionInfo(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := stream.Send(&grpc_reflection_v1.ServerReflectionRequest{
-		MessageRequest: &grpc_reflection_v1.ServerReflectionRequest_ListServices{ListServices: "*"}}); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := stream.Recv()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, s := range resp.GetListServicesResponse().GetService() {
-		got = append(got, s.GetName())
-	}
-	for _, want := range []string{server.ServiceName, "google.longrunning.Operations", "grpc.health.v1.Health"} {
-		if !slices.Contains(got, want) {
-			t.Fatalf("reflection lists %v, missing %s", got, want)
-		}
-	}
+	servicetest.CheckReflection(t, st.Conn, service.Name)
 }

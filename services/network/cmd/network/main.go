@@ -4,9 +4,9 @@ package main
 
 import (
 	"github.com/hybridlink/hybridlink/platform/serve"
-	"github.com/hybridlink/hybridlink/services/network/internal/server"
+	"github.com/hybridlink/hybridlink/services/network/service"
 )
 
 func main() {
-	serve.Main(serve.Command{Name: server.ServiceName, Short: "network", GRPCPort: 9091, HTTPPort: 8091, Build: server.Service})
+	serve.Main(serve.Command{Name: service.Name, Short: "network", GRPCPort: 9091, HTTPPort: 8091, Build: service.Service})
 }

@@ -27,9 +27,6 @@ import (
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
 
-// ServiceName is the service's full name, for health checks and logs.
-const ServiceName = "hybridlink.network.v1.NetworkService"
-
 // clients are one cloud's resource clients.
 type clients struct {
 	conn      *cloud.Conn

@@ -18,7 +18,7 @@ import (
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
-	"github.com/hybridlink/hybridlink/services/network/internal/server"
+	"github.com/hybridlink/hybridlink/services/network/service"
 )
 
 var ctx = context.Background()
@@ -30,7 +30,7 @@ type clients struct {
 
 func start(t *testing.T, cfg armsim.Config) (*servicetest.Stack, clients) {
 	t.Helper()
-	st := servicetest.Start(t, server.ServiceName, cfg, server.Service)
+	st := servicetest.Start(t, service.Name, cfg, service.Service)
 	return st, clients{networkv1.NewNetworkServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
 }
 
@@ -146,7 +146,7 @@ func TestAdoptAndResume(t *testing.T) {
 	if first.GetDone() || second.GetDone() {
 		t.Skip("armsim finished before the second call; the adopt path was not exercised")
 	}
-	st.Restart(t, server.Service)
+	st.Restart(t, service.Service)
 	c = clients{networkv1.NewNetworkServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
 	for _, op := range []*longrunningpb.Operation{first, second} {
 		servicetest.Wait(t, c.ops, op, nil)
