@@ -26,9 +26,8 @@ import (
 // connections is the connection kind on the cloud of c.
 func (c *clients) connections() kind[*connection.Model, *gatewayv1.Connection] {
 	return kind[*connection.Model, *gatewayv1.Connection]{
-		collection: "connections",
-		get:        c.conns.Get,
-		list:       c.conns.List,
+		get:  c.conns.Get,
+		list: c.conns.List,
 		resume: func(ctx context.Context, rg, name, token string) (lro.Op[*connection.Model], error) {
 			return c.conns.CreateOrUpdate(ctx, rg, name, connection.Model{}, token)
 		},
@@ -52,20 +51,12 @@ func sameKey(a, b string) bool {
 
 // GetConnection reads a connection with its live status and byte counters.
 func (s *Server) GetConnection(ctx context.Context, req *gatewayv1.GetConnectionRequest) (*gatewayv1.Connection, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "connections")
-	if err != nil {
-		return nil, err
-	}
-	return get(ctx, c.connections(), n)
+	return getNamed(ctx, s, req.GetName(), "connections", (*clients).connections)
 }
 
 // ListConnections lists a resource group's connections.
 func (s *Server) ListConnections(ctx context.Context, req *gatewayv1.ListConnectionsRequest) (*gatewayv1.ListConnectionsResponse, error) {
-	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
-	if err != nil {
-		return nil, err
-	}
-	page, next, err := list(ctx, c.connections(), n, req.GetPageSize(), req.GetPageToken())
+	page, next, err := listIn(ctx, s, req, (*clients).connections)
 	if err != nil {
 		return nil, err
 	}
@@ -76,10 +67,7 @@ func (s *Server) ListConnections(ctx context.Context, req *gatewayv1.ListConnect
 // shared key out, so an existing connection's key is read apart and compared: a changed key
 // updates the connection.
 func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConnectionRequest) (*longrunningpb.Operation, error) {
-	if err := limits.Err(req); err != nil {
-		return nil, err
-	}
-	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
+	parent, c, err := s.createIn(req)
 	if err != nil {
 		return nil, err
 	}
@@ -176,11 +164,7 @@ func checkConnectionGateway(k cloud.Kind, spec connectionSpec, want *gatewayv1.C
 
 // DeleteConnection starts deleting a connection.
 func (s *Server) DeleteConnection(ctx context.Context, req *gatewayv1.DeleteConnectionRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "connections")
-	if err != nil {
-		return nil, err
-	}
-	return remove(ctx, s, c.connections(), n, n.ARMID(c.conn.Subscription, network))
+	return deleteNamed(ctx, s, req.GetName(), "connections", (*clients).connections)
 }
 
 // SetConnectionSharedKey sets a connection's shared key through ARM's sharedkey resource; the

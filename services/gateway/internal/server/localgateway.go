@@ -17,9 +17,8 @@ import (
 // localGateways is the local network gateway kind on the cloud of c.
 func (c *clients) localGateways() kind[*localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway] {
 	return kind[*localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway]{
-		collection: "localNetworkGateways",
-		get:        c.locals.Get,
-		list:       c.locals.List,
+		get:  c.locals.Get,
+		list: c.locals.List,
 		resume: func(ctx context.Context, rg, name, token string) (lro.Op[*localnetworkgateway.Model], error) {
 			return c.locals.CreateOrUpdate(ctx, rg, name, localnetworkgateway.Model{}, token)
 		},
@@ -38,20 +37,12 @@ func (c *clients) localGateways() kind[*localnetworkgateway.Model, *gatewayv1.Lo
 
 // GetLocalNetworkGateway reads a local network gateway.
 func (s *Server) GetLocalNetworkGateway(ctx context.Context, req *gatewayv1.GetLocalNetworkGatewayRequest) (*gatewayv1.LocalNetworkGateway, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "localNetworkGateways")
-	if err != nil {
-		return nil, err
-	}
-	return get(ctx, c.localGateways(), n)
+	return getNamed(ctx, s, req.GetName(), "localNetworkGateways", (*clients).localGateways)
 }
 
 // ListLocalNetworkGateways lists a resource group's local network gateways.
 func (s *Server) ListLocalNetworkGateways(ctx context.Context, req *gatewayv1.ListLocalNetworkGatewaysRequest) (*gatewayv1.ListLocalNetworkGatewaysResponse, error) {
-	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
-	if err != nil {
-		return nil, err
-	}
-	page, next, err := list(ctx, c.localGateways(), n, req.GetPageSize(), req.GetPageToken())
+	page, next, err := listIn(ctx, s, req, (*clients).localGateways)
 	if err != nil {
 		return nil, err
 	}
@@ -61,10 +52,7 @@ func (s *Server) ListLocalNetworkGateways(ctx context.Context, req *gatewayv1.Li
 // CreateLocalNetworkGateway ensures a local network gateway: the remote site's VPN address
 // and address prefixes.
 func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.CreateLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	if err := limits.Err(req); err != nil {
-		return nil, err
-	}
-	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
+	parent, c, err := s.createIn(req)
 	if err != nil {
 		return nil, err
 	}
@@ -115,9 +103,5 @@ func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.C
 // DeleteLocalNetworkGateway starts deleting a local network gateway; a connection using it
 // makes it fail with FailedPrecondition naming the connection.
 func (s *Server) DeleteLocalNetworkGateway(ctx context.Context, req *gatewayv1.DeleteLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "localNetworkGateways")
-	if err != nil {
-		return nil, err
-	}
-	return remove(ctx, s, c.localGateways(), n, n.ARMID(c.conn.Subscription, network))
+	return deleteNamed(ctx, s, req.GetName(), "localNetworkGateways", (*clients).localGateways)
 }

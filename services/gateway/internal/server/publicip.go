@@ -19,9 +19,8 @@ import (
 // publicIPs is the public IP address kind on the cloud of c.
 func (c *clients) publicIPs() kind[*publicipaddress.Model, *gatewayv1.PublicIPAddress] {
 	return kind[*publicipaddress.Model, *gatewayv1.PublicIPAddress]{
-		collection: "publicIPAddresses",
-		get:        c.pips.Get,
-		list:       c.pips.List,
+		get:  c.pips.Get,
+		list: c.pips.List,
 		resume: func(ctx context.Context, rg, name, token string) (lro.Op[*publicipaddress.Model], error) {
 			return c.pips.CreateOrUpdate(ctx, rg, name, publicipaddress.Model{}, token)
 		},
@@ -40,20 +39,12 @@ func (c *clients) publicIPs() kind[*publicipaddress.Model, *gatewayv1.PublicIPAd
 
 // GetPublicIPAddress reads a public IP address.
 func (s *Server) GetPublicIPAddress(ctx context.Context, req *gatewayv1.GetPublicIPAddressRequest) (*gatewayv1.PublicIPAddress, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "publicIPAddresses")
-	if err != nil {
-		return nil, err
-	}
-	return get(ctx, c.publicIPs(), n)
+	return getNamed(ctx, s, req.GetName(), "publicIPAddresses", (*clients).publicIPs)
 }
 
 // ListPublicIPAddresses lists a resource group's public IP addresses.
 func (s *Server) ListPublicIPAddresses(ctx context.Context, req *gatewayv1.ListPublicIPAddressesRequest) (*gatewayv1.ListPublicIPAddressesResponse, error) {
-	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
-	if err != nil {
-		return nil, err
-	}
-	page, next, err := list(ctx, c.publicIPs(), n, req.GetPageSize(), req.GetPageToken())
+	page, next, err := listIn(ctx, s, req, (*clients).publicIPs)
 	if err != nil {
 		return nil, err
 	}
@@ -62,10 +53,7 @@ func (s *Server) ListPublicIPAddresses(ctx context.Context, req *gatewayv1.ListP
 
 // CreatePublicIPAddress ensures a public IP address with the cloud's SKU and allocation rules.
 func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.CreatePublicIPAddressRequest) (*longrunningpb.Operation, error) {
-	if err := limits.Err(req); err != nil {
-		return nil, err
-	}
-	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
+	parent, c, err := s.createIn(req)
 	if err != nil {
 		return nil, err
 	}
@@ -113,9 +101,5 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 
 // DeletePublicIPAddress starts deleting a public IP address.
 func (s *Server) DeletePublicIPAddress(ctx context.Context, req *gatewayv1.DeletePublicIPAddressRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "publicIPAddresses")
-	if err != nil {
-		return nil, err
-	}
-	return remove(ctx, s, c.publicIPs(), n, n.ARMID(c.conn.Subscription, network))
+	return deleteNamed(ctx, s, req.GetName(), "publicIPAddresses", (*clients).publicIPs)
 }

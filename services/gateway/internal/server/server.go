@@ -87,16 +87,58 @@ type apiMessage interface {
 // kind is what the generic get, list, ensure, delete and resume code needs of one resource
 // type on one cloud: M is ARM's model, A the API message.
 type kind[M any, A apiMessage] struct {
-	// collection is the type's collection in resource names (publicIPAddresses, ...).
-	collection string
-	get        func(ctx context.Context, rg, name string) (M, error)
-	list       func(ctx context.Context, rg string) ([]M, error)
+	get  func(ctx context.Context, rg, name string) (M, error)
+	list func(ctx context.Context, rg string) ([]M, error)
 	// resume resumes a PUT from its resume token.
 	resume func(ctx context.Context, rg, name, token string) (lro.Op[M], error)
 	del    func(ctx context.Context, rg, name, token string) (lro.Op[struct{}], error)
 	state  func(M) string
 	// render converts ARM's model into the API message.
 	render func(ctx context.Context, m M) (A, error)
+}
+
+// createIn checks a Create request's bounds and parses its parent, a resource group.
+func (s *Server) createIn(req interface {
+	proto.Message
+	GetParent() string
+}) (names.Name, *clients, error) {
+	if err := limits.Err(req); err != nil {
+		return names.Name{}, nil, err
+	}
+	return s.clouds.Parse(req.GetParent(), "parent")
+}
+
+// getNamed reads the resource name names, of collection, as the kind a cloud's clients give.
+func getNamed[M any, A apiMessage](ctx context.Context, s *Server, name, collection string, kindOf func(*clients) kind[M, A]) (A, error) {
+	n, c, err := s.clouds.Parse(name, "name", collection)
+	if err != nil {
+		var zero A
+		return zero, err
+	}
+	return get(ctx, kindOf(c), n)
+}
+
+// listIn returns one page of a List request's resources, of the kind a cloud's clients give.
+func listIn[M any, A apiMessage](ctx context.Context, s *Server, req interface {
+	GetParent() string
+	GetPageSize() int32
+	GetPageToken() string
+}, kindOf func(*clients) kind[M, A]) ([]A, string, error) {
+	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
+	if err != nil {
+		return nil, "", err
+	}
+	return list(ctx, kindOf(c), n, req.GetPageSize(), req.GetPageToken())
+}
+
+// deleteNamed starts deleting the resource name names, of collection, as the kind a cloud's
+// clients give.
+func deleteNamed[M any, A apiMessage](ctx context.Context, s *Server, name, collection string, kindOf func(*clients) kind[M, A]) (*longrunningpb.Operation, error) {
+	n, c, err := s.clouds.Parse(name, "name", collection)
+	if err != nil {
+		return nil, err
+	}
+	return remove(ctx, s, kindOf(c), n, n.ARMID(c.conn.Subscription, network))
 }
 
 // get reads the resource n names.

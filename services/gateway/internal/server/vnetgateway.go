@@ -26,9 +26,8 @@ const ipConfiguration = "default"
 // gateways is the VPN gateway kind on the cloud of c.
 func (c *clients) gateways() kind[*virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway] {
 	return kind[*virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway]{
-		collection: "virtualNetworkGateways",
-		get:        c.vngs.Get,
-		list:       c.vngs.List,
+		get:  c.vngs.Get,
+		list: c.vngs.List,
 		resume: func(ctx context.Context, rg, name, token string) (lro.Op[*virtualnetworkgateway.Model], error) {
 			return c.vngs.CreateOrUpdate(ctx, rg, name, virtualnetworkgateway.Model{}, token)
 		},
@@ -62,20 +61,12 @@ func (c *clients) renderGateway(ctx context.Context, m *virtualnetworkgateway.Mo
 
 // GetVirtualNetworkGateway reads a VPN gateway with its public address.
 func (s *Server) GetVirtualNetworkGateway(ctx context.Context, req *gatewayv1.GetVirtualNetworkGatewayRequest) (*gatewayv1.VirtualNetworkGateway, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualNetworkGateways")
-	if err != nil {
-		return nil, err
-	}
-	return get(ctx, c.gateways(), n)
+	return getNamed(ctx, s, req.GetName(), "virtualNetworkGateways", (*clients).gateways)
 }
 
 // ListVirtualNetworkGateways lists a resource group's VPN gateways.
 func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.ListVirtualNetworkGatewaysRequest) (*gatewayv1.ListVirtualNetworkGatewaysResponse, error) {
-	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
-	if err != nil {
-		return nil, err
-	}
-	page, next, err := list(ctx, c.gateways(), n, req.GetPageSize(), req.GetPageToken())
+	page, next, err := listIn(ctx, s, req, (*clients).gateways)
 	if err != nil {
 		return nil, err
 	}
@@ -85,10 +76,7 @@ func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.
 // CreateVirtualNetworkGateway ensures a VPN gateway in a GatewaySubnet, with the public IP
 // address the cloud requires. Creating one takes 30-45 minutes on Azure.
 func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	if err := limits.Err(req); err != nil {
-		return nil, err
-	}
-	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
+	parent, c, err := s.createIn(req)
 	if err != nil {
 		return nil, err
 	}
@@ -181,9 +169,5 @@ func checkGatewayIP(k cloud.Kind, spec gatewaySpec, pip *publicipaddress.Model) 
 // DeleteVirtualNetworkGateway starts deleting a VPN gateway; a connection using it makes it
 // fail with FailedPrecondition naming the connection.
 func (s *Server) DeleteVirtualNetworkGateway(ctx context.Context, req *gatewayv1.DeleteVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualNetworkGateways")
-	if err != nil {
-		return nil, err
-	}
-	return remove(ctx, s, c.gateways(), n, n.ARMID(c.conn.Subscription, network))
+	return deleteNamed(ctx, s, req.GetName(), "virtualNetworkGateways", (*clients).gateways)
 }
