@@ -74,6 +74,22 @@ func badToken(token string) error {
 	return fmt.Errorf("page_token %q is not a token this list returned; start again without it", token)
 }
 
+// Render converts a full ARM list to API messages sorted by name and returns the page a
+// request asks for, as every List method does after reading ARM; a bad page token is
+// InvalidArgument on page_token.
+func Render[M any, A interface{ GetName() string }](items []M, render func(M) A, size int32, token string) ([]A, string, error) {
+	out := make([]A, 0, len(items))
+	for _, m := range items {
+		out = append(out, render(m))
+	}
+	SortByName(out)
+	page, next, err := Page(out, size, token)
+	if err != nil {
+		return nil, "", apierr.Invalid("page_token", "%v", err)
+	}
+	return page, next, nil
+}
+
 // SortByName orders resources by name, so that pages are stable across calls.
 func SortByName[T interface{ GetName() string }](items []T) {
 	sort.Slice(items, func(i, j int) bool { return items[i].GetName() < items[j].GetName() })

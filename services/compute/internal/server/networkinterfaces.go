@@ -43,14 +43,11 @@ func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListN
 	if err != nil {
 		return nil, apierr.FromARM(err, req.GetParent())
 	}
-	out := make([]*computev1.NetworkInterface, 0, len(nics))
-	for _, nic := range nics {
-		out = append(out, nicToAPI(n.Cloud, nic))
-	}
-	paging.SortByName(out)
-	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+	page, next, err := paging.Render(nics, func(nic *networkinterface.Model) *computev1.NetworkInterface {
+		return nicToAPI(n.Cloud, nic)
+	}, req.GetPageSize(), req.GetPageToken())
 	if err != nil {
-		return nil, apierr.Invalid("page_token", "%v", err)
+		return nil, err
 	}
 	return &computev1.ListNetworkInterfacesResponse{NetworkInterfaces: page, NextPageToken: next}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/paging"
+	"github.com/hybridlink/hybridlink/services/compute/internal/machinesize"
 )
 
 // ListMachineSizes lists the VM sizes a location offers, in one ARM read per call.
@@ -33,18 +34,15 @@ func (s *Server) ListMachineSizes(ctx context.Context, req *computev1.ListMachin
 	if err != nil {
 		return nil, offerError(err, l, req.GetParent())
 	}
-	out := make([]*computev1.MachineSize, 0, len(sizes))
-	for _, m := range sizes {
-		out = append(out, &computev1.MachineSize{
+	page, next, err := paging.Render(sizes, func(m *machinesize.Model) *computev1.MachineSize {
+		return &computev1.MachineSize{
 			Name: req.GetParent() + "/machineSizes/" + azsdk.Deref(m.Name), Cores: azsdk.Deref(m.NumberOfCores),
 			MemoryMb: azsdk.Deref(m.MemoryInMB), MaxDataDisks: azsdk.Deref(m.MaxDataDiskCount),
 			OsDiskSizeMb: azsdk.Deref(m.OSDiskSizeInMB), ResourceDiskSizeMb: azsdk.Deref(m.ResourceDiskSizeInMB),
-		})
-	}
-	paging.SortByName(out)
-	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+		}
+	}, req.GetPageSize(), req.GetPageToken())
 	if err != nil {
-		return nil, apierr.Invalid("page_token", "%v", err)
+		return nil, err
 	}
 	return &computev1.ListMachineSizesResponse{MachineSizes: page, NextPageToken: next}, nil
 }

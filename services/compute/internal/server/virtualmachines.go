@@ -51,14 +51,11 @@ func (s *Server) ListVirtualMachines(ctx context.Context, req *computev1.ListVir
 	if err != nil {
 		return nil, apierr.FromARM(err, req.GetParent())
 	}
-	out := make([]*computev1.VirtualMachine, 0, len(vms))
-	for _, vm := range vms {
-		out = append(out, vmToAPI(n.Cloud, vm))
-	}
-	paging.SortByName(out)
-	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+	page, next, err := paging.Render(vms, func(vm *virtualmachine.Model) *computev1.VirtualMachine {
+		return vmToAPI(n.Cloud, vm)
+	}, req.GetPageSize(), req.GetPageToken())
 	if err != nil {
-		return nil, apierr.Invalid("page_token", "%v", err)
+		return nil, err
 	}
 	return &computev1.ListVirtualMachinesResponse{VirtualMachines: page, NextPageToken: next}, nil
 }

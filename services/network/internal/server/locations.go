@@ -8,6 +8,7 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/paging"
+	"github.com/hybridlink/hybridlink/services/network/internal/location"
 )
 
 // ListLocations lists the locations of a cloud's subscription, in one ARM read per call.
@@ -28,18 +29,15 @@ func (s *Server) ListLocations(ctx context.Context, req *networkv1.ListLocations
 	if err != nil {
 		return nil, apierr.FromARM(err, req.GetParent()+"/locations")
 	}
-	out := make([]*networkv1.Location, 0, len(locations))
-	for _, l := range locations {
-		out = append(out, &networkv1.Location{
+	page, next, err := paging.Render(locations, func(l *location.Model) *networkv1.Location {
+		return &networkv1.Location{
 			Name:                names.Location{Cloud: id, Location: azsdk.Deref(l.Name)}.String(),
 			DisplayName:         azsdk.Deref(l.DisplayName),
 			RegionalDisplayName: azsdk.Deref(l.RegionalDisplayName),
-		})
-	}
-	paging.SortByName(out)
-	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+		}
+	}, req.GetPageSize(), req.GetPageToken())
 	if err != nil {
-		return nil, apierr.Invalid("page_token", "%v", err)
+		return nil, err
 	}
 	return &networkv1.ListLocationsResponse{Locations: page, NextPageToken: next}, nil
 }

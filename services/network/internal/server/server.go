@@ -98,14 +98,11 @@ func (s *Server) ListResourceGroups(ctx context.Context, req *networkv1.ListReso
 	if err != nil {
 		return nil, apierr.FromARM(err, req.GetParent())
 	}
-	out := make([]*networkv1.ResourceGroup, 0, len(groups))
-	for _, g := range groups {
-		out = append(out, groupToAPI(id, g))
-	}
-	paging.SortByName(out)
-	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+	page, next, err := paging.Render(groups, func(g *resourcegroup.Model) *networkv1.ResourceGroup {
+		return groupToAPI(id, g)
+	}, req.GetPageSize(), req.GetPageToken())
 	if err != nil {
-		return nil, apierr.Invalid("page_token", "%v", err)
+		return nil, err
 	}
 	return &networkv1.ListResourceGroupsResponse{ResourceGroups: page, NextPageToken: next}, nil
 }

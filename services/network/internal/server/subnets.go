@@ -42,14 +42,11 @@ func (s *Server) ListSubnets(ctx context.Context, req *networkv1.ListSubnetsRequ
 	if err != nil {
 		return nil, apierr.FromARM(err, req.GetParent())
 	}
-	out := make([]*networkv1.Subnet, 0, len(subnets))
-	for _, sn := range subnets {
-		out = append(out, subnetToAPI(n.Cloud, sn))
-	}
-	paging.SortByName(out)
-	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+	page, next, err := paging.Render(subnets, func(sn *subnet.Model) *networkv1.Subnet {
+		return subnetToAPI(n.Cloud, sn)
+	}, req.GetPageSize(), req.GetPageToken())
 	if err != nil {
-		return nil, apierr.Invalid("page_token", "%v", err)
+		return nil, err
 	}
 	return &networkv1.ListSubnetsResponse{Subnets: page, NextPageToken: next}, nil
 }

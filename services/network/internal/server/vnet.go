@@ -40,14 +40,11 @@ func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVir
 	if err != nil {
 		return nil, apierr.FromARM(err, req.GetParent())
 	}
-	out := make([]*networkv1.VirtualNetwork, 0, len(vnets))
-	for _, v := range vnets {
-		out = append(out, vnetToAPI(n.Cloud, v))
-	}
-	paging.SortByName(out)
-	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+	page, next, err := paging.Render(vnets, func(v *virtualnetwork.Model) *networkv1.VirtualNetwork {
+		return vnetToAPI(n.Cloud, v)
+	}, req.GetPageSize(), req.GetPageToken())
 	if err != nil {
-		return nil, apierr.Invalid("page_token", "%v", err)
+		return nil, err
 	}
 	return &networkv1.ListVirtualNetworksResponse{VirtualNetworks: page, NextPageToken: next}, nil
 }
