@@ -1,20 +1,293 @@
-// Package service exports the OrchestratorService as its command runs it, so that other
-// modules (the hybridlink CLI's development stack) can run it in process.
+// Package service defines the orchestrator as its command, its tests and the development
+// stack run it: the OrchestratorService API over a Temporal client and, in the same process
+// unless told otherwise, the Temporal worker that runs deployments' workflows and calls the
+// resource services.
 package service
 
 import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/contrib/opentelemetry"
+	"go.temporal.io/sdk/interceptor"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+	sdkworkflow "go.temporal.io/sdk/workflow"
+	"google.golang.org/grpc"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/gen/openapi"
+	"github.com/hybridlink/hybridlink/platform/auth"
+	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/serve"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/activities"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/app"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/codec"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
 
 // Name is the service's full name, for health checks and logs.
-const Name = api.ServiceName
+const Name = "hybridlink.orchestrator.v1.OrchestratorService"
 
-// Options configure the orchestrator beyond what every service takes: Temporal, the
-// resource services' addresses, the payload key and the ARM write budget.
-type Options = app.Options
+// Options configure the orchestrator beyond what every service takes.
+type Options struct {
+	// Temporal is the Temporal frontend's host:port; Namespace and TaskQueue where
+	// deployments run.
+	Temporal, Namespace, TaskQueue string
+	// TemporalTLS is how the frontend is dialed: TLS (mTLS with a client certificate) when
+	// any file is set; TemporalServerName, when set, is the name its certificate must hold.
+	TemporalTLS        serve.ClientTLSConfig
+	TemporalServerName string
+	// TemporalAPIKeyFile holds an API key (Temporal Cloud, or a frontend with an authorizer)
+	// sent as a bearer token on every call, read at each call; it implies TLS.
+	TemporalAPIKeyFile string
+	// Worker runs the Temporal worker in this process (the API always runs).
+	Worker bool
+	// Network, Gateway and Compute are the resource services' gRPC addresses.
+	Network, Gateway, Compute string
+	// ServicesTLS is how the resource services are dialed: TLS (and mTLS with a client
+	// certificate) when any of its files is set, plaintext otherwise (loopback).
+	ServicesTLS serve.ClientTLSConfig
+	// ServicesTokenFile holds the bearer token the orchestrator calls the resource services
+	// with, read at each call; with the development credentials, their orchestrator token.
+	// Without a token, its client certificate (ServicesTLS) identifies it.
+	ServicesTokenFile string
+	// PayloadKey encrypts workflow and activity payloads (AES-256-GCM); see PayloadKeyFile.
+	PayloadKey []byte
+	// PayloadKeyFile holds the key when PayloadKey is not set (generated for development).
+	PayloadKeyFile string
+	// HeartbeatTimeout is the steps' heartbeat time-out: how soon a lost worker's steps move
+	// to another (workflow.DefaultHeartbeatTimeout when zero).
+	HeartbeatTimeout time.Duration
+	// WritesPerSecond and WriteBurst size the per-cloud ARM write limiter.
+	WritesPerSecond float64
+	WriteBurst      int
+}
 
-// Service builds the orchestrator, its API and (with Options.Worker) its Temporal worker,
-// as its command does.
-func Service(env serve.Env, o Options) (serve.Service, error) { return app.Service(env, o) }
+// Flags registers the options' flags, with environment variables as defaults.
+func (o *Options) Flags(fs *flag.FlagSet) {
+	env := func(k, d string) string {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+		return d
+	}
+	fs.StringVar(&o.Temporal, "temporal", env("HYBRIDLINK_TEMPORAL_ADDRESS", "127.0.0.1:7233"), "Temporal frontend address ($HYBRIDLINK_TEMPORAL_ADDRESS)")
+	fs.StringVar(&o.Namespace, "namespace", env("HYBRIDLINK_TEMPORAL_NAMESPACE", "default"), "Temporal namespace ($HYBRIDLINK_TEMPORAL_NAMESPACE)")
+	fs.StringVar(&o.TemporalTLS.CAFile, "temporal-tls-ca", env("HYBRIDLINK_TEMPORAL_TLS_CA", ""), "CA verifying the Temporal frontend's certificate; Temporal is dialed over TLS when any -temporal-tls-* is set ($HYBRIDLINK_TEMPORAL_TLS_CA)")
+	fs.StringVar(&o.TemporalTLS.CertFile, "temporal-tls-cert", env("HYBRIDLINK_TEMPORAL_TLS_CERT", ""), "client certificate presented to the Temporal frontend (mTLS) ($HYBRIDLINK_TEMPORAL_TLS_CERT)")
+	fs.StringVar(&o.TemporalTLS.KeyFile, "temporal-tls-key", env("HYBRIDLINK_TEMPORAL_TLS_KEY", ""), "key of -temporal-tls-cert ($HYBRIDLINK_TEMPORAL_TLS_KEY)")
+	fs.StringVar(&o.TemporalServerName, "temporal-tls-server-name", env("HYBRIDLINK_TEMPORAL_TLS_SERVER_NAME", ""), "name the Temporal frontend's certificate must hold, when not the -temporal host ($HYBRIDLINK_TEMPORAL_TLS_SERVER_NAME)")
+	fs.StringVar(&o.TemporalAPIKeyFile, "temporal-api-key-file", env("HYBRIDLINK_TEMPORAL_API_KEY_FILE", ""), "file holding the Temporal API key, read at each call; implies TLS ($HYBRIDLINK_TEMPORAL_API_KEY_FILE)")
+	fs.StringVar(&o.TaskQueue, "task-queue", env("HYBRIDLINK_TASK_QUEUE", "hybridlink-deployments"), "Temporal task queue ($HYBRIDLINK_TASK_QUEUE)")
+	fs.BoolVar(&o.Worker, "worker", env("HYBRIDLINK_WORKER", "true") == "true", "run the Temporal worker in this process ($HYBRIDLINK_WORKER)")
+	fs.StringVar(&o.Network, "network-addr", env("HYBRIDLINK_NETWORK_ADDR", "127.0.0.1:9091"), "network service gRPC address ($HYBRIDLINK_NETWORK_ADDR)")
+	fs.StringVar(&o.Gateway, "gateway-addr", env("HYBRIDLINK_GATEWAY_ADDR", "127.0.0.1:9092"), "gateway service gRPC address ($HYBRIDLINK_GATEWAY_ADDR)")
+	fs.StringVar(&o.Compute, "compute-addr", env("HYBRIDLINK_COMPUTE_ADDR", "127.0.0.1:9093"), "compute service gRPC address ($HYBRIDLINK_COMPUTE_ADDR)")
+	fs.StringVar(&o.ServicesTLS.CAFile, "services-tls-ca", env("HYBRIDLINK_SERVICES_TLS_CA", ""), "CA verifying the resource services' TLS certificates; dials use TLS when any -services-tls-* is set ($HYBRIDLINK_SERVICES_TLS_CA)")
+	fs.StringVar(&o.ServicesTLS.CertFile, "services-tls-cert", env("HYBRIDLINK_SERVICES_TLS_CERT", ""), "client certificate presented to the resource services (mTLS) ($HYBRIDLINK_SERVICES_TLS_CERT)")
+	fs.StringVar(&o.ServicesTLS.KeyFile, "services-tls-key", env("HYBRIDLINK_SERVICES_TLS_KEY", ""), "key of -services-tls-cert ($HYBRIDLINK_SERVICES_TLS_KEY)")
+	fs.StringVar(&o.ServicesTokenFile, "services-token-file", env("HYBRIDLINK_SERVICES_TOKEN_FILE", ""), "file holding the bearer token presented to the resource services, read at each call; the development credentials' orchestrator token when empty and no access file is given ($HYBRIDLINK_SERVICES_TOKEN_FILE)")
+	fs.StringVar(&o.PayloadKeyFile, "payload-key-file", env("HYBRIDLINK_PAYLOAD_KEY_FILE", filepath.Join(".state", "payload.key")), "AES-256 key encrypting Temporal payloads, generated when missing ($HYBRIDLINK_PAYLOAD_KEY_FILE)")
+	fs.DurationVar(&o.HeartbeatTimeout, "heartbeat-timeout", workflow.DefaultHeartbeatTimeout, "how long a step may go without a heartbeat before another worker takes it over (resuming its ARM operation)")
+	fs.Float64Var(&o.WritesPerSecond, "arm-writes-per-second", activities.DefaultWriteRate, "ARM writes per second per cloud subscription, for all deployments together")
+	fs.IntVar(&o.WriteBurst, "arm-write-burst", activities.DefaultWriteBurst, "ARM write burst per cloud subscription")
+}
+
+// Service builds the orchestrator's service: the API, with its own connections to the
+// resource services (to plan deployments), and the worker as a background task; the
+// background task closes the connections at shutdown.
+func Service(env serve.Env, o Options) (serve.Service, error) {
+	key := o.PayloadKey
+	if key == nil {
+		var err error
+		if key, err = handle.LoadOrCreateKey(o.PayloadKeyFile); err != nil {
+			return serve.Service{}, fmt.Errorf("payload key: %w", err)
+		}
+	}
+	if _, err := codec.NewCodec(key); err != nil {
+		return serve.Service{}, fmt.Errorf("payload key: %w", err)
+	}
+	tracing, err := opentelemetry.NewTracingInterceptor(opentelemetry.TracerOptions{
+		Tracer: env.Telemetry.Tracer.Tracer("hybridlink.orchestrator")})
+	if err != nil {
+		return serve.Service{}, err
+	}
+	conn, creds, err := o.temporalConnection()
+	if err != nil {
+		return serve.Service{}, err
+	}
+	tc, err := client.Dial(client.Options{
+		HostPort: o.Temporal, Namespace: o.Namespace,
+		ConnectionOptions: conn, Credentials: creds,
+		DataConverter: codec.NewDataConverter(key),
+		Interceptors:  []interceptor.ClientInterceptor{tracing},
+		Logger:        log.NewStructuredLogger(env.Telemetry.Logger),
+	})
+	if err != nil {
+		return serve.Service{}, fmt.Errorf("Temporal at %s: %w (start it, or check -temporal, -temporal-tls-* and -temporal-api-key-file)", o.Temporal, err)
+	}
+	if err := ensureStateAttribute(context.Background(), tc, o.Namespace); err != nil {
+		tc.Close()
+		return serve.Service{}, err
+	}
+	conns, err := dialServices(env, o)
+	if err != nil {
+		tc.Close()
+		return serve.Service{}, err
+	}
+	srv := api.New(tc, o.TaskQueue, key, env.Clouds.Clouds(), conns[0], conns[1], conns[2])
+	svc := serve.Service{
+		Policy: Policy,
+		Register: func(g *grpc.Server) {
+			orchestratorv1.RegisterOrchestratorServiceServer(g, srv)
+			longrunningpb.RegisterOperationsServer(g, srv)
+		},
+		Gateway: func(ctx context.Context, mux *gwruntime.ServeMux, conn *grpc.ClientConn) error {
+			return orchestratorv1.RegisterOrchestratorServiceHandler(ctx, mux, conn)
+		},
+		OpenAPI: openapi.JSON,
+	}
+	svc.Background = func(ctx context.Context) error {
+		defer tc.Close()
+		defer closeAll(conns)
+		if !o.Worker {
+			<-ctx.Done()
+			return nil
+		}
+		return runWorker(ctx, env, o, tc)
+	}
+	return svc, nil
+}
+
+// Policy is who may call the orchestrator: viewers read deployments and plan them, operators
+// also create, re-apply and cancel them, and only admins delete them.
+var Policy = auth.Policy{Read: []auth.Role{auth.Viewer, auth.Operator}, Write: []auth.Role{auth.Operator},
+	Methods: map[string][]auth.Role{
+		orchestratorv1.OrchestratorService_DeleteDeployment_FullMethodName: nil,
+		longrunningpb.Operations_DeleteOperation_FullMethodName:            nil,
+	}}
+
+// ensureStateAttribute registers workflow.StateAttribute (a Keyword) in the namespace
+// unless it is there already, before any worker runs: the workflow keeps it current, and a
+// workflow task upserting an unregistered attribute fails for ever. Where the orchestrator
+// may not register it (Temporal Cloud, a locked-down cluster), it refuses to start and says
+// how an admin does it.
+func ensureStateAttribute(ctx context.Context, tc client.Client, namespace string) error {
+	name := workflow.StateAttribute.GetName()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	have, err := tc.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err == nil {
+		switch t, ok := have.GetCustomAttributes()[name]; {
+		case ok && t == enumspb.INDEXED_VALUE_TYPE_KEYWORD:
+			return nil
+		case ok:
+			return fmt.Errorf("the search attribute %s of namespace %s is a %s; the orchestrator needs it a Keyword", name, namespace, t)
+		}
+		_, err = tc.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{Namespace: namespace,
+			SearchAttributes: map[string]enumspb.IndexedValueType{name: enumspb.INDEXED_VALUE_TYPE_KEYWORD}})
+		var exists *serviceerror.AlreadyExists
+		if err == nil || errors.As(err, &exists) {
+			return nil
+		}
+	}
+	return fmt.Errorf("registering the search attribute %s (Keyword) in Temporal namespace %s: %w; an admin registers it with: temporal operator search-attribute create --namespace %s --name %s --type Keyword",
+		name, namespace, err, namespace, name)
+}
+
+// temporalConnection is how the Temporal frontend is dialed: TLS and an API key as the
+// options say, plaintext otherwise (the dev server on loopback).
+func (o Options) temporalConnection() (client.ConnectionOptions, client.Credentials, error) {
+	var conn client.ConnectionOptions
+	if o.TemporalTLS.Enabled() || o.TemporalServerName != "" {
+		cfg, err := o.TemporalTLS.Config()
+		if err != nil {
+			return conn, nil, fmt.Errorf("Temporal TLS: %w", err)
+		}
+		cfg.ServerName = o.TemporalServerName
+		conn.TLS = cfg
+	}
+	if o.TemporalAPIKeyFile == "" {
+		return conn, nil, nil
+	}
+	if _, err := os.Stat(o.TemporalAPIKeyFile); err != nil {
+		return conn, nil, fmt.Errorf("Temporal API key: %w", err)
+	}
+	return conn, client.NewAPIKeyDynamicCredentials(func(context.Context) (string, error) {
+		b, err := os.ReadFile(o.TemporalAPIKeyFile)
+		if err != nil {
+			return "", fmt.Errorf("Temporal API key: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}), nil
+}
+
+// dialServices returns traced connections to the network, gateway and compute services,
+// in that order, over TLS when o.ServicesTLS says so, identified by the orchestrator's token
+// or client certificate.
+func dialServices(env serve.Env, o Options) ([]*grpc.ClientConn, error) {
+	creds, err := o.ServicesTLS.Credentials()
+	if err != nil {
+		return nil, fmt.Errorf("resource services: %w", err)
+	}
+	token := o.ServicesTokenFile
+	if token == "" && env.Access.Dev != nil {
+		token = env.Access.Dev.TokenFile(auth.Orchestrator)
+	}
+	conns := make([]*grpc.ClientConn, 0, 3)
+	for _, addr := range []string{o.Network, o.Gateway, o.Compute} {
+		opts := []grpc.DialOption{grpc.WithTransportCredentials(creds),
+			grpc.WithStatsHandler(otelgrpc.NewClientHandler(otelgrpc.WithTracerProvider(env.Telemetry.Tracer)))}
+		if token != "" {
+			opts = append(opts, grpc.WithPerRPCCredentials(serve.BearerToken{File: token, Insecure: !o.ServicesTLS.Enabled() && serve.LoopbackAddr(addr)}))
+		}
+		c, err := grpc.NewClient(addr, opts...)
+		if err != nil {
+			closeAll(conns)
+			return nil, fmt.Errorf("resource service at %s: %w", addr, err)
+		}
+		conns = append(conns, c)
+	}
+	return conns, nil
+}
+
+// closeAll closes connections.
+func closeAll(conns []*grpc.ClientConn) {
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+// runWorker runs the Temporal worker, on its own connections to the resource services,
+// until ctx is done.
+func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) error {
+	conns, err := dialServices(env, o)
+	if err != nil {
+		return err
+	}
+	defer closeAll(conns)
+	acts := activities.New(conns[0], conns[1], conns[2], activities.NewLimiter(o.WritesPerSecond, o.WriteBurst))
+	w := worker.New(tc, o.TaskQueue, worker.Options{})
+	w.RegisterWorkflowWithOptions(workflow.Config{HeartbeatTimeout: o.HeartbeatTimeout}.Deployment, sdkworkflow.RegisterOptions{Name: workflow.Name})
+	w.RegisterActivity(acts)
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("Temporal worker: %w", err)
+	}
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}

@@ -5,12 +5,11 @@ package main
 
 import (
 	"github.com/hybridlink/hybridlink/platform/serve"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/app"
+	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
 func main() {
-	var o app.Options
-	serve.Main(serve.Command{Name: api.ServiceName, Short: "orchestrator", GRPCPort: 9090, HTTPPort: 8090,
-		Flags: o.Flags, Build: func(env serve.Env) (serve.Service, error) { return app.Service(env, o) }})
+	var o service.Options
+	serve.Main(serve.Command{Name: service.Name, Short: "orchestrator", GRPCPort: 9090, HTTPPort: 8090,
+		Flags: o.Flags, Build: func(env serve.Env) (serve.Service, error) { return service.Service(env, o) }})
 }

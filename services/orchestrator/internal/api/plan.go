@@ -14,7 +14,7 @@ import (
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/spec"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/deployrules"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
 
@@ -36,7 +36,7 @@ func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDep
 				Description: "must be of the form deployments/{id}, id 1-63 lower-case letters, digits and '-'"})
 		}
 	}
-	for _, v := range spec.Validate(req.GetDeployment(), planID, s.clouds) {
+	for _, v := range deployrules.Validate(req.GetDeployment(), planID, s.clouds) {
 		plan.Findings = append(plan.Findings, &orchestratorv1.Finding{Field: v.Field, Description: v.Description})
 	}
 	if len(plan.Findings) > 0 {

@@ -33,12 +33,9 @@ import (
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/paging"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/spec"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/deployrules"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
-
-// ServiceName is the service's full name, for health checks and logs.
-const ServiceName = "hybridlink.orchestrator.v1.OrchestratorService"
 
 // Server implements OrchestratorService and google.longrunning.Operations for deployments.
 type Server struct {
@@ -83,7 +80,7 @@ func parseName(name, field string) (string, error) {
 // deployment's name may be left empty, and when given must be the same.
 func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.CreateDeploymentRequest) (*longrunningpb.Operation, error) {
 	name := "deployments/" + req.GetDeploymentId()
-	v := spec.Validate(req.GetDeployment(), req.GetDeploymentId(), s.clouds)
+	v := deployrules.Validate(req.GetDeployment(), req.GetDeploymentId(), s.clouds)
 	refused := func(field string) bool {
 		return slices.ContainsFunc(v, func(x apierr.Violation) bool { return x.Field == field })
 	}
@@ -113,11 +110,11 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 // input turns a validated deployment into its workflow's input: the spec completed with
 // its defaults, and the IPsec policy each site's connection gets.
 func (s *Server) input(name string, d *orchestratorv1.Deployment) (workflow.Input, error) {
-	full, err := spec.Complete(d.GetSpec(), s.clouds)
+	full, err := deployrules.Complete(d.GetSpec(), s.clouds)
 	if err != nil {
 		return workflow.Input{}, status.Errorf(codes.Internal, "completing the spec: %v", err)
 	}
-	return workflow.Input{Name: name, Spec: full, SitePolicies: spec.Policies(full, s.clouds)}, nil
+	return workflow.Input{Name: name, Spec: full, SitePolicies: deployrules.Policies(full, s.clouds)}, nil
 }
 
 // GetDeployment answers from the workflow's status query.
@@ -504,7 +501,7 @@ func (s *Server) UpdateDeployment(ctx context.Context, req *orchestratorv1.Updat
 	if err != nil {
 		return nil, err
 	}
-	if err := spec.Validate(req.GetDeployment(), id, s.clouds).Err(); err != nil {
+	if err := deployrules.Validate(req.GetDeployment(), id, s.clouds).Err(); err != nil {
 		return nil, err
 	}
 	in, err := s.input(name, req.GetDeployment())

@@ -13,11 +13,11 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/spec"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/deployrules"
 )
 
 // Temporal's limits on one workflow, the server's defaults (go.temporal.io/server
-// v1.29.1, common/dynamicconfig/constants.go), which any deployment within spec.Limits
+// v1.29.1, common/dynamicconfig/constants.go), which any deployment within deployrules.Limits
 // must stay under.
 const (
 	// pendingActivitiesLimit is limit.numPendingActivities.error: past it the workflow
@@ -27,35 +27,35 @@ const (
 	blobSizeWarn, blobSizeLimit = 512 << 10, 2 << 20
 )
 
-// largest returns the largest deployment spec.Limits lets through: two sites of
-// spec.MaxVirtualMachines VMs, each VM with an SSH key as long as keeps the spec within
-// spec.MaxSpecBytes.
+// largest returns the largest deployment deployrules.Limits lets through: two sites of
+// deployrules.MaxVirtualMachines VMs, each VM with an SSH key as long as keeps the spec within
+// deployrules.MaxSpecBytes.
 func largest(t *testing.T) Input {
 	t.Helper()
 	in := input(func(s *orchestratorv1.DeploymentSpec) {
 		for _, site := range s.Sites {
 			vm := site.VirtualMachines[0]
 			site.VirtualMachines = nil
-			for i := range spec.MaxVirtualMachines {
+			for i := range deployrules.MaxVirtualMachines {
 				c := proto.Clone(vm).(*orchestratorv1.VirtualMachineSpec)
 				c.Name = fmt.Sprintf("%s-vm-%03d", site.GetName(), i)
 				site.VirtualMachines = append(site.VirtualMachines, c)
 			}
 		}
 	})
-	keyLen := (spec.MaxSpecBytes - proto.Size(in.Spec)) / (2 * spec.MaxVirtualMachines) * 98 / 100
+	keyLen := (deployrules.MaxSpecBytes - proto.Size(in.Spec)) / (2 * deployrules.MaxVirtualMachines) * 98 / 100
 	for _, site := range in.Spec.Sites {
 		for _, vm := range site.VirtualMachines {
 			vm.SshPublicKeys = []string{"ssh-rsa " + strings.Repeat("A", keyLen)}
 		}
 	}
-	if size := proto.Size(in.Spec); size > spec.MaxSpecBytes || size < spec.MaxSpecBytes*95/100 {
-		t.Fatalf("the largest spec is %d bytes; want close to, and within, %d", size, spec.MaxSpecBytes)
+	if size := proto.Size(in.Spec); size > deployrules.MaxSpecBytes || size < deployrules.MaxSpecBytes*95/100 {
+		t.Fatalf("the largest spec is %d bytes; want close to, and within, %d", size, deployrules.MaxSpecBytes)
 	}
 	return in
 }
 
-// TestLargestDeploymentFits runs the largest deployment spec.Limits lets through: every
+// TestLargestDeploymentFits runs the largest deployment deployrules.Limits lets through: every
 // step runs, no more activities are pending at once than Temporal takes, and the payloads
 // the workflow writes (the input it continues as new with, its status, the result of an
 // update) stay below Temporal's payload warning.
@@ -71,7 +71,7 @@ func TestLargestDeploymentFits(t *testing.T) {
 	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := len(next.Status.GetSteps()), 13+4*spec.MaxVirtualMachines; got != want || next.Status.GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
+	if got, want := len(next.Status.GetSteps()), 13+4*deployrules.MaxVirtualMachines; got != want || next.Status.GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
 		t.Fatalf("%s with %d steps; want READY with %d", next.Status.GetState(), got, want)
 	}
 

@@ -11,7 +11,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/spec"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/deployrules"
 )
 
 // deployment is the state of one deployment's workflow.
@@ -107,7 +107,7 @@ func Deployment(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, err
 }
 
 // checkInput refuses an input whose graph the workflow cannot run: a spec without exactly
-// two sites, or with more virtual machines in a site than spec.MaxVirtualMachines, past
+// two sites, or with more virtual machines in a site than deployrules.MaxVirtualMachines, past
 // which the steps could outgrow Temporal's limits on one workflow (2000 pending
 // activities) and its workflow task would fail for ever. Validation proper happens before
 // the workflow; this holds for inputs that did not come through it.
@@ -117,9 +117,9 @@ func checkInput(in Input) error {
 		return fmt.Errorf("a deployment has exactly two sites, not %d", len(sites))
 	}
 	for _, site := range sites {
-		if n := len(site.GetVirtualMachines()); n > spec.MaxVirtualMachines {
+		if n := len(site.GetVirtualMachines()); n > deployrules.MaxVirtualMachines {
 			return fmt.Errorf("site %.16q has %d virtual machines, more than the %d a deployment's workflow can run within Temporal's limits; split them across deployments",
-				site.GetName(), n, spec.MaxVirtualMachines)
+				site.GetName(), n, deployrules.MaxVirtualMachines)
 		}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package app_test
+package service_test
 
 import (
 	"context"
@@ -21,8 +21,7 @@ import (
 	compute "github.com/hybridlink/hybridlink/services/compute/service"
 	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
 	network "github.com/hybridlink/hybridlink/services/network/service"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/app"
+	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
 // TestBurstPaced starts a burst of deployments against an armsim that enforces a small
@@ -37,10 +36,10 @@ func TestBurstPaced(t *testing.T) {
 	net := servicetest.Start(t, network.Name, cfg, network.Service)
 	gw := net.Add(t, gateway.Name, gateway.Service)
 	cmp := net.Add(t, compute.Name, compute.Service)
-	o := app.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: "e2e-burst", Worker: true,
+	o := service.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: "e2e-burst", Worker: true,
 		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
 		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 5, WriteBurst: 10}
-	orch := net.Add(t, api.ServiceName, func(env serve.Env) (serve.Service, error) { return app.Service(env, o) })
+	orch := net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
 	s := stack{sim: net.Sim, orch: orch}
 	s.connect()
 
@@ -95,11 +94,11 @@ func TestQueueDrains(t *testing.T) {
 	net := servicetest.Start(t, network.Name, armsim.Config{TimeScale: 0.0005}, network.Service)
 	gw := net.Add(t, gateway.Name, gateway.Service)
 	cmp := net.Add(t, compute.Name, compute.Service)
-	o := app.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: "e2e-queue-drains", Worker: true,
+	o := service.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: "e2e-queue-drains", Worker: true,
 		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
 		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 1, WriteBurst: 1,
 		HeartbeatTimeout: 2 * time.Second}
-	orch := net.Add(t, api.ServiceName, func(env serve.Env) (serve.Service, error) { return app.Service(env, o) })
+	orch := net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
 	s := stack{sim: net.Sim, orch: orch}
 	s.connect()
 

@@ -1,4 +1,4 @@
-package app_test
+package service_test
 
 import (
 	"context"
@@ -21,7 +21,7 @@ const criticalPath = 4*time.Second + 35*time.Minute + 10*time.Second + 60*time.S
 // critical path takes about 22 s, and reports the wall time beside the critical path and
 // the ARM requests one deployment makes:
 //
-//	go test -run '^$' -bench Deployment -benchtime 3x ./services/orchestrator/internal/app/
+//	go test -run '^$' -bench Deployment -benchtime 3x ./services/orchestrator/service/
 func BenchmarkDeployment(b *testing.B) {
 	const scale = 0.01
 	s := start(b, armsim.Config{TimeScale: scale}, "bench-deployment")

@@ -1,4 +1,4 @@
-package app_test
+package service_test
 
 import (
 	"context"
@@ -21,15 +21,15 @@ import (
 
 	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/app"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/codec"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/spec"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/deployrules"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
+	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
 // withKey gives the orchestrator key as its payload key, and, unless worker, no worker.
-func withKey(key []byte, worker bool) func(*app.Options) {
-	return func(o *app.Options) { o.PayloadKey, o.Worker = key, worker }
+func withKey(key []byte, worker bool) func(*service.Options) {
+	return func(o *service.Options) { o.PayloadKey, o.Worker = key, worker }
 }
 
 // newKey returns a payload key.
@@ -65,13 +65,13 @@ func TestUnrunnableDeployment(t *testing.T) {
 		c.Name = fmt.Sprintf("vm%d", i)
 		in.Sites[0].VirtualMachines = append(in.Sites[0].VirtualMachines, c)
 	}
-	full, err := spec.Complete(in, s.orch.Env.Clouds.Clouds())
+	full, err := deployrules.Complete(in, s.orch.Env.Clouds.Clouds())
 	if err != nil {
 		t.Fatal(err)
 	}
 	const name = "deployments/huge"
 	if _, err := raw.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflow.ID(name), TaskQueue: "e2e-unrunnable"}, workflow.Name,
-		workflow.Input{Name: name, Spec: full, SitePolicies: spec.Policies(full, s.orch.Env.Clouds.Clouds())}); err != nil {
+		workflow.Input{Name: name, Spec: full, SitePolicies: deployrules.Policies(full, s.orch.Env.Clouds.Clouds())}); err != nil {
 		t.Fatal(err)
 	}
 	op := wait(t, s, &longrunningpb.Operation{Name: "operations/" + name + "/create"}, nil)

@@ -1,4 +1,4 @@
-package spec
+package deployrules
 
 import (
 	"flag"
@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite the limits table in the README 
 // readme is the README that shows Limits, between these markers.
 const (
 	readme      = "../../../../README.md"
-	limitsBegin = "<!-- limits: rendered from services/orchestrator/internal/spec Limits by go test -run TestLimitsDocumented -update -->"
+	limitsBegin = "<!-- limits: rendered from services/orchestrator/internal/deployrules Limits by go test -run TestLimitsDocumented -update -->"
 	limitsEnd   = "<!-- end of limits -->"
 )
 
@@ -179,6 +179,6 @@ func TestLimitsDocumented(t *testing.T) {
 			}
 			return
 		}
-		t.Fatalf("the README's limits table is not Limits; run go test ./internal/spec -run TestLimitsDocumented -update")
+		t.Fatalf("the README's limits table is not Limits; run go test ./internal/deployrules -run TestLimitsDocumented -update")
 	}
 }

@@ -1,4 +1,4 @@
-package app_test
+package service_test
 
 import (
 	"context"
@@ -14,8 +14,7 @@ import (
 	compute "github.com/hybridlink/hybridlink/services/compute/service"
 	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
 	network "github.com/hybridlink/hybridlink/services/network/service"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/app"
+	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
 // TestWorkerCrash stops the orchestrator (worker and API) while both VPN gateways are being
@@ -30,11 +29,11 @@ func TestWorkerCrash(t *testing.T) {
 	net := servicetest.Start(t, network.Name, cfg, network.Service)
 	gw := net.Add(t, gateway.Name, gateway.Service)
 	cmp := net.Add(t, compute.Name, compute.Service)
-	o := app.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: "e2e-crash", Worker: true,
+	o := service.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: "e2e-crash", Worker: true,
 		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
 		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200}
-	build := func(env serve.Env) (serve.Service, error) { return app.Service(env, o) }
-	orch := net.Add(t, api.ServiceName, build)
+	build := func(env serve.Env) (serve.Service, error) { return service.Service(env, o) }
+	orch := net.Add(t, service.Name, build)
 	s := stack{sim: net.Sim, orch: orch}
 	s.connect()
 

@@ -1,4 +1,4 @@
-package app_test
+package service_test
 
 import (
 	"context"
@@ -26,8 +26,7 @@ import (
 	compute "github.com/hybridlink/hybridlink/services/compute/service"
 	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
 	network "github.com/hybridlink/hybridlink/services/network/service"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/app"
+	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
 // temporal is the package's Temporal dev server, started once by TestMain.
@@ -59,18 +58,18 @@ type stack struct {
 }
 
 // start starts the stack, the orchestrator's options changed by opts.
-func start(t testing.TB, cfg armsim.Config, taskQueue string, opts ...func(*app.Options)) stack {
+func start(t testing.TB, cfg armsim.Config, taskQueue string, opts ...func(*service.Options)) stack {
 	t.Helper()
 	net := servicetest.Start(t, network.Name, cfg, network.Service)
 	gw := net.Add(t, gateway.Name, gateway.Service)
 	cmp := net.Add(t, compute.Name, compute.Service)
-	o := app.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: taskQueue, Worker: true,
+	o := service.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: taskQueue, Worker: true,
 		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
 		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	orch := net.Add(t, api.ServiceName, func(env serve.Env) (serve.Service, error) { return app.Service(env, o) })
+	orch := net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
 	s := stack{sim: net.Sim, orch: orch, net: net}
 	s.connect()
 	return s

@@ -1,4 +1,4 @@
-package app_test
+package service_test
 
 import (
 	"bufio"
@@ -24,8 +24,7 @@ import (
 	compute "github.com/hybridlink/hybridlink/services/compute/service"
 	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
 	network "github.com/hybridlink/hybridlink/services/network/service"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/app"
+	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
 // frontend is a Temporal frontend behind TLS that requires client certificates, as a
@@ -130,13 +129,13 @@ func TestTemporalTLS(t *testing.T) {
 	net := servicetest.Start(t, network.Name, armsim.Config{}, network.Service)
 	gw := net.Add(t, gateway.Name, gateway.Service)
 	cmp := net.Add(t, compute.Name, compute.Service)
-	o := app.Options{Temporal: fe.addr, Namespace: "default", TaskQueue: "e2e-temporal-tls", Worker: true,
+	o := service.Options{Temporal: fe.addr, Namespace: "default", TaskQueue: "e2e-temporal-tls", Worker: true,
 		TemporalTLS: serve.ClientTLSConfig{CAFile: filepath.Join(certs, devcert.CAFile),
 			CertFile: filepath.Join(certs, devcert.ClientCertFile), KeyFile: filepath.Join(certs, devcert.ClientKeyFile)},
 		TemporalAPIKeyFile: keyFile,
 		Network:            net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
 		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200}
-	orch := net.Add(t, api.ServiceName, func(env serve.Env) (serve.Service, error) { return app.Service(env, o) })
+	orch := net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
 	if _, err := orchestratorv1.NewOrchestratorServiceClient(orch.Conn).ListDeployments(context.Background(), &orchestratorv1.ListDeploymentsRequest{}); err != nil {
 		t.Fatalf("ListDeployments through Temporal over mTLS: %v", err)
 	}
@@ -147,7 +146,7 @@ func TestTemporalTLS(t *testing.T) {
 
 	noCert := o
 	noCert.TemporalTLS.CertFile, noCert.TemporalTLS.KeyFile = "", ""
-	_, err := app.Service(orch.Env, noCert)
+	_, err := service.Service(orch.Env, noCert)
 	t.Logf("without a client certificate: %v", err)
 	if err == nil {
 		t.Error("the orchestrator started against a frontend requiring a client certificate without one")

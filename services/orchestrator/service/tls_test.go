@@ -1,4 +1,4 @@
-package app_test
+package service_test
 
 import (
 	"context"
@@ -15,8 +15,7 @@ import (
 	compute "github.com/hybridlink/hybridlink/services/compute/service"
 	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
 	network "github.com/hybridlink/hybridlink/services/network/service"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/app"
+	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
 // TestMutualTLS runs the suite as docker-compose.yml does: every service serving TLS and
@@ -28,13 +27,13 @@ func TestMutualTLS(t *testing.T) {
 	net := servicetest.StartTLS(t, network.Name, armsim.Config{TimeScale: 0.0005}, network.Service)
 	gw := net.Add(t, gateway.Name, gateway.Service)
 	cmp := net.Add(t, compute.Name, compute.Service)
-	options := func(taskQueue string, tls serve.ClientTLSConfig) app.Options {
-		return app.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: taskQueue, Worker: true,
+	options := func(taskQueue string, tls serve.ClientTLSConfig) service.Options {
+		return service.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: taskQueue, Worker: true,
 			Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(), ServicesTLS: tls,
 			PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200}
 	}
 	o := options("e2e-mtls", net.ClientTLS())
-	orch := net.Add(t, api.ServiceName, func(env serve.Env) (serve.Service, error) { return app.Service(env, o) })
+	orch := net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
 	s := stack{sim: net.Sim, orch: orch}
 	s.connect()
 	ctx := context.Background()
@@ -64,7 +63,7 @@ func TestMutualTLS(t *testing.T) {
 	// The CA alone verifies the services but is no client certificate: they refuse.
 	caOnly := options("e2e-mtls-refused", serve.ClientTLSConfig{CAFile: net.ClientTLS().CAFile})
 	caOnly.Worker = false
-	refused := net.Add(t, api.ServiceName, func(env serve.Env) (serve.Service, error) { return app.Service(env, caOnly) })
+	refused := net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, caOnly) })
 	_, err = orchestratorv1.NewOrchestratorServiceClient(refused.Conn).PlanDeployment(ctx, &orchestratorv1.PlanDeploymentRequest{
 		Deployment: &orchestratorv1.Deployment{Name: "deployments/refused", Spec: hybridSpec()}})
 	if err == nil {

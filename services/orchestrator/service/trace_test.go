@@ -1,4 +1,4 @@
-package app_test
+package service_test
 
 import (
 	"context"
@@ -19,8 +19,7 @@ import (
 	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
 	network "github.com/hybridlink/hybridlink/services/network/service"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/activities"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/app"
+	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
 // startTraced starts the stack as start does, with armsim's server spans recorded too,
@@ -35,10 +34,10 @@ func startTraced(t *testing.T, cfg armsim.Config, taskQueue string) (stack, map[
 	net := servicetest.Start(t, network.Name, cfg, network.Service)
 	gw := net.Add(t, gateway.Name, gateway.Service)
 	cmp := net.Add(t, compute.Name, compute.Service)
-	o := app.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: taskQueue, Worker: true,
+	o := service.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: taskQueue, Worker: true,
 		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
 		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200}
-	orch := net.Add(t, api.ServiceName, func(env serve.Env) (serve.Service, error) { return app.Service(env, o) })
+	orch := net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
 	s := stack{sim: net.Sim, orch: orch, api: orchestratorv1.NewOrchestratorServiceClient(orch.Conn), ops: longrunningpb.NewOperationsClient(orch.Conn)}
 	return s, map[string]*tracetest.SpanRecorder{
 		"orchestrator": orch.Spans, "network": net.Spans, "gateway": gw.Spans, "compute": cmp.Spans, "armsim": sim}

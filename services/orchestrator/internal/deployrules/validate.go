@@ -1,8 +1,8 @@
-// Package spec checks, completes and derives what a hybrid connectivity deployment needs
-// before anything is written: Validate names every problem of a deployment across both
-// sites and clouds, Complete fills the defaults the workflow relies on, and Policies picks
-// the IPsec/IKE policy each site's connection gets.
-package spec
+// Package deployrules holds the rules of a hybrid connectivity deployment, checked and
+// applied before anything is written: Validate names every problem of a deployment across
+// both sites and clouds, Complete fills the defaults the workflow relies on, and Policies
+// picks the IPsec/IKE policy each site's connection gets.
+package deployrules
 
 import (
 	"fmt"
