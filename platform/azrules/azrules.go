@@ -1,8 +1,9 @@
 // Package azrules holds Azure's and Azure Stack Hub's input rules that more than one part of
 // the suite checks before calling ARM: the gateway service and the orchestrator's deployment
 // validation share the IPsec/IKE values and gateway SKUs; the compute service and the
-// orchestrator share the VM admin account rules. (armsim keeps its own copies: it stands in
-// for Azure and imports nothing of ours.)
+// orchestrator share the VM admin account rules; the network, gateway and compute services
+// and the orchestrator share the address plan's (CIDR prefixes, the GatewaySubnet). (armsim
+// keeps its own copies: it stands in for Azure and imports nothing of ours.)
 package azrules
 
 import (

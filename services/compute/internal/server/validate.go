@@ -13,9 +13,6 @@ import (
 	"github.com/hybridlink/hybridlink/platform/names"
 )
 
-// gatewaySubnet is the subnet Azure keeps for VPN gateways: no network interface goes there.
-const gatewaySubnet = "GatewaySubnet"
-
 // limits bounds every field of the Create requests, checked before anything else.
 var limits = apierr.NewLimits(slices.Concat(
 	[]apierr.Limit{
@@ -63,8 +60,8 @@ func validateNetworkInterface(req *computev1.CreateNetworkInterfaceRequest, pare
 	if want.GetSubnet() == "" {
 		v.Add("network_interface.subnet", "required: a subnet name, clouds/{cloud}/resourceGroups/{resource_group}/virtualNetworks/{virtual_network}/subnets/{subnet}")
 	} else if sn, ok := reference(&v, "network_interface.subnet", want.GetSubnet(), parent.Cloud, "virtualNetworks", "subnets"); ok {
-		if strings.EqualFold(sn.ID(), gatewaySubnet) {
-			v.Add("network_interface.subnet", "%s is reserved for VPN gateways; put the network interface in a workload subnet", gatewaySubnet)
+		if strings.EqualFold(sn.ID(), azrules.GatewaySubnet) {
+			v.Add("network_interface.subnet", "%s is reserved for VPN gateways; put the network interface in a workload subnet", azrules.GatewaySubnet)
 		} else {
 			spec.subnetID = sn.ARMID(subscription, "Microsoft.Network")
 		}

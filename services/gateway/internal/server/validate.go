@@ -13,9 +13,6 @@ import (
 	"github.com/hybridlink/hybridlink/platform/names"
 )
 
-// gatewaySubnet is the name Azure requires for a VPN gateway's subnet.
-const gatewaySubnet = "GatewaySubnet"
-
 // defaultASN is Azure's BGP autonomous system number for VPN gateways.
 const defaultASN = 65515
 
@@ -159,8 +156,8 @@ func validateGateway(k cloud.Kind, parent names.Name, req *gatewayv1.CreateVirtu
 	switch {
 	case err != nil:
 		v.Add("virtual_network_gateway.subnet", "%v", err)
-	case subnet.ID() != gatewaySubnet:
-		v.Add("virtual_network_gateway.subnet", "a VPN gateway's subnet must be named exactly %q, not %q", gatewaySubnet, subnet.ID())
+	case subnet.ID() != azrules.GatewaySubnet:
+		v.Add("virtual_network_gateway.subnet", "a VPN gateway's subnet must be named exactly %q, not %q", azrules.GatewaySubnet, subnet.ID())
 	default:
 		sameCloud(&v, "virtual_network_gateway.subnet", subnet, parent.Cloud)
 	}
@@ -220,7 +217,7 @@ func validateLocal(req *gatewayv1.CreateLocalNetworkGatewayRequest) (localSpec, 
 	}
 	spec.ip = a.String()
 	for i, s := range want.GetAddressPrefixes() {
-		if p, ok := checkPrefix(&v, fmt.Sprintf("local_network_gateway.address_prefixes[%d]", i), s); ok {
+		if p, ok := azrules.CheckPrefix(&v, fmt.Sprintf("local_network_gateway.address_prefixes[%d]", i), s); ok {
 			spec.prefixes = append(spec.prefixes, p.String())
 		}
 	}
@@ -238,20 +235,6 @@ func validateLocal(req *gatewayv1.CreateLocalNetworkGatewayRequest) (localSpec, 
 	}
 	slices.Sort(spec.prefixes)
 	return spec, v.Err()
-}
-
-// checkPrefix parses a canonical IPv4 CIDR prefix.
-func checkPrefix(v *apierr.Violations, field, s string) (netip.Prefix, bool) {
-	p, err := netip.ParsePrefix(s)
-	switch {
-	case err != nil || !p.Addr().Is4():
-		v.Add(field, "%q is not an IPv4 CIDR prefix such as 10.1.0.0/16", s)
-		return p, false
-	case p.Masked() != p:
-		v.Add(field, "%q has host bits set; the prefix is %s", s, p.Masked())
-		return p, false
-	}
-	return p, true
 }
 
 // connectionSpec is a validated connection in ARM's terms; the shared key stays in the

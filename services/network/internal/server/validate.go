@@ -17,9 +17,6 @@ type subnetSpec struct {
 	id, prefix string
 }
 
-// gatewaySubnet is the name Azure requires for a VPN gateway's subnet.
-const gatewaySubnet = "GatewaySubnet"
-
 // limits bounds every field of the Create requests, checked before anything else.
 var limits = apierr.NewLimits(slices.Concat(
 	[]apierr.Limit{
@@ -92,7 +89,7 @@ func checkSpace(v *apierr.Violations, field string, prefixes []string) []netip.P
 	var out []netip.Prefix
 	for i, s := range prefixes {
 		f := fmt.Sprintf("%s[%d]", field, i)
-		p, ok := checkPrefix(v, f, s)
+		p, ok := azrules.CheckPrefix(v, f, s)
 		if !ok {
 			continue
 		}
@@ -109,28 +106,14 @@ func checkSpace(v *apierr.Violations, field string, prefixes []string) []netip.P
 	return out
 }
 
-// checkPrefix parses a canonical IPv4 CIDR prefix.
-func checkPrefix(v *apierr.Violations, field, s string) (netip.Prefix, bool) {
-	p, err := netip.ParsePrefix(s)
-	switch {
-	case err != nil || !p.Addr().Is4():
-		v.Add(field, "%q is not an IPv4 CIDR prefix such as 10.1.0.0/16", s)
-		return p, false
-	case p.Masked() != p:
-		v.Add(field, "%q has host bits set; the prefix is %s", s, p.Masked())
-		return p, false
-	}
-	return p, true
-}
-
 // checkSubnet checks one subnet against its virtual network's space and its siblings, and
 // Azure's GatewaySubnet rules.
 func checkSubnet(v *apierr.Violations, field, id, prefix string, space, siblings []netip.Prefix) (netip.Prefix, bool) {
-	if strings.EqualFold(id, gatewaySubnet) && id != gatewaySubnet {
-		v.Add(field+".name", "a VPN gateway's subnet must be named exactly %q, not %q", gatewaySubnet, id)
+	if strings.EqualFold(id, azrules.GatewaySubnet) && id != azrules.GatewaySubnet {
+		v.Add(field+".name", "a VPN gateway's subnet must be named exactly %q, not %q", azrules.GatewaySubnet, id)
 		return netip.Prefix{}, false
 	}
-	p, ok := checkPrefix(v, field+".address_prefix", prefix)
+	p, ok := azrules.CheckPrefix(v, field+".address_prefix", prefix)
 	if !ok {
 		return p, false
 	}
@@ -150,7 +133,7 @@ func checkSubnet(v *apierr.Violations, field, id, prefix string, space, siblings
 			return p, false
 		}
 	}
-	if id == gatewaySubnet && p.Bits() > 29 {
+	if id == azrules.GatewaySubnet && p.Bits() > azrules.MaxSubnetBits {
 		v.Add(field+".address_prefix", "GatewaySubnet must be /29 or larger (/27 recommended); %s is too small", p)
 		return p, false
 	}

@@ -6,37 +6,30 @@ import (
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azrules"
 )
-
-// maxSubnetBits makes /29 the smallest subnet: Azure keeps five addresses of each subnet, and
-// a GatewaySubnet needs at least a /29 (/27 or larger is recommended).
-const maxSubnetBits = 29
-
-// reservedPerSubnet is how many addresses Azure keeps in every subnet: the network
-// address, the default gateway, two for DNS and the broadcast address.
-const reservedPerSubnet = 5
 
 // checkNetwork checks a site's virtual network: its address space, the workload subnet and
 // the GatewaySubnet, each inside the space and apart from the other.
 func checkNetwork(v *apierr.Violations, field string, site *orchestratorv1.Site) {
 	space := checkSpace(v, field+".address_prefixes", site.GetAddressPrefixes())
 	workload, wok := checkSubnet(v, field+".workload_subnet_prefix", "workload subnet", site.GetWorkloadSubnetPrefix(), space, "")
-	gateway, gok := checkSubnet(v, field+".gateway_subnet_prefix", gatewaySubnet, site.GetGatewaySubnetPrefix(), space, " (/27 or larger recommended)")
+	gateway, gok := checkSubnet(v, field+".gateway_subnet_prefix", azrules.GatewaySubnet, site.GetGatewaySubnetPrefix(), space, " (/27 or larger recommended)")
 	if wok && gok && workload.Overlaps(gateway) {
-		v.Add(field+".gateway_subnet_prefix", "%s overlaps the workload subnet %s; %s must be a subnet of its own", gateway, workload, gatewaySubnet)
+		v.Add(field+".gateway_subnet_prefix", "%s overlaps the workload subnet %s; %s must be a subnet of its own", gateway, workload, azrules.GatewaySubnet)
 	}
 }
 
 // checkCapacity checks that a site's virtual machines fit its workload subnet, one
 // address each; a workload subnet that is not valid is reported by checkNetwork.
 func checkCapacity(v *apierr.Violations, field string, site *orchestratorv1.Site) {
-	p, ok := parsePrefix(site.GetWorkloadSubnetPrefix())
-	if !ok || p.Bits() > maxSubnetBits {
+	p, ok := azrules.ParsePrefix(site.GetWorkloadSubnetPrefix())
+	if !ok || p.Bits() > azrules.MaxSubnetBits {
 		return
 	}
-	if n, free := len(site.GetVirtualMachines()), 1<<(32-p.Bits())-reservedPerSubnet; n > free {
+	if n, free := len(site.GetVirtualMachines()), 1<<(32-p.Bits())-azrules.ReservedPerSubnet; n > free {
 		v.Add(field+".virtual_machines", "%d virtual machines do not fit the workload subnet %s, which has %d addresses for them (Azure keeps %d of every subnet); use a larger workload_subnet_prefix or fewer VMs",
-			n, p, free, reservedPerSubnet)
+			n, p, free, azrules.ReservedPerSubnet)
 	}
 }
 
@@ -49,7 +42,7 @@ func checkSpace(v *apierr.Violations, field string, prefixes []string) []netip.P
 	var out []netip.Prefix
 	for i, s := range prefixes {
 		f := fmt.Sprintf("%s[%d]", field, i)
-		p, ok := checkPrefix(v, f, s)
+		p, ok := azrules.CheckPrefix(v, f, s)
 		if !ok {
 			continue
 		}
@@ -71,7 +64,7 @@ func checkSubnet(v *apierr.Violations, field, what, s string, space []netip.Pref
 		v.Add(field, "required: the %s's IPv4 CIDR prefix, inside the site's address space", what)
 		return netip.Prefix{}, false
 	}
-	p, ok := checkPrefix(v, field, s)
+	p, ok := azrules.CheckPrefix(v, field, s)
 	if !ok {
 		return p, false
 	}
@@ -85,31 +78,11 @@ func checkSubnet(v *apierr.Violations, field, what, s string, space []netip.Pref
 		v.Add(field, "%s is outside the site's address space", p)
 		return p, false
 	}
-	if p.Bits() > maxSubnetBits {
-		v.Add(field, "the %s must be /%d or larger%s; %s is too small", what, maxSubnetBits, hint, p)
+	if p.Bits() > azrules.MaxSubnetBits {
+		v.Add(field, "the %s must be /%d or larger%s; %s is too small", what, azrules.MaxSubnetBits, hint, p)
 		return p, false
 	}
 	return p, true
-}
-
-// checkPrefix parses a canonical IPv4 CIDR prefix.
-func checkPrefix(v *apierr.Violations, field, s string) (netip.Prefix, bool) {
-	p, err := netip.ParsePrefix(s)
-	switch {
-	case err != nil || !p.Addr().Is4():
-		v.Add(field, "%q is not an IPv4 CIDR prefix such as 10.1.0.0/16", s)
-		return p, false
-	case p.Masked() != p:
-		v.Add(field, "%q has host bits set; the prefix is %s", s, p.Masked())
-		return p, false
-	}
-	return p, true
-}
-
-// parsePrefix parses a canonical IPv4 CIDR prefix without reporting.
-func parsePrefix(s string) (netip.Prefix, bool) {
-	p, err := netip.ParsePrefix(s)
-	return p, err == nil && p.Addr().Is4() && p.Masked() == p
 }
 
 // overlap returns the first of list that overlaps p.

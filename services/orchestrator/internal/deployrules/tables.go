@@ -7,10 +7,7 @@ import (
 )
 
 // The rules shared with the resource services (gateway SKUs, IPsec/IKE values, VM admin
-// accounts) are in platform/azrules; the ones below are the orchestrator's own.
-
-// gatewaySubnet is the name Azure requires for a VPN gateway's subnet.
-const gatewaySubnet = "GatewaySubnet"
+// accounts, CIDR prefixes and the GatewaySubnet) are in platform/azrules; the ones below are the orchestrator's own.
 
 // defaultSKUs are the gateway SKUs Complete fills in per kind of cloud.
 var defaultSKUs = map[cloud.Kind]string{cloud.Azure: "VpnGw1AZ", cloud.AzureStackHub: "Standard"}

@@ -132,12 +132,12 @@ func checkPair(v *apierr.Violations, field string, sites []*orchestratorv1.Site)
 	}
 	var space []netip.Prefix
 	for _, s := range a.GetAddressPrefixes() {
-		if p, ok := parsePrefix(s); ok {
+		if p, ok := azrules.ParsePrefix(s); ok {
 			space = append(space, p)
 		}
 	}
 	for j, s := range b.GetAddressPrefixes() {
-		q, ok := parsePrefix(s)
+		q, ok := azrules.ParsePrefix(s)
 		if p, hit := overlap(q, space); ok && hit {
 			v.Add(fmt.Sprintf("%s.sites[1].address_prefixes[%d]", field, j),
 				"%s overlaps %s of site %q: the address spaces of the two sites must not overlap, or the tunnel cannot route between them", q, p, a.GetName())
