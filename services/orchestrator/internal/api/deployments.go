@@ -1,0 +1,237 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"go.opentelemetry.io/otel/trace"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/paging"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/deployrules"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
+)
+
+var deploymentID = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// parseName checks deployments/{id}.
+func parseName(name, field string) (string, error) {
+	id, ok := strings.CutPrefix(name, "deployments/")
+	if !ok || !deploymentID.MatchString(id) {
+		return "", apierr.Invalid(field, "%q is not of the form deployments/{id}, id 1-63 lower-case letters, digits and '-'", name)
+	}
+	return id, nil
+}
+
+// CreateDeployment validates a deployment and starts its workflow, in the trace of this
+// call: the deployment's trace. The deployment_id names the deployment (AIP-133): the
+// deployment's name may be left empty, and when given must be the same.
+func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.CreateDeploymentRequest) (*longrunningpb.Operation, error) {
+	name := "deployments/" + req.GetDeploymentId()
+	v := deployrules.Validate(req.GetDeployment(), req.GetDeploymentId(), s.clouds)
+	refused := func(field string) bool {
+		return slices.ContainsFunc(v, func(x apierr.Violation) bool { return x.Field == field })
+	}
+	if given := req.GetDeployment().GetName(); given != "" && given != name && !refused("deployment_id") && !refused("deployment.name") {
+		v.Add("deployment.name", "%q is not the deployment deployment_id names; leave it empty, or make it %s", given, name)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	in, err := s.input(name, req.GetDeployment())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.offered(ctx, in); err != nil {
+		return nil, err
+	}
+	pending := &orchestratorv1.Deployment{Name: name, Spec: workflow.Redact(in.Spec), Status: &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}}
+	if req.GetValidateOnly() {
+		return operation(op{deployment: name, verb: "create"}, pending, true)
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
+		in.TraceID = sc.TraceID().String()
+	}
+	return s.start(ctx, name, in, s.specDigest(req.GetDeployment().GetSpec(), in.Spec), pending)
+}
+
+// input turns a validated deployment into its workflow's input: the spec completed with
+// its defaults, and the IPsec policy each site's connection gets.
+func (s *Server) input(name string, d *orchestratorv1.Deployment) (workflow.Input, error) {
+	full, err := deployrules.Complete(d.GetSpec(), s.clouds)
+	if err != nil {
+		return workflow.Input{}, status.Errorf(codes.Internal, "completing the spec: %v", err)
+	}
+	return workflow.Input{Name: name, Spec: full, SitePolicies: deployrules.Policies(full, s.clouds)}, nil
+}
+
+// GetDeployment answers from the workflow's status query.
+func (s *Server) GetDeployment(ctx context.Context, req *orchestratorv1.GetDeploymentRequest) (*orchestratorv1.Deployment, error) {
+	if _, err := parseName(req.GetName(), "name"); err != nil {
+		return nil, err
+	}
+	return s.status(ctx, req.GetName())
+}
+
+func (s *Server) status(ctx context.Context, name string) (*orchestratorv1.Deployment, error) {
+	v, err := s.temporal.QueryWorkflow(ctx, workflow.ID(name), "", workflow.QueryStatus)
+	if err != nil {
+		return nil, s.explain(ctx, err, name)
+	}
+	d := &orchestratorv1.Deployment{}
+	if err := v.Get(&d); err != nil {
+		return nil, status.Errorf(codes.Internal, "decoding %s's status: %v", name, err)
+	}
+	s.attempts(ctx, d)
+	return d, nil
+}
+
+// attempts fills the running steps' attempt counts and last failures from the workflow's
+// pending activities (each activity's id is its step's name): Temporal retries activities
+// itself, so the workflow cannot see them. A workflow that ended without finishing
+// (ended) is marked FAILED. A failure to describe leaves the status as is.
+func (s *Server) attempts(ctx context.Context, d *orchestratorv1.Deployment) {
+	desc, err := s.temporal.DescribeWorkflowExecution(ctx, workflow.ID(d.GetName()), "")
+	if err != nil {
+		return
+	}
+	ended(d, desc.GetWorkflowExecutionInfo().GetStatus())
+	pending := map[string]int32{}
+	failures := map[string]string{}
+	for _, a := range desc.GetPendingActivities() {
+		pending[a.GetActivityId()] = a.GetAttempt()
+		failures[a.GetActivityId()] = a.GetLastFailure().GetMessage()
+	}
+	for _, st := range d.GetStatus().GetSteps() {
+		n, ok := pending[st.GetName()]
+		if !ok || st.GetState() != orchestratorv1.Step_STATE_RUNNING {
+			continue
+		}
+		st.Attempts = n
+		if msg := failures[st.GetName()]; msg != "" {
+			st.LastError = &orchestratorv1.StepError{Message: msg}
+		}
+	}
+}
+
+// ListDeployments lists the deployments of this orchestrator's task queue from Temporal's
+// visibility, optionally by state.
+func (s *Server) ListDeployments(ctx context.Context, req *orchestratorv1.ListDeploymentsRequest) (*orchestratorv1.ListDeploymentsResponse, error) {
+	want, err := stateFilter(req.GetFilter())
+	if err != nil {
+		return nil, err
+	}
+	var out []*orchestratorv1.Deployment
+	var token []byte
+	seen := map[string]bool{} // each run of a workflow is listed: a deployment continued as new, or deleted and created again
+	for {
+		resp, err := s.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Query: fmt.Sprintf("WorkflowType = '%s' AND TaskQueue = '%s'", workflow.Name, s.taskQueue), NextPageToken: token})
+		if err != nil {
+			return nil, temporalError(err, "deployments")
+		}
+		for _, e := range resp.GetExecutions() {
+			if seen[e.GetExecution().GetWorkflowId()] {
+				continue
+			}
+			seen[e.GetExecution().GetWorkflowId()] = true
+			d, err := s.status(ctx, e.GetExecution().GetWorkflowId())
+			switch {
+			case status.Code(err) == codes.NotFound:
+				continue // gone since it was listed
+			case err != nil:
+				// listed all the same, its state unknown, with the reason
+				d = &orchestratorv1.Deployment{Name: e.GetExecution().GetWorkflowId(), CreateTime: e.GetStartTime(),
+					Status: &orchestratorv1.DeploymentStatus{Error: status.Convert(err).Message()}}
+			}
+			if want == orchestratorv1.DeploymentStatus_STATE_UNSPECIFIED || d.GetStatus().GetState() == want {
+				out = append(out, d)
+			}
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			break
+		}
+	}
+	page, next, err := paging.Page(out, req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, apierr.Invalid("page_token", "%v", err)
+	}
+	return &orchestratorv1.ListDeploymentsResponse{Deployments: page, NextPageToken: next}, nil
+}
+
+// stateFilter reads "state=READY" (or "" for all).
+func stateFilter(f string) (orchestratorv1.DeploymentStatus_State, error) {
+	if strings.TrimSpace(f) == "" {
+		return orchestratorv1.DeploymentStatus_STATE_UNSPECIFIED, nil
+	}
+	k, v, ok := strings.Cut(strings.ReplaceAll(f, " ", ""), "=")
+	st, known := orchestratorv1.DeploymentStatus_State_value["STATE_"+strings.ToUpper(v)]
+	if !ok || k != "state" || !known {
+		return 0, apierr.Invalid("filter", "%q is not a filter; use state=READY (or PENDING, APPLYING, VERIFYING, FAILED, DELETING, DELETED)", f)
+	}
+	return orchestratorv1.DeploymentStatus_State(st), nil
+}
+
+// DeleteDeployment asks the workflow to tear the deployment down.
+func (s *Server) DeleteDeployment(ctx context.Context, req *orchestratorv1.DeleteDeploymentRequest) (*longrunningpb.Operation, error) {
+	if _, err := parseName(req.GetName(), "name"); err != nil {
+		return nil, err
+	}
+	_, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflow.ID(req.GetName()), UpdateName: workflow.UpdateTeardown,
+		WaitForStage: client.WorkflowUpdateStageAccepted,
+	})
+	if err != nil {
+		return nil, s.explain(ctx, err, req.GetName())
+	}
+	d, err := s.status(ctx, req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	return operation(op{deployment: req.GetName(), verb: "delete"}, d, false)
+}
+
+// UpdateDeployment re-applies a deployment with a new spec. A spec without a shared key
+// keeps the deployment's key, so re-applying an unchanged spec writes nothing in ARM.
+func (s *Server) UpdateDeployment(ctx context.Context, req *orchestratorv1.UpdateDeploymentRequest) (*longrunningpb.Operation, error) {
+	name := req.GetDeployment().GetName()
+	id, err := parseName(name, "deployment.name")
+	if err != nil {
+		return nil, err
+	}
+	if err := deployrules.Validate(req.GetDeployment(), id, s.clouds).Err(); err != nil {
+		return nil, err
+	}
+	in, err := s.input(name, req.GetDeployment())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.offered(ctx, in); err != nil {
+		return nil, err
+	}
+	if req.GetDeployment().GetSpec().GetConnection().GetSharedKey() == "" {
+		in.Spec.Connection.SharedKey = "" // the workflow keeps the deployment's key
+	}
+	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflow.ID(name), UpdateName: workflow.UpdateApply,
+		Args:         []any{in},
+		WaitForStage: client.WorkflowUpdateStageAccepted,
+	})
+	if err != nil {
+		return nil, temporalError(err, name)
+	}
+	d, err := s.status(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return operation(op{deployment: name, verb: "update", update: h.UpdateID()}, d, false)
+}
