@@ -1,0 +1,67 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/hybridlink/hybridlink/armsim"
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
+	"github.com/hybridlink/hybridlink/services/gateway/service"
+)
+
+// TestAdoptAndResume: a create while ARM is still creating the same gateway adopts that
+// operation (one PUT in ARM), and a fresh service instance resumes both operations from
+// their names alone.
+func TestAdoptAndResume(t *testing.T) {
+	st, c := start(t, armsim.Config{TimeScale: 0.0005}) // a gateway takes about a second
+	site(t, st, "azure")
+	op, err := c.gw.CreatePublicIPAddress(ctx, pipRequest("azure"))
+	servicetest.Wait(t, c.ops, op, err)
+	first, err := c.gw.CreateVirtualNetworkGateway(ctx, gatewayRequest("azure"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := c.gw.CreateVirtualNetworkGateway(ctx, gatewayRequest("azure"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.GetDone() || second.GetDone() {
+		t.Skip("armsim finished before the second call; the adopt path was not exercised")
+	}
+	st.Restart(t, service.Service)
+	c = clientsOf(st.Conn)
+	for _, op := range []*longrunningpb.Operation{first, second} {
+		gw := servicetest.Result(t, servicetest.Wait(t, c.ops, op, nil), &gatewayv1.VirtualNetworkGateway{})
+		if gw.GetGatewayIpAddress() == "" {
+			t.Fatalf("resumed gateway: %v", gw)
+		}
+	}
+	if n, err := st.Sim.Admin.Count(ctx, "azure", http.MethodPut, "Microsoft.Network/virtualNetworkGateways"); err != nil || n != 1 {
+		t.Fatalf("one gateway creation must reach ARM once, counted %d PUTs (%v)", n, err)
+	}
+}
+
+// TestTamperedHandle: an altered operation name is refused with InvalidArgument.
+func TestTamperedHandle(t *testing.T) {
+	st, c := start(t, armsim.Config{})
+	site(t, st, "azure-stack-hub")
+	op, err := c.gw.CreatePublicIPAddress(ctx, pipRequest("azure-stack-hub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := op.GetName()
+	b := []byte(name)
+	b[len(b)-3] ^= 0x01
+	for _, forged := range []string{string(b), "operations/abc", "operations/" + strings.Repeat("A", 100), name + "x"} {
+		_, err := c.ops.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: forged})
+		if status.Code(err) != codes.InvalidArgument {
+			t.Fatalf("forged name %q: want InvalidArgument, got %v", forged, err)
+		}
+	}
+}
