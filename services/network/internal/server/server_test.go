@@ -362,3 +362,9 @@ func decode(t *testing.T, resp *http.Response) map[string]any {
 	}
 	return m
 }
+
+// TestReflection lists the services the way `grpcurl list` does.
+func TestReflection(t *testing.T) {
+	st, _ := start(t, armsim.Config{})
+	servicetest.CheckReflection(t, st.Conn, service.Name)
+}
