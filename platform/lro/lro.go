@@ -357,10 +357,11 @@ type Ensurer[M any] struct {
 	Put func(ctx context.Context, cur *M) (Op[M], error)
 }
 
-// Ensure is every resource service's Create (DESIGN.md section 6): read the resource; adopt
-// an operation already running on it; answer a done operation, writing nothing, when it is
-// already what the request wants; otherwise create or update it. Calling it twice with the
-// same request never makes a second resource.
+// Ensure is every resource service's Create: read the resource; adopt an operation already
+// running on it (the returned operation follows the resource instead of starting a second
+// PUT); answer a done operation, writing nothing, when it is already what the request
+// wants; otherwise create or update it. Calling it twice with the same request never makes
+// a second resource, which is what lets a retried workflow step call Create again.
 func Ensure[M any](ctx context.Context, s *Server, cloud, resource, armID string, e Ensurer[M]) (*longrunningpb.Operation, error) {
 	verb := "create"
 	var existing *M

@@ -1,7 +1,9 @@
 // Package workflow is the hybrid connectivity dataflow as a durable Temporal workflow: one
-// long-lived entity workflow per deployment that applies the graph of DESIGN.md section 2,
-// answers status queries, takes re-apply and teardown requests, and continues as new to keep
-// its history bounded.
+// long-lived entity workflow per deployment that applies its graph of steps (graph.go: per
+// site a resource group, virtual network, public IP, VPN gateway, NICs and VMs, then each
+// site's local network gateway and connection to the other, then verify), answers status
+// queries, takes re-apply and teardown requests, and continues as new to keep its history
+// bounded.
 package workflow
 
 import (

@@ -60,7 +60,7 @@ func (d *deployment) publish(ctx workflow.Context) {
 }
 
 // Deployment is the workflow of one deployment, registered as Name: a long-lived entity.
-// On its first run it applies in (the graph of DESIGN.md section 2), or, when in is not
+// On its first run it applies in (the graph of steps graph.go builds), or, when in is not
 // one it can run (checkInput), records it FAILED with the reason; then it stays, answers
 // QueryStatus, re-applies on UpdateApply and tears down on UpdateTeardown, one at a time,
 // and returns once torn down. While idle, when Temporal suggests it, it continues as new
