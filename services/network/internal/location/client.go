@@ -5,12 +5,13 @@ package location
 
 import (
 	"context"
-	"fmt"
 
 	stack "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armsubscriptions"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
 
-	"github.com/hybridlink/hybridlink/platform/azsdk"
+	"github.com/hybridlink/hybridlink/platform/armclient"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 )
 
@@ -22,33 +23,28 @@ type Client interface {
 	List(ctx context.Context) ([]*Model, error)
 }
 
-// New returns the client for a cloud's kind.
+// New returns the client for a cloud's kind. The subscriptions clients take no
+// subscription; their list of locations does.
 func New(conn *cloud.Conn) (Client, error) {
-	switch conn.Kind {
-	case cloud.Azure:
-		c, err := armsubscriptions.NewClient(conn.Credential, conn.Options)
-		return azureClient{c, conn.Subscription}, err
-	case cloud.AzureStackHub:
-		c, err := stack.NewClient(conn.Credential, conn.Options)
-		return stackClient{c, conn.Subscription}, err
-	}
-	return nil, fmt.Errorf("cloud %s: unknown kind %q", conn.ID, conn.Kind)
+	return armclient.New(conn,
+		func(_ string, cred azcore.TokenCredential, o *arm.ClientOptions) (*armsubscriptions.Client, error) {
+			return armsubscriptions.NewClient(cred, o)
+		},
+		func(_ string, cred azcore.TokenCredential, o *arm.ClientOptions) (*stack.Client, error) {
+			return stack.NewClient(cred, o)
+		},
+		func(c *armsubscriptions.Client) Client {
+			return locations{armclient.Pages[Model](c.NewListLocationsPager), conn.Subscription}
+		},
+		func(c *stack.Client) Client {
+			return locations{armclient.Pages[Model](c.NewListLocationsPager), conn.Subscription}
+		})
 }
 
-type azureClient struct {
-	c   *armsubscriptions.Client
-	sub string
+// locations lists a subscription's locations.
+type locations struct {
+	list         armclient.Lister[Model, string]
+	subscription string
 }
 
-func (a azureClient) List(ctx context.Context) ([]*Model, error) {
-	return azsdk.Collect[*Model](ctx, a.c.NewListLocationsPager(a.sub, nil), func(p armsubscriptions.ClientListLocationsResponse) []*Model { return p.Value })
-}
-
-type stackClient struct {
-	c   *stack.Client
-	sub string
-}
-
-func (s stackClient) List(ctx context.Context) ([]*Model, error) {
-	return azsdk.Collect[*Model](ctx, s.c.NewListLocationsPager(s.sub, nil), func(p stack.ClientListLocationsResponse) []*stack.Location { return p.Value })
-}
+func (l locations) List(ctx context.Context) ([]*Model, error) { return l.list(ctx, l.subscription) }
