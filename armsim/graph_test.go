@@ -22,8 +22,8 @@ type azureSite struct {
 	nic     armnetwork.Interface
 }
 
-// buildAzureSite creates the Azure half of DESIGN.md's graph: resource group, virtual
-// network with a workload subnet and GatewaySubnet, public IP, VPN gateway, NIC and VM.
+// buildAzureSite creates the Azure half of a hybrid deployment's resources: resource group,
+// virtual network with a workload subnet and GatewaySubnet, public IP, VPN gateway, NIC and VM.
 func buildAzureSite(t *testing.T, c azureClients) azureSite {
 	t.Helper()
 	_, err := c.groups.CreateOrUpdate(ctx, "rg-hub", armresources.ResourceGroup{Location: to("eastus")}, nil)
@@ -273,7 +273,8 @@ func stackStatus(t *testing.T, c stackClients) ashnetwork.VirtualNetworkGatewayC
 	return got.VirtualNetworkGatewayConnection
 }
 
-// TestHybridGraph builds DESIGN.md section 2's whole graph with the real SDKs, one per
+// TestHybridGraph builds both sites of a hybrid deployment (each site's network, gateway and
+// VM, then a local network gateway and connection each way) with the real SDKs, one per
 // cloud's profile, sees the tunnel come up, then tears it down to an empty armsim.
 func TestHybridGraph(t *testing.T) {
 	sim := startSim(t, armsim.Config{})

@@ -10,7 +10,8 @@ import (
 	"github.com/hybridlink/hybridlink/armsim"
 )
 
-// hybridRig is both sites of DESIGN.md's graph on one armsim, ready to be connected.
+// hybridRig is both sites of a hybrid deployment on one armsim (each site's network, public
+// IP and VPN gateway), ready to be connected.
 type hybridRig struct {
 	sim *armsim.Sim
 	az  azureClients

@@ -255,6 +255,10 @@ func checkOSProfile(vm *VirtualMachine, linux bool) *Error {
 	return nil
 }
 
+// passwordClasses counts the character classes of a password, as Azure does. The suite's
+// platform/azrules has the same rule; armsim keeps its own copy because it stands in for
+// Azure and imports nothing of ours: a shared copy would let a mistake in the rule pass both
+// the service's check and the emulated cloud's.
 func passwordClasses(s string) int {
 	var up, low, digit, special bool
 	for _, r := range s {

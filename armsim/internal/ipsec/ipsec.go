@@ -112,6 +112,10 @@ type accepted struct {
 	ipsecEncryption, ipsecIntegrity, pfsGroup []string
 }
 
+// acceptedValues are the IPsec/IKE values each kind of cloud accepts. platform/azrules lists
+// the same values for the services' checks; armsim keeps its own copy because it stands in
+// for the clouds and imports nothing of ours: a value wrong in one copy then shows as a
+// refusal instead of passing both.
 var acceptedValues = map[Kind]accepted{
 	// armnetwork enums IkeEncryption, IkeIntegrity, DhGroup, IpsecEncryption,
 	// IpsecIntegrity, PfsGroup.
@@ -378,41 +382,4 @@ func list[T fmt.Stringer](ps []T) string {
 		s[i] = p.String()
 	}
 	return strings.Join(s, ", ")
-}
-
-// DefaultPolicyFor returns the policy a caller should put on a connection on
-// cloud local so that it connects to a peer on cloud remote running defaults.
-// For (Azure, AzureStackHub) it is Microsoft's documented policy: IKE
-// AES256/SHA384/ECP384, IPsec GCMAES256/GCMAES256, PFS ECP384, SA lifetime
-// 27000 s, SA data size 102400000 KB ("Azure Stack Hub VPN gateway
-// settings"). For other mismatched pairs it is the peer's first default
-// proposal that local accepts, with the same SA lifetime and data size.
-// ok=false when defaults already agree (e.g. Azure<->Azure, ASH<->ASH) or no
-// such policy exists.
-func DefaultPolicyFor(local, remote Kind) (Policy, bool) {
-	if _, _, ok, _ := Negotiate(OfferFor(local, nil), OfferFor(remote, nil)); ok {
-		return Policy{}, false
-	}
-	if local == Azure && remote == AzureStackHub {
-		return ashDefaultPolicy, true
-	}
-	peer := OfferFor(remote, nil)
-	for _, ike := range peer.IKE {
-		for _, ipsec := range peer.IPsec {
-			p := Policy{
-				SALifeTimeSeconds:   ashDefaultPolicy.SALifeTimeSeconds,
-				SADataSizeKilobytes: ashDefaultPolicy.SADataSizeKilobytes,
-				IPsecEncryption:     ipsec.Encryption,
-				IPsecIntegrity:      ipsec.Integrity,
-				IKEEncryption:       ike.Encryption,
-				IKEIntegrity:        ike.Integrity,
-				DHGroup:             ike.DHGroup,
-				PFSGroup:            ipsec.PFSGroup,
-			}
-			if len(Validate(local, p, "")) == 0 {
-				return p, true
-			}
-		}
-	}
-	return Policy{}, false
 }

@@ -245,38 +245,6 @@ func TestValidateNoPrefix(t *testing.T) {
 	}
 }
 
-func TestDefaultPolicyFor(t *testing.T) {
-	tests := []struct {
-		local, remote Kind
-		wantOK        bool
-	}{
-		{Azure, AzureStackHub, true},
-		{AzureStackHub, Azure, true},
-		{Azure, Azure, false},
-		{AzureStackHub, AzureStackHub, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.local.String()+" to "+tt.remote.String(), func(t *testing.T) {
-			p, ok := DefaultPolicyFor(tt.local, tt.remote)
-			if ok != tt.wantOK {
-				t.Fatalf("ok = %v, want %v", ok, tt.wantOK)
-			}
-			if !ok {
-				return
-			}
-			if tt.local == Azure && tt.remote == AzureStackHub && p != documented {
-				t.Errorf("got %+v, want documented policy %+v", p, documented)
-			}
-			if vs := Validate(tt.local, p, "properties.ipsecPolicies[0]"); len(vs) != 0 {
-				t.Errorf("policy %+v invalid on %v: %+v", p, tt.local, vs)
-			}
-			if _, _, ok, reason := Negotiate(OfferFor(tt.local, []Policy{p}), OfferFor(tt.remote, nil)); !ok {
-				t.Errorf("policy %+v does not connect: %s", p, reason)
-			}
-		})
-	}
-}
-
 func TestNormalize(t *testing.T) {
 	p := Normalize(Policy{IKEEncryption: "aes256", DHGroup: "dhgroup2048", PFSGroup: "pfsmm", IPsecIntegrity: "unknown"})
 	if p.IKEEncryption != "AES256" || p.DHGroup != "DHGroup2048" || p.PFSGroup != "PFSMM" || p.IPsecIntegrity != "unknown" {
@@ -316,6 +284,5 @@ func FuzzNegotiate(f *testing.F) {
 			t.Errorf("failed negotiation returned proposals %v, %v", ike, ipsec)
 		}
 		Negotiate(b, a)
-		DefaultPolicyFor(Kind(ka), Kind(kb))
 	})
 }

@@ -1,5 +1,7 @@
 // Package pki issues the certificate authority and the server certificates armsim serves
-// HTTPS with, so that clients trust the emulated clouds by adding one CA file.
+// HTTPS with, so that clients trust the emulated clouds by adding one CA file. The suite's
+// platform/devcert issues certificates the same way for the services; armsim keeps its own
+// because it imports nothing of ours, so that it runs, and is trusted, as a cloud apart.
 package pki
 
 import (
