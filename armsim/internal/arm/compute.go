@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -39,13 +40,18 @@ type ImageReference struct {
 
 // OSDisk describes the VM's OS disk; armsim keeps it as part of the VM.
 type OSDisk struct {
-	Name         string `json:"name,omitempty"`
-	OSType       string `json:"osType,omitempty"`
-	CreateOption string `json:"createOption,omitempty"`
-	DiskSizeGB   int32  `json:"diskSizeGB,omitempty"`
-	ManagedDisk  *struct {
-		StorageAccountType string `json:"storageAccountType,omitempty"`
-	} `json:"managedDisk,omitempty"`
+	Name         string       `json:"name,omitempty"`
+	OSType       string       `json:"osType,omitempty"`
+	CreateOption string       `json:"createOption,omitempty"`
+	Caching      string       `json:"caching,omitempty"`
+	DiskSizeGB   int32        `json:"diskSizeGB,omitempty"`
+	ManagedDisk  *ManagedDisk `json:"managedDisk,omitempty"`
+}
+
+// ManagedDisk is the managed disk behind a VM's disk; its ID is read-only.
+type ManagedDisk struct {
+	StorageAccountType string `json:"storageAccountType,omitempty"`
+	ID                 string `json:"id,omitempty"`
 }
 
 // OSProfile holds the guest OS settings; AdminPassword is input only.
@@ -75,18 +81,37 @@ type NICReference struct {
 	} `json:"properties,omitempty"`
 }
 
-// InstanceView is the VM's run-time view: provisioning and power state.
+// InstanceView is the VM's run-time view: provisioning and power state, what its guest
+// agent reports, its disks.
 type InstanceView struct {
-	ComputerName string           `json:"computerName,omitempty"`
-	OSName       string           `json:"osName,omitempty"`
-	Statuses     []InstanceStatus `json:"statuses"`
+	ComputerName     string           `json:"computerName,omitempty"`
+	OSName           string           `json:"osName,omitempty"`
+	OSVersion        string           `json:"osVersion,omitempty"`
+	VMAgent          *VMAgent         `json:"vmAgent,omitempty"`
+	Disks            []DiskView       `json:"disks"`
+	HyperVGeneration string           `json:"hyperVGeneration,omitempty"`
+	Statuses         []InstanceStatus `json:"statuses"`
+}
+
+// VMAgent is the guest agent's view of a VM.
+type VMAgent struct {
+	VMAgentVersion string           `json:"vmAgentVersion"`
+	Statuses       []InstanceStatus `json:"statuses"`
+}
+
+// DiskView is the instance view of one disk.
+type DiskView struct {
+	Name     string           `json:"name"`
+	Statuses []InstanceStatus `json:"statuses"`
 }
 
 // InstanceStatus is one status of an instance view.
 type InstanceStatus struct {
-	Code          string `json:"code"`
-	Level         string `json:"level"`
-	DisplayStatus string `json:"displayStatus"`
+	Code          string     `json:"code"`
+	Level         string     `json:"level"`
+	DisplayStatus string     `json:"displayStatus"`
+	Message       string     `json:"message,omitempty"`
+	Time          *time.Time `json:"time,omitempty"`
 }
 
 func (r *VirtualMachine) state() *string { return &r.Properties.ProvisioningState }
@@ -103,7 +128,10 @@ func init() {
 		newRes: func() resource { return &VirtualMachine{} }, creating: "Creating", locationHeader: true,
 		nameRule: &nameRule{re: regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`), max: 64,
 			msg: "Virtual machine name %s is invalid. It can be up to 64 characters long and contain letters, digits, '.', '-' and '_', starting with a letter or digit."},
+		readOnly: []string{"properties.osProfile.adminPassword", "properties.instanceView", "properties.vmId",
+			"properties.storageProfile.osDisk.managedDisk.id"},
 		prepare: prepareVirtualMachine, onSucceeded: vmSucceeded, onAction: vmPower, render: renderVirtualMachine,
+		defaults: virtualMachineDefaults,
 		actions: map[string]func(t *txn, en *entry) (*response, *Error){
 			"instanceview": vmInstanceView,
 			"start":        vmAction(actPowerOn, "starting"),
@@ -162,9 +190,22 @@ func prepareVirtualMachine(t *txn, en, old *entry) ([]string, *Error) {
 	if p.StorageProfile.OSDisk.OSType == "" {
 		p.StorageProfile.OSDisk.OSType = map[bool]string{true: "Linux", false: "Windows"}[linux]
 	}
-	if p.StorageProfile.OSDisk.Name == "" {
-		p.StorageProfile.OSDisk.Name = vm.Name + "_OsDisk_1_" + strings.ReplaceAll(newID(), "-", "")
+	disk := p.StorageProfile.OSDisk
+	if disk.Name == "" {
+		disk.Name = vm.Name + "_OsDisk_1_" + strings.ReplaceAll(newID(), "-", "")
 	}
+	if disk.Caching == "" {
+		disk.Caching = "ReadWrite"
+	}
+	if disk.DiskSizeGB == 0 {
+		// the size of the marketplace images' OS disks: 30 GiB Linux, 127 GiB Windows
+		disk.DiskSizeGB = map[bool]int32{true: 30, false: 127}[linux]
+	}
+	if disk.ManagedDisk == nil {
+		disk.ManagedDisk = &ManagedDisk{StorageAccountType: "Standard_LRS"}
+	}
+	disk.ManagedDisk.ID = "/subscriptions/" + t.rq.path.Subscription + "/resourceGroups/" + t.rq.path.ResourceGroup +
+		"/providers/Microsoft.Compute/disks/" + disk.Name
 	if old != nil {
 		if err := immutableVMFields(old.Res.(*VirtualMachine), vm); err != nil {
 			return nil, err
@@ -309,7 +350,12 @@ func immutableVMFields(old, vm *VirtualMachine) *Error {
 	if !reflect.DeepEqual(old.Properties.StorageProfile.ImageReference, vm.Properties.StorageProfile.ImageReference) {
 		return badRequest("PropertyChangeNotAllowed", "storageProfile.imageReference", "Changing property 'imageReference' is not allowed.")
 	}
-	vm.Properties.StorageProfile.OSDisk = old.Properties.StorageProfile.OSDisk
+	// the OS disk stays the one created; its caching can change
+	disk := *old.Properties.StorageProfile.OSDisk
+	if n := vm.Properties.StorageProfile.OSDisk; n != nil && n.Caching != "" {
+		disk.Caching = n.Caching
+	}
+	vm.Properties.StorageProfile.OSDisk = &disk
 	return nil
 }
 
@@ -364,20 +410,71 @@ func vmAction(action, transient string) func(t *txn, en *entry) (*response, *Err
 	}
 }
 
+// vmAgentVersion is the guest agent version armsim's VMs report.
+const vmAgentVersion = "2.7.41491.1102"
+
+// instanceView is a VM's instance view as Compute answers it (VirtualMachine_Get_InstanceView
+// example): provisioning state with its time, power state, the guest agent and the OS it
+// reports while the VM runs, the OS disk, the Hyper-V generation of its image.
 func (e *Engine) instanceView(en *entry) *InstanceView {
 	vm := en.Res.(*VirtualMachine)
 	st := vm.Properties.ProvisioningState
-	iv := &InstanceView{Statuses: []InstanceStatus{{Code: "ProvisioningState/" + strings.ToLower(st), Level: "Info", DisplayStatus: "Provisioning " + strings.ToLower(st)}}}
+	var since *time.Time
+	if st == "Succeeded" && !en.SucceededAt.IsZero() {
+		at := en.SucceededAt.UTC()
+		since = &at
+	}
+	status := func(code, display string) InstanceStatus {
+		return InstanceStatus{Code: code, Level: "Info", DisplayStatus: display, Time: since}
+	}
+	iv := &InstanceView{Statuses: []InstanceStatus{status("ProvisioningState/"+strings.ToLower(st), "Provisioning "+strings.ToLower(st))},
+		Disks: []DiskView{}}
 	if st == "Failed" {
 		iv.Statuses[0].Level = "Error"
 	}
 	if vm.Properties.OSProfile != nil {
 		iv.ComputerName = vm.Properties.OSProfile.ComputerName
 	}
+	if d := vm.Properties.StorageProfile.OSDisk; d != nil {
+		iv.Disks = append(iv.Disks, DiskView{Name: d.Name, Statuses: []InstanceStatus{iv.Statuses[0]}})
+	}
+	img := vm.Properties.StorageProfile.ImageReference
+	if found := findImage(e.clouds[en.Cloud].Kind, img.Publisher, img.Offer, img.SKU); found != nil {
+		iv.HyperVGeneration = map[bool]string{true: "V2", false: "V1"}[found.gen2]
+		if en.Power == powerRunning {
+			iv.OSName, iv.OSVersion = guestOS(found, img.Version)
+			agent := status("ProvisioningState/succeeded", "Ready")
+			agent.Message = "GuestAgent is running and accepting new configurations."
+			iv.VMAgent = &VMAgent{VMAgentVersion: vmAgentVersion, Statuses: []InstanceStatus{agent}}
+		}
+	}
 	if en.Power != "" {
 		iv.Statuses = append(iv.Statuses, InstanceStatus{Code: "PowerState/" + en.Power, Level: "Info", DisplayStatus: "VM " + en.Power})
 	}
 	return iv
+}
+
+// guestOS is the OS name and version a VM's guest agent reports for its image: Ubuntu's
+// name and release, Windows' product name and NT build (from the image version's build).
+func guestOS(img *image, version string) (string, string) {
+	if strings.EqualFold(version, "latest") || version == "" {
+		version = img.versions[len(img.versions)-1]
+	}
+	parts := strings.Split(version, ".")
+	if img.windows {
+		year := strings.SplitN(img.sku, "-", 2)[0]
+		return "Windows Server " + year + " Datacenter", "Microsoft Windows NT 10.0." + parts[0] + ".0"
+	}
+	return "ubuntu", strings.Join(parts[:min(2, len(parts))], ".")
+}
+
+// virtualMachineDefaults: Compute answers a VM with its data disks and OS secrets, none
+// unless given (VirtualMachine_Create_WithBootDiagnostics example).
+func virtualMachineDefaults(_ *Engine, _ *entry, v map[string]any) {
+	setDefault(v, "properties.storageProfile.dataDisks", []any{})
+	if _, ok := lookupPath(v, "properties.osProfile").(map[string]any); ok {
+		setDefault(v, "properties.osProfile.secrets", []any{})
+	}
 }
 
 func vmInstanceView(t *txn, en *entry) (*response, *Error) {

@@ -21,6 +21,8 @@ type Connection struct {
 		ConnectionType                 string         `json:"connectionType,omitempty"`
 		ConnectionProtocol             string         `json:"connectionProtocol,omitempty"`
 		RoutingWeight                  int32          `json:"routingWeight"`
+		IngressNATRules                []ref          `json:"ingressNatRules,omitempty"`
+		EgressNATRules                 []ref          `json:"egressNatRules,omitempty"`
 		SharedKey                      string         `json:"sharedKey,omitempty"`
 		EnableBGP                      bool           `json:"enableBgp"`
 		UsePolicyBasedTrafficSelectors bool           `json:"usePolicyBasedTrafficSelectors"`
@@ -38,7 +40,9 @@ func (r *Connection) state() *string { return &r.Properties.ProvisioningState }
 func init() {
 	register(&kind{name: "connections", Namespace: "Microsoft.Network", Type: "connections",
 		newRes: func() resource { return &Connection{} }, creating: "Updating", nameRule: networkNames,
-		prepare: prepareConnection, render: renderConnection,
+		readOnly: []string{"properties.sharedKey", "properties.connectionStatus", "properties.ingressBytesTransferred",
+			"properties.egressBytesTransferred", "properties.tunnelConnectionStatus"},
+		prepare: prepareConnection, render: renderConnection, defaults: connectionDefaults,
 		actions: map[string]func(t *txn, en *entry) (*response, *Error){"sharedkey": sharedKeyAction}})
 }
 
@@ -128,12 +132,43 @@ func prepareConnection(t *txn, en, old *entry) ([]string, *Error) {
 		return nil, badRequest("BgpNotEnabledOnGateway", "properties.enableBgp",
 			"Connection %s enables BGP but its gateway %s does not.", conn.ID, gw.id())
 	}
-	if p.RoutingWeight == 0 {
-		p.RoutingWeight = 10
+	for _, rules := range []struct {
+		field string
+		refs  []ref
+	}{{"ingressNatRules", p.IngressNATRules}, {"egressNatRules", p.EgressNATRules}} {
+		for i, r := range rules.refs {
+			if !strings.EqualFold(parentID(r.ID), gw.id()) || !isNATRule(r.ID) || !contains(natRuleNames(gw), lastSegment(r.ID)) {
+				return nil, invalidReference(r.ID, conn.ID, "properties."+rules.field+"["+itoa(i)+"].id")
+			}
+		}
 	}
 	p.ConnectionStatus, p.IngressBytesTransferred, p.EgressBytesTransferred = "", 0, 0
 	p.ResourceGUID = guidOf(old, func(r resource) string { return r.(*Connection).Properties.ResourceGUID })
 	return []string{gw.id(), lng.id()}, nil
+}
+
+// isNATRule reports whether an ID names a NAT rule of a virtual network gateway.
+func isNATRule(id string) bool {
+	p, ok := parsePath(id)
+	return ok && !p.isCollection() && strings.EqualFold(p.Namespace, "Microsoft.Network") && len(p.Types) == 2 &&
+		strings.EqualFold(p.Types[0], "virtualNetworkGateways") && strings.EqualFold(p.Types[1], "natRules")
+}
+
+// connectionDefaults fills in what Azure answers for a connection's stored properties a
+// client left out: dead peer detection's 45 s timeout, connection mode Default, no NAT
+// rules or traffic selector policies (VirtualNetworkGatewayConnectionGet example; the
+// default DPD timeout of the VPN gateway FAQ).
+func connectionDefaults(e *Engine, en *entry, v map[string]any) {
+	props, _ := v["properties"].(map[string]any)
+	if props == nil || e.clouds[en.Cloud].Kind != Azure {
+		return
+	}
+	setDefault(props, "dpdTimeoutSeconds", 45)
+	setDefault(props, "connectionMode", "Default")
+	setDefault(props, "ingressNatRules", []any{})
+	setDefault(props, "egressNatRules", []any{})
+	setDefault(props, "trafficSelectorPolicies", []any{})
+	setDefault(props, "useLocalAzureIpAddress", false)
 }
 
 // checkSharedKey enforces the shared key's rules without ever quoting the key.
@@ -154,6 +189,9 @@ func checkSharedKey(k, target string) *Error {
 func renderConnection(e *Engine, en *entry, _ *request) any {
 	c := *en.Res.(*Connection)
 	c.Properties.SharedKey = ""
+	if c.Properties.IPsecPolicies == nil {
+		c.Properties.IPsecPolicies = []ipsec.Policy{}
+	}
 	tn := e.tunnel(en)
 	c.Properties.ConnectionStatus = tn.Status
 	if tn.Status == Connected {

@@ -26,6 +26,7 @@ type VirtualNetworkGateway struct {
 type GatewayIPConfiguration struct {
 	ID         string `json:"id,omitempty"`
 	Name       string `json:"name"`
+	Etag       string `json:"etag,omitempty"`
 	Properties struct {
 		PrivateIPAllocationMethod string `json:"privateIPAllocationMethod,omitempty"`
 		Subnet                    *ref   `json:"subnet,omitempty"`
@@ -34,11 +35,21 @@ type GatewayIPConfiguration struct {
 	} `json:"properties"`
 }
 
-// BGPSettings are a gateway's BGP speaker settings.
+// BGPSettings are a gateway's BGP speaker settings; a virtual network gateway's also list
+// its peering addresses per IP configuration (read-only).
 type BGPSettings struct {
-	ASN               int64  `json:"asn,omitempty"`
-	BGPPeeringAddress string `json:"bgpPeeringAddress,omitempty"`
-	PeerWeight        int32  `json:"peerWeight,omitempty"`
+	ASN                 int64               `json:"asn,omitempty"`
+	BGPPeeringAddress   string              `json:"bgpPeeringAddress,omitempty"`
+	PeerWeight          int32               `json:"peerWeight"`
+	BGPPeeringAddresses []BGPPeeringAddress `json:"bgpPeeringAddresses,omitempty"`
+}
+
+// BGPPeeringAddress is the BGP address of one gateway IP configuration and its tunnel's
+// public IP address. customBgpIpAddresses is the client's and stays as sent.
+type BGPPeeringAddress struct {
+	IPConfigurationID     string   `json:"ipconfigurationId"`
+	DefaultBGPIPAddresses []string `json:"defaultBgpIpAddresses"`
+	TunnelIPAddresses     []string `json:"tunnelIpAddresses"`
 }
 
 // LocalNetworkGateway is a Microsoft.Network local network gateway: the remote site.
@@ -60,7 +71,11 @@ func (r *LocalNetworkGateway) state() *string   { return &r.Properties.Provision
 func init() {
 	register(&kind{name: "virtualnetworkgateways", Namespace: "Microsoft.Network", Type: "virtualNetworkGateways",
 		newRes: func() resource { return &VirtualNetworkGateway{} }, creating: "Updating", nameRule: networkNames,
-		prepare: prepareGateway, onSucceeded: gatewaySucceeded, onRemove: gatewayRemoved, inUse: gatewayInUse})
+		readOnly: []string{"properties.ipConfigurations[].id", "properties.ipConfigurations[].etag",
+			"properties.ipConfigurations[].properties.provisioningState", "properties.natRules[].id",
+			"properties.natRules[].etag", "properties.natRules[].properties.provisioningState"},
+		prepare: prepareGateway, onSucceeded: gatewaySucceeded, onRemove: gatewayRemoved, inUse: gatewayInUse,
+		render: renderGateway, defaults: gatewayDefaults})
 	register(&kind{name: "localnetworkgateways", Namespace: "Microsoft.Network", Type: "localNetworkGateways",
 		newRes: func() resource { return &LocalNetworkGateway{} }, creating: "Updating", nameRule: networkNames,
 		prepare: prepareLocalGateway, inUse: localGatewayInUse})
@@ -121,7 +136,8 @@ func prepareGateway(t *txn, en, old *entry) ([]string, *Error) {
 		return nil, badRequest("InvalidGatewaySize", "properties.sku.name",
 			"The specified gateway size is not valid, supported gateway sizes are %s.", strings.Join(skus, ","))
 	}
-	p.SKU.Name, p.SKU.Tier = name, name
+	// ARM answers a VPN gateway's SKU with its capacity, 2 for every VPN SKU
+	p.SKU.Name, p.SKU.Tier, p.SKU.Capacity = name, name, 2
 	if name == "Basic" && p.EnableBGP {
 		return nil, badRequest("BgpNotSupportedOnBasicGateway", "properties.enableBgp", "BGP is not supported on the Basic gateway SKU.")
 	}
@@ -143,7 +159,7 @@ func prepareGateway(t *txn, en, old *entry) ([]string, *Error) {
 		if ipc == nil || ipc.Name == "" {
 			return nil, badRequest("InvalidRequestFormat", target+".name", "IP configuration %s of gateway %s has no name.", target, gw.ID)
 		}
-		ipc.ID = gw.ID + "/ipConfigurations/" + ipc.Name
+		ipc.ID, ipc.Etag = gw.ID+"/ipConfigurations/"+ipc.Name, gw.Etag
 		sub, err := t.reference(gw, ipc.Properties.Subnet, target+".properties.subnet", "Microsoft.Network", "virtualNetworks/subnets")
 		if err != nil {
 			return nil, err
@@ -153,7 +169,7 @@ func prepareGateway(t *txn, en, old *entry) ([]string, *Error) {
 			return nil, badRequest("InvalidGatewaySubnetName", target+".properties.subnet.id",
 				"Subnet %s referenced by virtual network gateway %s must be named 'GatewaySubnet'.", sub.id(), gw.ID)
 		}
-		if prefix := mustPrefixes([]string{subnet.Properties.AddressPrefix}); len(prefix) == 1 && prefix[0].Bits() > 29 {
+		if prefix := mustPrefixes(subnet.prefixes()); len(prefix) >= 1 && prefix[0].Bits() > 29 {
 			return nil, badRequest("GatewaySubnetTooSmall", target+".properties.subnet.id",
 				"Gateway subnet %s has prefix /%d; the minimum size is /29 (/27 or larger is recommended).", sub.id(), prefix[0].Bits())
 		}
@@ -194,8 +210,15 @@ func prepareGateway(t *txn, en, old *entry) ([]string, *Error) {
 			p.VPNGatewayGeneration = "Generation2"
 		}
 	}
-	if p.EnableBGP && p.BGPSettings == nil {
+	if (p.EnableBGP || c.Kind == Azure) && p.BGPSettings == nil {
+		// Azure answers every VPN gateway with its BGP settings, BGP enabled or not
 		p.BGPSettings = &BGPSettings{ASN: 65515}
+	}
+	if p.BGPSettings != nil {
+		p.BGPSettings.BGPPeeringAddresses = nil
+		if old != nil && old.Res.(*VirtualNetworkGateway).Properties.BGPSettings != nil {
+			p.BGPSettings.BGPPeeringAddress = old.Res.(*VirtualNetworkGateway).Properties.BGPSettings.BGPPeeringAddress
+		}
 	}
 	p.ResourceGUID = guidOf(old, func(r resource) string { return r.(*VirtualNetworkGateway).Properties.ResourceGUID })
 	return refs, nil
@@ -229,7 +252,7 @@ func gatewaySucceeded(e *Engine, en *entry) {
 	if gw.Properties.BGPSettings != nil && gw.Properties.BGPSettings.BGPPeeringAddress == "" {
 		for _, r := range en.Refs {
 			if sub, ok := e.entries[r]; ok && sub.Kind == "subnets" {
-				if p := mustPrefixes([]string{sub.Res.(*Subnet).Properties.AddressPrefix}); len(p) == 1 {
+				if p := mustPrefixes(sub.Res.(*Subnet).prefixes()); len(p) >= 1 {
 					gw.Properties.BGPSettings.BGPPeeringAddress = lastAddr(p[0]).Prev().String()
 				}
 			}
@@ -315,4 +338,61 @@ func localGatewayInUse(e *Engine, en *entry) *Error {
 		}
 	}
 	return nil
+}
+
+// renderGateway adds, to a gateway's BGP settings, the peering addresses of each IP
+// configuration: its BGP address and its public IP address.
+func renderGateway(e *Engine, en *entry, _ *request) any {
+	g := *en.Res.(*VirtualNetworkGateway)
+	b := g.Properties.BGPSettings
+	if b == nil || b.BGPPeeringAddress == "" {
+		return &g
+	}
+	cp := *b
+	cp.BGPPeeringAddresses = nil
+	for _, ipc := range g.Properties.IPConfigurations {
+		tunnel := []string{}
+		if pip := e.lookup(en.Cloud, ipc.Properties.PublicIPAddress); pip != nil && pip.Res.(*PublicIPAddress).Properties.IPAddress != "" {
+			tunnel = append(tunnel, pip.Res.(*PublicIPAddress).Properties.IPAddress)
+		}
+		cp.BGPPeeringAddresses = append(cp.BGPPeeringAddresses, BGPPeeringAddress{
+			IPConfigurationID: ipc.ID, DefaultBGPIPAddresses: []string{b.BGPPeeringAddress}, TunnelIPAddresses: tunnel})
+	}
+	g.Properties.BGPSettings = &cp
+	return &g
+}
+
+// gatewayDefaults fills in what Azure answers for a VPN gateway's stored properties a client
+// left out (VirtualNetworkGatewayGet example, 2024-05-01), and the read-only fields of its
+// NAT rules.
+func gatewayDefaults(e *Engine, en *entry, v map[string]any) {
+	gw := en.Res.(*VirtualNetworkGateway)
+	props, _ := v["properties"].(map[string]any)
+	if props == nil {
+		return
+	}
+	if e.clouds[en.Cloud].Kind == Azure {
+		for _, b := range []string{"enablePrivateIpAddress", "disableIPSecReplayProtection", "enableBgpRouteTranslationForNat",
+			"allowVirtualWanTraffic", "allowRemoteVnetTraffic"} {
+			setDefault(props, b, false)
+		}
+		setDefault(props, "natRules", []any{})
+	}
+	for _, a := range listAt(props, "bgpSettings.bgpPeeringAddresses") {
+		setDefault(a, "customBgpIpAddresses", []any{})
+	}
+	for _, r := range listAt(props, "natRules") {
+		r["id"], r["etag"] = gw.ID+"/natRules/"+str(r["name"]), gw.Etag
+		setDefault(r, "properties.provisioningState", *gw.state())
+		r["properties"].(map[string]any)["provisioningState"] = *gw.state()
+	}
+}
+
+// natRuleNames returns the names of a gateway's NAT rules, from its kept body.
+func natRuleNames(gw *entry) []string {
+	var out []string
+	for _, r := range listAt(gw.Body, "properties.natRules") {
+		out = append(out, str(r["name"]))
+	}
+	return out
 }

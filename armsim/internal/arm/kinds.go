@@ -27,6 +27,9 @@ type kind struct {
 	locationHeader bool
 	// nameRule is the resource name rule and the message stating it.
 	nameRule *nameRule
+	// readOnly are the kind's computed and secret properties (dotted paths, [] for each
+	// element of an array), left out of the body kept from a PUT.
+	readOnly []string
 
 	// prepare enforces the type's rules on a PUT body against the current state, fills in
 	// defaults and returns the IDs the resource references. old is nil on create.
@@ -40,6 +43,9 @@ type kind struct {
 	// render returns the view of the resource ARM answers with: computed fields filled in,
 	// secrets left out. Nil marshals the stored body as is.
 	render func(e *Engine, en *entry, rq *request) any
+	// defaults fills in, after the kept body is merged in, what ARM answers for properties
+	// armsim stores but does not model when a client left them out.
+	defaults func(e *Engine, en *entry, view map[string]any)
 	// inUse refuses a delete while other resources use this one.
 	inUse func(e *Engine, en *entry) *Error
 	// actions are sub-paths of a resource: GET instanceView, GET/PUT sharedkey, POST start.
@@ -147,6 +153,8 @@ func (e *Engine) serveResource(rq *request) (*response, *Error) {
 		return t.put(k, id)
 	case http.MethodDelete:
 		return t.delete(k, id)
+	case http.MethodPatch:
+		return t.patch(k, id)
 	}
 	return nil, methodNotAllowed(rq.method)
 }
@@ -211,7 +219,7 @@ func (t *txn) put(k *kind, id string) (*response, *Error) {
 	}
 	m := res.meta()
 	m.ID, m.Name, m.Type = id, name, k.Namespace+"/"+k.Type
-	en := &entry{Cloud: t.cloud().ID, Kind: k.name, Res: res}
+	en := &entry{Cloud: t.cloud().ID, Kind: k.name, Res: res, Body: keptBody(k, t.rq.body)}
 	if k.child {
 		parent := t.get(t.cloud().ID, parentID(id))
 		if parent == nil {
@@ -224,6 +232,8 @@ func (t *txn) put(k *kind, id string) (*response, *Error) {
 			return nil, anotherOperationInProgress(parent.id(), op.Name, op.ID)
 		}
 		m.Location, m.Tags = "", nil
+		delete(en.Body, "location")
+		delete(en.Body, "tags")
 		en.Parent = parent.key()
 	} else {
 		en.Parent = key(t.cloud().ID, t.rq.path.resourceGroupID())
@@ -266,6 +276,47 @@ func (t *txn) put(k *kind, id string) (*response, *Error) {
 	return resp, nil
 }
 
+// patch answers PATCH. A virtual machine takes Compute's update: the body is a JSON merge
+// patch of the VM, applied like a PUT. Network's resources take UpdateTags: the tags are
+// replaced and the resource answered at once. Subnets have no PATCH.
+func (t *txn) patch(k *kind, id string) (*response, *Error) {
+	en := t.get(t.cloud().ID, id)
+	if en == nil {
+		return nil, notFound(id, k.Namespace+"/"+k.Type)
+	}
+	if k.child {
+		return nil, methodNotAllowed(t.rq.method)
+	}
+	if op := t.busy(en); op != nil {
+		return nil, anotherOperationInProgress(en.id(), op.Name, op.ID)
+	}
+	var patch map[string]any
+	if err := json.Unmarshal(t.rq.body, &patch); err != nil {
+		return nil, invalidRequestContent(err)
+	}
+	if k.Namespace == "Microsoft.Compute" {
+		body, err := json.Marshal(mergePatch(t.render(en, nil), patch))
+		if err != nil {
+			return nil, invalidRequestContent(err)
+		}
+		t.rq.body = body
+		return t.put(k, id)
+	}
+	var tags struct {
+		Tags map[string]string `json:"tags"`
+	}
+	if err := json.Unmarshal(t.rq.body, &tags); err != nil {
+		return nil, invalidRequestContent(err)
+	}
+	m := en.Res.meta()
+	m.Tags, m.Etag = tags.Tags, `W/"`+newID()+`"`
+	if en.Body != nil {
+		delete(en.Body, "tags")
+	}
+	t.dirty = true
+	return reply(http.StatusOK, t.render(en, t.rq)), nil
+}
+
 // delete starts deleting a resource: 202 with polling headers, or 204 when it is absent.
 func (t *txn) delete(k *kind, id string) (*response, *Error) {
 	en := t.get(t.cloud().ID, id)
@@ -292,12 +343,26 @@ func (t *txn) delete(k *kind, id string) (*response, *Error) {
 	return resp, nil
 }
 
-// render returns the view of an entry ARM answers with.
+// render returns the view of an entry ARM answers with: the kind's computed view over the
+// body kept from its PUT, then ARM's defaults for what neither sets.
 func (e *Engine) render(en *entry, rq *request) any {
-	if k := kinds[en.Kind]; k.render != nil {
-		return k.render(e, en, rq)
+	k := kinds[en.Kind]
+	var v any = en.Res
+	if k.render != nil {
+		v = k.render(e, en, rq)
 	}
-	return en.Res
+	if en.Body == nil && k.defaults == nil {
+		return v
+	}
+	view, ok := v.(map[string]any)
+	if !ok {
+		view = toView(v)
+	}
+	view = merge(en.Body, view).(map[string]any)
+	if k.defaults != nil {
+		k.defaults(e, en, view)
+	}
+	return view
 }
 
 func opName(k *kind) string {

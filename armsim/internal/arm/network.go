@@ -2,6 +2,7 @@ package arm
 
 import (
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -27,10 +28,20 @@ type AddressSpace struct {
 type Subnet struct {
 	Meta
 	Properties struct {
-		AddressPrefix     string `json:"addressPrefix,omitempty"`
-		IPConfigurations  []ref  `json:"ipConfigurations,omitempty"`
-		ProvisioningState string `json:"provisioningState,omitempty"`
+		AddressPrefix     string   `json:"addressPrefix,omitempty"`
+		AddressPrefixes   []string `json:"addressPrefixes,omitempty"`
+		IPConfigurations  []ref    `json:"ipConfigurations,omitempty"`
+		ProvisioningState string   `json:"provisioningState,omitempty"`
 	} `json:"properties"`
+}
+
+// prefixes returns a subnet's address prefixes: addressPrefix, or the plural
+// addressPrefixes current clients send instead.
+func (s *Subnet) prefixes() []string {
+	if s.Properties.AddressPrefix == "" && len(s.Properties.AddressPrefixes) > 0 {
+		return s.Properties.AddressPrefixes
+	}
+	return []string{s.Properties.AddressPrefix}
 }
 
 // PublicIPAddress is a Microsoft.Network public IP address.
@@ -72,6 +83,7 @@ type NetworkInterface struct {
 type NICIPConfiguration struct {
 	ID         string `json:"id,omitempty"`
 	Name       string `json:"name"`
+	Etag       string `json:"etag,omitempty"`
 	Properties struct {
 		Subnet                    *ref   `json:"subnet,omitempty"`
 		PrivateIPAddress          string `json:"privateIPAddress,omitempty"`
@@ -91,17 +103,23 @@ func (r *NetworkInterface) state() *string { return &r.Properties.ProvisioningSt
 func init() {
 	register(&kind{name: "virtualnetworks", Namespace: "Microsoft.Network", Type: "virtualNetworks",
 		newRes: func() resource { return &VirtualNetwork{} }, creating: "Updating", lockChildren: true, nameRule: networkNames,
-		prepare: prepareVirtualNetwork, render: renderVirtualNetwork, inUse: virtualNetworkInUse})
+		prepare: prepareVirtualNetwork, render: renderVirtualNetwork, defaults: virtualNetworkDefaults, inUse: virtualNetworkInUse})
 	register(&kind{name: "subnets", Namespace: "Microsoft.Network", Type: "virtualNetworks/subnets", child: true,
 		newRes: func() resource { return &Subnet{} }, creating: "Updating", nameRule: networkNames,
-		prepare: prepareSubnet, render: renderSubnet, inUse: subnetInUse})
+		readOnly: []string{"properties.ipConfigurations"},
+		prepare:  prepareSubnet, render: renderSubnet, defaults: subnetDefaults, inUse: subnetInUse})
 	register(&kind{name: "publicipaddresses", Namespace: "Microsoft.Network", Type: "publicIPAddresses",
 		newRes: func() resource { return &PublicIPAddress{} }, creating: "Updating", nameRule: networkNames,
-		prepare: preparePublicIP, onSucceeded: allocateStaticIP, onRemove: releasePublicIP,
+		readOnly: []string{"properties.ipAddress", "properties.ipConfiguration"},
+		prepare:  preparePublicIP, onSucceeded: allocateStaticIP, onRemove: releasePublicIP,
 		render: renderPublicIP, inUse: publicIPInUse})
 	register(&kind{name: "networkinterfaces", Namespace: "Microsoft.Network", Type: "networkInterfaces",
 		newRes: func() resource { return &NetworkInterface{} }, creating: "Updating", nameRule: networkNames,
-		prepare: prepareNetworkInterface, render: renderNetworkInterface, inUse: networkInterfaceInUse})
+		readOnly: []string{"properties.virtualMachine", "properties.macAddress", "properties.ipConfigurations[].id",
+			"properties.ipConfigurations[].etag", "properties.ipConfigurations[].properties.provisioningState",
+			"properties.dnsSettings.appliedDnsServers", "properties.dnsSettings.internalDomainNameSuffix"},
+		prepare: prepareNetworkInterface, render: renderNetworkInterface, defaults: networkInterfaceDefaults,
+		inUse: networkInterfaceInUse})
 }
 
 func prepareVirtualNetwork(t *txn, en, old *entry) ([]string, *Error) {
@@ -141,11 +159,14 @@ func prepareVirtualNetwork(t *txn, en, old *entry) ([]string, *Error) {
 				"Virtual network %s has two subnets named %s. Names of child resources must be unique.", id, s.Name)
 		}
 		seen[strings.ToLower(s.Name)] = true
-		p, err := checkSubnetPrefix(id+"/subnets/"+s.Name, s.Name, s.Properties.AddressPrefix, target+".properties.addressPrefix", lastSegment(id), space, prefixes)
+		ps, err := checkSubnetPrefixes(id+"/subnets/"+s.Name, s, target+".properties", lastSegment(id), space, prefixes)
 		if err != nil {
 			return nil, err
 		}
-		prefixes = append(prefixes, p)
+		if err := t.refuseUnsupported("subnets", keptElement(en.Body, "properties.subnets", i), target+"."); err != nil {
+			return nil, err
+		}
+		prefixes = append(prefixes, ps...)
 		subnets = append(subnets, s)
 	}
 	if old != nil {
@@ -158,7 +179,7 @@ func prepareVirtualNetwork(t *txn, en, old *entry) ([]string, *Error) {
 		}
 		for _, s := range subnets {
 			if c := t.get(en.Cloud, id+"/subnets/"+s.Name); c != nil {
-				if err := subnetChange(t.Engine, c, s.Properties.AddressPrefix); err != nil {
+				if err := subnetChange(t.Engine, c, s.prefixes()); err != nil {
 					return nil, err
 				}
 			}
@@ -169,16 +190,26 @@ func prepareVirtualNetwork(t *txn, en, old *entry) ([]string, *Error) {
 			}
 		}
 	}
-	for _, s := range subnets {
+	kept, _ := lookupPath(en.Body, "properties.subnets").([]any)
+	if props, ok := en.Body["properties"].(map[string]any); ok {
+		delete(props, "subnets") // each subnet keeps its own body
+	}
+	for i, s := range subnets {
 		subID := id + "/subnets/" + s.Name
 		if c := t.get(en.Cloud, subID); c != nil {
 			subID = c.id()
 			s.Name = c.Res.meta().Name
 		}
 		sub := &Subnet{Meta: Meta{ID: subID, Name: s.Name, Type: "Microsoft.Network/virtualNetworks/subnets", Etag: vnet.Etag}}
-		sub.Properties.AddressPrefix = s.Properties.AddressPrefix
+		sub.Properties.AddressPrefix, sub.Properties.AddressPrefixes = s.Properties.AddressPrefix, s.Properties.AddressPrefixes
 		sub.Properties.ProvisioningState = "Updating"
 		child := &entry{Cloud: en.Cloud, Kind: "subnets", Res: sub, Parent: en.key()}
+		if i < len(kept) {
+			child.Body, _ = kept[i].(map[string]any)
+			for _, p := range append(readOnly, kinds["subnets"].readOnly...) {
+				deletePath(child.Body, strings.Split(p, "."))
+			}
+		}
 		var refs []string
 		if c := t.get(en.Cloud, subID); c != nil {
 			child.SucceededAt = c.SucceededAt
@@ -189,6 +220,28 @@ func prepareVirtualNetwork(t *txn, en, old *entry) ([]string, *Error) {
 	vnet.Properties.Subnets = nil
 	vnet.Properties.ResourceGUID = guidOf(old, func(r resource) string { return r.(*VirtualNetwork).Properties.ResourceGUID })
 	return nil, nil
+}
+
+// checkSubnetPrefixes validates a subnet's prefixes (addressPrefix or addressPrefixes,
+// target naming the subnet's properties) against its virtual network's space and siblings.
+func checkSubnetPrefixes(subnetID string, s *Subnet, target, vnetName string, space, siblings []netip.Prefix) ([]netip.Prefix, *Error) {
+	field := target + ".addressPrefix"
+	if s.Properties.AddressPrefix == "" && len(s.Properties.AddressPrefixes) > 0 {
+		field = target + ".addressPrefixes"
+	}
+	var out []netip.Prefix
+	for i, str := range s.prefixes() {
+		f := field
+		if strings.HasSuffix(field, "es") {
+			f += "[" + itoa(i) + "]"
+		}
+		p, err := checkSubnetPrefix(subnetID, s.Name, str, f, vnetName, space, append(siblings, out...))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // checkSubnetPrefix validates a subnet prefix against its virtual network's space and siblings.
@@ -215,16 +268,19 @@ func prepareSubnet(t *txn, en, old *entry) ([]string, *Error) {
 	var siblings []netip.Prefix
 	for _, c := range t.childrenOf(en.Parent, "subnets") {
 		if c.key() != en.key() {
-			siblings = append(siblings, mustPrefixes([]string{c.Res.(*Subnet).Properties.AddressPrefix})...)
+			siblings = append(siblings, mustPrefixes(c.Res.(*Subnet).prefixes())...)
 		}
 	}
-	if _, err := checkSubnetPrefix(s.ID, s.Name, s.Properties.AddressPrefix, "properties.addressPrefix", vnet.Name,
+	if _, err := checkSubnetPrefixes(s.ID, s, "properties", vnet.Name,
 		mustPrefixes(vnet.Properties.AddressSpace.AddressPrefixes), siblings); err != nil {
+		return nil, err
+	}
+	if err := t.refuseUnsupported("subnets", en.Body, ""); err != nil {
 		return nil, err
 	}
 	s.Properties.IPConfigurations = nil
 	if old != nil {
-		if err := subnetChange(t.Engine, old, s.Properties.AddressPrefix); err != nil {
+		if err := subnetChange(t.Engine, old, s.prefixes()); err != nil {
 			return nil, err
 		}
 		return unkey(old.Refs), nil
@@ -232,9 +288,9 @@ func prepareSubnet(t *txn, en, old *entry) ([]string, *Error) {
 	return nil, nil
 }
 
-// subnetChange refuses a new prefix for a subnet that has IP configurations in it.
-func subnetChange(e *Engine, sub *entry, prefix string) *Error {
-	if sub.Res.(*Subnet).Properties.AddressPrefix == prefix {
+// subnetChange refuses new prefixes for a subnet that has IP configurations in it.
+func subnetChange(e *Engine, sub *entry, prefixes []string) *Error {
+	if slices.Equal(sub.Res.(*Subnet).prefixes(), prefixes) {
 		return nil
 	}
 	if users := ipConfigurationsUsing(e, sub); len(users) > 0 {
@@ -288,16 +344,39 @@ func ipConfigurationsUsing(e *Engine, target *entry) []string {
 
 func refersTo(r *ref, en *entry) bool { return r != nil && key(en.Cloud, r.ID) == en.key() }
 
+// renderVirtualNetwork joins in the views of the virtual network's subnets, by name.
 func renderVirtualNetwork(e *Engine, en *entry, rq *request) any {
-	v := *en.Res.(*VirtualNetwork)
-	v.Properties.Subnets = []*Subnet{}
-	for _, c := range e.childrenOf(en.key(), "subnets") {
-		v.Properties.Subnets = append(v.Properties.Subnets, renderSubnet(e, c, rq).(*Subnet))
-	}
-	sort.SliceStable(v.Properties.Subnets, func(i, j int) bool {
-		return strings.ToLower(v.Properties.Subnets[i].Name) < strings.ToLower(v.Properties.Subnets[j].Name)
+	children := e.childrenOf(en.key(), "subnets")
+	sort.SliceStable(children, func(i, j int) bool {
+		return strings.ToLower(children[i].Res.meta().Name) < strings.ToLower(children[j].Res.meta().Name)
 	})
-	return &v
+	subnets := make([]any, 0, len(children))
+	for _, c := range children {
+		subnets = append(subnets, e.render(c, rq))
+	}
+	v := toView(en.Res)
+	v["properties"].(map[string]any)["subnets"] = subnets
+	return v
+}
+
+// virtualNetworkDefaults: ARM answers a virtual network with its peerings, none unless
+// made, and on Azure its DDoS protection off (as az CLI shows a new one).
+func virtualNetworkDefaults(e *Engine, en *entry, v map[string]any) {
+	setDefault(v, "properties.virtualNetworkPeerings", []any{})
+	if e.clouds[en.Cloud].Kind == Azure {
+		setDefault(v, "properties.enableDdosProtection", false)
+	}
+}
+
+// subnetDefaults: Azure answers a subnet with its delegations and its private endpoint and
+// private link service network policies, Disabled and Enabled unless set (as az CLI and
+// Terraform state show a new one).
+func subnetDefaults(e *Engine, en *entry, v map[string]any) {
+	if e.clouds[en.Cloud].Kind == Azure {
+		setDefault(v, "properties.delegations", []any{})
+		setDefault(v, "properties.privateEndpointNetworkPolicies", "Disabled")
+		setDefault(v, "properties.privateLinkServiceNetworkPolicies", "Enabled")
+	}
 }
 
 func renderSubnet(e *Engine, en *entry, _ *request) any {
@@ -478,7 +557,7 @@ func prepareNetworkInterface(t *txn, en, old *entry) ([]string, *Error) {
 			return nil, badRequest("DuplicateResourceName", target+".name", "Network interface %s has two IP configurations named %s.", nic.ID, c.Name)
 		}
 		names[strings.ToLower(c.Name)] = true
-		c.ID = nic.ID + "/ipConfigurations/" + c.Name
+		c.ID, c.Etag = nic.ID+"/ipConfigurations/"+c.Name, nic.Etag
 		sub, err := t.reference(nic, c.Properties.Subnet, target+".properties.subnet", "Microsoft.Network", "virtualNetworks/subnets")
 		if err != nil {
 			return nil, err
@@ -527,7 +606,7 @@ func prepareNetworkInterface(t *txn, en, old *entry) ([]string, *Error) {
 
 // assignPrivateIP checks a static private IP or allocates a dynamic one from the subnet.
 func (t *txn) assignPrivateIP(nic *NetworkInterface, c *NICIPConfiguration, sub *entry, target string, kept map[netip.Addr]bool) *Error {
-	prefix := mustPrefixes([]string{sub.Res.(*Subnet).Properties.AddressPrefix})[0]
+	prefixes := mustPrefixes(sub.Res.(*Subnet).prefixes())
 	used := map[netip.Addr]bool{}
 	for _, u := range t.users(sub.key()) {
 		if other, ok := u.Res.(*NetworkInterface); ok && !strings.EqualFold(other.ID, nic.ID) {
@@ -548,6 +627,12 @@ func (t *txn) assignPrivateIP(nic *NetworkInterface, c *NICIPConfiguration, sub 
 	c.Properties.PrivateIPAllocationMethod = method
 	if method == "Static" || (c.Properties.PrivateIPAddress != "" && kept[mustAddr(c.Properties.PrivateIPAddress)]) {
 		a, err := netip.ParseAddr(c.Properties.PrivateIPAddress)
+		prefix := prefixes[0]
+		for _, p := range prefixes {
+			if err == nil && p.Contains(a) {
+				prefix = p
+			}
+		}
 		switch {
 		case err != nil || !a.Is4():
 			return badRequest("InvalidRequestFormat", target+".properties.privateIPAddress",
@@ -565,19 +650,20 @@ func (t *txn) assignPrivateIP(nic *NetworkInterface, c *NICIPConfiguration, sub 
 		return nil
 	}
 	for a := range kept {
-		if prefix.Contains(a) && !used[a] {
+		if slices.ContainsFunc(prefixes, func(p netip.Prefix) bool { return p.Contains(a) }) && !used[a] {
 			c.Properties.PrivateIPAddress = a.String()
 			delete(kept, a)
 			return nil
 		}
 	}
-	a, ok := firstFree(prefix, used)
-	if !ok {
-		return badRequest("SubnetIsFull", target+".properties.subnet.id",
-			"Subnet %s with address prefix %s does not have enough capacity for 1 IP addresses.", sub.Res.meta().Name, prefix)
+	for _, prefix := range prefixes {
+		if a, ok := firstFree(prefix, used); ok {
+			c.Properties.PrivateIPAddress = a.String()
+			return nil
+		}
 	}
-	c.Properties.PrivateIPAddress = a.String()
-	return nil
+	return badRequest("SubnetIsFull", target+".properties.subnet.id",
+		"Subnet %s with address prefix %s does not have enough capacity for 1 IP addresses.", sub.Res.meta().Name, joinPrefixes(prefixes))
 }
 
 func mustAddr(s string) netip.Addr {
@@ -604,6 +690,18 @@ func renderNetworkInterface(e *Engine, en *entry, _ *request) any {
 		}
 	}
 	return &n
+}
+
+// networkInterfaceDefaults: ARM answers a network interface with its DNS settings (the
+// servers it was given, the ones applied, its internal domain suffix), IP forwarding and
+// accelerated networking off unless set (NetworkInterfaceGet example).
+func networkInterfaceDefaults(_ *Engine, en *entry, v map[string]any) {
+	setDefault(v, "properties.dnsSettings.dnsServers", []any{})
+	dns := v["properties"].(map[string]any)["dnsSettings"].(map[string]any)
+	dns["appliedDnsServers"] = dns["dnsServers"]
+	dns["internalDomainNameSuffix"] = strings.ReplaceAll(stampGUID(en.Parent), "-", "")[:26] + ".bx.internal.cloudapp.net"
+	setDefault(v, "properties.enableIPForwarding", false)
+	setDefault(v, "properties.enableAcceleratedNetworking", false)
 }
 
 func networkInterfaceInUse(e *Engine, en *entry) *Error {

@@ -50,6 +50,27 @@ func (e *Engine) serveResourceGroup(rq *request) (*response, *Error) {
 		return reply(http.StatusOK, en.Res), nil
 	case http.MethodPut:
 		return e.putResourceGroup(rq, en, id)
+	case http.MethodPatch:
+		// ResourceGroups_Update: tags (and managedBy) change, nothing else does
+		if en == nil {
+			return nil, resourceGroupNotFound(p.ResourceGroup)
+		}
+		var patch struct {
+			Tags      *map[string]string `json:"tags"`
+			ManagedBy *string            `json:"managedBy"`
+		}
+		if err := json.Unmarshal(rq.body, &patch); err != nil {
+			return nil, invalidRequestContent(err)
+		}
+		rg := en.Res.(*ResourceGroup)
+		if patch.Tags != nil {
+			rg.Tags = *patch.Tags
+		}
+		if patch.ManagedBy != nil {
+			rg.ManagedBy = *patch.ManagedBy
+		}
+		e.dirty = true
+		return reply(http.StatusOK, rg), nil
 	case http.MethodDelete:
 		if en == nil {
 			return nil, resourceGroupNotFound(p.ResourceGroup)

@@ -32,12 +32,15 @@ type ref struct {
 
 // entry is one stored resource with armsim's bookkeeping around it.
 type entry struct {
-	Cloud  string   `json:"cloud"`
-	Kind   string   `json:"kind"`
-	Res    resource `json:"-"`
-	Op     string   `json:"op,omitempty"`
-	Parent string   `json:"parent,omitempty"`
-	Refs   []string `json:"refs,omitempty"`
+	Cloud string   `json:"cloud"`
+	Kind  string   `json:"kind"`
+	Res   resource `json:"-"`
+	// Body is the body of the resource's last PUT as sent, without read-only properties and
+	// secrets: what armsim returns of the properties it does not model.
+	Body   map[string]any `json:"body,omitempty"`
+	Op     string         `json:"op,omitempty"`
+	Parent string         `json:"parent,omitempty"`
+	Refs   []string       `json:"refs,omitempty"`
 	// Power is a VM's power state (running, stopped, deallocated, or a transition).
 	Power string `json:"power,omitempty"`
 	// SucceededAt is when the last operation on the resource succeeded.
