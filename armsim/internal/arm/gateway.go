@@ -321,6 +321,12 @@ func prepareLocalGateway(t *txn, en, old *entry) ([]string, *Error) {
 		for k, other := range t.entries {
 			if other.Kind == "localnetworkgateways" && other.Cloud == en.Cloud && k != en.key() &&
 				other.Res.(*LocalNetworkGateway).Properties.GatewayIPAddress == p.GatewayIPAddress {
+				// the rule is the stamp's, across subscriptions; the message names the
+				// other gateway only when it is in the caller's subscription
+				if !strings.EqualFold(subscriptionOf(other.id()), t.rq.path.Subscription) {
+					return nil, badRequest("LocalNetworkGatewayIpAddressAlreadyInUse", "properties.gatewayIpAddress",
+						"Azure Stack Hub allows one local network gateway per remote IP address; %s is already used by a local network gateway of another subscription.", p.GatewayIPAddress)
+				}
 				return nil, badRequest("LocalNetworkGatewayIpAddressAlreadyInUse", "properties.gatewayIpAddress",
 					"Azure Stack Hub allows one local network gateway per remote IP address; %s already uses %s.", other.id(), p.GatewayIPAddress)
 			}

@@ -105,6 +105,15 @@ func resourceGroupOf(id string) string {
 	return ""
 }
 
+// subscriptionOf returns the subscription id inside an ID, or "".
+func subscriptionOf(id string) string {
+	segs := strings.Split(strings.Trim(id, "/"), "/")
+	if len(segs) >= 2 && strings.EqualFold(segs[0], "subscriptions") {
+		return segs[1]
+	}
+	return ""
+}
+
 // parentID returns the ID without its last type/name pair.
 func parentID(id string) string {
 	id = strings.TrimRight(id, "/")

@@ -202,6 +202,9 @@ func (t *txn) put(k *kind, id string) (*response, *Error) {
 		return nil, badRequest("InvalidResourceName", "name", r.msg, name)
 	}
 	old := t.get(t.cloud().ID, id)
+	if err := t.preconditions(old); err != nil {
+		return nil, err
+	}
 	if old != nil {
 		if op := t.busy(old); op != nil {
 			return nil, anotherOperationInProgress(old.id(), op.Name, op.ID)
@@ -287,6 +290,9 @@ func (t *txn) patch(k *kind, id string) (*response, *Error) {
 	if k.child {
 		return nil, methodNotAllowed(t.rq.method)
 	}
+	if err := t.preconditions(en); err != nil {
+		return nil, err
+	}
 	if op := t.busy(en); op != nil {
 		return nil, anotherOperationInProgress(en.id(), op.Name, op.ID)
 	}
@@ -320,6 +326,9 @@ func (t *txn) patch(k *kind, id string) (*response, *Error) {
 // delete starts deleting a resource: 202 with polling headers, or 204 when it is absent.
 func (t *txn) delete(k *kind, id string) (*response, *Error) {
 	en := t.get(t.cloud().ID, id)
+	if err := t.preconditions(en); err != nil {
+		return nil, err
+	}
 	if en == nil {
 		return reply(http.StatusNoContent, nil), nil
 	}

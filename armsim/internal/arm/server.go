@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ type request struct {
 	rawPath    string
 	query      url.Values
 	apiVersion string
+	header     http.Header
 	body       []byte
 }
 
@@ -97,7 +99,7 @@ func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, labe
 		return writeError(w, f.err)
 	}
 	rq := &request{cloud: c, base: "https://" + r.Host, method: r.Method, rawPath: r.URL.Path,
-		query: r.URL.Query(), apiVersion: r.URL.Query().Get("api-version")}
+		query: r.URL.Query(), apiVersion: r.URL.Query().Get("api-version"), header: r.Header}
 	if r.Body != nil && r.Method != http.MethodGet {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, e.opts.MaxBodyBytes))
 		if err != nil {
@@ -115,6 +117,10 @@ func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, labe
 		return writeError(w, errorf(http.StatusNotFound, "InvalidRequestUri", "The request URI '%s' is not a valid Azure Resource Manager path.", r.URL.Path))
 	}
 	rq.path = p
+	if !subscriptionID.MatchString(p.Subscription) {
+		return writeError(w, errorf(http.StatusBadRequest, "InvalidSubscriptionId",
+			"The provided subscription identifier '%s' is malformed or invalid.", p.Subscription))
+	}
 
 	e.mu.Lock()
 	if thr := e.throttle(c.ID, p.Subscription, write, w.Header()); thr != nil {
@@ -147,6 +153,9 @@ func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, labe
 	_, _ = w.Write(out)
 	return resp.status
 }
+
+// subscriptionID is the form of a subscription id: a GUID.
+var subscriptionID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 func authenticate(r *http.Request) *Error {
 	a := r.Header.Get("Authorization")
