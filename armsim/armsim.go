@@ -73,7 +73,16 @@ type CloudConfig struct {
 	IdentityProvider string `json:"identityProvider,omitempty"`
 	// Domain is an Azure Stack Hub stamp's external FQDN.
 	Domain string `json:"domain,omitempty"`
+	// Tenant is the directory tenant id of the cloud's subscriptions (default: a stable
+	// GUID derived from the cloud's id).
+	Tenant string `json:"tenant,omitempty"`
+	// Subscriptions are listed by GET /subscriptions even before they hold anything
+	// (default: DefaultSubscription); any GUID works as a subscription id.
+	Subscriptions []string `json:"subscriptions,omitempty"`
 }
+
+// DefaultSubscription is the subscription every cloud lists unless configured otherwise.
+const DefaultSubscription = "00000000-0000-0000-0000-000000000001"
 
 // Config configures an armsim instance. The zero value serves the two default clouds on
 // their default ports with realistic latencies.
@@ -158,7 +167,10 @@ func Start(ctx context.Context, cfg Config) (*Sim, error) {
 	extra := 0
 	for i, c := range clouds {
 		ac := arm.Cloud{ID: c.ID, Kind: arm.CloudKind(c.Kind), Locations: c.Locations, VPNFastPath: c.VPNFastPath,
-			IdentityProvider: c.IdentityProvider, Domain: c.Domain}
+			IdentityProvider: c.IdentityProvider, Domain: c.Domain, Tenant: c.Tenant, Subscriptions: c.Subscriptions}
+		if len(ac.Subscriptions) == 0 {
+			ac.Subscriptions = []string{DefaultSubscription}
+		}
 		if len(ac.Locations) == 0 {
 			ac.Locations = []string{"local"}
 		}

@@ -38,6 +38,12 @@ type Cloud struct {
 	IdentityProvider string `json:"identityProvider,omitempty"`
 	// Domain is the stamp's external FQDN (ASDK: local.azurestack.external).
 	Domain string `json:"domain,omitempty"`
+	// Tenant is the directory tenant id the cloud's subscriptions belong to; a stable GUID
+	// derived from the cloud's id when empty.
+	Tenant string `json:"tenant,omitempty"`
+	// Subscriptions are the subscription ids GET /subscriptions lists besides those holding
+	// resource groups; any GUID can be used.
+	Subscriptions []string `json:"subscriptions,omitempty"`
 }
 
 // Options configure an Engine.
@@ -156,6 +162,9 @@ func New(opts Options) (*Engine, error) {
 			c.Locations[j] = normalizeLocation(l)
 		}
 		c.ID = strings.ToLower(c.ID)
+		if c.Tenant == "" {
+			c.Tenant = stampGUID("tenant/" + c.ID)
+		}
 		e.opts.Clouds[i].ID = c.ID
 		e.clouds[c.ID] = &c
 	}

@@ -50,6 +50,11 @@ func parsePath(p string) (path, bool) {
 	if len(rest) == 0 {
 		return out, true
 	}
+	if len(rest) == 1 && (strings.EqualFold(rest[0], "providers") || strings.EqualFold(rest[0], "resources")) {
+		// the subscription's or group's provider list and generic resource list
+		out.Types = []string{rest[0]}
+		return out, true
+	}
 	if !strings.EqualFold(rest[0], "providers") {
 		// subscription-level operationresults and similar: keep as types.
 		if out.ResourceGroup == "" && len(rest) <= 2 {

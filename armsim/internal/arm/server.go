@@ -112,6 +112,16 @@ func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, labe
 		}
 		rq.body = body
 	}
+	if tenancyRoute(r.URL.Path) {
+		e.mu.Lock()
+		resp, err := e.serveTenancy(rq)
+		e.mu.Unlock()
+		if err != nil {
+			return writeError(w, err)
+		}
+		writeJSON(w, resp.status, resp.body)
+		return resp.status
+	}
 	p, ok := parsePath(r.URL.Path)
 	if !ok {
 		return writeError(w, errorf(http.StatusNotFound, "InvalidRequestUri", "The request URI '%s' is not a valid Azure Resource Manager path.", r.URL.Path))
@@ -187,6 +197,10 @@ func (e *Engine) route(rq *request) (*response, *Error) {
 	switch {
 	case p.ResourceGroup == "" && p.Namespace == "" && len(p.Types) == 0:
 		return e.serveSubscription(rq)
+	case p.Namespace == "" && len(p.Types) == 1 && len(p.Names) == 0 && strings.EqualFold(p.Types[0], "resources"):
+		return e.listResources(rq)
+	case p.ResourceGroup == "" && p.Namespace == "" && strings.EqualFold(p.Types[0], "providers"):
+		return e.listProviders(rq)
 	case p.ResourceGroup == "" && p.Namespace == "" && strings.EqualFold(p.Types[0], "resourceGroups"):
 		return e.listResourceGroups(rq)
 	case p.ResourceGroup == "" && p.Namespace == "" && strings.EqualFold(p.Types[0], "locations"):
@@ -215,6 +229,9 @@ func (e *Engine) serveProvider(rq *request) (*response, *Error) {
 		!strings.EqualFold(p.Types[1], "operations") && !strings.EqualFold(p.Types[1], "operationResults") {
 		return e.serveComputeLocation(rq)
 	}
+	if ns == "Microsoft.Compute" && len(p.Types) == 1 && len(p.Names) == 0 && strings.EqualFold(p.Types[0], "skus") {
+		return e.listSKUs(rq) // ResourceSkus has its own api-versions
+	}
 	if err := checkAPIVersion(rq.cloud, ns, rq.apiVersion, "providers", ""); err != nil && !strings.EqualFold(ns, "Microsoft.Resources") {
 		if err2 := checkAPIVersion(rq.cloud, "Microsoft.Resources", rq.apiVersion, "providers", ""); err2 != nil {
 			return nil, err
@@ -223,10 +240,7 @@ func (e *Engine) serveProvider(rq *request) (*response, *Error) {
 	switch {
 	case len(p.Types) == 0 && rq.method == http.MethodGet,
 		len(p.Types) == 1 && len(p.Names) == 0 && strings.EqualFold(p.Types[0], "register") && rq.method == http.MethodPost:
-		return reply(http.StatusOK, map[string]any{
-			"id": "/subscriptions/" + p.Subscription + "/providers/" + ns, "namespace": ns,
-			"registrationState": "Registered", "registrationPolicy": "RegistrationRequired",
-		}), nil
+		return reply(http.StatusOK, providerView(rq.cloud, p.Subscription, ns)), nil
 	case len(p.Types) == 2 && len(p.Names) == 2 && strings.EqualFold(p.Types[0], "locations") &&
 		(strings.EqualFold(p.Types[1], "operations") || strings.EqualFold(p.Types[1], "operationResults")):
 		return e.serveOperation(rq, p.Names[1], strings.EqualFold(p.Types[1], "operationResults"))
@@ -287,6 +301,11 @@ func (e *Engine) serveOperation(rq *request, id string, location bool) (*respons
 
 // page answers a list with ARM's paging: {"value": [...], "nextLink": "..."}.
 func (e *Engine) page(rq *request, items []*entry) (*response, *Error) {
+	return e.pageWith(rq, items, func(en *entry) any { return e.render(en, rq) })
+}
+
+// pageWith answers a list with ARM's paging, each item shown by view.
+func (e *Engine) pageWith(rq *request, items []*entry, view func(*entry) any) (*response, *Error) {
 	start := 0
 	if tok := rq.query.Get("$skiptoken"); tok != "" {
 		n, err := strconv.Atoi(tok)
@@ -298,7 +317,7 @@ func (e *Engine) page(rq *request, items []*entry) (*response, *Error) {
 	end := min(start+e.opts.PageSize, len(items))
 	values := make([]any, 0, end-start)
 	for _, en := range items[start:end] {
-		values = append(values, e.render(en, rq))
+		values = append(values, view(en))
 	}
 	body := map[string]any{"value": values}
 	if end < len(items) {
@@ -319,11 +338,7 @@ func (e *Engine) serveSubscription(rq *request) (*response, *Error) {
 	if rq.method != http.MethodGet {
 		return nil, methodNotAllowed(rq.method)
 	}
-	sub := rq.path.Subscription
-	return reply(http.StatusOK, map[string]any{
-		"id": "/subscriptions/" + sub, "subscriptionId": sub, "displayName": "armsim " + rq.cloud.ID,
-		"state": "Enabled", "tenantId": "00000000-0000-0000-0000-000000000000",
-	}), nil
+	return reply(http.StatusOK, subscriptionView(rq.cloud, rq.path.Subscription, rq.apiVersion)), nil
 }
 
 func methodNotAllowed(m string) *Error {
@@ -341,6 +356,8 @@ func invalidResourceType(ns, typ, version string) *Error {
 func TypeLabel(rawPath string) string {
 	p, ok := parsePath(rawPath)
 	switch {
+	case tenancyRoute(rawPath):
+		return "Microsoft.Resources/" + strings.ToLower(strings.Trim(rawPath, "/"))
 	case !ok:
 		return "unknown"
 	case p.Namespace == "" && p.ResourceGroup == "" && len(p.Types) == 1 && strings.EqualFold(p.Types[0], "locations"):
@@ -350,6 +367,8 @@ func TypeLabel(rawPath string) string {
 		return "Microsoft.Compute/locations/" + map[bool]string{true: "vmSizes", false: "publishers"}[strings.EqualFold(p.Types[1], "vmSizes")]
 	case p.Namespace == "" && p.ResourceGroup == "" && len(p.Types) == 1 && strings.EqualFold(p.Types[0], "operationresults"):
 		return "operations"
+	case p.Namespace == "" && len(p.Types) == 1 && (strings.EqualFold(p.Types[0], "providers") || strings.EqualFold(p.Types[0], "resources")):
+		return "Microsoft.Resources/" + strings.ToLower(p.Types[0])
 	case p.Namespace == "" && (p.ResourceGroup != "" || len(p.Types) == 1):
 		return "Microsoft.Resources/resourceGroups"
 	case p.Namespace == "":
