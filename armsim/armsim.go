@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
@@ -28,6 +29,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/hybridlink/hybridlink/armsim/internal/arm"
+	"github.com/hybridlink/hybridlink/armsim/internal/identity"
 	"github.com/hybridlink/hybridlink/armsim/internal/pki"
 )
 
@@ -79,7 +81,30 @@ type CloudConfig struct {
 	// Subscriptions are listed by GET /subscriptions even before they hold anything
 	// (default: DefaultSubscription); any GUID works as a subscription id.
 	Subscriptions []string `json:"subscriptions,omitempty"`
+	// Principals are the service principals the cloud's directory issues tokens to
+	// (default: DefaultClientID with DefaultClientSecret).
+	Principals []Principal `json:"principals,omitempty"`
+	// StrictAuth makes ARM accept only unexpired tokens the cloud's directory issued for its
+	// audience (401 InvalidAuthenticationToken, InvalidAuthenticationTokenAudience,
+	// ExpiredAuthenticationToken); by default any bearer token is accepted.
+	StrictAuth bool `json:"strictAuth,omitempty"`
 }
+
+// Principal is a service principal of a cloud's directory: its application (client) id and
+// a client secret, or a certificate (PEM, inline or in a file) whose key signs its client
+// assertions, or both.
+type Principal struct {
+	ClientID        string `json:"clientId"`
+	Secret          string `json:"secret,omitempty"`
+	Certificate     string `json:"certificate,omitempty"`
+	CertificateFile string `json:"certificateFile,omitempty"`
+}
+
+// The principal every cloud's directory knows unless configured otherwise.
+const (
+	DefaultClientID     = "00000000-0000-0000-0000-0000000000c1"
+	DefaultClientSecret = "armsim-client-secret"
+)
 
 // DefaultSubscription is the subscription every cloud lists unless configured otherwise.
 const DefaultSubscription = "00000000-0000-0000-0000-000000000001"
@@ -112,6 +137,8 @@ type Config struct {
 	Faults Faults `json:"faults"`
 	// StateFile persists state across restarts.
 	StateFile string `json:"stateFile,omitempty"`
+	// TokenLifetime is how long the directories' access tokens are valid (default 1h).
+	TokenLifetime Duration `json:"tokenLifetime,omitempty"`
 	// TracerProvider receives a server span per request; nil uses the global provider.
 	TracerProvider trace.TracerProvider `json:"-"`
 }
@@ -143,6 +170,8 @@ type Sim struct {
 	CAPool *x509.CertPool
 	// Admin drives the admin API.
 	Admin *AdminClient
+	// Tenants maps each cloud id to its directory's tenant id ("adfs" for AD FS stamps).
+	Tenants map[string]string
 
 	engine  *arm.Engine
 	servers []*http.Server
@@ -160,7 +189,8 @@ func Start(ctx context.Context, cfg Config) (*Sim, error) {
 		clouds = DefaultClouds()
 	}
 	opts := arm.Options{TimeScale: cfg.TimeScale, PageSize: cfg.PageSize, Throttle: cfg.Throttle,
-		Faults: cfg.Faults, StateFile: cfg.StateFile, Latencies: map[string]time.Duration{}}
+		Faults: cfg.Faults, StateFile: cfg.StateFile, Latencies: map[string]time.Duration{},
+		TokenLifetime: time.Duration(cfg.TokenLifetime)}
 	for k, v := range cfg.Latencies {
 		opts.Latencies[strings.ToLower(k)] = time.Duration(v)
 	}
@@ -171,6 +201,11 @@ func Start(ctx context.Context, cfg Config) (*Sim, error) {
 		if len(ac.Subscriptions) == 0 {
 			ac.Subscriptions = []string{DefaultSubscription}
 		}
+		principals, err := identityPrincipals(c)
+		if err != nil {
+			return nil, err
+		}
+		ac.Principals, ac.StrictAuth = principals, c.StrictAuth
 		if len(ac.Locations) == 0 {
 			ac.Locations = []string{"local"}
 		}
@@ -205,7 +240,13 @@ func Start(ctx context.Context, cfg Config) (*Sim, error) {
 			return nil, fmt.Errorf("armsim: write CA: %w", err)
 		}
 	}
-	sim := &Sim{Endpoints: map[string]string{}, CAPEM: ca.CertPEM, CAPool: ca.Pool(), engine: engine}
+	sim := &Sim{Endpoints: map[string]string{}, CAPEM: ca.CertPEM, CAPool: ca.Pool(), engine: engine, Tenants: map[string]string{}}
+	for _, c := range engine.Clouds() {
+		sim.Tenants[c.ID] = c.Tenant
+		if strings.EqualFold(c.IdentityProvider, "adfs") {
+			sim.Tenants[c.ID] = "adfs"
+		}
+	}
 	for _, c := range clouds {
 		if err := sim.serve(ctx, engine, ca, c, cfg.Hostnames, cfg.TracerProvider); err != nil {
 			sim.Close()
@@ -218,6 +259,43 @@ func Start(ctx context.Context, cfg Config) (*Sim, error) {
 		sim.Close()
 	}()
 	return sim, nil
+}
+
+// identityPrincipals turns a cloud's configured principals into its directory's, reading
+// their certificates.
+func identityPrincipals(c CloudConfig) ([]identity.Principal, error) {
+	ps := c.Principals
+	if len(ps) == 0 {
+		ps = []Principal{{ClientID: DefaultClientID, Secret: DefaultClientSecret}}
+	}
+	out := make([]identity.Principal, 0, len(ps))
+	for _, p := range ps {
+		ip := identity.Principal{ClientID: p.ClientID, Secret: p.Secret}
+		pemText := []byte(p.Certificate)
+		if p.CertificateFile != "" {
+			b, err := os.ReadFile(p.CertificateFile)
+			if err != nil {
+				return nil, fmt.Errorf("armsim: cloud %q principal %s: %w", c.ID, p.ClientID, err)
+			}
+			pemText = b
+		}
+		if len(pemText) > 0 {
+			block, _ := pem.Decode(pemText)
+			if block == nil || block.Type != "CERTIFICATE" {
+				return nil, fmt.Errorf("armsim: cloud %q principal %s: the certificate is not a PEM CERTIFICATE", c.ID, p.ClientID)
+			}
+			cert, err := x509.ParseCertificate(block.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("armsim: cloud %q principal %s: %w", c.ID, p.ClientID, err)
+			}
+			ip.Certificate = cert
+		}
+		if ip.ClientID == "" || (ip.Secret == "" && ip.Certificate == nil) {
+			return nil, fmt.Errorf("armsim: cloud %q: a principal needs a clientId and a secret or a certificate", c.ID)
+		}
+		out = append(out, ip)
+	}
+	return out, nil
 }
 
 func loadOrCreateCA(cfg Config) (*pki.Authority, error) {

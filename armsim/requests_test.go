@@ -300,8 +300,9 @@ func TestNamesCaseInsensitive(t *testing.T) {
 func TestMetadataEndpoints(t *testing.T) {
 	sim := startSim(t, armsim.Config{})
 	for _, tc := range []struct{ cloud, login, audience string }{
-		{"azure", "https://login.microsoftonline.com/", "https://management.core.windows.net/"},
-		{"azure-stack-hub", "https://login.microsoftonline.com/", "https://management.local.azurestack.external/"},
+		// each cloud's directory is armsim itself, at the cloud's address
+		{"azure", sim.Endpoints["azure"] + "/", "https://management.core.windows.net/"},
+		{"azure-stack-hub", sim.Endpoints["azure-stack-hub"] + "/", "https://management.local.azurestack.external/"},
 	} {
 		r := raw(t, sim, tc.cloud, http.MethodGet, "/metadata/endpoints?api-version=2015-01-01", nil, "Authorization", "")
 		if r.status != http.StatusOK {

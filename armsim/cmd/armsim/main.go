@@ -63,6 +63,7 @@ func run(args []string) error {
 		timeScale  = fs.Float64("time-scale", 1, "multiplies every latency: 0.001 turns a 35-minute gateway into 2.1 s")
 		pageSize   = fs.Int("page-size", 0, "items per list page (default 100)")
 		throttle   = fs.Bool("throttle", false, "enforce ARM's per-subscription limits (reads 250 burst +25/s, writes 200 burst +10/s)")
+		strictAuth = fs.Bool("strict-auth", false, "every cloud accepts only unexpired tokens its own directory issued for its audience (default: any bearer token)")
 		stateFile  = fs.String("state-file", "", "persist resources and operations here, so a restart keeps resume tokens valid")
 		rate429    = fs.Float64("fault-429", 0, "fraction of requests answered 429 TooManyRequests")
 		rate500    = fs.Float64("fault-500", 0, "fraction of requests answered 500 InternalServerError")
@@ -126,6 +127,11 @@ func run(args []string) error {
 	if set["throttle"] {
 		cfg.Throttle.Enabled = *throttle
 	}
+	if set["strict-auth"] {
+		for i := range cfg.Clouds {
+			cfg.Clouds[i].StrictAuth = *strictAuth
+		}
+	}
 	if set["state-file"] {
 		cfg.StateFile = *stateFile
 	}
@@ -185,7 +191,7 @@ func run(args []string) error {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		fmt.Printf("armsim: cloud %-16s %s\n", id, sim.Endpoints[id])
+		fmt.Printf("armsim: cloud %-16s %s  tenant %s\n", id, sim.Endpoints[id], sim.Tenants[id])
 	}
 	fmt.Printf("armsim: CA certificate in %s; admin API at %s/_armsim/\n", cfg.CAOut, sim.Endpoints[ids[0]])
 	<-ctx.Done()

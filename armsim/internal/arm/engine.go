@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hybridlink/hybridlink/armsim/internal/identity"
 )
 
 // CloudKind says which ARM profile a cloud follows.
@@ -44,6 +46,11 @@ type Cloud struct {
 	// Subscriptions are the subscription ids GET /subscriptions lists besides those holding
 	// resource groups; any GUID can be used.
 	Subscriptions []string `json:"subscriptions,omitempty"`
+	// Principals are the service principals the cloud's directory issues tokens to.
+	Principals []identity.Principal `json:"-"`
+	// StrictAuth makes ARM accept only tokens the cloud's directory issued, for its
+	// audience and unexpired; otherwise any bearer token is accepted.
+	StrictAuth bool `json:"strictAuth,omitempty"`
 }
 
 // Options configure an Engine.
@@ -64,6 +71,9 @@ type Options struct {
 	StateFile string
 	// MaxBodyBytes bounds request bodies (ARM's limit is 4 MiB).
 	MaxBodyBytes int64
+	// TokenLifetime is how long the directories' access tokens are valid (default 1 h, as
+	// Entra ID's are by default).
+	TokenLifetime time.Duration
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 }
@@ -102,6 +112,8 @@ type Engine struct {
 	// ipCursor is where each cloud's search for a free public IP address resumes.
 	ipCursor map[string]netip.Addr
 	counters map[Counter]int64
+	// identity holds each cloud's directory: its token endpoint and the tokens' check.
+	identity map[string]*identity.Issuer
 	buckets  map[string]*bucket
 	faults   Faults
 	dirty    bool
@@ -126,6 +138,9 @@ func New(opts Options) (*Engine, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.TokenLifetime <= 0 {
+		opts.TokenLifetime = time.Hour
+	}
 	e := &Engine{
 		opts:     opts,
 		clouds:   map[string]*Cloud{},
@@ -137,6 +152,7 @@ func New(opts Options) (*Engine, error) {
 		internet: map[netip.Addr]string{},
 		ipCursor: map[string]netip.Addr{},
 		counters: map[Counter]int64{},
+		identity: map[string]*identity.Issuer{},
 		buckets:  map[string]*bucket{},
 		faults:   opts.Faults,
 		rnd:      mrand.New(mrand.NewPCG(mrand.Uint64(), mrand.Uint64())),
@@ -165,6 +181,7 @@ func New(opts Options) (*Engine, error) {
 		if c.Tenant == "" {
 			c.Tenant = stampGUID("tenant/" + c.ID)
 		}
+		e.identity[c.ID] = identity.New(c.Tenant, strings.EqualFold(c.IdentityProvider, "adfs"), opts.TokenLifetime, c.Principals)
 		e.opts.Clouds[i].ID = c.ID
 		e.clouds[c.ID] = &c
 	}

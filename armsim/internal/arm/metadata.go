@@ -5,18 +5,14 @@ import "strings"
 // metadata answers GET /metadata/endpoints the way Azure and Azure Stack Hub stamps do, so
 // clients can discover the login endpoint and token audience of a stamp from its ARM URL.
 // api-version 2015-01-01 gets the classic shape; later versions the named-cloud shape.
+//
+// The login endpoint is the cloud's own directory, served by armsim on the cloud's address
+// (Entra ID's paths below it, or AD FS's /adfs/), so a client that discovers it logs in
+// against armsim.
 func (e *Engine) metadata(c *Cloud, base, version string) any {
-	login, audience, tenant := "https://login.microsoftonline.com/", "https://management.core.windows.net/", "common"
-	if c.Kind == AzureStackHub {
-		domain := c.Domain
-		if domain == "" {
-			domain = "local.azurestack.external"
-		}
-		audience = "https://management." + domain + "/" + stampGUID(c.ID)
-		if strings.EqualFold(c.IdentityProvider, "adfs") {
-			login, tenant = "https://adfs."+domain+"/adfs/", "adfs"
-			audience = "https://management.adfs.azurestack.local/" + stampGUID(c.ID)
-		}
+	login, audience, tenant := loginEndpoint(c, base), audiences(c)[0], "common"
+	if strings.EqualFold(c.IdentityProvider, "adfs") {
+		tenant = "adfs"
 	}
 	if version == "" || version == "2015-01-01" {
 		return map[string]any{
@@ -35,7 +31,35 @@ func (e *Engine) metadata(c *Cloud, base, version string) any {
 			"identityProvider": map[bool]string{true: "ADFS", false: "AAD"}[tenant == "adfs"],
 		},
 		"suffixes": map[string]any{"keyVaultDns": "vault." + c.ID + ".armsim", "storage": c.ID + ".armsim"},
+		// clients such as Terraform's azurerm need Graph's resource id, though armsim has no Graph
+		"graph": "https://graph.windows.net/", "microsoftGraphResourceId": "https://graph.microsoft.com/",
 	}
+}
+
+// loginEndpoint is where a cloud's directory answers: armsim itself, at the host the caller
+// used; AD FS stamps below /adfs/.
+func loginEndpoint(c *Cloud, base string) string {
+	if strings.EqualFold(c.IdentityProvider, "adfs") {
+		return base + "/adfs/"
+	}
+	return base + "/"
+}
+
+// audiences are the token audiences ARM accepts on a cloud, its metadata's first: Azure's
+// classic and current management audiences; a stamp's management audience, per identity
+// provider, with the stamp's GUID.
+func audiences(c *Cloud) []string {
+	if c.Kind == Azure {
+		return []string{"https://management.core.windows.net/", "https://management.azure.com/"}
+	}
+	domain := c.Domain
+	if domain == "" {
+		domain = "local.azurestack.external"
+	}
+	if strings.EqualFold(c.IdentityProvider, "adfs") {
+		return []string{"https://management.adfs.azurestack.local/" + stampGUID(c.ID)}
+	}
+	return []string{"https://management." + domain + "/" + stampGUID(c.ID)}
 }
 
 // stampGUID derives a stable GUID-shaped suffix for a stamp's audience from its id.

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hybridlink/hybridlink/armsim/internal/identity"
 )
 
 // request is one ARM request as the handlers see it.
@@ -62,6 +64,12 @@ func (e *Engine) serve(c *Cloud, w http.ResponseWriter, r *http.Request) {
 		e.serveAdmin(w, r)
 		return
 	}
+	if dir := e.identity[c.ID]; dir.Handles(r.URL.Path) {
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		dir.ServeHTTP(rec, r)
+		e.count(c.ID, r.Method, "identity", rec.status)
+		return
+	}
 	label := TypeLabel(r.URL.Path)
 	if strings.EqualFold(strings.TrimSuffix(r.URL.Path, "/"), "/metadata/endpoints") {
 		e.count(c.ID, r.Method, "metadata", http.StatusOK)
@@ -76,8 +84,8 @@ func (e *Engine) serve(c *Cloud, w http.ResponseWriter, r *http.Request) {
 // serveARM answers an authenticated ARM request and returns the status it wrote, or -1
 // when it counted the request itself.
 func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, label string) int {
-	if err := authenticate(r); err != nil {
-		w.Header().Set("WWW-Authenticate", `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`)
+	if err := e.authenticate(c, r); err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer authorization_uri="`+loginEndpoint(c, "https://"+r.Host)+`", error="invalid_token", error_description="`+err.Message+`"`)
 		return writeError(w, err)
 	}
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
@@ -167,7 +175,9 @@ func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, labe
 // subscriptionID is the form of a subscription id: a GUID.
 var subscriptionID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-func authenticate(r *http.Request) *Error {
+// authenticate checks a request's bearer token: present and well formed, and on a strict
+// cloud one its directory issued for its ARM audience, unexpired.
+func (e *Engine) authenticate(c *Cloud, r *http.Request) *Error {
 	a := r.Header.Get("Authorization")
 	if a == "" {
 		return errorf(http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
@@ -176,7 +186,40 @@ func authenticate(r *http.Request) *Error {
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return errorf(http.StatusUnauthorized, "AuthenticationFailedInvalidHeader", "Authentication failed. The 'Authorization' header is provided in an invalid format.")
 	}
-	return nil
+	if !c.StrictAuth {
+		return nil
+	}
+	return tokenError(e.identity[c.ID].Verify(strings.TrimSpace(token), audiences(c)), audiences(c))
+}
+
+// tokenError is ARM's answer to a token that fails the directory's check.
+func tokenError(err error, allowed []string) *Error {
+	var expired *identity.ExpiredError
+	var audience *identity.AudienceError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &expired):
+		const armTime = "1/2/2006 3:04:05 PM"
+		return errorf(http.StatusUnauthorized, "ExpiredAuthenticationToken",
+			"The access token expiry UTC time '%s' is earlier than current UTC time '%s'.", expired.Expiry.Format(armTime), expired.Now.Format(armTime))
+	case errors.As(err, &audience):
+		return errorf(http.StatusUnauthorized, "InvalidAuthenticationTokenAudience",
+			"The access token has been obtained for wrong audience or resource '%s'. It should exactly match with one of the allowed audiences '%s'.",
+			audience.Audience, strings.Join(allowed, "','"))
+	}
+	return errorf(http.StatusUnauthorized, "InvalidAuthenticationToken", "The access token is invalid.")
+}
+
+// statusRecorder remembers the status a handler wrote, for the counters.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
 }
 
 // routeSafely routes a request and turns a panic in a handler into ARM's 500, so that a
