@@ -170,7 +170,8 @@ type Sim struct {
 	CAPool *x509.CertPool
 	// Admin drives the admin API.
 	Admin *AdminClient
-	// Tenants maps each cloud id to its directory's tenant id ("adfs" for AD FS stamps).
+	// Tenants maps each cloud id to its tenant id (the subscriptions' tenant; AD FS
+	// directories are asked as tenant "adfs").
 	Tenants map[string]string
 
 	engine  *arm.Engine
@@ -243,9 +244,6 @@ func Start(ctx context.Context, cfg Config) (*Sim, error) {
 	sim := &Sim{Endpoints: map[string]string{}, CAPEM: ca.CertPEM, CAPool: ca.Pool(), engine: engine, Tenants: map[string]string{}}
 	for _, c := range engine.Clouds() {
 		sim.Tenants[c.ID] = c.Tenant
-		if strings.EqualFold(c.IdentityProvider, "adfs") {
-			sim.Tenants[c.ID] = "adfs"
-		}
 	}
 	for _, c := range clouds {
 		if err := sim.serve(ctx, engine, ca, c, cfg.Hostnames, cfg.TracerProvider); err != nil {

@@ -39,7 +39,7 @@ func strictClouds(principals ...armsim.Principal) []armsim.CloudConfig {
 // the authority, as its metadata endpoint names it.
 func directory(sim *armsim.Sim, cloudID, audience string) azcore.ClientOptions {
 	authority := sim.Endpoints[cloudID] + "/"
-	if sim.Tenants[cloudID] == "adfs" {
+	if cloudID == "azure-stack-hub" { // strictClouds makes the stamp's directory AD FS
 		authority += "adfs/"
 	}
 	return azcore.ClientOptions{Transport: sim.HTTPClient(), Cloud: azcloud.Configuration{
@@ -50,11 +50,19 @@ func directory(sim *armsim.Sim, cloudID, audience string) azcore.ClientOptions {
 	}}
 }
 
+// tenantOf is the tenant a client names to a cloud's directory: AD FS's is adfs.
+func tenantOf(sim *armsim.Sim, cloudID string) string {
+	if cloudID == "azure-stack-hub" {
+		return "adfs"
+	}
+	return sim.Tenants[cloudID]
+}
+
 // token gets an access token from a cloud's directory with azidentity's client secret
 // credential, for a scope.
 func token(t *testing.T, sim *armsim.Sim, cloudID, clientID, secret, scope string) (string, error) {
 	t.Helper()
-	cred, err := azidentity.NewClientSecretCredential(sim.Tenants[cloudID], clientID, secret,
+	cred, err := azidentity.NewClientSecretCredential(tenantOf(sim, cloudID), clientID, secret,
 		&azidentity.ClientSecretCredentialOptions{ClientOptions: directory(sim, cloudID, ""), DisableInstanceDiscovery: true})
 	must(t, err)
 	tok, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{scope}})
@@ -169,7 +177,7 @@ func TestIdentityClientCertificate(t *testing.T) {
 		}
 	}
 	must(t, json.Unmarshal(md.body, &meta))
-	if meta.Authentication.LoginEndpoint != sim.Endpoints["azure-stack-hub"]+"/adfs/" || !strings.HasPrefix(meta.Authentication.Audiences[0], stampAudience) {
+	if meta.Authentication.LoginEndpoint != sim.Endpoints["azure-stack-hub"]+"/adfs" || !strings.HasPrefix(meta.Authentication.Audiences[0], stampAudience) {
 		t.Fatalf("the AD FS stamp's metadata: %s", md.body)
 	}
 	for _, tc := range []struct {
@@ -183,7 +191,7 @@ func TestIdentityClientCertificate(t *testing.T) {
 		{"another certificate", "azure", "https://management.core.windows.net/", otherCert, otherKey, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cred, err := azidentity.NewClientCertificateCredential(sim.Tenants[tc.cloud], armsim.DefaultClientID, []*x509.Certificate{tc.cert}, tc.key,
+			cred, err := azidentity.NewClientCertificateCredential(tenantOf(sim, tc.cloud), armsim.DefaultClientID, []*x509.Certificate{tc.cert}, tc.key,
 				&azidentity.ClientCertificateCredentialOptions{ClientOptions: directory(sim, tc.cloud, tc.audience), DisableInstanceDiscovery: true})
 			must(t, err)
 			tok, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{tc.audience + "/.default"}})

@@ -348,3 +348,14 @@ func TestProviderRegistration(t *testing.T) {
 		t.Fatalf("register on the stamp: %d %s", r.status, r.body)
 	}
 }
+
+// TestEmptyPathSegments: ARM reads empty path segments as absent, so a client that joins an
+// endpoint ending in / with a path (az cloud register) is answered.
+func TestEmptyPathSegments(t *testing.T) {
+	sim := startSim(t, armsim.Config{})
+	for _, path := range []string{"//metadata/endpoints?api-version=2015-01-01", "/subscriptions//" + sub + "//resourcegroups?api-version=" + resourcesAPI} {
+		if r := raw(t, sim, "azure", http.MethodGet, path, nil); r.status != http.StatusOK {
+			t.Errorf("GET %s: %d %s", path, r.status, r.body)
+		}
+	}
+}

@@ -63,6 +63,7 @@ func run(args []string) error {
 		timeScale  = fs.Float64("time-scale", 1, "multiplies every latency: 0.001 turns a 35-minute gateway into 2.1 s")
 		pageSize   = fs.Int("page-size", 0, "items per list page (default 100)")
 		throttle   = fs.Bool("throttle", false, "enforce ARM's per-subscription limits (reads 250 burst +25/s, writes 200 burst +10/s)")
+		loginAddr  = fs.String("login-proxy", "", "also serve, on this address, an HTTP CONNECT proxy that tunnels login.microsoftonline.com to the first Azure cloud's directory, for clients that ask Entra ID's global host whatever their cloud says (Debian's az)")
 		strictAuth = fs.Bool("strict-auth", false, "every cloud accepts only unexpired tokens its own directory issued for its audience (default: any bearer token)")
 		stateFile  = fs.String("state-file", "", "persist resources and operations here, so a restart keeps resume tokens valid")
 		rate429    = fs.Float64("fault-429", 0, "fraction of requests answered 429 TooManyRequests")
@@ -181,9 +182,18 @@ func run(args []string) error {
 		return err
 	}
 	defer shutdown()
+	if *loginAddr != "" {
+		cfg.Hostnames = append(cfg.Hostnames, strings.TrimSuffix(entraHost, ":443"))
+	}
 	sim, err := armsim.Start(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	if *loginAddr != "" {
+		if err := startLoginProxy(ctx, *loginAddr, cfg, sim); err != nil {
+			sim.Close()
+			return err
+		}
 	}
 	ids := make([]string, 0, len(sim.Endpoints))
 	for id := range sim.Endpoints {
@@ -203,6 +213,31 @@ func overrideRate(set map[string]bool, name string, dst *float64, v float64) {
 	if set[name] {
 		*dst = v
 	}
+}
+
+// startLoginProxy serves the login proxy, tunnelling to the first Azure cloud, until ctx is done.
+func startLoginProxy(ctx context.Context, addr string, cfg armsim.Config, sim *armsim.Sim) error {
+	target := ""
+	for _, c := range cfg.Clouds {
+		if c.Kind == armsim.KindAzure && target == "" {
+			target = strings.TrimPrefix(sim.Endpoints[strings.ToLower(c.ID)], "https://")
+		}
+	}
+	if target == "" {
+		return fmt.Errorf("-login-proxy needs an Azure cloud to send logins to")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("-login-proxy: %w", err)
+	}
+	srv := &http.Server{Handler: loginProxy(target), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	fmt.Printf("armsim: login proxy %s tunnels %s to %s\n", ln.Addr(), entraHost, target)
+	return nil
 }
 
 // parseStamp reads -stamp id=addr[,fastpath][,adfs].

@@ -3,9 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hybridlink/hybridlink/armsim"
 )
@@ -51,5 +56,50 @@ func TestHealth(t *testing.T) {
 	var u unhealthy
 	if !errors.As(err, &u) {
 		t.Errorf("-health of a stopped armsim: %v, want an unhealthy error (exit status 1)", err)
+	}
+}
+
+// TestLoginProxy: the login proxy tunnels CONNECT login.microsoftonline.com:443 to its
+// target and refuses every other host and method.
+func TestLoginProxy(t *testing.T) {
+	target, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer target.Close()
+	go func() {
+		for {
+			c, err := target.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = c.Write([]byte("hello from the directory"))
+			c.Close()
+		}
+	}()
+	proxy := httptest.NewServer(loginProxy(target.Addr().String()))
+	defer proxy.Close()
+	for _, tc := range []struct {
+		name, request, want string
+	}{
+		{"Entra ID's host", "CONNECT login.microsoftonline.com:443 HTTP/1.1\r\nHost: login.microsoftonline.com:443\r\n\r\n", "hello from the directory"},
+		{"another host", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", "403 Forbidden"},
+		{"not CONNECT", "GET http://login.microsoftonline.com/ HTTP/1.1\r\nHost: login.microsoftonline.com\r\n\r\n", "405 Method Not Allowed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := net.Dial("tcp", proxy.Listener.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+			if _, err := c.Write([]byte(tc.request)); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(c)
+			if !strings.Contains(string(got), tc.want) {
+				t.Fatalf("want %q in %q", tc.want, got)
+			}
+		})
 	}
 }

@@ -37,10 +37,11 @@ func (e *Engine) metadata(c *Cloud, base, version string) any {
 }
 
 // loginEndpoint is where a cloud's directory answers: armsim itself, at the host the caller
-// used; AD FS stamps below /adfs/.
+// used; AD FS stamps at /adfs, without a trailing slash as stamps write it (az reads
+// ".../adfs/" as an Entra ID authority whose tenant is adfs).
 func loginEndpoint(c *Cloud, base string) string {
 	if strings.EqualFold(c.IdentityProvider, "adfs") {
-		return base + "/adfs/"
+		return base + "/adfs"
 	}
 	return base + "/"
 }

@@ -60,6 +60,13 @@ func (e *Engine) serve(c *Cloud, w http.ResponseWriter, r *http.Request) {
 	h.Set("x-ms-routing-request-id", "ARMSIM:"+time.Now().UTC().Format("20060102T150405Z")+":"+reqID)
 	h.Set("Cache-Control", "no-cache")
 
+	// ARM reads empty path segments as absent: a client joining an endpoint that ends in /
+	// with /metadata/endpoints (az cloud register) is answered, and /subscriptions//x is
+	// the subscription x (Azure/azure-cli#30953)
+	if strings.Contains(r.URL.Path, "//") {
+		r.URL.Path = repeatedSlashes.ReplaceAllString(r.URL.Path, "/")
+		r.URL.RawPath = repeatedSlashes.ReplaceAllString(r.URL.RawPath, "/")
+	}
 	if strings.HasPrefix(r.URL.Path, "/_armsim/") {
 		e.serveAdmin(w, r)
 		return
@@ -171,6 +178,8 @@ func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, labe
 	_, _ = w.Write(out)
 	return resp.status
 }
+
+var repeatedSlashes = regexp.MustCompile(`/{2,}`)
 
 // subscriptionID is the form of a subscription id: a GUID.
 var subscriptionID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)

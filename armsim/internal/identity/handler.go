@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -86,8 +87,16 @@ func (i *Issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case keys:
 		writeJSON(w, http.StatusOK, i.jwks())
 	case instanceDiscovery:
+		// the tenant MSAL asks about, in its authorization_endpoint: discovering it here
+		// fails for another directory's tenant, rather than lead to this directory's tokens
+		asked := i.Tenant
+		if u, err := url.Parse(r.URL.Query().Get("authorization_endpoint")); err == nil {
+			if segs := strings.Split(strings.Trim(u.Path, "/"), "/"); segs[0] != "" {
+				asked = segs[0]
+			}
+		}
 		writeJSON(w, http.StatusOK, map[string]any{
-			"tenant_discovery_endpoint": authority + "/v2.0/.well-known/openid-configuration", "api-version": "1.1",
+			"tenant_discovery_endpoint": base + "/" + asked + "/v2.0/.well-known/openid-configuration", "api-version": "1.1",
 			"metadata": []any{map[string]any{"preferred_network": r.Host, "preferred_cache": r.Host, "aliases": []string{r.Host}}},
 		})
 	case tokenV1, tokenV2:
