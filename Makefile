@@ -15,7 +15,7 @@ GOOGLEAPIS_STAMP   := $(GOOGLEAPIS)/.google-proto-files-$(GOOGLE_PROTO_FILES)
 GOOGLEAPIS_FILES   := api/annotations api/http api/field_behavior api/resource api/client \
                       api/launch_stage rpc/status rpc/error_details rpc/code longrunning/operations
 
-.PHONY: test fmt-check vet unit lint gen-check generate tools temporal googleapis bench armsim hybridlink demo
+.PHONY: test fmt-check vet unit lint gen-check generate tools temporal googleapis bench armsim hybridlink demo acceptance-az
 
 ## test: every check CI runs: formatting, vet, buf lint, fresh generated code, race-enabled tests.
 test: fmt-check vet lint gen-check compose-check unit
@@ -73,6 +73,11 @@ $(GOOGLEAPIS_STAMP):
 ## bench: run the Go benchmarks (not part of test).
 bench:
 	@for m in $(MODULES); do (cd $$m && $(GO) test -run '^$$' -bench . -benchmem ./...); done
+
+## acceptance-az: Debian's az CLI (azure-cli 2.45.0-1) logs in to armsim and builds, lists and
+## deletes the Azure site, then logs in to an AD FS stamp (armsim/acceptance/az.sh; about a minute).
+acceptance-az:
+	armsim/acceptance/az.sh
 
 ## armsim: build the emulator into bin/.
 armsim:
