@@ -3,6 +3,7 @@ package armsim_test
 import (
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -284,4 +285,22 @@ func js(v any) string {
 func str(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// TestPropertiesKeptAcrossRestart: the body kept from a PUT is in the state file, so a
+// restarted armsim still answers the properties it does not model.
+func TestPropertiesKeptAcrossRestart(t *testing.T) {
+	cfg := armsim.Config{StateFile: filepath.Join(t.TempDir(), "state.json")}
+	first := startSim(t, cfg)
+	raw(t, first, "azure", http.MethodPut, groupPath("rg-keep")+"?api-version="+resourcesAPI, []byte(`{"location":"eastus"}`))
+	path := netPath("rg-keep", "virtualNetworks", "vnet") + "?api-version=" + netAPI
+	putSucceeded(t, first, "azure", path, `{"location":"eastus","properties":{"addressSpace":{"addressPrefixes":["10.0.0.0/16"]},
+		"flowTimeoutInMinutes":0,"subnets":[{"name":"a","properties":{"addressPrefix":"10.0.1.0/24","serviceEndpoints":[{"service":"Microsoft.Storage"}]}}]}}`)
+	must(t, first.Close())
+	cfg.Clouds = sameAddresses(first)
+	second := startSim(t, cfg)
+	wantAt(t, "after a restart", getSucceeded(t, second, "azure", path), map[string]string{
+		"properties.flowTimeoutInMinutes":                   `0`,
+		"properties.subnets[0].properties.serviceEndpoints": `[{"service":"Microsoft.Storage"}]`,
+	})
 }
