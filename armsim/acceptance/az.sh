@@ -109,16 +109,21 @@ lng=$(az network local-gateway create -g $rg -n stack-lng --gateway-ip-address 1
 expect .provisioningState Succeeded "$lng"
 expect '.localNetworkAddressSpace.addressPrefixes[0]' 10.2.0.0/16 "$lng"
 
-step "azure: connection with the stamp's IPsec policy (az resource create)"
-gw_id=$(jq -r .id <<<"$gw") lng_id=$(jq -r .id <<<"$lng")
-conn=$(az resource create -g $rg -n to-stack --resource-type Microsoft.Network/connections --location eastus --properties \
-	"{\"connectionType\":\"IPsec\",\"virtualNetworkGateway1\":{\"id\":\"$gw_id\"},\"localNetworkGateway2\":{\"id\":\"$lng_id\"},\"sharedKey\":\"hybrid-demo-key\",\"routingWeight\":0,\"ipsecPolicies\":[{\"saLifeTimeSeconds\":27000,\"saDataSizeKilobytes\":102400000,\"ipsecEncryption\":\"GCMAES256\",\"ipsecIntegrity\":\"GCMAES256\",\"ikeEncryption\":\"AES256\",\"ikeIntegrity\":\"SHA384\",\"dhGroup\":\"ECP384\",\"pfsGroup\":\"ECP384\"}]}")
-expect .properties.provisioningState Succeeded "$conn"
-expect .properties.routingWeight 0 "$conn"
+# az network vpn-connection create deploys an ARM template (Microsoft.Resources/deployments):
+# armsim applies it through the same engine as a PUT. ipsec-policy add is SDK-based, so the
+# stamp's IPsec policy is set with az resource update.
+step "azure: connection (az network vpn-connection create: a template deployment), then the stamp's IPsec policy"
+conn=$(az network vpn-connection create -g $rg -n to-stack --vnet-gateway1 gw --local-gateway2 stack-lng --shared-key hybrid-demo-key --routing-weight 0)
+expect .resource.provisioningState Succeeded "$conn"
+expect .resource.routingWeight 0 "$conn"
+conn_id=$(az resource show -g $rg -n to-stack --resource-type Microsoft.Network/connections --query id -o tsv)
+conn=$(az resource update --ids "$conn_id" --set 'properties.ipsecPolicies=[{"saLifeTimeSeconds":27000,"saDataSizeKilobytes":102400000,"ipsecEncryption":"GCMAES256","ipsecIntegrity":"GCMAES256","ikeEncryption":"AES256","ikeIntegrity":"SHA384","dhGroup":"ECP384","pfsGroup":"ECP384"}]')
 expect '.properties.ipsecPolicies[0].pfsGroup' ECP384 "$conn"
 expect .properties.sharedKey null "$conn"
-conn=$(az resource show --ids "$(jq -r .id <<<"$conn")")
+conn=$(az resource show --ids "$conn_id")
+expect .properties.provisioningState Succeeded "$conn"
 expect .properties.connectionStatus NotConnected "$conn" # nothing answers at 198.19.0.1: the stamp's side is not built
+expect 'length' 1 "$(az deployment group list -g $rg)"
 
 step "azure: network interface (az resource create)"
 workload=$(az network vnet subnet show -g $rg --vnet-name vnet -n workload --query id -o tsv)
@@ -126,14 +131,14 @@ nic=$(az resource create -g $rg -n vm-nic --resource-type Microsoft.Network/netw
 	"{\"ipConfigurations\":[{\"name\":\"ipconfig1\",\"properties\":{\"subnet\":{\"id\":\"$workload\"}}}]}")
 expect .properties.provisioningState Succeeded "$nic"
 expect '.properties.ipConfigurations[0].properties.privateIPAddress' 10.1.1.4 "$nic"
-# az vm create deploys an ARM template (Microsoft.Resources/deployments, not emulated yet)
-step "azure: virtual machine (az resource create), read back with az vm"
+# az vm create deploys an ARM template too
+step "azure: virtual machine (az vm create: a template deployment)"
 nic_id=$(jq -r .id <<<"$nic")
-vm=$(az resource create -g $rg -n vm --resource-type Microsoft.Compute/virtualMachines --location eastus --properties \
-	"{\"hardwareProfile\":{\"vmSize\":\"Standard_B2s\"},\"storageProfile\":{\"imageReference\":{\"publisher\":\"Canonical\",\"offer\":\"0001-com-ubuntu-server-jammy\",\"sku\":\"22_04-lts\",\"version\":\"latest\"},\"osDisk\":{\"createOption\":\"FromImage\",\"caching\":\"ReadWrite\"}},\"osProfile\":{\"computerName\":\"vm\",\"adminUsername\":\"azureuser\",\"adminPassword\":\"Hybrid-Demo-1\"},\"networkProfile\":{\"networkInterfaces\":[{\"id\":\"$nic_id\"}]},\"diagnosticsProfile\":{\"bootDiagnostics\":{\"enabled\":true}}}")
-expect .properties.provisioningState Succeeded "$vm"
+vm=$(az vm create -g $rg -n vm --nics "$nic_id" --image Canonical:0001-com-ubuntu-server-jammy:22_04-lts:latest --size Standard_B2s \
+	--admin-username azureuser --admin-password Hybrid-Demo-1 --authentication-type password)
+expect .powerState "VM running" "$vm"
+expect .privateIpAddress 10.1.1.4 "$vm"
 vm=$(az vm show -g $rg -n vm)
-expect .diagnosticsProfile.bootDiagnostics.enabled true "$vm"
 expect .storageProfile.osDisk.caching ReadWrite "$vm"
 expect .storageProfile.osDisk.managedDisk.id "/subscriptions/$sub/resourceGroups/$rg/providers/Microsoft.Compute/disks/$(jq -r .storageProfile.osDisk.name <<<"$vm")" "$vm"
 iv=$(az vm get-instance-view -g $rg -n vm)
@@ -144,6 +149,7 @@ step "azure: az resource list"
 list=$(az resource list -g $rg)
 expect '[.[].type] | sort | join(",")' "Microsoft.Compute/virtualMachines,Microsoft.Network/connections,Microsoft.Network/localNetworkGateways,Microsoft.Network/networkInterfaces,Microsoft.Network/publicIPAddresses,Microsoft.Network/virtualNetworkGateways,Microsoft.Network/virtualNetworks" "$list"
 expect 'length' 1 "$(az resource list --resource-type Microsoft.Network/connections)"
+expect 'length' 2 "$(az deployment group list -g $rg)"
 
 step "azure: delete"
 az group delete -n $rg --yes

@@ -14,8 +14,9 @@ import (
 // 2018-11-01, compute 2020-06-01, resources 2019-10-01; earlier hybrid profiles: network
 // 2017-10-01, compute 2017-12-01, resources 2018-05-01, and the dated versions between).
 // Azure accepts the published versions, down to old ones still served (resources from
-// 2016-09-01, as azure-rest-api-specs publishes them and older clients such as Debian's
-// az CLI send them), up to what the current SDK modules send (armnetwork v9: 2025-05-01, armcompute v8: 2026-04-01,
+// 2016-09-01, network's first, 2015-06-15, which az's vpn-connection template still
+// names, as azure-rest-api-specs publishes them and older clients such as Debian's az
+// CLI send them), up to what the current SDK modules send (armnetwork v9: 2025-05-01, armcompute v8: 2026-04-01,
 // armresources v3: 2025-04-01).
 var apiVersions = map[CloudKind]map[string][]string{
 	AzureStackHub: {
@@ -24,7 +25,7 @@ var apiVersions = map[CloudKind]map[string][]string{
 		"microsoft.resources": {"2016-06-01", "2016-09-01", "2018-02-01", "2018-05-01", "2019-05-01", "2019-10-01"},
 	},
 	Azure: {
-		"microsoft.network": {"2018-11-01", "2019-11-01", "2020-11-01", "2021-08-01", "2022-07-01", "2022-09-01",
+		"microsoft.network": {"2015-06-15", "2018-11-01", "2019-11-01", "2020-11-01", "2021-08-01", "2022-07-01", "2022-09-01",
 			"2023-02-01", "2023-04-01", "2023-05-01", "2023-06-01", "2023-09-01", "2023-11-01", "2024-01-01",
 			"2024-03-01", "2024-05-01", "2024-07-01", "2024-10-01", "2025-01-01", "2025-03-01", "2025-05-01"},
 		"microsoft.compute": {"2020-06-01", "2021-03-01", "2021-07-01", "2021-11-01", "2022-03-01", "2022-08-01",

@@ -114,11 +114,13 @@ type Engine struct {
 	counters map[Counter]int64
 	// identity holds each cloud's directory: its token endpoint and the tokens' check.
 	identity map[string]*identity.Issuer
-	buckets  map[string]*bucket
-	faults   Faults
-	dirty    bool
-	rnd      *mrand.Rand
-	now      func() time.Time
+	// deploying are the keys of the deployments still running, which settle moves on.
+	deploying map[string]struct{}
+	buckets   map[string]*bucket
+	faults    Faults
+	dirty     bool
+	rnd       *mrand.Rand
+	now       func() time.Time
 }
 
 // New returns an Engine for the given clouds, restoring state from opts.StateFile when it exists.
@@ -142,21 +144,22 @@ func New(opts Options) (*Engine, error) {
 		opts.TokenLifetime = time.Hour
 	}
 	e := &Engine{
-		opts:     opts,
-		clouds:   map[string]*Cloud{},
-		entries:  map[string]*entry{},
-		children: map[string]map[string]struct{}{},
-		refs:     map[string]map[string]struct{}{},
-		ops:      map[string]*operation{},
-		pending:  map[string]*operation{},
-		internet: map[netip.Addr]string{},
-		ipCursor: map[string]netip.Addr{},
-		counters: map[Counter]int64{},
-		identity: map[string]*identity.Issuer{},
-		buckets:  map[string]*bucket{},
-		faults:   opts.Faults,
-		rnd:      mrand.New(mrand.NewPCG(mrand.Uint64(), mrand.Uint64())),
-		now:      opts.Now,
+		opts:      opts,
+		clouds:    map[string]*Cloud{},
+		entries:   map[string]*entry{},
+		children:  map[string]map[string]struct{}{},
+		refs:      map[string]map[string]struct{}{},
+		ops:       map[string]*operation{},
+		pending:   map[string]*operation{},
+		internet:  map[netip.Addr]string{},
+		ipCursor:  map[string]netip.Addr{},
+		counters:  map[Counter]int64{},
+		identity:  map[string]*identity.Issuer{},
+		deploying: map[string]struct{}{},
+		buckets:   map[string]*bucket{},
+		faults:    opts.Faults,
+		rnd:       mrand.New(mrand.NewPCG(mrand.Uint64(), mrand.Uint64())),
+		now:       opts.Now,
 	}
 	for i := range opts.Clouds {
 		c := opts.Clouds[i]

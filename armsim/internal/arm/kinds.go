@@ -94,6 +94,9 @@ func (e *Engine) serveResource(rq *request) (*response, *Error) {
 	if ns == "" {
 		return nil, errorf(http.StatusBadRequest, "InvalidResourceNamespace", "The resource namespace '%s' is invalid.", p.Namespace)
 	}
+	if ns == "Microsoft.Resources" && len(p.Types) >= 1 && strings.EqualFold(p.Types[0], "deployments") {
+		return e.serveDeployment(rq)
+	}
 	typePath := strings.ToLower(ns + "/" + strings.Join(p.Types, "/"))
 	k := kindsByPath[typePath]
 	action := ""

@@ -76,6 +76,9 @@ func (e *Engine) settle() {
 	for _, op := range due {
 		e.complete(op)
 	}
+	if len(due) > 0 {
+		e.advanceDeployments()
+	}
 	e.expireOps(now)
 }
 

@@ -97,6 +97,9 @@ func (e *Engine) load() error {
 		en.Res = res
 		refs := unkey(en.Refs)
 		e.put(&en, refs)
+		if d, ok := res.(*Deployment); ok && d.Properties.ProvisioningState == "Running" {
+			e.deploying[en.key()] = struct{}{}
+		}
 		if pip, ok := res.(*PublicIPAddress); ok && pip.Properties.IPAddress != "" {
 			if a, err := netip.ParseAddr(pip.Properties.IPAddress); err == nil {
 				e.internet[a] = en.key()

@@ -10,7 +10,7 @@ import (
 // listResources answers GET /subscriptions/{s}/resources and
 // /subscriptions/{s}/resourceGroups/{rg}/resources (Resources_List, Resources_ListByResourceGroup):
 // every top-level resource (child resources such as subnets are not listed, resource groups
-// neither) as a generic resource, filtered by $filter and paged like every list.
+// and deployments neither) as a generic resource, filtered by $filter and paged like every list.
 func (e *Engine) listResources(rq *request) (*response, *Error) {
 	if err := checkAPIVersion(rq.cloud, "Microsoft.Resources", rq.apiVersion, "resources", ""); err != nil {
 		return nil, err
@@ -35,7 +35,7 @@ func (e *Engine) listResources(rq *request) (*response, *Error) {
 	}
 	var items []*entry
 	for k, en := range e.entries {
-		if strings.HasPrefix(k, prefix) && !kinds[en.Kind].child && en.Kind != "resourcegroups" && matchesFilter(en, terms) {
+		if strings.HasPrefix(k, prefix) && !kinds[en.Kind].child && en.Kind != "resourcegroups" && en.Kind != "deployments" && matchesFilter(en, terms) {
 			items = append(items, en)
 		}
 	}

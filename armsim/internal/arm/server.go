@@ -419,6 +419,8 @@ func TypeLabel(rawPath string) string {
 		return "Microsoft.Compute/locations/" + map[bool]string{true: "vmSizes", false: "publishers"}[strings.EqualFold(p.Types[1], "vmSizes")]
 	case p.Namespace == "" && p.ResourceGroup == "" && len(p.Types) == 1 && strings.EqualFold(p.Types[0], "operationresults"):
 		return "operations"
+	case strings.EqualFold(p.Namespace, "Microsoft.Resources") && len(p.Types) >= 1 && strings.EqualFold(p.Types[0], "deployments"):
+		return "Microsoft.Resources/deployments"
 	case p.Namespace == "" && len(p.Types) == 1 && (strings.EqualFold(p.Types[0], "providers") || strings.EqualFold(p.Types[0], "resources")):
 		return "Microsoft.Resources/" + strings.ToLower(p.Types[0])
 	case p.Namespace == "" && (p.ResourceGroup != "" || len(p.Types) == 1):
