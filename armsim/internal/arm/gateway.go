@@ -389,8 +389,12 @@ func gatewayDefaults(e *Engine, en *entry, v map[string]any) {
 	}
 	for _, r := range listAt(props, "natRules") {
 		r["id"], r["etag"] = gw.ID+"/natRules/"+str(r["name"]), gw.Etag
-		setDefault(r, "properties.provisioningState", *gw.state())
-		r["properties"].(map[string]any)["provisioningState"] = *gw.state()
+		rp, ok := r["properties"].(map[string]any)
+		if !ok {
+			rp = map[string]any{}
+			r["properties"] = rp
+		}
+		rp["provisioningState"] = *gw.state() // a NAT rule is provisioned with its gateway
 	}
 }
 
