@@ -224,3 +224,28 @@ func selfSigned(t *testing.T) (*x509.Certificate, *rsa.PrivateKey) {
 	must(t, err)
 	return cert, key
 }
+
+// TestThrottlingPerPrincipal: on a strict cloud each principal has its own request budget
+// in a subscription, as ARM's are scoped; one principal's 429 leaves another's untouched.
+func TestThrottlingPerPrincipal(t *testing.T) {
+	const other = "00000000-0000-0000-0000-0000000000c2"
+	sim := startSim(t, armsim.Config{Clouds: strictClouds(armsim.Principal{ClientID: armsim.DefaultClientID, Secret: "a"}, armsim.Principal{ClientID: other, Secret: "b"}),
+		Throttle: armsim.Throttle{Enabled: true, ReadBurst: 3, ReadRate: 0.01, WriteBurst: 3, WriteRate: 0.01}})
+	first, err := token(t, sim, "azure", armsim.DefaultClientID, "a", azureScope)
+	must(t, err)
+	second, err := token(t, sim, "azure", other, "b", azureScope)
+	must(t, err)
+	path := "/subscriptions/" + sub + "/resourcegroups?api-version=" + resourcesAPI
+	for i := 0; i < 3; i++ {
+		if r := raw(t, sim, "azure", http.MethodGet, path, nil, "Authorization", "Bearer "+first); r.status != http.StatusOK {
+			t.Fatalf("read %d within the budget: %d %s", i, r.status, r.body)
+		}
+	}
+	e := raw(t, sim, "azure", http.MethodGet, path, nil, "Authorization", "Bearer "+first).wantError(t, http.StatusTooManyRequests, "SubscriptionRequestsThrottled")
+	if strings.Contains(e.Message, "actor 'armsim'") {
+		t.Errorf("the message names the principal: %s", e.Message)
+	}
+	if r := raw(t, sim, "azure", http.MethodGet, path, nil, "Authorization", "Bearer "+second); r.status != http.StatusOK {
+		t.Fatalf("another principal's budget is its own: %d %s", r.status, r.body)
+	}
+}

@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// Throttle configures ARM's request limits: a token bucket per subscription and cloud for
-// reads and one for writes. ARM's current limits are 250 reads refilling 25/s and 200
+// Throttle configures ARM's request limits: a token bucket per subscription, principal (on
+// a strict cloud; a lenient one cannot tell callers apart) and cloud for reads and one for
+// writes. ARM's current limits are 250 reads refilling 25/s and 200
 // writes refilling 10/s; armsim enforces them only when Enabled.
 type Throttle struct {
 	Enabled    bool    `json:"enabled"`
@@ -30,7 +31,7 @@ type bucket struct {
 
 // throttle takes a token for the request and answers 429 when the bucket is empty and
 // throttling is enabled. It always sets the remaining-requests header. Runs under e.mu.
-func (e *Engine) throttle(cloud, sub string, write bool, h http.Header) *Error {
+func (e *Engine) throttle(cloud, sub, principal string, write bool, h http.Header) *Error {
 	cfg := e.opts.Throttle
 	if cfg.ReadBurst == 0 && cfg.WriteBurst == 0 {
 		cfg = Throttle{Enabled: cfg.Enabled, ReadBurst: DefaultThrottle.ReadBurst, ReadRate: DefaultThrottle.ReadRate,
@@ -40,7 +41,8 @@ func (e *Engine) throttle(cloud, sub string, write bool, h http.Header) *Error {
 	if write {
 		burst, rate, kind = cfg.WriteBurst, cfg.WriteRate, "writes"
 	}
-	k := cloud + "|" + strings.ToLower(sub) + "|" + kind
+	// ARM's budgets are per principal and subscription; a lenient cloud sees no principal
+	k := cloud + "|" + strings.ToLower(sub) + "|" + principal + "|" + kind
 	now := time.Now()
 	b := e.buckets[k]
 	if b == nil {
@@ -54,9 +56,13 @@ func (e *Engine) throttle(cloud, sub string, write bool, h http.Header) *Error {
 		h.Set("x-ms-ratelimit-remaining-subscription-"+kind, "0")
 		setRetryAfter(h, wait)
 		verb := map[bool]string{true: "write", false: "read"}[write]
+		actor := principal
+		if actor == "" {
+			actor = "armsim"
+		}
 		return errorf(http.StatusTooManyRequests, "SubscriptionRequestsThrottled",
-			"Number of '%s' requests for subscription '%s' actor 'armsim' exceeded. Please try again after '%d' seconds after the additional tokens are available.",
-			verb, sub, int(math.Ceil(wait.Seconds())))
+			"Number of '%s' requests for subscription '%s' actor '%s' exceeded. Please try again after '%d' seconds after the additional tokens are available.",
+			verb, sub, actor, int(math.Ceil(wait.Seconds())))
 	}
 	if b.tokens >= 1 {
 		b.tokens--

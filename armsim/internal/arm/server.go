@@ -91,7 +91,8 @@ func (e *Engine) serve(c *Cloud, w http.ResponseWriter, r *http.Request) {
 // serveARM answers an authenticated ARM request and returns the status it wrote, or -1
 // when it counted the request itself.
 func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, label string) int {
-	if err := e.authenticate(c, r); err != nil {
+	principal, err := e.authenticate(c, r)
+	if err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer authorization_uri="`+loginEndpoint(c, "https://"+r.Host)+`", error="invalid_token", error_description="`+err.Message+`"`)
 		return writeError(w, err)
 	}
@@ -148,7 +149,7 @@ func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, labe
 	}
 
 	e.mu.Lock()
-	if thr := e.throttle(c.ID, p.Subscription, write, w.Header()); thr != nil {
+	if thr := e.throttle(c.ID, p.Subscription, principal, write, w.Header()); thr != nil {
 		e.mu.Unlock()
 		return writeError(w, thr)
 	}
@@ -185,20 +186,22 @@ var repeatedSlashes = regexp.MustCompile(`/{2,}`)
 var subscriptionID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // authenticate checks a request's bearer token: present and well formed, and on a strict
-// cloud one its directory issued for its ARM audience, unexpired.
-func (e *Engine) authenticate(c *Cloud, r *http.Request) *Error {
+// cloud one its directory issued for its ARM audience, unexpired. It returns the caller's
+// principal (object id) on a strict cloud, "" on a lenient one, which cannot tell callers apart.
+func (e *Engine) authenticate(c *Cloud, r *http.Request) (string, *Error) {
 	a := r.Header.Get("Authorization")
 	if a == "" {
-		return errorf(http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
+		return "", errorf(http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
 	}
 	scheme, token, ok := strings.Cut(a, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		return errorf(http.StatusUnauthorized, "AuthenticationFailedInvalidHeader", "Authentication failed. The 'Authorization' header is provided in an invalid format.")
+		return "", errorf(http.StatusUnauthorized, "AuthenticationFailedInvalidHeader", "Authentication failed. The 'Authorization' header is provided in an invalid format.")
 	}
 	if !c.StrictAuth {
-		return nil
+		return "", nil
 	}
-	return tokenError(e.identity[c.ID].Verify(strings.TrimSpace(token), audiences(c)), audiences(c))
+	principal, err := e.identity[c.ID].Verify(strings.TrimSpace(token), audiences(c))
+	return principal, tokenError(err, audiences(c))
 }
 
 // tokenError is ARM's answer to a token that fails the directory's check.

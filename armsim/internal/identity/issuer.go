@@ -107,15 +107,15 @@ type AudienceError struct{ Audience string }
 func (e *AudienceError) Error() string { return "token for audience " + e.Audience }
 
 // Verify checks a bearer token as ARM does: signed by this tenant, for one of the
-// audiences (a trailing slash aside), not expired.
-func (i *Issuer) Verify(token string, audiences []string) error {
+// audiences (a trailing slash aside), not expired. It returns the principal's object id.
+func (i *Issuer) Verify(token string, audiences []string) (string, error) {
 	t, err := parseJWT(token)
 	if err != nil {
-		return ErrInvalid
+		return "", ErrInvalid
 	}
 	key, _ := i.signingKey()
 	if !t.verify(&key.PublicKey) {
-		return ErrInvalid
+		return "", ErrInvalid
 	}
 	aud := t.str("aud")
 	ok := false
@@ -123,12 +123,12 @@ func (i *Issuer) Verify(token string, audiences []string) error {
 		ok = ok || strings.TrimSuffix(a, "/") == strings.TrimSuffix(aud, "/")
 	}
 	if !ok {
-		return &AudienceError{Audience: aud}
+		return "", &AudienceError{Audience: aud}
 	}
 	if now := i.Now(); !now.Before(time.Unix(t.unix("exp"), 0)) {
-		return &ExpiredError{Expiry: time.Unix(t.unix("exp"), 0).UTC(), Now: now.UTC()}
+		return "", &ExpiredError{Expiry: time.Unix(t.unix("exp"), 0).UTC(), Now: now.UTC()}
 	}
-	return nil
+	return t.str("oid"), nil
 }
 
 // jwks is the tenant's signing key as a JSON Web Key Set.
