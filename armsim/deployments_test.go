@@ -179,3 +179,61 @@ func TestDeploymentErrors(t *testing.T) {
 		"properties.error.details[0].code": `"InvalidCIDRNotation"`,
 	})
 }
+
+// TestDeploymentWhatIf: what-if predicts, without changing anything, a Create for a new
+// resource, a Modify with its delta for a changed one, NoChange for an unchanged one and
+// Ignore for the group's resources the template leaves alone.
+func TestDeploymentWhatIf(t *testing.T) {
+	sim := startSim(t, armsim.Config{})
+	raw(t, sim, "azure", http.MethodPut, groupPath("rg-what")+"?api-version="+resourcesAPI, []byte(`{"location":"eastus"}`))
+	for name, prefix := range map[string]string{"same": "10.1.0.0/16", "changed": "10.2.0.0/16", "other": "10.3.0.0/16"} {
+		putSucceeded(t, sim, "azure", netPath("rg-what", "virtualNetworks", name)+"?api-version="+netAPI,
+			`{"location":"eastus","properties":{"addressSpace":{"addressPrefixes":["`+prefix+`"]}}}`)
+	}
+	vnet := func(name, prefix string) string {
+		return `{"type":"Microsoft.Network/virtualNetworks","apiVersion":"2024-05-01","name":"` + name + `","location":"eastus","properties":{"addressSpace":{"addressPrefixes":["` + prefix + `"]}}}`
+	}
+	template := `{"resources":[` + vnet("same", "10.1.0.0/16") + "," + vnet("changed", "10.20.0.0/16") + "," + vnet("new", "10.4.0.0/16") + `]}`
+	before := snapshot(t, sim)
+	r := raw(t, sim, "azure", http.MethodPost, groupPath("rg-what")+"/providers/Microsoft.Resources/deployments/w/whatIf?api-version="+resourcesAPI,
+		[]byte(`{"properties":{"mode":"Incremental","template":`+template+`}}`))
+	var res map[string]any
+	if r.status != http.StatusOK || json.Unmarshal(r.body, &res) != nil {
+		t.Fatalf("what-if: %d %s", r.status, r.body)
+	}
+	got := map[string]string{}
+	for _, c := range at(res, "properties.changes").([]any) {
+		got[lastSegment(str(at(c, "resourceId")))] = str(at(c, "changeType"))
+		if lastSegment(str(at(c, "resourceId"))) == "changed" {
+			wantAt(t, "the change", c.(map[string]any), map[string]string{
+				"delta[0].path": `"properties.addressSpace.addressPrefixes"`, "delta[0].before": `["10.2.0.0/16"]`, "delta[0].after": `["10.20.0.0/16"]`})
+		}
+	}
+	want := map[string]string{"same": "NoChange", "changed": "Modify", "new": "Create", "other": "Ignore"}
+	if js(got) != js(want) {
+		t.Fatalf("changes %v, want %v", got, want)
+	}
+	if after := snapshot(t, sim); len(after) != len(before) {
+		t.Fatal("what-if changed something")
+	}
+}
+
+func lastSegment(id string) string { return id[strings.LastIndex(id, "/")+1:] }
+
+// TestDeploymentJSONC: ARM deserializes the JSON with comments az sends, the template
+// spliced in as text after an unquoted key, comments and trailing commas included.
+func TestDeploymentJSONC(t *testing.T) {
+	sim := startSim(t, armsim.Config{})
+	raw(t, sim, "azure", http.MethodPut, groupPath("rg-jsonc")+"?api-version="+resourcesAPI, []byte(`{"location":"eastus"}`))
+	body := `{"properties": {"parameters": {}, "mode": "Incremental", template:{
+	  // az keeps the template file's comments
+	  "resources": [{"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": "v", /* inline */ "location": "eastus",
+	    "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16",]}, "dhcpOptions": {"dnsServers": ["10.0.0.4"]}}},],
+	}}}`
+	put := raw(t, sim, "azure", http.MethodPut, groupPath("rg-jsonc")+"/providers/Microsoft.Resources/deployments/d?api-version="+resourcesAPI, []byte(body))
+	if d := deploymentDone(t, sim, put); at(d, "properties.provisioningState") != "Succeeded" {
+		t.Fatalf("deployment: %v", d)
+	}
+	wantAt(t, "vnet", getSucceeded(t, sim, "azure", netPath("rg-jsonc", "virtualNetworks", "v")+"?api-version="+netAPI),
+		map[string]string{"properties.dhcpOptions": `{"dnsServers":["10.0.0.4"]}`})
+}

@@ -145,11 +145,30 @@ iv=$(az vm get-instance-view -g $rg -n vm)
 expect '.instanceView.statuses[1].code' PowerState/running "$iv"
 expect .instanceView.osName ubuntu "$iv"
 
+step "azure: a template of our own: what-if (Create), deployment group create, what-if again (NoChange)"
+cat >"$work/spoke.json" <<'JSON'
+{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {"prefix": {"type": "string", "defaultValue": "10.9.0.0/16"}},
+  // az sends the template's text as is, comments included
+  "resources": [{"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2018-11-01", "name": "spoke",
+    "location": "[resourceGroup().location]", "properties": {"addressSpace": {"addressPrefixes": ["[parameters('prefix')]"]}}}],
+  "outputs": {"id": {"type": "string", "value": "[resourceId('Microsoft.Network/virtualNetworks', 'spoke')]"}}
+}
+JSON
+expect '[.changes[] | select(.changeType == "Create")] | length' 1 "$(az deployment group what-if -g $rg --template-file "$work/spoke.json" --no-pretty-print)"
+dep=$(az deployment group create -g $rg -n spoke --template-file "$work/spoke.json")
+expect .properties.provisioningState Succeeded "$dep"
+expect .properties.outputs.id.value "/subscriptions/$sub/resourceGroups/$rg/providers/Microsoft.Network/virtualNetworks/spoke" "$dep"
+expect '[.changes[] | select(.resourceId | endswith("/spoke")) | .changeType] | join(",")' NoChange "$(az deployment group what-if -g $rg --template-file "$work/spoke.json" --no-pretty-print)"
+az network vnet delete -g $rg -n spoke
+
 step "azure: az resource list"
 list=$(az resource list -g $rg)
 expect '[.[].type] | sort | join(",")' "Microsoft.Compute/virtualMachines,Microsoft.Network/connections,Microsoft.Network/localNetworkGateways,Microsoft.Network/networkInterfaces,Microsoft.Network/publicIPAddresses,Microsoft.Network/virtualNetworkGateways,Microsoft.Network/virtualNetworks" "$list"
 expect 'length' 1 "$(az resource list --resource-type Microsoft.Network/connections)"
-expect 'length' 2 "$(az deployment group list -g $rg)"
+expect 'length' 3 "$(az deployment group list -g $rg)"
 
 step "azure: delete"
 az group delete -n $rg --yes

@@ -64,7 +64,8 @@ func init() {
 }
 
 // serveDeployment answers .../resourceGroups/{rg}/providers/Microsoft.Resources/deployments
-// and below: list, PUT, GET, DELETE, POST validate, GET operations and operationStatuses.
+// and below: list, PUT, GET, DELETE, POST validate and whatIf, GET operations and
+// operationStatuses.
 func (e *Engine) serveDeployment(rq *request) (*response, *Error) {
 	p := rq.path
 	if err := checkAPIVersion(rq.cloud, "Microsoft.Resources", rq.apiVersion, "deployments", ""); err != nil {
@@ -89,6 +90,12 @@ func (e *Engine) serveDeployment(rq *request) (*response, *Error) {
 	switch {
 	case sub == "" && rq.method == http.MethodPut:
 		return e.putDeployment(rq, rg, en, id)
+	case sub == "whatif" && rq.method == http.MethodPost:
+		d, err := e.planDeployment(rq, rg, id)
+		if err != nil {
+			return nil, err
+		}
+		return reply(http.StatusOK, map[string]any{"status": "Succeeded", "properties": map[string]any{"changes": e.whatIf(rq, rg, d)}}), nil
 	case sub == "validate" && rq.method == http.MethodPost:
 		d, err := e.planDeployment(rq, rg, id)
 		if err != nil {
@@ -163,7 +170,7 @@ func (e *Engine) planDeployment(rq *request, rg *entry, id string) (*Deployment,
 			Mode         string         `json:"mode"`
 		} `json:"properties"`
 	}
-	if err := json.Unmarshal(rq.body, &body); err != nil {
+	if err := json.Unmarshal(fromJSONC(rq.body), &body); err != nil {
 		return nil, invalidRequestContent(err)
 	}
 	bp := body.Properties
@@ -539,6 +546,75 @@ func (e *Engine) failDeployment(en *entry, cause *Error) {
 		Details: []*Error{{Code: cause.Code, Message: cause.Message, Target: cause.Target}}}
 	e.dirty = true
 	delete(e.deploying, en.key())
+}
+
+// whatIf predicts a deployment's changes (Deployments_WhatIf): Create for a resource that
+// does not exist, NoChange or Modify (with the delta of each property the template sets) for
+// one that does, Unsupported for a resource whose body needs reference() (known only when it
+// is deployed), Ignore for the group's resources the template leaves alone (Incremental mode).
+func (e *Engine) whatIf(rq *request, rg *entry, d *Deployment) []any {
+	changes := []any{}
+	inTemplate := map[string]bool{}
+	for _, st := range d.Steps {
+		inTemplate[strings.ToLower(st.ID)] = true
+		var after map[string]any
+		_ = json.Unmarshal(st.Body, &after)
+		change := map[string]any{"resourceId": st.ID}
+		cur := e.get(rq.cloud.ID, st.ID)
+		switch {
+		case st.Raw != nil:
+			change["changeType"], change["unsupportedReason"] = "Unsupported", "The resource's properties use reference(), known only when it is deployed."
+		case cur == nil:
+			change["changeType"], change["after"] = "Create", after
+		default:
+			before := toView(e.render(cur, nil))
+			delta := propertyDelta("", before, after)
+			change["before"], change["after"] = before, merge(before, after)
+			change["changeType"] = "NoChange"
+			if len(delta) > 0 {
+				change["changeType"], change["delta"] = "Modify", delta
+			}
+		}
+		changes = append(changes, change)
+	}
+	for _, en := range e.childrenOf(rg.key(), "") {
+		if en.Kind != "deployments" && !inTemplate[strings.ToLower(en.id())] {
+			changes = append(changes, map[string]any{"resourceId": en.id(), "changeType": "Ignore"})
+		}
+	}
+	return changes
+}
+
+// propertyDelta lists, for each property a template sets, how it would change the current view.
+func propertyDelta(path string, before, after any) []any {
+	am, ok := after.(map[string]any)
+	if !ok {
+		b, _ := json.Marshal(before)
+		a, _ := json.Marshal(after)
+		if string(a) == string(b) {
+			return nil
+		}
+		kind := "Modify"
+		if before == nil {
+			kind = "Create"
+		}
+		return []any{map[string]any{"path": path, "propertyChangeType": kind, "before": before, "after": after}}
+	}
+	bm, _ := before.(map[string]any)
+	keys := make([]string, 0, len(am))
+	for k := range am {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []any
+	for _, k := range keys {
+		p := k
+		if path != "" {
+			p = path + "." + k
+		}
+		out = append(out, propertyDelta(p, bm[k], am[k])...)
+	}
+	return out
 }
 
 // deploymentOperations lists a deployment's operations, one per resource applied.
