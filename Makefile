@@ -75,7 +75,7 @@ bench:
 	@for m in $(MODULES); do (cd $$m && $(GO) test -run '^$$' -bench . -benchmem ./...); done
 
 ## acceptance-az: Debian's az CLI (azure-cli 2.45.0-1) logs in to armsim and builds, lists and
-## deletes the Azure site, then logs in to an AD FS stamp (armsim/acceptance/az.sh; 30-50 seconds).
+## deletes the Azure site, then logs in to an AD FS stamp (armsim/acceptance/az.sh; about 45 seconds).
 acceptance-az:
 	armsim/acceptance/az.sh
 
