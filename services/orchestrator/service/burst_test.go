@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -16,11 +15,6 @@ import (
 
 	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
-	"github.com/hybridlink/hybridlink/platform/serve"
-	"github.com/hybridlink/hybridlink/platform/servicetest"
-	compute "github.com/hybridlink/hybridlink/services/compute/service"
-	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
-	network "github.com/hybridlink/hybridlink/services/network/service"
 	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
@@ -33,15 +27,7 @@ func TestBurstPaced(t *testing.T) {
 	ctx := context.Background()
 	cfg := armsim.Config{TimeScale: 0.0005, Throttle: armsim.Throttle{Enabled: true,
 		WriteBurst: 12, WriteRate: 6, ReadBurst: 100000, ReadRate: 100000}}
-	net := servicetest.Start(t, network.Name, cfg, network.Service)
-	gw := net.Add(t, gateway.Name, gateway.Service)
-	cmp := net.Add(t, compute.Name, compute.Service)
-	o := service.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: "e2e-burst", Worker: true,
-		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
-		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 5, WriteBurst: 10}
-	orch := net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
-	s := stack{sim: net.Sim, orch: orch}
-	s.connect()
+	s := start(t, cfg, "e2e-burst", func(o *service.Options) { o.WritesPerSecond, o.WriteBurst = 5, 10 })
 
 	const n = 4 // 4 deployments x 8 writes per cloud = 32 writes against a burst of 12
 	var wg sync.WaitGroup
@@ -60,7 +46,7 @@ func TestBurstPaced(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	counters, err := net.Sim.Admin.Counters(ctx)
+	counters, err := s.sim.Admin.Counters(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,16 +77,9 @@ func burstSpec(i int) *orchestratorv1.DeploymentSpec {
 // steps in it (which then queued again behind their own dead attempts: the burst live-lock).
 func TestQueueDrains(t *testing.T) {
 	ctx := context.Background()
-	net := servicetest.Start(t, network.Name, armsim.Config{TimeScale: 0.0005}, network.Service)
-	gw := net.Add(t, gateway.Name, gateway.Service)
-	cmp := net.Add(t, compute.Name, compute.Service)
-	o := service.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: "e2e-queue-drains", Worker: true,
-		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
-		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 1, WriteBurst: 1,
-		HeartbeatTimeout: 2 * time.Second}
-	orch := net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
-	s := stack{sim: net.Sim, orch: orch}
-	s.connect()
+	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-queue-drains", func(o *service.Options) {
+		o.WritesPerSecond, o.WriteBurst, o.HeartbeatTimeout = 1, 1, 2*time.Second
+	})
 
 	const n = 2 // 16 writes per cloud at 1/s: a 16 s queue, 8 heartbeat time-outs long
 	var wg sync.WaitGroup

@@ -51,10 +51,10 @@ func TestMain(m *testing.M) {
 type stack struct {
 	sim  *armsim.Sim
 	orch *servicetest.Stack
-	// net is the network service, the first resource service.
-	net *servicetest.Stack
-	api orchestratorv1.OrchestratorServiceClient
-	ops longrunningpb.OperationsClient
+	// net, gw and cmp are the network, gateway and compute services.
+	net, gw, cmp *servicetest.Stack
+	api          orchestratorv1.OrchestratorServiceClient
+	ops          longrunningpb.OperationsClient
 }
 
 // start starts the stack, the orchestrator's options changed by opts.
@@ -70,7 +70,7 @@ func start(t testing.TB, cfg armsim.Config, taskQueue string, opts ...func(*serv
 		opt(&o)
 	}
 	orch := net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
-	s := stack{sim: net.Sim, orch: orch, net: net}
+	s := stack{sim: net.Sim, orch: orch, net: net, gw: gw, cmp: cmp}
 	s.connect()
 	return s
 }

@@ -20,10 +20,6 @@ import (
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/devcert"
 	"github.com/hybridlink/hybridlink/platform/serve"
-	"github.com/hybridlink/hybridlink/platform/servicetest"
-	compute "github.com/hybridlink/hybridlink/services/compute/service"
-	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
-	network "github.com/hybridlink/hybridlink/services/network/service"
 	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
@@ -126,17 +122,14 @@ func TestTemporalTLS(t *testing.T) {
 	if err := os.WriteFile(keyFile, []byte("tmprl-api-key-7d1e\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	net := servicetest.Start(t, network.Name, armsim.Config{}, network.Service)
-	gw := net.Add(t, gateway.Name, gateway.Service)
-	cmp := net.Add(t, compute.Name, compute.Service)
-	o := service.Options{Temporal: fe.addr, Namespace: "default", TaskQueue: "e2e-temporal-tls", Worker: true,
-		TemporalTLS: serve.ClientTLSConfig{CAFile: filepath.Join(certs, devcert.CAFile),
-			CertFile: filepath.Join(certs, devcert.ClientCertFile), KeyFile: filepath.Join(certs, devcert.ClientKeyFile)},
-		TemporalAPIKeyFile: keyFile,
-		Network:            net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
-		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200}
-	orch := net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
-	if _, err := orchestratorv1.NewOrchestratorServiceClient(orch.Conn).ListDeployments(context.Background(), &orchestratorv1.ListDeploymentsRequest{}); err != nil {
+	tlsFiles := serve.ClientTLSConfig{CAFile: filepath.Join(certs, devcert.CAFile),
+		CertFile: filepath.Join(certs, devcert.ClientCertFile), KeyFile: filepath.Join(certs, devcert.ClientKeyFile)}
+	var o service.Options
+	s := start(t, armsim.Config{}, "e2e-temporal-tls", func(opts *service.Options) {
+		opts.Temporal, opts.TemporalTLS, opts.TemporalAPIKeyFile = fe.addr, tlsFiles, keyFile
+		o = *opts
+	})
+	if _, err := orchestratorv1.NewOrchestratorServiceClient(s.orch.Conn).ListDeployments(context.Background(), &orchestratorv1.ListDeploymentsRequest{}); err != nil {
 		t.Fatalf("ListDeployments through Temporal over mTLS: %v", err)
 	}
 	seen := fe.seen()
@@ -146,7 +139,7 @@ func TestTemporalTLS(t *testing.T) {
 
 	noCert := o
 	noCert.TemporalTLS.CertFile, noCert.TemporalTLS.KeyFile = "", ""
-	_, err := service.Service(orch.Env, noCert)
+	_, err := service.Service(s.orch.Env, noCert)
 	t.Logf("without a client certificate: %v", err)
 	if err == nil {
 		t.Error("the orchestrator started against a frontend requiring a client certificate without one")

@@ -2,24 +2,16 @@ package service_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
-	"github.com/hybridlink/hybridlink/platform/serve"
-	"github.com/hybridlink/hybridlink/platform/servicetest"
-	compute "github.com/hybridlink/hybridlink/services/compute/service"
-	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
-	network "github.com/hybridlink/hybridlink/services/network/service"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/activities"
-	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
 // startTraced starts the stack as start does, with armsim's server spans recorded too,
@@ -31,16 +23,9 @@ func startTraced(t *testing.T, cfg armsim.Config, taskQueue string) (stack, map[
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(sim))
 	t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
 	cfg.TracerProvider = tp
-	net := servicetest.Start(t, network.Name, cfg, network.Service)
-	gw := net.Add(t, gateway.Name, gateway.Service)
-	cmp := net.Add(t, compute.Name, compute.Service)
-	o := service.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: taskQueue, Worker: true,
-		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
-		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200}
-	orch := net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
-	s := stack{sim: net.Sim, orch: orch, api: orchestratorv1.NewOrchestratorServiceClient(orch.Conn), ops: longrunningpb.NewOperationsClient(orch.Conn)}
+	s := start(t, cfg, taskQueue)
 	return s, map[string]*tracetest.SpanRecorder{
-		"orchestrator": orch.Spans, "network": net.Spans, "gateway": gw.Spans, "compute": cmp.Spans, "armsim": sim}
+		"orchestrator": s.orch.Spans, "network": s.net.Spans, "gateway": s.gw.Spans, "compute": s.cmp.Spans, "armsim": sim}
 }
 
 // TestTrace runs one deployment to READY and checks that its trace, the status's trace_id,
