@@ -13,6 +13,7 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -163,7 +164,10 @@ func (s *Server) resume(ctx context.Context, h handle.Handle) (Step, error) {
 }
 
 // WaitOperation polls, as ARM's Retry-After says, until the operation is done or the
-// timeout (or the call's deadline) passes, and returns its latest state.
+// timeout (or the call's deadline) passes, and returns its latest state: at the timeout the
+// state ARM last answered, without another poll. A poll ARM refuses for a while (throttled,
+// busy, unavailable: the status carries RetryInfo) waits as ARM asked and polls again;
+// only another error ends the wait with it.
 func (s *Server) WaitOperation(ctx context.Context, req *longrunningpb.WaitOperationRequest) (*longrunningpb.Operation, error) {
 	h, err := s.open(req.GetName())
 	if err != nil {
@@ -175,18 +179,50 @@ func (s *Server) WaitOperation(ctx context.Context, req *longrunningpb.WaitOpera
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	st, err := s.resume(ctx, h)
-	for err == nil && !st.Done && sleep(ctx, st.RetryAfter) {
-		st, err = s.resume(ctx, h)
+	var last *Step
+	for {
+		st, err := s.resume(ctx, h)
+		wait := st.RetryAfter
+		switch delay, transient := retryDelay(err); {
+		case err == nil && st.Done:
+			return operation(req.GetName(), st)
+		case err == nil:
+			last = &st
+		case ctx.Err() != nil && last != nil:
+			return operation(req.GetName(), *last) // the timeout passed during the poll
+		case ctx.Err() != nil:
+			// no answer within the timeout: one poll now, to answer with a state
+			if st, err = s.resume(context.WithoutCancel(ctx), h); err != nil {
+				return nil, err
+			}
+			return operation(req.GetName(), st)
+		case transient:
+			wait = delay
+		default:
+			return nil, err
+		}
+		if !sleep(ctx, wait) {
+			if last == nil {
+				return nil, err
+			}
+			return operation(req.GetName(), *last)
+		}
 	}
-	if ctx.Err() != nil {
-		// the timeout passed: answer with the state as it is now
-		st, err = s.resume(context.WithoutCancel(ctx), h)
+}
+
+// retryDelay reports whether a poll's error says to try again, and after how long: the
+// status's RetryInfo (the services put ARM's Retry-After there for throttled, busy and
+// unavailable answers).
+func retryDelay(err error) (time.Duration, bool) {
+	if err == nil {
+		return 0, false
 	}
-	if err != nil {
-		return nil, err
+	for _, d := range status.Convert(err).Details() {
+		if ri, ok := d.(*errdetails.RetryInfo); ok {
+			return ri.GetRetryDelay().AsDuration(), true
+		}
 	}
-	return operation(req.GetName(), st)
+	return 0, false
 }
 
 // sleep waits for ARM's polling hint (a second when it gave none) or until ctx is done,
