@@ -24,10 +24,12 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -171,6 +173,7 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	}
 	orch := append([]string{"-grpc-addr", addr(2), "-http-addr", addr(9), "-temporal", tmp.Address, "-task-queue", "scale",
 		"-network-addr", addr(3), "-gateway-addr", addr(4), "-compute-addr", addr(5),
+		"-expect-time-scale", fmt.Sprint(timeScale),
 		"-payload-key-file", filepath.Join(state, "payload.key"),
 		"-arm-writes-per-second", fmt.Sprint(0.9 * b.writeRate), "-arm-write-burst", fmt.Sprint(int(0.9 * b.writeBurst))}, common...)
 	for _, i := range []int{3, 4, 5} {
@@ -248,8 +251,10 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 		return err
 	}
 	var total, read429, write429 int64
+	byKind := map[string]int64{}
 	for _, c := range counters {
 		total += c.Count
+		byKind[c.Method+" "+c.Type] += c.Count
 		if c.Status == http.StatusTooManyRequests {
 			if c.Method == http.MethodGet {
 				read429 += c.Count
@@ -266,6 +271,11 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	}
 	fmt.Printf("scale: N=%d ready=%d failed=%d wall/bound=%.2f arm_requests_per_deployment=%d read429=%d write429=%d retried_steps=%d get_timeouts=%d api_retries=%d orchestrator_rss_mb=%d\n",
 		n, ready.Load(), failed.Load(), wall.Seconds()/bound.Seconds(), total/int64(n), read429, write429, retried, timeouts.Load(), retries.Load(), procs.peakRSS("orchestrator"))
+	fmt.Fprintln(os.Stderr, "ARM requests per deployment by method and type:")
+	kinds := slices.Sorted(maps.Keys(byKind))
+	for _, k := range kinds {
+		fmt.Fprintf(os.Stderr, "  %-60s %8.1f\n", k, float64(byKind[k])/float64(n))
+	}
 	fmt.Fprintf(os.Stderr, "wall %s, bound %s (critical path %s, write-budget bound %s), budgets %s at time scale %g\n",
 		wall.Round(time.Millisecond), bound.Round(time.Millisecond), critical.Round(time.Millisecond), writeBound.Round(time.Millisecond), mode, timeScale)
 	return nil

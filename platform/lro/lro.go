@@ -14,7 +14,9 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
@@ -142,7 +144,12 @@ func (s *Server) Start(h handle.Handle, st Step) (*longrunningpb.Operation, erro
 	return operation(name, st)
 }
 
-// GetOperation polls the operation once and returns its state.
+// RetryAfterHeader is the response header in which GetOperation passes on ARM's polling hint
+// for an operation not yet done, in milliseconds: a poller never asks again sooner.
+const RetryAfterHeader = "retry-after-ms"
+
+// GetOperation polls the operation once and returns its state, with ARM's hint for the next
+// poll in RetryAfterHeader.
 func (s *Server) GetOperation(ctx context.Context, req *longrunningpb.GetOperationRequest) (*longrunningpb.Operation, error) {
 	h, err := s.open(req.GetName())
 	if err != nil {
@@ -151,6 +158,9 @@ func (s *Server) GetOperation(ctx context.Context, req *longrunningpb.GetOperati
 	st, err := s.resume(ctx, h)
 	if err != nil {
 		return nil, err
+	}
+	if !st.Done && st.RetryAfter > 0 {
+		_ = grpc.SetHeader(ctx, metadata.Pairs(RetryAfterHeader, strconv.FormatInt(st.RetryAfter.Milliseconds(), 10)))
 	}
 	return operation(req.GetName(), st)
 }

@@ -38,6 +38,8 @@ type Build func(serve.Env) (serve.Service, error)
 // Stack is armsim plus one running service. Add starts more services against the same armsim.
 type Stack struct {
 	Sim *armsim.Sim
+	// TimeScale is armsim's: how much faster than Azure its operations run.
+	TimeScale float64
 	// Conn is a gRPC client connection to the service.
 	Conn *grpc.ClientConn
 	// REST is the service's REST base URL, http://127.0.0.1:port (https:// with TLS).
@@ -129,7 +131,7 @@ func startStack(t testing.TB, name string, cfg armsim.Config, build Build, certs
 			t.Fatal(err)
 		}
 	}
-	s := &Stack{Sim: sim, key: newKey(), name: name, caFile: cfg.CAOut, Certs: certs, Access: access}
+	s := &Stack{Sim: sim, TimeScale: cfg.TimeScale, key: newKey(), name: name, caFile: cfg.CAOut, Certs: certs, Access: access}
 	s.start(t, cfg.CAOut, build)
 	return s
 }
@@ -138,7 +140,7 @@ func startStack(t testing.TB, name string, cfg armsim.Config, build Build, certs
 // returns its stack: the same Sim, the new service's Conn, REST, Logs, Spans and Env.
 func (s *Stack) Add(t testing.TB, name string, build Build) *Stack {
 	t.Helper()
-	o := &Stack{Sim: s.Sim, key: newKey(), name: name, caFile: s.caFile, Certs: s.Certs, Access: s.Access}
+	o := &Stack{Sim: s.Sim, TimeScale: s.TimeScale, key: newKey(), name: name, caFile: s.caFile, Certs: s.Certs, Access: s.Access}
 	o.start(t, o.caFile, build)
 	return o
 }

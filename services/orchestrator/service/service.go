@@ -36,6 +36,7 @@ import (
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/activities"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/codec"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/polling"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
 
@@ -72,6 +73,9 @@ type Options struct {
 	// HeartbeatTimeout is the steps' heartbeat time-out: how soon a lost worker's steps move
 	// to another (workflow.DefaultHeartbeatTimeout when zero).
 	HeartbeatTimeout time.Duration
+	// Expect is how long ARM's operations take, which is when the steps poll them; its Scale
+	// is armsim's time scale when the clouds are emulated.
+	Expect polling.Expectations
 	// WritesPerSecond and WriteBurst size the per-cloud ARM write limiter.
 	WritesPerSecond float64
 	WriteBurst      int
@@ -103,6 +107,8 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.ServicesTokenFile, "services-token-file", env("HYBRIDLINK_SERVICES_TOKEN_FILE", ""), "file holding the bearer token presented to the resource services, read at each call; the development credentials' orchestrator token when empty and no access file is given ($HYBRIDLINK_SERVICES_TOKEN_FILE)")
 	fs.StringVar(&o.PayloadKeyFile, "payload-key-file", env("HYBRIDLINK_PAYLOAD_KEY_FILE", filepath.Join(".state", "payload.key")), "AES-256 key encrypting Temporal payloads, generated when missing ($HYBRIDLINK_PAYLOAD_KEY_FILE)")
 	fs.DurationVar(&o.HeartbeatTimeout, "heartbeat-timeout", workflow.DefaultHeartbeatTimeout, "how long a step may go without a heartbeat before another worker takes it over (resuming its ARM operation)")
+	fs.Var(&o.Expect, "expect", "how long an ARM operation takes, which is when it is polled: [cloud:]collection[/delete]=duration, e.g. virtualNetworkGateways=40m or azure-stack-hub:virtualMachines/delete=5m (repeatable; defaults: gateways 35m, deleting one 15m, VMs 2m, connections 1m, network resources seconds)")
+	fs.Float64Var(&o.Expect.Scale, "expect-time-scale", 1, "multiplies every -expect time: armsim's -time-scale, when the clouds are emulated")
 	fs.Float64Var(&o.WritesPerSecond, "arm-writes-per-second", activities.DefaultWriteRate, "ARM writes per second per cloud subscription, for all deployments together")
 	fs.IntVar(&o.WriteBurst, "arm-write-burst", activities.DefaultWriteBurst, "ARM write burst per cloud subscription")
 }
@@ -281,6 +287,7 @@ func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) 
 	}
 	defer closeAll(conns)
 	acts := activities.New(conns[0], conns[1], conns[2], activities.NewLimiter(o.WritesPerSecond, o.WriteBurst))
+	acts.Expect = o.Expect
 	w := worker.New(tc, o.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflow.Config{HeartbeatTimeout: o.HeartbeatTimeout}.Deployment, sdkworkflow.RegisterOptions{Name: workflow.Name})
 	w.RegisterActivity(acts)

@@ -13,6 +13,7 @@ import (
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/polling"
 )
 
 // Activities holds the clients of the three resource services. Register a pointer to it
@@ -28,6 +29,8 @@ type Activities struct {
 	ComputeOperations longrunningpb.OperationsClient
 	// Limiter paces the writes; it is required.
 	Limiter *Limiter
+	// Expect is how long operations take, which is when they are polled.
+	Expect polling.Expectations
 	// VerifyInterval is VerifyConnections' first wait between reads, doubled after each
 	// read up to verifyMaxInterval; a second when 0.
 	VerifyInterval time.Duration

@@ -3,8 +3,10 @@ package activities_test
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
@@ -19,14 +21,14 @@ func TestResume(t *testing.T) {
 	h.network(t, "azure", "1")
 
 	first, beats := h.env()
-	h.calls.failWait.Store(true)
+	h.calls.failPoll.Store(true)
 	err := execute(t, first, h.acts.EnsureVirtualNetworkGateway, gatewayRequest("azure", "VpnGw1"), nil)
 	if ae := appError(t, err); ae.NonRetryable() || ae.Type() != "Unavailable" {
 		t.Fatalf("a lost service must fail the attempt retryably, got %v", err)
 	}
-	names := beats.all()
+	names := slices.Compact(beats.all())
 	if len(names) != 1 || !strings.HasPrefix(names[0], "operations/") {
-		t.Fatalf("the first attempt must heart-beat its operation's name at once, got %q", names)
+		t.Fatalf("the first attempt must heart-beat its operation's name, and only that, got %q", names)
 	}
 
 	retry, _ := h.env()
@@ -114,5 +116,26 @@ func TestErrors(t *testing.T) {
 				t.Fatalf("the error holds a secret: %v", ae)
 			}
 		})
+	}
+}
+
+// TestPolling: a gateway's creation, which ARM expects to take 35 minutes and during which
+// it answers every poll with Retry-After 10 s (about 210 polls), is polled when it may be
+// done: half way and at its expected end, not at every Retry-After.
+func TestPolling(t *testing.T) {
+	h := start(t, armsim.Config{Latencies: map[string]armsim.Duration{"virtualnetworkgateways": armsim.Duration(35 * time.Minute)}})
+	h.network(t, "azure", "1")
+	before, err := h.sim.Admin.Count(ctx, "azure", http.MethodGet, "operations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, _ := h.env()
+	must(t, env, h.acts.EnsureVirtualNetworkGateway, gatewayRequest("azure", "VpnGw1"), &gatewayv1.VirtualNetworkGateway{})
+	after, err := h.sim.Admin.Count(ctx, "azure", http.MethodGet, "operations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if polls := after - before; polls < 1 || polls > 3 {
+		t.Fatalf("the gateway's operation was polled %d times; want half way and at its expected end", polls)
 	}
 }

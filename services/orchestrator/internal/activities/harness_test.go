@@ -59,6 +59,7 @@ func start(t *testing.T, cfg armsim.Config) *harness {
 	c := &calls{n: map[string]int{}}
 	acts := activities.New(c.dial(t, network), c.dial(t, gateway), c.dial(t, compute), activities.NewLimiter(1000, 1000))
 	acts.VerifyInterval = 10 * time.Millisecond
+	acts.Expect.Scale = network.TimeScale
 	h := &harness{acts: acts, sim: network.Sim, calls: c}
 	h.suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	return h
@@ -124,11 +125,11 @@ func appError(t *testing.T, err error) *temporal.ApplicationError {
 }
 
 // calls counts the resource service methods the activities call, and fails the next
-// WaitOperation when told, as a dropped connection would.
+// GetOperation when told, as a dropped connection would.
 type calls struct {
 	mu       sync.Mutex
 	n        map[string]int
-	failWait atomic.Bool
+	failPoll atomic.Bool
 }
 
 func (c *calls) count(method string) int {
@@ -142,7 +143,7 @@ func (c *calls) intercept(ctx context.Context, method string, req, reply any, cc
 	c.mu.Lock()
 	c.n[name]++
 	c.mu.Unlock()
-	if name == "WaitOperation" && c.failWait.CompareAndSwap(true, false) {
+	if name == "GetOperation" && c.failPoll.CompareAndSwap(true, false) {
 		return status.Error(codes.Unavailable, "connection to the service lost (injected by the test)")
 	}
 	return invoker(ctx, method, req, reply, cc, opts...)

@@ -3,6 +3,8 @@ package activities
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
@@ -11,9 +13,13 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/polling"
 )
 
 // maxBeat is the longest an activity goes between heartbeats.
@@ -32,30 +38,122 @@ func beatEvery(ctx context.Context) time.Duration {
 // begin starts an operation through a resource service.
 type begin func(context.Context) (*longrunningpb.Operation, error)
 
-// operate returns the operation begin starts once it is done, heart-beating its name while
-// it waits. When a previous attempt of the activity heart-beat an operation's name, it
-// resumes that operation instead: a retried or re-scheduled activity never starts a second
+// operate returns the operation begin starts once it is done. It polls the operation when
+// its schedule says (package polling: from how long such operations take, never sooner than
+// ARM's Retry-After) and heart-beats the operation's name while it waits. When a previous
+// attempt of the activity heart-beat an operation's name, it resumes that operation
+// instead, looking at it at once: a retried or re-scheduled activity never starts a second
 // ARM operation. Only a new start takes a write from the limiter. ops is the Operations
 // client of the service that owns the operation; cloud is the cloud it writes to. The
 // operation's name goes on the activity's span.
 func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsClient, cloud string, start begin) (*longrunningpb.Operation, error) {
-	var name string
+	var (
+		name string
+		op   *longrunningpb.Operation
+		hint time.Duration
+		err  error
+	)
 	if !activity.HasHeartbeatDetails(ctx) || activity.GetHeartbeatDetails(ctx, &name) != nil || name == "" {
 		if err := a.Limiter.Wait(ctx, cloud, func() { activity.RecordHeartbeat(ctx) }, beatEvery(ctx)); err != nil {
 			return nil, err
 		}
-		op, err := start(ctx)
-		if err != nil || op.GetDone() {
+		if op, err = start(ctx); err != nil || op.GetDone() {
 			return op, err
 		}
 		name = op.GetName()
 	}
 	trace.SpanFromContext(ctx).SetAttributes(attribute.String(AttrOperation, name))
-	for {
-		activity.RecordHeartbeat(ctx, name)
-		op, err := ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: name, Timeout: durationpb.New(beatEvery(ctx))})
-		if err != nil || op.GetDone() {
+	if op == nil { // resumed: the operation may have finished while no worker watched it
+		if op, hint, err = poll(ctx, ops, name); err != nil || op.GetDone() {
 			return op, err
+		}
+	}
+	sched, started, watching := a.schedule(cloud, op)
+	if hint == 0 {
+		hint = sched.Floor
+	}
+	for first := true; ; first = false {
+		wait := sched.Next(time.Since(started), hint)
+		if watching && first {
+			wait = sched.Floor // an operation ARM finished at once, or someone else's: look soon
+		}
+		if err := nap(ctx, name, wait); err != nil {
+			return nil, err
+		}
+		if op, hint, err = poll(ctx, ops, name); err != nil || op.GetDone() {
+			return op, err
+		}
+	}
+}
+
+// operationMetadata is what the services' OperationMetadata messages have in common.
+type operationMetadata interface {
+	GetTarget() string
+	GetVerb() string
+	GetCreateTime() *timestamppb.Timestamp
+}
+
+// schedule returns op's polling schedule, from the resource and verb its metadata names, when
+// it started, and whether the service follows the resource rather than an ARM operation
+// (lro.VerbWatch).
+func (a *Activities) schedule(cloud string, op *longrunningpb.Operation) (polling.Schedule, time.Time, bool) {
+	started, collection, verb := time.Now(), "", ""
+	if m, err := op.GetMetadata().UnmarshalNew(); err == nil {
+		if md, ok := m.(operationMetadata); ok {
+			verb = md.GetVerb()
+			if t := md.GetCreateTime(); t != nil {
+				started = t.AsTime()
+			}
+			if parts := strings.Split(md.GetTarget(), "/"); len(parts) >= 6 {
+				collection = parts[4]
+			} else {
+				collection = "resourceGroups"
+			}
+		}
+	}
+	return a.Expect.For(cloud, collection, verb), started, verb == lro.VerbWatch
+}
+
+// poll reads the operation once and returns it with ARM's hint for the next poll. While the
+// service answers with RetryInfo (ARM throttled the poll, or was unavailable for a while) it
+// waits as asked, heart-beating, and reads again; any other error is returned.
+func poll(ctx context.Context, ops longrunningpb.OperationsClient, name string) (*longrunningpb.Operation, time.Duration, error) {
+	for {
+		var md metadata.MD
+		op, err := ops.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: name}, grpc.Header(&md))
+		if err == nil {
+			var hint time.Duration
+			if v := md.Get(lro.RetryAfterHeader); len(v) > 0 {
+				if ms, err := strconv.ParseInt(v[0], 10, 64); err == nil {
+					hint = time.Duration(ms) * time.Millisecond
+				}
+			}
+			return op, hint, nil
+		}
+		delay := retryDelay(status.Convert(err))
+		if delay == 0 {
+			return nil, 0, err
+		}
+		if err := nap(ctx, name, delay); err != nil {
+			return nil, 0, err
+		}
+	}
+}
+
+// nap waits d, heart-beating details at least every beatEvery, or until ctx is done.
+func nap(ctx context.Context, details any, d time.Duration) error {
+	for until := time.Now().Add(d); ; {
+		activity.RecordHeartbeat(ctx, details)
+		left := time.Until(until)
+		if left <= 0 {
+			return nil
+		}
+		t := time.NewTimer(min(left, beatEvery(ctx)))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
 		}
 	}
 }

@@ -46,15 +46,8 @@ func (a *Activities) VerifyConnections(ctx context.Context, req workflow.VerifyR
 			return nil, temporal.NewNonRetryableApplicationError(
 				fmt.Sprintf("connections not Connected after %s: %s", req.Timeout, strings.Join(down, "; ")), workflow.ErrorVerifyTimeout, nil)
 		}
-		for until := time.Now().Add(min(interval, wait)); time.Now().Before(until); {
-			activity.RecordHeartbeat(ctx, deadline)
-			t := time.NewTimer(min(time.Until(until), beatEvery(ctx)))
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return nil, ctx.Err()
-			case <-t.C:
-			}
+		if err := nap(ctx, deadline, min(interval, wait)); err != nil {
+			return nil, err
 		}
 		interval = min(2*interval, verifyMaxInterval)
 	}
