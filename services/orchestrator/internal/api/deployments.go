@@ -9,6 +9,9 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"go.opentelemetry.io/otel/trace"
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/grpc/codes"
@@ -82,7 +85,46 @@ func (s *Server) GetDeployment(ctx context.Context, req *orchestratorv1.GetDeplo
 	return s.status(ctx, req.GetName())
 }
 
+// status returns the deployment as its workflow last published it (workflow.StatusMemo),
+// from one DescribeWorkflowExecution: no worker is asked, so reads stay fast while the
+// workers are busy or one is lost, and every API replica answers the same. A workflow that
+// has published nothing yet (it has just started, or predates StatusMemo), or whose
+// workflow task keeps failing, is queried instead, which answers or says why it cannot.
 func (s *Server) status(ctx context.Context, name string) (*orchestratorv1.Deployment, error) {
+	desc, err := s.temporal.DescribeWorkflowExecution(ctx, workflow.ID(name), "")
+	if err != nil {
+		return nil, s.explain(ctx, err, name)
+	}
+	info := desc.GetWorkflowExecutionInfo()
+	d, err := s.memo(info.GetMemo())
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "decoding %s's status: %v", name, err)
+	}
+	if d == nil || desc.GetPendingWorkflowTask().GetAttempt() > 1 {
+		if d, err = s.query(ctx, name); err != nil {
+			return nil, err
+		}
+	}
+	ended(d, info.GetStatus())
+	attempts(d, desc.GetPendingActivities())
+	return d, nil
+}
+
+// memo decodes the deployment a workflow published in its memo; nil when it has not.
+func (s *Server) memo(m *commonpb.Memo) (*orchestratorv1.Deployment, error) {
+	p, ok := m.GetFields()[workflow.StatusMemo]
+	if !ok {
+		return nil, nil
+	}
+	d := &orchestratorv1.Deployment{}
+	if err := s.payloads.FromPayload(p, &d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// query asks the workflow for its status.
+func (s *Server) query(ctx context.Context, name string) (*orchestratorv1.Deployment, error) {
 	v, err := s.temporal.QueryWorkflow(ctx, workflow.ID(name), "", workflow.QueryStatus)
 	if err != nil {
 		return nil, s.explain(ctx, err, name)
@@ -91,66 +133,66 @@ func (s *Server) status(ctx context.Context, name string) (*orchestratorv1.Deplo
 	if err := v.Get(&d); err != nil {
 		return nil, status.Errorf(codes.Internal, "decoding %s's status: %v", name, err)
 	}
-	s.attempts(ctx, d)
 	return d, nil
 }
 
 // attempts fills the running steps' attempt counts and last failures from the workflow's
 // pending activities (each activity's id is its step's name): Temporal retries activities
-// itself, so the workflow cannot see them. A workflow that ended without finishing
-// (ended) is marked FAILED. A failure to describe leaves the status as is.
-func (s *Server) attempts(ctx context.Context, d *orchestratorv1.Deployment) {
-	desc, err := s.temporal.DescribeWorkflowExecution(ctx, workflow.ID(d.GetName()), "")
-	if err != nil {
-		return
-	}
-	ended(d, desc.GetWorkflowExecutionInfo().GetStatus())
-	pending := map[string]int32{}
-	failures := map[string]string{}
-	for _, a := range desc.GetPendingActivities() {
-		pending[a.GetActivityId()] = a.GetAttempt()
-		failures[a.GetActivityId()] = a.GetLastFailure().GetMessage()
+// itself, so the workflow cannot see them.
+func attempts(d *orchestratorv1.Deployment, pending []*workflowpb.PendingActivityInfo) {
+	byStep := map[string]*workflowpb.PendingActivityInfo{}
+	for _, a := range pending {
+		byStep[a.GetActivityId()] = a
 	}
 	for _, st := range d.GetStatus().GetSteps() {
-		n, ok := pending[st.GetName()]
+		a, ok := byStep[st.GetName()]
 		if !ok || st.GetState() != orchestratorv1.Step_STATE_RUNNING {
 			continue
 		}
-		st.Attempts = n
-		if msg := failures[st.GetName()]; msg != "" {
+		st.Attempts = a.GetAttempt()
+		if msg := a.GetLastFailure().GetMessage(); msg != "" {
 			st.LastError = &orchestratorv1.StepError{Message: msg}
 		}
 	}
 }
 
 // ListDeployments lists the deployments of this orchestrator's task queue from Temporal's
-// visibility, optionally by state.
+// visibility, with the status each workflow published in its memo, optionally by state.
 func (s *Server) ListDeployments(ctx context.Context, req *orchestratorv1.ListDeploymentsRequest) (*orchestratorv1.ListDeploymentsResponse, error) {
 	want, err := stateFilter(req.GetFilter())
 	if err != nil {
 		return nil, err
 	}
+	query := fmt.Sprintf("WorkflowType = '%s' AND TaskQueue = '%s'", workflow.Name, s.taskQueue)
+	if want != orchestratorv1.DeploymentStatus_STATE_UNSPECIFIED {
+		query += fmt.Sprintf(" AND %s = '%s'", workflow.StateAttribute.GetName(), strings.TrimPrefix(want.String(), "STATE_"))
+	}
 	var out []*orchestratorv1.Deployment
 	var token []byte
-	seen := map[string]bool{} // each run of a workflow is listed: a deployment continued as new, or deleted and created again
+	seen := map[string]bool{}
 	for {
-		resp, err := s.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			Query: fmt.Sprintf("WorkflowType = '%s' AND TaskQueue = '%s'", workflow.Name, s.taskQueue), NextPageToken: token})
+		resp, err := s.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, NextPageToken: token})
 		if err != nil {
 			return nil, temporalError(err, "deployments")
 		}
 		for _, e := range resp.GetExecutions() {
-			if seen[e.GetExecution().GetWorkflowId()] {
+			id := e.GetExecution().GetWorkflowId()
+			if seen[id] || !s.latest(ctx, e) {
 				continue
 			}
-			seen[e.GetExecution().GetWorkflowId()] = true
-			d, err := s.status(ctx, e.GetExecution().GetWorkflowId())
+			seen[id] = true
+			d, err := s.memo(e.GetMemo())
+			if d != nil {
+				ended(d, e.GetStatus())
+			} else if err == nil {
+				d, err = s.status(ctx, id)
+			}
 			switch {
 			case status.Code(err) == codes.NotFound:
 				continue // gone since it was listed
 			case err != nil:
 				// listed all the same, its state unknown, with the reason
-				d = &orchestratorv1.Deployment{Name: e.GetExecution().GetWorkflowId(), CreateTime: e.GetStartTime(),
+				d = &orchestratorv1.Deployment{Name: id, CreateTime: e.GetStartTime(),
 					Status: &orchestratorv1.DeploymentStatus{Error: status.Convert(err).Message()}}
 			}
 			if want == orchestratorv1.DeploymentStatus_STATE_UNSPECIFIED || d.GetStatus().GetState() == want {
@@ -166,6 +208,22 @@ func (s *Server) ListDeployments(ctx context.Context, req *orchestratorv1.ListDe
 		return nil, apierr.Invalid("page_token", "%v", err)
 	}
 	return &orchestratorv1.ListDeploymentsResponse{Deployments: page, NextPageToken: next}, nil
+}
+
+// latest reports whether a listed run is its deployment's current one: visibility lists
+// every run of a workflow id. A running run is (only one runs at a time); one continued as
+// new is not (its successor is listed in its own right, with the memo and state it
+// inherited); a closed one is unless the deployment was created again since, which one
+// DescribeWorkflowExecution tells.
+func (s *Server) latest(ctx context.Context, e *workflowpb.WorkflowExecutionInfo) bool {
+	switch e.GetStatus() {
+	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
+		return true
+	case enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW:
+		return false
+	}
+	desc, err := s.temporal.DescribeWorkflowExecution(ctx, e.GetExecution().GetWorkflowId(), "")
+	return err != nil || desc.GetWorkflowExecutionInfo().GetExecution().GetRunId() == e.GetExecution().GetRunId()
 }
 
 // stateFilter reads "state=READY" (or "" for all).

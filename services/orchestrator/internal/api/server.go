@@ -15,6 +15,7 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"google.golang.org/grpc"
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
@@ -22,6 +23,7 @@ import (
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/codec"
 )
 
 // Server implements OrchestratorService and google.longrunning.Operations for deployments.
@@ -31,6 +33,8 @@ type Server struct {
 	temporal  client.Client
 	taskQueue string
 	clouds    []cloud.Cloud
+	// payloads decodes what the workflows publish (their memo), with the client's codec.
+	payloads converter.DataConverter
 	// digestKey keys the digests of created specs (specDigest).
 	digestKey []byte
 	// network, gateway and compute are the resource services, which PlanDeployment reads.
@@ -46,7 +50,7 @@ type Server struct {
 // payloadKey is the key of c's payload codec, from which the key of spec digests is
 // derived.
 func New(c client.Client, taskQueue string, payloadKey []byte, clouds []cloud.Cloud, network, gateway, compute grpc.ClientConnInterface) *Server {
-	return &Server{temporal: c, taskQueue: taskQueue, clouds: clouds, digestKey: digestKey(payloadKey),
+	return &Server{temporal: c, taskQueue: taskQueue, clouds: clouds, digestKey: digestKey(payloadKey), payloads: codec.NewDataConverter(payloadKey),
 		network: networkv1.NewNetworkServiceClient(network), gateway: gatewayv1.NewGatewayServiceClient(gateway),
 		compute: computev1.NewComputeServiceClient(compute), WatchInterval: 250 * time.Millisecond}
 }

@@ -150,3 +150,9 @@ func ID(deploymentName string) string { return deploymentName }
 // would call it Running. It must be registered in the namespace (a Keyword) before any
 // worker runs: a workflow task upserting an unknown attribute fails for ever.
 var StateAttribute = temporal.NewSearchAttributeKeyKeyword("DeploymentState")
+
+// StatusMemo is the memo field holding the deployment as GetDeployment shows it (a
+// Deployment: its spec without secrets and its status), which the workflow rewrites whenever
+// it changes, so that the API answers from DescribeWorkflowExecution and visibility instead
+// of querying a worker. Like every payload it is encrypted by the payload codec.
+const StatusMemo = "deployment"

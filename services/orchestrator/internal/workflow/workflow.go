@@ -35,28 +35,43 @@ type deployment struct {
 	applying bool
 	// updated is when the status last changed state.
 	updated time.Time
-	// published is the state last written to StateAttribute in this run.
+	// published is the state last written to StateAttribute in this run, memo the
+	// deployment last written to StatusMemo.
 	published orchestratorv1.DeploymentStatus_State
+	memo      *orchestratorv1.Deployment
 }
 
-// stateAttributeChange names the change that made the workflow publish its state, so that
-// histories from before it replay without the upserts they never had.
-const stateAttributeChange = "state-search-attribute"
+// stateAttributeChange and statusMemoChange name the changes that made the workflow publish
+// its state and its status, so that histories from before them replay without the upserts
+// they never had.
+const (
+	stateAttributeChange = "state-search-attribute"
+	statusMemoChange     = "status-memo"
+)
 
-// publish writes the deployment's state to StateAttribute when it changed. Workflows
-// started before this existed (their histories hold no version marker for it) keep running
-// without it.
+// publish writes the deployment's state to StateAttribute when it changed, and the deployment
+// as GetDeployment shows it to the StatusMemo memo when that changed: the API reads both
+// from Temporal's visibility and DescribeWorkflowExecution, without a query to a worker.
+// Workflows started before either existed (their histories hold no version marker for it)
+// keep running without it.
 func (d *deployment) publish(ctx workflow.Context) {
 	ctx, _ = workflow.NewDisconnectedContext(ctx) // a canceled apply still says where it stopped
-	st := d.status.GetState()
-	if st == d.published || workflow.GetVersion(ctx, stateAttributeChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if st := d.status.GetState(); st != d.published && workflow.GetVersion(ctx, stateAttributeChange, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+		if err := workflow.UpsertTypedSearchAttributes(ctx, StateAttribute.ValueSet(strings.TrimPrefix(st.String(), "STATE_"))); err != nil {
+			workflow.GetLogger(ctx).Warn("publishing the deployment's state", "error", err)
+		} else {
+			d.published = st
+		}
+	}
+	view := d.view()
+	if proto.Equal(view, d.memo) || workflow.GetVersion(ctx, statusMemoChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return
 	}
-	if err := workflow.UpsertTypedSearchAttributes(ctx, StateAttribute.ValueSet(strings.TrimPrefix(st.String(), "STATE_"))); err != nil {
-		workflow.GetLogger(ctx).Warn("publishing the deployment's state", "error", err)
+	if err := workflow.UpsertMemo(ctx, map[string]any{StatusMemo: view}); err != nil {
+		workflow.GetLogger(ctx).Warn("publishing the deployment's status", "error", err)
 		return
 	}
-	d.published = st
+	d.memo = view
 }
 
 // Deployment is the workflow of one deployment, registered as Name: a long-lived entity.
