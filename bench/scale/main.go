@@ -5,6 +5,11 @@
 //
 //	scale: N=<n> ready=<r> failed=<f> wall/bound=<x> arm_requests_per_deployment=<y> read429=<a> write429=<b> retried_steps=<s> get_timeouts=<g> api_retries=<t> orchestrator_rss_mb=<m>
 //
+// and then, with the N deployments present, GetDeployment under a steady load (-read-rps,
+// -read-for) over gRPC with ghz's runner and over REST with vegeta:
+//
+//	reads: N=<n> grpc rps=<r> p50_ms=<a> p99_ms=<b> requests=<c> failures=<d> rest rps=...
+//
 // retried_steps counts steps that needed a second attempt, get_timeouts the GetDeployment
 // calls of a reader running beside (one every 10 ms) that took over 2 s, api_retries the
 // create and wait calls the clients had to make again (DEADLINE_EXCEEDED, UNAVAILABLE).
@@ -31,6 +36,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,12 +70,20 @@ func main() {
 	budgets := flag.String("budgets", "scaled", "ARM budgets: scaled (ARM's, rates by 1/time-scale), real (ARM's as they are) or off")
 	writeRate := flag.Float64("write-rate", 0, "write budget per second per cloud, overriding -budgets (for a write-bound run)")
 	keep := flag.Bool("keep", false, "keep the state folder (logs of every process)")
+	flag.IntVar(&readRPS, "read-rps", 1000, "GetDeployment calls a second once the deployments are done, over gRPC (ghz) then REST (vegeta); 0 skips")
+	flag.DurationVar(&readFor, "read-for", 10*time.Second, "how long each -read-rps load lasts")
 	flag.Parse()
 	if err := run(*n, *timeScale, *budgets, *writeRate, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "scale:", err)
 		os.Exit(1)
 	}
 }
+
+// readRPS and readFor are the read load once the deployments are done.
+var (
+	readRPS int
+	readFor time.Duration
+)
 
 // budget is one cloud subscription's ARM budget.
 type budget struct{ readBurst, readRate, writeBurst, writeRate float64 }
@@ -271,6 +285,20 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	}
 	fmt.Printf("scale: N=%d ready=%d failed=%d wall/bound=%.2f arm_requests_per_deployment=%d read429=%d write429=%d retried_steps=%d get_timeouts=%d api_retries=%d orchestrator_rss_mb=%d\n",
 		n, ready.Load(), failed.Load(), wall.Seconds()/bound.Seconds(), total/int64(n), read429, write429, retried, timeouts.Load(), retries.Load(), procs.peakRSS("orchestrator"))
+	if readRPS > 0 {
+		fmt.Fprintf(os.Stderr, "GetDeployment at %d/s for %s over gRPC, then REST...\n", readRPS, readFor)
+		token, err := os.ReadFile(filepath.Join(state, auth.DevFolder, "admin.token"))
+		if err != nil {
+			return err
+		}
+		tok := strings.TrimSpace(string(token))
+		g, err := grpcReads(addr(2), tok, n, readRPS, readFor)
+		if err != nil {
+			return fmt.Errorf("gRPC reads: %w", err)
+		}
+		r := restReads("http://"+addr(9), tok, n, readRPS, readFor)
+		fmt.Printf("reads: N=%d grpc %s rest %s\n", n, g, r)
+	}
 	fmt.Fprintln(os.Stderr, "ARM requests per deployment by method and type:")
 	kinds := slices.Sorted(maps.Keys(byKind))
 	for _, k := range kinds {

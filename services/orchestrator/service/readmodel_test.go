@@ -67,3 +67,45 @@ func TestReadsWithoutWorker(t *testing.T) {
 		}
 	}
 }
+
+// TestReplicasAgree: two API replicas each cache the deployments at rest; a teardown through
+// one is seen by the other (which follows visibility), not its cached READY for ever, and by
+// the first at once.
+func TestReplicasAgree(t *testing.T) {
+	var o service.Options
+	a := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-replicas", func(x *service.Options) { o = *x })
+	o.Worker, o.FollowInterval = false, 50*time.Millisecond
+	b := a
+	b.orch = a.net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
+	b.connect()
+	ctx := context.Background()
+	op, err := a.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "replicas",
+		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
+	if op = wait(t, a, op, err); op.GetError() != nil {
+		t.Fatalf("deployment failed: %s", op.GetError().GetMessage())
+	}
+	get := func(s stack) orchestratorv1.DeploymentStatus_State {
+		t.Helper()
+		d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/replicas"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.GetStatus().GetState()
+	}
+	for _, s := range []stack{a, b} {
+		if st := get(s); st != orchestratorv1.DeploymentStatus_STATE_READY {
+			t.Fatalf("a replica says %s", st)
+		}
+	}
+	if _, err := a.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/replicas"}); err != nil {
+		t.Fatal(err)
+	}
+	if st := get(a); st == orchestratorv1.DeploymentStatus_STATE_READY {
+		t.Fatal("the replica that took the teardown still says READY")
+	}
+	for deadline := time.Now().Add(time.Minute); get(b) == orchestratorv1.DeploymentStatus_STATE_READY; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the other replica still says READY a minute after the teardown began")
+		}
+	}
+}

@@ -9,8 +9,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +57,10 @@ type Options struct {
 	// TemporalAPIKeyFile holds an API key (Temporal Cloud, or a frontend with an authorizer)
 	// sent as a bearer token on every call, read at each call; it implies TLS.
 	TemporalAPIKeyFile string
+	// FollowInterval is how often the API reads, from Temporal's visibility, which
+	// deployments at rest changed, to keep its cache of them current (a change made through
+	// another replica shows within it, plus visibility's lag).
+	FollowInterval time.Duration
 	// Worker runs the Temporal worker in this process (the API always runs).
 	Worker bool
 	// Network, Gateway and Compute are the resource services' gRPC addresses.
@@ -97,6 +103,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.TemporalServerName, "temporal-tls-server-name", env("HYBRIDLINK_TEMPORAL_TLS_SERVER_NAME", ""), "name the Temporal frontend's certificate must hold, when not the -temporal host ($HYBRIDLINK_TEMPORAL_TLS_SERVER_NAME)")
 	fs.StringVar(&o.TemporalAPIKeyFile, "temporal-api-key-file", env("HYBRIDLINK_TEMPORAL_API_KEY_FILE", ""), "file holding the Temporal API key, read at each call; implies TLS ($HYBRIDLINK_TEMPORAL_API_KEY_FILE)")
 	fs.StringVar(&o.TaskQueue, "task-queue", env("HYBRIDLINK_TASK_QUEUE", "hybridlink-deployments"), "Temporal task queue ($HYBRIDLINK_TASK_QUEUE)")
+	fs.DurationVar(&o.FollowInterval, "follow-interval", time.Second, "how often the API reads which deployments at rest changed (through other replicas), to keep its cache of them current")
 	fs.BoolVar(&o.Worker, "worker", env("HYBRIDLINK_WORKER", "true") == "true", "run the Temporal worker in this process ($HYBRIDLINK_WORKER)")
 	fs.StringVar(&o.Network, "network-addr", env("HYBRIDLINK_NETWORK_ADDR", "127.0.0.1:9091"), "network service gRPC address ($HYBRIDLINK_NETWORK_ADDR)")
 	fs.StringVar(&o.Gateway, "gateway-addr", env("HYBRIDLINK_GATEWAY_ADDR", "127.0.0.1:9092"), "gateway service gRPC address ($HYBRIDLINK_GATEWAY_ADDR)")
@@ -146,7 +153,7 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 	if err != nil {
 		return serve.Service{}, fmt.Errorf("Temporal at %s: %w (start it, or check -temporal, -temporal-tls-* and -temporal-api-key-file)", o.Temporal, err)
 	}
-	if err := ensureStateAttribute(context.Background(), tc, o.Namespace); err != nil {
+	if err := ensureSearchAttributes(context.Background(), tc, o.Namespace); err != nil {
 		tc.Close()
 		return serve.Service{}, err
 	}
@@ -170,6 +177,7 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 	svc.Background = func(ctx context.Context) error {
 		defer tc.Close()
 		defer closeAll(conns)
+		go srv.Follow(ctx, o.FollowInterval)
 		if !o.Worker {
 			<-ctx.Done()
 			return nil
@@ -187,32 +195,46 @@ var Policy = auth.Policy{Read: []auth.Role{auth.Viewer, auth.Operator}, Write: [
 		longrunningpb.Operations_DeleteOperation_FullMethodName:            nil,
 	}}
 
-// ensureStateAttribute registers workflow.StateAttribute (a Keyword) in the namespace
-// unless it is there already, before any worker runs: the workflow keeps it current, and a
-// workflow task upserting an unregistered attribute fails for ever. Where the orchestrator
-// may not register it (Temporal Cloud, a locked-down cluster), it refuses to start and says
-// how an admin does it.
-func ensureStateAttribute(ctx context.Context, tc client.Client, namespace string) error {
-	name := workflow.StateAttribute.GetName()
+// searchAttributes are the search attributes the workflow keeps current, by type.
+var searchAttributes = map[string]enumspb.IndexedValueType{
+	workflow.StateAttribute.GetName():      enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+	workflow.UpdateTimeAttribute.GetName(): enumspb.INDEXED_VALUE_TYPE_DATETIME,
+}
+
+// ensureSearchAttributes registers searchAttributes in the namespace unless they are there
+// already, before any worker runs: a workflow task upserting an unregistered attribute fails
+// for ever. Where the orchestrator may not register them (Temporal Cloud, a locked-down
+// cluster), it refuses to start and says how an admin does it.
+func ensureSearchAttributes(ctx context.Context, tc client.Client, namespace string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	have, err := tc.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
 	if err == nil {
-		switch t, ok := have.GetCustomAttributes()[name]; {
-		case ok && t == enumspb.INDEXED_VALUE_TYPE_KEYWORD:
-			return nil
-		case ok:
-			return fmt.Errorf("the search attribute %s of namespace %s is a %s; the orchestrator needs it a Keyword", name, namespace, t)
+		missing := map[string]enumspb.IndexedValueType{}
+		for name, want := range searchAttributes {
+			switch t, ok := have.GetCustomAttributes()[name]; {
+			case !ok:
+				missing[name] = want
+			case t != want:
+				return fmt.Errorf("the search attribute %s of namespace %s is a %s; the orchestrator needs it a %s", name, namespace, t, want)
+			}
 		}
-		_, err = tc.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{Namespace: namespace,
-			SearchAttributes: map[string]enumspb.IndexedValueType{name: enumspb.INDEXED_VALUE_TYPE_KEYWORD}})
+		if len(missing) == 0 {
+			return nil
+		}
+		_, err = tc.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{Namespace: namespace, SearchAttributes: missing})
 		var exists *serviceerror.AlreadyExists
 		if err == nil || errors.As(err, &exists) {
 			return nil
 		}
 	}
-	return fmt.Errorf("registering the search attribute %s (Keyword) in Temporal namespace %s: %w; an admin registers it with: temporal operator search-attribute create --namespace %s --name %s --type Keyword",
-		name, namespace, err, namespace, name)
+	var how []string
+	for _, name := range slices.Sorted(maps.Keys(searchAttributes)) {
+		typ := map[enumspb.IndexedValueType]string{enumspb.INDEXED_VALUE_TYPE_KEYWORD: "Keyword", enumspb.INDEXED_VALUE_TYPE_DATETIME: "Datetime"}[searchAttributes[name]]
+		how = append(how, fmt.Sprintf("temporal operator search-attribute create --namespace %s --name %s --type %s", namespace, name, typ))
+	}
+	return fmt.Errorf("registering the search attributes in Temporal namespace %s: %w; an admin registers them with: %s",
+		namespace, err, strings.Join(how, " and "))
 }
 
 // temporalConnection is how the Temporal frontend is dialed: TLS and an API key as the

@@ -60,6 +60,7 @@ func (s *Server) start(ctx context.Context, name string, in workflow.Input, dige
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		Memo:                                     map[string]any{memoSpecDigest: digest},
 	}
+	s.cache.drop(name)
 	for waited := false; ; waited = true {
 		_, err := s.temporal.ExecuteWorkflow(ctx, opts, workflow.Name, in)
 		var started *serviceerror.WorkflowExecutionAlreadyStarted

@@ -77,12 +77,22 @@ func (s *Server) input(name string, d *orchestratorv1.Deployment) (workflow.Inpu
 	return workflow.Input{Name: name, Spec: full, SitePolicies: deployrules.Policies(full, s.clouds)}, nil
 }
 
-// GetDeployment answers from the workflow's status query.
+// GetDeployment answers from the cache of deployments at rest, or else from what the
+// workflow published (status).
 func (s *Server) GetDeployment(ctx context.Context, req *orchestratorv1.GetDeploymentRequest) (*orchestratorv1.Deployment, error) {
 	if _, err := parseName(req.GetName(), "name"); err != nil {
 		return nil, err
 	}
-	return s.status(ctx, req.GetName())
+	if d, ok := s.cache.get(req.GetName()); ok {
+		return d, nil
+	}
+	v := s.cache.version()
+	d, err := s.status(ctx, req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	s.cache.put(d, v)
+	return d, nil
 }
 
 // status returns the deployment as its workflow last published it (workflow.StatusMemo),
@@ -244,6 +254,7 @@ func (s *Server) DeleteDeployment(ctx context.Context, req *orchestratorv1.Delet
 	if _, err := parseName(req.GetName(), "name"); err != nil {
 		return nil, err
 	}
+	s.cache.drop(req.GetName())
 	_, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: workflow.ID(req.GetName()), UpdateName: workflow.UpdateTeardown,
 		WaitForStage: client.WorkflowUpdateStageAccepted,
@@ -279,6 +290,7 @@ func (s *Server) UpdateDeployment(ctx context.Context, req *orchestratorv1.Updat
 	if req.GetDeployment().GetSpec().GetConnection().GetSharedKey() == "" {
 		in.Spec.Connection.SharedKey = "" // the workflow keeps the deployment's key
 	}
+	s.cache.drop(name)
 	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: workflow.ID(name), UpdateName: workflow.UpdateApply,
 		Args:         []any{in},

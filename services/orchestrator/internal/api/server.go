@@ -41,6 +41,8 @@ type Server struct {
 	network networkv1.NetworkServiceClient
 	gateway gatewayv1.GatewayServiceClient
 	compute computev1.ComputeServiceClient
+	// cache holds the deployments at rest (Follow keeps it current).
+	cache atRest
 	// WatchInterval is how often WatchDeployment reads the workflow's status.
 	WatchInterval time.Duration
 }
@@ -52,5 +54,6 @@ type Server struct {
 func New(c client.Client, taskQueue string, payloadKey []byte, clouds []cloud.Cloud, network, gateway, compute grpc.ClientConnInterface) *Server {
 	return &Server{temporal: c, taskQueue: taskQueue, clouds: clouds, digestKey: digestKey(payloadKey), payloads: codec.NewDataConverter(payloadKey),
 		network: networkv1.NewNetworkServiceClient(network), gateway: gatewayv1.NewGatewayServiceClient(gateway),
-		compute: computev1.NewComputeServiceClient(compute), WatchInterval: 250 * time.Millisecond}
+		compute: computev1.NewComputeServiceClient(compute), WatchInterval: 250 * time.Millisecond,
+		cache: atRest{byName: map[string]*orchestratorv1.Deployment{}}}
 }

@@ -151,6 +151,22 @@ func ID(deploymentName string) string { return deploymentName }
 // worker runs: a workflow task upserting an unknown attribute fails for ever.
 var StateAttribute = temporal.NewSearchAttributeKeyKeyword("DeploymentState")
 
+// UpdateTimeAttribute is the search attribute holding when the deployment's published
+// status (StatusMemo) last changed while at rest or between states, a Datetime: API
+// replicas follow it in visibility (UpdateTimeAttribute >= t) to keep their caches of
+// deployments at rest current. Like StateAttribute it must be registered first.
+var UpdateTimeAttribute = temporal.NewSearchAttributeKeyTime("DeploymentUpdateTime")
+
+// Settled reports whether a deployment in state st is at rest: nothing runs on it until an
+// API call (an apply, a teardown) starts something.
+func Settled(st orchestratorv1.DeploymentStatus_State) bool {
+	switch st {
+	case orchestratorv1.DeploymentStatus_STATE_READY, orchestratorv1.DeploymentStatus_STATE_FAILED, orchestratorv1.DeploymentStatus_STATE_DELETED:
+		return true
+	}
+	return false
+}
+
 // StatusMemo is the memo field holding the deployment as GetDeployment shows it (a
 // Deployment: its spec without secrets and its status), which the workflow rewrites whenever
 // it changes, so that the API answers from DescribeWorkflowExecution and visibility instead

@@ -50,8 +50,9 @@ const (
 )
 
 // publish writes the deployment's state to StateAttribute when it changed, and the deployment
-// as GetDeployment shows it to the StatusMemo memo when that changed: the API reads both
-// from Temporal's visibility and DescribeWorkflowExecution, without a query to a worker.
+// as GetDeployment shows it to the StatusMemo memo when that changed, with the time to
+// UpdateTimeAttribute when its state changed or it is at rest: the API reads them from
+// Temporal's visibility and DescribeWorkflowExecution, without a query to a worker.
 // Workflows started before either existed (their histories hold no version marker for it)
 // keep running without it.
 func (d *deployment) publish(ctx workflow.Context) {
@@ -70,6 +71,11 @@ func (d *deployment) publish(ctx workflow.Context) {
 	if err := workflow.UpsertMemo(ctx, map[string]any{StatusMemo: view}); err != nil {
 		workflow.GetLogger(ctx).Warn("publishing the deployment's status", "error", err)
 		return
+	}
+	if st := view.GetStatus().GetState(); st != d.memo.GetStatus().GetState() || Settled(st) {
+		if err := workflow.UpsertTypedSearchAttributes(ctx, UpdateTimeAttribute.ValueSet(workflow.Now(ctx))); err != nil {
+			workflow.GetLogger(ctx).Warn("publishing the deployment's update time", "error", err)
+		}
 	}
 	d.memo = view
 }

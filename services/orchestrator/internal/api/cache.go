@@ -1,0 +1,155 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"google.golang.org/protobuf/proto"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
+)
+
+// cacheLimit bounds how many deployments at rest one API replica keeps in memory (each a few
+// kilobytes); past it, the others are read from Temporal on every call.
+const cacheLimit = 20000
+
+// followLag is how far back each visibility poll of the cache reaches before the latest
+// update it has seen: visibility is eventually consistent, and an update time is the
+// workflow task's, not the moment visibility shows it.
+const followLag = 10 * time.Second
+
+// atRest caches the deployments at rest (READY, FAILED, DELETED: workflow.Settled), which is
+// what most reads of a large estate ask for: nothing changes them until an API call does.
+// A replica drops a deployment from its cache when it takes a call that changes it, and
+// every replica follows Temporal's visibility (workflow.UpdateTimeAttribute) for changes
+// made through the others, so a replica answers another's change within its follow
+// interval and visibility's lag. Deployments at work are never cached.
+type atRest struct {
+	mu     sync.RWMutex
+	byName map[string]*orchestratorv1.Deployment
+	// drops counts drop calls: what was read from Temporal before a drop may predate the
+	// change the drop is for, so put refuses it.
+	drops uint64
+}
+
+// get returns a copy of the cached deployment.
+func (c *atRest) get(name string) (*orchestratorv1.Deployment, bool) {
+	c.mu.RLock()
+	d, ok := c.byName[name]
+	c.mu.RUnlock()
+	if !ok {
+		return nil, false
+	}
+	return proto.Clone(d).(*orchestratorv1.Deployment), true
+}
+
+// version is what put needs to know that no drop came between a read and its put.
+func (c *atRest) version() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.drops
+}
+
+// put caches d, read from Temporal when the cache was at version v, when it is at rest, and
+// forgets it otherwise. A deployment dropped since v is not cached: the read may be from
+// before the change.
+func (c *atRest) put(d *orchestratorv1.Deployment, v uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.drops != v {
+		return
+	}
+	if !workflow.Settled(d.GetStatus().GetState()) {
+		delete(c.byName, d.GetName())
+		return
+	}
+	if _, ok := c.byName[d.GetName()]; ok || len(c.byName) < cacheLimit {
+		c.byName[d.GetName()] = proto.Clone(d).(*orchestratorv1.Deployment)
+	}
+}
+
+// drop forgets a deployment a call is changing.
+func (c *atRest) drop(name string) {
+	c.mu.Lock()
+	delete(c.byName, name)
+	c.drops++
+	c.mu.Unlock()
+}
+
+// Follow keeps the cache of deployments at rest current until ctx is done: every interval it
+// lists, from visibility, the deployments whose published status changed since shortly
+// before the latest change it saw, and caches or forgets each as its memo says. The first
+// list fills the cache. An interval of zero is a second.
+func (s *Server) Follow(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		interval = time.Second
+	}
+	var latest time.Time
+	for {
+		from := time.Time{}
+		if !latest.IsZero() {
+			from = latest.Add(-followLag)
+		}
+		if t, err := s.follow(ctx, from); err == nil && t.After(latest) {
+			latest = t
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
+}
+
+// follow applies one visibility poll of the deployments updated since to the cache and
+// returns the latest update time it saw (zero when it saw none). Of the runs of one deployment it lists (visibility lists
+// every run: one torn down and created again has two), the one updated last counts, and a
+// run continued as new never does: its successor carries its status on.
+func (s *Server) follow(ctx context.Context, since time.Time) (time.Time, error) {
+	query := fmt.Sprintf("WorkflowType = '%s' AND TaskQueue = '%s' AND %s >= '%s'",
+		workflow.Name, s.taskQueue, workflow.UpdateTimeAttribute.GetName(), since.UTC().Format(time.RFC3339Nano))
+	type run struct {
+		d *orchestratorv1.Deployment
+		t time.Time
+	}
+	last := map[string]run{}
+	v := s.cache.version()
+	var token []byte
+	for {
+		resp, err := s.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, NextPageToken: token})
+		if err != nil {
+			return time.Time{}, err
+		}
+		for _, e := range resp.GetExecutions() {
+			var t time.Time
+			p, ok := e.GetSearchAttributes().GetIndexedFields()[workflow.UpdateTimeAttribute.GetName()]
+			if !ok || s.payloads.FromPayload(p, &t) != nil || e.GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
+				continue
+			}
+			d, err := s.memo(e.GetMemo())
+			if err != nil || d == nil {
+				continue
+			}
+			ended(d, e.GetStatus())
+			if r, ok := last[d.GetName()]; !ok || t.After(r.t) {
+				last[d.GetName()] = run{d, t}
+			}
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			break
+		}
+	}
+	var latest time.Time
+	for _, r := range last {
+		s.cache.put(r.d, v)
+		if r.t.After(latest) {
+			latest = r.t
+		}
+	}
+	return latest, nil
+}
