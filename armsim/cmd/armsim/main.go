@@ -63,6 +63,7 @@ func run(args []string) error {
 		timeScale  = fs.Float64("time-scale", 1, "multiplies every latency: 0.001 turns a 35-minute gateway into 2.1 s")
 		pageSize   = fs.Int("page-size", 0, "items per list page (default 100)")
 		throttle   = fs.Bool("throttle", false, "enforce ARM's per-subscription limits (reads 250 burst +25/s, writes 200 burst +10/s)")
+		seed       = fs.Uint64("seed", 0, "seed of the operation durations drawn from the latencies: the same seed, the same durations")
 		loginAddr  = fs.String("login-proxy", "", "also serve, on this address, an HTTP CONNECT proxy that tunnels login.microsoftonline.com to the first Azure cloud's directory, for clients that ask Entra ID's global host whatever their cloud says (Debian's az)")
 		strictAuth = fs.Bool("strict-auth", false, "every cloud accepts only unexpired tokens its own directory issued for its audience (default: any bearer token)")
 		stateFile  = fs.String("state-file", "", "persist resources and operations here, so a restart keeps resume tokens valid")
@@ -77,7 +78,7 @@ func run(args []string) error {
 		fails      listFlag
 	)
 	fs.Var(&stamps, "stamp", "add an Azure Stack Hub stamp: id=addr[,fastpath][,adfs] (repeatable)")
-	fs.Var(&latencies, "latency", "override an operation's unscaled time: type=duration, e.g. virtualnetworkgateways=35m (repeatable)")
+	fs.Var(&latencies, "latency", "override the distribution of an operation's unscaled time: type=MIN[..MAX[,TAIL%..TAILMAX]], e.g. virtualnetworkgateways=30m..45m,5%..70m, or virtualmachines=2m for always 2 minutes (repeatable)")
 	fs.Var(&fails, "fail", "make operations on a type (or one named resource) fail: type[/name][=code] (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -128,6 +129,9 @@ func run(args []string) error {
 	if set["throttle"] {
 		cfg.Throttle.Enabled = *throttle
 	}
+	if set["seed"] {
+		cfg.Seed = *seed
+	}
 	if set["strict-auth"] {
 		for i := range cfg.Clouds {
 			cfg.Clouds[i].StrictAuth = *strictAuth
@@ -150,15 +154,18 @@ func run(args []string) error {
 		cfg.Faults.Delay = armsim.Duration(*delay)
 	}
 	for _, l := range latencies {
-		typ, d, ok := strings.Cut(l, "=")
-		dur, err := time.ParseDuration(d)
-		if !ok || err != nil {
-			return fmt.Errorf("-latency %q: want type=duration, e.g. virtualnetworkgateways=35m", l)
+		typ, spec, ok := strings.Cut(l, "=")
+		var lat armsim.Latency
+		if !ok {
+			return fmt.Errorf("-latency %q: want type=MIN[..MAX[,TAIL%%..TAILMAX]], e.g. virtualnetworkgateways=30m..45m,5%%..70m", l)
+		}
+		if err := lat.UnmarshalText([]byte(spec)); err != nil {
+			return fmt.Errorf("-latency %s: %w", typ, err)
 		}
 		if cfg.Latencies == nil {
-			cfg.Latencies = map[string]armsim.Duration{}
+			cfg.Latencies = map[string]armsim.Latency{}
 		}
-		cfg.Latencies[strings.ToLower(typ)] = armsim.Duration(dur)
+		cfg.Latencies[strings.ToLower(typ)] = lat
 	}
 	for _, f := range fails {
 		spec, code, _ := strings.Cut(f, "=")
