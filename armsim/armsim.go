@@ -35,8 +35,10 @@ import (
 
 // Re-exported configuration types of the engine.
 type (
-	// Throttle configures ARM's per-subscription token buckets.
+	// Throttle configures ARM's per-subscription token buckets and each cloud's budget.
 	Throttle = arm.Throttle
+	// Budget is one cloud's read and write budget.
+	Budget = arm.Budget
 	// Latency is the distribution of an operation's duration.
 	Latency = arm.Latency
 	// Faults configures injected failures.
@@ -141,7 +143,7 @@ type Config struct {
 	Seed uint64 `json:"seed,omitempty"`
 	// PageSize is the number of items per list page (default 100).
 	PageSize int `json:"pageSize,omitempty"`
-	// Throttle enables and sizes ARM throttling.
+	// Throttle enables and sizes ARM throttling, per cloud.
 	Throttle Throttle `json:"throttle"`
 	// Faults injects failures from the start.
 	Faults Faults `json:"faults"`

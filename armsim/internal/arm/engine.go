@@ -68,7 +68,7 @@ type Options struct {
 	TimeScale float64
 	// PageSize is the number of items per list page.
 	PageSize int
-	// Throttle configures ARM's per-subscription token buckets.
+	// Throttle configures ARM's per-subscription token buckets, per cloud.
 	Throttle Throttle
 	// Faults configures injected faults; they can also be changed at run time.
 	Faults Faults
@@ -185,6 +185,9 @@ func New(opts Options) (*Engine, error) {
 		e.identity[c.ID] = identity.New(c.Tenant, strings.EqualFold(c.IdentityProvider, "adfs"), opts.TokenLifetime, c.Principals)
 		e.opts.Clouds[i].ID = c.ID
 		e.clouds[c.ID] = &c
+	}
+	if err := e.checkThrottle(opts.Throttle); err != nil {
+		return nil, err
 	}
 	if opts.StateFile != "" {
 		if err := e.load(); err != nil {
