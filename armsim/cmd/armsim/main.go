@@ -168,10 +168,10 @@ func run(args []string) error {
 	}
 	for _, l := range latencies {
 		typ, spec, ok := strings.Cut(l, "=")
-		var lat armsim.Latency
 		if !ok {
 			return fmt.Errorf("-latency %q: want type=MIN[..MAX[,TAIL%%..TAILMAX]], e.g. virtualnetworkgateways=30m..45m,5%%..70m", l)
 		}
+		var lat armsim.Latency
 		if err := lat.UnmarshalText([]byte(spec)); err != nil {
 			return fmt.Errorf("-latency %s: %w", typ, err)
 		}
@@ -264,13 +264,9 @@ func startLoginProxy(ctx context.Context, addr string, cfg armsim.Config, sim *a
 // cloud's own budget, or without a cloud the one of every cloud.
 func setBudget(t *armsim.Throttle, s string) error {
 	cloud, spec, own := strings.Cut(s, ":")
+	b := t.Clouds[cloud]
 	if !own {
 		spec = s
-	}
-	var b armsim.Budget
-	if own {
-		b = t.Clouds[cloud]
-	} else {
 		b = armsim.Budget{ReadBurst: t.ReadBurst, ReadRate: t.ReadRate, WriteBurst: t.WriteBurst, WriteRate: t.WriteRate}
 	}
 	for _, part := range strings.Split(spec, ",") {
