@@ -1,10 +1,12 @@
 package arm
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -120,12 +122,12 @@ func TestLatencyText(t *testing.T) {
 
 // TestOperationDurations: an engine draws each operation's duration when it starts, within
 // the type's latency scaled; the same seed draws the same durations for the same
-// operations, whichever engine runs them, and across a restart from the state file; the
-// next operation on a resource draws anew.
+// operations, whichever engine runs them, in whichever order, and across a restart from the
+// state file; the next operation on a resource draws anew.
 func TestOperationDurations(t *testing.T) {
 	const scale = 0.001
 	vnet := DefaultLatencies["virtualnetworks"]
-	durations := func(t *testing.T, e *Engine, h http.Handler, name string) time.Duration {
+	put := func(t *testing.T, e *Engine, h http.Handler, name string) time.Duration {
 		t.Helper()
 		id := "/subscriptions/" + testSub + "/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/" + name
 		serveTest(t, h, http.MethodPut, id+"?api-version=2024-05-01",
@@ -138,52 +140,44 @@ func TestOperationDurations(t *testing.T) {
 		return d
 	}
 	clock := &testClock{at: testStart}
-	run := func(t *testing.T, seed uint64, state string) (*Engine, http.Handler, []time.Duration) {
+	names := []string{"vn0", "vn1", "vn2", "vn3", "vn4"}
+	// run creates the networks in a new engine, in the order given, and returns their times.
+	run := func(t *testing.T, seed uint64, state string, names []string) (*Engine, http.Handler, map[string]time.Duration) {
 		e, h := testEngine(t, Options{Seed: seed, TimeScale: scale, StateFile: state, Now: clock.now})
 		serveTest(t, h, http.MethodPut, "/subscriptions/"+testSub+"/resourceGroups/rg?api-version=2019-10-01", `{"location":"eastus"}`)
-		var out []time.Duration
-		for i := range 5 {
-			out = append(out, durations(t, e, h, "vn"+strconv.Itoa(i)))
+		out := map[string]time.Duration{}
+		for _, n := range names {
+			out[n] = put(t, e, h, n)
 		}
 		return e, h, out
 	}
-	_, _, first := run(t, 1, "")
-	_, _, same := run(t, 1, "")
-	_, _, other := run(t, 2, "")
-	if !equalDurations(first, same) {
-		t.Errorf("seed 1 drew %v, then %v", first, same)
+	_, _, first := run(t, 1, "", names)
+	reversed := slices.Clone(names)
+	slices.Reverse(reversed)
+	_, _, same := run(t, 1, "", reversed)
+	_, _, other := run(t, 2, "", names)
+	if !maps.Equal(first, same) {
+		t.Errorf("seed 1 drew %v, then in the other order %v", first, same)
 	}
-	if equalDurations(first, other) {
+	if maps.Equal(first, other) {
 		t.Errorf("seeds 1 and 2 both drew %v", first)
 	}
 
 	// A second PUT of the same network, once the first is done, in the same engine and in
 	// one restarted from the state file, takes the same new draw.
-	e, h, _ := run(t, 1, "")
+	e, h, _ := run(t, 1, "", names)
 	clock.at = clock.at.Add(time.Minute)
-	update := durations(t, e, h, "vn0")
-	if update == first[0] {
+	update := put(t, e, h, "vn0")
+	if update == first["vn0"] {
 		t.Errorf("the update of vn0 drew its creation's %v again", update)
 	}
 	state := filepath.Join(t.TempDir(), "state.json")
-	run(t, 1, state)
+	run(t, 1, state, names)
 	clock.at = clock.at.Add(time.Minute)
 	e, h = testEngine(t, Options{Seed: 1, TimeScale: scale, StateFile: state, Now: clock.now})
-	if again := durations(t, e, h, "vn0"); again != update {
+	if again := put(t, e, h, "vn0"); again != update {
 		t.Errorf("after a restart the update of vn0 took %v, want %v", again, update)
 	}
-}
-
-func equalDurations(a, b []time.Duration) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 const testSub = "00000000-0000-0000-0000-0000000000aa"
