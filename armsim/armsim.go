@@ -35,8 +35,12 @@ import (
 
 // Re-exported configuration types of the engine.
 type (
-	// Throttle configures ARM's per-subscription token buckets.
+	// Throttle configures ARM's per-subscription token buckets and each cloud's budget.
 	Throttle = arm.Throttle
+	// Budget is one cloud's read and write budget.
+	Budget = arm.Budget
+	// Latency is the distribution of an operation's duration.
+	Latency = arm.Latency
 	// Faults configures injected failures.
 	Faults = arm.Faults
 	// FailRule forces operations on matching resources to fail.
@@ -50,6 +54,9 @@ type (
 	// Tunnel is the emulated VPN's view of a connection.
 	Tunnel = arm.Tunnel
 )
+
+// Fixed is a latency that is always d.
+func Fixed(d time.Duration) Latency { return arm.Fixed(d) }
 
 // Cloud kinds.
 const (
@@ -110,7 +117,7 @@ const (
 const DefaultSubscription = "00000000-0000-0000-0000-000000000001"
 
 // Config configures an armsim instance. The zero value serves the two default clouds on
-// their default ports with realistic latencies.
+// their default ports with realistic latencies, drawn with seed 0.
 type Config struct {
 	Clouds []CloudConfig `json:"clouds,omitempty"`
 	// CAOut, when set, is where the CA certificate PEM is written for clients to trust.
@@ -127,11 +134,16 @@ type Config struct {
 	Hostnames []string `json:"hostnames,omitempty"`
 	// TimeScale multiplies every latency (0.001: a 35-minute gateway takes 2.1 s).
 	TimeScale float64 `json:"timeScale,omitempty"`
-	// Latencies override unscaled operation times per type (virtualnetworkgateways: 35m).
-	Latencies map[string]Duration `json:"latencies,omitempty"`
+	// Latencies override the distributions of unscaled operation times per type
+	// (virtualnetworkgateways: "30m..45m,5%..70m"; virtualmachines: 2m is always two
+	// minutes).
+	Latencies map[string]Latency `json:"latencies,omitempty"`
+	// Seed picks the durations drawn from the latencies; a run with the same seed gives the
+	// same operations on the same resources the same durations.
+	Seed uint64 `json:"seed,omitempty"`
 	// PageSize is the number of items per list page (default 100).
 	PageSize int `json:"pageSize,omitempty"`
-	// Throttle enables and sizes ARM throttling.
+	// Throttle enables and sizes ARM throttling, per cloud.
 	Throttle Throttle `json:"throttle"`
 	// Faults injects failures from the start.
 	Faults Faults `json:"faults"`
@@ -190,10 +202,10 @@ func Start(ctx context.Context, cfg Config) (*Sim, error) {
 		clouds = DefaultClouds()
 	}
 	opts := arm.Options{TimeScale: cfg.TimeScale, PageSize: cfg.PageSize, Throttle: cfg.Throttle,
-		Faults: cfg.Faults, StateFile: cfg.StateFile, Latencies: map[string]time.Duration{},
+		Faults: cfg.Faults, StateFile: cfg.StateFile, Latencies: map[string]arm.Latency{}, Seed: cfg.Seed,
 		TokenLifetime: time.Duration(cfg.TokenLifetime)}
 	for k, v := range cfg.Latencies {
-		opts.Latencies[strings.ToLower(k)] = time.Duration(v)
+		opts.Latencies[strings.ToLower(k)] = v
 	}
 	extra := 0
 	for i, c := range clouds {

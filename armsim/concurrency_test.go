@@ -168,7 +168,7 @@ func TestConcurrentWriters(t *testing.T) {
 func TestConcurrentWritesToOneResource(t *testing.T) {
 	const racers = 12
 	// a virtual network takes 100 emulated hours (7 s): nothing here waits for it
-	sim := startSim(t, armsim.Config{Latencies: map[string]armsim.Duration{"virtualnetworks": armsim.Duration(100 * time.Hour)}})
+	sim := startSim(t, armsim.Config{Latencies: map[string]armsim.Latency{"virtualnetworks": armsim.Fixed(100 * time.Hour)}})
 	az, st := newAzure(t, sim, "azure"), newStack(t, sim, "azure-stack-hub")
 	_, err := az.groups.CreateOrUpdate(ctx, "rg", armresources.ResourceGroup{Location: to("eastus")}, nil)
 	must(t, err)

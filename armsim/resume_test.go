@@ -82,7 +82,7 @@ func TestResumeGatewayCreationAcrossRestart(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "armsim-state.json")
 	// a 35-minute gateway takes about 1 s
 	cfg := armsim.Config{StateFile: state, TimeScale: 0.0005,
-		Latencies: map[string]armsim.Duration{"virtualnetworkgateways": armsim.Duration(35 * time.Minute)}}
+		Latencies: map[string]armsim.Latency{"virtualnetworkgateways": armsim.Fixed(35 * time.Minute)}}
 	first := startSim(t, cfg)
 	az, st := newAzure(t, first, "azure"), newStack(t, first, "azure-stack-hub")
 

@@ -598,10 +598,10 @@ func TestStackRules(t *testing.T) {
 // TestOperationInProgress proves the rules about resources whose operation is still running:
 // a write to them is refused with 409 and a reference to them with ReferencedResourceNotProvisioned.
 func TestOperationInProgress(t *testing.T) {
-	sim := startSim(t, armsim.Config{Latencies: map[string]armsim.Duration{
+	sim := startSim(t, armsim.Config{Latencies: map[string]armsim.Latency{
 		// 20 s of wall-clock time at the test TimeScale: the operation outlives the test
-		"publicipaddresses": armsim.Duration(1_000_000 * time.Second),
-		"delete":            armsim.Duration(1_000_000 * time.Second),
+		"publicipaddresses": armsim.Fixed(1_000_000 * time.Second),
+		"delete":            armsim.Fixed(1_000_000 * time.Second),
 	}})
 	c := newAzure(t, sim, "azure")
 	const rg = "rg-busy"

@@ -188,7 +188,7 @@ func TestTunnelDefaultsExplained(t *testing.T) {
 // one whose peer is still being created is Connecting; both come up once it is.
 func TestTunnelWhilePeerProvisions(t *testing.T) {
 	// a connection takes 20 emulated hours, 1.4 s: long enough to look at it while it runs
-	r := newHybridRig(t, armsim.Config{Latencies: map[string]armsim.Duration{"connections": armsim.Duration(20 * 3600e9)}})
+	r := newHybridRig(t, armsim.Config{Latencies: map[string]armsim.Latency{"connections": armsim.Fixed(20 * 3600e9)}})
 	lngA := r.azureLNG(t, *r.b.pip.Properties.IPAddress, "10.2.0.0/16")
 	lngB := r.stackLNG(t, *r.a.pip.Properties.IPAddress, "10.1.0.0/16")
 	conns := r.az.net.NewVirtualNetworkGatewayConnectionsClient()

@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -62,7 +63,9 @@ func run(args []string) error {
 		stackAddr  = fs.String("stack-addr", "127.0.0.1:9443", "listen address of the azure-stack-hub cloud")
 		timeScale  = fs.Float64("time-scale", 1, "multiplies every latency: 0.001 turns a 35-minute gateway into 2.1 s")
 		pageSize   = fs.Int("page-size", 0, "items per list page (default 100)")
-		throttle   = fs.Bool("throttle", false, "enforce ARM's per-subscription limits (reads 250 burst +25/s, writes 200 burst +10/s)")
+		throttle   = fs.Bool("throttle", false, "enforce ARM's per-subscription limits at their real rates (Azure: reads 250 burst +25/s, writes 200 burst +10/s; a stamp: 12,000 reads and 1,200 writes an hour)")
+		thrScale   = fs.Bool("throttle-scale", false, "enforce ARM's limits with their refill rates divided by -time-scale, so a time-compressed run keeps real proportions (implies -throttle)")
+		seed       = fs.Uint64("seed", 0, "seed of the operation durations drawn from the latencies: the same seed, the same durations")
 		loginAddr  = fs.String("login-proxy", "", "also serve, on this address, an HTTP CONNECT proxy that tunnels login.microsoftonline.com to the first Azure cloud's directory, for clients that ask Entra ID's global host whatever their cloud says (Debian's az)")
 		strictAuth = fs.Bool("strict-auth", false, "every cloud accepts only unexpired tokens its own directory issued for its audience (default: any bearer token)")
 		stateFile  = fs.String("state-file", "", "persist resources and operations here, so a restart keeps resume tokens valid")
@@ -75,9 +78,11 @@ func run(args []string) error {
 		stamps     listFlag
 		latencies  listFlag
 		fails      listFlag
+		budgets    listFlag
 	)
 	fs.Var(&stamps, "stamp", "add an Azure Stack Hub stamp: id=addr[,fastpath][,adfs] (repeatable)")
-	fs.Var(&latencies, "latency", "override an operation's unscaled time: type=duration, e.g. virtualnetworkgateways=35m (repeatable)")
+	fs.Var(&latencies, "latency", "override the distribution of an operation's unscaled time: type=MIN[..MAX[,TAIL%..TAILMAX]], e.g. virtualnetworkgateways=30m..45m,5%..70m, or virtualmachines=2m for always 2 minutes (repeatable)")
+	fs.Var(&budgets, "throttle-budget", "set a cloud's request budget, or every cloud's without the cloud: [cloud:]reads=BURST/RATE,writes=BURST/RATE, RATE per second (250/25) or the time the burst takes to refill (12000/1h) (repeatable)")
 	fs.Var(&fails, "fail", "make operations on a type (or one named resource) fail: type[/name][=code] (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -128,6 +133,18 @@ func run(args []string) error {
 	if set["throttle"] {
 		cfg.Throttle.Enabled = *throttle
 	}
+	if set["throttle-scale"] {
+		cfg.Throttle.Scaled = *thrScale
+		cfg.Throttle.Enabled = cfg.Throttle.Enabled || *thrScale
+	}
+	for _, b := range budgets {
+		if err := setBudget(&cfg.Throttle, b); err != nil {
+			return err
+		}
+	}
+	if set["seed"] {
+		cfg.Seed = *seed
+	}
 	if set["strict-auth"] {
 		for i := range cfg.Clouds {
 			cfg.Clouds[i].StrictAuth = *strictAuth
@@ -150,15 +167,18 @@ func run(args []string) error {
 		cfg.Faults.Delay = armsim.Duration(*delay)
 	}
 	for _, l := range latencies {
-		typ, d, ok := strings.Cut(l, "=")
-		dur, err := time.ParseDuration(d)
-		if !ok || err != nil {
-			return fmt.Errorf("-latency %q: want type=duration, e.g. virtualnetworkgateways=35m", l)
+		typ, spec, ok := strings.Cut(l, "=")
+		if !ok {
+			return fmt.Errorf("-latency %q: want type=MIN[..MAX[,TAIL%%..TAILMAX]], e.g. virtualnetworkgateways=30m..45m,5%%..70m", l)
+		}
+		var lat armsim.Latency
+		if err := lat.UnmarshalText([]byte(spec)); err != nil {
+			return fmt.Errorf("-latency %s: %w", typ, err)
 		}
 		if cfg.Latencies == nil {
-			cfg.Latencies = map[string]armsim.Duration{}
+			cfg.Latencies = map[string]armsim.Latency{}
 		}
-		cfg.Latencies[strings.ToLower(typ)] = armsim.Duration(dur)
+		cfg.Latencies[strings.ToLower(typ)] = lat
 	}
 	for _, f := range fails {
 		spec, code, _ := strings.Cut(f, "=")
@@ -238,6 +258,56 @@ func startLoginProxy(ctx context.Context, addr string, cfg armsim.Config, sim *a
 	}()
 	fmt.Printf("armsim: login proxy %s tunnels %s to %s\n", ln.Addr(), entraHost, target)
 	return nil
+}
+
+// setBudget reads -throttle-budget [cloud:]reads=BURST/RATE,writes=BURST/RATE into t: the
+// cloud's own budget, or without a cloud the one of every cloud.
+func setBudget(t *armsim.Throttle, s string) error {
+	cloud, spec, own := strings.Cut(s, ":")
+	b := t.Clouds[cloud]
+	if !own {
+		spec = s
+		b = armsim.Budget{ReadBurst: t.ReadBurst, ReadRate: t.ReadRate, WriteBurst: t.WriteBurst, WriteRate: t.WriteRate}
+	}
+	for _, part := range strings.Split(spec, ",") {
+		kind, pair, _ := strings.Cut(part, "=")
+		burst, rate, err := parseBucket(pair)
+		switch {
+		case err != nil:
+			return fmt.Errorf("-throttle-budget %q: %w", s, err)
+		case kind == "reads":
+			b.ReadBurst, b.ReadRate = burst, rate
+		case kind == "writes":
+			b.WriteBurst, b.WriteRate = burst, rate
+		default:
+			return fmt.Errorf("-throttle-budget %q: want [cloud:]reads=BURST/RATE,writes=BURST/RATE", s)
+		}
+	}
+	if !own {
+		t.ReadBurst, t.ReadRate, t.WriteBurst, t.WriteRate = b.ReadBurst, b.ReadRate, b.WriteBurst, b.WriteRate
+		return nil
+	}
+	if t.Clouds == nil {
+		t.Clouds = map[string]armsim.Budget{}
+	}
+	t.Clouds[cloud] = b
+	return nil
+}
+
+// parseBucket reads BURST/RATE, RATE per second (250/25) or the time the burst takes to
+// refill (12000/1h).
+func parseBucket(s string) (burst, rate float64, err error) {
+	b, r, ok := strings.Cut(s, "/")
+	if burst, err = strconv.ParseFloat(b, 64); !ok || err != nil || burst <= 0 {
+		return 0, 0, fmt.Errorf("%q: want BURST/RATE such as 250/25 or 12000/1h", s)
+	}
+	if rate, err = strconv.ParseFloat(r, 64); err == nil && rate > 0 {
+		return burst, rate, nil
+	}
+	if d, err := time.ParseDuration(r); err == nil && d > 0 {
+		return burst, burst / d.Seconds(), nil
+	}
+	return 0, 0, fmt.Errorf("%q: the rate is a number per second or a refill time such as 1h", s)
 }
 
 // parseStamp reads -stamp id=addr[,fastpath][,adfs].

@@ -8,9 +8,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"sigs.k8s.io/yaml"
 
 	"github.com/hybridlink/hybridlink/armsim"
 )
@@ -101,5 +104,71 @@ func TestLoginProxy(t *testing.T) {
 				t.Fatalf("want %q in %q", tc.want, got)
 			}
 		})
+	}
+}
+
+// TestThrottleBudgetFlag: -throttle-budget sets a cloud's budget, or without a cloud the
+// common one, with rates per second or as the time a burst takes to refill.
+func TestThrottleBudgetFlag(t *testing.T) {
+	for _, tc := range []struct {
+		flags []string
+		want  armsim.Throttle
+		err   bool
+	}{
+		{flags: []string{"azure:reads=250/25,writes=200/10"},
+			want: armsim.Throttle{Clouds: map[string]armsim.Budget{"azure": {ReadBurst: 250, ReadRate: 25, WriteBurst: 200, WriteRate: 10}}}},
+		{flags: []string{"azure-stack-hub:reads=12000/1h", "azure-stack-hub:writes=1200/1h"},
+			want: armsim.Throttle{Clouds: map[string]armsim.Budget{"azure-stack-hub": {ReadBurst: 12000, ReadRate: 12000.0 / 3600, WriteBurst: 1200, WriteRate: 1200.0 / 3600}}}},
+		{flags: []string{"writes=12/6", "stamp2:reads=100/10s"},
+			want: armsim.Throttle{WriteBurst: 12, WriteRate: 6, Clouds: map[string]armsim.Budget{"stamp2": {ReadBurst: 100, ReadRate: 10}}}},
+		{flags: []string{"azure:reads=250"}, err: true},
+		{flags: []string{"azure:deletes=200/10"}, err: true},
+		{flags: []string{"reads=many/25"}, err: true},
+		{flags: []string{"reads=250/0"}, err: true},
+		{flags: []string{"reads=250/soon"}, err: true},
+	} {
+		t.Run(strings.Join(tc.flags, " "), func(t *testing.T) {
+			var got armsim.Throttle
+			var err error
+			for _, f := range tc.flags {
+				if err = setBudget(&got, f); err != nil {
+					break
+				}
+			}
+			if tc.err {
+				if err == nil {
+					t.Fatalf("accepted as %+v", got)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("got %+v, %v; want %+v", got, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestConfigYAML: the YAML configuration takes latencies in -latency's form and budgets per
+// cloud.
+func TestConfigYAML(t *testing.T) {
+	var cfg armsim.Config
+	err := yaml.UnmarshalStrict([]byte(`
+seed: 42
+latencies:
+  virtualnetworkgateways: 30m..45m,5%..70m
+  virtualmachines: 2m
+throttle:
+  enabled: true
+  scaled: true
+  clouds:
+    azure-stack-hub: {readBurst: 15000, readRate: 4.25}
+`), &cfg)
+	want := armsim.Config{Seed: 42,
+		Latencies: map[string]armsim.Latency{
+			"virtualnetworkgateways": {Min: 30 * time.Minute, Max: 45 * time.Minute, Tail: 0.05, TailMax: 70 * time.Minute},
+			"virtualmachines":        armsim.Fixed(2 * time.Minute)},
+		Throttle: armsim.Throttle{Enabled: true, Scaled: true, Clouds: map[string]armsim.Budget{"azure-stack-hub": {ReadBurst: 15000, ReadRate: 4.25}}}}
+	if err != nil || !reflect.DeepEqual(cfg, want) {
+		t.Fatalf("got %+v, %v; want %+v", cfg, err, want)
 	}
 }

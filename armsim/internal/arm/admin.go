@@ -117,17 +117,17 @@ func (e *Engine) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		e.SetFaults(f)
 		writeJSON(w, http.StatusOK, f)
 	case "GET /throttle":
-		e.mu.Lock()
-		t := e.opts.Throttle
-		e.mu.Unlock()
-		writeJSON(w, http.StatusOK, t)
+		writeJSON(w, http.StatusOK, e.GetThrottle())
 	case "PUT /throttle":
 		var t Throttle
 		if err := decodeAdmin(r, &t); err != nil {
 			writeError(w, err)
 			return
 		}
-		e.SetThrottle(t)
+		if err := e.SetThrottle(t); err != nil {
+			writeError(w, errorf(http.StatusBadRequest, "InvalidThrottle", "%v", err))
+			return
+		}
 		writeJSON(w, http.StatusOK, t)
 	case "GET /explain":
 		q := r.URL.Query()

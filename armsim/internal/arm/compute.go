@@ -403,7 +403,7 @@ func vmAction(action, transient string) func(t *txn, en *entry) (*response, *Err
 		}
 		en.Power = transient
 		*en.Res.state() = "Updating"
-		op := t.startOp(t.rq, en, "VMPowerOperation", action, t.latency("vmpower"))
+		op := t.startOp(t.rq, en, "VMPowerOperation", action, "vmpower")
 		resp := reply(http.StatusAccepted, nil)
 		t.asyncHeaders(resp.header, t.rq.base, op, true)
 		return resp, nil

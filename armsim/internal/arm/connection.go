@@ -224,7 +224,7 @@ func sharedKeyAction(t *txn, en *entry) (*response, *Error) {
 		}
 		conn.Properties.SharedKey = body.Value
 		*en.Res.state() = "Updating"
-		op := t.startOp(t.rq, en, "SetSharedKeyOperation", actPut, t.latency("connections"))
+		op := t.startOp(t.rq, en, "SetSharedKeyOperation", actPut, "connections")
 		resp := reply(http.StatusOK, map[string]string{"id": conn.ID + "/sharedkey", "value": body.Value})
 		t.asyncHeaders(resp.header, t.rq.base, op, false)
 		return resp, nil

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -56,14 +57,18 @@ type Cloud struct {
 // Options configure an Engine.
 type Options struct {
 	Clouds []Cloud
-	// Latencies override the time an operation on a resource type takes, keyed by the
-	// type's lower-case name (virtualnetworkgateways, virtualmachines, ...), before scaling.
-	Latencies map[string]time.Duration
+	// Latencies override the distribution of the time an operation on a resource type takes,
+	// keyed by the type's lower-case name (virtualnetworkgateways, virtualmachines, ...),
+	// before scaling.
+	Latencies map[string]Latency
+	// Seed picks the durations drawn from the latencies: the same seed, the same durations for
+	// the same operations on the same resources.
+	Seed uint64
 	// TimeScale multiplies every latency and polling hint; 0.001 turns 35 minutes into 2.1 s.
 	TimeScale float64
 	// PageSize is the number of items per list page.
 	PageSize int
-	// Throttle configures ARM's per-subscription token buckets.
+	// Throttle configures ARM's per-subscription token buckets, per cloud.
 	Throttle Throttle
 	// Faults configures injected faults; they can also be changed at run time.
 	Faults Faults
@@ -76,22 +81,6 @@ type Options struct {
 	TokenLifetime time.Duration
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
-}
-
-// DefaultLatencies are the unscaled times operations take, from what Azure users report:
-// a VPN gateway 35 minutes, a VM two minutes, network resources seconds.
-var DefaultLatencies = map[string]time.Duration{
-	"resourcegroups":         0,
-	"virtualnetworks":        4 * time.Second,
-	"subnets":                3 * time.Second,
-	"publicipaddresses":      3 * time.Second,
-	"virtualnetworkgateways": 35 * time.Minute,
-	"localnetworkgateways":   10 * time.Second,
-	"connections":            60 * time.Second,
-	"networkinterfaces":      3 * time.Second,
-	"virtualmachines":        2 * time.Minute,
-	"delete":                 10 * time.Second,
-	"vmpower":                30 * time.Second,
 }
 
 // Engine holds the state of every emulated cloud. All methods are safe for concurrent use;
@@ -117,10 +106,13 @@ type Engine struct {
 	// deploying are the keys of the deployments still running, which settle moves on.
 	deploying map[string]struct{}
 	buckets   map[string]*bucket
-	faults    Faults
-	dirty     bool
-	rnd       *mrand.Rand
-	now       func() time.Time
+	// started counts the operations started on each resource, by key: with the seed, the
+	// count picks the duration of the next one.
+	started map[string]int
+	faults  Faults
+	dirty   bool
+	rnd     *mrand.Rand
+	now     func() time.Time
 }
 
 // New returns an Engine for the given clouds, restoring state from opts.StateFile when it exists.
@@ -130,6 +122,11 @@ func New(opts Options) (*Engine, error) {
 	}
 	if opts.TimeScale <= 0 {
 		opts.TimeScale = 1
+	}
+	for typ, l := range opts.Latencies {
+		if err := l.check(); err != nil {
+			return nil, fmt.Errorf("armsim: %s: %w", typ, err)
+		}
 	}
 	if opts.PageSize <= 0 {
 		opts.PageSize = 100
@@ -157,6 +154,7 @@ func New(opts Options) (*Engine, error) {
 		identity:  map[string]*identity.Issuer{},
 		deploying: map[string]struct{}{},
 		buckets:   map[string]*bucket{},
+		started:   map[string]int{},
 		faults:    opts.Faults,
 		rnd:       mrand.New(mrand.NewPCG(mrand.Uint64(), mrand.Uint64())),
 		now:       opts.Now,
@@ -188,6 +186,9 @@ func New(opts Options) (*Engine, error) {
 		e.opts.Clouds[i].ID = c.ID
 		e.clouds[c.ID] = &c
 	}
+	if err := e.checkThrottle(opts.Throttle); err != nil {
+		return nil, err
+	}
 	if opts.StateFile != "" {
 		if err := e.load(); err != nil {
 			return nil, err
@@ -205,13 +206,16 @@ func (e *Engine) Clouds() []Cloud {
 	return out
 }
 
-// latency returns the scaled duration of an operation on a resource type.
-func (e *Engine) latency(typ string) time.Duration {
-	d, ok := e.opts.Latencies[typ]
+// latency draws the scaled duration of the next operation on en from the latency of typ.
+func (e *Engine) latency(typ string, en *entry) time.Duration {
+	l, ok := e.opts.Latencies[typ]
 	if !ok {
-		d = DefaultLatencies[typ]
+		l = DefaultLatencies[typ]
 	}
-	return e.scale(d)
+	k := en.key()
+	n := e.started[k]
+	e.started[k] = n + 1
+	return e.scale(l.draw(e.opts.Seed, k+"|"+typ+"|"+strconv.Itoa(n)))
 }
 
 func (e *Engine) scale(d time.Duration) time.Duration {

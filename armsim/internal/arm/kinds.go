@@ -272,7 +272,7 @@ func (t *txn) put(k *kind, id string) (*response, *Error) {
 	}
 	*res.state() = creating
 	t.Engine.put(en, refs)
-	op := t.startOp(t.rq, en, "Put"+opName(k)+"Operation", actPut, t.latency(k.name))
+	op := t.startOp(t.rq, en, "Put"+opName(k)+"Operation", actPut, k.name)
 	status := http.StatusCreated
 	if old != nil {
 		status = http.StatusOK
@@ -349,7 +349,7 @@ func (t *txn) delete(k *kind, id string) (*response, *Error) {
 		}
 	}
 	*en.Res.state() = "Deleting"
-	op := t.startOp(t.rq, en, "Delete"+opName(k)+"Operation", actDelete, t.latency("delete"))
+	op := t.startOp(t.rq, en, "Delete"+opName(k)+"Operation", actDelete, "delete")
 	resp := reply(http.StatusAccepted, nil)
 	t.asyncHeaders(resp.header, t.rq.base, op, true)
 	return resp, nil

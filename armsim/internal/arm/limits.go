@@ -11,18 +11,99 @@ import (
 
 // Throttle configures ARM's request limits: a token bucket per subscription, principal (on
 // a strict cloud; a lenient one cannot tell callers apart) and cloud for reads and one for
-// writes. ARM's current limits are 250 reads refilling 25/s and 200
-// writes refilling 10/s; armsim enforces them only when Enabled.
+// writes, each cloud with its own budget. armsim enforces them only when Enabled.
 type Throttle struct {
-	Enabled    bool    `json:"enabled"`
-	ReadBurst  float64 `json:"readBurst"`
-	ReadRate   float64 `json:"readRate"`
-	WriteBurst float64 `json:"writeBurst"`
-	WriteRate  float64 `json:"writeRate"`
+	Enabled bool `json:"enabled"`
+	// Scaled divides every refill rate by the time scale, so that a time-compressed run
+	// keeps real proportions between the time operations take and the requests ARM allows
+	// meanwhile; bursts stay as they are.
+	Scaled bool `json:"scaled,omitempty"`
+	// ReadBurst, ReadRate, WriteBurst and WriteRate are the budget of every cloud that has
+	// none of its own in Clouds; reads or writes left zero take the cloud kind's default
+	// (DefaultBudgets).
+	ReadBurst  float64 `json:"readBurst,omitempty"`
+	ReadRate   float64 `json:"readRate,omitempty"`
+	WriteBurst float64 `json:"writeBurst,omitempty"`
+	WriteRate  float64 `json:"writeRate,omitempty"`
+	// Clouds are budgets of single clouds, by cloud id, over the one above.
+	Clouds map[string]Budget `json:"clouds,omitempty"`
 }
 
-// DefaultThrottle is ARM's published per-subscription limit.
-var DefaultThrottle = Throttle{ReadBurst: 250, ReadRate: 25, WriteBurst: 200, WriteRate: 10}
+// Budget is a cloud's request budget: token buckets of Burst requests refilling Rate per
+// second, for reads and for writes (deletes included). A pair left zero takes the next
+// budget's: the throttle's common one, then the cloud kind's default.
+type Budget struct {
+	ReadBurst  float64 `json:"readBurst,omitempty"`
+	ReadRate   float64 `json:"readRate,omitempty"`
+	WriteBurst float64 `json:"writeBurst,omitempty"`
+	WriteRate  float64 `json:"writeRate,omitempty"`
+}
+
+// DefaultBudgets are ARM's per-subscription and per-principal limits by cloud kind: public
+// Azure's token buckets (since 2024), and on Azure Stack Hub the hourly limits ARM had
+// before them, 12,000 reads and 1,200 writes an hour, as buckets the hour refills.
+var DefaultBudgets = map[CloudKind]Budget{
+	Azure:         {ReadBurst: 250, ReadRate: 25, WriteBurst: 200, WriteRate: 10},
+	AzureStackHub: {ReadBurst: 12000, ReadRate: 12000.0 / 3600, WriteBurst: 1200, WriteRate: 1200.0 / 3600},
+}
+
+// or fills the reads or writes b leaves zero from d.
+func (b Budget) or(d Budget) Budget {
+	if b.ReadBurst == 0 {
+		b.ReadBurst, b.ReadRate = d.ReadBurst, d.ReadRate
+	}
+	if b.WriteBurst == 0 {
+		b.WriteBurst, b.WriteRate = d.WriteBurst, d.WriteRate
+	}
+	return b
+}
+
+// check reports whether the budget's bursts and rates can be enforced: none negative, and
+// a burst refills.
+func (b Budget) check() error {
+	if b.ReadBurst < 0 || b.WriteBurst < 0 || b.ReadRate < 0 || b.WriteRate < 0 ||
+		(b.ReadBurst > 0 && b.ReadRate == 0) || (b.WriteBurst > 0 && b.WriteRate == 0) {
+		return fmt.Errorf("a budget needs positive bursts and rates, got reads %v/%v, writes %v/%v",
+			b.ReadBurst, b.ReadRate, b.WriteBurst, b.WriteRate)
+	}
+	return nil
+}
+
+// checkThrottle reports whether every budget of t is valid and names a configured cloud.
+func (e *Engine) checkThrottle(t Throttle) error {
+	common := Budget{ReadBurst: t.ReadBurst, ReadRate: t.ReadRate, WriteBurst: t.WriteBurst, WriteRate: t.WriteRate}
+	if err := common.check(); err != nil {
+		return fmt.Errorf("armsim: throttle: %w", err)
+	}
+	for id, b := range t.Clouds {
+		if e.clouds[strings.ToLower(id)] == nil {
+			return fmt.Errorf("armsim: throttle: no cloud %q", id)
+		}
+		if err := b.check(); err != nil {
+			return fmt.Errorf("armsim: throttle of cloud %q: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// budget returns the budget a cloud's requests are held to, its rates scaled in scaled mode.
+// Runs under e.mu.
+func (e *Engine) budget(c *Cloud) Budget {
+	t := e.opts.Throttle
+	var own Budget
+	for id, b := range t.Clouds {
+		if strings.EqualFold(id, c.ID) {
+			own = b
+		}
+	}
+	b := own.or(Budget{ReadBurst: t.ReadBurst, ReadRate: t.ReadRate, WriteBurst: t.WriteBurst, WriteRate: t.WriteRate}).
+		or(DefaultBudgets[c.Kind])
+	if t.Scaled {
+		b.ReadRate /= e.opts.TimeScale
+		b.WriteRate /= e.opts.TimeScale
+	}
+	return b
+}
 
 type bucket struct {
 	tokens float64
@@ -31,44 +112,55 @@ type bucket struct {
 
 // throttle takes a token for the request and answers 429 when the bucket is empty and
 // throttling is enabled. It always sets the remaining-requests header. Runs under e.mu.
-func (e *Engine) throttle(cloud, sub, principal string, write bool, h http.Header) *Error {
-	cfg := e.opts.Throttle
-	if cfg.ReadBurst == 0 && cfg.WriteBurst == 0 {
-		cfg = Throttle{Enabled: cfg.Enabled, ReadBurst: DefaultThrottle.ReadBurst, ReadRate: DefaultThrottle.ReadRate,
-			WriteBurst: DefaultThrottle.WriteBurst, WriteRate: DefaultThrottle.WriteRate}
-	}
-	burst, rate, kind := cfg.ReadBurst, cfg.ReadRate, "reads"
+func (e *Engine) throttle(c *Cloud, sub, principal string, write bool, h http.Header) *Error {
+	b := e.budget(c)
+	burst, rate, kind := b.ReadBurst, b.ReadRate, "reads"
 	if write {
-		burst, rate, kind = cfg.WriteBurst, cfg.WriteRate, "writes"
+		burst, rate, kind = b.WriteBurst, b.WriteRate, "writes"
 	}
 	// ARM's budgets are per principal and subscription; a lenient cloud sees no principal
-	k := cloud + "|" + strings.ToLower(sub) + "|" + principal + "|" + kind
-	now := time.Now()
-	b := e.buckets[k]
-	if b == nil {
-		b = &bucket{tokens: burst, at: now}
-		e.buckets[k] = b
+	k := c.ID + "|" + strings.ToLower(sub) + "|" + principal + "|" + kind
+	now := e.now()
+	bk := e.buckets[k]
+	if bk == nil {
+		bk = &bucket{tokens: burst, at: now}
+		e.buckets[k] = bk
 	}
-	b.tokens = math.Min(burst, b.tokens+now.Sub(b.at).Seconds()*rate)
-	b.at = now
-	if b.tokens < 1 && cfg.Enabled {
-		wait := time.Duration((1 - b.tokens) / rate * float64(time.Second))
+	bk.tokens = math.Min(burst, bk.tokens+now.Sub(bk.at).Seconds()*rate)
+	bk.at = now
+	if bk.tokens < 1 && e.opts.Throttle.Enabled {
+		wait := time.Duration((1 - bk.tokens) / rate * float64(time.Second))
 		h.Set("x-ms-ratelimit-remaining-subscription-"+kind, "0")
 		setRetryAfter(h, wait)
-		verb := map[bool]string{true: "write", false: "read"}[write]
-		actor := principal
-		if actor == "" {
-			actor = "armsim"
-		}
-		return errorf(http.StatusTooManyRequests, "SubscriptionRequestsThrottled",
-			"Number of '%s' requests for subscription '%s' actor '%s' exceeded. Please try again after '%d' seconds after the additional tokens are available.",
-			verb, sub, actor, int(math.Ceil(wait.Seconds())))
+		return throttled(c, sub, principal, write, burst, rate, wait)
 	}
-	if b.tokens >= 1 {
-		b.tokens--
+	if bk.tokens >= 1 {
+		bk.tokens--
 	}
-	h.Set("x-ms-ratelimit-remaining-subscription-"+kind, strconv.Itoa(int(b.tokens)))
+	h.Set("x-ms-ratelimit-remaining-subscription-"+kind, strconv.Itoa(int(bk.tokens)))
 	return nil
+}
+
+// throttled is ARM's 429 for a spent budget. Public Azure's token buckets name the actor; a
+// stamp's ARM, with its hourly limits, names the limit and its interval, as one answered
+// "Number of read requests for subscription ... exceeded the limit of '15000' for time
+// interval '01:00:00'." (cryingcloud.com, "ARM Limits on Azure Stack Hub", 2020).
+func throttled(c *Cloud, sub, principal string, write bool, burst, rate float64, wait time.Duration) *Error {
+	verb := map[bool]string{true: "write", false: "read"}[write]
+	secs := int(math.Ceil(wait.Seconds()))
+	if c.Kind == AzureStackHub {
+		interval := time.Duration(burst / rate * float64(time.Second)).Round(time.Second)
+		return errorf(http.StatusTooManyRequests, "SubscriptionRequestsThrottled",
+			"Number of %s requests for subscription '%s' exceeded the limit of '%d' for time interval '%02d:%02d:%02d'. Please try again after '%d' seconds.",
+			verb, sub, int(burst), int(interval.Hours()), int(interval.Minutes())%60, int(interval.Seconds())%60, secs)
+	}
+	actor := principal
+	if actor == "" {
+		actor = "armsim"
+	}
+	return errorf(http.StatusTooManyRequests, "SubscriptionRequestsThrottled",
+		"Number of '%s' requests for subscription '%s' actor '%s' exceeded. Please try again after '%d' seconds after the additional tokens are available.",
+		verb, sub, actor, secs)
 }
 
 // Faults configures injected failures. Rates are probabilities per request, from 0 to 1.
@@ -186,9 +278,20 @@ func (e *Engine) GetFaults() Faults {
 }
 
 // SetThrottle replaces the throttling configuration at run time and refills the buckets.
-func (e *Engine) SetThrottle(t Throttle) {
+func (e *Engine) SetThrottle(t Throttle) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := e.checkThrottle(t); err != nil {
+		return err
+	}
 	e.opts.Throttle = t
 	e.buckets = map[string]*bucket{}
+	return nil
+}
+
+// GetThrottle returns the throttling configuration in effect.
+func (e *Engine) GetThrottle() Throttle {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.opts.Throttle
 }

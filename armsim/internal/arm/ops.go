@@ -44,9 +44,11 @@ const (
 	statusFailed     = "Failed"
 )
 
-// startOp registers an operation on en that completes after d.
-func (e *Engine) startOp(rq *request, en *entry, name, action string, d time.Duration) *operation {
+// startOp registers an operation on en that completes after a duration drawn from the
+// latency of typ. The operation's completion time, fixed here, is all it keeps of it.
+func (e *Engine) startOp(rq *request, en *entry, name, action, typ string) *operation {
 	now := e.now()
+	d := e.latency(typ, en)
 	op := &operation{
 		ID: newID(), Cloud: en.Cloud, Namespace: kinds[en.Kind].Namespace, Location: en.Res.meta().Location,
 		Subscription: rq.path.Subscription, APIVersion: rq.apiVersion,

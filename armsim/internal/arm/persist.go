@@ -11,10 +11,12 @@ import (
 	"strings"
 )
 
-// snapshot is the state file's content: every resource and every operation.
+// snapshot is the state file's content: every resource and every operation, and how many
+// operations each resource has started (which the durations of the next ones are drawn by).
 type snapshot struct {
 	Entries []persistedEntry      `json:"entries"`
 	Ops     map[string]*operation `json:"operations"`
+	Started map[string]int        `json:"started,omitempty"`
 }
 
 type persistedEntry struct {
@@ -36,7 +38,7 @@ func (e *Engine) persist() {
 }
 
 func (e *Engine) writeState() error {
-	s := snapshot{Ops: e.ops}
+	s := snapshot{Ops: e.ops, Started: e.started}
 	for _, k := range sortedEntryKeys(e.entries) {
 		en := e.entries[k]
 		raw, err := json.Marshal(en.Res)
@@ -108,6 +110,9 @@ func (e *Engine) load() error {
 	}
 	if s.Ops != nil {
 		e.ops = s.Ops
+	}
+	if s.Started != nil {
+		e.started = s.Started
 	}
 	for id, op := range e.ops {
 		if op.Status == statusInProgress {

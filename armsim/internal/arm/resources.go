@@ -81,7 +81,7 @@ func (e *Engine) serveResourceGroup(rq *request) (*response, *Error) {
 			for _, c := range e.childrenOf(en.key(), "") {
 				*c.Res.state() = "Deleting"
 			}
-			op = e.startOp(rq, en, "DeleteResourceGroupOperation", actDelete, e.latency("delete"))
+			op = e.startOp(rq, en, "DeleteResourceGroupOperation", actDelete, "delete")
 		}
 		resp := reply(http.StatusAccepted, nil)
 		resp.header.Set("Location", rq.base+"/subscriptions/"+p.Subscription+"/operationresults/"+op.ID+"?api-version="+rq.apiVersion)

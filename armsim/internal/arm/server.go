@@ -149,7 +149,7 @@ func (e *Engine) serveARM(c *Cloud, w http.ResponseWriter, r *http.Request, labe
 	}
 
 	e.mu.Lock()
-	if thr := e.throttle(c.ID, p.Subscription, principal, write, w.Header()); thr != nil {
+	if thr := e.throttle(c, p.Subscription, principal, write, w.Header()); thr != nil {
 		e.mu.Unlock()
 		return writeError(w, thr)
 	}

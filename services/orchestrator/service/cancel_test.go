@@ -19,7 +19,7 @@ import (
 // deployment can still be torn down.
 func TestCancelCreate(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, armsim.Config{TimeScale: 0.001}, "e2e-cancel") // a gateway takes 2.1 s
+	s := start(t, armsim.Config{TimeScale: 0.001}, "e2e-cancel") // a gateway takes 1.8 to 2.7 s
 	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "cancelled",
 		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
 	if err != nil {

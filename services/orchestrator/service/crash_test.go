@@ -24,9 +24,9 @@ import (
 // activities resumed the operations whose names they had heart-beaten.
 func TestWorkerCrash(t *testing.T) {
 	ctx := context.Background()
-	// a gateway takes 35 minutes scaled to 2.1 s; everything else stays quick
-	cfg := armsim.Config{TimeScale: 0.001, Latencies: map[string]armsim.Duration{
-		"virtualmachines": armsim.Duration(10 * time.Second), "connections": armsim.Duration(5 * time.Second)}}
+	// a gateway takes 30 to 45 minutes, scaled to 1.8-2.7 s; everything else stays quick
+	cfg := armsim.Config{TimeScale: 0.001, Latencies: map[string]armsim.Latency{
+		"virtualmachines": armsim.Fixed(10 * time.Second), "connections": armsim.Fixed(5 * time.Second)}}
 	net := servicetest.Start(t, network.Name, cfg, network.Service)
 	gw := net.Add(t, gateway.Name, gateway.Service)
 	cmp := net.Add(t, compute.Name, compute.Service)

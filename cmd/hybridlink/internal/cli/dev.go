@@ -32,7 +32,7 @@ func (f *devFlags) add(cmd *cobra.Command, state string) {
 		state = v
 	}
 	cmd.Flags().StringVar(&f.state, "state", state, "state folder: Temporal's database, armsim's resources, keys, credentials, logs ($HYBRIDLINK_STATE)")
-	cmd.Flags().Float64Var(&f.timeScale, "time-scale", 0.01, "armsim latency scale: 1 is Azure's real times (a VPN gateway in 35 minutes), 0.01 runs one in 21 s")
+	cmd.Flags().Float64Var(&f.timeScale, "time-scale", 0.01, "armsim latency scale: 1 is Azure's real times (a VPN gateway in 30 to 45 minutes), 0.01 runs one in 18 to 27 s")
 	cmd.Flags().BoolVar(&f.freePorts, "free-ports", false, "listen on free ports instead of the usual ones (to run beside another stack)")
 }
 

@@ -234,7 +234,7 @@ func TestTunnel(t *testing.T) {
 		if pip.GetSku() != wantSKU || pip.GetAllocationMethod() != wantMethod || pip.GetName() != rg(cloud)+"/publicIPAddresses/gw-ip" {
 			t.Fatalf("%s: the cloud's default public IP is %v %v: %v", cloud, wantSKU, wantMethod, pip)
 		}
-		// the gateways take ARM's 35 minutes (scaled) side by side
+		// the gateways take ARM's 30 to 45 minutes (scaled) side by side
 		if ops[cloud], err = c.gw.CreateVirtualNetworkGateway(ctx, gatewayRequest(cloud)); err != nil {
 			t.Fatal(err)
 		}
