@@ -123,7 +123,7 @@ func TestErrors(t *testing.T) {
 // it answers every poll with Retry-After 10 s (about 210 polls), is polled when it may be
 // done: half way and at its expected end, not at every Retry-After.
 func TestPolling(t *testing.T) {
-	h := start(t, armsim.Config{Latencies: map[string]armsim.Duration{"virtualnetworkgateways": armsim.Duration(35 * time.Minute)}})
+	h := start(t, armsim.Config{Latencies: map[string]armsim.Latency{"virtualnetworkgateways": armsim.Fixed(35 * time.Minute)}})
 	h.network(t, "azure", "1")
 	before, err := h.sim.Admin.Count(ctx, "azure", http.MethodGet, "operations")
 	if err != nil {
