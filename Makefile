@@ -15,7 +15,7 @@ GOOGLEAPIS_STAMP   := $(GOOGLEAPIS)/.google-proto-files-$(GOOGLE_PROTO_FILES)
 GOOGLEAPIS_FILES   := api/annotations api/http api/field_behavior api/resource api/client \
                       api/launch_stage rpc/status rpc/error_details rpc/code longrunning/operations
 
-.PHONY: test fmt-check vet unit lint gen-check generate tools temporal googleapis bench armsim hybridlink demo acceptance-az
+.PHONY: test fmt-check vet unit lint gen-check generate tools temporal temporal-server googleapis bench armsim hybridlink demo acceptance-az
 
 ## test: every check CI runs: formatting, vet, buf lint, fresh generated code, race-enabled tests.
 test: fmt-check vet lint gen-check compose-check unit
@@ -60,6 +60,15 @@ temporal: $(BIN)/temporal
 $(BIN)/temporal: tools/temporal/go.mod tools/temporal/go.sum
 	mkdir -p $(BIN)
 	cd tools/temporal && GOWORK=off $(GO) build -o $(BIN)/temporal github.com/temporalio/cli/cmd/temporal
+	touch $@
+
+## temporal-server: build Temporal's server and its SQL schema tool at the version pinned in
+## tools/temporal-server (the one the pinned CLI embeds; a few minutes, once).
+temporal-server: $(BIN)/temporal-server
+$(BIN)/temporal-server: tools/temporal-server/go.mod tools/temporal-server/go.sum
+	mkdir -p $(BIN)
+	cd tools/temporal-server && GOWORK=off $(GO) build -o $(BIN)/temporal-sql-tool go.temporal.io/server/cmd/tools/sql
+	cd tools/temporal-server && GOWORK=off $(GO) build -o $(BIN)/temporal-server go.temporal.io/server/cmd/server
 	touch $@
 
 ## googleapis: copy the googleapis protos we import from google-proto-files.
