@@ -26,9 +26,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,18 +35,10 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/durationpb"
-	"sigs.k8s.io/yaml"
 
 	"github.com/hybridlink/hybridlink/armsim"
+	"github.com/hybridlink/hybridlink/bench/internal/harness"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
-	"github.com/hybridlink/hybridlink/platform/auth"
-	"github.com/hybridlink/hybridlink/platform/cloud"
-	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/platform/temporaldev"
 )
 
@@ -107,13 +97,9 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	bin := filepath.Join(dir, "bin")
 	fmt.Fprintln(os.Stderr, "building armsim and the services...")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin+"/", "./armsim/cmd/armsim", "./services/network/cmd/network",
-		"./services/gateway/cmd/gateway", "./services/compute/cmd/compute", "./services/orchestrator/cmd/orchestrator")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build (run from the repository's root): %w", err)
+	if err := harness.Build(ctx, filepath.Join(dir, "bin")); err != nil {
+		return err
 	}
 	logFile, err := os.Create(filepath.Join(dir, "temporal.log"))
 	if err != nil {
@@ -125,67 +111,28 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	}
 	defer tmp.Stop()
 
-	var procs processes
-	defer procs.stop()
-	ports, err := freePorts(10)
+	var procs harness.Processes
+	defer procs.Stop()
+	stack, err := harness.StartStack(ctx, &procs, dir, timeScale)
 	if err != nil {
 		return err
 	}
-	addr := func(i int) string { return "127.0.0.1:" + strconv.Itoa(ports[i]) }
-	ca := filepath.Join(dir, "armsim-ca.pem")
-	if err := procs.start(ctx, dir, filepath.Join(bin, "armsim"), "armsim", "-azure-addr", addr(0), "-stack-addr", addr(1),
-		"-time-scale", fmt.Sprint(timeScale), "-ca-out", ca); err != nil {
-		return err
-	}
-	endpoints := map[string]string{"azure": "https://" + addr(0), "azure-stack-hub": "https://" + addr(1)}
-	var sim *armsim.AdminClient
-	if err := eventually(ctx, 30*time.Second, func() error {
-		hc, err := armsimClient(ca)
-		if err != nil {
-			return err
-		}
-		sim = armsim.NewAdminClient(endpoints["azure"], hc)
-		return sim.ResetCounters(ctx)
-	}); err != nil {
-		return fmt.Errorf("armsim did not start: %w", err)
-	}
+	sim := stack.Sim
 	if err := sim.SetThrottle(ctx, armsim.Throttle{Enabled: throttle, ReadBurst: b.readBurst, ReadRate: b.readRate,
 		WriteBurst: b.writeBurst, WriteRate: b.writeRate}); err != nil {
 		return err
 	}
-	clouds, err := yaml.Marshal(cloud.Armsim(ca, endpoints))
+	ports, err := harness.FreePorts(2)
 	if err != nil {
 		return err
 	}
-	cloudsFile := filepath.Join(dir, "clouds.yaml")
-	if err := os.WriteFile(cloudsFile, clouds, 0o600); err != nil {
+	orchAddr := fmt.Sprintf("127.0.0.1:%d", ports[0])
+	if err := stack.Orchestrator(ctx, "orchestrator", orchAddr, fmt.Sprintf("127.0.0.1:%d", ports[1]),
+		"-temporal", tmp.Address, "-task-queue", "scale", "-payload-key-file", filepath.Join(stack.State, "payload.key"),
+		"-arm-writes-per-second", fmt.Sprint(0.9*b.writeRate), "-arm-write-burst", fmt.Sprint(int(0.9*b.writeBurst))); err != nil {
 		return err
 	}
-	state := filepath.Join(dir, "state")
-	common := []string{"-clouds", cloudsFile, "-state-dir", state}
-	for i, svc := range []string{"network", "gateway", "compute"} {
-		args := append([]string{"-grpc-addr", addr(3 + i), "-http-addr", addr(6 + i)}, common...)
-		if err := procs.start(ctx, dir, filepath.Join(bin, svc), svc, args...); err != nil {
-			return err
-		}
-	}
-	orch := append([]string{"-grpc-addr", addr(2), "-http-addr", addr(9), "-temporal", tmp.Address, "-task-queue", "scale",
-		"-network-addr", addr(3), "-gateway-addr", addr(4), "-compute-addr", addr(5),
-		"-payload-key-file", filepath.Join(state, "payload.key"),
-		"-arm-writes-per-second", fmt.Sprint(0.9 * b.writeRate), "-arm-write-burst", fmt.Sprint(int(0.9 * b.writeBurst))}, common...)
-	for _, i := range []int{3, 4, 5} {
-		if err := healthy(ctx, addr(i)); err != nil {
-			return err
-		}
-	}
-	if err := procs.start(ctx, dir, filepath.Join(bin, "orchestrator"), "orchestrator", orch...); err != nil {
-		return err
-	}
-	if err := healthy(ctx, addr(2)); err != nil {
-		return err
-	}
-	conn, err := grpc.NewClient(addr(2), grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(serve.BearerToken{File: filepath.Join(state, auth.DevFolder, "admin.token"), Insecure: true}))
+	conn, err := stack.Dial(orchAddr)
 	if err != nil {
 		return err
 	}
@@ -196,7 +143,7 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	fmt.Fprintln(os.Stderr, "one deployment alone, for the critical path...")
 	start := time.Now()
 	var retries atomic.Int64
-	if err := apply(ctx, api, ops, "alone", &retries); err != nil {
+	if err := harness.Apply(ctx, api, ops, "alone", &retries); err != nil {
 		return fmt.Errorf("the lone deployment: %w", err)
 	}
 	critical := time.Since(start)
@@ -231,7 +178,7 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	start = time.Now()
 	for i := range n {
 		wg.Go(func() {
-			if err := apply(ctx, api, ops, fmt.Sprintf("scale-%d", i), &retries); err != nil {
+			if err := harness.Apply(ctx, api, ops, fmt.Sprintf("scale-%d", i), &retries); err != nil {
 				failed.Add(1)
 				fmt.Fprintf(os.Stderr, "scale-%d: %v\n", i, err)
 				return
@@ -265,68 +212,10 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 		return err
 	}
 	fmt.Printf("scale: N=%d ready=%d failed=%d wall/bound=%.2f arm_requests_per_deployment=%d read429=%d write429=%d retried_steps=%d get_timeouts=%d api_retries=%d orchestrator_rss_mb=%d\n",
-		n, ready.Load(), failed.Load(), wall.Seconds()/bound.Seconds(), total/int64(n), read429, write429, retried, timeouts.Load(), retries.Load(), procs.peakRSS("orchestrator"))
+		n, ready.Load(), failed.Load(), wall.Seconds()/bound.Seconds(), total/int64(n), read429, write429, retried, timeouts.Load(), retries.Load(), procs.PeakRSS("orchestrator"))
 	fmt.Fprintf(os.Stderr, "wall %s, bound %s (critical path %s, write-budget bound %s), budgets %s at time scale %g\n",
 		wall.Round(time.Millisecond), bound.Round(time.Millisecond), critical.Round(time.Millisecond), writeBound.Round(time.Millisecond), mode, timeScale)
 	return nil
-}
-
-// apply creates a deployment and waits until its operation is done. A call that times out
-// or finds the API unavailable is tried again, as a client would (a create is idempotent),
-// and counted in retries.
-func apply(ctx context.Context, api orchestratorv1.OrchestratorServiceClient, ops longrunningpb.OperationsClient, id string, retries *atomic.Int64) error {
-	var op *longrunningpb.Operation
-	err := again(ctx, retries, func() (err error) {
-		op, err = api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: id,
-			Deployment: &orchestratorv1.Deployment{Spec: spec(id)}})
-		return err
-	})
-	for err == nil && !op.GetDone() {
-		name := op.GetName()
-		err = again(ctx, retries, func() (err error) {
-			op, err = ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: name, Timeout: durationpb.New(30 * time.Second)})
-			return err
-		})
-	}
-	switch {
-	case err != nil:
-		return err
-	case op.GetError() != nil:
-		return errors.New(op.GetError().GetMessage())
-	}
-	return nil
-}
-
-// again calls f until it succeeds or fails otherwise than DEADLINE_EXCEEDED or UNAVAILABLE,
-// counting the tries again.
-func again(ctx context.Context, retries *atomic.Int64, f func() error) error {
-	for {
-		err := f()
-		if c := status.Code(err); c != codes.DeadlineExceeded && c != codes.Unavailable || ctx.Err() != nil {
-			return err
-		}
-		retries.Add(1)
-		time.Sleep(time.Second)
-	}
-}
-
-// spec is a deployment of an Azure site and an Azure Stack Hub site with a VM each, in its
-// own resource groups.
-func spec(id string) *orchestratorv1.DeploymentSpec {
-	vm := func(name, size string) *orchestratorv1.VirtualMachineSpec {
-		return &orchestratorv1.VirtualMachineSpec{Name: name, Size: size, ImagePublisher: "Canonical",
-			ImageOffer: "0001-com-ubuntu-server-jammy", ImageSku: "22_04-lts", AdminUsername: "azureuser", AdminPassword: "Scale-Bench-Pw-42"}
-	}
-	return &orchestratorv1.DeploymentSpec{
-		Sites: []*orchestratorv1.Site{
-			{Name: "hub", Cloud: "azure", ResourceGroup: id + "-hub", AddressPrefixes: []string{"10.1.0.0/16"},
-				WorkloadSubnetPrefix: "10.1.1.0/24", GatewaySubnetPrefix: "10.1.255.0/27",
-				VirtualMachines: []*orchestratorv1.VirtualMachineSpec{vm("hub-vm", "Standard_B2s")}},
-			{Name: "stack", Cloud: "azure-stack-hub", ResourceGroup: id + "-stack", AddressPrefixes: []string{"10.2.0.0/16"},
-				WorkloadSubnetPrefix: "10.2.1.0/24", GatewaySubnetPrefix: "10.2.255.0/27",
-				VirtualMachines: []*orchestratorv1.VirtualMachineSpec{vm("stack-vm", "Standard_A2_v2")}},
-		},
-	}
 }
 
 // retriedSteps counts the steps of the N deployments that needed more than one attempt

@@ -1,8 +1,14 @@
-package main
+// Package harness starts hybridlink's processes for the programs under bench/ (make scale,
+// make cluster-test): it builds armsim and the services, runs each as its own process on
+// free loopback ports with its output in a log file, and drives deployments through the
+// orchestrator's gRPC API.
+package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -10,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"google.golang.org/grpc"
@@ -19,17 +26,25 @@ import (
 	"github.com/hybridlink/hybridlink/platform/serve"
 )
 
-// processes are the suite's processes, by name.
-type processes struct{ cmds map[string]*exec.Cmd }
+// Processes are the suite's processes, by name.
+type Processes struct{ cmds map[string]*exec.Cmd }
 
-// start runs a binary with its output in dir/name.log.
-func (p *processes) start(ctx context.Context, dir, binary, name string, args ...string) error {
+// Start runs a binary with its output in dir/name.log.
+func (p *Processes) Start(ctx context.Context, dir, binary, name string, args ...string) error {
+	return p.StartCmd(ctx, dir, name, exec.CommandContext(ctx, binary, args...))
+}
+
+// StartCmd runs cmd, in dir unless cmd.Dir is set, with its output in dir/name.log.
+func (p *Processes) StartCmd(ctx context.Context, dir, name string, cmd *exec.Cmd) error {
 	log, err := os.Create(filepath.Join(dir, name+".log"))
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, binary, args...)
-	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, log, log
+	defer log.Close() // the child has its own copy
+	if cmd.Dir == "" {
+		cmd.Dir = dir
+	}
+	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -40,13 +55,34 @@ func (p *processes) start(ctx context.Context, dir, binary, name string, args ..
 	return nil
 }
 
-// peakRSS is a process's peak resident memory in MB (VmHWM), 0 when unknown.
-func (p *processes) peakRSS(name string) int {
-	cmd := p.cmds[name]
-	if cmd == nil || cmd.Process == nil {
-		return 0
+// Pid is a running process's id, 0 when there is none by that name.
+func (p *Processes) Pid(name string) int {
+	if cmd := p.cmds[name]; cmd != nil && cmd.Process != nil {
+		return cmd.Process.Pid
 	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	return 0
+}
+
+// Kill sends SIGKILL to a process, as a crash would, and waits for it to end.
+func (p *Processes) Kill(name string) error {
+	cmd := p.cmds[name]
+	if cmd == nil {
+		return fmt.Errorf("no process %s", name)
+	}
+	delete(p.cmds, name)
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	var exit *exec.ExitError
+	if err := cmd.Wait(); !errors.As(err, &exit) {
+		return fmt.Errorf("%s ended otherwise than by SIGKILL: %v", name, err)
+	}
+	return nil
+}
+
+// PeakRSS is a process's peak resident memory in MB (VmHWM), 0 when unknown.
+func (p *Processes) PeakRSS(name string) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.Pid(name)))
 	if err != nil {
 		return 0
 	}
@@ -59,8 +95,8 @@ func (p *processes) peakRSS(name string) int {
 	return 0
 }
 
-// stop stops every process (SIGINT, then kill after 10 s) and waits for it.
-func (p *processes) stop() {
+// Stop stops every process (SIGINT, then kill after 10 s) and waits for it.
+func (p *Processes) Stop() {
 	for _, cmd := range p.cmds {
 		_ = cmd.Process.Signal(os.Interrupt)
 	}
@@ -74,16 +110,17 @@ func (p *processes) stop() {
 			<-done
 		}
 	}
+	p.cmds = nil
 }
 
-// healthy waits for a gRPC server's health check to answer SERVING.
-func healthy(ctx context.Context, addr string) error {
+// Healthy waits for a gRPC server's health check to answer SERVING.
+func Healthy(ctx context.Context, addr string) error {
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	return eventually(ctx, 60*time.Second, func() error {
+	return Eventually(ctx, 60*time.Second, func() error {
 		resp, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{})
 		if err == nil && resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
 			err = fmt.Errorf("%s is %s", addr, resp.GetStatus())
@@ -92,8 +129,8 @@ func healthy(ctx context.Context, addr string) error {
 	})
 }
 
-// eventually retries f every 200 ms until it succeeds or within passes.
-func eventually(ctx context.Context, within time.Duration, f func() error) error {
+// Eventually retries f every 200 ms until it succeeds or within passes.
+func Eventually(ctx context.Context, within time.Duration, f func() error) error {
 	deadline := time.Now().Add(within)
 	for {
 		err := f()
@@ -108,8 +145,8 @@ func eventually(ctx context.Context, within time.Duration, f func() error) error
 	}
 }
 
-// freePorts picks n free loopback ports.
-func freePorts(n int) ([]int, error) {
+// FreePorts picks n free loopback ports.
+func FreePorts(n int) ([]int, error) {
 	var ports []int
 	var ls []net.Listener
 	defer func() {
@@ -128,8 +165,34 @@ func freePorts(n int) ([]int, error) {
 	return ports, nil
 }
 
-// armsimClient is an HTTPS client trusting armsim's CA.
-func armsimClient(caFile string) (*http.Client, error) {
+// FreeLowPorts picks n free loopback ports in [10000, 32767], below the kernel's ephemeral
+// range, for a column or field that holds no more (Temporal's cluster_membership.rpc_port
+// is a SMALLINT).
+func FreeLowPorts(n int) ([]int, error) {
+	var ports []int
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	for tries := 0; len(ports) < n; tries++ {
+		if tries == 1000 {
+			return nil, errors.New("no free port below 32768")
+		}
+		port := 10000 + rand.IntN(32767-10000+1)
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			continue
+		}
+		ls = append(ls, l)
+		ports = append(ports, port)
+	}
+	return ports, nil
+}
+
+// ArmsimClient is an HTTPS client trusting armsim's CA.
+func ArmsimClient(caFile string) (*http.Client, error) {
 	cfg, err := (serve.ClientTLSConfig{CAFile: caFile}).Config()
 	if err != nil {
 		return nil, err
