@@ -129,3 +129,20 @@ N ?= 50
 ## scale: apply N deployments at once against armsim (time-compressed, budgets scaled) and print one line of figures.
 scale: temporal
 	$(GO) run ./bench/scale -n $(N) $(SCALE_FLAGS)
+
+## ---- cluster: a real Temporal server on PostgreSQL, two workers, two API replicas (bench/cluster) ----
+PG_BIN := /usr/lib/postgresql/15/bin
+
+.PHONY: cluster-test
+
+## cluster-test: temporal-server on Debian's PostgreSQL 15 (deploy/temporal), two orchestrator
+## workers, two API replicas and the resource services as processes; SIGKILL of a worker
+## during N (default 20) deployments; all READY with exactly one PUT per resource. Installs
+## postgresql with apt-get when missing. Not part of test.
+cluster-test: N = 20
+cluster-test: temporal-server
+	@if [ ! -x $(PG_BIN)/postgres ]; then echo "installing postgresql from Debian's packages"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql; fi; fi
+	$(GO) run ./bench/cluster -n $(N) -pg-bin $(PG_BIN) -temporal-server $(BIN)/temporal-server -sql-tool $(BIN)/temporal-sql-tool \
+		-schema "$$(cd tools/temporal-server && GOWORK=off $(GO) list -m -f '{{.Dir}}' go.temporal.io/server)/schema/postgresql/v12" $(CLUSTER_FLAGS)

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -26,8 +27,11 @@ import (
 	"github.com/hybridlink/hybridlink/platform/serve"
 )
 
-// Processes are the suite's processes, by name.
-type Processes struct{ cmds map[string]*exec.Cmd }
+// Processes are the suite's processes, by name, in the order they started.
+type Processes struct {
+	cmds  map[string]*exec.Cmd
+	order []string
+}
 
 // Start runs a binary with its output in dir/name.log.
 func (p *Processes) Start(ctx context.Context, dir, binary, name string, args ...string) error {
@@ -52,6 +56,7 @@ func (p *Processes) StartCmd(ctx context.Context, dir, name string, cmd *exec.Cm
 		p.cmds = map[string]*exec.Cmd{}
 	}
 	p.cmds[name] = cmd
+	p.order = append(p.order, name)
 	return nil
 }
 
@@ -95,12 +100,16 @@ func (p *Processes) PeakRSS(name string) int {
 	return 0
 }
 
-// Stop stops every process (SIGINT, then kill after 10 s) and waits for it.
+// Stop stops every process, the last started first (SIGINT, then kill after 10 s), and
+// waits for each: a process stops before those it uses (an orchestrator before Temporal,
+// Temporal before its database).
 func (p *Processes) Stop() {
-	for _, cmd := range p.cmds {
+	for _, name := range slices.Backward(p.order) {
+		cmd := p.cmds[name]
+		if cmd == nil {
+			continue
+		}
 		_ = cmd.Process.Signal(os.Interrupt)
-	}
-	for _, cmd := range p.cmds {
 		done := make(chan struct{})
 		go func() { _ = cmd.Wait(); close(done) }()
 		select {
@@ -110,7 +119,7 @@ func (p *Processes) Stop() {
 			<-done
 		}
 	}
-	p.cmds = nil
+	p.cmds, p.order = nil, nil
 }
 
 // Healthy waits for a gRPC server's health check to answer SERVING.
