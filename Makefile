@@ -131,7 +131,7 @@ scale: temporal
 	$(GO) run ./bench/scale -n $(N) $(SCALE_FLAGS)
 
 ## ---- cluster: a real Temporal server on PostgreSQL, two workers, two API replicas (bench/cluster) ----
-PG_BIN := /usr/lib/postgresql/15/bin
+PG_BIN ?= /usr/lib/postgresql/15/bin
 
 .PHONY: cluster-test
 

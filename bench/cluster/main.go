@@ -10,7 +10,7 @@
 // cloud: a step taken over must resume its ARM operation, not PUT again. It prints one line
 // and exits non-zero on any failure:
 //
-//	cluster: N=<n> ready=<r> failed=<f> killed=worker-1 in_flight_on_killed=<k> puts=<p> expected_puts=<e> puts_per_resource=<x> wall=<s>
+//	cluster: N=<n> ready=<r> failed=<f> killed=worker-1 in_flight_on_killed=<k> puts=<p> expected_puts=<e> puts_per_resource=<x> api_retries=<t> wall=<s>
 //
 // PostgreSQL is Debian's (-pg-bin), in a data folder of its own under the run's temporary
 // folder, on a free port; as root it runs as the postgres user. Temporal's databases are made
@@ -62,6 +62,7 @@ func main() {
 	flag.StringVar(&o.sqlTool, "sql-tool", ".cache/bin/temporal-sql-tool", "temporal-sql-tool binary (make temporal-server)")
 	flag.StringVar(&o.schema, "schema", "", "the server module's schema/postgresql/v12 folder (required)")
 	flag.StringVar(&o.pgBin, "pg-bin", "/usr/lib/postgresql/15/bin", "PostgreSQL's binaries (Debian's postgresql package)")
+	flag.DurationVar(&o.timeout, "timeout", 15*time.Minute, "fail when the whole check takes longer")
 	flag.BoolVar(&o.keep, "keep", false, "keep the run's folder (logs of every process, PostgreSQL's data)")
 	flag.Parse()
 	if err := run(o); err != nil {
@@ -73,7 +74,7 @@ func main() {
 type options struct {
 	n                              int
 	timeScale                      float64
-	heartbeat                      time.Duration
+	heartbeat, timeout             time.Duration
 	server, sqlTool, schema, pgBin string
 	keep                           bool
 }
@@ -86,7 +87,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	dir, err := os.MkdirTemp("", "hybridlink-cluster-")
 	if err != nil {
@@ -118,8 +119,9 @@ func run(o options) error {
 		return err
 	}
 
-	// worker-1 first: it registers the DeploymentState search attribute and writes the
-	// payload key the others read.
+	// All four at once, as replicas start: they make one payload key in the shared state
+	// folder between them and each registers the DeploymentState search attribute unless
+	// another has.
 	names := []string{"worker-1", "worker-2", "api-a", "api-b"}
 	ports, err := harness.FreePorts(2 * len(names))
 	if err != nil {
@@ -133,6 +135,11 @@ func run(o options) error {
 			"-worker=" + strconv.FormatBool(strings.HasPrefix(name, "worker"))}
 		if err := stack.Orchestrator(ctx, name, addrs[name], "127.0.0.1:"+strconv.Itoa(ports[2*i+1]), args...); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	for _, name := range names {
+		if err := harness.Healthy(ctx, addrs[name]); err != nil {
+			return fmt.Errorf("%s (see %s.log): %w", name, name, err)
 		}
 	}
 	var apis []orchestratorv1.OrchestratorServiceClient
@@ -171,32 +178,31 @@ func run(o options) error {
 	}
 
 	fmt.Fprintf(os.Stderr, "%d deployments at once through api-a and api-b, SIGKILL of worker-1 once gateways are being created...\n", o.n)
-	var (
-		wg            sync.WaitGroup
-		ready, failed atomic.Int64
-	)
+	var wg sync.WaitGroup
 	start := time.Now()
 	id := func(i int) string { return fmt.Sprintf("cluster-%d", i) }
 	for i := range o.n {
 		wg.Go(func() {
 			if err := harness.Apply(ctx, apis[i%2], ops[(i+1)%2], id(i), &retries); err != nil {
-				failed.Add(1)
 				fmt.Fprintf(os.Stderr, "%s: %v\n", id(i), err)
 			}
 		})
 	}
-	inFlight, killErr := killWhenGatewaysRun(ctx, &procs, stack.Sim, tc, o.n)
+	inFlight, err := killWhenGatewaysRun(ctx, &procs, stack.Sim, tc, o.n)
+	if err != nil {
+		cancel()
+		wg.Wait()
+		return err
+	}
 	wg.Wait()
 	wall := time.Since(start)
-	if killErr != nil {
-		return killErr
-	}
+	ready := 0
 	for i := range o.n {
 		if err := isReady(ctx, apis, id(i)); err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", id(i), err)
 			continue
 		}
-		ready.Add(1)
+		ready++
 	}
 
 	got, err := puts(ctx, stack.Sim)
@@ -205,7 +211,9 @@ func run(o options) error {
 	}
 	var total, expected int64
 	var wrong []string
-	keys := slices.Sorted(maps.Keys(mergeKeys(lone, got)))
+	all := maps.Clone(lone)
+	maps.Copy(all, got)
+	keys := slices.Sorted(maps.Keys(all))
 	fmt.Fprintln(os.Stderr, "PUTs by cloud and resource type: measured (expected = N x the lone deployment's)")
 	for _, k := range keys {
 		want := int64(o.n) * lone[k]
@@ -219,11 +227,11 @@ func run(o options) error {
 	if expected > 0 {
 		perResource = float64(total) / float64(expected)
 	}
-	fmt.Printf("cluster: N=%d ready=%d failed=%d killed=worker-1 in_flight_on_killed=%d puts=%d expected_puts=%d puts_per_resource=%.2f wall=%s\n",
-		o.n, ready.Load(), int64(o.n)-ready.Load(), inFlight, total, expected, perResource, wall.Round(100*time.Millisecond))
+	fmt.Printf("cluster: N=%d ready=%d failed=%d killed=worker-1 in_flight_on_killed=%d puts=%d expected_puts=%d puts_per_resource=%.2f api_retries=%d wall=%s\n",
+		o.n, ready, o.n-ready, inFlight, total, expected, perResource, retries.Load(), wall.Round(100*time.Millisecond))
 	var problems []string
-	if ready.Load() != int64(o.n) {
-		problems = append(problems, fmt.Sprintf("%d of %d deployments not READY", int64(o.n)-ready.Load(), o.n))
+	if ready != o.n {
+		problems = append(problems, fmt.Sprintf("%d of %d deployments not READY", o.n-ready, o.n))
 	}
 	if inFlight == 0 {
 		problems = append(problems, "no step was in flight on worker-1 when it was killed: the kill proved nothing")
@@ -358,11 +366,11 @@ func startTemporal(ctx context.Context, procs *harness.Processes, dir, config st
 	return frontend, nil
 }
 
-// killWhenGatewaysRun waits until a quarter of the n deployments' VPN gateways (at least
+// killWhenGatewaysRun waits until a quarter of the n deployments' 2n VPN gateways (at least
 // two) are being created, notes the steps in flight on worker-1, SIGKILLs it and returns how
 // many steps it held.
 func killWhenGatewaysRun(ctx context.Context, procs *harness.Processes, sim *armsim.AdminClient, tc client.Client, n int) (int, error) {
-	want := int64(max(2, n/4))
+	want := int64(max(2, n/2))
 	if err := harness.Eventually(ctx, 5*time.Minute, func() error {
 		got, err := sim.Count(ctx, "", http.MethodPut, "Microsoft.Network/virtualNetworkGateways")
 		if err == nil && got < want {
@@ -442,16 +450,4 @@ func onePutPerResource(ctx context.Context, sim *armsim.AdminClient, put map[str
 		return errors.New(strings.Join(wrong, "; "))
 	}
 	return nil
-}
-
-// mergeKeys is the set of both maps' keys.
-func mergeKeys(a, b map[string]int64) map[string]bool {
-	out := map[string]bool{}
-	for k := range a {
-		out[k] = true
-	}
-	for k := range b {
-		out[k] = true
-	}
-	return out
 }

@@ -132,6 +132,9 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 		"-arm-writes-per-second", fmt.Sprint(0.9*b.writeRate), "-arm-write-burst", fmt.Sprint(int(0.9*b.writeBurst))); err != nil {
 		return err
 	}
+	if err := harness.Healthy(ctx, orchAddr); err != nil {
+		return err
+	}
 	conn, err := stack.Dial(orchAddr)
 	if err != nil {
 		return err

@@ -103,15 +103,12 @@ func StartStack(ctx context.Context, procs *Processes, dir string, timeScale flo
 }
 
 // Orchestrator starts an orchestrator named name on the stack, its gRPC API on grpcAddr
-// (and REST on httpAddr), with Common, the services' addresses and args, and waits until it
-// serves.
+// (and REST on httpAddr), with Common, the services' addresses and args; Healthy(grpcAddr)
+// waits until it serves.
 func (s *Stack) Orchestrator(ctx context.Context, name, grpcAddr, httpAddr string, args ...string) error {
 	args = append(append([]string{"-grpc-addr", grpcAddr, "-http-addr", httpAddr,
 		"-network-addr", s.Network, "-gateway-addr", s.Gateway, "-compute-addr", s.Compute}, args...), s.Common...)
-	if err := s.Procs.Start(ctx, s.Dir, filepath.Join(s.Bin, "orchestrator"), name, args...); err != nil {
-		return err
-	}
-	return Healthy(ctx, grpcAddr)
+	return s.Procs.Start(ctx, s.Dir, filepath.Join(s.Bin, "orchestrator"), name, args...)
 }
 
 // Dial connects to an orchestrator's API with the development admin token of the stack's
