@@ -15,7 +15,7 @@ GOOGLEAPIS_STAMP   := $(GOOGLEAPIS)/.google-proto-files-$(GOOGLE_PROTO_FILES)
 GOOGLEAPIS_FILES   := api/annotations api/http api/field_behavior api/resource api/client \
                       api/launch_stage rpc/status rpc/error_details rpc/code longrunning/operations
 
-.PHONY: test fmt-check vet unit lint gen-check generate tools temporal googleapis bench armsim hybridlink demo acceptance-az
+.PHONY: test fmt-check vet unit lint gen-check generate tools temporal temporal-server googleapis bench armsim hybridlink demo acceptance-az
 
 ## test: every check CI runs: formatting, vet, buf lint, fresh generated code, race-enabled tests.
 test: fmt-check vet lint gen-check compose-check unit
@@ -60,6 +60,15 @@ temporal: $(BIN)/temporal
 $(BIN)/temporal: tools/temporal/go.mod tools/temporal/go.sum
 	mkdir -p $(BIN)
 	cd tools/temporal && GOWORK=off $(GO) build -o $(BIN)/temporal github.com/temporalio/cli/cmd/temporal
+	touch $@
+
+## temporal-server: build Temporal's server and its SQL schema tool at the version pinned in
+## tools/temporal-server (the one the pinned CLI embeds; a few minutes, once).
+temporal-server: $(BIN)/temporal-server
+$(BIN)/temporal-server: tools/temporal-server/go.mod tools/temporal-server/go.sum
+	mkdir -p $(BIN)
+	cd tools/temporal-server && GOWORK=off $(GO) build -o $(BIN)/temporal-sql-tool go.temporal.io/server/cmd/tools/sql
+	cd tools/temporal-server && GOWORK=off $(GO) build -o $(BIN)/temporal-server go.temporal.io/server/cmd/server
 	touch $@
 
 ## googleapis: copy the googleapis protos we import from google-proto-files.
@@ -120,3 +129,20 @@ N ?= 50
 ## scale: apply N deployments at once against armsim (time-compressed, budgets scaled) and print one line of figures.
 scale: temporal
 	$(GO) run ./bench/scale -n $(N) $(SCALE_FLAGS)
+
+## ---- cluster: a real Temporal server on PostgreSQL, two workers, two API replicas (bench/cluster) ----
+PG_BIN ?= /usr/lib/postgresql/15/bin
+
+.PHONY: cluster-test
+
+## cluster-test: temporal-server on Debian's PostgreSQL 15 (deploy/temporal), two orchestrator
+## workers, two API replicas and the resource services as processes; SIGKILL of a worker
+## during N (default 20) deployments; all READY with exactly one PUT per resource. Installs
+## postgresql with apt-get when missing. Not part of test.
+cluster-test: N = 20
+cluster-test: temporal-server
+	@if [ ! -x $(PG_BIN)/postgres ]; then echo "installing postgresql from Debian's packages"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql; fi; fi
+	$(GO) run ./bench/cluster -n $(N) -pg-bin $(PG_BIN) -temporal-server $(BIN)/temporal-server -sql-tool $(BIN)/temporal-sql-tool \
+		-schema "$$(cd tools/temporal-server && GOWORK=off $(GO) list -m -f '{{.Dir}}' go.temporal.io/server)/schema/postgresql/v12" $(CLUSTER_FLAGS)

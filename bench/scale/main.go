@@ -14,13 +14,16 @@
 // calls of a reader running beside (one every 10 ms) that took over 2 s, api_retries the
 // create and wait calls the clients had to make again (DEADLINE_EXCEEDED, UNAVAILABLE).
 //
-// bound is the larger of the critical path and each cloud's write-budget bound (its writes
-// beyond the burst at the budget's rate). By default armsim runs time-compressed
-// (-time-scale 0.01: a 35-minute gateway in 21 s) with ARM's budgets scaled by 1/time-scale
-// (-budgets scaled), so the run keeps real proportions between operation times and budgets;
-// -budgets real keeps ARM's figures as they are (reads 250 + 25/s, writes 200 + 10/s per
-// subscription, which a compressed run exceeds at once), -budgets off throttles nothing. The
-// orchestrator's write limiter gets 90% of the write budget, as in production.
+// bound is the larger of the critical path and each cloud's write-budget bound (its writes at
+// the orchestrator's pace, 90% of the budget's rate: Temporal's task-queue limit has no
+// burst). By default armsim runs time-compressed (-time-scale 0.01: a 38.5-minute gateway in
+// 23 s) with each cloud's ARM budgets scaled by 1/time-scale (-budgets scaled: public Azure's
+// token buckets, reads 250 + 25/s and writes 200 + 10/s, and on the Azure Stack Hub stamp
+// ARM's hourly 12,000 reads and 1,200 writes), so the run keeps real proportions between
+// operation times and budgets; -budgets real keeps ARM's figures as they are (which a
+// compressed run exceeds at once), -budgets off throttles nothing. Every operation takes the
+// mean of armsim's distribution for its type (-latencies fixed), so that one deployment's
+// critical path bounds every other's; -latencies drawn gives armsim's spread instead.
 package main
 
 import (
@@ -32,10 +35,8 @@ import (
 	"maps"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -45,18 +46,11 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/durationpb"
-	"sigs.k8s.io/yaml"
 
 	"github.com/hybridlink/hybridlink/armsim"
+	"github.com/hybridlink/hybridlink/bench/internal/harness"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/auth"
-	"github.com/hybridlink/hybridlink/platform/cloud"
-	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/platform/temporaldev"
 )
 
@@ -69,6 +63,7 @@ func main() {
 	timeScale := flag.Float64("time-scale", 0.01, "armsim latency scale")
 	budgets := flag.String("budgets", "scaled", "ARM budgets: scaled (ARM's, rates by 1/time-scale), real (ARM's as they are) or off")
 	writeRate := flag.Float64("write-rate", 0, "write budget per second per cloud, overriding -budgets (for a write-bound run)")
+	flag.StringVar(&latencies, "latencies", "fixed", "armsim's operation times: fixed (each type's mean, so one deployment's critical path bounds all) or drawn (armsim's distributions, as pollers meet them)")
 	keep := flag.Bool("keep", false, "keep the state folder (logs of every process)")
 	flag.IntVar(&readRPS, "read-rps", 1000, "GetDeployment calls a second once the deployments are done, over gRPC (ghz) then REST (vegeta); 0 skips")
 	flag.DurationVar(&readFor, "read-for", 10*time.Second, "how long each -read-rps load lasts")
@@ -79,40 +74,69 @@ func main() {
 	}
 }
 
-// readRPS and readFor are the read load once the deployments are done.
+// readRPS and readFor are the read load once the deployments are done; latencies is
+// armsim's mode of operation times.
 var (
-	readRPS int
-	readFor time.Duration
+	readRPS   int
+	readFor   time.Duration
+	latencies string
 )
 
-// budget is one cloud subscription's ARM budget.
-type budget struct{ readBurst, readRate, writeBurst, writeRate float64 }
-
-func budgetOf(mode string, timeScale, writeRate float64) (budget, bool, error) {
-	real := budget{readBurst: 250, readRate: 25, writeBurst: 200, writeRate: 10}
-	var b budget
-	switch mode {
-	case "real":
-		b = real
-	case "scaled":
-		b = budget{real.readBurst, real.readRate / timeScale, real.writeBurst, real.writeRate / timeScale}
-	case "off":
-		return budget{writeRate: 1e6, writeBurst: 1e6}, false, nil
-	default:
-		return b, false, fmt.Errorf("-budgets %q: use scaled, real or off", mode)
-	}
-	if writeRate > 0 {
-		b.writeRate = writeRate
-	}
-	return b, true, nil
+// budgets are ARM's per-subscription budgets of each cloud: public Azure's token buckets,
+// and on Azure Stack Hub the hourly limits ARM had before them (12,000 reads and 1,200 writes
+// an hour), as armsim models them.
+var budgets = map[string]armsim.Budget{
+	"azure":           {ReadBurst: 250, ReadRate: 25, WriteBurst: 200, WriteRate: 10},
+	"azure-stack-hub": {ReadBurst: 12000, ReadRate: 12000.0 / 3600, WriteBurst: 1200, WriteRate: 1200.0 / 3600},
 }
+
+// budgetsOf returns each cloud's budget in a mode: scaled (rates by 1/time-scale), real, or
+// off (nil); writeRate, when set, replaces every cloud's write rate.
+func budgetsOf(mode string, timeScale, writeRate float64) (map[string]armsim.Budget, error) {
+	scale := 1.0
+	switch mode {
+	case "scaled":
+		scale = 1 / timeScale
+	case "real":
+	case "off":
+		return nil, nil
+	default:
+		return nil, fmt.Errorf("-budgets %q: use scaled, real or off", mode)
+	}
+	out := map[string]armsim.Budget{}
+	for id, b := range budgets {
+		b.ReadRate *= scale
+		b.WriteRate *= scale
+		if writeRate > 0 {
+			b.WriteRate = writeRate
+		}
+		out[id] = b
+	}
+	return out, nil
+}
+
+// meanLatencies are the mean unscaled times of armsim's default distributions (a gateway
+// 30-45 minutes, 5% of them 45-70: 38.5 minutes), which -latencies fixed gives every
+// operation, so that the critical path of one deployment bounds every other's.
+var meanLatencies = []string{"virtualnetworkgateways=38m30s", "virtualmachines=2m", "connections=67s", "virtualnetworks=4500ms",
+	"subnets=3500ms", "publicipaddresses=3500ms", "networkinterfaces=3500ms", "localnetworkgateways=10s", "delete=10s"}
 
 func run(n int, timeScale float64, mode string, writeRate float64, keep bool) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	b, throttle, err := budgetOf(mode, timeScale, writeRate)
+	clouds, err := budgetsOf(mode, timeScale, writeRate)
 	if err != nil {
 		return err
+	}
+	var armsimArgs []string
+	switch latencies {
+	case "fixed":
+		for _, l := range meanLatencies {
+			armsimArgs = append(armsimArgs, "-latency", l)
+		}
+	case "drawn":
+	default:
+		return fmt.Errorf("-latencies %q: use fixed or drawn", latencies)
 	}
 	dir, err := os.MkdirTemp("", "hybridlink-scale-")
 	if err != nil {
@@ -123,13 +147,9 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	bin := filepath.Join(dir, "bin")
 	fmt.Fprintln(os.Stderr, "building armsim and the services...")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin+"/", "./armsim/cmd/armsim", "./services/network/cmd/network",
-		"./services/gateway/cmd/gateway", "./services/compute/cmd/compute", "./services/orchestrator/cmd/orchestrator")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build (run from the repository's root): %w", err)
+	if err := harness.Build(ctx, filepath.Join(dir, "bin")); err != nil {
+		return err
 	}
 	logFile, err := os.Create(filepath.Join(dir, "temporal.log"))
 	if err != nil {
@@ -141,68 +161,33 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	}
 	defer tmp.Stop()
 
-	var procs processes
-	defer procs.stop()
-	ports, err := freePorts(10)
+	var procs harness.Processes
+	defer procs.Stop()
+	stack, err := harness.StartStack(ctx, &procs, dir, timeScale, armsimArgs...)
 	if err != nil {
 		return err
 	}
-	addr := func(i int) string { return "127.0.0.1:" + strconv.Itoa(ports[i]) }
-	ca := filepath.Join(dir, "armsim-ca.pem")
-	if err := procs.start(ctx, dir, filepath.Join(bin, "armsim"), "armsim", "-azure-addr", addr(0), "-stack-addr", addr(1),
-		"-time-scale", fmt.Sprint(timeScale), "-ca-out", ca); err != nil {
+	sim := stack.Sim
+	if err := sim.SetThrottle(ctx, armsim.Throttle{Enabled: clouds != nil, Clouds: clouds}); err != nil {
 		return err
 	}
-	endpoints := map[string]string{"azure": "https://" + addr(0), "azure-stack-hub": "https://" + addr(1)}
-	var sim *armsim.AdminClient
-	if err := eventually(ctx, 30*time.Second, func() error {
-		hc, err := armsimClient(ca)
-		if err != nil {
-			return err
-		}
-		sim = armsim.NewAdminClient(endpoints["azure"], hc)
-		return sim.ResetCounters(ctx)
-	}); err != nil {
-		return fmt.Errorf("armsim did not start: %w", err)
+	writes := []string{}
+	for id, b := range clouds { // the orchestrator's defaults: 90% of the budgets
+		writes = append(writes, "-arm-writes", fmt.Sprintf("%s=%g", id, 0.9*b.WriteRate))
 	}
-	if err := sim.SetThrottle(ctx, armsim.Throttle{Enabled: throttle, ReadBurst: b.readBurst, ReadRate: b.readRate,
-		WriteBurst: b.writeBurst, WriteRate: b.writeRate}); err != nil {
-		return err
-	}
-	clouds, err := yaml.Marshal(cloud.Armsim(ca, endpoints))
+	ports, err := harness.FreePorts(2)
 	if err != nil {
 		return err
 	}
-	cloudsFile := filepath.Join(dir, "clouds.yaml")
-	if err := os.WriteFile(cloudsFile, clouds, 0o600); err != nil {
+	orchAddr, orchHTTP := fmt.Sprintf("127.0.0.1:%d", ports[0]), fmt.Sprintf("127.0.0.1:%d", ports[1])
+	if err := stack.Orchestrator(ctx, "orchestrator", orchAddr, orchHTTP,
+		append([]string{"-temporal", tmp.Address, "-task-queue", "scale", "-payload-key-file", filepath.Join(stack.State, "payload.key")}, writes...)...); err != nil {
 		return err
 	}
-	state := filepath.Join(dir, "state")
-	common := []string{"-clouds", cloudsFile, "-state-dir", state}
-	for i, svc := range []string{"network", "gateway", "compute"} {
-		args := append([]string{"-grpc-addr", addr(3 + i), "-http-addr", addr(6 + i)}, common...)
-		if err := procs.start(ctx, dir, filepath.Join(bin, svc), svc, args...); err != nil {
-			return err
-		}
-	}
-	orch := append([]string{"-grpc-addr", addr(2), "-http-addr", addr(9), "-temporal", tmp.Address, "-task-queue", "scale",
-		"-network-addr", addr(3), "-gateway-addr", addr(4), "-compute-addr", addr(5),
-		"-expect-time-scale", fmt.Sprint(timeScale),
-		"-payload-key-file", filepath.Join(state, "payload.key"),
-		"-arm-writes-per-second", fmt.Sprint(0.9 * b.writeRate), "-arm-write-burst", fmt.Sprint(int(0.9 * b.writeBurst))}, common...)
-	for _, i := range []int{3, 4, 5} {
-		if err := healthy(ctx, addr(i)); err != nil {
-			return err
-		}
-	}
-	if err := procs.start(ctx, dir, filepath.Join(bin, "orchestrator"), "orchestrator", orch...); err != nil {
+	if err := harness.Healthy(ctx, orchAddr); err != nil {
 		return err
 	}
-	if err := healthy(ctx, addr(2)); err != nil {
-		return err
-	}
-	conn, err := grpc.NewClient(addr(2), grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(serve.BearerToken{File: filepath.Join(state, auth.DevFolder, "admin.token"), Insecure: true}))
+	conn, err := stack.Dial(orchAddr)
 	if err != nil {
 		return err
 	}
@@ -213,7 +198,7 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	fmt.Fprintln(os.Stderr, "one deployment alone, for the critical path...")
 	start := time.Now()
 	var retries atomic.Int64
-	if err := apply(ctx, api, ops, "alone", &retries); err != nil {
+	if err := harness.Apply(ctx, api, ops, "alone", &retries); err != nil {
 		return fmt.Errorf("the lone deployment: %w", err)
 	}
 	critical := time.Since(start)
@@ -248,7 +233,7 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	start = time.Now()
 	for i := range n {
 		wg.Go(func() {
-			if err := apply(ctx, api, ops, fmt.Sprintf("scale-%d", i), &retries); err != nil {
+			if err := harness.Apply(ctx, api, ops, fmt.Sprintf("scale-%d", i), &retries); err != nil {
 				failed.Add(1)
 				fmt.Fprintf(os.Stderr, "scale-%d: %v\n", i, err)
 				return
@@ -277,94 +262,38 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 			}
 		}
 	}
-	writeBound := time.Duration(max(0, float64(writesPerDeployment*n)-b.writeBurst) / b.writeRate * float64(time.Second))
+	var writeBound time.Duration // the slowest cloud's: its writes at 90% of its rate (Temporal's limit has no burst)
+	for _, b := range clouds {
+		writeBound = max(writeBound, time.Duration(float64(writesPerDeployment*n)/(0.9*b.WriteRate)*float64(time.Second)))
+	}
 	bound := max(critical, writeBound)
 	retried, err := retriedSteps(ctx, tmp.Address, n)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("scale: N=%d ready=%d failed=%d wall/bound=%.2f arm_requests_per_deployment=%d read429=%d write429=%d retried_steps=%d get_timeouts=%d api_retries=%d orchestrator_rss_mb=%d\n",
-		n, ready.Load(), failed.Load(), wall.Seconds()/bound.Seconds(), total/int64(n), read429, write429, retried, timeouts.Load(), retries.Load(), procs.peakRSS("orchestrator"))
+		n, ready.Load(), failed.Load(), wall.Seconds()/bound.Seconds(), total/int64(n), read429, write429, retried, timeouts.Load(), retries.Load(), procs.PeakRSS("orchestrator"))
 	if readRPS > 0 {
 		fmt.Fprintf(os.Stderr, "GetDeployment at %d/s for %s over gRPC, then REST...\n", readRPS, readFor)
-		token, err := os.ReadFile(filepath.Join(state, auth.DevFolder, "admin.token"))
+		token, err := os.ReadFile(filepath.Join(stack.State, auth.DevFolder, "admin.token"))
 		if err != nil {
 			return err
 		}
 		tok := strings.TrimSpace(string(token))
-		g, err := grpcReads(addr(2), tok, n, readRPS, readFor)
+		g, err := grpcReads(orchAddr, tok, n, readRPS, readFor)
 		if err != nil {
 			return fmt.Errorf("gRPC reads: %w", err)
 		}
-		r := restReads("http://"+addr(9), tok, n, readRPS, readFor)
+		r := restReads("http://"+orchHTTP, tok, n, readRPS, readFor)
 		fmt.Printf("reads: N=%d grpc %s rest %s\n", n, g, r)
 	}
 	fmt.Fprintln(os.Stderr, "ARM requests per deployment by method and type:")
-	kinds := slices.Sorted(maps.Keys(byKind))
-	for _, k := range kinds {
+	for _, k := range slices.Sorted(maps.Keys(byKind)) {
 		fmt.Fprintf(os.Stderr, "  %-60s %8.1f\n", k, float64(byKind[k])/float64(n))
 	}
 	fmt.Fprintf(os.Stderr, "wall %s, bound %s (critical path %s, write-budget bound %s), budgets %s at time scale %g\n",
 		wall.Round(time.Millisecond), bound.Round(time.Millisecond), critical.Round(time.Millisecond), writeBound.Round(time.Millisecond), mode, timeScale)
 	return nil
-}
-
-// apply creates a deployment and waits until its operation is done. A call that times out
-// or finds the API unavailable is tried again, as a client would (a create is idempotent),
-// and counted in retries.
-func apply(ctx context.Context, api orchestratorv1.OrchestratorServiceClient, ops longrunningpb.OperationsClient, id string, retries *atomic.Int64) error {
-	var op *longrunningpb.Operation
-	err := again(ctx, retries, func() (err error) {
-		op, err = api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: id,
-			Deployment: &orchestratorv1.Deployment{Spec: spec(id)}})
-		return err
-	})
-	for err == nil && !op.GetDone() {
-		name := op.GetName()
-		err = again(ctx, retries, func() (err error) {
-			op, err = ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: name, Timeout: durationpb.New(30 * time.Second)})
-			return err
-		})
-	}
-	switch {
-	case err != nil:
-		return err
-	case op.GetError() != nil:
-		return errors.New(op.GetError().GetMessage())
-	}
-	return nil
-}
-
-// again calls f until it succeeds or fails otherwise than DEADLINE_EXCEEDED or UNAVAILABLE,
-// counting the tries again.
-func again(ctx context.Context, retries *atomic.Int64, f func() error) error {
-	for {
-		err := f()
-		if c := status.Code(err); c != codes.DeadlineExceeded && c != codes.Unavailable || ctx.Err() != nil {
-			return err
-		}
-		retries.Add(1)
-		time.Sleep(time.Second)
-	}
-}
-
-// spec is a deployment of an Azure site and an Azure Stack Hub site with a VM each, in its
-// own resource groups.
-func spec(id string) *orchestratorv1.DeploymentSpec {
-	vm := func(name, size string) *orchestratorv1.VirtualMachineSpec {
-		return &orchestratorv1.VirtualMachineSpec{Name: name, Size: size, ImagePublisher: "Canonical",
-			ImageOffer: "0001-com-ubuntu-server-jammy", ImageSku: "22_04-lts", AdminUsername: "azureuser", AdminPassword: "Scale-Bench-Pw-42"}
-	}
-	return &orchestratorv1.DeploymentSpec{
-		Sites: []*orchestratorv1.Site{
-			{Name: "hub", Cloud: "azure", ResourceGroup: id + "-hub", AddressPrefixes: []string{"10.1.0.0/16"},
-				WorkloadSubnetPrefix: "10.1.1.0/24", GatewaySubnetPrefix: "10.1.255.0/27",
-				VirtualMachines: []*orchestratorv1.VirtualMachineSpec{vm("hub-vm", "Standard_B2s")}},
-			{Name: "stack", Cloud: "azure-stack-hub", ResourceGroup: id + "-stack", AddressPrefixes: []string{"10.2.0.0/16"},
-				WorkloadSubnetPrefix: "10.2.1.0/24", GatewaySubnetPrefix: "10.2.255.0/27",
-				VirtualMachines: []*orchestratorv1.VirtualMachineSpec{vm("stack-vm", "Standard_A2_v2")}},
-		},
-	}
 }
 
 // retriedSteps counts the steps of the N deployments that needed more than one attempt

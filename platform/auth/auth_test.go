@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -210,6 +211,46 @@ func TestLoad(t *testing.T) {
 	}
 	if _, err := Load(file); err == nil || !strings.Contains(err.Error(), "certificats") {
 		t.Errorf("a misspelled field: %v", err)
+	}
+}
+
+// TestDevAtOnce: processes starting at once on one state folder (replicas of a service)
+// all load the issuer, with one key: each one's tokens pass the others' checks.
+func TestDevAtOnce(t *testing.T) {
+	ctx := context.Background()
+	for range 20 {
+		dir := t.TempDir()
+		access := make([]Access, 16)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range access {
+			wg.Go(func() {
+				<-start
+				a, err := DevAccess(dir)
+				if err != nil {
+					t.Error(err)
+				}
+				access[i] = a
+			})
+		}
+		close(start)
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+		authn, err := New(ctx, access[0].Config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range access {
+			tok, err := a.Dev.Mint("dev-admin", time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := authn.Token(ctx, tok); err != nil {
+				t.Fatalf("replica %d's token refused by replica 0: %v", i, err)
+			}
+		}
 	}
 }
 

@@ -133,8 +133,9 @@ func (d *Dev) Mint(subject string, ttl time.Duration) (string, error) {
 		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now.Add(-time.Minute)), Expiry: jwt.NewNumericDate(now.Add(ttl))}).Serialize()
 }
 
-// loadOrCreateKey reads the issuer's key, or makes it; two processes starting on one state
-// folder at once end up with the same key (the file is created exclusively).
+// loadOrCreateKey reads the issuer's key, or makes it; processes starting on one state
+// folder at once end up with the same key, and none reads it half-written: it is written
+// whole to a temporary file and linked into place, which fails for all but the first.
 func loadOrCreateKey(path string) (*ecdsa.PrivateKey, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -147,16 +148,20 @@ func loadOrCreateKey(path string) (*ecdsa.PrivateKey, error) {
 			return nil, gerr
 		}
 		b = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-		f, ferr := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		switch {
-		case errors.Is(ferr, os.ErrExist):
-			return loadOrCreateKey(path)
-		case ferr != nil:
+		tmp, ferr := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
+		if ferr != nil {
 			return nil, ferr
 		}
-		_, werr := f.Write(b)
-		if err := errors.Join(werr, f.Close()); err != nil {
+		defer os.Remove(tmp.Name())
+		_, werr := tmp.Write(b)
+		if err := errors.Join(werr, tmp.Close()); err != nil {
 			return nil, err
+		}
+		switch lerr := os.Link(tmp.Name(), path); {
+		case errors.Is(lerr, os.ErrExist):
+			return loadOrCreateKey(path)
+		case lerr != nil:
+			return nil, lerr
 		}
 		err = nil
 	}

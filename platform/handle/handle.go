@@ -129,6 +129,9 @@ func ParseKey(s string) ([]byte, error) {
 
 // LoadOrCreateKey reads a base64 key from path, or, for development, generates one and
 // writes it there (mode 0600) so restarts keep accepting the handles already given out.
+// Processes starting at once on one state folder (replicas, or services sharing it) all end
+// up with the same key: the key is written whole to a temporary file and linked into place,
+// which fails for all but the first, and the others read the first's.
 func LoadOrCreateKey(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
@@ -144,7 +147,19 @@ func LoadOrCreateKey(path string) ([]byte, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(k)+"\n"), 0o600); err != nil {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	_, werr := tmp.WriteString(base64.StdEncoding.EncodeToString(k) + "\n")
+	if err := errors.Join(werr, tmp.Close()); err != nil {
+		return nil, err
+	}
+	switch err := os.Link(tmp.Name(), path); {
+	case errors.Is(err, os.ErrExist):
+		return LoadOrCreateKey(path)
+	case err != nil:
 		return nil, err
 	}
 	return k, nil

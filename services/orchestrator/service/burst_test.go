@@ -20,14 +20,14 @@ import (
 
 // TestBurstPaced starts a burst of deployments against an armsim that enforces a small
 // write budget (a burst of 12 writes, refilling 6/s per cloud subscription): with the
-// orchestrator's limiter set a little under that budget (the headroom absorbs the time
-// between a token and its write reaching ARM), every deployment reaches READY and ARM
-// never answers a write with 429. The burst is paced, not throttled.
+// orchestrator's writes (Temporal's rate limit of each cloud's write queue) set a little under
+// that budget, every deployment reaches READY and ARM never answers a write with 429. The
+// burst is paced, not throttled.
 func TestBurstPaced(t *testing.T) {
 	ctx := context.Background()
 	cfg := armsim.Config{TimeScale: 0.0005, Throttle: armsim.Throttle{Enabled: true,
 		WriteBurst: 12, WriteRate: 6, ReadBurst: 100000, ReadRate: 100000}}
-	s := start(t, cfg, "e2e-burst", func(o *service.Options) { o.WritesPerSecond, o.WriteBurst = 5, 10 })
+	s := start(t, cfg, "e2e-burst", func(o *service.Options) { o.Writes = service.Writes{"azure": 5, "azure-stack-hub": 5} })
 
 	const n = 4 // 4 deployments x 8 writes per cloud = 32 writes against a burst of 12
 	var wg sync.WaitGroup
@@ -71,14 +71,15 @@ func burstSpec(i int) *orchestratorv1.DeploymentSpec {
 }
 
 // TestQueueDrains queues writes far longer than a step's heartbeat time-out: two
-// deployments' 16 writes per cloud against a limiter of one write a second, with steps that
-// must heart-beat every 2 s. Every deployment reaches READY and no attempt times out: a step
-// waiting for its write token heart-beats, so the queue drains instead of timing out the
-// steps in it (which then queued again behind their own dead attempts: the burst live-lock).
+// deployments' 16 writes per cloud at one write a second, with steps that must heart-beat
+// every 2 s. Every deployment reaches READY and no attempt times out: a step waits its turn
+// in its cloud's write queue, before its attempt starts, so the queue drains instead of
+// timing out the steps in it (which then queued again behind their own dead attempts: the
+// burst live-lock an in-process limiter had).
 func TestQueueDrains(t *testing.T) {
 	ctx := context.Background()
 	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-queue-drains", func(o *service.Options) {
-		o.WritesPerSecond, o.WriteBurst, o.HeartbeatTimeout = 1, 1, 2*time.Second
+		o.Writes, o.HeartbeatTimeout = service.Writes{"azure": 1, "azure-stack-hub": 1}, 2*time.Second
 	})
 
 	const n = 2 // 16 writes per cloud at 1/s: a 16 s queue, 8 heartbeat time-outs long

@@ -14,7 +14,6 @@ import (
 	compute "github.com/hybridlink/hybridlink/services/compute/service"
 	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
 	network "github.com/hybridlink/hybridlink/services/network/service"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/polling"
 	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
@@ -32,8 +31,8 @@ func TestWorkerCrash(t *testing.T) {
 	cmp := net.Add(t, compute.Name, compute.Service)
 	o := service.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: "e2e-crash", Worker: true,
 		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
-		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200,
-		Expect: polling.Expectations{Scale: net.TimeScale}}
+		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), Writes: service.Writes{"azure": 100, "azure-stack-hub": 100},
+		TimeScale: net.TimeScale}
 	build := func(env serve.Env) (serve.Service, error) { return service.Service(env, o) }
 	orch := net.Add(t, service.Name, build)
 	s := stack{sim: net.Sim, orch: orch}

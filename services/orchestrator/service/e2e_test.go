@@ -26,7 +26,6 @@ import (
 	compute "github.com/hybridlink/hybridlink/services/compute/service"
 	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
 	network "github.com/hybridlink/hybridlink/services/network/service"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/polling"
 	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
@@ -66,8 +65,8 @@ func start(t testing.TB, cfg armsim.Config, taskQueue string, opts ...func(*serv
 	cmp := net.Add(t, compute.Name, compute.Service)
 	o := service.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: taskQueue, Worker: true,
 		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
-		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200,
-		Expect: polling.Expectations{Scale: net.TimeScale}}
+		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), Writes: service.Writes{"azure": 100, "azure-stack-hub": 100},
+		TimeScale: net.TimeScale}
 	for _, opt := range opts {
 		opt(&o)
 	}

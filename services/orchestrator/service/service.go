@@ -79,12 +79,15 @@ type Options struct {
 	// HeartbeatTimeout is the steps' heartbeat time-out: how soon a lost worker's steps move
 	// to another (workflow.DefaultHeartbeatTimeout when zero).
 	HeartbeatTimeout time.Duration
-	// Expect is how long ARM's operations take, which is when the steps poll them; its Scale
-	// is armsim's time scale when the clouds are emulated.
+	// Expect is how long ARM's operations take, which is when the steps poll them.
 	Expect polling.Expectations
-	// WritesPerSecond and WriteBurst size the per-cloud ARM write limiter.
-	WritesPerSecond float64
-	WriteBurst      int
+	// TimeScale is armsim's time scale when the clouds are emulated (1 when 0): it multiplies
+	// the expected times and divides the default write budgets, so a time-compressed run
+	// keeps real proportions.
+	TimeScale float64
+	// Writes are ARM writes a second on each cloud, by id, for all deployments of the task
+	// queue together, over DefaultWrites.
+	Writes Writes
 }
 
 // Flags registers the options' flags, with environment variables as defaults.
@@ -115,9 +118,8 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.PayloadKeyFile, "payload-key-file", env("HYBRIDLINK_PAYLOAD_KEY_FILE", filepath.Join(".state", "payload.key")), "AES-256 key encrypting Temporal payloads, generated when missing ($HYBRIDLINK_PAYLOAD_KEY_FILE)")
 	fs.DurationVar(&o.HeartbeatTimeout, "heartbeat-timeout", workflow.DefaultHeartbeatTimeout, "how long a step may go without a heartbeat before another worker takes it over (resuming its ARM operation)")
 	fs.Var(&o.Expect, "expect", "how long an ARM operation takes, which is when it is polled: [cloud:]collection[/delete]=duration, e.g. virtualNetworkGateways=40m or azure-stack-hub:virtualMachines/delete=5m (repeatable; defaults: gateways 35m, deleting one 15m, VMs 2m, connections 1m, network resources seconds)")
-	fs.Float64Var(&o.Expect.Scale, "expect-time-scale", 1, "multiplies every -expect time: armsim's -time-scale, when the clouds are emulated")
-	fs.Float64Var(&o.WritesPerSecond, "arm-writes-per-second", activities.DefaultWriteRate, "ARM writes per second per cloud subscription, for all deployments together")
-	fs.IntVar(&o.WriteBurst, "arm-write-burst", activities.DefaultWriteBurst, "ARM write burst per cloud subscription")
+	fs.Float64Var(&o.TimeScale, "time-scale", 1, "armsim's -time-scale, when the clouds are emulated: multiplies the expected operation times and divides the default write budgets")
+	fs.Var(&o.Writes, "arm-writes", "ARM writes a cloud's subscription takes from every deployment together, enforced by Temporal across workers: cloud=N a second, or cloud=N/h an hour (repeatable; defaults: 9/s on Azure, 1080/h on Azure Stack Hub, 90% of ARM's budgets, divided by -time-scale)")
 }
 
 // Service builds the orchestrator's service: the API, with its own connections to the
@@ -177,7 +179,7 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 	svc.Background = func(ctx context.Context) error {
 		defer tc.Close()
 		defer closeAll(conns)
-		go srv.Follow(ctx, o.FollowInterval)
+		go srv.Follow(ctx, o.FollowInterval, env.Telemetry.Logger)
 		if !o.Worker {
 			<-ctx.Done()
 			return nil
@@ -308,15 +310,31 @@ func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) 
 		return err
 	}
 	defer closeAll(conns)
-	acts := activities.New(conns[0], conns[1], conns[2], activities.NewLimiter(o.WritesPerSecond, o.WriteBurst))
+	acts := activities.New(conns[0], conns[1], conns[2])
 	acts.Expect = o.Expect
+	acts.Expect.Scale = o.TimeScale
 	w := worker.New(tc, o.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflow.Config{HeartbeatTimeout: o.HeartbeatTimeout}.Deployment, sdkworkflow.RegisterOptions{Name: workflow.Name})
 	w.RegisterActivity(acts)
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("Temporal worker: %w", err)
+	workers := []worker.Worker{w}
+	for _, c := range env.Clouds.Clouds() {
+		// Temporal's server paces the activity tasks of a queue for all its workers together,
+		// at the rate the workers last asked for.
+		cw := worker.New(tc, workflow.WriteQueue(o.TaskQueue, c.ID), worker.Options{TaskQueueActivitiesPerSecond: o.Writes.On(c, o.TimeScale)})
+		cw.RegisterActivity(acts)
+		workers = append(workers, cw)
+	}
+	for i, w := range workers {
+		if err := w.Start(); err != nil {
+			for _, started := range workers[:i] {
+				started.Stop()
+			}
+			return fmt.Errorf("Temporal worker: %w", err)
+		}
 	}
 	<-ctx.Done()
-	w.Stop()
+	for _, w := range workers {
+		w.Stop()
+	}
 	return nil
 }

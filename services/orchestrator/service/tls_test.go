@@ -15,7 +15,6 @@ import (
 	compute "github.com/hybridlink/hybridlink/services/compute/service"
 	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
 	network "github.com/hybridlink/hybridlink/services/network/service"
-	"github.com/hybridlink/hybridlink/services/orchestrator/internal/polling"
 	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
@@ -31,8 +30,8 @@ func TestMutualTLS(t *testing.T) {
 	options := func(taskQueue string, tls serve.ClientTLSConfig) service.Options {
 		return service.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: taskQueue, Worker: true,
 			Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(), ServicesTLS: tls,
-			PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), WritesPerSecond: 10, WriteBurst: 200,
-			Expect: polling.Expectations{Scale: net.TimeScale}}
+			PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), Writes: service.Writes{"azure": 100, "azure-stack-hub": 100},
+			TimeScale: net.TimeScale}
 	}
 	o := options("e2e-mtls", net.ClientTLS())
 	orch := net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })

@@ -198,9 +198,16 @@ func TestTerminatedDeployment(t *testing.T) {
 	if err := raw.TerminateWorkflow(ctx, workflow.ID(name), "", "an operator's test"); err != nil {
 		t.Fatal(err)
 	}
-	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
-	if err != nil || d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_FAILED || !strings.Contains(d.GetStatus().GetError(), "terminated while ready") {
-		t.Fatalf("get: %v %v; want FAILED, terminated while READY", d.GetStatus(), err)
+	// the API's cache of deployments at rest sees the termination, made outside the API,
+	// when it next follows visibility
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
+		if err == nil && d.GetStatus().GetState() == orchestratorv1.DeploymentStatus_STATE_FAILED && strings.Contains(d.GetStatus().GetError(), "terminated while ready") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("get: %v %v; want FAILED, terminated while READY", d.GetStatus(), err)
+		}
 	}
 	if l := list(t, s)[name]; l.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_FAILED {
 		t.Fatalf("list: %v; want FAILED", l.GetStatus())

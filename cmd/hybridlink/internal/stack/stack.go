@@ -136,9 +136,9 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	opts := orchestrator.Options{
 		Temporal: s.Temporal, Namespace: "default", TaskQueue: "hybridlink-deployments", Worker: true,
 		Network: s.Services[1].GRPC, Gateway: s.Services[2].GRPC, Compute: s.Services[3].GRPC,
-		PayloadKeyFile: filepath.Join(o.StateDir, "payload.key"), WritesPerSecond: 9, WriteBurst: 180,
+		PayloadKeyFile: filepath.Join(o.StateDir, "payload.key"),
 	}
-	opts.Expect.Scale = o.TimeScale
+	opts.TimeScale = o.TimeScale
 	build := func(env serve.Env) (serve.Service, error) { return orchestrator.Service(env, opts) }
 	if s.Services[0], err = s.serve(ctx, o, 0, orchestrator.Name, key, build); err != nil {
 		return nil, err

@@ -1,7 +1,8 @@
 // Package activities implements the workflow's activities (see package workflow's contract):
 // each resource step goes through a resource service over gRPC, starts one ARM operation
-// (paced by a per-cloud write limiter), heart-beats the operation's name while it waits, and
-// on a retry resumes that operation instead of starting another.
+// (the workflow paces the steps that write through Temporal: see workflow.WriteQueue),
+// polls it when it may be done, heart-beats the operation's name while it waits, and on a
+// retry resumes that operation instead of starting another.
 package activities
 
 import (
@@ -27,8 +28,6 @@ type Activities struct {
 	GatewayOperations longrunningpb.OperationsClient
 	Compute           computev1.ComputeServiceClient
 	ComputeOperations longrunningpb.OperationsClient
-	// Limiter paces the writes; it is required.
-	Limiter *Limiter
 	// Expect is how long operations take, which is when they are polled.
 	Expect polling.Expectations
 	// VerifyInterval is VerifyConnections' first wait between reads, doubled after each
@@ -37,7 +36,7 @@ type Activities struct {
 }
 
 // New returns the activities over connections to the network, gateway and compute services.
-func New(network, gateway, compute grpc.ClientConnInterface, limiter *Limiter) *Activities {
+func New(network, gateway, compute grpc.ClientConnInterface) *Activities {
 	return &Activities{
 		Network:           networkv1.NewNetworkServiceClient(network),
 		NetworkOperations: longrunningpb.NewOperationsClient(network),
@@ -45,6 +44,5 @@ func New(network, gateway, compute grpc.ClientConnInterface, limiter *Limiter) *
 		GatewayOperations: longrunningpb.NewOperationsClient(gateway),
 		Compute:           computev1.NewComputeServiceClient(compute),
 		ComputeOperations: longrunningpb.NewOperationsClient(compute),
-		Limiter:           limiter,
 	}
 }

@@ -3,8 +3,6 @@ package activities
 import (
 	"context"
 
-	"go.temporal.io/sdk/activity"
-
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
@@ -14,9 +12,6 @@ import (
 // groups synchronously, so there is no operation to follow.
 func (a *Activities) EnsureResourceGroup(ctx context.Context, req *networkv1.CreateResourceGroupRequest) (*networkv1.ResourceGroup, error) {
 	annotate(ctx, req.GetParent())
-	if err := a.Limiter.Wait(ctx, cloudOf(req.GetParent()), func() { activity.RecordHeartbeat(ctx) }, beatEvery(ctx)); err != nil {
-		return nil, fail(ctx, err)
-	}
 	rg, err := a.Network.CreateResourceGroup(ctx, req)
 	if err != nil {
 		return nil, fail(ctx, err)

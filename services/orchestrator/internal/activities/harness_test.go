@@ -57,7 +57,7 @@ func start(t *testing.T, cfg armsim.Config) *harness {
 	gateway := network.Add(t, gatewaysvc.Name, gatewaysvc.Service)
 	compute := network.Add(t, computesvc.Name, computesvc.Service)
 	c := &calls{n: map[string]int{}}
-	acts := activities.New(c.dial(t, network), c.dial(t, gateway), c.dial(t, compute), activities.NewLimiter(1000, 1000))
+	acts := activities.New(c.dial(t, network), c.dial(t, gateway), c.dial(t, compute))
 	acts.VerifyInterval = 10 * time.Millisecond
 	acts.Expect.Scale = network.TimeScale
 	h := &harness{acts: acts, sim: network.Sim, calls: c}

@@ -27,7 +27,7 @@ const maxBeat = 10 * time.Second
 
 // beatEvery is how often an activity heart-beats: a third of its heartbeat time-out, at most
 // maxBeat, so that a beat lost to a slow call does not time the attempt out. Every wait of an
-// activity (for a write token, an operation, a connection) is cut into waits this long.
+// activity (for an operation, a connection) is cut into waits this long.
 func beatEvery(ctx context.Context) time.Duration {
 	if hb := activity.GetInfo(ctx).HeartbeatTimeout; hb > 0 {
 		return min(hb/3, maxBeat)
@@ -43,9 +43,8 @@ type begin func(context.Context) (*longrunningpb.Operation, error)
 // ARM's Retry-After) and heart-beats the operation's name while it waits. When a previous
 // attempt of the activity heart-beat an operation's name, it resumes that operation
 // instead, looking at it at once: a retried or re-scheduled activity never starts a second
-// ARM operation. Only a new start takes a write from the limiter. ops is the Operations
-// client of the service that owns the operation; cloud is the cloud it writes to. The
-// operation's name goes on the activity's span.
+// ARM operation. ops is the Operations client of the service that owns the operation; cloud
+// is the cloud it writes to. The operation's name goes on the activity's span.
 func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsClient, cloud string, start begin) (*longrunningpb.Operation, error) {
 	var (
 		name string
@@ -54,9 +53,6 @@ func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsCl
 		err  error
 	)
 	if !activity.HasHeartbeatDetails(ctx) || activity.GetHeartbeatDetails(ctx, &name) != nil || name == "" {
-		if err := a.Limiter.Wait(ctx, cloud, func() { activity.RecordHeartbeat(ctx) }, beatEvery(ctx)); err != nil {
-			return nil, err
-		}
 		if op, err = start(ctx); err != nil || op.GetDone() {
 			return op, err
 		}

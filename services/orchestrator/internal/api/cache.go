@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -28,7 +29,8 @@ const followLag = 10 * time.Second
 // A replica drops a deployment from its cache when it takes a call that changes it, and
 // every replica follows Temporal's visibility (workflow.UpdateTimeAttribute) for changes
 // made through the others, so a replica answers another's change within its follow
-// interval and visibility's lag. Deployments at work are never cached.
+// interval and visibility's lag; so does a workflow ended outside the API (terminated in
+// Temporal, say), by its close time. Deployments at work are never cached.
 type atRest struct {
 	mu     sync.RWMutex
 	byName map[string]*orchestratorv1.Deployment
@@ -84,19 +86,30 @@ func (c *atRest) drop(name string) {
 // Follow keeps the cache of deployments at rest current until ctx is done: every interval it
 // lists, from visibility, the deployments whose published status changed since shortly
 // before the latest change it saw, and caches or forgets each as its memo says. The first
-// list fills the cache. An interval of zero is a second.
-func (s *Server) Follow(ctx context.Context, interval time.Duration) {
+// list fills the cache. An interval of zero is a second. When a poll fails it says so in
+// log, once until one succeeds again: meanwhile, changes made through other replicas show
+// late.
+func (s *Server) Follow(ctx context.Context, interval time.Duration, log *slog.Logger) {
 	if interval <= 0 {
 		interval = time.Second
 	}
 	var latest time.Time
+	failing := false
 	for {
 		from := time.Time{}
 		if !latest.IsZero() {
 			from = latest.Add(-followLag)
 		}
-		if t, err := s.follow(ctx, from); err == nil && t.After(latest) {
-			latest = t
+		t, err := s.follow(ctx, from)
+		switch {
+		case err != nil && !failing && ctx.Err() == nil:
+			log.Warn("following Temporal's visibility for changes to deployments at rest failed; changes made through other API replicas show late until it works", "error", err)
+			failing = true
+		case err == nil:
+			failing = false
+			if t.After(latest) {
+				latest = t
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -106,13 +119,14 @@ func (s *Server) Follow(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// follow applies one visibility poll of the deployments updated since to the cache and
-// returns the latest update time it saw (zero when it saw none). Of the runs of one deployment it lists (visibility lists
+// follow applies one visibility poll of the deployments updated or closed since to the cache
+// and returns the latest time it saw (zero when it saw none). Of the runs of one deployment it lists (visibility lists
 // every run: one torn down and created again has two), the one updated last counts, and a
 // run continued as new never does: its successor carries its status on.
 func (s *Server) follow(ctx context.Context, since time.Time) (time.Time, error) {
-	query := fmt.Sprintf("WorkflowType = '%s' AND TaskQueue = '%s' AND %s >= '%s'",
-		workflow.Name, s.taskQueue, workflow.UpdateTimeAttribute.GetName(), since.UTC().Format(time.RFC3339Nano))
+	at := since.UTC().Format(time.RFC3339Nano)
+	query := fmt.Sprintf("WorkflowType = '%s' AND TaskQueue = '%s' AND (%s >= '%s' OR CloseTime >= '%s')",
+		workflow.Name, s.taskQueue, workflow.UpdateTimeAttribute.GetName(), at, at)
 	type run struct {
 		d *orchestratorv1.Deployment
 		t time.Time
@@ -130,6 +144,9 @@ func (s *Server) follow(ctx context.Context, since time.Time) (time.Time, error)
 			p, ok := e.GetSearchAttributes().GetIndexedFields()[workflow.UpdateTimeAttribute.GetName()]
 			if !ok || s.payloads.FromPayload(p, &t) != nil || e.GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
 				continue
+			}
+			if c := e.GetCloseTime(); c != nil && c.AsTime().After(t) {
+				t = c.AsTime() // terminated, say: ended sets its state
 			}
 			d, err := s.memo(e.GetMemo())
 			if err != nil || d == nil {

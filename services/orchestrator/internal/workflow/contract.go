@@ -140,6 +140,13 @@ const (
 	UpdateStop = "stop"
 )
 
+// WriteQueue is the task queue of the steps that write to cloud, for the deployments on
+// taskQueue: one queue per cloud subscription, whose workers set Temporal's task-queue
+// activity rate limit to the cloud's ARM write budget, so that the server paces the writes of
+// every worker of the suite together. A step waits its turn in the queue, before its
+// attempt starts: waiting costs no heartbeat and no worker slot.
+func WriteQueue(taskQueue, cloud string) string { return taskQueue + "-writes-" + cloud }
+
 // ID returns the workflow id of a deployment: its name, so one deployment is one workflow.
 func ID(deploymentName string) string { return deploymentName }
 

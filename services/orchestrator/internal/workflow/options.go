@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -54,20 +55,39 @@ var retryPolicy = &temporal.RetryPolicy{
 	NonRetryableErrorTypes: NonRetryableErrorTypes,
 }
 
+// writeQueuesChange names the change that moved the steps that write to their cloud's
+// WriteQueue, so that histories from before it replay with their steps where they were.
+const writeQueuesChange = "write-queues"
+
 // withActivityOptions returns ctx with the options of step's activity: the step's name as
-// its activity ID, its time-outs (a gateway's creation and deletion are the long ones),
-// heartbeat time-out and retry policy. Cancellation waits for the activity to stop, so that
-// the status records where it stopped.
+// its activity ID, its task queue (its cloud's WriteQueue for a step on a resource), its
+// time-outs (a gateway's creation and deletion are the long ones), heartbeat time-out and
+// retry policy. Cancellation waits for the activity to stop, so that the status records
+// where it stopped.
 func withActivityOptions(ctx workflow.Context, s *step) workflow.Context {
 	timeout := stepStartToClose
 	if s.kind == kindGateway {
 		timeout = gatewayStartToClose
 	}
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	opts := workflow.ActivityOptions{
 		ActivityID:          s.status.GetName(),
 		StartToCloseTimeout: timeout,
 		HeartbeatTimeout:    heartbeatTimeout(ctx),
 		RetryPolicy:         retryPolicy,
 		WaitForCancellation: true,
-	})
+	}
+	if cloud := cloudOf(s.status.GetResource()); cloud != "" && workflow.GetVersion(ctx, writeQueuesChange, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+		opts.TaskQueue = WriteQueue(workflow.GetInfo(ctx).TaskQueueName, cloud)
+	}
+	return workflow.WithActivityOptions(ctx, opts)
+}
+
+// cloudOf returns the cloud of a resource name, clouds/{cloud}/...; "" for none.
+func cloudOf(resource string) string {
+	rest, ok := strings.CutPrefix(resource, "clouds/")
+	if !ok {
+		return ""
+	}
+	cloud, _, _ := strings.Cut(rest, "/")
+	return cloud
 }
