@@ -155,7 +155,7 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	if err != nil {
 		return err
 	}
-	tmp, err := temporaldev.Start(ctx, temporaldev.Options{DBFile: filepath.Join(dir, "temporal.db"), Headless: true, Log: logFile})
+	tmp, err := temporaldev.Start(ctx, temporaldev.Options{Headless: true, Log: logFile})
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	if err := sim.SetThrottle(ctx, armsim.Throttle{Enabled: clouds != nil, Clouds: clouds}); err != nil {
 		return err
 	}
-	writes := []string{}
+	writes := []string{"-arm-writes", "azure=100000", "-arm-writes", "azure-stack-hub=100000"} // -budgets off
 	for id, b := range clouds { // the orchestrator's defaults: 90% of the budgets
 		writes = append(writes, "-arm-writes", fmt.Sprintf("%s=%g", id, 0.9*b.WriteRate))
 	}
@@ -286,6 +286,9 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 		}
 		r := restReads("http://"+orchHTTP, tok, n, readRPS, readFor)
 		fmt.Printf("reads: N=%d grpc %s rest %s\n", n, g, r)
+	}
+	if err := compareSteps(ctx, os.Stderr, api, n); err != nil {
+		return err
 	}
 	fmt.Fprintln(os.Stderr, "ARM requests per deployment by method and type:")
 	for _, k := range slices.Sorted(maps.Keys(byKind)) {

@@ -313,14 +313,17 @@ func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) 
 	acts := activities.New(conns[0], conns[1], conns[2])
 	acts.Expect = o.Expect
 	acts.Expect.Scale = o.TimeScale
-	w := worker.New(tc, o.TaskQueue, worker.Options{})
+	w := worker.New(tc, o.TaskQueue, worker.Options{
+		WorkflowTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
+		ActivityTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{})})
 	w.RegisterWorkflowWithOptions(workflow.Config{HeartbeatTimeout: o.HeartbeatTimeout}.Deployment, sdkworkflow.RegisterOptions{Name: workflow.Name})
 	w.RegisterActivity(acts)
 	workers := []worker.Worker{w}
 	for _, c := range env.Clouds.Clouds() {
 		// Temporal's server paces the activity tasks of a queue for all its workers together,
 		// at the rate the workers last asked for.
-		cw := worker.New(tc, workflow.WriteQueue(o.TaskQueue, c.ID), worker.Options{TaskQueueActivitiesPerSecond: o.Writes.On(c, o.TimeScale)})
+		cw := worker.New(tc, workflow.WriteQueue(o.TaskQueue, c.ID), worker.Options{TaskQueueActivitiesPerSecond: o.Writes.On(c, o.TimeScale),
+			ActivityTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{})})
 		cw.RegisterActivity(acts)
 		workers = append(workers, cw)
 	}
