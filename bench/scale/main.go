@@ -171,8 +171,9 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	if err := sim.SetThrottle(ctx, armsim.Throttle{Enabled: clouds != nil, Clouds: clouds}); err != nil {
 		return err
 	}
-	writes := []string{"-arm-writes", "azure=100000", "-arm-writes", "azure-stack-hub=100000"} // -budgets off
-	for id, b := range clouds { // the orchestrator's defaults: 90% of the budgets
+	// the orchestrator's defaults: 90% of each budget (with -budgets off, no limit)
+	writes := []string{"-arm-writes", "azure=100000", "-arm-writes", "azure-stack-hub=100000"}
+	for id, b := range clouds {
 		writes = append(writes, "-arm-writes", fmt.Sprintf("%s=%g", id, 0.9*b.WriteRate))
 	}
 	ports, err := harness.FreePorts(2)
