@@ -98,8 +98,9 @@ func (s *Server) GetDeployment(ctx context.Context, req *orchestratorv1.GetDeplo
 // status returns the deployment as its workflow last published it (workflow.StatusMemo),
 // from one DescribeWorkflowExecution: no worker is asked, so reads stay fast while the
 // workers are busy or one is lost, and every API replica answers the same. A workflow that
-// has published nothing yet (it has just started, or predates StatusMemo), or whose
-// workflow task keeps failing, is queried instead, which answers or says why it cannot.
+// has published nothing yet (it has just started, or predates StatusMemo) is queried
+// instead, which answers or says why it cannot; one whose workflow task has failed
+// stuckAttempts times running is said to be stuck, with the failure.
 func (s *Server) status(ctx context.Context, name string) (*orchestratorv1.Deployment, error) {
 	desc, err := s.temporal.DescribeWorkflowExecution(ctx, workflow.ID(name), "")
 	if err != nil {
@@ -110,9 +111,16 @@ func (s *Server) status(ctx context.Context, name string) (*orchestratorv1.Deplo
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "decoding %s's status: %v", name, err)
 	}
-	if d == nil || desc.GetPendingWorkflowTask().GetAttempt() > 1 {
+	switch {
+	case d == nil:
 		if d, err = s.query(ctx, name); err != nil {
 			return nil, err
+		}
+	case desc.GetPendingWorkflowTask().GetAttempt() >= stuckAttempts:
+		// a workflow task timed out under load is retried and goes on; one that keeps
+		// failing (a bug, a limit) leaves the memo saying what it said last, for ever
+		if failure := s.taskFailure(ctx, name); failure != "" {
+			return nil, stuck(name, failure)
 		}
 	}
 	ended(d, info.GetStatus())

@@ -28,6 +28,16 @@ func (s *Server) explain(ctx context.Context, err error, name string) error {
 	if failure == "" {
 		return temporalError(err, name)
 	}
+	return stuck(name, failure)
+}
+
+// stuckAttempts is the attempt of a pending workflow task from which, when its history holds
+// a failed workflow task, the workflow is stuck: from the third, Temporal itself fails
+// queries instead of waiting.
+const stuckAttempts = 3
+
+// stuck is the error about a workflow whose workflow task keeps failing with failure.
+func stuck(name, failure string) error {
 	return status.Errorf(codes.FailedPrecondition, "%s's workflow is stuck: Temporal cannot complete its workflow task (%s), so it neither answers nor takes requests until a worker can; fix what the worker's log shows, or terminate the workflow, create the deployment again with its spec (which adopts what it made) and delete it",
 		name, failure)
 }
