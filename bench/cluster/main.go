@@ -7,10 +7,12 @@
 // VPN gateways are being created it kills worker-1 with SIGKILL, as a crash would. It
 // requires every deployment READY (asked of both replicas), steps in flight on worker-1 when
 // it died, and exactly N times the lone deployment's PUTs of each resource type on each
-// cloud: a step taken over must resume its ARM operation, not PUT again. It prints one line
+// cloud: a step taken over must resume its ARM operation, not PUT again. armsim throttles
+// with ARM's budgets scaled to the time scale and bursts of 10 writes, and no write may be
+// throttled: the two workers' writes together stay within each cloud's budget. It prints one line
 // and exits non-zero on any failure:
 //
-//	cluster: N=<n> ready=<r> failed=<f> killed=worker-1 in_flight_on_killed=<k> puts=<p> expected_puts=<e> puts_per_resource=<x> api_retries=<t> wall=<s>
+//	cluster: N=<n> ready=<r> failed=<f> killed=worker-1 in_flight_on_killed=<k> puts=<p> expected_puts=<e> puts_per_resource=<x> write429=<w> api_retries=<t> wall=<s>
 //
 // PostgreSQL is Debian's (-pg-bin), in a data folder of its own under the run's temporary
 // folder, on a free port; as root it runs as the postgres user. Temporal's databases are made
@@ -116,6 +118,15 @@ func run(o options) error {
 	}
 	stack, err := harness.StartStack(ctx, &procs, dir, o.timeScale)
 	if err != nil {
+		return err
+	}
+	// ARM's budgets scaled to the time scale, with bursts of 10 writes, so that the writes
+	// of both workers together are what the budget sees: Temporal paces each cloud's write
+	// queue for all workers at the orchestrators' default, 90% of the budget; two workers
+	// each pacing itself would write at twice that, and draw 429s.
+	small := armsim.Budget{WriteBurst: 10}
+	if err := stack.Sim.SetThrottle(ctx, armsim.Throttle{Enabled: true, Scaled: true,
+		Clouds: map[string]armsim.Budget{"azure": small, "azure-stack-hub": small}}); err != nil {
 		return err
 	}
 
@@ -227,14 +238,21 @@ func run(o options) error {
 	if expected > 0 {
 		perResource = float64(total) / float64(expected)
 	}
-	fmt.Printf("cluster: N=%d ready=%d failed=%d killed=worker-1 in_flight_on_killed=%d puts=%d expected_puts=%d puts_per_resource=%.2f api_retries=%d wall=%s\n",
-		o.n, ready, o.n-ready, inFlight, total, expected, perResource, retries.Load(), wall.Round(100*time.Millisecond))
+	write429, err := throttledWrites(ctx, stack.Sim)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("cluster: N=%d ready=%d failed=%d killed=worker-1 in_flight_on_killed=%d puts=%d expected_puts=%d puts_per_resource=%.2f write429=%d api_retries=%d wall=%s\n",
+		o.n, ready, o.n-ready, inFlight, total, expected, perResource, write429, retries.Load(), wall.Round(100*time.Millisecond))
 	var problems []string
 	if ready != o.n {
 		problems = append(problems, fmt.Sprintf("%d of %d deployments not READY", o.n-ready, o.n))
 	}
 	if inFlight == 0 {
 		problems = append(problems, "no step was in flight on worker-1 when it was killed: the kill proved nothing")
+	}
+	if write429 > 0 {
+		problems = append(problems, fmt.Sprintf("ARM throttled %d writes: the workers together wrote faster than the budget", write429))
 	}
 	problems = append(problems, wrong...)
 	if len(problems) > 0 {
@@ -409,6 +427,21 @@ func isReady(ctx context.Context, apis []orchestratorv1.OrchestratorServiceClien
 		}
 	}
 	return nil
+}
+
+// throttledWrites counts the writes armsim answered 429.
+func throttledWrites(ctx context.Context, sim *armsim.AdminClient) (int64, error) {
+	cs, err := sim.Counters(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, c := range cs {
+		if c.Method != http.MethodGet && c.Status == http.StatusTooManyRequests {
+			n += c.Count
+		}
+	}
+	return n, nil
 }
 
 // puts counts armsim's PUT requests by "cloud resource-type", whatever their status.

@@ -302,6 +302,11 @@ func closeAll(conns []*grpc.ClientConn) {
 	}
 }
 
+// pollers is how the workers poll their task queues: as many pollers as the queue's backlog
+// calls for, up to 20 (two fixed pollers delayed tasks under a burst of deployments; the
+// SDK's own maximum, 100 per queue, held memory for nothing).
+var pollers = worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{MaximumNumberOfPollers: 20})
+
 // runWorker runs the Temporal worker, on its own connections to the resource services,
 // until ctx is done.
 func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) error {
@@ -313,9 +318,7 @@ func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) 
 	acts := activities.New(conns[0], conns[1], conns[2])
 	acts.Expect = o.Expect
 	acts.Expect.Scale = o.TimeScale
-	w := worker.New(tc, o.TaskQueue, worker.Options{
-		WorkflowTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
-		ActivityTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{})})
+	w := worker.New(tc, o.TaskQueue, worker.Options{WorkflowTaskPollerBehavior: pollers, ActivityTaskPollerBehavior: pollers})
 	w.RegisterWorkflowWithOptions(workflow.Config{HeartbeatTimeout: o.HeartbeatTimeout}.Deployment, sdkworkflow.RegisterOptions{Name: workflow.Name})
 	w.RegisterActivity(acts)
 	workers := []worker.Worker{w}
@@ -323,7 +326,7 @@ func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) 
 		// Temporal's server paces the activity tasks of a queue for all its workers together,
 		// at the rate the workers last asked for.
 		cw := worker.New(tc, workflow.WriteQueue(o.TaskQueue, c.ID), worker.Options{TaskQueueActivitiesPerSecond: o.Writes.On(c, o.TimeScale),
-			ActivityTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{})})
+			ActivityTaskPollerBehavior: pollers})
 		cw.RegisterActivity(acts)
 		workers = append(workers, cw)
 	}
