@@ -124,9 +124,10 @@ func run(o options) error {
 	// of both workers together are what the budget sees: Temporal paces each cloud's write
 	// queue for all workers at the orchestrators' default, 90% of the budget; two workers
 	// each pacing itself would write at twice that, and draw 429s.
-	small := armsim.Budget{WriteBurst: 10}
-	if err := stack.Sim.SetThrottle(ctx, armsim.Throttle{Enabled: true, Scaled: true,
-		Clouds: map[string]armsim.Budget{"azure": small, "azure-stack-hub": small}}); err != nil {
+	if err := stack.Sim.SetThrottle(ctx, armsim.Throttle{Enabled: true, Scaled: true, Clouds: map[string]armsim.Budget{
+		"azure":           {WriteBurst: 10, WriteRate: 10},            // ARM's 10/s
+		"azure-stack-hub": {WriteBurst: 10, WriteRate: 1200.0 / 3600}, // a stamp's 1,200 an hour
+	}}); err != nil {
 		return err
 	}
 
