@@ -288,6 +288,11 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 		r := restReads("http://"+orchHTTP, tok, n, readRPS, readFor)
 		fmt.Printf("reads: N=%d grpc %s rest %s\n", n, g, r)
 	}
+	fmt.Fprintf(os.Stderr, "processor time so far: temporal %s", harness.CPU(tmp.Pid()).Round(time.Second))
+	for _, name := range []string{"orchestrator", "armsim", "network", "gateway", "compute"} {
+		fmt.Fprintf(os.Stderr, ", %s %s", name, procs.CPU(name).Round(time.Second))
+	}
+	fmt.Fprintln(os.Stderr)
 	if err := compareSteps(ctx, os.Stderr, api, n); err != nil {
 		return err
 	}

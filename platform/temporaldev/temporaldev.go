@@ -28,6 +28,9 @@ type Server struct {
 	waitErr error
 }
 
+// Pid is the server process's id.
+func (s *Server) Pid() int { return s.cmd.Process.Pid }
+
 // Options configure Start.
 type Options struct {
 	// Binary is the temporal CLI; Find's answer when empty.

@@ -100,6 +100,27 @@ func (p *Processes) PeakRSS(name string) int {
 	return 0
 }
 
+// CPU is the processor time a process has used so far (user and system), 0 when unknown.
+func (p *Processes) CPU(name string) time.Duration { return CPU(p.Pid(name)) }
+
+// CPU is the processor time the process pid has used so far, 0 when unknown.
+func CPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// the fields after the command's name, which is in parentheses: utime and stime are
+	// the 12th and 13th, in clock ticks (100 a second on Linux)
+	_, rest, _ := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	user, _ := strconv.Atoi(f[11])
+	sys, _ := strconv.Atoi(f[12])
+	return time.Duration(user+sys) * 10 * time.Millisecond
+}
+
 // Stop stops every process, the last started first (SIGINT, then kill after 10 s), and
 // waits for each: a process stops before those it uses (an orchestrator before Temporal,
 // Temporal before its database).
