@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"go.opentelemetry.io/otel/trace"
@@ -95,12 +96,15 @@ func (s *Server) GetDeployment(ctx context.Context, req *orchestratorv1.GetDeplo
 	return d, nil
 }
 
-// status returns the deployment as its workflow last published it (workflow.StatusMemo),
-// from one DescribeWorkflowExecution: no worker is asked, so reads stay fast while the
-// workers are busy or one is lost, and every API replica answers the same. A workflow that
-// has published nothing yet (it has just started, or predates StatusMemo) is queried
-// instead, which answers or says why it cannot; one whose workflow task has failed
-// stuckAttempts times running is said to be stuck, with the failure.
+// status returns the deployment. One DescribeWorkflowExecution gives what its workflow last
+// published (workflow.StatusMemo, at its last change of state) and the attempts of its
+// running steps: for a deployment at rest that is all of it, read without asking a worker,
+// so every API replica answers the same and reads stay fast while the workers are busy or
+// lost. A deployment at work is asked for its steps (the status query); when no worker
+// answers within queryTimeout, what it published is the answer. A workflow that has
+// published nothing (it has just started, or predates StatusMemo) can only be queried, which
+// answers or says why it cannot; one whose workflow task has failed stuckAttempts times
+// running is said to be stuck, with the failure.
 func (s *Server) status(ctx context.Context, name string) (*orchestratorv1.Deployment, error) {
 	desc, err := s.temporal.DescribeWorkflowExecution(ctx, workflow.ID(name), "")
 	if err != nil {
@@ -111,22 +115,37 @@ func (s *Server) status(ctx context.Context, name string) (*orchestratorv1.Deplo
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "decoding %s's status: %v", name, err)
 	}
+	running := info.GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
 	switch {
 	case d == nil:
 		if d, err = s.query(ctx, name); err != nil {
 			return nil, err
 		}
-	case desc.GetPendingWorkflowTask().GetAttempt() >= stuckAttempts:
+	case running && desc.GetPendingWorkflowTask().GetAttempt() >= stuckAttempts:
 		// a workflow task timed out under load is retried and goes on; one that keeps
 		// failing (a bug, a limit) leaves the memo saying what it said last, for ever
 		if failure := s.taskFailure(ctx, name); failure != "" {
 			return nil, stuck(name, failure)
+		}
+	case running && !workflow.Settled(d.GetStatus().GetState()):
+		qctx, cancel := context.WithTimeout(ctx, queryTimeout)
+		q, err := s.query(qctx, name)
+		cancel()
+		switch {
+		case err == nil:
+			d = q
+		case qctx.Err() == nil:
+			return nil, err
 		}
 	}
 	ended(d, info.GetStatus())
 	attempts(d, desc.GetPendingActivities())
 	return d, nil
 }
+
+// queryTimeout bounds the status query of a deployment at work, past which GetDeployment
+// answers with what the workflow last published.
+const queryTimeout = 2 * time.Second
 
 // memo decodes the deployment a workflow published in its memo; nil when it has not.
 func (s *Server) memo(m *commonpb.Memo) (*orchestratorv1.Deployment, error) {

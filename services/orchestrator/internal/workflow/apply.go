@@ -92,8 +92,8 @@ func (d *deployment) run(ctx workflow.Context, s *step) {
 	s.start(workflow.Now(ctx))
 	if s.kind == kindVerify {
 		d.status.State = orchestratorv1.DeploymentStatus_STATE_VERIFYING
+		d.publish(ctx)
 	}
-	d.publish(ctx)
 	req, err := s.request()
 	if err == nil {
 		if s.creates() {
@@ -108,7 +108,6 @@ func (d *deployment) run(ctx workflow.Context, s *step) {
 	if err != nil && !temporal.IsCanceledError(err) && d.status.Error == "" {
 		d.status.Error = failure(s)
 	}
-	d.publish(ctx)
 }
 
 // remember adds r to what the deployment created, unless it is there already (an earlier

@@ -158,10 +158,10 @@ func ID(deploymentName string) string { return deploymentName }
 // worker runs: a workflow task upserting an unknown attribute fails for ever.
 var StateAttribute = temporal.NewSearchAttributeKeyKeyword("DeploymentState")
 
-// UpdateTimeAttribute is the search attribute holding when the deployment's published
-// status (StatusMemo) last changed while at rest or between states, a Datetime: API
-// replicas follow it in visibility (UpdateTimeAttribute >= t) to keep their caches of
-// deployments at rest current. Like StateAttribute it must be registered first.
+// UpdateTimeAttribute is the search attribute holding when the deployment's state (and
+// StatusMemo) last changed, a Datetime: API replicas follow it in visibility
+// (UpdateTimeAttribute >= t) to keep their caches of deployments at rest current. Like
+// StateAttribute it must be registered first.
 var UpdateTimeAttribute = temporal.NewSearchAttributeKeyTime("DeploymentUpdateTime")
 
 // Settled reports whether a deployment in state st is at rest: nothing runs on it until an
@@ -176,6 +176,7 @@ func Settled(st orchestratorv1.DeploymentStatus_State) bool {
 
 // StatusMemo is the memo field holding the deployment as GetDeployment shows it (a
 // Deployment: its spec without secrets and its status), which the workflow rewrites whenever
-// it changes, so that the API answers from DescribeWorkflowExecution and visibility instead
-// of querying a worker. Like every payload it is encrypted by the payload codec.
+// its state changes, so that the API answers for a deployment at rest from
+// DescribeWorkflowExecution and visibility instead of querying a worker. Like every payload
+// it is encrypted by the payload codec.
 const StatusMemo = "deployment"

@@ -72,7 +72,7 @@ func TestLargestDeploymentFits(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got, want := len(next.Status.GetSteps()), 13+4*deployrules.MaxVirtualMachines; got != want || next.Status.GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
-		t.Fatalf("%s with %d steps; want READY with %d", next.Status.GetState(), got, want)
+		t.Fatalf("%s with %d steps; want READY with %d (%s)", next.Status.GetState(), got, want, next.Status.GetError())
 	}
 
 	// the most activities running at once: a sweep over every attempt's start and end

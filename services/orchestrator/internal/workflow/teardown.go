@@ -80,13 +80,11 @@ func (d *deployment) remove(ctx workflow.Context, resources []Resource) error {
 		futures := make([]workflow.Future, len(t))
 		for i, s := range t {
 			s.start(workflow.Now(ctx))
-			d.publish(ctx)
 			futures[i] = workflow.ExecuteActivity(withActivityOptions(ctx, s), DeleteResource, DeleteRequest{Resource: s.status.GetResource()})
 		}
 		for i, s := range t {
 			err := futures[i].Get(ctx, nil)
 			s.end(workflow.Now(ctx), err)
-			d.publish(ctx)
 			if err != nil {
 				if failed == nil {
 					failed = errors.New(failure(s))

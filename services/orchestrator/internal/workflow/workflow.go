@@ -35,10 +35,8 @@ type deployment struct {
 	applying bool
 	// updated is when the status last changed state.
 	updated time.Time
-	// published is the state last written to StateAttribute in this run, memo the
-	// deployment last written to StatusMemo.
+	// published is the state last written to StateAttribute (and StatusMemo) in this run.
 	published orchestratorv1.DeploymentStatus_State
-	memo      *orchestratorv1.Deployment
 }
 
 // stateAttributeChange and statusMemoChange name the changes that made the workflow publish
@@ -49,35 +47,35 @@ const (
 	statusMemoChange     = "status-memo"
 )
 
-// publish writes the deployment's state to StateAttribute when it changed, and the deployment
-// as GetDeployment shows it to the StatusMemo memo when that changed, with the time to
-// UpdateTimeAttribute when its state changed or it is at rest: the API reads them from
-// Temporal's visibility and DescribeWorkflowExecution, without a query to a worker.
-// Workflows started before either existed (their histories hold no version marker for it)
-// keep running without it.
+// publish writes, when the deployment's state changed, the state to StateAttribute, the
+// deployment as GetDeployment shows it to the StatusMemo memo, and the time to
+// UpdateTimeAttribute: the API reads them from Temporal's visibility and
+// DescribeWorkflowExecution. Only changes of state are published, not every step: each
+// upsert is an event holding the whole deployment, and the largest deployment has 413
+// steps and a spec of a few hundred kilobytes; the steps of a deployment at work are read by
+// query. Workflows started before publishing existed (their histories hold no version
+// marker for it) keep running without it.
 func (d *deployment) publish(ctx workflow.Context) {
 	ctx, _ = workflow.NewDisconnectedContext(ctx) // a canceled apply still says where it stopped
-	if st := d.status.GetState(); st != d.published && workflow.GetVersion(ctx, stateAttributeChange, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
-		if err := workflow.UpsertTypedSearchAttributes(ctx, StateAttribute.ValueSet(strings.TrimPrefix(st.String(), "STATE_"))); err != nil {
-			workflow.GetLogger(ctx).Warn("publishing the deployment's state", "error", err)
-		} else {
-			d.published = st
-		}
-	}
-	view := d.view()
-	if proto.Equal(view, d.memo) || workflow.GetVersion(ctx, statusMemoChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	st := d.status.GetState()
+	if st == d.published || workflow.GetVersion(ctx, stateAttributeChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return
 	}
-	if err := workflow.UpsertMemo(ctx, map[string]any{StatusMemo: view}); err != nil {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, StateAttribute.ValueSet(strings.TrimPrefix(st.String(), "STATE_"))); err != nil {
+		workflow.GetLogger(ctx).Warn("publishing the deployment's state", "error", err)
+		return
+	}
+	d.published = st
+	if workflow.GetVersion(ctx, statusMemoChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	if err := workflow.UpsertMemo(ctx, map[string]any{StatusMemo: d.view()}); err != nil {
 		workflow.GetLogger(ctx).Warn("publishing the deployment's status", "error", err)
 		return
 	}
-	if st := view.GetStatus().GetState(); st != d.memo.GetStatus().GetState() || Settled(st) {
-		if err := workflow.UpsertTypedSearchAttributes(ctx, UpdateTimeAttribute.ValueSet(workflow.Now(ctx))); err != nil {
-			workflow.GetLogger(ctx).Warn("publishing the deployment's update time", "error", err)
-		}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, UpdateTimeAttribute.ValueSet(workflow.Now(ctx))); err != nil {
+		workflow.GetLogger(ctx).Warn("publishing the deployment's update time", "error", err)
 	}
-	d.memo = view
 }
 
 // Deployment is the workflow of one deployment, registered as Name: a long-lived entity.
