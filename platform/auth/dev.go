@@ -17,6 +17,8 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/hybridlink/hybridlink/platform/keyfile"
 )
 
 // The development issuer's names. Its issuer URL is under .invalid (RFC 2606): it is never
@@ -148,20 +150,12 @@ func loadOrCreateKey(path string) (*ecdsa.PrivateKey, error) {
 			return nil, gerr
 		}
 		b = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-		tmp, ferr := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
+		wrote, ferr := keyfile.Create(path, b)
 		if ferr != nil {
 			return nil, ferr
 		}
-		defer os.Remove(tmp.Name())
-		_, werr := tmp.Write(b)
-		if err := errors.Join(werr, tmp.Close()); err != nil {
-			return nil, err
-		}
-		switch lerr := os.Link(tmp.Name(), path); {
-		case errors.Is(lerr, os.ErrExist):
-			return loadOrCreateKey(path)
-		case lerr != nil:
-			return nil, lerr
+		if !wrote {
+			return loadOrCreateKey(path) // another process made it first
 		}
 		err = nil
 	}

@@ -16,9 +16,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/hybridlink/hybridlink/platform/keyfile"
 )
 
 // Prefix starts every operation name: operations/{sealed handle}.
@@ -144,23 +145,11 @@ func LoadOrCreateKey(path string) ([]byte, error) {
 	if _, err := rand.Read(k); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp.Name())
-	_, werr := tmp.WriteString(base64.StdEncoding.EncodeToString(k) + "\n")
-	if err := errors.Join(werr, tmp.Close()); err != nil {
-		return nil, err
-	}
-	switch err := os.Link(tmp.Name(), path); {
-	case errors.Is(err, os.ErrExist):
-		return LoadOrCreateKey(path)
+	switch wrote, err := keyfile.Create(path, []byte(base64.StdEncoding.EncodeToString(k)+"\n")); {
 	case err != nil:
 		return nil, err
+	case !wrote:
+		return LoadOrCreateKey(path) // another process made it first
 	}
 	return k, nil
 }

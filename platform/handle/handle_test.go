@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -93,35 +92,6 @@ func TestLoadOrCreateKeyPersists(t *testing.T) {
 	}
 	if _, err := ParseKey("dG9vIHNob3J0"); err == nil {
 		t.Fatal("short keys must be refused")
-	}
-}
-
-func TestLoadOrCreateKeyAtOnce(t *testing.T) {
-	for round := range 20 {
-		path := filepath.Join(t.TempDir(), "operations.key")
-		keys := make([][]byte, 16)
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		for i := range keys {
-			wg.Go(func() {
-				<-start
-				k, err := LoadOrCreateKey(path)
-				if err != nil {
-					t.Error(err)
-				}
-				keys[i] = k
-			})
-		}
-		close(start)
-		wg.Wait()
-		for _, k := range keys[1:] {
-			if string(k) != string(keys[0]) {
-				t.Fatalf("round %d: processes starting at once on one state folder must get the same key", round)
-			}
-		}
-		if m, err := filepath.Glob(path + ".*"); err != nil || len(m) > 0 {
-			t.Fatalf("temporary files left: %v %v", m, err)
-		}
 	}
 }
 
