@@ -145,7 +145,7 @@ func (s *Server) status(ctx context.Context, name string) (*orchestratorv1.Deplo
 
 // queryTimeout bounds the status query of a deployment at work, past which GetDeployment
 // answers with what the workflow last published.
-const queryTimeout = 2 * time.Second
+const queryTimeout = time.Second
 
 // memo decodes the deployment a workflow published in its memo; nil when it has not.
 func (s *Server) memo(m *commonpb.Memo) (*orchestratorv1.Deployment, error) {
