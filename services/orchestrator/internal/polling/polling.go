@@ -15,8 +15,10 @@ import (
 
 // Defaults are how long ARM's operations take, unscaled, by resource collection (and
 // "/delete" for deletes), from what Azure users and Microsoft's documentation report: a VPN
-// gateway 30 to 45 minutes to create (35 is the usual figure) and 15 or more to delete, a
-// virtual machine two minutes, a connection one, network resources seconds.
+// gateway 30 to 45 minutes to create (35 is the usual figure), a virtual machine two
+// minutes, a connection one, network resources seconds. Deleting a gateway has no published
+// figure; 15 minutes is our estimate (a late guess costs a poll a fifth of it apart, an
+// early one a few extra polls), and -expect corrects it.
 var Defaults = map[string]time.Duration{
 	"resourceGroups/delete":         time.Minute,
 	"virtualNetworks":               5 * time.Second,
