@@ -37,6 +37,10 @@ type atRest struct {
 	// drops counts drop calls: what was read from Temporal before a drop may predate the
 	// change the drop is for, so put refuses it.
 	drops uint64
+	// dropped are the deployments dropped since GetDeployment last read them from the
+	// workflow: visibility, which lags, may still show them as they were before the change,
+	// so only such a read caches them again.
+	dropped map[string]bool
 }
 
 // get returns a copy of the cached deployment.
@@ -57,15 +61,32 @@ func (c *atRest) version() uint64 {
 	return c.drops
 }
 
-// put caches d, read from Temporal when the cache was at version v, when it is at rest, and
-// forgets it otherwise. A deployment dropped since v is not cached: the read may be from
-// before the change.
+// put caches d, read from the workflow (DescribeWorkflowExecution) when the cache was at
+// version v, when it is at rest, and forgets it otherwise. A deployment dropped since v is not
+// cached: the read may be from before the change.
 func (c *atRest) put(d *orchestratorv1.Deployment, v uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.drops != v {
 		return
 	}
+	delete(c.dropped, d.GetName())
+	c.store(d)
+}
+
+// seen is put for what visibility lists: it leaves alone a deployment this replica changed
+// since the workflow was last read, which visibility may not show yet.
+func (c *atRest) seen(d *orchestratorv1.Deployment, v uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.drops != v || c.dropped[d.GetName()] {
+		return
+	}
+	c.store(d)
+}
+
+// store caches d when it is at rest, and forgets it otherwise; the caller holds mu.
+func (c *atRest) store(d *orchestratorv1.Deployment) {
 	if !workflow.Settled(d.GetStatus().GetState()) {
 		delete(c.byName, d.GetName())
 		return
@@ -79,6 +100,7 @@ func (c *atRest) put(d *orchestratorv1.Deployment, v uint64) {
 func (c *atRest) drop(name string) {
 	c.mu.Lock()
 	delete(c.byName, name)
+	c.dropped[name] = true
 	c.drops++
 	c.mu.Unlock()
 }
@@ -163,7 +185,7 @@ func (s *Server) follow(ctx context.Context, since time.Time) (time.Time, error)
 	}
 	var latest time.Time
 	for _, r := range last {
-		s.cache.put(r.d, v)
+		s.cache.seen(r.d, v)
 		if r.t.After(latest) {
 			latest = r.t
 		}

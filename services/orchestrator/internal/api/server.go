@@ -55,5 +55,5 @@ func New(c client.Client, taskQueue string, payloadKey []byte, clouds []cloud.Cl
 	return &Server{temporal: c, taskQueue: taskQueue, clouds: clouds, digestKey: digestKey(payloadKey), payloads: codec.NewDataConverter(payloadKey),
 		network: networkv1.NewNetworkServiceClient(network), gateway: gatewayv1.NewGatewayServiceClient(gateway),
 		compute: computev1.NewComputeServiceClient(compute), WatchInterval: 250 * time.Millisecond,
-		cache: atRest{byName: map[string]*orchestratorv1.Deployment{}}}
+		cache: atRest{byName: map[string]*orchestratorv1.Deployment{}, dropped: map[string]bool{}}}
 }
