@@ -18,6 +18,7 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/paging"
@@ -26,6 +27,9 @@ import (
 	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
+
+// The ARM provider namespace of the virtual networks and subnets this service manages.
+const network = "Microsoft.Network"
 
 // clients are one cloud's resource clients.
 type clients struct {
@@ -40,7 +44,7 @@ type clients struct {
 type Server struct {
 	networkv1.UnimplementedNetworkServiceServer
 	Operations *lro.Server
-	clouds     *cloud.PerCloud[*clients]
+	clouds     kind.Clouds[*clients]
 }
 
 // New builds the clients of every configured cloud.
@@ -65,11 +69,14 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{clouds: clouds}
-	s.Operations = &lro.Server{Sealer: sealer, Metadata: metadata}
+	s := &Server{Operations: &lro.Server{Sealer: sealer, Metadata: metadata}}
+	s.clouds = kind.Clouds[*clients]{PerCloud: clouds, Subscription: subscription, Operations: s.Operations}
 	s.Operations.Resume = s.resumable().Resume
 	return s, nil
 }
+
+// subscription is the subscription of the cloud of c.
+func subscription(c *clients) string { return c.conn.Subscription }
 
 // GetResourceGroup reads a resource group.
 func (s *Server) GetResourceGroup(ctx context.Context, req *networkv1.GetResourceGroupRequest) (*networkv1.ResourceGroup, error) {
