@@ -15,12 +15,19 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/compute/internal/image"
 	"github.com/hybridlink/hybridlink/services/compute/internal/machinesize"
 	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
+)
+
+// The ARM provider namespaces of the network interfaces and of the virtual machines.
+const (
+	providerNetwork = "Microsoft.Network"
+	providerCompute = "Microsoft.Compute"
 )
 
 // clients are one cloud's resource clients.
@@ -36,7 +43,7 @@ type clients struct {
 type Server struct {
 	computev1.UnimplementedComputeServiceServer
 	Operations *lro.Server
-	clouds     *cloud.PerCloud[*clients]
+	clouds     kind.Clouds[*clients]
 }
 
 // New builds the clients of every configured cloud.
@@ -61,11 +68,14 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{clouds: clouds}
-	s.Operations = &lro.Server{Sealer: sealer, Metadata: metadata}
+	s := &Server{Operations: &lro.Server{Sealer: sealer, Metadata: metadata}}
+	s.clouds = kind.Clouds[*clients]{PerCloud: clouds, Subscription: subscription, Operations: s.Operations}
 	s.Operations.Resume = s.resumable().Resume
 	return s, nil
 }
+
+// subscription is the subscription of the cloud of c.
+func subscription(c *clients) string { return c.conn.Subscription }
 
 // location is where a new resource goes: the requested location, or its resource group's.
 func location(ctx context.Context, c *clients, n names.Name, requested string) (string, error) {
