@@ -39,6 +39,37 @@ type Kind[S, M any, A Message] struct {
 	Render func(ctx context.Context, m M) (A, error)
 }
 
+// Client reads and writes the resources of one type, as armclient.Client does: S is where
+// they are, M ARM's model.
+type Client[S, M any] interface {
+	Get(ctx context.Context, in S, name string) (*M, error)
+	List(ctx context.Context, in S) ([]*M, error)
+	CreateOrUpdate(ctx context.Context, in S, name string, m M, resumeToken string) (lro.Op[*M], error)
+	Delete(ctx context.Context, in S, name, resumeToken string) (lro.Op[struct{}], error)
+}
+
+// Of is the kind of the resources cl reads and writes: in, state and render as in Kind.
+func Of[S, M any, A Message](cl Client[S, M], in func(parent names.Name) S, state func(*M) string, render func(context.Context, *M) (A, error)) Kind[S, *M, A] {
+	return Kind[S, *M, A]{
+		In:   in,
+		Get:  cl.Get,
+		List: cl.List,
+		Resume: func(ctx context.Context, in S, name, token string) (lro.Op[*M], error) {
+			var zero M
+			return cl.CreateOrUpdate(ctx, in, name, zero, token)
+		},
+		Delete: cl.Delete,
+		State:  state,
+		Render: render,
+	}
+}
+
+// Plain is the Render of a kind whose API message is toAPI's of ARM's model on a cloud,
+// reading nothing more.
+func Plain[M any, A Message](cloud string, toAPI func(cloud string, m M) A) func(context.Context, M) (A, error) {
+	return func(_ context.Context, m M) (A, error) { return toAPI(cloud, m), nil }
+}
+
 // Group is the In of a resource type whose resources are a resource group's.
 func Group(parent names.Name) string { return parent.ResourceGroup }
 
@@ -54,6 +85,30 @@ type Clouds[C any] struct {
 	Subscription func(C) string
 	// Operations serves the service's long-running operations.
 	Operations *lro.Server
+}
+
+// Service is what Build needs of a resource service whose clouds' clients are C.
+type Service[C any] struct {
+	// Clients builds one cloud's clients.
+	Clients func(*cloud.Conn) (C, error)
+	// Subscription is a cloud's subscription.
+	Subscription func(C) string
+	// Metadata builds the service's OperationMetadata (lro.Server's Metadata).
+	Metadata func(h handle.Handle, armID, state string) proto.Message
+	// Kinds are how the service's operations resume, by shape of resource name (lro.Kinds).
+	Kinds []lro.Kind[C]
+}
+
+// Build builds the clients of every configured cloud and the operations server of the
+// service svc describes, whose handles sealer seals.
+func Build[C any](reg *cloud.Registry, sealer *handle.Sealer, svc Service[C]) (Clouds[C], error) {
+	per, err := cloud.Build(reg, svc.Clients)
+	if err != nil {
+		return Clouds[C]{}, err
+	}
+	ops := &lro.Server{Sealer: sealer, Metadata: svc.Metadata}
+	ops.Resume = lro.Kinds[C]{Cloud: per.Lookup, Subscription: svc.Subscription, Metadata: svc.Metadata, Kinds: svc.Kinds}.Resume
+	return Clouds[C]{PerCloud: per, Subscription: svc.Subscription, Operations: ops}, nil
 }
 
 // ListRequest is a List request of the API.

@@ -21,19 +21,7 @@ import (
 
 // networkInterfaces is the network interface kind on the cloud of c.
 func (c *clients) networkInterfaces() kind.Kind[string, *networkinterface.Model, *computev1.NetworkInterface] {
-	return kind.Kind[string, *networkinterface.Model, *computev1.NetworkInterface]{
-		In:   kind.Group,
-		Get:  c.nics.Get,
-		List: c.nics.List,
-		Resume: func(ctx context.Context, rg, name, token string) (lro.Op[*networkinterface.Model], error) {
-			return c.nics.CreateOrUpdate(ctx, rg, name, networkinterface.Model{}, token)
-		},
-		Delete: c.nics.Delete,
-		State:  nicState,
-		Render: func(_ context.Context, m *networkinterface.Model) (*computev1.NetworkInterface, error) {
-			return nicToAPI(c.conn.ID, m), nil
-		},
-	}
+	return kind.Of(c.nics, kind.Group, nicState, kind.Plain(c.conn.ID, nicToAPI))
 }
 
 // GetNetworkInterface reads a network interface.

@@ -15,17 +15,10 @@ import (
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
 )
 
-// resumable is the service's table of operations a handle can resume.
-func (s *Server) resumable() lro.Kinds[*clients] {
-	return lro.Kinds[*clients]{
-		Cloud:        s.clouds.Lookup,
-		Subscription: subscription,
-		Metadata:     metadata,
-		Kinds: []lro.Kind[*clients]{
-			{Collections: []string{"networkInterfaces"}, Provider: providerNetwork, Resume: kind.ResumeOf((*clients).networkInterfaces)},
-			{Collections: []string{"virtualMachines"}, Provider: providerCompute, Resume: resumeVM},
-		},
-	}
+// resumable is how the service's operations resume, by shape of resource name.
+var resumable = []lro.Kind[*clients]{
+	{Collections: []string{"networkInterfaces"}, Provider: providerNetwork, Resume: kind.ResumeOf((*clients).networkInterfaces)},
+	{Collections: []string{"virtualMachines"}, Provider: providerCompute, Resume: resumeVM},
 }
 
 // resumeVM polls a virtual machine's operation; creates, updates and power actions end with

@@ -25,19 +25,7 @@ import (
 // virtualMachines is the virtual machine kind on the cloud of c. Its Get reads the instance
 // view, which holds the power state; its List has none.
 func (c *clients) virtualMachines() kind.Kind[string, *virtualmachine.Model, *computev1.VirtualMachine] {
-	return kind.Kind[string, *virtualmachine.Model, *computev1.VirtualMachine]{
-		In:   kind.Group,
-		Get:  c.vms.Get,
-		List: c.vms.List,
-		Resume: func(ctx context.Context, rg, name, token string) (lro.Op[*virtualmachine.Model], error) {
-			return c.vms.CreateOrUpdate(ctx, rg, name, virtualmachine.Model{}, token)
-		},
-		Delete: c.vms.Delete,
-		State:  vmState,
-		Render: func(_ context.Context, m *virtualmachine.Model) (*computev1.VirtualMachine, error) {
-			return vmToAPI(c.conn.ID, m), nil
-		},
-	}
+	return kind.Of(c.vms, kind.Group, vmState, kind.Plain(c.conn.ID, vmToAPI))
 }
 
 // GetVirtualMachine reads a virtual machine with its power state.

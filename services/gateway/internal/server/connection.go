@@ -26,24 +26,12 @@ import (
 
 // connections is the connection kind on the cloud of c.
 func (c *clients) connections() kind.Kind[string, *connection.Model, *gatewayv1.Connection] {
-	return kind.Kind[string, *connection.Model, *gatewayv1.Connection]{
-		In:   kind.Group,
-		Get:  c.conns.Get,
-		List: c.conns.List,
-		Resume: func(ctx context.Context, rg, name, token string) (lro.Op[*connection.Model], error) {
-			return c.conns.CreateOrUpdate(ctx, rg, name, connection.Model{}, token)
-		},
-		Delete: c.conns.Delete,
-		State: func(m *connection.Model) string {
-			if m.Properties == nil {
-				return ""
-			}
-			return provisioning(m.Properties.ProvisioningState)
-		},
-		Render: func(_ context.Context, m *connection.Model) (*gatewayv1.Connection, error) {
-			return connectionToAPI(c.conn.ID, m), nil
-		},
-	}
+	return kind.Of(c.conns, kind.Group, func(m *connection.Model) string {
+		if m.Properties == nil {
+			return ""
+		}
+		return provisioning(m.Properties.ProvisioningState)
+	}, kind.Plain(c.conn.ID, connectionToAPI))
 }
 
 // sameKey compares shared keys in constant time.

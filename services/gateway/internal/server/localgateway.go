@@ -17,24 +17,12 @@ import (
 
 // localGateways is the local network gateway kind on the cloud of c.
 func (c *clients) localGateways() kind.Kind[string, *localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway] {
-	return kind.Kind[string, *localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway]{
-		In:   kind.Group,
-		Get:  c.locals.Get,
-		List: c.locals.List,
-		Resume: func(ctx context.Context, rg, name, token string) (lro.Op[*localnetworkgateway.Model], error) {
-			return c.locals.CreateOrUpdate(ctx, rg, name, localnetworkgateway.Model{}, token)
-		},
-		Delete: c.locals.Delete,
-		State: func(m *localnetworkgateway.Model) string {
-			if m.Properties == nil {
-				return ""
-			}
-			return provisioning(m.Properties.ProvisioningState)
-		},
-		Render: func(_ context.Context, m *localnetworkgateway.Model) (*gatewayv1.LocalNetworkGateway, error) {
-			return localToAPI(c.conn.ID, m), nil
-		},
-	}
+	return kind.Of(c.locals, kind.Group, func(m *localnetworkgateway.Model) string {
+		if m.Properties == nil {
+			return ""
+		}
+		return provisioning(m.Properties.ProvisioningState)
+	}, kind.Plain(c.conn.ID, localToAPI))
 }
 
 // GetLocalNetworkGateway reads a local network gateway.

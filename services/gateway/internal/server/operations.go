@@ -15,24 +15,17 @@ import (
 // verbSetSharedKey is the verb of SetConnectionSharedKey's operations.
 const verbSetSharedKey = "setSharedKey"
 
-// resumable is the service's table of operations a handle can resume.
-func (s *Server) resumable() lro.Kinds[*clients] {
-	return lro.Kinds[*clients]{
-		Cloud:        s.clouds.Lookup,
-		Subscription: subscription,
-		Metadata:     metadata,
-		Kinds: []lro.Kind[*clients]{
-			{Collections: []string{"publicIPAddresses"}, Provider: network, Resume: kind.ResumeOf((*clients).publicIPs)},
-			{Collections: []string{"virtualNetworkGateways"}, Provider: network, Resume: kind.ResumeOf((*clients).gateways)},
-			{Collections: []string{"localNetworkGateways"}, Provider: network, Resume: kind.ResumeOf((*clients).localGateways)},
-			{Collections: []string{"connections"}, Provider: network, Resume: func(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
-				if h.Verb == verbSetSharedKey {
-					return resumeSetSharedKey(ctx, c, n, h)
-				}
-				return kind.Resume(ctx, c.connections(), n, h)
-			}},
-		},
-	}
+// resumable is how the service's operations resume, by shape of resource name.
+var resumable = []lro.Kind[*clients]{
+	{Collections: []string{"publicIPAddresses"}, Provider: network, Resume: kind.ResumeOf((*clients).publicIPs)},
+	{Collections: []string{"virtualNetworkGateways"}, Provider: network, Resume: kind.ResumeOf((*clients).gateways)},
+	{Collections: []string{"localNetworkGateways"}, Provider: network, Resume: kind.ResumeOf((*clients).localGateways)},
+	{Collections: []string{"connections"}, Provider: network, Resume: func(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
+		if h.Verb == verbSetSharedKey {
+			return resumeSetSharedKey(ctx, c, n, h)
+		}
+		return kind.Resume(ctx, c.connections(), n, h)
+	}},
 }
 
 // resumeSetSharedKey polls the setting of a shared key; once done, the operation's response

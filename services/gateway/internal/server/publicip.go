@@ -19,24 +19,12 @@ import (
 
 // publicIPs is the public IP address kind on the cloud of c.
 func (c *clients) publicIPs() kind.Kind[string, *publicipaddress.Model, *gatewayv1.PublicIPAddress] {
-	return kind.Kind[string, *publicipaddress.Model, *gatewayv1.PublicIPAddress]{
-		In:   kind.Group,
-		Get:  c.pips.Get,
-		List: c.pips.List,
-		Resume: func(ctx context.Context, rg, name, token string) (lro.Op[*publicipaddress.Model], error) {
-			return c.pips.CreateOrUpdate(ctx, rg, name, publicipaddress.Model{}, token)
-		},
-		Delete: c.pips.Delete,
-		State: func(m *publicipaddress.Model) string {
-			if m.Properties == nil {
-				return ""
-			}
-			return provisioning(m.Properties.ProvisioningState)
-		},
-		Render: func(_ context.Context, m *publicipaddress.Model) (*gatewayv1.PublicIPAddress, error) {
-			return pipToAPI(c.conn.ID, m), nil
-		},
-	}
+	return kind.Of(c.pips, kind.Group, func(m *publicipaddress.Model) string {
+		if m.Properties == nil {
+			return ""
+		}
+		return provisioning(m.Properties.ProvisioningState)
+	}, kind.Plain(c.conn.ID, pipToAPI))
 }
 
 // GetPublicIPAddress reads a public IP address.

@@ -43,30 +43,30 @@ type Server struct {
 
 // New builds the clients of every configured cloud.
 func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
-	clouds, err := cloud.Build(reg, func(conn *cloud.Conn) (*clients, error) {
-		c := &clients{conn: conn}
-		var err error
-		if c.pips, err = publicipaddress.New(conn); err != nil {
-			return nil, err
-		}
-		if c.vngs, err = virtualnetworkgateway.New(conn); err != nil {
-			return nil, err
-		}
-		if c.locals, err = localnetworkgateway.New(conn); err != nil {
-			return nil, err
-		}
-		if c.conns, err = connection.New(conn); err != nil {
-			return nil, err
-		}
-		return c, nil
-	})
+	clouds, err := kind.Build(reg, sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable})
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Operations: &lro.Server{Sealer: sealer, Metadata: metadata}}
-	s.clouds = kind.Clouds[*clients]{PerCloud: clouds, Subscription: subscription, Operations: s.Operations}
-	s.Operations.Resume = s.resumable().Resume
-	return s, nil
+	return &Server{Operations: clouds.Operations, clouds: clouds}, nil
+}
+
+// newClients builds one cloud's clients.
+func newClients(conn *cloud.Conn) (*clients, error) {
+	c := &clients{conn: conn}
+	var err error
+	if c.pips, err = publicipaddress.New(conn); err != nil {
+		return nil, err
+	}
+	if c.vngs, err = virtualnetworkgateway.New(conn); err != nil {
+		return nil, err
+	}
+	if c.locals, err = localnetworkgateway.New(conn); err != nil {
+		return nil, err
+	}
+	if c.conns, err = connection.New(conn); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // subscription is the subscription of the cloud of c.

@@ -26,22 +26,12 @@ const ipConfiguration = "default"
 
 // gateways is the VPN gateway kind on the cloud of c.
 func (c *clients) gateways() kind.Kind[string, *virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway] {
-	return kind.Kind[string, *virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway]{
-		In:   kind.Group,
-		Get:  c.vngs.Get,
-		List: c.vngs.List,
-		Resume: func(ctx context.Context, rg, name, token string) (lro.Op[*virtualnetworkgateway.Model], error) {
-			return c.vngs.CreateOrUpdate(ctx, rg, name, virtualnetworkgateway.Model{}, token)
-		},
-		Delete: c.vngs.Delete,
-		State: func(m *virtualnetworkgateway.Model) string {
-			if m.Properties == nil {
-				return ""
-			}
-			return provisioning(m.Properties.ProvisioningState)
-		},
-		Render: c.renderGateway,
-	}
+	return kind.Of(c.vngs, kind.Group, func(m *virtualnetworkgateway.Model) string {
+		if m.Properties == nil {
+			return ""
+		}
+		return provisioning(m.Properties.ProvisioningState)
+	}, c.renderGateway)
 }
 
 // renderGateway converts a gateway, reading its public IP address's address: ARM keeps it on

@@ -10,18 +10,11 @@ import (
 	"github.com/hybridlink/hybridlink/platform/names"
 )
 
-// resumable is the service's table of operations a handle can resume.
-func (s *Server) resumable() lro.Kinds[*clients] {
-	return lro.Kinds[*clients]{
-		Cloud:        s.clouds.Lookup,
-		Subscription: subscription,
-		Metadata:     metadata,
-		Kinds: []lro.Kind[*clients]{
-			{Resume: resumeGroup},
-			{Collections: []string{"virtualNetworks"}, Provider: network, Resume: kind.ResumeOf((*clients).virtualNetworks)},
-			{Collections: []string{"virtualNetworks", "subnets"}, Provider: network, Resume: kind.ResumeOf((*clients).vnetSubnets)},
-		},
-	}
+// resumable is how the service's operations resume, by shape of resource name.
+var resumable = []lro.Kind[*clients]{
+	{Resume: resumeGroup},
+	{Collections: []string{"virtualNetworks"}, Provider: network, Resume: kind.ResumeOf((*clients).virtualNetworks)},
+	{Collections: []string{"virtualNetworks", "subnets"}, Provider: network, Resume: kind.ResumeOf((*clients).vnetSubnets)},
 }
 
 // resumeGroup polls a resource group's deletion, its only long-running operation.

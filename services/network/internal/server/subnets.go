@@ -21,19 +21,7 @@ import (
 
 // vnetSubnets is the subnet kind on the cloud of c.
 func (c *clients) vnetSubnets() kind.Kind[armclient.Parent, *subnet.Model, *networkv1.Subnet] {
-	return kind.Kind[armclient.Parent, *subnet.Model, *networkv1.Subnet]{
-		In:   func(vnet names.Name) armclient.Parent { return subnet.In(vnet.ResourceGroup, vnet.ID()) },
-		Get:  c.subnets.Get,
-		List: c.subnets.List,
-		Resume: func(ctx context.Context, in armclient.Parent, name, token string) (lro.Op[*subnet.Model], error) {
-			return c.subnets.CreateOrUpdate(ctx, in, name, subnet.Model{}, token)
-		},
-		Delete: c.subnets.Delete,
-		State:  subnetState,
-		Render: func(_ context.Context, m *subnet.Model) (*networkv1.Subnet, error) {
-			return subnetToAPI(c.conn.ID, m), nil
-		},
-	}
+	return kind.Of(c.subnets, func(vnet names.Name) armclient.Parent { return subnet.In(vnet.ResourceGroup, vnet.ID()) }, subnetState, kind.Plain(c.conn.ID, subnetToAPI))
 }
 
 // GetSubnet reads a subnet.

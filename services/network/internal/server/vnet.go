@@ -17,19 +17,7 @@ import (
 
 // virtualNetworks is the virtual network kind on the cloud of c.
 func (c *clients) virtualNetworks() kind.Kind[string, *virtualnetwork.Model, *networkv1.VirtualNetwork] {
-	return kind.Kind[string, *virtualnetwork.Model, *networkv1.VirtualNetwork]{
-		In:   kind.Group,
-		Get:  c.vnets.Get,
-		List: c.vnets.List,
-		Resume: func(ctx context.Context, rg, name, token string) (lro.Op[*virtualnetwork.Model], error) {
-			return c.vnets.CreateOrUpdate(ctx, rg, name, virtualnetwork.Model{}, token)
-		},
-		Delete: c.vnets.Delete,
-		State:  vnetState,
-		Render: func(_ context.Context, m *virtualnetwork.Model) (*networkv1.VirtualNetwork, error) {
-			return vnetToAPI(c.conn.ID, m), nil
-		},
-	}
+	return kind.Of(c.vnets, kind.Group, vnetState, kind.Plain(c.conn.ID, vnetToAPI))
 }
 
 // GetVirtualNetwork reads a virtual network with its subnets.
