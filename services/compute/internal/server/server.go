@@ -58,17 +58,8 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 // newClients builds one cloud's clients.
 func newClients(conn *cloud.Conn) (*clients, error) {
 	c := &clients{conn: conn}
-	var err error
-	if c.nics, err = networkinterface.New(conn); err != nil {
-		return nil, err
-	}
-	if c.vms, err = virtualmachine.New(conn); err != nil {
-		return nil, err
-	}
-	if c.sizes, err = machinesize.New(conn); err != nil {
-		return nil, err
-	}
-	if c.images, err = image.New(conn); err != nil {
+	if err := cloud.Clients(conn, cloud.Client(&c.nics, networkinterface.New), cloud.Client(&c.vms, virtualmachine.New),
+		cloud.Client(&c.sizes, machinesize.New), cloud.Client(&c.images, image.New)); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -53,17 +53,8 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 // newClients builds one cloud's clients.
 func newClients(conn *cloud.Conn) (*clients, error) {
 	c := &clients{conn: conn}
-	var err error
-	if c.pips, err = publicipaddress.New(conn); err != nil {
-		return nil, err
-	}
-	if c.vngs, err = virtualnetworkgateway.New(conn); err != nil {
-		return nil, err
-	}
-	if c.locals, err = localnetworkgateway.New(conn); err != nil {
-		return nil, err
-	}
-	if c.conns, err = connection.New(conn); err != nil {
+	if err := cloud.Clients(conn, cloud.Client(&c.pips, publicipaddress.New), cloud.Client(&c.vngs, virtualnetworkgateway.New),
+		cloud.Client(&c.locals, localnetworkgateway.New), cloud.Client(&c.conns, connection.New)); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -59,17 +59,8 @@ func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
 // newClients builds one cloud's clients.
 func newClients(conn *cloud.Conn) (*clients, error) {
 	c := &clients{conn: conn}
-	var err error
-	if c.locations, err = location.New(conn); err != nil {
-		return nil, err
-	}
-	if c.groups, err = resourcegroup.New(conn); err != nil {
-		return nil, err
-	}
-	if c.vnets, err = virtualnetwork.New(conn); err != nil {
-		return nil, err
-	}
-	if c.subnets, err = subnet.New(conn); err != nil {
+	if err := cloud.Clients(conn, cloud.Client(&c.locations, location.New), cloud.Client(&c.groups, resourcegroup.New),
+		cloud.Client(&c.vnets, virtualnetwork.New), cloud.Client(&c.subnets, subnet.New)); err != nil {
 		return nil, err
 	}
 	return c, nil
