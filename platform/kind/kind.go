@@ -85,6 +85,21 @@ type Clouds[C any] struct {
 	Subscription func(C) string
 	// Operations serves the service's long-running operations.
 	Operations *lro.Server
+	// Limits bound the service's requests.
+	Limits apierr.Limits
+}
+
+// CreateIn checks a Create request against the service's limits and parses its parent, of
+// the given shape (see names.Parse).
+func (cs Clouds[C]) CreateIn(req interface {
+	proto.Message
+	GetParent() string
+}, collections ...string) (names.Name, C, error) {
+	if err := cs.Limits.Err(req); err != nil {
+		var zero C
+		return names.Name{}, zero, err
+	}
+	return cs.Parse(req.GetParent(), "parent", collections...)
 }
 
 // Service is what Build needs of a resource service whose clouds' clients are C.
@@ -97,6 +112,8 @@ type Service[C any] struct {
 	Metadata func(h handle.Handle, armID, state string) proto.Message
 	// Kinds are how the service's operations resume, by shape of resource name (lro.Kinds).
 	Kinds []lro.Kind[C]
+	// Limits bound the service's requests.
+	Limits apierr.Limits
 }
 
 // Build builds the clients of every configured cloud and the operations server of the
@@ -108,7 +125,7 @@ func Build[C any](reg *cloud.Registry, sealer *handle.Sealer, svc Service[C]) (C
 	}
 	ops := &lro.Server{Sealer: sealer, Metadata: svc.Metadata}
 	ops.Resume = lro.Kinds[C]{Cloud: per.Lookup, Subscription: svc.Subscription, Metadata: svc.Metadata, Kinds: svc.Kinds}.Resume
-	return Clouds[C]{PerCloud: per, Subscription: svc.Subscription, Operations: ops}, nil
+	return Clouds[C]{PerCloud: per, Subscription: svc.Subscription, Operations: ops, Limits: svc.Limits}, nil
 }
 
 // ListRequest is a List request of the API.

@@ -40,10 +40,7 @@ func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListN
 
 // CreateNetworkInterface ensures a network interface with one IP configuration.
 func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.CreateNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
-	if err := limits.Err(req); err != nil {
-		return nil, err
-	}
-	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}

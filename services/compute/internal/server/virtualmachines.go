@@ -47,10 +47,7 @@ func (s *Server) ListVirtualMachines(ctx context.Context, req *computev1.ListVir
 // network interfaces and tags (ARM never returns the password); a request that changes its
 // image, admin user name or computer name is refused, as ARM cannot change them.
 func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.CreateVirtualMachineRequest) (*longrunningpb.Operation, error) {
-	if err := limits.Err(req); err != nil {
-		return nil, err
-	}
-	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func (s *Server) ListConnections(ctx context.Context, req *gatewayv1.ListConnect
 // shared key out, so an existing connection's key is read apart and compared: a changed key
 // updates the connection.
 func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConnectionRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.createIn(req)
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}

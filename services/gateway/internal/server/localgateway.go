@@ -42,7 +42,7 @@ func (s *Server) ListLocalNetworkGateways(ctx context.Context, req *gatewayv1.Li
 // CreateLocalNetworkGateway ensures a local network gateway: the remote site's VPN address
 // and address prefixes.
 func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.CreateLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.createIn(req)
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func (s *Server) ListPublicIPAddresses(ctx context.Context, req *gatewayv1.ListP
 
 // CreatePublicIPAddress ensures a public IP address with the cloud's SKU and allocation rules.
 func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.CreatePublicIPAddressRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.createIn(req)
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}

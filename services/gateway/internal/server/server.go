@@ -43,7 +43,7 @@ type Server struct {
 
 // New builds the clients of every configured cloud.
 func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
-	clouds, err := kind.Build(reg, sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable})
+	clouds, err := kind.Build(reg, sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
 	if err != nil {
 		return nil, err
 	}
@@ -69,17 +69,6 @@ func (c *clients) location(ctx context.Context, n names.Name, want string) (stri
 		return want, nil
 	}
 	return c.conn.GroupLocation(ctx, n.ResourceGroup)
-}
-
-// createIn checks a Create request's bounds and parses its parent, a resource group.
-func (s *Server) createIn(req interface {
-	proto.Message
-	GetParent() string
-}) (names.Name, *clients, error) {
-	if err := limits.Err(req); err != nil {
-		return names.Name{}, nil, err
-	}
-	return s.clouds.Parse(req.GetParent(), "parent")
 }
 
 // metadata builds the service's OperationMetadata.

@@ -68,7 +68,7 @@ func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.
 // CreateVirtualNetworkGateway ensures a VPN gateway in a GatewaySubnet, with the public IP
 // address the cloud requires. Creating one takes 30-45 minutes on Azure.
 func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.createIn(req)
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}

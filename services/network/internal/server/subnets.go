@@ -40,10 +40,7 @@ func (s *Server) ListSubnets(ctx context.Context, req *networkv1.ListSubnetsRequ
 
 // CreateSubnet ensures one subnet of an existing virtual network.
 func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRequest) (*longrunningpb.Operation, error) {
-	if err := limits.Err(req); err != nil {
-		return nil, err
-	}
-	vn, c, err := s.clouds.Parse(req.GetParent(), "parent", "virtualNetworks")
+	vn, c, err := s.clouds.CreateIn(req, "virtualNetworks")
 	if err != nil {
 		return nil, err
 	}

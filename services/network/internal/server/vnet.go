@@ -36,10 +36,7 @@ func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVir
 
 // CreateVirtualNetwork ensures a virtual network and its set of subnets.
 func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.CreateVirtualNetworkRequest) (*longrunningpb.Operation, error) {
-	if err := limits.Err(req); err != nil {
-		return nil, err
-	}
-	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}
