@@ -54,3 +54,26 @@ func (p *PerCloud[C]) Parse(name, field string, collections ...string) (names.Na
 	v, err := p.Get(n.Cloud, field)
 	return n, v, err
 }
+
+// Client is a step of Clients: it builds one client on a cloud and stores it in *to.
+func Client[T any](to *T, build func(*Conn) (T, error)) func(*Conn) error {
+	return func(conn *Conn) error {
+		v, err := build(conn)
+		if err != nil {
+			return err
+		}
+		*to = v
+		return nil
+	}
+}
+
+// Clients runs the steps that build a service's clients on conn, in order, and stops at the
+// first that fails.
+func Clients(conn *Conn, steps ...func(*Conn) error) error {
+	for _, step := range steps {
+		if err := step(conn); err != nil {
+			return err
+		}
+	}
+	return nil
+}

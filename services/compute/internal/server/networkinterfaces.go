@@ -9,43 +9,29 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/proto"
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
-	"github.com/hybridlink/hybridlink/platform/paging"
 	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
 )
 
+// networkInterfaces is the network interface kind on the cloud of c.
+func (c *clients) networkInterfaces() kind.Kind[string, *networkinterface.Model, *computev1.NetworkInterface] {
+	return kind.Of(c.nics, kind.Group, nicState, kind.Plain(c.conn.ID, nicToAPI))
+}
+
 // GetNetworkInterface reads a network interface.
 func (s *Server) GetNetworkInterface(ctx context.Context, req *computev1.GetNetworkInterfaceRequest) (*computev1.NetworkInterface, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "networkInterfaces")
-	if err != nil {
-		return nil, err
-	}
-	nic, err := c.nics.Get(ctx, n.ResourceGroup, n.ID())
-	if err != nil {
-		return nil, apierr.FromARM(err, req.GetName())
-	}
-	return nicToAPI(n.Cloud, nic), nil
+	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).networkInterfaces, "networkInterfaces")
 }
 
 // ListNetworkInterfaces lists a resource group's network interfaces.
 func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListNetworkInterfacesRequest) (*computev1.ListNetworkInterfacesResponse, error) {
-	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
-	if err != nil {
-		return nil, err
-	}
-	nics, err := c.nics.List(ctx, n.ResourceGroup)
-	if err != nil {
-		return nil, apierr.FromARM(err, req.GetParent())
-	}
-	page, next, err := paging.Render(nics, func(nic *networkinterface.Model) *computev1.NetworkInterface {
-		return nicToAPI(n.Cloud, nic)
-	}, req.GetPageSize(), req.GetPageToken())
+	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).networkInterfaces)
 	if err != nil {
 		return nil, err
 	}
@@ -54,10 +40,7 @@ func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListN
 
 // CreateNetworkInterface ensures a network interface with one IP configuration.
 func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.CreateNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
-	if err := limits.Err(req); err != nil {
-		return nil, err
-	}
-	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}
@@ -66,34 +49,27 @@ func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.Crea
 		return nil, err
 	}
 	n := parent.Child("networkInterfaces", req.GetNetworkInterfaceId())
-	armID := n.ARMID(c.conn.Subscription, "Microsoft.Network")
-	return lro.Ensure(ctx, s.Operations, n.Cloud, n.String(), armID, lro.Ensurer[*networkinterface.Model]{
-		Get: func(ctx context.Context) (*networkinterface.Model, error) {
-			return c.nics.Get(ctx, n.ResourceGroup, n.ID())
-		},
-		State: nicState,
-		Matches: func(cur *networkinterface.Model) (bool, error) {
-			if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
-				return false, err
+	armID := n.ARMID(c.conn.Subscription, providerNetwork)
+	matches := func(cur *networkinterface.Model) (bool, error) {
+		if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
+			return false, err
+		}
+		return nicMatches(cur, want, spec), nil
+	}
+	return kind.Ensure(ctx, s.Operations, c.networkInterfaces(), n, armID, matches, func(ctx context.Context, cur **networkinterface.Model) (lro.Op[*networkinterface.Model], error) {
+		loc, config := want.GetLocation(), "ipconfig1"
+		if cur == nil {
+			var err error
+			if loc, err = location(ctx, c, n, loc); err != nil {
+				return nil, err
 			}
-			return nicMatches(cur, want, spec), nil
-		},
-		Render: func(cur *networkinterface.Model) (proto.Message, error) { return nicToAPI(n.Cloud, cur), nil },
-		Put: func(ctx context.Context, cur **networkinterface.Model) (lro.Op[*networkinterface.Model], error) {
-			loc, config := want.GetLocation(), "ipconfig1"
-			if cur == nil {
-				var err error
-				if loc, err = location(ctx, c, n, loc); err != nil {
-					return nil, err
-				}
-			} else {
-				loc = azsdk.Deref((*cur).Location)
-				if pc := primaryConfig(*cur); pc != nil && pc.Name != nil {
-					config = *pc.Name
-				}
+		} else {
+			loc = azsdk.Deref((*cur).Location)
+			if pc := primaryConfig(*cur); pc != nil && pc.Name != nil {
+				config = *pc.Name
 			}
-			return c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), nicModel(loc, config, want.GetTags(), spec), "")
-		},
+		}
+		return c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), nicModel(loc, config, want.GetTags(), spec), "")
 	})
 }
 
@@ -154,7 +130,7 @@ func (s *Server) DeleteNetworkInterface(ctx context.Context, req *computev1.Dele
 	if apierr.ARMCode(err) == "NicInUse" {
 		return nil, nicInUse(ctx, c, n, err)
 	}
-	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, providerNetwork), op, err)
 }
 
 // nicInUse turns ARM's NicInUse into FailedPrecondition naming the virtual machine by this

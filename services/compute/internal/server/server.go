@@ -15,12 +15,19 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/compute/internal/image"
 	"github.com/hybridlink/hybridlink/services/compute/internal/machinesize"
 	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
+)
+
+// The ARM provider namespaces of the network interfaces and of the virtual machines.
+const (
+	providerNetwork = "Microsoft.Network"
+	providerCompute = "Microsoft.Compute"
 )
 
 // clients are one cloud's resource clients.
@@ -36,36 +43,30 @@ type clients struct {
 type Server struct {
 	computev1.UnimplementedComputeServiceServer
 	Operations *lro.Server
-	clouds     *cloud.PerCloud[*clients]
+	clouds     kind.Clouds[*clients]
 }
 
 // New builds the clients of every configured cloud.
 func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
-	clouds, err := cloud.Build(reg, func(conn *cloud.Conn) (*clients, error) {
-		c := &clients{conn: conn}
-		var err error
-		if c.nics, err = networkinterface.New(conn); err != nil {
-			return nil, err
-		}
-		if c.vms, err = virtualmachine.New(conn); err != nil {
-			return nil, err
-		}
-		if c.sizes, err = machinesize.New(conn); err != nil {
-			return nil, err
-		}
-		if c.images, err = image.New(conn); err != nil {
-			return nil, err
-		}
-		return c, nil
-	})
+	clouds, err := kind.Build(reg, sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{clouds: clouds}
-	s.Operations = &lro.Server{Sealer: sealer, Metadata: metadata}
-	s.Operations.Resume = s.resumable().Resume
-	return s, nil
+	return &Server{Operations: clouds.Operations, clouds: clouds}, nil
 }
+
+// newClients builds one cloud's clients.
+func newClients(conn *cloud.Conn) (*clients, error) {
+	c := &clients{conn: conn}
+	if err := cloud.Clients(conn, cloud.Client(&c.nics, networkinterface.New), cloud.Client(&c.vms, virtualmachine.New),
+		cloud.Client(&c.sizes, machinesize.New), cloud.Client(&c.images, image.New)); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// subscription is the subscription of the cloud of c.
+func subscription(c *clients) string { return c.conn.Subscription }
 
 // location is where a new resource goes: the requested location, or its resource group's.
 func location(ctx context.Context, c *clients, n names.Name, requested string) (string, error) {

@@ -63,7 +63,7 @@ func validateNetworkInterface(req *computev1.CreateNetworkInterfaceRequest, pare
 		if strings.EqualFold(sn.ID(), azrules.GatewaySubnet) {
 			v.Add("network_interface.subnet", "%s is reserved for VPN gateways; put the network interface in a workload subnet", azrules.GatewaySubnet)
 		} else {
-			spec.subnetID = sn.ARMID(subscription, "Microsoft.Network")
+			spec.subnetID = sn.ARMID(subscription, providerNetwork)
 		}
 	}
 	if ip := want.GetPrivateIpAddress(); ip != "" {
@@ -75,7 +75,7 @@ func validateNetworkInterface(req *computev1.CreateNetworkInterfaceRequest, pare
 	}
 	if p := want.GetPublicIpAddress(); p != "" {
 		if pip, ok := reference(&v, "network_interface.public_ip_address", p, parent.Cloud, "publicIPAddresses"); ok {
-			spec.publicIPID = pip.ARMID(subscription, "Microsoft.Network")
+			spec.publicIPID = pip.ARMID(subscription, providerNetwork)
 		}
 	}
 	return want, spec, v.Err()
@@ -157,7 +157,7 @@ func validateVirtualMachine(req *computev1.CreateVirtualMachineRequest, parent n
 		if !ok {
 			continue
 		}
-		armID := nic.ARMID(subscription, "Microsoft.Network")
+		armID := nic.ARMID(subscription, providerNetwork)
 		if seen[strings.ToLower(armID)] {
 			v.Add(field, "%s is listed twice", name)
 			continue

@@ -16,44 +16,27 @@ import (
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
-	"github.com/hybridlink/hybridlink/platform/paging"
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
 )
 
-// GetVirtualMachine reads a virtual machine with its power state.
-func (s *Server) GetVirtualMachine(ctx context.Context, req *computev1.GetVirtualMachineRequest) (*computev1.VirtualMachine, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualMachines")
-	if err != nil {
-		return nil, err
-	}
-	return readVM(ctx, c, n)
+// virtualMachines is the virtual machine kind on the cloud of c. Its Get reads the instance
+// view, which holds the power state; its List has none.
+func (c *clients) virtualMachines() kind.Kind[string, *virtualmachine.Model, *computev1.VirtualMachine] {
+	return kind.Of(c.vms, kind.Group, vmState, kind.Plain(c.conn.ID, vmToAPI))
 }
 
-// readVM reads a virtual machine, with its instance view, as the API's message.
-func readVM(ctx context.Context, c *clients, n names.Name) (*computev1.VirtualMachine, error) {
-	vm, err := c.vms.Get(ctx, n.ResourceGroup, n.ID())
-	if err != nil {
-		return nil, apierr.FromARM(err, n.String())
-	}
-	return vmToAPI(n.Cloud, vm), nil
+// GetVirtualMachine reads a virtual machine with its power state.
+func (s *Server) GetVirtualMachine(ctx context.Context, req *computev1.GetVirtualMachineRequest) (*computev1.VirtualMachine, error) {
+	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).virtualMachines, "virtualMachines")
 }
 
 // ListVirtualMachines lists a resource group's virtual machines. ARM lists no instance
 // views, so power_state is only set by GetVirtualMachine and operations.
 func (s *Server) ListVirtualMachines(ctx context.Context, req *computev1.ListVirtualMachinesRequest) (*computev1.ListVirtualMachinesResponse, error) {
-	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
-	if err != nil {
-		return nil, err
-	}
-	vms, err := c.vms.List(ctx, n.ResourceGroup)
-	if err != nil {
-		return nil, apierr.FromARM(err, req.GetParent())
-	}
-	page, next, err := paging.Render(vms, func(vm *virtualmachine.Model) *computev1.VirtualMachine {
-		return vmToAPI(n.Cloud, vm)
-	}, req.GetPageSize(), req.GetPageToken())
+	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).virtualMachines)
 	if err != nil {
 		return nil, err
 	}
@@ -64,10 +47,7 @@ func (s *Server) ListVirtualMachines(ctx context.Context, req *computev1.ListVir
 // network interfaces and tags (ARM never returns the password); a request that changes its
 // image, admin user name or computer name is refused, as ARM cannot change them.
 func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.CreateVirtualMachineRequest) (*longrunningpb.Operation, error) {
-	if err := limits.Err(req); err != nil {
-		return nil, err
-	}
-	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}
@@ -76,42 +56,35 @@ func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.Create
 		return nil, err
 	}
 	n := parent.Child("virtualMachines", req.GetVirtualMachineId())
-	armID := n.ARMID(c.conn.Subscription, "Microsoft.Compute")
-	return lro.Ensure(ctx, s.Operations, n.Cloud, n.String(), armID, lro.Ensurer[*virtualmachine.Model]{
-		Get: func(ctx context.Context) (*virtualmachine.Model, error) {
-			return c.vms.Get(ctx, n.ResourceGroup, n.ID())
-		},
-		State: vmState,
-		Matches: func(cur *virtualmachine.Model) (bool, error) {
-			if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
-				return false, err
+	armID := n.ARMID(c.conn.Subscription, providerCompute)
+	matches := func(cur *virtualmachine.Model) (bool, error) {
+		if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
+			return false, err
+		}
+		if err := immutable(n, cur, want); err != nil {
+			return false, err
+		}
+		return vmMatches(cur, want, spec), nil
+	}
+	return kind.Ensure(ctx, s.Operations, c.virtualMachines(), n, armID, matches, func(ctx context.Context, cur **virtualmachine.Model) (lro.Op[*virtualmachine.Model], error) {
+		var model virtualmachine.Model
+		if cur != nil {
+			model = vmUpdate(*cur, want, spec)
+		} else {
+			loc, err := location(ctx, c, n, want.GetLocation())
+			if err != nil {
+				return nil, err
 			}
-			if err := immutable(n, cur, want); err != nil {
-				return false, err
-			}
-			return vmMatches(cur, want, spec), nil
-		},
-		Render: func(cur *virtualmachine.Model) (proto.Message, error) { return vmToAPI(n.Cloud, cur), nil },
-		Put: func(ctx context.Context, cur **virtualmachine.Model) (lro.Op[*virtualmachine.Model], error) {
-			var model virtualmachine.Model
-			if cur != nil {
-				model = vmUpdate(*cur, want, spec)
-			} else {
-				loc, err := location(ctx, c, n, want.GetLocation())
-				if err != nil {
-					return nil, err
-				}
-				model = vmModel(loc, want, spec)
-			}
-			op, err := c.vms.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
-			switch {
-			case apierr.ARMCode(err) == "SkuNotAvailable":
-				return nil, sizeNotOffered(err, n, want.GetSize(), azsdk.Deref(model.Location))
-			case err != nil:
-				return nil, redact(apierr.FromARM(err, n.String()), want.GetAdminPassword())
-			}
-			return op, nil
-		},
+			model = vmModel(loc, want, spec)
+		}
+		op, err := c.vms.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		switch {
+		case apierr.ARMCode(err) == "SkuNotAvailable":
+			return nil, sizeNotOffered(err, n, want.GetSize(), azsdk.Deref(model.Location))
+		case err != nil:
+			return nil, redact(apierr.FromARM(err, n.String()), want.GetAdminPassword())
+		}
+		return op, nil
 	})
 }
 
@@ -239,12 +212,7 @@ func redact(err error, secret string) error {
 
 // DeleteVirtualMachine starts deleting a virtual machine; its network interfaces stay.
 func (s *Server) DeleteVirtualMachine(ctx context.Context, req *computev1.DeleteVirtualMachineRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualMachines")
-	if err != nil {
-		return nil, err
-	}
-	op, err := c.vms.Delete(ctx, n.ResourceGroup, n.ID(), "")
-	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, "Microsoft.Compute"), op, err)
+	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), providerCompute, (*clients).virtualMachines, "virtualMachines")
 }
 
 // powerActions maps the API's action verbs to ARM's power actions.
@@ -282,5 +250,5 @@ func (s *Server) power(ctx context.Context, name, verb string) (*longrunningpb.O
 		return nil, err
 	}
 	op, err := c.vms.Power(ctx, n.ResourceGroup, n.ID(), powerActions[verb], "")
-	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, n.ARMID(c.conn.Subscription, "Microsoft.Compute"), op, err)
+	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, n.ARMID(c.conn.Subscription, providerCompute), op, err)
 }

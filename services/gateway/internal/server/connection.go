@@ -18,30 +18,20 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azrules"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/connection"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
 )
 
 // connections is the connection kind on the cloud of c.
-func (c *clients) connections() kind[*connection.Model, *gatewayv1.Connection] {
-	return kind[*connection.Model, *gatewayv1.Connection]{
-		get:  c.conns.Get,
-		list: c.conns.List,
-		resume: func(ctx context.Context, rg, name, token string) (lro.Op[*connection.Model], error) {
-			return c.conns.CreateOrUpdate(ctx, rg, name, connection.Model{}, token)
-		},
-		del: c.conns.Delete,
-		state: func(m *connection.Model) string {
-			if m.Properties == nil {
-				return ""
-			}
-			return provisioning(m.Properties.ProvisioningState)
-		},
-		render: func(_ context.Context, m *connection.Model) (*gatewayv1.Connection, error) {
-			return connectionToAPI(c.conn.ID, m), nil
-		},
-	}
+func (c *clients) connections() kind.Kind[string, *connection.Model, *gatewayv1.Connection] {
+	return kind.Of(c.conns, kind.Group, func(m *connection.Model) string {
+		if m.Properties == nil {
+			return ""
+		}
+		return provisioning(m.Properties.ProvisioningState)
+	}, kind.Plain(c.conn.ID, connectionToAPI))
 }
 
 // sameKey compares shared keys in constant time.
@@ -51,12 +41,12 @@ func sameKey(a, b string) bool {
 
 // GetConnection reads a connection with its live status and byte counters.
 func (s *Server) GetConnection(ctx context.Context, req *gatewayv1.GetConnectionRequest) (*gatewayv1.Connection, error) {
-	return getNamed(ctx, s, req.GetName(), "connections", (*clients).connections)
+	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).connections, "connections")
 }
 
 // ListConnections lists a resource group's connections.
 func (s *Server) ListConnections(ctx context.Context, req *gatewayv1.ListConnectionsRequest) (*gatewayv1.ListConnectionsResponse, error) {
-	page, next, err := listIn(ctx, s, req, (*clients).connections)
+	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).connections)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +57,7 @@ func (s *Server) ListConnections(ctx context.Context, req *gatewayv1.ListConnect
 // shared key out, so an existing connection's key is read apart and compared: a changed key
 // updates the connection.
 func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConnectionRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.createIn(req)
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +117,7 @@ func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConn
 	if spec.policy != nil {
 		model.Properties.IPSecPolicies = append(model.Properties.IPSecPolicies, policyToARM(spec.policy))
 	}
-	return ensure(ctx, s, c.connections(), n, armID, matches, func() (lro.Op[*connection.Model], error) {
+	return kind.Ensure(ctx, s.Operations, c.connections(), n, armID, matches, func(context.Context, **connection.Model) (lro.Op[*connection.Model], error) {
 		return c.conns.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
 	})
 }
@@ -164,7 +154,7 @@ func checkConnectionGateway(k cloud.Kind, spec connectionSpec, want *gatewayv1.C
 
 // DeleteConnection starts deleting a connection.
 func (s *Server) DeleteConnection(ctx context.Context, req *gatewayv1.DeleteConnectionRequest) (*longrunningpb.Operation, error) {
-	return deleteNamed(ctx, s, req.GetName(), "connections", (*clients).connections)
+	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), network, (*clients).connections, "connections")
 }
 
 // SetConnectionSharedKey sets a connection's shared key through ARM's sharedkey resource; the

@@ -10,39 +10,29 @@ import (
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
 )
 
 // localGateways is the local network gateway kind on the cloud of c.
-func (c *clients) localGateways() kind[*localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway] {
-	return kind[*localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway]{
-		get:  c.locals.Get,
-		list: c.locals.List,
-		resume: func(ctx context.Context, rg, name, token string) (lro.Op[*localnetworkgateway.Model], error) {
-			return c.locals.CreateOrUpdate(ctx, rg, name, localnetworkgateway.Model{}, token)
-		},
-		del: c.locals.Delete,
-		state: func(m *localnetworkgateway.Model) string {
-			if m.Properties == nil {
-				return ""
-			}
-			return provisioning(m.Properties.ProvisioningState)
-		},
-		render: func(_ context.Context, m *localnetworkgateway.Model) (*gatewayv1.LocalNetworkGateway, error) {
-			return localToAPI(c.conn.ID, m), nil
-		},
-	}
+func (c *clients) localGateways() kind.Kind[string, *localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway] {
+	return kind.Of(c.locals, kind.Group, func(m *localnetworkgateway.Model) string {
+		if m.Properties == nil {
+			return ""
+		}
+		return provisioning(m.Properties.ProvisioningState)
+	}, kind.Plain(c.conn.ID, localToAPI))
 }
 
 // GetLocalNetworkGateway reads a local network gateway.
 func (s *Server) GetLocalNetworkGateway(ctx context.Context, req *gatewayv1.GetLocalNetworkGatewayRequest) (*gatewayv1.LocalNetworkGateway, error) {
-	return getNamed(ctx, s, req.GetName(), "localNetworkGateways", (*clients).localGateways)
+	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).localGateways, "localNetworkGateways")
 }
 
 // ListLocalNetworkGateways lists a resource group's local network gateways.
 func (s *Server) ListLocalNetworkGateways(ctx context.Context, req *gatewayv1.ListLocalNetworkGatewaysRequest) (*gatewayv1.ListLocalNetworkGatewaysResponse, error) {
-	page, next, err := listIn(ctx, s, req, (*clients).localGateways)
+	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).localGateways)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +42,7 @@ func (s *Server) ListLocalNetworkGateways(ctx context.Context, req *gatewayv1.Li
 // CreateLocalNetworkGateway ensures a local network gateway: the remote site's VPN address
 // and address prefixes.
 func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.CreateLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.createIn(req)
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +85,7 @@ func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.C
 	if spec.asn != 0 {
 		model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn), BgpPeeringAddress: to.Ptr(spec.peering)}
 	}
-	return ensure(ctx, s, c.localGateways(), n, armID, matches, func() (lro.Op[*localnetworkgateway.Model], error) {
+	return kind.Ensure(ctx, s.Operations, c.localGateways(), n, armID, matches, func(context.Context, **localnetworkgateway.Model) (lro.Op[*localnetworkgateway.Model], error) {
 		return c.locals.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
 	})
 }
@@ -103,5 +93,5 @@ func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.C
 // DeleteLocalNetworkGateway starts deleting a local network gateway; a connection using it
 // makes it fail with FailedPrecondition naming the connection.
 func (s *Server) DeleteLocalNetworkGateway(ctx context.Context, req *gatewayv1.DeleteLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	return deleteNamed(ctx, s, req.GetName(), "localNetworkGateways", (*clients).localGateways)
+	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), network, (*clients).localGateways, "localNetworkGateways")
 }

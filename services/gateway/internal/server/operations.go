@@ -7,6 +7,7 @@ import (
 
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/handle"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
@@ -14,47 +15,17 @@ import (
 // verbSetSharedKey is the verb of SetConnectionSharedKey's operations.
 const verbSetSharedKey = "setSharedKey"
 
-// resumable is the service's table of operations a handle can resume.
-func (s *Server) resumable() lro.Kinds[*clients] {
-	return lro.Kinds[*clients]{
-		Cloud:        s.clouds.Lookup,
-		Subscription: func(c *clients) string { return c.conn.Subscription },
-		Metadata:     metadata,
-		Kinds: []lro.Kind[*clients]{
-			{Collections: []string{"publicIPAddresses"}, Provider: network, Resume: resumeOf((*clients).publicIPs)},
-			{Collections: []string{"virtualNetworkGateways"}, Provider: network, Resume: resumeOf((*clients).gateways)},
-			{Collections: []string{"localNetworkGateways"}, Provider: network, Resume: resumeOf((*clients).localGateways)},
-			{Collections: []string{"connections"}, Provider: network, Resume: func(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
-				if h.Verb == verbSetSharedKey {
-					return resumeSetSharedKey(ctx, c, n, h)
-				}
-				return resumeKind(ctx, c.connections(), n, h)
-			}},
-		},
-	}
-}
-
-// resumeOf is the Resume of the kind a cloud's clients give.
-func resumeOf[M any, A apiMessage](kindOf func(*clients) kind[M, A]) func(context.Context, *clients, names.Name, handle.Handle) (lro.Step, error) {
-	return func(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
-		return resumeKind(ctx, kindOf(c), n, h)
-	}
-}
-
-// resumeKind polls a create, update or delete of a resource of kind k, or follows the
-// resource itself for an adopted operation.
-func resumeKind[M any, A apiMessage](ctx context.Context, k kind[M, A], n names.Name, h handle.Handle) (lro.Step, error) {
-	return lro.Resource[M]{
-		Get: func(ctx context.Context) (M, error) { return k.get(ctx, n.ResourceGroup, n.ID()) },
-		Put: func(ctx context.Context, token string) (lro.Op[M], error) {
-			return k.resume(ctx, n.ResourceGroup, n.ID(), token)
-		},
-		Delete: func(ctx context.Context, token string) (lro.Op[struct{}], error) {
-			return k.del(ctx, n.ResourceGroup, n.ID(), token)
-		},
-		State:  k.state,
-		Render: func(m M) (proto.Message, error) { return k.render(ctx, m) },
-	}.Resume(ctx, h)
+// resumable is how the service's operations resume, by shape of resource name.
+var resumable = []lro.Kind[*clients]{
+	{Collections: []string{"publicIPAddresses"}, Provider: network, Resume: kind.ResumeOf((*clients).publicIPs)},
+	{Collections: []string{"virtualNetworkGateways"}, Provider: network, Resume: kind.ResumeOf((*clients).gateways)},
+	{Collections: []string{"localNetworkGateways"}, Provider: network, Resume: kind.ResumeOf((*clients).localGateways)},
+	{Collections: []string{"connections"}, Provider: network, Resume: func(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
+		if h.Verb == verbSetSharedKey {
+			return resumeSetSharedKey(ctx, c, n, h)
+		}
+		return kind.Resume(ctx, c.connections(), n, h)
+	}},
 }
 
 // resumeSetSharedKey polls the setting of a shared key; once done, the operation's response
@@ -65,7 +36,7 @@ func resumeSetSharedKey(ctx context.Context, c *clients, n names.Name, h handle.
 		return lro.Step{}, apierr.FromARM(err, h.Resource)
 	}
 	return lro.StepOf(ctx, op, h.Resource, func(struct{}) (proto.Message, error) {
-		conn, err := get(ctx, c.connections(), n)
+		conn, err := kind.Get(ctx, c.connections(), n)
 		if err != nil {
 			return nil, err
 		}

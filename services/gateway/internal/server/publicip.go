@@ -12,39 +12,29 @@ import (
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
 )
 
 // publicIPs is the public IP address kind on the cloud of c.
-func (c *clients) publicIPs() kind[*publicipaddress.Model, *gatewayv1.PublicIPAddress] {
-	return kind[*publicipaddress.Model, *gatewayv1.PublicIPAddress]{
-		get:  c.pips.Get,
-		list: c.pips.List,
-		resume: func(ctx context.Context, rg, name, token string) (lro.Op[*publicipaddress.Model], error) {
-			return c.pips.CreateOrUpdate(ctx, rg, name, publicipaddress.Model{}, token)
-		},
-		del: c.pips.Delete,
-		state: func(m *publicipaddress.Model) string {
-			if m.Properties == nil {
-				return ""
-			}
-			return provisioning(m.Properties.ProvisioningState)
-		},
-		render: func(_ context.Context, m *publicipaddress.Model) (*gatewayv1.PublicIPAddress, error) {
-			return pipToAPI(c.conn.ID, m), nil
-		},
-	}
+func (c *clients) publicIPs() kind.Kind[string, *publicipaddress.Model, *gatewayv1.PublicIPAddress] {
+	return kind.Of(c.pips, kind.Group, func(m *publicipaddress.Model) string {
+		if m.Properties == nil {
+			return ""
+		}
+		return provisioning(m.Properties.ProvisioningState)
+	}, kind.Plain(c.conn.ID, pipToAPI))
 }
 
 // GetPublicIPAddress reads a public IP address.
 func (s *Server) GetPublicIPAddress(ctx context.Context, req *gatewayv1.GetPublicIPAddressRequest) (*gatewayv1.PublicIPAddress, error) {
-	return getNamed(ctx, s, req.GetName(), "publicIPAddresses", (*clients).publicIPs)
+	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).publicIPs, "publicIPAddresses")
 }
 
 // ListPublicIPAddresses lists a resource group's public IP addresses.
 func (s *Server) ListPublicIPAddresses(ctx context.Context, req *gatewayv1.ListPublicIPAddressesRequest) (*gatewayv1.ListPublicIPAddressesResponse, error) {
-	page, next, err := listIn(ctx, s, req, (*clients).publicIPs)
+	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).publicIPs)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +43,7 @@ func (s *Server) ListPublicIPAddresses(ctx context.Context, req *gatewayv1.ListP
 
 // CreatePublicIPAddress ensures a public IP address with the cloud's SKU and allocation rules.
 func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.CreatePublicIPAddressRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.createIn(req)
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}
@@ -94,12 +84,12 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 			PublicIPAddressVersion:   to.Ptr(armnetwork.IPVersionIPv4),
 		},
 	}
-	return ensure(ctx, s, c.publicIPs(), n, armID, matches, func() (lro.Op[*publicipaddress.Model], error) {
+	return kind.Ensure(ctx, s.Operations, c.publicIPs(), n, armID, matches, func(context.Context, **publicipaddress.Model) (lro.Op[*publicipaddress.Model], error) {
 		return c.pips.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
 	})
 }
 
 // DeletePublicIPAddress starts deleting a public IP address.
 func (s *Server) DeletePublicIPAddress(ctx context.Context, req *gatewayv1.DeletePublicIPAddressRequest) (*longrunningpb.Operation, error) {
-	return deleteNamed(ctx, s, req.GetName(), "publicIPAddresses", (*clients).publicIPs)
+	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), network, (*clients).publicIPs, "publicIPAddresses")
 }

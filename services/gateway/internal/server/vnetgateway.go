@@ -14,6 +14,7 @@ import (
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
@@ -24,22 +25,13 @@ import (
 const ipConfiguration = "default"
 
 // gateways is the VPN gateway kind on the cloud of c.
-func (c *clients) gateways() kind[*virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway] {
-	return kind[*virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway]{
-		get:  c.vngs.Get,
-		list: c.vngs.List,
-		resume: func(ctx context.Context, rg, name, token string) (lro.Op[*virtualnetworkgateway.Model], error) {
-			return c.vngs.CreateOrUpdate(ctx, rg, name, virtualnetworkgateway.Model{}, token)
-		},
-		del: c.vngs.Delete,
-		state: func(m *virtualnetworkgateway.Model) string {
-			if m.Properties == nil {
-				return ""
-			}
-			return provisioning(m.Properties.ProvisioningState)
-		},
-		render: c.renderGateway,
-	}
+func (c *clients) gateways() kind.Kind[string, *virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway] {
+	return kind.Of(c.vngs, kind.Group, func(m *virtualnetworkgateway.Model) string {
+		if m.Properties == nil {
+			return ""
+		}
+		return provisioning(m.Properties.ProvisioningState)
+	}, c.renderGateway)
 }
 
 // renderGateway converts a gateway, reading its public IP address's address: ARM keeps it on
@@ -61,12 +53,12 @@ func (c *clients) renderGateway(ctx context.Context, m *virtualnetworkgateway.Mo
 
 // GetVirtualNetworkGateway reads a VPN gateway with its public address.
 func (s *Server) GetVirtualNetworkGateway(ctx context.Context, req *gatewayv1.GetVirtualNetworkGatewayRequest) (*gatewayv1.VirtualNetworkGateway, error) {
-	return getNamed(ctx, s, req.GetName(), "virtualNetworkGateways", (*clients).gateways)
+	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).gateways, "virtualNetworkGateways")
 }
 
 // ListVirtualNetworkGateways lists a resource group's VPN gateways.
 func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.ListVirtualNetworkGatewaysRequest) (*gatewayv1.ListVirtualNetworkGatewaysResponse, error) {
-	page, next, err := listIn(ctx, s, req, (*clients).gateways)
+	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).gateways)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +68,7 @@ func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.
 // CreateVirtualNetworkGateway ensures a VPN gateway in a GatewaySubnet, with the public IP
 // address the cloud requires. Creating one takes 30-45 minutes on Azure.
 func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.createIn(req)
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +132,7 @@ func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1
 	if spec.asn != 0 {
 		model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn)}
 	}
-	return ensure(ctx, s, c.gateways(), n, armID, matches, func() (lro.Op[*virtualnetworkgateway.Model], error) {
+	return kind.Ensure(ctx, s.Operations, c.gateways(), n, armID, matches, func(context.Context, **virtualnetworkgateway.Model) (lro.Op[*virtualnetworkgateway.Model], error) {
 		return c.vngs.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
 	})
 }
@@ -169,5 +161,5 @@ func checkGatewayIP(k cloud.Kind, spec gatewaySpec, pip *publicipaddress.Model) 
 // DeleteVirtualNetworkGateway starts deleting a VPN gateway; a connection using it makes it
 // fail with FailedPrecondition naming the connection.
 func (s *Server) DeleteVirtualNetworkGateway(ctx context.Context, req *gatewayv1.DeleteVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	return deleteNamed(ctx, s, req.GetName(), "virtualNetworkGateways", (*clients).gateways)
+	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), network, (*clients).gateways, "virtualNetworkGateways")
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/paging"
@@ -26,6 +27,9 @@ import (
 	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
+
+// The ARM provider namespace of the virtual networks and subnets this service manages.
+const network = "Microsoft.Network"
 
 // clients are one cloud's resource clients.
 type clients struct {
@@ -40,36 +44,30 @@ type clients struct {
 type Server struct {
 	networkv1.UnimplementedNetworkServiceServer
 	Operations *lro.Server
-	clouds     *cloud.PerCloud[*clients]
+	clouds     kind.Clouds[*clients]
 }
 
 // New builds the clients of every configured cloud.
 func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
-	clouds, err := cloud.Build(reg, func(conn *cloud.Conn) (*clients, error) {
-		c := &clients{conn: conn}
-		var err error
-		if c.locations, err = location.New(conn); err != nil {
-			return nil, err
-		}
-		if c.groups, err = resourcegroup.New(conn); err != nil {
-			return nil, err
-		}
-		if c.vnets, err = virtualnetwork.New(conn); err != nil {
-			return nil, err
-		}
-		if c.subnets, err = subnet.New(conn); err != nil {
-			return nil, err
-		}
-		return c, nil
-	})
+	clouds, err := kind.Build(reg, sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{clouds: clouds}
-	s.Operations = &lro.Server{Sealer: sealer, Metadata: metadata}
-	s.Operations.Resume = s.resumable().Resume
-	return s, nil
+	return &Server{Operations: clouds.Operations, clouds: clouds}, nil
 }
+
+// newClients builds one cloud's clients.
+func newClients(conn *cloud.Conn) (*clients, error) {
+	c := &clients{conn: conn}
+	if err := cloud.Clients(conn, cloud.Client(&c.locations, location.New), cloud.Client(&c.groups, resourcegroup.New),
+		cloud.Client(&c.vnets, virtualnetwork.New), cloud.Client(&c.subnets, subnet.New)); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// subscription is the subscription of the cloud of c.
+func subscription(c *clients) string { return c.conn.Subscription }
 
 // GetResourceGroup reads a resource group.
 func (s *Server) GetResourceGroup(ctx context.Context, req *networkv1.GetResourceGroupRequest) (*networkv1.ResourceGroup, error) {

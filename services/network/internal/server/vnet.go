@@ -7,42 +7,27 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"google.golang.org/protobuf/proto"
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
-	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
-	"github.com/hybridlink/hybridlink/platform/paging"
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
 
+// virtualNetworks is the virtual network kind on the cloud of c.
+func (c *clients) virtualNetworks() kind.Kind[string, *virtualnetwork.Model, *networkv1.VirtualNetwork] {
+	return kind.Of(c.vnets, kind.Group, vnetState, kind.Plain(c.conn.ID, vnetToAPI))
+}
+
 // GetVirtualNetwork reads a virtual network with its subnets.
 func (s *Server) GetVirtualNetwork(ctx context.Context, req *networkv1.GetVirtualNetworkRequest) (*networkv1.VirtualNetwork, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualNetworks")
-	if err != nil {
-		return nil, err
-	}
-	v, err := c.vnets.Get(ctx, n.ResourceGroup, n.ID())
-	if err != nil {
-		return nil, apierr.FromARM(err, req.GetName())
-	}
-	return vnetToAPI(n.Cloud, v), nil
+	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).virtualNetworks, "virtualNetworks")
 }
 
 // ListVirtualNetworks lists a resource group's virtual networks.
 func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVirtualNetworksRequest) (*networkv1.ListVirtualNetworksResponse, error) {
-	n, c, err := s.clouds.Parse(req.GetParent(), "parent")
-	if err != nil {
-		return nil, err
-	}
-	vnets, err := c.vnets.List(ctx, n.ResourceGroup)
-	if err != nil {
-		return nil, apierr.FromARM(err, req.GetParent())
-	}
-	page, next, err := paging.Render(vnets, func(v *virtualnetwork.Model) *networkv1.VirtualNetwork {
-		return vnetToAPI(n.Cloud, v)
-	}, req.GetPageSize(), req.GetPageToken())
+	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).virtualNetworks)
 	if err != nil {
 		return nil, err
 	}
@@ -51,10 +36,7 @@ func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVir
 
 // CreateVirtualNetwork ensures a virtual network and its set of subnets.
 func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.CreateVirtualNetworkRequest) (*longrunningpb.Operation, error) {
-	if err := limits.Err(req); err != nil {
-		return nil, err
-	}
-	parent, c, err := s.clouds.Parse(req.GetParent(), "parent")
+	parent, c, err := s.clouds.CreateIn(req)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +45,7 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 		return nil, err
 	}
 	n := parent.Child("virtualNetworks", req.GetVirtualNetworkId())
-	armID := n.ARMID(c.conn.Subscription, "Microsoft.Network")
+	armID := n.ARMID(c.conn.Subscription, network)
 	location := want.GetLocation()
 	if location == "" {
 		if location, err = c.conn.GroupLocation(ctx, n.ResourceGroup); err != nil {
@@ -82,16 +64,9 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 		model.Properties.Subnets = append(model.Properties.Subnets, &armnetwork.Subnet{
 			Name: to.Ptr(sn.id), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(sn.prefix)}})
 	}
-	return lro.Ensure(ctx, s.Operations, n.Cloud, n.String(), armID, lro.Ensurer[*virtualnetwork.Model]{
-		Get: func(ctx context.Context) (*virtualnetwork.Model, error) {
-			return c.vnets.Get(ctx, n.ResourceGroup, n.ID())
-		},
-		State:   vnetState,
-		Matches: func(cur *virtualnetwork.Model) (bool, error) { return vnetMatches(cur, location, want, subnets), nil },
-		Render:  func(cur *virtualnetwork.Model) (proto.Message, error) { return vnetToAPI(n.Cloud, cur), nil },
-		Put: func(ctx context.Context, _ **virtualnetwork.Model) (lro.Op[*virtualnetwork.Model], error) {
-			return c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
-		},
+	matches := func(cur *virtualnetwork.Model) (bool, error) { return vnetMatches(cur, location, want, subnets), nil }
+	return kind.Ensure(ctx, s.Operations, c.virtualNetworks(), n, armID, matches, func(ctx context.Context, _ **virtualnetwork.Model) (lro.Op[*virtualnetwork.Model], error) {
+		return c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
 	})
 }
 
@@ -123,12 +98,7 @@ func vnetMatches(cur *virtualnetwork.Model, location string, want *networkv1.Vir
 
 // DeleteVirtualNetwork starts deleting a virtual network.
 func (s *Server) DeleteVirtualNetwork(ctx context.Context, req *networkv1.DeleteVirtualNetworkRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "virtualNetworks")
-	if err != nil {
-		return nil, err
-	}
-	op, err := c.vnets.Delete(ctx, n.ResourceGroup, n.ID(), "")
-	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, "Microsoft.Network"), op, err)
+	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), network, (*clients).virtualNetworks, "virtualNetworks")
 }
 
 // vnetState is a virtual network's provisioning state.

@@ -1,0 +1,243 @@
+// Package kind is the generic Get, List, Create (ensure), Delete and resume of the resource
+// services: a Kind says what that code needs of one ARM resource type on one cloud, so that
+// each resource's handlers are a configuration and a few lines.
+package kind
+
+import (
+	"context"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/handle"
+	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/paging"
+)
+
+// Message is a resource message of an API.
+type Message interface {
+	proto.Message
+	GetName() string
+}
+
+// Kind is what the generic code needs of one resource type on one cloud: S is where its
+// resources are, as its resource client takes it (a resource group's name, or a resource
+// group and parent for child types), M is ARM's model, A the API message.
+type Kind[S, M any, A Message] struct {
+	// In is where the resources below parent are: Group for most types.
+	In   func(parent names.Name) S
+	Get  func(ctx context.Context, in S, name string) (M, error)
+	List func(ctx context.Context, in S) ([]M, error)
+	// Resume resumes a PUT from its resume token.
+	Resume func(ctx context.Context, in S, name, token string) (lro.Op[M], error)
+	Delete func(ctx context.Context, in S, name, token string) (lro.Op[struct{}], error)
+	State  func(M) string
+	// Render converts ARM's model into the API message.
+	Render func(ctx context.Context, m M) (A, error)
+}
+
+// Client reads and writes the resources of one type, as armclient.Client does: S is where
+// they are, M ARM's model.
+type Client[S, M any] interface {
+	Get(ctx context.Context, in S, name string) (*M, error)
+	List(ctx context.Context, in S) ([]*M, error)
+	CreateOrUpdate(ctx context.Context, in S, name string, m M, resumeToken string) (lro.Op[*M], error)
+	Delete(ctx context.Context, in S, name, resumeToken string) (lro.Op[struct{}], error)
+}
+
+// Of is the kind of the resources cl reads and writes: in, state and render as in Kind.
+func Of[S, M any, A Message](cl Client[S, M], in func(parent names.Name) S, state func(*M) string, render func(context.Context, *M) (A, error)) Kind[S, *M, A] {
+	return Kind[S, *M, A]{
+		In:   in,
+		Get:  cl.Get,
+		List: cl.List,
+		Resume: func(ctx context.Context, in S, name, token string) (lro.Op[*M], error) {
+			var zero M
+			return cl.CreateOrUpdate(ctx, in, name, zero, token)
+		},
+		Delete: cl.Delete,
+		State:  state,
+		Render: render,
+	}
+}
+
+// Plain is the Render of a kind whose API message is toAPI's of ARM's model on a cloud,
+// reading nothing more.
+func Plain[M any, A Message](cloud string, toAPI func(cloud string, m M) A) func(context.Context, M) (A, error) {
+	return func(_ context.Context, m M) (A, error) { return toAPI(cloud, m), nil }
+}
+
+// Group is the In of a resource type whose resources are a resource group's.
+func Group(parent names.Name) string { return parent.ResourceGroup }
+
+// in is where the resource n names is.
+func (k Kind[S, M, A]) in(n names.Name) S {
+	return k.In(names.Name{Cloud: n.Cloud, ResourceGroup: n.ResourceGroup, Path: n.Path[:len(n.Path)-1]})
+}
+
+// Clouds is a service's clouds, whose clients are C, as the named helpers need them.
+type Clouds[C any] struct {
+	*cloud.PerCloud[C]
+	// Subscription is a cloud's subscription.
+	Subscription func(C) string
+	// Operations serves the service's long-running operations.
+	Operations *lro.Server
+	// Limits bound the service's requests.
+	Limits apierr.Limits
+}
+
+// CreateIn checks a Create request against the service's limits and parses its parent, of
+// the given shape (see names.Parse).
+func (cs Clouds[C]) CreateIn(req interface {
+	proto.Message
+	GetParent() string
+}, collections ...string) (names.Name, C, error) {
+	if err := cs.Limits.Err(req); err != nil {
+		var zero C
+		return names.Name{}, zero, err
+	}
+	return cs.Parse(req.GetParent(), "parent", collections...)
+}
+
+// Service is what Build needs of a resource service whose clouds' clients are C.
+type Service[C any] struct {
+	// Clients builds one cloud's clients.
+	Clients func(*cloud.Conn) (C, error)
+	// Subscription is a cloud's subscription.
+	Subscription func(C) string
+	// Metadata builds the service's OperationMetadata (lro.Server's Metadata).
+	Metadata func(h handle.Handle, armID, state string) proto.Message
+	// Kinds are how the service's operations resume, by shape of resource name (lro.Kinds).
+	Kinds []lro.Kind[C]
+	// Limits bound the service's requests.
+	Limits apierr.Limits
+}
+
+// Build builds the clients of every configured cloud and the operations server of the
+// service svc describes, whose handles sealer seals.
+func Build[C any](reg *cloud.Registry, sealer *handle.Sealer, svc Service[C]) (Clouds[C], error) {
+	per, err := cloud.Build(reg, svc.Clients)
+	if err != nil {
+		return Clouds[C]{}, err
+	}
+	ops := &lro.Server{Sealer: sealer, Metadata: svc.Metadata}
+	ops.Resume = lro.Kinds[C]{Cloud: per.Lookup, Subscription: svc.Subscription, Metadata: svc.Metadata, Kinds: svc.Kinds}.Resume
+	return Clouds[C]{PerCloud: per, Subscription: svc.Subscription, Operations: ops, Limits: svc.Limits}, nil
+}
+
+// ListRequest is a List request of the API.
+type ListRequest interface {
+	GetParent() string
+	GetPageSize() int32
+	GetPageToken() string
+}
+
+// GetNamed reads the resource name names, of the given shape (see names.Parse), as the kind
+// a cloud's clients give.
+func GetNamed[C, S, M any, A Message](ctx context.Context, cs Clouds[C], name string, kindOf func(C) Kind[S, M, A], collections ...string) (A, error) {
+	n, c, err := cs.Parse(name, "name", collections...)
+	if err != nil {
+		var zero A
+		return zero, err
+	}
+	return Get(ctx, kindOf(c), n)
+}
+
+// ListIn returns one page of a List request's resources, whose parent has the given shape,
+// of the kind a cloud's clients give.
+func ListIn[C, S, M any, A Message](ctx context.Context, cs Clouds[C], req ListRequest, kindOf func(C) Kind[S, M, A], collections ...string) ([]A, string, error) {
+	n, c, err := cs.Parse(req.GetParent(), "parent", collections...)
+	if err != nil {
+		return nil, "", err
+	}
+	return List(ctx, kindOf(c), n, req.GetPageSize(), req.GetPageToken())
+}
+
+// DeleteNamed starts deleting the resource name names, of the given shape, under the ARM
+// provider namespace provider, as the kind a cloud's clients give.
+func DeleteNamed[C, S, M any, A Message](ctx context.Context, cs Clouds[C], name, provider string, kindOf func(C) Kind[S, M, A], collections ...string) (*longrunningpb.Operation, error) {
+	n, c, err := cs.Parse(name, "name", collections...)
+	if err != nil {
+		return nil, err
+	}
+	return Delete(ctx, cs.Operations, kindOf(c), n, n.ARMID(cs.Subscription(c), provider))
+}
+
+// Get reads the resource n names.
+func Get[S, M any, A Message](ctx context.Context, k Kind[S, M, A], n names.Name) (A, error) {
+	m, err := k.Get(ctx, k.in(n), n.ID())
+	if err != nil {
+		var zero A
+		return zero, apierr.FromARM(err, n.String())
+	}
+	return k.Render(ctx, m)
+}
+
+// List returns one page of the resources of the kind below parent, sorted by name.
+func List[S, M any, A Message](ctx context.Context, k Kind[S, M, A], parent names.Name, size int32, token string) ([]A, string, error) {
+	items, err := k.List(ctx, k.In(parent))
+	if err != nil {
+		return nil, "", apierr.FromARM(err, parent.String())
+	}
+	out := make([]A, 0, len(items))
+	for _, m := range items {
+		a, err := k.Render(ctx, m)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, a)
+	}
+	paging.SortByName(out)
+	page, next, err := paging.Page(out, size, token)
+	if err != nil {
+		return nil, "", apierr.Invalid("page_token", "%v", err)
+	}
+	return page, next, nil
+}
+
+// Ensure is a Create's ensure (lro.Ensure) of the resource n names, of kind k: matches says
+// whether an existing one already is what the request wants, put writes it (cur is what
+// exists, or nil on create).
+func Ensure[S, M any, A Message](ctx context.Context, ops *lro.Server, k Kind[S, M, A], n names.Name, armID string,
+	matches func(M) (bool, error), put func(ctx context.Context, cur *M) (lro.Op[M], error)) (*longrunningpb.Operation, error) {
+	return lro.Ensure(ctx, ops, n.Cloud, n.String(), armID, lro.Ensurer[M]{
+		Get:     func(ctx context.Context) (M, error) { return k.Get(ctx, k.in(n), n.ID()) },
+		State:   k.State,
+		Matches: matches,
+		Render:  func(m M) (proto.Message, error) { return k.Render(ctx, m) },
+		Put:     put,
+	})
+}
+
+// Delete starts deleting the resource n names, of kind k.
+func Delete[S, M any, A Message](ctx context.Context, ops *lro.Server, k Kind[S, M, A], n names.Name, armID string) (*longrunningpb.Operation, error) {
+	op, err := k.Delete(ctx, k.in(n), n.ID(), "")
+	return lro.Begin(ops, n.Cloud, n.String(), "delete", armID, op, err)
+}
+
+// Resume polls a create, update or delete of the resource n names, of kind k, or follows
+// the resource itself for an adopted operation.
+func Resume[S, M any, A Message](ctx context.Context, k Kind[S, M, A], n names.Name, h handle.Handle) (lro.Step, error) {
+	in := k.in(n)
+	return lro.Resource[M]{
+		Get: func(ctx context.Context) (M, error) { return k.Get(ctx, in, n.ID()) },
+		Put: func(ctx context.Context, token string) (lro.Op[M], error) {
+			return k.Resume(ctx, in, n.ID(), token)
+		},
+		Delete: func(ctx context.Context, token string) (lro.Op[struct{}], error) {
+			return k.Delete(ctx, in, n.ID(), token)
+		},
+		State:  k.State,
+		Render: func(m M) (proto.Message, error) { return k.Render(ctx, m) },
+	}.Resume(ctx, h)
+}
+
+// ResumeOf is the lro.Kind Resume of the kind a cloud's clients give.
+func ResumeOf[C, S, M any, A Message](kindOf func(C) Kind[S, M, A]) func(context.Context, C, names.Name, handle.Handle) (lro.Step, error) {
+	return func(ctx context.Context, c C, n names.Name, h handle.Handle) (lro.Step, error) {
+		return Resume(ctx, kindOf(c), n, h)
+	}
+}
