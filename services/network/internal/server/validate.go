@@ -48,7 +48,7 @@ func validateVirtualNetwork(req *networkv1.CreateVirtualNetworkRequest) (*networ
 		v.Add("virtual_network", "required")
 		return nil, nil, v.Err()
 	}
-	space := checkSpace(&v, "virtual_network.address_prefixes", want.GetAddressPrefixes())
+	space := azrules.CheckSpace(&v, "virtual_network.address_prefixes", want.GetAddressPrefixes())
 	var subnets []subnetSpec
 	var taken []netip.Prefix
 	seen := map[string]bool{}
@@ -79,31 +79,6 @@ func validateVirtualNetwork(req *networkv1.CreateVirtualNetworkRequest) (*networ
 		}
 	}
 	return want, subnets, v.Err()
-}
-
-// checkSpace checks an address space: valid, canonical IPv4 prefixes that do not overlap.
-func checkSpace(v *apierr.Violations, field string, prefixes []string) []netip.Prefix {
-	if len(prefixes) == 0 {
-		v.Add(field, "at least one IPv4 CIDR prefix is required, e.g. 10.1.0.0/16")
-	}
-	var out []netip.Prefix
-	for i, s := range prefixes {
-		f := fmt.Sprintf("%s[%d]", field, i)
-		p, ok := azrules.CheckPrefix(v, f, s)
-		if !ok {
-			continue
-		}
-		for _, q := range out {
-			if q.Overlaps(p) {
-				v.Add(f, "%s overlaps %s in the same address space", p, q)
-				ok = false
-			}
-		}
-		if ok {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // checkSubnet checks one subnet against its virtual network's space and its siblings, and

@@ -1,7 +1,6 @@
 package deployrules
 
 import (
-	"fmt"
 	"net/netip"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
@@ -12,7 +11,7 @@ import (
 // checkNetwork checks a site's virtual network: its address space, the workload subnet and
 // the GatewaySubnet, each inside the space and apart from the other.
 func checkNetwork(v *apierr.Violations, field string, site *orchestratorv1.Site) {
-	space := checkSpace(v, field+".address_prefixes", site.GetAddressPrefixes())
+	space := azrules.CheckSpace(v, field+".address_prefixes", site.GetAddressPrefixes())
 	workload, wok := checkSubnet(v, field+".workload_subnet_prefix", "workload subnet", site.GetWorkloadSubnetPrefix(), space, "")
 	gateway, gok := checkSubnet(v, field+".gateway_subnet_prefix", azrules.GatewaySubnet, site.GetGatewaySubnetPrefix(), space, " (/27 or larger recommended)")
 	if wok && gok && workload.Overlaps(gateway) {
@@ -31,30 +30,6 @@ func checkCapacity(v *apierr.Violations, field string, site *orchestratorv1.Site
 		v.Add(field+".virtual_machines", "%d virtual machines do not fit the workload subnet %s, which has %d addresses for them (Azure keeps %d of every subnet); use a larger workload_subnet_prefix or fewer VMs",
 			n, p, free, azrules.ReservedPerSubnet)
 	}
-}
-
-// checkSpace checks an address space: valid, canonical IPv4 prefixes that do not overlap
-// each other nor the ranges Azure reserves. It returns the valid ones.
-func checkSpace(v *apierr.Violations, field string, prefixes []string) []netip.Prefix {
-	if len(prefixes) == 0 {
-		v.Add(field, "at least one IPv4 CIDR prefix is required, e.g. 10.1.0.0/16")
-	}
-	var out []netip.Prefix
-	for i, s := range prefixes {
-		f := fmt.Sprintf("%s[%d]", field, i)
-		p, ok := azrules.CheckPrefix(v, f, s)
-		if !ok {
-			continue
-		}
-		if r, hit := overlap(p, reservedRanges); hit {
-			v.Add(f, "%s overlaps %s, which Azure reserves (multicast, broadcast, loopback, link-local or the platform DNS address)", p, r)
-		} else if q, hit := overlap(p, out); hit {
-			v.Add(f, "%s overlaps %s in the same address space", p, q)
-		} else {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // checkSubnet checks a required subnet prefix: valid, inside the address space and no
@@ -83,14 +58,4 @@ func checkSubnet(v *apierr.Violations, field, what, s string, space []netip.Pref
 		return p, false
 	}
 	return p, true
-}
-
-// overlap returns the first of list that overlaps p.
-func overlap(p netip.Prefix, list []netip.Prefix) (netip.Prefix, bool) {
-	for _, q := range list {
-		if q.Overlaps(p) {
-			return q, true
-		}
-	}
-	return netip.Prefix{}, false
 }

@@ -1,8 +1,6 @@
 package deployrules
 
 import (
-	"net/netip"
-
 	"github.com/hybridlink/hybridlink/platform/cloud"
 )
 
@@ -11,14 +9,3 @@ import (
 
 // defaultSKUs are the gateway SKUs Complete fills in per kind of cloud.
 var defaultSKUs = map[cloud.Kind]string{cloud.Azure: "VpnGw1AZ", cloud.AzureStackHub: "Standard"}
-
-// reservedRanges are the ranges Azure virtual networks may not use ("Azure Virtual Network
-// frequently asked questions": multicast, broadcast, loopback, link-local, and the platform's
-// internal DNS address).
-var reservedRanges = []netip.Prefix{
-	netip.MustParsePrefix("224.0.0.0/4"),
-	netip.MustParsePrefix("255.255.255.255/32"),
-	netip.MustParsePrefix("127.0.0.0/8"),
-	netip.MustParsePrefix("169.254.0.0/16"),
-	netip.MustParsePrefix("168.63.129.16/32"),
-}

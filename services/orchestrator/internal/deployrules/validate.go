@@ -138,7 +138,7 @@ func checkPair(v *apierr.Violations, field string, sites []*orchestratorv1.Site)
 	}
 	for j, s := range b.GetAddressPrefixes() {
 		q, ok := azrules.ParsePrefix(s)
-		if p, hit := overlap(q, space); ok && hit {
+		if p, hit := azrules.Overlap(q, space); ok && hit {
 			v.Add(fmt.Sprintf("%s.sites[1].address_prefixes[%d]", field, j),
 				"%s overlaps %s of site %q: the address spaces of the two sites must not overlap, or the tunnel cannot route between them", q, p, a.GetName())
 		}
