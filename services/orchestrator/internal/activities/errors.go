@@ -88,7 +88,7 @@ func explain(err error, req any) error {
 	if !ok || armReason(status.Convert(err)) != "SkuNotAvailable" {
 		return err
 	}
-	cloud, loc := cloudOf(vm.GetParent()), vm.GetVirtualMachine().GetLocation()
+	cloud, loc := workflow.CloudOf(vm.GetParent()), vm.GetVirtualMachine().GetLocation()
 	return apierr.Explain(err, codes.FailedPrecondition,
 		"VM size %s of %s/virtualMachines/%s is not offered in location %s of cloud %s (ARM: SkuNotAvailable); pick another size the location offers: hybridlink plan names close ones, and ComputeService.ListMachineSizes on clouds/%s/locations/%s lists them all",
 		vm.GetVirtualMachine().GetSize(), vm.GetParent(), vm.GetVirtualMachineId(), loc, cloud, cloud, loc)

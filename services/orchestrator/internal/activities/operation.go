@@ -20,6 +20,7 @@ import (
 
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/polling"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
 
 // maxBeat is the longest an activity goes between heartbeats.
@@ -161,7 +162,7 @@ func ensure[Req interface{ GetParent() string }, M proto.Message](ctx context.Co
 	create func(context.Context, Req, ...grpc.CallOption) (*longrunningpb.Operation, error), req Req, out M, secrets ...string) (M, error) {
 	var zero M
 	annotate(ctx, req.GetParent())
-	op, err := a.operate(ctx, ops, cloudOf(req.GetParent()), func(ctx context.Context) (*longrunningpb.Operation, error) {
+	op, err := a.operate(ctx, ops, workflow.CloudOf(req.GetParent()), func(ctx context.Context) (*longrunningpb.Operation, error) {
 		return create(ctx, req)
 	})
 	if err == nil && op.GetError() != nil {

@@ -6,6 +6,8 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/activity"
+
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
 
 // Attributes the activities set on their span, the Temporal tracing interceptor's
@@ -28,7 +30,7 @@ const (
 func annotate(ctx context.Context, resource string) {
 	attrs := []attribute.KeyValue{attribute.Int(AttrAttempt, int(activity.GetInfo(ctx).Attempt))}
 	if resource != "" {
-		attrs = append(attrs, attribute.String(AttrCloud, cloudOf(resource)), attribute.String(AttrResource, resource))
+		attrs = append(attrs, attribute.String(AttrCloud, workflow.CloudOf(resource)), attribute.String(AttrResource, resource))
 	}
 	trace.SpanFromContext(ctx).SetAttributes(attrs...)
 }

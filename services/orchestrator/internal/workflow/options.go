@@ -76,14 +76,15 @@ func withActivityOptions(ctx workflow.Context, s *step) workflow.Context {
 		RetryPolicy:         retryPolicy,
 		WaitForCancellation: true,
 	}
-	if cloud := cloudOf(s.status.GetResource()); cloud != "" && workflow.GetVersion(ctx, writeQueuesChange, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+	if cloud := CloudOf(s.status.GetResource()); cloud != "" && workflow.GetVersion(ctx, writeQueuesChange, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
 		opts.TaskQueue = WriteQueue(workflow.GetInfo(ctx).TaskQueueName, cloud)
 	}
 	return workflow.WithActivityOptions(ctx, opts)
 }
 
-// cloudOf returns the cloud of a resource name, clouds/{cloud}/...; "" for none.
-func cloudOf(resource string) string {
+// CloudOf returns the cloud of a resource service name or parent, clouds/{cloud}/...; ""
+// for none.
+func CloudOf(resource string) string {
 	rest, ok := strings.CutPrefix(resource, "clouds/")
 	if !ok {
 		return ""
