@@ -9,6 +9,8 @@ package polling
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -76,8 +78,8 @@ func (x *Expectations) String() string {
 		return ""
 	}
 	var parts []string
-	for k, v := range x.Durations {
-		parts = append(parts, k+"="+v.String())
+	for _, k := range slices.Sorted(maps.Keys(x.Durations)) {
+		parts = append(parts, k+"="+x.Durations[k].String())
 	}
 	return strings.Join(parts, ",")
 }
