@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 )
 
@@ -61,6 +62,26 @@ const (
 	MaxSALifetime = 172799
 	MinSADataSize = 1024
 )
+
+// CheckIPsecPolicy checks what ARM checks across an IPsec policy's fields, reporting on
+// field's children: GCMAES encryption and integrity only together and alike, the SA lifetime
+// and data size within ARM's range.
+func CheckIPsecPolicy(v *apierr.Violations, field, encryption, integrity string, lifetimeSeconds, dataSizeKilobytes int32) {
+	gcm := func(s string) bool { return strings.HasPrefix(s, "GCMAES") }
+	switch {
+	case encryption == "" || integrity == "" || encryption == integrity:
+	case gcm(encryption):
+		v.Add(field+".ipsec_integrity", "must be %s when ipsec_encryption is %s: GCMAES encryption needs the same GCMAES integrity", encryption, encryption)
+	case gcm(integrity):
+		v.Add(field+".ipsec_encryption", "must be %s when ipsec_integrity is %s: GCMAES integrity needs the same GCMAES encryption", integrity, integrity)
+	}
+	if s := lifetimeSeconds; s < MinSALifetime || s > MaxSALifetime {
+		v.Add(field+".sa_lifetime_seconds", "%d is out of range: %d to %d seconds (Azure Stack Hub's default is 27000)", s, MinSALifetime, MaxSALifetime)
+	}
+	if kb := dataSizeKilobytes; kb < MinSADataSize {
+		v.Add(field+".sa_data_size_kilobytes", "%d is too small: at least %d kilobytes (Azure Stack Hub's default is 102400000)", kb, MinSADataSize)
+	}
+}
 
 // MaxSharedKey is the longest pre-shared key ARM accepts.
 const MaxSharedKey = 128

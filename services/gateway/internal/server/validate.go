@@ -327,21 +327,6 @@ func checkPolicy(v *apierr.Violations, field string, k cloud.Kind, p *gatewayv1.
 		SaLifetimeSeconds:   p.GetSaLifetimeSeconds(),
 		SaDataSizeKilobytes: p.GetSaDataSizeKilobytes(),
 	}
-	enc, integ := out.GetIpsecEncryption(), out.GetIpsecIntegrity()
-	switch {
-	case enc == "" || integ == "" || enc == integ:
-	case isGCM(enc):
-		v.Add(field+".ipsec_integrity", "must be %s when ipsec_encryption is %s: GCMAES encryption needs the same GCMAES integrity", enc, enc)
-	case isGCM(integ):
-		v.Add(field+".ipsec_encryption", "must be %s when ipsec_integrity is %s: GCMAES integrity needs the same GCMAES encryption", integ, integ)
-	}
-	if s := out.GetSaLifetimeSeconds(); s < azrules.MinSALifetime || s > azrules.MaxSALifetime {
-		v.Add(field+".sa_lifetime_seconds", "%d is out of range: %d to %d seconds", s, azrules.MinSALifetime, azrules.MaxSALifetime)
-	}
-	if kb := out.GetSaDataSizeKilobytes(); kb < azrules.MinSADataSize {
-		v.Add(field+".sa_data_size_kilobytes", "%d is too small: at least %d kilobytes", kb, azrules.MinSADataSize)
-	}
+	azrules.CheckIPsecPolicy(v, field, out.GetIpsecEncryption(), out.GetIpsecIntegrity(), out.GetSaLifetimeSeconds(), out.GetSaDataSizeKilobytes())
 	return out
 }
-
-func isGCM(s string) bool { return strings.HasPrefix(s, "GCMAES") }

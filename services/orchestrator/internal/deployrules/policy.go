@@ -121,23 +121,8 @@ func checkPolicy(v *apierr.Violations, field string, p *gatewayv1.IpsecPolicy, k
 	enc := check("ipsec_encryption", p.GetIpsecEncryption(), func(t azrules.IPsecValues) []string { return t.IPsecEncryption })
 	integ := check("ipsec_integrity", p.GetIpsecIntegrity(), func(t azrules.IPsecValues) []string { return t.IPsecIntegrity })
 	check("pfs_group", p.GetPfsGroup(), func(t azrules.IPsecValues) []string { return t.PFSGroup })
-	switch {
-	case enc == "" || integ == "" || enc == integ:
-	case isGCM(enc):
-		v.Add(field+".ipsec_integrity", "must be %s when ipsec_encryption is %s: GCMAES encryption needs the same GCMAES integrity", enc, enc)
-	case isGCM(integ):
-		v.Add(field+".ipsec_encryption", "must be %s when ipsec_integrity is %s: GCMAES integrity needs the same GCMAES encryption", integ, integ)
-	}
-	if s := p.GetSaLifetimeSeconds(); s < azrules.MinSALifetime || s > azrules.MaxSALifetime {
-		v.Add(field+".sa_lifetime_seconds", "%d is out of range: %d to %d seconds (Azure Stack Hub's default is 27000)", s, azrules.MinSALifetime, azrules.MaxSALifetime)
-	}
-	if kb := p.GetSaDataSizeKilobytes(); kb < azrules.MinSADataSize {
-		v.Add(field+".sa_data_size_kilobytes", "%d is too small: at least %d kilobytes (Azure Stack Hub's default is 102400000)", kb, azrules.MinSADataSize)
-	}
+	azrules.CheckIPsecPolicy(v, field, enc, integ, p.GetSaLifetimeSeconds(), p.GetSaDataSizeKilobytes())
 }
-
-// isGCM reports whether an algorithm is a GCMAES one.
-func isGCM(s string) bool { return strings.HasPrefix(s, "GCMAES") }
 
 // checkPolicySKUs checks that every site that gets a custom policy (given, or chosen by
 // Policies) has a gateway SKU that takes one. A SKU its cloud does not offer is reported by
