@@ -3,6 +3,8 @@ package azrules
 import (
 	"strings"
 	"testing"
+
+	"github.com/hybridlink/hybridlink/platform/cloud"
 )
 
 func TestSharedKeyProblem(t *testing.T) {
@@ -34,5 +36,54 @@ func TestSharedKeyProblem(t *testing.T) {
 				t.Errorf("the description quotes the key: %s", problem)
 			}
 		})
+	}
+}
+
+func TestStampUse(t *testing.T) {
+	tests := []struct {
+		name     string
+		tunnels  map[string]int
+		fastPath bool
+		want     int
+	}{
+		{"20 Standard fill a stamp", map[string]int{"Standard": 20}, false, StampPool},
+		{"10 HighPerformance fill a stamp", map[string]int{"HighPerformance": 10}, false, StampPool},
+		{"a HighPerformance tunnel takes two Standard ones' room", map[string]int{"Standard": 18, "highperformance": 1}, false, StampPool},
+		{"Fast Path: 4 VpnGw2 fill a stamp", map[string]int{"VpnGw2": 4}, true, StampPool},
+		{"Fast Path: 50 Basic fill a stamp", map[string]int{"Basic": 50}, true, StampPool},
+		{"an unknown SKU takes nothing", map[string]int{"VpnGw9": 3}, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := StampUse(tt.tunnels, tt.fastPath); got != tt.want {
+				t.Errorf("StampUse(%v, %v) = %d, want %d", tt.tunnels, tt.fastPath, got, tt.want)
+			}
+		})
+	}
+	for fp, col := range StampTunnels {
+		for sku, n := range col {
+			if StampPool%n != 0 {
+				t.Errorf("StampPool %d is not a multiple of %d (%s, fast path %v)", StampPool, n, sku, fp)
+			}
+		}
+	}
+}
+
+func TestTunnels(t *testing.T) {
+	for _, tt := range []struct {
+		kind cloud.Kind
+		sku  string
+		want int
+		ok   bool
+	}{
+		{cloud.Azure, "Basic", 10, true},
+		{cloud.Azure, "vpngw1az", 30, true},
+		{cloud.Azure, "VpnGw5AZ", 100, true},
+		{cloud.AzureStackHub, "HighPerformance", 10, true},
+		{cloud.AzureStackHub, "VpnGw1", 0, false},
+	} {
+		if got, ok := Tunnels(tt.kind, tt.sku); got != tt.want || ok != tt.ok {
+			t.Errorf("Tunnels(%s, %s) = %d, %v; want %d, %v", tt.kind, tt.sku, got, ok, tt.want, tt.ok)
+		}
 	}
 }

@@ -152,7 +152,7 @@ func (x DeploymentStatus_State) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DeploymentStatus_State.Descriptor instead.
 func (DeploymentStatus_State) EnumDescriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{5, 0}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{6, 0}
 }
 
 // A step's state.
@@ -217,7 +217,7 @@ func (x Step_State) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Step_State.Descriptor instead.
 func (Step_State) EnumDescriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{6, 0}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{7, 0}
 }
 
 // What would happen.
@@ -232,6 +232,8 @@ const (
 	PlannedChange_ACTION_UPDATE PlannedChange_Action = 2
 	// The resource exists as wanted.
 	PlannedChange_ACTION_NO_CHANGE PlannedChange_Action = 3
+	// The resource exists and is adopted: read and checked, never changed or deleted.
+	PlannedChange_ACTION_ADOPT PlannedChange_Action = 4
 )
 
 // Enum value maps for PlannedChange_Action.
@@ -241,12 +243,14 @@ var (
 		1: "ACTION_CREATE",
 		2: "ACTION_UPDATE",
 		3: "ACTION_NO_CHANGE",
+		4: "ACTION_ADOPT",
 	}
 	PlannedChange_Action_value = map[string]int32{
 		"ACTION_UNSPECIFIED": 0,
 		"ACTION_CREATE":      1,
 		"ACTION_UPDATE":      2,
 		"ACTION_NO_CHANGE":   3,
+		"ACTION_ADOPT":       4,
 	}
 )
 
@@ -274,7 +278,7 @@ func (x PlannedChange_Action) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use PlannedChange_Action.Descriptor instead.
 func (PlannedChange_Action) EnumDescriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{13, 0}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{15, 0}
 }
 
 // Deployment is a hybrid connectivity deployment.
@@ -371,12 +375,20 @@ func (x *Deployment) GetEtag() string {
 // DeploymentSpec is what a deployment builds.
 type DeploymentSpec struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The two sites, exactly two.
+	// The sites, two or more: the hub and its spokes. Two sites are one tunnel, either
+	// site the hub.
 	Sites []*Site `protobuf:"bytes,1,rep,name=sites,proto3" json:"sites,omitempty"`
-	// The site-to-site connection between them.
+	// The site-to-site connections' settings, the same on every hub-spoke pair.
 	Connection *ConnectionSpec `protobuf:"bytes,2,opt,name=connection,proto3" json:"connection,omitempty"`
 	// What a failure leaves behind.
 	FailurePolicy DeploymentSpec_FailurePolicy `protobuf:"varint,3,opt,name=failure_policy,json=failurePolicy,proto3,enum=hybridlink.orchestrator.v1.DeploymentSpec_FailurePolicy" json:"failure_policy,omitempty"`
+	// The name of the hub site; every other site is a spoke, with one tunnel to the hub.
+	// The first site when empty.
+	Hub string `protobuf:"bytes,4,opt,name=hub,proto3" json:"hub,omitempty"`
+	// Whether spokes reach each other through the hub: each spoke's local network gateway for
+	// the hub then also lists the other spokes' prefixes, and the hub's gateway routes between
+	// its connections. Only a route-based hub gateway on Azure transits.
+	Transit       bool `protobuf:"varint,5,opt,name=transit,proto3" json:"transit,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -432,6 +444,20 @@ func (x *DeploymentSpec) GetFailurePolicy() DeploymentSpec_FailurePolicy {
 	return DeploymentSpec_FAILURE_POLICY_UNSPECIFIED
 }
 
+func (x *DeploymentSpec) GetHub() string {
+	if x != nil {
+		return x.Hub
+	}
+	return ""
+}
+
+func (x *DeploymentSpec) GetTransit() bool {
+	if x != nil {
+		return x.Transit
+	}
+	return false
+}
+
 // Site is one side of the deployment.
 type Site struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -458,8 +484,11 @@ type Site struct {
 	EnableBgp bool `protobuf:"varint,10,opt,name=enable_bgp,json=enableBgp,proto3" json:"enable_bgp,omitempty"`
 	// The virtual machines in the workload subnet.
 	VirtualMachines []*VirtualMachineSpec `protobuf:"bytes,11,rep,name=virtual_machines,json=virtualMachines,proto3" json:"virtual_machines,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Resources of the site that exist already and that the deployment adopts: it reads and
+	// checks them, connects to them, and never changes or deletes them.
+	Existing      *ExistingResources `protobuf:"bytes,12,opt,name=existing,proto3" json:"existing,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Site) Reset() {
@@ -569,6 +598,72 @@ func (x *Site) GetVirtualMachines() []*VirtualMachineSpec {
 	return nil
 }
 
+func (x *Site) GetExisting() *ExistingResources {
+	if x != nil {
+		return x.Existing
+	}
+	return nil
+}
+
+// ExistingResources names a site's resources that exist already, in its resource group
+// (which then exists too).
+type ExistingResources struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The ARM name of the site's virtual network. Its address space and GatewaySubnet are
+	// read from it; the site's address_prefixes and subnet prefixes may then be left empty,
+	// and when given must be what it has.
+	VirtualNetwork string `protobuf:"bytes,1,opt,name=virtual_network,json=virtualNetwork,proto3" json:"virtual_network,omitempty"`
+	// The ARM name of the route-based VPN gateway in that virtual network, with its public
+	// IP address; it requires virtual_network. Its SKU and BGP settings are read from it.
+	VpnGateway    string `protobuf:"bytes,2,opt,name=vpn_gateway,json=vpnGateway,proto3" json:"vpn_gateway,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExistingResources) Reset() {
+	*x = ExistingResources{}
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExistingResources) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExistingResources) ProtoMessage() {}
+
+func (x *ExistingResources) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExistingResources.ProtoReflect.Descriptor instead.
+func (*ExistingResources) Descriptor() ([]byte, []int) {
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *ExistingResources) GetVirtualNetwork() string {
+	if x != nil {
+		return x.VirtualNetwork
+	}
+	return ""
+}
+
+func (x *ExistingResources) GetVpnGateway() string {
+	if x != nil {
+		return x.VpnGateway
+	}
+	return ""
+}
+
 // VirtualMachineSpec is a virtual machine of a site.
 type VirtualMachineSpec struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -596,7 +691,7 @@ type VirtualMachineSpec struct {
 
 func (x *VirtualMachineSpec) Reset() {
 	*x = VirtualMachineSpec{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[3]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -608,7 +703,7 @@ func (x *VirtualMachineSpec) String() string {
 func (*VirtualMachineSpec) ProtoMessage() {}
 
 func (x *VirtualMachineSpec) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[3]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -621,7 +716,7 @@ func (x *VirtualMachineSpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VirtualMachineSpec.ProtoReflect.Descriptor instead.
 func (*VirtualMachineSpec) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{3}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *VirtualMachineSpec) GetName() string {
@@ -700,7 +795,7 @@ type ConnectionSpec struct {
 
 func (x *ConnectionSpec) Reset() {
 	*x = ConnectionSpec{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[4]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -712,7 +807,7 @@ func (x *ConnectionSpec) String() string {
 func (*ConnectionSpec) ProtoMessage() {}
 
 func (x *ConnectionSpec) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[4]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -725,7 +820,7 @@ func (x *ConnectionSpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionSpec.ProtoReflect.Descriptor instead.
 func (*ConnectionSpec) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{4}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ConnectionSpec) GetSharedKey() string {
@@ -761,7 +856,7 @@ type DeploymentStatus struct {
 
 func (x *DeploymentStatus) Reset() {
 	*x = DeploymentStatus{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[5]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -773,7 +868,7 @@ func (x *DeploymentStatus) String() string {
 func (*DeploymentStatus) ProtoMessage() {}
 
 func (x *DeploymentStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[5]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -786,7 +881,7 @@ func (x *DeploymentStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeploymentStatus.ProtoReflect.Descriptor instead.
 func (*DeploymentStatus) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{5}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *DeploymentStatus) GetState() DeploymentStatus_State {
@@ -849,14 +944,16 @@ type Step struct {
 	SpanId string `protobuf:"bytes,10,opt,name=span_id,json=spanId,proto3" json:"span_id,omitempty"`
 	// The names of the steps this step waited for: the deployment's dataflow graph, from
 	// which a timeline finds the critical path.
-	DependsOn     []string `protobuf:"bytes,11,rep,name=depends_on,json=dependsOn,proto3" json:"depends_on,omitempty"`
+	DependsOn []string `protobuf:"bytes,11,rep,name=depends_on,json=dependsOn,proto3" json:"depends_on,omitempty"`
+	// Whether the step reads a resource the deployment adopted, which it never writes.
+	Adopted       bool `protobuf:"varint,12,opt,name=adopted,proto3" json:"adopted,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Step) Reset() {
 	*x = Step{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[6]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -868,7 +965,7 @@ func (x *Step) String() string {
 func (*Step) ProtoMessage() {}
 
 func (x *Step) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[6]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -881,7 +978,7 @@ func (x *Step) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Step.ProtoReflect.Descriptor instead.
 func (*Step) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{6}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Step) GetName() string {
@@ -961,6 +1058,13 @@ func (x *Step) GetDependsOn() []string {
 	return nil
 }
 
+func (x *Step) GetAdopted() bool {
+	if x != nil {
+		return x.Adopted
+	}
+	return false
+}
+
 // StepError is a step's error.
 type StepError struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -976,7 +1080,7 @@ type StepError struct {
 
 func (x *StepError) Reset() {
 	*x = StepError{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[7]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -988,7 +1092,7 @@ func (x *StepError) String() string {
 func (*StepError) ProtoMessage() {}
 
 func (x *StepError) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[7]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1001,7 +1105,7 @@ func (x *StepError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepError.ProtoReflect.Descriptor instead.
 func (*StepError) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{7}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *StepError) GetCode() string {
@@ -1036,7 +1140,7 @@ type Outputs struct {
 
 func (x *Outputs) Reset() {
 	*x = Outputs{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[8]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1048,7 +1152,7 @@ func (x *Outputs) String() string {
 func (*Outputs) ProtoMessage() {}
 
 func (x *Outputs) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[8]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1061,7 +1165,7 @@ func (x *Outputs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Outputs.ProtoReflect.Descriptor instead.
 func (*Outputs) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{8}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Outputs) GetSites() []*SiteOutputs {
@@ -1080,19 +1184,22 @@ type SiteOutputs struct {
 	GatewayIpAddress string `protobuf:"bytes,2,opt,name=gateway_ip_address,json=gatewayIpAddress,proto3" json:"gateway_ip_address,omitempty"`
 	// Each VM's private IP address, by VM name.
 	VmPrivateIps map[string]string `protobuf:"bytes,3,rep,name=vm_private_ips,json=vmPrivateIps,proto3" json:"vm_private_ips,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	// The site's connection status.
+	// The status of the site's connection, when it has one (a spoke, or either site of a
+	// two-site deployment); a hub's are in connections.
 	ConnectionStatus v1.Connection_Status `protobuf:"varint,4,opt,name=connection_status,json=connectionStatus,proto3,enum=hybridlink.gateway.v1.Connection_Status" json:"connection_status,omitempty"`
-	// Bytes received through the tunnel, as the site's connection counts them.
+	// Bytes received through the site's connection, when it has one.
 	IngressBytes int64 `protobuf:"varint,5,opt,name=ingress_bytes,json=ingressBytes,proto3" json:"ingress_bytes,omitempty"`
-	// Bytes sent through the tunnel.
-	EgressBytes   int64 `protobuf:"varint,6,opt,name=egress_bytes,json=egressBytes,proto3" json:"egress_bytes,omitempty"`
+	// Bytes sent through the site's connection, when it has one.
+	EgressBytes int64 `protobuf:"varint,6,opt,name=egress_bytes,json=egressBytes,proto3" json:"egress_bytes,omitempty"`
+	// Each of the site's connections: a spoke's one to the hub, a hub's one per spoke.
+	Connections   []*ConnectionOutputs `protobuf:"bytes,7,rep,name=connections,proto3" json:"connections,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SiteOutputs) Reset() {
 	*x = SiteOutputs{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[9]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1104,7 +1211,7 @@ func (x *SiteOutputs) String() string {
 func (*SiteOutputs) ProtoMessage() {}
 
 func (x *SiteOutputs) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[9]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1117,7 +1224,7 @@ func (x *SiteOutputs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SiteOutputs.ProtoReflect.Descriptor instead.
 func (*SiteOutputs) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{9}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *SiteOutputs) GetSite() string {
@@ -1162,6 +1269,95 @@ func (x *SiteOutputs) GetEgressBytes() int64 {
 	return 0
 }
 
+func (x *SiteOutputs) GetConnections() []*ConnectionOutputs {
+	if x != nil {
+		return x.Connections
+	}
+	return nil
+}
+
+// ConnectionOutputs are one connection's outputs.
+type ConnectionOutputs struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The label of the site at the other end.
+	Peer string `protobuf:"bytes,1,opt,name=peer,proto3" json:"peer,omitempty"`
+	// The connection, as a gateway service resource name.
+	Connection string `protobuf:"bytes,2,opt,name=connection,proto3" json:"connection,omitempty"`
+	// Its status.
+	Status v1.Connection_Status `protobuf:"varint,3,opt,name=status,proto3,enum=hybridlink.gateway.v1.Connection_Status" json:"status,omitempty"`
+	// Bytes received through the tunnel, as this end counts them.
+	IngressBytes int64 `protobuf:"varint,4,opt,name=ingress_bytes,json=ingressBytes,proto3" json:"ingress_bytes,omitempty"`
+	// Bytes sent through the tunnel.
+	EgressBytes   int64 `protobuf:"varint,5,opt,name=egress_bytes,json=egressBytes,proto3" json:"egress_bytes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConnectionOutputs) Reset() {
+	*x = ConnectionOutputs{}
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConnectionOutputs) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConnectionOutputs) ProtoMessage() {}
+
+func (x *ConnectionOutputs) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConnectionOutputs.ProtoReflect.Descriptor instead.
+func (*ConnectionOutputs) Descriptor() ([]byte, []int) {
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ConnectionOutputs) GetPeer() string {
+	if x != nil {
+		return x.Peer
+	}
+	return ""
+}
+
+func (x *ConnectionOutputs) GetConnection() string {
+	if x != nil {
+		return x.Connection
+	}
+	return ""
+}
+
+func (x *ConnectionOutputs) GetStatus() v1.Connection_Status {
+	if x != nil {
+		return x.Status
+	}
+	return v1.Connection_Status(0)
+}
+
+func (x *ConnectionOutputs) GetIngressBytes() int64 {
+	if x != nil {
+		return x.IngressBytes
+	}
+	return 0
+}
+
+func (x *ConnectionOutputs) GetEgressBytes() int64 {
+	if x != nil {
+		return x.EgressBytes
+	}
+	return 0
+}
+
 // OperationMetadata describes a create or delete in progress.
 type OperationMetadata struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1183,7 +1379,7 @@ type OperationMetadata struct {
 
 func (x *OperationMetadata) Reset() {
 	*x = OperationMetadata{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[10]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1195,7 +1391,7 @@ func (x *OperationMetadata) String() string {
 func (*OperationMetadata) ProtoMessage() {}
 
 func (x *OperationMetadata) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[10]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1208,7 +1404,7 @@ func (x *OperationMetadata) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OperationMetadata.ProtoReflect.Descriptor instead.
 func (*OperationMetadata) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{10}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *OperationMetadata) GetTarget() string {
@@ -1266,7 +1462,7 @@ type Plan struct {
 
 func (x *Plan) Reset() {
 	*x = Plan{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[11]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1278,7 +1474,7 @@ func (x *Plan) String() string {
 func (*Plan) ProtoMessage() {}
 
 func (x *Plan) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[11]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1291,7 +1487,7 @@ func (x *Plan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Plan.ProtoReflect.Descriptor instead.
 func (*Plan) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{11}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Plan) GetFindings() []*Finding {
@@ -1321,7 +1517,7 @@ type Finding struct {
 
 func (x *Finding) Reset() {
 	*x = Finding{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[12]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1333,7 +1529,7 @@ func (x *Finding) String() string {
 func (*Finding) ProtoMessage() {}
 
 func (x *Finding) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[12]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1346,7 +1542,7 @@ func (x *Finding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Finding.ProtoReflect.Descriptor instead.
 func (*Finding) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{12}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Finding) GetField() string {
@@ -1378,7 +1574,7 @@ type PlannedChange struct {
 
 func (x *PlannedChange) Reset() {
 	*x = PlannedChange{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[13]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1390,7 +1586,7 @@ func (x *PlannedChange) String() string {
 func (*PlannedChange) ProtoMessage() {}
 
 func (x *PlannedChange) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[13]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1403,7 +1599,7 @@ func (x *PlannedChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlannedChange.ProtoReflect.Descriptor instead.
 func (*PlannedChange) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{13}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *PlannedChange) GetResource() string {
@@ -1442,7 +1638,7 @@ type DeploymentEvent struct {
 
 func (x *DeploymentEvent) Reset() {
 	*x = DeploymentEvent{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[14]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1454,7 +1650,7 @@ func (x *DeploymentEvent) String() string {
 func (*DeploymentEvent) ProtoMessage() {}
 
 func (x *DeploymentEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[14]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1467,7 +1663,7 @@ func (x *DeploymentEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeploymentEvent.ProtoReflect.Descriptor instead.
 func (*DeploymentEvent) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{14}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *DeploymentEvent) GetTime() *timestamppb.Timestamp {
@@ -1506,7 +1702,7 @@ type CreateDeploymentRequest struct {
 
 func (x *CreateDeploymentRequest) Reset() {
 	*x = CreateDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[15]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1518,7 +1714,7 @@ func (x *CreateDeploymentRequest) String() string {
 func (*CreateDeploymentRequest) ProtoMessage() {}
 
 func (x *CreateDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[15]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1531,7 +1727,7 @@ func (x *CreateDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*CreateDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{15}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CreateDeploymentRequest) GetDeploymentId() string {
@@ -1566,7 +1762,7 @@ type GetDeploymentRequest struct {
 
 func (x *GetDeploymentRequest) Reset() {
 	*x = GetDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[16]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1578,7 +1774,7 @@ func (x *GetDeploymentRequest) String() string {
 func (*GetDeploymentRequest) ProtoMessage() {}
 
 func (x *GetDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[16]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1591,7 +1787,7 @@ func (x *GetDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*GetDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{16}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetDeploymentRequest) GetName() string {
@@ -1616,7 +1812,7 @@ type ListDeploymentsRequest struct {
 
 func (x *ListDeploymentsRequest) Reset() {
 	*x = ListDeploymentsRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[17]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1628,7 +1824,7 @@ func (x *ListDeploymentsRequest) String() string {
 func (*ListDeploymentsRequest) ProtoMessage() {}
 
 func (x *ListDeploymentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[17]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1641,7 +1837,7 @@ func (x *ListDeploymentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeploymentsRequest.ProtoReflect.Descriptor instead.
 func (*ListDeploymentsRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{17}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListDeploymentsRequest) GetPageSize() int32 {
@@ -1678,7 +1874,7 @@ type ListDeploymentsResponse struct {
 
 func (x *ListDeploymentsResponse) Reset() {
 	*x = ListDeploymentsResponse{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[18]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1690,7 +1886,7 @@ func (x *ListDeploymentsResponse) String() string {
 func (*ListDeploymentsResponse) ProtoMessage() {}
 
 func (x *ListDeploymentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[18]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1703,7 +1899,7 @@ func (x *ListDeploymentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeploymentsResponse.ProtoReflect.Descriptor instead.
 func (*ListDeploymentsResponse) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{18}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListDeploymentsResponse) GetDeployments() []*Deployment {
@@ -1731,7 +1927,7 @@ type UpdateDeploymentRequest struct {
 
 func (x *UpdateDeploymentRequest) Reset() {
 	*x = UpdateDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1743,7 +1939,7 @@ func (x *UpdateDeploymentRequest) String() string {
 func (*UpdateDeploymentRequest) ProtoMessage() {}
 
 func (x *UpdateDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1756,7 +1952,7 @@ func (x *UpdateDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*UpdateDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{19}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *UpdateDeploymentRequest) GetDeployment() *Deployment {
@@ -1777,7 +1973,7 @@ type DeleteDeploymentRequest struct {
 
 func (x *DeleteDeploymentRequest) Reset() {
 	*x = DeleteDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1789,7 +1985,7 @@ func (x *DeleteDeploymentRequest) String() string {
 func (*DeleteDeploymentRequest) ProtoMessage() {}
 
 func (x *DeleteDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1802,7 +1998,7 @@ func (x *DeleteDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*DeleteDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{20}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *DeleteDeploymentRequest) GetName() string {
@@ -1823,7 +2019,7 @@ type PlanDeploymentRequest struct {
 
 func (x *PlanDeploymentRequest) Reset() {
 	*x = PlanDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1835,7 +2031,7 @@ func (x *PlanDeploymentRequest) String() string {
 func (*PlanDeploymentRequest) ProtoMessage() {}
 
 func (x *PlanDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1848,7 +2044,7 @@ func (x *PlanDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlanDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*PlanDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{21}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *PlanDeploymentRequest) GetDeployment() *Deployment {
@@ -1869,7 +2065,7 @@ type WatchDeploymentRequest struct {
 
 func (x *WatchDeploymentRequest) Reset() {
 	*x = WatchDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1881,7 +2077,7 @@ func (x *WatchDeploymentRequest) String() string {
 func (*WatchDeploymentRequest) ProtoMessage() {}
 
 func (x *WatchDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1894,7 +2090,7 @@ func (x *WatchDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*WatchDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{22}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *WatchDeploymentRequest) GetName() string {
@@ -1920,17 +2116,19 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"updateTime\x12\x17\n" +
 	"\x04etag\x18\x06 \x01(\tB\x03\xe0A\x03R\x04etag:`\xeaA]\n" +
 	"(orchestrator.hybridlink.local/Deployment\x12\x18deployments/{deployment}*\vdeployments2\n" +
-	"deployment\"\xeb\x02\n" +
+	"deployment\"\xa1\x03\n" +
 	"\x0eDeploymentSpec\x12;\n" +
 	"\x05sites\x18\x01 \x03(\v2 .hybridlink.orchestrator.v1.SiteB\x03\xe0A\x02R\x05sites\x12O\n" +
 	"\n" +
 	"connection\x18\x02 \x01(\v2*.hybridlink.orchestrator.v1.ConnectionSpecB\x03\xe0A\x01R\n" +
 	"connection\x12d\n" +
-	"\x0efailure_policy\x18\x03 \x01(\x0e28.hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicyB\x03\xe0A\x01R\rfailurePolicy\"e\n" +
+	"\x0efailure_policy\x18\x03 \x01(\x0e28.hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicyB\x03\xe0A\x01R\rfailurePolicy\x12\x15\n" +
+	"\x03hub\x18\x04 \x01(\tB\x03\xe0A\x01R\x03hub\x12\x1d\n" +
+	"\atransit\x18\x05 \x01(\bB\x03\xe0A\x01R\atransit\"e\n" +
 	"\rFailurePolicy\x12\x1e\n" +
 	"\x1aFAILURE_POLICY_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13FAILURE_POLICY_KEEP\x10\x01\x12\x1b\n" +
-	"\x17FAILURE_POLICY_ROLLBACK\x10\x02\"\x92\x04\n" +
+	"\x17FAILURE_POLICY_ROLLBACK\x10\x02\"\xe2\x04\n" +
 	"\x04Site\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x19\n" +
 	"\x05cloud\x18\x02 \x01(\tB\x03\xe0A\x02R\x05cloud\x12\x1f\n" +
@@ -1945,7 +2143,12 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\n" +
 	"enable_bgp\x18\n" +
 	" \x01(\bB\x03\xe0A\x01R\tenableBgp\x12^\n" +
-	"\x10virtual_machines\x18\v \x03(\v2..hybridlink.orchestrator.v1.VirtualMachineSpecB\x03\xe0A\x01R\x0fvirtualMachines\"\xeb\x02\n" +
+	"\x10virtual_machines\x18\v \x03(\v2..hybridlink.orchestrator.v1.VirtualMachineSpecB\x03\xe0A\x01R\x0fvirtualMachines\x12N\n" +
+	"\bexisting\x18\f \x01(\v2-.hybridlink.orchestrator.v1.ExistingResourcesB\x03\xe0A\x01R\bexisting\"g\n" +
+	"\x11ExistingResources\x12,\n" +
+	"\x0fvirtual_network\x18\x01 \x01(\tB\x03\xe0A\x01R\x0evirtualNetwork\x12$\n" +
+	"\vvpn_gateway\x18\x02 \x01(\tB\x03\xe0A\x01R\n" +
+	"vpnGateway\"\xeb\x02\n" +
 	"\x12VirtualMachineSpec\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x17\n" +
 	"\x04size\x18\x02 \x01(\tB\x03\xe0A\x02R\x04size\x12,\n" +
@@ -1976,7 +2179,7 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\vSTATE_READY\x10\x05\x12\x10\n" +
 	"\fSTATE_FAILED\x10\x06\x12\x12\n" +
 	"\x0eSTATE_DELETING\x10\a\x12\x11\n" +
-	"\rSTATE_DELETED\x10\b\"\xaf\x04\n" +
+	"\rSTATE_DELETED\x10\b\"\xc9\x04\n" +
 	"\x04Step\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04site\x18\x02 \x01(\tR\x04site\x12\x1a\n" +
@@ -1992,7 +2195,8 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\aspan_id\x18\n" +
 	" \x01(\tR\x06spanId\x12\x1d\n" +
 	"\n" +
-	"depends_on\x18\v \x03(\tR\tdependsOn\"~\n" +
+	"depends_on\x18\v \x03(\tR\tdependsOn\x12\x18\n" +
+	"\aadopted\x18\f \x01(\bR\aadopted\"~\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rSTATE_PENDING\x10\x01\x12\x11\n" +
@@ -2005,17 +2209,26 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\barm_code\x18\x02 \x01(\tR\aarmCode\x12\x18\n" +
 	"\amessage\x18\x03 \x01(\tR\amessage\"H\n" +
 	"\aOutputs\x12=\n" +
-	"\x05sites\x18\x01 \x03(\v2'.hybridlink.orchestrator.v1.SiteOutputsR\x05sites\"\x90\x03\n" +
+	"\x05sites\x18\x01 \x03(\v2'.hybridlink.orchestrator.v1.SiteOutputsR\x05sites\"\xe1\x03\n" +
 	"\vSiteOutputs\x12\x12\n" +
 	"\x04site\x18\x01 \x01(\tR\x04site\x12,\n" +
 	"\x12gateway_ip_address\x18\x02 \x01(\tR\x10gatewayIpAddress\x12_\n" +
 	"\x0evm_private_ips\x18\x03 \x03(\v29.hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntryR\fvmPrivateIps\x12U\n" +
 	"\x11connection_status\x18\x04 \x01(\x0e2(.hybridlink.gateway.v1.Connection.StatusR\x10connectionStatus\x12#\n" +
 	"\ringress_bytes\x18\x05 \x01(\x03R\fingressBytes\x12!\n" +
-	"\fegress_bytes\x18\x06 \x01(\x03R\vegressBytes\x1a?\n" +
+	"\fegress_bytes\x18\x06 \x01(\x03R\vegressBytes\x12O\n" +
+	"\vconnections\x18\a \x03(\v2-.hybridlink.orchestrator.v1.ConnectionOutputsR\vconnections\x1a?\n" +
 	"\x11VmPrivateIpsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xa4\x02\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xd1\x01\n" +
+	"\x11ConnectionOutputs\x12\x12\n" +
+	"\x04peer\x18\x01 \x01(\tR\x04peer\x12\x1e\n" +
+	"\n" +
+	"connection\x18\x02 \x01(\tR\n" +
+	"connection\x12@\n" +
+	"\x06status\x18\x03 \x01(\x0e2(.hybridlink.gateway.v1.Connection.StatusR\x06status\x12#\n" +
+	"\ringress_bytes\x18\x04 \x01(\x03R\fingressBytes\x12!\n" +
+	"\fegress_bytes\x18\x05 \x01(\x03R\vegressBytes\"\xa4\x02\n" +
 	"\x11OperationMetadata\x12\x1b\n" +
 	"\x06target\x18\x01 \x01(\tB\x03\xe0A\x03R\x06target\x12\x17\n" +
 	"\x04verb\x18\x02 \x01(\tB\x03\xe0A\x03R\x04verb\x12M\n" +
@@ -2031,16 +2244,17 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\achanges\x18\x02 \x03(\v2).hybridlink.orchestrator.v1.PlannedChangeR\achanges\"A\n" +
 	"\aFinding\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12 \n" +
-	"\vdescription\x18\x02 \x01(\tR\vdescription\"\xe7\x01\n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"\xf9\x01\n" +
 	"\rPlannedChange\x12\x1a\n" +
 	"\bresource\x18\x01 \x01(\tR\bresource\x12\x12\n" +
 	"\x04step\x18\x02 \x01(\tR\x04step\x12H\n" +
-	"\x06action\x18\x03 \x01(\x0e20.hybridlink.orchestrator.v1.PlannedChange.ActionR\x06action\"\\\n" +
+	"\x06action\x18\x03 \x01(\x0e20.hybridlink.orchestrator.v1.PlannedChange.ActionR\x06action\"n\n" +
 	"\x06Action\x12\x16\n" +
 	"\x12ACTION_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rACTION_CREATE\x10\x01\x12\x11\n" +
 	"\rACTION_UPDATE\x10\x02\x12\x14\n" +
-	"\x10ACTION_NO_CHANGE\x10\x03\"\xc1\x01\n" +
+	"\x10ACTION_NO_CHANGE\x10\x03\x12\x10\n" +
+	"\fACTION_ADOPT\x10\x04\"\xc1\x01\n" +
 	"\x0fDeploymentEvent\x12.\n" +
 	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12H\n" +
 	"\x05state\x18\x02 \x01(\x0e22.hybridlink.orchestrator.v1.DeploymentStatus.StateR\x05state\x124\n" +
@@ -2107,7 +2321,7 @@ func file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP() []byte {
 }
 
 var file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
+var file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_hybridlink_orchestrator_v1_orchestrator_proto_goTypes = []any{
 	(DeploymentSpec_FailurePolicy)(0), // 0: hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicy
 	(DeploymentStatus_State)(0),       // 1: hybridlink.orchestrator.v1.DeploymentStatus.State
@@ -2116,83 +2330,88 @@ var file_hybridlink_orchestrator_v1_orchestrator_proto_goTypes = []any{
 	(*Deployment)(nil),                // 4: hybridlink.orchestrator.v1.Deployment
 	(*DeploymentSpec)(nil),            // 5: hybridlink.orchestrator.v1.DeploymentSpec
 	(*Site)(nil),                      // 6: hybridlink.orchestrator.v1.Site
-	(*VirtualMachineSpec)(nil),        // 7: hybridlink.orchestrator.v1.VirtualMachineSpec
-	(*ConnectionSpec)(nil),            // 8: hybridlink.orchestrator.v1.ConnectionSpec
-	(*DeploymentStatus)(nil),          // 9: hybridlink.orchestrator.v1.DeploymentStatus
-	(*Step)(nil),                      // 10: hybridlink.orchestrator.v1.Step
-	(*StepError)(nil),                 // 11: hybridlink.orchestrator.v1.StepError
-	(*Outputs)(nil),                   // 12: hybridlink.orchestrator.v1.Outputs
-	(*SiteOutputs)(nil),               // 13: hybridlink.orchestrator.v1.SiteOutputs
-	(*OperationMetadata)(nil),         // 14: hybridlink.orchestrator.v1.OperationMetadata
-	(*Plan)(nil),                      // 15: hybridlink.orchestrator.v1.Plan
-	(*Finding)(nil),                   // 16: hybridlink.orchestrator.v1.Finding
-	(*PlannedChange)(nil),             // 17: hybridlink.orchestrator.v1.PlannedChange
-	(*DeploymentEvent)(nil),           // 18: hybridlink.orchestrator.v1.DeploymentEvent
-	(*CreateDeploymentRequest)(nil),   // 19: hybridlink.orchestrator.v1.CreateDeploymentRequest
-	(*GetDeploymentRequest)(nil),      // 20: hybridlink.orchestrator.v1.GetDeploymentRequest
-	(*ListDeploymentsRequest)(nil),    // 21: hybridlink.orchestrator.v1.ListDeploymentsRequest
-	(*ListDeploymentsResponse)(nil),   // 22: hybridlink.orchestrator.v1.ListDeploymentsResponse
-	(*UpdateDeploymentRequest)(nil),   // 23: hybridlink.orchestrator.v1.UpdateDeploymentRequest
-	(*DeleteDeploymentRequest)(nil),   // 24: hybridlink.orchestrator.v1.DeleteDeploymentRequest
-	(*PlanDeploymentRequest)(nil),     // 25: hybridlink.orchestrator.v1.PlanDeploymentRequest
-	(*WatchDeploymentRequest)(nil),    // 26: hybridlink.orchestrator.v1.WatchDeploymentRequest
-	nil,                               // 27: hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
-	(*timestamppb.Timestamp)(nil),     // 28: google.protobuf.Timestamp
-	(*v1.IpsecPolicy)(nil),            // 29: hybridlink.gateway.v1.IpsecPolicy
-	(v1.Connection_Status)(0),         // 30: hybridlink.gateway.v1.Connection.Status
-	(*longrunningpb.Operation)(nil),   // 31: google.longrunning.Operation
+	(*ExistingResources)(nil),         // 7: hybridlink.orchestrator.v1.ExistingResources
+	(*VirtualMachineSpec)(nil),        // 8: hybridlink.orchestrator.v1.VirtualMachineSpec
+	(*ConnectionSpec)(nil),            // 9: hybridlink.orchestrator.v1.ConnectionSpec
+	(*DeploymentStatus)(nil),          // 10: hybridlink.orchestrator.v1.DeploymentStatus
+	(*Step)(nil),                      // 11: hybridlink.orchestrator.v1.Step
+	(*StepError)(nil),                 // 12: hybridlink.orchestrator.v1.StepError
+	(*Outputs)(nil),                   // 13: hybridlink.orchestrator.v1.Outputs
+	(*SiteOutputs)(nil),               // 14: hybridlink.orchestrator.v1.SiteOutputs
+	(*ConnectionOutputs)(nil),         // 15: hybridlink.orchestrator.v1.ConnectionOutputs
+	(*OperationMetadata)(nil),         // 16: hybridlink.orchestrator.v1.OperationMetadata
+	(*Plan)(nil),                      // 17: hybridlink.orchestrator.v1.Plan
+	(*Finding)(nil),                   // 18: hybridlink.orchestrator.v1.Finding
+	(*PlannedChange)(nil),             // 19: hybridlink.orchestrator.v1.PlannedChange
+	(*DeploymentEvent)(nil),           // 20: hybridlink.orchestrator.v1.DeploymentEvent
+	(*CreateDeploymentRequest)(nil),   // 21: hybridlink.orchestrator.v1.CreateDeploymentRequest
+	(*GetDeploymentRequest)(nil),      // 22: hybridlink.orchestrator.v1.GetDeploymentRequest
+	(*ListDeploymentsRequest)(nil),    // 23: hybridlink.orchestrator.v1.ListDeploymentsRequest
+	(*ListDeploymentsResponse)(nil),   // 24: hybridlink.orchestrator.v1.ListDeploymentsResponse
+	(*UpdateDeploymentRequest)(nil),   // 25: hybridlink.orchestrator.v1.UpdateDeploymentRequest
+	(*DeleteDeploymentRequest)(nil),   // 26: hybridlink.orchestrator.v1.DeleteDeploymentRequest
+	(*PlanDeploymentRequest)(nil),     // 27: hybridlink.orchestrator.v1.PlanDeploymentRequest
+	(*WatchDeploymentRequest)(nil),    // 28: hybridlink.orchestrator.v1.WatchDeploymentRequest
+	nil,                               // 29: hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
+	(*timestamppb.Timestamp)(nil),     // 30: google.protobuf.Timestamp
+	(*v1.IpsecPolicy)(nil),            // 31: hybridlink.gateway.v1.IpsecPolicy
+	(v1.Connection_Status)(0),         // 32: hybridlink.gateway.v1.Connection.Status
+	(*longrunningpb.Operation)(nil),   // 33: google.longrunning.Operation
 }
 var file_hybridlink_orchestrator_v1_orchestrator_proto_depIdxs = []int32{
 	5,  // 0: hybridlink.orchestrator.v1.Deployment.spec:type_name -> hybridlink.orchestrator.v1.DeploymentSpec
-	9,  // 1: hybridlink.orchestrator.v1.Deployment.status:type_name -> hybridlink.orchestrator.v1.DeploymentStatus
-	28, // 2: hybridlink.orchestrator.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
-	28, // 3: hybridlink.orchestrator.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
+	10, // 1: hybridlink.orchestrator.v1.Deployment.status:type_name -> hybridlink.orchestrator.v1.DeploymentStatus
+	30, // 2: hybridlink.orchestrator.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
+	30, // 3: hybridlink.orchestrator.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
 	6,  // 4: hybridlink.orchestrator.v1.DeploymentSpec.sites:type_name -> hybridlink.orchestrator.v1.Site
-	8,  // 5: hybridlink.orchestrator.v1.DeploymentSpec.connection:type_name -> hybridlink.orchestrator.v1.ConnectionSpec
+	9,  // 5: hybridlink.orchestrator.v1.DeploymentSpec.connection:type_name -> hybridlink.orchestrator.v1.ConnectionSpec
 	0,  // 6: hybridlink.orchestrator.v1.DeploymentSpec.failure_policy:type_name -> hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicy
-	7,  // 7: hybridlink.orchestrator.v1.Site.virtual_machines:type_name -> hybridlink.orchestrator.v1.VirtualMachineSpec
-	29, // 8: hybridlink.orchestrator.v1.ConnectionSpec.ipsec_policy:type_name -> hybridlink.gateway.v1.IpsecPolicy
-	1,  // 9: hybridlink.orchestrator.v1.DeploymentStatus.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	10, // 10: hybridlink.orchestrator.v1.DeploymentStatus.steps:type_name -> hybridlink.orchestrator.v1.Step
-	12, // 11: hybridlink.orchestrator.v1.DeploymentStatus.outputs:type_name -> hybridlink.orchestrator.v1.Outputs
-	2,  // 12: hybridlink.orchestrator.v1.Step.state:type_name -> hybridlink.orchestrator.v1.Step.State
-	28, // 13: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
-	28, // 14: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
-	11, // 15: hybridlink.orchestrator.v1.Step.last_error:type_name -> hybridlink.orchestrator.v1.StepError
-	13, // 16: hybridlink.orchestrator.v1.Outputs.sites:type_name -> hybridlink.orchestrator.v1.SiteOutputs
-	27, // 17: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
-	30, // 18: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
-	1,  // 19: hybridlink.orchestrator.v1.OperationMetadata.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	28, // 20: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
-	16, // 21: hybridlink.orchestrator.v1.Plan.findings:type_name -> hybridlink.orchestrator.v1.Finding
-	17, // 22: hybridlink.orchestrator.v1.Plan.changes:type_name -> hybridlink.orchestrator.v1.PlannedChange
-	3,  // 23: hybridlink.orchestrator.v1.PlannedChange.action:type_name -> hybridlink.orchestrator.v1.PlannedChange.Action
-	28, // 24: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
-	1,  // 25: hybridlink.orchestrator.v1.DeploymentEvent.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	10, // 26: hybridlink.orchestrator.v1.DeploymentEvent.step:type_name -> hybridlink.orchestrator.v1.Step
-	4,  // 27: hybridlink.orchestrator.v1.CreateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	4,  // 28: hybridlink.orchestrator.v1.ListDeploymentsResponse.deployments:type_name -> hybridlink.orchestrator.v1.Deployment
-	4,  // 29: hybridlink.orchestrator.v1.UpdateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	4,  // 30: hybridlink.orchestrator.v1.PlanDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	19, // 31: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:input_type -> hybridlink.orchestrator.v1.CreateDeploymentRequest
-	20, // 32: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:input_type -> hybridlink.orchestrator.v1.GetDeploymentRequest
-	21, // 33: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:input_type -> hybridlink.orchestrator.v1.ListDeploymentsRequest
-	23, // 34: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:input_type -> hybridlink.orchestrator.v1.UpdateDeploymentRequest
-	24, // 35: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:input_type -> hybridlink.orchestrator.v1.DeleteDeploymentRequest
-	25, // 36: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:input_type -> hybridlink.orchestrator.v1.PlanDeploymentRequest
-	26, // 37: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
-	31, // 38: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
-	4,  // 39: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
-	22, // 40: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
-	31, // 41: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:output_type -> google.longrunning.Operation
-	31, // 42: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
-	15, // 43: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
-	18, // 44: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
-	38, // [38:45] is the sub-list for method output_type
-	31, // [31:38] is the sub-list for method input_type
-	31, // [31:31] is the sub-list for extension type_name
-	31, // [31:31] is the sub-list for extension extendee
-	0,  // [0:31] is the sub-list for field type_name
+	8,  // 7: hybridlink.orchestrator.v1.Site.virtual_machines:type_name -> hybridlink.orchestrator.v1.VirtualMachineSpec
+	7,  // 8: hybridlink.orchestrator.v1.Site.existing:type_name -> hybridlink.orchestrator.v1.ExistingResources
+	31, // 9: hybridlink.orchestrator.v1.ConnectionSpec.ipsec_policy:type_name -> hybridlink.gateway.v1.IpsecPolicy
+	1,  // 10: hybridlink.orchestrator.v1.DeploymentStatus.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	11, // 11: hybridlink.orchestrator.v1.DeploymentStatus.steps:type_name -> hybridlink.orchestrator.v1.Step
+	13, // 12: hybridlink.orchestrator.v1.DeploymentStatus.outputs:type_name -> hybridlink.orchestrator.v1.Outputs
+	2,  // 13: hybridlink.orchestrator.v1.Step.state:type_name -> hybridlink.orchestrator.v1.Step.State
+	30, // 14: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
+	30, // 15: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
+	12, // 16: hybridlink.orchestrator.v1.Step.last_error:type_name -> hybridlink.orchestrator.v1.StepError
+	14, // 17: hybridlink.orchestrator.v1.Outputs.sites:type_name -> hybridlink.orchestrator.v1.SiteOutputs
+	29, // 18: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
+	32, // 19: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
+	15, // 20: hybridlink.orchestrator.v1.SiteOutputs.connections:type_name -> hybridlink.orchestrator.v1.ConnectionOutputs
+	32, // 21: hybridlink.orchestrator.v1.ConnectionOutputs.status:type_name -> hybridlink.gateway.v1.Connection.Status
+	1,  // 22: hybridlink.orchestrator.v1.OperationMetadata.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	30, // 23: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
+	18, // 24: hybridlink.orchestrator.v1.Plan.findings:type_name -> hybridlink.orchestrator.v1.Finding
+	19, // 25: hybridlink.orchestrator.v1.Plan.changes:type_name -> hybridlink.orchestrator.v1.PlannedChange
+	3,  // 26: hybridlink.orchestrator.v1.PlannedChange.action:type_name -> hybridlink.orchestrator.v1.PlannedChange.Action
+	30, // 27: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
+	1,  // 28: hybridlink.orchestrator.v1.DeploymentEvent.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	11, // 29: hybridlink.orchestrator.v1.DeploymentEvent.step:type_name -> hybridlink.orchestrator.v1.Step
+	4,  // 30: hybridlink.orchestrator.v1.CreateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	4,  // 31: hybridlink.orchestrator.v1.ListDeploymentsResponse.deployments:type_name -> hybridlink.orchestrator.v1.Deployment
+	4,  // 32: hybridlink.orchestrator.v1.UpdateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	4,  // 33: hybridlink.orchestrator.v1.PlanDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	21, // 34: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:input_type -> hybridlink.orchestrator.v1.CreateDeploymentRequest
+	22, // 35: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:input_type -> hybridlink.orchestrator.v1.GetDeploymentRequest
+	23, // 36: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:input_type -> hybridlink.orchestrator.v1.ListDeploymentsRequest
+	25, // 37: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:input_type -> hybridlink.orchestrator.v1.UpdateDeploymentRequest
+	26, // 38: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:input_type -> hybridlink.orchestrator.v1.DeleteDeploymentRequest
+	27, // 39: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:input_type -> hybridlink.orchestrator.v1.PlanDeploymentRequest
+	28, // 40: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
+	33, // 41: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
+	4,  // 42: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
+	24, // 43: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
+	33, // 44: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:output_type -> google.longrunning.Operation
+	33, // 45: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
+	17, // 46: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
+	20, // 47: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
+	41, // [41:48] is the sub-list for method output_type
+	34, // [34:41] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_hybridlink_orchestrator_v1_orchestrator_proto_init() }
@@ -2206,7 +2425,7 @@ func file_hybridlink_orchestrator_v1_orchestrator_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc), len(file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   24,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -33,10 +33,11 @@ const (
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// OrchestratorService runs hybrid connectivity deployments: two sites (an Azure cloud and an
-// Azure Stack Hub stamp, or any two configured clouds), each with a virtual network, a VPN
-// gateway and virtual machines, joined by a site-to-site IPsec connection that is verified
-// Connected before the deployment is READY.
+// OrchestratorService runs hybrid connectivity deployments: a hub site and one or more spoke
+// sites (usually the hub on Azure and each spoke on its own Azure Stack Hub stamp, but any
+// configured clouds), each with a virtual network, a VPN gateway and virtual machines, built
+// or adopted, and each spoke joined to the hub by a site-to-site IPsec connection that is
+// verified Connected before the deployment is READY.
 type OrchestratorServiceClient interface {
 	// Creates a deployment and applies it. With validate_only, it validates and plans only.
 	CreateDeployment(ctx context.Context, in *CreateDeploymentRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
@@ -147,10 +148,11 @@ type OrchestratorService_WatchDeploymentClient = grpc.ServerStreamingClient[Depl
 // All implementations must embed UnimplementedOrchestratorServiceServer
 // for forward compatibility.
 //
-// OrchestratorService runs hybrid connectivity deployments: two sites (an Azure cloud and an
-// Azure Stack Hub stamp, or any two configured clouds), each with a virtual network, a VPN
-// gateway and virtual machines, joined by a site-to-site IPsec connection that is verified
-// Connected before the deployment is READY.
+// OrchestratorService runs hybrid connectivity deployments: a hub site and one or more spoke
+// sites (usually the hub on Azure and each spoke on its own Azure Stack Hub stamp, but any
+// configured clouds), each with a virtual network, a VPN gateway and virtual machines, built
+// or adopted, and each spoke joined to the hub by a site-to-site IPsec connection that is
+// verified Connected before the deployment is READY.
 type OrchestratorServiceServer interface {
 	// Creates a deployment and applies it. With validate_only, it validates and plans only.
 	CreateDeployment(context.Context, *CreateDeploymentRequest) (*longrunningpb.Operation, error)
