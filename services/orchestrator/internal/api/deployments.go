@@ -75,7 +75,7 @@ func (s *Server) input(name string, d *orchestratorv1.Deployment) (workflow.Inpu
 	if err != nil {
 		return workflow.Input{}, status.Errorf(codes.Internal, "completing the spec: %v", err)
 	}
-	return workflow.Input{Name: name, Spec: full, SitePolicies: deployrules.Policies(full, s.clouds)}, nil
+	return workflow.Input{Name: name, Spec: full, Policies: deployrules.Policies(full, s.clouds)}, nil
 }
 
 // GetDeployment answers from the cache of deployments at rest, or else from what the

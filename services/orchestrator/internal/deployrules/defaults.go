@@ -21,7 +21,8 @@ const generatedKeyLength = 32
 // Complete returns a copy of a validated spec with the defaults the workflow relies on: each
 // site's location (its cloud's default location) and gateway SKU (VpnGw1 on Azure, Standard
 // on Azure Stack Hub), a shared key generated with crypto/rand when none is given, and the
-// KEEP failure policy when none is set. The spec passed in is not changed.
+// KEEP failure policy when none is set; a site that adopts its network has an existing
+// resource group. An adopted gateway's SKU is filled in by Adopt, from the gateway. The spec passed in is not changed.
 func Complete(d *orchestratorv1.DeploymentSpec, clouds []cloud.Cloud) (*orchestratorv1.DeploymentSpec, error) {
 	if d == nil {
 		return nil, errors.New("spec: no deployment spec to complete")
@@ -36,6 +37,9 @@ func Complete(d *orchestratorv1.DeploymentSpec, clouds []cloud.Cloud) (*orchestr
 			site.Location = c.Location
 		}
 		site.GatewaySku = gatewaySKU(site, c.Kind)
+		if site.GetExisting().GetVirtualNetwork() != "" {
+			site.ExistingResourceGroup = true // an adopted network's group exists, and teardown leaves it
+		}
 	}
 	if out.Connection == nil {
 		out.Connection = &orchestratorv1.ConnectionSpec{}

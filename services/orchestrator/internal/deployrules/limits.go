@@ -8,23 +8,34 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azrules"
 )
 
-// MaxVirtualMachines is the most virtual machines a site may have. Each is two steps (its
-// network interface and itself), so the largest deployment is 13 + 4 × 100 = 413 steps,
-// of which at most 202 run at once (all the network interfaces once the networks are up,
-// and the gateways): a tenth of Temporal's 2000 pending activities per workflow. An apply
-// writes fewer than four history events a step (289 for one of 77 steps on the dev
-// server, and six at most: the activity's three and a workflow task's), so about 1,600
-// for the largest, and a teardown as many: several applies and a teardown fit in one run,
-// which continues as new past 4,096 events, far below Temporal's 51,200. The workflow
-// refuses more (workflow.checkInput), and TestLargestDeploymentFits runs the largest.
-const MaxVirtualMachines = 100
+// MaxSites is the most sites a deployment has: a hub and 15 spokes, half an Azure VpnGw1-3
+// gateway's 30 tunnels. More spokes attach to the same hub through other deployments that
+// adopt its gateway.
+const MaxSites = 16
+
+// MaxVirtualMachines is the most virtual machines a site may have, and
+// MaxDeploymentVirtualMachines the most a deployment has across its sites. Each VM is two
+// steps (its network interface and itself) and each site at most four more, each tunnel end
+// two, so the largest deployment (16 sites, 30 tunnel ends, 200 VMs) is
+// 4 × 16 + 2 × 30 + 2 × 200 + 1 = 525 steps, of which at most 216 run at once (all the
+// network interfaces once the networks are up, and the gateways): about a tenth of
+// Temporal's 2000 pending activities per workflow. An apply writes fewer than four history
+// events a step (289 for one of 77 steps on the dev server, and six at most: the
+// activity's three and a workflow task's), so about 2,000 for the largest, and a teardown
+// as many: an apply and a teardown fit in one run, which continues as new past 4,096
+// events, far below Temporal's 51,200. The workflow refuses more (workflow.checkInput), and
+// TestLargestDeploymentFits runs the largest.
+const (
+	MaxVirtualMachines           = 100
+	MaxDeploymentVirtualMachines = 200
+)
 
 // MaxSpecBytes bounds the encoded size of a deployment's spec. The spec is part of the
 // workflow's input, of the input each continue-as-new carries with the deployment's status
 // and what it created, and of every update's result: each must stay below Temporal's 2 MiB
-// payload limit. With the largest spec and 413 steps the input of a continue-as-new is
-// about 475 KB, below Temporal's 512 KiB warning too (TestLargestDeploymentFits).
-const MaxSpecBytes = 256 << 10
+// payload limit. With the largest spec and 525 steps the input of a continue-as-new is
+// about 514 KB, below Temporal's 512 KiB warning too (TestLargestDeploymentFits).
+const MaxSpecBytes = 240 << 10
 
 // Limits bounds every repeated and string field of the deployments this API takes, each
 // checked before anything else and before anything is written. The README's API section
@@ -32,7 +43,8 @@ const MaxSpecBytes = 256 << 10
 var Limits = append([]apierr.Limit{
 	{Field: "deployment.name", Max: len("deployments/") + 63, Why: "deployments/ and an id of 1-63 characters (AIP-122: ids are RFC 1034 labels)"},
 	{Field: "deployment.spec", Max: MaxSpecBytes, Why: "the spec travels in the workflow's input, whose payloads must stay below Temporal's 2 MiB limit (512 KiB warning) with the deployment's status"},
-	{Field: "deployment.spec.sites", Max: 2, Why: "a deployment is the two ends of one tunnel"},
+	{Field: "deployment.spec.sites", Max: MaxSites, Why: "a hub and 15 spokes, half the 30 tunnels of an Azure VpnGw1-3 gateway; attach more spokes in other deployments that adopt the hub's gateway"},
+	{Field: "deployment.spec.hub", Max: 16, Why: "a site's name"},
 	{Field: "deployment.spec.sites[*].name", Max: 16, Why: "resource names are built from it, e.g. {site}-to-{peer}, within ARM's 80 characters"},
 	{Field: "deployment.spec.sites[*].cloud", Max: 63, Why: "a configured cloud's id"},
 	{Field: "deployment.spec.sites[*].location", Max: azrules.MaxLocation, Why: "ARM location names (the longest Azure region, germanywestcentral, has 18 characters)"},
@@ -42,7 +54,9 @@ var Limits = append([]apierr.Limit{
 	{Field: "deployment.spec.sites[*].workload_subnet_prefix", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
 	{Field: "deployment.spec.sites[*].gateway_subnet_prefix", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
 	{Field: "deployment.spec.sites[*].gateway_sku", Max: azrules.MaxGatewaySKU, Why: "the longest SKU either cloud offers, HighPerformance, has 15 characters"},
-	{Field: "deployment.spec.sites[*].virtual_machines", Max: MaxVirtualMachines, Why: "each VM is two workflow steps: two sites of 100 are 413 steps, at most 202 of them pending at once, a tenth of Temporal's 2000 pending activities per workflow; put more VMs in another deployment"},
+	{Field: "deployment.spec.sites[*].virtual_machines", Max: MaxVirtualMachines, Why: "each VM is two workflow steps, and a deployment has at most 200 VMs (525 steps, at most 216 pending at once, about a tenth of Temporal's 2000 pending activities per workflow); put more VMs in another deployment"},
+	{Field: "deployment.spec.sites[*].existing.virtual_network", Max: 64, Why: "ARM: virtual network names have 2-64 characters"},
+	{Field: "deployment.spec.sites[*].existing.vpn_gateway", Max: 80, Why: "ARM: virtual network gateway names have 1-80 characters"},
 	{Field: "deployment.spec.sites[*].virtual_machines[*].name", Max: azrules.MaxVMName, Why: "Azure: VM names have at most 64 characters (15 on Windows, which the name rule checks)"},
 	{Field: "deployment.spec.sites[*].virtual_machines[*].size", Max: azrules.MaxVMSize, Why: "ARM VM size names (Standard_NC96ads_A100_v4 has 24 characters)"},
 	{Field: "deployment.spec.sites[*].virtual_machines[*].image_publisher", Max: azrules.MaxImageName, Why: "Marketplace publisher ids have at most 50 characters"},

@@ -14,35 +14,31 @@ import (
 	"github.com/hybridlink/hybridlink/platform/cloud"
 )
 
-// Policies returns, per site of spec (same order), the IPsec/IKE policy the site's
+// Policies returns, per tunnel end of spec (in Peerings' order), the IPsec/IKE policy its
 // connection gets; nil leaves the cloud's default offer.
 //
-// A policy given in the spec goes on both connections. Without one, an Azure site whose peer
+// A policy given in the spec goes on every connection. Without one, an Azure end whose peer
 // is an Azure Stack Hub stamp gets the stamp's default proposal as a custom policy, and the
 // stamp keeps its default: since build 1910 a stamp offers only IKEv2 AES256/SHA384/ECP384
 // with IPsec GCMAES256/GCMAES256, PFS ECP384 and a 27000 s SA, which Azure's default offer
 // does not include, so with defaults on both sides the tunnel never comes up. This is the
 // policy Microsoft documents in "Create a site-to-site VPN connection between two virtual
 // networks in different Azure Stack Hub environments" and "Azure Stack Hub VPN gateway
-// settings" (IPsec/IKE parameters). Two Azure sites, or two stamps, agree by default: both
-// get nil. So does a site whose cloud is not configured.
+// settings" (IPsec/IKE parameters). Two Azure ends, or two stamps, agree by default: both
+// get nil. So does an end whose cloud is not configured.
 func Policies(spec *orchestratorv1.DeploymentSpec, clouds []cloud.Cloud) []*gatewayv1.IpsecPolicy {
 	sites := spec.GetSites()
-	out := make([]*gatewayv1.IpsecPolicy, len(sites))
-	if p := spec.GetConnection().GetIpsecPolicy(); p != nil {
-		for i := range out {
-			out[i] = proto.Clone(p).(*gatewayv1.IpsecPolicy)
+	peerings := Peerings(spec)
+	out := make([]*gatewayv1.IpsecPolicy, len(peerings))
+	for n, p := range peerings {
+		if given := spec.GetConnection().GetIpsecPolicy(); given != nil {
+			out[n] = proto.Clone(given).(*gatewayv1.IpsecPolicy)
+			continue
 		}
-		return out
-	}
-	if len(sites) != 2 {
-		return out
-	}
-	for i, site := range sites {
-		local, ok := find(clouds, site.GetCloud())
-		peer, peerOK := find(clouds, sites[1-i].GetCloud())
+		local, ok := find(clouds, sites[p.Site].GetCloud())
+		peer, peerOK := find(clouds, sites[p.Peer].GetCloud())
 		if ok && peerOK && local.Kind == cloud.Azure && peer.Kind == cloud.AzureStackHub {
-			out[i] = stackHubPolicy()
+			out[n] = stackHubPolicy()
 		}
 	}
 	return out
@@ -129,21 +125,32 @@ func checkPolicy(v *apierr.Violations, field string, p *gatewayv1.IpsecPolicy, k
 // checkGatewaySKU instead.
 func checkPolicySKUs(v *apierr.Violations, field string, s *orchestratorv1.DeploymentSpec, clouds []cloud.Cloud) {
 	given := s.GetConnection().GetIpsecPolicy() != nil
-	for i, p := range Policies(s, clouds) {
+	peerings := Peerings(s)
+	reported := map[int]bool{}
+	for n, p := range Policies(s, clouds) {
+		i := peerings[n].Site
 		site := s.GetSites()[i]
 		c, ok := find(clouds, site.GetCloud())
-		if p == nil || !ok {
+		if p == nil || !ok || reported[i] {
 			continue
 		}
 		sku, offered := canonical(azrules.GatewaySKUs[c.Kind], gatewaySKU(site, c.Kind))
 		if !offered || takesPolicy(c.Kind, sku) {
 			continue
 		}
+		reported[i] = true
 		f := fmt.Sprintf("%s.sites[%d].gateway_sku", field, i)
-		if given {
-			v.Add(f, "gateway SKU %s takes no custom IPsec/IKE policy on %s, and connection.ipsec_policy goes on both sites; use %s, or remove the policy",
+		if site.GetExisting().GetVpnGateway() != "" {
+			f = fmt.Sprintf("%s.sites[%d].existing.vpn_gateway", field, i)
+		}
+		switch {
+		case given:
+			v.Add(f, "gateway SKU %s takes no custom IPsec/IKE policy on %s, and connection.ipsec_policy goes on every connection; use %s, or remove the policy",
 				sku, display(c.Kind), policySKUHint(c.Kind))
-		} else {
+		case site.GetExisting().GetVpnGateway() != "":
+			v.Add(f, "adopted gateway %s is %s, which takes no custom IPsec/IKE policy, and its connection to Azure Stack Hub site %q needs one (a stamp offers only AES256/SHA384/ECP384 with GCMAES256); resize the gateway to %s outside hybridlink, or put that spoke on another hub",
+				site.GetExisting().GetVpnGateway(), sku, s.GetSites()[peerings[n].Peer].GetName(), policySKUHint(c.Kind))
+		default:
 			v.Add(f, "gateway SKU %s takes no custom IPsec/IKE policy, and this Azure site needs one to reach its Azure Stack Hub peer, which offers only AES256/SHA384/ECP384 with GCMAES256; use %s",
 				sku, policySKUHint(c.Kind))
 		}

@@ -6,7 +6,6 @@ package deployrules
 
 import (
 	"fmt"
-	"net/netip"
 	"regexp"
 	"strings"
 
@@ -54,15 +53,20 @@ func Validate(d *orchestratorv1.Deployment, deploymentID string, clouds []cloud.
 // checkSpec checks a deployment spec: each site, the sites together, and the connection.
 func checkSpec(v *apierr.Violations, field string, s *orchestratorv1.DeploymentSpec, clouds []cloud.Cloud) {
 	sites := s.GetSites()
-	if len(sites) != 2 {
-		v.Add(field+".sites", "exactly two sites are required, one for each end of the tunnel; got %d", len(sites))
+	if len(sites) < 2 {
+		v.Add(field+".sites", "at least two sites are required: a hub and one or more spokes, each spoke with a tunnel to the hub; got %d", len(sites))
 	}
 	kinds := make([]cloud.Kind, len(sites))
+	vms := 0
 	for i, site := range sites {
 		kinds[i] = checkSite(v, fmt.Sprintf("%s.sites[%d]", field, i), site, clouds)
+		vms += len(site.GetVirtualMachines())
 	}
-	if len(sites) == 2 {
-		checkPair(v, field, sites)
+	if vms > MaxDeploymentVirtualMachines {
+		v.Add(field+".sites", "the sites have %d virtual machines, more than the %d one deployment's workflow runs within Temporal's limits; put some in another deployment", vms, MaxDeploymentVirtualMachines)
+	}
+	if len(sites) >= 2 {
+		checkTopology(v, field, s, kinds)
 	}
 	checkConnection(v, field+".connection", s.GetConnection(), kinds)
 	checkPolicySKUs(v, field, s, clouds)
@@ -87,7 +91,14 @@ func checkSite(v *apierr.Violations, field string, site *orchestratorv1.Site, cl
 	if err := names.CheckResourceGroup(site.GetResourceGroup()); err != nil {
 		v.Add(field+".resource_group", "%v", err)
 	}
-	checkNetwork(v, field, site)
+	switch {
+	case site.GetExisting().GetVpnGateway() != "" && site.GetExisting().GetVirtualNetwork() == "":
+		v.Add(field+".existing.virtual_network", "required with existing.vpn_gateway: name the virtual network the gateway is in")
+	case site.GetExisting().GetVirtualNetwork() != "":
+		checkExisting(v, field, site)
+	default:
+		checkNetwork(v, field, site)
+	}
 	if known {
 		checkGatewaySKU(v, field, site, c.Kind)
 	}
@@ -120,28 +131,6 @@ func checkGatewaySKU(v *apierr.Violations, field string, site *orchestratorv1.Si
 	}
 	if site.GetEnableBgp() && strings.EqualFold(site.GetGatewaySku(), "Basic") {
 		v.Add(field+".enable_bgp", "the Basic gateway SKU does not support BGP; pick another SKU or turn BGP off")
-	}
-}
-
-// checkPair checks the two sites together: distinct names, and address spaces that do not
-// overlap, since each side routes the other's whole space into the tunnel.
-func checkPair(v *apierr.Violations, field string, sites []*orchestratorv1.Site) {
-	a, b := sites[0], sites[1]
-	if a.GetName() != "" && a.GetName() == b.GetName() {
-		v.Add(field+".sites[1].name", "both sites are named %q; site names must differ", b.GetName())
-	}
-	var space []netip.Prefix
-	for _, s := range a.GetAddressPrefixes() {
-		if p, ok := azrules.ParsePrefix(s); ok {
-			space = append(space, p)
-		}
-	}
-	for j, s := range b.GetAddressPrefixes() {
-		q, ok := azrules.ParsePrefix(s)
-		if p, hit := azrules.Overlap(q, space); ok && hit {
-			v.Add(fmt.Sprintf("%s.sites[1].address_prefixes[%d]", field, j),
-				"%s overlaps %s of site %q: the address spaces of the two sites must not overlap, or the tunnel cannot route between them", q, p, a.GetName())
-		}
 	}
 }
 

@@ -106,11 +106,12 @@ var badCases = []struct {
 	{"no deployment", func(in *input) { in.d = nil }, "deployment"},
 	{"no spec", func(in *input) { in.d.Spec = nil }, "deployment.spec"},
 	{"one site", func(in *input) { in.d.Spec.Sites = in.d.Spec.Sites[:1] }, "deployment.spec.sites"},
-	{"three sites", func(in *input) {
+	{"two spokes on one stamp", func(in *input) {
 		third := proto.Clone(in.site(1)).(*orchestratorv1.Site)
-		third.Name = "third"
+		third.Name, third.AddressPrefixes = "third", []string{"10.3.0.0/16"}
+		third.WorkloadSubnetPrefix, third.GatewaySubnetPrefix = "10.3.1.0/24", "10.3.255.0/27"
 		in.d.Spec.Sites = append(in.d.Spec.Sites, third)
-	}, "deployment.spec.sites"},
+	}, "deployment.spec.sites[2].cloud"},
 	{"same site names", func(in *input) { in.site(1).Name = "hub" }, "deployment.spec.sites[1].name"},
 	{"empty site name", func(in *input) { in.site(0).Name = "" }, "deployment.spec.sites[0].name"},
 	{"site name of 17 characters", func(in *input) { in.site(0).Name = strings.Repeat("h", 17) }, "deployment.spec.sites[0].name"},

@@ -26,8 +26,9 @@ func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 	}
 	d.publish(ctx)
 	defer d.publish(ctx)
-	g := build(ctx, d.in, d.status.Outputs.Sites)
+	g := build(d.in, d.status.Outputs.Sites, false)
 	for _, s := range g.steps {
+		s.done, s.settle = workflow.NewFuture(ctx)
 		s.status.TraceId = stepTrace
 		d.status.Steps = append(d.status.Steps, s.status)
 	}
@@ -67,8 +68,37 @@ func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 		}
 		d.status.State = orchestratorv1.DeploymentStatus_STATE_FAILED
 	default:
+		if err := d.prune(ctx, g); err != nil {
+			d.status.State = orchestratorv1.DeploymentStatus_STATE_FAILED
+			d.status.Error = "removing what the spec no longer has: " + err.Error()
+			return
+		}
 		d.status.State = orchestratorv1.DeploymentStatus_STATE_READY
 	}
+}
+
+// pruneChange names the change that made an apply delete what the deployment created and
+// its spec no longer has, so that histories from before it replay without those deletions.
+const pruneChange = "prune-removed"
+
+// prune deletes, once an apply has succeeded, what the deployment created and the applied
+// graph no longer ensures: a removed spoke's resources, and the hub's local network gateway
+// and connection for it. Nothing else is touched.
+func (d *deployment) prune(ctx workflow.Context, g *graph) error {
+	ensured := map[string]bool{}
+	for _, s := range g.steps {
+		ensured[s.status.GetResource()] = true
+	}
+	var stale []Resource
+	for _, r := range d.created {
+		if !ensured[r.Name] {
+			stale = append(stale, r)
+		}
+	}
+	if len(stale) == 0 || workflow.GetVersion(ctx, pruneChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	return d.remove(ctx, stale)
 }
 
 // run runs one step once its dependencies have ended: it skips the step if one of them

@@ -33,6 +33,13 @@ const (
 	EnsureVirtualNetworkGateway = "EnsureVirtualNetworkGateway"
 	// EnsureLocalNetworkGateway: *gatewayv1.CreateLocalNetworkGatewayRequest -> *gatewayv1.LocalNetworkGateway.
 	EnsureLocalNetworkGateway = "EnsureLocalNetworkGateway"
+	// ReadVirtualNetwork: *networkv1.GetVirtualNetworkRequest -> *networkv1.VirtualNetwork:
+	// it reads an adopted network, and fails non-retryably when it is gone.
+	ReadVirtualNetwork = "ReadVirtualNetwork"
+	// ReadVirtualNetworkGateway: *gatewayv1.GetVirtualNetworkGatewayRequest ->
+	// *gatewayv1.VirtualNetworkGateway: it reads an adopted gateway for its public IP and BGP
+	// speaker, and fails non-retryably when it is gone or has no public IP.
+	ReadVirtualNetworkGateway = "ReadVirtualNetworkGateway"
 	// EnsureConnection: *gatewayv1.CreateConnectionRequest -> *gatewayv1.Connection.
 	EnsureConnection = "EnsureConnection"
 	// EnsureNetworkInterface: *computev1.CreateNetworkInterfaceRequest -> *computev1.NetworkInterface.
@@ -71,9 +78,10 @@ type Input struct {
 	// Spec is validated and complete: every site has its location and gateway SKU, and the
 	// connection its shared key.
 	Spec *orchestratorv1.DeploymentSpec
-	// SitePolicies holds, per site (same order as Spec.Sites), the IPsec policy its
-	// connection gets; nil leaves the cloud's defaults.
-	SitePolicies []*gatewayv1.IpsecPolicy
+	// Policies holds, per tunnel end (in deployrules.Peerings' order), the IPsec policy its
+	// connection gets; nil leaves the cloud's defaults. For two sites the ends are the
+	// sites, in order: the encoding keeps the name it had when it was per site.
+	Policies []*gatewayv1.IpsecPolicy `json:"SitePolicies"`
 	// TraceID is the deployment's trace (32 hex digits): that of the CreateDeployment call
 	// that started the workflow, whose spans (and its activities', through the Temporal
 	// tracing interceptor) are in it. The status shows it as the deployment's trace_id and

@@ -34,6 +34,8 @@ var latencies = map[string]time.Duration{
 	EnsureConnection:            2 * time.Minute,
 	VerifyConnections:           3 * time.Minute,
 	DeleteResource:              time.Minute,
+	ReadVirtualNetwork:          time.Second,
+	ReadVirtualNetworkGateway:   time.Second,
 }
 
 // criticalPath is the graph's critical path with these latencies: resource group, virtual
@@ -147,6 +149,16 @@ func newFake(t *testing.T) *fake {
 				})
 			}
 			return conns
+		}))
+	fns[ReadVirtualNetwork] = (ensure(f, ReadVirtualNetwork,
+		func(r *networkv1.GetVirtualNetworkRequest) string { return r.GetName() },
+		func(name string, _ *networkv1.GetVirtualNetworkRequest) *networkv1.VirtualNetwork {
+			return &networkv1.VirtualNetwork{Name: name}
+		}))
+	fns[ReadVirtualNetworkGateway] = (ensure(f, ReadVirtualNetworkGateway,
+		func(r *gatewayv1.GetVirtualNetworkGatewayRequest) string { return r.GetName() },
+		func(name string, _ *gatewayv1.GetVirtualNetworkGatewayRequest) *gatewayv1.VirtualNetworkGateway {
+			return &gatewayv1.VirtualNetworkGateway{Name: name, Sku: "VpnGw2AZ", GatewayIpAddress: gatewayIP(name), BgpAsn: 65515, BgpPeeringAddress: "bgp-of-" + name}
 		}))
 	fns[DeleteResource] = (func(_ context.Context, r DeleteRequest) error {
 		f.mu.Lock()
@@ -291,7 +303,7 @@ func input(opts ...func(*orchestratorv1.DeploymentSpec)) Input {
 	for _, o := range opts {
 		o(spec)
 	}
-	return Input{Name: "deployments/d1", Spec: spec, SitePolicies: []*gatewayv1.IpsecPolicy{azurePolicy, nil}}
+	return Input{Name: "deployments/d1", Spec: spec, Policies: []*gatewayv1.IpsecPolicy{azurePolicy, nil}}
 }
 
 // existingStackGroup makes the stack site's resource group an existing one.

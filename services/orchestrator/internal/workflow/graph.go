@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -11,6 +12,7 @@ import (
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/deployrules"
 )
 
 // Step kinds: a step's name is {site}/{kind}, and verify's is just "verify".
@@ -47,7 +49,7 @@ type step struct {
 	result any
 	// record copies what the deployment's outputs need from result; nil when nothing.
 	record func()
-	// done is ready once the step has ended; set it through end.
+	// done is ready once the step has ended, set through end; apply and remove make it.
 	done workflow.Future
 	// settle makes done ready.
 	settle workflow.Settable
@@ -58,18 +60,21 @@ func (s *step) succeeded() bool {
 	return s.status.GetState() == orchestratorv1.Step_STATE_SUCCEEDED
 }
 
-// creates reports whether the step creates a resource, which teardown deletes.
-func (s *step) creates() bool { return s.kind != kindVerify }
+// creates reports whether the step creates a resource, which teardown deletes: not verify,
+// and not a step that reads an adopted resource.
+func (s *step) creates() bool { return s.kind != kindVerify && !s.status.GetAdopted() }
 
-// graph is the dataflow of a deployment: its steps in status order (per site the
-// resource group, network, public IP, gateway and VMs, then per site the local network
-// gateway and connection, then verify), each after those it depends on.
+// graph is the dataflow of a deployment: its steps in status order (per site the resource
+// group, network, public IP, gateway and VMs, then per tunnel end the local network gateway
+// and connection, then verify), each after those it depends on. A graph built for a plan
+// (planning) is never run: its requests are built without the results they would wait for.
 type graph struct {
-	steps []*step
+	steps    []*step
+	planning bool
 }
 
 // add appends a step; nil deps (a resource group that exists already) are left out.
-func (g *graph) add(ctx workflow.Context, site, kind, resource, activity string, result any, request func() (any, error), deps ...*step) *step {
+func (g *graph) add(site, kind, resource, activity string, result any, request func() (any, error), deps ...*step) *step {
 	name := kind
 	if site != "" {
 		name = site + "/" + kind
@@ -87,60 +92,86 @@ func (g *graph) add(ctx workflow.Context, site, kind, resource, activity string,
 			s.status.DependsOn = append(s.status.DependsOn, d.status.GetName())
 		}
 	}
-	s.done, s.settle = workflow.NewFuture(ctx)
 	g.steps = append(g.steps, s)
 	return s
 }
 
+// adopt appends a step that reads an adopted resource: it never creates it.
+func (g *graph) adopt(site, kind, resource, activity string, result any, request func() (any, error)) *step {
+	s := g.add(site, kind, resource, activity, result, request)
+	s.status.Adopted = true
+	return s
+}
+
 // build returns the graph that applies in, writing each site's outputs into outputs
-// (one SiteOutputs per site, in the spec's order) as steps succeed.
-func build(ctx workflow.Context, in Input, outputs []*orchestratorv1.SiteOutputs) *graph {
-	g := &graph{}
-	sites := in.Spec.GetSites()
+// (one SiteOutputs per site, in the spec's order) as steps succeed. Each site's steps
+// wait only for their own site's, and a tunnel end for the two gateways, so that the
+// spokes build in parallel and the deployment takes one gateway's time, not one per spoke.
+// A site's end of a tunnel is named {site}/{kind} when it has one tunnel, and
+// {site}/{kind}/{peer} when it has several (a hub).
+func build(in Input, outputs []*orchestratorv1.SiteOutputs, planning bool) *graph {
+	g := &graph{planning: planning}
+	spec := in.Spec
+	sites := spec.GetSites()
 	n := make([]names, len(sites))
 	gateways := make([]*step, len(sites))
 	for i, site := range sites {
-		peer := sites[1-i]
-		n[i] = siteNames(site, peer.GetName())
-		gateways[i] = g.addSite(ctx, site, n[i], outputs[i])
+		n[i] = siteNames(site)
+		gateways[i] = g.addSite(site, n[i], outputs[i])
 	}
-	connections := make([]*step, len(sites))
-	for i, site := range sites {
-		peer, peerGateway := sites[1-i], gateways[1-i]
-		label, ni, out := site.GetName(), n[i], outputs[i]
-		lgw := g.add(ctx, label, kindLocalGateway, ni.localGateway, EnsureLocalNetworkGateway, &gatewayv1.LocalNetworkGateway{},
+	peerings := deployrules.Peerings(spec)
+	ends := map[int]int{}
+	for _, p := range peerings {
+		ends[p.Site]++
+	}
+	var connections []*step
+	var names []string
+	for k, p := range peerings {
+		site, peer := sites[p.Site], sites[p.Peer]
+		ni, out := n[p.Site], outputs[p.Site]
+		label, suffix := site.GetName(), ""
+		if ends[p.Site] > 1 {
+			suffix = "/" + peer.GetName()
+		}
+		peerGateway := gateways[p.Peer]
+		prefixes := deployrules.Transit(spec, p)
+		first, second := gateways[min(p.Site, p.Peer)], gateways[max(p.Site, p.Peer)]
+		lgw := g.add(label, kindLocalGateway+suffix, ni.localGateway(label, peer.GetName()), EnsureLocalNetworkGateway, &gatewayv1.LocalNetworkGateway{},
 			func() (any, error) {
 				gw := peerGateway.result.(*gatewayv1.VirtualNetworkGateway)
-				if gw.GetGatewayIpAddress() == "" {
+				if gw.GetGatewayIpAddress() == "" && !g.planning {
 					return nil, temporal.NewNonRetryableApplicationError(
 						fmt.Sprintf("site %s's gateway %s has no public IP address", peer.GetName(), gw.GetName()), "FailedPrecondition", nil)
 				}
-				return localGatewayRequest(site, peer, ni, gw), nil
+				return localGatewayRequest(site, peer, ni, prefixes, gw), nil
 			},
-			gateways[0], gateways[1])
+			first, second)
 		var policy *gatewayv1.IpsecPolicy
-		if i < len(in.SitePolicies) {
-			policy = in.SitePolicies[i]
+		if k < len(in.Policies) {
+			policy = in.Policies[k]
 		}
 		conn := &gatewayv1.Connection{}
-		connections[i] = g.add(ctx, label, kindConnection, ni.connection, EnsureConnection, conn,
+		end := g.add(label, kindConnection+suffix, ni.connection(label, peer.GetName()), EnsureConnection, conn,
 			func() (any, error) {
-				return connectionRequest(site, peer, ni, in.Spec.GetConnection().GetSharedKey(), policy), nil
+				return connectionRequest(site, peer, ni, spec.GetConnection().GetSharedKey(), policy), nil
 			},
-			gateways[i], lgw)
-		connections[i].record = func() { recordConnection(out, conn) }
+			gateways[p.Site], lgw)
+		peerName := peer.GetName()
+		end.record = func() { recordConnection(out, peerName, conn) }
+		connections = append(connections, end)
+		names = append(names, end.status.GetResource())
 	}
 	conns := &[]*gatewayv1.Connection{}
-	verify := g.add(ctx, "", kindVerify, "", VerifyConnections, conns,
+	verify := g.add("", kindVerify, "", VerifyConnections, conns,
 		func() (any, error) {
-			return VerifyRequest{Connections: []string{n[0].connection, n[1].connection}, Timeout: verifyTimeout}, nil
+			return VerifyRequest{Connections: names, Timeout: verifyTimeout}, nil
 		},
-		connections[0], connections[1])
+		connections...)
 	verify.record = func() {
 		for _, c := range *conns {
-			for i := range sites {
-				if c.GetName() == n[i].connection {
-					recordConnection(outputs[i], c)
+			for k, p := range peerings {
+				if c.GetName() == names[k] {
+					recordConnection(outputs[p.Site], sites[p.Peer].GetName(), c)
 				}
 			}
 		}
@@ -148,36 +179,60 @@ func build(ctx workflow.Context, in Input, outputs []*orchestratorv1.SiteOutputs
 	return g
 }
 
-// addSite adds one site's steps and returns its gateway step.
-func (g *graph) addSite(ctx workflow.Context, site *orchestratorv1.Site, n names, out *orchestratorv1.SiteOutputs) *step {
+// addSite adds one site's steps and returns its gateway step: for an adopted network or
+// gateway, a step that reads it.
+func (g *graph) addSite(site *orchestratorv1.Site, n names, out *orchestratorv1.SiteOutputs) *step {
 	label := site.GetName()
 	var group *step
 	if !site.GetExistingResourceGroup() {
-		group = g.add(ctx, label, kindResourceGroup, n.group, EnsureResourceGroup, &networkv1.ResourceGroup{},
+		group = g.add(label, kindResourceGroup, n.group, EnsureResourceGroup, &networkv1.ResourceGroup{},
 			func() (any, error) { return resourceGroupRequest(site, n), nil })
 	}
-	vnet := g.add(ctx, label, kindVirtualNetwork, n.vnet, EnsureVirtualNetwork, &networkv1.VirtualNetwork{},
-		func() (any, error) { return virtualNetworkRequest(site, n), nil }, group)
-	ip := g.add(ctx, label, kindPublicIP, n.publicIP, EnsurePublicIPAddress, &gatewayv1.PublicIPAddress{},
-		func() (any, error) { return publicIPRequest(site, n), nil }, group)
+	var vnet *step
+	if site.GetExisting().GetVirtualNetwork() != "" {
+		vnet = g.adopt(label, kindVirtualNetwork, n.vnet, ReadVirtualNetwork, &networkv1.VirtualNetwork{},
+			func() (any, error) { return readNetworkRequest(n), nil })
+	} else {
+		vnet = g.add(label, kindVirtualNetwork, n.vnet, EnsureVirtualNetwork, &networkv1.VirtualNetwork{},
+			func() (any, error) { return virtualNetworkRequest(site, n), nil }, group)
+	}
 	gw := &gatewayv1.VirtualNetworkGateway{}
-	gateway := g.add(ctx, label, kindGateway, n.gateway, EnsureVirtualNetworkGateway, gw,
-		func() (any, error) { return gatewayRequest(site, n), nil }, vnet, ip)
+	var gateway *step
+	if site.GetExisting().GetVpnGateway() != "" {
+		gateway = g.adopt(label, kindGateway, n.gateway, ReadVirtualNetworkGateway, gw,
+			func() (any, error) { return readGatewayRequest(n), nil })
+		gateway.deps, gateway.status.DependsOn = []*step{vnet}, []string{vnet.status.GetName()}
+	} else {
+		ip := g.add(label, kindPublicIP, n.publicIP, EnsurePublicIPAddress, &gatewayv1.PublicIPAddress{},
+			func() (any, error) { return publicIPRequest(site, n), nil }, group)
+		gateway = g.add(label, kindGateway, n.gateway, EnsureVirtualNetworkGateway, gw,
+			func() (any, error) { return gatewayRequest(site, n), nil }, vnet, ip)
+	}
 	gateway.record = func() { out.GatewayIpAddress = gw.GetGatewayIpAddress() }
 	for _, vm := range site.GetVirtualMachines() {
 		nicOut := &computev1.NetworkInterface{}
-		nic := g.add(ctx, label, kindNetworkInterface+"/"+vm.GetName(), n.nicName(vm.GetName()), EnsureNetworkInterface, nicOut,
+		nic := g.add(label, kindNetworkInterface+"/"+vm.GetName(), n.nicName(vm.GetName()), EnsureNetworkInterface, nicOut,
 			func() (any, error) { return nicRequest(site, n, vm), nil }, vnet)
 		nic.record = func() { out.VmPrivateIps[vm.GetName()] = nicOut.GetAllocatedPrivateIpAddress() }
-		g.add(ctx, label, kindVirtualMachine+"/"+vm.GetName(), n.vmName(vm.GetName()), EnsureVirtualMachine, &computev1.VirtualMachine{},
+		g.add(label, kindVirtualMachine+"/"+vm.GetName(), n.vmName(vm.GetName()), EnsureVirtualMachine, &computev1.VirtualMachine{},
 			func() (any, error) { return vmRequest(site, n, vm), nil }, nic)
 	}
 	return gateway
 }
 
-// recordConnection copies a connection's status and byte counters into a site's outputs.
-func recordConnection(out *orchestratorv1.SiteOutputs, c *gatewayv1.Connection) {
-	out.ConnectionStatus = c.GetStatus()
-	out.IngressBytes = c.GetIngressBytes()
-	out.EgressBytes = c.GetEgressBytes()
+// recordConnection records a connection's status and byte counters among a site's
+// outputs, as its connection to peer, and as the site's own when it is its only one.
+func recordConnection(out *orchestratorv1.SiteOutputs, peer string, c *gatewayv1.Connection) {
+	co := &orchestratorv1.ConnectionOutputs{Peer: peer, Connection: c.GetName(), Status: c.GetStatus(), IngressBytes: c.GetIngressBytes(), EgressBytes: c.GetEgressBytes()}
+	i := slices.IndexFunc(out.Connections, func(x *orchestratorv1.ConnectionOutputs) bool { return x.GetPeer() == peer })
+	if i < 0 {
+		out.Connections = append(out.Connections, co)
+	} else {
+		out.Connections[i] = co
+	}
+	if len(out.Connections) == 1 {
+		out.ConnectionStatus, out.IngressBytes, out.EgressBytes = co.GetStatus(), co.GetIngressBytes(), co.GetEgressBytes()
+	} else {
+		out.ConnectionStatus, out.IngressBytes, out.EgressBytes = 0, 0, 0
+	}
 }

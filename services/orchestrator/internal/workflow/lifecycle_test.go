@@ -137,7 +137,7 @@ func TestContinueAsNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	if can.WorkflowType.Name != Name || next.Name != "deployments/d1" || next.Spec.GetConnection().GetSharedKey() != sharedKey ||
-		!proto.Equal(next.SitePolicies[0], azurePolicy) {
+		!proto.Equal(next.Policies[0], azurePolicy) {
 		t.Errorf("next input %v", next)
 	}
 	if next.Status.GetState() != orchestratorv1.DeploymentStatus_STATE_READY || len(next.Status.GetSteps()) != 19 {
@@ -192,8 +192,8 @@ func TestRefusesInputItCannotRun(t *testing.T) {
 		in   Input
 		want string
 	}{
-		{"one site", input(func(s *orchestratorv1.DeploymentSpec) { s.Sites = s.Sites[:1] }), "exactly two sites, not 1"},
-		{"no spec", Input{Name: "deployments/d1"}, "exactly two sites, not 0"},
+		{"one site", input(func(s *orchestratorv1.DeploymentSpec) { s.Sites = s.Sites[:1] }), "2-16 sites (a hub and its spokes), not 1"},
+		{"no spec", Input{Name: "deployments/d1"}, "2-16 sites (a hub and its spokes), not 0"},
 		{"a site of 101 VMs", input(vms(101)), "101 virtual machines"},
 		{"a site of 2000 VMs", input(vms(2000)), "2000 virtual machines"},
 	} {

@@ -27,13 +27,20 @@ const (
 	blobSizeWarn, blobSizeLimit = 512 << 10, 2 << 20
 )
 
-// largest returns the largest deployment deployrules.Limits lets through: two sites of
-// deployrules.MaxVirtualMachines VMs, each VM with an SSH key as long as keeps the spec within
+// largest returns the largest deployment deployrules.Limits lets through: a hub and
+// deployrules.MaxSites-1 spokes, two sites of deployrules.MaxVirtualMachines VMs (the most a
+// deployment has), each VM with an SSH key as long as keeps the spec within
 // deployrules.MaxSpecBytes.
 func largest(t *testing.T) Input {
 	t.Helper()
 	in := input(func(s *orchestratorv1.DeploymentSpec) {
-		for _, site := range s.Sites {
+		for i := len(s.Sites); i < deployrules.MaxSites; i++ {
+			spoke := proto.Clone(s.Sites[1]).(*orchestratorv1.Site)
+			spoke.Name, spoke.Cloud, spoke.VirtualMachines = fmt.Sprintf("spoke%02d", i), fmt.Sprintf("stamp%02d", i), nil
+			spoke.AddressPrefixes = []string{fmt.Sprintf("10.%d.0.0/16", 10+i)}
+			s.Sites = append(s.Sites, spoke)
+		}
+		for _, site := range s.Sites[:2] {
 			vm := site.VirtualMachines[0]
 			site.VirtualMachines = nil
 			for i := range deployrules.MaxVirtualMachines {
@@ -44,7 +51,7 @@ func largest(t *testing.T) Input {
 		}
 	})
 	keyLen := (deployrules.MaxSpecBytes - proto.Size(in.Spec)) / (2 * deployrules.MaxVirtualMachines) * 98 / 100
-	for _, site := range in.Spec.Sites {
+	for _, site := range in.Spec.Sites[:2] {
 		for _, vm := range site.VirtualMachines {
 			vm.SshPublicKeys = []string{"ssh-rsa " + strings.Repeat("A", keyLen)}
 		}
@@ -71,7 +78,7 @@ func TestLargestDeploymentFits(t *testing.T) {
 	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := len(next.Status.GetSteps()), 13+4*deployrules.MaxVirtualMachines; got != want || next.Status.GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
+	if got, want := len(next.Status.GetSteps()), 4*deployrules.MaxSites+2*2*(deployrules.MaxSites-1)+2*deployrules.MaxDeploymentVirtualMachines+1; got != want || next.Status.GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
 		t.Fatalf("%s with %d steps; want READY with %d (%s)", next.Status.GetState(), got, want, next.Status.GetError())
 	}
 

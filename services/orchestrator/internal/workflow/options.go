@@ -60,7 +60,8 @@ var retryPolicy = &temporal.RetryPolicy{
 const writeQueuesChange = "write-queues"
 
 // withActivityOptions returns ctx with the options of step's activity: the step's name as
-// its activity ID, its task queue (its cloud's WriteQueue for a step on a resource), its
+// its activity ID, its task queue (its cloud's WriteQueue for a step that writes a
+// resource; a step that reads an adopted one stays on the deployment's queue), its
 // time-outs (a gateway's creation and deletion are the long ones), heartbeat time-out and
 // retry policy. Cancellation waits for the activity to stop, so that the status records
 // where it stopped.
@@ -76,7 +77,7 @@ func withActivityOptions(ctx workflow.Context, s *step) workflow.Context {
 		RetryPolicy:         retryPolicy,
 		WaitForCancellation: true,
 	}
-	if cloud := CloudOf(s.status.GetResource()); cloud != "" && workflow.GetVersion(ctx, writeQueuesChange, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+	if cloud := CloudOf(s.status.GetResource()); cloud != "" && !s.status.GetAdopted() && workflow.GetVersion(ctx, writeQueuesChange, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
 		opts.TaskQueue = WriteQueue(workflow.GetInfo(ctx).TaskQueueName, cloud)
 	}
 	return workflow.WithActivityOptions(ctx, opts)

@@ -16,30 +16,46 @@ const (
 )
 
 // names are the resource service names of one site's resources, fixed per site so that a
-// re-apply ensures the very same resources.
+// re-apply ensures the very same resources. An adopted network or gateway keeps its own
+// name.
 type names struct {
 	// cloud is the parent of the resource group, clouds/{cloud}.
 	cloud string
 	// group is the resource group, the parent of everything else.
 	group string
-	// vnet, publicIP, gateway, localGateway and connection are the site's resources.
-	vnet, publicIP, gateway, localGateway, connection string
+	// vnet, publicIP and gateway are the site's network, gateway IP and gateway.
+	vnet, publicIP, gateway string
 }
 
-// siteNames returns the names of site's resources; peer is the other site's label.
-func siteNames(site *orchestratorv1.Site, peer string) names {
+// siteNames returns the names of site's resources.
+func siteNames(site *orchestratorv1.Site) names {
 	cloud := "clouds/" + site.GetCloud()
 	group := cloud + "/resourceGroups/" + site.GetResourceGroup()
 	label := site.GetName()
-	return names{
-		cloud:        cloud,
-		group:        group,
-		vnet:         group + "/virtualNetworks/" + vnetID(label),
-		publicIP:     group + "/publicIPAddresses/" + publicIPID(label),
-		gateway:      group + "/virtualNetworkGateways/" + gatewayID(label),
-		localGateway: group + "/localNetworkGateways/" + peeringID(label, peer),
-		connection:   group + "/connections/" + peeringID(label, peer),
+	n := names{
+		cloud:    cloud,
+		group:    group,
+		vnet:     group + "/virtualNetworks/" + vnetID(label),
+		publicIP: group + "/publicIPAddresses/" + publicIPID(label),
+		gateway:  group + "/virtualNetworkGateways/" + gatewayID(label),
 	}
+	if ex := site.GetExisting(); ex.GetVirtualNetwork() != "" {
+		n.vnet = group + "/virtualNetworks/" + ex.GetVirtualNetwork()
+	}
+	if ex := site.GetExisting(); ex.GetVpnGateway() != "" {
+		n.gateway = group + "/virtualNetworkGateways/" + ex.GetVpnGateway()
+	}
+	return n
+}
+
+// localGateway is the resource service name of the site's local network gateway for peer.
+func (n names) localGateway(site, peer string) string {
+	return n.group + "/localNetworkGateways/" + peeringID(site, peer)
+}
+
+// connection is the resource service name of the site's connection to peer.
+func (n names) connection(site, peer string) string {
+	return n.group + "/connections/" + peeringID(site, peer)
 }
 
 // vnetID is the ARM name of a site's virtual network.
@@ -115,14 +131,15 @@ func gatewayRequest(site *orchestratorv1.Site, n names) *gatewayv1.CreateVirtual
 	}
 }
 
-// localGatewayRequest creates the site's local network gateway, which describes the peer
-// site: its gateway's public IP address (known once that gateway runs) and its address
-// space, and its BGP speaker when both sites run BGP.
-func localGatewayRequest(site, peer *orchestratorv1.Site, n names, peerGateway *gatewayv1.VirtualNetworkGateway) *gatewayv1.CreateLocalNetworkGatewayRequest {
+// localGatewayRequest creates the site's local network gateway for peer, which describes
+// the peer site: its gateway's public IP address (known once that gateway runs), prefixes
+// (the peer's address space, and with transit through a hub the other spokes' too), and its
+// BGP speaker when both sites run BGP.
+func localGatewayRequest(site, peer *orchestratorv1.Site, n names, prefixes []string, peerGateway *gatewayv1.VirtualNetworkGateway) *gatewayv1.CreateLocalNetworkGatewayRequest {
 	lgw := &gatewayv1.LocalNetworkGateway{
 		Location:         site.GetLocation(),
 		GatewayIpAddress: peerGateway.GetGatewayIpAddress(),
-		AddressPrefixes:  peer.GetAddressPrefixes(),
+		AddressPrefixes:  prefixes,
 	}
 	if bgp(site, peer) {
 		lgw.BgpAsn = peerGateway.GetBgpAsn()
@@ -144,13 +161,23 @@ func connectionRequest(site, peer *orchestratorv1.Site, n names, sharedKey strin
 		Connection: &gatewayv1.Connection{
 			Location:              site.GetLocation(),
 			VirtualNetworkGateway: n.gateway,
-			LocalNetworkGateway:   n.localGateway,
+			LocalNetworkGateway:   n.localGateway(site.GetName(), peer.GetName()),
 			SharedKey:             sharedKey,
 			Protocol:              gatewayv1.Connection_PROTOCOL_IKEV2,
 			IpsecPolicy:           policy,
 			EnableBgp:             bgp(site, peer),
 		},
 	}
+}
+
+// readGatewayRequest reads a site's adopted gateway.
+func readGatewayRequest(n names) *gatewayv1.GetVirtualNetworkGatewayRequest {
+	return &gatewayv1.GetVirtualNetworkGatewayRequest{Name: n.gateway}
+}
+
+// readNetworkRequest reads a site's adopted virtual network.
+func readNetworkRequest(n names) *networkv1.GetVirtualNetworkRequest {
+	return &networkv1.GetVirtualNetworkRequest{Name: n.vnet}
 }
 
 // bgp reports whether the connection between two sites runs BGP: both gateways must.

@@ -125,21 +125,32 @@ func Deployment(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, err
 	return nil, workflow.NewContinueAsNewError(ctx, Name, d.carry())
 }
 
-// checkInput refuses an input whose graph the workflow cannot run: a spec without exactly
-// two sites, or with more virtual machines in a site than deployrules.MaxVirtualMachines, past
-// which the steps could outgrow Temporal's limits on one workflow (2000 pending
-// activities) and its workflow task would fail for ever. Validation proper happens before
-// the workflow; this holds for inputs that did not come through it.
+// checkInput refuses an input whose graph the workflow cannot run: a spec with fewer than
+// two sites or more than deployrules.MaxSites, a hub that names no site, or more virtual
+// machines than deployrules allows, past which the steps could outgrow Temporal's limits on
+// one workflow (2000 pending activities) and its workflow task would fail for ever.
+// Validation proper happens before the workflow; this holds for inputs that did not come
+// through it.
 func checkInput(in Input) error {
 	sites := in.Spec.GetSites()
-	if len(sites) != 2 {
-		return fmt.Errorf("a deployment has exactly two sites, not %d", len(sites))
+	if len(sites) < 2 || len(sites) > deployrules.MaxSites {
+		return fmt.Errorf("a deployment has 2-%d sites (a hub and its spokes), not %d", deployrules.MaxSites, len(sites))
 	}
+	if deployrules.HubIndex(in.Spec) < 0 {
+		return fmt.Errorf("hub %.16q names no site", in.Spec.GetHub())
+	}
+	vms := 0
 	for _, site := range sites {
-		if n := len(site.GetVirtualMachines()); n > deployrules.MaxVirtualMachines {
+		n := len(site.GetVirtualMachines())
+		if n > deployrules.MaxVirtualMachines {
 			return fmt.Errorf("site %.16q has %d virtual machines, more than the %d a deployment's workflow can run within Temporal's limits; split them across deployments",
 				site.GetName(), n, deployrules.MaxVirtualMachines)
 		}
+		vms += n
+	}
+	if vms > deployrules.MaxDeploymentVirtualMachines {
+		return fmt.Errorf("the sites have %d virtual machines, more than the %d a deployment's workflow can run within Temporal's limits; split them across deployments",
+			vms, deployrules.MaxDeploymentVirtualMachines)
 	}
 	return nil
 }
@@ -202,7 +213,7 @@ func (d *deployment) stop(workflow.Context) (*orchestratorv1.Deployment, error) 
 // errTearingDown refuses what cannot happen once a teardown is accepted.
 var errTearingDown = errors.New("the deployment is being torn down")
 
-// validateApply accepts a re-apply of this deployment with two sites unless it is being
+// validateApply accepts a re-apply of this deployment with an input it can run unless it is being
 // torn down; the spec's validation proper happens before the update.
 func (d *deployment) validateApply(_ workflow.Context, in Input) error {
 	if d.tearingDown || d.deleted {
@@ -234,7 +245,7 @@ func (d *deployment) reapply(ctx workflow.Context, in Input) (*orchestratorv1.De
 		}
 		in.Spec.Connection.SharedKey = d.in.Spec.GetConnection().GetSharedKey()
 	}
-	d.in.Spec, d.in.SitePolicies = in.Spec, in.SitePolicies
+	d.in.Spec, d.in.Policies = in.Spec, in.Policies
 	d.apply(ctx, "")
 	return d.view(), nil
 }

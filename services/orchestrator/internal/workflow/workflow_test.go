@@ -238,9 +238,13 @@ func TestRequestsAndWiring(t *testing.T) {
 
 	want := &orchestratorv1.Outputs{Sites: []*orchestratorv1.SiteOutputs{
 		{Site: "hub", GatewayIpAddress: gatewayIP(hubGateway), VmPrivateIps: map[string]string{"hub-vm1": "10.1.1.4"},
-			ConnectionStatus: gatewayv1.Connection_STATUS_CONNECTED, IngressBytes: 1000, EgressBytes: 2000},
+			ConnectionStatus: gatewayv1.Connection_STATUS_CONNECTED, IngressBytes: 1000, EgressBytes: 2000,
+			Connections: []*orchestratorv1.ConnectionOutputs{{Peer: "stack", Connection: hubGroup + "/connections/hub-to-stack",
+				Status: gatewayv1.Connection_STATUS_CONNECTED, IngressBytes: 1000, EgressBytes: 2000}}},
 		{Site: "stack", GatewayIpAddress: gatewayIP(stackGateway), VmPrivateIps: map[string]string{"stack-vm1": "10.2.1.4", "stack-vm2": "10.2.1.5"},
-			ConnectionStatus: gatewayv1.Connection_STATUS_CONNECTED, IngressBytes: 2000, EgressBytes: 4000},
+			ConnectionStatus: gatewayv1.Connection_STATUS_CONNECTED, IngressBytes: 2000, EgressBytes: 4000,
+			Connections: []*orchestratorv1.ConnectionOutputs{{Peer: "hub", Connection: stackGroup + "/connections/stack-to-hub",
+				Status: gatewayv1.Connection_STATUS_CONNECTED, IngressBytes: 2000, EgressBytes: 4000}}},
 	}}
 	if !proto.Equal(d.GetStatus().GetOutputs(), want) {
 		t.Errorf("outputs\n%v\nwant\n%v", d.GetStatus().GetOutputs(), want)
