@@ -71,7 +71,7 @@ func TestUnrunnableDeployment(t *testing.T) {
 	}
 	const name = "deployments/huge"
 	if _, err := raw.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflow.ID(name), TaskQueue: "e2e-unrunnable"}, workflow.Name,
-		workflow.Input{Name: name, Spec: full, SitePolicies: deployrules.Policies(full, s.orch.Env.Clouds.Clouds())}); err != nil {
+		workflow.Input{Name: name, Spec: full, Policies: deployrules.Policies(full, s.orch.Env.Clouds.Clouds())}); err != nil {
 		t.Fatal(err)
 	}
 	op := wait(t, s, &longrunningpb.Operation{Name: "operations/" + name + "/create"}, nil)
