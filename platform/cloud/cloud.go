@@ -102,11 +102,26 @@ func Default(caFile string) *Config {
 }
 
 // Armsim is Default with each cloud's endpoint where an armsim started in process listens
-// (armsim.Sim.Endpoints, by cloud id), for the services it runs beside.
+// (armsim.Sim.Endpoints, by cloud id), for the services it runs beside; every other
+// endpoint is an Azure Stack Hub stamp (armsim's -stamp, and its Config's extra clouds),
+// in the order of its id, with its one region local.
 func Armsim(caFile string, endpoints map[string]string) *Config {
 	c := Default(caFile)
+	known := map[string]bool{}
 	for i := range c.Clouds {
 		c.Clouds[i].Endpoint = endpoints[c.Clouds[i].ID]
+		known[c.Clouds[i].ID] = true
+	}
+	var stamps []string
+	for id := range endpoints {
+		if !known[id] {
+			stamps = append(stamps, id)
+		}
+	}
+	sort.Strings(stamps)
+	for _, id := range stamps {
+		c.Clouds = append(c.Clouds, Cloud{ID: id, Kind: AzureStackHub, Endpoint: endpoints[id], Discover: true,
+			Subscription: ArmsimSubscription, Location: "local", Credential: Credential{Type: "static"}, CAFile: caFile})
 	}
 	return c
 }

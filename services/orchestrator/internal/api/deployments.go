@@ -58,6 +58,13 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 	if err := s.offered(ctx, in); err != nil {
 		return nil, err
 	}
+	in, found, err := s.adopt(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := found.Err(); err != nil {
+		return nil, err
+	}
 	pending := &orchestratorv1.Deployment{Name: name, Spec: workflow.Redact(in.Spec), Status: &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}}
 	if req.GetValidateOnly() {
 		return operation(op{deployment: name, verb: "create"}, pending, true)
@@ -312,6 +319,13 @@ func (s *Server) UpdateDeployment(ctx context.Context, req *orchestratorv1.Updat
 		return nil, err
 	}
 	if err := s.offered(ctx, in); err != nil {
+		return nil, err
+	}
+	in, found, err := s.adopt(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := found.Err(); err != nil {
 		return nil, err
 	}
 	if req.GetDeployment().GetSpec().GetConnection().GetSharedKey() == "" {

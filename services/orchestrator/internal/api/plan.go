@@ -24,10 +24,11 @@ const planID = "plan"
 
 // PlanDeployment answers every validation finding of the deployment, then every location,
 // VM size and image its clouds do not offer (package offer: a few list reads), and, when
-// there is none, what an apply would do to each resource it ensures (workflow.Plan), read from the
-// clouds through the resource services' Get methods: CREATE when the resource does not
-// exist, NO_CHANGE when it matches the request the apply would send (see matches), UPDATE
-// otherwise. It writes nothing, and the plan holds no secret.
+// there is none, every finding about what the sites adopt (adopt), and, when there is none
+// either, what an apply would do to each resource it ensures or adopts (workflow.Plan), read
+// from the clouds through the resource services' Get methods: ADOPT for an adopted
+// resource, CREATE when a resource does not exist, NO_CHANGE when it matches the request
+// the apply would send (see matches), UPDATE otherwise. It writes nothing, and the plan holds no secret.
 func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDeploymentRequest) (*orchestratorv1.Plan, error) {
 	plan := &orchestratorv1.Plan{}
 	if name := req.GetDeployment().GetName(); name != "" {
@@ -56,16 +57,28 @@ func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDep
 	if len(plan.Findings) > 0 {
 		return plan, nil
 	}
+	in, found, err = s.adopt(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range found {
+		plan.Findings = append(plan.Findings, &orchestratorv1.Finding{Field: v.Field, Description: v.Description})
+	}
+	if len(plan.Findings) > 0 {
+		return plan, nil
+	}
 	for _, r := range workflow.Plan(in) {
+		if r.Adopted {
+			plan.Changes = append(plan.Changes, &orchestratorv1.PlannedChange{Resource: r.Resource, Step: r.Step, Action: orchestratorv1.PlannedChange_ACTION_ADOPT})
+			continue
+		}
 		same, err := s.matches(ctx, r)
 		action := orchestratorv1.PlannedChange_ACTION_UPDATE
 		switch {
 		case status.Code(err) == codes.NotFound:
 			action = orchestratorv1.PlannedChange_ACTION_CREATE
 		case err != nil:
-			st := status.Convert(err).Proto()
-			st.Message = "reading " + r.Resource + ": " + st.GetMessage()
-			return nil, status.FromProto(st).Err()
+			return nil, reading(err, r.Resource)
 		case same:
 			action = orchestratorv1.PlannedChange_ACTION_NO_CHANGE
 		}

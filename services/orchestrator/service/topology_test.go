@@ -1,0 +1,196 @@
+package service_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/hybridlink/hybridlink/armsim"
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+// withStamps is armsim's default clouds and stamps stamp1..stampN, on free ports.
+func withStamps(n int) armsim.Config {
+	cfg := armsim.Config{TimeScale: 0.0005, Clouds: armsim.DefaultClouds()}
+	for i := 1; i <= n; i++ {
+		id := fmt.Sprintf("stamp%d", i)
+		cfg.Clouds = append(cfg.Clouds, armsim.CloudConfig{ID: id, Kind: armsim.KindAzureStackHub, Locations: []string{"local"},
+			Domain: id + ".azurestack.external", IdentityProvider: "aad", PublicIPs: fmt.Sprintf("100.%d.0.0/16", 64+i)})
+	}
+	for i := range cfg.Clouds {
+		cfg.Clouds[i].Addr = "127.0.0.1:0"
+	}
+	return cfg
+}
+
+// spoke is spoke edge{i} on stamp{i}, with 10.{10+i}.0.0/16 and no VMs.
+func spoke(i int) *orchestratorv1.Site {
+	return &orchestratorv1.Site{Name: fmt.Sprintf("edge%d", i), Cloud: fmt.Sprintf("stamp%d", i), ResourceGroup: "edge-rg",
+		AddressPrefixes:      []string{fmt.Sprintf("10.%d.0.0/16", 10+i)},
+		WorkloadSubnetPrefix: fmt.Sprintf("10.%d.1.0/24", 10+i), GatewaySubnetPrefix: fmt.Sprintf("10.%d.255.0/27", 10+i)}
+}
+
+// hubSpec is an Azure hub (hub-vnet and hub-gw in hub-rg) and spokes on the given stamps.
+func hubSpec(stamps ...int) *orchestratorv1.DeploymentSpec {
+	spec := &orchestratorv1.DeploymentSpec{Sites: []*orchestratorv1.Site{{Name: "hub", Cloud: "azure", ResourceGroup: "hub-rg",
+		AddressPrefixes: []string{"10.1.0.0/16"}, WorkloadSubnetPrefix: "10.1.1.0/24", GatewaySubnetPrefix: "10.1.255.0/27"}}}
+	for _, i := range stamps {
+		spec.Sites = append(spec.Sites, spoke(i))
+	}
+	return spec
+}
+
+// attachSpec attaches spokes on the given stamps to hubSpec's gateway, adopted.
+func attachSpec(stamps ...int) *orchestratorv1.DeploymentSpec {
+	spec := &orchestratorv1.DeploymentSpec{Sites: []*orchestratorv1.Site{{Name: "core", Cloud: "azure", ResourceGroup: "hub-rg",
+		Existing: &orchestratorv1.ExistingResources{VirtualNetwork: "hub-vnet", VpnGateway: "hub-gw"}}}}
+	for _, i := range stamps {
+		spec.Sites = append(spec.Sites, spoke(i))
+	}
+	return spec
+}
+
+// tunnels returns armsim's verdict on every connection it holds, by ARM id.
+func tunnels(t *testing.T, s stack) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	res, err := s.sim.Admin.Resources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range res {
+		if r.Type == "Microsoft.Network/connections" {
+			tn, err := s.sim.Admin.Explain(ctx, r.Cloud, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[r.ID] = tn.Status
+		}
+	}
+	return out
+}
+
+// allConnected fails the test unless armsim holds n connections, all Connected.
+func allConnected(t *testing.T, s stack, n int, when string) {
+	t.Helper()
+	got := tunnels(t, s)
+	for id, st := range got {
+		if st != "Connected" {
+			t.Errorf("%s: %s is %s", when, id, st)
+		}
+	}
+	if len(got) != n {
+		t.Errorf("%s: armsim holds %d connections, want %d", when, len(got), n)
+	}
+}
+
+// TestHubAndSpokes runs what issue users have: a hub and three stamps from nothing; then a
+// second deployment attaching a fourth stamp to the first one's hub gateway, adopted,
+// applied while the first deployment adds a fifth stamp, both on the same gateway at the
+// same moment; every tunnel Connected; tearing the second down leaves the first intact and
+// Connected, and tearing the first down leaves armsim empty. Refusals about the adopted
+// gateway's branches come before any write.
+func TestHubAndSpokes(t *testing.T) {
+	ctx := context.Background()
+	s := start(t, withStamps(5), "e2e-hub")
+	create := func(id string, spec *orchestratorv1.DeploymentSpec) error {
+		op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: id, Deployment: &orchestratorv1.Deployment{Spec: spec}})
+		if err != nil {
+			return err
+		}
+		if e := wait(t, s, op, nil).GetError(); e != nil {
+			return fmt.Errorf("%s: %s", id, e.GetMessage())
+		}
+		return nil
+	}
+	if err := create("hub", hubSpec(1, 2, 3)); err != nil {
+		t.Fatal(err)
+	}
+	allConnected(t, s, 6, "hub and three spokes")
+	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/hub"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conns := d.GetStatus().GetOutputs().GetSites()[0].GetConnections(); len(conns) != 3 || slices.ContainsFunc(conns, func(c *orchestratorv1.ConnectionOutputs) bool {
+		return c.GetStatus() != gatewayv1.Connection_STATUS_CONNECTED
+	}) {
+		t.Fatalf("the hub's outputs: %v", conns)
+	}
+
+	// refused before any write: a spoke over edge1's space, a branch of the adopted gateway
+	if err := s.sim.Admin.ResetCounters(ctx); err != nil {
+		t.Fatal(err)
+	}
+	overlapping := attachSpec(4)
+	overlapping.Sites[1].AddressPrefixes = []string{"10.11.128.0/17"}
+	overlapping.Sites[1].WorkloadSubnetPrefix, overlapping.Sites[1].GatewaySubnetPrefix = "10.11.129.0/24", "10.11.255.0/27"
+	err = create("overlap", overlapping)
+	if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "deployment.spec.sites[1].address_prefixes[0]") || !strings.Contains(err.Error(), "hub-to-edge1") {
+		t.Fatalf("a spoke over a branch of the adopted gateway: %v; want InvalidArgument naming the field and the branch", err)
+	}
+	for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPost} {
+		if n, err := s.sim.Admin.Count(ctx, "", method, ""); err != nil || n != 0 {
+			t.Fatalf("a refused deployment made %d %s requests to ARM (%v)", n, method, err)
+		}
+	}
+
+	// the second deployment attaches edge4 while the first adds edge5, on the same gateway
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	wg.Go(func() { errs[0] = create("attach", attachSpec(4)) })
+	wg.Go(func() {
+		op, err := s.api.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/hub", Spec: hubSpec(1, 2, 3, 5)}})
+		if err == nil {
+			if e := wait(t, s, op, nil).GetError(); e != nil {
+				err = fmt.Errorf("adding edge5: %s", e.GetMessage())
+			}
+		}
+		errs[1] = err
+	})
+	wg.Wait()
+	if err := errorsJoin(errs); err != nil {
+		t.Fatal(err)
+	}
+	allConnected(t, s, 10, "after attaching edge4 and adding edge5")
+
+	op, err := s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/attach"})
+	wait(t, s, op, err)
+	allConnected(t, s, 8, "after tearing the attachment down")
+	res, err := s.sim.Admin.Resources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if strings.Contains(r.ID, "edge4") || strings.Contains(r.ID, "core-to") || strings.Contains(r.ID, "stamp4") {
+			t.Errorf("the attachment's %s is left", r.ID)
+		}
+	}
+	if !slices.ContainsFunc(res, func(r armsim.ResourceView) bool { return strings.HasSuffix(r.ID, "/virtualNetworkGateways/hub-gw") }) {
+		t.Fatal("tearing the attachment down deleted the adopted hub gateway")
+	}
+
+	op, err = s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/hub"})
+	wait(t, s, op, err)
+	if left, err := s.sim.Admin.Resources(ctx); err != nil || len(left) != 0 {
+		t.Fatalf("teardown of the hub leaves armsim empty: %v %v", left, err)
+	}
+}
+
+// errorsJoin returns the first non-nil error.
+func errorsJoin(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
