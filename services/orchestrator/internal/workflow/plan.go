@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"google.golang.org/protobuf/proto"
-
 )
 
 // PlannedResource is one resource an apply of a deployment ensures or adopts, with the
