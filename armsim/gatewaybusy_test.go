@@ -186,7 +186,9 @@ func TestGatewayBusy(t *testing.T) {
 		t.Fatalf("deployment PUT: %d %s", put.status, put.body)
 	}
 	deployment := func() string {
-		var d struct{ Properties struct{ ProvisioningState string } }
+		var d struct {
+			Properties struct{ ProvisioningState string }
+		}
 		r := raw(t, sim, "azure", http.MethodGet, groupPath(rg)+"/providers/Microsoft.Resources/deployments/spoke-3?api-version="+resourcesAPI, nil)
 		must(t, json.Unmarshal(r.body, &d))
 		return d.Properties.ProvisioningState
