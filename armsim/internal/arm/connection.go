@@ -149,6 +149,11 @@ func prepareConnection(t *txn, en, old *entry) ([]string, *Error) {
 			}
 		}
 	}
+	if old == nil {
+		if err := t.checkTunnelCapacity(conn, gw, lng); err != nil {
+			return nil, err
+		}
+	}
 	p.ConnectionStatus, p.IngressBytesTransferred, p.EgressBytesTransferred = "", 0, 0
 	p.ResourceGUID = guidOf(old, func(r resource) string { return r.(*Connection).Properties.ResourceGUID })
 	return []string{gw.id(), lng.id()}, nil
