@@ -74,7 +74,7 @@ func TestGatewayConnectionLimit(t *testing.T) {
 	sim := startSim(t, armsim.Config{})
 	c := newAzure(t, sim, "azure")
 	const rg = "rg-hub"
-	gw := azHubGateway(t, c, rg, armnetwork.VirtualNetworkGatewaySKUNameBasic)
+	gw := azHubGateway(t, c, nil, rg, armnetwork.VirtualNetworkGatewaySKUNameBasic)
 	conns := c.net.NewVirtualNetworkGatewayConnectionsClient()
 	lngs := make([]*string, 11)
 	for i := range lngs {

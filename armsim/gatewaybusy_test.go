@@ -58,15 +58,21 @@ func noRetryNetwork(t testing.TB, sim *armsim.Sim, cloudID, subscription string)
 }
 
 // azHubGateway builds, in a new resource group, a virtual network with a GatewaySubnet, a
-// Standard public IP and a VPN gateway of the SKU, and returns the gateway once it runs.
-func azHubGateway(t testing.TB, c azureClients, rg string, sku armnetwork.VirtualNetworkGatewaySKUName) armnetwork.VirtualNetworkGateway {
+// Standard public IP and a VPN gateway of the SKU, and returns the gateway once it runs;
+// with a clock, the clock jumps by ages to end the gateway's create.
+func azHubGateway(t testing.TB, c azureClients, clk *testClock, rg string, sku armnetwork.VirtualNetworkGatewaySKUName) armnetwork.VirtualNetworkGateway {
 	t.Helper()
 	_, err := c.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
 	must(t, err)
 	v := azVnet(t, c, rg, "vnet-hub", "10.1.0.0/16", map[string]string{"GatewaySubnet": "10.1.255.0/27"})
 	pip := azPIP(t, c, rg, "pip-hub", armnetwork.PublicIPAddressSKUNameStandard, armnetwork.IPAllocationMethodStatic)
-	gw, err := done(c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, rg, "gw-hub",
-		azGatewayBody(sku, subnetID(v.Properties.Subnets, "GatewaySubnet"), pip.ID), nil))
+	p, err := c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, rg, "gw-hub",
+		azGatewayBody(sku, subnetID(v.Properties.Subnets, "GatewaySubnet"), pip.ID), nil)
+	must(t, err)
+	if clk != nil {
+		clk.jump(ages)
+	}
+	gw, err := done(p, nil)
 	must(t, err)
 	return gw.VirtualNetworkGateway
 }
@@ -118,7 +124,7 @@ func TestGatewayBusy(t *testing.T) {
 	c := newAzure(t, sim, "azure")
 	nr := noRetryNetwork(t, sim, "azure", sub)
 	const rg = "rg-hub"
-	gw := azHubGateway(t, c, rg, armnetwork.VirtualNetworkGatewaySKUNameVPNGw1)
+	gw := azHubGateway(t, c, clk, rg, armnetwork.VirtualNetworkGatewaySKUNameVPNGw1)
 	conns, nrConns, nrGws := c.net.NewVirtualNetworkGatewayConnectionsClient(), nr.NewVirtualNetworkGatewayConnectionsClient(), nr.NewVirtualNetworkGatewaysClient()
 	lngs := []*string{azSpokeLNG(t, c, rg, 0), azSpokeLNG(t, c, rg, 1), azSpokeLNG(t, c, rg, 2), azSpokeLNG(t, c, rg, 3)}
 
@@ -216,4 +222,43 @@ func TestGatewayBusy(t *testing.T) {
 	if *got.Properties.ProvisioningState != armnetwork.ProvisioningStateSucceeded {
 		t.Fatalf("conn-2 once the gateway is free: %+v", got.Properties.ProvisioningState)
 	}
+}
+
+// TestGatewayBusyUpdating: while the gateway's own update runs, its connections cannot be
+// written either, and they can once it ends.
+func TestGatewayBusyUpdating(t *testing.T) {
+	clk := &testClock{}
+	sim := startSim(t, armsim.Config{Now: clk.now, Latencies: map[string]armsim.Latency{"virtualnetworkgateways": armsim.Fixed(forever)}})
+	c := newAzure(t, sim, "azure")
+	nr := noRetryNetwork(t, sim, "azure", sub)
+	const rg = "rg-hub"
+	gw := azHubGateway(t, c, clk, rg, armnetwork.VirtualNetworkGatewaySKUNameVPNGw1)
+	conns, nrConns := c.net.NewVirtualNetworkGatewayConnectionsClient(), nr.NewVirtualNetworkGatewayConnectionsClient()
+	lngs := []*string{azSpokeLNG(t, c, rg, 0), azSpokeLNG(t, c, rg, 1)}
+	_, err := done(conns.BeginCreateOrUpdate(ctx, rg, "conn-0", azConnBody(gw.ID, lngs[0], sharedKey, nil), nil))
+	must(t, err)
+	body := gw
+	body.Tags = map[string]*string{"spokes": to("2")}
+	update, err := c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, rg, "gw-hub", body, nil)
+	must(t, err)
+	busy := wantBusyGateway(*gw.ID)
+	runRules(t, sim, []ruleCase{
+		{name: "NewConnection", code: "RetryableError", status: http.StatusTooManyRequests, check: busy, do: func() error {
+			_, err := nrConns.BeginCreateOrUpdate(ctx, rg, "conn-1", azConnBody(gw.ID, lngs[1], sharedKey, nil), nil)
+			return err
+		}},
+		{name: "RewriteConnection", code: "RetryableError", status: http.StatusTooManyRequests, check: busy, do: func() error {
+			_, err := nrConns.BeginCreateOrUpdate(ctx, rg, "conn-0", azConnBody(gw.ID, lngs[0], "an0ther-key", nil), nil)
+			return err
+		}},
+		{name: "DeleteConnection", code: "RetryableError", status: http.StatusTooManyRequests, check: busy, do: func() error {
+			_, err := nrConns.BeginDelete(ctx, rg, "conn-0", nil)
+			return err
+		}},
+	})
+	clk.jump(ages)
+	_, err = done(update, nil)
+	must(t, err)
+	_, err = done(nrConns.BeginCreateOrUpdate(ctx, rg, "conn-1", azConnBody(gw.ID, lngs[1], sharedKey, nil), nil))
+	must(t, err)
 }
