@@ -102,12 +102,14 @@ func TestGatewayConnectionLimit(t *testing.T) {
 
 // TestStampTunnelPool: a stamp without VPN Fast Path holds 20 Basic or Standard tunnels
 // across all its subscriptions; the 21st is refused in the subscription that asks, with a
-// message that names nothing of the other's, and deleting a tunnel frees room.
+// message that names nothing of the other's, and deleting a tunnel frees room for one
+// Standard tunnel but not for a HighPerformance one, which takes two.
 func TestStampTunnelPool(t *testing.T) {
 	sim := startSim(t, armsim.Config{})
 	one, two := newStack(t, sim, "azure-stack-hub"), newStackIn(t, sim, "azure-stack-hub", otherSub)
 	gw1, _ := ashGateway(t, one, "rg-one", "gw-one", "10.2.0.0/16", ashnetwork.VirtualNetworkGatewaySKUNameStandard)
 	gw2, _ := ashGateway(t, two, "rg-two", "gw-two", "10.3.0.0/16", ashnetwork.VirtualNetworkGatewaySKUNameStandard)
+	hp, _ := ashGateway(t, two, "rg-two-hp", "gw-hp", "10.4.0.0/16", ashnetwork.VirtualNetworkGatewaySKUNameHighPerformance)
 	for i := range 15 {
 		must(t, ashSpoke(t, one, "rg-one", "conn-"+strconv.Itoa(i), spokeIP(i), spokePrefix(i), gw1.ID))
 	}
@@ -116,7 +118,14 @@ func TestStampTunnelPool(t *testing.T) {
 	}
 	lng, err := done(two.net.NewLocalNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-two", "lng-conn-20", ashLNGBody(spokeIP(20), spokePrefix(20)), nil))
 	must(t, err)
+	hpLNG, err := done(two.net.NewLocalNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-two-hp", "lng-hp", ashLNGBody(spokeIP(21), spokePrefix(21)), nil))
+	must(t, err)
 	twoConns := two.net.NewVirtualNetworkGatewayConnectionsClient()
+	highPerformance := ruleCase{name: "HighPerformanceInOneUnit", code: "StampVpnTunnelCapacityReached", status: http.StatusBadRequest,
+		target: "properties.virtualNetworkGateway1.id", do: func() error {
+			_, err := twoConns.BeginCreateOrUpdate(ctx, "rg-two-hp", "conn-hp", ashConnBody(hp.ID, hpLNG.ID), nil)
+			return err
+		}}
 	runRules(t, sim, []ruleCase{
 		{name: "TwentyFirstStandard", code: "StampVpnTunnelCapacityReached", status: http.StatusBadRequest,
 			target: "properties.virtualNetworkGateway1.id", do: func() error {
@@ -131,6 +140,7 @@ func TestStampTunnelPool(t *testing.T) {
 	})
 	_, err = done(one.net.NewVirtualNetworkGatewayConnectionsClient().BeginDelete(ctx, "rg-one", "conn-0", nil))
 	must(t, err)
+	runRules(t, sim, []ruleCase{highPerformance})
 	_, err = done(twoConns.BeginCreateOrUpdate(ctx, "rg-two", "conn-20", ashConnBody(gw2.ID, lng.ID), nil))
 	must(t, err)
 }

@@ -3,6 +3,7 @@ package arm
 import (
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // The Network provider serialises the operations on a virtual network gateway: while a
@@ -66,10 +67,7 @@ func gatewayConnectionLock(e *Engine, en *entry) *Error {
 // is shorter, the same hint a poller of op gets.
 func (e *Engine) retryableDueToAnotherOperation(op *operation, id string) *Error {
 	wait := e.pollHint(op)
-	secs := int((wait + 999_999_999) / 1_000_000_000)
-	if secs < 1 {
-		secs = 1
-	}
+	secs := max(1, int((wait+time.Second-1)/time.Second)) // as Retry-After says it
 	return &Error{Status: http.StatusTooManyRequests, Code: "RetryableError", Message: "A retryable error occurred.",
 		Details: []*Error{{Code: "RetryableErrorDueToAnotherOperation",
 			Message: fmt.Sprintf("Operation %s (%s) is updating resource %s. The call can be retried in %d seconds.", op.Name, op.ID, id, secs)}},
