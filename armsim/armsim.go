@@ -153,6 +153,9 @@ type Config struct {
 	TokenLifetime Duration `json:"tokenLifetime,omitempty"`
 	// TracerProvider receives a server span per request; nil uses the global provider.
 	TracerProvider trace.TracerProvider `json:"-"`
+	// Now is the clock operations run on (nil: time.Now). Tests that must finish an
+	// operation at a moment of their choosing move it forward instead of waiting.
+	Now func() time.Time `json:"-"`
 }
 
 // DefaultClouds are the two clouds armsim serves unless told otherwise. Public IPs come
@@ -203,7 +206,7 @@ func Start(ctx context.Context, cfg Config) (*Sim, error) {
 	}
 	opts := arm.Options{TimeScale: cfg.TimeScale, PageSize: cfg.PageSize, Throttle: cfg.Throttle,
 		Faults: cfg.Faults, StateFile: cfg.StateFile, Latencies: map[string]arm.Latency{}, Seed: cfg.Seed,
-		TokenLifetime: time.Duration(cfg.TokenLifetime)}
+		TokenLifetime: time.Duration(cfg.TokenLifetime), Now: cfg.Now}
 	for k, v := range cfg.Latencies {
 		opts.Latencies[strings.ToLower(k)] = v
 	}

@@ -42,7 +42,7 @@ func init() {
 		newRes: func() resource { return &Connection{} }, creating: "Updating", nameRule: networkNames,
 		readOnly: []string{"properties.sharedKey", "properties.connectionStatus", "properties.ingressBytesTransferred",
 			"properties.egressBytesTransferred", "properties.tunnelConnectionStatus"},
-		prepare: prepareConnection, render: renderConnection, defaults: connectionDefaults,
+		prepare: prepareConnection, render: renderConnection, defaults: connectionDefaults, locked: connectionGatewayLock,
 		actions: map[string]func(t *txn, en *entry) (*response, *Error){"sharedkey": sharedKeyAction}})
 }
 
@@ -72,6 +72,13 @@ func prepareConnection(t *txn, en, old *entry) ([]string, *Error) {
 	if p.ConnectionType != "IPsec" {
 		return nil, badRequest("ConnectionTypeNotSupported", "properties.connectionType",
 			"Connection type '%s' is not emulated by armsim; use IPsec (site-to-site).", p.ConnectionType)
+	}
+	// the gateway is locked while another operation on it runs, whichever gateway the
+	// stored connection names (the PUT's lock, lockedOut, checked that one)
+	if g := t.lookup(c.ID, p.VirtualNetworkGateway1); g != nil && g.Kind == "virtualnetworkgateways" {
+		if op := t.gatewayLock(g, en.key()); op != nil {
+			return nil, t.retryableDueToAnotherOperation(op, g.id())
+		}
 	}
 	gw, err := t.reference(conn, p.VirtualNetworkGateway1, "properties.virtualNetworkGateway1", "Microsoft.Network", "virtualNetworkGateways")
 	if err != nil {
@@ -140,6 +147,11 @@ func prepareConnection(t *txn, en, old *entry) ([]string, *Error) {
 			if !strings.EqualFold(parentID(r.ID), gw.id()) || !isNATRule(r.ID) || !contains(natRuleNames(gw), lastSegment(r.ID)) {
 				return nil, invalidReference(r.ID, conn.ID, "properties."+rules.field+"["+itoa(i)+"].id")
 			}
+		}
+	}
+	if old == nil {
+		if err := t.checkTunnelCapacity(conn, gw, lng); err != nil {
+			return nil, err
 		}
 	}
 	p.ConnectionStatus, p.IngressBytesTransferred, p.EgressBytesTransferred = "", 0, 0
@@ -212,6 +224,9 @@ func sharedKeyAction(t *txn, en *entry) (*response, *Error) {
 	case http.MethodPut:
 		if op := t.busy(en); op != nil {
 			return nil, anotherOperationInProgress(en.id(), op.Name, op.ID)
+		}
+		if err := connectionGatewayLock(t.Engine, en); err != nil {
+			return nil, err
 		}
 		var body struct {
 			Value string `json:"value"`

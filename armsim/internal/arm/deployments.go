@@ -484,7 +484,12 @@ func (e *Engine) advance(en *entry) {
 		p, _ := parsePath(st.ID)
 		rq := &request{cloud: e.clouds[en.Cloud], base: d.Base, method: http.MethodPut, path: p, rawPath: st.ID,
 			query: url.Values{"api-version": {st.APIVersion}}, apiVersion: st.APIVersion, header: http.Header{}, body: st.Body}
-		if _, err := e.route(rq); err != nil {
+		if _, err := e.route(rq); isRetryable(err) {
+			// ARM's deployment engine retries what the provider asks it to retry: the step
+			// is applied again when an operation completes and deployments move on
+			st.Applied = false
+			continue
+		} else if err != nil {
 			st.Error = err
 			e.failDeployment(en, err)
 			return

@@ -3,6 +3,7 @@ package arm
 import (
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // Error is an ARM error: the HTTP status and the body ARM sends,
@@ -13,6 +14,9 @@ type Error struct {
 	Message string   `json:"message"`
 	Target  string   `json:"target,omitempty"`
 	Details []*Error `json:"details,omitempty"`
+	// retryAfter, when set, is sent as Retry-After with the error (429s that are not
+	// throttling, such as a gateway busy with another operation).
+	retryAfter time.Duration
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

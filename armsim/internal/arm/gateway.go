@@ -74,7 +74,7 @@ func init() {
 		readOnly: []string{"properties.ipConfigurations[].id", "properties.ipConfigurations[].etag",
 			"properties.ipConfigurations[].properties.provisioningState", "properties.natRules[].id",
 			"properties.natRules[].etag", "properties.natRules[].properties.provisioningState"},
-		prepare: prepareGateway, onSucceeded: gatewaySucceeded, onRemove: gatewayRemoved, inUse: gatewayInUse,
+		prepare: prepareGateway, onSucceeded: gatewaySucceeded, onRemove: gatewayRemoved, inUse: gatewayInUse, locked: gatewayConnectionLock,
 		render: renderGateway, defaults: gatewayDefaults})
 	register(&kind{name: "localnetworkgateways", Namespace: "Microsoft.Network", Type: "localNetworkGateways",
 		newRes: func() resource { return &LocalNetworkGateway{} }, creating: "Updating", nameRule: networkNames,

@@ -48,6 +48,9 @@ type kind struct {
 	defaults func(e *Engine, en *entry, view map[string]any)
 	// inUse refuses a delete while other resources use this one.
 	inUse func(e *Engine, en *entry) *Error
+	// locked refuses a write to a stored resource while another resource's operation holds
+	// what it shares with it (a connection's gateway: gatewaylock.go).
+	locked func(e *Engine, en *entry) *Error
 	// actions are sub-paths of a resource: GET instanceView, GET/PUT sharedkey, POST start.
 	actions map[string]func(t *txn, en *entry) (*response, *Error)
 }
@@ -212,6 +215,9 @@ func (t *txn) put(k *kind, id string) (*response, *Error) {
 		if op := t.busy(old); op != nil {
 			return nil, anotherOperationInProgress(old.id(), op.Name, op.ID)
 		}
+		if err := t.lockedOut(k, old); err != nil {
+			return nil, err
+		}
 		// an existing resource keeps the spelling it was created with, in its ID and name
 		id = old.id()
 		name = lastSegment(id)
@@ -299,6 +305,9 @@ func (t *txn) patch(k *kind, id string) (*response, *Error) {
 	if op := t.busy(en); op != nil {
 		return nil, anotherOperationInProgress(en.id(), op.Name, op.ID)
 	}
+	if err := t.lockedOut(k, en); err != nil {
+		return nil, err
+	}
 	var patch map[string]any
 	if err := json.Unmarshal(t.rq.body, &patch); err != nil {
 		return nil, invalidRequestContent(err)
@@ -343,6 +352,9 @@ func (t *txn) delete(k *kind, id string) (*response, *Error) {
 		t.asyncHeaders(resp.header, t.rq.base, t.ops[en.Op], true)
 		return resp, nil
 	}
+	if err := t.lockedOut(k, en); err != nil {
+		return nil, err
+	}
 	if k.inUse != nil {
 		if err := k.inUse(t.Engine, en); err != nil {
 			return nil, err
@@ -375,6 +387,14 @@ func (e *Engine) render(en *entry, rq *request) any {
 		k.defaults(e, en, view)
 	}
 	return view
+}
+
+// lockedOut is the kind's lock on a write to a stored resource, nil when it has none.
+func (t *txn) lockedOut(k *kind, en *entry) *Error {
+	if k.locked == nil {
+		return nil
+	}
+	return k.locked(t.Engine, en)
 }
 
 func opName(k *kind) string {

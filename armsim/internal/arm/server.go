@@ -459,6 +459,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, err *Error) int {
 	w.Header().Set("x-ms-failure-cause", "gateway")
+	if err.retryAfter > 0 {
+		setRetryAfter(w.Header(), err.retryAfter)
+	}
 	writeJSON(w, err.Status, err.body())
 	return err.Status
 }
