@@ -87,7 +87,7 @@ func checkTopology(v *apierr.Violations, field string, s *orchestratorv1.Deploym
 	}
 	checkNamesAndSpaces(v, field, sites)
 	if s.GetTransit() && kinds[hub] == cloud.AzureStackHub {
-		v.Add(field+".transit", "the hub %q is on an Azure Stack Hub stamp, whose gateway does not route between its connections; put the hub on Azure, or turn transit off", sites[hub].GetName())
+		v.Add(field+".transit", "the hub %q is on an Azure Stack Hub stamp, and Microsoft documents transit between a gateway's site-to-site connections only for Azure's route-based gateways; put the hub on Azure, or turn transit off", sites[hub].GetName())
 	}
 	spokesOn := map[string]int{}
 	for i, site := range sites {
