@@ -8,13 +8,17 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
 )
 
 // withStamps is armsim's default clouds and stamps stamp1..stampN, on free ports.
@@ -193,4 +197,89 @@ func errorsJoin(errs []error) error {
 		}
 	}
 	return nil
+}
+
+// TestAdoptedGatewayFull fills a Basic hub gateway with its ten tunnels (a hub and ten
+// Azure spokes, from nothing), then attaches one more spoke to it, adopted: refused before
+// any write, naming the adopted gateway, for its capacity and, with a stamp spoke, for the
+// IPsec policy a Basic gateway cannot take; and ARM (armsim) refuses an eleventh connection
+// made directly, as the plan said.
+func TestAdoptedGatewayFull(t *testing.T) {
+	ctx := context.Background()
+	s := start(t, withStamps(1), "e2e-full")
+	full := hubSpec()
+	full.Sites[0].GatewaySku = "Basic"
+	for i := 1; i <= 10; i++ {
+		sp := spoke(i)
+		sp.Cloud, sp.ResourceGroup = "azure", fmt.Sprintf("edge%d-rg", i)
+		full.Sites = append(full.Sites, sp)
+	}
+	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "basic", Deployment: &orchestratorv1.Deployment{Spec: full}})
+	if e := wait(t, s, op, err).GetError(); e != nil {
+		t.Fatalf("a Basic hub with ten spokes: %s", e.GetMessage())
+	}
+	if err := s.sim.Admin.ResetCounters(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		cloud string
+		want  []string
+	}{
+		{"an Azure spoke", "azure", []string{"has 10 site-to-site connections already and holds at most 10"}},
+		{"a stamp spoke", "stamp1", []string{"has 10 site-to-site connections already", "takes no custom IPsec/IKE policy"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			attach := attachSpec(1)
+			attach.Sites[1].Name, attach.Sites[1].Cloud = "extra", tc.cloud
+			attach.Sites[1].AddressPrefixes = []string{"10.40.0.0/16"}
+			attach.Sites[1].WorkloadSubnetPrefix, attach.Sites[1].GatewaySubnetPrefix = "10.40.1.0/24", "10.40.255.0/27"
+			plan, err := s.api.PlanDeployment(ctx, &orchestratorv1.PlanDeploymentRequest{Deployment: &orchestratorv1.Deployment{Spec: attach}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var said []string
+			for _, f := range plan.GetFindings() {
+				if f.GetField() != "deployment.spec.sites[0].existing.vpn_gateway" {
+					t.Errorf("finding on %s: %s", f.GetField(), f.GetDescription())
+				}
+				said = append(said, f.GetDescription())
+			}
+			for _, w := range tc.want {
+				if !slices.ContainsFunc(said, func(d string) bool { return strings.Contains(d, w) }) {
+					t.Errorf("the plan does not say %q: %q", w, said)
+				}
+			}
+			_, err = s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "extra", Deployment: &orchestratorv1.Deployment{Spec: attach}})
+			if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "existing.vpn_gateway") {
+				t.Fatalf("creating it: %v; want InvalidArgument naming existing.vpn_gateway", err)
+			}
+		})
+	}
+	for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPost} {
+		if n, err := s.sim.Admin.Count(ctx, "", method, ""); err != nil || n != 0 {
+			t.Fatalf("refused attachments made %d %s requests to ARM (%v)", n, method, err)
+		}
+	}
+
+	// ARM agrees: an eleventh connection on the gateway, made directly, is refused
+	gw := gatewayv1.NewGatewayServiceClient(s.gw.Conn)
+	gwOps := longrunningpb.NewOperationsClient(s.gw.Conn)
+	const group = "clouds/azure/resourceGroups/hub-rg"
+	lop, err := gw.CreateLocalNetworkGateway(ctx, &gatewayv1.CreateLocalNetworkGatewayRequest{Parent: group, LocalNetworkGatewayId: "eleventh",
+		LocalNetworkGateway: &gatewayv1.LocalNetworkGateway{GatewayIpAddress: "203.0.113.11", AddressPrefixes: []string{"10.41.0.0/16"}}})
+	servicetest.Wait(t, gwOps, lop, err)
+	cop, err := gw.CreateConnection(ctx, &gatewayv1.CreateConnectionRequest{Parent: group, ConnectionId: "eleventh", Connection: &gatewayv1.Connection{
+		VirtualNetworkGateway: group + "/virtualNetworkGateways/hub-gw", LocalNetworkGateway: group + "/localNetworkGateways/eleventh",
+		SharedKey: "Eleventh-Key-1", Protocol: gatewayv1.Connection_PROTOCOL_IKEV2}})
+	for err == nil && !cop.GetDone() {
+		cop, err = gwOps.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: cop.GetName(), Timeout: durationpb.New(10 * time.Second)})
+	}
+	refusal := err
+	if refusal == nil && cop.GetError() != nil {
+		refusal = status.ErrorProto(cop.GetError())
+	}
+	if refusal == nil || !strings.Contains(refusal.Error(), "VirtualNetworkGatewayConnectionLimitReached") {
+		t.Fatalf("an eleventh connection on the Basic gateway: %v; want ARM's VirtualNetworkGatewayConnectionLimitReached", refusal)
+	}
 }
