@@ -125,6 +125,11 @@ func (d *deployment) run(ctx workflow.Context, s *step) {
 		d.publish(ctx)
 	}
 	req, err := s.request()
+	if err == nil && s.gateway != "" {
+		if err = d.holdGateway(ctx, s.gateway); err == nil {
+			defer d.gateways[s.gateway].Unlock()
+		}
+	}
 	if err == nil {
 		if s.creates() {
 			d.remember(Resource{Site: s.status.GetSite(), Kind: s.kind, Name: s.status.GetResource()})
@@ -138,6 +143,22 @@ func (d *deployment) run(ctx workflow.Context, s *step) {
 	if err != nil && !temporal.IsCanceledError(err) && d.status.Error == "" {
 		d.status.Error = failure(s)
 	}
+}
+
+// holdGateway waits until no other step of the deployment writes a connection on gateway,
+// and holds it: a hub's connections are written one after another, in the order their spokes
+// get there, rather than refused by ARM while another is written. The wait is part of the
+// step's running time.
+func (d *deployment) holdGateway(ctx workflow.Context, gateway string) error {
+	if d.gateways == nil {
+		d.gateways = map[string]workflow.Mutex{}
+	}
+	m, ok := d.gateways[gateway]
+	if !ok {
+		m = workflow.NewMutex(ctx)
+		d.gateways[gateway] = m
+	}
+	return m.Lock(ctx)
 }
 
 // remember adds r to what the deployment created, unless it is there already (an earlier

@@ -49,6 +49,10 @@ type step struct {
 	result any
 	// record copies what the deployment's outputs need from result; nil when nothing.
 	record func()
+	// gateway is set on a connection step whose gateway takes other connections of this
+	// deployment (a hub's): the gateway's name, which the step holds while it runs, since ARM
+	// runs one operation at a time on a gateway and refuses the others.
+	gateway string
 	// done is ready once the step has ended, set through end; apply and remove make it.
 	done workflow.Future
 	// settle makes done ready.
@@ -158,6 +162,9 @@ func build(in Input, outputs []*orchestratorv1.SiteOutputs, planning bool) *grap
 			gateways[p.Site], lgw)
 		peerName := peer.GetName()
 		end.record = func() { recordConnection(out, peerName, conn) }
+		if ends[p.Site] > 1 {
+			end.gateway = ni.gateway
+		}
 		connections = append(connections, end)
 		names = append(names, end.status.GetResource())
 	}

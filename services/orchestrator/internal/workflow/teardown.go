@@ -79,8 +79,23 @@ func (d *deployment) remove(ctx workflow.Context, resources []Resource) error {
 		}
 		futures := make([]workflow.Future, len(t))
 		for i, s := range t {
-			s.start(workflow.Now(ctx))
-			futures[i] = workflow.ExecuteActivity(withActivityOptions(ctx, s), DeleteResource, DeleteRequest{Resource: s.status.GetResource()})
+			del := func(ctx workflow.Context) workflow.Future {
+				s.start(workflow.Now(ctx))
+				return workflow.ExecuteActivity(withActivityOptions(ctx, s), DeleteResource, DeleteRequest{Resource: s.status.GetResource()})
+			}
+			prev := sameGateway(t, i)
+			if prev < 0 {
+				futures[i] = del(ctx)
+				continue
+			}
+			// ARM runs one operation at a time on a gateway: a hub's connections go one
+			// after the other rather than be refused while another is deleted
+			f, settle := workflow.NewFuture(ctx)
+			workflow.Go(ctx, func(ctx workflow.Context) {
+				_ = futures[prev].Get(ctx, nil)
+				settle.Chain(del(ctx))
+			})
+			futures[i] = f
 		}
 		for i, s := range t {
 			err := futures[i].Get(ctx, nil)
@@ -95,6 +110,21 @@ func (d *deployment) remove(ctx workflow.Context, resources []Resource) error {
 		}
 	}
 	return failed
+}
+
+// sameGateway returns the index of the last step before i in tier t that deletes a connection
+// of the same site (so on the same gateway) as step i, or -1 when step i is not a
+// connection's deletion or is the site's first.
+func sameGateway(t []*step, i int) int {
+	if tier(Resource{Kind: t[i].kind}) != slices.Index(teardownOrder, kindConnection) {
+		return -1
+	}
+	for j := i - 1; j >= 0; j-- {
+		if t[j].status.GetSite() == t[i].status.GetSite() {
+			return j
+		}
+	}
+	return -1
 }
 
 // forget removes a deleted resource from what the deployment created.

@@ -38,9 +38,9 @@ func adoptHub(s *orchestratorv1.DeploymentSpec) {
 
 // TestHubAndSpokes checks a hub with three spokes besides the stamp site: each spoke gets
 // one local network gateway and connection to the hub, the hub one of each per spoke, named
-// after the spoke; the spokes run in parallel, so the deployment takes the graph's critical
-// path, one gateway's time; verify waits for every connection; the outputs list each
-// connection.
+// after the spoke; the spokes run in parallel, so the deployment takes one gateway's time,
+// and the hub's four connections run one after the other (ARM takes one operation at a time
+// on a gateway); verify waits for every connection; the outputs list each connection.
 func TestHubAndSpokes(t *testing.T) {
 	f := newFake(t)
 	begin := f.env.Now()
@@ -72,15 +72,27 @@ func TestHubAndSpokes(t *testing.T) {
 	if got := len(d.GetStatus().GetOutputs().GetSites()[0].GetConnections()); got != 4 {
 		t.Errorf("the hub's outputs list %d connections, want 4", got)
 	}
-	// the critical path: resource group, network, gateway, local network gateway, connection, verify
+	// the critical path (resource group, network, gateway, local network gateway, connection,
+	// verify) and the three hub connections that wait for the gateway before the last
+	var hubConns []span
+	for _, peer := range []string{"stack", "edge1", "edge2", "edge3"} {
+		hubConns = append(hubConns, f.attempts(hubGroup + "/connections/hub-to-" + peer)...)
+	}
+	for i, a := range hubConns {
+		for _, b := range hubConns[i+1:] {
+			if a.start.Before(b.end) && b.start.Before(a.end) {
+				t.Errorf("two of the hub's connections were written on its gateway at once: %v and %v", a, b)
+			}
+		}
+	}
 	last := begin
 	for _, s := range d.GetStatus().GetSteps() {
 		if end := s.GetEndTime().AsTime(); end.After(last) {
 			last = end
 		}
 	}
-	if got := last.Sub(begin); got != criticalPath {
-		t.Errorf("the deployment took %v, want the critical path %v", got, criticalPath)
+	if got, want := last.Sub(begin), criticalPath+3*latencies[EnsureConnection]; got != want {
+		t.Errorf("the deployment took %v, want the critical path and three more connections, %v", got, want)
 	}
 }
 

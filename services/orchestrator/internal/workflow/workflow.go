@@ -24,6 +24,8 @@ type deployment struct {
 	created []Resource
 	// lock lets one apply or teardown run at a time.
 	lock workflow.Mutex
+	// gateways hold, by gateway name, the connection step writing on that gateway (holdGateway).
+	gateways map[string]workflow.Mutex
 	// tearingDown is set from the moment a teardown is accepted until it fails; applies
 	// are refused meanwhile.
 	tearingDown bool
