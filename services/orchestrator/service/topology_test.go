@@ -147,7 +147,9 @@ func TestHubAndSpokes(t *testing.T) {
 		}
 	}
 
-	// the second deployment attaches edge4 while the first adds edge5, on the same gateway
+	// the second deployment attaches edge4 while the first adds edge5, on the same gateway,
+	// and the tunnels up already stay up throughout
+	stop := watchTunnels(t, s, "")
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	wg.Go(func() { errs[0] = create("attach", attachSpec(4)) })
@@ -164,6 +166,7 @@ func TestHubAndSpokes(t *testing.T) {
 	if err := errorsJoin(errs); err != nil {
 		t.Fatal(err)
 	}
+	stop()
 	allConnected(t, s, 10, "after attaching edge4 and adding edge5")
 
 	op, err := s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/attach"})
@@ -182,10 +185,71 @@ func TestHubAndSpokes(t *testing.T) {
 		t.Fatal("tearing the attachment down deleted the adopted hub gateway")
 	}
 
+	// removing edge3 by re-apply deletes its resources and the hub's for it, nothing else
+	stop = watchTunnels(t, s, "edge3")
+	op, err = s.api.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/hub", Spec: hubSpec(1, 2, 5)}})
+	if e := wait(t, s, op, err).GetError(); e != nil {
+		t.Fatalf("removing edge3: %s", e.GetMessage())
+	}
+	stop()
+	allConnected(t, s, 6, "after removing edge3")
+	if res, err = s.sim.Admin.Resources(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if strings.Contains(r.ID, "edge3") || r.Cloud == "stamp3" {
+			t.Errorf("removing edge3 left %s", r.ID)
+		}
+	}
+
 	op, err = s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/hub"})
 	wait(t, s, op, err)
 	if left, err := s.sim.Admin.Resources(ctx); err != nil || len(left) != 0 {
 		t.Fatalf("teardown of the hub leaves armsim empty: %v %v", left, err)
+	}
+}
+
+// watchTunnels samples armsim's verdict on the connections it holds now, but those whose id
+// has leaving in it (when it is not ""), until the returned function is called, and then
+// fails the test if one of them was ever seen other than Connected.
+func watchTunnels(t *testing.T, s stack, leaving string) func() {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var ids []string
+	res, err := s.sim.Admin.Resources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clouds := map[string]string{}
+	for _, r := range res {
+		if r.Type == "Microsoft.Network/connections" && (leaving == "" || !strings.Contains(r.ID, leaving)) {
+			ids = append(ids, r.ID)
+			clouds[r.ID] = r.Cloud
+		}
+	}
+	var mu sync.Mutex
+	var seen []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ctx.Err() == nil {
+			for _, id := range ids {
+				tn, err := s.sim.Admin.Explain(ctx, clouds[id], id)
+				if err == nil && tn.Status != "Connected" {
+					mu.Lock()
+					seen = append(seen, id+" "+tn.Status)
+					mu.Unlock()
+				}
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		if len(seen) > 0 {
+			t.Errorf("tunnels up before went down meanwhile: %v", seen)
+		}
 	}
 }
 
