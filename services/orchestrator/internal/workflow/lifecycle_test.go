@@ -196,6 +196,12 @@ func TestRefusesInputItCannotRun(t *testing.T) {
 		{"no spec", Input{Name: "deployments/d1"}, "2-16 sites (a hub and its spokes), not 0"},
 		{"a site of 101 VMs", input(vms(101)), "101 virtual machines"},
 		{"a site of 2000 VMs", input(vms(2000)), "2000 virtual machines"},
+		{"seventeen sites", input(spokes(15)), "2-16 sites (a hub and its spokes), not 17"},
+		{"a hub that names no site", input(func(s *orchestratorv1.DeploymentSpec) { s.Hub = "core" }), `hub "core" names no site`},
+		{"201 VMs in all", input(vms(100), spokes(1), func(s *orchestratorv1.DeploymentSpec) {
+			s.Sites[1].VirtualMachines = s.Sites[0].VirtualMachines
+			s.Sites[2].VirtualMachines = s.Sites[0].VirtualMachines[:1]
+		}), "201 virtual machines"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
