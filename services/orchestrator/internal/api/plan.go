@@ -13,6 +13,7 @@ import (
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/deployrules"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
@@ -37,10 +38,7 @@ func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDep
 				Description: "must be of the form deployments/{id}, id 1-63 lower-case letters, digits and '-'"})
 		}
 	}
-	for _, v := range deployrules.Validate(req.GetDeployment(), planID, s.clouds) {
-		plan.Findings = append(plan.Findings, &orchestratorv1.Finding{Field: v.Field, Description: v.Description})
-	}
-	if len(plan.Findings) > 0 {
+	if findings(plan, deployrules.Validate(req.GetDeployment(), planID, s.clouds)) {
 		return plan, nil
 	}
 	in, err := s.input("", req.GetDeployment())
@@ -51,20 +49,13 @@ func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDep
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range found {
-		plan.Findings = append(plan.Findings, &orchestratorv1.Finding{Field: v.Field, Description: v.Description})
-	}
-	if len(plan.Findings) > 0 {
+	if findings(plan, found) {
 		return plan, nil
 	}
-	in, found, err = s.adopt(ctx, in)
-	if err != nil {
+	if in, found, err = s.adopt(ctx, in); err != nil {
 		return nil, err
 	}
-	for _, v := range found {
-		plan.Findings = append(plan.Findings, &orchestratorv1.Finding{Field: v.Field, Description: v.Description})
-	}
-	if len(plan.Findings) > 0 {
+	if findings(plan, found) {
 		return plan, nil
 	}
 	for _, r := range workflow.Plan(in) {
@@ -85,6 +76,14 @@ func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDep
 		plan.Changes = append(plan.Changes, &orchestratorv1.PlannedChange{Resource: r.Resource, Step: r.Step, Action: action})
 	}
 	return plan, nil
+}
+
+// findings adds v to the plan's findings and reports whether it has any.
+func findings(plan *orchestratorv1.Plan, v apierr.Violations) bool {
+	for _, x := range v {
+		plan.Findings = append(plan.Findings, &orchestratorv1.Finding{Field: x.Field, Description: x.Description})
+	}
+	return len(plan.Findings) > 0
 }
 
 // matches reads r's resource from its service and reports whether it is as r's Create
