@@ -26,6 +26,7 @@ const (
 	OrchestratorService_UpdateDeployment_FullMethodName = "/hybridlink.orchestrator.v1.OrchestratorService/UpdateDeployment"
 	OrchestratorService_DeleteDeployment_FullMethodName = "/hybridlink.orchestrator.v1.OrchestratorService/DeleteDeployment"
 	OrchestratorService_PlanDeployment_FullMethodName   = "/hybridlink.orchestrator.v1.OrchestratorService/PlanDeployment"
+	OrchestratorService_RotateSharedKey_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/RotateSharedKey"
 	OrchestratorService_WatchDeployment_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/WatchDeployment"
 )
 
@@ -53,6 +54,11 @@ type OrchestratorServiceClient interface {
 	// Plans a deployment: every validation finding, and what would be created, updated or
 	// left alone, read from the clouds. It writes nothing.
 	PlanDeployment(ctx context.Context, in *PlanDeploymentRequest, opts ...grpc.CallOption) (*Plan, error)
+	// Rotates the shared key of every connection of a READY deployment: a new key from
+	// crypto/rand, set on both ends of each tunnel at once, then verified Connected. A failure
+	// half way puts the old key back on the ends that had the new one, so that no tunnel is
+	// left with two keys. The status's key_rotation reports the outage.
+	RotateSharedKey(ctx context.Context, in *RotateSharedKeyRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
 	// Streams a deployment's step events until it is READY, FAILED or DELETED.
 	WatchDeployment(ctx context.Context, in *WatchDeploymentRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DeploymentEvent], error)
 }
@@ -125,6 +131,16 @@ func (c *orchestratorServiceClient) PlanDeployment(ctx context.Context, in *Plan
 	return out, nil
 }
 
+func (c *orchestratorServiceClient) RotateSharedKey(ctx context.Context, in *RotateSharedKeyRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(longrunningpb.Operation)
+	err := c.cc.Invoke(ctx, OrchestratorService_RotateSharedKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *orchestratorServiceClient) WatchDeployment(ctx context.Context, in *WatchDeploymentRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DeploymentEvent], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	stream, err := c.cc.NewStream(ctx, &OrchestratorService_ServiceDesc.Streams[0], OrchestratorService_WatchDeployment_FullMethodName, cOpts...)
@@ -168,6 +184,11 @@ type OrchestratorServiceServer interface {
 	// Plans a deployment: every validation finding, and what would be created, updated or
 	// left alone, read from the clouds. It writes nothing.
 	PlanDeployment(context.Context, *PlanDeploymentRequest) (*Plan, error)
+	// Rotates the shared key of every connection of a READY deployment: a new key from
+	// crypto/rand, set on both ends of each tunnel at once, then verified Connected. A failure
+	// half way puts the old key back on the ends that had the new one, so that no tunnel is
+	// left with two keys. The status's key_rotation reports the outage.
+	RotateSharedKey(context.Context, *RotateSharedKeyRequest) (*longrunningpb.Operation, error)
 	// Streams a deployment's step events until it is READY, FAILED or DELETED.
 	WatchDeployment(*WatchDeploymentRequest, grpc.ServerStreamingServer[DeploymentEvent]) error
 	mustEmbedUnimplementedOrchestratorServiceServer()
@@ -197,6 +218,9 @@ func (UnimplementedOrchestratorServiceServer) DeleteDeployment(context.Context, 
 }
 func (UnimplementedOrchestratorServiceServer) PlanDeployment(context.Context, *PlanDeploymentRequest) (*Plan, error) {
 	return nil, status.Error(codes.Unimplemented, "method PlanDeployment not implemented")
+}
+func (UnimplementedOrchestratorServiceServer) RotateSharedKey(context.Context, *RotateSharedKeyRequest) (*longrunningpb.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method RotateSharedKey not implemented")
 }
 func (UnimplementedOrchestratorServiceServer) WatchDeployment(*WatchDeploymentRequest, grpc.ServerStreamingServer[DeploymentEvent]) error {
 	return status.Error(codes.Unimplemented, "method WatchDeployment not implemented")
@@ -330,6 +354,24 @@ func _OrchestratorService_PlanDeployment_Handler(srv interface{}, ctx context.Co
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OrchestratorService_RotateSharedKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RotateSharedKeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrchestratorServiceServer).RotateSharedKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrchestratorService_RotateSharedKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrchestratorServiceServer).RotateSharedKey(ctx, req.(*RotateSharedKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _OrchestratorService_WatchDeployment_Handler(srv interface{}, stream grpc.ServerStream) error {
 	m := new(WatchDeploymentRequest)
 	if err := stream.RecvMsg(m); err != nil {
@@ -371,6 +413,10 @@ var OrchestratorService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "PlanDeployment",
 			Handler:    _OrchestratorService_PlanDeployment_Handler,
+		},
+		{
+			MethodName: "RotateSharedKey",
+			Handler:    _OrchestratorService_RotateSharedKey_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

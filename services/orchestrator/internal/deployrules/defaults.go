@@ -45,7 +45,7 @@ func Complete(d *orchestratorv1.DeploymentSpec, clouds []cloud.Cloud) (*orchestr
 		out.Connection = &orchestratorv1.ConnectionSpec{}
 	}
 	if out.GetConnection().GetSharedKey() == "" {
-		out.Connection.SharedKey = generateKey()
+		out.Connection.SharedKey = GenerateKey()
 	}
 	if out.GetFailurePolicy() == orchestratorv1.DeploymentSpec_FAILURE_POLICY_UNSPECIFIED {
 		out.FailurePolicy = orchestratorv1.DeploymentSpec_FAILURE_POLICY_KEEP
@@ -61,9 +61,9 @@ func gatewaySKU(site *orchestratorv1.Site, k cloud.Kind) string {
 	return defaultSKUs[k]
 }
 
-// generateKey returns a random shared key of generatedKeyLength characters from keyAlphabet.
+// GenerateKey returns a random shared key of generatedKeyLength characters from keyAlphabet.
 // Bytes of 248 and above are skipped so that every character is equally likely.
-func generateKey() string {
+func GenerateKey() string {
 	const limit = 256 - 256%len(keyAlphabet)
 	key := make([]byte, 0, generatedKeyLength)
 	buf := make([]byte, generatedKeyLength)

@@ -97,7 +97,7 @@ func TestCompleteErrors(t *testing.T) {
 func TestGenerateKeyAlphabet(t *testing.T) {
 	seen := map[rune]bool{}
 	for range 200 {
-		for _, r := range generateKey() {
+		for _, r := range GenerateKey() {
 			seen[r] = true
 		}
 	}

@@ -40,6 +40,9 @@ const (
 	// *gatewayv1.VirtualNetworkGateway: it reads an adopted gateway for its public IP and BGP
 	// speaker, and fails non-retryably when it is gone or has no public IP.
 	ReadVirtualNetworkGateway = "ReadVirtualNetworkGateway"
+	// SetSharedKey: *gatewayv1.SetConnectionSharedKeyRequest -> *gatewayv1.Connection: it
+	// sets a connection's shared key, resuming the operation a previous attempt started.
+	SetSharedKey = "SetSharedKey"
 	// EnsureConnection: *gatewayv1.CreateConnectionRequest -> *gatewayv1.Connection.
 	EnsureConnection = "EnsureConnection"
 	// EnsureNetworkInterface: *computev1.CreateNetworkInterfaceRequest -> *computev1.NetworkInterface.
@@ -62,6 +65,12 @@ type VerifyRequest struct {
 	Connections []string
 	// Timeout bounds the wait.
 	Timeout time.Duration
+}
+
+// RotateKeyInput asks UpdateRotateKey for a new shared key: Key, made by the caller with
+// crypto/rand (workflow code cannot), like every payload encrypted by the payload codec.
+type RotateKeyInput struct {
+	Key string
 }
 
 // DeleteRequest asks DeleteResource to delete one resource.
@@ -141,6 +150,10 @@ const (
 	UpdateApply = "apply"
 	// UpdateTeardown tears the deployment down; the workflow ends once it is DELETED.
 	UpdateTeardown = "teardown"
+	// UpdateRotateKey sets a new shared key (RotateKeyInput) on every connection of a READY
+	// deployment and verifies them Connected; its result is the deployment, READY with its
+	// status's key_rotation, or FAILED with the old key back on every connection.
+	UpdateRotateKey = "rotate-key"
 	// UpdateStop stops the apply in progress at a safe point: no further step starts, the
 	// running ones finish (ARM cannot cancel them), the deployment ends FAILED with
 	// "stopped", and the workflow stays for re-apply and teardown. Its result is the

@@ -36,6 +36,7 @@ var latencies = map[string]time.Duration{
 	DeleteResource:              time.Minute,
 	ReadVirtualNetwork:          time.Second,
 	ReadVirtualNetworkGateway:   time.Second,
+	SetSharedKey:                30 * time.Second,
 }
 
 // criticalPath is the graph's critical path with these latencies: resource group, virtual
@@ -160,6 +161,11 @@ func newFake(t *testing.T) *fake {
 		func(name string, _ *gatewayv1.GetVirtualNetworkGatewayRequest) *gatewayv1.VirtualNetworkGateway {
 			return &gatewayv1.VirtualNetworkGateway{Name: name, Sku: "VpnGw2AZ", GatewayIpAddress: gatewayIP(name), BgpAsn: 65515, BgpPeeringAddress: "bgp-of-" + name}
 		}))
+	fns[SetSharedKey] = (ensure(f, SetSharedKey,
+		func(r *gatewayv1.SetConnectionSharedKeyRequest) string { return keyOf(r.GetName()) },
+		func(name string, r *gatewayv1.SetConnectionSharedKeyRequest) *gatewayv1.Connection {
+			return &gatewayv1.Connection{Name: r.GetName()}
+		}))
 	fns[DeleteResource] = (func(_ context.Context, r DeleteRequest) error {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -211,6 +217,9 @@ func (f *fake) fail(resource string, errs ...error) {
 	defer f.mu.Unlock()
 	f.failures[resource] = append(f.failures[resource], errs...)
 }
+
+// keyOf is the key of a connection's shared-key settings in runs, requests and failures.
+func keyOf(connection string) string { return "key " + connection }
 
 // deletion is the key of a resource's deletions in failures: fail(deletion(name), ...)
 // fails its deletion rather than its creation.

@@ -187,6 +187,10 @@ func (d *deployment) register(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: d.validateApply}); err != nil {
 		return err
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRotateKey, d.rotateKey,
+		workflow.UpdateHandlerOptions{Validator: d.validateRotate}); err != nil {
+		return err
+	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateStop, d.stop,
 		workflow.UpdateHandlerOptions{Validator: d.validateStop}); err != nil {
 		return err
