@@ -76,7 +76,7 @@ func TestHubAndSpokes(t *testing.T) {
 	// verify) and the three hub connections that wait for the gateway before the last
 	var hubConns []span
 	for _, peer := range []string{"stack", "edge1", "edge2", "edge3"} {
-		hubConns = append(hubConns, f.attempts(hubGroup + "/connections/hub-to-" + peer)...)
+		hubConns = append(hubConns, f.attempts(hubGroup+"/connections/hub-to-"+peer)...)
 	}
 	for i, a := range hubConns {
 		for _, b := range hubConns[i+1:] {
