@@ -2,19 +2,13 @@ package api
 
 import (
 	"context"
-	"path"
-	"slices"
-	"strings"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
-	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
-	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
-	"github.com/hybridlink/hybridlink/platform/azsdk"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/compare"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/deployrules"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
@@ -29,7 +23,7 @@ const planID = "plan"
 // either, what an apply would do to each resource it ensures or adopts (workflow.Plan), read
 // from the clouds through the resource services' Get methods: ADOPT for an adopted
 // resource, CREATE when a resource does not exist, NO_CHANGE when it matches the request
-// the apply would send (see matches), UPDATE otherwise. It writes nothing, and the plan holds no secret.
+// the apply would send (compare.Readers.Matches), UPDATE otherwise. It writes nothing, and the plan holds no secret.
 func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDeploymentRequest) (*orchestratorv1.Plan, error) {
 	plan := &orchestratorv1.Plan{}
 	if name := req.GetDeployment().GetName(); name != "" {
@@ -63,7 +57,7 @@ func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDep
 			plan.Changes = append(plan.Changes, &orchestratorv1.PlannedChange{Resource: r.Resource, Step: r.Step, Action: orchestratorv1.PlannedChange_ACTION_ADOPT})
 			continue
 		}
-		same, err := s.matches(ctx, r)
+		same, err := s.readers().Matches(ctx, r)
 		action := orchestratorv1.PlannedChange_ACTION_UPDATE
 		switch {
 		case status.Code(err) == codes.NotFound:
@@ -86,106 +80,7 @@ func findings(plan *orchestratorv1.Plan, v apierr.Violations) bool {
 	return len(plan.Findings) > 0
 }
 
-// matches reads r's resource from its service and reports whether it is as r's Create
-// request wants it. The comparison is deliberately simple: it looks only at the fields
-// the request sets and an apply could change, and lets the resource service decide the
-// rest (defaults, output-only fields):
-//   - every resource: its location, when the request sets one (case-insensitively), and
-//     the tags the request sets (extra tags on the resource are left alone);
-//   - virtual network: its address prefixes, and its subnets by name and prefix, no more
-//     and no fewer (a create replaces the set);
-//   - public IP address: nothing more (SKU and allocation are the service's choice);
-//   - VPN gateway: SKU, GatewaySubnet, public IP address and BGP;
-//   - local network gateway: address prefixes, and the gateway IP address only when the
-//     request knows it (a plan does not: it depends on the peer gateway);
-//   - connection: its gateway and local network gateway (the shared key cannot be read);
-//   - network interface: its subnet;
-//   - virtual machine: size and network interfaces.
-//
-// Resource references are compared case-insensitively, as ARM does. The error is the Get's.
-func (s *Server) matches(ctx context.Context, r workflow.PlannedResource) (bool, error) {
-	switch req := r.Request.(type) {
-	case *networkv1.CreateResourceGroupRequest:
-		got, err := s.network.GetResourceGroup(ctx, &networkv1.GetResourceGroupRequest{Name: r.Resource})
-		want := req.GetResourceGroup()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()), err
-	case *networkv1.CreateVirtualNetworkRequest:
-		got, err := s.network.GetVirtualNetwork(ctx, &networkv1.GetVirtualNetworkRequest{Name: r.Resource})
-		want := req.GetVirtualNetwork()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()) &&
-			samePrefixes(want.GetAddressPrefixes(), got.GetAddressPrefixes()) &&
-			sameSubnets(want.GetSubnets(), got.GetSubnets()), err
-	case *gatewayv1.CreatePublicIPAddressRequest:
-		got, err := s.gateway.GetPublicIPAddress(ctx, &gatewayv1.GetPublicIPAddressRequest{Name: r.Resource})
-		want := req.GetPublicIpAddress()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()), err
-	case *gatewayv1.CreateVirtualNetworkGatewayRequest:
-		got, err := s.gateway.GetVirtualNetworkGateway(ctx, &gatewayv1.GetVirtualNetworkGatewayRequest{Name: r.Resource})
-		want := req.GetVirtualNetworkGateway()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()) &&
-			strings.EqualFold(want.GetSku(), got.GetSku()) && strings.EqualFold(want.GetSubnet(), got.GetSubnet()) &&
-			strings.EqualFold(want.GetPublicIpAddress(), got.GetPublicIpAddress()) && want.GetEnableBgp() == got.GetEnableBgp(), err
-	case *gatewayv1.CreateLocalNetworkGatewayRequest:
-		got, err := s.gateway.GetLocalNetworkGateway(ctx, &gatewayv1.GetLocalNetworkGatewayRequest{Name: r.Resource})
-		want := req.GetLocalNetworkGateway()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()) &&
-			samePrefixes(want.GetAddressPrefixes(), got.GetAddressPrefixes()) &&
-			(want.GetGatewayIpAddress() == "" || want.GetGatewayIpAddress() == got.GetGatewayIpAddress()), err
-	case *gatewayv1.CreateConnectionRequest:
-		got, err := s.gateway.GetConnection(ctx, &gatewayv1.GetConnectionRequest{Name: r.Resource})
-		want := req.GetConnection()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()) &&
-			strings.EqualFold(want.GetVirtualNetworkGateway(), got.GetVirtualNetworkGateway()) &&
-			strings.EqualFold(want.GetLocalNetworkGateway(), got.GetLocalNetworkGateway()), err
-	case *computev1.CreateNetworkInterfaceRequest:
-		got, err := s.compute.GetNetworkInterface(ctx, &computev1.GetNetworkInterfaceRequest{Name: r.Resource})
-		want := req.GetNetworkInterface()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()) &&
-			strings.EqualFold(want.GetSubnet(), got.GetSubnet()), err
-	case *computev1.CreateVirtualMachineRequest:
-		got, err := s.compute.GetVirtualMachine(ctx, &computev1.GetVirtualMachineRequest{Name: r.Resource})
-		want := req.GetVirtualMachine()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()) &&
-			strings.EqualFold(want.GetSize(), got.GetSize()) &&
-			slices.EqualFunc(want.GetNetworkInterfaces(), got.GetNetworkInterfaces(), strings.EqualFold), err
-	}
-	return false, status.Errorf(codes.Internal, "planning %s: no reader for %T", r.Resource, r.Request)
-}
-
-// common compares what every resource has: the location when wanted, and the wanted tags.
-func common(wantLocation, gotLocation string, wantTags, gotTags map[string]string) bool {
-	if wantLocation != "" && !azsdk.SameLocation(wantLocation, gotLocation) {
-		return false
-	}
-	for k, v := range wantTags {
-		if got, ok := gotTags[k]; !ok || got != v {
-			return false
-		}
-	}
-	return true
-}
-
-// samePrefixes compares two lists of address prefixes as sets.
-func samePrefixes(want, got []string) bool {
-	return slices.Equal(sorted(want), sorted(got))
-}
-
-// sorted returns a sorted copy of list.
-func sorted(list []string) []string {
-	c := slices.Clone(list)
-	slices.Sort(c)
-	return c
-}
-
-// sameSubnets compares subnets by name (the last segment of a resource name) and prefix,
-// as sets.
-func sameSubnets(want, got []*networkv1.Subnet) bool {
-	key := func(subnets []*networkv1.Subnet) []string {
-		out := make([]string, len(subnets))
-		for i, sn := range subnets {
-			out[i] = strings.ToLower(path.Base(sn.GetName())) + "=" + sn.GetAddressPrefix()
-		}
-		return out
-	}
-	return samePrefixes(key(want), key(got))
+// readers reads resources through the resource services.
+func (s *Server) readers() compare.Readers {
+	return compare.Readers{Network: s.network, Gateway: s.gateway, Compute: s.compute}
 }
