@@ -79,6 +79,10 @@ type Options struct {
 	// HeartbeatTimeout is the steps' heartbeat time-out: how soon a lost worker's steps move
 	// to another (workflow.DefaultHeartbeatTimeout when zero).
 	HeartbeatTimeout time.Duration
+	// CheckInterval is how often a READY deployment reads its resources for drift
+	// (workflow.DefaultCheckInterval when zero; negative: never, only on CheckDeployment). It
+	// is not scaled by TimeScale: each check costs every resource's read.
+	CheckInterval time.Duration
 	// Expect is how long ARM's operations take, which is when the steps poll them.
 	Expect polling.Expectations
 	// TimeScale is armsim's time scale when the clouds are emulated (1 when 0): it multiplies
@@ -118,6 +122,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.PayloadKeyFile, "payload-key-file", env("HYBRIDLINK_PAYLOAD_KEY_FILE", filepath.Join(".state", "payload.key")), "AES-256 key encrypting Temporal payloads, generated when missing ($HYBRIDLINK_PAYLOAD_KEY_FILE)")
 	fs.DurationVar(&o.HeartbeatTimeout, "heartbeat-timeout", workflow.DefaultHeartbeatTimeout, "how long a step may go without a heartbeat before another worker takes it over (resuming its ARM operation)")
 	fs.Var(&o.Expect, "expect", "how long an ARM operation takes, which is when it is polled: [cloud:]collection[/delete]=duration, e.g. virtualNetworkGateways=40m or azure-stack-hub:virtualMachines/delete=5m (repeatable; defaults: gateways 35m, deleting one 15m, VMs 2m, connections 1m, network resources seconds)")
+	fs.DurationVar(&o.CheckInterval, "check-interval", workflow.DefaultCheckInterval, "how often a READY deployment reads every resource it manages or adopts, and its tunnels, for drift (negative: only when asked, CheckDeployment); not scaled by -time-scale")
 	fs.Float64Var(&o.TimeScale, "time-scale", 1, "armsim's -time-scale, when the clouds are emulated: multiplies the expected operation times and divides the default write budgets")
 	fs.Var(&o.Writes, "arm-writes", "ARM writes a cloud's subscription takes from every deployment together, enforced by Temporal across workers: cloud=N a second, or cloud=N/h an hour (repeatable; defaults: 9/s on Azure, 1080/h on Azure Stack Hub, 90% of ARM's budgets, divided by -time-scale)")
 }
@@ -319,7 +324,7 @@ func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) 
 	acts.Expect = o.Expect
 	acts.Expect.Scale = o.TimeScale
 	w := worker.New(tc, o.TaskQueue, worker.Options{WorkflowTaskPollerBehavior: pollers, ActivityTaskPollerBehavior: pollers})
-	w.RegisterWorkflowWithOptions(workflow.Config{HeartbeatTimeout: o.HeartbeatTimeout}.Deployment, sdkworkflow.RegisterOptions{Name: workflow.Name})
+	w.RegisterWorkflowWithOptions(workflow.Config{HeartbeatTimeout: o.HeartbeatTimeout, CheckInterval: o.CheckInterval}.Deployment, sdkworkflow.RegisterOptions{Name: workflow.Name})
 	w.RegisterActivity(acts)
 	workers := []worker.Worker{w}
 	for _, c := range env.Clouds.Clouds() {

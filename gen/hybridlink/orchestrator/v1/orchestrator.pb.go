@@ -218,7 +218,7 @@ func (x Step_State) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Step_State.Descriptor instead.
 func (Step_State) EnumDescriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{8, 0}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{10, 0}
 }
 
 // What would happen.
@@ -279,7 +279,7 @@ func (x PlannedChange_Action) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use PlannedChange_Action.Descriptor instead.
 func (PlannedChange_Action) EnumDescriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{16, 0}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{18, 0}
 }
 
 // Deployment is a hybrid connectivity deployment.
@@ -852,7 +852,9 @@ type DeploymentStatus struct {
 	// Why the deployment failed, when it did.
 	Error string `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
 	// The last rotation of the shared key, when there was one.
-	KeyRotation   *KeyRotation `protobuf:"bytes,6,opt,name=key_rotation,json=keyRotation,proto3" json:"key_rotation,omitempty"`
+	KeyRotation *KeyRotation `protobuf:"bytes,6,opt,name=key_rotation,json=keyRotation,proto3" json:"key_rotation,omitempty"`
+	// The last drift check, when there was one since the last apply.
+	Drift         *DriftReport `protobuf:"bytes,7,opt,name=drift,proto3" json:"drift,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -929,6 +931,132 @@ func (x *DeploymentStatus) GetKeyRotation() *KeyRotation {
 	return nil
 }
 
+func (x *DeploymentStatus) GetDrift() *DriftReport {
+	if x != nil {
+		return x.Drift
+	}
+	return nil
+}
+
+// DriftReport is what a drift check found.
+type DriftReport struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// When the check ran.
+	CheckTime *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=check_time,json=checkTime,proto3" json:"check_time,omitempty"`
+	// What is not as the deployment applies it; none when the deployment is in sync.
+	Findings      []*Drift `protobuf:"bytes,2,rep,name=findings,proto3" json:"findings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DriftReport) Reset() {
+	*x = DriftReport{}
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DriftReport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DriftReport) ProtoMessage() {}
+
+func (x *DriftReport) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DriftReport.ProtoReflect.Descriptor instead.
+func (*DriftReport) Descriptor() ([]byte, []int) {
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *DriftReport) GetCheckTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CheckTime
+	}
+	return nil
+}
+
+func (x *DriftReport) GetFindings() []*Drift {
+	if x != nil {
+		return x.Findings
+	}
+	return nil
+}
+
+// Drift is one resource that is not as its deployment applies it.
+type Drift struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The resource, as a resource service name.
+	Resource string `protobuf:"bytes,1,opt,name=resource,proto3" json:"resource,omitempty"`
+	// The step that manages (or adopted) it.
+	Step string `protobuf:"bytes,2,opt,name=step,proto3" json:"step,omitempty"`
+	// What differs, and what to do.
+	Description   string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Drift) Reset() {
+	*x = Drift{}
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Drift) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Drift) ProtoMessage() {}
+
+func (x *Drift) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Drift.ProtoReflect.Descriptor instead.
+func (*Drift) Descriptor() ([]byte, []int) {
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *Drift) GetResource() string {
+	if x != nil {
+		return x.Resource
+	}
+	return ""
+}
+
+func (x *Drift) GetStep() string {
+	if x != nil {
+		return x.Step
+	}
+	return ""
+}
+
+func (x *Drift) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
 // KeyRotation is how a rotation of the shared key went.
 type KeyRotation struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -943,7 +1071,7 @@ type KeyRotation struct {
 
 func (x *KeyRotation) Reset() {
 	*x = KeyRotation{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[7]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -955,7 +1083,7 @@ func (x *KeyRotation) String() string {
 func (*KeyRotation) ProtoMessage() {}
 
 func (x *KeyRotation) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[7]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -968,7 +1096,7 @@ func (x *KeyRotation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KeyRotation.ProtoReflect.Descriptor instead.
 func (*KeyRotation) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{7}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *KeyRotation) GetTime() *timestamppb.Timestamp {
@@ -1019,7 +1147,7 @@ type Step struct {
 
 func (x *Step) Reset() {
 	*x = Step{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[8]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1031,7 +1159,7 @@ func (x *Step) String() string {
 func (*Step) ProtoMessage() {}
 
 func (x *Step) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[8]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1044,7 +1172,7 @@ func (x *Step) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Step.ProtoReflect.Descriptor instead.
 func (*Step) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{8}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Step) GetName() string {
@@ -1146,7 +1274,7 @@ type StepError struct {
 
 func (x *StepError) Reset() {
 	*x = StepError{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[9]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1158,7 +1286,7 @@ func (x *StepError) String() string {
 func (*StepError) ProtoMessage() {}
 
 func (x *StepError) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[9]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1171,7 +1299,7 @@ func (x *StepError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepError.ProtoReflect.Descriptor instead.
 func (*StepError) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{9}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *StepError) GetCode() string {
@@ -1206,7 +1334,7 @@ type Outputs struct {
 
 func (x *Outputs) Reset() {
 	*x = Outputs{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[10]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1218,7 +1346,7 @@ func (x *Outputs) String() string {
 func (*Outputs) ProtoMessage() {}
 
 func (x *Outputs) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[10]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1231,7 +1359,7 @@ func (x *Outputs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Outputs.ProtoReflect.Descriptor instead.
 func (*Outputs) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{10}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Outputs) GetSites() []*SiteOutputs {
@@ -1265,7 +1393,7 @@ type SiteOutputs struct {
 
 func (x *SiteOutputs) Reset() {
 	*x = SiteOutputs{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[11]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1277,7 +1405,7 @@ func (x *SiteOutputs) String() string {
 func (*SiteOutputs) ProtoMessage() {}
 
 func (x *SiteOutputs) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[11]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1290,7 +1418,7 @@ func (x *SiteOutputs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SiteOutputs.ProtoReflect.Descriptor instead.
 func (*SiteOutputs) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{11}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SiteOutputs) GetSite() string {
@@ -1361,7 +1489,7 @@ type ConnectionOutputs struct {
 
 func (x *ConnectionOutputs) Reset() {
 	*x = ConnectionOutputs{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[12]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1373,7 +1501,7 @@ func (x *ConnectionOutputs) String() string {
 func (*ConnectionOutputs) ProtoMessage() {}
 
 func (x *ConnectionOutputs) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[12]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1386,7 +1514,7 @@ func (x *ConnectionOutputs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionOutputs.ProtoReflect.Descriptor instead.
 func (*ConnectionOutputs) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{12}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ConnectionOutputs) GetPeer() string {
@@ -1445,7 +1573,7 @@ type OperationMetadata struct {
 
 func (x *OperationMetadata) Reset() {
 	*x = OperationMetadata{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[13]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1457,7 +1585,7 @@ func (x *OperationMetadata) String() string {
 func (*OperationMetadata) ProtoMessage() {}
 
 func (x *OperationMetadata) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[13]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1470,7 +1598,7 @@ func (x *OperationMetadata) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OperationMetadata.ProtoReflect.Descriptor instead.
 func (*OperationMetadata) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{13}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *OperationMetadata) GetTarget() string {
@@ -1528,7 +1656,7 @@ type Plan struct {
 
 func (x *Plan) Reset() {
 	*x = Plan{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[14]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1540,7 +1668,7 @@ func (x *Plan) String() string {
 func (*Plan) ProtoMessage() {}
 
 func (x *Plan) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[14]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1553,7 +1681,7 @@ func (x *Plan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Plan.ProtoReflect.Descriptor instead.
 func (*Plan) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{14}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Plan) GetFindings() []*Finding {
@@ -1583,7 +1711,7 @@ type Finding struct {
 
 func (x *Finding) Reset() {
 	*x = Finding{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[15]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1595,7 +1723,7 @@ func (x *Finding) String() string {
 func (*Finding) ProtoMessage() {}
 
 func (x *Finding) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[15]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1608,7 +1736,7 @@ func (x *Finding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Finding.ProtoReflect.Descriptor instead.
 func (*Finding) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{15}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *Finding) GetField() string {
@@ -1640,7 +1768,7 @@ type PlannedChange struct {
 
 func (x *PlannedChange) Reset() {
 	*x = PlannedChange{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[16]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1652,7 +1780,7 @@ func (x *PlannedChange) String() string {
 func (*PlannedChange) ProtoMessage() {}
 
 func (x *PlannedChange) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[16]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1665,7 +1793,7 @@ func (x *PlannedChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlannedChange.ProtoReflect.Descriptor instead.
 func (*PlannedChange) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{16}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *PlannedChange) GetResource() string {
@@ -1704,7 +1832,7 @@ type DeploymentEvent struct {
 
 func (x *DeploymentEvent) Reset() {
 	*x = DeploymentEvent{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[17]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1716,7 +1844,7 @@ func (x *DeploymentEvent) String() string {
 func (*DeploymentEvent) ProtoMessage() {}
 
 func (x *DeploymentEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[17]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1729,7 +1857,7 @@ func (x *DeploymentEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeploymentEvent.ProtoReflect.Descriptor instead.
 func (*DeploymentEvent) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{17}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *DeploymentEvent) GetTime() *timestamppb.Timestamp {
@@ -1768,7 +1896,7 @@ type CreateDeploymentRequest struct {
 
 func (x *CreateDeploymentRequest) Reset() {
 	*x = CreateDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[18]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1780,7 +1908,7 @@ func (x *CreateDeploymentRequest) String() string {
 func (*CreateDeploymentRequest) ProtoMessage() {}
 
 func (x *CreateDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[18]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1793,7 +1921,7 @@ func (x *CreateDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*CreateDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{18}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CreateDeploymentRequest) GetDeploymentId() string {
@@ -1828,7 +1956,7 @@ type GetDeploymentRequest struct {
 
 func (x *GetDeploymentRequest) Reset() {
 	*x = GetDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1840,7 +1968,7 @@ func (x *GetDeploymentRequest) String() string {
 func (*GetDeploymentRequest) ProtoMessage() {}
 
 func (x *GetDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1853,7 +1981,7 @@ func (x *GetDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*GetDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{19}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetDeploymentRequest) GetName() string {
@@ -1878,7 +2006,7 @@ type ListDeploymentsRequest struct {
 
 func (x *ListDeploymentsRequest) Reset() {
 	*x = ListDeploymentsRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1890,7 +2018,7 @@ func (x *ListDeploymentsRequest) String() string {
 func (*ListDeploymentsRequest) ProtoMessage() {}
 
 func (x *ListDeploymentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1903,7 +2031,7 @@ func (x *ListDeploymentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeploymentsRequest.ProtoReflect.Descriptor instead.
 func (*ListDeploymentsRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{20}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListDeploymentsRequest) GetPageSize() int32 {
@@ -1940,7 +2068,7 @@ type ListDeploymentsResponse struct {
 
 func (x *ListDeploymentsResponse) Reset() {
 	*x = ListDeploymentsResponse{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1952,7 +2080,7 @@ func (x *ListDeploymentsResponse) String() string {
 func (*ListDeploymentsResponse) ProtoMessage() {}
 
 func (x *ListDeploymentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1965,7 +2093,7 @@ func (x *ListDeploymentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeploymentsResponse.ProtoReflect.Descriptor instead.
 func (*ListDeploymentsResponse) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{21}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListDeploymentsResponse) GetDeployments() []*Deployment {
@@ -1993,7 +2121,7 @@ type UpdateDeploymentRequest struct {
 
 func (x *UpdateDeploymentRequest) Reset() {
 	*x = UpdateDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2005,7 +2133,7 @@ func (x *UpdateDeploymentRequest) String() string {
 func (*UpdateDeploymentRequest) ProtoMessage() {}
 
 func (x *UpdateDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2018,7 +2146,7 @@ func (x *UpdateDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*UpdateDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{22}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *UpdateDeploymentRequest) GetDeployment() *Deployment {
@@ -2039,7 +2167,7 @@ type DeleteDeploymentRequest struct {
 
 func (x *DeleteDeploymentRequest) Reset() {
 	*x = DeleteDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[23]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2051,7 +2179,7 @@ func (x *DeleteDeploymentRequest) String() string {
 func (*DeleteDeploymentRequest) ProtoMessage() {}
 
 func (x *DeleteDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[23]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2064,7 +2192,7 @@ func (x *DeleteDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*DeleteDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{23}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *DeleteDeploymentRequest) GetName() string {
@@ -2085,7 +2213,7 @@ type PlanDeploymentRequest struct {
 
 func (x *PlanDeploymentRequest) Reset() {
 	*x = PlanDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[24]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2097,7 +2225,7 @@ func (x *PlanDeploymentRequest) String() string {
 func (*PlanDeploymentRequest) ProtoMessage() {}
 
 func (x *PlanDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[24]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2110,7 +2238,7 @@ func (x *PlanDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlanDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*PlanDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{24}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *PlanDeploymentRequest) GetDeployment() *Deployment {
@@ -2118,6 +2246,52 @@ func (x *PlanDeploymentRequest) GetDeployment() *Deployment {
 		return x.Deployment
 	}
 	return nil
+}
+
+// CheckDeploymentRequest is the request of CheckDeployment.
+type CheckDeploymentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The deployment.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckDeploymentRequest) Reset() {
+	*x = CheckDeploymentRequest{}
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckDeploymentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckDeploymentRequest) ProtoMessage() {}
+
+func (x *CheckDeploymentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckDeploymentRequest.ProtoReflect.Descriptor instead.
+func (*CheckDeploymentRequest) Descriptor() ([]byte, []int) {
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *CheckDeploymentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
 }
 
 // RotateSharedKeyRequest is the request of RotateSharedKey.
@@ -2131,7 +2305,7 @@ type RotateSharedKeyRequest struct {
 
 func (x *RotateSharedKeyRequest) Reset() {
 	*x = RotateSharedKeyRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[25]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2143,7 +2317,7 @@ func (x *RotateSharedKeyRequest) String() string {
 func (*RotateSharedKeyRequest) ProtoMessage() {}
 
 func (x *RotateSharedKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[25]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2156,7 +2330,7 @@ func (x *RotateSharedKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateSharedKeyRequest.ProtoReflect.Descriptor instead.
 func (*RotateSharedKeyRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{25}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *RotateSharedKeyRequest) GetName() string {
@@ -2177,7 +2351,7 @@ type WatchDeploymentRequest struct {
 
 func (x *WatchDeploymentRequest) Reset() {
 	*x = WatchDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[26]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2189,7 +2363,7 @@ func (x *WatchDeploymentRequest) String() string {
 func (*WatchDeploymentRequest) ProtoMessage() {}
 
 func (x *WatchDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[26]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2202,7 +2376,7 @@ func (x *WatchDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*WatchDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{26}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *WatchDeploymentRequest) GetName() string {
@@ -2275,14 +2449,15 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\x0eConnectionSpec\x12\"\n" +
 	"\n" +
 	"shared_key\x18\x01 \x01(\tB\x03\xe0A\x04R\tsharedKey\x12J\n" +
-	"\fipsec_policy\x18\x02 \x01(\v2\".hybridlink.gateway.v1.IpsecPolicyB\x03\xe0A\x01R\vipsecPolicy\"\x8d\x04\n" +
+	"\fipsec_policy\x18\x02 \x01(\v2\".hybridlink.gateway.v1.IpsecPolicyB\x03\xe0A\x01R\vipsecPolicy\"\xcc\x04\n" +
 	"\x10DeploymentStatus\x12H\n" +
 	"\x05state\x18\x01 \x01(\x0e22.hybridlink.orchestrator.v1.DeploymentStatus.StateR\x05state\x126\n" +
 	"\x05steps\x18\x02 \x03(\v2 .hybridlink.orchestrator.v1.StepR\x05steps\x12=\n" +
 	"\aoutputs\x18\x03 \x01(\v2#.hybridlink.orchestrator.v1.OutputsR\aoutputs\x12\x19\n" +
 	"\btrace_id\x18\x04 \x01(\tR\atraceId\x12\x14\n" +
 	"\x05error\x18\x05 \x01(\tR\x05error\x12J\n" +
-	"\fkey_rotation\x18\x06 \x01(\v2'.hybridlink.orchestrator.v1.KeyRotationR\vkeyRotation\"\xba\x01\n" +
+	"\fkey_rotation\x18\x06 \x01(\v2'.hybridlink.orchestrator.v1.KeyRotationR\vkeyRotation\x12=\n" +
+	"\x05drift\x18\a \x01(\v2'.hybridlink.orchestrator.v1.DriftReportR\x05drift\"\xba\x01\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rSTATE_PENDING\x10\x01\x12\x14\n" +
@@ -2292,7 +2467,15 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\vSTATE_READY\x10\x05\x12\x10\n" +
 	"\fSTATE_FAILED\x10\x06\x12\x12\n" +
 	"\x0eSTATE_DELETING\x10\a\x12\x11\n" +
-	"\rSTATE_DELETED\x10\b\"p\n" +
+	"\rSTATE_DELETED\x10\b\"\x87\x01\n" +
+	"\vDriftReport\x129\n" +
+	"\n" +
+	"check_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\tcheckTime\x12=\n" +
+	"\bfindings\x18\x02 \x03(\v2!.hybridlink.orchestrator.v1.DriftR\bfindings\"Y\n" +
+	"\x05Drift\x12\x1a\n" +
+	"\bresource\x18\x01 \x01(\tR\bresource\x12\x12\n" +
+	"\x04step\x18\x02 \x01(\tR\x04step\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\"p\n" +
 	"\vKeyRotation\x12.\n" +
 	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x121\n" +
 	"\x06outage\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\x06outage\"\xc9\x04\n" +
@@ -2403,12 +2586,15 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\n" +
 	"deployment\x18\x01 \x01(\v2&.hybridlink.orchestrator.v1.DeploymentB\x03\xe0A\x02R\n" +
 	"deployment\"^\n" +
+	"\x16CheckDeploymentRequest\x12D\n" +
+	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
+	"(orchestrator.hybridlink.local/DeploymentR\x04name\"^\n" +
 	"\x16RotateSharedKeyRequest\x12D\n" +
 	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
 	"(orchestrator.hybridlink.local/DeploymentR\x04name\"^\n" +
 	"\x16WatchDeploymentRequest\x12D\n" +
 	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
-	"(orchestrator.hybridlink.local/DeploymentR\x04name2\xa6\v\n" +
+	"(orchestrator.hybridlink.local/DeploymentR\x04name2\xe1\f\n" +
 	"\x13OrchestratorService\x12\xc8\x01\n" +
 	"\x10CreateDeployment\x123.hybridlink.orchestrator.v1.CreateDeploymentRequest\x1a\x1d.google.longrunning.Operation\"`\xcaA\x1f\n" +
 	"\n" +
@@ -2427,7 +2613,10 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\x0ePlanDeployment\x121.hybridlink.orchestrator.v1.PlanDeploymentRequest\x1a .hybridlink.orchestrator.v1.Plan\"\x1f\x82\xd3\xe4\x93\x02\x19:\x01*\"\x14/v1/deployments:plan\x12\xc2\x01\n" +
 	"\x0fRotateSharedKey\x122.hybridlink.orchestrator.v1.RotateSharedKeyRequest\x1a\x1d.google.longrunning.Operation\"\\\xcaA\x1f\n" +
 	"\n" +
-	"Deployment\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/{name=deployments/*}:rotateSharedKey\x12\xa3\x01\n" +
+	"Deployment\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/{name=deployments/*}:rotateSharedKey\x12\xb8\x01\n" +
+	"\x0fCheckDeployment\x122.hybridlink.orchestrator.v1.CheckDeploymentRequest\x1a\x1d.google.longrunning.Operation\"R\xcaA\x1f\n" +
+	"\n" +
+	"Deployment\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/{name=deployments/*}:check\x12\xa3\x01\n" +
 	"\x0fWatchDeployment\x122.hybridlink.orchestrator.v1.WatchDeploymentRequest\x1a+.hybridlink.orchestrator.v1.DeploymentEvent\"-\xdaA\x04name\x82\xd3\xe4\x93\x02 \x12\x1e/v1/{name=deployments/*}:watch0\x01\x1a \xcaA\x1dorchestrator.hybridlink.localBPZNgithub.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1;orchestratorv1b\x06proto3"
 
 var (
@@ -2443,7 +2632,7 @@ func file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP() []byte {
 }
 
 var file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
 var file_hybridlink_orchestrator_v1_orchestrator_proto_goTypes = []any{
 	(DeploymentSpec_FailurePolicy)(0), // 0: hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicy
 	(DeploymentStatus_State)(0),       // 1: hybridlink.orchestrator.v1.DeploymentStatus.State
@@ -2456,92 +2645,100 @@ var file_hybridlink_orchestrator_v1_orchestrator_proto_goTypes = []any{
 	(*VirtualMachineSpec)(nil),        // 8: hybridlink.orchestrator.v1.VirtualMachineSpec
 	(*ConnectionSpec)(nil),            // 9: hybridlink.orchestrator.v1.ConnectionSpec
 	(*DeploymentStatus)(nil),          // 10: hybridlink.orchestrator.v1.DeploymentStatus
-	(*KeyRotation)(nil),               // 11: hybridlink.orchestrator.v1.KeyRotation
-	(*Step)(nil),                      // 12: hybridlink.orchestrator.v1.Step
-	(*StepError)(nil),                 // 13: hybridlink.orchestrator.v1.StepError
-	(*Outputs)(nil),                   // 14: hybridlink.orchestrator.v1.Outputs
-	(*SiteOutputs)(nil),               // 15: hybridlink.orchestrator.v1.SiteOutputs
-	(*ConnectionOutputs)(nil),         // 16: hybridlink.orchestrator.v1.ConnectionOutputs
-	(*OperationMetadata)(nil),         // 17: hybridlink.orchestrator.v1.OperationMetadata
-	(*Plan)(nil),                      // 18: hybridlink.orchestrator.v1.Plan
-	(*Finding)(nil),                   // 19: hybridlink.orchestrator.v1.Finding
-	(*PlannedChange)(nil),             // 20: hybridlink.orchestrator.v1.PlannedChange
-	(*DeploymentEvent)(nil),           // 21: hybridlink.orchestrator.v1.DeploymentEvent
-	(*CreateDeploymentRequest)(nil),   // 22: hybridlink.orchestrator.v1.CreateDeploymentRequest
-	(*GetDeploymentRequest)(nil),      // 23: hybridlink.orchestrator.v1.GetDeploymentRequest
-	(*ListDeploymentsRequest)(nil),    // 24: hybridlink.orchestrator.v1.ListDeploymentsRequest
-	(*ListDeploymentsResponse)(nil),   // 25: hybridlink.orchestrator.v1.ListDeploymentsResponse
-	(*UpdateDeploymentRequest)(nil),   // 26: hybridlink.orchestrator.v1.UpdateDeploymentRequest
-	(*DeleteDeploymentRequest)(nil),   // 27: hybridlink.orchestrator.v1.DeleteDeploymentRequest
-	(*PlanDeploymentRequest)(nil),     // 28: hybridlink.orchestrator.v1.PlanDeploymentRequest
-	(*RotateSharedKeyRequest)(nil),    // 29: hybridlink.orchestrator.v1.RotateSharedKeyRequest
-	(*WatchDeploymentRequest)(nil),    // 30: hybridlink.orchestrator.v1.WatchDeploymentRequest
-	nil,                               // 31: hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
-	(*timestamppb.Timestamp)(nil),     // 32: google.protobuf.Timestamp
-	(*v1.IpsecPolicy)(nil),            // 33: hybridlink.gateway.v1.IpsecPolicy
-	(*durationpb.Duration)(nil),       // 34: google.protobuf.Duration
-	(v1.Connection_Status)(0),         // 35: hybridlink.gateway.v1.Connection.Status
-	(*longrunningpb.Operation)(nil),   // 36: google.longrunning.Operation
+	(*DriftReport)(nil),               // 11: hybridlink.orchestrator.v1.DriftReport
+	(*Drift)(nil),                     // 12: hybridlink.orchestrator.v1.Drift
+	(*KeyRotation)(nil),               // 13: hybridlink.orchestrator.v1.KeyRotation
+	(*Step)(nil),                      // 14: hybridlink.orchestrator.v1.Step
+	(*StepError)(nil),                 // 15: hybridlink.orchestrator.v1.StepError
+	(*Outputs)(nil),                   // 16: hybridlink.orchestrator.v1.Outputs
+	(*SiteOutputs)(nil),               // 17: hybridlink.orchestrator.v1.SiteOutputs
+	(*ConnectionOutputs)(nil),         // 18: hybridlink.orchestrator.v1.ConnectionOutputs
+	(*OperationMetadata)(nil),         // 19: hybridlink.orchestrator.v1.OperationMetadata
+	(*Plan)(nil),                      // 20: hybridlink.orchestrator.v1.Plan
+	(*Finding)(nil),                   // 21: hybridlink.orchestrator.v1.Finding
+	(*PlannedChange)(nil),             // 22: hybridlink.orchestrator.v1.PlannedChange
+	(*DeploymentEvent)(nil),           // 23: hybridlink.orchestrator.v1.DeploymentEvent
+	(*CreateDeploymentRequest)(nil),   // 24: hybridlink.orchestrator.v1.CreateDeploymentRequest
+	(*GetDeploymentRequest)(nil),      // 25: hybridlink.orchestrator.v1.GetDeploymentRequest
+	(*ListDeploymentsRequest)(nil),    // 26: hybridlink.orchestrator.v1.ListDeploymentsRequest
+	(*ListDeploymentsResponse)(nil),   // 27: hybridlink.orchestrator.v1.ListDeploymentsResponse
+	(*UpdateDeploymentRequest)(nil),   // 28: hybridlink.orchestrator.v1.UpdateDeploymentRequest
+	(*DeleteDeploymentRequest)(nil),   // 29: hybridlink.orchestrator.v1.DeleteDeploymentRequest
+	(*PlanDeploymentRequest)(nil),     // 30: hybridlink.orchestrator.v1.PlanDeploymentRequest
+	(*CheckDeploymentRequest)(nil),    // 31: hybridlink.orchestrator.v1.CheckDeploymentRequest
+	(*RotateSharedKeyRequest)(nil),    // 32: hybridlink.orchestrator.v1.RotateSharedKeyRequest
+	(*WatchDeploymentRequest)(nil),    // 33: hybridlink.orchestrator.v1.WatchDeploymentRequest
+	nil,                               // 34: hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
+	(*timestamppb.Timestamp)(nil),     // 35: google.protobuf.Timestamp
+	(*v1.IpsecPolicy)(nil),            // 36: hybridlink.gateway.v1.IpsecPolicy
+	(*durationpb.Duration)(nil),       // 37: google.protobuf.Duration
+	(v1.Connection_Status)(0),         // 38: hybridlink.gateway.v1.Connection.Status
+	(*longrunningpb.Operation)(nil),   // 39: google.longrunning.Operation
 }
 var file_hybridlink_orchestrator_v1_orchestrator_proto_depIdxs = []int32{
 	5,  // 0: hybridlink.orchestrator.v1.Deployment.spec:type_name -> hybridlink.orchestrator.v1.DeploymentSpec
 	10, // 1: hybridlink.orchestrator.v1.Deployment.status:type_name -> hybridlink.orchestrator.v1.DeploymentStatus
-	32, // 2: hybridlink.orchestrator.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
-	32, // 3: hybridlink.orchestrator.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
+	35, // 2: hybridlink.orchestrator.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
+	35, // 3: hybridlink.orchestrator.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
 	6,  // 4: hybridlink.orchestrator.v1.DeploymentSpec.sites:type_name -> hybridlink.orchestrator.v1.Site
 	9,  // 5: hybridlink.orchestrator.v1.DeploymentSpec.connection:type_name -> hybridlink.orchestrator.v1.ConnectionSpec
 	0,  // 6: hybridlink.orchestrator.v1.DeploymentSpec.failure_policy:type_name -> hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicy
 	8,  // 7: hybridlink.orchestrator.v1.Site.virtual_machines:type_name -> hybridlink.orchestrator.v1.VirtualMachineSpec
 	7,  // 8: hybridlink.orchestrator.v1.Site.existing:type_name -> hybridlink.orchestrator.v1.ExistingResources
-	33, // 9: hybridlink.orchestrator.v1.ConnectionSpec.ipsec_policy:type_name -> hybridlink.gateway.v1.IpsecPolicy
+	36, // 9: hybridlink.orchestrator.v1.ConnectionSpec.ipsec_policy:type_name -> hybridlink.gateway.v1.IpsecPolicy
 	1,  // 10: hybridlink.orchestrator.v1.DeploymentStatus.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	12, // 11: hybridlink.orchestrator.v1.DeploymentStatus.steps:type_name -> hybridlink.orchestrator.v1.Step
-	14, // 12: hybridlink.orchestrator.v1.DeploymentStatus.outputs:type_name -> hybridlink.orchestrator.v1.Outputs
-	11, // 13: hybridlink.orchestrator.v1.DeploymentStatus.key_rotation:type_name -> hybridlink.orchestrator.v1.KeyRotation
-	32, // 14: hybridlink.orchestrator.v1.KeyRotation.time:type_name -> google.protobuf.Timestamp
-	34, // 15: hybridlink.orchestrator.v1.KeyRotation.outage:type_name -> google.protobuf.Duration
-	2,  // 16: hybridlink.orchestrator.v1.Step.state:type_name -> hybridlink.orchestrator.v1.Step.State
-	32, // 17: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
-	32, // 18: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
-	13, // 19: hybridlink.orchestrator.v1.Step.last_error:type_name -> hybridlink.orchestrator.v1.StepError
-	15, // 20: hybridlink.orchestrator.v1.Outputs.sites:type_name -> hybridlink.orchestrator.v1.SiteOutputs
-	31, // 21: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
-	35, // 22: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
-	16, // 23: hybridlink.orchestrator.v1.SiteOutputs.connections:type_name -> hybridlink.orchestrator.v1.ConnectionOutputs
-	35, // 24: hybridlink.orchestrator.v1.ConnectionOutputs.status:type_name -> hybridlink.gateway.v1.Connection.Status
-	1,  // 25: hybridlink.orchestrator.v1.OperationMetadata.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	32, // 26: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
-	19, // 27: hybridlink.orchestrator.v1.Plan.findings:type_name -> hybridlink.orchestrator.v1.Finding
-	20, // 28: hybridlink.orchestrator.v1.Plan.changes:type_name -> hybridlink.orchestrator.v1.PlannedChange
-	3,  // 29: hybridlink.orchestrator.v1.PlannedChange.action:type_name -> hybridlink.orchestrator.v1.PlannedChange.Action
-	32, // 30: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
-	1,  // 31: hybridlink.orchestrator.v1.DeploymentEvent.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	12, // 32: hybridlink.orchestrator.v1.DeploymentEvent.step:type_name -> hybridlink.orchestrator.v1.Step
-	4,  // 33: hybridlink.orchestrator.v1.CreateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	4,  // 34: hybridlink.orchestrator.v1.ListDeploymentsResponse.deployments:type_name -> hybridlink.orchestrator.v1.Deployment
-	4,  // 35: hybridlink.orchestrator.v1.UpdateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	4,  // 36: hybridlink.orchestrator.v1.PlanDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	22, // 37: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:input_type -> hybridlink.orchestrator.v1.CreateDeploymentRequest
-	23, // 38: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:input_type -> hybridlink.orchestrator.v1.GetDeploymentRequest
-	24, // 39: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:input_type -> hybridlink.orchestrator.v1.ListDeploymentsRequest
-	26, // 40: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:input_type -> hybridlink.orchestrator.v1.UpdateDeploymentRequest
-	27, // 41: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:input_type -> hybridlink.orchestrator.v1.DeleteDeploymentRequest
-	28, // 42: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:input_type -> hybridlink.orchestrator.v1.PlanDeploymentRequest
-	29, // 43: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:input_type -> hybridlink.orchestrator.v1.RotateSharedKeyRequest
-	30, // 44: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
-	36, // 45: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
-	4,  // 46: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
-	25, // 47: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
-	36, // 48: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:output_type -> google.longrunning.Operation
-	36, // 49: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
-	18, // 50: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
-	36, // 51: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:output_type -> google.longrunning.Operation
-	21, // 52: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
-	45, // [45:53] is the sub-list for method output_type
-	37, // [37:45] is the sub-list for method input_type
-	37, // [37:37] is the sub-list for extension type_name
-	37, // [37:37] is the sub-list for extension extendee
-	0,  // [0:37] is the sub-list for field type_name
+	14, // 11: hybridlink.orchestrator.v1.DeploymentStatus.steps:type_name -> hybridlink.orchestrator.v1.Step
+	16, // 12: hybridlink.orchestrator.v1.DeploymentStatus.outputs:type_name -> hybridlink.orchestrator.v1.Outputs
+	13, // 13: hybridlink.orchestrator.v1.DeploymentStatus.key_rotation:type_name -> hybridlink.orchestrator.v1.KeyRotation
+	11, // 14: hybridlink.orchestrator.v1.DeploymentStatus.drift:type_name -> hybridlink.orchestrator.v1.DriftReport
+	35, // 15: hybridlink.orchestrator.v1.DriftReport.check_time:type_name -> google.protobuf.Timestamp
+	12, // 16: hybridlink.orchestrator.v1.DriftReport.findings:type_name -> hybridlink.orchestrator.v1.Drift
+	35, // 17: hybridlink.orchestrator.v1.KeyRotation.time:type_name -> google.protobuf.Timestamp
+	37, // 18: hybridlink.orchestrator.v1.KeyRotation.outage:type_name -> google.protobuf.Duration
+	2,  // 19: hybridlink.orchestrator.v1.Step.state:type_name -> hybridlink.orchestrator.v1.Step.State
+	35, // 20: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
+	35, // 21: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
+	15, // 22: hybridlink.orchestrator.v1.Step.last_error:type_name -> hybridlink.orchestrator.v1.StepError
+	17, // 23: hybridlink.orchestrator.v1.Outputs.sites:type_name -> hybridlink.orchestrator.v1.SiteOutputs
+	34, // 24: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
+	38, // 25: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
+	18, // 26: hybridlink.orchestrator.v1.SiteOutputs.connections:type_name -> hybridlink.orchestrator.v1.ConnectionOutputs
+	38, // 27: hybridlink.orchestrator.v1.ConnectionOutputs.status:type_name -> hybridlink.gateway.v1.Connection.Status
+	1,  // 28: hybridlink.orchestrator.v1.OperationMetadata.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	35, // 29: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
+	21, // 30: hybridlink.orchestrator.v1.Plan.findings:type_name -> hybridlink.orchestrator.v1.Finding
+	22, // 31: hybridlink.orchestrator.v1.Plan.changes:type_name -> hybridlink.orchestrator.v1.PlannedChange
+	3,  // 32: hybridlink.orchestrator.v1.PlannedChange.action:type_name -> hybridlink.orchestrator.v1.PlannedChange.Action
+	35, // 33: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
+	1,  // 34: hybridlink.orchestrator.v1.DeploymentEvent.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	14, // 35: hybridlink.orchestrator.v1.DeploymentEvent.step:type_name -> hybridlink.orchestrator.v1.Step
+	4,  // 36: hybridlink.orchestrator.v1.CreateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	4,  // 37: hybridlink.orchestrator.v1.ListDeploymentsResponse.deployments:type_name -> hybridlink.orchestrator.v1.Deployment
+	4,  // 38: hybridlink.orchestrator.v1.UpdateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	4,  // 39: hybridlink.orchestrator.v1.PlanDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	24, // 40: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:input_type -> hybridlink.orchestrator.v1.CreateDeploymentRequest
+	25, // 41: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:input_type -> hybridlink.orchestrator.v1.GetDeploymentRequest
+	26, // 42: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:input_type -> hybridlink.orchestrator.v1.ListDeploymentsRequest
+	28, // 43: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:input_type -> hybridlink.orchestrator.v1.UpdateDeploymentRequest
+	29, // 44: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:input_type -> hybridlink.orchestrator.v1.DeleteDeploymentRequest
+	30, // 45: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:input_type -> hybridlink.orchestrator.v1.PlanDeploymentRequest
+	32, // 46: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:input_type -> hybridlink.orchestrator.v1.RotateSharedKeyRequest
+	31, // 47: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:input_type -> hybridlink.orchestrator.v1.CheckDeploymentRequest
+	33, // 48: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
+	39, // 49: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
+	4,  // 50: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
+	27, // 51: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
+	39, // 52: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:output_type -> google.longrunning.Operation
+	39, // 53: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
+	20, // 54: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
+	39, // 55: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:output_type -> google.longrunning.Operation
+	39, // 56: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:output_type -> google.longrunning.Operation
+	23, // 57: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
+	49, // [49:58] is the sub-list for method output_type
+	40, // [40:49] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_hybridlink_orchestrator_v1_orchestrator_proto_init() }
@@ -2555,7 +2752,7 @@ func file_hybridlink_orchestrator_v1_orchestrator_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc), len(file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   28,
+			NumMessages:   31,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

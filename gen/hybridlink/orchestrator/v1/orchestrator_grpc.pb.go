@@ -27,6 +27,7 @@ const (
 	OrchestratorService_DeleteDeployment_FullMethodName = "/hybridlink.orchestrator.v1.OrchestratorService/DeleteDeployment"
 	OrchestratorService_PlanDeployment_FullMethodName   = "/hybridlink.orchestrator.v1.OrchestratorService/PlanDeployment"
 	OrchestratorService_RotateSharedKey_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/RotateSharedKey"
+	OrchestratorService_CheckDeployment_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/CheckDeployment"
 	OrchestratorService_WatchDeployment_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/WatchDeployment"
 )
 
@@ -59,6 +60,11 @@ type OrchestratorServiceClient interface {
 	// half way puts the old key back on the ends that had the new one, so that no tunnel is
 	// left with two keys. The status's key_rotation reports the outage.
 	RotateSharedKey(ctx context.Context, in *RotateSharedKeyRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
+	// Checks a deployment for drift now, as its workflow does periodically: every resource it
+	// manages or adopts is read and compared with what it applies, and every connection must
+	// be Connected. The findings are in the status's drift; re-applying (UpdateDeployment with
+	// the same spec) repairs what can be.
+	CheckDeployment(ctx context.Context, in *CheckDeploymentRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
 	// Streams a deployment's step events until it is READY, FAILED or DELETED.
 	WatchDeployment(ctx context.Context, in *WatchDeploymentRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DeploymentEvent], error)
 }
@@ -141,6 +147,16 @@ func (c *orchestratorServiceClient) RotateSharedKey(ctx context.Context, in *Rot
 	return out, nil
 }
 
+func (c *orchestratorServiceClient) CheckDeployment(ctx context.Context, in *CheckDeploymentRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(longrunningpb.Operation)
+	err := c.cc.Invoke(ctx, OrchestratorService_CheckDeployment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *orchestratorServiceClient) WatchDeployment(ctx context.Context, in *WatchDeploymentRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DeploymentEvent], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	stream, err := c.cc.NewStream(ctx, &OrchestratorService_ServiceDesc.Streams[0], OrchestratorService_WatchDeployment_FullMethodName, cOpts...)
@@ -189,6 +205,11 @@ type OrchestratorServiceServer interface {
 	// half way puts the old key back on the ends that had the new one, so that no tunnel is
 	// left with two keys. The status's key_rotation reports the outage.
 	RotateSharedKey(context.Context, *RotateSharedKeyRequest) (*longrunningpb.Operation, error)
+	// Checks a deployment for drift now, as its workflow does periodically: every resource it
+	// manages or adopts is read and compared with what it applies, and every connection must
+	// be Connected. The findings are in the status's drift; re-applying (UpdateDeployment with
+	// the same spec) repairs what can be.
+	CheckDeployment(context.Context, *CheckDeploymentRequest) (*longrunningpb.Operation, error)
 	// Streams a deployment's step events until it is READY, FAILED or DELETED.
 	WatchDeployment(*WatchDeploymentRequest, grpc.ServerStreamingServer[DeploymentEvent]) error
 	mustEmbedUnimplementedOrchestratorServiceServer()
@@ -221,6 +242,9 @@ func (UnimplementedOrchestratorServiceServer) PlanDeployment(context.Context, *P
 }
 func (UnimplementedOrchestratorServiceServer) RotateSharedKey(context.Context, *RotateSharedKeyRequest) (*longrunningpb.Operation, error) {
 	return nil, status.Error(codes.Unimplemented, "method RotateSharedKey not implemented")
+}
+func (UnimplementedOrchestratorServiceServer) CheckDeployment(context.Context, *CheckDeploymentRequest) (*longrunningpb.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method CheckDeployment not implemented")
 }
 func (UnimplementedOrchestratorServiceServer) WatchDeployment(*WatchDeploymentRequest, grpc.ServerStreamingServer[DeploymentEvent]) error {
 	return status.Error(codes.Unimplemented, "method WatchDeployment not implemented")
@@ -372,6 +396,24 @@ func _OrchestratorService_RotateSharedKey_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OrchestratorService_CheckDeployment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CheckDeploymentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrchestratorServiceServer).CheckDeployment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrchestratorService_CheckDeployment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrchestratorServiceServer).CheckDeployment(ctx, req.(*CheckDeploymentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _OrchestratorService_WatchDeployment_Handler(srv interface{}, stream grpc.ServerStream) error {
 	m := new(WatchDeploymentRequest)
 	if err := stream.RecvMsg(m); err != nil {
@@ -417,6 +459,10 @@ var OrchestratorService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RotateSharedKey",
 			Handler:    _OrchestratorService_RotateSharedKey_Handler,
+		},
+		{
+			MethodName: "CheckDeployment",
+			Handler:    _OrchestratorService_CheckDeployment_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -4,7 +4,9 @@
 // a deployment by reading its resources from the resource services, writing nothing.
 //
 // The files follow the API's concerns: deployments.go the deployment methods (create.go
-// what makes a create idempotent, plan.go and offers.go PlanDeployment), operations.go
+// what makes a create idempotent, plan.go, offers.go and adopt.go PlanDeployment and the
+// reads before a create or update), updates.go the day-two methods that are workflow
+// updates (CheckDeployment, RotateSharedKey), operations.go
 // google.longrunning.Operations over the deployments' workflows, watch.go
 // WatchDeployment, errors.go how Temporal's errors become status codes, health.go how a
 // stuck or ended workflow is reported.

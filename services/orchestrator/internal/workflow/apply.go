@@ -20,9 +20,10 @@ import (
 // trace its activity's span is in.
 func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 	d.status = &orchestratorv1.DeploymentStatus{
-		State:   orchestratorv1.DeploymentStatus_STATE_APPLYING,
-		Outputs: newOutputs(d.in.Spec),
-		TraceId: d.in.TraceID,
+		State:       orchestratorv1.DeploymentStatus_STATE_APPLYING,
+		Outputs:     newOutputs(d.in.Spec),
+		TraceId:     d.in.TraceID,
+		KeyRotation: d.status.GetKeyRotation(),
 	}
 	d.publish(ctx)
 	defer d.publish(ctx)

@@ -40,6 +40,10 @@ const (
 	// *gatewayv1.VirtualNetworkGateway: it reads an adopted gateway for its public IP and BGP
 	// speaker, and fails non-retryably when it is gone or has no public IP.
 	ReadVirtualNetworkGateway = "ReadVirtualNetworkGateway"
+	// CheckResources: CheckRequest -> []*orchestratorv1.Drift: it reads every resource an
+	// apply of the input ensures or adopts, and its connections, and describes each one
+	// missing, different from what the apply sends, or not Connected. It writes nothing.
+	CheckResources = "CheckResources"
 	// SetSharedKey: *gatewayv1.SetConnectionSharedKeyRequest -> *gatewayv1.Connection: it
 	// sets a connection's shared key, resuming the operation a previous attempt started.
 	SetSharedKey = "SetSharedKey"
@@ -65,6 +69,15 @@ type VerifyRequest struct {
 	Connections []string
 	// Timeout bounds the wait.
 	Timeout time.Duration
+}
+
+// CheckRequest asks CheckResources to check a deployment's resources.
+type CheckRequest struct {
+	// Input is the deployment's last applied input: what to compare against.
+	Input Input
+	// GatewayIPs holds, by local network gateway resource name, the public IP of the gateway
+	// it stands for, as the last apply found it.
+	GatewayIPs map[string]string
 }
 
 // RotateKeyInput asks UpdateRotateKey for a new shared key: Key, made by the caller with
@@ -150,6 +163,9 @@ const (
 	UpdateApply = "apply"
 	// UpdateTeardown tears the deployment down; the workflow ends once it is DELETED.
 	UpdateTeardown = "teardown"
+	// UpdateCheck checks the deployment for drift now (CheckResources) and returns it with
+	// the status's drift; the workflow also checks every Config.CheckInterval while READY.
+	UpdateCheck = "check"
 	// UpdateRotateKey sets a new shared key (RotateKeyInput) on every connection of a READY
 	// deployment and verifies them Connected; its result is the deployment, READY with its
 	// status's key_rotation, or FAILED with the old key back on every connection.

@@ -37,14 +37,15 @@ var latencies = map[string]time.Duration{
 	ReadVirtualNetwork:          time.Second,
 	ReadVirtualNetworkGateway:   time.Second,
 	SetSharedKey:                30 * time.Second,
+	CheckResources:              10 * time.Second,
 }
 
 // criticalPath is the graph's critical path with these latencies: resource group, virtual
 // network, gateway, local network gateway, connection, verify.
 const criticalPath = (1 + 2 + 45 + 1 + 2 + 3) * time.Minute
 
-// verifyKey is the key verify's runs are recorded under.
-const verifyKey = "verify"
+// verifyKey and checkKey are the keys verify's and the drift checks' runs are recorded under.
+const verifyKey, checkKey = "verify", "check"
 
 // span is one attempt of an activity on one resource, in workflow time.
 type span struct {
@@ -64,6 +65,8 @@ type fake struct {
 	requests map[string]any
 	// deletes lists deleted resources in the order their deletions started.
 	deletes []string
+	// drifted is what the next drift checks find.
+	drifted []*orchestratorv1.Drift
 	// failures holds, by resource name (or deletion(name)), the errors of the next
 	// attempts (nil: succeed).
 	failures map[string][]error
@@ -166,6 +169,9 @@ func newFake(t *testing.T) *fake {
 		func(name string, r *gatewayv1.SetConnectionSharedKeyRequest) *gatewayv1.Connection {
 			return &gatewayv1.Connection{Name: r.GetName()}
 		}))
+	fns[CheckResources] = (ensure(f, CheckResources,
+		func(CheckRequest) string { return checkKey },
+		func(string, CheckRequest) []*orchestratorv1.Drift { return f.drift() }))
 	fns[DeleteResource] = (func(_ context.Context, r DeleteRequest) error {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -216,6 +222,16 @@ func (f *fake) fail(resource string, errs ...error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.failures[resource] = append(f.failures[resource], errs...)
+}
+
+// drift returns what a drift check finds now; f.mu is held.
+func (f *fake) drift() []*orchestratorv1.Drift { return f.drifted }
+
+// setDrift makes the next drift checks find found.
+func (f *fake) setDrift(found ...*orchestratorv1.Drift) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.drifted = found
 }
 
 // keyOf is the key of a connection's shared-key settings in runs, requests and failures.

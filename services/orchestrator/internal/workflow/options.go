@@ -24,10 +24,16 @@ const (
 	DefaultHeartbeatTimeout = 30 * time.Second
 )
 
+// DefaultCheckInterval is how often a READY deployment checks itself for drift.
+const DefaultCheckInterval = 15 * time.Minute
+
 // Config is what a worker runs deployments with; the zero value is the defaults.
 type Config struct {
 	// HeartbeatTimeout is the steps' heartbeat time-out (DefaultHeartbeatTimeout).
 	HeartbeatTimeout time.Duration
+	// CheckInterval is how often a READY deployment checks itself for drift
+	// (DefaultCheckInterval); negative turns the periodic check off.
+	CheckInterval time.Duration
 }
 
 type configKey struct{}
@@ -35,6 +41,18 @@ type configKey struct{}
 // Deployment is the deployment workflow (the package's Deployment) run with c.
 func (c Config) Deployment(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, error) {
 	return Deployment(workflow.WithValue(ctx, configKey{}, c), in)
+}
+
+// checkInterval is the drift check interval of the worker's Config in ctx; 0 when off.
+func checkInterval(ctx workflow.Context) time.Duration {
+	c, _ := ctx.Value(configKey{}).(Config)
+	switch {
+	case c.CheckInterval < 0:
+		return 0
+	case c.CheckInterval == 0:
+		return DefaultCheckInterval
+	}
+	return c.CheckInterval
 }
 
 // heartbeatTimeout is the heartbeat time-out of the worker's Config in ctx.

@@ -83,7 +83,8 @@ func (d *deployment) publish(ctx workflow.Context) {
 // Deployment is the workflow of one deployment, registered as Name: a long-lived entity.
 // On its first run it applies in (the graph of steps graph.go builds), or, when in is not
 // one it can run (checkInput), records it FAILED with the reason; then it stays, answers
-// QueryStatus, re-applies on UpdateApply and tears down on UpdateTeardown, one at a time,
+// QueryStatus, checks itself for drift while READY (check.go), re-applies on UpdateApply,
+// rotates its key on UpdateRotateKey and tears down on UpdateTeardown, one at a time,
 // and returns once torn down. While idle, when Temporal suggests it, it continues as new
 // with its status and what it created. Canceled, it stops at a safe point, records where
 // (FAILED, its running steps canceled and the rest skipped), and ends canceled.
@@ -111,7 +112,7 @@ func Deployment(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, err
 		}
 		d.lock.Unlock()
 	}
-	err := workflow.Await(ctx, func() bool {
+	err := d.idle(ctx, func() bool {
 		return d.deleted || workflow.AllHandlersFinished(ctx) && workflow.GetInfo(ctx).GetContinueAsNewSuggested()
 	})
 	// A teardown's handler, or an apply's stopped by cancellation, may still be returning;
@@ -185,6 +186,10 @@ func (d *deployment) register(ctx workflow.Context) error {
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateApply, d.reapply,
 		workflow.UpdateHandlerOptions{Validator: d.validateApply}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateCheck, d.checkNow,
+		workflow.UpdateHandlerOptions{Validator: d.validateCheck}); err != nil {
 		return err
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRotateKey, d.rotateKey,

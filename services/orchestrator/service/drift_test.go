@@ -1,0 +1,69 @@
+package service_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hybridlink/hybridlink/armsim"
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/services/orchestrator/service"
+)
+
+// TestDrift deletes a connection behind hybridlink's back, through ARM: the deployment's own
+// periodic check (every 2 s here) reports it, naming the connection, and so does
+// CheckDeployment; a re-apply repairs it, and the next check finds nothing.
+func TestDrift(t *testing.T) {
+	ctx := context.Background()
+	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-drift", func(o *service.Options) { o.CheckInterval = 2 * time.Second })
+	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "drift", Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
+	if e := wait(t, s, op, err).GetError(); e != nil {
+		t.Fatalf("deployment failed: %s", e.GetMessage())
+	}
+	url := s.sim.Endpoints["azure"] + "/subscriptions/" + cloud.ArmsimSubscription + "/resourceGroups/hub-rg/providers/Microsoft.Network/connections/hub-to-stack?api-version=2024-05-01"
+	req, _ := http.NewRequest(http.MethodDelete, url, nil)
+	req.Header.Set("Authorization", "Bearer test")
+	resp, err := s.sim.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	const conn = "clouds/azure/resourceGroups/hub-rg/connections/hub-to-stack"
+	found := func(d *orchestratorv1.Deployment) bool {
+		for _, f := range d.GetStatus().GetDrift().GetFindings() {
+			if f.GetResource() == conn && strings.Contains(f.GetDescription(), "missing") {
+				return true
+			}
+		}
+		return false
+	}
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/drift"})
+		if err == nil && found(d) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no periodic check reported the deleted connection: %v, %v", d.GetStatus().GetDrift(), err)
+		}
+	}
+	op, err = s.api.CheckDeployment(ctx, &orchestratorv1.CheckDeploymentRequest{Name: "deployments/drift"})
+	op = wait(t, s, op, err)
+	var checked orchestratorv1.Deployment
+	if err := op.GetResponse().UnmarshalTo(&checked); err != nil || !found(&checked) {
+		t.Fatalf("CheckDeployment: %v, %v", checked.GetStatus().GetDrift(), err)
+	}
+
+	op, err = s.api.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/drift", Spec: hybridSpec()}})
+	if e := wait(t, s, op, err).GetError(); e != nil {
+		t.Fatalf("repair: %s", e.GetMessage())
+	}
+	op, err = s.api.CheckDeployment(ctx, &orchestratorv1.CheckDeploymentRequest{Name: "deployments/drift"})
+	op = wait(t, s, op, err)
+	if err := op.GetResponse().UnmarshalTo(&checked); err != nil || len(checked.GetStatus().GetDrift().GetFindings()) != 0 {
+		t.Fatalf("a check after the repair: %v, %v", checked.GetStatus().GetDrift(), err)
+	}
+	allConnected(t, s, 2, "after the repair")
+}
