@@ -145,7 +145,7 @@ func TestLifecycle(t *testing.T) {
 	}
 
 	code, out, _ = run(t, "get", "life")
-	if code != ExitOK || !strings.Contains(out, "SITE   CLOUD            GATEWAY IP") || !strings.Contains(out, "hub-vm 10.1.1.4") || !strings.Contains(out, "steps: 15 succeeded") {
+	if code != ExitOK || !strings.Contains(out, "SITE   ROLE   CLOUD            GATEWAY IP") || !strings.Contains(out, "hub-vm 10.1.1.4") || !strings.Contains(out, "steps: 15 succeeded") {
 		t.Errorf("get: exit %d\n%s", code, out)
 	}
 	code, out, _ = run(t, "get", "deployments/life", "-o", "json")
@@ -220,7 +220,7 @@ func TestInteractive(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("apply answered yes: exit %d\n%s\n%s", code, out, errs)
 	}
-	if !strings.Contains(out, "\x1b[2K ✓ hub/vpn-gateway") || !strings.Contains(out, "A\x1b[2Kdeployments/tty  READY  15/15 steps") {
+	if !strings.Contains(out, "\x1b[2K hub: hub on azure\n") || !strings.Contains(out, "\x1b[2K   ✓ vpn-gateway") || !strings.Contains(out, "A\x1b[2Kdeployments/tty  READY  15/15 steps") {
 		t.Errorf("no in-place progress:\n%q", out)
 	}
 	t.Cleanup(func() { run(t, "destroy", "tty", "--yes") })
