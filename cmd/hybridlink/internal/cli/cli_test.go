@@ -25,8 +25,8 @@ import (
 // asMain makes the test binary run as the hybridlink command, for dev --detach.
 const asMain = "HYBRIDLINK_CLI_TEST_AS_MAIN"
 
-// theStack is the stack every test but the demo's talks to: real armsim, Temporal dev
-// server, services and orchestrator, in process, on free ports.
+// theStack is the stack every test but the demo's talks to: real armsim (with stamps
+// stamp1..stamp4), Temporal dev server, services and orchestrator, in process, on free ports.
 var theStack *stack.Stack
 
 func TestMain(m *testing.M) {
@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 	}
 	// The CLI finds the stack's credential as a user's finds a dev stack's: by its state folder.
 	os.Setenv("HYBRIDLINK_STATE", dir)
-	theStack, err = stack.Start(context.Background(), stack.Options{StateDir: dir, TimeScale: 0.0005})
+	theStack, err = stack.Start(context.Background(), stack.Options{StateDir: dir, TimeScale: 0.0005, Stamps: 4})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "starting the stack:", err)
 		os.Exit(1)
