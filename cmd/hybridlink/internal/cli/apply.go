@@ -76,7 +76,9 @@ func printPlan(out io.Writer, d *orchestratorv1.Deployment, p *orchestratorv1.Pl
 	fmt.Fprintf(out, "Plan for %s:\n", d.GetName())
 	rank := sites.Rank(d)
 	changes := slices.Clone(p.GetChanges())
-	slices.SortStableFunc(changes, func(a, b *orchestratorv1.PlannedChange) int { return rank(stepSite(a.GetStep())) - rank(stepSite(b.GetStep())) })
+	slices.SortStableFunc(changes, func(a, b *orchestratorv1.PlannedChange) int {
+		return rank(stepSite(a.GetStep())) - rank(stepSite(b.GetStep()))
+	})
 	width := nameWidth(len(changes), func(i int) string { return changes[i].GetStep() })
 	for _, ch := range changes {
 		a := actions[ch.GetAction()]
