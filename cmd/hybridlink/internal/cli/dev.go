@@ -27,6 +27,7 @@ type devFlags struct {
 	state     string
 	timeScale float64
 	freePorts bool
+	portsFrom int
 	stamps    int
 }
 
@@ -41,7 +42,8 @@ func (f *devFlags) add(cmd *cobra.Command, state string) {
 	cmd.Flags().StringVar(&f.state, "state", state, "state folder: Temporal's database, armsim's resources, keys, credentials, logs ($HYBRIDLINK_STATE)")
 	cmd.Flags().Float64Var(&f.timeScale, "time-scale", 0.01, "armsim latency scale: 1 is Azure's real times (a VPN gateway in 30 to 45 minutes), 0.01 runs one in 18 to 27 s")
 	cmd.Flags().BoolVar(&f.freePorts, "free-ports", false, "listen on free ports instead of the usual ones (to run beside another stack)")
-	cmd.Flags().IntVar(&f.stamps, "stamps", 0, fmt.Sprintf("extra Azure Stack Hub stamps stamp1..stampN for hub-and-spoke deployments (0-%d; on ports 9444 and up)", maxStamps))
+	cmd.Flags().IntVar(&f.portsFrom, "ports-from", 0, "listen on consecutive ports from this one instead of the usual ones: armsim's azure and azure-stack-hub, Temporal and its UI, the services' gRPC then REST ports, then the stamps")
+	cmd.Flags().IntVar(&f.stamps, "stamps", 0, fmt.Sprintf("extra Azure Stack Hub stamps stamp1..stampN for hub-and-spoke deployments (0-%d; on ports 9444 and up, or after the others with --ports-from)", maxStamps))
 }
 
 // clouds words the clouds armsim serves.
@@ -60,13 +62,19 @@ func (f *devFlags) check() error {
 	if f.stamps < 0 || f.stamps > maxStamps {
 		return usageError{fmt.Errorf("--stamps %d: want 0 to %d extra stamps", f.stamps, maxStamps)}
 	}
+	if f.portsFrom != 0 && (f.freePorts || f.portsFrom < 1024 || f.portsFrom+12+f.stamps > 65535) {
+		return usageError{fmt.Errorf("--ports-from %d: want a port from 1024 to %d, and no --free-ports", f.portsFrom, 65535-12-f.stamps)}
+	}
 	return nil
 }
 
 func (f *devFlags) options(progress io.Writer) stack.Options {
 	o := stack.Options{StateDir: f.state, TimeScale: f.timeScale, Stamps: f.stamps, Ports: stack.DefaultPorts, Progress: progress}
-	if f.freePorts {
+	switch {
+	case f.freePorts:
 		o.Ports = stack.Ports{}
+	case f.portsFrom != 0:
+		o.Ports = stack.PortsFrom(f.portsFrom)
 	}
 	return o
 }
@@ -195,6 +203,9 @@ func detachStack(ctx context.Context, f devFlags, progress io.Writer) (*stack.St
 	args := []string{"dev", "--state", f.state, "--time-scale", strconv.FormatFloat(f.timeScale, 'g', -1, 64), "--stamps", strconv.Itoa(f.stamps)}
 	if f.freePorts {
 		args = append(args, "--free-ports")
+	}
+	if f.portsFrom != 0 {
+		args = append(args, "--ports-from", strconv.Itoa(f.portsFrom))
 	}
 	cmd := exec.Command(self, args...)
 	cmd.Stdout, cmd.Stderr = out, out

@@ -41,6 +41,16 @@ var DefaultPorts = Ports{
 	GRPC: [4]int{9090, 9091, 9092, 9093}, REST: [4]int{8090, 8091, 8092, 8093},
 }
 
+// PortsFrom are consecutive ports from first: armsim's azure and azure-stack-hub, Temporal
+// and its UI, the services' gRPC then REST ports, then the extra stamps'.
+func PortsFrom(first int) Ports {
+	p := Ports{Azure: first, AzureStackHub: first + 1, Temporal: first + 2, TemporalUI: first + 3, Stamps: first + 12}
+	for i := range 4 {
+		p.GRPC[i], p.REST[i] = first+4+i, first+8+i
+	}
+	return p
+}
+
 // Options configure Start.
 type Options struct {
 	// StateDir holds temporal.db, armsim.json, the CA file, the keys and stack.log.
