@@ -43,6 +43,9 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 			var s *stack.Stack
 			if keep {
 				if s, err = runningStack(f.state); err == nil {
+					if n := len(extraStamps(s)); n < f.stamps {
+						return fmt.Errorf("the stack running on %s has %d extra stamps, not %d: `hybridlink dev stop --state %s` stops it, and the demo then starts one", f.state, n, f.stamps, f.state)
+					}
 					fmt.Fprintf(std.Out, "Using the stack already running on %s.\n", f.state)
 				} else if s, err = detachStack(ctx, f, std.Out); err != nil {
 					return err
