@@ -364,6 +364,9 @@ func TestDevDetach(t *testing.T) {
 	if code := Run(context.Background(), []string{"--addr", s.Services[0].GRPC, "list"}, std); code != ExitOK {
 		t.Errorf("list against the detached stack: exit %d\n%s", code, errs.String())
 	}
+	if code := Run(context.Background(), []string{"demo", "--keep", "--stamps", "1", "--state", state, "-f", "../../../../examples/hybrid-connectivity.yaml"}, std); code != ExitFailed || !strings.Contains(errs.String(), "has 0 extra stamps, not 1") {
+		t.Errorf("demo --keep --stamps 1 on a stack without stamps: exit %d\n%s", code, errs.String())
+	}
 	out.Reset()
 	if code := Run(context.Background(), []string{"demo", "--keep", "--state", state, "-f", "../../../../examples/hybrid-connectivity.yaml"}, std); code != ExitOK ||
 		!strings.Contains(out.String(), "Using the stack already running") || !strings.Contains(out.String(), "Stop it with: hybridlink dev stop") {
