@@ -93,10 +93,17 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 			fmt.Fprintf(std.Out, "\n%s The demo took %s.\n", allConnected(n), clock(time.Since(start)))
 			if keep {
 				id := specfile.ID(d.GetName())
-				fmt.Fprintf(std.Out, "The stack runs on. Try:\n  hybridlink get %s\n  hybridlink timeline %s --svg timeline.svg\n"+
+				cli, stop := "hybridlink", "hybridlink dev stop"
+				if f.state != stateHelp {
+					cli, stop = "HYBRIDLINK_STATE="+f.state+" "+cli, stop+" --state "+f.state
+				}
+				if s.Services[0].GRPC != defaultAddr {
+					cli += " --addr " + s.Services[0].GRPC
+				}
+				fmt.Fprintf(std.Out, "The stack runs on. Try:\n  %s get %s\n  %s timeline %s --svg timeline.svg\n"+
 					"  grpcurl -plaintext -H \"authorization: Bearer $(cat %s)\" %s list\n"+
-					"  curl -H \"authorization: Bearer $(cat %s)\" %s/v1/deployments/%s\n  open %s\nStop it with: hybridlink dev stop\n",
-					id, id, s.TokenFile, s.Services[0].GRPC, s.TokenFile, s.Services[0].REST, id, s.TemporalUI)
+					"  curl -H \"authorization: Bearer $(cat %s)\" %s/v1/deployments/%s\n  open %s\nStop it with: %s\n",
+					cli, id, cli, id, s.TokenFile, s.Services[0].GRPC, s.TokenFile, s.Services[0].REST, id, s.TemporalUI, stop)
 			}
 			return nil
 		},
