@@ -15,7 +15,7 @@ GOOGLEAPIS_STAMP   := $(GOOGLEAPIS)/.google-proto-files-$(GOOGLE_PROTO_FILES)
 GOOGLEAPIS_FILES   := api/annotations api/http api/field_behavior api/resource api/client \
                       api/launch_stage rpc/status rpc/error_details rpc/code longrunning/operations
 
-.PHONY: test fmt-check vet unit lint gen-check generate tools temporal temporal-server googleapis bench armsim hybridlink demo acceptance-az
+.PHONY: test fmt-check vet unit lint gen-check generate tools temporal temporal-server googleapis bench armsim hybridlink demo demo-hub acceptance-az
 
 ## test: every check CI runs: formatting, vet, buf lint, fresh generated code, race-enabled tests.
 test: fmt-check vet lint gen-check compose-check unit
@@ -98,8 +98,14 @@ hybridlink:
 
 ## demo: the whole job on the emulated clouds: start the stack, apply examples/hybrid-connectivity.yaml,
 ## verify both connections Connected, print the timeline and outputs, stop. KEEP=1 leaves the stack running.
+## DEMO_FLAGS go to `hybridlink demo`, e.g. DEMO_FLAGS=--ports-from=19100 beside another stack.
 demo: temporal hybridlink
-	bin/hybridlink demo $(if $(KEEP),--keep)
+	bin/hybridlink demo $(if $(KEEP),--keep) $(DEMO_FLAGS)
+
+## demo-hub: demo for a hub and three spokes: armsim with stamps stamp1-4, apply examples/hub-and-spokes.yaml,
+## verify all six connections Connected. With KEEP=1, examples/attach-to-existing-hub.yaml can attach stamp4 after.
+demo-hub: temporal hybridlink
+	bin/hybridlink demo --stamps 4 -f examples/hub-and-spokes.yaml $(if $(KEEP),--keep) $(DEMO_FLAGS)
 
 ## ---- docker compose: docker-compose.yml checked by a pinned compose CLI (no Docker engine needed) ----
 COMPOSE         := $(BIN)/docker-compose

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/sites"
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
@@ -64,17 +66,40 @@ func plan(ctx context.Context, cl *client, d *orchestratorv1.Deployment, out io.
 		}
 		return p, invalid(fmt.Errorf("the spec has %d finding(s); fix the fields named above", len(p.GetFindings())))
 	}
+	printPlan(out, d, p)
+	return p, nil
+}
+
+// printPlan prints a valid plan's changes, grouped by site with the hub first, and counts them.
+func printPlan(out io.Writer, d *orchestratorv1.Deployment, p *orchestratorv1.Plan) {
 	counts := map[orchestratorv1.PlannedChange_Action]int{}
 	fmt.Fprintf(out, "Plan for %s:\n", d.GetName())
-	for _, ch := range p.GetChanges() {
+	rank := sites.Rank(d)
+	changes := slices.Clone(p.GetChanges())
+	slices.SortStableFunc(changes, func(a, b *orchestratorv1.PlannedChange) int {
+		return rank(stepSite(a.GetStep())) - rank(stepSite(b.GetStep()))
+	})
+	width := nameWidth(len(changes), func(i int) string { return changes[i].GetStep() })
+	for _, ch := range changes {
 		a := actions[ch.GetAction()]
 		counts[ch.GetAction()]++
-		fmt.Fprintf(out, "  %s %-9s  %-34s %s\n", a.mark, a.word, ch.GetStep(), ch.GetResource())
+		fmt.Fprintf(out, "  %s %-9s  %-*s %s\n", a.mark, a.word, width, ch.GetStep(), ch.GetResource())
 	}
-	fmt.Fprintf(out, "Plan: %d to create, %d to update, %d unchanged.\n",
-		counts[orchestratorv1.PlannedChange_ACTION_CREATE], counts[orchestratorv1.PlannedChange_ACTION_UPDATE],
-		counts[orchestratorv1.PlannedChange_ACTION_NO_CHANGE])
-	return p, nil
+	fmt.Fprintf(out, "Plan: %d to create, %d to update, %d unchanged", counts[orchestratorv1.PlannedChange_ACTION_CREATE],
+		counts[orchestratorv1.PlannedChange_ACTION_UPDATE], counts[orchestratorv1.PlannedChange_ACTION_NO_CHANGE])
+	if n := counts[orchestratorv1.PlannedChange_ACTION_ADOPT]; n > 0 {
+		fmt.Fprintf(out, ", %d adopted (read, never changed or deleted)", n)
+	}
+	fmt.Fprintln(out, ".")
+}
+
+// stepSite is the site a step's name starts with, "" for a step across sites (verify).
+func stepSite(step string) string {
+	site, _, found := strings.Cut(step, "/")
+	if !found {
+		return ""
+	}
+	return site
 }
 
 // actions are how a plan shows each action.
@@ -82,6 +107,7 @@ var actions = map[orchestratorv1.PlannedChange_Action]struct{ mark, word string 
 	orchestratorv1.PlannedChange_ACTION_CREATE:    {"+", "create"},
 	orchestratorv1.PlannedChange_ACTION_UPDATE:    {"~", "update"},
 	orchestratorv1.PlannedChange_ACTION_NO_CHANGE: {"=", "no change"},
+	orchestratorv1.PlannedChange_ACTION_ADOPT:     {"=", "adopt"},
 }
 
 func newApply(c *conn, std IO) *cobra.Command {
@@ -149,10 +175,10 @@ func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bo
 	return nil
 }
 
-// unchanged reports whether a plan changes nothing.
+// unchanged reports whether a plan changes nothing: every resource is as wanted or adopted.
 func unchanged(p *orchestratorv1.Plan) bool {
 	for _, ch := range p.GetChanges() {
-		if ch.GetAction() != orchestratorv1.PlannedChange_ACTION_NO_CHANGE {
+		if a := ch.GetAction(); a != orchestratorv1.PlannedChange_ACTION_NO_CHANGE && a != orchestratorv1.PlannedChange_ACTION_ADOPT {
 			return false
 		}
 	}

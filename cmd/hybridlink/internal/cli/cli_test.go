@@ -25,8 +25,8 @@ import (
 // asMain makes the test binary run as the hybridlink command, for dev --detach.
 const asMain = "HYBRIDLINK_CLI_TEST_AS_MAIN"
 
-// theStack is the stack every test but the demo's talks to: real armsim, Temporal dev
-// server, services and orchestrator, in process, on free ports.
+// theStack is the stack every test but the demo's talks to: real armsim (with stamps
+// stamp1..stamp4), Temporal dev server, services and orchestrator, in process, on free ports.
 var theStack *stack.Stack
 
 func TestMain(m *testing.M) {
@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 	}
 	// The CLI finds the stack's credential as a user's finds a dev stack's: by its state folder.
 	os.Setenv("HYBRIDLINK_STATE", dir)
-	theStack, err = stack.Start(context.Background(), stack.Options{StateDir: dir, TimeScale: 0.0005})
+	theStack, err = stack.Start(context.Background(), stack.Options{StateDir: dir, TimeScale: 0.0005, Stamps: 4})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "starting the stack:", err)
 		os.Exit(1)
@@ -145,7 +145,7 @@ func TestLifecycle(t *testing.T) {
 	}
 
 	code, out, _ = run(t, "get", "life")
-	if code != ExitOK || !strings.Contains(out, "SITE   CLOUD            GATEWAY IP") || !strings.Contains(out, "hub-vm 10.1.1.4") || !strings.Contains(out, "steps: 15 succeeded") {
+	if code != ExitOK || !strings.Contains(out, "SITE   ROLE   CLOUD            GATEWAY IP") || !strings.Contains(out, "hub-vm 10.1.1.4") || !strings.Contains(out, "steps: 15 succeeded") {
 		t.Errorf("get: exit %d\n%s", code, out)
 	}
 	code, out, _ = run(t, "get", "deployments/life", "-o", "json")
@@ -220,7 +220,7 @@ func TestInteractive(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("apply answered yes: exit %d\n%s\n%s", code, out, errs)
 	}
-	if !strings.Contains(out, "\x1b[2K ✓ hub/vpn-gateway") || !strings.Contains(out, "A\x1b[2Kdeployments/tty  READY  15/15 steps") {
+	if !strings.Contains(out, "\x1b[2K hub: hub on azure\n") || !strings.Contains(out, "\x1b[2K   ✓ vpn-gateway") || !strings.Contains(out, "A\x1b[2Kdeployments/tty  READY  15/15 steps") {
 		t.Errorf("no in-place progress:\n%q", out)
 	}
 	t.Cleanup(func() { run(t, "destroy", "tty", "--yes") })
@@ -363,6 +363,9 @@ func TestDevDetach(t *testing.T) {
 	t.Setenv("HYBRIDLINK_STATE", state)
 	if code := Run(context.Background(), []string{"--addr", s.Services[0].GRPC, "list"}, std); code != ExitOK {
 		t.Errorf("list against the detached stack: exit %d\n%s", code, errs.String())
+	}
+	if code := Run(context.Background(), []string{"demo", "--keep", "--stamps", "1", "--state", state, "-f", "../../../../examples/hybrid-connectivity.yaml"}, std); code != ExitFailed || !strings.Contains(errs.String(), "has 0 extra stamps, not 1") {
+		t.Errorf("demo --keep --stamps 1 on a stack without stamps: exit %d\n%s", code, errs.String())
 	}
 	out.Reset()
 	if code := Run(context.Background(), []string{"demo", "--keep", "--state", state, "-f", "../../../../examples/hybrid-connectivity.yaml"}, std); code != ExitOK ||

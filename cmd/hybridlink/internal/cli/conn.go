@@ -15,6 +15,9 @@ import (
 	"github.com/hybridlink/hybridlink/platform/serve"
 )
 
+// defaultAddr is where the CLI finds the orchestrator by default: a dev stack's, on its usual port.
+const defaultAddr = "127.0.0.1:9090"
+
 // conn is how the CLI reaches the orchestrator: its address and, when configured, TLS (the
 // server's CA, a client certificate for mTLS) and a bearer token: --token, or the file
 // tokenFile names, or else the admin token of the dev stack whose state folder is state
@@ -31,7 +34,7 @@ func (c *conn) flags(cmd *cobra.Command) {
 		return d
 	}
 	f := cmd.PersistentFlags()
-	f.StringVar(&c.addr, "addr", env("HYBRIDLINK_ADDR", "127.0.0.1:9090"), "orchestrator gRPC address ($HYBRIDLINK_ADDR)")
+	f.StringVar(&c.addr, "addr", env("HYBRIDLINK_ADDR", defaultAddr), "orchestrator gRPC address ($HYBRIDLINK_ADDR)")
 	f.StringVar(&c.ca, "ca", env("HYBRIDLINK_CA", ""), "CA file of the orchestrator's certificate: connect over TLS ($HYBRIDLINK_CA)")
 	f.StringVar(&c.cert, "client-cert", env("HYBRIDLINK_CLIENT_CERT", ""), "client certificate for mTLS ($HYBRIDLINK_CLIENT_CERT)")
 	f.StringVar(&c.key, "client-key", env("HYBRIDLINK_CLIENT_KEY", ""), "client certificate's key ($HYBRIDLINK_CLIENT_KEY)")

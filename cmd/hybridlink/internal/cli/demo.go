@@ -25,13 +25,16 @@ func newDemo(std IO) *cobra.Command {
 		Use:   "demo",
 		Short: "Show the whole job: start the stack, apply the example, verify the tunnel, show the timeline",
 		Long: `demo starts the stack (as dev does) on a fresh state folder, applies the example deployment
-with armsim's latencies scaled down, follows it until both connections are Connected, prints
+with armsim's latencies scaled down, follows it until every connection is Connected, prints
 the step timeline and the deployment's outputs, stops the stack and exits 0. With --keep the
 stack runs on in the background (state in .state/dev) for exploring with the CLI, grpcurl,
 curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			ctx := cmd.Context()
+			if err := f.check(); err != nil {
+				return err
+			}
 			d, err := load(file)
 			if err != nil {
 				return err
@@ -40,6 +43,9 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 			var s *stack.Stack
 			if keep {
 				if s, err = runningStack(f.state); err == nil {
+					if n := len(extraStamps(s)); n < f.stamps {
+						return fmt.Errorf("the stack running on %s has %d extra stamps, not %d: `hybridlink dev stop --state %s` stops it, and the demo then starts one", f.state, n, f.stamps, f.state)
+					}
 					fmt.Fprintf(std.Out, "Using the stack already running on %s.\n", f.state)
 				} else if s, err = detachStack(ctx, f, std.Out); err != nil {
 					return err
@@ -55,7 +61,7 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 						fmt.Fprintf(std.Err, "the stack's state and log (stack.log) are kept in %s\n", f.state)
 					}
 				}()
-				fmt.Fprintln(std.Out, "Starting armsim (Azure and Azure Stack Hub), Temporal, the network, gateway and compute services and the orchestrator...")
+				fmt.Fprintf(std.Out, "Starting armsim (%s), Temporal, the network, gateway and compute services and the orchestrator...\n", f.clouds())
 				if s, err = stack.Start(ctx, f.options(std.Out)); err != nil {
 					return err
 				}
@@ -76,20 +82,28 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 			if err != nil {
 				return err
 			}
-			if err := connected(final); err != nil {
+			n, err := connected(final)
+			if err != nil {
 				return failed(err)
 			}
 			fmt.Fprintln(std.Out)
 			if err := timeline.Text(std.Out, final, 100, time.Now()); err != nil {
 				return err
 			}
-			fmt.Fprintf(std.Out, "\nBoth connections are Connected. The demo took %s.\n", clock(time.Since(start)))
+			fmt.Fprintf(std.Out, "\n%s The demo took %s.\n", allConnected(n), clock(time.Since(start)))
 			if keep {
 				id := specfile.ID(d.GetName())
-				fmt.Fprintf(std.Out, "The stack runs on. Try:\n  hybridlink get %s\n  hybridlink timeline %s --svg timeline.svg\n"+
+				cli, stop := "hybridlink", "hybridlink dev stop"
+				if f.state != stateHelp {
+					cli, stop = "HYBRIDLINK_STATE="+f.state+" "+cli, stop+" --state "+f.state
+				}
+				if s.Services[0].GRPC != defaultAddr {
+					cli += " --addr " + s.Services[0].GRPC
+				}
+				fmt.Fprintf(std.Out, "The stack runs on. Try:\n  %s get %s\n  %s timeline %s --svg timeline.svg\n"+
 					"  grpcurl -plaintext -H \"authorization: Bearer $(cat %s)\" %s list\n"+
-					"  curl -H \"authorization: Bearer $(cat %s)\" %s/v1/deployments/%s\n  open %s\nStop it with: hybridlink dev stop\n",
-					id, id, s.TokenFile, s.Services[0].GRPC, s.TokenFile, s.Services[0].REST, id, s.TemporalUI)
+					"  curl -H \"authorization: Bearer $(cat %s)\" %s/v1/deployments/%s\n  open %s\nStop it with: %s\n",
+					cli, id, cli, id, s.TokenFile, s.Services[0].GRPC, s.TokenFile, s.Services[0].REST, id, s.TemporalUI, stop)
 			}
 			return nil
 		},
@@ -100,17 +114,30 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 	return cmd
 }
 
-// connected checks that every site's connection is verified Connected.
-func connected(d *orchestratorv1.Deployment) error {
+// connected checks that every connection of every site is verified Connected and returns
+// how many there are: two for a hub and one spoke, two per spoke for more.
+func connected(d *orchestratorv1.Deployment) (int, error) {
 	var bad []string
-	sites := d.GetStatus().GetOutputs().GetSites()
-	for _, s := range sites {
-		if s.GetConnectionStatus() != gatewayv1.Connection_STATUS_CONNECTED {
-			bad = append(bad, fmt.Sprintf("%s is %s", s.GetSite(), strings.TrimPrefix(s.GetConnectionStatus().String(), "STATUS_")))
+	n := 0
+	for _, s := range d.GetStatus().GetOutputs().GetSites() {
+		for _, c := range s.GetConnections() {
+			n++
+			if c.GetStatus() != gatewayv1.Connection_STATUS_CONNECTED {
+				bad = append(bad, fmt.Sprintf("%s to %s is %s", s.GetSite(), c.GetPeer(), connectionStatus(c.GetStatus())))
+			}
 		}
 	}
-	if len(sites) == 0 || len(bad) > 0 {
-		return fmt.Errorf("%s is READY but not every connection is Connected: %s", d.GetName(), strings.Join(bad, ", "))
+	if n == 0 || len(bad) > 0 {
+		return n, fmt.Errorf("%s is READY but not every connection is Connected: %s; `hybridlink get %s` shows them",
+			d.GetName(), dash(strings.Join(bad, ", ")), specfile.ID(d.GetName()))
 	}
-	return nil
+	return n, nil
+}
+
+// allConnected words n verified connections.
+func allConnected(n int) string {
+	if n == 2 {
+		return "Both connections are Connected."
+	}
+	return fmt.Sprintf("All %d connections are Connected.", n)
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -25,7 +27,13 @@ type devFlags struct {
 	state     string
 	timeScale float64
 	freePorts bool
+	portsFrom int
+	stamps    int
 }
+
+// maxStamps is the most extra stamps a stack serves: their public IP ranges, 100.65.0.0/16
+// to 100.127.0.0/16, fill the shared address space 100.64.0.0/10.
+const maxStamps = 63
 
 func (f *devFlags) add(cmd *cobra.Command, state string) {
 	if v := os.Getenv("HYBRIDLINK_STATE"); v != "" {
@@ -34,12 +42,39 @@ func (f *devFlags) add(cmd *cobra.Command, state string) {
 	cmd.Flags().StringVar(&f.state, "state", state, "state folder: Temporal's database, armsim's resources, keys, credentials, logs ($HYBRIDLINK_STATE)")
 	cmd.Flags().Float64Var(&f.timeScale, "time-scale", 0.01, "armsim latency scale: 1 is Azure's real times (a VPN gateway in 30 to 45 minutes), 0.01 runs one in 18 to 27 s")
 	cmd.Flags().BoolVar(&f.freePorts, "free-ports", false, "listen on free ports instead of the usual ones (to run beside another stack)")
+	cmd.Flags().IntVar(&f.portsFrom, "ports-from", 0, "listen on consecutive ports from this one instead of the usual ones: armsim's azure and azure-stack-hub, Temporal and its UI, the services' gRPC then REST ports, then the stamps")
+	cmd.Flags().IntVar(&f.stamps, "stamps", 0, fmt.Sprintf("extra Azure Stack Hub stamps stamp1..stampN for hub-and-spoke deployments (0-%d; on ports 9444 and up, or after the others with --ports-from)", maxStamps))
+}
+
+// clouds words the clouds armsim serves.
+func (f *devFlags) clouds() string {
+	switch f.stamps {
+	case 0:
+		return "Azure and Azure Stack Hub"
+	case 1:
+		return "Azure, Azure Stack Hub and stamp1"
+	}
+	return fmt.Sprintf("Azure, Azure Stack Hub and stamp1..stamp%d", f.stamps)
+}
+
+// check refuses what the stack cannot run.
+func (f *devFlags) check() error {
+	if f.stamps < 0 || f.stamps > maxStamps {
+		return usageError{fmt.Errorf("--stamps %d: want 0 to %d extra stamps", f.stamps, maxStamps)}
+	}
+	if f.portsFrom != 0 && (f.freePorts || f.portsFrom < 1024 || f.portsFrom+12+f.stamps > 65535) {
+		return usageError{fmt.Errorf("--ports-from %d: want a port from 1024 to %d, and no --free-ports", f.portsFrom, 65535-12-f.stamps)}
+	}
+	return nil
 }
 
 func (f *devFlags) options(progress io.Writer) stack.Options {
-	o := stack.Options{StateDir: f.state, TimeScale: f.timeScale, Ports: stack.DefaultPorts, Progress: progress}
-	if f.freePorts {
+	o := stack.Options{StateDir: f.state, TimeScale: f.timeScale, Stamps: f.stamps, Ports: stack.DefaultPorts, Progress: progress}
+	switch {
+	case f.freePorts:
 		o.Ports = stack.Ports{}
+	case f.portsFrom != 0:
+		o.Ports = stack.PortsFrom(f.portsFrom)
 	}
 	return o
 }
@@ -60,12 +95,16 @@ func newDev(std IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dev",
 		Short: "Run the whole suite locally against armsim: armsim, Temporal, the services and the orchestrator",
-		Long: `dev starts armsim (Azure and Azure Stack Hub), a Temporal dev server (built once into
-.cache/bin when missing), the network, gateway and compute services and the orchestrator,
-all on loopback, with their state in one folder, and prints where each listens. Ctrl-C stops
-everything. With --detach it runs in the background; "hybridlink dev stop" stops it.`,
+		Long: `dev starts armsim (Azure and Azure Stack Hub, and with --stamps N the stamps stamp1..stampN
+for hub-and-spoke deployments), a Temporal dev server (built once into .cache/bin when
+missing), the network, gateway and compute services and the orchestrator, all on loopback,
+with their state in one folder, and prints where each listens. Ctrl-C stops everything.
+With --detach it runs in the background; "hybridlink dev stop" stops it.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.check(); err != nil {
+				return err
+			}
 			if detach {
 				s, err := detachStack(cmd.Context(), f, std.Out)
 				if err != nil {
@@ -161,9 +200,12 @@ func detachStack(ctx context.Context, f devFlags, progress io.Writer) (*stack.St
 	if err != nil {
 		return nil, err
 	}
-	args := []string{"dev", "--state", f.state, "--time-scale", strconv.FormatFloat(f.timeScale, 'g', -1, 64)}
+	args := []string{"dev", "--state", f.state, "--time-scale", strconv.FormatFloat(f.timeScale, 'g', -1, 64), "--stamps", strconv.Itoa(f.stamps)}
 	if f.freePorts {
 		args = append(args, "--free-ports")
+	}
+	if f.portsFrom != 0 {
+		args = append(args, "--ports-from", strconv.Itoa(f.portsFrom))
 	}
 	cmd := exec.Command(self, args...)
 	cmd.Stdout, cmd.Stderr = out, out
@@ -230,6 +272,19 @@ func alive(pid int) bool {
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
+// extraStamps are the ids of the stack's clouds beyond azure and azure-stack-hub, in
+// number order: stamp2 before stamp10.
+func extraStamps(s *stack.Stack) []string {
+	var ids []string
+	for id := range s.Clouds {
+		if id != "azure" && id != "azure-stack-hub" {
+			ids = append(ids, id)
+		}
+	}
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(len(a), len(b)), cmp.Compare(a, b)) })
+	return ids
+}
+
 // printStack prints where each part of the stack listens.
 func printStack(w io.Writer, s *stack.Stack) {
 	short := []string{"orchestrator", "network", "gateway", "compute"}
@@ -238,6 +293,9 @@ func printStack(w io.Writer, s *stack.Stack) {
 		fmt.Fprintf(w, "  %-13s gRPC %-17s REST %s\n", short[i], e.GRPC, e.REST)
 	}
 	fmt.Fprintf(w, "  %-13s azure %s, azure-stack-hub %s (CA %s)\n", "armsim", s.Clouds["azure"], s.Clouds["azure-stack-hub"], s.CAFile)
+	for _, id := range extraStamps(s) {
+		fmt.Fprintf(w, "  %-13s %s %s\n", "", id, s.Clouds[id])
+	}
 	fmt.Fprintf(w, "  %-13s %s, UI %s\n", "temporal", s.Temporal, s.TemporalUI)
 	fmt.Fprintf(w, "  %-13s %s\n", "logs", s.Log)
 	fmt.Fprintf(w, "  %-13s %s (admin; viewer, operator and orchestrator tokens beside it); the CLI sends it, for grpcurl and curl:\n", "token", s.TokenFile)

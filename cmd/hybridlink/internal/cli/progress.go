@@ -6,13 +6,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/sites"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
 
 // progress shows a deployment's steps while it is applied or torn down. On a terminal it
-// redraws one line per step in place (a spinner on running steps, elapsed times, attempts
-// and the cloud's last message); elsewhere it prints a plain line whenever a step changes,
-// so logs and pipes read top to bottom.
+// redraws one line per step in place, grouped under a line per site, the hub first (a
+// spinner on running steps, elapsed times, attempts and the cloud's last message);
+// elsewhere it prints a plain line whenever a step changes, so logs and pipes read top to
+// bottom.
 type progress struct {
 	out io.Writer
 	tty bool
@@ -37,29 +39,43 @@ func (p *progress) update(d *orchestratorv1.Deployment, now time.Time) {
 		p.redraw(d, now)
 		return
 	}
-	for _, st := range d.GetStatus().GetSteps() {
+	steps := d.GetStatus().GetSteps()
+	width := nameWidth(len(steps), func(i int) string { return steps[i].GetName() })
+	for _, st := range steps {
 		line := stepLine(st, now, false)
 		if line == "" || p.seen[st.GetName()] == line {
 			continue
 		}
 		p.seen[st.GetName()] = line
-		fmt.Fprintf(p.out, "%8s  %-34s %s\n", clock(now.Sub(p.start)), st.GetName(), line)
+		fmt.Fprintf(p.out, "%8s  %-*s %s\n", clock(now.Sub(p.start)), width, st.GetName(), line)
 	}
 	state := d.GetStatus().GetState().String()
 	if p.seen[""] != state {
 		p.seen[""] = state
-		fmt.Fprintf(p.out, "%8s  %-34s %s\n", clock(now.Sub(p.start)), d.GetName(), shortState(state))
+		fmt.Fprintf(p.out, "%8s  %-*s %s\n", clock(now.Sub(p.start)), width, d.GetName(), shortState(state))
 	}
 }
 
-// redraw draws the deployment's header and one line per step over the previous drawing.
+// nameWidth is the width of a column of n step names: the longest, and at least 34, so that
+// a two-site deployment's columns line up as they always have.
+func nameWidth(n int, name func(int) string) int {
+	w := 34
+	for i := range n {
+		w = max(w, len(name(i)))
+	}
+	return w
+}
+
+// redraw draws the deployment's header and, under a line per site, one line per step over
+// the previous drawing.
 func (p *progress) redraw(d *orchestratorv1.Deployment, now time.Time) {
 	p.frame++
 	var b strings.Builder
 	if p.lines > 0 {
 		fmt.Fprintf(&b, "\x1b[%dA", p.lines)
 	}
-	steps := d.GetStatus().GetSteps()
+	steps := sites.Steps(d)
+	width := nameWidth(len(steps), func(i int) string { return "  " + sites.Label(steps[i]) }) - 2
 	done := 0
 	for _, st := range steps {
 		if st.GetState() == orchestratorv1.Step_STATE_SUCCEEDED {
@@ -67,7 +83,12 @@ func (p *progress) redraw(d *orchestratorv1.Deployment, now time.Time) {
 		}
 	}
 	p.line(&b, fmt.Sprintf("%s  %s  %d/%d steps  %s", d.GetName(), shortState(d.GetStatus().GetState().String()), done, len(steps), clock(now.Sub(p.start))))
-	for _, st := range steps {
+	p.lines = 1
+	for i, st := range steps {
+		if i == 0 || st.GetSite() != steps[i-1].GetSite() {
+			p.line(&b, " "+siteHeading(d, st.GetSite()))
+			p.lines++
+		}
 		icon := map[orchestratorv1.Step_State]string{
 			orchestratorv1.Step_STATE_SUCCEEDED: "✓", orchestratorv1.Step_STATE_FAILED: "✗",
 			orchestratorv1.Step_STATE_SKIPPED: "-", orchestratorv1.Step_STATE_RUNNING: spinner[p.frame%len(spinner)],
@@ -79,10 +100,18 @@ func (p *progress) redraw(d *orchestratorv1.Deployment, now time.Time) {
 		if line == "" {
 			line = "pending"
 		}
-		p.line(&b, fmt.Sprintf(" %s %-34s %s", icon, st.GetName(), line))
+		p.line(&b, fmt.Sprintf("   %s %-*s %s", icon, width, sites.Label(st), line))
+		p.lines++
 	}
-	p.lines = len(steps) + 1
 	_, _ = io.WriteString(p.out, b.String())
+}
+
+// siteHeading is the line above a site's steps: "edge1: spoke on stamp1", "across sites".
+func siteHeading(d *orchestratorv1.Deployment, site string) string {
+	if site == "" {
+		return sites.Describe(d, site)
+	}
+	return site + ": " + sites.Describe(d, site)
 }
 
 // line adds one redrawn line, cut to the terminal's width.
@@ -124,6 +153,9 @@ func stepLine(st *orchestratorv1.Step, now time.Time, running bool) string {
 		}
 		return "running" + attempts
 	case orchestratorv1.Step_STATE_SUCCEEDED:
+		if st.GetAdopted() {
+			return "adopted, read in " + took() + attempts
+		}
 		return "done in " + took() + attempts
 	case orchestratorv1.Step_STATE_FAILED:
 		return "failed after " + took() + attempts + msg

@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"sigs.k8s.io/yaml"
 
+	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/sites"
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/timeline"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
@@ -76,8 +75,8 @@ func newGet(c *conn, std IO) *cobra.Command {
 	return cmd
 }
 
-// printDeployment prints a deployment for people: state, trace, each site's outputs, the
-// steps by state and, when it failed, why.
+// printDeployment prints a deployment for people: state, trace, each site's outputs and
+// connections (printSites), the steps by state, when it failed why, and what it adopted.
 func printDeployment(w io.Writer, d *orchestratorv1.Deployment) {
 	st := d.GetStatus()
 	fmt.Fprintf(w, "%s  %s", d.GetName(), shortState(st.GetState().String()))
@@ -88,24 +87,7 @@ func printDeployment(w io.Writer, d *orchestratorv1.Deployment) {
 	if st.GetError() != "" {
 		fmt.Fprintf(w, "error: %s\n", st.GetError())
 	}
-	clouds := map[string]string{}
-	for _, s := range d.GetSpec().GetSites() {
-		clouds[s.GetName()] = s.GetCloud()
-	}
-	if outs := st.GetOutputs().GetSites(); len(outs) > 0 {
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "\nSITE\tCLOUD\tGATEWAY IP\tCONNECTION\tIN\tOUT\tVMS")
-		for _, s := range outs {
-			vms := make([]string, 0, len(s.GetVmPrivateIps()))
-			for _, vm := range slices.Sorted(maps.Keys(s.GetVmPrivateIps())) {
-				vms = append(vms, vm+" "+s.GetVmPrivateIps()[vm])
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.GetSite(), clouds[s.GetSite()], dash(s.GetGatewayIpAddress()),
-				strings.TrimPrefix(s.GetConnectionStatus().String(), "STATUS_"), byteCount(s.GetIngressBytes()), byteCount(s.GetEgressBytes()),
-				dash(strings.Join(vms, ", ")))
-		}
-		tw.Flush()
-	}
+	printSites(w, d)
 	counts := map[orchestratorv1.Step_State]int{}
 	for _, s := range st.GetSteps() {
 		counts[s.GetState()]++
@@ -124,10 +106,17 @@ func printDeployment(w io.Writer, d *orchestratorv1.Deployment) {
 		}
 		fmt.Fprintln(w)
 	}
-	for _, s := range st.GetSteps() {
+	var adopted []string
+	for _, s := range sites.Steps(d) {
 		if s.GetState() == orchestratorv1.Step_STATE_FAILED {
 			fmt.Fprintf(w, "  %s failed: %s\n", s.GetName(), errorText(s.GetLastError()))
 		}
+		if s.GetAdopted() {
+			adopted = append(adopted, s.GetName())
+		}
+	}
+	if len(adopted) > 0 {
+		fmt.Fprintf(w, "adopted, read and never changed or deleted: %s\n", strings.Join(adopted, ", "))
 	}
 }
 

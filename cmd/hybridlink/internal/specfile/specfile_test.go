@@ -83,9 +83,10 @@ func TestParseErrors(t *testing.T) {
 }
 
 // TestExamples reads the deployment files in examples/, and checks that the emulated
-// clouds' example says what the JSON spec beside it says.
+// clouds' example says what the JSON spec beside it says. The CLI's TestHubExamples
+// validates and applies the hub examples on the emulated clouds.
 func TestExamples(t *testing.T) {
-	for _, name := range []string{"hybrid-connectivity.yaml", "real-azure-and-stamp.yaml"} {
+	for _, name := range []string{"hybrid-connectivity.yaml", "real-azure-and-stamp.yaml", "hub-and-spokes.yaml", "attach-to-existing-hub.yaml"} {
 		if _, err := Load(filepath.Join("..", "..", "..", "..", "examples", name)); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}

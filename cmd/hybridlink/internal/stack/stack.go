@@ -1,5 +1,5 @@
 // Package stack runs the whole suite in one process for development, demos and tests:
-// armsim serving Azure and Azure Stack Hub, a Temporal dev server, the network, gateway and
+// armsim serving Azure, Azure Stack Hub and any extra stamps, a Temporal dev server, the network, gateway and
 // compute services and the orchestrator with its worker, all on loopback, with their state
 // (Temporal's SQLite file, armsim's resources, the keys) in one folder.
 package stack
@@ -27,6 +27,8 @@ import (
 // Ports are the loopback ports the stack listens on; 0 picks a free port.
 type Ports struct {
 	Azure, AzureStackHub int
+	// Stamps is the first extra stamp's port: stamp i listens on Stamps+i-1 (0: free ports).
+	Stamps               int
 	Temporal, TemporalUI int
 	// Services' gRPC and REST ports, in the order orchestrator, network, gateway, compute.
 	GRPC, REST [4]int
@@ -35,8 +37,18 @@ type Ports struct {
 // DefaultPorts are the ports each part listens on when run on its own, so that the README's
 // grpcurl and curl lines work against `hybridlink dev` unchanged.
 var DefaultPorts = Ports{
-	Azure: 8443, AzureStackHub: 9443, Temporal: 7233, TemporalUI: 8233,
+	Azure: 8443, AzureStackHub: 9443, Stamps: 9444, Temporal: 7233, TemporalUI: 8233,
 	GRPC: [4]int{9090, 9091, 9092, 9093}, REST: [4]int{8090, 8091, 8092, 8093},
+}
+
+// PortsFrom are consecutive ports from first: armsim's azure and azure-stack-hub, Temporal
+// and its UI, the services' gRPC then REST ports, then the extra stamps'.
+func PortsFrom(first int) Ports {
+	p := Ports{Azure: first, AzureStackHub: first + 1, Temporal: first + 2, TemporalUI: first + 3, Stamps: first + 12}
+	for i := range 4 {
+		p.GRPC[i], p.REST[i] = first+4+i, first+8+i
+	}
+	return p
 }
 
 // Options configure Start.
@@ -45,7 +57,10 @@ type Options struct {
 	StateDir string
 	// TimeScale multiplies armsim's latencies (0.001: a 35-minute gateway takes 2.1 s).
 	TimeScale float64
-	Ports     Ports
+	// Stamps is how many Azure Stack Hub stamps, stamp1..stampN, armsim serves beside its
+	// azure and azure-stack-hub clouds; the services get each as a cloud of that id.
+	Stamps int
+	Ports  Ports
 	// Progress receives what the stack tells while starting (building the Temporal CLI).
 	Progress io.Writer
 }
@@ -111,6 +126,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 
 	clouds := armsim.DefaultClouds()
 	clouds[0].Addr, clouds[1].Addr = loopback(o.Ports.Azure), loopback(o.Ports.AzureStackHub)
+	clouds = append(clouds, stamps(o.Stamps, o.Ports.Stamps)...)
 	if s.Sim, err = armsim.Start(ctx, armsim.Config{Clouds: clouds, CAOut: s.CAFile, TimeScale: o.TimeScale,
 		StateFile: filepath.Join(o.StateDir, "armsim.json")}); err != nil {
 		return nil, fmt.Errorf("armsim: %w", err)
@@ -190,6 +206,21 @@ func (s *Stack) Stop() {
 		_ = s.log.Close()
 		s.log = nil
 	}
+}
+
+// stamps are armsim's Azure Stack Hub stamps stamp1..stampN, stamp i on port first+i-1
+// (every one on a free port when first is 0), each with its own public IP range.
+func stamps(n, first int) []armsim.CloudConfig {
+	out := make([]armsim.CloudConfig, 0, n)
+	for i := 1; i <= n; i++ {
+		id, port := fmt.Sprintf("stamp%d", i), 0
+		if first != 0 {
+			port = first + i - 1
+		}
+		out = append(out, armsim.CloudConfig{ID: id, Kind: armsim.KindAzureStackHub, Addr: loopback(port), Locations: []string{"local"},
+			Domain: id + ".azurestack.external", IdentityProvider: "aad", PublicIPs: fmt.Sprintf("100.%d.0.0/16", 64+i)})
+	}
+	return out
 }
 
 func loopback(port int) string { return fmt.Sprintf("127.0.0.1:%d", port) }

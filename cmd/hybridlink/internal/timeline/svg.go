@@ -47,7 +47,7 @@ var tickSteps = []time.Duration{
 
 // SVG writes d's steps as the Gantt chart of Text in a standalone SVG 1.1 document: a
 // title with the deployment's name and state, a time axis, a labeled bar per started
-// step in its site's color (running steps up to now, dashed), the critical path's bars
+// step in its site's color, in Text's order (running steps up to now, dashed), the critical path's bars
 // opaque and outlined, failed ones outlined red, a legend, then the lines below Text's
 // chart.
 func SVG(w io.Writer, d *orchestratorv1.Deployment, now time.Time) error {

@@ -21,10 +21,10 @@ const (
 )
 
 // Text writes d's steps as a Gantt chart for a terminal width columns wide: a header with
-// the deployment's name and state; a row per started step, by start time, with its site,
-// step, start offset, duration and a bar on the deployment's wall time (running steps up
-// to now), the critical path's steps marked * and drawn solid, failures and attempts
-// noted; then the steps never started, the failures, the wall time, the critical path
+// the deployment's name and state; a row per started step, grouped by site (the hub
+// first, verify last) and by start time within a site, with its site, step, start offset,
+// duration and a bar on the deployment's wall time (running steps up to now), the critical
+// path's steps marked * and drawn solid, adopted steps, failures and attempts noted; then the steps never started, the failures, the wall time, the critical path
 // and the trace.
 func Text(w io.Writer, d *orchestratorv1.Deployment, width int, now time.Time) error {
 	c := newChart(d, now)

@@ -4,12 +4,14 @@
 package timeline
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/sites"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
 
@@ -70,7 +72,8 @@ type chart struct {
 	name, state string
 	// traceID is the deployment's trace.
 	traceID string
-	// bars are the started steps, by start time, then in status order.
+	// bars are the started steps grouped by site (sites.Order: the hub first, the steps
+	// across sites last), each site's by start time, then in status order.
 	bars []bar
 	// waiting are the steps never started, in status order.
 	waiting []*orchestratorv1.Step
@@ -110,7 +113,7 @@ func newChart(d *orchestratorv1.Deployment, now time.Time) *chart {
 		}
 		b := bar{
 			step:     s,
-			label:    strings.TrimPrefix(s.GetName(), s.GetSite()+"/"),
+			label:    sites.Label(s),
 			start:    s.GetStartTime().AsTime(),
 			end:      now,
 			critical: slices.Contains(c.path, s.GetName()),
@@ -125,10 +128,16 @@ func newChart(d *orchestratorv1.Deployment, now time.Time) *chart {
 		}
 		c.bars = append(c.bars, b)
 	}
-	slices.SortStableFunc(c.bars, func(a, b bar) int { return a.start.Compare(b.start) })
+	rank := sites.Rank(d)
+	slices.SortStableFunc(c.bars, func(a, b bar) int {
+		return cmp.Or(rank(a.step.GetSite())-rank(b.step.GetSite()), a.start.Compare(b.start))
+	})
 	for i, b := range c.bars {
 		if i == 0 {
 			c.start, c.end = b.start, b.end
+		}
+		if b.start.Before(c.start) {
+			c.start = b.start
 		}
 		if b.end.After(c.end) {
 			c.end = b.end
@@ -145,10 +154,13 @@ func newChart(d *orchestratorv1.Deployment, now time.Time) *chart {
 // wall is the deployment's wall time so far.
 func (c *chart) wall() time.Duration { return c.end.Sub(c.start) }
 
-// notes returns what to say about a started step beside its bar: failed, running,
-// attempts; "" when nothing.
+// notes returns what to say about a started step beside its bar: adopted (it read a
+// resource the deployment never writes), failed, running, attempts; "" when nothing.
 func notes(s *orchestratorv1.Step) string {
 	var n []string
+	if s.GetAdopted() {
+		n = append(n, "adopted")
+	}
 	switch s.GetState() {
 	case orchestratorv1.Step_STATE_FAILED:
 		n = append(n, "FAILED")

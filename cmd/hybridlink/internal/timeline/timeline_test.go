@@ -3,6 +3,7 @@ package timeline
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -169,6 +170,60 @@ func teardown() *orchestratorv1.Deployment {
 	)
 }
 
+// adopt marks a step as reading an adopted resource.
+func adopt(s *orchestratorv1.Step) *orchestratorv1.Step {
+	s.Adopted = true
+	return s
+}
+
+// hubAndSpokes is a hub on Azure and spokes edge1..edgeN on stamps, the spokes listed first
+// in the spec, ready in 40m; the hub adopts its network and gateway when adopted is set, and
+// then has no resource group or public IP step.
+func hubAndSpokes(spokes int, adopted bool) *orchestratorv1.Deployment {
+	spec := &orchestratorv1.DeploymentSpec{Hub: "hub"}
+	var steps, conns []*orchestratorv1.Step
+	hubGW := "hub/vpn-gateway"
+	if adopted {
+		steps = append(steps, adopt(step("hub/virtual-network", succeeded, 0, ms(300))), adopt(step(hubGW, succeeded, ms(300), ms(400), "hub/virtual-network")))
+	} else {
+		steps = append(steps, step("hub/resource-group", succeeded, 0, 4*time.Second),
+			step("hub/virtual-network", succeeded, 4*time.Second, ms(6200), "hub/resource-group"),
+			step("hub/public-ip", succeeded, 4*time.Second, ms(3500), "hub/resource-group"),
+			step(hubGW, succeeded, ms(10200), 35*time.Minute, "hub/virtual-network", "hub/public-ip"))
+	}
+	for i := 1; i <= spokes; i++ {
+		e := fmt.Sprintf("edge%d", i)
+		spec.Sites = append(spec.Sites, &orchestratorv1.Site{Name: e, Cloud: fmt.Sprintf("stamp%d", i)})
+		off := time.Duration(i) * 100 * time.Millisecond
+		gw := e + "/vpn-gateway"
+		steps = append(steps, step(e+"/resource-group", succeeded, off, 3*time.Second),
+			step(e+"/virtual-network", succeeded, off+3*time.Second, 5*time.Second, e+"/resource-group"),
+			step(e+"/public-ip", succeeded, off+3*time.Second, 2*time.Second, e+"/resource-group"),
+			step(gw, succeeded, off+8*time.Second, 30*time.Minute+time.Duration(i)*time.Minute, e+"/virtual-network", e+"/public-ip"))
+		ready := 35*time.Minute + ms(10200)
+		suffix := "/" + e
+		if spokes == 1 {
+			suffix = ""
+		}
+		conns = append(conns,
+			step("hub/local-network-gateway"+suffix, succeeded, ready, ms(1600), hubGW, gw),
+			step("hub/connection"+suffix, succeeded, ready+ms(1600), 22*time.Second, hubGW, "hub/local-network-gateway"+suffix),
+			step(e+"/local-network-gateway", succeeded, ready, ms(1400), hubGW, gw),
+			step(e+"/connection", succeeded, ready+ms(1400), 24*time.Second, gw, e+"/local-network-gateway"))
+	}
+	spec.Sites = append(spec.Sites, &orchestratorv1.Site{Name: "hub", Cloud: "azure"})
+	var ends []string
+	for _, c := range conns {
+		if strings.Contains(c.GetName(), "/connection") {
+			ends = append(ends, c.GetName())
+		}
+	}
+	d := deployment(orchestratorv1.DeploymentStatus_STATE_READY, append(append(steps, conns...),
+		step("verify", succeeded, 36*time.Minute, 41*time.Second, ends...))...)
+	d.Spec = spec
+	return d
+}
+
 // cases are the charts with golden files: name, deployment, now.
 func cases() []struct {
 	name string
@@ -183,6 +238,8 @@ func cases() []struct {
 		now  time.Time
 	}{
 		{"two-site", twoSite(), end},
+		{"hub-3-spokes", hubAndSpokes(3, false), end},
+		{"adopted-hub", hubAndSpokes(1, true), end},
 		{"failed", failedGateway(), end},
 		{"running", running, now},
 		{"skewed", running, t0.Add(time.Minute)}, // now before the hub gateway's start
