@@ -105,7 +105,7 @@ spec:
 
 // TestLifecycle drives one deployment through every command as a script would: apply
 // with plain progress, re-apply with no changes, get in each format, list, watch,
-// timeline with SVG, destroy.
+// timeline with SVG, check, rotate-key, destroy.
 func TestLifecycle(t *testing.T) {
 	file := spec(t, "life", nil)
 
@@ -179,6 +179,13 @@ func TestLifecycle(t *testing.T) {
 	}
 	if b, err := os.ReadFile(svg); err != nil || xml.Unmarshal(b, new(struct{ XMLName xml.Name })) != nil {
 		t.Errorf("timeline --svg wrote no well-formed SVG: %v", err)
+	}
+
+	if code, out, errs = run(t, "check", "life"); code != ExitOK || !strings.Contains(out, "deployments/life is in sync") {
+		t.Errorf("check: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, out, errs = run(t, "rotate-key", "life"); code != ExitOK || !strings.Contains(out, "has a new shared key on every connection") || !strings.Contains(out, "were down for") {
+		t.Errorf("rotate-key: exit %d\n%s\n%s", code, out, errs)
 	}
 
 	code, out, errs = run(t, "destroy", "life", "--yes")

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+func newCheck(c *conn, std IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check NAME",
+		Short: "Check a deployment for drift now: read every resource it manages or adopts, and its tunnels",
+		Long: `check reads every resource the deployment manages or adopts, and its connections, and
+compares them with what the deployment applies, as its workflow also does every
+-check-interval (15 minutes) while READY. It prints each finding, or that the deployment is in
+sync, and exits 1 when it found drift: apply the same spec again (hybridlink apply -f SPEC) to
+repair it; plan shows what that would change.`,
+		Args: args(1, "the deployment's name"),
+		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
+			name := deploymentName(a[0])
+			op, err := cl.CheckDeployment(cmd.Context(), &orchestratorv1.CheckDeploymentRequest{Name: name})
+			if err != nil {
+				return err
+			}
+			d, err := follow(cmd.Context(), cl, name, op, std)
+			if err != nil {
+				return err
+			}
+			found := d.GetStatus().GetDrift().GetFindings()
+			if len(found) == 0 {
+				fmt.Fprintf(std.Out, "%s is in sync: every resource is as it applies it, and every tunnel Connected.\n", name)
+				return nil
+			}
+			tw := tabwriter.NewWriter(std.Out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "STEP\tRESOURCE\tDRIFT")
+			for _, f := range found {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", dash(f.GetStep()), dash(f.GetResource()), f.GetDescription())
+			}
+			tw.Flush()
+			return failed(fmt.Errorf("%s has drifted (%d findings); apply its spec again to repair it (hybridlink plan -f SPEC shows what that changes)", name, len(found)))
+		}),
+	}
+}
+
+func newRotateKey(c *conn, std IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "rotate-key NAME",
+		Short: "Set a new shared key on every connection of a READY deployment and verify them Connected",
+		Long: `rotate-key has the orchestrator make a new shared key (crypto/rand) and set it on both
+ends of every tunnel at once, then verify every connection Connected, and prints the outage.
+If an end cannot take it, the ends that took it get the old key back: no tunnel is left with two
+keys. The key is never shown.`,
+		Args: args(1, "the deployment's name"),
+		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
+			name := deploymentName(a[0])
+			op, err := cl.RotateSharedKey(cmd.Context(), &orchestratorv1.RotateSharedKeyRequest{Name: name})
+			if err != nil {
+				return err
+			}
+			d, err := follow(cmd.Context(), cl, name, op, std)
+			if err != nil {
+				return err
+			}
+			if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_READY {
+				return failed(fmt.Errorf("%s is %s: %s", name, shortState(st.String()), d.GetStatus().GetError()))
+			}
+			fmt.Fprintf(std.Out, "%s has a new shared key on every connection, all Connected again; the tunnels were down for %s.\n",
+				name, d.GetStatus().GetKeyRotation().GetOutage().AsDuration().Round(1e6))
+			return nil
+		}),
+	}
+}
