@@ -71,6 +71,12 @@ func TestRefusals(t *testing.T) {
 			field: "deployment.spec.sites[1].virtual_machines[0].image_offer"},
 		{name: "a password of a megabyte", mutate: func(d *orchestratorv1.Deployment) { d.Spec.Sites[0].VirtualMachines[0].AdminPassword = "Pw-1" + huge },
 			field: "deployment.spec.sites[0].virtual_machines[0].admin_password", secret: "Pw-1hhhh"},
+		{name: "two spokes on one stamp", mutate: func(d *orchestratorv1.Deployment) {
+			third := proto.Clone(d.Spec.Sites[1]).(*orchestratorv1.Site)
+			third.Name, third.ResourceGroup, third.AddressPrefixes = "stack2", "stack2-rg", []string{"10.9.0.0/16"}
+			third.WorkloadSubnetPrefix, third.GatewaySubnetPrefix = "10.9.1.0/24", "10.9.255.0/27"
+			d.Spec.Sites = append(d.Spec.Sites, third)
+		}, field: "deployment.spec.sites[2].cloud"},
 		{name: "601 address prefixes", mutate: func(d *orchestratorv1.Deployment) {
 			for i := range 600 {
 				d.Spec.Sites[1].AddressPrefixes = append(d.Spec.Sites[1].AddressPrefixes, fmt.Sprintf("172.16.%d.%d/32", i/256, i%256))
