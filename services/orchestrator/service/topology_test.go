@@ -185,7 +185,25 @@ func TestHubAndSpokes(t *testing.T) {
 		t.Fatal("tearing the attachment down deleted the adopted hub gateway")
 	}
 
-	// removing edge3 by re-apply deletes its resources and the hub's for it, nothing else
+	// removing edge3 by re-apply deletes its resources and the hub's for it, nothing else,
+	// as the plan says
+	plan, err := s.api.PlanDeployment(ctx, &orchestratorv1.PlanDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/hub", Spec: hubSpec(1, 2, 5)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deletes []string
+	for _, c := range plan.GetChanges() {
+		switch c.GetAction() {
+		case orchestratorv1.PlannedChange_ACTION_DELETE:
+			deletes = append(deletes, c.GetResource())
+		case orchestratorv1.PlannedChange_ACTION_NO_CHANGE:
+		default:
+			t.Errorf("planning edge3's removal: %s %s", c.GetAction(), c.GetResource())
+		}
+	}
+	if len(deletes) != 8 || slices.ContainsFunc(deletes, func(r string) bool { return !strings.Contains(r, "edge3") && !strings.Contains(r, "stamp3") }) {
+		t.Errorf("the plan of edge3's removal deletes %v; want edge3's six resources and the hub's two for it", deletes)
+	}
 	stop = watchTunnels(t, s, "edge3")
 	op, err = s.api.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/hub", Spec: hubSpec(1, 2, 5)}})
 	if e := wait(t, s, op, err).GetError(); e != nil {

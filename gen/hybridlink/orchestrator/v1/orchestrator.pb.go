@@ -235,6 +235,9 @@ const (
 	PlannedChange_ACTION_NO_CHANGE PlannedChange_Action = 3
 	// The resource exists and is adopted: read and checked, never changed or deleted.
 	PlannedChange_ACTION_ADOPT PlannedChange_Action = 4
+	// The deployment created the resource and the spec no longer has it (a removed spoke's):
+	// a re-apply deletes it.
+	PlannedChange_ACTION_DELETE PlannedChange_Action = 5
 )
 
 // Enum value maps for PlannedChange_Action.
@@ -245,6 +248,7 @@ var (
 		2: "ACTION_UPDATE",
 		3: "ACTION_NO_CHANGE",
 		4: "ACTION_ADOPT",
+		5: "ACTION_DELETE",
 	}
 	PlannedChange_Action_value = map[string]int32{
 		"ACTION_UNSPECIFIED": 0,
@@ -252,6 +256,7 @@ var (
 		"ACTION_UPDATE":      2,
 		"ACTION_NO_CHANGE":   3,
 		"ACTION_ADOPT":       4,
+		"ACTION_DELETE":      5,
 	}
 )
 
@@ -854,7 +859,10 @@ type DeploymentStatus struct {
 	// The last rotation of the shared key, when there was one.
 	KeyRotation *KeyRotation `protobuf:"bytes,6,opt,name=key_rotation,json=keyRotation,proto3" json:"key_rotation,omitempty"`
 	// The last drift check, when there was one since the last apply.
-	Drift         *DriftReport `protobuf:"bytes,7,opt,name=drift,proto3" json:"drift,omitempty"`
+	Drift *DriftReport `protobuf:"bytes,7,opt,name=drift,proto3" json:"drift,omitempty"`
+	// What the deployment created and has not deleted, as resource service names: what its
+	// teardown deletes, and what a re-apply without some of it (a spoke removed) deletes.
+	Created       []string `protobuf:"bytes,8,rep,name=created,proto3" json:"created,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -934,6 +942,13 @@ func (x *DeploymentStatus) GetKeyRotation() *KeyRotation {
 func (x *DeploymentStatus) GetDrift() *DriftReport {
 	if x != nil {
 		return x.Drift
+	}
+	return nil
+}
+
+func (x *DeploymentStatus) GetCreated() []string {
+	if x != nil {
+		return x.Created
 	}
 	return nil
 }
@@ -2205,7 +2220,8 @@ func (x *DeleteDeploymentRequest) GetName() string {
 // PlanDeploymentRequest is the request of PlanDeployment.
 type PlanDeploymentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The deployment to plan; its name may be empty.
+	// The deployment to plan; its name may be empty. When it names an existing deployment,
+	// the plan also lists what a re-apply would delete.
 	Deployment    *Deployment `protobuf:"bytes,1,opt,name=deployment,proto3" json:"deployment,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2449,7 +2465,7 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\x0eConnectionSpec\x12\"\n" +
 	"\n" +
 	"shared_key\x18\x01 \x01(\tB\x03\xe0A\x04R\tsharedKey\x12J\n" +
-	"\fipsec_policy\x18\x02 \x01(\v2\".hybridlink.gateway.v1.IpsecPolicyB\x03\xe0A\x01R\vipsecPolicy\"\xcc\x04\n" +
+	"\fipsec_policy\x18\x02 \x01(\v2\".hybridlink.gateway.v1.IpsecPolicyB\x03\xe0A\x01R\vipsecPolicy\"\xe6\x04\n" +
 	"\x10DeploymentStatus\x12H\n" +
 	"\x05state\x18\x01 \x01(\x0e22.hybridlink.orchestrator.v1.DeploymentStatus.StateR\x05state\x126\n" +
 	"\x05steps\x18\x02 \x03(\v2 .hybridlink.orchestrator.v1.StepR\x05steps\x12=\n" +
@@ -2457,7 +2473,8 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\btrace_id\x18\x04 \x01(\tR\atraceId\x12\x14\n" +
 	"\x05error\x18\x05 \x01(\tR\x05error\x12J\n" +
 	"\fkey_rotation\x18\x06 \x01(\v2'.hybridlink.orchestrator.v1.KeyRotationR\vkeyRotation\x12=\n" +
-	"\x05drift\x18\a \x01(\v2'.hybridlink.orchestrator.v1.DriftReportR\x05drift\"\xba\x01\n" +
+	"\x05drift\x18\a \x01(\v2'.hybridlink.orchestrator.v1.DriftReportR\x05drift\x12\x18\n" +
+	"\acreated\x18\b \x03(\tR\acreated\"\xba\x01\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rSTATE_PENDING\x10\x01\x12\x14\n" +
@@ -2543,17 +2560,18 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\achanges\x18\x02 \x03(\v2).hybridlink.orchestrator.v1.PlannedChangeR\achanges\"A\n" +
 	"\aFinding\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12 \n" +
-	"\vdescription\x18\x02 \x01(\tR\vdescription\"\xf9\x01\n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"\x8d\x02\n" +
 	"\rPlannedChange\x12\x1a\n" +
 	"\bresource\x18\x01 \x01(\tR\bresource\x12\x12\n" +
 	"\x04step\x18\x02 \x01(\tR\x04step\x12H\n" +
-	"\x06action\x18\x03 \x01(\x0e20.hybridlink.orchestrator.v1.PlannedChange.ActionR\x06action\"n\n" +
+	"\x06action\x18\x03 \x01(\x0e20.hybridlink.orchestrator.v1.PlannedChange.ActionR\x06action\"\x81\x01\n" +
 	"\x06Action\x12\x16\n" +
 	"\x12ACTION_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rACTION_CREATE\x10\x01\x12\x11\n" +
 	"\rACTION_UPDATE\x10\x02\x12\x14\n" +
 	"\x10ACTION_NO_CHANGE\x10\x03\x12\x10\n" +
-	"\fACTION_ADOPT\x10\x04\"\xc1\x01\n" +
+	"\fACTION_ADOPT\x10\x04\x12\x11\n" +
+	"\rACTION_DELETE\x10\x05\"\xc1\x01\n" +
 	"\x0fDeploymentEvent\x12.\n" +
 	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12H\n" +
 	"\x05state\x18\x02 \x01(\x0e22.hybridlink.orchestrator.v1.DeploymentStatus.StateR\x05state\x124\n" +

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"strings"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -23,7 +24,8 @@ const planID = "plan"
 // either, what an apply would do to each resource it ensures or adopts (workflow.Plan), read
 // from the clouds through the resource services' Get methods: ADOPT for an adopted
 // resource, CREATE when a resource does not exist, NO_CHANGE when it matches the request
-// the apply would send (compare.Readers.Matches), UPDATE otherwise. It writes nothing, and the plan holds no secret.
+// the apply would send (compare.Readers.Matches), UPDATE otherwise; and, for a deployment
+// that exists, DELETE for what it created that the spec no longer has. It writes nothing, and the plan holds no secret.
 func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDeploymentRequest) (*orchestratorv1.Plan, error) {
 	plan := &orchestratorv1.Plan{}
 	if name := req.GetDeployment().GetName(); name != "" {
@@ -69,7 +71,37 @@ func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDep
 		}
 		plan.Changes = append(plan.Changes, &orchestratorv1.PlannedChange{Resource: r.Resource, Step: r.Step, Action: action})
 	}
+	deleted, err := s.deletions(ctx, req.GetDeployment().GetName(), plan.GetChanges())
+	if err != nil {
+		return nil, err
+	}
+	plan.Changes = append(plan.Changes, deleted...)
 	return plan, nil
+}
+
+// deletions lists what a re-apply of the deployment name (when it exists) would delete:
+// what it created that changes, the planned resources, do not have.
+func (s *Server) deletions(ctx context.Context, name string, changes []*orchestratorv1.PlannedChange) ([]*orchestratorv1.PlannedChange, error) {
+	if name == "" {
+		return nil, nil
+	}
+	d, err := s.status(ctx, name)
+	if status.Code(err) == codes.NotFound {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	planned := map[string]bool{}
+	for _, c := range changes {
+		planned[strings.ToLower(c.GetResource())] = true
+	}
+	var out []*orchestratorv1.PlannedChange
+	for _, r := range d.GetStatus().GetCreated() {
+		if !planned[strings.ToLower(r)] {
+			out = append(out, &orchestratorv1.PlannedChange{Resource: r, Action: orchestratorv1.PlannedChange_ACTION_DELETE})
+		}
+	}
+	return out, nil
 }
 
 // findings adds v to the plan's findings and reports whether it has any.

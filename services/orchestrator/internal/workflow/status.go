@@ -94,10 +94,15 @@ func newOutputs(spec *orchestratorv1.DeploymentSpec) *orchestratorv1.Outputs {
 // shared key and the VMs' admin passwords), and a copy of its status.
 func (d *deployment) view() *orchestratorv1.Deployment {
 	spec := Redact(d.in.Spec)
+	st := proto.Clone(d.status).(*orchestratorv1.DeploymentStatus)
+	st.Created = nil
+	for _, r := range d.created {
+		st.Created = append(st.Created, r.Name)
+	}
 	return &orchestratorv1.Deployment{
 		Name:       d.in.Name,
 		Spec:       spec,
-		Status:     proto.Clone(d.status).(*orchestratorv1.DeploymentStatus),
+		Status:     st,
 		CreateTime: timestamppb.New(d.in.CreateTime),
 		UpdateTime: timestamppb.New(d.updated),
 		Etag:       etag(spec),
