@@ -260,14 +260,17 @@ func gatewaySucceeded(e *Engine, en *entry) {
 	}
 }
 
-// gatewayRemoved releases the address of a dynamic public IP when its gateway goes.
+// gatewayRemoved releases the address of a dynamic public IP when its gateway goes: a
+// gateway created again on it gets another address, so the other side's local network
+// gateway must be pointed at the new one.
 func gatewayRemoved(e *Engine, en *entry) {
 	for _, r := range en.Refs {
 		if pip, ok := e.entries[r]; ok && pip.Kind == "publicipaddresses" {
 			p := pip.Res.(*PublicIPAddress)
-			if p.Properties.PublicIPAllocationMethod == "Dynamic" {
+			if p.Properties.PublicIPAllocationMethod == "Dynamic" && p.Properties.IPAddress != "" {
 				e.releaseAddress(p.Properties.IPAddress)
-				p.Properties.IPAddress = ""
+				pip.Released, p.Properties.IPAddress = p.Properties.IPAddress, ""
+				e.dirty = true
 			}
 		}
 	}
