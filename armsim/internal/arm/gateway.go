@@ -204,10 +204,14 @@ func prepareGateway(t *txn, en, old *entry) ([]string, *Error) {
 			}
 		}
 	}
-	if p.VPNGatewayGeneration == "" && c.Kind == Azure {
-		p.VPNGatewayGeneration = "Generation1"
-		if strings.HasPrefix(name, "VpnGw4") || strings.HasPrefix(name, "VpnGw5") {
-			p.VPNGatewayGeneration = "Generation2"
+	if c.Kind == Azure {
+		if err := gatewayGeneration(gw, old); err != nil {
+			return nil, err
+		}
+	}
+	if old != nil {
+		if err := checkResize(c, gw, old); err != nil {
+			return nil, err
 		}
 	}
 	if (p.EnableBGP || c.Kind == Azure) && p.BGPSettings == nil {
