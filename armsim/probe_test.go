@@ -279,6 +279,15 @@ func TestCustomScriptExtension(t *testing.T) {
 		if len(list.Value) != 1 || list.Value[0].Properties.ProtectedSettings != nil {
 			t.Fatalf("a list returns the extension without protectedSettings: %+v", list.Value)
 		}
+		// the generic resource list has VM extensions, named vm/extension, as ARM's has
+		res, err := armresources.NewClient(sub, cred, clientOptions(r.sim, "azure"))
+		must(t, err)
+		page, err := res.NewListByResourceGroupPager("rg-hub", &armresources.ClientListByResourceGroupOptions{
+			Filter: to("resourceType eq 'Microsoft.Compute/virtualMachines/extensions'")}).NextPage(ctx)
+		must(t, err)
+		if len(page.Value) != 1 || *page.Value[0].Name != "vm-hub/probe" || *page.Value[0].Location != "eastus" {
+			t.Fatalf("generic list of extensions: %+v", page.Value)
+		}
 	})
 	t.Run("stopped VM", func(t *testing.T) {
 		_, err := done(r.az.vms.BeginDeallocate(ctx, "rg-hub", "vm-hub", nil))
