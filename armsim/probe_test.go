@@ -267,6 +267,20 @@ func TestCustomScriptExtension(t *testing.T) {
 		if got := run(2); got != probeLine(stackVMIP, "20.500") {
 			t.Fatalf("a new timestamp reruns it: %q", got)
 		}
+		// VirtualMachineExtensions_Update: a PATCH of the settings reruns the script too
+		_, err := done(r.st.vms.BeginPowerOff(ctx, "rg-stack", "vm-stack", nil))
+		must(t, err)
+		_, err = done(c.BeginUpdate(ctx, "rg-hub", "vm-hub", "probe", armcompute.VirtualMachineExtensionUpdate{
+			Properties: &armcompute.VirtualMachineExtensionUpdateProperties{
+				Settings: map[string]any{"commandToExecute": probeScript(stackVMIP), "timestamp": 3}}}, nil))
+		must(t, err)
+		iv, err := r.az.vms.InstanceView(ctx, "rg-hub", "vm-hub", nil)
+		must(t, err)
+		if got := stdoutOf(*iv.Extensions[0].Statuses[0].Message); got != probeLine(stackVMIP, "") {
+			t.Fatalf("a PATCH with a new timestamp reruns the script (the target is stopped now): %q", got)
+		}
+		_, err = done(r.st.vms.BeginStart(ctx, "rg-stack", "vm-stack", nil))
+		must(t, err)
 	})
 	t.Run("protected settings", func(t *testing.T) {
 		msg, err := azureProbe(t, r.sim, "rg-hub", "vm-hub", nil, map[string]any{"commandToExecute": probeScript(stackVMIP)})

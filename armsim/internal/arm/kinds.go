@@ -297,15 +297,15 @@ func (t *txn) put(k *kind, id string) (*response, *Error) {
 	return resp, nil
 }
 
-// patch answers PATCH. A virtual machine takes Compute's update: the body is a JSON merge
-// patch of the VM, applied like a PUT. Network's resources take UpdateTags: the tags are
-// replaced and the resource answered at once. Subnets have no PATCH.
+// patch answers PATCH. A virtual machine or VM extension takes Compute's update: the body
+// is a JSON merge patch of the resource, applied like a PUT. Network's resources take
+// UpdateTags: the tags are replaced and the resource answered at once. Subnets have no PATCH.
 func (t *txn) patch(k *kind, id string) (*response, *Error) {
 	en := t.get(t.cloud().ID, id)
 	if en == nil {
 		return nil, notFound(id, k.Namespace+"/"+k.Type)
 	}
-	if k.child {
+	if k.child && !k.located {
 		return nil, methodNotAllowed(t.rq.method)
 	}
 	if err := t.preconditions(en); err != nil {
