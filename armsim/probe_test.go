@@ -1,6 +1,7 @@
 package armsim_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -281,6 +282,19 @@ func TestCustomScriptExtension(t *testing.T) {
 		}
 		_, err = done(r.st.vms.BeginStart(ctx, "rg-stack", "vm-stack", nil))
 		must(t, err)
+	})
+	t.Run("stdout tail", func(t *testing.T) {
+		// the handler reports the last 4 KiB of stdout: 80 targets write more
+		var targets []string
+		for i := 0; i < 80; i++ {
+			targets = append(targets, "10.9.0."+strconv.Itoa(i+1))
+		}
+		msg, err := azureProbe(t, r.sim, "rg-hub", "vm-hub", map[string]any{"commandToExecute": probeScript(targets...)}, nil)
+		must(t, err)
+		out := stdoutOf(msg) + "\n"
+		if len(out) != 4096 || !strings.HasSuffix(out, probeLine("10.9.0.80", "")+"\n") {
+			t.Fatalf("stdout is its last 4096 bytes: %d bytes, ending %q", len(out), out[len(out)-80:])
+		}
 	})
 	t.Run("protected settings", func(t *testing.T) {
 		msg, err := azureProbe(t, r.sim, "rg-hub", "vm-hub", nil, map[string]any{"commandToExecute": probeScript(stackVMIP)})

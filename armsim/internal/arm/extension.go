@@ -137,6 +137,7 @@ func runExtension(e *Engine, en *entry) *Error {
 		x.LastRun = cfg
 		vm := e.entries[en.Parent]
 		stdout, stderr, failure := e.runScript(vm, x)
+		stdout, stderr = tail(stdout), tail(stderr)
 		x.Outcome = ""
 		// the handler's status message: the outcome, then the tails of stdout and stderr
 		// (Azure/custom-script-extension-linux main/cmds.go, enable)
@@ -164,6 +165,18 @@ func runExtension(e *Engine, en *entry) *Error {
 	return &Error{Status: http.StatusOK, Code: "VMExtensionProvisioningError",
 		Message: "VM has reported a failure when processing extension '" + x.Name + "' (publisher '" + csePublisher + "' and type '" + cseType +
 			"'). Error message: '" + x.Outcome + "'. More information on troubleshooting is available at https://aka.ms/vmextensionlinuxtroubleshoot. "}
+}
+
+// maxTail is how much of the end of stdout and of stderr the handler puts in its status:
+// 4 KiB (maxTailLen, Azure/custom-script-extension-linux main/cmds.go), cut anywhere.
+const maxTail = 4 << 10
+
+// tail returns the last maxTail bytes of a stream, as the handler's tailFile reads them.
+func tail(s string) string {
+	if len(s) > maxTail {
+		return s[len(s)-maxTail:]
+	}
+	return s
 }
 
 // extensionView is an extension's instance view now: the last run's, or while the first
