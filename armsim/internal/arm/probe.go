@@ -75,7 +75,7 @@ func parseProbe(script string) (p probe, ok bool, err error) {
 	for _, s := range strings.Split(list, ",") {
 		a, err := netip.ParseAddr(s)
 		if err != nil || !a.Is4() {
-			return p, true, fmt.Errorf("target %q is not an IPv4 address", s)
+			return probe{}, true, fmt.Errorf("target %q is not an IPv4 address", s)
 		}
 		p.targets = append(p.targets, a)
 	}
@@ -89,7 +89,7 @@ func scriptOf(x *VMExtension) (string, string) {
 	pub, prot := x.Properties.Settings, x.Properties.ProtectedSettings
 	if ts, ok := pub["timestamp"]; ok {
 		if n, isNum := ts.(float64); !isNum || n != math.Trunc(n) {
-			return "", fmt.Sprintf("failed to get configuration: json validation error: invalid public settings JSON: timestamp: Invalid type. Expected: integer, given: %T", ts)
+			return "", "failed to get configuration: json validation error: invalid public settings JSON: timestamp: Invalid type. Expected: integer, given: " + jsonType(ts)
 		}
 	}
 	cmdPub, _ := pub["commandToExecute"].(string)
@@ -151,4 +151,21 @@ func (e *Engine) runScript(vm *entry, x *VMExtension) (stdout, stderr, failure s
 		fmt.Fprintf(&b, "probe target=%s icmp=%s loss=%d%% rtt_ms=%s tcp=%s\n", t, icmp, loss, rtt, tcp)
 	}
 	return b.String(), "", ""
+}
+
+// jsonType names a decoded JSON value's type as JSON Schema does.
+func jsonType(v any) string {
+	switch v.(type) {
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case float64:
+		return "number"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return "null"
 }
