@@ -42,16 +42,17 @@ type ExtensionView struct {
 
 func (r *VMExtension) state() *string { return &r.Properties.ProvisioningState }
 
-// The one handler armsim runs, and the full handler versions its instance view reports
-// for each accepted typeHandlerVersion: 2.0.6 as a stamp lists it (az vm extension image
-// list, hashicorp/terraform-provider-azurestack#125) and an Azure instance view showed it
-// (Azure/custom-script-extension-linux#137); 2.1.3, the version the handler's README is
-// current for.
+// The one handler armsim runs.
 const (
 	cseType      = "CustomScript"
 	csePublisher = "Microsoft.Azure.Extensions"
 )
 
+// cseHandlerVersions are the typeHandlerVersions armsim accepts and the full handler
+// version the instance view reports for each: 2.0.6 as a stamp lists it (az vm extension
+// image list, hashicorp/terraform-provider-azurestack#125) and an Azure instance view
+// showed it (Azure/custom-script-extension-linux#137); 2.1.3, the version the handler's
+// README is current for.
 var cseHandlerVersions = map[string]string{"2.0": "2.0.6", "2.1": "2.1.3"}
 
 func init() {
