@@ -1,6 +1,7 @@
 package armsim_test
 
 import (
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -334,4 +335,30 @@ func TestCustomScriptExtension(t *testing.T) {
 			t.Fatalf("a deleted extension leaves the instance view: %+v", iv.Extensions)
 		}
 	})
+}
+
+// TestProbeAcrossRestart: an extension's last run, and what decides whether it reruns, are
+// kept in the state file.
+func TestProbeAcrossRestart(t *testing.T) {
+	cfg := armsim.Config{StateFile: filepath.Join(t.TempDir(), "state.json")}
+	r := newHybridRig(t, cfg)
+	connectSites(t, r.az, r.st, r.a, r.b, documentedPolicy())
+	settings := map[string]any{"commandToExecute": probeScript(stackVMIP), "timestamp": 1}
+	msg, err := azureProbe(t, r.sim, "rg-hub", "vm-hub", settings, nil)
+	must(t, err)
+	if stdoutOf(msg) != probeLine(stackVMIP, "20.500") {
+		t.Fatalf("before the restart: %q", msg)
+	}
+	must(t, r.sim.Close())
+	cfg.Clouds = sameAddresses(r.sim)
+	second := startSim(t, cfg)
+	_, err = done(newStack(t, second, "azure-stack-hub").vms.BeginPowerOff(ctx, "rg-stack", "vm-stack", nil))
+	must(t, err)
+	if msg, err := azureProbe(t, second, "rg-hub", "vm-hub", settings, nil); err != nil || stdoutOf(msg) != probeLine(stackVMIP, "20.500") {
+		t.Fatalf("after a restart an identical re-PUT still does not rerun the script: %q %v", msg, err)
+	}
+	settings["timestamp"] = 2
+	if msg, err := azureProbe(t, second, "rg-hub", "vm-hub", settings, nil); err != nil || stdoutOf(msg) != probeLine(stackVMIP, "") {
+		t.Fatalf("a new timestamp reruns it against the stopped target: %q %v", msg, err)
+	}
 }
