@@ -73,6 +73,13 @@ func (a *AdminClient) Explain(ctx context.Context, cloud, connectionID string) (
 	return t, a.do(ctx, http.MethodGet, "/explain?"+q.Encode(), nil, &t)
 }
 
+// Reach tells whether the probe of a VM (its ID on the cloud) reaches an address, and why.
+func (a *AdminClient) Reach(ctx context.Context, cloud, vmID, target string) (Reach, error) {
+	var r Reach
+	q := url.Values{"cloud": {cloud}, "vm": {vmID}, "target": {target}}
+	return r, a.do(ctx, http.MethodGet, "/reach?"+q.Encode(), nil, &r)
+}
+
 func (a *AdminClient) do(ctx context.Context, method, path string, in, out any) error {
 	var body io.Reader
 	if in != nil {

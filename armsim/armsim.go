@@ -53,6 +53,8 @@ type (
 	ResourceView = arm.ResourceView
 	// Tunnel is the emulated VPN's view of a connection.
 	Tunnel = arm.Tunnel
+	// Reach is the emulated data plane's answer for a VM's probe of an address.
+	Reach = arm.Reach
 )
 
 // Fixed is a latency that is always d.

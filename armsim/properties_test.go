@@ -133,6 +133,10 @@ func TestPropertiesKept(t *testing.T) {
 		"networkProfile":{"networkInterfaces":[{"id":"`+id("networkInterfaces", "nic")+`","properties":{"primary":true}}]},
 		"diagnosticsProfile":{"bootDiagnostics":{"enabled":true}}}}`)
 	iv := getSucceeded(t, sim, "azure", strings.Replace(vmPath, "?", "?$expand=instanceView&", 1))
+	ext := putSucceeded(t, sim, "azure", strings.Replace(vmPath, "?", "/extensions/probe?", 1), `{"location":"eastus","tags":{"t":"1"},
+		"properties":{"publisher":"Microsoft.Azure.Extensions","type":"CustomScript","typeHandlerVersion":"2.1","autoUpgradeMinorVersion":true,
+		"enableAutomaticUpgrade":false,"suppressFailures":true,"settings":{"fileUris":[],"timestamp":7},
+		"protectedSettings":{"commandToExecute":"# hybridlink-probe v1 port=22 count=1 targets=10.9.1.4"}}}`)
 
 	for _, tc := range []struct {
 		name string
@@ -199,6 +203,16 @@ func TestPropertiesKept(t *testing.T) {
 			"properties.osProfile.secrets":                              `[]`,
 			"properties.osProfile.adminPassword":                        `null`,
 			"properties.networkProfile.networkInterfaces[0].properties": `{"primary":true}`,
+		}},
+		{"VM extension", ext, map[string]string{
+			"location":                          `"eastus"`,
+			"tags":                              `{"t":"1"}`,
+			"properties.enableAutomaticUpgrade": `false`,
+			"properties.suppressFailures":       `true`,
+			"properties.settings":               `{"fileUris":[],"timestamp":7}`,
+			"properties.protectedSettings":      `null`,
+			"properties.instanceView":           `null`,
+			"armsimLastRun":                     `null`,
 		}},
 		{"virtual machine instance view", iv, map[string]string{
 			"properties.instanceView.osName":                            `"ubuntu"`,

@@ -95,6 +95,7 @@ func (e *Engine) Resources() []ResourceView {
 //	GET  /_armsim/faults               injected faults; PUT replaces them
 //	GET  /_armsim/throttle             throttling; PUT replaces it
 //	GET  /_armsim/explain?cloud=C&id=I why a connection is or is not Connected
+//	GET  /_armsim/reach?cloud=C&vm=V&target=IP  whether VM V's probe reaches IP, and why
 //	GET  /_armsim/clouds               the emulated clouds
 func (e *Engine) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	route := r.Method + " " + strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/_armsim"), "/")
@@ -137,6 +138,14 @@ func (e *Engine) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusOK, t)
+	case "GET /reach":
+		q := r.URL.Query()
+		rc, ok := e.Reach(q.Get("cloud"), q.Get("vm"), q.Get("target"))
+		if !ok {
+			writeError(w, errorf(http.StatusNotFound, "NotFound", "No virtual machine %q on cloud %q, or %q is not an IP address.", q.Get("vm"), q.Get("cloud"), q.Get("target")))
+			return
+		}
+		writeJSON(w, http.StatusOK, rc)
 	case "GET /clouds":
 		writeJSON(w, http.StatusOK, map[string]any{"clouds": e.Clouds()})
 	default:

@@ -90,6 +90,7 @@ type InstanceView struct {
 	VMAgent          *VMAgent         `json:"vmAgent,omitempty"`
 	Disks            []DiskView       `json:"disks"`
 	HyperVGeneration string           `json:"hyperVGeneration,omitempty"`
+	Extensions       []ExtensionView  `json:"extensions,omitempty"`
 	Statuses         []InstanceStatus `json:"statuses"`
 }
 
@@ -451,6 +452,7 @@ func (e *Engine) instanceView(en *entry) *InstanceView {
 	if en.Power != "" {
 		iv.Statuses = append(iv.Statuses, InstanceStatus{Code: "PowerState/" + en.Power, Level: "Info", DisplayStatus: "VM " + en.Power})
 	}
+	iv.Extensions = e.vmExtensionViews(en)
 	return iv
 }
 

@@ -204,10 +204,14 @@ func prepareGateway(t *txn, en, old *entry) ([]string, *Error) {
 			}
 		}
 	}
-	if p.VPNGatewayGeneration == "" && c.Kind == Azure {
-		p.VPNGatewayGeneration = "Generation1"
-		if strings.HasPrefix(name, "VpnGw4") || strings.HasPrefix(name, "VpnGw5") {
-			p.VPNGatewayGeneration = "Generation2"
+	if c.Kind == Azure {
+		if err := gatewayGeneration(gw, old); err != nil {
+			return nil, err
+		}
+	}
+	if old != nil {
+		if err := checkResize(c, gw, old); err != nil {
+			return nil, err
 		}
 	}
 	if (p.EnableBGP || c.Kind == Azure) && p.BGPSettings == nil {
@@ -260,14 +264,17 @@ func gatewaySucceeded(e *Engine, en *entry) {
 	}
 }
 
-// gatewayRemoved releases the address of a dynamic public IP when its gateway goes.
+// gatewayRemoved releases the address of a dynamic public IP when its gateway goes: a
+// gateway created again on it gets another address, so the other side's local network
+// gateway must be pointed at the new one.
 func gatewayRemoved(e *Engine, en *entry) {
 	for _, r := range en.Refs {
 		if pip, ok := e.entries[r]; ok && pip.Kind == "publicipaddresses" {
 			p := pip.Res.(*PublicIPAddress)
-			if p.Properties.PublicIPAllocationMethod == "Dynamic" {
+			if p.Properties.PublicIPAllocationMethod == "Dynamic" && p.Properties.IPAddress != "" {
 				e.releaseAddress(p.Properties.IPAddress)
-				p.Properties.IPAddress = ""
+				pip.Released, p.Properties.IPAddress = p.Properties.IPAddress, ""
+				e.dirty = true
 			}
 		}
 	}

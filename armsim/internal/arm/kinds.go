@@ -17,6 +17,8 @@ type kind struct {
 	newRes    func() resource
 	// child kinds live inside a parent resource (subnets in a virtual network).
 	child bool
+	// located: a child that keeps its own location and tags, as Compute's VM extensions do.
+	located bool
 	// creating is the provisioningState while a PUT runs: Network says Updating, Compute Creating.
 	creating string
 	// opVerb names the provider's operation in conflict messages (PutVirtualNetworkOperation).
@@ -36,6 +38,9 @@ type kind struct {
 	prepare func(t *txn, en, old *entry) ([]string, *Error)
 	// onSucceeded applies side effects when a PUT completes.
 	onSucceeded func(e *Engine, en *entry)
+	// run does, when a PUT's time has come, the work whose outcome is known only then (a
+	// VM extension's script); an error ends the operation Failed with it.
+	run func(e *Engine, en *entry) *Error
 	// onRemove releases what the resource held when it is deleted.
 	onRemove func(e *Engine, en *entry)
 	// onAction completes a POST action (power state changes).
@@ -243,12 +248,16 @@ func (t *txn) put(k *kind, id string) (*response, *Error) {
 		if op := t.busy(parent); op != nil {
 			return nil, anotherOperationInProgress(parent.id(), op.Name, op.ID)
 		}
-		m.Location, m.Tags = "", nil
-		delete(en.Body, "location")
-		delete(en.Body, "tags")
 		en.Parent = parent.key()
+		if !k.located {
+			m.Location, m.Tags = "", nil
+			delete(en.Body, "location")
+			delete(en.Body, "tags")
+		}
 	} else {
 		en.Parent = key(t.cloud().ID, t.rq.path.resourceGroupID())
+	}
+	if !k.child || k.located {
 		if m.Location == "" {
 			return nil, badRequest("LocationRequired", "location", "The location property is required for this definition.")
 		}
@@ -288,15 +297,15 @@ func (t *txn) put(k *kind, id string) (*response, *Error) {
 	return resp, nil
 }
 
-// patch answers PATCH. A virtual machine takes Compute's update: the body is a JSON merge
-// patch of the VM, applied like a PUT. Network's resources take UpdateTags: the tags are
-// replaced and the resource answered at once. Subnets have no PATCH.
+// patch answers PATCH. A virtual machine or VM extension takes Compute's update: the body
+// is a JSON merge patch of the resource, applied like a PUT. Network's resources take
+// UpdateTags: the tags are replaced and the resource answered at once. Subnets have no PATCH.
 func (t *txn) patch(k *kind, id string) (*response, *Error) {
 	en := t.get(t.cloud().ID, id)
 	if en == nil {
 		return nil, notFound(id, k.Namespace+"/"+k.Type)
 	}
-	if k.child {
+	if k.child && !k.located {
 		return nil, methodNotAllowed(t.rq.method)
 	}
 	if err := t.preconditions(en); err != nil {

@@ -37,6 +37,8 @@ var DefaultLatencies = map[string]Latency{
 	"virtualmachines":        {Min: 90 * time.Second, Max: 150 * time.Second},
 	"delete":                 {Min: 5 * time.Second, Max: 15 * time.Second},
 	"vmpower":                {Min: 20 * time.Second, Max: 45 * time.Second},
+	// a CustomScript extension's run, the script included: about half a minute
+	"extensions": {Min: 25 * time.Second, Max: 35 * time.Second},
 }
 
 // check reports whether the latency is a distribution armsim can draw from.

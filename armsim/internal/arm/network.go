@@ -436,6 +436,7 @@ func preparePublicIP(t *txn, en, old *entry) ([]string, *Error) {
 	}
 	pip.Properties.IPAddress, pip.Properties.IPConfiguration = "", nil
 	if old != nil {
+		en.Released = old.Released
 		o := old.Res.(*PublicIPAddress)
 		if o.SKU.Name != pip.SKU.Name {
 			return nil, badRequest("PublicIPAddressSkuCannotBeChanged", "sku.name",
@@ -470,7 +471,10 @@ func allocateStaticIP(e *Engine, en *entry) {
 
 // allocateAddress takes the next free address of the cloud's pool for a public IP. The
 // search resumes after the address last given, wrapping around the pool once, so that
-// allocating stays cheap however many addresses are taken.
+// allocating stays cheap however many addresses are taken. It skips the address the public
+// IP released last (entry.Released), as Azure does not give a dynamic address back to the
+// resource that let it go, unless no other is free; the cursor alone would not ensure it
+// after a restart, which starts the search from the pool's first address again.
 func (e *Engine) allocateAddress(en *entry) {
 	pip := en.Res.(*PublicIPAddress)
 	if pip.Properties.IPAddress != "" {
@@ -486,19 +490,27 @@ func (e *Engine) allocateAddress(en *entry) {
 	if !pool.Contains(start) || start == last || start.Less(first) {
 		start = first
 	}
+	take := func(a netip.Addr) {
+		e.internet[a] = en.key()
+		pip.Properties.IPAddress = a.String()
+		e.ipCursor[cloud] = a.Next()
+	}
 	a := start
 	for {
-		if _, taken := e.internet[a]; !taken {
-			e.internet[a] = en.key()
-			pip.Properties.IPAddress = a.String()
-			e.ipCursor[cloud] = a.Next()
+		if _, taken := e.internet[a]; !taken && a.String() != en.Released {
+			take(a)
 			return
 		}
 		if a = a.Next(); a == last {
 			a = first
 		}
 		if a == start {
-			return // the pool is exhausted
+			break
+		}
+	}
+	if prev, err := netip.ParseAddr(en.Released); err == nil && pool.Contains(prev) {
+		if _, taken := e.internet[prev]; !taken {
+			take(prev) // the only free address left
 		}
 	}
 }

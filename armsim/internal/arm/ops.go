@@ -92,6 +92,11 @@ func (e *Engine) complete(op *operation) {
 	if en != nil && en.Op == op.ID {
 		en.Op = ""
 	}
+	if en != nil && op.Fail == nil && op.Action == actPut {
+		if k := kinds[en.Kind]; k.run != nil {
+			op.Fail = k.run(e, en)
+		}
+	}
 	if op.Fail != nil {
 		op.Status, op.Error = statusFailed, op.Fail
 		if en != nil {

@@ -9,8 +9,9 @@ import (
 
 // listResources answers GET /subscriptions/{s}/resources and
 // /subscriptions/{s}/resourceGroups/{rg}/resources (Resources_List, Resources_ListByResourceGroup):
-// every top-level resource (child resources such as subnets are not listed, resource groups
-// and deployments neither) as a generic resource, filtered by $filter and paged like every list.
+// every top-level resource and VM extension (child resources such as subnets are not listed,
+// resource groups and deployments neither) as a generic resource, filtered by $filter and
+// paged like every list.
 func (e *Engine) listResources(rq *request) (*response, *Error) {
 	if err := checkAPIVersion(rq.cloud, "Microsoft.Resources", rq.apiVersion, "resources", ""); err != nil {
 		return nil, err
@@ -35,7 +36,7 @@ func (e *Engine) listResources(rq *request) (*response, *Error) {
 	}
 	var items []*entry
 	for k, en := range e.entries {
-		if strings.HasPrefix(k, prefix) && !kinds[en.Kind].child && en.Kind != "resourcegroups" && en.Kind != "deployments" && matchesFilter(en, terms) {
+		if strings.HasPrefix(k, prefix) && (!kinds[en.Kind].child || kinds[en.Kind].located) && en.Kind != "resourcegroups" && en.Kind != "deployments" && matchesFilter(en, terms) {
 			items = append(items, en)
 		}
 	}
@@ -48,7 +49,7 @@ func (e *Engine) listResources(rq *request) (*response, *Error) {
 // it has one, and provisioningState with $expand=provisioningState.
 func genericResource(en *entry, expand string) map[string]any {
 	m := en.Res.meta()
-	out := map[string]any{"id": m.ID, "name": m.Name, "type": m.Type, "location": m.Location}
+	out := map[string]any{"id": m.ID, "name": genericName(en), "type": m.Type, "location": m.Location}
 	if len(m.Tags) > 0 {
 		out["tags"] = m.Tags
 	}
@@ -97,7 +98,7 @@ func matchesFilter(en *entry, terms map[string]string) bool {
 		case "resourceType":
 			ok = strings.EqualFold(m.Type, v)
 		case "name":
-			ok = strings.EqualFold(m.Name, v)
+			ok = strings.EqualFold(genericName(en), v)
 		case "location":
 			ok = m.Location == normalizeLocation(v)
 		case "resourceGroup":
@@ -118,4 +119,14 @@ func matchesFilter(en *entry, terms map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// genericName is a resource's name as the generic lists give it: a child's is its parent's
+// and its own, vm1/CustomScript.
+func genericName(en *entry) string {
+	m := en.Res.meta()
+	if kinds[en.Kind].child {
+		return lastSegment(parentID(m.ID)) + "/" + m.Name
+	}
+	return m.Name
 }

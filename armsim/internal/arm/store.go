@@ -43,6 +43,9 @@ type entry struct {
 	Refs   []string       `json:"refs,omitempty"`
 	// Power is a VM's power state (running, stopped, deallocated, or a transition).
 	Power string `json:"power,omitempty"`
+	// Released is the address a dynamic public IP gave back when its gateway was deleted:
+	// the next one it gets is another (allocateAddress).
+	Released string `json:"released,omitempty"`
 	// SucceededAt is when the last operation on the resource succeeded.
 	SucceededAt time.Time `json:"succeededAt"`
 }
