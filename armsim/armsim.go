@@ -153,6 +153,11 @@ type Config struct {
 	StateFile string `json:"stateFile,omitempty"`
 	// TokenLifetime is how long the directories' access tokens are valid (default 1h).
 	TokenLifetime Duration `json:"tokenLifetime,omitempty"`
+	// StampTunnels, when set, is how many Standard tunnels fill every stamp's shared gateway
+	// pool instead of Microsoft's 20 (50 with VPN Fast Path), other SKUs in proportion: for
+	// runs of more deployments on one stamp than a real stamp holds (scale benchmarks), which
+	// measure ARM's budgets, not a stamp's capacity. Each gateway's own limit still holds.
+	StampTunnels int `json:"stampTunnels,omitempty"`
 	// TracerProvider receives a server span per request; nil uses the global provider.
 	TracerProvider trace.TracerProvider `json:"-"`
 	// Now is the clock operations run on (nil: time.Now). Tests that must finish an
@@ -208,7 +213,7 @@ func Start(ctx context.Context, cfg Config) (*Sim, error) {
 	}
 	opts := arm.Options{TimeScale: cfg.TimeScale, PageSize: cfg.PageSize, Throttle: cfg.Throttle,
 		Faults: cfg.Faults, StateFile: cfg.StateFile, Latencies: map[string]arm.Latency{}, Seed: cfg.Seed,
-		TokenLifetime: time.Duration(cfg.TokenLifetime), Now: cfg.Now}
+		TokenLifetime: time.Duration(cfg.TokenLifetime), Now: cfg.Now, StampTunnels: cfg.StampTunnels}
 	for k, v := range cfg.Latencies {
 		opts.Latencies[strings.ToLower(k)] = v
 	}

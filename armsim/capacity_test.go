@@ -201,3 +201,23 @@ func TestOneConnectionBetweenStamps(t *testing.T) {
 	must(t, err)
 	must(t, ashSpoke(t, b, "rg-b", "to-a", *pipA1.Properties.IPAddress, "10.20.0.0/16", gwB0.ID))
 }
+
+// TestStampTunnelsOverride: with Config.StampTunnels a stamp's pool holds that many
+// Standard tunnels (for scale runs): 22 over two gateways are taken, the 23rd refused.
+func TestStampTunnelsOverride(t *testing.T) {
+	sim := startSim(t, armsim.Config{StampTunnels: 22})
+	one := newStack(t, sim, "azure-stack-hub")
+	gw1, _ := ashGateway(t, one, "rg-one", "gw-one", "10.2.0.0/16", ashnetwork.VirtualNetworkGatewaySKUNameStandard)
+	gw2, _ := ashGateway(t, one, "rg-two", "gw-two", "10.3.0.0/16", ashnetwork.VirtualNetworkGatewaySKUNameStandard)
+	for i := range 22 {
+		gw, rg := gw1, "rg-one"
+		if i%2 == 1 {
+			gw, rg = gw2, "rg-two"
+		}
+		must(t, ashSpoke(t, one, rg, "conn-"+strconv.Itoa(i), spokeIP(i), spokePrefix(i), gw.ID))
+	}
+	err := ashSpoke(t, one, "rg-one", "conn-22", spokeIP(22), spokePrefix(22), gw1.ID)
+	if err == nil || !strings.Contains(err.Error(), "StampVpnTunnelCapacityReached") {
+		t.Fatalf("the 23rd tunnel of a pool of 22: %v", err)
+	}
+}

@@ -116,7 +116,9 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	stack, err := harness.StartStack(ctx, &procs, dir, o.timeScale)
+	// the lone deployment and the n have a tunnel each on the one stamp, which holds 20 in
+	// reality: this run is about the workers, so the stamp's pool takes them all
+	stack, err := harness.StartStack(ctx, &procs, dir, o.timeScale, "-stamp-tunnels", fmt.Sprint(o.n+1))
 	if err != nil {
 		return err
 	}

@@ -66,6 +66,7 @@ func run(args []string) error {
 		throttle   = fs.Bool("throttle", false, "enforce ARM's per-subscription limits at their real rates (Azure: reads 250 burst +25/s, writes 200 burst +10/s; a stamp: 12,000 reads and 1,200 writes an hour)")
 		thrScale   = fs.Bool("throttle-scale", false, "enforce ARM's limits with their refill rates divided by -time-scale, so a time-compressed run keeps real proportions (implies -throttle)")
 		seed       = fs.Uint64("seed", 0, "seed of the operation durations drawn from the latencies: the same seed, the same durations")
+		stampTuns  = fs.Int("stamp-tunnels", 0, "Standard tunnels that fill every stamp's shared gateway pool instead of Microsoft's 20 (50 with VPN Fast Path): for scale runs with more deployments on one stamp than a real one holds")
 		loginAddr  = fs.String("login-proxy", "", "also serve, on this address, an HTTP CONNECT proxy that tunnels login.microsoftonline.com to the first Azure cloud's directory, for clients that ask Entra ID's global host whatever their cloud says (Debian's az)")
 		strictAuth = fs.Bool("strict-auth", false, "every cloud accepts only unexpired tokens its own directory issued for its audience (default: any bearer token)")
 		stateFile  = fs.String("state-file", "", "persist resources and operations here, so a restart keeps resume tokens valid")
@@ -141,6 +142,9 @@ func run(args []string) error {
 		if err := setBudget(&cfg.Throttle, b); err != nil {
 			return err
 		}
+	}
+	if set["stamp-tunnels"] {
+		cfg.StampTunnels = *stampTuns
 	}
 	if set["seed"] {
 		cfg.Seed = *seed

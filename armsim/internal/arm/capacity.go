@@ -94,6 +94,9 @@ func (t *txn) checkTunnelCapacity(conn *Connection, gw, lng *entry) *Error {
 		return nil
 	}
 	pool, cost := stampPool(c.VPNFastPath)
+	if n := t.opts.StampTunnels; n > 0 {
+		pool = n * cost["Standard"] // a pool larger than Microsoft's, for scale runs
+	}
 	used := 0
 	var others []*entry // the stamp's other connections, in key order
 	for _, o := range t.sortedKind(c.ID, "connections") {

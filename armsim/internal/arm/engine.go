@@ -81,6 +81,9 @@ type Options struct {
 	TokenLifetime time.Duration
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
+	// StampTunnels, when set, is how many Standard tunnels fill a stamp's gateway pool
+	// instead of Microsoft's figures (armsim.Config.StampTunnels).
+	StampTunnels int
 }
 
 // Engine holds the state of every emulated cloud. All methods are safe for concurrent use;
