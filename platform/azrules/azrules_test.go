@@ -87,3 +87,27 @@ func TestTunnels(t *testing.T) {
 		}
 	}
 }
+
+func TestResizable(t *testing.T) {
+	for _, tt := range []struct {
+		kind     cloud.Kind
+		from, to string
+		want     bool
+	}{
+		{cloud.Azure, "VpnGw1AZ", "VpnGw2AZ", true},
+		{cloud.Azure, "VpnGw1", "VpnGw1AZ", true},
+		{cloud.Azure, "VpnGw2", "VpnGw3AZ", true},
+		{cloud.Azure, "VpnGw2AZ", "VpnGw1AZ", false},
+		{cloud.Azure, "VpnGw1AZ", "VpnGw1", false},
+		{cloud.Azure, "VpnGw1AZ", "VpnGw4AZ", false},
+		{cloud.Azure, "VpnGw2", "VpnGw5", false}, // a VpnGw2 is created in Generation1
+		{cloud.Azure, "VpnGw4", "VpnGw5AZ", true},
+		{cloud.Azure, "Basic", "VpnGw1", false},
+		{cloud.AzureStackHub, "Standard", "HighPerformance", false},
+		{cloud.AzureStackHub, "Standard", "standard", true},
+	} {
+		if got := Resizable(tt.kind, tt.from, tt.to); got != tt.want {
+			t.Errorf("Resizable(%s, %s, %s) = %v, want %v", tt.kind, tt.from, tt.to, got, tt.want)
+		}
+	}
+}

@@ -84,9 +84,15 @@ func printPlan(out io.Writer, d *orchestratorv1.Deployment, p *orchestratorv1.Pl
 		a := actions[ch.GetAction()]
 		counts[ch.GetAction()]++
 		fmt.Fprintf(out, "  %s %-9s  %-*s %s\n", a.mark, a.word, width, dash(ch.GetStep()), ch.GetResource())
+		if n := ch.GetNote(); n != "" {
+			fmt.Fprintf(out, "      %s\n", n)
+		}
 	}
 	fmt.Fprintf(out, "Plan: %d to create, %d to update, %d unchanged", counts[orchestratorv1.PlannedChange_ACTION_CREATE],
 		counts[orchestratorv1.PlannedChange_ACTION_UPDATE], counts[orchestratorv1.PlannedChange_ACTION_NO_CHANGE])
+	if n := counts[orchestratorv1.PlannedChange_ACTION_REPLACE]; n > 0 {
+		fmt.Fprintf(out, ", %d to replace (deleted and created again: see above)", n)
+	}
 	if n := counts[orchestratorv1.PlannedChange_ACTION_DELETE]; n > 0 {
 		fmt.Fprintf(out, ", %d to delete (created by the deployment, no longer in its spec)", n)
 	}
@@ -112,6 +118,7 @@ var actions = map[orchestratorv1.PlannedChange_Action]struct{ mark, word string 
 	orchestratorv1.PlannedChange_ACTION_NO_CHANGE: {"=", "no change"},
 	orchestratorv1.PlannedChange_ACTION_ADOPT:     {"=", "adopt"},
 	orchestratorv1.PlannedChange_ACTION_DELETE:    {"-", "delete"},
+	orchestratorv1.PlannedChange_ACTION_REPLACE:   {"±", "replace"},
 }
 
 func newApply(c *conn, std IO) *cobra.Command {

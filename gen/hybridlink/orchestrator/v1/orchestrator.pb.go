@@ -238,6 +238,10 @@ const (
 	// The deployment created the resource and the spec no longer has it (a removed spoke's):
 	// a re-apply deletes it.
 	PlannedChange_ACTION_DELETE PlannedChange_Action = 5
+	// The resource exists and its cloud cannot change it in place (a gateway's SKU on Azure
+	// Stack Hub, or across what Azure resizes): a re-apply deletes it, with what depends on
+	// it, and creates it again.
+	PlannedChange_ACTION_REPLACE PlannedChange_Action = 6
 )
 
 // Enum value maps for PlannedChange_Action.
@@ -249,6 +253,7 @@ var (
 		3: "ACTION_NO_CHANGE",
 		4: "ACTION_ADOPT",
 		5: "ACTION_DELETE",
+		6: "ACTION_REPLACE",
 	}
 	PlannedChange_Action_value = map[string]int32{
 		"ACTION_UNSPECIFIED": 0,
@@ -257,6 +262,7 @@ var (
 		"ACTION_NO_CHANGE":   3,
 		"ACTION_ADOPT":       4,
 		"ACTION_DELETE":      5,
+		"ACTION_REPLACE":     6,
 	}
 )
 
@@ -1776,7 +1782,9 @@ type PlannedChange struct {
 	// The step that manages it.
 	Step string `protobuf:"bytes,2,opt,name=step,proto3" json:"step,omitempty"`
 	// The action.
-	Action        PlannedChange_Action `protobuf:"varint,3,opt,name=action,proto3,enum=hybridlink.orchestrator.v1.PlannedChange_Action" json:"action,omitempty"`
+	Action PlannedChange_Action `protobuf:"varint,3,opt,name=action,proto3,enum=hybridlink.orchestrator.v1.PlannedChange_Action" json:"action,omitempty"`
+	// Why, and what it costs, when that is worth saying: a replacement's downtime.
+	Note          string `protobuf:"bytes,4,opt,name=note,proto3" json:"note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1830,6 +1838,13 @@ func (x *PlannedChange) GetAction() PlannedChange_Action {
 		return x.Action
 	}
 	return PlannedChange_ACTION_UNSPECIFIED
+}
+
+func (x *PlannedChange) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
 }
 
 // DeploymentEvent is one change of a watched deployment.
@@ -2560,18 +2575,20 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\achanges\x18\x02 \x03(\v2).hybridlink.orchestrator.v1.PlannedChangeR\achanges\"A\n" +
 	"\aFinding\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12 \n" +
-	"\vdescription\x18\x02 \x01(\tR\vdescription\"\x8d\x02\n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"\xb5\x02\n" +
 	"\rPlannedChange\x12\x1a\n" +
 	"\bresource\x18\x01 \x01(\tR\bresource\x12\x12\n" +
 	"\x04step\x18\x02 \x01(\tR\x04step\x12H\n" +
-	"\x06action\x18\x03 \x01(\x0e20.hybridlink.orchestrator.v1.PlannedChange.ActionR\x06action\"\x81\x01\n" +
+	"\x06action\x18\x03 \x01(\x0e20.hybridlink.orchestrator.v1.PlannedChange.ActionR\x06action\x12\x12\n" +
+	"\x04note\x18\x04 \x01(\tR\x04note\"\x95\x01\n" +
 	"\x06Action\x12\x16\n" +
 	"\x12ACTION_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rACTION_CREATE\x10\x01\x12\x11\n" +
 	"\rACTION_UPDATE\x10\x02\x12\x14\n" +
 	"\x10ACTION_NO_CHANGE\x10\x03\x12\x10\n" +
 	"\fACTION_ADOPT\x10\x04\x12\x11\n" +
-	"\rACTION_DELETE\x10\x05\"\xc1\x01\n" +
+	"\rACTION_DELETE\x10\x05\x12\x12\n" +
+	"\x0eACTION_REPLACE\x10\x06\"\xc1\x01\n" +
 	"\x0fDeploymentEvent\x12.\n" +
 	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12H\n" +
 	"\x05state\x18\x02 \x01(\x0e22.hybridlink.orchestrator.v1.DeploymentStatus.StateR\x05state\x124\n" +

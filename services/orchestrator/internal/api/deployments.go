@@ -65,6 +65,9 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 	if err := found.Err(); err != nil {
 		return nil, err
 	}
+	if in, err = s.withReplacements(ctx, in); err != nil {
+		return nil, err
+	}
 	pending := &orchestratorv1.Deployment{Name: name, Spec: workflow.Redact(in.Spec), Status: &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}}
 	if req.GetValidateOnly() {
 		return operation(op{deployment: name, verb: "create"}, pending, true)
@@ -326,6 +329,9 @@ func (s *Server) UpdateDeployment(ctx context.Context, req *orchestratorv1.Updat
 		return nil, err
 	}
 	if err := found.Err(); err != nil {
+		return nil, err
+	}
+	if in, err = s.withReplacements(ctx, in); err != nil {
 		return nil, err
 	}
 	if req.GetDeployment().GetSpec().GetConnection().GetSharedKey() == "" {

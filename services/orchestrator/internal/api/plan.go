@@ -25,7 +25,8 @@ const planID = "plan"
 // from the clouds through the resource services' Get methods: ADOPT for an adopted
 // resource, CREATE when a resource does not exist, NO_CHANGE when it matches the request
 // the apply would send (compare.Readers.Matches), UPDATE otherwise; and, for a deployment
-// that exists, DELETE for what it created that the spec no longer has. It writes nothing, and the plan holds no secret.
+// that exists, DELETE for what it created that the spec no longer has; REPLACE, with its
+// cost, for a gateway whose cloud cannot resize it to the SKU the spec asks for. It writes nothing, and the plan holds no secret.
 func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDeploymentRequest) (*orchestratorv1.Plan, error) {
 	plan := &orchestratorv1.Plan{}
 	if name := req.GetDeployment().GetName(); name != "" {
@@ -54,7 +55,15 @@ func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDep
 	if findings(plan, found) {
 		return plan, nil
 	}
+	replace, err := s.replacements(ctx, in)
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range workflow.Plan(in) {
+		if note, ok := replace[r.Resource]; ok {
+			plan.Changes = append(plan.Changes, &orchestratorv1.PlannedChange{Resource: r.Resource, Step: r.Step, Action: orchestratorv1.PlannedChange_ACTION_REPLACE, Note: note})
+			continue
+		}
 		if r.Adopted {
 			plan.Changes = append(plan.Changes, &orchestratorv1.PlannedChange{Resource: r.Resource, Step: r.Step, Action: orchestratorv1.PlannedChange_ACTION_ADOPT})
 			continue

@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/deployrules"
 )
 
 // apply runs the graph of the deployment's input under a new status: every step in its
@@ -27,6 +28,11 @@ func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 	}
 	d.publish(ctx)
 	defer d.publish(ctx)
+	if err := d.replace(ctx); err != nil {
+		d.status.State = orchestratorv1.DeploymentStatus_STATE_FAILED
+		d.status.Error = "replacing a gateway: " + err.Error() + "; apply again to go on"
+		return
+	}
 	g := build(d.in, d.status.Outputs.Sites, false)
 	for _, s := range g.steps {
 		s.done, s.settle = workflow.NewFuture(ctx)
@@ -76,6 +82,33 @@ func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 		}
 		d.status.State = orchestratorv1.DeploymentStatus_STATE_READY
 	}
+}
+
+// replace deletes the gateways of d.in.Replace that the deployment created, and their
+// site's connections first, so that the graph creates them again with their new SKU; the
+// peers' local network gateways then take the new gateways' public IPs as the graph ensures
+// them.
+func (d *deployment) replace(ctx workflow.Context) error {
+	if len(d.in.Replace) == 0 {
+		return nil
+	}
+	doomed := map[string]bool{}
+	sites := d.in.Spec.GetSites()
+	for _, p := range deployrules.Peerings(d.in.Spec) {
+		site, peer := sites[p.Site], sites[p.Peer]
+		n := siteNames(site)
+		if slices.Contains(d.in.Replace, n.gateway) {
+			doomed[n.gateway] = true
+			doomed[n.connection(site.GetName(), peer.GetName())] = true
+		}
+	}
+	var stale []Resource
+	for _, r := range d.created {
+		if doomed[r.Name] {
+			stale = append(stale, r)
+		}
+	}
+	return d.remove(ctx, stale)
 }
 
 // pruneChange names the change that made an apply delete what the deployment created and

@@ -104,6 +104,11 @@ type Input struct {
 	// connection gets; nil leaves the cloud's defaults. For two sites the ends are the
 	// sites, in order: the encoding keeps the name it had when it was per site.
 	Policies []*gatewayv1.IpsecPolicy `json:"SitePolicies"`
+	// Replace lists the gateways (resource service names) this apply deletes, with their
+	// connections, and creates again, because their cloud cannot change their SKU in place
+	// (azrules.Resizable): the API finds them by reading the gateways before the apply.
+	// Only what the deployment created is deleted.
+	Replace []string
 	// TraceID is the deployment's trace (32 hex digits): that of the CreateDeployment call
 	// that started the workflow, whose spans (and its activities', through the Temporal
 	// tracing interceptor) are in it. The status shows it as the deployment's trace_id and

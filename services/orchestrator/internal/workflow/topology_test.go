@@ -221,3 +221,33 @@ func TestAddAndRemoveSpoke(t *testing.T) {
 		t.Errorf("the re-apply's status does not show edge1's deletion: %v", keys(steps(d)))
 	}
 }
+
+// TestReplaceGateway re-applies with the stack's gateway to be replaced (a SKU its cloud
+// cannot resize): its connection and then the gateway are deleted, and the graph creates
+// both again and re-ensures the hub's local network gateway, which takes the new IP.
+func TestReplaceGateway(t *testing.T) {
+	f := newFake(t)
+	var replaced func() (*orchestratorv1.Deployment, error)
+	f.env.RegisterDelayedCallback(func() {
+		in := input(func(s *orchestratorv1.DeploymentSpec) { s.Sites[1].GatewaySku = "HighPerformance" })
+		in.Replace = []string{stackGateway}
+		replaced = f.update(t, UpdateApply, in)
+	}, ready)
+	f.run(t, input(), 2*ready)
+	d, err := replaced()
+	if err != nil || d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
+		t.Fatalf("replacing the stack's gateway: %v, %v", d.GetStatus(), err)
+	}
+	if got, want := f.deleted(), []string{stackConn, stackGateway}; !slices.Equal(got, want) {
+		t.Errorf("deleted %v, want %v", got, want)
+	}
+	if n := len(f.attempts(stackGateway)); n != 2 {
+		t.Errorf("the stack's gateway was ensured %d times, want twice", n)
+	}
+	if got := f.request(stackGateway).(*gatewayv1.CreateVirtualNetworkGatewayRequest).GetVirtualNetworkGateway().GetSku(); got != "HighPerformance" {
+		t.Errorf("the new gateway's SKU: %s", got)
+	}
+	if _, ok := steps(d)["stack/delete-vpn-gateway"]; !ok {
+		t.Errorf("the status does not show the deletion: %v", keys(steps(d)))
+	}
+}

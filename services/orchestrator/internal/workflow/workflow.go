@@ -256,7 +256,7 @@ func (d *deployment) reapply(ctx workflow.Context, in Input) (*orchestratorv1.De
 		}
 		in.Spec.Connection.SharedKey = d.in.Spec.GetConnection().GetSharedKey()
 	}
-	d.in.Spec, d.in.Policies = in.Spec, in.Policies
+	d.in.Spec, d.in.Policies, d.in.Replace = in.Spec, in.Policies, in.Replace
 	d.apply(ctx, "")
 	return d.view(), nil
 }
