@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
@@ -66,4 +68,54 @@ func TestDrift(t *testing.T) {
 		t.Fatalf("a check after the repair: %v, %v", checked.GetStatus().GetDrift(), err)
 	}
 	allConnected(t, s, 2, "after the repair")
+
+	// the replica's metrics say the tunnel is up again, and the check found nothing
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		// a replica caches again, and so exports, a deployment it changed once it reads it
+		if _, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/drift"}); err != nil {
+			t.Fatal(err)
+		}
+		m := metricsOf(t, s)
+		if metricIs(m, "hybridlink_tunnel_connected", `deployment="drift"`, `site="hub"`, `peer="stack"`, "1") &&
+			metricIs(m, "hybridlink_deployment_drift_findings", `deployment="drift"`, "0") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the orchestrator's metrics do not show the repaired tunnel:\n%s", m)
+		}
+	}
+}
+
+// metricsOf reads the orchestrator's /metrics as an admin.
+func metricsOf(t *testing.T, s stack) string {
+	t.Helper()
+	resp, err := s.orch.HTTPAs(t, auth.Admin).Get(s.orch.REST + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: %s, %v", resp.Status, err)
+	}
+	return string(b)
+}
+
+// metricIs reports whether a line of the Prometheus text m has the metric name, every label
+// given (each as name="value") and, last, the value.
+func metricIs(m, name string, labelsThenValue ...string) bool {
+	labels, value := labelsThenValue[:len(labelsThenValue)-1], labelsThenValue[len(labelsThenValue)-1]
+	for _, line := range strings.Split(m, "\n") {
+		if !strings.HasPrefix(line, name+"{") || !strings.HasSuffix(line, " "+value) {
+			continue
+		}
+		ok := true
+		for _, l := range labels {
+			ok = ok && strings.Contains(line, l)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

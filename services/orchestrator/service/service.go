@@ -170,6 +170,11 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 		return serve.Service{}, err
 	}
 	srv := api.New(tc, o.TaskQueue, key, env.Clouds.Clouds(), conns[0], conns[1], conns[2])
+	if err := srv.RegisterMetrics(env.Telemetry.Meter.Meter("hybridlink.orchestrator")); err != nil {
+		tc.Close()
+		closeAll(conns)
+		return serve.Service{}, fmt.Errorf("the deployments' metrics: %w", err)
+	}
 	svc := serve.Service{
 		Policy: Policy,
 		Register: func(g *grpc.Server) {
