@@ -79,6 +79,59 @@ func (DeploymentSpec_FailurePolicy) EnumDescriptor() ([]byte, []int) {
 	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{1, 0}
 }
 
+// What a drift check that finds something does.
+type DeploymentSpec_DriftPolicy int32
+
+const (
+	// REPORT.
+	DeploymentSpec_DRIFT_POLICY_UNSPECIFIED DeploymentSpec_DriftPolicy = 0
+	// Report it in the status, the metrics and the trace; a re-apply repairs it.
+	DeploymentSpec_DRIFT_POLICY_REPORT DeploymentSpec_DriftPolicy = 1
+	// Report it and re-apply at once, as a re-apply of the same spec would.
+	DeploymentSpec_DRIFT_POLICY_REPAIR DeploymentSpec_DriftPolicy = 2
+)
+
+// Enum value maps for DeploymentSpec_DriftPolicy.
+var (
+	DeploymentSpec_DriftPolicy_name = map[int32]string{
+		0: "DRIFT_POLICY_UNSPECIFIED",
+		1: "DRIFT_POLICY_REPORT",
+		2: "DRIFT_POLICY_REPAIR",
+	}
+	DeploymentSpec_DriftPolicy_value = map[string]int32{
+		"DRIFT_POLICY_UNSPECIFIED": 0,
+		"DRIFT_POLICY_REPORT":      1,
+		"DRIFT_POLICY_REPAIR":      2,
+	}
+)
+
+func (x DeploymentSpec_DriftPolicy) Enum() *DeploymentSpec_DriftPolicy {
+	p := new(DeploymentSpec_DriftPolicy)
+	*p = x
+	return p
+}
+
+func (x DeploymentSpec_DriftPolicy) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DeploymentSpec_DriftPolicy) Descriptor() protoreflect.EnumDescriptor {
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[1].Descriptor()
+}
+
+func (DeploymentSpec_DriftPolicy) Type() protoreflect.EnumType {
+	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[1]
+}
+
+func (x DeploymentSpec_DriftPolicy) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DeploymentSpec_DriftPolicy.Descriptor instead.
+func (DeploymentSpec_DriftPolicy) EnumDescriptor() ([]byte, []int) {
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{1, 1}
+}
+
 // The deployment's state.
 type DeploymentStatus_State int32
 
@@ -140,11 +193,11 @@ func (x DeploymentStatus_State) String() string {
 }
 
 func (DeploymentStatus_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[1].Descriptor()
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[2].Descriptor()
 }
 
 func (DeploymentStatus_State) Type() protoreflect.EnumType {
-	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[1]
+	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[2]
 }
 
 func (x DeploymentStatus_State) Number() protoreflect.EnumNumber {
@@ -205,11 +258,11 @@ func (x Step_State) String() string {
 }
 
 func (Step_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[2].Descriptor()
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[3].Descriptor()
 }
 
 func (Step_State) Type() protoreflect.EnumType {
-	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[2]
+	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[3]
 }
 
 func (x Step_State) Number() protoreflect.EnumNumber {
@@ -277,11 +330,11 @@ func (x PlannedChange_Action) String() string {
 }
 
 func (PlannedChange_Action) Descriptor() protoreflect.EnumDescriptor {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[3].Descriptor()
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[4].Descriptor()
 }
 
 func (PlannedChange_Action) Type() protoreflect.EnumType {
-	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[3]
+	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[4]
 }
 
 func (x PlannedChange_Action) Number() protoreflect.EnumNumber {
@@ -400,7 +453,9 @@ type DeploymentSpec struct {
 	// Whether spokes reach each other through the hub: each spoke's local network gateway for
 	// the hub then also lists the other spokes' prefixes, and the hub's gateway routes between
 	// its connections. Only a route-based hub gateway on Azure transits.
-	Transit       bool `protobuf:"varint,5,opt,name=transit,proto3" json:"transit,omitempty"`
+	Transit bool `protobuf:"varint,5,opt,name=transit,proto3" json:"transit,omitempty"`
+	// What a drift check that finds something does; REPORT when unset.
+	DriftPolicy   DeploymentSpec_DriftPolicy `protobuf:"varint,6,opt,name=drift_policy,json=driftPolicy,proto3,enum=hybridlink.orchestrator.v1.DeploymentSpec_DriftPolicy" json:"drift_policy,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -468,6 +523,13 @@ func (x *DeploymentSpec) GetTransit() bool {
 		return x.Transit
 	}
 	return false
+}
+
+func (x *DeploymentSpec) GetDriftPolicy() DeploymentSpec_DriftPolicy {
+	if x != nil {
+		return x.DriftPolicy
+	}
+	return DeploymentSpec_DRIFT_POLICY_UNSPECIFIED
 }
 
 // Site is one side of the deployment.
@@ -2433,7 +2495,7 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"updateTime\x12\x17\n" +
 	"\x04etag\x18\x06 \x01(\tB\x03\xe0A\x03R\x04etag:`\xeaA]\n" +
 	"(orchestrator.hybridlink.local/Deployment\x12\x18deployments/{deployment}*\vdeployments2\n" +
-	"deployment\"\xa1\x03\n" +
+	"deployment\"\xe0\x04\n" +
 	"\x0eDeploymentSpec\x12;\n" +
 	"\x05sites\x18\x01 \x03(\v2 .hybridlink.orchestrator.v1.SiteB\x03\xe0A\x02R\x05sites\x12O\n" +
 	"\n" +
@@ -2441,11 +2503,16 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"connection\x12d\n" +
 	"\x0efailure_policy\x18\x03 \x01(\x0e28.hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicyB\x03\xe0A\x01R\rfailurePolicy\x12\x15\n" +
 	"\x03hub\x18\x04 \x01(\tB\x03\xe0A\x01R\x03hub\x12\x1d\n" +
-	"\atransit\x18\x05 \x01(\bB\x03\xe0A\x01R\atransit\"e\n" +
+	"\atransit\x18\x05 \x01(\bB\x03\xe0A\x01R\atransit\x12^\n" +
+	"\fdrift_policy\x18\x06 \x01(\x0e26.hybridlink.orchestrator.v1.DeploymentSpec.DriftPolicyB\x03\xe0A\x01R\vdriftPolicy\"e\n" +
 	"\rFailurePolicy\x12\x1e\n" +
 	"\x1aFAILURE_POLICY_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13FAILURE_POLICY_KEEP\x10\x01\x12\x1b\n" +
-	"\x17FAILURE_POLICY_ROLLBACK\x10\x02\"\xe2\x04\n" +
+	"\x17FAILURE_POLICY_ROLLBACK\x10\x02\"]\n" +
+	"\vDriftPolicy\x12\x1c\n" +
+	"\x18DRIFT_POLICY_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13DRIFT_POLICY_REPORT\x10\x01\x12\x17\n" +
+	"\x13DRIFT_POLICY_REPAIR\x10\x02\"\xe2\x04\n" +
 	"\x04Site\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x19\n" +
 	"\x05cloud\x18\x02 \x01(\tB\x03\xe0A\x02R\x05cloud\x12\x1f\n" +
@@ -2666,114 +2733,116 @@ func file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP() []byte {
 	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescData
 }
 
-var file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
 var file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
 var file_hybridlink_orchestrator_v1_orchestrator_proto_goTypes = []any{
 	(DeploymentSpec_FailurePolicy)(0), // 0: hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicy
-	(DeploymentStatus_State)(0),       // 1: hybridlink.orchestrator.v1.DeploymentStatus.State
-	(Step_State)(0),                   // 2: hybridlink.orchestrator.v1.Step.State
-	(PlannedChange_Action)(0),         // 3: hybridlink.orchestrator.v1.PlannedChange.Action
-	(*Deployment)(nil),                // 4: hybridlink.orchestrator.v1.Deployment
-	(*DeploymentSpec)(nil),            // 5: hybridlink.orchestrator.v1.DeploymentSpec
-	(*Site)(nil),                      // 6: hybridlink.orchestrator.v1.Site
-	(*ExistingResources)(nil),         // 7: hybridlink.orchestrator.v1.ExistingResources
-	(*VirtualMachineSpec)(nil),        // 8: hybridlink.orchestrator.v1.VirtualMachineSpec
-	(*ConnectionSpec)(nil),            // 9: hybridlink.orchestrator.v1.ConnectionSpec
-	(*DeploymentStatus)(nil),          // 10: hybridlink.orchestrator.v1.DeploymentStatus
-	(*DriftReport)(nil),               // 11: hybridlink.orchestrator.v1.DriftReport
-	(*Drift)(nil),                     // 12: hybridlink.orchestrator.v1.Drift
-	(*KeyRotation)(nil),               // 13: hybridlink.orchestrator.v1.KeyRotation
-	(*Step)(nil),                      // 14: hybridlink.orchestrator.v1.Step
-	(*StepError)(nil),                 // 15: hybridlink.orchestrator.v1.StepError
-	(*Outputs)(nil),                   // 16: hybridlink.orchestrator.v1.Outputs
-	(*SiteOutputs)(nil),               // 17: hybridlink.orchestrator.v1.SiteOutputs
-	(*ConnectionOutputs)(nil),         // 18: hybridlink.orchestrator.v1.ConnectionOutputs
-	(*OperationMetadata)(nil),         // 19: hybridlink.orchestrator.v1.OperationMetadata
-	(*Plan)(nil),                      // 20: hybridlink.orchestrator.v1.Plan
-	(*Finding)(nil),                   // 21: hybridlink.orchestrator.v1.Finding
-	(*PlannedChange)(nil),             // 22: hybridlink.orchestrator.v1.PlannedChange
-	(*DeploymentEvent)(nil),           // 23: hybridlink.orchestrator.v1.DeploymentEvent
-	(*CreateDeploymentRequest)(nil),   // 24: hybridlink.orchestrator.v1.CreateDeploymentRequest
-	(*GetDeploymentRequest)(nil),      // 25: hybridlink.orchestrator.v1.GetDeploymentRequest
-	(*ListDeploymentsRequest)(nil),    // 26: hybridlink.orchestrator.v1.ListDeploymentsRequest
-	(*ListDeploymentsResponse)(nil),   // 27: hybridlink.orchestrator.v1.ListDeploymentsResponse
-	(*UpdateDeploymentRequest)(nil),   // 28: hybridlink.orchestrator.v1.UpdateDeploymentRequest
-	(*DeleteDeploymentRequest)(nil),   // 29: hybridlink.orchestrator.v1.DeleteDeploymentRequest
-	(*PlanDeploymentRequest)(nil),     // 30: hybridlink.orchestrator.v1.PlanDeploymentRequest
-	(*CheckDeploymentRequest)(nil),    // 31: hybridlink.orchestrator.v1.CheckDeploymentRequest
-	(*RotateSharedKeyRequest)(nil),    // 32: hybridlink.orchestrator.v1.RotateSharedKeyRequest
-	(*WatchDeploymentRequest)(nil),    // 33: hybridlink.orchestrator.v1.WatchDeploymentRequest
-	nil,                               // 34: hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
-	(*timestamppb.Timestamp)(nil),     // 35: google.protobuf.Timestamp
-	(*v1.IpsecPolicy)(nil),            // 36: hybridlink.gateway.v1.IpsecPolicy
-	(*durationpb.Duration)(nil),       // 37: google.protobuf.Duration
-	(v1.Connection_Status)(0),         // 38: hybridlink.gateway.v1.Connection.Status
-	(*longrunningpb.Operation)(nil),   // 39: google.longrunning.Operation
+	(DeploymentSpec_DriftPolicy)(0),   // 1: hybridlink.orchestrator.v1.DeploymentSpec.DriftPolicy
+	(DeploymentStatus_State)(0),       // 2: hybridlink.orchestrator.v1.DeploymentStatus.State
+	(Step_State)(0),                   // 3: hybridlink.orchestrator.v1.Step.State
+	(PlannedChange_Action)(0),         // 4: hybridlink.orchestrator.v1.PlannedChange.Action
+	(*Deployment)(nil),                // 5: hybridlink.orchestrator.v1.Deployment
+	(*DeploymentSpec)(nil),            // 6: hybridlink.orchestrator.v1.DeploymentSpec
+	(*Site)(nil),                      // 7: hybridlink.orchestrator.v1.Site
+	(*ExistingResources)(nil),         // 8: hybridlink.orchestrator.v1.ExistingResources
+	(*VirtualMachineSpec)(nil),        // 9: hybridlink.orchestrator.v1.VirtualMachineSpec
+	(*ConnectionSpec)(nil),            // 10: hybridlink.orchestrator.v1.ConnectionSpec
+	(*DeploymentStatus)(nil),          // 11: hybridlink.orchestrator.v1.DeploymentStatus
+	(*DriftReport)(nil),               // 12: hybridlink.orchestrator.v1.DriftReport
+	(*Drift)(nil),                     // 13: hybridlink.orchestrator.v1.Drift
+	(*KeyRotation)(nil),               // 14: hybridlink.orchestrator.v1.KeyRotation
+	(*Step)(nil),                      // 15: hybridlink.orchestrator.v1.Step
+	(*StepError)(nil),                 // 16: hybridlink.orchestrator.v1.StepError
+	(*Outputs)(nil),                   // 17: hybridlink.orchestrator.v1.Outputs
+	(*SiteOutputs)(nil),               // 18: hybridlink.orchestrator.v1.SiteOutputs
+	(*ConnectionOutputs)(nil),         // 19: hybridlink.orchestrator.v1.ConnectionOutputs
+	(*OperationMetadata)(nil),         // 20: hybridlink.orchestrator.v1.OperationMetadata
+	(*Plan)(nil),                      // 21: hybridlink.orchestrator.v1.Plan
+	(*Finding)(nil),                   // 22: hybridlink.orchestrator.v1.Finding
+	(*PlannedChange)(nil),             // 23: hybridlink.orchestrator.v1.PlannedChange
+	(*DeploymentEvent)(nil),           // 24: hybridlink.orchestrator.v1.DeploymentEvent
+	(*CreateDeploymentRequest)(nil),   // 25: hybridlink.orchestrator.v1.CreateDeploymentRequest
+	(*GetDeploymentRequest)(nil),      // 26: hybridlink.orchestrator.v1.GetDeploymentRequest
+	(*ListDeploymentsRequest)(nil),    // 27: hybridlink.orchestrator.v1.ListDeploymentsRequest
+	(*ListDeploymentsResponse)(nil),   // 28: hybridlink.orchestrator.v1.ListDeploymentsResponse
+	(*UpdateDeploymentRequest)(nil),   // 29: hybridlink.orchestrator.v1.UpdateDeploymentRequest
+	(*DeleteDeploymentRequest)(nil),   // 30: hybridlink.orchestrator.v1.DeleteDeploymentRequest
+	(*PlanDeploymentRequest)(nil),     // 31: hybridlink.orchestrator.v1.PlanDeploymentRequest
+	(*CheckDeploymentRequest)(nil),    // 32: hybridlink.orchestrator.v1.CheckDeploymentRequest
+	(*RotateSharedKeyRequest)(nil),    // 33: hybridlink.orchestrator.v1.RotateSharedKeyRequest
+	(*WatchDeploymentRequest)(nil),    // 34: hybridlink.orchestrator.v1.WatchDeploymentRequest
+	nil,                               // 35: hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
+	(*timestamppb.Timestamp)(nil),     // 36: google.protobuf.Timestamp
+	(*v1.IpsecPolicy)(nil),            // 37: hybridlink.gateway.v1.IpsecPolicy
+	(*durationpb.Duration)(nil),       // 38: google.protobuf.Duration
+	(v1.Connection_Status)(0),         // 39: hybridlink.gateway.v1.Connection.Status
+	(*longrunningpb.Operation)(nil),   // 40: google.longrunning.Operation
 }
 var file_hybridlink_orchestrator_v1_orchestrator_proto_depIdxs = []int32{
-	5,  // 0: hybridlink.orchestrator.v1.Deployment.spec:type_name -> hybridlink.orchestrator.v1.DeploymentSpec
-	10, // 1: hybridlink.orchestrator.v1.Deployment.status:type_name -> hybridlink.orchestrator.v1.DeploymentStatus
-	35, // 2: hybridlink.orchestrator.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
-	35, // 3: hybridlink.orchestrator.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
-	6,  // 4: hybridlink.orchestrator.v1.DeploymentSpec.sites:type_name -> hybridlink.orchestrator.v1.Site
-	9,  // 5: hybridlink.orchestrator.v1.DeploymentSpec.connection:type_name -> hybridlink.orchestrator.v1.ConnectionSpec
+	6,  // 0: hybridlink.orchestrator.v1.Deployment.spec:type_name -> hybridlink.orchestrator.v1.DeploymentSpec
+	11, // 1: hybridlink.orchestrator.v1.Deployment.status:type_name -> hybridlink.orchestrator.v1.DeploymentStatus
+	36, // 2: hybridlink.orchestrator.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
+	36, // 3: hybridlink.orchestrator.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
+	7,  // 4: hybridlink.orchestrator.v1.DeploymentSpec.sites:type_name -> hybridlink.orchestrator.v1.Site
+	10, // 5: hybridlink.orchestrator.v1.DeploymentSpec.connection:type_name -> hybridlink.orchestrator.v1.ConnectionSpec
 	0,  // 6: hybridlink.orchestrator.v1.DeploymentSpec.failure_policy:type_name -> hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicy
-	8,  // 7: hybridlink.orchestrator.v1.Site.virtual_machines:type_name -> hybridlink.orchestrator.v1.VirtualMachineSpec
-	7,  // 8: hybridlink.orchestrator.v1.Site.existing:type_name -> hybridlink.orchestrator.v1.ExistingResources
-	36, // 9: hybridlink.orchestrator.v1.ConnectionSpec.ipsec_policy:type_name -> hybridlink.gateway.v1.IpsecPolicy
-	1,  // 10: hybridlink.orchestrator.v1.DeploymentStatus.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	14, // 11: hybridlink.orchestrator.v1.DeploymentStatus.steps:type_name -> hybridlink.orchestrator.v1.Step
-	16, // 12: hybridlink.orchestrator.v1.DeploymentStatus.outputs:type_name -> hybridlink.orchestrator.v1.Outputs
-	13, // 13: hybridlink.orchestrator.v1.DeploymentStatus.key_rotation:type_name -> hybridlink.orchestrator.v1.KeyRotation
-	11, // 14: hybridlink.orchestrator.v1.DeploymentStatus.drift:type_name -> hybridlink.orchestrator.v1.DriftReport
-	35, // 15: hybridlink.orchestrator.v1.DriftReport.check_time:type_name -> google.protobuf.Timestamp
-	12, // 16: hybridlink.orchestrator.v1.DriftReport.findings:type_name -> hybridlink.orchestrator.v1.Drift
-	35, // 17: hybridlink.orchestrator.v1.KeyRotation.time:type_name -> google.protobuf.Timestamp
-	37, // 18: hybridlink.orchestrator.v1.KeyRotation.outage:type_name -> google.protobuf.Duration
-	2,  // 19: hybridlink.orchestrator.v1.Step.state:type_name -> hybridlink.orchestrator.v1.Step.State
-	35, // 20: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
-	35, // 21: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
-	15, // 22: hybridlink.orchestrator.v1.Step.last_error:type_name -> hybridlink.orchestrator.v1.StepError
-	17, // 23: hybridlink.orchestrator.v1.Outputs.sites:type_name -> hybridlink.orchestrator.v1.SiteOutputs
-	34, // 24: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
-	38, // 25: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
-	18, // 26: hybridlink.orchestrator.v1.SiteOutputs.connections:type_name -> hybridlink.orchestrator.v1.ConnectionOutputs
-	38, // 27: hybridlink.orchestrator.v1.ConnectionOutputs.status:type_name -> hybridlink.gateway.v1.Connection.Status
-	1,  // 28: hybridlink.orchestrator.v1.OperationMetadata.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	35, // 29: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
-	21, // 30: hybridlink.orchestrator.v1.Plan.findings:type_name -> hybridlink.orchestrator.v1.Finding
-	22, // 31: hybridlink.orchestrator.v1.Plan.changes:type_name -> hybridlink.orchestrator.v1.PlannedChange
-	3,  // 32: hybridlink.orchestrator.v1.PlannedChange.action:type_name -> hybridlink.orchestrator.v1.PlannedChange.Action
-	35, // 33: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
-	1,  // 34: hybridlink.orchestrator.v1.DeploymentEvent.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	14, // 35: hybridlink.orchestrator.v1.DeploymentEvent.step:type_name -> hybridlink.orchestrator.v1.Step
-	4,  // 36: hybridlink.orchestrator.v1.CreateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	4,  // 37: hybridlink.orchestrator.v1.ListDeploymentsResponse.deployments:type_name -> hybridlink.orchestrator.v1.Deployment
-	4,  // 38: hybridlink.orchestrator.v1.UpdateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	4,  // 39: hybridlink.orchestrator.v1.PlanDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	24, // 40: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:input_type -> hybridlink.orchestrator.v1.CreateDeploymentRequest
-	25, // 41: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:input_type -> hybridlink.orchestrator.v1.GetDeploymentRequest
-	26, // 42: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:input_type -> hybridlink.orchestrator.v1.ListDeploymentsRequest
-	28, // 43: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:input_type -> hybridlink.orchestrator.v1.UpdateDeploymentRequest
-	29, // 44: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:input_type -> hybridlink.orchestrator.v1.DeleteDeploymentRequest
-	30, // 45: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:input_type -> hybridlink.orchestrator.v1.PlanDeploymentRequest
-	32, // 46: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:input_type -> hybridlink.orchestrator.v1.RotateSharedKeyRequest
-	31, // 47: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:input_type -> hybridlink.orchestrator.v1.CheckDeploymentRequest
-	33, // 48: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
-	39, // 49: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
-	4,  // 50: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
-	27, // 51: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
-	39, // 52: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:output_type -> google.longrunning.Operation
-	39, // 53: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
-	20, // 54: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
-	39, // 55: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:output_type -> google.longrunning.Operation
-	39, // 56: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:output_type -> google.longrunning.Operation
-	23, // 57: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
-	49, // [49:58] is the sub-list for method output_type
-	40, // [40:49] is the sub-list for method input_type
-	40, // [40:40] is the sub-list for extension type_name
-	40, // [40:40] is the sub-list for extension extendee
-	0,  // [0:40] is the sub-list for field type_name
+	1,  // 7: hybridlink.orchestrator.v1.DeploymentSpec.drift_policy:type_name -> hybridlink.orchestrator.v1.DeploymentSpec.DriftPolicy
+	9,  // 8: hybridlink.orchestrator.v1.Site.virtual_machines:type_name -> hybridlink.orchestrator.v1.VirtualMachineSpec
+	8,  // 9: hybridlink.orchestrator.v1.Site.existing:type_name -> hybridlink.orchestrator.v1.ExistingResources
+	37, // 10: hybridlink.orchestrator.v1.ConnectionSpec.ipsec_policy:type_name -> hybridlink.gateway.v1.IpsecPolicy
+	2,  // 11: hybridlink.orchestrator.v1.DeploymentStatus.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	15, // 12: hybridlink.orchestrator.v1.DeploymentStatus.steps:type_name -> hybridlink.orchestrator.v1.Step
+	17, // 13: hybridlink.orchestrator.v1.DeploymentStatus.outputs:type_name -> hybridlink.orchestrator.v1.Outputs
+	14, // 14: hybridlink.orchestrator.v1.DeploymentStatus.key_rotation:type_name -> hybridlink.orchestrator.v1.KeyRotation
+	12, // 15: hybridlink.orchestrator.v1.DeploymentStatus.drift:type_name -> hybridlink.orchestrator.v1.DriftReport
+	36, // 16: hybridlink.orchestrator.v1.DriftReport.check_time:type_name -> google.protobuf.Timestamp
+	13, // 17: hybridlink.orchestrator.v1.DriftReport.findings:type_name -> hybridlink.orchestrator.v1.Drift
+	36, // 18: hybridlink.orchestrator.v1.KeyRotation.time:type_name -> google.protobuf.Timestamp
+	38, // 19: hybridlink.orchestrator.v1.KeyRotation.outage:type_name -> google.protobuf.Duration
+	3,  // 20: hybridlink.orchestrator.v1.Step.state:type_name -> hybridlink.orchestrator.v1.Step.State
+	36, // 21: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
+	36, // 22: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
+	16, // 23: hybridlink.orchestrator.v1.Step.last_error:type_name -> hybridlink.orchestrator.v1.StepError
+	18, // 24: hybridlink.orchestrator.v1.Outputs.sites:type_name -> hybridlink.orchestrator.v1.SiteOutputs
+	35, // 25: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
+	39, // 26: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
+	19, // 27: hybridlink.orchestrator.v1.SiteOutputs.connections:type_name -> hybridlink.orchestrator.v1.ConnectionOutputs
+	39, // 28: hybridlink.orchestrator.v1.ConnectionOutputs.status:type_name -> hybridlink.gateway.v1.Connection.Status
+	2,  // 29: hybridlink.orchestrator.v1.OperationMetadata.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	36, // 30: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
+	22, // 31: hybridlink.orchestrator.v1.Plan.findings:type_name -> hybridlink.orchestrator.v1.Finding
+	23, // 32: hybridlink.orchestrator.v1.Plan.changes:type_name -> hybridlink.orchestrator.v1.PlannedChange
+	4,  // 33: hybridlink.orchestrator.v1.PlannedChange.action:type_name -> hybridlink.orchestrator.v1.PlannedChange.Action
+	36, // 34: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
+	2,  // 35: hybridlink.orchestrator.v1.DeploymentEvent.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	15, // 36: hybridlink.orchestrator.v1.DeploymentEvent.step:type_name -> hybridlink.orchestrator.v1.Step
+	5,  // 37: hybridlink.orchestrator.v1.CreateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	5,  // 38: hybridlink.orchestrator.v1.ListDeploymentsResponse.deployments:type_name -> hybridlink.orchestrator.v1.Deployment
+	5,  // 39: hybridlink.orchestrator.v1.UpdateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	5,  // 40: hybridlink.orchestrator.v1.PlanDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	25, // 41: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:input_type -> hybridlink.orchestrator.v1.CreateDeploymentRequest
+	26, // 42: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:input_type -> hybridlink.orchestrator.v1.GetDeploymentRequest
+	27, // 43: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:input_type -> hybridlink.orchestrator.v1.ListDeploymentsRequest
+	29, // 44: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:input_type -> hybridlink.orchestrator.v1.UpdateDeploymentRequest
+	30, // 45: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:input_type -> hybridlink.orchestrator.v1.DeleteDeploymentRequest
+	31, // 46: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:input_type -> hybridlink.orchestrator.v1.PlanDeploymentRequest
+	33, // 47: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:input_type -> hybridlink.orchestrator.v1.RotateSharedKeyRequest
+	32, // 48: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:input_type -> hybridlink.orchestrator.v1.CheckDeploymentRequest
+	34, // 49: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
+	40, // 50: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
+	5,  // 51: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
+	28, // 52: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
+	40, // 53: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:output_type -> google.longrunning.Operation
+	40, // 54: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
+	21, // 55: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
+	40, // 56: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:output_type -> google.longrunning.Operation
+	40, // 57: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:output_type -> google.longrunning.Operation
+	24, // 58: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
+	50, // [50:59] is the sub-list for method output_type
+	41, // [41:50] is the sub-list for method input_type
+	41, // [41:41] is the sub-list for extension type_name
+	41, // [41:41] is the sub-list for extension extendee
+	0,  // [0:41] is the sub-list for field type_name
 }
 
 func init() { file_hybridlink_orchestrator_v1_orchestrator_proto_init() }
@@ -2786,7 +2855,7 @@ func file_hybridlink_orchestrator_v1_orchestrator_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc), len(file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc)),
-			NumEnums:      4,
+			NumEnums:      5,
 			NumMessages:   31,
 			NumExtensions: 0,
 			NumServices:   1,

@@ -70,6 +70,9 @@ func checkSpec(v *apierr.Violations, field string, s *orchestratorv1.DeploymentS
 	}
 	checkConnection(v, field+".connection", s.GetConnection(), kinds)
 	checkPolicySKUs(v, field, s, clouds)
+	if _, ok := orchestratorv1.DeploymentSpec_DriftPolicy_name[int32(s.GetDriftPolicy())]; !ok {
+		v.Add(field+".drift_policy", "%d is not a drift policy; use DRIFT_POLICY_REPORT or DRIFT_POLICY_REPAIR", s.GetDriftPolicy())
+	}
 	if _, ok := orchestratorv1.DeploymentSpec_FailurePolicy_name[int32(s.GetFailurePolicy())]; !ok {
 		v.Add(field+".failure_policy", "%d is not a failure policy; use FAILURE_POLICY_KEEP or FAILURE_POLICY_ROLLBACK", s.GetFailurePolicy())
 	}

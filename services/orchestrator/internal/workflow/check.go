@@ -20,7 +20,8 @@ const checkTimeout = 10 * time.Minute
 
 // idle waits until the deployment is deleted or done (Temporal suggests continuing as new
 // with no handler running), checking it for drift every check interval meanwhile while it
-// is READY and nothing else runs on it.
+// is READY and nothing else runs on it, and, with DRIFT_POLICY_REPAIR, re-applying it when
+// a check finds drift.
 func (d *deployment) idle(ctx workflow.Context, done func() bool) error {
 	interval := checkInterval(ctx)
 	if interval == 0 || workflow.GetVersion(ctx, driftCheckChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
@@ -39,6 +40,9 @@ func (d *deployment) idle(ctx workflow.Context, done func() bool) error {
 		}
 		if d.status.GetState() == orchestratorv1.DeploymentStatus_STATE_READY && !d.tearingDown {
 			d.check(ctx)
+			if len(d.status.GetDrift().GetFindings()) > 0 && d.in.Spec.GetDriftPolicy() == orchestratorv1.DeploymentSpec_DRIFT_POLICY_REPAIR {
+				d.apply(ctx, "") // the repair a re-apply of the same spec would make
+			}
 		}
 		d.lock.Unlock()
 	}

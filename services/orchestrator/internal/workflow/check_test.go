@@ -42,3 +42,20 @@ func TestDriftCheck(t *testing.T) {
 		t.Errorf("a later check after the repair: %v", repaired.GetStatus().GetDrift())
 	}
 }
+
+// TestDriftRepair: with DRIFT_POLICY_REPAIR a check that finds drift re-applies the
+// deployment at once, and it is READY again.
+func TestDriftRepair(t *testing.T) {
+	f := newFake(t)
+	f.env.RegisterDelayedCallback(func() { f.setDrift(&orchestratorv1.Drift{Resource: hubConn, Description: "missing"}) }, ready)
+	f.env.RegisterDelayedCallback(func() { f.setDrift() }, ready+DefaultCheckInterval+time.Minute)
+	d := f.run(t, input(func(s *orchestratorv1.DeploymentSpec) {
+		s.DriftPolicy = orchestratorv1.DeploymentSpec_DRIFT_POLICY_REPAIR
+	}), 2*ready)
+	if n := len(f.attempts(hubConn)); n != 2 {
+		t.Errorf("the hub's connection was ensured %d times; want once more, by the repair", n)
+	}
+	if d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
+		t.Errorf("after the repair: %v", d.GetStatus())
+	}
+}
