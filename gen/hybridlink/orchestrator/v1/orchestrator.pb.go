@@ -862,7 +862,10 @@ type ConnectionSpec struct {
 	// The pre-shared key, 1-128 printable ASCII characters; generated when empty. Input only.
 	SharedKey string `protobuf:"bytes,1,opt,name=shared_key,json=sharedKey,proto3" json:"shared_key,omitempty"`
 	// A custom IKE/IPsec policy; when absent, the policy both clouds accept is chosen.
-	IpsecPolicy   *v1.IpsecPolicy `protobuf:"bytes,2,opt,name=ipsec_policy,json=ipsecPolicy,proto3" json:"ipsec_policy,omitempty"`
+	IpsecPolicy *v1.IpsecPolicy `protobuf:"bytes,2,opt,name=ipsec_policy,json=ipsecPolicy,proto3" json:"ipsec_policy,omitempty"`
+	// How often the shared key is rotated, as RotateSharedKey does, while the deployment is
+	// READY: 1 hour to 366 days; never when unset.
+	RotateEvery   *durationpb.Duration `protobuf:"bytes,3,opt,name=rotate_every,json=rotateEvery,proto3" json:"rotate_every,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -907,6 +910,13 @@ func (x *ConnectionSpec) GetSharedKey() string {
 func (x *ConnectionSpec) GetIpsecPolicy() *v1.IpsecPolicy {
 	if x != nil {
 		return x.IpsecPolicy
+	}
+	return nil
+}
+
+func (x *ConnectionSpec) GetRotateEvery() *durationpb.Duration {
+	if x != nil {
+		return x.RotateEvery
 	}
 	return nil
 }
@@ -2543,11 +2553,12 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\rimage_version\x18\x06 \x01(\tB\x03\xe0A\x01R\fimageVersion\x12*\n" +
 	"\x0eadmin_username\x18\a \x01(\tB\x03\xe0A\x02R\radminUsername\x12*\n" +
 	"\x0eadmin_password\x18\b \x01(\tB\x03\xe0A\x04R\radminPassword\x12+\n" +
-	"\x0fssh_public_keys\x18\t \x03(\tB\x03\xe0A\x01R\rsshPublicKeys\"\x80\x01\n" +
+	"\x0fssh_public_keys\x18\t \x03(\tB\x03\xe0A\x01R\rsshPublicKeys\"\xc3\x01\n" +
 	"\x0eConnectionSpec\x12\"\n" +
 	"\n" +
 	"shared_key\x18\x01 \x01(\tB\x03\xe0A\x04R\tsharedKey\x12J\n" +
-	"\fipsec_policy\x18\x02 \x01(\v2\".hybridlink.gateway.v1.IpsecPolicyB\x03\xe0A\x01R\vipsecPolicy\"\xe6\x04\n" +
+	"\fipsec_policy\x18\x02 \x01(\v2\".hybridlink.gateway.v1.IpsecPolicyB\x03\xe0A\x01R\vipsecPolicy\x12A\n" +
+	"\frotate_every\x18\x03 \x01(\v2\x19.google.protobuf.DurationB\x03\xe0A\x01R\vrotateEvery\"\xe6\x04\n" +
 	"\x10DeploymentStatus\x12H\n" +
 	"\x05state\x18\x01 \x01(\x0e22.hybridlink.orchestrator.v1.DeploymentStatus.StateR\x05state\x126\n" +
 	"\x05steps\x18\x02 \x03(\v2 .hybridlink.orchestrator.v1.StepR\x05steps\x12=\n" +
@@ -2790,59 +2801,60 @@ var file_hybridlink_orchestrator_v1_orchestrator_proto_depIdxs = []int32{
 	9,  // 8: hybridlink.orchestrator.v1.Site.virtual_machines:type_name -> hybridlink.orchestrator.v1.VirtualMachineSpec
 	8,  // 9: hybridlink.orchestrator.v1.Site.existing:type_name -> hybridlink.orchestrator.v1.ExistingResources
 	37, // 10: hybridlink.orchestrator.v1.ConnectionSpec.ipsec_policy:type_name -> hybridlink.gateway.v1.IpsecPolicy
-	2,  // 11: hybridlink.orchestrator.v1.DeploymentStatus.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	15, // 12: hybridlink.orchestrator.v1.DeploymentStatus.steps:type_name -> hybridlink.orchestrator.v1.Step
-	17, // 13: hybridlink.orchestrator.v1.DeploymentStatus.outputs:type_name -> hybridlink.orchestrator.v1.Outputs
-	14, // 14: hybridlink.orchestrator.v1.DeploymentStatus.key_rotation:type_name -> hybridlink.orchestrator.v1.KeyRotation
-	12, // 15: hybridlink.orchestrator.v1.DeploymentStatus.drift:type_name -> hybridlink.orchestrator.v1.DriftReport
-	36, // 16: hybridlink.orchestrator.v1.DriftReport.check_time:type_name -> google.protobuf.Timestamp
-	13, // 17: hybridlink.orchestrator.v1.DriftReport.findings:type_name -> hybridlink.orchestrator.v1.Drift
-	36, // 18: hybridlink.orchestrator.v1.KeyRotation.time:type_name -> google.protobuf.Timestamp
-	38, // 19: hybridlink.orchestrator.v1.KeyRotation.outage:type_name -> google.protobuf.Duration
-	3,  // 20: hybridlink.orchestrator.v1.Step.state:type_name -> hybridlink.orchestrator.v1.Step.State
-	36, // 21: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
-	36, // 22: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
-	16, // 23: hybridlink.orchestrator.v1.Step.last_error:type_name -> hybridlink.orchestrator.v1.StepError
-	18, // 24: hybridlink.orchestrator.v1.Outputs.sites:type_name -> hybridlink.orchestrator.v1.SiteOutputs
-	35, // 25: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
-	39, // 26: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
-	19, // 27: hybridlink.orchestrator.v1.SiteOutputs.connections:type_name -> hybridlink.orchestrator.v1.ConnectionOutputs
-	39, // 28: hybridlink.orchestrator.v1.ConnectionOutputs.status:type_name -> hybridlink.gateway.v1.Connection.Status
-	2,  // 29: hybridlink.orchestrator.v1.OperationMetadata.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	36, // 30: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
-	22, // 31: hybridlink.orchestrator.v1.Plan.findings:type_name -> hybridlink.orchestrator.v1.Finding
-	23, // 32: hybridlink.orchestrator.v1.Plan.changes:type_name -> hybridlink.orchestrator.v1.PlannedChange
-	4,  // 33: hybridlink.orchestrator.v1.PlannedChange.action:type_name -> hybridlink.orchestrator.v1.PlannedChange.Action
-	36, // 34: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
-	2,  // 35: hybridlink.orchestrator.v1.DeploymentEvent.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	15, // 36: hybridlink.orchestrator.v1.DeploymentEvent.step:type_name -> hybridlink.orchestrator.v1.Step
-	5,  // 37: hybridlink.orchestrator.v1.CreateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	5,  // 38: hybridlink.orchestrator.v1.ListDeploymentsResponse.deployments:type_name -> hybridlink.orchestrator.v1.Deployment
-	5,  // 39: hybridlink.orchestrator.v1.UpdateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	5,  // 40: hybridlink.orchestrator.v1.PlanDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	25, // 41: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:input_type -> hybridlink.orchestrator.v1.CreateDeploymentRequest
-	26, // 42: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:input_type -> hybridlink.orchestrator.v1.GetDeploymentRequest
-	27, // 43: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:input_type -> hybridlink.orchestrator.v1.ListDeploymentsRequest
-	29, // 44: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:input_type -> hybridlink.orchestrator.v1.UpdateDeploymentRequest
-	30, // 45: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:input_type -> hybridlink.orchestrator.v1.DeleteDeploymentRequest
-	31, // 46: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:input_type -> hybridlink.orchestrator.v1.PlanDeploymentRequest
-	33, // 47: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:input_type -> hybridlink.orchestrator.v1.RotateSharedKeyRequest
-	32, // 48: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:input_type -> hybridlink.orchestrator.v1.CheckDeploymentRequest
-	34, // 49: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
-	40, // 50: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
-	5,  // 51: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
-	28, // 52: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
-	40, // 53: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:output_type -> google.longrunning.Operation
-	40, // 54: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
-	21, // 55: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
-	40, // 56: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:output_type -> google.longrunning.Operation
-	40, // 57: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:output_type -> google.longrunning.Operation
-	24, // 58: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
-	50, // [50:59] is the sub-list for method output_type
-	41, // [41:50] is the sub-list for method input_type
-	41, // [41:41] is the sub-list for extension type_name
-	41, // [41:41] is the sub-list for extension extendee
-	0,  // [0:41] is the sub-list for field type_name
+	38, // 11: hybridlink.orchestrator.v1.ConnectionSpec.rotate_every:type_name -> google.protobuf.Duration
+	2,  // 12: hybridlink.orchestrator.v1.DeploymentStatus.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	15, // 13: hybridlink.orchestrator.v1.DeploymentStatus.steps:type_name -> hybridlink.orchestrator.v1.Step
+	17, // 14: hybridlink.orchestrator.v1.DeploymentStatus.outputs:type_name -> hybridlink.orchestrator.v1.Outputs
+	14, // 15: hybridlink.orchestrator.v1.DeploymentStatus.key_rotation:type_name -> hybridlink.orchestrator.v1.KeyRotation
+	12, // 16: hybridlink.orchestrator.v1.DeploymentStatus.drift:type_name -> hybridlink.orchestrator.v1.DriftReport
+	36, // 17: hybridlink.orchestrator.v1.DriftReport.check_time:type_name -> google.protobuf.Timestamp
+	13, // 18: hybridlink.orchestrator.v1.DriftReport.findings:type_name -> hybridlink.orchestrator.v1.Drift
+	36, // 19: hybridlink.orchestrator.v1.KeyRotation.time:type_name -> google.protobuf.Timestamp
+	38, // 20: hybridlink.orchestrator.v1.KeyRotation.outage:type_name -> google.protobuf.Duration
+	3,  // 21: hybridlink.orchestrator.v1.Step.state:type_name -> hybridlink.orchestrator.v1.Step.State
+	36, // 22: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
+	36, // 23: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
+	16, // 24: hybridlink.orchestrator.v1.Step.last_error:type_name -> hybridlink.orchestrator.v1.StepError
+	18, // 25: hybridlink.orchestrator.v1.Outputs.sites:type_name -> hybridlink.orchestrator.v1.SiteOutputs
+	35, // 26: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
+	39, // 27: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
+	19, // 28: hybridlink.orchestrator.v1.SiteOutputs.connections:type_name -> hybridlink.orchestrator.v1.ConnectionOutputs
+	39, // 29: hybridlink.orchestrator.v1.ConnectionOutputs.status:type_name -> hybridlink.gateway.v1.Connection.Status
+	2,  // 30: hybridlink.orchestrator.v1.OperationMetadata.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	36, // 31: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
+	22, // 32: hybridlink.orchestrator.v1.Plan.findings:type_name -> hybridlink.orchestrator.v1.Finding
+	23, // 33: hybridlink.orchestrator.v1.Plan.changes:type_name -> hybridlink.orchestrator.v1.PlannedChange
+	4,  // 34: hybridlink.orchestrator.v1.PlannedChange.action:type_name -> hybridlink.orchestrator.v1.PlannedChange.Action
+	36, // 35: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
+	2,  // 36: hybridlink.orchestrator.v1.DeploymentEvent.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	15, // 37: hybridlink.orchestrator.v1.DeploymentEvent.step:type_name -> hybridlink.orchestrator.v1.Step
+	5,  // 38: hybridlink.orchestrator.v1.CreateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	5,  // 39: hybridlink.orchestrator.v1.ListDeploymentsResponse.deployments:type_name -> hybridlink.orchestrator.v1.Deployment
+	5,  // 40: hybridlink.orchestrator.v1.UpdateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	5,  // 41: hybridlink.orchestrator.v1.PlanDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	25, // 42: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:input_type -> hybridlink.orchestrator.v1.CreateDeploymentRequest
+	26, // 43: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:input_type -> hybridlink.orchestrator.v1.GetDeploymentRequest
+	27, // 44: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:input_type -> hybridlink.orchestrator.v1.ListDeploymentsRequest
+	29, // 45: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:input_type -> hybridlink.orchestrator.v1.UpdateDeploymentRequest
+	30, // 46: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:input_type -> hybridlink.orchestrator.v1.DeleteDeploymentRequest
+	31, // 47: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:input_type -> hybridlink.orchestrator.v1.PlanDeploymentRequest
+	33, // 48: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:input_type -> hybridlink.orchestrator.v1.RotateSharedKeyRequest
+	32, // 49: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:input_type -> hybridlink.orchestrator.v1.CheckDeploymentRequest
+	34, // 50: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
+	40, // 51: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
+	5,  // 52: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
+	28, // 53: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
+	40, // 54: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:output_type -> google.longrunning.Operation
+	40, // 55: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
+	21, // 56: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
+	40, // 57: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:output_type -> google.longrunning.Operation
+	40, // 58: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:output_type -> google.longrunning.Operation
+	24, // 59: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
+	51, // [51:60] is the sub-list for method output_type
+	42, // [42:51] is the sub-list for method input_type
+	42, // [42:42] is the sub-list for extension type_name
+	42, // [42:42] is the sub-list for extension extendee
+	0,  // [0:42] is the sub-list for field type_name
 }
 
 func init() { file_hybridlink_orchestrator_v1_orchestrator_proto_init() }

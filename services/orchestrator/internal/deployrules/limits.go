@@ -1,6 +1,8 @@
 package deployrules
 
 import (
+	"time"
+
 	"google.golang.org/protobuf/proto"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
@@ -28,6 +30,12 @@ const MaxSites = 16
 const (
 	MaxVirtualMachines           = 100
 	MaxDeploymentVirtualMachines = 200
+)
+
+// MinRotateEvery and MaxRotateEvery bound connection.rotate_every.
+const (
+	MinRotateEvery = time.Hour
+	MaxRotateEvery = 366 * 24 * time.Hour
 )
 
 // MaxSpecBytes bounds the encoded size of a deployment's spec. The spec is part of the

@@ -66,6 +66,9 @@ func checkConnection(v *apierr.Violations, field string, conn *orchestratorv1.Co
 	if key := conn.GetSharedKey(); key != "" {
 		checkSharedKey(v, field+".shared_key", key)
 	}
+	if r := conn.GetRotateEvery(); r != nil && (r.AsDuration() < MinRotateEvery || r.AsDuration() > MaxRotateEvery || !r.IsValid()) {
+		v.Add(field+".rotate_every", "%s is not 1 hour to 366 days; rotating more often risks outages for little gain (each rotation takes the tunnels down for about a minute), and less often than yearly is no schedule", r.AsDuration())
+	}
 	p := conn.GetIpsecPolicy()
 	if p == nil {
 		return

@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
@@ -106,6 +108,9 @@ var badCases = []struct {
 	{"no deployment", func(in *input) { in.d = nil }, "deployment"},
 	{"no spec", func(in *input) { in.d.Spec = nil }, "deployment.spec"},
 	{"one site", func(in *input) { in.d.Spec.Sites = in.d.Spec.Sites[:1] }, "deployment.spec.sites"},
+	{"a key rotated every minute", func(in *input) { in.d.Spec.Connection.RotateEvery = durationpb.New(time.Minute) }, "deployment.spec.connection.rotate_every"},
+	{"a key rotated every two years", func(in *input) { in.d.Spec.Connection.RotateEvery = durationpb.New(2 * 366 * 24 * time.Hour) }, "deployment.spec.connection.rotate_every"},
+	{"an unknown drift policy", func(in *input) { in.d.Spec.DriftPolicy = 9 }, "deployment.spec.drift_policy"},
 	{"two spokes on one stamp", func(in *input) {
 		third := proto.Clone(in.site(1)).(*orchestratorv1.Site)
 		third.Name, third.AddressPrefixes = "third", []string{"10.3.0.0/16"}
@@ -273,6 +278,8 @@ func TestValidateValid(t *testing.T) {
 			in.site(0).Cloud, in.site(0).Location, in.site(0).GatewaySku = "azure-stack-hub", "local", "Basic"
 		}},
 		{"rollback", func(in *input) { in.d.Spec.FailurePolicy = orchestratorv1.DeploymentSpec_FAILURE_POLICY_ROLLBACK }},
+		{"a key rotated every 90 days", func(in *input) { in.d.Spec.Connection.RotateEvery = durationpb.New(90 * 24 * time.Hour) }},
+		{"drift repaired", func(in *input) { in.d.Spec.DriftPolicy = orchestratorv1.DeploymentSpec_DRIFT_POLICY_REPAIR }},
 		{"no virtual machines", func(in *input) { in.site(0).VirtualMachines, in.site(1).VirtualMachines = nil, nil }},
 		{"deployment id of 63 characters", func(in *input) { in.id = "d" + strings.Repeat("-", 62) }},
 	} {

@@ -21,24 +21,45 @@ const checkTimeout = 10 * time.Minute
 // idle waits until the deployment is deleted or done (Temporal suggests continuing as new
 // with no handler running), checking it for drift every check interval meanwhile while it
 // is READY and nothing else runs on it, and, with DRIFT_POLICY_REPAIR, re-applying it when
-// a check finds drift.
+// a check finds drift; and rotating its key when connection.rotate_every says.
 func (d *deployment) idle(ctx workflow.Context, done func() bool) error {
 	interval := checkInterval(ctx)
-	if interval == 0 || workflow.GetVersion(ctx, driftCheckChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if interval == 0 && !d.rotates() || workflow.GetVersion(ctx, driftCheckChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return workflow.Await(ctx, done)
 	}
+	// a deployment that checks nothing but rotates looks again this often when a rotation
+	// could not run (not READY)
+	again := interval
+	if again == 0 {
+		again = DefaultCheckInterval
+	}
+	nextCheck := workflow.Now(ctx).Add(interval)
 	for {
-		ok, err := workflow.AwaitWithTimeout(ctx, interval, done)
+		now := workflow.Now(ctx)
+		wake := now.Add(again)
+		if interval > 0 {
+			wake = nextCheck
+		}
+		if due, ok := d.rotationDue(); ok && due.After(now) && due.Before(wake) {
+			wake = due
+		}
+		ok, err := workflow.AwaitWithTimeout(ctx, max(wake.Sub(now), time.Second), done)
 		if err != nil || ok {
 			return err
 		}
 		if d.status.GetState() != orchestratorv1.DeploymentStatus_STATE_READY || d.applying || d.tearingDown {
+			nextCheck = workflow.Now(ctx).Add(interval)
 			continue
 		}
 		if err := d.lock.Lock(ctx); err != nil {
 			return err
 		}
-		if d.status.GetState() == orchestratorv1.DeploymentStatus_STATE_READY && !d.tearingDown {
+		ready := d.status.GetState() == orchestratorv1.DeploymentStatus_STATE_READY && !d.tearingDown
+		if due, ok := d.rotationDue(); ready && ok && !workflow.Now(ctx).Before(due) {
+			d.scheduledRotation(ctx)
+		}
+		if ready && interval > 0 && !workflow.Now(ctx).Before(nextCheck) {
+			nextCheck = workflow.Now(ctx).Add(interval)
 			d.check(ctx)
 			if len(d.status.GetDrift().GetFindings()) > 0 && d.in.Spec.GetDriftPolicy() == orchestratorv1.DeploymentSpec_DRIFT_POLICY_REPAIR {
 				d.apply(ctx, "") // the repair a re-apply of the same spec would make
@@ -46,6 +67,12 @@ func (d *deployment) idle(ctx workflow.Context, done func() bool) error {
 		}
 		d.lock.Unlock()
 	}
+}
+
+// rotates reports whether the spec rotates its key on a schedule.
+func (d *deployment) rotates() bool {
+	_, ok := d.rotationDue()
+	return ok
 }
 
 // validateCheck accepts a check of a deployment that is not being torn down, once it has

@@ -3,6 +3,7 @@ package workflow
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
@@ -51,6 +52,12 @@ func (d *deployment) rotateKey(ctx workflow.Context, in RotateKeyInput) (*orches
 	if err := d.validateRotate(ctx, in); err != nil {
 		return nil, err
 	}
+	d.rotate(ctx, in.Key)
+	return d.view(), nil
+}
+
+// rotate sets key on every connection, as rotateKey describes; the lock is held.
+func (d *deployment) rotate(ctx workflow.Context, key string) {
 	old := d.in.Spec.GetConnection().GetSharedKey()
 	d.status.State, d.status.Steps, d.status.Error = orchestratorv1.DeploymentStatus_STATE_APPLYING, nil, ""
 	d.updated = workflow.Now(ctx)
@@ -58,7 +65,7 @@ func (d *deployment) rotateKey(ctx workflow.Context, in RotateKeyInput) (*orches
 	defer d.publish(ctx)
 	began := workflow.Now(ctx)
 	ends := d.ends()
-	took, err := d.setKeys(ctx, ends, in.Key, kindSetKey)
+	took, err := d.setKeys(ctx, ends, key, kindSetKey)
 	if err != nil {
 		d.status.State = orchestratorv1.DeploymentStatus_STATE_FAILED
 		d.status.Error = "rotating the shared key: " + err.Error()
@@ -73,10 +80,10 @@ func (d *deployment) rotateKey(ctx workflow.Context, in RotateKeyInput) (*orches
 		} else {
 			d.status.Error += "; every connection has the old key again"
 		}
-		return d.view(), nil
+		return
 	}
 	spec := proto.Clone(d.in.Spec).(*orchestratorv1.DeploymentSpec)
-	spec.Connection.SharedKey = in.Key
+	spec.Connection.SharedKey = key
 	d.in.Spec = spec
 	d.status.State = orchestratorv1.DeploymentStatus_STATE_VERIFYING
 	d.publish(ctx)
@@ -93,11 +100,35 @@ func (d *deployment) rotateKey(ctx workflow.Context, in RotateKeyInput) (*orches
 	d.status.KeyRotation = &orchestratorv1.KeyRotation{Time: timestamppb.New(began), Outage: durationpb.New(workflow.Now(ctx).Sub(began))}
 	if err != nil {
 		d.status.State, d.status.Error = orchestratorv1.DeploymentStatus_STATE_FAILED, "the new key is set on every connection, but "+failure(verify)
-		return d.view(), nil
+		return
 	}
 	d.status.State = orchestratorv1.DeploymentStatus_STATE_READY
 	d.updated = workflow.Now(ctx)
-	return d.view(), nil
+}
+
+// rotationDue returns when the spec's rotate_every next rotates the key (from the last
+// rotation, or the deployment's creation), and false when it rotates never.
+func (d *deployment) rotationDue() (time.Time, bool) {
+	every := d.in.Spec.GetConnection().GetRotateEvery().AsDuration()
+	if every <= 0 {
+		return time.Time{}, false
+	}
+	last := d.in.CreateTime
+	if kr := d.status.GetKeyRotation(); kr != nil {
+		last = kr.GetTime().AsTime()
+	}
+	return last.Add(every), true
+}
+
+// scheduledRotation rotates the key with a new one from crypto/rand, made in a side effect
+// (recorded, encrypted, in the history, so replays use the same); the lock is held.
+func (d *deployment) scheduledRotation(ctx workflow.Context) {
+	var key string
+	if err := workflow.SideEffect(ctx, func(workflow.Context) any { return deployrules.GenerateKey() }).Get(&key); err != nil {
+		d.status.Error = "a scheduled key rotation could not make a key: " + err.Error()
+		return
+	}
+	d.rotate(ctx, key)
 }
 
 // end is one tunnel end of the deployment: a site's connection to a peer.

@@ -3,8 +3,10 @@ package workflow
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
@@ -70,5 +72,21 @@ func TestRotateKeyFailure(t *testing.T) {
 	}
 	if _, err := refused(); err == nil || !strings.Contains(err.Error(), "READY") {
 		t.Errorf("a rotation of a FAILED deployment: %v; want refused", err)
+	}
+}
+
+// TestScheduledRotation: with connection.rotate_every a READY deployment rotates its key
+// that often, with a new one.
+func TestScheduledRotation(t *testing.T) {
+	f := newFake(t)
+	d := f.run(t, input(func(s *orchestratorv1.DeploymentSpec) {
+		s.Connection.RotateEvery = durationpb.New(2 * time.Hour)
+	}), 7*time.Hour)
+	if n := len(f.attempts(keyOf(stackConn))); n < 2 || n > 3 {
+		t.Errorf("the key was set %d times in 7 hours with rotate_every 2h, want 2 or 3", n)
+	}
+	last := f.request(keyOf(stackConn)).(*gatewayv1.SetConnectionSharedKeyRequest).GetSharedKey()
+	if last == sharedKey || last == "" || d.GetStatus().GetKeyRotation() == nil || d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
+		t.Errorf("after scheduled rotations: %v", d.GetStatus())
 	}
 }
