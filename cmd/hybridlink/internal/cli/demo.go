@@ -90,6 +90,8 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 			if err := timeline.Text(std.Out, final, 100, time.Now()); err != nil {
 				return err
 			}
+			fmt.Fprintln(std.Out)
+			printProbes(std.Out, final.GetStatus().GetOutputs())
 			fmt.Fprintf(std.Out, "\n%s The demo took %s.\n", allConnected(n), clock(time.Since(start)))
 			if keep {
 				id := specfile.ID(d.GetName())

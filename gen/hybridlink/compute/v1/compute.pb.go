@@ -159,7 +159,7 @@ func (x VirtualMachine_PowerState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use VirtualMachine_PowerState.Descriptor instead.
 func (VirtualMachine_PowerState) EnumDescriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{3, 0}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{4, 0}
 }
 
 // OperationMetadata describes a long-running operation of this service.
@@ -373,6 +373,137 @@ func (x *NetworkInterface) GetArmId() string {
 	return ""
 }
 
+// VirtualMachineExtension is an ARM virtual machine extension. The suite runs its data-plane
+// probe with Microsoft.Azure.Extensions/CustomScript 2.x, on both clouds (Run Command is not
+// in Azure Stack Hub's profile).
+type VirtualMachineExtension struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The resource name.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The ARM location; the VM's location when empty.
+	Location string `protobuf:"bytes,2,opt,name=location,proto3" json:"location,omitempty"`
+	// The handler's publisher, e.g. Microsoft.Azure.Extensions.
+	Publisher string `protobuf:"bytes,3,opt,name=publisher,proto3" json:"publisher,omitempty"`
+	// The handler's type, e.g. CustomScript.
+	Type string `protobuf:"bytes,4,opt,name=type,proto3" json:"type,omitempty"`
+	// The handler's version, major.minor, e.g. 2.1.
+	TypeHandlerVersion string `protobuf:"bytes,5,opt,name=type_handler_version,json=typeHandlerVersion,proto3" json:"type_handler_version,omitempty"`
+	// The command the handler runs (CustomScript's settings.commandToExecute).
+	Command string `protobuf:"bytes,6,opt,name=command,proto3" json:"command,omitempty"`
+	// A number whose change makes the handler run the command again (CustomScript's
+	// settings.timestamp).
+	RunTag int64 `protobuf:"varint,7,opt,name=run_tag,json=runTag,proto3" json:"run_tag,omitempty"`
+	// ARM's provisioning state: SUCCEEDED once the last run succeeded.
+	ProvisioningState ProvisioningState `protobuf:"varint,8,opt,name=provisioning_state,json=provisioningState,proto3,enum=hybridlink.compute.v1.ProvisioningState" json:"provisioning_state,omitempty"`
+	// The last run's status message from the instance view (CustomScript's, Linux:
+	// "Enable succeeded: \n[stdout]\n...\n[stderr]\n...").
+	StatusMessage string `protobuf:"bytes,9,opt,name=status_message,json=statusMessage,proto3" json:"status_message,omitempty"`
+	// The ARM resource ID.
+	ArmId         string `protobuf:"bytes,10,opt,name=arm_id,json=armId,proto3" json:"arm_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VirtualMachineExtension) Reset() {
+	*x = VirtualMachineExtension{}
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VirtualMachineExtension) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VirtualMachineExtension) ProtoMessage() {}
+
+func (x *VirtualMachineExtension) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VirtualMachineExtension.ProtoReflect.Descriptor instead.
+func (*VirtualMachineExtension) Descriptor() ([]byte, []int) {
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *VirtualMachineExtension) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *VirtualMachineExtension) GetLocation() string {
+	if x != nil {
+		return x.Location
+	}
+	return ""
+}
+
+func (x *VirtualMachineExtension) GetPublisher() string {
+	if x != nil {
+		return x.Publisher
+	}
+	return ""
+}
+
+func (x *VirtualMachineExtension) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *VirtualMachineExtension) GetTypeHandlerVersion() string {
+	if x != nil {
+		return x.TypeHandlerVersion
+	}
+	return ""
+}
+
+func (x *VirtualMachineExtension) GetCommand() string {
+	if x != nil {
+		return x.Command
+	}
+	return ""
+}
+
+func (x *VirtualMachineExtension) GetRunTag() int64 {
+	if x != nil {
+		return x.RunTag
+	}
+	return 0
+}
+
+func (x *VirtualMachineExtension) GetProvisioningState() ProvisioningState {
+	if x != nil {
+		return x.ProvisioningState
+	}
+	return ProvisioningState_PROVISIONING_STATE_UNSPECIFIED
+}
+
+func (x *VirtualMachineExtension) GetStatusMessage() string {
+	if x != nil {
+		return x.StatusMessage
+	}
+	return ""
+}
+
+func (x *VirtualMachineExtension) GetArmId() string {
+	if x != nil {
+		return x.ArmId
+	}
+	return ""
+}
+
 // ImageReference names a marketplace image.
 type ImageReference struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -390,7 +521,7 @@ type ImageReference struct {
 
 func (x *ImageReference) Reset() {
 	*x = ImageReference{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[2]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -402,7 +533,7 @@ func (x *ImageReference) String() string {
 func (*ImageReference) ProtoMessage() {}
 
 func (x *ImageReference) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[2]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -415,7 +546,7 @@ func (x *ImageReference) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImageReference.ProtoReflect.Descriptor instead.
 func (*ImageReference) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{2}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ImageReference) GetPublisher() string {
@@ -484,7 +615,7 @@ type VirtualMachine struct {
 
 func (x *VirtualMachine) Reset() {
 	*x = VirtualMachine{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[3]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -496,7 +627,7 @@ func (x *VirtualMachine) String() string {
 func (*VirtualMachine) ProtoMessage() {}
 
 func (x *VirtualMachine) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[3]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -509,7 +640,7 @@ func (x *VirtualMachine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VirtualMachine.ProtoReflect.Descriptor instead.
 func (*VirtualMachine) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{3}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *VirtualMachine) GetName() string {
@@ -633,7 +764,7 @@ type MachineSize struct {
 
 func (x *MachineSize) Reset() {
 	*x = MachineSize{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[4]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -645,7 +776,7 @@ func (x *MachineSize) String() string {
 func (*MachineSize) ProtoMessage() {}
 
 func (x *MachineSize) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[4]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -658,7 +789,7 @@ func (x *MachineSize) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MachineSize.ProtoReflect.Descriptor instead.
 func (*MachineSize) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{4}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *MachineSize) GetName() string {
@@ -715,7 +846,7 @@ type ImageVersion struct {
 
 func (x *ImageVersion) Reset() {
 	*x = ImageVersion{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[5]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -727,7 +858,7 @@ func (x *ImageVersion) String() string {
 func (*ImageVersion) ProtoMessage() {}
 
 func (x *ImageVersion) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[5]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -740,7 +871,7 @@ func (x *ImageVersion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImageVersion.ProtoReflect.Descriptor instead.
 func (*ImageVersion) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{5}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ImageVersion) GetName() string {
@@ -764,7 +895,7 @@ type ListMachineSizesRequest struct {
 
 func (x *ListMachineSizesRequest) Reset() {
 	*x = ListMachineSizesRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[6]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -776,7 +907,7 @@ func (x *ListMachineSizesRequest) String() string {
 func (*ListMachineSizesRequest) ProtoMessage() {}
 
 func (x *ListMachineSizesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[6]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -789,7 +920,7 @@ func (x *ListMachineSizesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMachineSizesRequest.ProtoReflect.Descriptor instead.
 func (*ListMachineSizesRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{6}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListMachineSizesRequest) GetParent() string {
@@ -825,7 +956,7 @@ type ListMachineSizesResponse struct {
 
 func (x *ListMachineSizesResponse) Reset() {
 	*x = ListMachineSizesResponse{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[7]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -837,7 +968,7 @@ func (x *ListMachineSizesResponse) String() string {
 func (*ListMachineSizesResponse) ProtoMessage() {}
 
 func (x *ListMachineSizesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[7]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -850,7 +981,7 @@ func (x *ListMachineSizesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMachineSizesResponse.ProtoReflect.Descriptor instead.
 func (*ListMachineSizesResponse) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{7}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListMachineSizesResponse) GetMachineSizes() []*MachineSize {
@@ -882,7 +1013,7 @@ type ListImageVersionsRequest struct {
 
 func (x *ListImageVersionsRequest) Reset() {
 	*x = ListImageVersionsRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[8]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -894,7 +1025,7 @@ func (x *ListImageVersionsRequest) String() string {
 func (*ListImageVersionsRequest) ProtoMessage() {}
 
 func (x *ListImageVersionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[8]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -907,7 +1038,7 @@ func (x *ListImageVersionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListImageVersionsRequest.ProtoReflect.Descriptor instead.
 func (*ListImageVersionsRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{8}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListImageVersionsRequest) GetParent() string {
@@ -943,7 +1074,7 @@ type ListImageVersionsResponse struct {
 
 func (x *ListImageVersionsResponse) Reset() {
 	*x = ListImageVersionsResponse{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[9]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -955,7 +1086,7 @@ func (x *ListImageVersionsResponse) String() string {
 func (*ListImageVersionsResponse) ProtoMessage() {}
 
 func (x *ListImageVersionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[9]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -968,7 +1099,7 @@ func (x *ListImageVersionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListImageVersionsResponse.ProtoReflect.Descriptor instead.
 func (*ListImageVersionsResponse) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{9}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListImageVersionsResponse) GetImageVersions() []*ImageVersion {
@@ -995,7 +1126,7 @@ type GetNetworkInterfaceRequest struct {
 
 func (x *GetNetworkInterfaceRequest) Reset() {
 	*x = GetNetworkInterfaceRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[10]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1007,7 +1138,7 @@ func (x *GetNetworkInterfaceRequest) String() string {
 func (*GetNetworkInterfaceRequest) ProtoMessage() {}
 
 func (x *GetNetworkInterfaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[10]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1020,7 +1151,7 @@ func (x *GetNetworkInterfaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetNetworkInterfaceRequest.ProtoReflect.Descriptor instead.
 func (*GetNetworkInterfaceRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{10}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetNetworkInterfaceRequest) GetName() string {
@@ -1045,7 +1176,7 @@ type ListNetworkInterfacesRequest struct {
 
 func (x *ListNetworkInterfacesRequest) Reset() {
 	*x = ListNetworkInterfacesRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[11]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1057,7 +1188,7 @@ func (x *ListNetworkInterfacesRequest) String() string {
 func (*ListNetworkInterfacesRequest) ProtoMessage() {}
 
 func (x *ListNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[11]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1070,7 +1201,7 @@ func (x *ListNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListNetworkInterfacesRequest.ProtoReflect.Descriptor instead.
 func (*ListNetworkInterfacesRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{11}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListNetworkInterfacesRequest) GetParent() string {
@@ -1107,7 +1238,7 @@ type ListNetworkInterfacesResponse struct {
 
 func (x *ListNetworkInterfacesResponse) Reset() {
 	*x = ListNetworkInterfacesResponse{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[12]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1119,7 +1250,7 @@ func (x *ListNetworkInterfacesResponse) String() string {
 func (*ListNetworkInterfacesResponse) ProtoMessage() {}
 
 func (x *ListNetworkInterfacesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[12]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1132,7 +1263,7 @@ func (x *ListNetworkInterfacesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListNetworkInterfacesResponse.ProtoReflect.Descriptor instead.
 func (*ListNetworkInterfacesResponse) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{12}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListNetworkInterfacesResponse) GetNetworkInterfaces() []*NetworkInterface {
@@ -1164,7 +1295,7 @@ type CreateNetworkInterfaceRequest struct {
 
 func (x *CreateNetworkInterfaceRequest) Reset() {
 	*x = CreateNetworkInterfaceRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[13]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1176,7 +1307,7 @@ func (x *CreateNetworkInterfaceRequest) String() string {
 func (*CreateNetworkInterfaceRequest) ProtoMessage() {}
 
 func (x *CreateNetworkInterfaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[13]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1189,7 +1320,7 @@ func (x *CreateNetworkInterfaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateNetworkInterfaceRequest.ProtoReflect.Descriptor instead.
 func (*CreateNetworkInterfaceRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{13}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *CreateNetworkInterfaceRequest) GetParent() string {
@@ -1224,7 +1355,7 @@ type DeleteNetworkInterfaceRequest struct {
 
 func (x *DeleteNetworkInterfaceRequest) Reset() {
 	*x = DeleteNetworkInterfaceRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[14]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1236,7 +1367,7 @@ func (x *DeleteNetworkInterfaceRequest) String() string {
 func (*DeleteNetworkInterfaceRequest) ProtoMessage() {}
 
 func (x *DeleteNetworkInterfaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[14]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1249,10 +1380,166 @@ func (x *DeleteNetworkInterfaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteNetworkInterfaceRequest.ProtoReflect.Descriptor instead.
 func (*DeleteNetworkInterfaceRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{14}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *DeleteNetworkInterfaceRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// GetVirtualMachineExtensionRequest is the request of GetVirtualMachineExtension.
+type GetVirtualMachineExtensionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The resource name.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetVirtualMachineExtensionRequest) Reset() {
+	*x = GetVirtualMachineExtensionRequest{}
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetVirtualMachineExtensionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetVirtualMachineExtensionRequest) ProtoMessage() {}
+
+func (x *GetVirtualMachineExtensionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetVirtualMachineExtensionRequest.ProtoReflect.Descriptor instead.
+func (*GetVirtualMachineExtensionRequest) Descriptor() ([]byte, []int) {
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *GetVirtualMachineExtensionRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// CreateVirtualMachineExtensionRequest is the request of CreateVirtualMachineExtension.
+type CreateVirtualMachineExtensionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The virtual machine, clouds/{cloud}/resourceGroups/{resource_group}/virtualMachines/{virtual_machine}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The extension's name in ARM.
+	VirtualMachineExtensionId string `protobuf:"bytes,2,opt,name=virtual_machine_extension_id,json=virtualMachineExtensionId,proto3" json:"virtual_machine_extension_id,omitempty"`
+	// The resource.
+	VirtualMachineExtension *VirtualMachineExtension `protobuf:"bytes,3,opt,name=virtual_machine_extension,json=virtualMachineExtension,proto3" json:"virtual_machine_extension,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *CreateVirtualMachineExtensionRequest) Reset() {
+	*x = CreateVirtualMachineExtensionRequest{}
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateVirtualMachineExtensionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateVirtualMachineExtensionRequest) ProtoMessage() {}
+
+func (x *CreateVirtualMachineExtensionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateVirtualMachineExtensionRequest.ProtoReflect.Descriptor instead.
+func (*CreateVirtualMachineExtensionRequest) Descriptor() ([]byte, []int) {
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *CreateVirtualMachineExtensionRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CreateVirtualMachineExtensionRequest) GetVirtualMachineExtensionId() string {
+	if x != nil {
+		return x.VirtualMachineExtensionId
+	}
+	return ""
+}
+
+func (x *CreateVirtualMachineExtensionRequest) GetVirtualMachineExtension() *VirtualMachineExtension {
+	if x != nil {
+		return x.VirtualMachineExtension
+	}
+	return nil
+}
+
+// DeleteVirtualMachineExtensionRequest is the request of DeleteVirtualMachineExtension.
+type DeleteVirtualMachineExtensionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The resource name.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteVirtualMachineExtensionRequest) Reset() {
+	*x = DeleteVirtualMachineExtensionRequest{}
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteVirtualMachineExtensionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteVirtualMachineExtensionRequest) ProtoMessage() {}
+
+func (x *DeleteVirtualMachineExtensionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteVirtualMachineExtensionRequest.ProtoReflect.Descriptor instead.
+func (*DeleteVirtualMachineExtensionRequest) Descriptor() ([]byte, []int) {
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *DeleteVirtualMachineExtensionRequest) GetName() string {
 	if x != nil {
 		return x.Name
 	}
@@ -1270,7 +1557,7 @@ type GetVirtualMachineRequest struct {
 
 func (x *GetVirtualMachineRequest) Reset() {
 	*x = GetVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[15]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1282,7 +1569,7 @@ func (x *GetVirtualMachineRequest) String() string {
 func (*GetVirtualMachineRequest) ProtoMessage() {}
 
 func (x *GetVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[15]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1295,7 +1582,7 @@ func (x *GetVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*GetVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{15}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetVirtualMachineRequest) GetName() string {
@@ -1320,7 +1607,7 @@ type ListVirtualMachinesRequest struct {
 
 func (x *ListVirtualMachinesRequest) Reset() {
 	*x = ListVirtualMachinesRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[16]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1332,7 +1619,7 @@ func (x *ListVirtualMachinesRequest) String() string {
 func (*ListVirtualMachinesRequest) ProtoMessage() {}
 
 func (x *ListVirtualMachinesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[16]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1345,7 +1632,7 @@ func (x *ListVirtualMachinesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListVirtualMachinesRequest.ProtoReflect.Descriptor instead.
 func (*ListVirtualMachinesRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{16}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListVirtualMachinesRequest) GetParent() string {
@@ -1382,7 +1669,7 @@ type ListVirtualMachinesResponse struct {
 
 func (x *ListVirtualMachinesResponse) Reset() {
 	*x = ListVirtualMachinesResponse{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[17]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1394,7 +1681,7 @@ func (x *ListVirtualMachinesResponse) String() string {
 func (*ListVirtualMachinesResponse) ProtoMessage() {}
 
 func (x *ListVirtualMachinesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[17]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1407,7 +1694,7 @@ func (x *ListVirtualMachinesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListVirtualMachinesResponse.ProtoReflect.Descriptor instead.
 func (*ListVirtualMachinesResponse) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{17}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListVirtualMachinesResponse) GetVirtualMachines() []*VirtualMachine {
@@ -1439,7 +1726,7 @@ type CreateVirtualMachineRequest struct {
 
 func (x *CreateVirtualMachineRequest) Reset() {
 	*x = CreateVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[18]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1451,7 +1738,7 @@ func (x *CreateVirtualMachineRequest) String() string {
 func (*CreateVirtualMachineRequest) ProtoMessage() {}
 
 func (x *CreateVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[18]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1464,7 +1751,7 @@ func (x *CreateVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*CreateVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{18}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CreateVirtualMachineRequest) GetParent() string {
@@ -1499,7 +1786,7 @@ type DeleteVirtualMachineRequest struct {
 
 func (x *DeleteVirtualMachineRequest) Reset() {
 	*x = DeleteVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[19]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1511,7 +1798,7 @@ func (x *DeleteVirtualMachineRequest) String() string {
 func (*DeleteVirtualMachineRequest) ProtoMessage() {}
 
 func (x *DeleteVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[19]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1524,7 +1811,7 @@ func (x *DeleteVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{19}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *DeleteVirtualMachineRequest) GetName() string {
@@ -1545,7 +1832,7 @@ type StartVirtualMachineRequest struct {
 
 func (x *StartVirtualMachineRequest) Reset() {
 	*x = StartVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[20]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1557,7 +1844,7 @@ func (x *StartVirtualMachineRequest) String() string {
 func (*StartVirtualMachineRequest) ProtoMessage() {}
 
 func (x *StartVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[20]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1570,7 +1857,7 @@ func (x *StartVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*StartVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{20}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *StartVirtualMachineRequest) GetName() string {
@@ -1591,7 +1878,7 @@ type StopVirtualMachineRequest struct {
 
 func (x *StopVirtualMachineRequest) Reset() {
 	*x = StopVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[21]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1603,7 +1890,7 @@ func (x *StopVirtualMachineRequest) String() string {
 func (*StopVirtualMachineRequest) ProtoMessage() {}
 
 func (x *StopVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[21]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1616,7 +1903,7 @@ func (x *StopVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StopVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*StopVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{21}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *StopVirtualMachineRequest) GetName() string {
@@ -1637,7 +1924,7 @@ type DeallocateVirtualMachineRequest struct {
 
 func (x *DeallocateVirtualMachineRequest) Reset() {
 	*x = DeallocateVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[22]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1649,7 +1936,7 @@ func (x *DeallocateVirtualMachineRequest) String() string {
 func (*DeallocateVirtualMachineRequest) ProtoMessage() {}
 
 func (x *DeallocateVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[22]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1662,7 +1949,7 @@ func (x *DeallocateVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeallocateVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*DeallocateVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{22}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *DeallocateVirtualMachineRequest) GetName() string {
@@ -1683,7 +1970,7 @@ type RestartVirtualMachineRequest struct {
 
 func (x *RestartVirtualMachineRequest) Reset() {
 	*x = RestartVirtualMachineRequest{}
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[23]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1695,7 +1982,7 @@ func (x *RestartVirtualMachineRequest) String() string {
 func (*RestartVirtualMachineRequest) ProtoMessage() {}
 
 func (x *RestartVirtualMachineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[23]
+	mi := &file_hybridlink_compute_v1_compute_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1708,7 +1995,7 @@ func (x *RestartVirtualMachineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestartVirtualMachineRequest.ProtoReflect.Descriptor instead.
 func (*RestartVirtualMachineRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{23}
+	return file_hybridlink_compute_v1_compute_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *RestartVirtualMachineRequest) GetName() string {
@@ -1745,7 +2032,20 @@ const file_hybridlink_compute_v1_compute_proto_rawDesc = "" +
 	"\tTagsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01:\xaa\x01\xeaA\xa6\x01\n" +
-	")compute.hybridlink.local/NetworkInterface\x12Tclouds/{cloud}/resourceGroups/{resource_group}/networkInterfaces/{network_interface}*\x11networkInterfaces2\x10networkInterface\"\x84\x01\n" +
+	")compute.hybridlink.local/NetworkInterface\x12Tclouds/{cloud}/resourceGroups/{resource_group}/networkInterfaces/{network_interface}*\x11networkInterfaces2\x10networkInterface\"\xfe\x04\n" +
+	"\x17VirtualMachineExtension\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x1f\n" +
+	"\blocation\x18\x02 \x01(\tB\x03\xe0A\x05R\blocation\x12!\n" +
+	"\tpublisher\x18\x03 \x01(\tB\x03\xe0A\x02R\tpublisher\x12\x17\n" +
+	"\x04type\x18\x04 \x01(\tB\x03\xe0A\x02R\x04type\x125\n" +
+	"\x14type_handler_version\x18\x05 \x01(\tB\x03\xe0A\x02R\x12typeHandlerVersion\x12\x1d\n" +
+	"\acommand\x18\x06 \x01(\tB\x03\xe0A\x02R\acommand\x12\x1c\n" +
+	"\arun_tag\x18\a \x01(\x03B\x03\xe0A\x01R\x06runTag\x12\\\n" +
+	"\x12provisioning_state\x18\b \x01(\x0e2(.hybridlink.compute.v1.ProvisioningStateB\x03\xe0A\x03R\x11provisioningState\x12*\n" +
+	"\x0estatus_message\x18\t \x01(\tB\x03\xe0A\x03R\rstatusMessage\x12\x1a\n" +
+	"\x06arm_id\x18\n" +
+	" \x01(\tB\x03\xe0A\x03R\x05armId:\xd2\x01\xeaA\xce\x01\n" +
+	"0compute.hybridlink.local/VirtualMachineExtension\x12gclouds/{cloud}/resourceGroups/{resource_group}/virtualMachines/{virtual_machine}/extensions/{extension}*\x18virtualMachineExtensions2\x17virtualMachineExtension\"\x84\x01\n" +
 	"\x0eImageReference\x12!\n" +
 	"\tpublisher\x18\x01 \x01(\tB\x03\xe0A\x02R\tpublisher\x12\x19\n" +
 	"\x05offer\x18\x02 \x01(\tB\x03\xe0A\x02R\x05offer\x12\x15\n" +
@@ -1825,7 +2125,17 @@ const file_hybridlink_compute_v1_compute_proto_rawDesc = "" +
 	"\x11network_interface\x18\x03 \x01(\v2'.hybridlink.compute.v1.NetworkInterfaceB\x03\xe0A\x02R\x10networkInterface\"f\n" +
 	"\x1dDeleteNetworkInterfaceRequest\x12E\n" +
 	"\x04name\x18\x01 \x01(\tB1\xe0A\x02\xfaA+\n" +
-	")compute.hybridlink.local/NetworkInterfaceR\x04name\"_\n" +
+	")compute.hybridlink.local/NetworkInterfaceR\x04name\"q\n" +
+	"!GetVirtualMachineExtensionRequest\x12L\n" +
+	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xfaA2\n" +
+	"0compute.hybridlink.local/VirtualMachineExtensionR\x04name\"\xfa\x01\n" +
+	"$CreateVirtualMachineExtensionRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12D\n" +
+	"\x1cvirtual_machine_extension_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x19virtualMachineExtensionId\x12o\n" +
+	"\x19virtual_machine_extension\x18\x03 \x01(\v2..hybridlink.compute.v1.VirtualMachineExtensionB\x03\xe0A\x02R\x17virtualMachineExtension\"t\n" +
+	"$DeleteVirtualMachineExtensionRequest\x12L\n" +
+	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xfaA2\n" +
+	"0compute.hybridlink.local/VirtualMachineExtensionR\x04name\"_\n" +
 	"\x18GetVirtualMachineRequest\x12C\n" +
 	"\x04name\x18\x01 \x01(\tB/\xe0A\x02\xfaA)\n" +
 	"'compute.hybridlink.local/VirtualMachineR\x04name\"\x7f\n" +
@@ -1863,7 +2173,7 @@ const file_hybridlink_compute_v1_compute_proto_rawDesc = "" +
 	"\x1cPROVISIONING_STATE_SUCCEEDED\x10\x03\x12\x1d\n" +
 	"\x19PROVISIONING_STATE_FAILED\x10\x04\x12\x1f\n" +
 	"\x1bPROVISIONING_STATE_DELETING\x10\x05\x12\x1f\n" +
-	"\x1bPROVISIONING_STATE_CANCELED\x10\x062\xc7\x18\n" +
+	"\x1bPROVISIONING_STATE_CANCELED\x10\x062\xf9\x1e\n" +
 	"\x0eComputeService\x12\xba\x01\n" +
 	"\x13GetNetworkInterface\x121.hybridlink.compute.v1.GetNetworkInterfaceRequest\x1a'.hybridlink.compute.v1.NetworkInterface\"G\xdaA\x04name\x82\xd3\xe4\x93\x02:\x128/v1/{name=clouds/*/resourceGroups/*/networkInterfaces/*}\x12\xcd\x01\n" +
 	"\x15ListNetworkInterfaces\x123.hybridlink.compute.v1.ListNetworkInterfacesRequest\x1a4.hybridlink.compute.v1.ListNetworkInterfacesResponse\"I\xdaA\x06parent\x82\xd3\xe4\x93\x02:\x128/v1/{parent=clouds/*/resourceGroups/*}/networkInterfaces\x12\x9b\x02\n" +
@@ -1876,7 +2186,12 @@ const file_hybridlink_compute_v1_compute_proto_rawDesc = "" +
 	"\x14CreateVirtualMachine\x122.hybridlink.compute.v1.CreateVirtualMachineRequest\x1a\x1d.google.longrunning.Operation\"\xa1\x01\xcaA#\n" +
 	"\x0eVirtualMachine\x12\x11OperationMetadata\xdaA)parent,virtual_machine,virtual_machine_id\x82\xd3\xe4\x93\x02I:\x0fvirtual_machine\"6/v1/{parent=clouds/*/resourceGroups/*}/virtualMachines\x12\xdd\x01\n" +
 	"\x14DeleteVirtualMachine\x122.hybridlink.compute.v1.DeleteVirtualMachineRequest\x1a\x1d.google.longrunning.Operation\"r\xcaA*\n" +
-	"\x15google.protobuf.Empty\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x028*6/v1/{name=clouds/*/resourceGroups/*/virtualMachines/*}\x12\xdd\x01\n" +
+	"\x15google.protobuf.Empty\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x028*6/v1/{name=clouds/*/resourceGroups/*/virtualMachines/*}\x12\xda\x01\n" +
+	"\x1aGetVirtualMachineExtension\x128.hybridlink.compute.v1.GetVirtualMachineExtensionRequest\x1a..hybridlink.compute.v1.VirtualMachineExtension\"R\xdaA\x04name\x82\xd3\xe4\x93\x02E\x12C/v1/{name=clouds/*/resourceGroups/*/virtualMachines/*/extensions/*}\x12\xd3\x02\n" +
+	"\x1dCreateVirtualMachineExtension\x12;.hybridlink.compute.v1.CreateVirtualMachineExtensionRequest\x1a\x1d.google.longrunning.Operation\"\xd5\x01\xcaA,\n" +
+	"\x17VirtualMachineExtension\x12\x11OperationMetadata\xdaA=parent,virtual_machine_extension,virtual_machine_extension_id\x82\xd3\xe4\x93\x02`:\x19virtual_machine_extension\"C/v1/{parent=clouds/*/resourceGroups/*/virtualMachines/*}/extensions\x12\xfc\x01\n" +
+	"\x1dDeleteVirtualMachineExtension\x12;.hybridlink.compute.v1.DeleteVirtualMachineExtensionRequest\x1a\x1d.google.longrunning.Operation\"\x7f\xcaA*\n" +
+	"\x15google.protobuf.Empty\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02E*C/v1/{name=clouds/*/resourceGroups/*/virtualMachines/*/extensions/*}\x12\xdd\x01\n" +
 	"\x13StartVirtualMachine\x121.hybridlink.compute.v1.StartVirtualMachineRequest\x1a\x1d.google.longrunning.Operation\"t\xcaA#\n" +
 	"\x0eVirtualMachine\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02A:\x01*\"</v1/{name=clouds/*/resourceGroups/*/virtualMachines/*}:start\x12\xda\x01\n" +
 	"\x12StopVirtualMachine\x120.hybridlink.compute.v1.StopVirtualMachineRequest\x1a\x1d.google.longrunning.Operation\"s\xcaA#\n" +
@@ -1901,87 +2216,99 @@ func file_hybridlink_compute_v1_compute_proto_rawDescGZIP() []byte {
 }
 
 var file_hybridlink_compute_v1_compute_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_hybridlink_compute_v1_compute_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
+var file_hybridlink_compute_v1_compute_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_hybridlink_compute_v1_compute_proto_goTypes = []any{
-	(ProvisioningState)(0),                  // 0: hybridlink.compute.v1.ProvisioningState
-	(VirtualMachine_PowerState)(0),          // 1: hybridlink.compute.v1.VirtualMachine.PowerState
-	(*OperationMetadata)(nil),               // 2: hybridlink.compute.v1.OperationMetadata
-	(*NetworkInterface)(nil),                // 3: hybridlink.compute.v1.NetworkInterface
-	(*ImageReference)(nil),                  // 4: hybridlink.compute.v1.ImageReference
-	(*VirtualMachine)(nil),                  // 5: hybridlink.compute.v1.VirtualMachine
-	(*MachineSize)(nil),                     // 6: hybridlink.compute.v1.MachineSize
-	(*ImageVersion)(nil),                    // 7: hybridlink.compute.v1.ImageVersion
-	(*ListMachineSizesRequest)(nil),         // 8: hybridlink.compute.v1.ListMachineSizesRequest
-	(*ListMachineSizesResponse)(nil),        // 9: hybridlink.compute.v1.ListMachineSizesResponse
-	(*ListImageVersionsRequest)(nil),        // 10: hybridlink.compute.v1.ListImageVersionsRequest
-	(*ListImageVersionsResponse)(nil),       // 11: hybridlink.compute.v1.ListImageVersionsResponse
-	(*GetNetworkInterfaceRequest)(nil),      // 12: hybridlink.compute.v1.GetNetworkInterfaceRequest
-	(*ListNetworkInterfacesRequest)(nil),    // 13: hybridlink.compute.v1.ListNetworkInterfacesRequest
-	(*ListNetworkInterfacesResponse)(nil),   // 14: hybridlink.compute.v1.ListNetworkInterfacesResponse
-	(*CreateNetworkInterfaceRequest)(nil),   // 15: hybridlink.compute.v1.CreateNetworkInterfaceRequest
-	(*DeleteNetworkInterfaceRequest)(nil),   // 16: hybridlink.compute.v1.DeleteNetworkInterfaceRequest
-	(*GetVirtualMachineRequest)(nil),        // 17: hybridlink.compute.v1.GetVirtualMachineRequest
-	(*ListVirtualMachinesRequest)(nil),      // 18: hybridlink.compute.v1.ListVirtualMachinesRequest
-	(*ListVirtualMachinesResponse)(nil),     // 19: hybridlink.compute.v1.ListVirtualMachinesResponse
-	(*CreateVirtualMachineRequest)(nil),     // 20: hybridlink.compute.v1.CreateVirtualMachineRequest
-	(*DeleteVirtualMachineRequest)(nil),     // 21: hybridlink.compute.v1.DeleteVirtualMachineRequest
-	(*StartVirtualMachineRequest)(nil),      // 22: hybridlink.compute.v1.StartVirtualMachineRequest
-	(*StopVirtualMachineRequest)(nil),       // 23: hybridlink.compute.v1.StopVirtualMachineRequest
-	(*DeallocateVirtualMachineRequest)(nil), // 24: hybridlink.compute.v1.DeallocateVirtualMachineRequest
-	(*RestartVirtualMachineRequest)(nil),    // 25: hybridlink.compute.v1.RestartVirtualMachineRequest
-	nil,                                     // 26: hybridlink.compute.v1.NetworkInterface.TagsEntry
-	nil,                                     // 27: hybridlink.compute.v1.VirtualMachine.TagsEntry
-	(*timestamppb.Timestamp)(nil),           // 28: google.protobuf.Timestamp
-	(*longrunningpb.Operation)(nil),         // 29: google.longrunning.Operation
+	(ProvisioningState)(0),                       // 0: hybridlink.compute.v1.ProvisioningState
+	(VirtualMachine_PowerState)(0),               // 1: hybridlink.compute.v1.VirtualMachine.PowerState
+	(*OperationMetadata)(nil),                    // 2: hybridlink.compute.v1.OperationMetadata
+	(*NetworkInterface)(nil),                     // 3: hybridlink.compute.v1.NetworkInterface
+	(*VirtualMachineExtension)(nil),              // 4: hybridlink.compute.v1.VirtualMachineExtension
+	(*ImageReference)(nil),                       // 5: hybridlink.compute.v1.ImageReference
+	(*VirtualMachine)(nil),                       // 6: hybridlink.compute.v1.VirtualMachine
+	(*MachineSize)(nil),                          // 7: hybridlink.compute.v1.MachineSize
+	(*ImageVersion)(nil),                         // 8: hybridlink.compute.v1.ImageVersion
+	(*ListMachineSizesRequest)(nil),              // 9: hybridlink.compute.v1.ListMachineSizesRequest
+	(*ListMachineSizesResponse)(nil),             // 10: hybridlink.compute.v1.ListMachineSizesResponse
+	(*ListImageVersionsRequest)(nil),             // 11: hybridlink.compute.v1.ListImageVersionsRequest
+	(*ListImageVersionsResponse)(nil),            // 12: hybridlink.compute.v1.ListImageVersionsResponse
+	(*GetNetworkInterfaceRequest)(nil),           // 13: hybridlink.compute.v1.GetNetworkInterfaceRequest
+	(*ListNetworkInterfacesRequest)(nil),         // 14: hybridlink.compute.v1.ListNetworkInterfacesRequest
+	(*ListNetworkInterfacesResponse)(nil),        // 15: hybridlink.compute.v1.ListNetworkInterfacesResponse
+	(*CreateNetworkInterfaceRequest)(nil),        // 16: hybridlink.compute.v1.CreateNetworkInterfaceRequest
+	(*DeleteNetworkInterfaceRequest)(nil),        // 17: hybridlink.compute.v1.DeleteNetworkInterfaceRequest
+	(*GetVirtualMachineExtensionRequest)(nil),    // 18: hybridlink.compute.v1.GetVirtualMachineExtensionRequest
+	(*CreateVirtualMachineExtensionRequest)(nil), // 19: hybridlink.compute.v1.CreateVirtualMachineExtensionRequest
+	(*DeleteVirtualMachineExtensionRequest)(nil), // 20: hybridlink.compute.v1.DeleteVirtualMachineExtensionRequest
+	(*GetVirtualMachineRequest)(nil),             // 21: hybridlink.compute.v1.GetVirtualMachineRequest
+	(*ListVirtualMachinesRequest)(nil),           // 22: hybridlink.compute.v1.ListVirtualMachinesRequest
+	(*ListVirtualMachinesResponse)(nil),          // 23: hybridlink.compute.v1.ListVirtualMachinesResponse
+	(*CreateVirtualMachineRequest)(nil),          // 24: hybridlink.compute.v1.CreateVirtualMachineRequest
+	(*DeleteVirtualMachineRequest)(nil),          // 25: hybridlink.compute.v1.DeleteVirtualMachineRequest
+	(*StartVirtualMachineRequest)(nil),           // 26: hybridlink.compute.v1.StartVirtualMachineRequest
+	(*StopVirtualMachineRequest)(nil),            // 27: hybridlink.compute.v1.StopVirtualMachineRequest
+	(*DeallocateVirtualMachineRequest)(nil),      // 28: hybridlink.compute.v1.DeallocateVirtualMachineRequest
+	(*RestartVirtualMachineRequest)(nil),         // 29: hybridlink.compute.v1.RestartVirtualMachineRequest
+	nil,                                          // 30: hybridlink.compute.v1.NetworkInterface.TagsEntry
+	nil,                                          // 31: hybridlink.compute.v1.VirtualMachine.TagsEntry
+	(*timestamppb.Timestamp)(nil),                // 32: google.protobuf.Timestamp
+	(*longrunningpb.Operation)(nil),              // 33: google.longrunning.Operation
 }
 var file_hybridlink_compute_v1_compute_proto_depIdxs = []int32{
-	28, // 0: hybridlink.compute.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
+	32, // 0: hybridlink.compute.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
 	0,  // 1: hybridlink.compute.v1.OperationMetadata.provisioning_state:type_name -> hybridlink.compute.v1.ProvisioningState
-	26, // 2: hybridlink.compute.v1.NetworkInterface.tags:type_name -> hybridlink.compute.v1.NetworkInterface.TagsEntry
+	30, // 2: hybridlink.compute.v1.NetworkInterface.tags:type_name -> hybridlink.compute.v1.NetworkInterface.TagsEntry
 	0,  // 3: hybridlink.compute.v1.NetworkInterface.provisioning_state:type_name -> hybridlink.compute.v1.ProvisioningState
-	4,  // 4: hybridlink.compute.v1.VirtualMachine.image:type_name -> hybridlink.compute.v1.ImageReference
-	1,  // 5: hybridlink.compute.v1.VirtualMachine.power_state:type_name -> hybridlink.compute.v1.VirtualMachine.PowerState
-	27, // 6: hybridlink.compute.v1.VirtualMachine.tags:type_name -> hybridlink.compute.v1.VirtualMachine.TagsEntry
-	0,  // 7: hybridlink.compute.v1.VirtualMachine.provisioning_state:type_name -> hybridlink.compute.v1.ProvisioningState
-	6,  // 8: hybridlink.compute.v1.ListMachineSizesResponse.machine_sizes:type_name -> hybridlink.compute.v1.MachineSize
-	7,  // 9: hybridlink.compute.v1.ListImageVersionsResponse.image_versions:type_name -> hybridlink.compute.v1.ImageVersion
-	3,  // 10: hybridlink.compute.v1.ListNetworkInterfacesResponse.network_interfaces:type_name -> hybridlink.compute.v1.NetworkInterface
-	3,  // 11: hybridlink.compute.v1.CreateNetworkInterfaceRequest.network_interface:type_name -> hybridlink.compute.v1.NetworkInterface
-	5,  // 12: hybridlink.compute.v1.ListVirtualMachinesResponse.virtual_machines:type_name -> hybridlink.compute.v1.VirtualMachine
-	5,  // 13: hybridlink.compute.v1.CreateVirtualMachineRequest.virtual_machine:type_name -> hybridlink.compute.v1.VirtualMachine
-	12, // 14: hybridlink.compute.v1.ComputeService.GetNetworkInterface:input_type -> hybridlink.compute.v1.GetNetworkInterfaceRequest
-	13, // 15: hybridlink.compute.v1.ComputeService.ListNetworkInterfaces:input_type -> hybridlink.compute.v1.ListNetworkInterfacesRequest
-	15, // 16: hybridlink.compute.v1.ComputeService.CreateNetworkInterface:input_type -> hybridlink.compute.v1.CreateNetworkInterfaceRequest
-	16, // 17: hybridlink.compute.v1.ComputeService.DeleteNetworkInterface:input_type -> hybridlink.compute.v1.DeleteNetworkInterfaceRequest
-	17, // 18: hybridlink.compute.v1.ComputeService.GetVirtualMachine:input_type -> hybridlink.compute.v1.GetVirtualMachineRequest
-	18, // 19: hybridlink.compute.v1.ComputeService.ListVirtualMachines:input_type -> hybridlink.compute.v1.ListVirtualMachinesRequest
-	20, // 20: hybridlink.compute.v1.ComputeService.CreateVirtualMachine:input_type -> hybridlink.compute.v1.CreateVirtualMachineRequest
-	21, // 21: hybridlink.compute.v1.ComputeService.DeleteVirtualMachine:input_type -> hybridlink.compute.v1.DeleteVirtualMachineRequest
-	22, // 22: hybridlink.compute.v1.ComputeService.StartVirtualMachine:input_type -> hybridlink.compute.v1.StartVirtualMachineRequest
-	23, // 23: hybridlink.compute.v1.ComputeService.StopVirtualMachine:input_type -> hybridlink.compute.v1.StopVirtualMachineRequest
-	24, // 24: hybridlink.compute.v1.ComputeService.DeallocateVirtualMachine:input_type -> hybridlink.compute.v1.DeallocateVirtualMachineRequest
-	25, // 25: hybridlink.compute.v1.ComputeService.RestartVirtualMachine:input_type -> hybridlink.compute.v1.RestartVirtualMachineRequest
-	8,  // 26: hybridlink.compute.v1.ComputeService.ListMachineSizes:input_type -> hybridlink.compute.v1.ListMachineSizesRequest
-	10, // 27: hybridlink.compute.v1.ComputeService.ListImageVersions:input_type -> hybridlink.compute.v1.ListImageVersionsRequest
-	3,  // 28: hybridlink.compute.v1.ComputeService.GetNetworkInterface:output_type -> hybridlink.compute.v1.NetworkInterface
-	14, // 29: hybridlink.compute.v1.ComputeService.ListNetworkInterfaces:output_type -> hybridlink.compute.v1.ListNetworkInterfacesResponse
-	29, // 30: hybridlink.compute.v1.ComputeService.CreateNetworkInterface:output_type -> google.longrunning.Operation
-	29, // 31: hybridlink.compute.v1.ComputeService.DeleteNetworkInterface:output_type -> google.longrunning.Operation
-	5,  // 32: hybridlink.compute.v1.ComputeService.GetVirtualMachine:output_type -> hybridlink.compute.v1.VirtualMachine
-	19, // 33: hybridlink.compute.v1.ComputeService.ListVirtualMachines:output_type -> hybridlink.compute.v1.ListVirtualMachinesResponse
-	29, // 34: hybridlink.compute.v1.ComputeService.CreateVirtualMachine:output_type -> google.longrunning.Operation
-	29, // 35: hybridlink.compute.v1.ComputeService.DeleteVirtualMachine:output_type -> google.longrunning.Operation
-	29, // 36: hybridlink.compute.v1.ComputeService.StartVirtualMachine:output_type -> google.longrunning.Operation
-	29, // 37: hybridlink.compute.v1.ComputeService.StopVirtualMachine:output_type -> google.longrunning.Operation
-	29, // 38: hybridlink.compute.v1.ComputeService.DeallocateVirtualMachine:output_type -> google.longrunning.Operation
-	29, // 39: hybridlink.compute.v1.ComputeService.RestartVirtualMachine:output_type -> google.longrunning.Operation
-	9,  // 40: hybridlink.compute.v1.ComputeService.ListMachineSizes:output_type -> hybridlink.compute.v1.ListMachineSizesResponse
-	11, // 41: hybridlink.compute.v1.ComputeService.ListImageVersions:output_type -> hybridlink.compute.v1.ListImageVersionsResponse
-	28, // [28:42] is the sub-list for method output_type
-	14, // [14:28] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	0,  // 4: hybridlink.compute.v1.VirtualMachineExtension.provisioning_state:type_name -> hybridlink.compute.v1.ProvisioningState
+	5,  // 5: hybridlink.compute.v1.VirtualMachine.image:type_name -> hybridlink.compute.v1.ImageReference
+	1,  // 6: hybridlink.compute.v1.VirtualMachine.power_state:type_name -> hybridlink.compute.v1.VirtualMachine.PowerState
+	31, // 7: hybridlink.compute.v1.VirtualMachine.tags:type_name -> hybridlink.compute.v1.VirtualMachine.TagsEntry
+	0,  // 8: hybridlink.compute.v1.VirtualMachine.provisioning_state:type_name -> hybridlink.compute.v1.ProvisioningState
+	7,  // 9: hybridlink.compute.v1.ListMachineSizesResponse.machine_sizes:type_name -> hybridlink.compute.v1.MachineSize
+	8,  // 10: hybridlink.compute.v1.ListImageVersionsResponse.image_versions:type_name -> hybridlink.compute.v1.ImageVersion
+	3,  // 11: hybridlink.compute.v1.ListNetworkInterfacesResponse.network_interfaces:type_name -> hybridlink.compute.v1.NetworkInterface
+	3,  // 12: hybridlink.compute.v1.CreateNetworkInterfaceRequest.network_interface:type_name -> hybridlink.compute.v1.NetworkInterface
+	4,  // 13: hybridlink.compute.v1.CreateVirtualMachineExtensionRequest.virtual_machine_extension:type_name -> hybridlink.compute.v1.VirtualMachineExtension
+	6,  // 14: hybridlink.compute.v1.ListVirtualMachinesResponse.virtual_machines:type_name -> hybridlink.compute.v1.VirtualMachine
+	6,  // 15: hybridlink.compute.v1.CreateVirtualMachineRequest.virtual_machine:type_name -> hybridlink.compute.v1.VirtualMachine
+	13, // 16: hybridlink.compute.v1.ComputeService.GetNetworkInterface:input_type -> hybridlink.compute.v1.GetNetworkInterfaceRequest
+	14, // 17: hybridlink.compute.v1.ComputeService.ListNetworkInterfaces:input_type -> hybridlink.compute.v1.ListNetworkInterfacesRequest
+	16, // 18: hybridlink.compute.v1.ComputeService.CreateNetworkInterface:input_type -> hybridlink.compute.v1.CreateNetworkInterfaceRequest
+	17, // 19: hybridlink.compute.v1.ComputeService.DeleteNetworkInterface:input_type -> hybridlink.compute.v1.DeleteNetworkInterfaceRequest
+	21, // 20: hybridlink.compute.v1.ComputeService.GetVirtualMachine:input_type -> hybridlink.compute.v1.GetVirtualMachineRequest
+	22, // 21: hybridlink.compute.v1.ComputeService.ListVirtualMachines:input_type -> hybridlink.compute.v1.ListVirtualMachinesRequest
+	24, // 22: hybridlink.compute.v1.ComputeService.CreateVirtualMachine:input_type -> hybridlink.compute.v1.CreateVirtualMachineRequest
+	25, // 23: hybridlink.compute.v1.ComputeService.DeleteVirtualMachine:input_type -> hybridlink.compute.v1.DeleteVirtualMachineRequest
+	18, // 24: hybridlink.compute.v1.ComputeService.GetVirtualMachineExtension:input_type -> hybridlink.compute.v1.GetVirtualMachineExtensionRequest
+	19, // 25: hybridlink.compute.v1.ComputeService.CreateVirtualMachineExtension:input_type -> hybridlink.compute.v1.CreateVirtualMachineExtensionRequest
+	20, // 26: hybridlink.compute.v1.ComputeService.DeleteVirtualMachineExtension:input_type -> hybridlink.compute.v1.DeleteVirtualMachineExtensionRequest
+	26, // 27: hybridlink.compute.v1.ComputeService.StartVirtualMachine:input_type -> hybridlink.compute.v1.StartVirtualMachineRequest
+	27, // 28: hybridlink.compute.v1.ComputeService.StopVirtualMachine:input_type -> hybridlink.compute.v1.StopVirtualMachineRequest
+	28, // 29: hybridlink.compute.v1.ComputeService.DeallocateVirtualMachine:input_type -> hybridlink.compute.v1.DeallocateVirtualMachineRequest
+	29, // 30: hybridlink.compute.v1.ComputeService.RestartVirtualMachine:input_type -> hybridlink.compute.v1.RestartVirtualMachineRequest
+	9,  // 31: hybridlink.compute.v1.ComputeService.ListMachineSizes:input_type -> hybridlink.compute.v1.ListMachineSizesRequest
+	11, // 32: hybridlink.compute.v1.ComputeService.ListImageVersions:input_type -> hybridlink.compute.v1.ListImageVersionsRequest
+	3,  // 33: hybridlink.compute.v1.ComputeService.GetNetworkInterface:output_type -> hybridlink.compute.v1.NetworkInterface
+	15, // 34: hybridlink.compute.v1.ComputeService.ListNetworkInterfaces:output_type -> hybridlink.compute.v1.ListNetworkInterfacesResponse
+	33, // 35: hybridlink.compute.v1.ComputeService.CreateNetworkInterface:output_type -> google.longrunning.Operation
+	33, // 36: hybridlink.compute.v1.ComputeService.DeleteNetworkInterface:output_type -> google.longrunning.Operation
+	6,  // 37: hybridlink.compute.v1.ComputeService.GetVirtualMachine:output_type -> hybridlink.compute.v1.VirtualMachine
+	23, // 38: hybridlink.compute.v1.ComputeService.ListVirtualMachines:output_type -> hybridlink.compute.v1.ListVirtualMachinesResponse
+	33, // 39: hybridlink.compute.v1.ComputeService.CreateVirtualMachine:output_type -> google.longrunning.Operation
+	33, // 40: hybridlink.compute.v1.ComputeService.DeleteVirtualMachine:output_type -> google.longrunning.Operation
+	4,  // 41: hybridlink.compute.v1.ComputeService.GetVirtualMachineExtension:output_type -> hybridlink.compute.v1.VirtualMachineExtension
+	33, // 42: hybridlink.compute.v1.ComputeService.CreateVirtualMachineExtension:output_type -> google.longrunning.Operation
+	33, // 43: hybridlink.compute.v1.ComputeService.DeleteVirtualMachineExtension:output_type -> google.longrunning.Operation
+	33, // 44: hybridlink.compute.v1.ComputeService.StartVirtualMachine:output_type -> google.longrunning.Operation
+	33, // 45: hybridlink.compute.v1.ComputeService.StopVirtualMachine:output_type -> google.longrunning.Operation
+	33, // 46: hybridlink.compute.v1.ComputeService.DeallocateVirtualMachine:output_type -> google.longrunning.Operation
+	33, // 47: hybridlink.compute.v1.ComputeService.RestartVirtualMachine:output_type -> google.longrunning.Operation
+	10, // 48: hybridlink.compute.v1.ComputeService.ListMachineSizes:output_type -> hybridlink.compute.v1.ListMachineSizesResponse
+	12, // 49: hybridlink.compute.v1.ComputeService.ListImageVersions:output_type -> hybridlink.compute.v1.ListImageVersionsResponse
+	33, // [33:50] is the sub-list for method output_type
+	16, // [16:33] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_hybridlink_compute_v1_compute_proto_init() }
@@ -1995,7 +2322,7 @@ func file_hybridlink_compute_v1_compute_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hybridlink_compute_v1_compute_proto_rawDesc), len(file_hybridlink_compute_v1_compute_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   26,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

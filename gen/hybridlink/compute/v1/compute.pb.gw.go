@@ -415,6 +415,143 @@ func local_request_ComputeService_DeleteVirtualMachine_0(ctx context.Context, ma
 	return msg, metadata, err
 }
 
+func request_ComputeService_GetVirtualMachineExtension_0(ctx context.Context, marshaler runtime.Marshaler, client ComputeServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetVirtualMachineExtensionRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetVirtualMachineExtension(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_ComputeService_GetVirtualMachineExtension_0(ctx context.Context, marshaler runtime.Marshaler, server ComputeServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetVirtualMachineExtensionRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.GetVirtualMachineExtension(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+var filter_ComputeService_CreateVirtualMachineExtension_0 = &utilities.DoubleArray{Encoding: map[string]int{"virtual_machine_extension": 0, "parent": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
+
+func request_ComputeService_CreateVirtualMachineExtension_0(ctx context.Context, marshaler runtime.Marshaler, client ComputeServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq CreateVirtualMachineExtensionRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq.VirtualMachineExtension); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["parent"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "parent")
+	}
+	protoReq.Parent, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "parent", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ComputeService_CreateVirtualMachineExtension_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.CreateVirtualMachineExtension(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_ComputeService_CreateVirtualMachineExtension_0(ctx context.Context, marshaler runtime.Marshaler, server ComputeServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq CreateVirtualMachineExtensionRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq.VirtualMachineExtension); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["parent"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "parent")
+	}
+	protoReq.Parent, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "parent", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ComputeService_CreateVirtualMachineExtension_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.CreateVirtualMachineExtension(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_ComputeService_DeleteVirtualMachineExtension_0(ctx context.Context, marshaler runtime.Marshaler, client ComputeServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq DeleteVirtualMachineExtensionRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.DeleteVirtualMachineExtension(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_ComputeService_DeleteVirtualMachineExtension_0(ctx context.Context, marshaler runtime.Marshaler, server ComputeServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq DeleteVirtualMachineExtensionRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.DeleteVirtualMachineExtension(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 func request_ComputeService_StartVirtualMachine_0(ctx context.Context, marshaler runtime.Marshaler, client ComputeServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq StartVirtualMachineRequest
@@ -867,6 +1004,66 @@ func RegisterComputeServiceHandlerServer(ctx context.Context, mux *runtime.Serve
 		}
 		forward_ComputeService_DeleteVirtualMachine_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_ComputeService_GetVirtualMachineExtension_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/hybridlink.compute.v1.ComputeService/GetVirtualMachineExtension", runtime.WithHTTPPathPattern("/v1/{name=clouds/*/resourceGroups/*/virtualMachines/*/extensions/*}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_ComputeService_GetVirtualMachineExtension_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ComputeService_GetVirtualMachineExtension_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_ComputeService_CreateVirtualMachineExtension_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/hybridlink.compute.v1.ComputeService/CreateVirtualMachineExtension", runtime.WithHTTPPathPattern("/v1/{parent=clouds/*/resourceGroups/*/virtualMachines/*}/extensions"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_ComputeService_CreateVirtualMachineExtension_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ComputeService_CreateVirtualMachineExtension_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodDelete, pattern_ComputeService_DeleteVirtualMachineExtension_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/hybridlink.compute.v1.ComputeService/DeleteVirtualMachineExtension", runtime.WithHTTPPathPattern("/v1/{name=clouds/*/resourceGroups/*/virtualMachines/*/extensions/*}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_ComputeService_DeleteVirtualMachineExtension_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ComputeService_DeleteVirtualMachineExtension_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_ComputeService_StartVirtualMachine_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1163,6 +1360,57 @@ func RegisterComputeServiceHandlerClient(ctx context.Context, mux *runtime.Serve
 		}
 		forward_ComputeService_DeleteVirtualMachine_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_ComputeService_GetVirtualMachineExtension_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/hybridlink.compute.v1.ComputeService/GetVirtualMachineExtension", runtime.WithHTTPPathPattern("/v1/{name=clouds/*/resourceGroups/*/virtualMachines/*/extensions/*}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_ComputeService_GetVirtualMachineExtension_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ComputeService_GetVirtualMachineExtension_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_ComputeService_CreateVirtualMachineExtension_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/hybridlink.compute.v1.ComputeService/CreateVirtualMachineExtension", runtime.WithHTTPPathPattern("/v1/{parent=clouds/*/resourceGroups/*/virtualMachines/*}/extensions"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_ComputeService_CreateVirtualMachineExtension_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ComputeService_CreateVirtualMachineExtension_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodDelete, pattern_ComputeService_DeleteVirtualMachineExtension_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/hybridlink.compute.v1.ComputeService/DeleteVirtualMachineExtension", runtime.WithHTTPPathPattern("/v1/{name=clouds/*/resourceGroups/*/virtualMachines/*/extensions/*}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_ComputeService_DeleteVirtualMachineExtension_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ComputeService_DeleteVirtualMachineExtension_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_ComputeService_StartVirtualMachine_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1269,35 +1517,41 @@ func RegisterComputeServiceHandlerClient(ctx context.Context, mux *runtime.Serve
 }
 
 var (
-	pattern_ComputeService_GetNetworkInterface_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "networkInterfaces", "name"}, ""))
-	pattern_ComputeService_ListNetworkInterfaces_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "clouds", "resourceGroups", "parent", "networkInterfaces"}, ""))
-	pattern_ComputeService_CreateNetworkInterface_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "clouds", "resourceGroups", "parent", "networkInterfaces"}, ""))
-	pattern_ComputeService_DeleteNetworkInterface_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "networkInterfaces", "name"}, ""))
-	pattern_ComputeService_GetVirtualMachine_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "name"}, ""))
-	pattern_ComputeService_ListVirtualMachines_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "clouds", "resourceGroups", "parent", "virtualMachines"}, ""))
-	pattern_ComputeService_CreateVirtualMachine_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "clouds", "resourceGroups", "parent", "virtualMachines"}, ""))
-	pattern_ComputeService_DeleteVirtualMachine_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "name"}, ""))
-	pattern_ComputeService_StartVirtualMachine_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "name"}, "start"))
-	pattern_ComputeService_StopVirtualMachine_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "name"}, "stop"))
-	pattern_ComputeService_DeallocateVirtualMachine_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "name"}, "deallocate"))
-	pattern_ComputeService_RestartVirtualMachine_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "name"}, "restart"))
-	pattern_ComputeService_ListMachineSizes_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "clouds", "locations", "parent", "machineSizes"}, ""))
-	pattern_ComputeService_ListImageVersions_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 2, 4, 1, 0, 2, 5, 1, 0, 4, 10, 5, 6, 2, 7}, []string{"v1", "clouds", "locations", "publishers", "offers", "skus", "parent", "versions"}, ""))
+	pattern_ComputeService_GetNetworkInterface_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "networkInterfaces", "name"}, ""))
+	pattern_ComputeService_ListNetworkInterfaces_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "clouds", "resourceGroups", "parent", "networkInterfaces"}, ""))
+	pattern_ComputeService_CreateNetworkInterface_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "clouds", "resourceGroups", "parent", "networkInterfaces"}, ""))
+	pattern_ComputeService_DeleteNetworkInterface_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "networkInterfaces", "name"}, ""))
+	pattern_ComputeService_GetVirtualMachine_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "name"}, ""))
+	pattern_ComputeService_ListVirtualMachines_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "clouds", "resourceGroups", "parent", "virtualMachines"}, ""))
+	pattern_ComputeService_CreateVirtualMachine_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "clouds", "resourceGroups", "parent", "virtualMachines"}, ""))
+	pattern_ComputeService_DeleteVirtualMachine_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "name"}, ""))
+	pattern_ComputeService_GetVirtualMachineExtension_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 2, 4, 1, 0, 4, 8, 5, 5}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "extensions", "name"}, ""))
+	pattern_ComputeService_CreateVirtualMachineExtension_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4, 2, 5}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "parent", "extensions"}, ""))
+	pattern_ComputeService_DeleteVirtualMachineExtension_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 2, 4, 1, 0, 4, 8, 5, 5}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "extensions", "name"}, ""))
+	pattern_ComputeService_StartVirtualMachine_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "name"}, "start"))
+	pattern_ComputeService_StopVirtualMachine_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "name"}, "stop"))
+	pattern_ComputeService_DeallocateVirtualMachine_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "name"}, "deallocate"))
+	pattern_ComputeService_RestartVirtualMachine_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "clouds", "resourceGroups", "virtualMachines", "name"}, "restart"))
+	pattern_ComputeService_ListMachineSizes_0              = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "clouds", "locations", "parent", "machineSizes"}, ""))
+	pattern_ComputeService_ListImageVersions_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 2, 4, 1, 0, 2, 5, 1, 0, 4, 10, 5, 6, 2, 7}, []string{"v1", "clouds", "locations", "publishers", "offers", "skus", "parent", "versions"}, ""))
 )
 
 var (
-	forward_ComputeService_GetNetworkInterface_0      = runtime.ForwardResponseMessage
-	forward_ComputeService_ListNetworkInterfaces_0    = runtime.ForwardResponseMessage
-	forward_ComputeService_CreateNetworkInterface_0   = runtime.ForwardResponseMessage
-	forward_ComputeService_DeleteNetworkInterface_0   = runtime.ForwardResponseMessage
-	forward_ComputeService_GetVirtualMachine_0        = runtime.ForwardResponseMessage
-	forward_ComputeService_ListVirtualMachines_0      = runtime.ForwardResponseMessage
-	forward_ComputeService_CreateVirtualMachine_0     = runtime.ForwardResponseMessage
-	forward_ComputeService_DeleteVirtualMachine_0     = runtime.ForwardResponseMessage
-	forward_ComputeService_StartVirtualMachine_0      = runtime.ForwardResponseMessage
-	forward_ComputeService_StopVirtualMachine_0       = runtime.ForwardResponseMessage
-	forward_ComputeService_DeallocateVirtualMachine_0 = runtime.ForwardResponseMessage
-	forward_ComputeService_RestartVirtualMachine_0    = runtime.ForwardResponseMessage
-	forward_ComputeService_ListMachineSizes_0         = runtime.ForwardResponseMessage
-	forward_ComputeService_ListImageVersions_0        = runtime.ForwardResponseMessage
+	forward_ComputeService_GetNetworkInterface_0           = runtime.ForwardResponseMessage
+	forward_ComputeService_ListNetworkInterfaces_0         = runtime.ForwardResponseMessage
+	forward_ComputeService_CreateNetworkInterface_0        = runtime.ForwardResponseMessage
+	forward_ComputeService_DeleteNetworkInterface_0        = runtime.ForwardResponseMessage
+	forward_ComputeService_GetVirtualMachine_0             = runtime.ForwardResponseMessage
+	forward_ComputeService_ListVirtualMachines_0           = runtime.ForwardResponseMessage
+	forward_ComputeService_CreateVirtualMachine_0          = runtime.ForwardResponseMessage
+	forward_ComputeService_DeleteVirtualMachine_0          = runtime.ForwardResponseMessage
+	forward_ComputeService_GetVirtualMachineExtension_0    = runtime.ForwardResponseMessage
+	forward_ComputeService_CreateVirtualMachineExtension_0 = runtime.ForwardResponseMessage
+	forward_ComputeService_DeleteVirtualMachineExtension_0 = runtime.ForwardResponseMessage
+	forward_ComputeService_StartVirtualMachine_0           = runtime.ForwardResponseMessage
+	forward_ComputeService_StopVirtualMachine_0            = runtime.ForwardResponseMessage
+	forward_ComputeService_DeallocateVirtualMachine_0      = runtime.ForwardResponseMessage
+	forward_ComputeService_RestartVirtualMachine_0         = runtime.ForwardResponseMessage
+	forward_ComputeService_ListMachineSizes_0              = runtime.ForwardResponseMessage
+	forward_ComputeService_ListImageVersions_0             = runtime.ForwardResponseMessage
 )

@@ -20,20 +20,23 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	ComputeService_GetNetworkInterface_FullMethodName      = "/hybridlink.compute.v1.ComputeService/GetNetworkInterface"
-	ComputeService_ListNetworkInterfaces_FullMethodName    = "/hybridlink.compute.v1.ComputeService/ListNetworkInterfaces"
-	ComputeService_CreateNetworkInterface_FullMethodName   = "/hybridlink.compute.v1.ComputeService/CreateNetworkInterface"
-	ComputeService_DeleteNetworkInterface_FullMethodName   = "/hybridlink.compute.v1.ComputeService/DeleteNetworkInterface"
-	ComputeService_GetVirtualMachine_FullMethodName        = "/hybridlink.compute.v1.ComputeService/GetVirtualMachine"
-	ComputeService_ListVirtualMachines_FullMethodName      = "/hybridlink.compute.v1.ComputeService/ListVirtualMachines"
-	ComputeService_CreateVirtualMachine_FullMethodName     = "/hybridlink.compute.v1.ComputeService/CreateVirtualMachine"
-	ComputeService_DeleteVirtualMachine_FullMethodName     = "/hybridlink.compute.v1.ComputeService/DeleteVirtualMachine"
-	ComputeService_StartVirtualMachine_FullMethodName      = "/hybridlink.compute.v1.ComputeService/StartVirtualMachine"
-	ComputeService_StopVirtualMachine_FullMethodName       = "/hybridlink.compute.v1.ComputeService/StopVirtualMachine"
-	ComputeService_DeallocateVirtualMachine_FullMethodName = "/hybridlink.compute.v1.ComputeService/DeallocateVirtualMachine"
-	ComputeService_RestartVirtualMachine_FullMethodName    = "/hybridlink.compute.v1.ComputeService/RestartVirtualMachine"
-	ComputeService_ListMachineSizes_FullMethodName         = "/hybridlink.compute.v1.ComputeService/ListMachineSizes"
-	ComputeService_ListImageVersions_FullMethodName        = "/hybridlink.compute.v1.ComputeService/ListImageVersions"
+	ComputeService_GetNetworkInterface_FullMethodName           = "/hybridlink.compute.v1.ComputeService/GetNetworkInterface"
+	ComputeService_ListNetworkInterfaces_FullMethodName         = "/hybridlink.compute.v1.ComputeService/ListNetworkInterfaces"
+	ComputeService_CreateNetworkInterface_FullMethodName        = "/hybridlink.compute.v1.ComputeService/CreateNetworkInterface"
+	ComputeService_DeleteNetworkInterface_FullMethodName        = "/hybridlink.compute.v1.ComputeService/DeleteNetworkInterface"
+	ComputeService_GetVirtualMachine_FullMethodName             = "/hybridlink.compute.v1.ComputeService/GetVirtualMachine"
+	ComputeService_ListVirtualMachines_FullMethodName           = "/hybridlink.compute.v1.ComputeService/ListVirtualMachines"
+	ComputeService_CreateVirtualMachine_FullMethodName          = "/hybridlink.compute.v1.ComputeService/CreateVirtualMachine"
+	ComputeService_DeleteVirtualMachine_FullMethodName          = "/hybridlink.compute.v1.ComputeService/DeleteVirtualMachine"
+	ComputeService_GetVirtualMachineExtension_FullMethodName    = "/hybridlink.compute.v1.ComputeService/GetVirtualMachineExtension"
+	ComputeService_CreateVirtualMachineExtension_FullMethodName = "/hybridlink.compute.v1.ComputeService/CreateVirtualMachineExtension"
+	ComputeService_DeleteVirtualMachineExtension_FullMethodName = "/hybridlink.compute.v1.ComputeService/DeleteVirtualMachineExtension"
+	ComputeService_StartVirtualMachine_FullMethodName           = "/hybridlink.compute.v1.ComputeService/StartVirtualMachine"
+	ComputeService_StopVirtualMachine_FullMethodName            = "/hybridlink.compute.v1.ComputeService/StopVirtualMachine"
+	ComputeService_DeallocateVirtualMachine_FullMethodName      = "/hybridlink.compute.v1.ComputeService/DeallocateVirtualMachine"
+	ComputeService_RestartVirtualMachine_FullMethodName         = "/hybridlink.compute.v1.ComputeService/RestartVirtualMachine"
+	ComputeService_ListMachineSizes_FullMethodName              = "/hybridlink.compute.v1.ComputeService/ListMachineSizes"
+	ComputeService_ListImageVersions_FullMethodName             = "/hybridlink.compute.v1.ComputeService/ListImageVersions"
 )
 
 // ComputeServiceClient is the client API for ComputeService service.
@@ -64,6 +67,13 @@ type ComputeServiceClient interface {
 	// Deletes a virtual machine. NotFound counts as done; it fails with FailedPrecondition,
 	// naming the user, while another resource uses it.
 	DeleteVirtualMachine(ctx context.Context, in *DeleteVirtualMachineRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
+	// Gets a virtual machine extension with its last run's status (the instance view).
+	GetVirtualMachineExtension(ctx context.Context, in *GetVirtualMachineExtensionRequest, opts ...grpc.CallOption) (*VirtualMachineExtension, error)
+	// Creates or updates a virtual machine extension; the CustomScript extension runs its
+	// command again when run_tag changes.
+	CreateVirtualMachineExtension(ctx context.Context, in *CreateVirtualMachineExtensionRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
+	// Deletes a virtual machine extension. NotFound counts as done.
+	DeleteVirtualMachineExtension(ctx context.Context, in *DeleteVirtualMachineExtensionRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
 	// Starts a stopped or deallocated virtual machine.
 	StartVirtualMachine(ctx context.Context, in *StartVirtualMachineRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
 	// Powers a virtual machine off; it stays allocated (and billed).
@@ -171,6 +181,36 @@ func (c *computeServiceClient) DeleteVirtualMachine(ctx context.Context, in *Del
 	return out, nil
 }
 
+func (c *computeServiceClient) GetVirtualMachineExtension(ctx context.Context, in *GetVirtualMachineExtensionRequest, opts ...grpc.CallOption) (*VirtualMachineExtension, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VirtualMachineExtension)
+	err := c.cc.Invoke(ctx, ComputeService_GetVirtualMachineExtension_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeServiceClient) CreateVirtualMachineExtension(ctx context.Context, in *CreateVirtualMachineExtensionRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(longrunningpb.Operation)
+	err := c.cc.Invoke(ctx, ComputeService_CreateVirtualMachineExtension_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeServiceClient) DeleteVirtualMachineExtension(ctx context.Context, in *DeleteVirtualMachineExtensionRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(longrunningpb.Operation)
+	err := c.cc.Invoke(ctx, ComputeService_DeleteVirtualMachineExtension_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *computeServiceClient) StartVirtualMachine(ctx context.Context, in *StartVirtualMachineRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(longrunningpb.Operation)
@@ -259,6 +299,13 @@ type ComputeServiceServer interface {
 	// Deletes a virtual machine. NotFound counts as done; it fails with FailedPrecondition,
 	// naming the user, while another resource uses it.
 	DeleteVirtualMachine(context.Context, *DeleteVirtualMachineRequest) (*longrunningpb.Operation, error)
+	// Gets a virtual machine extension with its last run's status (the instance view).
+	GetVirtualMachineExtension(context.Context, *GetVirtualMachineExtensionRequest) (*VirtualMachineExtension, error)
+	// Creates or updates a virtual machine extension; the CustomScript extension runs its
+	// command again when run_tag changes.
+	CreateVirtualMachineExtension(context.Context, *CreateVirtualMachineExtensionRequest) (*longrunningpb.Operation, error)
+	// Deletes a virtual machine extension. NotFound counts as done.
+	DeleteVirtualMachineExtension(context.Context, *DeleteVirtualMachineExtensionRequest) (*longrunningpb.Operation, error)
 	// Starts a stopped or deallocated virtual machine.
 	StartVirtualMachine(context.Context, *StartVirtualMachineRequest) (*longrunningpb.Operation, error)
 	// Powers a virtual machine off; it stays allocated (and billed).
@@ -309,6 +356,15 @@ func (UnimplementedComputeServiceServer) CreateVirtualMachine(context.Context, *
 }
 func (UnimplementedComputeServiceServer) DeleteVirtualMachine(context.Context, *DeleteVirtualMachineRequest) (*longrunningpb.Operation, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteVirtualMachine not implemented")
+}
+func (UnimplementedComputeServiceServer) GetVirtualMachineExtension(context.Context, *GetVirtualMachineExtensionRequest) (*VirtualMachineExtension, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetVirtualMachineExtension not implemented")
+}
+func (UnimplementedComputeServiceServer) CreateVirtualMachineExtension(context.Context, *CreateVirtualMachineExtensionRequest) (*longrunningpb.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateVirtualMachineExtension not implemented")
+}
+func (UnimplementedComputeServiceServer) DeleteVirtualMachineExtension(context.Context, *DeleteVirtualMachineExtensionRequest) (*longrunningpb.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteVirtualMachineExtension not implemented")
 }
 func (UnimplementedComputeServiceServer) StartVirtualMachine(context.Context, *StartVirtualMachineRequest) (*longrunningpb.Operation, error) {
 	return nil, status.Error(codes.Unimplemented, "method StartVirtualMachine not implemented")
@@ -493,6 +549,60 @@ func _ComputeService_DeleteVirtualMachine_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ComputeService_GetVirtualMachineExtension_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetVirtualMachineExtensionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServiceServer).GetVirtualMachineExtension(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ComputeService_GetVirtualMachineExtension_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServiceServer).GetVirtualMachineExtension(ctx, req.(*GetVirtualMachineExtensionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ComputeService_CreateVirtualMachineExtension_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateVirtualMachineExtensionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServiceServer).CreateVirtualMachineExtension(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ComputeService_CreateVirtualMachineExtension_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServiceServer).CreateVirtualMachineExtension(ctx, req.(*CreateVirtualMachineExtensionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ComputeService_DeleteVirtualMachineExtension_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteVirtualMachineExtensionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServiceServer).DeleteVirtualMachineExtension(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ComputeService_DeleteVirtualMachineExtension_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServiceServer).DeleteVirtualMachineExtension(ctx, req.(*DeleteVirtualMachineExtensionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _ComputeService_StartVirtualMachine_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(StartVirtualMachineRequest)
 	if err := dec(in); err != nil {
@@ -639,6 +749,18 @@ var ComputeService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeleteVirtualMachine",
 			Handler:    _ComputeService_DeleteVirtualMachine_Handler,
+		},
+		{
+			MethodName: "GetVirtualMachineExtension",
+			Handler:    _ComputeService_GetVirtualMachineExtension_Handler,
+		},
+		{
+			MethodName: "CreateVirtualMachineExtension",
+			Handler:    _ComputeService_CreateVirtualMachineExtension_Handler,
+		},
+		{
+			MethodName: "DeleteVirtualMachineExtension",
+			Handler:    _ComputeService_DeleteVirtualMachineExtension_Handler,
 		},
 		{
 			MethodName: "StartVirtualMachine",

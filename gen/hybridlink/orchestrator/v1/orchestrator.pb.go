@@ -79,6 +79,63 @@ func (DeploymentSpec_FailurePolicy) EnumDescriptor() ([]byte, []int) {
 	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{1, 0}
 }
 
+// What the data-plane probe decides.
+type DeploymentSpec_ProbePolicy int32
+
+const (
+	// REQUIRED.
+	DeploymentSpec_PROBE_POLICY_UNSPECIFIED DeploymentSpec_ProbePolicy = 0
+	// The deployment is READY only when every VM reaches every VM it should.
+	DeploymentSpec_PROBE_POLICY_REQUIRED DeploymentSpec_ProbePolicy = 1
+	// The probe runs and its results are reported, but do not fail the deployment.
+	DeploymentSpec_PROBE_POLICY_ADVISORY DeploymentSpec_ProbePolicy = 2
+	// No probe.
+	DeploymentSpec_PROBE_POLICY_OFF DeploymentSpec_ProbePolicy = 3
+)
+
+// Enum value maps for DeploymentSpec_ProbePolicy.
+var (
+	DeploymentSpec_ProbePolicy_name = map[int32]string{
+		0: "PROBE_POLICY_UNSPECIFIED",
+		1: "PROBE_POLICY_REQUIRED",
+		2: "PROBE_POLICY_ADVISORY",
+		3: "PROBE_POLICY_OFF",
+	}
+	DeploymentSpec_ProbePolicy_value = map[string]int32{
+		"PROBE_POLICY_UNSPECIFIED": 0,
+		"PROBE_POLICY_REQUIRED":    1,
+		"PROBE_POLICY_ADVISORY":    2,
+		"PROBE_POLICY_OFF":         3,
+	}
+)
+
+func (x DeploymentSpec_ProbePolicy) Enum() *DeploymentSpec_ProbePolicy {
+	p := new(DeploymentSpec_ProbePolicy)
+	*p = x
+	return p
+}
+
+func (x DeploymentSpec_ProbePolicy) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DeploymentSpec_ProbePolicy) Descriptor() protoreflect.EnumDescriptor {
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[1].Descriptor()
+}
+
+func (DeploymentSpec_ProbePolicy) Type() protoreflect.EnumType {
+	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[1]
+}
+
+func (x DeploymentSpec_ProbePolicy) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DeploymentSpec_ProbePolicy.Descriptor instead.
+func (DeploymentSpec_ProbePolicy) EnumDescriptor() ([]byte, []int) {
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{1, 1}
+}
+
 // What a drift check that finds something does.
 type DeploymentSpec_DriftPolicy int32
 
@@ -116,11 +173,11 @@ func (x DeploymentSpec_DriftPolicy) String() string {
 }
 
 func (DeploymentSpec_DriftPolicy) Descriptor() protoreflect.EnumDescriptor {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[1].Descriptor()
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[2].Descriptor()
 }
 
 func (DeploymentSpec_DriftPolicy) Type() protoreflect.EnumType {
-	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[1]
+	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[2]
 }
 
 func (x DeploymentSpec_DriftPolicy) Number() protoreflect.EnumNumber {
@@ -129,7 +186,7 @@ func (x DeploymentSpec_DriftPolicy) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DeploymentSpec_DriftPolicy.Descriptor instead.
 func (DeploymentSpec_DriftPolicy) EnumDescriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{1, 1}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{1, 2}
 }
 
 // The deployment's state.
@@ -193,11 +250,11 @@ func (x DeploymentStatus_State) String() string {
 }
 
 func (DeploymentStatus_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[2].Descriptor()
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[3].Descriptor()
 }
 
 func (DeploymentStatus_State) Type() protoreflect.EnumType {
-	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[2]
+	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[3]
 }
 
 func (x DeploymentStatus_State) Number() protoreflect.EnumNumber {
@@ -258,11 +315,11 @@ func (x Step_State) String() string {
 }
 
 func (Step_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[3].Descriptor()
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[4].Descriptor()
 }
 
 func (Step_State) Type() protoreflect.EnumType {
-	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[3]
+	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[4]
 }
 
 func (x Step_State) Number() protoreflect.EnumNumber {
@@ -330,11 +387,11 @@ func (x PlannedChange_Action) String() string {
 }
 
 func (PlannedChange_Action) Descriptor() protoreflect.EnumDescriptor {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[4].Descriptor()
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[5].Descriptor()
 }
 
 func (PlannedChange_Action) Type() protoreflect.EnumType {
-	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[4]
+	return &file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes[5]
 }
 
 func (x PlannedChange_Action) Number() protoreflect.EnumNumber {
@@ -343,7 +400,7 @@ func (x PlannedChange_Action) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use PlannedChange_Action.Descriptor instead.
 func (PlannedChange_Action) EnumDescriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{18, 0}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{19, 0}
 }
 
 // Deployment is a hybrid connectivity deployment.
@@ -455,7 +512,9 @@ type DeploymentSpec struct {
 	// its connections. Only a route-based hub gateway on Azure transits.
 	Transit bool `protobuf:"varint,5,opt,name=transit,proto3" json:"transit,omitempty"`
 	// What a drift check that finds something does; REPORT when unset.
-	DriftPolicy   DeploymentSpec_DriftPolicy `protobuf:"varint,6,opt,name=drift_policy,json=driftPolicy,proto3,enum=hybridlink.orchestrator.v1.DeploymentSpec_DriftPolicy" json:"drift_policy,omitempty"`
+	DriftPolicy DeploymentSpec_DriftPolicy `protobuf:"varint,6,opt,name=drift_policy,json=driftPolicy,proto3,enum=hybridlink.orchestrator.v1.DeploymentSpec_DriftPolicy" json:"drift_policy,omitempty"`
+	// What the data-plane probe decides; REQUIRED when unset.
+	ProbePolicy   DeploymentSpec_ProbePolicy `protobuf:"varint,7,opt,name=probe_policy,json=probePolicy,proto3,enum=hybridlink.orchestrator.v1.DeploymentSpec_ProbePolicy" json:"probe_policy,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -530,6 +589,13 @@ func (x *DeploymentSpec) GetDriftPolicy() DeploymentSpec_DriftPolicy {
 		return x.DriftPolicy
 	}
 	return DeploymentSpec_DRIFT_POLICY_UNSPECIFIED
+}
+
+func (x *DeploymentSpec) GetProbePolicy() DeploymentSpec_ProbePolicy {
+	if x != nil {
+		return x.ProbePolicy
+	}
+	return DeploymentSpec_PROBE_POLICY_UNSPECIFIED
 }
 
 // Site is one side of the deployment.
@@ -1420,7 +1486,11 @@ func (x *StepError) GetMessage() string {
 type Outputs struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Per site.
-	Sites         []*SiteOutputs `protobuf:"bytes,1,rep,name=sites,proto3" json:"sites,omitempty"`
+	Sites []*SiteOutputs `protobuf:"bytes,1,rep,name=sites,proto3" json:"sites,omitempty"`
+	// The last data-plane probe: one result per VM and VM it should reach.
+	Probes []*ProbeResult `protobuf:"bytes,2,rep,name=probes,proto3" json:"probes,omitempty"`
+	// Why there was no probe, when there was none (a site without VMs, the policy off).
+	ProbeNote     string `protobuf:"bytes,3,opt,name=probe_note,json=probeNote,proto3" json:"probe_note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1462,6 +1532,134 @@ func (x *Outputs) GetSites() []*SiteOutputs {
 	return nil
 }
 
+func (x *Outputs) GetProbes() []*ProbeResult {
+	if x != nil {
+		return x.Probes
+	}
+	return nil
+}
+
+func (x *Outputs) GetProbeNote() string {
+	if x != nil {
+		return x.ProbeNote
+	}
+	return ""
+}
+
+// ProbeResult is what one VM saw of another through the tunnels.
+type ProbeResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The probing VM's site and name.
+	SourceSite string `protobuf:"bytes,1,opt,name=source_site,json=sourceSite,proto3" json:"source_site,omitempty"`
+	SourceVm   string `protobuf:"bytes,2,opt,name=source_vm,json=sourceVm,proto3" json:"source_vm,omitempty"`
+	// The probed VM's site, name and private IP address.
+	TargetSite string `protobuf:"bytes,3,opt,name=target_site,json=targetSite,proto3" json:"target_site,omitempty"`
+	TargetVm   string `protobuf:"bytes,4,opt,name=target_vm,json=targetVm,proto3" json:"target_vm,omitempty"`
+	TargetIp   string `protobuf:"bytes,5,opt,name=target_ip,json=targetIp,proto3" json:"target_ip,omitempty"`
+	// Whether it answered ICMP echo, and TCP on port 22.
+	Icmp bool `protobuf:"varint,6,opt,name=icmp,proto3" json:"icmp,omitempty"`
+	Tcp  bool `protobuf:"varint,7,opt,name=tcp,proto3" json:"tcp,omitempty"`
+	// The echo requests lost, in percent.
+	LossPercent int32 `protobuf:"varint,8,opt,name=loss_percent,json=lossPercent,proto3" json:"loss_percent,omitempty"`
+	// The average round-trip time in milliseconds, when it answered.
+	RttMs         float64 `protobuf:"fixed64,9,opt,name=rtt_ms,json=rttMs,proto3" json:"rtt_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ProbeResult) Reset() {
+	*x = ProbeResult{}
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProbeResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProbeResult) ProtoMessage() {}
+
+func (x *ProbeResult) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProbeResult.ProtoReflect.Descriptor instead.
+func (*ProbeResult) Descriptor() ([]byte, []int) {
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ProbeResult) GetSourceSite() string {
+	if x != nil {
+		return x.SourceSite
+	}
+	return ""
+}
+
+func (x *ProbeResult) GetSourceVm() string {
+	if x != nil {
+		return x.SourceVm
+	}
+	return ""
+}
+
+func (x *ProbeResult) GetTargetSite() string {
+	if x != nil {
+		return x.TargetSite
+	}
+	return ""
+}
+
+func (x *ProbeResult) GetTargetVm() string {
+	if x != nil {
+		return x.TargetVm
+	}
+	return ""
+}
+
+func (x *ProbeResult) GetTargetIp() string {
+	if x != nil {
+		return x.TargetIp
+	}
+	return ""
+}
+
+func (x *ProbeResult) GetIcmp() bool {
+	if x != nil {
+		return x.Icmp
+	}
+	return false
+}
+
+func (x *ProbeResult) GetTcp() bool {
+	if x != nil {
+		return x.Tcp
+	}
+	return false
+}
+
+func (x *ProbeResult) GetLossPercent() int32 {
+	if x != nil {
+		return x.LossPercent
+	}
+	return 0
+}
+
+func (x *ProbeResult) GetRttMs() float64 {
+	if x != nil {
+		return x.RttMs
+	}
+	return 0
+}
+
 // SiteOutputs are one site's outputs.
 type SiteOutputs struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1486,7 +1684,7 @@ type SiteOutputs struct {
 
 func (x *SiteOutputs) Reset() {
 	*x = SiteOutputs{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[13]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1498,7 +1696,7 @@ func (x *SiteOutputs) String() string {
 func (*SiteOutputs) ProtoMessage() {}
 
 func (x *SiteOutputs) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[13]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1511,7 +1709,7 @@ func (x *SiteOutputs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SiteOutputs.ProtoReflect.Descriptor instead.
 func (*SiteOutputs) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{13}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *SiteOutputs) GetSite() string {
@@ -1582,7 +1780,7 @@ type ConnectionOutputs struct {
 
 func (x *ConnectionOutputs) Reset() {
 	*x = ConnectionOutputs{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[14]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1594,7 +1792,7 @@ func (x *ConnectionOutputs) String() string {
 func (*ConnectionOutputs) ProtoMessage() {}
 
 func (x *ConnectionOutputs) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[14]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1607,7 +1805,7 @@ func (x *ConnectionOutputs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionOutputs.ProtoReflect.Descriptor instead.
 func (*ConnectionOutputs) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{14}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ConnectionOutputs) GetPeer() string {
@@ -1666,7 +1864,7 @@ type OperationMetadata struct {
 
 func (x *OperationMetadata) Reset() {
 	*x = OperationMetadata{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[15]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1678,7 +1876,7 @@ func (x *OperationMetadata) String() string {
 func (*OperationMetadata) ProtoMessage() {}
 
 func (x *OperationMetadata) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[15]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1691,7 +1889,7 @@ func (x *OperationMetadata) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OperationMetadata.ProtoReflect.Descriptor instead.
 func (*OperationMetadata) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{15}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *OperationMetadata) GetTarget() string {
@@ -1749,7 +1947,7 @@ type Plan struct {
 
 func (x *Plan) Reset() {
 	*x = Plan{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[16]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1761,7 +1959,7 @@ func (x *Plan) String() string {
 func (*Plan) ProtoMessage() {}
 
 func (x *Plan) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[16]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1774,7 +1972,7 @@ func (x *Plan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Plan.ProtoReflect.Descriptor instead.
 func (*Plan) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{16}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *Plan) GetFindings() []*Finding {
@@ -1804,7 +2002,7 @@ type Finding struct {
 
 func (x *Finding) Reset() {
 	*x = Finding{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[17]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1816,7 +2014,7 @@ func (x *Finding) String() string {
 func (*Finding) ProtoMessage() {}
 
 func (x *Finding) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[17]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1829,7 +2027,7 @@ func (x *Finding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Finding.ProtoReflect.Descriptor instead.
 func (*Finding) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{17}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Finding) GetField() string {
@@ -1863,7 +2061,7 @@ type PlannedChange struct {
 
 func (x *PlannedChange) Reset() {
 	*x = PlannedChange{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[18]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1875,7 +2073,7 @@ func (x *PlannedChange) String() string {
 func (*PlannedChange) ProtoMessage() {}
 
 func (x *PlannedChange) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[18]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1888,7 +2086,7 @@ func (x *PlannedChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlannedChange.ProtoReflect.Descriptor instead.
 func (*PlannedChange) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{18}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *PlannedChange) GetResource() string {
@@ -1934,7 +2132,7 @@ type DeploymentEvent struct {
 
 func (x *DeploymentEvent) Reset() {
 	*x = DeploymentEvent{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1946,7 +2144,7 @@ func (x *DeploymentEvent) String() string {
 func (*DeploymentEvent) ProtoMessage() {}
 
 func (x *DeploymentEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[19]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1959,7 +2157,7 @@ func (x *DeploymentEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeploymentEvent.ProtoReflect.Descriptor instead.
 func (*DeploymentEvent) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{19}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *DeploymentEvent) GetTime() *timestamppb.Timestamp {
@@ -1998,7 +2196,7 @@ type CreateDeploymentRequest struct {
 
 func (x *CreateDeploymentRequest) Reset() {
 	*x = CreateDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2010,7 +2208,7 @@ func (x *CreateDeploymentRequest) String() string {
 func (*CreateDeploymentRequest) ProtoMessage() {}
 
 func (x *CreateDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[20]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2023,7 +2221,7 @@ func (x *CreateDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*CreateDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{20}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CreateDeploymentRequest) GetDeploymentId() string {
@@ -2058,7 +2256,7 @@ type GetDeploymentRequest struct {
 
 func (x *GetDeploymentRequest) Reset() {
 	*x = GetDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2070,7 +2268,7 @@ func (x *GetDeploymentRequest) String() string {
 func (*GetDeploymentRequest) ProtoMessage() {}
 
 func (x *GetDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[21]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2083,7 +2281,7 @@ func (x *GetDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*GetDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{21}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *GetDeploymentRequest) GetName() string {
@@ -2108,7 +2306,7 @@ type ListDeploymentsRequest struct {
 
 func (x *ListDeploymentsRequest) Reset() {
 	*x = ListDeploymentsRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2120,7 +2318,7 @@ func (x *ListDeploymentsRequest) String() string {
 func (*ListDeploymentsRequest) ProtoMessage() {}
 
 func (x *ListDeploymentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[22]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2133,7 +2331,7 @@ func (x *ListDeploymentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeploymentsRequest.ProtoReflect.Descriptor instead.
 func (*ListDeploymentsRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{22}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListDeploymentsRequest) GetPageSize() int32 {
@@ -2170,7 +2368,7 @@ type ListDeploymentsResponse struct {
 
 func (x *ListDeploymentsResponse) Reset() {
 	*x = ListDeploymentsResponse{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[23]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2182,7 +2380,7 @@ func (x *ListDeploymentsResponse) String() string {
 func (*ListDeploymentsResponse) ProtoMessage() {}
 
 func (x *ListDeploymentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[23]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2195,7 +2393,7 @@ func (x *ListDeploymentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeploymentsResponse.ProtoReflect.Descriptor instead.
 func (*ListDeploymentsResponse) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{23}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ListDeploymentsResponse) GetDeployments() []*Deployment {
@@ -2223,7 +2421,7 @@ type UpdateDeploymentRequest struct {
 
 func (x *UpdateDeploymentRequest) Reset() {
 	*x = UpdateDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[24]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2235,7 +2433,7 @@ func (x *UpdateDeploymentRequest) String() string {
 func (*UpdateDeploymentRequest) ProtoMessage() {}
 
 func (x *UpdateDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[24]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2248,7 +2446,7 @@ func (x *UpdateDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*UpdateDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{24}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *UpdateDeploymentRequest) GetDeployment() *Deployment {
@@ -2269,7 +2467,7 @@ type DeleteDeploymentRequest struct {
 
 func (x *DeleteDeploymentRequest) Reset() {
 	*x = DeleteDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[25]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2281,7 +2479,7 @@ func (x *DeleteDeploymentRequest) String() string {
 func (*DeleteDeploymentRequest) ProtoMessage() {}
 
 func (x *DeleteDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[25]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2294,7 +2492,7 @@ func (x *DeleteDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*DeleteDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{25}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *DeleteDeploymentRequest) GetName() string {
@@ -2316,7 +2514,7 @@ type PlanDeploymentRequest struct {
 
 func (x *PlanDeploymentRequest) Reset() {
 	*x = PlanDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[26]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2328,7 +2526,7 @@ func (x *PlanDeploymentRequest) String() string {
 func (*PlanDeploymentRequest) ProtoMessage() {}
 
 func (x *PlanDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[26]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2341,7 +2539,7 @@ func (x *PlanDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlanDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*PlanDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{26}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *PlanDeploymentRequest) GetDeployment() *Deployment {
@@ -2362,7 +2560,7 @@ type CheckDeploymentRequest struct {
 
 func (x *CheckDeploymentRequest) Reset() {
 	*x = CheckDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[27]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2374,7 +2572,7 @@ func (x *CheckDeploymentRequest) String() string {
 func (*CheckDeploymentRequest) ProtoMessage() {}
 
 func (x *CheckDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[27]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2387,10 +2585,56 @@ func (x *CheckDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*CheckDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{27}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *CheckDeploymentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// ProbeDeploymentRequest is the request of ProbeDeployment.
+type ProbeDeploymentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The deployment.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ProbeDeploymentRequest) Reset() {
+	*x = ProbeDeploymentRequest{}
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProbeDeploymentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProbeDeploymentRequest) ProtoMessage() {}
+
+func (x *ProbeDeploymentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProbeDeploymentRequest.ProtoReflect.Descriptor instead.
+func (*ProbeDeploymentRequest) Descriptor() ([]byte, []int) {
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *ProbeDeploymentRequest) GetName() string {
 	if x != nil {
 		return x.Name
 	}
@@ -2408,7 +2652,7 @@ type RotateSharedKeyRequest struct {
 
 func (x *RotateSharedKeyRequest) Reset() {
 	*x = RotateSharedKeyRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[28]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2420,7 +2664,7 @@ func (x *RotateSharedKeyRequest) String() string {
 func (*RotateSharedKeyRequest) ProtoMessage() {}
 
 func (x *RotateSharedKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[28]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2433,7 +2677,7 @@ func (x *RotateSharedKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateSharedKeyRequest.ProtoReflect.Descriptor instead.
 func (*RotateSharedKeyRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{28}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *RotateSharedKeyRequest) GetName() string {
@@ -2454,7 +2698,7 @@ type WatchDeploymentRequest struct {
 
 func (x *WatchDeploymentRequest) Reset() {
 	*x = WatchDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[29]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2466,7 +2710,7 @@ func (x *WatchDeploymentRequest) String() string {
 func (*WatchDeploymentRequest) ProtoMessage() {}
 
 func (x *WatchDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[29]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2479,7 +2723,7 @@ func (x *WatchDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*WatchDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{29}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *WatchDeploymentRequest) GetName() string {
@@ -2505,7 +2749,7 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"updateTime\x12\x17\n" +
 	"\x04etag\x18\x06 \x01(\tB\x03\xe0A\x03R\x04etag:`\xeaA]\n" +
 	"(orchestrator.hybridlink.local/Deployment\x12\x18deployments/{deployment}*\vdeployments2\n" +
-	"deployment\"\xe0\x04\n" +
+	"deployment\"\xb9\x06\n" +
 	"\x0eDeploymentSpec\x12;\n" +
 	"\x05sites\x18\x01 \x03(\v2 .hybridlink.orchestrator.v1.SiteB\x03\xe0A\x02R\x05sites\x12O\n" +
 	"\n" +
@@ -2514,11 +2758,17 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\x0efailure_policy\x18\x03 \x01(\x0e28.hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicyB\x03\xe0A\x01R\rfailurePolicy\x12\x15\n" +
 	"\x03hub\x18\x04 \x01(\tB\x03\xe0A\x01R\x03hub\x12\x1d\n" +
 	"\atransit\x18\x05 \x01(\bB\x03\xe0A\x01R\atransit\x12^\n" +
-	"\fdrift_policy\x18\x06 \x01(\x0e26.hybridlink.orchestrator.v1.DeploymentSpec.DriftPolicyB\x03\xe0A\x01R\vdriftPolicy\"e\n" +
+	"\fdrift_policy\x18\x06 \x01(\x0e26.hybridlink.orchestrator.v1.DeploymentSpec.DriftPolicyB\x03\xe0A\x01R\vdriftPolicy\x12^\n" +
+	"\fprobe_policy\x18\a \x01(\x0e26.hybridlink.orchestrator.v1.DeploymentSpec.ProbePolicyB\x03\xe0A\x01R\vprobePolicy\"e\n" +
 	"\rFailurePolicy\x12\x1e\n" +
 	"\x1aFAILURE_POLICY_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13FAILURE_POLICY_KEEP\x10\x01\x12\x1b\n" +
-	"\x17FAILURE_POLICY_ROLLBACK\x10\x02\"]\n" +
+	"\x17FAILURE_POLICY_ROLLBACK\x10\x02\"w\n" +
+	"\vProbePolicy\x12\x1c\n" +
+	"\x18PROBE_POLICY_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15PROBE_POLICY_REQUIRED\x10\x01\x12\x19\n" +
+	"\x15PROBE_POLICY_ADVISORY\x10\x02\x12\x14\n" +
+	"\x10PROBE_POLICY_OFF\x10\x03\"]\n" +
 	"\vDriftPolicy\x12\x1c\n" +
 	"\x18DRIFT_POLICY_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13DRIFT_POLICY_REPORT\x10\x01\x12\x17\n" +
@@ -2616,9 +2866,24 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\tStepError\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x19\n" +
 	"\barm_code\x18\x02 \x01(\tR\aarmCode\x12\x18\n" +
-	"\amessage\x18\x03 \x01(\tR\amessage\"H\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage\"\xa8\x01\n" +
 	"\aOutputs\x12=\n" +
-	"\x05sites\x18\x01 \x03(\v2'.hybridlink.orchestrator.v1.SiteOutputsR\x05sites\"\xe1\x03\n" +
+	"\x05sites\x18\x01 \x03(\v2'.hybridlink.orchestrator.v1.SiteOutputsR\x05sites\x12?\n" +
+	"\x06probes\x18\x02 \x03(\v2'.hybridlink.orchestrator.v1.ProbeResultR\x06probes\x12\x1d\n" +
+	"\n" +
+	"probe_note\x18\x03 \x01(\tR\tprobeNote\"\x86\x02\n" +
+	"\vProbeResult\x12\x1f\n" +
+	"\vsource_site\x18\x01 \x01(\tR\n" +
+	"sourceSite\x12\x1b\n" +
+	"\tsource_vm\x18\x02 \x01(\tR\bsourceVm\x12\x1f\n" +
+	"\vtarget_site\x18\x03 \x01(\tR\n" +
+	"targetSite\x12\x1b\n" +
+	"\ttarget_vm\x18\x04 \x01(\tR\btargetVm\x12\x1b\n" +
+	"\ttarget_ip\x18\x05 \x01(\tR\btargetIp\x12\x12\n" +
+	"\x04icmp\x18\x06 \x01(\bR\x04icmp\x12\x10\n" +
+	"\x03tcp\x18\a \x01(\bR\x03tcp\x12!\n" +
+	"\floss_percent\x18\b \x01(\x05R\vlossPercent\x12\x15\n" +
+	"\x06rtt_ms\x18\t \x01(\x01R\x05rttMs\"\xe1\x03\n" +
 	"\vSiteOutputs\x12\x12\n" +
 	"\x04site\x18\x01 \x01(\tR\x04site\x12,\n" +
 	"\x12gateway_ip_address\x18\x02 \x01(\tR\x10gatewayIpAddress\x12_\n" +
@@ -2702,12 +2967,15 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"\x16CheckDeploymentRequest\x12D\n" +
 	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
 	"(orchestrator.hybridlink.local/DeploymentR\x04name\"^\n" +
+	"\x16ProbeDeploymentRequest\x12D\n" +
+	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
+	"(orchestrator.hybridlink.local/DeploymentR\x04name\"^\n" +
 	"\x16RotateSharedKeyRequest\x12D\n" +
 	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
 	"(orchestrator.hybridlink.local/DeploymentR\x04name\"^\n" +
 	"\x16WatchDeploymentRequest\x12D\n" +
 	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
-	"(orchestrator.hybridlink.local/DeploymentR\x04name2\xe1\f\n" +
+	"(orchestrator.hybridlink.local/DeploymentR\x04name2\x9c\x0e\n" +
 	"\x13OrchestratorService\x12\xc8\x01\n" +
 	"\x10CreateDeployment\x123.hybridlink.orchestrator.v1.CreateDeploymentRequest\x1a\x1d.google.longrunning.Operation\"`\xcaA\x1f\n" +
 	"\n" +
@@ -2729,7 +2997,10 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"Deployment\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/{name=deployments/*}:rotateSharedKey\x12\xb8\x01\n" +
 	"\x0fCheckDeployment\x122.hybridlink.orchestrator.v1.CheckDeploymentRequest\x1a\x1d.google.longrunning.Operation\"R\xcaA\x1f\n" +
 	"\n" +
-	"Deployment\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/{name=deployments/*}:check\x12\xa3\x01\n" +
+	"Deployment\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/{name=deployments/*}:check\x12\xb8\x01\n" +
+	"\x0fProbeDeployment\x122.hybridlink.orchestrator.v1.ProbeDeploymentRequest\x1a\x1d.google.longrunning.Operation\"R\xcaA\x1f\n" +
+	"\n" +
+	"Deployment\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/{name=deployments/*}:probe\x12\xa3\x01\n" +
 	"\x0fWatchDeployment\x122.hybridlink.orchestrator.v1.WatchDeploymentRequest\x1a+.hybridlink.orchestrator.v1.DeploymentEvent\"-\xdaA\x04name\x82\xd3\xe4\x93\x02 \x12\x1e/v1/{name=deployments/*}:watch0\x01\x1a \xcaA\x1dorchestrator.hybridlink.localBPZNgithub.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1;orchestratorv1b\x06proto3"
 
 var (
@@ -2744,117 +3015,124 @@ func file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP() []byte {
 	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescData
 }
 
-var file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
+var file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_hybridlink_orchestrator_v1_orchestrator_proto_goTypes = []any{
 	(DeploymentSpec_FailurePolicy)(0), // 0: hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicy
-	(DeploymentSpec_DriftPolicy)(0),   // 1: hybridlink.orchestrator.v1.DeploymentSpec.DriftPolicy
-	(DeploymentStatus_State)(0),       // 2: hybridlink.orchestrator.v1.DeploymentStatus.State
-	(Step_State)(0),                   // 3: hybridlink.orchestrator.v1.Step.State
-	(PlannedChange_Action)(0),         // 4: hybridlink.orchestrator.v1.PlannedChange.Action
-	(*Deployment)(nil),                // 5: hybridlink.orchestrator.v1.Deployment
-	(*DeploymentSpec)(nil),            // 6: hybridlink.orchestrator.v1.DeploymentSpec
-	(*Site)(nil),                      // 7: hybridlink.orchestrator.v1.Site
-	(*ExistingResources)(nil),         // 8: hybridlink.orchestrator.v1.ExistingResources
-	(*VirtualMachineSpec)(nil),        // 9: hybridlink.orchestrator.v1.VirtualMachineSpec
-	(*ConnectionSpec)(nil),            // 10: hybridlink.orchestrator.v1.ConnectionSpec
-	(*DeploymentStatus)(nil),          // 11: hybridlink.orchestrator.v1.DeploymentStatus
-	(*DriftReport)(nil),               // 12: hybridlink.orchestrator.v1.DriftReport
-	(*Drift)(nil),                     // 13: hybridlink.orchestrator.v1.Drift
-	(*KeyRotation)(nil),               // 14: hybridlink.orchestrator.v1.KeyRotation
-	(*Step)(nil),                      // 15: hybridlink.orchestrator.v1.Step
-	(*StepError)(nil),                 // 16: hybridlink.orchestrator.v1.StepError
-	(*Outputs)(nil),                   // 17: hybridlink.orchestrator.v1.Outputs
-	(*SiteOutputs)(nil),               // 18: hybridlink.orchestrator.v1.SiteOutputs
-	(*ConnectionOutputs)(nil),         // 19: hybridlink.orchestrator.v1.ConnectionOutputs
-	(*OperationMetadata)(nil),         // 20: hybridlink.orchestrator.v1.OperationMetadata
-	(*Plan)(nil),                      // 21: hybridlink.orchestrator.v1.Plan
-	(*Finding)(nil),                   // 22: hybridlink.orchestrator.v1.Finding
-	(*PlannedChange)(nil),             // 23: hybridlink.orchestrator.v1.PlannedChange
-	(*DeploymentEvent)(nil),           // 24: hybridlink.orchestrator.v1.DeploymentEvent
-	(*CreateDeploymentRequest)(nil),   // 25: hybridlink.orchestrator.v1.CreateDeploymentRequest
-	(*GetDeploymentRequest)(nil),      // 26: hybridlink.orchestrator.v1.GetDeploymentRequest
-	(*ListDeploymentsRequest)(nil),    // 27: hybridlink.orchestrator.v1.ListDeploymentsRequest
-	(*ListDeploymentsResponse)(nil),   // 28: hybridlink.orchestrator.v1.ListDeploymentsResponse
-	(*UpdateDeploymentRequest)(nil),   // 29: hybridlink.orchestrator.v1.UpdateDeploymentRequest
-	(*DeleteDeploymentRequest)(nil),   // 30: hybridlink.orchestrator.v1.DeleteDeploymentRequest
-	(*PlanDeploymentRequest)(nil),     // 31: hybridlink.orchestrator.v1.PlanDeploymentRequest
-	(*CheckDeploymentRequest)(nil),    // 32: hybridlink.orchestrator.v1.CheckDeploymentRequest
-	(*RotateSharedKeyRequest)(nil),    // 33: hybridlink.orchestrator.v1.RotateSharedKeyRequest
-	(*WatchDeploymentRequest)(nil),    // 34: hybridlink.orchestrator.v1.WatchDeploymentRequest
-	nil,                               // 35: hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
-	(*timestamppb.Timestamp)(nil),     // 36: google.protobuf.Timestamp
-	(*v1.IpsecPolicy)(nil),            // 37: hybridlink.gateway.v1.IpsecPolicy
-	(*durationpb.Duration)(nil),       // 38: google.protobuf.Duration
-	(v1.Connection_Status)(0),         // 39: hybridlink.gateway.v1.Connection.Status
-	(*longrunningpb.Operation)(nil),   // 40: google.longrunning.Operation
+	(DeploymentSpec_ProbePolicy)(0),   // 1: hybridlink.orchestrator.v1.DeploymentSpec.ProbePolicy
+	(DeploymentSpec_DriftPolicy)(0),   // 2: hybridlink.orchestrator.v1.DeploymentSpec.DriftPolicy
+	(DeploymentStatus_State)(0),       // 3: hybridlink.orchestrator.v1.DeploymentStatus.State
+	(Step_State)(0),                   // 4: hybridlink.orchestrator.v1.Step.State
+	(PlannedChange_Action)(0),         // 5: hybridlink.orchestrator.v1.PlannedChange.Action
+	(*Deployment)(nil),                // 6: hybridlink.orchestrator.v1.Deployment
+	(*DeploymentSpec)(nil),            // 7: hybridlink.orchestrator.v1.DeploymentSpec
+	(*Site)(nil),                      // 8: hybridlink.orchestrator.v1.Site
+	(*ExistingResources)(nil),         // 9: hybridlink.orchestrator.v1.ExistingResources
+	(*VirtualMachineSpec)(nil),        // 10: hybridlink.orchestrator.v1.VirtualMachineSpec
+	(*ConnectionSpec)(nil),            // 11: hybridlink.orchestrator.v1.ConnectionSpec
+	(*DeploymentStatus)(nil),          // 12: hybridlink.orchestrator.v1.DeploymentStatus
+	(*DriftReport)(nil),               // 13: hybridlink.orchestrator.v1.DriftReport
+	(*Drift)(nil),                     // 14: hybridlink.orchestrator.v1.Drift
+	(*KeyRotation)(nil),               // 15: hybridlink.orchestrator.v1.KeyRotation
+	(*Step)(nil),                      // 16: hybridlink.orchestrator.v1.Step
+	(*StepError)(nil),                 // 17: hybridlink.orchestrator.v1.StepError
+	(*Outputs)(nil),                   // 18: hybridlink.orchestrator.v1.Outputs
+	(*ProbeResult)(nil),               // 19: hybridlink.orchestrator.v1.ProbeResult
+	(*SiteOutputs)(nil),               // 20: hybridlink.orchestrator.v1.SiteOutputs
+	(*ConnectionOutputs)(nil),         // 21: hybridlink.orchestrator.v1.ConnectionOutputs
+	(*OperationMetadata)(nil),         // 22: hybridlink.orchestrator.v1.OperationMetadata
+	(*Plan)(nil),                      // 23: hybridlink.orchestrator.v1.Plan
+	(*Finding)(nil),                   // 24: hybridlink.orchestrator.v1.Finding
+	(*PlannedChange)(nil),             // 25: hybridlink.orchestrator.v1.PlannedChange
+	(*DeploymentEvent)(nil),           // 26: hybridlink.orchestrator.v1.DeploymentEvent
+	(*CreateDeploymentRequest)(nil),   // 27: hybridlink.orchestrator.v1.CreateDeploymentRequest
+	(*GetDeploymentRequest)(nil),      // 28: hybridlink.orchestrator.v1.GetDeploymentRequest
+	(*ListDeploymentsRequest)(nil),    // 29: hybridlink.orchestrator.v1.ListDeploymentsRequest
+	(*ListDeploymentsResponse)(nil),   // 30: hybridlink.orchestrator.v1.ListDeploymentsResponse
+	(*UpdateDeploymentRequest)(nil),   // 31: hybridlink.orchestrator.v1.UpdateDeploymentRequest
+	(*DeleteDeploymentRequest)(nil),   // 32: hybridlink.orchestrator.v1.DeleteDeploymentRequest
+	(*PlanDeploymentRequest)(nil),     // 33: hybridlink.orchestrator.v1.PlanDeploymentRequest
+	(*CheckDeploymentRequest)(nil),    // 34: hybridlink.orchestrator.v1.CheckDeploymentRequest
+	(*ProbeDeploymentRequest)(nil),    // 35: hybridlink.orchestrator.v1.ProbeDeploymentRequest
+	(*RotateSharedKeyRequest)(nil),    // 36: hybridlink.orchestrator.v1.RotateSharedKeyRequest
+	(*WatchDeploymentRequest)(nil),    // 37: hybridlink.orchestrator.v1.WatchDeploymentRequest
+	nil,                               // 38: hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
+	(*timestamppb.Timestamp)(nil),     // 39: google.protobuf.Timestamp
+	(*v1.IpsecPolicy)(nil),            // 40: hybridlink.gateway.v1.IpsecPolicy
+	(*durationpb.Duration)(nil),       // 41: google.protobuf.Duration
+	(v1.Connection_Status)(0),         // 42: hybridlink.gateway.v1.Connection.Status
+	(*longrunningpb.Operation)(nil),   // 43: google.longrunning.Operation
 }
 var file_hybridlink_orchestrator_v1_orchestrator_proto_depIdxs = []int32{
-	6,  // 0: hybridlink.orchestrator.v1.Deployment.spec:type_name -> hybridlink.orchestrator.v1.DeploymentSpec
-	11, // 1: hybridlink.orchestrator.v1.Deployment.status:type_name -> hybridlink.orchestrator.v1.DeploymentStatus
-	36, // 2: hybridlink.orchestrator.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
-	36, // 3: hybridlink.orchestrator.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
-	7,  // 4: hybridlink.orchestrator.v1.DeploymentSpec.sites:type_name -> hybridlink.orchestrator.v1.Site
-	10, // 5: hybridlink.orchestrator.v1.DeploymentSpec.connection:type_name -> hybridlink.orchestrator.v1.ConnectionSpec
+	7,  // 0: hybridlink.orchestrator.v1.Deployment.spec:type_name -> hybridlink.orchestrator.v1.DeploymentSpec
+	12, // 1: hybridlink.orchestrator.v1.Deployment.status:type_name -> hybridlink.orchestrator.v1.DeploymentStatus
+	39, // 2: hybridlink.orchestrator.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
+	39, // 3: hybridlink.orchestrator.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
+	8,  // 4: hybridlink.orchestrator.v1.DeploymentSpec.sites:type_name -> hybridlink.orchestrator.v1.Site
+	11, // 5: hybridlink.orchestrator.v1.DeploymentSpec.connection:type_name -> hybridlink.orchestrator.v1.ConnectionSpec
 	0,  // 6: hybridlink.orchestrator.v1.DeploymentSpec.failure_policy:type_name -> hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicy
-	1,  // 7: hybridlink.orchestrator.v1.DeploymentSpec.drift_policy:type_name -> hybridlink.orchestrator.v1.DeploymentSpec.DriftPolicy
-	9,  // 8: hybridlink.orchestrator.v1.Site.virtual_machines:type_name -> hybridlink.orchestrator.v1.VirtualMachineSpec
-	8,  // 9: hybridlink.orchestrator.v1.Site.existing:type_name -> hybridlink.orchestrator.v1.ExistingResources
-	37, // 10: hybridlink.orchestrator.v1.ConnectionSpec.ipsec_policy:type_name -> hybridlink.gateway.v1.IpsecPolicy
-	38, // 11: hybridlink.orchestrator.v1.ConnectionSpec.rotate_every:type_name -> google.protobuf.Duration
-	2,  // 12: hybridlink.orchestrator.v1.DeploymentStatus.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	15, // 13: hybridlink.orchestrator.v1.DeploymentStatus.steps:type_name -> hybridlink.orchestrator.v1.Step
-	17, // 14: hybridlink.orchestrator.v1.DeploymentStatus.outputs:type_name -> hybridlink.orchestrator.v1.Outputs
-	14, // 15: hybridlink.orchestrator.v1.DeploymentStatus.key_rotation:type_name -> hybridlink.orchestrator.v1.KeyRotation
-	12, // 16: hybridlink.orchestrator.v1.DeploymentStatus.drift:type_name -> hybridlink.orchestrator.v1.DriftReport
-	36, // 17: hybridlink.orchestrator.v1.DriftReport.check_time:type_name -> google.protobuf.Timestamp
-	13, // 18: hybridlink.orchestrator.v1.DriftReport.findings:type_name -> hybridlink.orchestrator.v1.Drift
-	36, // 19: hybridlink.orchestrator.v1.KeyRotation.time:type_name -> google.protobuf.Timestamp
-	38, // 20: hybridlink.orchestrator.v1.KeyRotation.outage:type_name -> google.protobuf.Duration
-	3,  // 21: hybridlink.orchestrator.v1.Step.state:type_name -> hybridlink.orchestrator.v1.Step.State
-	36, // 22: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
-	36, // 23: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
-	16, // 24: hybridlink.orchestrator.v1.Step.last_error:type_name -> hybridlink.orchestrator.v1.StepError
-	18, // 25: hybridlink.orchestrator.v1.Outputs.sites:type_name -> hybridlink.orchestrator.v1.SiteOutputs
-	35, // 26: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
-	39, // 27: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
-	19, // 28: hybridlink.orchestrator.v1.SiteOutputs.connections:type_name -> hybridlink.orchestrator.v1.ConnectionOutputs
-	39, // 29: hybridlink.orchestrator.v1.ConnectionOutputs.status:type_name -> hybridlink.gateway.v1.Connection.Status
-	2,  // 30: hybridlink.orchestrator.v1.OperationMetadata.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	36, // 31: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
-	22, // 32: hybridlink.orchestrator.v1.Plan.findings:type_name -> hybridlink.orchestrator.v1.Finding
-	23, // 33: hybridlink.orchestrator.v1.Plan.changes:type_name -> hybridlink.orchestrator.v1.PlannedChange
-	4,  // 34: hybridlink.orchestrator.v1.PlannedChange.action:type_name -> hybridlink.orchestrator.v1.PlannedChange.Action
-	36, // 35: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
-	2,  // 36: hybridlink.orchestrator.v1.DeploymentEvent.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	15, // 37: hybridlink.orchestrator.v1.DeploymentEvent.step:type_name -> hybridlink.orchestrator.v1.Step
-	5,  // 38: hybridlink.orchestrator.v1.CreateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	5,  // 39: hybridlink.orchestrator.v1.ListDeploymentsResponse.deployments:type_name -> hybridlink.orchestrator.v1.Deployment
-	5,  // 40: hybridlink.orchestrator.v1.UpdateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	5,  // 41: hybridlink.orchestrator.v1.PlanDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
-	25, // 42: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:input_type -> hybridlink.orchestrator.v1.CreateDeploymentRequest
-	26, // 43: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:input_type -> hybridlink.orchestrator.v1.GetDeploymentRequest
-	27, // 44: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:input_type -> hybridlink.orchestrator.v1.ListDeploymentsRequest
-	29, // 45: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:input_type -> hybridlink.orchestrator.v1.UpdateDeploymentRequest
-	30, // 46: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:input_type -> hybridlink.orchestrator.v1.DeleteDeploymentRequest
-	31, // 47: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:input_type -> hybridlink.orchestrator.v1.PlanDeploymentRequest
-	33, // 48: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:input_type -> hybridlink.orchestrator.v1.RotateSharedKeyRequest
-	32, // 49: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:input_type -> hybridlink.orchestrator.v1.CheckDeploymentRequest
-	34, // 50: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
-	40, // 51: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
-	5,  // 52: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
-	28, // 53: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
-	40, // 54: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:output_type -> google.longrunning.Operation
-	40, // 55: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
-	21, // 56: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
-	40, // 57: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:output_type -> google.longrunning.Operation
-	40, // 58: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:output_type -> google.longrunning.Operation
-	24, // 59: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
-	51, // [51:60] is the sub-list for method output_type
-	42, // [42:51] is the sub-list for method input_type
-	42, // [42:42] is the sub-list for extension type_name
-	42, // [42:42] is the sub-list for extension extendee
-	0,  // [0:42] is the sub-list for field type_name
+	2,  // 7: hybridlink.orchestrator.v1.DeploymentSpec.drift_policy:type_name -> hybridlink.orchestrator.v1.DeploymentSpec.DriftPolicy
+	1,  // 8: hybridlink.orchestrator.v1.DeploymentSpec.probe_policy:type_name -> hybridlink.orchestrator.v1.DeploymentSpec.ProbePolicy
+	10, // 9: hybridlink.orchestrator.v1.Site.virtual_machines:type_name -> hybridlink.orchestrator.v1.VirtualMachineSpec
+	9,  // 10: hybridlink.orchestrator.v1.Site.existing:type_name -> hybridlink.orchestrator.v1.ExistingResources
+	40, // 11: hybridlink.orchestrator.v1.ConnectionSpec.ipsec_policy:type_name -> hybridlink.gateway.v1.IpsecPolicy
+	41, // 12: hybridlink.orchestrator.v1.ConnectionSpec.rotate_every:type_name -> google.protobuf.Duration
+	3,  // 13: hybridlink.orchestrator.v1.DeploymentStatus.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	16, // 14: hybridlink.orchestrator.v1.DeploymentStatus.steps:type_name -> hybridlink.orchestrator.v1.Step
+	18, // 15: hybridlink.orchestrator.v1.DeploymentStatus.outputs:type_name -> hybridlink.orchestrator.v1.Outputs
+	15, // 16: hybridlink.orchestrator.v1.DeploymentStatus.key_rotation:type_name -> hybridlink.orchestrator.v1.KeyRotation
+	13, // 17: hybridlink.orchestrator.v1.DeploymentStatus.drift:type_name -> hybridlink.orchestrator.v1.DriftReport
+	39, // 18: hybridlink.orchestrator.v1.DriftReport.check_time:type_name -> google.protobuf.Timestamp
+	14, // 19: hybridlink.orchestrator.v1.DriftReport.findings:type_name -> hybridlink.orchestrator.v1.Drift
+	39, // 20: hybridlink.orchestrator.v1.KeyRotation.time:type_name -> google.protobuf.Timestamp
+	41, // 21: hybridlink.orchestrator.v1.KeyRotation.outage:type_name -> google.protobuf.Duration
+	4,  // 22: hybridlink.orchestrator.v1.Step.state:type_name -> hybridlink.orchestrator.v1.Step.State
+	39, // 23: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
+	39, // 24: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
+	17, // 25: hybridlink.orchestrator.v1.Step.last_error:type_name -> hybridlink.orchestrator.v1.StepError
+	20, // 26: hybridlink.orchestrator.v1.Outputs.sites:type_name -> hybridlink.orchestrator.v1.SiteOutputs
+	19, // 27: hybridlink.orchestrator.v1.Outputs.probes:type_name -> hybridlink.orchestrator.v1.ProbeResult
+	38, // 28: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
+	42, // 29: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
+	21, // 30: hybridlink.orchestrator.v1.SiteOutputs.connections:type_name -> hybridlink.orchestrator.v1.ConnectionOutputs
+	42, // 31: hybridlink.orchestrator.v1.ConnectionOutputs.status:type_name -> hybridlink.gateway.v1.Connection.Status
+	3,  // 32: hybridlink.orchestrator.v1.OperationMetadata.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	39, // 33: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
+	24, // 34: hybridlink.orchestrator.v1.Plan.findings:type_name -> hybridlink.orchestrator.v1.Finding
+	25, // 35: hybridlink.orchestrator.v1.Plan.changes:type_name -> hybridlink.orchestrator.v1.PlannedChange
+	5,  // 36: hybridlink.orchestrator.v1.PlannedChange.action:type_name -> hybridlink.orchestrator.v1.PlannedChange.Action
+	39, // 37: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
+	3,  // 38: hybridlink.orchestrator.v1.DeploymentEvent.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
+	16, // 39: hybridlink.orchestrator.v1.DeploymentEvent.step:type_name -> hybridlink.orchestrator.v1.Step
+	6,  // 40: hybridlink.orchestrator.v1.CreateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	6,  // 41: hybridlink.orchestrator.v1.ListDeploymentsResponse.deployments:type_name -> hybridlink.orchestrator.v1.Deployment
+	6,  // 42: hybridlink.orchestrator.v1.UpdateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	6,  // 43: hybridlink.orchestrator.v1.PlanDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
+	27, // 44: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:input_type -> hybridlink.orchestrator.v1.CreateDeploymentRequest
+	28, // 45: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:input_type -> hybridlink.orchestrator.v1.GetDeploymentRequest
+	29, // 46: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:input_type -> hybridlink.orchestrator.v1.ListDeploymentsRequest
+	31, // 47: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:input_type -> hybridlink.orchestrator.v1.UpdateDeploymentRequest
+	32, // 48: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:input_type -> hybridlink.orchestrator.v1.DeleteDeploymentRequest
+	33, // 49: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:input_type -> hybridlink.orchestrator.v1.PlanDeploymentRequest
+	36, // 50: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:input_type -> hybridlink.orchestrator.v1.RotateSharedKeyRequest
+	34, // 51: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:input_type -> hybridlink.orchestrator.v1.CheckDeploymentRequest
+	35, // 52: hybridlink.orchestrator.v1.OrchestratorService.ProbeDeployment:input_type -> hybridlink.orchestrator.v1.ProbeDeploymentRequest
+	37, // 53: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
+	43, // 54: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
+	6,  // 55: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
+	30, // 56: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
+	43, // 57: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:output_type -> google.longrunning.Operation
+	43, // 58: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
+	23, // 59: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
+	43, // 60: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:output_type -> google.longrunning.Operation
+	43, // 61: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:output_type -> google.longrunning.Operation
+	43, // 62: hybridlink.orchestrator.v1.OrchestratorService.ProbeDeployment:output_type -> google.longrunning.Operation
+	26, // 63: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
+	54, // [54:64] is the sub-list for method output_type
+	44, // [44:54] is the sub-list for method input_type
+	44, // [44:44] is the sub-list for extension type_name
+	44, // [44:44] is the sub-list for extension extendee
+	0,  // [0:44] is the sub-list for field type_name
 }
 
 func init() { file_hybridlink_orchestrator_v1_orchestrator_proto_init() }
@@ -2867,8 +3145,8 @@ func file_hybridlink_orchestrator_v1_orchestrator_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc), len(file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc)),
-			NumEnums:      5,
-			NumMessages:   31,
+			NumEnums:      6,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

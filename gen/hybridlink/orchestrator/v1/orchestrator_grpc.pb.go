@@ -28,6 +28,7 @@ const (
 	OrchestratorService_PlanDeployment_FullMethodName   = "/hybridlink.orchestrator.v1.OrchestratorService/PlanDeployment"
 	OrchestratorService_RotateSharedKey_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/RotateSharedKey"
 	OrchestratorService_CheckDeployment_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/CheckDeployment"
+	OrchestratorService_ProbeDeployment_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/ProbeDeployment"
 	OrchestratorService_WatchDeployment_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/WatchDeployment"
 )
 
@@ -65,6 +66,10 @@ type OrchestratorServiceClient interface {
 	// be Connected. The findings are in the status's drift; re-applying (UpdateDeployment with
 	// the same spec) repairs what can be.
 	CheckDeployment(ctx context.Context, in *CheckDeploymentRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
+	// Proves the data plane again: each VM probes the VMs it should reach through the
+	// tunnels (ICMP and TCP port 22 to their private IPs), as every apply does after verify.
+	// The results are in the outputs' probes.
+	ProbeDeployment(ctx context.Context, in *ProbeDeploymentRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
 	// Streams a deployment's step events until it is READY, FAILED or DELETED.
 	WatchDeployment(ctx context.Context, in *WatchDeploymentRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DeploymentEvent], error)
 }
@@ -157,6 +162,16 @@ func (c *orchestratorServiceClient) CheckDeployment(ctx context.Context, in *Che
 	return out, nil
 }
 
+func (c *orchestratorServiceClient) ProbeDeployment(ctx context.Context, in *ProbeDeploymentRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(longrunningpb.Operation)
+	err := c.cc.Invoke(ctx, OrchestratorService_ProbeDeployment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *orchestratorServiceClient) WatchDeployment(ctx context.Context, in *WatchDeploymentRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DeploymentEvent], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	stream, err := c.cc.NewStream(ctx, &OrchestratorService_ServiceDesc.Streams[0], OrchestratorService_WatchDeployment_FullMethodName, cOpts...)
@@ -210,6 +225,10 @@ type OrchestratorServiceServer interface {
 	// be Connected. The findings are in the status's drift; re-applying (UpdateDeployment with
 	// the same spec) repairs what can be.
 	CheckDeployment(context.Context, *CheckDeploymentRequest) (*longrunningpb.Operation, error)
+	// Proves the data plane again: each VM probes the VMs it should reach through the
+	// tunnels (ICMP and TCP port 22 to their private IPs), as every apply does after verify.
+	// The results are in the outputs' probes.
+	ProbeDeployment(context.Context, *ProbeDeploymentRequest) (*longrunningpb.Operation, error)
 	// Streams a deployment's step events until it is READY, FAILED or DELETED.
 	WatchDeployment(*WatchDeploymentRequest, grpc.ServerStreamingServer[DeploymentEvent]) error
 	mustEmbedUnimplementedOrchestratorServiceServer()
@@ -245,6 +264,9 @@ func (UnimplementedOrchestratorServiceServer) RotateSharedKey(context.Context, *
 }
 func (UnimplementedOrchestratorServiceServer) CheckDeployment(context.Context, *CheckDeploymentRequest) (*longrunningpb.Operation, error) {
 	return nil, status.Error(codes.Unimplemented, "method CheckDeployment not implemented")
+}
+func (UnimplementedOrchestratorServiceServer) ProbeDeployment(context.Context, *ProbeDeploymentRequest) (*longrunningpb.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method ProbeDeployment not implemented")
 }
 func (UnimplementedOrchestratorServiceServer) WatchDeployment(*WatchDeploymentRequest, grpc.ServerStreamingServer[DeploymentEvent]) error {
 	return status.Error(codes.Unimplemented, "method WatchDeployment not implemented")
@@ -414,6 +436,24 @@ func _OrchestratorService_CheckDeployment_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OrchestratorService_ProbeDeployment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ProbeDeploymentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrchestratorServiceServer).ProbeDeployment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrchestratorService_ProbeDeployment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrchestratorServiceServer).ProbeDeployment(ctx, req.(*ProbeDeploymentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _OrchestratorService_WatchDeployment_Handler(srv interface{}, stream grpc.ServerStream) error {
 	m := new(WatchDeploymentRequest)
 	if err := stream.RecvMsg(m); err != nil {
@@ -463,6 +503,10 @@ var OrchestratorService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CheckDeployment",
 			Handler:    _OrchestratorService_CheckDeployment_Handler,
+		},
+		{
+			MethodName: "ProbeDeployment",
+			Handler:    _OrchestratorService_ProbeDeployment_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -15,7 +15,7 @@ func TestContract(t *testing.T) {
 		workflow.EnsureResourceGroup, workflow.EnsureVirtualNetwork, workflow.EnsurePublicIPAddress,
 		workflow.EnsureVirtualNetworkGateway, workflow.EnsureLocalNetworkGateway, workflow.EnsureConnection,
 		workflow.EnsureNetworkInterface, workflow.EnsureVirtualMachine, workflow.VerifyConnections, workflow.DeleteResource,
-		workflow.ReadVirtualNetwork, workflow.ReadVirtualNetworkGateway, workflow.SetSharedKey, workflow.CheckResources,
+		workflow.ReadVirtualNetwork, workflow.ReadVirtualNetworkGateway, workflow.SetSharedKey, workflow.CheckResources, workflow.ProbeVM,
 	}
 	typ := reflect.TypeFor[*activities.Activities]()
 	for _, name := range names {

@@ -26,6 +26,13 @@ func (s *Server) RotateSharedKey(ctx context.Context, req *orchestratorv1.Rotate
 	return s.update(ctx, req.GetName(), workflow.UpdateRotateKey, workflow.RotateKeyInput{Key: deployrules.GenerateKey()})
 }
 
+// ProbeDeployment runs the data-plane probe of a READY deployment again through its
+// workflow's probe update, and answers the update's operation once the workflow has
+// accepted it; the deployment it completes with has the results in its outputs' probes.
+func (s *Server) ProbeDeployment(ctx context.Context, req *orchestratorv1.ProbeDeploymentRequest) (*longrunningpb.Operation, error) {
+	return s.update(ctx, req.GetName(), workflow.UpdateProbe)
+}
+
 // update starts the workflow update of a deployment named name and answers its operation
 // once the workflow has accepted it.
 func (s *Server) update(ctx context.Context, name, update string, args ...any) (*longrunningpb.Operation, error) {

@@ -80,6 +80,12 @@ func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 			d.status.Error = "removing what the spec no longer has: " + err.Error()
 			return
 		}
+		if workflow.GetVersion(ctx, probeChange, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+			if failed := d.probe(ctx, kindVerify); failed != "" && d.in.Spec.GetProbePolicy() != orchestratorv1.DeploymentSpec_PROBE_POLICY_ADVISORY {
+				d.status.State, d.status.Error = orchestratorv1.DeploymentStatus_STATE_FAILED, "probe: "+failed
+				return
+			}
+		}
 		d.status.State = orchestratorv1.DeploymentStatus_STATE_READY
 	}
 }

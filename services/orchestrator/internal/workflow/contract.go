@@ -44,6 +44,10 @@ const (
 	// apply of the input ensures or adopts, and its connections, and describes each one
 	// missing, different from what the apply sends, or not Connected. It writes nothing.
 	CheckResources = "CheckResources"
+	// ProbeVM: ProbeRequest -> []*orchestratorv1.ProbeResult: it runs the data-plane probe
+	// (package probe) on a VM through the CustomScript extension and returns what it saw
+	// of each target.
+	ProbeVM = "ProbeVM"
 	// SetSharedKey: *gatewayv1.SetConnectionSharedKeyRequest -> *gatewayv1.Connection: it
 	// sets a connection's shared key, resuming the operation a previous attempt started.
 	SetSharedKey = "SetSharedKey"
@@ -69,6 +73,22 @@ type VerifyRequest struct {
 	Connections []string
 	// Timeout bounds the wait.
 	Timeout time.Duration
+}
+
+// ProbeRequest asks ProbeVM to probe targets from one VM.
+type ProbeRequest struct {
+	// Site and VM are the probing VM's site label and name; Resource its compute service
+	// name, Location its location.
+	Site, VM, Resource, Location string
+	// Targets are the VMs it should reach.
+	Targets []ProbeTarget
+	// RunTag changes on every probe, so that the extension runs the script again.
+	RunTag int64
+}
+
+// ProbeTarget is a VM a probe should reach.
+type ProbeTarget struct {
+	Site, VM, IP string
 }
 
 // CheckRequest asks CheckResources to check a deployment's resources.
@@ -168,6 +188,9 @@ const (
 	UpdateApply = "apply"
 	// UpdateTeardown tears the deployment down; the workflow ends once it is DELETED.
 	UpdateTeardown = "teardown"
+	// UpdateProbe runs the data-plane probe again and returns the deployment with the
+	// outputs' probes.
+	UpdateProbe = "probe"
 	// UpdateCheck checks the deployment for drift now (CheckResources) and returns it with
 	// the status's drift; the workflow also checks every Config.CheckInterval while READY.
 	UpdateCheck = "check"

@@ -38,11 +38,12 @@ var latencies = map[string]time.Duration{
 	ReadVirtualNetworkGateway:   time.Second,
 	SetSharedKey:                30 * time.Second,
 	CheckResources:              10 * time.Second,
+	ProbeVM:                     30 * time.Second,
 }
 
 // criticalPath is the graph's critical path with these latencies: resource group, virtual
-// network, gateway, local network gateway, connection, verify.
-const criticalPath = (1 + 2 + 45 + 1 + 2 + 3) * time.Minute
+// network, gateway, local network gateway, connection, verify, and the probe after it.
+const criticalPath = (1+2+45+1+2+3)*time.Minute + 30*time.Second
 
 // verifyKey and checkKey are the keys verify's and the drift checks' runs are recorded under.
 const verifyKey, checkKey = "verify", "check"
@@ -65,6 +66,8 @@ type fake struct {
 	requests map[string]any
 	// deletes lists deleted resources in the order their deletions started.
 	deletes []string
+	// down are the private IPs the probe cannot reach.
+	down map[string]bool
 	// drifted is what the next drift checks find.
 	drifted []*orchestratorv1.Drift
 	// failures holds, by resource name (or deletion(name)), the errors of the next
@@ -169,6 +172,16 @@ func newFake(t *testing.T) *fake {
 		func(name string, r *gatewayv1.SetConnectionSharedKeyRequest) *gatewayv1.Connection {
 			return &gatewayv1.Connection{Name: r.GetName()}
 		}))
+	fns[ProbeVM] = (ensure(f, ProbeVM,
+		func(r ProbeRequest) string { return probeKey(r.Resource) },
+		func(_ string, r ProbeRequest) []*orchestratorv1.ProbeResult {
+			var out []*orchestratorv1.ProbeResult
+			for _, tg := range r.Targets {
+				out = append(out, &orchestratorv1.ProbeResult{SourceSite: r.Site, SourceVm: r.VM, TargetSite: tg.Site, TargetVm: tg.VM, TargetIp: tg.IP,
+					Icmp: !f.unreachable(tg.IP), Tcp: !f.unreachable(tg.IP), RttMs: 20.5})
+			}
+			return out
+		}))
 	fns[CheckResources] = (ensure(f, CheckResources,
 		func(CheckRequest) string { return checkKey },
 		func(string, CheckRequest) []*orchestratorv1.Drift { return f.drift() }))
@@ -233,6 +246,12 @@ func (f *fake) setDrift(found ...*orchestratorv1.Drift) {
 	defer f.mu.Unlock()
 	f.drifted = found
 }
+
+// probeKey is the key of a VM's probes in runs, requests and failures.
+func probeKey(vm string) string { return "probe " + vm }
+
+// unreachable reports whether the probe cannot reach ip; f.mu is held.
+func (f *fake) unreachable(ip string) bool { return f.down[ip] }
 
 // keyOf is the key of a connection's shared-key settings in runs, requests and failures.
 func keyOf(connection string) string { return "key " + connection }

@@ -140,7 +140,7 @@ func TestContinueAsNew(t *testing.T) {
 		!proto.Equal(next.Policies[0], azurePolicy) {
 		t.Errorf("next input %v", next)
 	}
-	if next.Status.GetState() != orchestratorv1.DeploymentStatus_STATE_READY || len(next.Status.GetSteps()) != 19 {
+	if next.Status.GetState() != orchestratorv1.DeploymentStatus_STATE_READY || len(next.Status.GetSteps()) != 22 { // 19 and 3 probes
 		t.Errorf("carried status %v", next.Status)
 	}
 	if len(next.Created) != 18 || next.Created[0] != (Resource{Site: "hub", Kind: kindResourceGroup, Name: hubGroup}) {

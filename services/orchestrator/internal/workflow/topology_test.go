@@ -91,7 +91,7 @@ func TestHubAndSpokes(t *testing.T) {
 			last = end
 		}
 	}
-	if got, want := last.Sub(begin), criticalPath+3*latencies[EnsureConnection]; got != want {
+	if got, want := last.Sub(begin), criticalPath+3*latencies[EnsureConnection]; got != want { // the hub VM probes after
 		t.Errorf("the deployment took %v, want the critical path and three more connections, %v", got, want)
 	}
 }

@@ -188,6 +188,10 @@ func (d *deployment) register(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: d.validateApply}); err != nil {
 		return err
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateProbe, d.probeNow,
+		workflow.UpdateHandlerOptions{Validator: d.validateProbe}); err != nil {
+		return err
+	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateCheck, d.checkNow,
 		workflow.UpdateHandlerOptions{Validator: d.validateCheck}); err != nil {
 		return err

@@ -50,6 +50,9 @@ func dependencies(in Input) map[string][]string {
 		for _, vm := range site.GetVirtualMachines() {
 			deps[s+"/network-interface/"+vm.GetName()] = []string{s + "/virtual-network"}
 			deps[s+"/virtual-machine/"+vm.GetName()] = []string{s + "/network-interface/" + vm.GetName()}
+			if len(in.Spec.GetSites()[0].GetVirtualMachines()) > 0 && len(in.Spec.GetSites()[1].GetVirtualMachines()) > 0 {
+				deps[s+"/probe/"+vm.GetName()] = []string{"verify"}
+			}
 		}
 		deps[s+"/local-network-gateway"] = []string{"hub/vpn-gateway", "stack/vpn-gateway"}
 		deps[s+"/connection"] = []string{s + "/vpn-gateway", s + "/local-network-gateway"}
@@ -68,7 +71,7 @@ func activityOf(step string) string {
 		kindResourceGroup: EnsureResourceGroup, kindVirtualNetwork: EnsureVirtualNetwork,
 		kindPublicIP: EnsurePublicIPAddress, kindGateway: EnsureVirtualNetworkGateway,
 		kindNetworkInterface: EnsureNetworkInterface, kindVirtualMachine: EnsureVirtualMachine,
-		kindLocalGateway: EnsureLocalNetworkGateway, kindConnection: EnsureConnection,
+		kindLocalGateway: EnsureLocalNetworkGateway, kindConnection: EnsureConnection, kindProbe: ProbeVM,
 	}[kind]
 }
 
@@ -123,8 +126,11 @@ func TestGraphOrderAndParallelism(t *testing.T) {
 					t.Fatalf("no step %s", name)
 				}
 				key := s.GetResource()
-				if name == "verify" {
+				switch {
+				case name == "verify":
 					key = verifyKey
+				case strings.Contains(name, "/probe/"):
+					key = probeKey(key)
 				}
 				runs := f.attempts(key)
 				if len(runs) != 1 {
@@ -147,8 +153,12 @@ func TestGraphOrderAndParallelism(t *testing.T) {
 					last = runs[0].end
 				}
 			}
-			if got := last.Sub(begin); got != criticalPath {
-				t.Errorf("the deployment took %s, want the critical path %s", got, criticalPath)
+			cp := criticalPath
+			if _, probed := deps["hub/probe/hub-vm1"]; !probed {
+				cp -= latencies[ProbeVM] // no VMs, no probe
+			}
+			if got := last.Sub(begin); got != cp {
+				t.Errorf("the deployment took %s, want the critical path %s", got, cp)
 			}
 			hub, stack := f.attempts(hubGateway)[0], f.attempts(stackGateway)[0]
 			if tc.together && !hub.start.Equal(stack.start) {
@@ -236,7 +246,13 @@ func TestRequestsAndWiring(t *testing.T) {
 		t.Errorf("stack-vm1's NIC: %v", got)
 	}
 
-	want := &orchestratorv1.Outputs{Sites: []*orchestratorv1.SiteOutputs{
+	probe := func(src, srcVM, dst, dstVM, ip string) *orchestratorv1.ProbeResult {
+		return &orchestratorv1.ProbeResult{SourceSite: src, SourceVm: srcVM, TargetSite: dst, TargetVm: dstVM, TargetIp: ip, Icmp: true, Tcp: true, RttMs: 20.5}
+	}
+	want := &orchestratorv1.Outputs{Probes: []*orchestratorv1.ProbeResult{
+		probe("hub", "hub-vm1", "stack", "stack-vm1", "10.2.1.4"), probe("hub", "hub-vm1", "stack", "stack-vm2", "10.2.1.5"),
+		probe("stack", "stack-vm1", "hub", "hub-vm1", "10.1.1.4"), probe("stack", "stack-vm2", "hub", "hub-vm1", "10.1.1.4"),
+	}, Sites: []*orchestratorv1.SiteOutputs{
 		{Site: "hub", GatewayIpAddress: gatewayIP(hubGateway), VmPrivateIps: map[string]string{"hub-vm1": "10.1.1.4"},
 			ConnectionStatus: gatewayv1.Connection_STATUS_CONNECTED, IngressBytes: 1000, EgressBytes: 2000,
 			Connections: []*orchestratorv1.ConnectionOutputs{{Peer: "stack", Connection: hubGroup + "/connections/hub-to-stack",

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+func newProbe(c *conn, std IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "probe NAME",
+		Short: "Prove the data plane again: every VM probes the VMs it should reach through the tunnels",
+		Long: `probe has every VM of a READY deployment probe the VMs it should reach through the
+tunnels (three ICMP echoes and a TCP connect to port 22, to their private IPs), through the
+CustomScript VM extension on both clouds, as every apply does after verify, and prints the
+matrix: a row per probing VM, a column per probed VM, each cell ok with the round-trip time
+or fail. It exits 1 when a VM did not reach one it should.`,
+		Args: args(1, "the deployment's name"),
+		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
+			name := deploymentName(a[0])
+			op, err := cl.ProbeDeployment(cmd.Context(), &orchestratorv1.ProbeDeploymentRequest{Name: name})
+			if err != nil {
+				return err
+			}
+			d, err := follow(cmd.Context(), cl, name, op, std)
+			if err != nil {
+				return err
+			}
+			printProbes(std.Out, d.GetStatus().GetOutputs())
+			if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_READY {
+				return failed(fmt.Errorf("%s is %s: %s", name, shortState(st.String()), d.GetStatus().GetError()))
+			}
+			return nil
+		}),
+	}
+}
+
+// printProbes prints the last probe's results as a matrix: a row per probing VM, a column per
+// probed VM (site/vm), each cell "ok 20.5ms" or "fail", "-" where a VM does not probe another;
+// and the outputs' probe note, when there is one.
+func printProbes(w io.Writer, out *orchestratorv1.Outputs) {
+	if note := out.GetProbeNote(); note != "" {
+		fmt.Fprintf(w, "probe: %s\n", note)
+	}
+	probes := out.GetProbes()
+	if len(probes) == 0 {
+		return
+	}
+	var rows, cols []string
+	cell := map[[2]string]string{}
+	seen := map[string]bool{}
+	for _, p := range probes {
+		src, dst := p.GetSourceSite()+"/"+p.GetSourceVm(), p.GetTargetSite()+"/"+p.GetTargetVm()
+		if !seen["r"+src] {
+			seen["r"+src], rows = true, append(rows, src)
+		}
+		if !seen["c"+dst] {
+			seen["c"+dst], cols = true, append(cols, dst)
+		}
+		v := "fail"
+		if p.GetIcmp() && p.GetTcp() {
+			v = fmt.Sprintf("ok %.1fms", p.GetRttMs())
+		}
+		cell[[2]string{src, dst}] = v
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprint(tw, "PROBE FROM \\ TO")
+	for _, c := range cols {
+		fmt.Fprintf(tw, "\t%s", c)
+	}
+	fmt.Fprintln(tw)
+	for _, r := range rows {
+		fmt.Fprint(tw, r)
+		for _, c := range cols {
+			fmt.Fprintf(tw, "\t%s", dash(cell[[2]string{r, c}]))
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+}
