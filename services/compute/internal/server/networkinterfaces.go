@@ -24,14 +24,17 @@ func (c *clients) networkInterfaces() kind.Kind[string, *networkinterface.Model,
 	return kind.Of(c.nics, kind.Group, nicState, kind.Plain(c.conn.ID, nicToAPI))
 }
 
+// nicType is the network interface type.
+var nicType = kind.TypeOf((*clients).networkInterfaces, providerNetwork, "networkInterfaces")
+
 // GetNetworkInterface reads a network interface.
 func (s *Server) GetNetworkInterface(ctx context.Context, req *computev1.GetNetworkInterfaceRequest) (*computev1.NetworkInterface, error) {
-	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).networkInterfaces, "networkInterfaces")
+	return nicType.Get(ctx, s.clouds, req.GetName())
 }
 
 // ListNetworkInterfaces lists a resource group's network interfaces.
 func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListNetworkInterfacesRequest) (*computev1.ListNetworkInterfacesResponse, error) {
-	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).networkInterfaces)
+	page, next, err := nicType.List(ctx, s.clouds, req)
 	if err != nil {
 		return nil, err
 	}
@@ -40,36 +43,32 @@ func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListN
 
 // CreateNetworkInterface ensures a network interface with one IP configuration.
 func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.CreateNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.clouds.CreateIn(req)
-	if err != nil {
-		return nil, err
-	}
-	want, spec, err := validateNetworkInterface(req, parent, c.conn.Subscription)
-	if err != nil {
-		return nil, err
-	}
-	n := parent.Child("networkInterfaces", req.GetNetworkInterfaceId())
-	armID := n.ARMID(c.conn.Subscription, providerNetwork)
-	matches := func(cur *networkinterface.Model) (bool, error) {
-		if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
-			return false, err
+	return nicType.Create(ctx, s.clouds, req, req.GetNetworkInterfaceId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*networkinterface.Model], error) {
+		want, spec, err := validateNetworkInterface(req, n.Parent(), c.conn.Subscription)
+		if err != nil {
+			return nil, err
 		}
-		return nicMatches(cur, want, spec), nil
-	}
-	return kind.Ensure(ctx, s.Operations, c.networkInterfaces(), n, armID, matches, func(ctx context.Context, cur **networkinterface.Model) (lro.Op[*networkinterface.Model], error) {
-		loc, config := want.GetLocation(), "ipconfig1"
-		if cur == nil {
-			var err error
-			if loc, err = location(ctx, c, n, loc); err != nil {
-				return nil, err
+		matches := func(cur *networkinterface.Model) (bool, error) {
+			if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
+				return false, err
 			}
-		} else {
-			loc = azsdk.Deref((*cur).Location)
-			if pc := primaryConfig(*cur); pc != nil && pc.Name != nil {
-				config = *pc.Name
-			}
+			return nicMatches(cur, want, spec), nil
 		}
-		return c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), nicModel(loc, config, want.GetTags(), spec), "")
+		return &kind.Want[*networkinterface.Model]{Matches: matches, Put: func(ctx context.Context, cur **networkinterface.Model) (lro.Op[*networkinterface.Model], error) {
+			loc, config := want.GetLocation(), "ipconfig1"
+			if cur == nil {
+				var err error
+				if loc, err = location(ctx, c, n, loc); err != nil {
+					return nil, err
+				}
+			} else {
+				loc = azsdk.Deref((*cur).Location)
+				if pc := primaryConfig(*cur); pc != nil && pc.Name != nil {
+					config = *pc.Name
+				}
+			}
+			return c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), nicModel(loc, config, want.GetTags(), spec), "")
+		}}, nil
 	})
 }
 

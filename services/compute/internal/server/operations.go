@@ -17,8 +17,8 @@ import (
 
 // resumable is how the service's operations resume, by shape of resource name.
 var resumable = []lro.Kind[*clients]{
-	{Collections: []string{"networkInterfaces"}, Provider: providerNetwork, Resume: kind.ResumeOf((*clients).networkInterfaces)},
-	{Collections: []string{"virtualMachines"}, Provider: providerCompute, Resume: resumeVM},
+	nicType.Resumable(),
+	{Collections: vmType.Collections, Provider: vmType.Provider, Resume: resumeVM},
 }
 
 // resumeVM polls a virtual machine's operation; creates, updates and power actions end with

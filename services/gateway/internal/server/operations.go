@@ -17,10 +17,10 @@ const verbSetSharedKey = "setSharedKey"
 
 // resumable is how the service's operations resume, by shape of resource name.
 var resumable = []lro.Kind[*clients]{
-	{Collections: []string{"publicIPAddresses"}, Provider: network, Resume: kind.ResumeOf((*clients).publicIPs)},
-	{Collections: []string{"virtualNetworkGateways"}, Provider: network, Resume: kind.ResumeOf((*clients).gateways)},
-	{Collections: []string{"localNetworkGateways"}, Provider: network, Resume: kind.ResumeOf((*clients).localGateways)},
-	{Collections: []string{"connections"}, Provider: network, Resume: func(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
+	pipType.Resumable(),
+	vngType.Resumable(),
+	lngType.Resumable(),
+	{Collections: connType.Collections, Provider: connType.Provider, Resume: func(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
 		if h.Verb == verbSetSharedKey {
 			return resumeSetSharedKey(ctx, c, n, h)
 		}

@@ -51,14 +51,17 @@ func (c *clients) renderGateway(ctx context.Context, m *virtualnetworkgateway.Mo
 	return gatewayToAPI(c.conn.ID, m, address), nil
 }
 
+// vngType is the VPN gateway type.
+var vngType = kind.TypeOf((*clients).gateways, network, "virtualNetworkGateways")
+
 // GetVirtualNetworkGateway reads a VPN gateway with its public address.
 func (s *Server) GetVirtualNetworkGateway(ctx context.Context, req *gatewayv1.GetVirtualNetworkGatewayRequest) (*gatewayv1.VirtualNetworkGateway, error) {
-	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).gateways, "virtualNetworkGateways")
+	return vngType.Get(ctx, s.clouds, req.GetName())
 }
 
 // ListVirtualNetworkGateways lists a resource group's VPN gateways.
 func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.ListVirtualNetworkGatewaysRequest) (*gatewayv1.ListVirtualNetworkGatewaysResponse, error) {
-	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).gateways)
+	page, next, err := vngType.List(ctx, s.clouds, req)
 	if err != nil {
 		return nil, err
 	}
@@ -68,72 +71,68 @@ func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.
 // CreateVirtualNetworkGateway ensures a VPN gateway in a GatewaySubnet, with the public IP
 // address the cloud requires. Creating one takes 30-45 minutes on Azure.
 func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.clouds.CreateIn(req)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := validateGateway(c.conn.Kind, parent, req)
-	if err != nil {
-		return nil, err
-	}
-	pip, err := c.pips.Get(ctx, spec.publicIP.ResourceGroup, spec.publicIP.ID())
-	if err != nil {
-		if apierr.IsNotFound(err) {
-			return nil, status.Errorf(codes.FailedPrecondition, "public IP address %s does not exist; create it first", spec.publicIP)
+	return vngType.Create(ctx, s.clouds, req, req.GetVirtualNetworkGatewayId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*virtualnetworkgateway.Model], error) {
+		spec, err := validateGateway(c.conn.Kind, n.Parent(), req)
+		if err != nil {
+			return nil, err
 		}
-		return nil, apierr.FromARM(err, spec.publicIP.String())
-	}
-	if err := checkGatewayIP(c.conn.Kind, spec, pip); err != nil {
-		return nil, err
-	}
-	want := req.GetVirtualNetworkGateway()
-	n := parent.Child("virtualNetworkGateways", req.GetVirtualNetworkGatewayId())
-	armID := n.ARMID(c.conn.Subscription, network)
-	location, err := c.location(ctx, n, want.GetLocation())
-	if err != nil {
-		return nil, err
-	}
-	subnetID := spec.subnet.ARMID(c.conn.Subscription, network)
-	pipID := spec.publicIP.ARMID(c.conn.Subscription, network)
-	matches := func(cur *virtualnetworkgateway.Model) (bool, error) {
-		p := cur.Properties
-		if p == nil || !azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) {
-			return false, nil
+		pip, err := c.pips.Get(ctx, spec.publicIP.ResourceGroup, spec.publicIP.ID())
+		if err != nil {
+			if apierr.IsNotFound(err) {
+				return nil, status.Errorf(codes.FailedPrecondition, "public IP address %s does not exist; create it first", spec.publicIP)
+			}
+			return nil, apierr.FromARM(err, spec.publicIP.String())
 		}
-		subnet, ip := gatewayRefs(cur)
-		asn := int64(0)
-		if p.EnableBgp != nil && *p.EnableBgp && p.BgpSettings != nil {
-			asn = azsdk.Deref(p.BgpSettings.Asn)
+		if err := checkGatewayIP(c.conn.Kind, spec, pip); err != nil {
+			return nil, err
 		}
-		return p.SKU != nil && strings.EqualFold(string(azsdk.Deref(p.SKU.Name)), spec.sku) &&
-			strings.EqualFold(string(azsdk.Deref(p.VPNType)), spec.vpnType) &&
-			strings.EqualFold(subnet, subnetID) && strings.EqualFold(ip, pipID) && asn == spec.asn, nil
-	}
-	model := virtualnetworkgateway.Model{
-		Location: to.Ptr(location),
-		Tags:     azsdk.TagsToARM(want.GetTags()),
-		Properties: &armnetwork.VirtualNetworkGatewayPropertiesFormat{
-			GatewayType: to.Ptr(armnetwork.VirtualNetworkGatewayTypeVPN),
-			VPNType:     to.Ptr(armnetwork.VPNType(spec.vpnType)),
-			SKU: &armnetwork.VirtualNetworkGatewaySKU{Name: to.Ptr(armnetwork.VirtualNetworkGatewaySKUName(spec.sku)),
-				Tier: to.Ptr(armnetwork.VirtualNetworkGatewaySKUTier(spec.sku))},
-			EnableBgp: to.Ptr(spec.asn != 0),
-			Active:    to.Ptr(false),
-			IPConfigurations: []*armnetwork.VirtualNetworkGatewayIPConfiguration{{
-				Name: to.Ptr(ipConfiguration),
-				Properties: &armnetwork.VirtualNetworkGatewayIPConfigurationPropertiesFormat{
-					PrivateIPAllocationMethod: to.Ptr(armnetwork.IPAllocationMethodDynamic),
-					Subnet:                    &armnetwork.SubResource{ID: to.Ptr(subnetID)},
-					PublicIPAddress:           &armnetwork.SubResource{ID: to.Ptr(pipID)},
-				},
-			}},
-		},
-	}
-	if spec.asn != 0 {
-		model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn)}
-	}
-	return kind.Ensure(ctx, s.Operations, c.gateways(), n, armID, matches, func(context.Context, **virtualnetworkgateway.Model) (lro.Op[*virtualnetworkgateway.Model], error) {
-		return c.vngs.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		want := req.GetVirtualNetworkGateway()
+		location, err := c.location(ctx, n, want.GetLocation())
+		if err != nil {
+			return nil, err
+		}
+		subnetID := spec.subnet.ARMID(c.conn.Subscription, network)
+		pipID := spec.publicIP.ARMID(c.conn.Subscription, network)
+		matches := func(cur *virtualnetworkgateway.Model) (bool, error) {
+			p := cur.Properties
+			if p == nil || !azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) {
+				return false, nil
+			}
+			subnet, ip := gatewayRefs(cur)
+			asn := int64(0)
+			if p.EnableBgp != nil && *p.EnableBgp && p.BgpSettings != nil {
+				asn = azsdk.Deref(p.BgpSettings.Asn)
+			}
+			return p.SKU != nil && strings.EqualFold(string(azsdk.Deref(p.SKU.Name)), spec.sku) &&
+				strings.EqualFold(string(azsdk.Deref(p.VPNType)), spec.vpnType) &&
+				strings.EqualFold(subnet, subnetID) && strings.EqualFold(ip, pipID) && asn == spec.asn, nil
+		}
+		model := virtualnetworkgateway.Model{
+			Location: to.Ptr(location),
+			Tags:     azsdk.TagsToARM(want.GetTags()),
+			Properties: &armnetwork.VirtualNetworkGatewayPropertiesFormat{
+				GatewayType: to.Ptr(armnetwork.VirtualNetworkGatewayTypeVPN),
+				VPNType:     to.Ptr(armnetwork.VPNType(spec.vpnType)),
+				SKU: &armnetwork.VirtualNetworkGatewaySKU{Name: to.Ptr(armnetwork.VirtualNetworkGatewaySKUName(spec.sku)),
+					Tier: to.Ptr(armnetwork.VirtualNetworkGatewaySKUTier(spec.sku))},
+				EnableBgp: to.Ptr(spec.asn != 0),
+				Active:    to.Ptr(false),
+				IPConfigurations: []*armnetwork.VirtualNetworkGatewayIPConfiguration{{
+					Name: to.Ptr(ipConfiguration),
+					Properties: &armnetwork.VirtualNetworkGatewayIPConfigurationPropertiesFormat{
+						PrivateIPAllocationMethod: to.Ptr(armnetwork.IPAllocationMethodDynamic),
+						Subnet:                    &armnetwork.SubResource{ID: to.Ptr(subnetID)},
+						PublicIPAddress:           &armnetwork.SubResource{ID: to.Ptr(pipID)},
+					},
+				}},
+			},
+		}
+		if spec.asn != 0 {
+			model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn)}
+		}
+		return &kind.Want[*virtualnetworkgateway.Model]{Matches: matches, Put: func(context.Context, **virtualnetworkgateway.Model) (lro.Op[*virtualnetworkgateway.Model], error) {
+			return c.vngs.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		}}, nil
 	})
 }
 
@@ -161,5 +160,5 @@ func checkGatewayIP(k cloud.Kind, spec gatewaySpec, pip *publicipaddress.Model) 
 // DeleteVirtualNetworkGateway starts deleting a VPN gateway; a connection using it makes it
 // fail with FailedPrecondition naming the connection.
 func (s *Server) DeleteVirtualNetworkGateway(ctx context.Context, req *gatewayv1.DeleteVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), network, (*clients).gateways, "virtualNetworkGateways")
+	return vngType.Delete(ctx, s.clouds, req.GetName())
 }

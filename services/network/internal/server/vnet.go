@@ -12,6 +12,7 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
 
@@ -20,14 +21,17 @@ func (c *clients) virtualNetworks() kind.Kind[string, *virtualnetwork.Model, *ne
 	return kind.Of(c.vnets, kind.Group, vnetState, kind.Plain(c.conn.ID, vnetToAPI))
 }
 
+// vnetType is the virtual network type.
+var vnetType = kind.TypeOf((*clients).virtualNetworks, network, "virtualNetworks")
+
 // GetVirtualNetwork reads a virtual network with its subnets.
 func (s *Server) GetVirtualNetwork(ctx context.Context, req *networkv1.GetVirtualNetworkRequest) (*networkv1.VirtualNetwork, error) {
-	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).virtualNetworks, "virtualNetworks")
+	return vnetType.Get(ctx, s.clouds, req.GetName())
 }
 
 // ListVirtualNetworks lists a resource group's virtual networks.
 func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVirtualNetworksRequest) (*networkv1.ListVirtualNetworksResponse, error) {
-	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).virtualNetworks)
+	page, next, err := vnetType.List(ctx, s.clouds, req)
 	if err != nil {
 		return nil, err
 	}
@@ -36,37 +40,33 @@ func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVir
 
 // CreateVirtualNetwork ensures a virtual network and its set of subnets.
 func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.CreateVirtualNetworkRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.clouds.CreateIn(req)
-	if err != nil {
-		return nil, err
-	}
-	want, subnets, err := validateVirtualNetwork(req)
-	if err != nil {
-		return nil, err
-	}
-	n := parent.Child("virtualNetworks", req.GetVirtualNetworkId())
-	armID := n.ARMID(c.conn.Subscription, network)
-	location := want.GetLocation()
-	if location == "" {
-		if location, err = c.conn.GroupLocation(ctx, n.ResourceGroup); err != nil {
+	return vnetType.Create(ctx, s.clouds, req, req.GetVirtualNetworkId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*virtualnetwork.Model], error) {
+		want, subnets, err := validateVirtualNetwork(req)
+		if err != nil {
 			return nil, err
 		}
-	}
-	model := virtualnetwork.Model{
-		Location: to.Ptr(location),
-		Tags:     azsdk.TagsToARM(want.GetTags()),
-		Properties: &armnetwork.VirtualNetworkPropertiesFormat{
-			AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(want.GetAddressPrefixes()...)},
-			Subnets:      []*armnetwork.Subnet{},
-		},
-	}
-	for _, sn := range subnets {
-		model.Properties.Subnets = append(model.Properties.Subnets, &armnetwork.Subnet{
-			Name: to.Ptr(sn.id), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(sn.prefix)}})
-	}
-	matches := func(cur *virtualnetwork.Model) (bool, error) { return vnetMatches(cur, location, want, subnets), nil }
-	return kind.Ensure(ctx, s.Operations, c.virtualNetworks(), n, armID, matches, func(ctx context.Context, _ **virtualnetwork.Model) (lro.Op[*virtualnetwork.Model], error) {
-		return c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		location := want.GetLocation()
+		if location == "" {
+			if location, err = c.conn.GroupLocation(ctx, n.ResourceGroup); err != nil {
+				return nil, err
+			}
+		}
+		model := virtualnetwork.Model{
+			Location: to.Ptr(location),
+			Tags:     azsdk.TagsToARM(want.GetTags()),
+			Properties: &armnetwork.VirtualNetworkPropertiesFormat{
+				AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(want.GetAddressPrefixes()...)},
+				Subnets:      []*armnetwork.Subnet{},
+			},
+		}
+		for _, sn := range subnets {
+			model.Properties.Subnets = append(model.Properties.Subnets, &armnetwork.Subnet{
+				Name: to.Ptr(sn.id), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(sn.prefix)}})
+		}
+		matches := func(cur *virtualnetwork.Model) (bool, error) { return vnetMatches(cur, location, want, subnets), nil }
+		return &kind.Want[*virtualnetwork.Model]{Matches: matches, Put: func(ctx context.Context, _ **virtualnetwork.Model) (lro.Op[*virtualnetwork.Model], error) {
+			return c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		}}, nil
 	})
 }
 
@@ -98,7 +98,7 @@ func vnetMatches(cur *virtualnetwork.Model, location string, want *networkv1.Vir
 
 // DeleteVirtualNetwork starts deleting a virtual network.
 func (s *Server) DeleteVirtualNetwork(ctx context.Context, req *networkv1.DeleteVirtualNetworkRequest) (*longrunningpb.Operation, error) {
-	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), network, (*clients).virtualNetworks, "virtualNetworks")
+	return vnetType.Delete(ctx, s.clouds, req.GetName())
 }
 
 // vnetState is a virtual network's provisioning state.
