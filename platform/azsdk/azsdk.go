@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // Convert returns from's ARM JSON decoded into a To.
@@ -105,4 +106,22 @@ func SameTags(arm map[string]*string, want map[string]string) bool {
 // SameLocation compares ARM locations as ARM does: "West US" is "westus".
 func SameLocation(a, b string) bool {
 	return strings.EqualFold(strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", ""))
+}
+
+// ProvisioningState is ARM's provisioning state s as an API's ProvisioningState enum E,
+// whose values are PROVISIONING_STATE_ and ARM's state in capitals: Accepted is CREATING,
+// and a state the enum does not name is its zero, UNSPECIFIED.
+func ProvisioningState[E interface {
+	~int32
+	protoreflect.Enum
+}](s string) E {
+	var zero E
+	if strings.EqualFold(s, "accepted") {
+		s = "creating"
+	}
+	v := zero.Descriptor().Values().ByName(protoreflect.Name("PROVISIONING_STATE_" + strings.ToUpper(s)))
+	if s == "" || v == nil {
+		return zero
+	}
+	return E(v.Number())
 }

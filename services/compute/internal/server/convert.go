@@ -28,24 +28,6 @@ func apiName(cloud, armID string) string {
 	return n.String()
 }
 
-func stateToAPI(s string) computev1.ProvisioningState {
-	switch strings.ToLower(s) {
-	case "creating", "accepted":
-		return computev1.ProvisioningState_PROVISIONING_STATE_CREATING
-	case "updating":
-		return computev1.ProvisioningState_PROVISIONING_STATE_UPDATING
-	case "succeeded":
-		return computev1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED
-	case "failed":
-		return computev1.ProvisioningState_PROVISIONING_STATE_FAILED
-	case "deleting":
-		return computev1.ProvisioningState_PROVISIONING_STATE_DELETING
-	case "canceled":
-		return computev1.ProvisioningState_PROVISIONING_STATE_CANCELED
-	}
-	return computev1.ProvisioningState_PROVISIONING_STATE_UNSPECIFIED
-}
-
 // powerStates maps the instance view's PowerState/{state} codes.
 var powerStates = map[string]computev1.VirtualMachine_PowerState{
 	"starting":     computev1.VirtualMachine_POWER_STATE_STARTING,
@@ -90,7 +72,7 @@ func nicToAPI(cloud string, m *networkinterface.Model) *computev1.NetworkInterfa
 		Name:              apiName(cloud, azsdk.Deref(m.ID)),
 		Location:          azsdk.Deref(m.Location),
 		Tags:              azsdk.TagsToAPI(m.Tags),
-		ProvisioningState: stateToAPI(nicState(m)),
+		ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](nicState(m)),
 		ArmId:             azsdk.Deref(m.ID),
 	}
 	if m.Properties != nil && m.Properties.VirtualMachine != nil {
@@ -119,7 +101,7 @@ func vmToAPI(cloud string, m *virtualmachine.Model) *computev1.VirtualMachine {
 		Name:              apiName(cloud, azsdk.Deref(m.ID)),
 		Location:          azsdk.Deref(m.Location),
 		Tags:              azsdk.TagsToAPI(m.Tags),
-		ProvisioningState: stateToAPI(vmState(m)),
+		ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](vmState(m)),
 		ArmId:             azsdk.Deref(m.ID),
 	}
 	p := m.Properties

@@ -87,5 +87,5 @@ func moved(n names.Name, have, want string) error {
 // metadata builds the service's OperationMetadata.
 func metadata(h handle.Handle, armID, state string) proto.Message {
 	return &computev1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
-		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
+		CreateTime: timestamppb.New(h.Created), ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](state)}
 }

@@ -35,24 +35,6 @@ func apiName(cloud, armID string) string {
 	return n.String()
 }
 
-func stateToAPI(s string) gatewayv1.ProvisioningState {
-	switch strings.ToLower(s) {
-	case "creating", "accepted":
-		return gatewayv1.ProvisioningState_PROVISIONING_STATE_CREATING
-	case "updating":
-		return gatewayv1.ProvisioningState_PROVISIONING_STATE_UPDATING
-	case "succeeded":
-		return gatewayv1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED
-	case "failed":
-		return gatewayv1.ProvisioningState_PROVISIONING_STATE_FAILED
-	case "deleting":
-		return gatewayv1.ProvisioningState_PROVISIONING_STATE_DELETING
-	case "canceled":
-		return gatewayv1.ProvisioningState_PROVISIONING_STATE_CANCELED
-	}
-	return gatewayv1.ProvisioningState_PROVISIONING_STATE_UNSPECIFIED
-}
-
 // provisioning returns ARM's provisioning state, or "" when ARM gave none.
 func provisioning(p *armnetwork.ProvisioningState) string {
 	if p == nil {
@@ -74,7 +56,7 @@ func pipToAPI(cloud string, m *publicipaddress.Model) *gatewayv1.PublicIPAddress
 		if q.PublicIPAllocationMethod != nil {
 			p.AllocationMethod = allocationToAPI(string(*q.PublicIPAllocationMethod))
 		}
-		p.ProvisioningState = stateToAPI(provisioning(q.ProvisioningState))
+		p.ProvisioningState = azsdk.ProvisioningState[gatewayv1.ProvisioningState](provisioning(q.ProvisioningState))
 	}
 	return p
 }
@@ -132,7 +114,7 @@ func gatewayToAPI(cloud string, m *virtualnetworkgateway.Model, ipAddress string
 			g.BgpAsn = azsdk.Deref(b.Asn)
 			g.BgpPeeringAddress = azsdk.Deref(b.BgpPeeringAddress)
 		}
-		g.ProvisioningState = stateToAPI(provisioning(p.ProvisioningState))
+		g.ProvisioningState = azsdk.ProvisioningState[gatewayv1.ProvisioningState](provisioning(p.ProvisioningState))
 	}
 	return g
 }
@@ -158,7 +140,7 @@ func localToAPI(cloud string, m *localnetworkgateway.Model) *gatewayv1.LocalNetw
 			l.BgpAsn = azsdk.Deref(b.Asn)
 			l.BgpPeeringAddress = azsdk.Deref(b.BgpPeeringAddress)
 		}
-		l.ProvisioningState = stateToAPI(provisioning(p.ProvisioningState))
+		l.ProvisioningState = azsdk.ProvisioningState[gatewayv1.ProvisioningState](provisioning(p.ProvisioningState))
 	}
 	return l
 }
@@ -187,7 +169,7 @@ func connectionToAPI(cloud string, m *connection.Model) *gatewayv1.Connection {
 		}
 		c.IngressBytes = azsdk.Deref(p.IngressBytesTransferred)
 		c.EgressBytes = azsdk.Deref(p.EgressBytesTransferred)
-		c.ProvisioningState = stateToAPI(provisioning(p.ProvisioningState))
+		c.ProvisioningState = azsdk.ProvisioningState[gatewayv1.ProvisioningState](provisioning(p.ProvisioningState))
 	}
 	return c
 }

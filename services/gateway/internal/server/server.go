@@ -11,6 +11,7 @@ import (
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/kind"
@@ -74,7 +75,7 @@ func (c *clients) location(ctx context.Context, n names.Name, want string) (stri
 // metadata builds the service's OperationMetadata.
 func metadata(h handle.Handle, armID, state string) proto.Message {
 	return &gatewayv1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
-		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
+		CreateTime: timestamppb.New(h.Created), ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](state)}
 }
 
 // sameCloud checks that a referenced resource lives on the cloud of the one referring to it.

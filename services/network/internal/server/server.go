@@ -164,5 +164,5 @@ func (s *Server) DeleteResourceGroup(ctx context.Context, req *networkv1.DeleteR
 // metadata builds the service's OperationMetadata.
 func metadata(h handle.Handle, armID, state string) proto.Message {
 	return &networkv1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
-		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
+		CreateTime: timestamppb.New(h.Created), ProvisioningState: azsdk.ProvisioningState[networkv1.ProvisioningState](state)}
 }
