@@ -108,20 +108,32 @@ func SameLocation(a, b string) bool {
 	return strings.EqualFold(strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", ""))
 }
 
-// ProvisioningState is ARM's provisioning state s as an API's ProvisioningState enum E,
-// whose values are PROVISIONING_STATE_ and ARM's state in capitals: Accepted is CREATING,
-// and a state the enum does not name is its zero, UNSPECIFIED.
+// Enum is ARM's value s as the API enum E whose values are named prefix and s in capitals,
+// with '_' between words (STATUS_NOT_CONNECTED for NotConnected); a value E does not name
+// is E's zero, its UNSPECIFIED.
+func Enum[E interface {
+	~int32
+	protoreflect.Enum
+}](prefix, s string) E {
+	var zero E
+	values := zero.Descriptor().Values()
+	for i := range values.Len() {
+		v := values.Get(i)
+		if name, ok := strings.CutPrefix(string(v.Name()), prefix); ok && s != "" && strings.EqualFold(strings.ReplaceAll(name, "_", ""), s) {
+			return E(v.Number())
+		}
+	}
+	return zero
+}
+
+// ProvisioningState is ARM's provisioning state s as an API's ProvisioningState enum E
+// (see Enum); Accepted is CREATING.
 func ProvisioningState[E interface {
 	~int32
 	protoreflect.Enum
 }](s string) E {
-	var zero E
 	if strings.EqualFold(s, "accepted") {
 		s = "creating"
 	}
-	v := zero.Descriptor().Values().ByName(protoreflect.Name("PROVISIONING_STATE_" + strings.ToUpper(s)))
-	if s == "" || v == nil {
-		return zero
-	}
-	return E(v.Number())
+	return Enum[E]("PROVISIONING_STATE_", s)
 }

@@ -21,7 +21,7 @@ import (
 
 // networkInterfaces is the network interface kind on the cloud of c.
 func (c *clients) networkInterfaces() kind.Kind[string, *networkinterface.Model, *computev1.NetworkInterface] {
-	return kind.Of(c.nics, kind.Group, nicState, kind.Plain(c.conn.ID, nicToAPI))
+	return kind.Of(c.nics, kind.Group, networkinterface.State, kind.Plain(c.conn.ID, nicToAPI))
 }
 
 // nicType is the network interface type.

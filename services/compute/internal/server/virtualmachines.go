@@ -25,7 +25,7 @@ import (
 // virtualMachines is the virtual machine kind on the cloud of c. Its Get reads the instance
 // view, which holds the power state; its List has none.
 func (c *clients) virtualMachines() kind.Kind[string, *virtualmachine.Model, *computev1.VirtualMachine] {
-	return kind.Of(c.vms, kind.Group, vmState, kind.Plain(c.conn.ID, vmToAPI))
+	return kind.Of(c.vms, kind.Group, virtualmachine.State, kind.Plain(c.conn.ID, vmToAPI))
 }
 
 // vmType is the virtual machine type.

@@ -27,12 +27,7 @@ import (
 
 // connections is the connection kind on the cloud of c.
 func (c *clients) connections() kind.Kind[string, *connection.Model, *gatewayv1.Connection] {
-	return kind.Of(c.conns, kind.Group, func(m *connection.Model) string {
-		if m.Properties == nil {
-			return ""
-		}
-		return provisioning(m.Properties.ProvisioningState)
-	}, kind.Plain(c.conn.ID, connectionToAPI))
+	return kind.Of(c.conns, kind.Group, connection.State, kind.Plain(c.conn.ID, connectionToAPI))
 }
 
 // sameKey compares shared keys in constant time.

@@ -18,12 +18,7 @@ import (
 
 // localGateways is the local network gateway kind on the cloud of c.
 func (c *clients) localGateways() kind.Kind[string, *localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway] {
-	return kind.Of(c.locals, kind.Group, func(m *localnetworkgateway.Model) string {
-		if m.Properties == nil {
-			return ""
-		}
-		return provisioning(m.Properties.ProvisioningState)
-	}, kind.Plain(c.conn.ID, localToAPI))
+	return kind.Of(c.locals, kind.Group, localnetworkgateway.State, kind.Plain(c.conn.ID, localToAPI))
 }
 
 // lngType is the local network gateway type.

@@ -20,12 +20,7 @@ import (
 
 // publicIPs is the public IP address kind on the cloud of c.
 func (c *clients) publicIPs() kind.Kind[string, *publicipaddress.Model, *gatewayv1.PublicIPAddress] {
-	return kind.Of(c.pips, kind.Group, func(m *publicipaddress.Model) string {
-		if m.Properties == nil {
-			return ""
-		}
-		return provisioning(m.Properties.ProvisioningState)
-	}, kind.Plain(c.conn.ID, pipToAPI))
+	return kind.Of(c.pips, kind.Group, publicipaddress.State, kind.Plain(c.conn.ID, pipToAPI))
 }
 
 // pipType is the public IP address type.

@@ -26,12 +26,7 @@ const ipConfiguration = "default"
 
 // gateways is the VPN gateway kind on the cloud of c.
 func (c *clients) gateways() kind.Kind[string, *virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway] {
-	return kind.Of(c.vngs, kind.Group, func(m *virtualnetworkgateway.Model) string {
-		if m.Properties == nil {
-			return ""
-		}
-		return provisioning(m.Properties.ProvisioningState)
-	}, c.renderGateway)
+	return kind.Of(c.vngs, kind.Group, virtualnetworkgateway.State, c.renderGateway)
 }
 
 // renderGateway converts a gateway, reading its public IP address's address: ARM keeps it on

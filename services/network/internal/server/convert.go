@@ -49,9 +49,7 @@ func vnetToAPI(cloud string, m *virtualnetwork.Model) *networkv1.VirtualNetwork 
 		for _, s := range p.Subnets {
 			v.Subnets = append(v.Subnets, subnetToAPI(cloud, s))
 		}
-		if p.ProvisioningState != nil {
-			v.ProvisioningState = azsdk.ProvisioningState[networkv1.ProvisioningState](string(*p.ProvisioningState))
-		}
+		v.ProvisioningState = azsdk.ProvisioningState[networkv1.ProvisioningState](virtualnetwork.State(m))
 	}
 	paging.SortByName(v.Subnets)
 	return v
@@ -67,9 +65,7 @@ func subnetToAPI(cloud string, m *subnet.Model) *networkv1.Subnet {
 		for _, c := range p.IPConfigurations {
 			s.IpConfigurations = append(s.IpConfigurations, azsdk.Deref(c.ID))
 		}
-		if p.ProvisioningState != nil {
-			s.ProvisioningState = azsdk.ProvisioningState[networkv1.ProvisioningState](string(*p.ProvisioningState))
-		}
+		s.ProvisioningState = azsdk.ProvisioningState[networkv1.ProvisioningState](subnet.State(m))
 	}
 	return s
 }

@@ -21,7 +21,7 @@ import (
 
 // vnetSubnets is the subnet kind on the cloud of c.
 func (c *clients) vnetSubnets() kind.Kind[armclient.Parent, *subnet.Model, *networkv1.Subnet] {
-	return kind.Of(c.subnets, func(vnet names.Name) armclient.Parent { return subnet.In(vnet.ResourceGroup, vnet.ID()) }, subnetState, kind.Plain(c.conn.ID, subnetToAPI))
+	return kind.Of(c.subnets, func(vnet names.Name) armclient.Parent { return subnet.In(vnet.ResourceGroup, vnet.ID()) }, subnet.State, kind.Plain(c.conn.ID, subnetToAPI))
 }
 
 // subnetType is the subnet type.
@@ -93,12 +93,4 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 // DeleteSubnet starts deleting a subnet.
 func (s *Server) DeleteSubnet(ctx context.Context, req *networkv1.DeleteSubnetRequest) (*longrunningpb.Operation, error) {
 	return subnetType.Delete(ctx, s.clouds, req.GetName())
-}
-
-// subnetState is a subnet's provisioning state.
-func subnetState(sn *subnet.Model) string {
-	if sn.Properties == nil || sn.Properties.ProvisioningState == nil {
-		return ""
-	}
-	return string(*sn.Properties.ProvisioningState)
 }

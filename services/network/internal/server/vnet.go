@@ -18,7 +18,7 @@ import (
 
 // virtualNetworks is the virtual network kind on the cloud of c.
 func (c *clients) virtualNetworks() kind.Kind[string, *virtualnetwork.Model, *networkv1.VirtualNetwork] {
-	return kind.Of(c.vnets, kind.Group, vnetState, kind.Plain(c.conn.ID, vnetToAPI))
+	return kind.Of(c.vnets, kind.Group, virtualnetwork.State, kind.Plain(c.conn.ID, vnetToAPI))
 }
 
 // vnetType is the virtual network type.
@@ -99,12 +99,4 @@ func vnetMatches(cur *virtualnetwork.Model, location string, want *networkv1.Vir
 // DeleteVirtualNetwork starts deleting a virtual network.
 func (s *Server) DeleteVirtualNetwork(ctx context.Context, req *networkv1.DeleteVirtualNetworkRequest) (*longrunningpb.Operation, error) {
 	return vnetType.Delete(ctx, s.clouds, req.GetName())
-}
-
-// vnetState is a virtual network's provisioning state.
-func vnetState(v *virtualnetwork.Model) string {
-	if v.Properties == nil || v.Properties.ProvisioningState == nil {
-		return ""
-	}
-	return string(*v.Properties.ProvisioningState)
 }
