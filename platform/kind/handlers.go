@@ -22,9 +22,9 @@ type Type[C, S, M any, A Message] struct {
 	Collections []string
 }
 
-// TypeOf is the type whose kind on a cloud of is, under the ARM provider namespace
-// provider, whose names have the shape collections.
-func TypeOf[C, S, M any, A Message](of func(C) Kind[S, M, A], provider string, collections ...string) Type[C, S, M, A] {
+// TypeOf is the type under the ARM provider namespace provider whose kind on a cloud is
+// of's and whose names have the shape collections.
+func TypeOf[C, S, M any, A Message](provider string, of func(C) Kind[S, M, A], collections ...string) Type[C, S, M, A] {
 	return Type[C, S, M, A]{Of: of, Provider: provider, Collections: collections}
 }
 

@@ -19,28 +19,6 @@ import (
 	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
 )
 
-// networkInterfaces is the network interface kind on the cloud of c.
-func (c *clients) networkInterfaces() kind.Kind[string, *networkinterface.Model, *computev1.NetworkInterface] {
-	return kind.Of(c.nics, kind.Group, networkinterface.State, kind.Plain(c.conn.ID, nicToAPI))
-}
-
-// nicType is the network interface type.
-var nicType = kind.TypeOf((*clients).networkInterfaces, providerNetwork, "networkInterfaces")
-
-// GetNetworkInterface reads a network interface.
-func (s *Server) GetNetworkInterface(ctx context.Context, req *computev1.GetNetworkInterfaceRequest) (*computev1.NetworkInterface, error) {
-	return nicType.Get(ctx, s.clouds, req.GetName())
-}
-
-// ListNetworkInterfaces lists a resource group's network interfaces.
-func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListNetworkInterfacesRequest) (*computev1.ListNetworkInterfacesResponse, error) {
-	page, next, err := nicType.List(ctx, s.clouds, req)
-	if err != nil {
-		return nil, err
-	}
-	return &computev1.ListNetworkInterfacesResponse{NetworkInterfaces: page, NextPageToken: next}, nil
-}
-
 // CreateNetworkInterface ensures a network interface with one IP configuration.
 func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.CreateNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
 	return nicType.Create(ctx, s.clouds, req, req.GetNetworkInterfaceId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*networkinterface.Model], error) {
@@ -70,6 +48,20 @@ func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.Crea
 			return c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), nicModel(loc, config, want.GetTags(), spec), "")
 		}}, nil
 	})
+}
+
+// DeleteNetworkInterface starts deleting a network interface; one a virtual machine uses is
+// refused with FailedPrecondition naming the virtual machine.
+func (s *Server) DeleteNetworkInterface(ctx context.Context, req *computev1.DeleteNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "networkInterfaces")
+	if err != nil {
+		return nil, err
+	}
+	op, err := c.nics.Delete(ctx, n.ResourceGroup, n.ID(), "")
+	if apierr.ARMCode(err) == "NicInUse" {
+		return nil, nicInUse(ctx, c, n, err)
+	}
+	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, providerNetwork), op, err)
 }
 
 // nicModel is the ARM network interface a request describes.
@@ -118,20 +110,6 @@ func nicMatches(cur *networkinterface.Model, want *computev1.NetworkInterface, s
 	return static && azsdk.Deref(p.PrivateIPAddress) == spec.privateIP
 }
 
-// DeleteNetworkInterface starts deleting a network interface; one a virtual machine uses is
-// refused with FailedPrecondition naming the virtual machine.
-func (s *Server) DeleteNetworkInterface(ctx context.Context, req *computev1.DeleteNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "networkInterfaces")
-	if err != nil {
-		return nil, err
-	}
-	op, err := c.nics.Delete(ctx, n.ResourceGroup, n.ID(), "")
-	if apierr.ARMCode(err) == "NicInUse" {
-		return nil, nicInUse(ctx, c, n, err)
-	}
-	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, providerNetwork), op, err)
-}
-
 // nicInUse turns ARM's NicInUse into FailedPrecondition naming the virtual machine by this
 // service's resource name, keeping ARM's details.
 func nicInUse(ctx context.Context, c *clients, n names.Name, err error) error {
@@ -143,4 +121,15 @@ func nicInUse(ctx context.Context, c *clients, n names.Name, err error) error {
 	p := st.Proto()
 	p.Message = fmt.Sprintf("network interface %s is used by %s; delete the virtual machine first", n, user)
 	return status.ErrorProto(p)
+}
+
+// GetNetworkInterface reads a network interface.
+func (s *Server) GetNetworkInterface(ctx context.Context, req *computev1.GetNetworkInterfaceRequest) (*computev1.NetworkInterface, error) {
+	return nicType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListNetworkInterfaces lists a resource group's network interfaces.
+func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListNetworkInterfacesRequest) (*computev1.ListNetworkInterfacesResponse, error) {
+	page, next, err := nicType.List(ctx, s.clouds, req)
+	return &computev1.ListNetworkInterfacesResponse{NetworkInterfaces: page, NextPageToken: next}, err
 }

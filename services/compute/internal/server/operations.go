@@ -24,7 +24,7 @@ var resumable = []lro.Kind[*clients]{
 // resumeVM polls a virtual machine's operation; creates, updates and power actions end with
 // the virtual machine read again with its instance view, for its power state.
 func resumeVM(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
-	k := c.virtualMachines()
+	k := vmType.Of(c)
 	reread := func() (proto.Message, error) { return kind.Get(ctx, k, n) }
 	switch h.Verb {
 	case lro.VerbWatch, "delete":

@@ -39,6 +39,18 @@ type clients struct {
 	images image.Client
 }
 
+// The service's resource types.
+var (
+	// nicType is the network interface type.
+	nicType = kind.TypeOf(providerNetwork, func(c *clients) kind.Kind[string, *networkinterface.Model, *computev1.NetworkInterface] {
+		return kind.Of(c.nics, kind.Group, networkinterface.State, kind.Plain(c.conn.ID, nicToAPI))
+	}, "networkInterfaces")
+	// vmType is the virtual machine type. Its kind's Get reads the instance view, which holds the power state; its List has none.
+	vmType = kind.TypeOf(providerCompute, func(c *clients) kind.Kind[string, *virtualmachine.Model, *computev1.VirtualMachine] {
+		return kind.Of(c.vms, kind.Group, virtualmachine.State, kind.Plain(c.conn.ID, vmToAPI))
+	}, "virtualMachines")
+)
+
 // Server implements ComputeService; Operations serves its long-running operations.
 type Server struct {
 	computev1.UnimplementedComputeServiceServer

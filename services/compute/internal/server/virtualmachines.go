@@ -22,30 +22,6 @@ import (
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
 )
 
-// virtualMachines is the virtual machine kind on the cloud of c. Its Get reads the instance
-// view, which holds the power state; its List has none.
-func (c *clients) virtualMachines() kind.Kind[string, *virtualmachine.Model, *computev1.VirtualMachine] {
-	return kind.Of(c.vms, kind.Group, virtualmachine.State, kind.Plain(c.conn.ID, vmToAPI))
-}
-
-// vmType is the virtual machine type.
-var vmType = kind.TypeOf((*clients).virtualMachines, providerCompute, "virtualMachines")
-
-// GetVirtualMachine reads a virtual machine with its power state.
-func (s *Server) GetVirtualMachine(ctx context.Context, req *computev1.GetVirtualMachineRequest) (*computev1.VirtualMachine, error) {
-	return vmType.Get(ctx, s.clouds, req.GetName())
-}
-
-// ListVirtualMachines lists a resource group's virtual machines. ARM lists no instance
-// views, so power_state is only set by GetVirtualMachine and operations.
-func (s *Server) ListVirtualMachines(ctx context.Context, req *computev1.ListVirtualMachinesRequest) (*computev1.ListVirtualMachinesResponse, error) {
-	page, next, err := vmType.List(ctx, s.clouds, req)
-	if err != nil {
-		return nil, err
-	}
-	return &computev1.ListVirtualMachinesResponse{VirtualMachines: page, NextPageToken: next}, nil
-}
-
 // CreateVirtualMachine ensures a virtual machine. An existing one is compared on size,
 // network interfaces and tags (ARM never returns the password); a request that changes its
 // image, admin user name or computer name is refused, as ARM cannot change them.
@@ -85,6 +61,11 @@ func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.Create
 			return op, nil
 		}}, nil
 	})
+}
+
+// DeleteVirtualMachine starts deleting a virtual machine; its network interfaces stay.
+func (s *Server) DeleteVirtualMachine(ctx context.Context, req *computev1.DeleteVirtualMachineRequest) (*longrunningpb.Operation, error) {
+	return vmType.Delete(ctx, s.clouds, req.GetName())
 }
 
 // sizeNotOffered is ARM's SkuNotAvailable said as what it is: the location does not offer
@@ -209,11 +190,6 @@ func redact(err error, secret string) error {
 	return status.Error(st.Code(), strings.ReplaceAll(st.Message(), secret, "[redacted]"))
 }
 
-// DeleteVirtualMachine starts deleting a virtual machine; its network interfaces stay.
-func (s *Server) DeleteVirtualMachine(ctx context.Context, req *computev1.DeleteVirtualMachineRequest) (*longrunningpb.Operation, error) {
-	return vmType.Delete(ctx, s.clouds, req.GetName())
-}
-
 // powerActions maps the API's action verbs to ARM's power actions.
 var powerActions = map[string]virtualmachine.Action{
 	"start":      virtualmachine.Start,
@@ -250,4 +226,16 @@ func (s *Server) power(ctx context.Context, name, verb string) (*longrunningpb.O
 	}
 	op, err := c.vms.Power(ctx, n.ResourceGroup, n.ID(), powerActions[verb], "")
 	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, n.ARMID(c.conn.Subscription, providerCompute), op, err)
+}
+
+// GetVirtualMachine reads a virtual machine with its power state.
+func (s *Server) GetVirtualMachine(ctx context.Context, req *computev1.GetVirtualMachineRequest) (*computev1.VirtualMachine, error) {
+	return vmType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListVirtualMachines lists a resource group's virtual machines. ARM lists no instance
+// views, so power_state is only set by GetVirtualMachine and operations.
+func (s *Server) ListVirtualMachines(ctx context.Context, req *computev1.ListVirtualMachinesRequest) (*computev1.ListVirtualMachinesResponse, error) {
+	page, next, err := vmType.List(ctx, s.clouds, req)
+	return &computev1.ListVirtualMachinesResponse{VirtualMachines: page, NextPageToken: next}, err
 }

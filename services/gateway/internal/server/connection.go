@@ -25,33 +25,6 @@ import (
 	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
 )
 
-// connections is the connection kind on the cloud of c.
-func (c *clients) connections() kind.Kind[string, *connection.Model, *gatewayv1.Connection] {
-	return kind.Of(c.conns, kind.Group, connection.State, kind.Plain(c.conn.ID, connectionToAPI))
-}
-
-// sameKey compares shared keys in constant time.
-func sameKey(a, b string) bool {
-	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
-}
-
-// connType is the connection type.
-var connType = kind.TypeOf((*clients).connections, network, "connections")
-
-// GetConnection reads a connection with its live status and byte counters.
-func (s *Server) GetConnection(ctx context.Context, req *gatewayv1.GetConnectionRequest) (*gatewayv1.Connection, error) {
-	return connType.Get(ctx, s.clouds, req.GetName())
-}
-
-// ListConnections lists a resource group's connections.
-func (s *Server) ListConnections(ctx context.Context, req *gatewayv1.ListConnectionsRequest) (*gatewayv1.ListConnectionsResponse, error) {
-	page, next, err := connType.List(ctx, s.clouds, req)
-	if err != nil {
-		return nil, err
-	}
-	return &gatewayv1.ListConnectionsResponse{Connections: page, NextPageToken: next}, nil
-}
-
 // CreateConnection ensures a site-to-site connection. ARM's GET of a connection leaves the
 // shared key out, so an existing connection's key is read apart and compared: a changed key
 // updates the connection.
@@ -117,6 +90,16 @@ func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConn
 	})
 }
 
+// DeleteConnection starts deleting a connection.
+func (s *Server) DeleteConnection(ctx context.Context, req *gatewayv1.DeleteConnectionRequest) (*longrunningpb.Operation, error) {
+	return connType.Delete(ctx, s.clouds, req.GetName())
+}
+
+// sameKey compares shared keys in constant time.
+func sameKey(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
 // samePolicy reports whether ARM's policies are exactly the wanted one, or none.
 func samePolicy(have []*armnetwork.IPSecPolicy, want *gatewayv1.IpsecPolicy) bool {
 	if want == nil {
@@ -145,11 +128,6 @@ func checkConnectionGateway(k cloud.Kind, spec connectionSpec, want *gatewayv1.C
 		v.Add("connection.enable_bgp", "gateway %s does not run BGP; enable it on the gateway first", spec.gateway)
 	}
 	return v.Err()
-}
-
-// DeleteConnection starts deleting a connection.
-func (s *Server) DeleteConnection(ctx context.Context, req *gatewayv1.DeleteConnectionRequest) (*longrunningpb.Operation, error) {
-	return connType.Delete(ctx, s.clouds, req.GetName())
 }
 
 // SetConnectionSharedKey sets a connection's shared key through ARM's sharedkey resource; the
@@ -181,4 +159,15 @@ func (s *Server) SetConnectionSharedKey(ctx context.Context, req *gatewayv1.SetC
 	}
 	op, err := c.conns.SetSharedKey(ctx, n.ResourceGroup, n.ID(), req.GetSharedKey(), "")
 	return lro.Begin(s.Operations, n.Cloud, n.String(), verbSetSharedKey, armID, op, err)
+}
+
+// GetConnection reads a connection with its live status and byte counters.
+func (s *Server) GetConnection(ctx context.Context, req *gatewayv1.GetConnectionRequest) (*gatewayv1.Connection, error) {
+	return connType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListConnections lists a resource group's connections.
+func (s *Server) ListConnections(ctx context.Context, req *gatewayv1.ListConnectionsRequest) (*gatewayv1.ListConnectionsResponse, error) {
+	page, next, err := connType.List(ctx, s.clouds, req)
+	return &gatewayv1.ListConnectionsResponse{Connections: page, NextPageToken: next}, err
 }

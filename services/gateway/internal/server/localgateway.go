@@ -16,28 +16,6 @@ import (
 	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
 )
 
-// localGateways is the local network gateway kind on the cloud of c.
-func (c *clients) localGateways() kind.Kind[string, *localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway] {
-	return kind.Of(c.locals, kind.Group, localnetworkgateway.State, kind.Plain(c.conn.ID, localToAPI))
-}
-
-// lngType is the local network gateway type.
-var lngType = kind.TypeOf((*clients).localGateways, network, "localNetworkGateways")
-
-// GetLocalNetworkGateway reads a local network gateway.
-func (s *Server) GetLocalNetworkGateway(ctx context.Context, req *gatewayv1.GetLocalNetworkGatewayRequest) (*gatewayv1.LocalNetworkGateway, error) {
-	return lngType.Get(ctx, s.clouds, req.GetName())
-}
-
-// ListLocalNetworkGateways lists a resource group's local network gateways.
-func (s *Server) ListLocalNetworkGateways(ctx context.Context, req *gatewayv1.ListLocalNetworkGatewaysRequest) (*gatewayv1.ListLocalNetworkGatewaysResponse, error) {
-	page, next, err := lngType.List(ctx, s.clouds, req)
-	if err != nil {
-		return nil, err
-	}
-	return &gatewayv1.ListLocalNetworkGatewaysResponse{LocalNetworkGateways: page, NextPageToken: next}, nil
-}
-
 // CreateLocalNetworkGateway ensures a local network gateway: the remote site's VPN address
 // and address prefixes.
 func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.CreateLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
@@ -89,4 +67,15 @@ func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.C
 // makes it fail with FailedPrecondition naming the connection.
 func (s *Server) DeleteLocalNetworkGateway(ctx context.Context, req *gatewayv1.DeleteLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
 	return lngType.Delete(ctx, s.clouds, req.GetName())
+}
+
+// GetLocalNetworkGateway reads a local network gateway.
+func (s *Server) GetLocalNetworkGateway(ctx context.Context, req *gatewayv1.GetLocalNetworkGatewayRequest) (*gatewayv1.LocalNetworkGateway, error) {
+	return lngType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListLocalNetworkGateways lists a resource group's local network gateways.
+func (s *Server) ListLocalNetworkGateways(ctx context.Context, req *gatewayv1.ListLocalNetworkGatewaysRequest) (*gatewayv1.ListLocalNetworkGatewaysResponse, error) {
+	page, next, err := lngType.List(ctx, s.clouds, req)
+	return &gatewayv1.ListLocalNetworkGatewaysResponse{LocalNetworkGateways: page, NextPageToken: next}, err
 }

@@ -24,7 +24,7 @@ var resumable = []lro.Kind[*clients]{
 		if h.Verb == verbSetSharedKey {
 			return resumeSetSharedKey(ctx, c, n, h)
 		}
-		return kind.Resume(ctx, c.connections(), n, h)
+		return kind.Resume(ctx, connType.Of(c), n, h)
 	}},
 }
 
@@ -36,7 +36,7 @@ func resumeSetSharedKey(ctx context.Context, c *clients, n names.Name, h handle.
 		return lro.Step{}, apierr.FromARM(err, h.Resource)
 	}
 	return lro.StepOf(ctx, op, h.Resource, func(struct{}) (proto.Message, error) {
-		conn, err := kind.Get(ctx, c.connections(), n)
+		conn, err := kind.Get(ctx, connType.Of(c), n)
 		if err != nil {
 			return nil, err
 		}

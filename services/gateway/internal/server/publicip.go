@@ -18,28 +18,6 @@ import (
 	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
 )
 
-// publicIPs is the public IP address kind on the cloud of c.
-func (c *clients) publicIPs() kind.Kind[string, *publicipaddress.Model, *gatewayv1.PublicIPAddress] {
-	return kind.Of(c.pips, kind.Group, publicipaddress.State, kind.Plain(c.conn.ID, pipToAPI))
-}
-
-// pipType is the public IP address type.
-var pipType = kind.TypeOf((*clients).publicIPs, network, "publicIPAddresses")
-
-// GetPublicIPAddress reads a public IP address.
-func (s *Server) GetPublicIPAddress(ctx context.Context, req *gatewayv1.GetPublicIPAddressRequest) (*gatewayv1.PublicIPAddress, error) {
-	return pipType.Get(ctx, s.clouds, req.GetName())
-}
-
-// ListPublicIPAddresses lists a resource group's public IP addresses.
-func (s *Server) ListPublicIPAddresses(ctx context.Context, req *gatewayv1.ListPublicIPAddressesRequest) (*gatewayv1.ListPublicIPAddressesResponse, error) {
-	page, next, err := pipType.List(ctx, s.clouds, req)
-	if err != nil {
-		return nil, err
-	}
-	return &gatewayv1.ListPublicIPAddressesResponse{PublicIpAddresses: page, NextPageToken: next}, nil
-}
-
 // CreatePublicIPAddress ensures a public IP address with the cloud's SKU and allocation rules.
 func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.CreatePublicIPAddressRequest) (*longrunningpb.Operation, error) {
 	return pipType.Create(ctx, s.clouds, req, req.GetPublicIpAddressId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*publicipaddress.Model], error) {
@@ -87,4 +65,15 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 // DeletePublicIPAddress starts deleting a public IP address.
 func (s *Server) DeletePublicIPAddress(ctx context.Context, req *gatewayv1.DeletePublicIPAddressRequest) (*longrunningpb.Operation, error) {
 	return pipType.Delete(ctx, s.clouds, req.GetName())
+}
+
+// GetPublicIPAddress reads a public IP address.
+func (s *Server) GetPublicIPAddress(ctx context.Context, req *gatewayv1.GetPublicIPAddressRequest) (*gatewayv1.PublicIPAddress, error) {
+	return pipType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListPublicIPAddresses lists a resource group's public IP addresses.
+func (s *Server) ListPublicIPAddresses(ctx context.Context, req *gatewayv1.ListPublicIPAddressesRequest) (*gatewayv1.ListPublicIPAddressesResponse, error) {
+	page, next, err := pipType.List(ctx, s.clouds, req)
+	return &gatewayv1.ListPublicIPAddressesResponse{PublicIpAddresses: page, NextPageToken: next}, err
 }

@@ -35,6 +35,26 @@ type clients struct {
 	conns  connection.Client
 }
 
+// The service's resource types.
+var (
+	// pipType is the public IP address type.
+	pipType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *publicipaddress.Model, *gatewayv1.PublicIPAddress] {
+		return kind.Of(c.pips, kind.Group, publicipaddress.State, kind.Plain(c.conn.ID, pipToAPI))
+	}, "publicIPAddresses")
+	// lngType is the local network gateway type.
+	lngType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway] {
+		return kind.Of(c.locals, kind.Group, localnetworkgateway.State, kind.Plain(c.conn.ID, localToAPI))
+	}, "localNetworkGateways")
+	// vngType is the VPN gateway type; its kind renders a gateway with its public IP address's address.
+	vngType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway] {
+		return kind.Of(c.vngs, kind.Group, virtualnetworkgateway.State, c.renderGateway)
+	}, "virtualNetworkGateways")
+	// connType is the connection type.
+	connType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *connection.Model, *gatewayv1.Connection] {
+		return kind.Of(c.conns, kind.Group, connection.State, kind.Plain(c.conn.ID, connectionToAPI))
+	}, "connections")
+)
+
 // Server implements GatewayService; Operations serves its long-running operations.
 type Server struct {
 	gatewayv1.UnimplementedGatewayServiceServer

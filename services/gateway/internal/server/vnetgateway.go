@@ -21,48 +21,6 @@ import (
 	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
 )
 
-// ipConfiguration names the single IP configuration of the gateways this service creates.
-const ipConfiguration = "default"
-
-// gateways is the VPN gateway kind on the cloud of c.
-func (c *clients) gateways() kind.Kind[string, *virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway] {
-	return kind.Of(c.vngs, kind.Group, virtualnetworkgateway.State, c.renderGateway)
-}
-
-// renderGateway converts a gateway, reading its public IP address's address: ARM keeps it on
-// the public IP resource, not on the gateway.
-func (c *clients) renderGateway(ctx context.Context, m *virtualnetworkgateway.Model) (*gatewayv1.VirtualNetworkGateway, error) {
-	_, pipID := gatewayRefs(m)
-	address := ""
-	if n, err := names.FromARMID(c.conn.ID, pipID, collections); err == nil && len(n.Path) == 1 {
-		pip, err := c.pips.Get(ctx, n.ResourceGroup, n.ID())
-		switch {
-		case err == nil && pip.Properties != nil:
-			address = azsdk.Deref(pip.Properties.IPAddress)
-		case err != nil && !apierr.IsNotFound(err):
-			return nil, apierr.FromARM(err, n.String())
-		}
-	}
-	return gatewayToAPI(c.conn.ID, m, address), nil
-}
-
-// vngType is the VPN gateway type.
-var vngType = kind.TypeOf((*clients).gateways, network, "virtualNetworkGateways")
-
-// GetVirtualNetworkGateway reads a VPN gateway with its public address.
-func (s *Server) GetVirtualNetworkGateway(ctx context.Context, req *gatewayv1.GetVirtualNetworkGatewayRequest) (*gatewayv1.VirtualNetworkGateway, error) {
-	return vngType.Get(ctx, s.clouds, req.GetName())
-}
-
-// ListVirtualNetworkGateways lists a resource group's VPN gateways.
-func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.ListVirtualNetworkGatewaysRequest) (*gatewayv1.ListVirtualNetworkGatewaysResponse, error) {
-	page, next, err := vngType.List(ctx, s.clouds, req)
-	if err != nil {
-		return nil, err
-	}
-	return &gatewayv1.ListVirtualNetworkGatewaysResponse{VirtualNetworkGateways: page, NextPageToken: next}, nil
-}
-
 // CreateVirtualNetworkGateway ensures a VPN gateway in a GatewaySubnet, with the public IP
 // address the cloud requires. Creating one takes 30-45 minutes on Azure.
 func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
@@ -131,6 +89,32 @@ func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1
 	})
 }
 
+// DeleteVirtualNetworkGateway starts deleting a VPN gateway; a connection using it makes it
+// fail with FailedPrecondition naming the connection.
+func (s *Server) DeleteVirtualNetworkGateway(ctx context.Context, req *gatewayv1.DeleteVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
+	return vngType.Delete(ctx, s.clouds, req.GetName())
+}
+
+// ipConfiguration names the single IP configuration of the gateways this service creates.
+const ipConfiguration = "default"
+
+// renderGateway converts a gateway, reading its public IP address's address: ARM keeps it on
+// the public IP resource, not on the gateway.
+func (c *clients) renderGateway(ctx context.Context, m *virtualnetworkgateway.Model) (*gatewayv1.VirtualNetworkGateway, error) {
+	_, pipID := gatewayRefs(m)
+	address := ""
+	if n, err := names.FromARMID(c.conn.ID, pipID, collections); err == nil && len(n.Path) == 1 {
+		pip, err := c.pips.Get(ctx, n.ResourceGroup, n.ID())
+		switch {
+		case err == nil && pip.Properties != nil:
+			address = azsdk.Deref(pip.Properties.IPAddress)
+		case err != nil && !apierr.IsNotFound(err):
+			return nil, apierr.FromARM(err, n.String())
+		}
+	}
+	return gatewayToAPI(c.conn.ID, m, address), nil
+}
+
 // checkGatewayIP checks the gateway's public IP address against the cloud's rules: on Azure
 // Stack Hub a dynamic (Basic) address; on Azure a Standard one for every gateway SKU but Basic.
 func checkGatewayIP(k cloud.Kind, spec gatewaySpec, pip *publicipaddress.Model) error {
@@ -152,8 +136,13 @@ func checkGatewayIP(k cloud.Kind, spec gatewaySpec, pip *publicipaddress.Model) 
 	return nil
 }
 
-// DeleteVirtualNetworkGateway starts deleting a VPN gateway; a connection using it makes it
-// fail with FailedPrecondition naming the connection.
-func (s *Server) DeleteVirtualNetworkGateway(ctx context.Context, req *gatewayv1.DeleteVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	return vngType.Delete(ctx, s.clouds, req.GetName())
+// GetVirtualNetworkGateway reads a VPN gateway with its public address.
+func (s *Server) GetVirtualNetworkGateway(ctx context.Context, req *gatewayv1.GetVirtualNetworkGatewayRequest) (*gatewayv1.VirtualNetworkGateway, error) {
+	return vngType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListVirtualNetworkGateways lists a resource group's VPN gateways.
+func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.ListVirtualNetworkGatewaysRequest) (*gatewayv1.ListVirtualNetworkGatewaysResponse, error) {
+	page, next, err := vngType.List(ctx, s.clouds, req)
+	return &gatewayv1.ListVirtualNetworkGatewaysResponse{VirtualNetworkGateways: page, NextPageToken: next}, err
 }

@@ -15,6 +15,7 @@ import (
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/armclient"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
@@ -39,6 +40,18 @@ type clients struct {
 	vnets     virtualnetwork.Client
 	subnets   subnet.Client
 }
+
+// The service's resource types.
+var (
+	// vnetType is the virtual network type.
+	vnetType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *virtualnetwork.Model, *networkv1.VirtualNetwork] {
+		return kind.Of(c.vnets, kind.Group, virtualnetwork.State, kind.Plain(c.conn.ID, vnetToAPI))
+	}, "virtualNetworks")
+	// subnetType is the subnet type, whose resources are a virtual network's.
+	subnetType = kind.TypeOf(network, func(c *clients) kind.Kind[armclient.Parent, *subnet.Model, *networkv1.Subnet] {
+		return kind.Of(c.subnets, func(vnet names.Name) armclient.Parent { return subnet.In(vnet.ResourceGroup, vnet.ID()) }, subnet.State, kind.Plain(c.conn.ID, subnetToAPI))
+	}, "virtualNetworks", "subnets")
+)
 
 // Server implements NetworkService; Operations serves its long-running operations.
 type Server struct {

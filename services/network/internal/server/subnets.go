@@ -11,35 +11,12 @@ import (
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
-	"github.com/hybridlink/hybridlink/platform/armclient"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
 )
-
-// vnetSubnets is the subnet kind on the cloud of c.
-func (c *clients) vnetSubnets() kind.Kind[armclient.Parent, *subnet.Model, *networkv1.Subnet] {
-	return kind.Of(c.subnets, func(vnet names.Name) armclient.Parent { return subnet.In(vnet.ResourceGroup, vnet.ID()) }, subnet.State, kind.Plain(c.conn.ID, subnetToAPI))
-}
-
-// subnetType is the subnet type.
-var subnetType = kind.TypeOf((*clients).vnetSubnets, network, "virtualNetworks", "subnets")
-
-// GetSubnet reads a subnet.
-func (s *Server) GetSubnet(ctx context.Context, req *networkv1.GetSubnetRequest) (*networkv1.Subnet, error) {
-	return subnetType.Get(ctx, s.clouds, req.GetName())
-}
-
-// ListSubnets lists a virtual network's subnets.
-func (s *Server) ListSubnets(ctx context.Context, req *networkv1.ListSubnetsRequest) (*networkv1.ListSubnetsResponse, error) {
-	page, next, err := subnetType.List(ctx, s.clouds, req)
-	if err != nil {
-		return nil, err
-	}
-	return &networkv1.ListSubnetsResponse{Subnets: page, NextPageToken: next}, nil
-}
 
 // CreateSubnet ensures one subnet of an existing virtual network.
 func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRequest) (*longrunningpb.Operation, error) {
@@ -93,4 +70,15 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 // DeleteSubnet starts deleting a subnet.
 func (s *Server) DeleteSubnet(ctx context.Context, req *networkv1.DeleteSubnetRequest) (*longrunningpb.Operation, error) {
 	return subnetType.Delete(ctx, s.clouds, req.GetName())
+}
+
+// GetSubnet reads a subnet.
+func (s *Server) GetSubnet(ctx context.Context, req *networkv1.GetSubnetRequest) (*networkv1.Subnet, error) {
+	return subnetType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListSubnets lists a virtual network's subnets.
+func (s *Server) ListSubnets(ctx context.Context, req *networkv1.ListSubnetsRequest) (*networkv1.ListSubnetsResponse, error) {
+	page, next, err := subnetType.List(ctx, s.clouds, req)
+	return &networkv1.ListSubnetsResponse{Subnets: page, NextPageToken: next}, err
 }

@@ -16,28 +16,6 @@ import (
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
 
-// virtualNetworks is the virtual network kind on the cloud of c.
-func (c *clients) virtualNetworks() kind.Kind[string, *virtualnetwork.Model, *networkv1.VirtualNetwork] {
-	return kind.Of(c.vnets, kind.Group, virtualnetwork.State, kind.Plain(c.conn.ID, vnetToAPI))
-}
-
-// vnetType is the virtual network type.
-var vnetType = kind.TypeOf((*clients).virtualNetworks, network, "virtualNetworks")
-
-// GetVirtualNetwork reads a virtual network with its subnets.
-func (s *Server) GetVirtualNetwork(ctx context.Context, req *networkv1.GetVirtualNetworkRequest) (*networkv1.VirtualNetwork, error) {
-	return vnetType.Get(ctx, s.clouds, req.GetName())
-}
-
-// ListVirtualNetworks lists a resource group's virtual networks.
-func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVirtualNetworksRequest) (*networkv1.ListVirtualNetworksResponse, error) {
-	page, next, err := vnetType.List(ctx, s.clouds, req)
-	if err != nil {
-		return nil, err
-	}
-	return &networkv1.ListVirtualNetworksResponse{VirtualNetworks: page, NextPageToken: next}, nil
-}
-
 // CreateVirtualNetwork ensures a virtual network and its set of subnets.
 func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.CreateVirtualNetworkRequest) (*longrunningpb.Operation, error) {
 	return vnetType.Create(ctx, s.clouds, req, req.GetVirtualNetworkId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*virtualnetwork.Model], error) {
@@ -70,6 +48,11 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 	})
 }
 
+// DeleteVirtualNetwork starts deleting a virtual network.
+func (s *Server) DeleteVirtualNetwork(ctx context.Context, req *networkv1.DeleteVirtualNetworkRequest) (*longrunningpb.Operation, error) {
+	return vnetType.Delete(ctx, s.clouds, req.GetName())
+}
+
 // vnetMatches reports whether ARM's virtual network already is what the request wants.
 func vnetMatches(cur *virtualnetwork.Model, location string, want *networkv1.VirtualNetwork, subnets []subnetSpec) bool {
 	if !azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) || cur.Properties == nil || cur.Properties.AddressSpace == nil {
@@ -96,7 +79,13 @@ func vnetMatches(cur *virtualnetwork.Model, location string, want *networkv1.Vir
 	return true
 }
 
-// DeleteVirtualNetwork starts deleting a virtual network.
-func (s *Server) DeleteVirtualNetwork(ctx context.Context, req *networkv1.DeleteVirtualNetworkRequest) (*longrunningpb.Operation, error) {
-	return vnetType.Delete(ctx, s.clouds, req.GetName())
+// GetVirtualNetwork reads a virtual network with its subnets.
+func (s *Server) GetVirtualNetwork(ctx context.Context, req *networkv1.GetVirtualNetworkRequest) (*networkv1.VirtualNetwork, error) {
+	return vnetType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListVirtualNetworks lists a resource group's virtual networks.
+func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVirtualNetworksRequest) (*networkv1.ListVirtualNetworksResponse, error) {
+	page, next, err := vnetType.List(ctx, s.clouds, req)
+	return &networkv1.ListVirtualNetworksResponse{VirtualNetworks: page, NextPageToken: next}, err
 }
