@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -135,17 +134,7 @@ func TestAdoptAndResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if first.GetDone() || second.GetDone() {
-		t.Skip("armsim finished before the second call; the adopt path was not exercised")
-	}
+	first, second := servicetest.Twice(t, func() (*longrunningpb.Operation, error) { return c.net.CreateVirtualNetwork(ctx, vnetRequest("azure")) })
 	st.Restart(t, service.Service)
 	c = clients{networkv1.NewNetworkServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
 	for _, op := range []*longrunningpb.Operation{first, second} {
@@ -167,15 +156,7 @@ func TestTamperedHandle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := op.GetName()
-	b := []byte(name)
-	b[len(b)-3] ^= 0x01
-	for _, forged := range []string{string(b), "operations/abc", "operations/" + strings.Repeat("A", 100), name + "x"} {
-		_, err := c.ops.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: forged})
-		if status.Code(err) != codes.InvalidArgument {
-			t.Fatalf("forged name %q: want InvalidArgument, got %v", forged, err)
-		}
-	}
+	servicetest.CheckTampered(t, c.ops, op.GetName())
 }
 
 // TestValidation: bad input is refused before any ARM write, naming the field.
@@ -245,7 +226,7 @@ func TestValidation(t *testing.T) {
 			if status.Code(err) != codes.InvalidArgument {
 				t.Fatalf("want InvalidArgument, got %v", err)
 			}
-			if !hasViolation(err, tc.field) {
+			if !servicetest.HasViolation(err, tc.field) {
 				t.Fatalf("want a field violation on %s: %v", tc.field, err)
 			}
 		})
@@ -273,7 +254,7 @@ func TestValidation(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call()
-			if status.Code(err) != codes.InvalidArgument || !hasViolation(err, tc.field) {
+			if status.Code(err) != codes.InvalidArgument || !servicetest.HasViolation(err, tc.field) {
 				t.Fatalf("want InvalidArgument on %s, got %v", tc.field, err)
 			}
 		})
@@ -293,19 +274,6 @@ func tags(n, nameLen, valueLen int) map[string]string {
 		out[fmt.Sprintf("%0*d", nameLen, i)] = strings.Repeat("v", valueLen)
 	}
 	return out
-}
-
-func hasViolation(err error, field string) bool {
-	for _, d := range status.Convert(err).Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				if v.GetField() == field {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 // TestREST drives the REST port with plain HTTP/JSON and reads the OpenAPI document.
