@@ -36,7 +36,7 @@ func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.Crea
 			loc, config := want.GetLocation(), "ipconfig1"
 			if cur == nil {
 				var err error
-				if loc, err = location(ctx, c, n, loc); err != nil {
+				if loc, err = c.conn.LocationIn(ctx, n.ResourceGroup, loc); err != nil {
 					return nil, err
 				}
 			} else {

@@ -4,8 +4,6 @@
 package server
 
 import (
-	"context"
-
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -79,14 +77,6 @@ func newClients(conn *cloud.Conn) (*clients, error) {
 
 // subscription is the subscription of the cloud of c.
 func subscription(c *clients) string { return c.conn.Subscription }
-
-// location is where a new resource goes: the requested location, or its resource group's.
-func location(ctx context.Context, c *clients, n names.Name, requested string) (string, error) {
-	if requested != "" {
-		return requested, nil
-	}
-	return c.conn.GroupLocation(ctx, n.ResourceGroup)
-}
 
 // moved refuses a request that would move an existing resource to another location.
 func moved(n names.Name, have, want string) error {

@@ -45,7 +45,7 @@ func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.Create
 			if cur != nil {
 				model = vmUpdate(*cur, want, spec)
 			} else {
-				loc, err := location(ctx, c, n, want.GetLocation())
+				loc, err := c.conn.LocationIn(ctx, n.ResourceGroup, want.GetLocation())
 				if err != nil {
 					return nil, err
 				}

@@ -25,7 +25,7 @@ func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.C
 			return nil, err
 		}
 		want := req.GetLocalNetworkGateway()
-		location, err := c.location(ctx, n, want.GetLocation())
+		location, err := c.conn.LocationIn(ctx, n.ResourceGroup, want.GetLocation())
 		if err != nil {
 			return nil, err
 		}

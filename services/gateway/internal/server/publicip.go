@@ -26,7 +26,7 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 			return nil, err
 		}
 		want := req.GetPublicIpAddress()
-		location, err := c.location(ctx, n, want.GetLocation())
+		location, err := c.conn.LocationIn(ctx, n.ResourceGroup, want.GetLocation())
 		if err != nil {
 			return nil, err
 		}

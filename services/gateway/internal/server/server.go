@@ -4,8 +4,6 @@
 package server
 
 import (
-	"context"
-
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -83,14 +81,6 @@ func newClients(conn *cloud.Conn) (*clients, error) {
 
 // subscription is the subscription of the cloud of c.
 func subscription(c *clients) string { return c.conn.Subscription }
-
-// location is the wanted location, or the resource group's when the request leaves it empty.
-func (c *clients) location(ctx context.Context, n names.Name, want string) (string, error) {
-	if want != "" {
-		return want, nil
-	}
-	return c.conn.GroupLocation(ctx, n.ResourceGroup)
-}
 
 // metadata builds the service's OperationMetadata.
 func metadata(h handle.Handle, armID, state string) proto.Message {

@@ -40,7 +40,7 @@ func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1
 			return nil, err
 		}
 		want := req.GetVirtualNetworkGateway()
-		location, err := c.location(ctx, n, want.GetLocation())
+		location, err := c.conn.LocationIn(ctx, n.ResourceGroup, want.GetLocation())
 		if err != nil {
 			return nil, err
 		}

@@ -23,11 +23,9 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 		if err != nil {
 			return nil, err
 		}
-		location := want.GetLocation()
-		if location == "" {
-			if location, err = c.conn.GroupLocation(ctx, n.ResourceGroup); err != nil {
-				return nil, err
-			}
+		location, err := c.conn.LocationIn(ctx, n.ResourceGroup, want.GetLocation())
+		if err != nil {
+			return nil, err
 		}
 		model := virtualnetwork.Model{
 			Location: to.Ptr(location),
