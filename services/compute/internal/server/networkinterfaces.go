@@ -61,7 +61,7 @@ func (s *Server) DeleteNetworkInterface(ctx context.Context, req *computev1.Dele
 	if apierr.ARMCode(err) == "NicInUse" {
 		return nil, nicInUse(ctx, c, n, err)
 	}
-	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, providerNetwork), op, err)
+	return lro.Begin(s.clouds.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, providerNetwork), op, err)
 }
 
 // nicModel is the ARM network interface a request describes.

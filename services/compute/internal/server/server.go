@@ -4,18 +4,20 @@
 package server
 
 import (
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
+	"github.com/hybridlink/hybridlink/gen/openapi"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/kind"
-	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/services/compute/internal/image"
 	"github.com/hybridlink/hybridlink/services/compute/internal/machinesize"
 	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
@@ -49,20 +51,22 @@ var (
 	}, "virtualMachines")
 )
 
-// Server implements ComputeService; Operations serves its long-running operations.
+// Server implements ComputeService.
 type Server struct {
 	computev1.UnimplementedComputeServiceServer
-	Operations *lro.Server
-	clouds     kind.Clouds[*clients]
+	clouds kind.Clouds[*clients]
 }
 
-// New builds the clients of every configured cloud.
-func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
-	clouds, err := kind.Build(reg, sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
+// Service builds the ComputeService on every configured cloud, as serve runs it: the service
+// and its long-running operations on gRPC, the REST gateway, the OpenAPI document.
+func Service(env serve.Env) (serve.Service, error) {
+	clouds, err := kind.Build(env.Clouds, env.Sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
 	if err != nil {
-		return nil, err
+		return serve.Service{}, err
 	}
-	return &Server{Operations: clouds.Operations, clouds: clouds}, nil
+	s := &Server{clouds: clouds}
+	register := func(g *grpc.Server) { computev1.RegisterComputeServiceServer(g, s) }
+	return serve.Resources(register, clouds.Operations, computev1.RegisterComputeServiceHandler, openapi.JSON), nil
 }
 
 // newClients builds one cloud's clients.

@@ -225,7 +225,7 @@ func (s *Server) power(ctx context.Context, name, verb string) (*longrunningpb.O
 		return nil, err
 	}
 	op, err := c.vms.Power(ctx, n.ResourceGroup, n.ID(), powerActions[verb], "")
-	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, n.ARMID(c.conn.Subscription, providerCompute), op, err)
+	return lro.Begin(s.clouds.Operations, n.Cloud, n.String(), verb, n.ARMID(c.conn.Subscription, providerCompute), op, err)
 }
 
 // GetVirtualMachine reads a virtual machine with its power state.

@@ -155,10 +155,10 @@ func (s *Server) SetConnectionSharedKey(ctx context.Context, req *gatewayv1.SetC
 		return nil, apierr.FromARM(err, n.String())
 	}
 	if sameKey(have, req.GetSharedKey()) {
-		return s.Operations.Done(n.Cloud, n.String(), armID, connectionToAPI(n.Cloud, cur))
+		return s.clouds.Operations.Done(n.Cloud, n.String(), armID, connectionToAPI(n.Cloud, cur))
 	}
 	op, err := c.conns.SetSharedKey(ctx, n.ResourceGroup, n.ID(), req.GetSharedKey(), "")
-	return lro.Begin(s.Operations, n.Cloud, n.String(), verbSetSharedKey, armID, op, err)
+	return lro.Begin(s.clouds.Operations, n.Cloud, n.String(), verbSetSharedKey, armID, op, err)
 }
 
 // GetConnection reads a connection with its live status and byte counters.

@@ -4,17 +4,19 @@
 package server
 
 import (
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/gen/openapi"
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/kind"
-	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/connection"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
@@ -53,20 +55,22 @@ var (
 	}, "connections")
 )
 
-// Server implements GatewayService; Operations serves its long-running operations.
+// Server implements GatewayService.
 type Server struct {
 	gatewayv1.UnimplementedGatewayServiceServer
-	Operations *lro.Server
-	clouds     kind.Clouds[*clients]
+	clouds kind.Clouds[*clients]
 }
 
-// New builds the clients of every configured cloud.
-func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
-	clouds, err := kind.Build(reg, sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
+// Service builds the GatewayService on every configured cloud, as serve runs it: the service
+// and its long-running operations on gRPC, the REST gateway, the OpenAPI document.
+func Service(env serve.Env) (serve.Service, error) {
+	clouds, err := kind.Build(env.Clouds, env.Sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
 	if err != nil {
-		return nil, err
+		return serve.Service{}, err
 	}
-	return &Server{Operations: clouds.Operations, clouds: clouds}, nil
+	s := &Server{clouds: clouds}
+	register := func(g *grpc.Server) { gatewayv1.RegisterGatewayServiceServer(g, s) }
+	return serve.Resources(register, clouds.Operations, gatewayv1.RegisterGatewayServiceHandler, openapi.JSON), nil
 }
 
 // newClients builds one cloud's clients.
