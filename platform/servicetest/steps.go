@@ -15,13 +15,13 @@ import (
 	"github.com/hybridlink/hybridlink/platform/apierr"
 )
 
-// Absorbed runs run under each of Faults: run starts its stack with the configuration it
+// Absorbed runs run under each of faults: run starts its stack with the configuration it
 // is given and makes calls that must get through by azcore's retries. A run whose armsim
-// refused nothing is skipped (SkipUnlessRefused).
+// refused nothing is skipped (skipUnlessRefused).
 func Absorbed(t *testing.T, run func(t *testing.T, cfg armsim.Config) *Stack) {
-	for _, tc := range Faults {
+	for _, tc := range faults {
 		t.Run(tc.Name, func(t *testing.T) {
-			run(t, tc.Config).SkipUnlessRefused(t)
+			run(t, tc.Config).skipUnlessRefused(t)
 		})
 	}
 }
