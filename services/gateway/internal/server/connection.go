@@ -9,8 +9,6 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
@@ -37,10 +35,7 @@ func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConn
 		want := req.GetConnection()
 		gw, err := c.vngs.Get(ctx, spec.gateway.ResourceGroup, spec.gateway.ID())
 		if err != nil {
-			if apierr.IsNotFound(err) {
-				return nil, status.Errorf(codes.FailedPrecondition, "virtual network gateway %s does not exist; create it first", spec.gateway)
-			}
-			return nil, apierr.FromARM(err, spec.gateway.String())
+			return nil, referenced(err, "virtual network gateway", spec.gateway)
 		}
 		if err := checkConnectionGateway(c.conn.Kind, spec, want, gw); err != nil {
 			return nil, err

@@ -5,6 +5,8 @@ package server
 
 import (
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -97,4 +99,13 @@ func sameCloud(v *apierr.Violations, field string, ref names.Name, cloud string)
 	if ref.Cloud != cloud {
 		v.Add(field, "%s is on cloud %q; it must be on the same cloud as the resource, %q", ref, ref.Cloud, cloud)
 	}
+}
+
+// referenced is the error of reading the resource n, a what the request refers to:
+// FailedPrecondition when it does not exist, as it must be created first.
+func referenced(err error, what string, n names.Name) error {
+	if apierr.IsNotFound(err) {
+		return status.Errorf(codes.FailedPrecondition, "%s %s does not exist; create it first", what, n)
+	}
+	return apierr.FromARM(err, n.String())
 }

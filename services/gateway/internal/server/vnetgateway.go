@@ -7,8 +7,6 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
@@ -31,10 +29,7 @@ func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1
 		}
 		pip, err := c.pips.Get(ctx, spec.publicIP.ResourceGroup, spec.publicIP.ID())
 		if err != nil {
-			if apierr.IsNotFound(err) {
-				return nil, status.Errorf(codes.FailedPrecondition, "public IP address %s does not exist; create it first", spec.publicIP)
-			}
-			return nil, apierr.FromARM(err, spec.publicIP.String())
+			return nil, referenced(err, "public IP address", spec.publicIP)
 		}
 		if err := checkGatewayIP(c.conn.Kind, spec, pip); err != nil {
 			return nil, err
