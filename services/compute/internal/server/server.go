@@ -45,7 +45,8 @@ var (
 	nicType = kind.TypeOf(providerNetwork, func(c *clients) kind.Kind[string, *networkinterface.Model, *computev1.NetworkInterface] {
 		return kind.Of(c.nics, kind.Group, networkinterface.State, kind.Plain(c.conn.ID, nicToAPI))
 	}, "networkInterfaces")
-	// vmType is the virtual machine type. Its kind's Get reads the instance view, which holds the power state; its List has none.
+	// vmType is the virtual machine type. Its kind's Get reads the instance view, which
+	// holds the power state; its List has none.
 	vmType = kind.TypeOf(providerCompute, func(c *clients) kind.Kind[string, *virtualmachine.Model, *computev1.VirtualMachine] {
 		return kind.Of(c.vms, kind.Group, virtualmachine.State, kind.Plain(c.conn.ID, vmToAPI))
 	}, "virtualMachines")

@@ -47,7 +47,8 @@ var (
 	lngType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway] {
 		return kind.Of(c.locals, kind.Group, localnetworkgateway.State, kind.Plain(c.conn.ID, localToAPI))
 	}, "localNetworkGateways")
-	// vngType is the VPN gateway type; its kind renders a gateway with its public IP address's address.
+	// vngType is the VPN gateway type; its kind renders a gateway with its public IP
+	// address's address.
 	vngType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway] {
 		return kind.Of(c.vngs, kind.Group, virtualnetworkgateway.State, c.renderGateway)
 	}, "virtualNetworkGateways")
