@@ -87,6 +87,21 @@ type Clouds[C any] struct {
 	Limits apierr.Limits
 }
 
+// ListClients is the clients of the cloud a List request's parent is on, once the request
+// is checked: parsed is the error of parsing the parent, named with a bad page size or
+// token in one error.
+func (cs Clouds[C]) ListClients(req ListRequest, cloud string, parsed error) (C, error) {
+	v := paging.Request(req.GetPageSize(), req.GetPageToken())
+	if parsed != nil {
+		v.Add("parent", "%v", parsed)
+	}
+	if err := v.Err(); err != nil {
+		var zero C
+		return zero, err
+	}
+	return cs.Get(cloud, "parent")
+}
+
 // Service is what Build needs of a resource service whose clouds' clients are C.
 type Service[C any] struct {
 	// Clients builds one cloud's clients.
