@@ -2,9 +2,7 @@ package server_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -279,56 +277,18 @@ func tags(n, nameLen, valueLen int) map[string]string {
 // TestREST drives the REST port with plain HTTP/JSON and reads the OpenAPI document.
 func TestREST(t *testing.T) {
 	st, _ := start(t, armsim.Config{})
-	post := func(path, body string) map[string]any {
-		t.Helper()
-		resp, err := st.HTTP.Post(st.REST+path, "application/json", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return decode(t, resp)
-	}
-	post("/v1/clouds/azure-stack-hub/resourceGroups?resourceGroupId=rg", `{}`)
-	op := post("/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks?virtualNetworkId=vnet",
-		`{"addressPrefixes":["10.2.0.0/16"],"subnets":[{"name":"GatewaySubnet","addressPrefix":"10.2.255.0/27"}]}`)
-	name, _ := op["name"].(string)
-	for done, _ := op["done"].(bool); !done; done, _ = op["done"].(bool) {
-		op = post("/v1/"+name+":wait", "")
-	}
-	resp, err := st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/vnet")
-	if err != nil {
-		t.Fatal(err)
-	}
-	vnet := decode(t, resp)
-	if vnet["provisioningState"] != "PROVISIONING_STATE_SUCCEEDED" {
+	st.PostJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups?resourceGroupId=rg", `{}`)
+	st.WaitJSON(t, st.PostJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks?virtualNetworkId=vnet",
+		`{"addressPrefixes":["10.2.0.0/16"],"subnets":[{"name":"GatewaySubnet","addressPrefix":"10.2.255.0/27"}]}`))
+	if vnet := st.GetJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/vnet"); vnet["provisioningState"] != "PROVISIONING_STATE_SUCCEEDED" {
 		t.Fatalf("REST get: %v", vnet)
 	}
-	resp, err = st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/missing")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("REST answers NotFound with 404, got %s", resp.Status)
-	}
-	resp.Body.Close()
-	resp, err = st.HTTP.Get(st.REST + serve.OpenAPIPath)
+	st.CheckNotFound(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/missing")
+	resp, err := st.HTTP.Get(st.REST + serve.OpenAPIPath)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("OpenAPI document: %v %v", resp, err)
 	}
 	resp.Body.Close()
-}
-
-func decode(t *testing.T, resp *http.Response) map[string]any {
-	t.Helper()
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("%s %s: %s", resp.Request.Method, resp.Request.URL, b)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 // TestReflection lists the services the way `grpcurl list` does.
