@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // Convert returns from's ARM JSON decoded into a To.
@@ -105,4 +106,34 @@ func SameTags(arm map[string]*string, want map[string]string) bool {
 // SameLocation compares ARM locations as ARM does: "West US" is "westus".
 func SameLocation(a, b string) bool {
 	return strings.EqualFold(strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", ""))
+}
+
+// Enum is ARM's value s as the API enum E whose values are named prefix and s in capitals,
+// with '_' between words (STATUS_NOT_CONNECTED for NotConnected); a value E does not name
+// is E's zero, its UNSPECIFIED.
+func Enum[E interface {
+	~int32
+	protoreflect.Enum
+}](prefix, s string) E {
+	var zero E
+	values := zero.Descriptor().Values()
+	for i := range values.Len() {
+		v := values.Get(i)
+		if name, ok := strings.CutPrefix(string(v.Name()), prefix); ok && s != "" && strings.EqualFold(strings.ReplaceAll(name, "_", ""), s) {
+			return E(v.Number())
+		}
+	}
+	return zero
+}
+
+// ProvisioningState is ARM's provisioning state s as an API's ProvisioningState enum E
+// (see Enum); Accepted is CREATING.
+func ProvisioningState[E interface {
+	~int32
+	protoreflect.Enum
+}](s string) E {
+	if strings.EqualFold(s, "accepted") {
+		s = "creating"
+	}
+	return Enum[E]("PROVISIONING_STATE_", s)
 }

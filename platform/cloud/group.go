@@ -53,3 +53,12 @@ func (c *Conn) GroupLocation(ctx context.Context, group string) (string, error) 
 	}
 	return *loc, nil
 }
+
+// LocationIn is where a resource created in group goes: want, or the group's location when
+// the request names none (see GroupLocation).
+func (c *Conn) LocationIn(ctx context.Context, group, want string) (string, error) {
+	if want != "" {
+		return want, nil
+	}
+	return c.GroupLocation(ctx, group)
+}

@@ -74,9 +74,7 @@ func Plain[M any, A Message](cloud string, toAPI func(cloud string, m M) A) func
 func Group(parent names.Name) string { return parent.ResourceGroup }
 
 // in is where the resource n names is.
-func (k Kind[S, M, A]) in(n names.Name) S {
-	return k.In(names.Name{Cloud: n.Cloud, ResourceGroup: n.ResourceGroup, Path: n.Path[:len(n.Path)-1]})
-}
+func (k Kind[S, M, A]) in(n names.Name) S { return k.In(n.Parent()) }
 
 // Clouds is a service's clouds, whose clients are C, as the named helpers need them.
 type Clouds[C any] struct {
@@ -89,17 +87,19 @@ type Clouds[C any] struct {
 	Limits apierr.Limits
 }
 
-// CreateIn checks a Create request against the service's limits and parses its parent, of
-// the given shape (see names.Parse).
-func (cs Clouds[C]) CreateIn(req interface {
-	proto.Message
-	GetParent() string
-}, collections ...string) (names.Name, C, error) {
-	if err := cs.Limits.Err(req); err != nil {
-		var zero C
-		return names.Name{}, zero, err
+// ListClients is the clients of the cloud a List request's parent is on, once the request
+// is checked: parsed is the error of parsing the parent, named with a bad page size or
+// token in one error.
+func (cs Clouds[C]) ListClients(req ListRequest, cloud string, parsed error) (C, error) {
+	v := paging.Request(req.GetPageSize(), req.GetPageToken())
+	if parsed != nil {
+		v.Add("parent", "%v", parsed)
 	}
-	return cs.Parse(req.GetParent(), "parent", collections...)
+	if err := v.Err(); err != nil {
+		var zero C
+		return zero, err
+	}
+	return cs.Get(cloud, "parent")
 }
 
 // Service is what Build needs of a resource service whose clouds' clients are C.
@@ -126,44 +126,6 @@ func Build[C any](reg *cloud.Registry, sealer *handle.Sealer, svc Service[C]) (C
 	ops := &lro.Server{Sealer: sealer, Metadata: svc.Metadata}
 	ops.Resume = lro.Kinds[C]{Cloud: per.Lookup, Subscription: svc.Subscription, Metadata: svc.Metadata, Kinds: svc.Kinds}.Resume
 	return Clouds[C]{PerCloud: per, Subscription: svc.Subscription, Operations: ops, Limits: svc.Limits}, nil
-}
-
-// ListRequest is a List request of the API.
-type ListRequest interface {
-	GetParent() string
-	GetPageSize() int32
-	GetPageToken() string
-}
-
-// GetNamed reads the resource name names, of the given shape (see names.Parse), as the kind
-// a cloud's clients give.
-func GetNamed[C, S, M any, A Message](ctx context.Context, cs Clouds[C], name string, kindOf func(C) Kind[S, M, A], collections ...string) (A, error) {
-	n, c, err := cs.Parse(name, "name", collections...)
-	if err != nil {
-		var zero A
-		return zero, err
-	}
-	return Get(ctx, kindOf(c), n)
-}
-
-// ListIn returns one page of a List request's resources, whose parent has the given shape,
-// of the kind a cloud's clients give.
-func ListIn[C, S, M any, A Message](ctx context.Context, cs Clouds[C], req ListRequest, kindOf func(C) Kind[S, M, A], collections ...string) ([]A, string, error) {
-	n, c, err := cs.Parse(req.GetParent(), "parent", collections...)
-	if err != nil {
-		return nil, "", err
-	}
-	return List(ctx, kindOf(c), n, req.GetPageSize(), req.GetPageToken())
-}
-
-// DeleteNamed starts deleting the resource name names, of the given shape, under the ARM
-// provider namespace provider, as the kind a cloud's clients give.
-func DeleteNamed[C, S, M any, A Message](ctx context.Context, cs Clouds[C], name, provider string, kindOf func(C) Kind[S, M, A], collections ...string) (*longrunningpb.Operation, error) {
-	n, c, err := cs.Parse(name, "name", collections...)
-	if err != nil {
-		return nil, err
-	}
-	return Delete(ctx, cs.Operations, kindOf(c), n, n.ARMID(cs.Subscription(c), provider))
 }
 
 // Get reads the resource n names.

@@ -129,6 +129,12 @@ func (n Name) Child(collection, id string) Name {
 	return c
 }
 
+// Parent returns the name of the resource n is below: its resource group's for a resource
+// right below one.
+func (n Name) Parent() Name {
+	return Name{Cloud: n.Cloud, ResourceGroup: n.ResourceGroup, Path: n.Path[:len(n.Path)-1]}
+}
+
 // ARMID returns the ARM resource ID of the name in a subscription, under a provider
 // namespace (Microsoft.Network, Microsoft.Compute).
 func (n Name) ARMID(subscription, namespace string) string {

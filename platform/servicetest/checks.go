@@ -14,9 +14,9 @@ import (
 	"github.com/hybridlink/hybridlink/armsim"
 )
 
-// Faults are the armsim configurations a service's calls must get through by azcore's
+// faults are the armsim configurations a service's calls must get through by azcore's
 // retries: a share of requests failing (500, 503, 429), and throttling with a tiny bucket.
-var Faults = []struct {
+var faults = []struct {
 	Name   string
 	Config armsim.Config
 }{
@@ -24,9 +24,9 @@ var Faults = []struct {
 	{"throttling", armsim.Config{Throttle: armsim.Throttle{Enabled: true, ReadBurst: 3, ReadRate: 200, WriteBurst: 2, WriteRate: 100}}},
 }
 
-// SkipUnlessRefused skips the test when the stack's armsim refused no request (500, 503 or
+// skipUnlessRefused skips the test when the stack's armsim refused no request (500, 503 or
 // 429): then nothing was absorbed, and passing proves nothing.
-func (s *Stack) SkipUnlessRefused(t testing.TB) {
+func (s *Stack) skipUnlessRefused(t testing.TB) {
 	t.Helper()
 	counters, err := s.Sim.Admin.Counters(context.Background())
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 
 	"github.com/hybridlink/hybridlink/platform/armclient"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 )
 
@@ -25,4 +26,12 @@ func New(conn *cloud.Conn) (Client, error) {
 		func(c *stack.InterfacesClient) Client {
 			return armclient.Profile[Model](c.Get, c.NewListPager, c.BeginCreateOrUpdate, c.BeginDelete)
 		})
+}
+
+// State is a network interface's provisioning state.
+func State(m *Model) string {
+	if m.Properties == nil {
+		return ""
+	}
+	return string(azsdk.Deref(m.Properties.ProvisioningState))
 }

@@ -28,50 +28,6 @@ func apiName(cloud, armID string) string {
 	return n.String()
 }
 
-func stateToAPI(s string) computev1.ProvisioningState {
-	switch strings.ToLower(s) {
-	case "creating", "accepted":
-		return computev1.ProvisioningState_PROVISIONING_STATE_CREATING
-	case "updating":
-		return computev1.ProvisioningState_PROVISIONING_STATE_UPDATING
-	case "succeeded":
-		return computev1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED
-	case "failed":
-		return computev1.ProvisioningState_PROVISIONING_STATE_FAILED
-	case "deleting":
-		return computev1.ProvisioningState_PROVISIONING_STATE_DELETING
-	case "canceled":
-		return computev1.ProvisioningState_PROVISIONING_STATE_CANCELED
-	}
-	return computev1.ProvisioningState_PROVISIONING_STATE_UNSPECIFIED
-}
-
-// powerStates maps the instance view's PowerState/{state} codes.
-var powerStates = map[string]computev1.VirtualMachine_PowerState{
-	"starting":     computev1.VirtualMachine_POWER_STATE_STARTING,
-	"running":      computev1.VirtualMachine_POWER_STATE_RUNNING,
-	"stopping":     computev1.VirtualMachine_POWER_STATE_STOPPING,
-	"stopped":      computev1.VirtualMachine_POWER_STATE_STOPPED,
-	"deallocating": computev1.VirtualMachine_POWER_STATE_DEALLOCATING,
-	"deallocated":  computev1.VirtualMachine_POWER_STATE_DEALLOCATED,
-}
-
-// nicState is a network interface's provisioning state.
-func nicState(m *networkinterface.Model) string {
-	if m.Properties == nil || m.Properties.ProvisioningState == nil {
-		return ""
-	}
-	return string(*m.Properties.ProvisioningState)
-}
-
-// vmState is a virtual machine's provisioning state.
-func vmState(m *virtualmachine.Model) string {
-	if m.Properties == nil {
-		return ""
-	}
-	return azsdk.Deref(m.Properties.ProvisioningState)
-}
-
 // primaryConfig is a network interface's primary IP configuration, or its first.
 func primaryConfig(m *networkinterface.Model) *armnetwork.InterfaceIPConfiguration {
 	if m.Properties == nil || len(m.Properties.IPConfigurations) == 0 {
@@ -90,7 +46,7 @@ func nicToAPI(cloud string, m *networkinterface.Model) *computev1.NetworkInterfa
 		Name:              apiName(cloud, azsdk.Deref(m.ID)),
 		Location:          azsdk.Deref(m.Location),
 		Tags:              azsdk.TagsToAPI(m.Tags),
-		ProvisioningState: stateToAPI(nicState(m)),
+		ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](networkinterface.State(m)),
 		ArmId:             azsdk.Deref(m.ID),
 	}
 	if m.Properties != nil && m.Properties.VirtualMachine != nil {
@@ -119,7 +75,7 @@ func vmToAPI(cloud string, m *virtualmachine.Model) *computev1.VirtualMachine {
 		Name:              apiName(cloud, azsdk.Deref(m.ID)),
 		Location:          azsdk.Deref(m.Location),
 		Tags:              azsdk.TagsToAPI(m.Tags),
-		ProvisioningState: stateToAPI(vmState(m)),
+		ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](virtualmachine.State(m)),
 		ArmId:             azsdk.Deref(m.ID),
 	}
 	p := m.Properties
@@ -150,7 +106,7 @@ func vmToAPI(cloud string, m *virtualmachine.Model) *computev1.VirtualMachine {
 	if p.InstanceView != nil {
 		for _, st := range p.InstanceView.Statuses {
 			if code, ok := strings.CutPrefix(azsdk.Deref(st.Code), "PowerState/"); ok {
-				out.PowerState = powerStates[strings.ToLower(code)]
+				out.PowerState = azsdk.Enum[computev1.VirtualMachine_PowerState]("POWER_STATE_", code)
 			}
 		}
 	}

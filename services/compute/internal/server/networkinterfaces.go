@@ -19,58 +19,49 @@ import (
 	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
 )
 
-// networkInterfaces is the network interface kind on the cloud of c.
-func (c *clients) networkInterfaces() kind.Kind[string, *networkinterface.Model, *computev1.NetworkInterface] {
-	return kind.Of(c.nics, kind.Group, nicState, kind.Plain(c.conn.ID, nicToAPI))
-}
-
-// GetNetworkInterface reads a network interface.
-func (s *Server) GetNetworkInterface(ctx context.Context, req *computev1.GetNetworkInterfaceRequest) (*computev1.NetworkInterface, error) {
-	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).networkInterfaces, "networkInterfaces")
-}
-
-// ListNetworkInterfaces lists a resource group's network interfaces.
-func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListNetworkInterfacesRequest) (*computev1.ListNetworkInterfacesResponse, error) {
-	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).networkInterfaces)
-	if err != nil {
-		return nil, err
-	}
-	return &computev1.ListNetworkInterfacesResponse{NetworkInterfaces: page, NextPageToken: next}, nil
-}
-
 // CreateNetworkInterface ensures a network interface with one IP configuration.
 func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.CreateNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.clouds.CreateIn(req)
-	if err != nil {
-		return nil, err
-	}
-	want, spec, err := validateNetworkInterface(req, parent, c.conn.Subscription)
-	if err != nil {
-		return nil, err
-	}
-	n := parent.Child("networkInterfaces", req.GetNetworkInterfaceId())
-	armID := n.ARMID(c.conn.Subscription, providerNetwork)
-	matches := func(cur *networkinterface.Model) (bool, error) {
-		if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
-			return false, err
+	return nicType.Create(ctx, s.clouds, req, req.GetNetworkInterfaceId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*networkinterface.Model], error) {
+		want, spec, err := validateNetworkInterface(req, n.Parent(), c.conn.Subscription)
+		if err != nil {
+			return nil, err
 		}
-		return nicMatches(cur, want, spec), nil
-	}
-	return kind.Ensure(ctx, s.Operations, c.networkInterfaces(), n, armID, matches, func(ctx context.Context, cur **networkinterface.Model) (lro.Op[*networkinterface.Model], error) {
-		loc, config := want.GetLocation(), "ipconfig1"
-		if cur == nil {
-			var err error
-			if loc, err = location(ctx, c, n, loc); err != nil {
-				return nil, err
+		matches := func(cur *networkinterface.Model) (bool, error) {
+			if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
+				return false, err
 			}
-		} else {
-			loc = azsdk.Deref((*cur).Location)
-			if pc := primaryConfig(*cur); pc != nil && pc.Name != nil {
-				config = *pc.Name
-			}
+			return nicMatches(cur, want, spec), nil
 		}
-		return c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), nicModel(loc, config, want.GetTags(), spec), "")
+		return &kind.Want[*networkinterface.Model]{Matches: matches, Put: func(ctx context.Context, cur **networkinterface.Model) (lro.Op[*networkinterface.Model], error) {
+			loc, config := want.GetLocation(), "ipconfig1"
+			if cur == nil {
+				var err error
+				if loc, err = c.conn.LocationIn(ctx, n.ResourceGroup, loc); err != nil {
+					return nil, err
+				}
+			} else {
+				loc = azsdk.Deref((*cur).Location)
+				if pc := primaryConfig(*cur); pc != nil && pc.Name != nil {
+					config = *pc.Name
+				}
+			}
+			return c.nics.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), nicModel(loc, config, want.GetTags(), spec), "")
+		}}, nil
 	})
+}
+
+// DeleteNetworkInterface starts deleting a network interface; one a virtual machine uses is
+// refused with FailedPrecondition naming the virtual machine.
+func (s *Server) DeleteNetworkInterface(ctx context.Context, req *computev1.DeleteNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
+	n, c, err := s.clouds.Parse(req.GetName(), "name", "networkInterfaces")
+	if err != nil {
+		return nil, err
+	}
+	op, err := c.nics.Delete(ctx, n.ResourceGroup, n.ID(), "")
+	if apierr.ARMCode(err) == "NicInUse" {
+		return nil, nicInUse(ctx, c, n, err)
+	}
+	return lro.Begin(s.clouds.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, providerNetwork), op, err)
 }
 
 // nicModel is the ARM network interface a request describes.
@@ -119,20 +110,6 @@ func nicMatches(cur *networkinterface.Model, want *computev1.NetworkInterface, s
 	return static && azsdk.Deref(p.PrivateIPAddress) == spec.privateIP
 }
 
-// DeleteNetworkInterface starts deleting a network interface; one a virtual machine uses is
-// refused with FailedPrecondition naming the virtual machine.
-func (s *Server) DeleteNetworkInterface(ctx context.Context, req *computev1.DeleteNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
-	n, c, err := s.clouds.Parse(req.GetName(), "name", "networkInterfaces")
-	if err != nil {
-		return nil, err
-	}
-	op, err := c.nics.Delete(ctx, n.ResourceGroup, n.ID(), "")
-	if apierr.ARMCode(err) == "NicInUse" {
-		return nil, nicInUse(ctx, c, n, err)
-	}
-	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, providerNetwork), op, err)
-}
-
 // nicInUse turns ARM's NicInUse into FailedPrecondition naming the virtual machine by this
 // service's resource name, keeping ARM's details.
 func nicInUse(ctx context.Context, c *clients, n names.Name, err error) error {
@@ -144,4 +121,15 @@ func nicInUse(ctx context.Context, c *clients, n names.Name, err error) error {
 	p := st.Proto()
 	p.Message = fmt.Sprintf("network interface %s is used by %s; delete the virtual machine first", n, user)
 	return status.ErrorProto(p)
+}
+
+// GetNetworkInterface reads a network interface.
+func (s *Server) GetNetworkInterface(ctx context.Context, req *computev1.GetNetworkInterfaceRequest) (*computev1.NetworkInterface, error) {
+	return nicType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListNetworkInterfaces lists a resource group's network interfaces.
+func (s *Server) ListNetworkInterfaces(ctx context.Context, req *computev1.ListNetworkInterfacesRequest) (*computev1.ListNetworkInterfacesResponse, error) {
+	page, next, err := nicType.List(ctx, s.clouds, req)
+	return &computev1.ListNetworkInterfacesResponse{NetworkInterfaces: page, NextPageToken: next}, err
 }

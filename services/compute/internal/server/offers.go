@@ -18,15 +18,8 @@ import (
 
 // ListMachineSizes lists the VM sizes a location offers, in one ARM read per call.
 func (s *Server) ListMachineSizes(ctx context.Context, req *computev1.ListMachineSizesRequest) (*computev1.ListMachineSizesResponse, error) {
-	v := paging.Request(req.GetPageSize(), req.GetPageToken())
 	l, err := names.ParseLocation(req.GetParent())
-	if err != nil {
-		v.Add("parent", "%v", err)
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	c, err := s.clouds.Get(l.Cloud, "parent")
+	c, err := s.clouds.ListClients(req, l.Cloud, err)
 	if err != nil {
 		return nil, err
 	}
@@ -50,15 +43,8 @@ func (s *Server) ListMachineSizes(ctx context.Context, req *computev1.ListMachin
 // ListImageVersions lists a marketplace image SKU's versions in a location, oldest first,
 // in one ARM read per call. A publisher, offer or SKU the location lacks is NotFound.
 func (s *Server) ListImageVersions(ctx context.Context, req *computev1.ListImageVersionsRequest) (*computev1.ListImageVersionsResponse, error) {
-	v := paging.Request(req.GetPageSize(), req.GetPageToken())
 	sku, err := names.ParseImageSKU(req.GetParent())
-	if err != nil {
-		v.Add("parent", "%v", err)
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	c, err := s.clouds.Get(sku.Cloud, "parent")
+	c, err := s.clouds.ListClients(req, sku.Cloud, err)
 	if err != nil {
 		return nil, err
 	}

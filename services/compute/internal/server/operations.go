@@ -17,14 +17,14 @@ import (
 
 // resumable is how the service's operations resume, by shape of resource name.
 var resumable = []lro.Kind[*clients]{
-	{Collections: []string{"networkInterfaces"}, Provider: providerNetwork, Resume: kind.ResumeOf((*clients).networkInterfaces)},
-	{Collections: []string{"virtualMachines"}, Provider: providerCompute, Resume: resumeVM},
+	nicType.Resumable(),
+	{Collections: vmType.Collections, Provider: vmType.Provider, Resume: resumeVM},
 }
 
 // resumeVM polls a virtual machine's operation; creates, updates and power actions end with
 // the virtual machine read again with its instance view, for its power state.
 func resumeVM(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
-	k := c.virtualMachines()
+	k := vmType.Of(c)
 	reread := func() (proto.Message, error) { return kind.Get(ctx, k, n) }
 	switch h.Verb {
 	case lro.VerbWatch, "delete":

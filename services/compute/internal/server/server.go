@@ -4,20 +4,20 @@
 package server
 
 import (
-	"context"
-
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
+	"github.com/hybridlink/hybridlink/gen/openapi"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/kind"
-	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/services/compute/internal/image"
 	"github.com/hybridlink/hybridlink/services/compute/internal/machinesize"
 	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
@@ -39,20 +39,35 @@ type clients struct {
 	images image.Client
 }
 
-// Server implements ComputeService; Operations serves its long-running operations.
+// The service's resource types.
+var (
+	// nicType is the network interface type.
+	nicType = kind.TypeOf(providerNetwork, func(c *clients) kind.Kind[string, *networkinterface.Model, *computev1.NetworkInterface] {
+		return kind.Of(c.nics, kind.Group, networkinterface.State, kind.Plain(c.conn.ID, nicToAPI))
+	}, "networkInterfaces")
+	// vmType is the virtual machine type. Its kind's Get reads the instance view, which
+	// holds the power state; its List has none.
+	vmType = kind.TypeOf(providerCompute, func(c *clients) kind.Kind[string, *virtualmachine.Model, *computev1.VirtualMachine] {
+		return kind.Of(c.vms, kind.Group, virtualmachine.State, kind.Plain(c.conn.ID, vmToAPI))
+	}, "virtualMachines")
+)
+
+// Server implements ComputeService.
 type Server struct {
 	computev1.UnimplementedComputeServiceServer
-	Operations *lro.Server
-	clouds     kind.Clouds[*clients]
+	clouds kind.Clouds[*clients]
 }
 
-// New builds the clients of every configured cloud.
-func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
-	clouds, err := kind.Build(reg, sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
+// Service builds the ComputeService on every configured cloud, as serve runs it: the service
+// and its long-running operations on gRPC, the REST gateway, the OpenAPI document.
+func Service(env serve.Env) (serve.Service, error) {
+	clouds, err := kind.Build(env.Clouds, env.Sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
 	if err != nil {
-		return nil, err
+		return serve.Service{}, err
 	}
-	return &Server{Operations: clouds.Operations, clouds: clouds}, nil
+	s := &Server{clouds: clouds}
+	register := func(g *grpc.Server) { computev1.RegisterComputeServiceServer(g, s) }
+	return serve.Resources(register, clouds.Operations, computev1.RegisterComputeServiceHandler, openapi.JSON), nil
 }
 
 // newClients builds one cloud's clients.
@@ -68,14 +83,6 @@ func newClients(conn *cloud.Conn) (*clients, error) {
 // subscription is the subscription of the cloud of c.
 func subscription(c *clients) string { return c.conn.Subscription }
 
-// location is where a new resource goes: the requested location, or its resource group's.
-func location(ctx context.Context, c *clients, n names.Name, requested string) (string, error) {
-	if requested != "" {
-		return requested, nil
-	}
-	return c.conn.GroupLocation(ctx, n.ResourceGroup)
-}
-
 // moved refuses a request that would move an existing resource to another location.
 func moved(n names.Name, have, want string) error {
 	if want == "" || azsdk.SameLocation(have, want) {
@@ -87,5 +94,5 @@ func moved(n names.Name, have, want string) error {
 // metadata builds the service's OperationMetadata.
 func metadata(h handle.Handle, armID, state string) proto.Message {
 	return &computev1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
-		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
+		CreateTime: timestamppb.New(h.Created), ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](state)}
 }

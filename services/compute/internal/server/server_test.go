@@ -322,32 +322,9 @@ func TestReflection(t *testing.T) {
 func TestREST(t *testing.T) {
 	st, _ := start(t, armsim.Config{})
 	subnet := network(t, st, sites[1])
-	post := func(path, body string) map[string]any {
-		t.Helper()
-		resp, err := st.HTTP.Post(st.REST+path, "application/json", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return servicetest.DecodeJSON(t, resp)
-	}
-	op := post("/v1/clouds/azure-stack-hub/resourceGroups/rg/networkInterfaces?networkInterfaceId=nic", `{"subnet":"`+subnet+`"}`)
-	name, _ := op["name"].(string)
-	for done, _ := op["done"].(bool); !done; done, _ = op["done"].(bool) {
-		op = post("/v1/"+name+":wait", "")
-	}
-	resp, err := st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/networkInterfaces/nic")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if nic := servicetest.DecodeJSON(t, resp); nic["allocatedPrivateIpAddress"] != "10.2.1.4" || nic["subnet"] != subnet {
+	st.WaitJSON(t, st.PostJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/networkInterfaces?networkInterfaceId=nic", `{"subnet":"`+subnet+`"}`))
+	if nic := st.GetJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/networkInterfaces/nic"); nic["allocatedPrivateIpAddress"] != "10.2.1.4" || nic["subnet"] != subnet {
 		t.Fatalf("REST get: %v", nic)
 	}
-	resp, err = st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualMachines/missing")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("REST answers NotFound with 404, got %s", resp.Status)
-	}
+	st.CheckNotFound(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualMachines/missing")
 }

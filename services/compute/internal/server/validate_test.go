@@ -5,13 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
 )
 
 // TestValidation: bad input is refused before any ARM call, naming the field, and no
@@ -120,7 +120,7 @@ func TestValidation(t *testing.T) {
 			if status.Code(err) != codes.InvalidArgument {
 				t.Fatalf("want InvalidArgument, got %v", err)
 			}
-			if !hasViolation(err, tc.field) {
+			if !servicetest.HasViolation(err, tc.field) {
 				t.Fatalf("want a field violation on %s: %v", tc.field, err)
 			}
 			b, _ := proto.Marshal(status.Convert(err).Proto())
@@ -139,16 +139,3 @@ func TestValidation(t *testing.T) {
 
 // huge is a megabyte, sent where a few bytes are expected.
 var huge = strings.Repeat("h", 1<<20)
-
-func hasViolation(err error, field string) bool {
-	for _, d := range status.Convert(err).Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				if v.GetField() == field {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}

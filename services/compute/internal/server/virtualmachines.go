@@ -22,70 +22,50 @@ import (
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
 )
 
-// virtualMachines is the virtual machine kind on the cloud of c. Its Get reads the instance
-// view, which holds the power state; its List has none.
-func (c *clients) virtualMachines() kind.Kind[string, *virtualmachine.Model, *computev1.VirtualMachine] {
-	return kind.Of(c.vms, kind.Group, vmState, kind.Plain(c.conn.ID, vmToAPI))
-}
-
-// GetVirtualMachine reads a virtual machine with its power state.
-func (s *Server) GetVirtualMachine(ctx context.Context, req *computev1.GetVirtualMachineRequest) (*computev1.VirtualMachine, error) {
-	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).virtualMachines, "virtualMachines")
-}
-
-// ListVirtualMachines lists a resource group's virtual machines. ARM lists no instance
-// views, so power_state is only set by GetVirtualMachine and operations.
-func (s *Server) ListVirtualMachines(ctx context.Context, req *computev1.ListVirtualMachinesRequest) (*computev1.ListVirtualMachinesResponse, error) {
-	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).virtualMachines)
-	if err != nil {
-		return nil, err
-	}
-	return &computev1.ListVirtualMachinesResponse{VirtualMachines: page, NextPageToken: next}, nil
-}
-
 // CreateVirtualMachine ensures a virtual machine. An existing one is compared on size,
 // network interfaces and tags (ARM never returns the password); a request that changes its
 // image, admin user name or computer name is refused, as ARM cannot change them.
 func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.CreateVirtualMachineRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.clouds.CreateIn(req)
-	if err != nil {
-		return nil, err
-	}
-	want, spec, err := validateVirtualMachine(req, parent, c.conn.Subscription)
-	if err != nil {
-		return nil, err
-	}
-	n := parent.Child("virtualMachines", req.GetVirtualMachineId())
-	armID := n.ARMID(c.conn.Subscription, providerCompute)
-	matches := func(cur *virtualmachine.Model) (bool, error) {
-		if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
-			return false, err
+	return vmType.Create(ctx, s.clouds, req, req.GetVirtualMachineId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*virtualmachine.Model], error) {
+		want, spec, err := validateVirtualMachine(req, n.Parent(), c.conn.Subscription)
+		if err != nil {
+			return nil, err
 		}
-		if err := immutable(n, cur, want); err != nil {
-			return false, err
-		}
-		return vmMatches(cur, want, spec), nil
-	}
-	return kind.Ensure(ctx, s.Operations, c.virtualMachines(), n, armID, matches, func(ctx context.Context, cur **virtualmachine.Model) (lro.Op[*virtualmachine.Model], error) {
-		var model virtualmachine.Model
-		if cur != nil {
-			model = vmUpdate(*cur, want, spec)
-		} else {
-			loc, err := location(ctx, c, n, want.GetLocation())
-			if err != nil {
-				return nil, err
+		matches := func(cur *virtualmachine.Model) (bool, error) {
+			if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
+				return false, err
 			}
-			model = vmModel(loc, want, spec)
+			if err := immutable(n, cur, want); err != nil {
+				return false, err
+			}
+			return vmMatches(cur, want, spec), nil
 		}
-		op, err := c.vms.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
-		switch {
-		case apierr.ARMCode(err) == "SkuNotAvailable":
-			return nil, sizeNotOffered(err, n, want.GetSize(), azsdk.Deref(model.Location))
-		case err != nil:
-			return nil, redact(apierr.FromARM(err, n.String()), want.GetAdminPassword())
-		}
-		return op, nil
+		return &kind.Want[*virtualmachine.Model]{Matches: matches, Put: func(ctx context.Context, cur **virtualmachine.Model) (lro.Op[*virtualmachine.Model], error) {
+			var model virtualmachine.Model
+			if cur != nil {
+				model = vmUpdate(*cur, want, spec)
+			} else {
+				loc, err := c.conn.LocationIn(ctx, n.ResourceGroup, want.GetLocation())
+				if err != nil {
+					return nil, err
+				}
+				model = vmModel(loc, want, spec)
+			}
+			op, err := c.vms.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+			switch {
+			case apierr.ARMCode(err) == "SkuNotAvailable":
+				return nil, sizeNotOffered(err, n, want.GetSize(), azsdk.Deref(model.Location))
+			case err != nil:
+				return nil, redact(apierr.FromARM(err, n.String()), want.GetAdminPassword())
+			}
+			return op, nil
+		}}, nil
 	})
+}
+
+// DeleteVirtualMachine starts deleting a virtual machine; its network interfaces stay.
+func (s *Server) DeleteVirtualMachine(ctx context.Context, req *computev1.DeleteVirtualMachineRequest) (*longrunningpb.Operation, error) {
+	return vmType.Delete(ctx, s.clouds, req.GetName())
 }
 
 // sizeNotOffered is ARM's SkuNotAvailable said as what it is: the location does not offer
@@ -210,11 +190,6 @@ func redact(err error, secret string) error {
 	return status.Error(st.Code(), strings.ReplaceAll(st.Message(), secret, "[redacted]"))
 }
 
-// DeleteVirtualMachine starts deleting a virtual machine; its network interfaces stay.
-func (s *Server) DeleteVirtualMachine(ctx context.Context, req *computev1.DeleteVirtualMachineRequest) (*longrunningpb.Operation, error) {
-	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), providerCompute, (*clients).virtualMachines, "virtualMachines")
-}
-
 // powerActions maps the API's action verbs to ARM's power actions.
 var powerActions = map[string]virtualmachine.Action{
 	"start":      virtualmachine.Start,
@@ -250,5 +225,17 @@ func (s *Server) power(ctx context.Context, name, verb string) (*longrunningpb.O
 		return nil, err
 	}
 	op, err := c.vms.Power(ctx, n.ResourceGroup, n.ID(), powerActions[verb], "")
-	return lro.Begin(s.Operations, n.Cloud, n.String(), verb, n.ARMID(c.conn.Subscription, providerCompute), op, err)
+	return lro.Begin(s.clouds.Operations, n.Cloud, n.String(), verb, n.ARMID(c.conn.Subscription, providerCompute), op, err)
+}
+
+// GetVirtualMachine reads a virtual machine with its power state.
+func (s *Server) GetVirtualMachine(ctx context.Context, req *computev1.GetVirtualMachineRequest) (*computev1.VirtualMachine, error) {
+	return vmType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListVirtualMachines lists a resource group's virtual machines. ARM lists no instance
+// views, so power_state is only set by GetVirtualMachine and operations.
+func (s *Server) ListVirtualMachines(ctx context.Context, req *computev1.ListVirtualMachinesRequest) (*computev1.ListVirtualMachinesResponse, error) {
+	page, next, err := vmType.List(ctx, s.clouds, req)
+	return &computev1.ListVirtualMachinesResponse{VirtualMachines: page, NextPageToken: next}, err
 }

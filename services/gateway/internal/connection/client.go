@@ -80,3 +80,11 @@ func (s stackClient) SetSharedKey(ctx context.Context, rg, name, key, token stri
 	return armclient.Discard(s.c.BeginSetSharedKey(ctx, rg, name, stack.ConnectionSharedKey{Value: to.Ptr(key)},
 		&stack.VirtualNetworkGatewayConnectionsClientBeginSetSharedKeyOptions{ResumeToken: token}))
 }
+
+// State is a connection's provisioning state.
+func State(m *Model) string {
+	if m.Properties == nil {
+		return ""
+	}
+	return string(azsdk.Deref(m.Properties.ProvisioningState))
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 
 	"github.com/hybridlink/hybridlink/platform/armclient"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 )
 
@@ -26,4 +27,12 @@ func New(conn *cloud.Conn) (Client, error) {
 		func(c *stack.LocalNetworkGatewaysClient) Client {
 			return armclient.Profile[Model](c.Get, c.NewListPager, c.BeginCreateOrUpdate, c.BeginDelete)
 		})
+}
+
+// State is a local network gateway's provisioning state.
+func State(m *Model) string {
+	if m.Properties == nil {
+		return ""
+	}
+	return string(azsdk.Deref(m.Properties.ProvisioningState))
 }

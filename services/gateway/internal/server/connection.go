@@ -9,8 +9,6 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
@@ -20,106 +18,81 @@ import (
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/connection"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
 )
-
-// connections is the connection kind on the cloud of c.
-func (c *clients) connections() kind.Kind[string, *connection.Model, *gatewayv1.Connection] {
-	return kind.Of(c.conns, kind.Group, func(m *connection.Model) string {
-		if m.Properties == nil {
-			return ""
-		}
-		return provisioning(m.Properties.ProvisioningState)
-	}, kind.Plain(c.conn.ID, connectionToAPI))
-}
-
-// sameKey compares shared keys in constant time.
-func sameKey(a, b string) bool {
-	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
-}
-
-// GetConnection reads a connection with its live status and byte counters.
-func (s *Server) GetConnection(ctx context.Context, req *gatewayv1.GetConnectionRequest) (*gatewayv1.Connection, error) {
-	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).connections, "connections")
-}
-
-// ListConnections lists a resource group's connections.
-func (s *Server) ListConnections(ctx context.Context, req *gatewayv1.ListConnectionsRequest) (*gatewayv1.ListConnectionsResponse, error) {
-	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).connections)
-	if err != nil {
-		return nil, err
-	}
-	return &gatewayv1.ListConnectionsResponse{Connections: page, NextPageToken: next}, nil
-}
 
 // CreateConnection ensures a site-to-site connection. ARM's GET of a connection leaves the
 // shared key out, so an existing connection's key is read apart and compared: a changed key
 // updates the connection.
 func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConnectionRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.clouds.CreateIn(req)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := validateConnection(c.conn.Kind, parent, req)
-	if err != nil {
-		return nil, err
-	}
-	want := req.GetConnection()
-	gw, err := c.vngs.Get(ctx, spec.gateway.ResourceGroup, spec.gateway.ID())
-	if err != nil {
-		if apierr.IsNotFound(err) {
-			return nil, status.Errorf(codes.FailedPrecondition, "virtual network gateway %s does not exist; create it first", spec.gateway)
-		}
-		return nil, apierr.FromARM(err, spec.gateway.String())
-	}
-	if err := checkConnectionGateway(c.conn.Kind, spec, want, gw); err != nil {
-		return nil, err
-	}
-	n := parent.Child("connections", req.GetConnectionId())
-	armID := n.ARMID(c.conn.Subscription, network)
-	location := want.GetLocation()
-	if location == "" {
-		location = azsdk.Deref(gw.Location)
-	}
-	gwID := spec.gateway.ARMID(c.conn.Subscription, network)
-	lngID := spec.local.ARMID(c.conn.Subscription, network)
-	key := want.GetSharedKey()
-	matches := func(cur *connection.Model) (bool, error) {
-		p := cur.Properties
-		if p == nil || p.VirtualNetworkGateway1 == nil || p.LocalNetworkGateway2 == nil ||
-			!azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) ||
-			!strings.EqualFold(azsdk.Deref(p.VirtualNetworkGateway1.ID), gwID) || !strings.EqualFold(azsdk.Deref(p.LocalNetworkGateway2.ID), lngID) ||
-			!strings.EqualFold(string(azsdk.Deref(p.ConnectionProtocol)), spec.protocol) || azsdk.Deref(p.EnableBgp) != want.GetEnableBgp() ||
-			azsdk.Deref(p.RoutingWeight) != spec.routingWeight || !samePolicy(p.IPSecPolicies, spec.policy) {
-			return false, nil
-		}
-		have, err := c.conns.SharedKey(ctx, n.ResourceGroup, n.ID())
+	return connType.Create(ctx, s.clouds, req, req.GetConnectionId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*connection.Model], error) {
+		spec, err := validateConnection(c.conn.Kind, n.Parent(), req)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
-		return sameKey(have, key), nil
-	}
-	model := connection.Model{
-		Location: to.Ptr(location),
-		Tags:     azsdk.TagsToARM(want.GetTags()),
-		Properties: &armnetwork.VirtualNetworkGatewayConnectionPropertiesFormat{
-			ConnectionType:         to.Ptr(armnetwork.VirtualNetworkGatewayConnectionTypeIPsec),
-			VirtualNetworkGateway1: &armnetwork.VirtualNetworkGateway{ID: to.Ptr(gwID)},
-			LocalNetworkGateway2:   &armnetwork.LocalNetworkGateway{ID: to.Ptr(lngID)},
-			ConnectionProtocol:     to.Ptr(armnetwork.VirtualNetworkGatewayConnectionProtocol(spec.protocol)),
-			SharedKey:              to.Ptr(key),
-			EnableBgp:              to.Ptr(want.GetEnableBgp()),
-			RoutingWeight:          to.Ptr(spec.routingWeight),
-			IPSecPolicies:          []*armnetwork.IPSecPolicy{},
-		},
-	}
-	if spec.policy != nil {
-		model.Properties.IPSecPolicies = append(model.Properties.IPSecPolicies, policyToARM(spec.policy))
-	}
-	return kind.Ensure(ctx, s.Operations, c.connections(), n, armID, matches, func(context.Context, **connection.Model) (lro.Op[*connection.Model], error) {
-		return c.conns.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		want := req.GetConnection()
+		gw, err := c.vngs.Get(ctx, spec.gateway.ResourceGroup, spec.gateway.ID())
+		if err != nil {
+			return nil, referenced(err, "virtual network gateway", spec.gateway)
+		}
+		if err := checkConnectionGateway(c.conn.Kind, spec, want, gw); err != nil {
+			return nil, err
+		}
+		location := want.GetLocation()
+		if location == "" {
+			location = azsdk.Deref(gw.Location)
+		}
+		gwID := spec.gateway.ARMID(c.conn.Subscription, network)
+		lngID := spec.local.ARMID(c.conn.Subscription, network)
+		key := want.GetSharedKey()
+		matches := func(cur *connection.Model) (bool, error) {
+			p := cur.Properties
+			if p == nil || p.VirtualNetworkGateway1 == nil || p.LocalNetworkGateway2 == nil ||
+				!azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) ||
+				!strings.EqualFold(azsdk.Deref(p.VirtualNetworkGateway1.ID), gwID) || !strings.EqualFold(azsdk.Deref(p.LocalNetworkGateway2.ID), lngID) ||
+				!strings.EqualFold(string(azsdk.Deref(p.ConnectionProtocol)), spec.protocol) || azsdk.Deref(p.EnableBgp) != want.GetEnableBgp() ||
+				azsdk.Deref(p.RoutingWeight) != spec.routingWeight || !samePolicy(p.IPSecPolicies, spec.policy) {
+				return false, nil
+			}
+			have, err := c.conns.SharedKey(ctx, n.ResourceGroup, n.ID())
+			if err != nil {
+				return false, err
+			}
+			return sameKey(have, key), nil
+		}
+		model := connection.Model{
+			Location: to.Ptr(location),
+			Tags:     azsdk.TagsToARM(want.GetTags()),
+			Properties: &armnetwork.VirtualNetworkGatewayConnectionPropertiesFormat{
+				ConnectionType:         to.Ptr(armnetwork.VirtualNetworkGatewayConnectionTypeIPsec),
+				VirtualNetworkGateway1: &armnetwork.VirtualNetworkGateway{ID: to.Ptr(gwID)},
+				LocalNetworkGateway2:   &armnetwork.LocalNetworkGateway{ID: to.Ptr(lngID)},
+				ConnectionProtocol:     to.Ptr(armnetwork.VirtualNetworkGatewayConnectionProtocol(spec.protocol)),
+				SharedKey:              to.Ptr(key),
+				EnableBgp:              to.Ptr(want.GetEnableBgp()),
+				RoutingWeight:          to.Ptr(spec.routingWeight),
+				IPSecPolicies:          []*armnetwork.IPSecPolicy{},
+			},
+		}
+		if spec.policy != nil {
+			model.Properties.IPSecPolicies = append(model.Properties.IPSecPolicies, policyToARM(spec.policy))
+		}
+		return &kind.Want[*connection.Model]{Matches: matches, Put: func(context.Context, **connection.Model) (lro.Op[*connection.Model], error) {
+			return c.conns.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		}}, nil
 	})
+}
+
+// DeleteConnection starts deleting a connection.
+func (s *Server) DeleteConnection(ctx context.Context, req *gatewayv1.DeleteConnectionRequest) (*longrunningpb.Operation, error) {
+	return connType.Delete(ctx, s.clouds, req.GetName())
+}
+
+// sameKey compares shared keys in constant time.
+func sameKey(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
 // samePolicy reports whether ARM's policies are exactly the wanted one, or none.
@@ -152,11 +125,6 @@ func checkConnectionGateway(k cloud.Kind, spec connectionSpec, want *gatewayv1.C
 	return v.Err()
 }
 
-// DeleteConnection starts deleting a connection.
-func (s *Server) DeleteConnection(ctx context.Context, req *gatewayv1.DeleteConnectionRequest) (*longrunningpb.Operation, error) {
-	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), network, (*clients).connections, "connections")
-}
-
 // SetConnectionSharedKey sets a connection's shared key through ARM's sharedkey resource; the
 // operation is done at once when the key already is the one asked for.
 func (s *Server) SetConnectionSharedKey(ctx context.Context, req *gatewayv1.SetConnectionSharedKeyRequest) (*longrunningpb.Operation, error) {
@@ -182,8 +150,19 @@ func (s *Server) SetConnectionSharedKey(ctx context.Context, req *gatewayv1.SetC
 		return nil, apierr.FromARM(err, n.String())
 	}
 	if sameKey(have, req.GetSharedKey()) {
-		return s.Operations.Done(n.Cloud, n.String(), armID, connectionToAPI(n.Cloud, cur))
+		return s.clouds.Operations.Done(n.Cloud, n.String(), armID, connectionToAPI(n.Cloud, cur))
 	}
 	op, err := c.conns.SetSharedKey(ctx, n.ResourceGroup, n.ID(), req.GetSharedKey(), "")
-	return lro.Begin(s.Operations, n.Cloud, n.String(), verbSetSharedKey, armID, op, err)
+	return lro.Begin(s.clouds.Operations, n.Cloud, n.String(), verbSetSharedKey, armID, op, err)
+}
+
+// GetConnection reads a connection with its live status and byte counters.
+func (s *Server) GetConnection(ctx context.Context, req *gatewayv1.GetConnectionRequest) (*gatewayv1.Connection, error) {
+	return connType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListConnections lists a resource group's connections.
+func (s *Server) ListConnections(ctx context.Context, req *gatewayv1.ListConnectionsRequest) (*gatewayv1.ListConnectionsResponse, error) {
+	page, next, err := connType.List(ctx, s.clouds, req)
+	return &gatewayv1.ListConnectionsResponse{Connections: page, NextPageToken: next}, err
 }

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"strings"
-
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 
@@ -35,36 +33,11 @@ func apiName(cloud, armID string) string {
 	return n.String()
 }
 
-func stateToAPI(s string) gatewayv1.ProvisioningState {
-	switch strings.ToLower(s) {
-	case "creating", "accepted":
-		return gatewayv1.ProvisioningState_PROVISIONING_STATE_CREATING
-	case "updating":
-		return gatewayv1.ProvisioningState_PROVISIONING_STATE_UPDATING
-	case "succeeded":
-		return gatewayv1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED
-	case "failed":
-		return gatewayv1.ProvisioningState_PROVISIONING_STATE_FAILED
-	case "deleting":
-		return gatewayv1.ProvisioningState_PROVISIONING_STATE_DELETING
-	case "canceled":
-		return gatewayv1.ProvisioningState_PROVISIONING_STATE_CANCELED
-	}
-	return gatewayv1.ProvisioningState_PROVISIONING_STATE_UNSPECIFIED
-}
-
-// provisioning returns ARM's provisioning state, or "" when ARM gave none.
-func provisioning(p *armnetwork.ProvisioningState) string {
-	if p == nil {
-		return ""
-	}
-	return string(*p)
-}
-
 func pipToAPI(cloud string, m *publicipaddress.Model) *gatewayv1.PublicIPAddress {
-	p := &gatewayv1.PublicIPAddress{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags), ArmId: azsdk.Deref(m.ID)}
+	p := &gatewayv1.PublicIPAddress{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags), ArmId: azsdk.Deref(m.ID),
+		ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](publicipaddress.State(m))}
 	if m.SKU != nil && m.SKU.Name != nil {
-		p.Sku = pipSKUToAPI(string(*m.SKU.Name))
+		p.Sku = azsdk.Enum[gatewayv1.PublicIPAddress_Sku]("SKU_", string(*m.SKU.Name))
 	}
 	if q := m.Properties; q != nil {
 		p.IpAddress = azsdk.Deref(q.IPAddress)
@@ -72,31 +45,10 @@ func pipToAPI(cloud string, m *publicipaddress.Model) *gatewayv1.PublicIPAddress
 			p.IpConfiguration = azsdk.Deref(q.IPConfiguration.ID)
 		}
 		if q.PublicIPAllocationMethod != nil {
-			p.AllocationMethod = allocationToAPI(string(*q.PublicIPAllocationMethod))
+			p.AllocationMethod = azsdk.Enum[gatewayv1.PublicIPAddress_AllocationMethod]("ALLOCATION_METHOD_", string(*q.PublicIPAllocationMethod))
 		}
-		p.ProvisioningState = stateToAPI(provisioning(q.ProvisioningState))
 	}
 	return p
-}
-
-func pipSKUToAPI(s string) gatewayv1.PublicIPAddress_Sku {
-	switch strings.ToLower(s) {
-	case "basic":
-		return gatewayv1.PublicIPAddress_SKU_BASIC
-	case "standard":
-		return gatewayv1.PublicIPAddress_SKU_STANDARD
-	}
-	return gatewayv1.PublicIPAddress_SKU_UNSPECIFIED
-}
-
-func allocationToAPI(s string) gatewayv1.PublicIPAddress_AllocationMethod {
-	switch strings.ToLower(s) {
-	case "static":
-		return gatewayv1.PublicIPAddress_ALLOCATION_METHOD_STATIC
-	case "dynamic":
-		return gatewayv1.PublicIPAddress_ALLOCATION_METHOD_DYNAMIC
-	}
-	return gatewayv1.PublicIPAddress_ALLOCATION_METHOD_UNSPECIFIED
 }
 
 // gatewayRefs returns the ARM IDs of a gateway's subnet and public IP address.
@@ -117,7 +69,7 @@ func gatewayRefs(m *virtualnetworkgateway.Model) (subnet, publicIP string) {
 // gatewayToAPI converts a gateway; ipAddress is its public IP address's address, read apart.
 func gatewayToAPI(cloud string, m *virtualnetworkgateway.Model, ipAddress string) *gatewayv1.VirtualNetworkGateway {
 	g := &gatewayv1.VirtualNetworkGateway{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags),
-		ArmId: azsdk.Deref(m.ID), GatewayIpAddress: ipAddress}
+		ArmId: azsdk.Deref(m.ID), GatewayIpAddress: ipAddress, ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](virtualnetworkgateway.State(m))}
 	subnet, pip := gatewayRefs(m)
 	g.Subnet, g.PublicIpAddress = apiName(cloud, subnet), apiName(cloud, pip)
 	if p := m.Properties; p != nil {
@@ -125,30 +77,20 @@ func gatewayToAPI(cloud string, m *virtualnetworkgateway.Model, ipAddress string
 			g.Sku = string(*p.SKU.Name)
 		}
 		if p.VPNType != nil {
-			g.VpnType = vpnTypeToAPI(string(*p.VPNType))
+			g.VpnType = azsdk.Enum[gatewayv1.VirtualNetworkGateway_VpnType]("VPN_TYPE_", string(*p.VPNType))
 		}
 		g.EnableBgp = p.EnableBgp != nil && *p.EnableBgp
 		if b := p.BgpSettings; b != nil && g.EnableBgp {
 			g.BgpAsn = azsdk.Deref(b.Asn)
 			g.BgpPeeringAddress = azsdk.Deref(b.BgpPeeringAddress)
 		}
-		g.ProvisioningState = stateToAPI(provisioning(p.ProvisioningState))
 	}
 	return g
 }
 
-func vpnTypeToAPI(s string) gatewayv1.VirtualNetworkGateway_VpnType {
-	switch strings.ToLower(s) {
-	case "routebased":
-		return gatewayv1.VirtualNetworkGateway_VPN_TYPE_ROUTE_BASED
-	case "policybased":
-		return gatewayv1.VirtualNetworkGateway_VPN_TYPE_POLICY_BASED
-	}
-	return gatewayv1.VirtualNetworkGateway_VPN_TYPE_UNSPECIFIED
-}
-
 func localToAPI(cloud string, m *localnetworkgateway.Model) *gatewayv1.LocalNetworkGateway {
-	l := &gatewayv1.LocalNetworkGateway{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags), ArmId: azsdk.Deref(m.ID)}
+	l := &gatewayv1.LocalNetworkGateway{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags), ArmId: azsdk.Deref(m.ID),
+		ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](localnetworkgateway.State(m))}
 	if p := m.Properties; p != nil {
 		l.GatewayIpAddress = azsdk.Deref(p.GatewayIPAddress)
 		if p.LocalNetworkAddressSpace != nil {
@@ -158,7 +100,6 @@ func localToAPI(cloud string, m *localnetworkgateway.Model) *gatewayv1.LocalNetw
 			l.BgpAsn = azsdk.Deref(b.Asn)
 			l.BgpPeeringAddress = azsdk.Deref(b.BgpPeeringAddress)
 		}
-		l.ProvisioningState = stateToAPI(provisioning(p.ProvisioningState))
 	}
 	return l
 }
@@ -166,7 +107,8 @@ func localToAPI(cloud string, m *localnetworkgateway.Model) *gatewayv1.LocalNetw
 // connectionToAPI converts a connection. ARM never returns the shared key with it, and the
 // message's shared_key stays empty: it is input only.
 func connectionToAPI(cloud string, m *connection.Model) *gatewayv1.Connection {
-	c := &gatewayv1.Connection{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags), ArmId: azsdk.Deref(m.ID)}
+	c := &gatewayv1.Connection{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags), ArmId: azsdk.Deref(m.ID),
+		ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](connection.State(m))}
 	if p := m.Properties; p != nil {
 		if p.VirtualNetworkGateway1 != nil {
 			c.VirtualNetworkGateway = apiName(cloud, azsdk.Deref(p.VirtualNetworkGateway1.ID))
@@ -175,7 +117,7 @@ func connectionToAPI(cloud string, m *connection.Model) *gatewayv1.Connection {
 			c.LocalNetworkGateway = apiName(cloud, azsdk.Deref(p.LocalNetworkGateway2.ID))
 		}
 		if p.ConnectionProtocol != nil {
-			c.Protocol = protocolToAPI(string(*p.ConnectionProtocol))
+			c.Protocol = azsdk.Enum[gatewayv1.Connection_Protocol]("PROTOCOL_", string(*p.ConnectionProtocol))
 		}
 		if len(p.IPSecPolicies) > 0 {
 			c.IpsecPolicy = policyToAPI(p.IPSecPolicies[0])
@@ -183,36 +125,12 @@ func connectionToAPI(cloud string, m *connection.Model) *gatewayv1.Connection {
 		c.EnableBgp = p.EnableBgp != nil && *p.EnableBgp
 		c.RoutingWeight = azsdk.Deref(p.RoutingWeight)
 		if p.ConnectionStatus != nil {
-			c.Status = statusToAPI(string(*p.ConnectionStatus))
+			c.Status = azsdk.Enum[gatewayv1.Connection_Status]("STATUS_", string(*p.ConnectionStatus))
 		}
 		c.IngressBytes = azsdk.Deref(p.IngressBytesTransferred)
 		c.EgressBytes = azsdk.Deref(p.EgressBytesTransferred)
-		c.ProvisioningState = stateToAPI(provisioning(p.ProvisioningState))
 	}
 	return c
-}
-
-func protocolToAPI(s string) gatewayv1.Connection_Protocol {
-	switch strings.ToLower(s) {
-	case "ikev2":
-		return gatewayv1.Connection_PROTOCOL_IKEV2
-	case "ikev1":
-		return gatewayv1.Connection_PROTOCOL_IKEV1
-	}
-	return gatewayv1.Connection_PROTOCOL_UNSPECIFIED
-}
-
-// statusToAPI maps ARM's connectionStatus; Unknown is STATUS_UNSPECIFIED.
-func statusToAPI(s string) gatewayv1.Connection_Status {
-	switch strings.ToLower(s) {
-	case "connected":
-		return gatewayv1.Connection_STATUS_CONNECTED
-	case "connecting":
-		return gatewayv1.Connection_STATUS_CONNECTING
-	case "notconnected":
-		return gatewayv1.Connection_STATUS_NOT_CONNECTED
-	}
-	return gatewayv1.Connection_STATUS_UNSPECIFIED
 }
 
 func policyToAPI(p *armnetwork.IPSecPolicy) *gatewayv1.IpsecPolicy {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"testing"
 
+	"github.com/hybridlink/hybridlink/armsim"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
 )
 
@@ -10,15 +11,13 @@ import (
 // with a tiny bucket, creating a public IP and a VPN gateway still succeeds through azcore's
 // retries.
 func TestFaultsAbsorbed(t *testing.T) {
-	for _, tc := range servicetest.Faults {
-		t.Run(tc.Name, func(t *testing.T) {
-			st, c := start(t, tc.Config)
-			site(t, st, "azure")
-			op, err := c.gw.CreatePublicIPAddress(ctx, pipRequest("azure"))
-			servicetest.Wait(t, c.ops, op, err)
-			op, err = c.gw.CreateVirtualNetworkGateway(ctx, gatewayRequest("azure"))
-			servicetest.Wait(t, c.ops, op, err)
-			st.SkipUnlessRefused(t)
-		})
-	}
+	servicetest.Absorbed(t, func(t *testing.T, cfg armsim.Config) *servicetest.Stack {
+		st, c := start(t, cfg)
+		site(t, st, "azure")
+		op, err := c.gw.CreatePublicIPAddress(ctx, pipRequest("azure"))
+		servicetest.Wait(t, c.ops, op, err)
+		op, err = c.gw.CreateVirtualNetworkGateway(ctx, gatewayRequest("azure"))
+		servicetest.Wait(t, c.ops, op, err)
+		return st
+	})
 }

@@ -12,86 +12,70 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
 )
-
-// localGateways is the local network gateway kind on the cloud of c.
-func (c *clients) localGateways() kind.Kind[string, *localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway] {
-	return kind.Of(c.locals, kind.Group, func(m *localnetworkgateway.Model) string {
-		if m.Properties == nil {
-			return ""
-		}
-		return provisioning(m.Properties.ProvisioningState)
-	}, kind.Plain(c.conn.ID, localToAPI))
-}
-
-// GetLocalNetworkGateway reads a local network gateway.
-func (s *Server) GetLocalNetworkGateway(ctx context.Context, req *gatewayv1.GetLocalNetworkGatewayRequest) (*gatewayv1.LocalNetworkGateway, error) {
-	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).localGateways, "localNetworkGateways")
-}
-
-// ListLocalNetworkGateways lists a resource group's local network gateways.
-func (s *Server) ListLocalNetworkGateways(ctx context.Context, req *gatewayv1.ListLocalNetworkGatewaysRequest) (*gatewayv1.ListLocalNetworkGatewaysResponse, error) {
-	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).localGateways)
-	if err != nil {
-		return nil, err
-	}
-	return &gatewayv1.ListLocalNetworkGatewaysResponse{LocalNetworkGateways: page, NextPageToken: next}, nil
-}
 
 // CreateLocalNetworkGateway ensures a local network gateway: the remote site's VPN address
 // and address prefixes.
 func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.CreateLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.clouds.CreateIn(req)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := validateLocal(req)
-	if err != nil {
-		return nil, err
-	}
-	want := req.GetLocalNetworkGateway()
-	n := parent.Child("localNetworkGateways", req.GetLocalNetworkGatewayId())
-	armID := n.ARMID(c.conn.Subscription, network)
-	location, err := c.location(ctx, n, want.GetLocation())
-	if err != nil {
-		return nil, err
-	}
-	matches := func(cur *localnetworkgateway.Model) (bool, error) {
-		p := cur.Properties
-		if p == nil || !azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) || azsdk.Deref(p.GatewayIPAddress) != spec.ip {
-			return false, nil
+	return lngType.Create(ctx, s.clouds, req, req.GetLocalNetworkGatewayId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*localnetworkgateway.Model], error) {
+		spec, err := validateLocal(req)
+		if err != nil {
+			return nil, err
 		}
-		var prefixes []string
-		if p.LocalNetworkAddressSpace != nil {
-			prefixes = azsdk.Values(p.LocalNetworkAddressSpace.AddressPrefixes)
+		want := req.GetLocalNetworkGateway()
+		location, err := c.conn.LocationIn(ctx, n.ResourceGroup, want.GetLocation())
+		if err != nil {
+			return nil, err
 		}
-		slices.Sort(prefixes)
-		var asn int64
-		var peering string
-		if p.BgpSettings != nil {
-			asn, peering = azsdk.Deref(p.BgpSettings.Asn), azsdk.Deref(p.BgpSettings.BgpPeeringAddress)
+		matches := func(cur *localnetworkgateway.Model) (bool, error) {
+			p := cur.Properties
+			if p == nil || !azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) || azsdk.Deref(p.GatewayIPAddress) != spec.ip {
+				return false, nil
+			}
+			var prefixes []string
+			if p.LocalNetworkAddressSpace != nil {
+				prefixes = azsdk.Values(p.LocalNetworkAddressSpace.AddressPrefixes)
+			}
+			slices.Sort(prefixes)
+			var asn int64
+			var peering string
+			if p.BgpSettings != nil {
+				asn, peering = azsdk.Deref(p.BgpSettings.Asn), azsdk.Deref(p.BgpSettings.BgpPeeringAddress)
+			}
+			return slices.Equal(prefixes, spec.prefixes) && asn == spec.asn && peering == spec.peering, nil
 		}
-		return slices.Equal(prefixes, spec.prefixes) && asn == spec.asn && peering == spec.peering, nil
-	}
-	model := localnetworkgateway.Model{
-		Location: to.Ptr(location),
-		Tags:     azsdk.TagsToARM(want.GetTags()),
-		Properties: &armnetwork.LocalNetworkGatewayPropertiesFormat{
-			GatewayIPAddress:         to.Ptr(spec.ip),
-			LocalNetworkAddressSpace: &armnetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(spec.prefixes...)},
-		},
-	}
-	if spec.asn != 0 {
-		model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn), BgpPeeringAddress: to.Ptr(spec.peering)}
-	}
-	return kind.Ensure(ctx, s.Operations, c.localGateways(), n, armID, matches, func(context.Context, **localnetworkgateway.Model) (lro.Op[*localnetworkgateway.Model], error) {
-		return c.locals.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		model := localnetworkgateway.Model{
+			Location: to.Ptr(location),
+			Tags:     azsdk.TagsToARM(want.GetTags()),
+			Properties: &armnetwork.LocalNetworkGatewayPropertiesFormat{
+				GatewayIPAddress:         to.Ptr(spec.ip),
+				LocalNetworkAddressSpace: &armnetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(spec.prefixes...)},
+			},
+		}
+		if spec.asn != 0 {
+			model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn), BgpPeeringAddress: to.Ptr(spec.peering)}
+		}
+		return &kind.Want[*localnetworkgateway.Model]{Matches: matches, Put: func(context.Context, **localnetworkgateway.Model) (lro.Op[*localnetworkgateway.Model], error) {
+			return c.locals.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		}}, nil
 	})
 }
 
 // DeleteLocalNetworkGateway starts deleting a local network gateway; a connection using it
 // makes it fail with FailedPrecondition naming the connection.
 func (s *Server) DeleteLocalNetworkGateway(ctx context.Context, req *gatewayv1.DeleteLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), network, (*clients).localGateways, "localNetworkGateways")
+	return lngType.Delete(ctx, s.clouds, req.GetName())
+}
+
+// GetLocalNetworkGateway reads a local network gateway.
+func (s *Server) GetLocalNetworkGateway(ctx context.Context, req *gatewayv1.GetLocalNetworkGatewayRequest) (*gatewayv1.LocalNetworkGateway, error) {
+	return lngType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListLocalNetworkGateways lists a resource group's local network gateways.
+func (s *Server) ListLocalNetworkGateways(ctx context.Context, req *gatewayv1.ListLocalNetworkGatewaysRequest) (*gatewayv1.ListLocalNetworkGatewaysResponse, error) {
+	page, next, err := lngType.List(ctx, s.clouds, req)
+	return &gatewayv1.ListLocalNetworkGatewaysResponse{LocalNetworkGateways: page, NextPageToken: next}, err
 }

@@ -17,14 +17,14 @@ const verbSetSharedKey = "setSharedKey"
 
 // resumable is how the service's operations resume, by shape of resource name.
 var resumable = []lro.Kind[*clients]{
-	{Collections: []string{"publicIPAddresses"}, Provider: network, Resume: kind.ResumeOf((*clients).publicIPs)},
-	{Collections: []string{"virtualNetworkGateways"}, Provider: network, Resume: kind.ResumeOf((*clients).gateways)},
-	{Collections: []string{"localNetworkGateways"}, Provider: network, Resume: kind.ResumeOf((*clients).localGateways)},
-	{Collections: []string{"connections"}, Provider: network, Resume: func(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
+	pipType.Resumable(),
+	vngType.Resumable(),
+	lngType.Resumable(),
+	{Collections: connType.Collections, Provider: connType.Provider, Resume: func(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
 		if h.Verb == verbSetSharedKey {
 			return resumeSetSharedKey(ctx, c, n, h)
 		}
-		return kind.Resume(ctx, c.connections(), n, h)
+		return kind.Resume(ctx, connType.Of(c), n, h)
 	}},
 }
 
@@ -36,7 +36,7 @@ func resumeSetSharedKey(ctx context.Context, c *clients, n names.Name, h handle.
 		return lro.Step{}, apierr.FromARM(err, h.Resource)
 	}
 	return lro.StepOf(ctx, op, h.Resource, func(struct{}) (proto.Message, error) {
-		conn, err := kind.Get(ctx, c.connections(), n)
+		conn, err := kind.Get(ctx, connType.Of(c), n)
 		if err != nil {
 			return nil, err
 		}

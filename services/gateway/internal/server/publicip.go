@@ -14,82 +14,66 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
 )
 
-// publicIPs is the public IP address kind on the cloud of c.
-func (c *clients) publicIPs() kind.Kind[string, *publicipaddress.Model, *gatewayv1.PublicIPAddress] {
-	return kind.Of(c.pips, kind.Group, func(m *publicipaddress.Model) string {
-		if m.Properties == nil {
-			return ""
-		}
-		return provisioning(m.Properties.ProvisioningState)
-	}, kind.Plain(c.conn.ID, pipToAPI))
-}
-
-// GetPublicIPAddress reads a public IP address.
-func (s *Server) GetPublicIPAddress(ctx context.Context, req *gatewayv1.GetPublicIPAddressRequest) (*gatewayv1.PublicIPAddress, error) {
-	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).publicIPs, "publicIPAddresses")
-}
-
-// ListPublicIPAddresses lists a resource group's public IP addresses.
-func (s *Server) ListPublicIPAddresses(ctx context.Context, req *gatewayv1.ListPublicIPAddressesRequest) (*gatewayv1.ListPublicIPAddressesResponse, error) {
-	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).publicIPs)
-	if err != nil {
-		return nil, err
-	}
-	return &gatewayv1.ListPublicIPAddressesResponse{PublicIpAddresses: page, NextPageToken: next}, nil
-}
-
 // CreatePublicIPAddress ensures a public IP address with the cloud's SKU and allocation rules.
 func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.CreatePublicIPAddressRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.clouds.CreateIn(req)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := validatePublicIP(c.conn.Kind, req)
-	if err != nil {
-		return nil, err
-	}
-	want := req.GetPublicIpAddress()
-	n := parent.Child("publicIPAddresses", req.GetPublicIpAddressId())
-	armID := n.ARMID(c.conn.Subscription, network)
-	location, err := c.location(ctx, n, want.GetLocation())
-	if err != nil {
-		return nil, err
-	}
-	matches := func(cur *publicipaddress.Model) (bool, error) {
-		sku := ""
-		if cur.SKU != nil && cur.SKU.Name != nil {
-			sku = string(*cur.SKU.Name)
+	return pipType.Create(ctx, s.clouds, req, req.GetPublicIpAddressId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*publicipaddress.Model], error) {
+		spec, err := validatePublicIP(c.conn.Kind, req)
+		if err != nil {
+			return nil, err
 		}
-		switch {
-		case !azsdk.SameLocation(azsdk.Deref(cur.Location), location):
-			return false, status.Errorf(codes.FailedPrecondition, "public IP address %s already exists in location %s, not %s; the location cannot change: pick another name, or delete it first", n, azsdk.Deref(cur.Location), location)
-		case !strings.EqualFold(sku, spec.sku):
-			return false, status.Errorf(codes.FailedPrecondition, "public IP address %s already exists with SKU %s, not %s; the SKU cannot change: pick another name, or delete it first", n, sku, spec.sku)
+		want := req.GetPublicIpAddress()
+		location, err := c.conn.LocationIn(ctx, n.ResourceGroup, want.GetLocation())
+		if err != nil {
+			return nil, err
 		}
-		method := ""
-		if cur.Properties != nil && cur.Properties.PublicIPAllocationMethod != nil {
-			method = string(*cur.Properties.PublicIPAllocationMethod)
+		matches := func(cur *publicipaddress.Model) (bool, error) {
+			sku := ""
+			if cur.SKU != nil && cur.SKU.Name != nil {
+				sku = string(*cur.SKU.Name)
+			}
+			switch {
+			case !azsdk.SameLocation(azsdk.Deref(cur.Location), location):
+				return false, status.Errorf(codes.FailedPrecondition, "public IP address %s already exists in location %s, not %s; the location cannot change: pick another name, or delete it first", n, azsdk.Deref(cur.Location), location)
+			case !strings.EqualFold(sku, spec.sku):
+				return false, status.Errorf(codes.FailedPrecondition, "public IP address %s already exists with SKU %s, not %s; the SKU cannot change: pick another name, or delete it first", n, sku, spec.sku)
+			}
+			method := ""
+			if cur.Properties != nil && cur.Properties.PublicIPAllocationMethod != nil {
+				method = string(*cur.Properties.PublicIPAllocationMethod)
+			}
+			return strings.EqualFold(method, spec.allocation) && azsdk.SameTags(cur.Tags, want.GetTags()), nil
 		}
-		return strings.EqualFold(method, spec.allocation) && azsdk.SameTags(cur.Tags, want.GetTags()), nil
-	}
-	model := publicipaddress.Model{
-		Location: to.Ptr(location),
-		Tags:     azsdk.TagsToARM(want.GetTags()),
-		SKU:      &armnetwork.PublicIPAddressSKU{Name: to.Ptr(armnetwork.PublicIPAddressSKUName(spec.sku))},
-		Properties: &armnetwork.PublicIPAddressPropertiesFormat{
-			PublicIPAllocationMethod: to.Ptr(armnetwork.IPAllocationMethod(spec.allocation)),
-			PublicIPAddressVersion:   to.Ptr(armnetwork.IPVersionIPv4),
-		},
-	}
-	return kind.Ensure(ctx, s.Operations, c.publicIPs(), n, armID, matches, func(context.Context, **publicipaddress.Model) (lro.Op[*publicipaddress.Model], error) {
-		return c.pips.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		model := publicipaddress.Model{
+			Location: to.Ptr(location),
+			Tags:     azsdk.TagsToARM(want.GetTags()),
+			SKU:      &armnetwork.PublicIPAddressSKU{Name: to.Ptr(armnetwork.PublicIPAddressSKUName(spec.sku))},
+			Properties: &armnetwork.PublicIPAddressPropertiesFormat{
+				PublicIPAllocationMethod: to.Ptr(armnetwork.IPAllocationMethod(spec.allocation)),
+				PublicIPAddressVersion:   to.Ptr(armnetwork.IPVersionIPv4),
+			},
+		}
+		return &kind.Want[*publicipaddress.Model]{Matches: matches, Put: func(ctx context.Context, _ **publicipaddress.Model) (lro.Op[*publicipaddress.Model], error) {
+			return c.pips.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		}}, nil
 	})
 }
 
 // DeletePublicIPAddress starts deleting a public IP address.
 func (s *Server) DeletePublicIPAddress(ctx context.Context, req *gatewayv1.DeletePublicIPAddressRequest) (*longrunningpb.Operation, error) {
-	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), network, (*clients).publicIPs, "publicIPAddresses")
+	return pipType.Delete(ctx, s.clouds, req.GetName())
+}
+
+// GetPublicIPAddress reads a public IP address.
+func (s *Server) GetPublicIPAddress(ctx context.Context, req *gatewayv1.GetPublicIPAddressRequest) (*gatewayv1.PublicIPAddress, error) {
+	return pipType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListPublicIPAddresses lists a resource group's public IP addresses.
+func (s *Server) ListPublicIPAddresses(ctx context.Context, req *gatewayv1.ListPublicIPAddressesRequest) (*gatewayv1.ListPublicIPAddressesResponse, error) {
+	page, next, err := pipType.List(ctx, s.clouds, req)
+	return &gatewayv1.ListPublicIPAddressesResponse{PublicIpAddresses: page, NextPageToken: next}, err
 }

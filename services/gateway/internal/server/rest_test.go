@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/hybridlink/hybridlink/armsim"
@@ -14,35 +12,12 @@ import (
 func TestREST(t *testing.T) {
 	st, _ := start(t, armsim.Config{})
 	site(t, st, "azure-stack-hub")
-	resp, err := st.HTTP.Post(st.REST+"/v1/clouds/azure-stack-hub/resourceGroups/rg/publicIPAddresses?publicIpAddressId=gw-ip", "application/json", strings.NewReader(`{"tags":{"site":"stack"}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	op := servicetest.DecodeJSON(t, resp)
-	for done, _ := op["done"].(bool); !done; done, _ = op["done"].(bool) {
-		name, _ := op["name"].(string)
-		resp, err := st.HTTP.Post(st.REST+"/v1/"+name+":wait", "application/json", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		op = servicetest.DecodeJSON(t, resp)
-	}
-	resp, err = st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/publicIPAddresses/gw-ip")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pip := servicetest.DecodeJSON(t, resp)
+	st.WaitJSON(t, st.PostJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/publicIPAddresses?publicIpAddressId=gw-ip", `{"tags":{"site":"stack"}}`))
+	pip := st.GetJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/publicIPAddresses/gw-ip")
 	if pip["sku"] != "SKU_BASIC" || pip["allocationMethod"] != "ALLOCATION_METHOD_DYNAMIC" || pip["provisioningState"] != "PROVISIONING_STATE_SUCCEEDED" {
 		t.Fatalf("REST get: %v", pip)
 	}
-	resp, err = st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/connections/missing")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("REST answers NotFound with 404, got %s", resp.Status)
-	}
+	st.CheckNotFound(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/connections/missing")
 }
 
 // TestReflection lists the services the way `grpcurl list` does.

@@ -4,18 +4,21 @@
 package server
 
 import (
-	"context"
-
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
+	"github.com/hybridlink/hybridlink/gen/openapi"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/kind"
-	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/connection"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
@@ -34,20 +37,43 @@ type clients struct {
 	conns  connection.Client
 }
 
-// Server implements GatewayService; Operations serves its long-running operations.
+// The service's resource types.
+var (
+	// pipType is the public IP address type.
+	pipType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *publicipaddress.Model, *gatewayv1.PublicIPAddress] {
+		return kind.Of(c.pips, kind.Group, publicipaddress.State, kind.Plain(c.conn.ID, pipToAPI))
+	}, "publicIPAddresses")
+	// lngType is the local network gateway type.
+	lngType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *localnetworkgateway.Model, *gatewayv1.LocalNetworkGateway] {
+		return kind.Of(c.locals, kind.Group, localnetworkgateway.State, kind.Plain(c.conn.ID, localToAPI))
+	}, "localNetworkGateways")
+	// vngType is the VPN gateway type; its kind renders a gateway with its public IP
+	// address's address.
+	vngType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway] {
+		return kind.Of(c.vngs, kind.Group, virtualnetworkgateway.State, c.renderGateway)
+	}, "virtualNetworkGateways")
+	// connType is the connection type.
+	connType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *connection.Model, *gatewayv1.Connection] {
+		return kind.Of(c.conns, kind.Group, connection.State, kind.Plain(c.conn.ID, connectionToAPI))
+	}, "connections")
+)
+
+// Server implements GatewayService.
 type Server struct {
 	gatewayv1.UnimplementedGatewayServiceServer
-	Operations *lro.Server
-	clouds     kind.Clouds[*clients]
+	clouds kind.Clouds[*clients]
 }
 
-// New builds the clients of every configured cloud.
-func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
-	clouds, err := kind.Build(reg, sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
+// Service builds the GatewayService on every configured cloud, as serve runs it: the service
+// and its long-running operations on gRPC, the REST gateway, the OpenAPI document.
+func Service(env serve.Env) (serve.Service, error) {
+	clouds, err := kind.Build(env.Clouds, env.Sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
 	if err != nil {
-		return nil, err
+		return serve.Service{}, err
 	}
-	return &Server{Operations: clouds.Operations, clouds: clouds}, nil
+	s := &Server{clouds: clouds}
+	register := func(g *grpc.Server) { gatewayv1.RegisterGatewayServiceServer(g, s) }
+	return serve.Resources(register, clouds.Operations, gatewayv1.RegisterGatewayServiceHandler, openapi.JSON), nil
 }
 
 // newClients builds one cloud's clients.
@@ -63,18 +89,10 @@ func newClients(conn *cloud.Conn) (*clients, error) {
 // subscription is the subscription of the cloud of c.
 func subscription(c *clients) string { return c.conn.Subscription }
 
-// location is the wanted location, or the resource group's when the request leaves it empty.
-func (c *clients) location(ctx context.Context, n names.Name, want string) (string, error) {
-	if want != "" {
-		return want, nil
-	}
-	return c.conn.GroupLocation(ctx, n.ResourceGroup)
-}
-
 // metadata builds the service's OperationMetadata.
 func metadata(h handle.Handle, armID, state string) proto.Message {
 	return &gatewayv1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
-		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
+		CreateTime: timestamppb.New(h.Created), ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](state)}
 }
 
 // sameCloud checks that a referenced resource lives on the cloud of the one referring to it.
@@ -82,4 +100,13 @@ func sameCloud(v *apierr.Violations, field string, ref names.Name, cloud string)
 	if ref.Cloud != cloud {
 		v.Add(field, "%s is on cloud %q; it must be on the same cloud as the resource, %q", ref, ref.Cloud, cloud)
 	}
+}
+
+// referenced is the error of reading the resource n, a what the request refers to:
+// FailedPrecondition when it does not exist, as it must be created first.
+func referenced(err error, what string, n names.Name) error {
+	if apierr.IsNotFound(err) {
+		return status.Errorf(codes.FailedPrecondition, "%s %s does not exist; create it first", what, n)
+	}
+	return apierr.FromARM(err, n.String())
 }

@@ -149,7 +149,7 @@ func TestValidation(t *testing.T) {
 			if status.Code(err) != codes.InvalidArgument {
 				t.Fatalf("want InvalidArgument, got %v", err)
 			}
-			if !hasViolation(err, tc.field) {
+			if !servicetest.HasViolation(err, tc.field) {
 				t.Fatalf("want a field violation on %s: %v", tc.field, err)
 			}
 			if msg := fmt.Sprint(status.Convert(err).Proto()); strings.Contains(msg, badKey) || strings.Contains(msg, longKey) || strings.Contains(msg, spacesKey) || strings.Contains(msg, huge[:64]) {
@@ -174,19 +174,6 @@ func tags(n int) map[string]string {
 	return out
 }
 
-func hasViolation(err error, field string) bool {
-	for _, d := range status.Convert(err).Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				if v.GetField() == field {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
 // TestGatewayRules: the rules that depend on what is in ARM. The gateway's public IP must
 // suit the cloud (read before any write), and VpnGw1-3 on Azure Stack Hub are left to ARM,
 // which knows whether the stamp has VPN Fast Path.
@@ -205,7 +192,7 @@ func TestGatewayRules(t *testing.T) {
 	servicetest.Wait(t, c.ops, op, err)
 	for _, cloud := range []string{"azure", "azure-stack-hub"} {
 		_, err := c.gw.CreateVirtualNetworkGateway(ctx, gatewayRequest(cloud))
-		if !hasViolation(err, "virtual_network_gateway.public_ip_address") {
+		if !servicetest.HasViolation(err, "virtual_network_gateway.public_ip_address") {
 			t.Fatalf("%s: the wrong kind of public IP is a violation on the gateway's public_ip_address: %v", cloud, err)
 		}
 	}

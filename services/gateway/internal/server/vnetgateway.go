@@ -7,8 +7,6 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
@@ -21,18 +19,79 @@ import (
 	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
 )
 
+// CreateVirtualNetworkGateway ensures a VPN gateway in a GatewaySubnet, with the public IP
+// address the cloud requires. Creating one takes 30-45 minutes on Azure.
+func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
+	return vngType.Create(ctx, s.clouds, req, req.GetVirtualNetworkGatewayId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*virtualnetworkgateway.Model], error) {
+		spec, err := validateGateway(c.conn.Kind, n.Parent(), req)
+		if err != nil {
+			return nil, err
+		}
+		pip, err := c.pips.Get(ctx, spec.publicIP.ResourceGroup, spec.publicIP.ID())
+		if err != nil {
+			return nil, referenced(err, "public IP address", spec.publicIP)
+		}
+		if err := checkGatewayIP(c.conn.Kind, spec, pip); err != nil {
+			return nil, err
+		}
+		want := req.GetVirtualNetworkGateway()
+		location, err := c.conn.LocationIn(ctx, n.ResourceGroup, want.GetLocation())
+		if err != nil {
+			return nil, err
+		}
+		subnetID := spec.subnet.ARMID(c.conn.Subscription, network)
+		pipID := spec.publicIP.ARMID(c.conn.Subscription, network)
+		matches := func(cur *virtualnetworkgateway.Model) (bool, error) {
+			p := cur.Properties
+			if p == nil || !azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) {
+				return false, nil
+			}
+			subnet, ip := gatewayRefs(cur)
+			asn := int64(0)
+			if p.EnableBgp != nil && *p.EnableBgp && p.BgpSettings != nil {
+				asn = azsdk.Deref(p.BgpSettings.Asn)
+			}
+			return p.SKU != nil && strings.EqualFold(string(azsdk.Deref(p.SKU.Name)), spec.sku) &&
+				strings.EqualFold(string(azsdk.Deref(p.VPNType)), spec.vpnType) &&
+				strings.EqualFold(subnet, subnetID) && strings.EqualFold(ip, pipID) && asn == spec.asn, nil
+		}
+		model := virtualnetworkgateway.Model{
+			Location: to.Ptr(location),
+			Tags:     azsdk.TagsToARM(want.GetTags()),
+			Properties: &armnetwork.VirtualNetworkGatewayPropertiesFormat{
+				GatewayType: to.Ptr(armnetwork.VirtualNetworkGatewayTypeVPN),
+				VPNType:     to.Ptr(armnetwork.VPNType(spec.vpnType)),
+				SKU: &armnetwork.VirtualNetworkGatewaySKU{Name: to.Ptr(armnetwork.VirtualNetworkGatewaySKUName(spec.sku)),
+					Tier: to.Ptr(armnetwork.VirtualNetworkGatewaySKUTier(spec.sku))},
+				EnableBgp: to.Ptr(spec.asn != 0),
+				Active:    to.Ptr(false),
+				IPConfigurations: []*armnetwork.VirtualNetworkGatewayIPConfiguration{{
+					Name: to.Ptr(ipConfiguration),
+					Properties: &armnetwork.VirtualNetworkGatewayIPConfigurationPropertiesFormat{
+						PrivateIPAllocationMethod: to.Ptr(armnetwork.IPAllocationMethodDynamic),
+						Subnet:                    &armnetwork.SubResource{ID: to.Ptr(subnetID)},
+						PublicIPAddress:           &armnetwork.SubResource{ID: to.Ptr(pipID)},
+					},
+				}},
+			},
+		}
+		if spec.asn != 0 {
+			model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn)}
+		}
+		return &kind.Want[*virtualnetworkgateway.Model]{Matches: matches, Put: func(context.Context, **virtualnetworkgateway.Model) (lro.Op[*virtualnetworkgateway.Model], error) {
+			return c.vngs.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		}}, nil
+	})
+}
+
+// DeleteVirtualNetworkGateway starts deleting a VPN gateway; a connection using it makes it
+// fail with FailedPrecondition naming the connection.
+func (s *Server) DeleteVirtualNetworkGateway(ctx context.Context, req *gatewayv1.DeleteVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
+	return vngType.Delete(ctx, s.clouds, req.GetName())
+}
+
 // ipConfiguration names the single IP configuration of the gateways this service creates.
 const ipConfiguration = "default"
-
-// gateways is the VPN gateway kind on the cloud of c.
-func (c *clients) gateways() kind.Kind[string, *virtualnetworkgateway.Model, *gatewayv1.VirtualNetworkGateway] {
-	return kind.Of(c.vngs, kind.Group, func(m *virtualnetworkgateway.Model) string {
-		if m.Properties == nil {
-			return ""
-		}
-		return provisioning(m.Properties.ProvisioningState)
-	}, c.renderGateway)
-}
 
 // renderGateway converts a gateway, reading its public IP address's address: ARM keeps it on
 // the public IP resource, not on the gateway.
@@ -49,92 +108,6 @@ func (c *clients) renderGateway(ctx context.Context, m *virtualnetworkgateway.Mo
 		}
 	}
 	return gatewayToAPI(c.conn.ID, m, address), nil
-}
-
-// GetVirtualNetworkGateway reads a VPN gateway with its public address.
-func (s *Server) GetVirtualNetworkGateway(ctx context.Context, req *gatewayv1.GetVirtualNetworkGatewayRequest) (*gatewayv1.VirtualNetworkGateway, error) {
-	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).gateways, "virtualNetworkGateways")
-}
-
-// ListVirtualNetworkGateways lists a resource group's VPN gateways.
-func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.ListVirtualNetworkGatewaysRequest) (*gatewayv1.ListVirtualNetworkGatewaysResponse, error) {
-	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).gateways)
-	if err != nil {
-		return nil, err
-	}
-	return &gatewayv1.ListVirtualNetworkGatewaysResponse{VirtualNetworkGateways: page, NextPageToken: next}, nil
-}
-
-// CreateVirtualNetworkGateway ensures a VPN gateway in a GatewaySubnet, with the public IP
-// address the cloud requires. Creating one takes 30-45 minutes on Azure.
-func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.clouds.CreateIn(req)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := validateGateway(c.conn.Kind, parent, req)
-	if err != nil {
-		return nil, err
-	}
-	pip, err := c.pips.Get(ctx, spec.publicIP.ResourceGroup, spec.publicIP.ID())
-	if err != nil {
-		if apierr.IsNotFound(err) {
-			return nil, status.Errorf(codes.FailedPrecondition, "public IP address %s does not exist; create it first", spec.publicIP)
-		}
-		return nil, apierr.FromARM(err, spec.publicIP.String())
-	}
-	if err := checkGatewayIP(c.conn.Kind, spec, pip); err != nil {
-		return nil, err
-	}
-	want := req.GetVirtualNetworkGateway()
-	n := parent.Child("virtualNetworkGateways", req.GetVirtualNetworkGatewayId())
-	armID := n.ARMID(c.conn.Subscription, network)
-	location, err := c.location(ctx, n, want.GetLocation())
-	if err != nil {
-		return nil, err
-	}
-	subnetID := spec.subnet.ARMID(c.conn.Subscription, network)
-	pipID := spec.publicIP.ARMID(c.conn.Subscription, network)
-	matches := func(cur *virtualnetworkgateway.Model) (bool, error) {
-		p := cur.Properties
-		if p == nil || !azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) {
-			return false, nil
-		}
-		subnet, ip := gatewayRefs(cur)
-		asn := int64(0)
-		if p.EnableBgp != nil && *p.EnableBgp && p.BgpSettings != nil {
-			asn = azsdk.Deref(p.BgpSettings.Asn)
-		}
-		return p.SKU != nil && strings.EqualFold(string(azsdk.Deref(p.SKU.Name)), spec.sku) &&
-			strings.EqualFold(string(azsdk.Deref(p.VPNType)), spec.vpnType) &&
-			strings.EqualFold(subnet, subnetID) && strings.EqualFold(ip, pipID) && asn == spec.asn, nil
-	}
-	model := virtualnetworkgateway.Model{
-		Location: to.Ptr(location),
-		Tags:     azsdk.TagsToARM(want.GetTags()),
-		Properties: &armnetwork.VirtualNetworkGatewayPropertiesFormat{
-			GatewayType: to.Ptr(armnetwork.VirtualNetworkGatewayTypeVPN),
-			VPNType:     to.Ptr(armnetwork.VPNType(spec.vpnType)),
-			SKU: &armnetwork.VirtualNetworkGatewaySKU{Name: to.Ptr(armnetwork.VirtualNetworkGatewaySKUName(spec.sku)),
-				Tier: to.Ptr(armnetwork.VirtualNetworkGatewaySKUTier(spec.sku))},
-			EnableBgp: to.Ptr(spec.asn != 0),
-			Active:    to.Ptr(false),
-			IPConfigurations: []*armnetwork.VirtualNetworkGatewayIPConfiguration{{
-				Name: to.Ptr(ipConfiguration),
-				Properties: &armnetwork.VirtualNetworkGatewayIPConfigurationPropertiesFormat{
-					PrivateIPAllocationMethod: to.Ptr(armnetwork.IPAllocationMethodDynamic),
-					Subnet:                    &armnetwork.SubResource{ID: to.Ptr(subnetID)},
-					PublicIPAddress:           &armnetwork.SubResource{ID: to.Ptr(pipID)},
-				},
-			}},
-		},
-	}
-	if spec.asn != 0 {
-		model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn)}
-	}
-	return kind.Ensure(ctx, s.Operations, c.gateways(), n, armID, matches, func(context.Context, **virtualnetworkgateway.Model) (lro.Op[*virtualnetworkgateway.Model], error) {
-		return c.vngs.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
-	})
 }
 
 // checkGatewayIP checks the gateway's public IP address against the cloud's rules: on Azure
@@ -158,8 +131,13 @@ func checkGatewayIP(k cloud.Kind, spec gatewaySpec, pip *publicipaddress.Model) 
 	return nil
 }
 
-// DeleteVirtualNetworkGateway starts deleting a VPN gateway; a connection using it makes it
-// fail with FailedPrecondition naming the connection.
-func (s *Server) DeleteVirtualNetworkGateway(ctx context.Context, req *gatewayv1.DeleteVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), network, (*clients).gateways, "virtualNetworkGateways")
+// GetVirtualNetworkGateway reads a VPN gateway with its public address.
+func (s *Server) GetVirtualNetworkGateway(ctx context.Context, req *gatewayv1.GetVirtualNetworkGatewayRequest) (*gatewayv1.VirtualNetworkGateway, error) {
+	return vngType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListVirtualNetworkGateways lists a resource group's VPN gateways.
+func (s *Server) ListVirtualNetworkGateways(ctx context.Context, req *gatewayv1.ListVirtualNetworkGatewaysRequest) (*gatewayv1.ListVirtualNetworkGatewaysResponse, error) {
+	page, next, err := vngType.List(ctx, s.clouds, req)
+	return &gatewayv1.ListVirtualNetworkGatewaysResponse{VirtualNetworkGateways: page, NextPageToken: next}, err
 }

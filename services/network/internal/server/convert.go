@@ -1,8 +1,6 @@
 package server
 
 import (
-	"strings"
-
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/names"
@@ -24,24 +22,6 @@ func apiName(cloud, armID string) string {
 	return n.String()
 }
 
-func stateToAPI(s string) networkv1.ProvisioningState {
-	switch strings.ToLower(s) {
-	case "creating", "accepted":
-		return networkv1.ProvisioningState_PROVISIONING_STATE_CREATING
-	case "updating":
-		return networkv1.ProvisioningState_PROVISIONING_STATE_UPDATING
-	case "succeeded":
-		return networkv1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED
-	case "failed":
-		return networkv1.ProvisioningState_PROVISIONING_STATE_FAILED
-	case "deleting":
-		return networkv1.ProvisioningState_PROVISIONING_STATE_DELETING
-	case "canceled":
-		return networkv1.ProvisioningState_PROVISIONING_STATE_CANCELED
-	}
-	return networkv1.ProvisioningState_PROVISIONING_STATE_UNSPECIFIED
-}
-
 func groupToAPI(cloud string, m *resourcegroup.Model) *networkv1.ResourceGroup {
 	rg := &networkv1.ResourceGroup{
 		Name:     "clouds/" + cloud + "/resourceGroups/" + azsdk.Deref(m.Name),
@@ -50,7 +30,7 @@ func groupToAPI(cloud string, m *resourcegroup.Model) *networkv1.ResourceGroup {
 		ArmId:    azsdk.Deref(m.ID),
 	}
 	if m.Properties != nil {
-		rg.ProvisioningState = stateToAPI(azsdk.Deref(m.Properties.ProvisioningState))
+		rg.ProvisioningState = azsdk.ProvisioningState[networkv1.ProvisioningState](azsdk.Deref(m.Properties.ProvisioningState))
 	}
 	return rg
 }
@@ -69,9 +49,7 @@ func vnetToAPI(cloud string, m *virtualnetwork.Model) *networkv1.VirtualNetwork 
 		for _, s := range p.Subnets {
 			v.Subnets = append(v.Subnets, subnetToAPI(cloud, s))
 		}
-		if p.ProvisioningState != nil {
-			v.ProvisioningState = stateToAPI(string(*p.ProvisioningState))
-		}
+		v.ProvisioningState = azsdk.ProvisioningState[networkv1.ProvisioningState](virtualnetwork.State(m))
 	}
 	paging.SortByName(v.Subnets)
 	return v
@@ -87,9 +65,7 @@ func subnetToAPI(cloud string, m *subnet.Model) *networkv1.Subnet {
 		for _, c := range p.IPConfigurations {
 			s.IpConfigurations = append(s.IpConfigurations, azsdk.Deref(c.ID))
 		}
-		if p.ProvisioningState != nil {
-			s.ProvisioningState = stateToAPI(string(*p.ProvisioningState))
-		}
+		s.ProvisioningState = azsdk.ProvisioningState[networkv1.ProvisioningState](subnet.State(m))
 	}
 	return s
 }

@@ -13,15 +13,8 @@ import (
 
 // ListLocations lists the locations of a cloud's subscription, in one ARM read per call.
 func (s *Server) ListLocations(ctx context.Context, req *networkv1.ListLocationsRequest) (*networkv1.ListLocationsResponse, error) {
-	v := paging.Request(req.GetPageSize(), req.GetPageToken())
 	id, err := names.ParseCloud(req.GetParent())
-	if err != nil {
-		v.Add("parent", "%v", err)
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	c, err := s.clouds.Get(id, "parent")
+	c, err := s.clouds.ListClients(req, id, err)
 	if err != nil {
 		return nil, err
 	}

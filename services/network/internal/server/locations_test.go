@@ -11,6 +11,7 @@ import (
 
 	"github.com/hybridlink/hybridlink/armsim"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
 )
 
 // TestListLocations lists each cloud's locations through the service, with armsim behind
@@ -90,7 +91,7 @@ func TestListLocationsInvalid(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := c.net.ListLocations(ctx, tc.req)
-			if status.Code(err) != codes.InvalidArgument || !hasViolation(err, tc.field) {
+			if status.Code(err) != codes.InvalidArgument || !servicetest.HasViolation(err, tc.field) {
 				t.Fatalf("want InvalidArgument naming %s, got %v", tc.field, err)
 			}
 		})

@@ -5,7 +5,6 @@ import (
 
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/handle"
-	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
@@ -13,8 +12,8 @@ import (
 // resumable is how the service's operations resume, by shape of resource name.
 var resumable = []lro.Kind[*clients]{
 	{Resume: resumeGroup},
-	{Collections: []string{"virtualNetworks"}, Provider: network, Resume: kind.ResumeOf((*clients).virtualNetworks)},
-	{Collections: []string{"virtualNetworks", "subnets"}, Provider: network, Resume: kind.ResumeOf((*clients).vnetSubnets)},
+	vnetType.Resumable(),
+	subnetType.Resumable(),
 }
 
 // resumeGroup polls a resource group's deletion, its only long-running operation.

@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"google.golang.org/grpc"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
@@ -14,7 +15,9 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
+	"github.com/hybridlink/hybridlink/gen/openapi"
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/armclient"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
@@ -22,6 +25,7 @@ import (
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/paging"
+	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/services/network/internal/location"
 	"github.com/hybridlink/hybridlink/services/network/internal/resourcegroup"
 	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
@@ -40,20 +44,34 @@ type clients struct {
 	subnets   subnet.Client
 }
 
-// Server implements NetworkService; Operations serves its long-running operations.
+// The service's resource types.
+var (
+	// vnetType is the virtual network type.
+	vnetType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *virtualnetwork.Model, *networkv1.VirtualNetwork] {
+		return kind.Of(c.vnets, kind.Group, virtualnetwork.State, kind.Plain(c.conn.ID, vnetToAPI))
+	}, "virtualNetworks")
+	// subnetType is the subnet type, whose resources are a virtual network's.
+	subnetType = kind.TypeOf(network, func(c *clients) kind.Kind[armclient.Parent, *subnet.Model, *networkv1.Subnet] {
+		return kind.Of(c.subnets, func(vnet names.Name) armclient.Parent { return subnet.In(vnet.ResourceGroup, vnet.ID()) }, subnet.State, kind.Plain(c.conn.ID, subnetToAPI))
+	}, "virtualNetworks", "subnets")
+)
+
+// Server implements NetworkService.
 type Server struct {
 	networkv1.UnimplementedNetworkServiceServer
-	Operations *lro.Server
-	clouds     kind.Clouds[*clients]
+	clouds kind.Clouds[*clients]
 }
 
-// New builds the clients of every configured cloud.
-func New(reg *cloud.Registry, sealer *handle.Sealer) (*Server, error) {
-	clouds, err := kind.Build(reg, sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
+// Service builds the NetworkService on every configured cloud, as serve runs it: the service
+// and its long-running operations on gRPC, the REST gateway, the OpenAPI document.
+func Service(env serve.Env) (serve.Service, error) {
+	clouds, err := kind.Build(env.Clouds, env.Sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
 	if err != nil {
-		return nil, err
+		return serve.Service{}, err
 	}
-	return &Server{Operations: clouds.Operations, clouds: clouds}, nil
+	s := &Server{clouds: clouds}
+	register := func(g *grpc.Server) { networkv1.RegisterNetworkServiceServer(g, s) }
+	return serve.Resources(register, clouds.Operations, networkv1.RegisterNetworkServiceHandler, openapi.JSON), nil
 }
 
 // newClients builds one cloud's clients.
@@ -158,11 +176,11 @@ func (s *Server) DeleteResourceGroup(ctx context.Context, req *networkv1.DeleteR
 		return nil, err
 	}
 	op, err := c.groups.Delete(ctx, n.ResourceGroup, "")
-	return lro.Begin(s.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, ""), op, err)
+	return lro.Begin(s.clouds.Operations, n.Cloud, n.String(), "delete", n.ARMID(c.conn.Subscription, ""), op, err)
 }
 
 // metadata builds the service's OperationMetadata.
 func metadata(h handle.Handle, armID, state string) proto.Message {
 	return &networkv1.OperationMetadata{Target: h.Resource, Verb: h.Verb, ArmId: armID,
-		CreateTime: timestamppb.New(h.Created), ProvisioningState: stateToAPI(state)}
+		CreateTime: timestamppb.New(h.Created), ProvisioningState: azsdk.ProvisioningState[networkv1.ProvisioningState](state)}
 }

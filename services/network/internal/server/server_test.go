@@ -2,15 +2,12 @@ package server_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -135,17 +132,7 @@ func TestAdoptAndResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if first.GetDone() || second.GetDone() {
-		t.Skip("armsim finished before the second call; the adopt path was not exercised")
-	}
+	first, second := servicetest.Twice(t, func() (*longrunningpb.Operation, error) { return c.net.CreateVirtualNetwork(ctx, vnetRequest("azure")) })
 	st.Restart(t, service.Service)
 	c = clients{networkv1.NewNetworkServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
 	for _, op := range []*longrunningpb.Operation{first, second} {
@@ -167,15 +154,7 @@ func TestTamperedHandle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := op.GetName()
-	b := []byte(name)
-	b[len(b)-3] ^= 0x01
-	for _, forged := range []string{string(b), "operations/abc", "operations/" + strings.Repeat("A", 100), name + "x"} {
-		_, err := c.ops.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: forged})
-		if status.Code(err) != codes.InvalidArgument {
-			t.Fatalf("forged name %q: want InvalidArgument, got %v", forged, err)
-		}
-	}
+	servicetest.CheckTampered(t, c.ops, op.GetName())
 }
 
 // TestValidation: bad input is refused before any ARM write, naming the field.
@@ -245,7 +224,7 @@ func TestValidation(t *testing.T) {
 			if status.Code(err) != codes.InvalidArgument {
 				t.Fatalf("want InvalidArgument, got %v", err)
 			}
-			if !hasViolation(err, tc.field) {
+			if !servicetest.HasViolation(err, tc.field) {
 				t.Fatalf("want a field violation on %s: %v", tc.field, err)
 			}
 		})
@@ -273,7 +252,7 @@ func TestValidation(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call()
-			if status.Code(err) != codes.InvalidArgument || !hasViolation(err, tc.field) {
+			if status.Code(err) != codes.InvalidArgument || !servicetest.HasViolation(err, tc.field) {
 				t.Fatalf("want InvalidArgument on %s, got %v", tc.field, err)
 			}
 		})
@@ -295,72 +274,21 @@ func tags(n, nameLen, valueLen int) map[string]string {
 	return out
 }
 
-func hasViolation(err error, field string) bool {
-	for _, d := range status.Convert(err).Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				if v.GetField() == field {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
 // TestREST drives the REST port with plain HTTP/JSON and reads the OpenAPI document.
 func TestREST(t *testing.T) {
 	st, _ := start(t, armsim.Config{})
-	post := func(path, body string) map[string]any {
-		t.Helper()
-		resp, err := st.HTTP.Post(st.REST+path, "application/json", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return decode(t, resp)
-	}
-	post("/v1/clouds/azure-stack-hub/resourceGroups?resourceGroupId=rg", `{}`)
-	op := post("/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks?virtualNetworkId=vnet",
-		`{"addressPrefixes":["10.2.0.0/16"],"subnets":[{"name":"GatewaySubnet","addressPrefix":"10.2.255.0/27"}]}`)
-	name, _ := op["name"].(string)
-	for done, _ := op["done"].(bool); !done; done, _ = op["done"].(bool) {
-		op = post("/v1/"+name+":wait", "")
-	}
-	resp, err := st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/vnet")
-	if err != nil {
-		t.Fatal(err)
-	}
-	vnet := decode(t, resp)
-	if vnet["provisioningState"] != "PROVISIONING_STATE_SUCCEEDED" {
+	st.PostJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups?resourceGroupId=rg", `{}`)
+	st.WaitJSON(t, st.PostJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks?virtualNetworkId=vnet",
+		`{"addressPrefixes":["10.2.0.0/16"],"subnets":[{"name":"GatewaySubnet","addressPrefix":"10.2.255.0/27"}]}`))
+	if vnet := st.GetJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/vnet"); vnet["provisioningState"] != "PROVISIONING_STATE_SUCCEEDED" {
 		t.Fatalf("REST get: %v", vnet)
 	}
-	resp, err = st.HTTP.Get(st.REST + "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/missing")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("REST answers NotFound with 404, got %s", resp.Status)
-	}
-	resp.Body.Close()
-	resp, err = st.HTTP.Get(st.REST + serve.OpenAPIPath)
+	st.CheckNotFound(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks/missing")
+	resp, err := st.HTTP.Get(st.REST + serve.OpenAPIPath)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("OpenAPI document: %v %v", resp, err)
 	}
 	resp.Body.Close()
-}
-
-func decode(t *testing.T, resp *http.Response) map[string]any {
-	t.Helper()
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("%s %s: %s", resp.Request.Method, resp.Request.URL, b)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 // TestReflection lists the services the way `grpcurl list` does.

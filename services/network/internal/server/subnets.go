@@ -11,7 +11,6 @@ import (
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
-	"github.com/hybridlink/hybridlink/platform/armclient"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
@@ -19,86 +18,67 @@ import (
 	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
 )
 
-// vnetSubnets is the subnet kind on the cloud of c.
-func (c *clients) vnetSubnets() kind.Kind[armclient.Parent, *subnet.Model, *networkv1.Subnet] {
-	return kind.Of(c.subnets, func(vnet names.Name) armclient.Parent { return subnet.In(vnet.ResourceGroup, vnet.ID()) }, subnetState, kind.Plain(c.conn.ID, subnetToAPI))
-}
-
-// GetSubnet reads a subnet.
-func (s *Server) GetSubnet(ctx context.Context, req *networkv1.GetSubnetRequest) (*networkv1.Subnet, error) {
-	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).vnetSubnets, "virtualNetworks", "subnets")
-}
-
-// ListSubnets lists a virtual network's subnets.
-func (s *Server) ListSubnets(ctx context.Context, req *networkv1.ListSubnetsRequest) (*networkv1.ListSubnetsResponse, error) {
-	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).vnetSubnets, "virtualNetworks")
-	if err != nil {
-		return nil, err
-	}
-	return &networkv1.ListSubnetsResponse{Subnets: page, NextPageToken: next}, nil
-}
-
 // CreateSubnet ensures one subnet of an existing virtual network.
 func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRequest) (*longrunningpb.Operation, error) {
-	vn, c, err := s.clouds.CreateIn(req, "virtualNetworks")
-	if err != nil {
-		return nil, err
-	}
-	var v apierr.Violations
-	if err := names.CheckID(req.GetSubnetId()); err != nil {
-		v.Add("subnet_id", "%v", err)
-	}
-	if req.GetSubnet() == nil {
-		v.Add("subnet", "required")
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	vnet, err := c.vnets.Get(ctx, vn.ResourceGroup, vn.ID())
-	if err != nil {
-		return nil, apierr.FromARM(err, vn.String())
-	}
-	var space, siblings []netip.Prefix
-	if vnet.Properties != nil && vnet.Properties.AddressSpace != nil {
-		for _, p := range vnet.Properties.AddressSpace.AddressPrefixes {
-			if q, err := netip.ParsePrefix(azsdk.Deref(p)); err == nil {
-				space = append(space, q)
-			}
+	return subnetType.Create(ctx, s.clouds, req, req.GetSubnetId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*subnet.Model], error) {
+		vn := n.Parent()
+		var v apierr.Violations
+		if err := names.CheckID(req.GetSubnetId()); err != nil {
+			v.Add("subnet_id", "%v", err)
 		}
-	}
-	if vnet.Properties != nil {
-		for _, sn := range vnet.Properties.Subnets {
-			if !strings.EqualFold(azsdk.Deref(sn.Name), req.GetSubnetId()) && sn.Properties != nil {
-				if q, err := netip.ParsePrefix(azsdk.Deref(sn.Properties.AddressPrefix)); err == nil {
-					siblings = append(siblings, q)
+		if req.GetSubnet() == nil {
+			v.Add("subnet", "required")
+		}
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
+		vnet, err := c.vnets.Get(ctx, vn.ResourceGroup, vn.ID())
+		if err != nil {
+			return nil, apierr.FromARM(err, vn.String())
+		}
+		var space, siblings []netip.Prefix
+		if vnet.Properties != nil && vnet.Properties.AddressSpace != nil {
+			for _, p := range vnet.Properties.AddressSpace.AddressPrefixes {
+				if q, err := netip.ParsePrefix(azsdk.Deref(p)); err == nil {
+					space = append(space, q)
 				}
 			}
 		}
-	}
-	p, ok := checkSubnet(&v, "subnet", req.GetSubnetId(), req.GetSubnet().GetAddressPrefix(), space, siblings)
-	if !ok {
-		return nil, v.Err()
-	}
-	n := vn.Child("subnets", req.GetSubnetId())
-	armID := n.ARMID(c.conn.Subscription, network)
-	matches := func(cur *subnet.Model) (bool, error) {
-		return cur.Properties != nil && azsdk.Deref(cur.Properties.AddressPrefix) == p.String(), nil
-	}
-	return kind.Ensure(ctx, s.Operations, c.vnetSubnets(), n, armID, matches, func(ctx context.Context, _ **subnet.Model) (lro.Op[*subnet.Model], error) {
-		return c.subnets.CreateOrUpdate(ctx, subnet.In(n.ResourceGroup, vn.ID()), n.ID(),
-			subnet.Model{Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(p.String())}}, "")
+		if vnet.Properties != nil {
+			for _, sn := range vnet.Properties.Subnets {
+				if !strings.EqualFold(azsdk.Deref(sn.Name), req.GetSubnetId()) && sn.Properties != nil {
+					if q, err := netip.ParsePrefix(azsdk.Deref(sn.Properties.AddressPrefix)); err == nil {
+						siblings = append(siblings, q)
+					}
+				}
+			}
+		}
+		p, ok := checkSubnet(&v, "subnet", req.GetSubnetId(), req.GetSubnet().GetAddressPrefix(), space, siblings)
+		if !ok {
+			return nil, v.Err()
+		}
+		matches := func(cur *subnet.Model) (bool, error) {
+			return cur.Properties != nil && azsdk.Deref(cur.Properties.AddressPrefix) == p.String(), nil
+		}
+		return &kind.Want[*subnet.Model]{Matches: matches, Put: func(ctx context.Context, _ **subnet.Model) (lro.Op[*subnet.Model], error) {
+			return c.subnets.CreateOrUpdate(ctx, subnet.In(n.ResourceGroup, vn.ID()), n.ID(),
+				subnet.Model{Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(p.String())}}, "")
+		}}, nil
 	})
 }
 
 // DeleteSubnet starts deleting a subnet.
 func (s *Server) DeleteSubnet(ctx context.Context, req *networkv1.DeleteSubnetRequest) (*longrunningpb.Operation, error) {
-	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), network, (*clients).vnetSubnets, "virtualNetworks", "subnets")
+	return subnetType.Delete(ctx, s.clouds, req.GetName())
 }
 
-// subnetState is a subnet's provisioning state.
-func subnetState(sn *subnet.Model) string {
-	if sn.Properties == nil || sn.Properties.ProvisioningState == nil {
-		return ""
-	}
-	return string(*sn.Properties.ProvisioningState)
+// GetSubnet reads a subnet.
+func (s *Server) GetSubnet(ctx context.Context, req *networkv1.GetSubnetRequest) (*networkv1.Subnet, error) {
+	return subnetType.Get(ctx, s.clouds, req.GetName())
+}
+
+// ListSubnets lists a virtual network's subnets.
+func (s *Server) ListSubnets(ctx context.Context, req *networkv1.ListSubnetsRequest) (*networkv1.ListSubnetsResponse, error) {
+	page, next, err := subnetType.List(ctx, s.clouds, req)
+	return &networkv1.ListSubnetsResponse{Subnets: page, NextPageToken: next}, err
 }

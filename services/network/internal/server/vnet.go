@@ -12,62 +12,43 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
 
-// virtualNetworks is the virtual network kind on the cloud of c.
-func (c *clients) virtualNetworks() kind.Kind[string, *virtualnetwork.Model, *networkv1.VirtualNetwork] {
-	return kind.Of(c.vnets, kind.Group, vnetState, kind.Plain(c.conn.ID, vnetToAPI))
-}
-
-// GetVirtualNetwork reads a virtual network with its subnets.
-func (s *Server) GetVirtualNetwork(ctx context.Context, req *networkv1.GetVirtualNetworkRequest) (*networkv1.VirtualNetwork, error) {
-	return kind.GetNamed(ctx, s.clouds, req.GetName(), (*clients).virtualNetworks, "virtualNetworks")
-}
-
-// ListVirtualNetworks lists a resource group's virtual networks.
-func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVirtualNetworksRequest) (*networkv1.ListVirtualNetworksResponse, error) {
-	page, next, err := kind.ListIn(ctx, s.clouds, req, (*clients).virtualNetworks)
-	if err != nil {
-		return nil, err
-	}
-	return &networkv1.ListVirtualNetworksResponse{VirtualNetworks: page, NextPageToken: next}, nil
-}
-
 // CreateVirtualNetwork ensures a virtual network and its set of subnets.
 func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.CreateVirtualNetworkRequest) (*longrunningpb.Operation, error) {
-	parent, c, err := s.clouds.CreateIn(req)
-	if err != nil {
-		return nil, err
-	}
-	want, subnets, err := validateVirtualNetwork(req)
-	if err != nil {
-		return nil, err
-	}
-	n := parent.Child("virtualNetworks", req.GetVirtualNetworkId())
-	armID := n.ARMID(c.conn.Subscription, network)
-	location := want.GetLocation()
-	if location == "" {
-		if location, err = c.conn.GroupLocation(ctx, n.ResourceGroup); err != nil {
+	return vnetType.Create(ctx, s.clouds, req, req.GetVirtualNetworkId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*virtualnetwork.Model], error) {
+		want, subnets, err := validateVirtualNetwork(req)
+		if err != nil {
 			return nil, err
 		}
-	}
-	model := virtualnetwork.Model{
-		Location: to.Ptr(location),
-		Tags:     azsdk.TagsToARM(want.GetTags()),
-		Properties: &armnetwork.VirtualNetworkPropertiesFormat{
-			AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(want.GetAddressPrefixes()...)},
-			Subnets:      []*armnetwork.Subnet{},
-		},
-	}
-	for _, sn := range subnets {
-		model.Properties.Subnets = append(model.Properties.Subnets, &armnetwork.Subnet{
-			Name: to.Ptr(sn.id), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(sn.prefix)}})
-	}
-	matches := func(cur *virtualnetwork.Model) (bool, error) { return vnetMatches(cur, location, want, subnets), nil }
-	return kind.Ensure(ctx, s.Operations, c.virtualNetworks(), n, armID, matches, func(ctx context.Context, _ **virtualnetwork.Model) (lro.Op[*virtualnetwork.Model], error) {
-		return c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		location, err := c.conn.LocationIn(ctx, n.ResourceGroup, want.GetLocation())
+		if err != nil {
+			return nil, err
+		}
+		model := virtualnetwork.Model{
+			Location: to.Ptr(location),
+			Tags:     azsdk.TagsToARM(want.GetTags()),
+			Properties: &armnetwork.VirtualNetworkPropertiesFormat{
+				AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(want.GetAddressPrefixes()...)},
+				Subnets:      []*armnetwork.Subnet{},
+			},
+		}
+		for _, sn := range subnets {
+			model.Properties.Subnets = append(model.Properties.Subnets, &armnetwork.Subnet{
+				Name: to.Ptr(sn.id), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(sn.prefix)}})
+		}
+		matches := func(cur *virtualnetwork.Model) (bool, error) { return vnetMatches(cur, location, want, subnets), nil }
+		return &kind.Want[*virtualnetwork.Model]{Matches: matches, Put: func(ctx context.Context, _ **virtualnetwork.Model) (lro.Op[*virtualnetwork.Model], error) {
+			return c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
+		}}, nil
 	})
+}
+
+// DeleteVirtualNetwork starts deleting a virtual network.
+func (s *Server) DeleteVirtualNetwork(ctx context.Context, req *networkv1.DeleteVirtualNetworkRequest) (*longrunningpb.Operation, error) {
+	return vnetType.Delete(ctx, s.clouds, req.GetName())
 }
 
 // vnetMatches reports whether ARM's virtual network already is what the request wants.
@@ -96,15 +77,13 @@ func vnetMatches(cur *virtualnetwork.Model, location string, want *networkv1.Vir
 	return true
 }
 
-// DeleteVirtualNetwork starts deleting a virtual network.
-func (s *Server) DeleteVirtualNetwork(ctx context.Context, req *networkv1.DeleteVirtualNetworkRequest) (*longrunningpb.Operation, error) {
-	return kind.DeleteNamed(ctx, s.clouds, req.GetName(), network, (*clients).virtualNetworks, "virtualNetworks")
+// GetVirtualNetwork reads a virtual network with its subnets.
+func (s *Server) GetVirtualNetwork(ctx context.Context, req *networkv1.GetVirtualNetworkRequest) (*networkv1.VirtualNetwork, error) {
+	return vnetType.Get(ctx, s.clouds, req.GetName())
 }
 
-// vnetState is a virtual network's provisioning state.
-func vnetState(v *virtualnetwork.Model) string {
-	if v.Properties == nil || v.Properties.ProvisioningState == nil {
-		return ""
-	}
-	return string(*v.Properties.ProvisioningState)
+// ListVirtualNetworks lists a resource group's virtual networks.
+func (s *Server) ListVirtualNetworks(ctx context.Context, req *networkv1.ListVirtualNetworksRequest) (*networkv1.ListVirtualNetworksResponse, error) {
+	page, next, err := vnetType.List(ctx, s.clouds, req)
+	return &networkv1.ListVirtualNetworksResponse{VirtualNetworks: page, NextPageToken: next}, err
 }

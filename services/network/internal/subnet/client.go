@@ -7,6 +7,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 
 	"github.com/hybridlink/hybridlink/platform/armclient"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 )
 
@@ -28,4 +29,12 @@ func New(conn *cloud.Conn) (Client, error) {
 		func(c *stack.SubnetsClient) Client {
 			return armclient.Child[Model](c.Get, c.NewListPager, c.BeginCreateOrUpdate, c.BeginDelete)
 		})
+}
+
+// State is a subnet's provisioning state.
+func State(m *Model) string {
+	if m.Properties == nil {
+		return ""
+	}
+	return string(azsdk.Deref(m.Properties.ProvisioningState))
 }

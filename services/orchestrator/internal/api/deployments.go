@@ -51,21 +51,8 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	in, err := s.input(name, req.GetDeployment())
+	in, err := s.preflight(ctx, name, req.GetDeployment())
 	if err != nil {
-		return nil, err
-	}
-	if err := s.offered(ctx, in); err != nil {
-		return nil, err
-	}
-	in, found, err := s.adopt(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	if err := found.Err(); err != nil {
-		return nil, err
-	}
-	if in, err = s.withReplacements(ctx, in); err != nil {
 		return nil, err
 	}
 	pending := &orchestratorv1.Deployment{Name: name, Spec: workflow.Redact(in.Spec), Status: &orchestratorv1.DeploymentStatus{State: orchestratorv1.DeploymentStatus_STATE_PENDING}}
@@ -76,6 +63,28 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 		in.TraceID = sc.TraceID().String()
 	}
 	return s.start(ctx, name, in, s.specDigest(req.GetDeployment().GetSpec(), in.Spec), pending)
+}
+
+// preflight turns a validated deployment into its workflow's input (input) and reads what
+// it needs of the clouds before anything is written: what they offer (offered), what the
+// sites adopt (adopt: its findings refuse the request), and which gateways must be
+// replaced (withReplacements).
+func (s *Server) preflight(ctx context.Context, name string, d *orchestratorv1.Deployment) (workflow.Input, error) {
+	in, err := s.input(name, d)
+	if err != nil {
+		return in, err
+	}
+	if err := s.offered(ctx, in); err != nil {
+		return in, err
+	}
+	in, found, err := s.adopt(ctx, in)
+	if err != nil {
+		return in, err
+	}
+	if err := found.Err(); err != nil {
+		return in, err
+	}
+	return s.withReplacements(ctx, in)
 }
 
 // input turns a validated deployment into its workflow's input: the spec completed with
@@ -317,38 +326,12 @@ func (s *Server) UpdateDeployment(ctx context.Context, req *orchestratorv1.Updat
 	if err := deployrules.Validate(req.GetDeployment(), id, s.clouds).Err(); err != nil {
 		return nil, err
 	}
-	in, err := s.input(name, req.GetDeployment())
+	in, err := s.preflight(ctx, name, req.GetDeployment())
 	if err != nil {
-		return nil, err
-	}
-	if err := s.offered(ctx, in); err != nil {
-		return nil, err
-	}
-	in, found, err := s.adopt(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	if err := found.Err(); err != nil {
-		return nil, err
-	}
-	if in, err = s.withReplacements(ctx, in); err != nil {
 		return nil, err
 	}
 	if req.GetDeployment().GetSpec().GetConnection().GetSharedKey() == "" {
 		in.Spec.Connection.SharedKey = "" // the workflow keeps the deployment's key
 	}
-	s.cache.drop(name)
-	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflow.ID(name), UpdateName: workflow.UpdateApply,
-		Args:         []any{in},
-		WaitForStage: client.WorkflowUpdateStageAccepted,
-	})
-	if err != nil {
-		return nil, temporalError(err, name)
-	}
-	d, err := s.status(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	return operation(op{deployment: name, verb: "update", update: h.UpdateID()}, d, false)
+	return s.update(ctx, name, workflow.UpdateApply, in)
 }

@@ -1,0 +1,109 @@
+package kind
+
+import (
+	"context"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/hybridlink/hybridlink/platform/lro"
+	"github.com/hybridlink/hybridlink/platform/names"
+)
+
+// Type is one resource type of a service whose clouds' clients are C, as its Get, List,
+// Create and Delete handlers and the resuming of its operations need it.
+type Type[C, S, M any, A Message] struct {
+	// Of is the type's kind on the cloud whose clients are given.
+	Of func(C) Kind[S, M, A]
+	// Provider is the ARM provider namespace of its resources' IDs.
+	Provider string
+	// Collections is the shape of its resources' names below the resource group (see
+	// names.Parse); the last is its own collection, those before it its parent's.
+	Collections []string
+}
+
+// TypeOf is the type under the ARM provider namespace provider whose kind on a cloud is
+// of's and whose names have the shape collections.
+func TypeOf[C, S, M any, A Message](provider string, of func(C) Kind[S, M, A], collections ...string) Type[C, S, M, A] {
+	return Type[C, S, M, A]{Of: of, Provider: provider, Collections: collections}
+}
+
+// parent is the shape of the names of the resources the type's are below.
+func (t Type[C, S, M, A]) parent() []string { return t.Collections[:len(t.Collections)-1] }
+
+// Get reads the resource name names.
+func (t Type[C, S, M, A]) Get(ctx context.Context, cs Clouds[C], name string) (A, error) {
+	n, c, err := cs.Parse(name, "name", t.Collections...)
+	if err != nil {
+		var zero A
+		return zero, err
+	}
+	return Get(ctx, t.Of(c), n)
+}
+
+// ListRequest is a List request of the API.
+type ListRequest interface {
+	GetParent() string
+	GetPageSize() int32
+	GetPageToken() string
+}
+
+// List returns one page of the resources below a List request's parent, and the next
+// page's token.
+func (t Type[C, S, M, A]) List(ctx context.Context, cs Clouds[C], req ListRequest) ([]A, string, error) {
+	n, c, err := cs.Parse(req.GetParent(), "parent", t.parent()...)
+	if err != nil {
+		return nil, "", err
+	}
+	return List(ctx, t.Of(c), n, req.GetPageSize(), req.GetPageToken())
+}
+
+// Delete starts deleting the resource name names.
+func (t Type[C, S, M, A]) Delete(ctx context.Context, cs Clouds[C], name string) (*longrunningpb.Operation, error) {
+	n, c, err := cs.Parse(name, "name", t.Collections...)
+	if err != nil {
+		return nil, err
+	}
+	return Delete(ctx, cs.Operations, t.Of(c), n, n.ARMID(cs.Subscription(c), t.Provider))
+}
+
+// CreateRequest is a Create request of the API.
+type CreateRequest interface {
+	proto.Message
+	GetParent() string
+}
+
+// Want is what a Create wants of the resource it ensures, whose ARM model is M.
+type Want[M any] struct {
+	// Matches says whether an existing one already is what the request wants; its error
+	// refuses the request.
+	Matches func(M) (bool, error)
+	// Put writes it: cur is what exists, or nil on create.
+	Put func(ctx context.Context, cur *M) (lro.Op[M], error)
+}
+
+// Create answers a Create request for the resource whose ID is id (see Ensure), after
+// checking it against the service's limits and parsing its parent: want checks the rest of
+// the request and says what it wants of the resource n names, on the cloud whose clients
+// are c.
+func (t Type[C, S, M, A]) Create(ctx context.Context, cs Clouds[C], req CreateRequest, id string,
+	want func(ctx context.Context, c C, n names.Name) (*Want[M], error)) (*longrunningpb.Operation, error) {
+	if err := cs.Limits.Err(req); err != nil {
+		return nil, err
+	}
+	parent, c, err := cs.Parse(req.GetParent(), "parent", t.parent()...)
+	if err != nil {
+		return nil, err
+	}
+	n := parent.Child(t.Collections[len(t.Collections)-1], id)
+	w, err := want(ctx, c, n)
+	if err != nil {
+		return nil, err
+	}
+	return Ensure(ctx, cs.Operations, t.Of(c), n, n.ARMID(cs.Subscription(c), t.Provider), w.Matches, w.Put)
+}
+
+// Resumable is how the type's operations resume (an lro.Kind).
+func (t Type[C, S, M, A]) Resumable() lro.Kind[C] {
+	return lro.Kind[C]{Collections: t.Collections, Provider: t.Provider, Resume: ResumeOf(t.Of)}
+}

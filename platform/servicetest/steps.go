@@ -1,0 +1,82 @@
+package servicetest
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/hybridlink/hybridlink/armsim"
+	"github.com/hybridlink/hybridlink/platform/apierr"
+)
+
+// Absorbed runs run under each of faults: run starts its stack with the configuration it
+// is given and makes calls that must get through by azcore's retries. A run whose armsim
+// refused nothing is skipped (skipUnlessRefused).
+func Absorbed(t *testing.T, run func(t *testing.T, cfg armsim.Config) *Stack) {
+	for _, tc := range faults {
+		t.Run(tc.Name, func(t *testing.T) {
+			run(t, tc.Config).skipUnlessRefused(t)
+		})
+	}
+}
+
+// Twice makes a Create twice, as a retried workflow step does, and skips the test unless
+// both operations are still running, so that the second adopted the first.
+func Twice(t testing.TB, create func() (*longrunningpb.Operation, error)) (first, second *longrunningpb.Operation) {
+	t.Helper()
+	for _, op := range []**longrunningpb.Operation{&first, &second} {
+		var err error
+		if *op, err = create(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if first.GetDone() || second.GetDone() {
+		t.Skip("armsim finished before the second call; the adopt path was not exercised")
+	}
+	return first, second
+}
+
+// CheckTampered fails the test unless ops refuses altered forms of the operation name
+// with InvalidArgument.
+func CheckTampered(t testing.TB, ops longrunningpb.OperationsClient, name string) {
+	t.Helper()
+	b := []byte(name)
+	b[len(b)-3] ^= 0x01
+	for _, forged := range []string{string(b), "operations/abc", "operations/" + strings.Repeat("A", 100), name + "x"} {
+		_, err := ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: forged})
+		if status.Code(err) != codes.InvalidArgument {
+			t.Fatalf("forged name %q: want InvalidArgument, got %v", forged, err)
+		}
+	}
+}
+
+// HasViolation reports whether err's BadRequest details name field.
+func HasViolation(err error, field string) bool {
+	for _, d := range status.Convert(err).Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				if v.GetField() == field {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// CheckLimits fails the test for each request of reqs with a string, repeated or map field
+// that limits leave unbounded, so that a field added to the API cannot go unbounded.
+func CheckLimits(t testing.TB, limits apierr.Limits, reqs ...proto.Message) {
+	t.Helper()
+	for _, req := range reqs {
+		if missing := limits.Unbounded("", req.ProtoReflect().Descriptor()); len(missing) > 0 {
+			t.Errorf("%s: fields without a limit: %v", req.ProtoReflect().Descriptor().Name(), missing)
+		}
+	}
+}
