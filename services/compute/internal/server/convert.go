@@ -15,7 +15,7 @@ import (
 // collections spells the collections of ARM IDs this service maps back to names: its own,
 // and the network and gateway services' resources it references.
 var collections = map[string]string{
-	"networkinterfaces": "networkInterfaces", "virtualmachines": "virtualMachines",
+	"networkinterfaces": "networkInterfaces", "virtualmachines": "virtualMachines", "extensions": "extensions",
 	"virtualnetworks": "virtualNetworks", "subnets": "subnets", "publicipaddresses": "publicIPAddresses",
 }
 

@@ -18,6 +18,7 @@ import (
 // resumable is how the service's operations resume, by shape of resource name.
 var resumable = []lro.Kind[*clients]{
 	nicType.Resumable(),
+	extType.Resumable(),
 	{Collections: vmType.Collections, Provider: vmType.Provider, Resume: resumeVM},
 }
 

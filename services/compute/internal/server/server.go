@@ -12,6 +12,7 @@ import (
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/gen/openapi"
+	"github.com/hybridlink/hybridlink/platform/armclient"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
@@ -22,6 +23,7 @@ import (
 	"github.com/hybridlink/hybridlink/services/compute/internal/machinesize"
 	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
+	"github.com/hybridlink/hybridlink/services/compute/internal/vmextension"
 )
 
 // The ARM provider namespaces of the network interfaces and of the virtual machines.
@@ -35,6 +37,7 @@ type clients struct {
 	conn   *cloud.Conn
 	nics   networkinterface.Client
 	vms    virtualmachine.Client
+	exts   vmextension.Client
 	sizes  machinesize.Client
 	images image.Client
 }
@@ -50,6 +53,11 @@ var (
 	vmType = kind.TypeOf(providerCompute, func(c *clients) kind.Kind[string, *virtualmachine.Model, *computev1.VirtualMachine] {
 		return kind.Of(c.vms, kind.Group, virtualmachine.State, kind.Plain(c.conn.ID, vmToAPI))
 	}, "virtualMachines")
+	// extType is the VM extension type, whose resources are a virtual machine's; its kind's
+	// Get reads the instance view, which holds the last run's status.
+	extType = kind.TypeOf(providerCompute, func(c *clients) kind.Kind[armclient.Parent, *vmextension.Model, *computev1.VirtualMachineExtension] {
+		return kind.Of(c.exts, func(vm names.Name) armclient.Parent { return vmextension.In(vm.ResourceGroup, vm.ID()) }, vmextension.State, kind.Plain(c.conn.ID, extToAPI))
+	}, "virtualMachines", "extensions")
 )
 
 // Server implements ComputeService.
@@ -73,7 +81,7 @@ func Service(env serve.Env) (serve.Service, error) {
 // newClients builds one cloud's clients.
 func newClients(conn *cloud.Conn) (*clients, error) {
 	c := &clients{conn: conn}
-	if err := cloud.Clients(conn, cloud.Client(&c.nics, networkinterface.New), cloud.Client(&c.vms, virtualmachine.New),
+	if err := cloud.Clients(conn, cloud.Client(&c.nics, networkinterface.New), cloud.Client(&c.vms, virtualmachine.New), cloud.Client(&c.exts, vmextension.New),
 		cloud.Client(&c.sizes, machinesize.New), cloud.Client(&c.images, image.New)); err != nil {
 		return nil, err
 	}

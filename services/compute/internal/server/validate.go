@@ -34,9 +34,15 @@ var limits = apierr.NewLimits(slices.Concat(
 		{Field: "virtual_machine.ssh_public_keys[*]", Max: azrules.MaxSSHKey, Why: "an OpenSSH RSA key of 16384 bits, the longest ssh-keygen makes, has about 2.8 KB"},
 		{Field: "virtual_machine.network_interfaces", Max: azrules.MaxNetworkInterfaces, Why: "the most network interfaces any Azure VM size takes"},
 		{Field: "virtual_machine.network_interfaces[*]", Max: names.MaxName, Why: "a resource name"},
+		{Field: "virtual_machine_extension_id", Max: 80, Why: "ARM: extension names have 1-80 characters"},
+		{Field: "virtual_machine_extension.publisher", Max: 128, Why: "extension publishers are dotted names such as Microsoft.Azure.Extensions"},
+		{Field: "virtual_machine_extension.type", Max: 128, Why: "extension types such as CustomScript"},
+		{Field: "virtual_machine_extension.type_handler_version", Max: 9, Why: "major.minor, each at most four digits"},
+		{Field: "virtual_machine_extension.command", Max: 64 << 10, Why: "ARM documents no bound; ours, far above the probe script's 1 KB"},
 	},
 	azrules.ResourceLimits("network_interface"),
 	azrules.ResourceLimits("virtual_machine"),
+	azrules.ResourceLimits("virtual_machine_extension"),
 )...)
 
 // nicSpec is a validated network interface: the ARM IDs it references and its static IP.

@@ -20,7 +20,8 @@ const probeExtension = "hybridlink-probe"
 // ProbeVM runs the data-plane probe (package probe) on a VM through the CustomScript
 // extension (Microsoft.Azure.Extensions/CustomScript 2.0, which both clouds offer), a new
 // run each time (req.RunTag), resuming the extension's operation a previous attempt started,
-// and returns what the VM saw of each target. A run that fails, or whose output has no
+// reads the run's output (one more read: the operation's answer has no instance view), and
+// returns what the VM saw of each target. A run that fails, or whose output has no
 // line for a target, fails the step for good: the probe could not tell.
 func (a *Activities) ProbeVM(ctx context.Context, req workflow.ProbeRequest) ([]*orchestratorv1.ProbeResult, error) {
 	annotate(ctx, req.Resource)
@@ -40,9 +41,10 @@ func (a *Activities) ProbeVM(ctx context.Context, req workflow.ProbeRequest) ([]
 	if err != nil {
 		return nil, fail(ctx, err)
 	}
-	ext := &computev1.VirtualMachineExtension{}
-	if err := op.GetResponse().UnmarshalTo(ext); err != nil {
-		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("the probe on %s answered no extension: %v", req.Resource, err), "UnexpectedResponse", nil)
+	// the operation's answer has no instance view: the run's output is read with one more GET
+	ext, err := a.Compute.GetVirtualMachineExtension(ctx, &computev1.GetVirtualMachineExtensionRequest{Name: req.Resource + "/extensions/" + probeExtension})
+	if err != nil {
+		return nil, fail(ctx, err)
 	}
 	seen, err := probe.Parse(ext.GetStatusMessage(), ips)
 	if err != nil {
