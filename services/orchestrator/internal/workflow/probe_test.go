@@ -23,7 +23,9 @@ func TestProbe(t *testing.T) {
 	}{
 		{"every VM reached", nil, "", orchestratorv1.DeploymentStatus_STATE_READY, 4, "", ""},
 		{"a VM unreachable", nil, "10.2.1.5", orchestratorv1.DeploymentStatus_STATE_FAILED, 4, "hub/hub-vm1 cannot reach stack/stack-vm2 (10.2.1.5)", ""},
-		{"unreachable, advisory", func(s *orchestratorv1.DeploymentSpec) { s.ProbePolicy = orchestratorv1.DeploymentSpec_PROBE_POLICY_ADVISORY },
+		{"unreachable, advisory", func(s *orchestratorv1.DeploymentSpec) {
+			s.ProbePolicy = orchestratorv1.DeploymentSpec_PROBE_POLICY_ADVISORY
+		},
 			"10.2.1.5", orchestratorv1.DeploymentStatus_STATE_READY, 4, "", ""},
 		{"off", func(s *orchestratorv1.DeploymentSpec) { s.ProbePolicy = orchestratorv1.DeploymentSpec_PROBE_POLICY_OFF },
 			"", orchestratorv1.DeploymentStatus_STATE_READY, 0, "", "the probe is off"},
