@@ -330,7 +330,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo: exit %d\n%s\n%s", code, out.String(), errs.String())
 	}
 	for _, want := range []string{"hybridlink stack:", "Plan: 16 to create", "deployments/hybrid-demo            READY",
-		"\ncritical path ", "→ verify (", "Both connections are Connected."} {
+		"\ncritical path ", "→ verify → ", "PROBE FROM \\ TO", "probe: 2 of 2 VM-to-VM probes", "Both connections are Connected."} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -39,13 +40,28 @@ or fail. It exits 1 when a VM did not reach one it should.`,
 	}
 }
 
-// printProbes prints the last probe's results as a matrix: a row per probing VM, a column per
-// probed VM (site/vm), each cell "ok 20.5ms" or "fail", "-" where a VM does not probe another;
-// and the outputs' probe note, when there is one.
-func printProbes(w io.Writer, out *orchestratorv1.Outputs) {
+// printProbeSummary says in a line how the last probe went, or why there was none.
+func printProbeSummary(w io.Writer, d *orchestratorv1.Deployment) {
+	out := d.GetStatus().GetOutputs()
 	if note := out.GetProbeNote(); note != "" {
 		fmt.Fprintf(w, "probe: %s\n", note)
 	}
+	if len(out.GetProbes()) == 0 {
+		return
+	}
+	ok := 0
+	for _, p := range out.GetProbes() {
+		if p.GetIcmp() && p.GetTcp() {
+			ok++
+		}
+	}
+	fmt.Fprintf(w, "probe: %d of %d VM-to-VM probes through the tunnels reached (hybridlink probe %s prints the matrix)\n",
+		ok, len(out.GetProbes()), strings.TrimPrefix(d.GetName(), "deployments/"))
+}
+
+// printProbes prints the last probe's results as a matrix: a row per probing VM, a column per
+// probed VM (site/vm), each cell "ok 20.5ms" or "fail", "-" where a VM does not probe another.
+func printProbes(w io.Writer, out *orchestratorv1.Outputs) {
 	probes := out.GetProbes()
 	if len(probes) == 0 {
 		return

@@ -118,10 +118,7 @@ func printDeployment(w io.Writer, d *orchestratorv1.Deployment) {
 	if len(adopted) > 0 {
 		fmt.Fprintf(w, "adopted, read and never changed or deleted: %s\n", strings.Join(adopted, ", "))
 	}
-	if out := d.GetStatus().GetOutputs(); len(out.GetProbes()) > 0 {
-		fmt.Fprintln(w)
-		printProbes(w, out)
-	}
+	printProbeSummary(w, d)
 }
 
 func dash(s string) string {
