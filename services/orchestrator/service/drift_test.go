@@ -62,8 +62,22 @@ func TestDrift(t *testing.T) {
 	if e := wait(t, s, op, err).GetError(); e != nil {
 		t.Fatalf("repair: %s", e.GetMessage())
 	}
+	// what one check costs ARM: a read of each of the 16 resources and of each connection's
+	// status, no write (periodic checks may run beside it: the interval is 2 s here)
+	if err := s.sim.Admin.ResetCounters(ctx); err != nil {
+		t.Fatal(err)
+	}
 	op, err = s.api.CheckDeployment(ctx, &orchestratorv1.CheckDeploymentRequest{Name: "deployments/drift"})
 	op = wait(t, s, op, err)
+	reads, err := s.sim.Admin.Count(ctx, "", http.MethodGet, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writes, err := s.sim.Admin.Count(ctx, "", http.MethodPut, "")
+	if err != nil || writes != 0 || reads < 18 {
+		t.Fatalf("a check made %d reads and %d writes (%v); want at least 18 reads and no write", reads, writes, err)
+	}
+	t.Logf("a drift check of the example deployment: %d ARM reads (with the periodic checks beside it), 0 writes", reads)
 	if err := op.GetResponse().UnmarshalTo(&checked); err != nil || len(checked.GetStatus().GetDrift().GetFindings()) != 0 {
 		t.Fatalf("a check after the repair: %v, %v", checked.GetStatus().GetDrift(), err)
 	}
