@@ -72,7 +72,7 @@ func TestPlan(t *testing.T) {
 	}
 	steps := map[string]string{}
 	for _, st := range d.GetStatus().GetSteps() {
-		if st.GetResource() != "" {
+		if st.GetResource() != "" && !strings.Contains(st.GetName(), "/probe/") { // a probe runs on a VM, ensures nothing
 			steps[st.GetName()] = st.GetResource()
 		}
 	}

@@ -37,7 +37,7 @@ func TestReadsWithoutWorker(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetDeployment without a worker: %v", err)
 	}
-	if d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY || len(d.GetStatus().GetSteps()) != 17 || d.GetEtag() == "" {
+	if d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY || len(d.GetStatus().GetSteps()) != 19 || d.GetEtag() == "" {
 		t.Fatalf("GetDeployment without a worker answered %v", d)
 	}
 	for _, st := range d.GetStatus().GetSteps() {

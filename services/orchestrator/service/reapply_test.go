@@ -23,18 +23,7 @@ func TestReapply(t *testing.T) {
 	if e := wait(t, s, op, err).GetError(); e != nil {
 		t.Fatalf("deployment failed: %s", e.GetMessage())
 	}
-	writes := func() int64 {
-		t.Helper()
-		var n int64
-		for _, m := range []string{http.MethodPut, http.MethodPost, http.MethodDelete, http.MethodPatch} {
-			c, err := s.sim.Admin.Count(ctx, "", m, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			n += c
-		}
-		return n
-	}
+	writes := func() int64 { return armWrites(t, s) }
 	unchanged := hybridSpec()
 	unchanged.Connection.SharedKey = ""
 	if err := s.sim.Admin.ResetCounters(ctx); err != nil {

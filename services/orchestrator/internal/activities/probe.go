@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"path"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"go.temporal.io/sdk/temporal"
@@ -24,7 +25,7 @@ const probeExtension = "hybridlink-probe"
 // returns what the VM saw of each target. A run that fails, or whose output has no
 // line for a target, fails the step for good: the probe could not tell.
 func (a *Activities) ProbeVM(ctx context.Context, req workflow.ProbeRequest) ([]*orchestratorv1.ProbeResult, error) {
-	annotate(ctx, req.Resource)
+	annotate(ctx, path.Dir(path.Dir(req.Resource))) // the VM's resource group, as the other steps name their parent
 	ips := make([]string, len(req.Targets))
 	for i, t := range req.Targets {
 		ips[i] = t.IP

@@ -21,10 +21,11 @@ const kindProbe = "probe"
 // probe runs the data-plane probe: every VM, at once, probes the VMs it should reach
 // through the tunnels (those of the sites it has a tunnel to, and with transit the other
 // spokes' through the hub), each as a step appended to the status; the results go to the
-// outputs; each step depends on the steps named after (verify, in an apply). A site without
+// outputs; each step depends on the steps named after (verify, in an apply) and carries
+// stepTrace, as the apply's steps do (apply). A site without
 // VMs is named in the outputs' probe note. It returns a description
 // of what failed to reach (or could not be probed), "" when everything did.
-func (d *deployment) probe(ctx workflow.Context, after ...string) string {
+func (d *deployment) probe(ctx workflow.Context, stepTrace string, after ...string) string {
 	outputs := d.status.GetOutputs()
 	outputs.Probes, outputs.ProbeNote = nil, ""
 	if d.in.Spec.GetProbePolicy() == orchestratorv1.DeploymentSpec_PROBE_POLICY_OFF {
@@ -52,7 +53,7 @@ func (d *deployment) probe(ctx workflow.Context, after ...string) string {
 		n := siteNames(site)
 		for _, vm := range site.GetVirtualMachines() {
 			s := &step{status: &orchestratorv1.Step{Name: site.GetName() + "/" + kindProbe + "/" + vm.GetName(), Site: site.GetName(),
-				Resource: n.vmName(vm.GetName()), State: orchestratorv1.Step_STATE_PENDING, DependsOn: after}, kind: kindProbe + "/" + vm.GetName()}
+				Resource: n.vmName(vm.GetName()), State: orchestratorv1.Step_STATE_PENDING, DependsOn: after, TraceId: stepTrace}, kind: kindProbe + "/" + vm.GetName()}
 			s.done, s.settle = workflow.NewFuture(ctx)
 			d.status.Steps = append(d.status.Steps, s.status)
 			s.start(workflow.Now(ctx))
@@ -147,7 +148,7 @@ func (d *deployment) probeNow(ctx workflow.Context) (*orchestratorv1.Deployment,
 		return nil, err
 	}
 	d.status.Steps = nil
-	if failed := d.probe(ctx); failed != "" && d.in.Spec.GetProbePolicy() != orchestratorv1.DeploymentSpec_PROBE_POLICY_ADVISORY {
+	if failed := d.probe(ctx, ""); failed != "" && d.in.Spec.GetProbePolicy() != orchestratorv1.DeploymentSpec_PROBE_POLICY_ADVISORY {
 		d.status.State, d.status.Error = orchestratorv1.DeploymentStatus_STATE_FAILED, "probe: "+failed
 	}
 	d.updated = workflow.Now(ctx)
