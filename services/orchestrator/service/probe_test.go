@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 
@@ -35,6 +36,15 @@ func TestProbe(t *testing.T) {
 	for _, p := range probes {
 		if !p.GetIcmp() || !p.GetTcp() || p.GetRttMs() <= 0 {
 			t.Errorf("probe %v", p)
+		}
+	}
+
+	for deadline := time.Now().Add(30 * time.Second); !metricIs(metricsOf(t, s), "hybridlink_probe_reached", `deployment="probe"`, `source="hub/hub-vm"`, `target="stack/stack-vm"`, "1"); time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the orchestrator's metrics do not show the probe")
+		}
+		if _, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/probe"}); err != nil {
+			t.Fatal(err)
 		}
 	}
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/activity"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -19,13 +21,15 @@ import (
 // each, and one more per connection for its status) and returns a finding for each one
 // missing, different from what the apply sends (package compare, the plan's own check, with
 // each local network gateway's IP as the last apply found its peer's), or a connection not
-// Connected. It writes nothing.
+// Connected, each also an event "drift" on the activity's span. It writes nothing.
 func (a *Activities) CheckResources(ctx context.Context, req workflow.CheckRequest) ([]*orchestratorv1.Drift, error) {
 	annotate(ctx, "")
 	readers := compare.Readers{Network: a.Network, Gateway: a.Gateway, Compute: a.Compute}
 	var found []*orchestratorv1.Drift
+	span := trace.SpanFromContext(ctx)
 	add := func(r workflow.PlannedResource, description string) {
 		found = append(found, &orchestratorv1.Drift{Resource: r.Resource, Step: r.Step, Description: description})
+		span.AddEvent("drift", trace.WithAttributes(attribute.String(AttrResource, r.Resource), attribute.String("hybridlink.drift", description)))
 	}
 	for _, r := range workflow.Plan(req.Input) {
 		activity.RecordHeartbeat(ctx, r.Resource)

@@ -14,7 +14,8 @@ import (
 // once its first follow of visibility has run), gauges per deployment and tunnel end:
 // hybridlink.deployment.state (1, by state), hybridlink.deployment.drift.findings,
 // hybridlink.tunnel.connected (1 when Connected, 0 otherwise) and
-// hybridlink.tunnel.ingress / .egress (bytes, as the last apply or check read them).
+// hybridlink.tunnel.ingress / .egress (bytes, as the last apply or check read them); and per
+// probe of the last data-plane probe, hybridlink.probe.reached (1 when it reached).
 // Deployments at work are left out until they settle.
 func (s *Server) RegisterMetrics(m metric.Meter) error {
 	state, err := m.Int64ObservableGauge("hybridlink.deployment.state", metric.WithDescription("1 for a deployment at rest, by its state"))
@@ -37,6 +38,10 @@ func (s *Server) RegisterMetrics(m metric.Meter) error {
 	if err != nil {
 		return err
 	}
+	reached, err := m.Int64ObservableGauge("hybridlink.probe.reached", metric.WithDescription("1 when the last probe from a VM reached another through the tunnels"))
+	if err != nil {
+		return err
+	}
 	_, err = m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
 		s.cache.mu.RLock()
 		defer s.cache.mu.RUnlock()
@@ -56,8 +61,16 @@ func (s *Server) RegisterMetrics(m metric.Meter) error {
 					o.ObserveInt64(out, c.GetEgressBytes(), at)
 				}
 			}
+			for _, p := range d.GetStatus().GetOutputs().GetProbes() {
+				v := int64(0)
+				if p.GetIcmp() && p.GetTcp() {
+					v = 1
+				}
+				o.ObserveInt64(reached, v, metric.WithAttributes(id, attribute.String("source", p.GetSourceSite()+"/"+p.GetSourceVm()),
+					attribute.String("target", p.GetTargetSite()+"/"+p.GetTargetVm())))
+			}
 		}
 		return nil
-	}, state, drift, up, in, out)
+	}, state, drift, up, in, out, reached)
 	return err
 }
