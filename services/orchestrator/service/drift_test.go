@@ -17,7 +17,7 @@ import (
 
 // TestDrift deletes a connection behind hybridlink's back, through ARM: the deployment's own
 // periodic check (every 2 s here) reports it, naming the connection, and so does
-// CheckDeployment; a re-apply repairs it, and the next check finds nothing.
+// CheckDeployment; RepairDeployment repairs it, and the next check finds nothing.
 func TestDrift(t *testing.T) {
 	ctx := context.Background()
 	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-drift", func(o *service.Options) { o.CheckInterval = 2 * time.Second })
@@ -58,7 +58,7 @@ func TestDrift(t *testing.T) {
 		t.Fatalf("CheckDeployment: %v, %v", checked.GetStatus().GetDrift(), err)
 	}
 
-	op, err = s.api.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/drift", Spec: hybridSpec()}})
+	op, err = s.api.RepairDeployment(ctx, &orchestratorv1.RepairDeploymentRequest{Name: "deployments/drift"})
 	if e := wait(t, s, op, err).GetError(); e != nil {
 		t.Fatalf("repair: %s", e.GetMessage())
 	}

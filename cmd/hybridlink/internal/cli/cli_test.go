@@ -105,7 +105,7 @@ spec:
 
 // TestLifecycle drives one deployment through every command as a script would: apply
 // with plain progress, re-apply with no changes, get in each format, list, watch,
-// timeline with SVG, check, rotate-key, destroy.
+// timeline with SVG, check, repair, probe, rotate-key, destroy.
 func TestLifecycle(t *testing.T) {
 	file := spec(t, "life", nil)
 
@@ -183,6 +183,12 @@ func TestLifecycle(t *testing.T) {
 
 	if code, out, errs = run(t, "check", "life"); code != ExitOK || !strings.Contains(out, "deployments/life is in sync") {
 		t.Errorf("check: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, out, errs = run(t, "repair", "life"); code != ExitOK || !strings.Contains(out, "deployments/life is repaired") {
+		t.Errorf("repair: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, out, errs = run(t, "probe", "life"); code != ExitOK || !strings.Contains(out, "probe: site stack has no VMs") { // the demo test shows the matrix
+		t.Errorf("probe: exit %d\n%s\n%s", code, out, errs)
 	}
 	if code, out, errs = run(t, "rotate-key", "life"); code != ExitOK || !strings.Contains(out, "has a new shared key on every connection") || !strings.Contains(out, "were down for") {
 		t.Errorf("rotate-key: exit %d\n%s\n%s", code, out, errs)

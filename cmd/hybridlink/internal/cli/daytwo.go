@@ -16,8 +16,8 @@ func newCheck(c *conn, std IO) *cobra.Command {
 		Long: `check reads every resource the deployment manages or adopts, and its connections, and
 compares them with what the deployment applies, as its workflow also does every
 -check-interval (15 minutes) while READY. It prints each finding, or that the deployment is in
-sync, and exits 1 when it found drift: apply the same spec again (hybridlink apply -f SPEC) to
-repair it; plan shows what that would change.`,
+sync, and exits 1 when it found drift: hybridlink repair NAME (or apply with the same spec)
+converges it; plan shows what that would change.`,
 		Args: args(1, "the deployment's name"),
 		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
 			name := deploymentName(a[0])
@@ -40,7 +40,35 @@ repair it; plan shows what that would change.`,
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", dash(f.GetStep()), dash(f.GetResource()), f.GetDescription())
 			}
 			tw.Flush()
-			return failed(fmt.Errorf("%s has drifted (%d findings); apply its spec again to repair it (hybridlink plan -f SPEC shows what that changes)", name, len(found)))
+			return failed(fmt.Errorf("%s has drifted (%d findings); hybridlink repair %s converges it (hybridlink plan -f SPEC shows what that changes)", name, len(found), a[0]))
+		}),
+	}
+}
+
+func newRepair(c *conn, std IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "repair NAME",
+		Short: "Apply a deployment's spec again as it stands, secrets included, to converge what drifted",
+		Long: `repair has the orchestrator apply the deployment's spec again as it stands (with the
+shared key and admin passwords it keeps, which no spec file needs to hold), as its workflow
+does by itself with driftPolicy DRIFT_POLICY_REPAIR: what is missing is created again, what
+differs is updated, and verify and the probe run again. It follows the apply like apply does.`,
+		Args: args(1, "the deployment's name"),
+		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
+			name := deploymentName(a[0])
+			op, err := cl.RepairDeployment(cmd.Context(), &orchestratorv1.RepairDeploymentRequest{Name: name})
+			if err != nil {
+				return err
+			}
+			d, err := follow(cmd.Context(), cl, name, op, std)
+			if err != nil {
+				return err
+			}
+			if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_READY {
+				return failed(fmt.Errorf("%s is %s: %s", name, shortState(st.String()), d.GetStatus().GetError()))
+			}
+			fmt.Fprintf(std.Out, "%s is repaired: READY, every resource as it applies it.\n", name)
+			return nil
 		}),
 	}
 }

@@ -31,6 +31,9 @@ or fail. It exits 1 when a VM did not reach one it should.`,
 			if err != nil {
 				return err
 			}
+			if note := d.GetStatus().GetOutputs().GetProbeNote(); note != "" {
+				fmt.Fprintf(std.Out, "probe: %s\n", note)
+			}
 			printProbes(std.Out, d.GetStatus().GetOutputs())
 			if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_READY {
 				return failed(fmt.Errorf("%s is %s: %s", name, shortState(st.String()), d.GetStatus().GetError()))

@@ -1,4 +1,4 @@
-// Package cli is the hybridlink command: plan, apply, get, list, watch, timeline, check, probe,
+// Package cli is the hybridlink command: plan, apply, get, list, watch, timeline, check, repair, probe,
 // rotate-key and destroy deployments through the orchestrator's gRPC API, and run the whole suite locally
 // with dev and demo.
 package cli
@@ -124,7 +124,7 @@ whole suite locally against armsim, the emulated clouds.`,
 	c.flags(root)
 	root.AddCommand(
 		newPlan(&c, std), newApply(&c, std), newGet(&c, std), newList(&c, std), newWatch(&c, std),
-		newTimeline(&c, std), newCancel(&c, std), newDestroy(&c, std), newCheck(&c, std), newProbe(&c, std), newRotateKey(&c, std),
+		newTimeline(&c, std), newCancel(&c, std), newDestroy(&c, std), newCheck(&c, std), newRepair(&c, std), newProbe(&c, std), newRotateKey(&c, std),
 		newDev(std), newDemo(std), newCerts(std),
 	)
 	return root

@@ -2595,6 +2595,52 @@ func (x *CheckDeploymentRequest) GetName() string {
 	return ""
 }
 
+// RepairDeploymentRequest is the request of RepairDeployment.
+type RepairDeploymentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The deployment.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RepairDeploymentRequest) Reset() {
+	*x = RepairDeploymentRequest{}
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RepairDeploymentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RepairDeploymentRequest) ProtoMessage() {}
+
+func (x *RepairDeploymentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RepairDeploymentRequest.ProtoReflect.Descriptor instead.
+func (*RepairDeploymentRequest) Descriptor() ([]byte, []int) {
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *RepairDeploymentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 // ProbeDeploymentRequest is the request of ProbeDeployment.
 type ProbeDeploymentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2606,7 +2652,7 @@ type ProbeDeploymentRequest struct {
 
 func (x *ProbeDeploymentRequest) Reset() {
 	*x = ProbeDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[29]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2618,7 +2664,7 @@ func (x *ProbeDeploymentRequest) String() string {
 func (*ProbeDeploymentRequest) ProtoMessage() {}
 
 func (x *ProbeDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[29]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2631,7 +2677,7 @@ func (x *ProbeDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProbeDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*ProbeDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{29}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ProbeDeploymentRequest) GetName() string {
@@ -2652,7 +2698,7 @@ type RotateSharedKeyRequest struct {
 
 func (x *RotateSharedKeyRequest) Reset() {
 	*x = RotateSharedKeyRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[30]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2664,7 +2710,7 @@ func (x *RotateSharedKeyRequest) String() string {
 func (*RotateSharedKeyRequest) ProtoMessage() {}
 
 func (x *RotateSharedKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[30]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2677,7 +2723,7 @@ func (x *RotateSharedKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateSharedKeyRequest.ProtoReflect.Descriptor instead.
 func (*RotateSharedKeyRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{30}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *RotateSharedKeyRequest) GetName() string {
@@ -2698,7 +2744,7 @@ type WatchDeploymentRequest struct {
 
 func (x *WatchDeploymentRequest) Reset() {
 	*x = WatchDeploymentRequest{}
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[31]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2710,7 +2756,7 @@ func (x *WatchDeploymentRequest) String() string {
 func (*WatchDeploymentRequest) ProtoMessage() {}
 
 func (x *WatchDeploymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[31]
+	mi := &file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2723,7 +2769,7 @@ func (x *WatchDeploymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchDeploymentRequest.ProtoReflect.Descriptor instead.
 func (*WatchDeploymentRequest) Descriptor() ([]byte, []int) {
-	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{31}
+	return file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *WatchDeploymentRequest) GetName() string {
@@ -2966,6 +3012,9 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"deployment\"^\n" +
 	"\x16CheckDeploymentRequest\x12D\n" +
 	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
+	"(orchestrator.hybridlink.local/DeploymentR\x04name\"_\n" +
+	"\x17RepairDeploymentRequest\x12D\n" +
+	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
 	"(orchestrator.hybridlink.local/DeploymentR\x04name\"^\n" +
 	"\x16ProbeDeploymentRequest\x12D\n" +
 	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
@@ -2975,7 +3024,7 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"(orchestrator.hybridlink.local/DeploymentR\x04name\"^\n" +
 	"\x16WatchDeploymentRequest\x12D\n" +
 	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
-	"(orchestrator.hybridlink.local/DeploymentR\x04name2\x9c\x0e\n" +
+	"(orchestrator.hybridlink.local/DeploymentR\x04name2\xda\x0f\n" +
 	"\x13OrchestratorService\x12\xc8\x01\n" +
 	"\x10CreateDeployment\x123.hybridlink.orchestrator.v1.CreateDeploymentRequest\x1a\x1d.google.longrunning.Operation\"`\xcaA\x1f\n" +
 	"\n" +
@@ -2997,7 +3046,10 @@ const file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc = "" +
 	"Deployment\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/{name=deployments/*}:rotateSharedKey\x12\xb8\x01\n" +
 	"\x0fCheckDeployment\x122.hybridlink.orchestrator.v1.CheckDeploymentRequest\x1a\x1d.google.longrunning.Operation\"R\xcaA\x1f\n" +
 	"\n" +
-	"Deployment\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/{name=deployments/*}:check\x12\xb8\x01\n" +
+	"Deployment\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/{name=deployments/*}:check\x12\xbb\x01\n" +
+	"\x10RepairDeployment\x123.hybridlink.orchestrator.v1.RepairDeploymentRequest\x1a\x1d.google.longrunning.Operation\"S\xcaA\x1f\n" +
+	"\n" +
+	"Deployment\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02$:\x01*\"\x1f/v1/{name=deployments/*}:repair\x12\xb8\x01\n" +
 	"\x0fProbeDeployment\x122.hybridlink.orchestrator.v1.ProbeDeploymentRequest\x1a\x1d.google.longrunning.Operation\"R\xcaA\x1f\n" +
 	"\n" +
 	"Deployment\x12\x11OperationMetadata\xdaA\x04name\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/{name=deployments/*}:probe\x12\xa3\x01\n" +
@@ -3016,7 +3068,7 @@ func file_hybridlink_orchestrator_v1_orchestrator_proto_rawDescGZIP() []byte {
 }
 
 var file_hybridlink_orchestrator_v1_orchestrator_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
+var file_hybridlink_orchestrator_v1_orchestrator_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
 var file_hybridlink_orchestrator_v1_orchestrator_proto_goTypes = []any{
 	(DeploymentSpec_FailurePolicy)(0), // 0: hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicy
 	(DeploymentSpec_ProbePolicy)(0),   // 1: hybridlink.orchestrator.v1.DeploymentSpec.ProbePolicy
@@ -3053,21 +3105,22 @@ var file_hybridlink_orchestrator_v1_orchestrator_proto_goTypes = []any{
 	(*DeleteDeploymentRequest)(nil),   // 32: hybridlink.orchestrator.v1.DeleteDeploymentRequest
 	(*PlanDeploymentRequest)(nil),     // 33: hybridlink.orchestrator.v1.PlanDeploymentRequest
 	(*CheckDeploymentRequest)(nil),    // 34: hybridlink.orchestrator.v1.CheckDeploymentRequest
-	(*ProbeDeploymentRequest)(nil),    // 35: hybridlink.orchestrator.v1.ProbeDeploymentRequest
-	(*RotateSharedKeyRequest)(nil),    // 36: hybridlink.orchestrator.v1.RotateSharedKeyRequest
-	(*WatchDeploymentRequest)(nil),    // 37: hybridlink.orchestrator.v1.WatchDeploymentRequest
-	nil,                               // 38: hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
-	(*timestamppb.Timestamp)(nil),     // 39: google.protobuf.Timestamp
-	(*v1.IpsecPolicy)(nil),            // 40: hybridlink.gateway.v1.IpsecPolicy
-	(*durationpb.Duration)(nil),       // 41: google.protobuf.Duration
-	(v1.Connection_Status)(0),         // 42: hybridlink.gateway.v1.Connection.Status
-	(*longrunningpb.Operation)(nil),   // 43: google.longrunning.Operation
+	(*RepairDeploymentRequest)(nil),   // 35: hybridlink.orchestrator.v1.RepairDeploymentRequest
+	(*ProbeDeploymentRequest)(nil),    // 36: hybridlink.orchestrator.v1.ProbeDeploymentRequest
+	(*RotateSharedKeyRequest)(nil),    // 37: hybridlink.orchestrator.v1.RotateSharedKeyRequest
+	(*WatchDeploymentRequest)(nil),    // 38: hybridlink.orchestrator.v1.WatchDeploymentRequest
+	nil,                               // 39: hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
+	(*timestamppb.Timestamp)(nil),     // 40: google.protobuf.Timestamp
+	(*v1.IpsecPolicy)(nil),            // 41: hybridlink.gateway.v1.IpsecPolicy
+	(*durationpb.Duration)(nil),       // 42: google.protobuf.Duration
+	(v1.Connection_Status)(0),         // 43: hybridlink.gateway.v1.Connection.Status
+	(*longrunningpb.Operation)(nil),   // 44: google.longrunning.Operation
 }
 var file_hybridlink_orchestrator_v1_orchestrator_proto_depIdxs = []int32{
 	7,  // 0: hybridlink.orchestrator.v1.Deployment.spec:type_name -> hybridlink.orchestrator.v1.DeploymentSpec
 	12, // 1: hybridlink.orchestrator.v1.Deployment.status:type_name -> hybridlink.orchestrator.v1.DeploymentStatus
-	39, // 2: hybridlink.orchestrator.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
-	39, // 3: hybridlink.orchestrator.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
+	40, // 2: hybridlink.orchestrator.v1.Deployment.create_time:type_name -> google.protobuf.Timestamp
+	40, // 3: hybridlink.orchestrator.v1.Deployment.update_time:type_name -> google.protobuf.Timestamp
 	8,  // 4: hybridlink.orchestrator.v1.DeploymentSpec.sites:type_name -> hybridlink.orchestrator.v1.Site
 	11, // 5: hybridlink.orchestrator.v1.DeploymentSpec.connection:type_name -> hybridlink.orchestrator.v1.ConnectionSpec
 	0,  // 6: hybridlink.orchestrator.v1.DeploymentSpec.failure_policy:type_name -> hybridlink.orchestrator.v1.DeploymentSpec.FailurePolicy
@@ -3075,33 +3128,33 @@ var file_hybridlink_orchestrator_v1_orchestrator_proto_depIdxs = []int32{
 	1,  // 8: hybridlink.orchestrator.v1.DeploymentSpec.probe_policy:type_name -> hybridlink.orchestrator.v1.DeploymentSpec.ProbePolicy
 	10, // 9: hybridlink.orchestrator.v1.Site.virtual_machines:type_name -> hybridlink.orchestrator.v1.VirtualMachineSpec
 	9,  // 10: hybridlink.orchestrator.v1.Site.existing:type_name -> hybridlink.orchestrator.v1.ExistingResources
-	40, // 11: hybridlink.orchestrator.v1.ConnectionSpec.ipsec_policy:type_name -> hybridlink.gateway.v1.IpsecPolicy
-	41, // 12: hybridlink.orchestrator.v1.ConnectionSpec.rotate_every:type_name -> google.protobuf.Duration
+	41, // 11: hybridlink.orchestrator.v1.ConnectionSpec.ipsec_policy:type_name -> hybridlink.gateway.v1.IpsecPolicy
+	42, // 12: hybridlink.orchestrator.v1.ConnectionSpec.rotate_every:type_name -> google.protobuf.Duration
 	3,  // 13: hybridlink.orchestrator.v1.DeploymentStatus.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
 	16, // 14: hybridlink.orchestrator.v1.DeploymentStatus.steps:type_name -> hybridlink.orchestrator.v1.Step
 	18, // 15: hybridlink.orchestrator.v1.DeploymentStatus.outputs:type_name -> hybridlink.orchestrator.v1.Outputs
 	15, // 16: hybridlink.orchestrator.v1.DeploymentStatus.key_rotation:type_name -> hybridlink.orchestrator.v1.KeyRotation
 	13, // 17: hybridlink.orchestrator.v1.DeploymentStatus.drift:type_name -> hybridlink.orchestrator.v1.DriftReport
-	39, // 18: hybridlink.orchestrator.v1.DriftReport.check_time:type_name -> google.protobuf.Timestamp
+	40, // 18: hybridlink.orchestrator.v1.DriftReport.check_time:type_name -> google.protobuf.Timestamp
 	14, // 19: hybridlink.orchestrator.v1.DriftReport.findings:type_name -> hybridlink.orchestrator.v1.Drift
-	39, // 20: hybridlink.orchestrator.v1.KeyRotation.time:type_name -> google.protobuf.Timestamp
-	41, // 21: hybridlink.orchestrator.v1.KeyRotation.outage:type_name -> google.protobuf.Duration
+	40, // 20: hybridlink.orchestrator.v1.KeyRotation.time:type_name -> google.protobuf.Timestamp
+	42, // 21: hybridlink.orchestrator.v1.KeyRotation.outage:type_name -> google.protobuf.Duration
 	4,  // 22: hybridlink.orchestrator.v1.Step.state:type_name -> hybridlink.orchestrator.v1.Step.State
-	39, // 23: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
-	39, // 24: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
+	40, // 23: hybridlink.orchestrator.v1.Step.start_time:type_name -> google.protobuf.Timestamp
+	40, // 24: hybridlink.orchestrator.v1.Step.end_time:type_name -> google.protobuf.Timestamp
 	17, // 25: hybridlink.orchestrator.v1.Step.last_error:type_name -> hybridlink.orchestrator.v1.StepError
 	20, // 26: hybridlink.orchestrator.v1.Outputs.sites:type_name -> hybridlink.orchestrator.v1.SiteOutputs
 	19, // 27: hybridlink.orchestrator.v1.Outputs.probes:type_name -> hybridlink.orchestrator.v1.ProbeResult
-	38, // 28: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
-	42, // 29: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
+	39, // 28: hybridlink.orchestrator.v1.SiteOutputs.vm_private_ips:type_name -> hybridlink.orchestrator.v1.SiteOutputs.VmPrivateIpsEntry
+	43, // 29: hybridlink.orchestrator.v1.SiteOutputs.connection_status:type_name -> hybridlink.gateway.v1.Connection.Status
 	21, // 30: hybridlink.orchestrator.v1.SiteOutputs.connections:type_name -> hybridlink.orchestrator.v1.ConnectionOutputs
-	42, // 31: hybridlink.orchestrator.v1.ConnectionOutputs.status:type_name -> hybridlink.gateway.v1.Connection.Status
+	43, // 31: hybridlink.orchestrator.v1.ConnectionOutputs.status:type_name -> hybridlink.gateway.v1.Connection.Status
 	3,  // 32: hybridlink.orchestrator.v1.OperationMetadata.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
-	39, // 33: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
+	40, // 33: hybridlink.orchestrator.v1.OperationMetadata.create_time:type_name -> google.protobuf.Timestamp
 	24, // 34: hybridlink.orchestrator.v1.Plan.findings:type_name -> hybridlink.orchestrator.v1.Finding
 	25, // 35: hybridlink.orchestrator.v1.Plan.changes:type_name -> hybridlink.orchestrator.v1.PlannedChange
 	5,  // 36: hybridlink.orchestrator.v1.PlannedChange.action:type_name -> hybridlink.orchestrator.v1.PlannedChange.Action
-	39, // 37: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
+	40, // 37: hybridlink.orchestrator.v1.DeploymentEvent.time:type_name -> google.protobuf.Timestamp
 	3,  // 38: hybridlink.orchestrator.v1.DeploymentEvent.state:type_name -> hybridlink.orchestrator.v1.DeploymentStatus.State
 	16, // 39: hybridlink.orchestrator.v1.DeploymentEvent.step:type_name -> hybridlink.orchestrator.v1.Step
 	6,  // 40: hybridlink.orchestrator.v1.CreateDeploymentRequest.deployment:type_name -> hybridlink.orchestrator.v1.Deployment
@@ -3114,22 +3167,24 @@ var file_hybridlink_orchestrator_v1_orchestrator_proto_depIdxs = []int32{
 	31, // 47: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:input_type -> hybridlink.orchestrator.v1.UpdateDeploymentRequest
 	32, // 48: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:input_type -> hybridlink.orchestrator.v1.DeleteDeploymentRequest
 	33, // 49: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:input_type -> hybridlink.orchestrator.v1.PlanDeploymentRequest
-	36, // 50: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:input_type -> hybridlink.orchestrator.v1.RotateSharedKeyRequest
+	37, // 50: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:input_type -> hybridlink.orchestrator.v1.RotateSharedKeyRequest
 	34, // 51: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:input_type -> hybridlink.orchestrator.v1.CheckDeploymentRequest
-	35, // 52: hybridlink.orchestrator.v1.OrchestratorService.ProbeDeployment:input_type -> hybridlink.orchestrator.v1.ProbeDeploymentRequest
-	37, // 53: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
-	43, // 54: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
-	6,  // 55: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
-	30, // 56: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
-	43, // 57: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:output_type -> google.longrunning.Operation
-	43, // 58: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
-	23, // 59: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
-	43, // 60: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:output_type -> google.longrunning.Operation
-	43, // 61: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:output_type -> google.longrunning.Operation
-	43, // 62: hybridlink.orchestrator.v1.OrchestratorService.ProbeDeployment:output_type -> google.longrunning.Operation
-	26, // 63: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
-	54, // [54:64] is the sub-list for method output_type
-	44, // [44:54] is the sub-list for method input_type
+	35, // 52: hybridlink.orchestrator.v1.OrchestratorService.RepairDeployment:input_type -> hybridlink.orchestrator.v1.RepairDeploymentRequest
+	36, // 53: hybridlink.orchestrator.v1.OrchestratorService.ProbeDeployment:input_type -> hybridlink.orchestrator.v1.ProbeDeploymentRequest
+	38, // 54: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:input_type -> hybridlink.orchestrator.v1.WatchDeploymentRequest
+	44, // 55: hybridlink.orchestrator.v1.OrchestratorService.CreateDeployment:output_type -> google.longrunning.Operation
+	6,  // 56: hybridlink.orchestrator.v1.OrchestratorService.GetDeployment:output_type -> hybridlink.orchestrator.v1.Deployment
+	30, // 57: hybridlink.orchestrator.v1.OrchestratorService.ListDeployments:output_type -> hybridlink.orchestrator.v1.ListDeploymentsResponse
+	44, // 58: hybridlink.orchestrator.v1.OrchestratorService.UpdateDeployment:output_type -> google.longrunning.Operation
+	44, // 59: hybridlink.orchestrator.v1.OrchestratorService.DeleteDeployment:output_type -> google.longrunning.Operation
+	23, // 60: hybridlink.orchestrator.v1.OrchestratorService.PlanDeployment:output_type -> hybridlink.orchestrator.v1.Plan
+	44, // 61: hybridlink.orchestrator.v1.OrchestratorService.RotateSharedKey:output_type -> google.longrunning.Operation
+	44, // 62: hybridlink.orchestrator.v1.OrchestratorService.CheckDeployment:output_type -> google.longrunning.Operation
+	44, // 63: hybridlink.orchestrator.v1.OrchestratorService.RepairDeployment:output_type -> google.longrunning.Operation
+	44, // 64: hybridlink.orchestrator.v1.OrchestratorService.ProbeDeployment:output_type -> google.longrunning.Operation
+	26, // 65: hybridlink.orchestrator.v1.OrchestratorService.WatchDeployment:output_type -> hybridlink.orchestrator.v1.DeploymentEvent
+	55, // [55:66] is the sub-list for method output_type
+	44, // [44:55] is the sub-list for method input_type
 	44, // [44:44] is the sub-list for extension type_name
 	44, // [44:44] is the sub-list for extension extendee
 	0,  // [0:44] is the sub-list for field type_name
@@ -3146,7 +3201,7 @@ func file_hybridlink_orchestrator_v1_orchestrator_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc), len(file_hybridlink_orchestrator_v1_orchestrator_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   33,
+			NumMessages:   34,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -28,6 +28,7 @@ const (
 	OrchestratorService_PlanDeployment_FullMethodName   = "/hybridlink.orchestrator.v1.OrchestratorService/PlanDeployment"
 	OrchestratorService_RotateSharedKey_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/RotateSharedKey"
 	OrchestratorService_CheckDeployment_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/CheckDeployment"
+	OrchestratorService_RepairDeployment_FullMethodName = "/hybridlink.orchestrator.v1.OrchestratorService/RepairDeployment"
 	OrchestratorService_ProbeDeployment_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/ProbeDeployment"
 	OrchestratorService_WatchDeployment_FullMethodName  = "/hybridlink.orchestrator.v1.OrchestratorService/WatchDeployment"
 )
@@ -66,6 +67,10 @@ type OrchestratorServiceClient interface {
 	// be Connected. The findings are in the status's drift; re-applying (UpdateDeployment with
 	// the same spec) repairs what can be.
 	CheckDeployment(ctx context.Context, in *CheckDeploymentRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
+	// Repairs a deployment: applies its spec again as it stands, with its secrets, which
+	// converges what drifted (and what a failed apply left), as UpdateDeployment with the same
+	// spec would.
+	RepairDeployment(ctx context.Context, in *RepairDeploymentRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
 	// Proves the data plane again: each VM probes the VMs it should reach through the
 	// tunnels (ICMP and TCP port 22 to their private IPs), as every apply does after verify.
 	// The results are in the outputs' probes.
@@ -162,6 +167,16 @@ func (c *orchestratorServiceClient) CheckDeployment(ctx context.Context, in *Che
 	return out, nil
 }
 
+func (c *orchestratorServiceClient) RepairDeployment(ctx context.Context, in *RepairDeploymentRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(longrunningpb.Operation)
+	err := c.cc.Invoke(ctx, OrchestratorService_RepairDeployment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *orchestratorServiceClient) ProbeDeployment(ctx context.Context, in *ProbeDeploymentRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(longrunningpb.Operation)
@@ -225,6 +240,10 @@ type OrchestratorServiceServer interface {
 	// be Connected. The findings are in the status's drift; re-applying (UpdateDeployment with
 	// the same spec) repairs what can be.
 	CheckDeployment(context.Context, *CheckDeploymentRequest) (*longrunningpb.Operation, error)
+	// Repairs a deployment: applies its spec again as it stands, with its secrets, which
+	// converges what drifted (and what a failed apply left), as UpdateDeployment with the same
+	// spec would.
+	RepairDeployment(context.Context, *RepairDeploymentRequest) (*longrunningpb.Operation, error)
 	// Proves the data plane again: each VM probes the VMs it should reach through the
 	// tunnels (ICMP and TCP port 22 to their private IPs), as every apply does after verify.
 	// The results are in the outputs' probes.
@@ -264,6 +283,9 @@ func (UnimplementedOrchestratorServiceServer) RotateSharedKey(context.Context, *
 }
 func (UnimplementedOrchestratorServiceServer) CheckDeployment(context.Context, *CheckDeploymentRequest) (*longrunningpb.Operation, error) {
 	return nil, status.Error(codes.Unimplemented, "method CheckDeployment not implemented")
+}
+func (UnimplementedOrchestratorServiceServer) RepairDeployment(context.Context, *RepairDeploymentRequest) (*longrunningpb.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method RepairDeployment not implemented")
 }
 func (UnimplementedOrchestratorServiceServer) ProbeDeployment(context.Context, *ProbeDeploymentRequest) (*longrunningpb.Operation, error) {
 	return nil, status.Error(codes.Unimplemented, "method ProbeDeployment not implemented")
@@ -436,6 +458,24 @@ func _OrchestratorService_CheckDeployment_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OrchestratorService_RepairDeployment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RepairDeploymentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrchestratorServiceServer).RepairDeployment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrchestratorService_RepairDeployment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrchestratorServiceServer).RepairDeployment(ctx, req.(*RepairDeploymentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _OrchestratorService_ProbeDeployment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ProbeDeploymentRequest)
 	if err := dec(in); err != nil {
@@ -503,6 +543,10 @@ var OrchestratorService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CheckDeployment",
 			Handler:    _OrchestratorService_CheckDeployment_Handler,
+		},
+		{
+			MethodName: "RepairDeployment",
+			Handler:    _OrchestratorService_RepairDeployment_Handler,
 		},
 		{
 			MethodName: "ProbeDeployment",

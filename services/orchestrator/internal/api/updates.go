@@ -26,6 +26,12 @@ func (s *Server) RotateSharedKey(ctx context.Context, req *orchestratorv1.Rotate
 	return s.update(ctx, req.GetName(), workflow.UpdateRotateKey, workflow.RotateKeyInput{Key: deployrules.GenerateKey()})
 }
 
+// RepairDeployment applies a deployment's spec again as it stands, through its workflow's
+// repair update, and answers the update's operation once the workflow has accepted it.
+func (s *Server) RepairDeployment(ctx context.Context, req *orchestratorv1.RepairDeploymentRequest) (*longrunningpb.Operation, error) {
+	return s.update(ctx, req.GetName(), workflow.UpdateRepair)
+}
+
 // ProbeDeployment runs the data-plane probe of a READY deployment again through its
 // workflow's probe update, and answers the update's operation once the workflow has
 // accepted it; the deployment it completes with has the results in its outputs' probes.

@@ -37,7 +37,8 @@ type Readers struct {
 //   - VPN gateway: SKU, GatewaySubnet, public IP address and BGP;
 //   - local network gateway: address prefixes, and the gateway IP address only when the
 //     request knows it (a plan does not: it depends on the peer gateway);
-//   - connection: its gateway and local network gateway (the shared key cannot be read);
+//   - connection: its gateway, local network gateway and IPsec policy (the shared key
+//     cannot be read);
 //   - network interface: its subnet;
 //   - virtual machine: size and network interfaces.
 //
@@ -75,7 +76,8 @@ func (c Readers) Matches(ctx context.Context, r workflow.PlannedResource) (bool,
 		want := req.GetConnection()
 		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()) &&
 			strings.EqualFold(want.GetVirtualNetworkGateway(), got.GetVirtualNetworkGateway()) &&
-			strings.EqualFold(want.GetLocalNetworkGateway(), got.GetLocalNetworkGateway()), err
+			strings.EqualFold(want.GetLocalNetworkGateway(), got.GetLocalNetworkGateway()) &&
+			samePolicy(want.GetIpsecPolicy(), got.GetIpsecPolicy()), err
 	case *computev1.CreateNetworkInterfaceRequest:
 		got, err := c.Compute.GetNetworkInterface(ctx, &computev1.GetNetworkInterfaceRequest{Name: r.Resource})
 		want := req.GetNetworkInterface()
@@ -89,6 +91,24 @@ func (c Readers) Matches(ctx context.Context, r workflow.PlannedResource) (bool,
 			slices.EqualFunc(want.GetNetworkInterfaces(), got.GetNetworkInterfaces(), strings.EqualFold), err
 	}
 	return false, status.Errorf(codes.Internal, "planning %s: no reader for %T", r.Resource, r.Request)
+}
+
+// samePolicy compares two IPsec/IKE policies, none on both sides included; names
+// case-insensitively, as ARM takes them.
+func samePolicy(want, got *gatewayv1.IpsecPolicy) bool {
+	if want == nil || got == nil {
+		return want == nil && got == nil
+	}
+	for _, p := range [][2]string{
+		{want.GetIkeEncryption(), got.GetIkeEncryption()}, {want.GetIkeIntegrity(), got.GetIkeIntegrity()},
+		{want.GetDhGroup(), got.GetDhGroup()}, {want.GetIpsecEncryption(), got.GetIpsecEncryption()},
+		{want.GetIpsecIntegrity(), got.GetIpsecIntegrity()}, {want.GetPfsGroup(), got.GetPfsGroup()},
+	} {
+		if !strings.EqualFold(p[0], p[1]) {
+			return false
+		}
+	}
+	return want.GetSaLifetimeSeconds() == got.GetSaLifetimeSeconds() && want.GetSaDataSizeKilobytes() == got.GetSaDataSizeKilobytes()
 }
 
 // common compares what every resource has: the location when wanted, and the wanted tags.

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -103,8 +104,9 @@ func (d *deployment) checkNow(ctx workflow.Context) (*orchestratorv1.Deployment,
 	return d.view(), nil
 }
 
-// check runs CheckResources on the deployment's last input and records what it found as
-// the status's drift, publishing the deployment when the findings changed. A check that
+// check runs CheckResources on the deployment's last input, adds what the last probe did
+// not reach (the check does not probe: that writes), and records what it found as the
+// status's drift, publishing the deployment when the findings changed. A check that
 // could not run (the services unreachable for its whole time-out) is a finding itself.
 func (d *deployment) check(ctx workflow.Context) {
 	req := CheckRequest{Input: d.in, GatewayIPs: d.gatewayIPs()}
@@ -118,6 +120,12 @@ func (d *deployment) check(ctx workflow.Context) {
 	var found []*orchestratorv1.Drift
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), CheckResources, req).Get(ctx, &found); err != nil {
 		found = []*orchestratorv1.Drift{{Description: "the check could not read the clouds: " + err.Error()}}
+	}
+	for _, p := range d.status.GetOutputs().GetProbes() {
+		if !p.GetIcmp() || !p.GetTcp() {
+			found = append(found, &orchestratorv1.Drift{Step: p.GetSourceSite() + "/" + kindProbe + "/" + p.GetSourceVm(),
+				Description: fmt.Sprintf("the last probe from %s/%s did not reach %s/%s (%s); ProbeDeployment probes again", p.GetSourceSite(), p.GetSourceVm(), p.GetTargetSite(), p.GetTargetVm(), p.GetTargetIp())})
+		}
 	}
 	before := d.status.GetDrift().GetFindings()
 	d.status.Drift = &orchestratorv1.DriftReport{CheckTime: timestamppb.New(workflow.Now(ctx)), Findings: found}

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
 
@@ -57,5 +58,21 @@ func TestDriftRepair(t *testing.T) {
 	}
 	if d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
 		t.Errorf("after the repair: %v", d.GetStatus())
+	}
+}
+
+// TestRepairUpdate: UpdateRepair applies the deployment's last input again, with its
+// secrets, and it is READY.
+func TestRepairUpdate(t *testing.T) {
+	f := newFake(t)
+	var repair func() (*orchestratorv1.Deployment, error)
+	f.env.RegisterDelayedCallback(func() { repair = f.update(t, UpdateRepair) }, ready)
+	f.run(t, input(), 2*ready)
+	d, err := repair()
+	if err != nil || d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
+		t.Fatalf("repair: %v, %v", d.GetStatus(), err)
+	}
+	if got := f.request(stackConn).(*gatewayv1.CreateConnectionRequest).GetConnection().GetSharedKey(); got != sharedKey || len(f.attempts(stackConn)) != 2 {
+		t.Errorf("the repair ensured the connection %d times, with key %q", len(f.attempts(stackConn)), got)
 	}
 }

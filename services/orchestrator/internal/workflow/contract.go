@@ -188,6 +188,9 @@ const (
 	UpdateApply = "apply"
 	// UpdateTeardown tears the deployment down; the workflow ends once it is DELETED.
 	UpdateTeardown = "teardown"
+	// UpdateRepair applies the deployment's last input again, secrets included (what
+	// DRIFT_POLICY_REPAIR does on its own), and returns the deployment, READY or FAILED.
+	UpdateRepair = "repair"
 	// UpdateProbe runs the data-plane probe again and returns the deployment with the
 	// outputs' probes.
 	UpdateProbe = "probe"

@@ -188,6 +188,10 @@ func (d *deployment) register(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: d.validateApply}); err != nil {
 		return err
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRepair, d.repair,
+		workflow.UpdateHandlerOptions{Validator: d.validateRepair}); err != nil {
+		return err
+	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateProbe, d.probeNow,
 		workflow.UpdateHandlerOptions{Validator: d.validateProbe}); err != nil {
 		return err
@@ -261,6 +265,32 @@ func (d *deployment) reapply(ctx workflow.Context, in Input) (*orchestratorv1.De
 		in.Spec.Connection.SharedKey = d.in.Spec.GetConnection().GetSharedKey()
 	}
 	d.in.Spec, d.in.Policies, d.in.Replace = in.Spec, in.Policies, in.Replace
+	d.apply(ctx, "")
+	return d.view(), nil
+}
+
+// validateRepair accepts a repair of a deployment that has been applied and is not being
+// torn down.
+func (d *deployment) validateRepair(workflow.Context) error {
+	if d.tearingDown || d.deleted {
+		return errTearingDown
+	}
+	if len(d.status.GetSteps()) == 0 && d.status.GetState() != orchestratorv1.DeploymentStatus_STATE_FAILED {
+		return errors.New("the deployment has not been applied yet; there is nothing to repair")
+	}
+	return nil
+}
+
+// repair handles UpdateRepair: once no other apply or teardown runs, it applies the
+// deployment's last input again and returns the deployment, READY or FAILED.
+func (d *deployment) repair(ctx workflow.Context) (*orchestratorv1.Deployment, error) {
+	if err := d.lock.Lock(ctx); err != nil {
+		return nil, err
+	}
+	defer d.lock.Unlock()
+	if d.tearingDown || d.deleted {
+		return nil, errTearingDown
+	}
 	d.apply(ctx, "")
 	return d.view(), nil
 }
