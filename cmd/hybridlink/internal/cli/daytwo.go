@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
@@ -25,7 +28,7 @@ converges it; plan shows what that would change.`,
 			if err != nil {
 				return err
 			}
-			d, err := follow(cmd.Context(), cl, name, op, std)
+			d, err := quietly(cmd.Context(), cl, name, op)
 			if err != nil {
 				return err
 			}
@@ -43,6 +46,18 @@ converges it; plan shows what that would change.`,
 			return failed(fmt.Errorf("%s has drifted (%d findings); hybridlink repair %s converges it (hybridlink plan -f SPEC shows what that changes)", name, len(found), a[0]))
 		}),
 	}
+}
+
+// quietly waits for an operation that runs no step worth showing (a check) and returns the
+// deployment as it ended.
+func quietly(ctx context.Context, cl *client, name string, op *longrunningpb.Operation) (*orchestratorv1.Deployment, error) {
+	for !op.GetDone() {
+		var err error
+		if op, err = cl.ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(pollEvery)}); err != nil {
+			return nil, interrupted(ctx, name, err)
+		}
+	}
+	return cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
 }
 
 func newRepair(c *conn, std IO) *cobra.Command {

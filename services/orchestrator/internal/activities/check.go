@@ -48,11 +48,11 @@ func (a *Activities) CheckResources(ctx context.Context, req workflow.CheckReque
 		case status.Code(err) == codes.NotFound && r.Adopted:
 			add(r, "missing: the adopted resource is gone; the deployment cannot work without it: restore it, or apply a spec that creates it")
 		case status.Code(err) == codes.NotFound:
-			add(r, "missing: the deployment created it and it is gone; re-apply to create it again")
+			add(r, "missing: the deployment created it and it is gone; repairing the deployment (RepairDeployment) creates it again")
 		case err != nil:
 			return nil, fail(ctx, err)
 		case !same:
-			add(r, "differs from what the deployment applies; re-apply to converge (plan shows what would change)")
+			add(r, "differs from what the deployment applies; repairing the deployment (RepairDeployment) converges it, and plan shows what would change")
 		case strings.HasPrefix(r.Kind, "connection"):
 			c, err := a.Gateway.GetConnection(ctx, &gatewayv1.GetConnectionRequest{Name: r.Resource})
 			if err != nil {

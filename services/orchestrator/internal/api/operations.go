@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -28,7 +29,7 @@ func (s *Server) GetOperation(ctx context.Context, req *longrunningpb.GetOperati
 	if err != nil {
 		return nil, err
 	}
-	op, _, err := s.poll(ctx, o)
+	op, _, err := s.poll(ctx, o, time.Second)
 	return op, err
 }
 
@@ -44,7 +45,8 @@ func (s *Server) WaitOperation(ctx context.Context, req *longrunningpb.WaitOpera
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		op, done, err := s.poll(ctx, o)
+		// most of what is left, so that the answer is back before the caller's own deadline
+		op, done, err := s.poll(ctx, o, max(time.Until(deadline)*4/5, 100*time.Millisecond))
 		switch {
 		case err != nil && transient(err) && time.Now().Before(deadline):
 			// a worker is being replaced: its sticky queue answers no queries for a moment
@@ -62,11 +64,13 @@ func (s *Server) WaitOperation(ctx context.Context, req *longrunningpb.WaitOpera
 }
 
 // poll reads an operation once: a create or delete from the deployment's state, an update
-// from the outcome of the workflow update it names.
-func (s *Server) poll(ctx context.Context, o op) (*longrunningpb.Operation, bool, error) {
+// from the outcome of the workflow update it names, waiting up to wait for it (Temporal
+// long-polls an update's outcome; a slow server takes more than a moment to answer even
+// one that is done).
+func (s *Server) poll(ctx context.Context, o op, wait time.Duration) (*longrunningpb.Operation, bool, error) {
 	if o.verb == "update" {
 		h := s.temporal.GetWorkflowUpdateHandle(client.GetWorkflowUpdateHandleOptions{WorkflowID: workflow.ID(o.deployment), UpdateID: o.update})
-		short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		short, cancel := context.WithTimeout(ctx, wait)
 		var d *orchestratorv1.Deployment
 		err := h.Get(short, &d)
 		cancel()
@@ -74,7 +78,7 @@ func (s *Server) poll(ctx context.Context, o op) (*longrunningpb.Operation, bool
 		case err == nil:
 			out, err := operation(o, d, true)
 			return out, true, err
-		case ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded):
+		case ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded || errors.As(err, new(*serviceerror.DeadlineExceeded))):
 			// still applying
 		default:
 			return nil, false, temporalError(err, o.deployment)
