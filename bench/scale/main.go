@@ -46,6 +46,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	"github.com/hybridlink/hybridlink/bench/internal/harness"
@@ -290,6 +291,9 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 		r := restReads("http://"+orchHTTP, tok, n, readRPS, readFor)
 		fmt.Printf("reads: N=%d grpc %s rest %s\n", n, g, r)
 	}
+	if err := driftChecks(ctx, sim, api, ops, n); err != nil {
+		return err
+	}
 	fmt.Fprintf(os.Stderr, "processor time so far: temporal %s", harness.CPU(tmp.Pid()).Round(time.Second))
 	for _, name := range []string{"orchestrator", "armsim", "network", "gateway", "compute"} {
 		fmt.Fprintf(os.Stderr, ", %s %s", name, procs.CPU(name).Round(time.Second))
@@ -304,6 +308,48 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	}
 	fmt.Fprintf(os.Stderr, "wall %s, bound %s (critical path %s, write-budget bound %s), budgets %s at time scale %g\n",
 		wall.Round(time.Millisecond), bound.Round(time.Millisecond), critical.Round(time.Millisecond), writeBound.Round(time.Millisecond), mode, timeScale)
+	return nil
+}
+
+// driftChecks checks every deployment for drift at once (CheckDeployment), the worst case of
+// the periodic checks, which are spread over each deployment's interval, and prints what
+// that cost ARM: reads per check and 429s.
+func driftChecks(ctx context.Context, sim *armsim.AdminClient, api orchestratorv1.OrchestratorServiceClient, ops longrunningpb.OperationsClient, n int) error {
+	if err := sim.ResetCounters(ctx); err != nil {
+		return err
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	for i := range n {
+		wg.Go(func() {
+			op, err := api.CheckDeployment(ctx, &orchestratorv1.CheckDeploymentRequest{Name: fmt.Sprintf("deployments/scale-%d", i)})
+			for err == nil && !op.GetDone() {
+				op, err = ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(10 * time.Second)})
+			}
+			if err != nil || op.GetError() != nil {
+				failed.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	counters, err := sim.Counters(ctx)
+	if err != nil {
+		return err
+	}
+	var reads, writes, read429 int64
+	for _, c := range counters {
+		switch {
+		case c.Method != http.MethodGet:
+			writes += c.Count
+		case c.Status == http.StatusTooManyRequests:
+			read429 += c.Count
+		default:
+			reads += c.Count
+		}
+	}
+	fmt.Printf("drift: N=%d checks at once, failed=%d arm_reads_per_check=%.1f read429=%d writes=%d wall=%s\n",
+		n, failed.Load(), float64(reads)/float64(n), read429, writes, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
