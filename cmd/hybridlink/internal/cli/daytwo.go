@@ -60,6 +60,23 @@ func quietly(ctx context.Context, cl *client, name string, op *longrunningpb.Ope
 	return cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
 }
 
+// ready follows the operation a day-two command started, given as its call answered (op,
+// err), and returns the deployment, or an error saying its state and why when it did not
+// end READY.
+func ready(ctx context.Context, cl *client, name string, std IO, op *longrunningpb.Operation, err error) (*orchestratorv1.Deployment, error) {
+	if err != nil {
+		return nil, err
+	}
+	d, err := follow(ctx, cl, name, op, std)
+	if err != nil {
+		return nil, err
+	}
+	if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_READY {
+		return d, failed(fmt.Errorf("%s is %s: %s", name, shortState(st.String()), d.GetStatus().GetError()))
+	}
+	return d, nil
+}
+
 func newRepair(c *conn, std IO) *cobra.Command {
 	return &cobra.Command{
 		Use:   "repair NAME",
@@ -72,15 +89,8 @@ differs is updated, and verify and the probe run again. It follows the apply lik
 		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
 			name := deploymentName(a[0])
 			op, err := cl.RepairDeployment(cmd.Context(), &orchestratorv1.RepairDeploymentRequest{Name: name})
-			if err != nil {
+			if _, err := ready(cmd.Context(), cl, name, std, op, err); err != nil {
 				return err
-			}
-			d, err := follow(cmd.Context(), cl, name, op, std)
-			if err != nil {
-				return err
-			}
-			if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_READY {
-				return failed(fmt.Errorf("%s is %s: %s", name, shortState(st.String()), d.GetStatus().GetError()))
 			}
 			fmt.Fprintf(std.Out, "%s is repaired: READY, every resource as it applies it.\n", name)
 			return nil
@@ -100,15 +110,9 @@ keys. The key is never shown.`,
 		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
 			name := deploymentName(a[0])
 			op, err := cl.RotateSharedKey(cmd.Context(), &orchestratorv1.RotateSharedKeyRequest{Name: name})
+			d, err := ready(cmd.Context(), cl, name, std, op, err)
 			if err != nil {
 				return err
-			}
-			d, err := follow(cmd.Context(), cl, name, op, std)
-			if err != nil {
-				return err
-			}
-			if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_READY {
-				return failed(fmt.Errorf("%s is %s: %s", name, shortState(st.String()), d.GetStatus().GetError()))
 			}
 			fmt.Fprintf(std.Out, "%s has a new shared key on every connection, all Connected again; the tunnels were down for %s.\n",
 				name, d.GetStatus().GetKeyRotation().GetOutage().AsDuration().Round(1e6))
