@@ -187,7 +187,7 @@ func TestLifecycle(t *testing.T) {
 	if code, out, errs = run(t, "repair", "life"); code != ExitOK || !strings.Contains(out, "deployments/life is repaired") {
 		t.Errorf("repair: exit %d\n%s\n%s", code, out, errs)
 	}
-	if code, out, errs = run(t, "probe", "life"); code != ExitOK || !strings.Contains(out, "probe: site stack has no VMs") { // the demo test shows the matrix
+	if code, out, errs = run(t, "probe", "life"); code != ExitOK || !strings.Contains(out, "probe: site stack has no Linux VMs") { // the demo test shows the matrix
 		t.Errorf("probe: exit %d\n%s\n%s", code, out, errs)
 	}
 	if code, out, errs = run(t, "rotate-key", "life"); code != ExitOK || !strings.Contains(out, "has a new shared key on every connection") || !strings.Contains(out, "were down for") {

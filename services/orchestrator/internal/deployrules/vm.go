@@ -55,6 +55,11 @@ func isWindows(vm *orchestratorv1.VirtualMachineSpec) bool {
 	return strings.Contains(strings.ToLower(vm.GetImagePublisher()+vm.GetImageOffer()), "windows")
 }
 
+// IsWindows reports whether a VM runs Windows, by its image: the data-plane probe's script
+// and its CustomScript handler are Linux's, and Windows answers neither ping nor port 22 by
+// default, so Windows VMs neither probe nor are probed.
+func IsWindows(vm *orchestratorv1.VirtualMachineSpec) bool { return isWindows(vm) }
+
 // checkVMName checks a VM's name, which is also its guest computer name: Azure's resource
 // rule, at most 64 characters, and on Windows at most 15 letters, digits and '-'.
 func checkVMName(v *apierr.Violations, field, name string, windows bool) {

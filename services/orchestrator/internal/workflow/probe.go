@@ -33,15 +33,25 @@ func (d *deployment) probe(ctx workflow.Context, stepTrace string, after ...stri
 		return ""
 	}
 	sites := d.in.Spec.GetSites()
-	var empty []string
+	var empty, windows []string
 	for _, s := range sites {
-		if len(s.GetVirtualMachines()) == 0 {
+		if len(linuxVMs(s)) == 0 {
 			empty = append(empty, s.GetName())
 		}
+		for _, vm := range s.GetVirtualMachines() {
+			if deployrules.IsWindows(vm) {
+				windows = append(windows, s.GetName()+"/"+vm.GetName())
+			}
+		}
 	}
+	var notes []string
 	if len(empty) > 0 {
-		outputs.ProbeNote = fmt.Sprintf("site %s has no VMs: its tunnels are verified Connected, not probed", strings.Join(empty, ", "))
+		notes = append(notes, fmt.Sprintf("site %s has no Linux VMs: its tunnels are verified Connected, not probed", strings.Join(empty, ", ")))
 	}
+	if len(windows) > 0 {
+		notes = append(notes, fmt.Sprintf("Windows VMs are not probed (the probe is a Linux script, and Windows answers neither ping nor port 22 by default): %s", strings.Join(windows, ", ")))
+	}
+	outputs.ProbeNote = strings.Join(notes, "; ")
 	var steps []*step
 	var futures []workflow.Future
 	results := make([][]*orchestratorv1.ProbeResult, 0)
@@ -51,7 +61,7 @@ func (d *deployment) probe(ctx workflow.Context, stepTrace string, after ...stri
 			continue
 		}
 		n := siteNames(site)
-		for _, vm := range site.GetVirtualMachines() {
+		for _, vm := range linuxVMs(site) {
 			s := &step{status: &orchestratorv1.Step{Name: site.GetName() + "/" + kindProbe + "/" + vm.GetName(), Site: site.GetName(),
 				Resource: n.vmName(vm.GetName()), State: orchestratorv1.Step_STATE_PENDING, DependsOn: after, TraceId: stepTrace}, kind: kindProbe + "/" + vm.GetName()}
 			s.done, s.settle = workflow.NewFuture(ctx)
@@ -81,6 +91,17 @@ func (d *deployment) probe(ctx workflow.Context, stepTrace string, after ...stri
 		}
 	}
 	return strings.Join(failed, "; ")
+}
+
+// linuxVMs returns a site's VMs that the probe runs on and probes: not the Windows ones.
+func linuxVMs(site *orchestratorv1.Site) []*orchestratorv1.VirtualMachineSpec {
+	var out []*orchestratorv1.VirtualMachineSpec
+	for _, vm := range site.GetVirtualMachines() {
+		if !deployrules.IsWindows(vm) {
+			out = append(out, vm)
+		}
+	}
+	return out
 }
 
 // ok words a probe's answer.
@@ -114,9 +135,9 @@ func (d *deployment) probeTargets(i int) []ProbeTarget {
 			continue
 		}
 		ips := d.status.GetOutputs().GetSites()[j].GetVmPrivateIps()
-		vms := make([]string, 0, len(ips))
-		for vm := range ips {
-			vms = append(vms, vm)
+		var vms []string
+		for _, vm := range linuxVMs(sites[j]) {
+			vms = append(vms, vm.GetName())
 		}
 		sort.Strings(vms)
 		for _, vm := range vms {

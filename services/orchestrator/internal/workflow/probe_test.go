@@ -30,7 +30,7 @@ func TestProbe(t *testing.T) {
 		{"off", func(s *orchestratorv1.DeploymentSpec) { s.ProbePolicy = orchestratorv1.DeploymentSpec_PROBE_POLICY_OFF },
 			"", orchestratorv1.DeploymentStatus_STATE_READY, 0, "", "the probe is off"},
 		{"a site without VMs", func(s *orchestratorv1.DeploymentSpec) { s.Sites[0].VirtualMachines = nil },
-			"", orchestratorv1.DeploymentStatus_STATE_READY, 0, "", "site hub has no VMs"},
+			"", orchestratorv1.DeploymentStatus_STATE_READY, 0, "", "site hub has no Linux VMs"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
@@ -67,5 +67,23 @@ func TestProbeAgain(t *testing.T) {
 	}
 	if n := len(f.attempts(probeKey(hubGroup + "/virtualMachines/hub-vm1"))); n != 2 {
 		t.Errorf("hub-vm1 probed %d times, want twice", n)
+	}
+}
+
+// TestProbeSkipsWindows: a Windows VM neither probes nor is probed, and the outputs say so;
+// the Linux VMs probe each other.
+func TestProbeSkipsWindows(t *testing.T) {
+	f := newFake(t)
+	d := f.run(t, input(func(s *orchestratorv1.DeploymentSpec) {
+		s.Sites[1].VirtualMachines[1].ImagePublisher, s.Sites[1].VirtualMachines[1].ImageOffer = "MicrosoftWindowsServer", "WindowsServer"
+	}), ready)
+	out := d.GetStatus().GetOutputs()
+	if d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY || len(out.GetProbes()) != 2 || !strings.Contains(out.GetProbeNote(), "Windows VMs are not probed") || !strings.Contains(out.GetProbeNote(), "stack/stack-vm2") {
+		t.Errorf("state %v, probes %v, note %q", d.GetStatus().GetState(), out.GetProbes(), out.GetProbeNote())
+	}
+	for _, p := range out.GetProbes() {
+		if p.GetSourceVm() == "stack-vm2" || p.GetTargetVm() == "stack-vm2" {
+			t.Errorf("the Windows VM was probed: %v", p)
+		}
 	}
 }
