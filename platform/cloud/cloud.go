@@ -38,6 +38,14 @@ const (
 	AzureStackHub Kind = "azure-stack-hub"
 )
 
+// Display names the kind of cloud in messages: Azure, or Azure Stack Hub.
+func (k Kind) Display() string {
+	if k == AzureStackHub {
+		return "Azure Stack Hub"
+	}
+	return "Azure"
+}
+
 // Credential says how to authenticate to a cloud. Secrets are never in the file: the
 // file names the environment variable that holds them.
 type Credential struct {

@@ -23,7 +23,6 @@ func TestReapply(t *testing.T) {
 	if e := wait(t, s, op, err).GetError(); e != nil {
 		t.Fatalf("deployment failed: %s", e.GetMessage())
 	}
-	writes := func() int64 { return armWrites(t, s) }
 	unchanged := hybridSpec()
 	unchanged.Connection.SharedKey = ""
 	if err := s.sim.Admin.ResetCounters(ctx); err != nil {
@@ -33,7 +32,7 @@ func TestReapply(t *testing.T) {
 	if e := wait(t, s, op, err).GetError(); e != nil {
 		t.Fatalf("re-apply failed: %s", e.GetMessage())
 	}
-	if n := writes(); n != 0 {
+	if n := armWrites(t, s); n != 0 {
 		t.Fatalf("re-applying an unchanged deployment wrote %d times to ARM", n)
 	}
 	resized := hybridSpec()
@@ -45,7 +44,7 @@ func TestReapply(t *testing.T) {
 	if n, _ := s.sim.Admin.Count(ctx, "", http.MethodPut, "Microsoft.Compute/virtualMachines"); n != 1 {
 		t.Fatalf("the resize wrote the VMs %d times, want 1", n)
 	}
-	if n := writes(); n != 1 {
+	if n := armWrites(t, s); n != 1 {
 		t.Fatalf("the resize wrote %d times to ARM, want 1", n)
 	}
 	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/again"})

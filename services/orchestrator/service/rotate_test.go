@@ -70,7 +70,8 @@ func TestRotateSharedKey(t *testing.T) {
 	}
 }
 
-// sharedKeyOf reads a connection's shared key from armsim, as ARM's GET .../sharedkey answers it.
+// sharedKeyOf reads a connection's shared key from armsim, as ARM answers a GET of the
+// connection's sharedkey child.
 func sharedKeyOf(t *testing.T, s stack, cloudID, group, connection, apiVersion string) string {
 	t.Helper()
 	url := s.sim.Endpoints[cloudID] + "/subscriptions/" + cloud.ArmsimSubscription + "/resourceGroups/" + group +

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -163,7 +164,7 @@ func TestHubAndSpokes(t *testing.T) {
 		errs[1] = err
 	})
 	wg.Wait()
-	if err := errorsJoin(errs); err != nil {
+	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
 	}
 	stop()
@@ -269,16 +270,6 @@ func watchTunnels(t *testing.T, s stack, leaving string) func() {
 			t.Errorf("tunnels up before went down meanwhile: %v", seen)
 		}
 	}
-}
-
-// errorsJoin returns the first non-nil error.
-func errorsJoin(errs []error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // TestAdoptedGatewayFull fills a Basic hub gateway with its ten tunnels (a hub and ten

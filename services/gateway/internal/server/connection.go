@@ -116,7 +116,7 @@ func checkConnectionGateway(k cloud.Kind, spec connectionSpec, want *gatewayv1.C
 	}
 	if spec.policy != nil {
 		if allowed, limited := azrules.PolicySKUs[k]; (limited && !slices.Contains(allowed, sku)) || strings.EqualFold(sku, "Basic") {
-			v.Add("connection.ipsec_policy", "gateway %s has SKU %s, which takes no custom IPsec/IKE policy on %s; remove the policy or use another SKU", spec.gateway, sku, display(k))
+			v.Add("connection.ipsec_policy", "gateway %s has SKU %s, which takes no custom IPsec/IKE policy on %s; remove the policy or use another SKU", spec.gateway, sku, k.Display())
 		}
 	}
 	if want.GetEnableBgp() && !bgp {

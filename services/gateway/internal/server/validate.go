@@ -45,14 +45,6 @@ var limits = apierr.NewLimits(slices.Concat(
 	azrules.ResourceLimits("connection"),
 )...)
 
-// display names the kind of cloud in messages.
-func display(k cloud.Kind) string {
-	if k == cloud.AzureStackHub {
-		return "Azure Stack Hub"
-	}
-	return "Azure"
-}
-
 // canonical returns the spelling in list of v, compared case-insensitively.
 func canonical(list []string, v string) (string, bool) {
 	for _, c := range list {
@@ -136,9 +128,9 @@ func validateGateway(k cloud.Kind, parent names.Name, req *gatewayv1.CreateVirtu
 	sku, ok := canonical(skus, want.GetSku())
 	switch {
 	case want.GetSku() == "":
-		v.Add("virtual_network_gateway.sku", "required; %s offers %s", display(k), strings.Join(skus, ", "))
+		v.Add("virtual_network_gateway.sku", "required; %s offers %s", k.Display(), strings.Join(skus, ", "))
 	case !ok:
-		v.Add("virtual_network_gateway.sku", "%q is not a VPN gateway SKU on %s; use one of %s", want.GetSku(), display(k), strings.Join(skus, ", "))
+		v.Add("virtual_network_gateway.sku", "%q is not a VPN gateway SKU on %s; use one of %s", want.GetSku(), k.Display(), strings.Join(skus, ", "))
 	}
 	spec.sku = sku
 	switch want.GetVpnType() {
@@ -313,7 +305,7 @@ func checkPolicy(v *apierr.Violations, field string, k cloud.Kind, p *gatewayv1.
 	check := func(name, value string, list []string) string {
 		c, ok := canonical(list, value)
 		if !ok {
-			v.Add(field+"."+name, "%q is not accepted on %s; use one of %s", value, display(k), strings.Join(list, ", "))
+			v.Add(field+"."+name, "%q is not accepted on %s; use one of %s", value, k.Display(), strings.Join(list, ", "))
 		}
 		return c
 	}

@@ -40,17 +40,9 @@ func (s *Server) replacements(ctx context.Context, in workflow.Input) (map[strin
 			continue
 		}
 		out[r.Resource] = fmt.Sprintf("%s gateways do not resize from %s to %s: it is deleted with its connections and created again, with a new public IP address that the other sites' local network gateways are updated to; its tunnels are down until then, about 50 minutes on a real cloud (a gateway takes about 15 to delete and 35 to create)",
-			kindName(kind), gw.GetSku(), want)
+			kind.Display(), gw.GetSku(), want)
 	}
 	return out, nil
-}
-
-// kindName names a kind of cloud in messages.
-func kindName(k cloud.Kind) string {
-	if k == cloud.AzureStackHub {
-		return "Azure Stack Hub"
-	}
-	return "Azure"
 }
 
 // withReplacements returns in with the gateways it must replace, read from the clouds.

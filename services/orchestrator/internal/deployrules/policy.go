@@ -101,7 +101,7 @@ func checkPolicy(v *apierr.Violations, field string, p *gatewayv1.IpsecPolicy, k
 		var rejecting []string
 		for _, k := range kinds {
 			if _, ok := canonical(list(azrules.IPsec[k]), value); !ok {
-				rejecting = append(rejecting, display(k))
+				rejecting = append(rejecting, k.Display())
 			}
 		}
 		accepted := slices.DeleteFunc(slices.Clone(list(azrules.IPsec[kinds[0]])), func(s string) bool {
@@ -149,7 +149,7 @@ func checkPolicySKUs(v *apierr.Violations, field string, s *orchestratorv1.Deplo
 		switch {
 		case given:
 			v.Add(f, "gateway SKU %s takes no custom IPsec/IKE policy on %s, and connection.ipsec_policy goes on every connection; use %s, or remove the policy",
-				sku, display(c.Kind), policySKUHint(c.Kind))
+				sku, c.Kind.Display(), policySKUHint(c.Kind))
 		case site.GetExisting().GetVpnGateway() != "":
 			v.Add(f, "adopted gateway %s is %s, which takes no custom IPsec/IKE policy, and its connection to Azure Stack Hub site %q needs one (a stamp offers only AES256/SHA384/ECP384 with GCMAES256); resize the gateway to %s outside hybridlink, or put that spoke on another hub",
 				site.GetExisting().GetVpnGateway(), sku, s.GetSites()[peerings[n].Peer].GetName(), policySKUHint(c.Kind))

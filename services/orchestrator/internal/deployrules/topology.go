@@ -142,11 +142,11 @@ func checkGatewayTunnels(v *apierr.Violations, field string, k cloud.Kind, sku s
 	}
 	if existing > 0 {
 		v.Add(field, "the gateway has %d site-to-site connections already and holds at most %d (%s on %s); this deployment adds %d: free some, pick a larger SKU, or attach fewer spokes",
-			existing, max, sku, display(k), adding)
+			existing, max, sku, k.Display(), adding)
 		return
 	}
 	v.Add(field, "%d spokes need %d connections on the hub's gateway, and a %s gateway on %s holds at most %d; pick a larger SKU or split the spokes across deployments",
-		adding, adding, sku, display(k), max)
+		adding, adding, sku, k.Display(), max)
 }
 
 // checkStamps checks that the deployment's own tunnels fit each Azure Stack Hub stamp's

@@ -129,7 +129,7 @@ func checkGatewaySKU(v *apierr.Violations, field string, site *orchestratorv1.Si
 	if site.GetGatewaySku() != "" {
 		if _, ok := canonical(skus, site.GetGatewaySku()); !ok {
 			v.Add(field+".gateway_sku", "%q is not a VPN gateway SKU on %s; use one of %s, or leave it empty for %s",
-				site.GetGatewaySku(), display(k), strings.Join(skus, ", "), defaultSKUs[k])
+				site.GetGatewaySku(), k.Display(), strings.Join(skus, ", "), defaultSKUs[k])
 		}
 	}
 	if site.GetEnableBgp() && strings.EqualFold(site.GetGatewaySku(), "Basic") {
@@ -157,14 +157,6 @@ func ids(clouds []cloud.Cloud) string {
 		out[i] = c.ID
 	}
 	return strings.Join(out, ", ")
-}
-
-// display names the kind of cloud in messages.
-func display(k cloud.Kind) string {
-	if k == cloud.AzureStackHub {
-		return "Azure Stack Hub"
-	}
-	return "Azure"
 }
 
 // canonical returns the spelling in list of s, compared case-insensitively.

@@ -26,7 +26,7 @@ func checkVirtualMachines(v *apierr.Violations, field string, vms []*orchestrato
 	seen := map[string]bool{}
 	for i, vm := range vms {
 		f := fmt.Sprintf("%s[%d]", field, i)
-		windows := isWindows(vm)
+		windows := IsWindows(vm)
 		checkVMName(v, f+".name", vm.GetName(), windows)
 		if key := strings.ToLower(vm.GetName()); key != "" && seen[key] {
 			v.Add(f+".name", "virtual machine %q is listed twice in the site; names must be unique (ARM compares them case-insensitively)", vm.GetName())
@@ -50,15 +50,11 @@ func checkVirtualMachines(v *apierr.Violations, field string, vms []*orchestrato
 	}
 }
 
-// isWindows reports whether a VM runs a Windows image, by its publisher and offer.
-func isWindows(vm *orchestratorv1.VirtualMachineSpec) bool {
+// IsWindows reports whether a VM runs a Windows image, by its publisher and offer: its
+// name and account rules are Windows', and the data-plane probe (a Linux script) leaves it out.
+func IsWindows(vm *orchestratorv1.VirtualMachineSpec) bool {
 	return strings.Contains(strings.ToLower(vm.GetImagePublisher()+vm.GetImageOffer()), "windows")
 }
-
-// IsWindows reports whether a VM runs Windows, by its image: the data-plane probe's script
-// and its CustomScript handler are Linux's, and Windows answers neither ping nor port 22 by
-// default, so Windows VMs neither probe nor are probed.
-func IsWindows(vm *orchestratorv1.VirtualMachineSpec) bool { return isWindows(vm) }
 
 // checkVMName checks a VM's name, which is also its guest computer name: Azure's resource
 // rule, at most 64 characters, and on Windows at most 15 letters, digits and '-'.
