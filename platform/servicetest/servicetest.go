@@ -63,6 +63,7 @@ type Stack struct {
 	key    []byte
 	name   string
 	caFile string
+	login  *cloud.ArmsimLogin
 }
 
 // Start starts armsim (with cfg; free ports and a fast time scale unless set) and the service.
@@ -111,6 +112,11 @@ func startStack(t testing.TB, name string, cfg armsim.Config, build Build, certs
 			cfg.Clouds[i].Addr = "127.0.0.1:0"
 		}
 	}
+	// ARM checks every token, as a real cloud does: the services log in through each
+	// cloud's directory with azidentity's client-secret credential.
+	for i := range cfg.Clouds {
+		cfg.Clouds[i].StrictAuth = true
+	}
 	if cfg.TimeScale == 0 {
 		cfg.TimeScale = 0.0001
 	}
@@ -131,7 +137,12 @@ func startStack(t testing.TB, name string, cfg armsim.Config, build Build, certs
 			t.Fatal(err)
 		}
 	}
-	s := &Stack{Sim: sim, TimeScale: cfg.TimeScale, key: newKey(), name: name, caFile: cfg.CAOut, Certs: certs, Access: access}
+	secret := filepath.Join(t.TempDir(), "armsim-client-secret")
+	if err := os.WriteFile(secret, []byte(armsim.DefaultClientSecret), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	login := &cloud.ArmsimLogin{ClientID: armsim.DefaultClientID, SecretFile: secret, Tenants: sim.Tenants}
+	s := &Stack{Sim: sim, TimeScale: cfg.TimeScale, key: newKey(), name: name, caFile: cfg.CAOut, login: login, Certs: certs, Access: access}
 	s.start(t, cfg.CAOut, build)
 	return s
 }
@@ -140,7 +151,7 @@ func startStack(t testing.TB, name string, cfg armsim.Config, build Build, certs
 // returns its stack: the same Sim, the new service's Conn, REST, Logs, Spans and Env.
 func (s *Stack) Add(t testing.TB, name string, build Build) *Stack {
 	t.Helper()
-	o := &Stack{Sim: s.Sim, TimeScale: s.TimeScale, key: newKey(), name: name, caFile: s.caFile, Certs: s.Certs, Access: s.Access}
+	o := &Stack{Sim: s.Sim, TimeScale: s.TimeScale, key: newKey(), name: name, caFile: s.caFile, login: s.login, Certs: s.Certs, Access: s.Access}
 	o.start(t, o.caFile, build)
 	return o
 }
@@ -168,7 +179,7 @@ func (s *Stack) start(t testing.TB, caFile string, build Build) {
 		t.Fatal(err)
 	}
 	var svc serve.Service
-	svc, s.Env, err = serve.Build(ctx, s.name, cloud.Armsim(caFile, s.Sim.Endpoints), s.key, tel, s.Access, build)
+	svc, s.Env, err = serve.Build(ctx, s.name, cloud.Armsim(caFile, s.Sim.Endpoints, s.login), s.key, tel, s.Access, build)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func StartStack(ctx context.Context, procs *Processes, dir string, timeScale flo
 	}); err != nil {
 		return nil, fmt.Errorf("armsim did not start: %w", err)
 	}
-	clouds, err := yaml.Marshal(cloud.Armsim(ca, endpoints))
+	clouds, err := yaml.Marshal(cloud.Armsim(ca, endpoints, nil))
 	if err != nil {
 		return nil, err
 	}
