@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"google.golang.org/grpc"
@@ -196,6 +197,26 @@ func (s *Stack) start(t testing.TB, caFile string, build Build) {
 		s.REST, s.HTTP = "http://"+s.server.HTTPAddr, s.HTTPAs(t, auth.Admin)
 	}
 	t.Cleanup(func() { s.stop(t) })
+}
+
+// ARMToken is a bearer token for ARM on cloudID, from its directory as the services get
+// theirs, for a test that calls armsim's ARM API itself (a strict armsim refuses any other).
+func (s *Stack) ARMToken(t testing.TB, cloudID string) string {
+	t.Helper()
+	ctx := context.Background()
+	reg, err := cloud.Connect(ctx, cloud.Armsim(s.caFile, s.Sim.Endpoints, s.login), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := reg.Get(cloudID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := conn.Credential.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{strings.TrimSuffix(conn.Audience, "/") + "/.default"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.Token
 }
 
 // ClientCertificateSubject is the subject of the development client certificate.

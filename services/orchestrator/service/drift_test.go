@@ -27,7 +27,7 @@ func TestDrift(t *testing.T) {
 	}
 	url := s.sim.Endpoints["azure"] + "/subscriptions/" + cloud.ArmsimSubscription + "/resourceGroups/hub-rg/providers/Microsoft.Network/connections/hub-to-stack?api-version=2024-05-01"
 	req, _ := http.NewRequest(http.MethodDelete, url, nil)
-	req.Header.Set("Authorization", "Bearer test")
+	req.Header.Set("Authorization", "Bearer "+s.net.ARMToken(t, "azure"))
 	resp, err := s.sim.HTTPClient().Do(req)
 	if err != nil {
 		t.Fatal(err)

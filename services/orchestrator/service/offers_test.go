@@ -114,10 +114,8 @@ func TestOffers(t *testing.T) {
 			})
 		}
 	}
-	for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPost, http.MethodPatch} {
-		if n, err := s.sim.Admin.Count(ctx, "", method, ""); err != nil || n != 0 {
-			t.Fatalf("refused deployments made %d %s requests to ARM (%v), want 0", n, method, err)
-		}
+	if n, err := s.sim.Admin.Writes(ctx, ""); err != nil || n != 0 {
+		t.Fatalf("refused deployments made %d writes to ARM (%v), want 0", n, err)
 	}
 	if _, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/offers"}); status.Code(err) != codes.NotFound {
 		t.Fatalf("a refused create started the deployment: %v", err)
@@ -137,6 +135,9 @@ func TestOffers(t *testing.T) {
 	}
 	byType, total := map[string]int64{}, int64(0)
 	for _, c := range counts {
+		if !c.ARM() {
+			continue // the services' first logins
+		}
 		byType[c.Type] += c.Count
 		total += c.Count
 		if c.Method != http.MethodGet {

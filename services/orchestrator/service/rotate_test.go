@@ -80,7 +80,7 @@ func sharedKeyOf(t *testing.T, s stack, cloudID, group, connection, apiVersion s
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer test")
+	req.Header.Set("Authorization", "Bearer "+s.net.ARMToken(t, cloudID))
 	resp, err := s.sim.HTTPClient().Do(req)
 	if err != nil {
 		t.Fatal(err)
