@@ -193,7 +193,9 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 			return orchestratorv1.RegisterOrchestratorServiceHandler(ctx, mux, conn)
 		},
 		OpenAPI: openapi.JSON,
-		Routes:  func(conn *grpc.ClientConn) []serve.Route { return console.Routes(conn, console.Options{TraceURL: o.TraceURL}) },
+		Routes: func(conn *grpc.ClientConn) []serve.Route {
+			return console.Routes(conn, console.Options{TraceURL: o.TraceURL})
+		},
 	}
 	svc.Background = func(ctx context.Context) error {
 		defer tc.Close()
