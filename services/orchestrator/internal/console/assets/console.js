@@ -11,7 +11,7 @@ let stop = () => {};
 
 // show replaces the page's content.
 function show(...nodes) {
-  main.replaceChildren(...nodes);
+  main.replaceChildren(...nodes.flat().filter(Boolean));
 }
 
 // fail shows an error: a refusal of the token asks for another.

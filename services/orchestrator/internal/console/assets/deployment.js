@@ -1,6 +1,7 @@
 // deployment.js is one deployment's page: its facts, and what the other modules draw.
 import {json} from './api.js';
 import {badge, h, when} from './dom.js';
+import {topology} from './topology.js';
 
 // facts lists what the deployment is, with its trace linked when a template is set.
 function facts(d, settings) {
@@ -25,5 +26,7 @@ export async function deploymentPage(id, {show, settings}, signal) {
   const d = await json('/v1/deployments/' + encodeURIComponent(id), signal);
   show(h('p', {}, h('a', {href: '#/'}, '← Deployments')),
     h('h1', {}, id, badge(d.status?.state)),
-    facts(d, settings));
+    facts(d, settings),
+    h('h2', {}, 'Topology'), h('div', {class: 'figure'}, topology(d)),
+    d.status?.outputs?.probeNote && h('p', {class: 'muted', id: 'probe-note'}, 'Probe: ', d.status.outputs.probeNote));
 }
