@@ -42,3 +42,25 @@ export async function deployments(signal) {
   } while (page);
   return all;
 }
+
+// watch reads a deployment's watch stream, which grpc-gateway sends as newline-delimited
+// JSON ({"result": event} or {"error": status}), handing each event to onEvent until the
+// stream ends: when the deployment is at rest.
+export async function watch(id, signal, onEvent) {
+  const resp = await call('/v1/deployments/' + encodeURIComponent(id) + ':watch', signal);
+  const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = '';
+  for (;;) {
+    const {value, done} = await reader.read();
+    if (done) return;
+    buf += value;
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+      const line = buf.slice(0, i).trim();
+      buf = buf.slice(i + 1);
+      if (!line) continue;
+      const msg = JSON.parse(line);
+      if (msg.error) throw new Error('watching the deployment: ' + (msg.error.message || 'the stream failed'));
+      onEvent(msg.result);
+    }
+  }
+}

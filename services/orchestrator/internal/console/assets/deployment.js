@@ -1,7 +1,14 @@
-// deployment.js is one deployment's page: its facts, and what the other modules draw.
-import {json} from './api.js';
+// deployment.js is one deployment's page: its facts and topology, kept current while it
+// applies from the API's watch stream.
+import {json, watch} from './api.js';
 import {badge, h, when} from './dom.js';
 import {topology} from './topology.js';
+
+// AT_REST are the states a deployment's watch stream ends in.
+const AT_REST = ['STATE_READY', 'STATE_FAILED', 'STATE_DELETED'];
+// REFRESH is the least time between two reads of the whole deployment while it changes,
+// and how often one at rest is read again.
+const REFRESH = 1000, REST_POLL = 5000;
 
 // facts lists what the deployment is, with its trace linked when a template is set.
 function facts(d, settings) {
@@ -21,12 +28,67 @@ function facts(d, settings) {
     st.error && [h('dt', {}, 'Error'), h('dd', {class: 'error', id: 'deployment-error'}, st.error)]);
 }
 
-// deploymentPage shows deployment id until signal aborts.
+// mergeEvent applies a watch event to the deployment as last read: its state, and the step
+// that changed.
+function mergeEvent(d, ev) {
+  d.status = d.status || {};
+  if (ev.state) d.status.state = ev.state;
+  if (!ev.step) return;
+  const steps = d.status.steps = d.status.steps || [];
+  const i = steps.findIndex((x) => x.name === ev.step.name);
+  if (i >= 0) steps[i] = ev.step;
+  else steps.push(ev.step);
+}
+
+// sleep waits ms, or until signal aborts.
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, {once: true});
+  });
+}
+
+// deploymentPage shows deployment id until signal aborts: watching it while it changes,
+// reading it again now and then while it is at rest (someone may apply it again).
 export async function deploymentPage(id, {show, settings}, signal) {
-  const d = await json('/v1/deployments/' + encodeURIComponent(id), signal);
-  show(h('p', {}, h('a', {href: '#/'}, '← Deployments')),
-    h('h1', {}, id, badge(d.status?.state)),
-    facts(d, settings),
-    h('h2', {}, 'Topology'), h('div', {class: 'figure'}, topology(d)),
-    d.status?.outputs?.probeNote && h('p', {class: 'muted', id: 'probe-note'}, 'Probe: ', d.status.outputs.probeNote));
+  const path = '/v1/deployments/' + encodeURIComponent(id);
+  const title = h('h1', {}), live = h('span', {class: 'live', id: 'live', hidden: true}, '● live');
+  const sections = {facts: h('div', {}), topology: h('div', {class: 'figure'}), notes: h('div', {})};
+  show(h('p', {}, h('a', {href: '#/'}, '← Deployments')), title, sections.facts,
+    h('h2', {}, 'Topology'), sections.topology, sections.notes);
+  const render = (d) => {
+    title.replaceChildren(id, badge(d.status?.state), live);
+    sections.facts.replaceChildren(facts(d, settings));
+    sections.topology.replaceChildren(topology(d));
+    const note = d.status?.outputs?.probeNote;
+    sections.notes.replaceChildren(...(note ? [h('p', {class: 'muted', id: 'probe-note'}, 'Probe: ', note)] : []));
+  };
+  let d = await json(path, signal);
+  render(d);
+  while (!signal.aborted) {
+    if (AT_REST.includes(d.status?.state)) {
+      await sleep(REST_POLL, signal);
+    } else {
+      live.hidden = false;
+      // Events redraw at once; the whole deployment (outputs as they come) is read again
+      // at most every REFRESH.
+      let last = 0, timer = null;
+      const reread = async () => {
+        timer = null;
+        last = Date.now();
+        d = await json(path, signal);
+        render(d);
+      };
+      await watch(id, signal, (ev) => {
+        mergeEvent(d, ev);
+        render(d);
+        if (!timer) timer = setTimeout(() => reread().catch(() => {}), Math.max(0, last + REFRESH - Date.now()));
+      });
+      clearTimeout(timer);
+      live.hidden = true;
+    }
+    if (signal.aborted) return;
+    d = await json(path, signal);
+    render(d);
+  }
 }
