@@ -4,6 +4,7 @@
 package console
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -11,10 +12,16 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
+	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
 
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/serve"
+	"github.com/hybridlink/hybridlink/services/orchestrator/timeline"
 )
 
 // Path is where the console is served on the orchestrator's REST port.
@@ -51,18 +58,44 @@ func CheckTraceURL(flag, template string) error {
 }
 
 // Routes are the console's routes: its files and settings, open to anyone; and the
-// deployments' timelines, which read the deployment as the caller through conn.
+// deployments' timelines, which read the deployment as the caller through conn (the REST
+// port's in-process connection), so that the API's policy decides.
 func Routes(conn *grpc.ClientConn, o Options) []serve.Route {
 	files, _ := fs.Sub(assets, "assets") // assets is embedded: its folder is there
 	static := http.StripPrefix(Path, http.FileServerFS(files))
 	settings, _ := json.Marshal(map[string]string{"traceUrl": o.TraceURL})
+	api := orchestratorv1.NewOrchestratorServiceClient(conn)
 	return []serve.Route{
+		{Pattern: "GET " + Path + "deployments/{id}/timeline.svg", Handler: secured(timelineSVG(api))},
 		{Pattern: "GET " + Path, Open: true, Handler: secured(static)},
 		{Pattern: "GET " + Path + "settings.json", Open: true, Handler: secured(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write(settings)
 		}))},
 	}
+}
+
+// timelineSVG draws a deployment's steps as the CLI's timeline --svg does, reading the
+// deployment as the caller.
+func timelineSVG(api orchestratorv1.OrchestratorServiceClient) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d, err := api.GetDeployment(r.Context(), &orchestratorv1.GetDeploymentRequest{Name: "deployments/" + r.PathValue("id")})
+		if err != nil {
+			st := status.Convert(err)
+			b, _ := protojson.Marshal(st.Proto())
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(gwruntime.HTTPStatusFromCode(st.Code()))
+			_, _ = w.Write(b)
+			return
+		}
+		var b bytes.Buffer
+		if err := timeline.SVG(&b, d, time.Now()); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "image/svg+xml")
+		_, _ = w.Write(b.Bytes())
+	})
 }
 
 // secured sets the headers that keep the console's pages to themselves: scripts, styles

@@ -1,7 +1,8 @@
 // deployment.js is one deployment's page: its facts and topology, kept current while it
 // applies from the API's watch stream.
-import {json, watch} from './api.js';
+import {call, json, watch} from './api.js';
 import {badge, h, when} from './dom.js';
+import {findings} from './findings.js';
 import {topology} from './topology.js';
 
 // AT_REST are the states a deployment's watch stream ends in.
@@ -48,23 +49,40 @@ function sleep(ms, signal) {
   });
 }
 
+// timeline fetches the deployment's Gantt chart, drawn by the server as the CLI's
+// timeline --svg draws it, as an SVG element.
+async function timeline(id, signal) {
+  const text = await (await call('deployments/' + encodeURIComponent(id) + '/timeline.svg', signal)).text();
+  const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+  if (doc.querySelector('parsererror')) throw new Error('the timeline is not SVG');
+  const svg = document.importNode(doc.documentElement, true);
+  svg.id = 'timeline';
+  return svg;
+}
+
 // deploymentPage shows deployment id until signal aborts: watching it while it changes,
 // reading it again now and then while it is at rest (someone may apply it again).
 export async function deploymentPage(id, {show, settings}, signal) {
   const path = '/v1/deployments/' + encodeURIComponent(id);
   const title = h('h1', {}), live = h('span', {class: 'live', id: 'live', hidden: true}, '● live');
-  const sections = {facts: h('div', {}), topology: h('div', {class: 'figure'}), notes: h('div', {})};
+  const sections = {facts: h('div', {}), topology: h('div', {class: 'figure'}), notes: h('div', {}),
+    timeline: h('div', {class: 'figure'}), findings: h('div', {id: 'findings'})};
   show(h('p', {}, h('a', {href: '#/'}, '← Deployments')), title, sections.facts,
-    h('h2', {}, 'Topology'), sections.topology, sections.notes);
-  const render = (d) => {
+    h('h2', {}, 'Topology'), sections.topology, sections.notes,
+    h('h2', {}, 'Timeline'), sections.timeline,
+    h('h2', {}, 'Findings'), sections.findings);
+  // render draws d; with withTimeline, it fetches the timeline again too.
+  const render = async (d, withTimeline) => {
     title.replaceChildren(id, badge(d.status?.state), live);
     sections.facts.replaceChildren(facts(d, settings));
     sections.topology.replaceChildren(topology(d));
     const note = d.status?.outputs?.probeNote;
     sections.notes.replaceChildren(...(note ? [h('p', {class: 'muted', id: 'probe-note'}, 'Probe: ', note)] : []));
+    sections.findings.replaceChildren(...findings(d).flat(Infinity).filter(Boolean));
+    if (withTimeline) sections.timeline.replaceChildren(await timeline(id, signal));
   };
   let d = await json(path, signal);
-  render(d);
+  await render(d, true);
   while (!signal.aborted) {
     if (AT_REST.includes(d.status?.state)) {
       await sleep(REST_POLL, signal);
@@ -77,7 +95,7 @@ export async function deploymentPage(id, {show, settings}, signal) {
         timer = null;
         last = Date.now();
         d = await json(path, signal);
-        render(d);
+        await render(d, true);
       };
       await watch(id, signal, (ev) => {
         mergeEvent(d, ev);
@@ -89,6 +107,6 @@ export async function deploymentPage(id, {show, settings}, signal) {
     }
     if (signal.aborted) return;
     d = await json(path, signal);
-    render(d);
+    await render(d, true);
   }
 }
