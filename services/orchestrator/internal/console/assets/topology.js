@@ -65,7 +65,7 @@ function drawSite(g, d, site, x, y, gwRight, probes) {
     for (const p of probes.filter((q) => q.sourceSite === site.name && q.sourceVm === vm.name)) {
       const ok = p.icmp && p.tcp;
       const rtt = p.rttMs ? ` ${Number(p.rttMs).toFixed(1)} ms` : '';
-      group.append(s('text', {class: 'probe', 'data-ok': ok, x: x + PAD + 16, y: vy - 6, 'font-size': 11, fill: ok ? '#2ca02c' : '#d62728'},
+      group.append(s('text', {class: 'probe', 'data-ok': String(ok), x: x + PAD + 16, y: vy - 6, 'font-size': 11, fill: ok ? '#2ca02c' : '#d62728'},
         `→ ${p.targetSite}/${p.targetVm} ${p.targetIp || ''}  ping ${p.icmp ? '✓' : '✕'}  ssh ${p.tcp ? '✓' : '✕'}${rtt}${p.lossPercent ? ` ${p.lossPercent}% lost` : ''}`));
       vy += PROBE_H;
     }
