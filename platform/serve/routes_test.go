@@ -1,19 +1,16 @@
 package serve
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/status"
 
 	"github.com/hybridlink/hybridlink/platform/auth"
-	"github.com/hybridlink/hybridlink/platform/telemetry"
 )
 
 // TestRoutes serves an open page and a page that calls the service, and checks who reaches
@@ -21,41 +18,21 @@ import (
 // other a caller with a credential, whose calls through the connection are its own, so that
 // the policy decides them as any call.
 func TestRoutes(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	tel, err := telemetry.Setup(ctx, "routes", telemetry.Options{LogOutput: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	access := devAccess(t)
-	authn, err := auth.New(ctx, access.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops := &counted{}
-	s, err := Start(ctx, Service{Name: "routes", GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", Policy: testPolicy, Auth: authn,
-		Register: func(g *grpc.Server) { longrunningpb.RegisterOperationsServer(g, ops) },
-		Gateway:  func(context.Context, *gwruntime.ServeMux, *grpc.ClientConn) error { return nil },
-		OpenAPI:  []byte(`{}`), Telemetry: tel,
-		Routes: func(conn *grpc.ClientConn) []Route {
-			client := longrunningpb.NewOperationsClient(conn)
-			return []Route{
-				{Pattern: "GET /page/", Open: true, Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "static") })},
-				{Pattern: "GET /page/op/{verb}", Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					var err error
-					if r.PathValue("verb") == "delete" {
-						_, err = client.DeleteOperation(r.Context(), &longrunningpb.DeleteOperationRequest{Name: "operations/x"})
-					} else {
-						_, err = client.GetOperation(r.Context(), &longrunningpb.GetOperationRequest{Name: "operations/x"})
-					}
-					_, _ = io.WriteString(w, status.Code(err).String())
-				})},
-			}
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Stop(context.Background()) })
+	s, access, ops, _ := guarded(t, nil, func(conn *grpc.ClientConn) []Route {
+		client := longrunningpb.NewOperationsClient(conn)
+		return []Route{
+			{Pattern: "GET /page/", Open: true, Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "static") })},
+			{Pattern: "GET /page/op/{verb}", Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var err error
+				if r.PathValue("verb") == "delete" {
+					_, err = client.DeleteOperation(r.Context(), &longrunningpb.DeleteOperationRequest{Name: "operations/x"})
+				} else {
+					_, err = client.GetOperation(r.Context(), &longrunningpb.GetOperationRequest{Name: "operations/x"})
+				}
+				_, _ = io.WriteString(w, status.Code(err).String())
+			})},
+		}
+	})
 	viewer := "Bearer " + tokenOf(t, access, auth.Viewer)
 	for _, tc := range []struct {
 		name, path string
