@@ -1,7 +1,8 @@
 // Package serve runs a hybridlink service: its gRPC server (health, reflection,
 // OpenTelemetry, panic recovery, request logs with trace ids) and, on a second port, its
-// REST gateway (grpc-gateway), OpenAPI document, Prometheus metrics and the REST face of
-// google.longrunning.Operations. Every service runs through it, so they all behave alike.
+// REST gateway (grpc-gateway), OpenAPI document, Prometheus metrics, the REST face of
+// google.longrunning.Operations and the service's own Routes (the orchestrator's web
+// console). Every service runs through it, so they all behave alike.
 package serve
 
 import (

@@ -100,6 +100,7 @@ export async function deploymentPage(id, {show, settings}, signal) {
       await watch(id, signal, (ev) => {
         mergeEvent(d, ev);
         render(d);
+        // A failed read is left to the next event, or to the read once the stream ends.
         if (!timer) timer = setTimeout(() => reread().catch(() => {}), Math.max(0, last + REFRESH - Date.now()));
       });
       clearTimeout(timer);
