@@ -109,12 +109,13 @@ export function topology(d) {
     const a = ends[t.hub], b = ends[t.spoke];
     if (!a || !b) continue;
     const color = STATUS_COLORS[t.status] || STATUS_COLORS.UNSPECIFIED;
-    const mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2;
+    // The label sits near the spoke's end, where the tunnels to several spokes are apart.
+    const mx = (a.x + b.x) / 2, lx = b.x - 100, ly = b.y;
     tunnelsG.append(s('g', {class: 'tunnel', 'data-tunnel': `${t.hub}-${t.spoke}`, 'data-status': t.status},
       s('path', {d: `M${a.x},${a.y} C${mx},${a.y} ${mx},${b.y} ${b.x},${b.y}`, fill: 'none', stroke: color, 'stroke-width': 3,
         'stroke-dasharray': t.status === 'CONNECTED' ? null : '8 5'}),
-      s('text', {x: mx, y: my - 6, 'text-anchor': 'middle', 'font-size': 12, fill: color, 'font-weight': 'bold'}, t.status === 'UNSPECIFIED' ? 'no tunnel yet' : t.status),
-      t.ingress !== undefined && s('text', {x: mx, y: my + 12, 'text-anchor': 'middle', 'font-size': 11, fill: '#5f6b76'}, `in ${t.ingress} B · out ${t.egress} B`)));
+      s('text', {x: lx, y: ly - 8, 'text-anchor': 'middle', 'font-size': 12, fill: color, 'font-weight': 'bold'}, t.status === 'UNSPECIFIED' ? 'no tunnel yet' : t.status),
+      t.ingress !== undefined && s('text', {x: lx, y: ly + 16, 'text-anchor': 'middle', 'font-size': 11, fill: '#5f6b76'}, `in ${t.ingress} B · out ${t.egress} B`)));
   }
   svg.append(cloudsG, tunnelsG);
   svg.setAttribute('width', width);
