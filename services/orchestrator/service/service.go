@@ -38,6 +38,7 @@ import (
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/activities"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/codec"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/console"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/polling"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
@@ -92,6 +93,9 @@ type Options struct {
 	// Writes are ARM writes a second on each cloud, by id, for all deployments of the task
 	// queue together, over DefaultWrites.
 	Writes Writes
+	// TraceURL, when set, is where the web console links a deployment's trace: a URL with
+	// {trace_id} in it (console.TraceID).
+	TraceURL string
 }
 
 // Flags registers the options' flags, with environment variables as defaults.
@@ -124,6 +128,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.Var(&o.Expect, "expect", "how long an ARM operation takes, which is when it is polled: [cloud:]collection[/delete]=duration, e.g. virtualNetworkGateways=40m or azure-stack-hub:virtualMachines/delete=5m (repeatable; defaults: gateways 35m, deleting one 15m, VMs 2m, connections 1m, network resources seconds)")
 	fs.DurationVar(&o.CheckInterval, "check-interval", workflow.DefaultCheckInterval, "how often a READY deployment reads every resource it manages or adopts, and its tunnels, for drift (negative: only when asked, CheckDeployment); not scaled by -time-scale")
 	fs.Float64Var(&o.TimeScale, "time-scale", 1, "armsim's -time-scale, when the clouds are emulated: multiplies the expected operation times and divides the default write budgets")
+	fs.StringVar(&o.TraceURL, "trace-url", env("HYBRIDLINK_TRACE_URL", ""), "where the web console ("+console.Path+") links a deployment's trace, with "+console.TraceID+" in it, e.g. http://jaeger:16686/trace/"+console.TraceID+" ($HYBRIDLINK_TRACE_URL)")
 	fs.Var(&o.Writes, "arm-writes", "ARM writes a cloud's subscription takes from every deployment together, enforced by Temporal across workers: cloud=N a second, or cloud=N/h an hour (repeatable; defaults: 9/s on Azure, 1080/h on Azure Stack Hub, 90% of ARM's budgets, divided by -time-scale)")
 }
 
@@ -131,6 +136,9 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 // resource services (to plan deployments), and the worker as a background task; the
 // background task closes the connections at shutdown.
 func Service(env serve.Env, o Options) (serve.Service, error) {
+	if err := console.CheckTraceURL("-trace-url", o.TraceURL); err != nil {
+		return serve.Service{}, err
+	}
 	key := o.PayloadKey
 	if key == nil {
 		var err error
@@ -185,6 +193,9 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 			return orchestratorv1.RegisterOrchestratorServiceHandler(ctx, mux, conn)
 		},
 		OpenAPI: openapi.JSON,
+		Routes: func(conn *grpc.ClientConn) []serve.Route {
+			return console.Routes(conn, console.Options{TraceURL: o.TraceURL})
+		},
 	}
 	svc.Background = func(ctx context.Context) error {
 		defer tc.Close()

@@ -16,9 +16,9 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/sites"
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/sites"
 )
 
 // pollEvery is how often progress asks for the deployment's status.
