@@ -253,10 +253,10 @@ func TestInvalid(t *testing.T) {
 	}{
 		{"unknown field in the file", []string{"apply", "--yes", "-f", spec(t, "bad1", func(s string) string {
 			return strings.Replace(s, "imageSku:", "imageSkew:", 1)
-		})}, "spec.sites[0].virtualMachines[0].imageSkew: unknown field"},
+		})}, "spec.sites[0].virtualMachines[0].imageSkew: unknown field; did you mean imageSku?"},
 		{"invalid for the cloud", []string{"apply", "--yes", "-f", spec(t, "bad2", func(s string) string {
 			return strings.Replace(s, "gatewaySubnetPrefix: 10.2.255.0/27", "gatewaySubnetPrefix: 10.2.255.0/27\n      gatewaySku: VpnGw5", 1)
-		})}, "spec.sites[1].gateway_sku"},
+		})}, "spec.sites[1].gatewaySku: "},
 		{"overlapping sites", []string{"plan", "-f", spec(t, "bad3", func(s string) string {
 			return strings.ReplaceAll(s, "10.2.", "10.1.")
 		})}, "is not valid; nothing was written"},

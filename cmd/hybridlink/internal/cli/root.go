@@ -141,7 +141,8 @@ func args(n int, what string) cobra.PositionalArgs {
 }
 
 // describe words an error for a person: a status error's message with its code and, for
-// a bad request, each field at fault; any other error as it is.
+// a bad request, each field at fault, with field names spelt as in a spec file; any other
+// error as it is.
 func describe(err error) string {
 	var se interface{ GRPCStatus() *status.Status }
 	if !errors.As(err, &se) {
@@ -149,7 +150,7 @@ func describe(err error) string {
 	}
 	st := se.GRPCStatus()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s)", st.Message(), st.Code())
+	fmt.Fprintf(&b, "%s (%s)", specfile.FieldText(st.Message()), st.Code())
 	switch st.Code() {
 	case codes.Unavailable:
 		b.WriteString("\n  is the orchestrator running at --addr? `hybridlink dev` runs the whole suite locally")
@@ -161,7 +162,7 @@ func describe(err error) string {
 	for _, d := range st.Details() {
 		if br, ok := d.(*errdetails.BadRequest); ok {
 			for _, v := range br.GetFieldViolations() {
-				fmt.Fprintf(&b, "\n  %s: %s", v.GetField(), v.GetDescription())
+				fmt.Fprintf(&b, "\n  %s: %s", specfile.FieldPath(v.GetField()), specfile.FieldText(v.GetDescription()))
 			}
 		}
 	}
