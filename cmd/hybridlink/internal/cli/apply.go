@@ -301,7 +301,5 @@ FAILED, kept for inspection, another apply or destroy. A teardown cannot be canc
 	}
 }
 
-// deploymentName accepts a deployment's ID or its full name.
-func deploymentName(arg string) string {
-	return "deployments/" + strings.TrimPrefix(arg, "deployments/")
-}
+// deploymentName accepts a deployment's ID or its full name, as a spec file's name does.
+func deploymentName(arg string) string { return specfile.Name(arg) }

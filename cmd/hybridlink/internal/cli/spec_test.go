@@ -49,3 +49,11 @@ func TestSpecRoundTrip(t *testing.T) {
 		t.Error("a password was printed")
 	}
 }
+
+// TestBareName plans a spec file named by the deployment's ID alone, as the commands take it.
+func TestBareName(t *testing.T) {
+	file := spec(t, "bare", func(s string) string { return strings.Replace(s, "name: deployments/bare", "name: bare", 1) })
+	if code, out, errs := run(t, "plan", "-f", file); code != ExitOK || !strings.Contains(out, "Plan for deployments/bare:") {
+		t.Errorf("plan: exit %d\n%s\n%s", code, out, errs)
+	}
+}

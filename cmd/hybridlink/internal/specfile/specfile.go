@@ -1,7 +1,8 @@
 // Package specfile reads and writes deployment files: YAML (or JSON) that mirrors the
-// orchestrator API's Deployment message with its protojson field names, a name and a spec:
+// orchestrator API's Deployment message with its protojson field names, a name (the
+// deployment's ID, or deployments/ID) and a spec:
 //
-//	name: deployments/hybrid-demo
+//	name: hybrid-demo
 //	spec:
 //	  sites:
 //	    - name: hub
@@ -84,13 +85,19 @@ func Parse(file string, b []byte) (*orchestratorv1.Deployment, error) {
 	d.Status, d.CreateTime, d.UpdateTime, d.Etag = nil, nil, nil, ""
 	switch {
 	case d.GetName() == "":
-		return nil, &Error{File: file, Field: "name", Problem: "required: the deployment's name, deployments/ID"}
-	case !strings.HasPrefix(d.GetName(), "deployments/"):
-		return nil, &Error{File: file, Field: "name", Problem: fmt.Sprintf("%q is not of the form deployments/ID", d.GetName())}
+		return nil, &Error{File: file, Field: "name", Problem: "required: the deployment's name, ID or deployments/ID"}
 	case d.GetSpec() == nil:
 		return nil, &Error{File: file, Field: "spec", Problem: "required: the deployment's sites and connection"}
 	}
+	d.Name = Name(d.GetName())
 	return d, nil
+}
+
+// Name is the deployment name a spec file's name or a command's argument means: the
+// deployment's ID (demo) or its full name (deployments/demo), both deployments/demo. The
+// orchestrator checks the ID.
+func Name(arg string) string {
+	return "deployments/" + strings.TrimPrefix(arg, "deployments/")
 }
 
 // ID returns the ID of a deployment name: demo for deployments/demo.

@@ -48,6 +48,10 @@ func TestParse(t *testing.T) {
 	if d.GetStatus() != nil || d.GetEtag() != "" {
 		t.Errorf("output-only fields kept: %v", d)
 	}
+	// a bare ID is a name, as on the command line
+	if d, err := Parse("demo.yaml", []byte(strings.Replace(valid, "deployments/demo", "demo", 1))); err != nil || d.GetName() != "deployments/demo" {
+		t.Errorf("name: demo read as %q, %v", d.GetName(), err)
+	}
 	// proto field names are accepted as protojson accepts them
 	if _, err := Parse("demo.yaml", []byte(strings.Replace(valid, "resourceGroup", "resource_group", 1))); err != nil {
 		t.Errorf("proto name refused: %v", err)
