@@ -127,6 +127,7 @@ whole suite locally against armsim, the emulated clouds.`,
 		newTimeline(&c, std), newCancel(&c, std), newDestroy(&c, std), newCheck(&c, std), newRepair(&c, std), newProbe(&c, std), newRotateKey(&c, std),
 		newDev(std), newDemo(std), newCerts(std), newContext(&c, std),
 	)
+	completions(root, &c)
 	return root
 }
 
