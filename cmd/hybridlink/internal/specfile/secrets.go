@@ -9,8 +9,9 @@ import (
 	"strings"
 
 	"google.golang.org/genproto/googleapis/api/annotations"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/hybridlink/hybridlink/platform/apierr"
 )
 
 // A secret field (one the API marks INPUT_ONLY: a VM's adminPassword, the connection's
@@ -114,8 +115,7 @@ func resolve(file, dir, at string, ref map[string]any, fd protoreflect.FieldDesc
 
 // inputOnly reports whether a field is marked INPUT_ONLY: a secret the API takes and never returns.
 func inputOnly(fd protoreflect.FieldDescriptor) bool {
-	behaviors, _ := proto.GetExtension(fd.Options(), annotations.E_FieldBehavior).([]annotations.FieldBehavior)
-	return slices.Contains(behaviors, annotations.FieldBehavior_INPUT_ONLY)
+	return apierr.HasBehavior(fd, annotations.FieldBehavior_INPUT_ONLY)
 }
 
 func join(path, key string) string {
