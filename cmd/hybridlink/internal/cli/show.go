@@ -64,7 +64,10 @@ func newGet(c *conn, std IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if o != "table" {
+			switch o {
+			case "yaml":
+				return writeSpec(std, d)
+			case "json":
 				return o.write(std.Out, d)
 			}
 			printDeployment(std.Out, d)
