@@ -13,7 +13,6 @@ import (
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
-	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
 )
@@ -60,10 +59,8 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 		matches := func(cur *subnet.Model) (bool, error) {
 			return cur.Properties != nil && azsdk.Deref(cur.Properties.AddressPrefix) == p.String(), nil
 		}
-		return &kind.Want[*subnet.Model]{Matches: matches, Put: func(ctx context.Context, _ **subnet.Model) (lro.Op[*subnet.Model], error) {
-			return c.subnets.CreateOrUpdate(ctx, subnet.In(n.ResourceGroup, vn.ID()), n.ID(),
-				subnet.Model{Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(p.String())}}, "")
-		}}, nil
+		model := subnet.Model{Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(p.String())}}
+		return &kind.Want[*subnet.Model]{Matches: matches, Model: &model}, nil
 	})
 }
 
