@@ -184,32 +184,24 @@ func (d *deployment) register(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateApply, d.reapply,
-		workflow.UpdateHandlerOptions{Validator: d.validateApply}); err != nil {
-		return err
+	// each update's handler and validator, in the order they are set
+	for _, u := range []struct {
+		name               string
+		handler, validator any
+	}{
+		{UpdateApply, d.reapply, d.validateApply},
+		{UpdateRepair, d.repair, d.validateRepair},
+		{UpdateProbe, d.probeNow, d.validateProbe},
+		{UpdateCheck, d.checkNow, d.validateCheck},
+		{UpdateRotateKey, d.rotateKey, d.validateRotate},
+		{UpdateStop, d.stop, d.validateStop},
+		{UpdateTeardown, d.tearDown, d.validateTeardown},
+	} {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler, workflow.UpdateHandlerOptions{Validator: u.validator}); err != nil {
+			return err
+		}
 	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRepair, d.repair,
-		workflow.UpdateHandlerOptions{Validator: d.validateRepair}); err != nil {
-		return err
-	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateProbe, d.probeNow,
-		workflow.UpdateHandlerOptions{Validator: d.validateProbe}); err != nil {
-		return err
-	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateCheck, d.checkNow,
-		workflow.UpdateHandlerOptions{Validator: d.validateCheck}); err != nil {
-		return err
-	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRotateKey, d.rotateKey,
-		workflow.UpdateHandlerOptions{Validator: d.validateRotate}); err != nil {
-		return err
-	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateStop, d.stop,
-		workflow.UpdateHandlerOptions{Validator: d.validateStop}); err != nil {
-		return err
-	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateTeardown, d.tearDown,
-		workflow.UpdateHandlerOptions{Validator: d.validateTeardown})
+	return nil
 }
 
 // errNotApplying refuses a stop when no apply runs.
