@@ -11,7 +11,6 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/auth"
@@ -23,7 +22,7 @@ import (
 // nothing. Every refusal is PERMISSION_DENIED or UNAUTHENTICATED (403/401 over REST) saying
 // what is missing, and armsim sees no write across them all.
 func TestAccess(t *testing.T) {
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-access")
+	s := start(t, scaled, "e2e-access")
 	ctx := context.Background()
 	as := func(r auth.Role) orchestratorv1.OrchestratorServiceClient {
 		return orchestratorv1.NewOrchestratorServiceClient(s.orch.DialAs(t, r))

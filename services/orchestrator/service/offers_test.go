@@ -10,7 +10,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
 )
@@ -21,7 +20,7 @@ import (
 // to pick from, and armsim sees no write across all of them; a fresh plan's ARM reads are
 // counted by type.
 func TestOffers(t *testing.T) {
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-offers")
+	s := start(t, scaled, "e2e-offers")
 	ctx := context.Background()
 	tests := []struct {
 		name   string

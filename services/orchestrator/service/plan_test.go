@@ -8,7 +8,6 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
 
@@ -16,7 +15,7 @@ import (
 // resource created, no ARM write), the same spec once deployed (nothing changes), and the
 // deployed spec with one VM resized (that VM updated).
 func TestPlan(t *testing.T) {
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-plan")
+	s := start(t, scaled, "e2e-plan")
 	ctx := context.Background()
 	plan := func(spec *orchestratorv1.DeploymentSpec) *orchestratorv1.Plan {
 		t.Helper()
@@ -61,11 +60,7 @@ func TestPlan(t *testing.T) {
 		}
 	}
 
-	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "planned",
-		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
-	if e := wait(t, s, op, err).GetError(); e != nil {
-		t.Fatalf("deployment failed: %s", e.GetMessage())
-	}
+	deploy(t, s, "planned", hybridSpec())
 	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/planned"})
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +100,6 @@ func TestPlan(t *testing.T) {
 		}
 	}
 
-	op, err = s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/planned"})
+	op, err := s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/planned"})
 	wait(t, s, op, err)
 }

@@ -287,10 +287,7 @@ func TestAdoptedGatewayFull(t *testing.T) {
 		sp.Cloud, sp.ResourceGroup = "azure", fmt.Sprintf("edge%d-rg", i)
 		full.Sites = append(full.Sites, sp)
 	}
-	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "basic", Deployment: &orchestratorv1.Deployment{Spec: full}})
-	if e := wait(t, s, op, err).GetError(); e != nil {
-		t.Fatalf("a Basic hub with ten spokes: %s", e.GetMessage())
-	}
+	deploy(t, s, "basic", full)
 	if err := s.sim.Admin.ResetCounters(ctx); err != nil {
 		t.Fatal(err)
 	}
