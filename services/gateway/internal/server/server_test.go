@@ -18,7 +18,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -26,7 +25,6 @@ import (
 	"github.com/hybridlink/hybridlink/armsim"
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/auth"
-	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
 	"github.com/hybridlink/hybridlink/services/gateway/service"
 )
@@ -185,13 +183,7 @@ func (r *recorder) intercept(ctx context.Context, method string, req, reply any,
 // dial connects to the stack's service through the recorder.
 func (r *recorder) dial(t *testing.T, st *servicetest.Stack) clients {
 	t.Helper()
-	conn, err := grpc.NewClient(st.Conn.Target(), grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithUnaryInterceptor(r.intercept),
-		grpc.WithPerRPCCredentials(serve.BearerToken{Token: st.Token(t, auth.Orchestrator), Insecure: true}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return clientsOf(conn)
+	return clientsOf(st.DialAs(t, auth.Orchestrator, grpc.WithUnaryInterceptor(r.intercept)))
 }
 
 func writes(t *testing.T, st *servicetest.Stack) int64 {
