@@ -55,9 +55,7 @@ type nicSpec struct {
 func validateNetworkInterface(req *computev1.CreateNetworkInterfaceRequest, parent names.Name, subscription string) (*computev1.NetworkInterface, nicSpec, error) {
 	var v apierr.Violations
 	var spec nicSpec
-	if err := names.CheckID(req.GetNetworkInterfaceId()); err != nil {
-		v.Add("network_interface_id", "%v", err)
-	}
+	v.Check("network_interface_id", names.CheckID(req.GetNetworkInterfaceId()))
 	want := req.GetNetworkInterface()
 	if want == nil {
 		v.Add("network_interface", "required")

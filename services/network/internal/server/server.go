@@ -129,9 +129,7 @@ func (s *Server) CreateResourceGroup(ctx context.Context, req *networkv1.CreateR
 	if err != nil {
 		v.Add("parent", "%v", err)
 	}
-	if err := names.CheckResourceGroup(req.GetResourceGroupId()); err != nil {
-		v.Add("resource_group_id", "%v", err)
-	}
+	v.Check("resource_group_id", names.CheckResourceGroup(req.GetResourceGroupId()))
 	if req.GetResourceGroup() == nil {
 		v.Add("resource_group", "required")
 	}

@@ -22,9 +22,7 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 	return subnetType.Create(ctx, s.clouds, req, req.GetSubnetId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*subnet.Model], error) {
 		vn := n.Parent()
 		var v apierr.Violations
-		if err := names.CheckID(req.GetSubnetId()); err != nil {
-			v.Add("subnet_id", "%v", err)
-		}
+		v.Check("subnet_id", names.CheckID(req.GetSubnetId()))
 		if req.GetSubnet() == nil {
 			v.Add("subnet", "required")
 		}

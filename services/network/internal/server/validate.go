@@ -40,9 +40,7 @@ var limits = apierr.NewLimits(slices.Concat(
 // every bad field.
 func validateVirtualNetwork(req *networkv1.CreateVirtualNetworkRequest) (*networkv1.VirtualNetwork, []subnetSpec, error) {
 	var v apierr.Violations
-	if err := names.CheckID(req.GetVirtualNetworkId()); err != nil {
-		v.Add("virtual_network_id", "%v", err)
-	}
+	v.Check("virtual_network_id", names.CheckID(req.GetVirtualNetworkId()))
 	want := req.GetVirtualNetwork()
 	if want == nil {
 		v.Add("virtual_network", "required")
