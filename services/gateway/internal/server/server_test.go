@@ -7,15 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	stacknetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
-	stackresources "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -53,63 +46,7 @@ var sites = map[string]string{"azure": "10.1.0.0/16", "azure-stack-hub": "10.2.0
 // directly in ARM with the cloud's SDK, as the network service would.
 func site(t *testing.T, st *servicetest.Stack, cloud string) {
 	t.Helper()
-	conn, err := st.Env.Clouds.Get(cloud)
-	if err != nil {
-		t.Fatal(err)
-	}
-	space := sites[cloud]
-	gatewayPrefix := strings.Replace(space, ".0.0/16", ".255.0/27", 1)
-	poll := &runtime.PollUntilDoneOptions{Frequency: time.Second}
-	switch cloud {
-	case "azure":
-		rgs, err := armresources.NewResourceGroupsClient(conn.Subscription, conn.Credential, conn.Options)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := rgs.CreateOrUpdate(ctx, "rg", armresources.ResourceGroup{Location: to.Ptr(conn.Location)}, nil); err != nil {
-			t.Fatal(err)
-		}
-		vnets, err := armnetwork.NewVirtualNetworksClient(conn.Subscription, conn.Credential, conn.Options)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := vnets.BeginCreateOrUpdate(ctx, "rg", "vnet", armnetwork.VirtualNetwork{Location: to.Ptr(conn.Location),
-			Properties: &armnetwork.VirtualNetworkPropertiesFormat{
-				AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(space)},
-				Subnets: []*armnetwork.Subnet{{Name: to.Ptr("GatewaySubnet"),
-					Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(gatewayPrefix)}}},
-			}}, nil)
-		if err == nil {
-			_, err = p.PollUntilDone(ctx, poll)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	default:
-		rgs, err := stackresources.NewResourceGroupsClient(conn.Subscription, conn.Credential, conn.Options)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := rgs.CreateOrUpdate(ctx, "rg", stackresources.ResourceGroup{Location: to.Ptr(conn.Location)}, nil); err != nil {
-			t.Fatal(err)
-		}
-		vnets, err := stacknetwork.NewVirtualNetworksClient(conn.Subscription, conn.Credential, conn.Options)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := vnets.BeginCreateOrUpdate(ctx, "rg", "vnet", stacknetwork.VirtualNetwork{Location: to.Ptr(conn.Location),
-			Properties: &stacknetwork.VirtualNetworkPropertiesFormat{
-				AddressSpace: &stacknetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(space)},
-				Subnets: []*stacknetwork.Subnet{{Name: to.Ptr("GatewaySubnet"),
-					Properties: &stacknetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(gatewayPrefix)}}},
-			}}, nil)
-		if err == nil {
-			_, err = p.PollUntilDone(ctx, poll)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	st.Network(t, cloud, sites[cloud], map[string]string{"GatewaySubnet": strings.Replace(sites[cloud], ".0.0/16", ".255.0/27", 1)})
 }
 
 func rg(cloud string) string { return "clouds/" + cloud + "/resourceGroups/rg" }
