@@ -84,3 +84,18 @@ func DecodeJSON(t testing.TB, resp *http.Response) map[string]any {
 	}
 	return m
 }
+
+// Writes is how many writes (PUT, POST, DELETE, PATCH) armsim has answered on all its clouds
+// since its counters were last reset.
+func Writes(t testing.TB, sim *armsim.Sim) int64 {
+	t.Helper()
+	var n int64
+	for _, m := range []string{http.MethodPut, http.MethodPost, http.MethodDelete, http.MethodPatch} {
+		c, err := sim.Admin.Count(context.Background(), "", m, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += c
+	}
+	return n
+}

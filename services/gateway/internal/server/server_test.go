@@ -3,7 +3,6 @@ package server_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -123,19 +122,6 @@ func (r *recorder) dial(t *testing.T, st *servicetest.Stack) clients {
 	return clientsOf(st.DialAs(t, auth.Orchestrator, grpc.WithUnaryInterceptor(r.intercept)))
 }
 
-func writes(t *testing.T, st *servicetest.Stack) int64 {
-	t.Helper()
-	var n int64
-	for _, m := range []string{http.MethodPut, http.MethodPost, http.MethodDelete, http.MethodPatch} {
-		c, err := st.Sim.Admin.Count(ctx, "", m, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		n += c
-	}
-	return n
-}
-
 // TestTunnel builds the Azure <-> Azure Stack Hub tunnel through the service: public IPs,
 // gateways, local network gateways pointing at each other's gateway address, and
 // connections with the documented IPsec policy on the Azure side; both come up Connected.
@@ -198,7 +184,7 @@ func TestTunnel(t *testing.T) {
 	connected(gatewayv1.Connection_STATUS_CONNECTED)
 
 	// creating everything again writes nothing
-	before := writes(t, st)
+	before := servicetest.Writes(t, st.Sim)
 	for _, cloud := range clouds {
 		for _, create := range []func() (*longrunningpb.Operation, error){
 			func() (*longrunningpb.Operation, error) { return c.gw.CreatePublicIPAddress(ctx, pipRequest(cloud)) },
@@ -218,7 +204,7 @@ func TestTunnel(t *testing.T) {
 			}
 		}
 	}
-	if after := writes(t, st); after != before {
+	if after := servicetest.Writes(t, st.Sim); after != before {
 		t.Fatalf("unchanged creates must not write to ARM: %d writes became %d", before, after)
 	}
 
