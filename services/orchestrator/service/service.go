@@ -106,11 +106,18 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 		}
 		return d
 	}
+	// clientTLS registers the flags -<name>-tls-{ca,cert,key} of c, defaulting to
+	// $HYBRIDLINK_<NAME>_TLS_{CA,CERT,KEY}: ca says what the CA verifies, peer whom the
+	// client certificate is presented to.
+	clientTLS := func(c *serve.ClientTLSConfig, name, envName, ca, peer string) {
+		v := "HYBRIDLINK_" + envName + "_TLS_"
+		fs.StringVar(&c.CAFile, name+"-tls-ca", env(v+"CA", ""), ca+" ($"+v+"CA)")
+		fs.StringVar(&c.CertFile, name+"-tls-cert", env(v+"CERT", ""), "client certificate presented to "+peer+" (mTLS) ($"+v+"CERT)")
+		fs.StringVar(&c.KeyFile, name+"-tls-key", env(v+"KEY", ""), "key of -"+name+"-tls-cert ($"+v+"KEY)")
+	}
 	fs.StringVar(&o.Temporal, "temporal", env("HYBRIDLINK_TEMPORAL_ADDRESS", "127.0.0.1:7233"), "Temporal frontend address ($HYBRIDLINK_TEMPORAL_ADDRESS)")
 	fs.StringVar(&o.Namespace, "namespace", env("HYBRIDLINK_TEMPORAL_NAMESPACE", "default"), "Temporal namespace ($HYBRIDLINK_TEMPORAL_NAMESPACE)")
-	fs.StringVar(&o.TemporalTLS.CAFile, "temporal-tls-ca", env("HYBRIDLINK_TEMPORAL_TLS_CA", ""), "CA verifying the Temporal frontend's certificate; Temporal is dialed over TLS when any -temporal-tls-* is set ($HYBRIDLINK_TEMPORAL_TLS_CA)")
-	fs.StringVar(&o.TemporalTLS.CertFile, "temporal-tls-cert", env("HYBRIDLINK_TEMPORAL_TLS_CERT", ""), "client certificate presented to the Temporal frontend (mTLS) ($HYBRIDLINK_TEMPORAL_TLS_CERT)")
-	fs.StringVar(&o.TemporalTLS.KeyFile, "temporal-tls-key", env("HYBRIDLINK_TEMPORAL_TLS_KEY", ""), "key of -temporal-tls-cert ($HYBRIDLINK_TEMPORAL_TLS_KEY)")
+	clientTLS(&o.TemporalTLS, "temporal", "TEMPORAL", "CA verifying the Temporal frontend's certificate; Temporal is dialed over TLS when any -temporal-tls-* is set", "the Temporal frontend")
 	fs.StringVar(&o.TemporalServerName, "temporal-tls-server-name", env("HYBRIDLINK_TEMPORAL_TLS_SERVER_NAME", ""), "name the Temporal frontend's certificate must hold, when not the -temporal host ($HYBRIDLINK_TEMPORAL_TLS_SERVER_NAME)")
 	fs.StringVar(&o.TemporalAPIKeyFile, "temporal-api-key-file", env("HYBRIDLINK_TEMPORAL_API_KEY_FILE", ""), "file holding the Temporal API key, read at each call; implies TLS ($HYBRIDLINK_TEMPORAL_API_KEY_FILE)")
 	fs.StringVar(&o.TaskQueue, "task-queue", env("HYBRIDLINK_TASK_QUEUE", "hybridlink-deployments"), "Temporal task queue ($HYBRIDLINK_TASK_QUEUE)")
@@ -119,9 +126,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Network, "network-addr", env("HYBRIDLINK_NETWORK_ADDR", "127.0.0.1:9091"), "network service gRPC address ($HYBRIDLINK_NETWORK_ADDR)")
 	fs.StringVar(&o.Gateway, "gateway-addr", env("HYBRIDLINK_GATEWAY_ADDR", "127.0.0.1:9092"), "gateway service gRPC address ($HYBRIDLINK_GATEWAY_ADDR)")
 	fs.StringVar(&o.Compute, "compute-addr", env("HYBRIDLINK_COMPUTE_ADDR", "127.0.0.1:9093"), "compute service gRPC address ($HYBRIDLINK_COMPUTE_ADDR)")
-	fs.StringVar(&o.ServicesTLS.CAFile, "services-tls-ca", env("HYBRIDLINK_SERVICES_TLS_CA", ""), "CA verifying the resource services' TLS certificates; dials use TLS when any -services-tls-* is set ($HYBRIDLINK_SERVICES_TLS_CA)")
-	fs.StringVar(&o.ServicesTLS.CertFile, "services-tls-cert", env("HYBRIDLINK_SERVICES_TLS_CERT", ""), "client certificate presented to the resource services (mTLS) ($HYBRIDLINK_SERVICES_TLS_CERT)")
-	fs.StringVar(&o.ServicesTLS.KeyFile, "services-tls-key", env("HYBRIDLINK_SERVICES_TLS_KEY", ""), "key of -services-tls-cert ($HYBRIDLINK_SERVICES_TLS_KEY)")
+	clientTLS(&o.ServicesTLS, "services", "SERVICES", "CA verifying the resource services' TLS certificates; dials use TLS when any -services-tls-* is set", "the resource services")
 	fs.StringVar(&o.ServicesTokenFile, "services-token-file", env("HYBRIDLINK_SERVICES_TOKEN_FILE", ""), "file holding the bearer token presented to the resource services, read at each call; the development credentials' orchestrator token when empty and no access file is given ($HYBRIDLINK_SERVICES_TOKEN_FILE)")
 	fs.StringVar(&o.PayloadKeyFile, "payload-key-file", env("HYBRIDLINK_PAYLOAD_KEY_FILE", filepath.Join(".state", "payload.key")), "AES-256 key encrypting Temporal payloads, generated when missing ($HYBRIDLINK_PAYLOAD_KEY_FILE)")
 	fs.DurationVar(&o.HeartbeatTimeout, "heartbeat-timeout", workflow.DefaultHeartbeatTimeout, "how long a step may go without a heartbeat before another worker takes it over (resuming its ARM operation)")
