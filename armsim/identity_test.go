@@ -91,6 +91,9 @@ func TestIdentityClientSecret(t *testing.T) {
 	must(t, err)
 	graph, err := token(t, sim, "azure", armsim.DefaultClientID, "s3cret", "https://graph.microsoft.com/.default")
 	must(t, err)
+	// as go-azure-sdk (Terraform's azurerm) asks: for the endpoint it calls, no trailing slash
+	endpoint, err := token(t, sim, "azure", armsim.DefaultClientID, "s3cret", sim.Endpoints["azure"]+"/.default")
+	must(t, err)
 	// the stamp's directory signs with its own key, even for Azure's audience
 	foreign, err := token(t, sim, "azure-stack-hub", armsim.DefaultClientID, "s3cret", azureScope)
 	must(t, err)
@@ -100,6 +103,7 @@ func TestIdentityClientSecret(t *testing.T) {
 		name, token, code string
 	}{
 		{"issued", good, ""},
+		{"issued for the endpoint itself", endpoint, ""},
 		{"not a JWT", "x", "InvalidAuthenticationToken"},
 		{"claims changed", tampered, "InvalidAuthenticationToken"},
 		{"another directory's", foreign, "InvalidAuthenticationToken"},

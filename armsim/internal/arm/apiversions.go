@@ -37,16 +37,41 @@ var apiVersions = map[CloudKind]map[string][]string{
 	},
 }
 
+// typeAPIVersions are the api-versions of the resource types whose provider versions them
+// apart from the rest of its namespace (lower-case "namespace/type"): Compute's disks (its
+// DiskRP, azure-rest-api-specs' Microsoft.Compute/DiskRP/stable; the stamp's are those of
+// its hybrid profiles, 2020-09-01-hybrid's 2019-07-01 the newest) and its ResourceSkus_List
+// (the stamp's, those of its compute profiles that publish it).
+var typeAPIVersions = map[CloudKind]map[string][]string{
+	AzureStackHub: {
+		"microsoft.compute/disks": {"2017-03-30", "2018-06-01", "2019-07-01"},
+		"microsoft.compute/skus":  {"2017-09-01", "2019-04-01"},
+	},
+	Azure: {
+		"microsoft.compute/disks": {"2019-07-01", "2020-06-30", "2020-12-01", "2021-04-01", "2021-08-01", "2021-12-01",
+			"2022-03-02", "2022-07-02", "2023-01-02", "2023-04-02", "2023-10-02", "2024-03-02", "2025-01-02", "2026-03-02"},
+		"microsoft.compute/skus": {"2017-09-01", "2019-04-01", "2021-07-01"},
+	},
+}
+
+// versionsOf are the api-versions a cloud accepts for a resource type of a namespace.
+func versionsOf(k CloudKind, namespace, typ string) []string {
+	if vs, ok := typeAPIVersions[k][strings.ToLower(namespace+"/"+typ)]; ok {
+		return vs
+	}
+	return apiVersions[k][strings.ToLower(namespace)]
+}
+
 var apiVersionForm = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}(-preview)?$`)
 
-// checkAPIVersion enforces the api-version of a request to a provider namespace on a cloud.
-// typ and location only shape the error message, as ARM's does.
+// checkAPIVersion enforces the api-version of a request to a resource type of a provider
+// namespace on a cloud; location only shapes the error message, as ARM's does.
 func checkAPIVersion(c *Cloud, namespace, version, typ, location string) *Error {
 	if version == "" {
 		return errorf(http.StatusBadRequest, "MissingApiVersionParameter",
 			"The api-version query parameter (?api-version=) is required for all requests.")
 	}
-	supported := apiVersions[c.Kind][strings.ToLower(namespace)]
+	supported := versionsOf(c.Kind, namespace, typ)
 	if !apiVersionForm.MatchString(version) {
 		return errorf(http.StatusBadRequest, "InvalidApiVersionParameter",
 			"The api-version '%s' is invalid. The supported versions are '%s'.", version, newestFirst(supported))

@@ -40,11 +40,13 @@ type ImageReference struct {
 
 // OSDisk describes the VM's OS disk; armsim keeps it as part of the VM.
 type OSDisk struct {
-	Name         string       `json:"name,omitempty"`
-	OSType       string       `json:"osType,omitempty"`
-	CreateOption string       `json:"createOption,omitempty"`
-	Caching      string       `json:"caching,omitempty"`
-	DiskSizeGB   int32        `json:"diskSizeGB,omitempty"`
+	Name         string `json:"name,omitempty"`
+	OSType       string `json:"osType,omitempty"`
+	CreateOption string `json:"createOption,omitempty"`
+	Caching      string `json:"caching,omitempty"`
+	DiskSizeGB   int32  `json:"diskSizeGB,omitempty"`
+	// DeleteOption is what deleting the VM does to the disk: Delete, or Detach (default).
+	DeleteOption string       `json:"deleteOption,omitempty"`
 	ManagedDisk  *ManagedDisk `json:"managedDisk,omitempty"`
 }
 
@@ -131,7 +133,8 @@ func init() {
 			msg: "Virtual machine name %s is invalid. It can be up to 64 characters long and contain letters, digits, '.', '-' and '_', starting with a letter or digit."},
 		readOnly: []string{"properties.osProfile.adminPassword", "properties.instanceView", "properties.vmId",
 			"properties.storageProfile.osDisk.managedDisk.id"},
-		prepare: prepareVirtualMachine, onSucceeded: vmSucceeded, onAction: vmPower, render: renderVirtualMachine,
+		prepare: prepareVirtualMachine, onSucceeded: vmSucceeded, onRemove: func(e *Engine, en *entry) { e.releaseOSDisk(en) },
+		onAction: vmPower, render: renderVirtualMachine,
 		defaults: virtualMachineDefaults,
 		actions: map[string]func(t *txn, en *entry) (*response, *Error){
 			"instanceview": vmInstanceView,
@@ -365,6 +368,7 @@ func vmSucceeded(e *Engine, en *entry) {
 	if en.Power == "" {
 		en.Power = powerRunning
 	}
+	e.attachOSDisk(en)
 	for _, r := range en.Refs {
 		nic := e.entries[r]
 		if nic == nil {
@@ -474,6 +478,14 @@ func guestOS(img *image, version string) (string, string) {
 // unless given (VirtualMachine_Create_WithBootDiagnostics example).
 func virtualMachineDefaults(_ *Engine, _ *entry, v map[string]any) {
 	setDefault(v, "properties.storageProfile.dataDisks", []any{})
+	// Compute answers only the capabilities a VM has: an empty additionalCapabilities sent
+	// (Terraform's azurerm sends {} when none is configured) does not come back. Inferred:
+	// otherwise every azurerm VM would show a diff on its second plan.
+	if props, _ := v["properties"].(map[string]any); props != nil {
+		if c, ok := props["additionalCapabilities"].(map[string]any); ok && len(c) == 0 {
+			delete(props, "additionalCapabilities")
+		}
+	}
 	if _, ok := lookupPath(v, "properties.osProfile").(map[string]any); ok {
 		setDefault(v, "properties.osProfile.secrets", []any{})
 	}

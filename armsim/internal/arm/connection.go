@@ -167,15 +167,16 @@ func isNATRule(id string) bool {
 }
 
 // connectionDefaults fills in what Azure answers for a connection's stored properties a
-// client left out: dead peer detection's 45 s timeout, connection mode Default, no NAT
-// rules or traffic selector policies (VirtualNetworkGatewayConnectionGet example; the
-// default DPD timeout of the VPN gateway FAQ).
+// client left out: connection mode Default, no NAT rules or traffic selector policies
+// (VirtualNetworkGatewayConnectionGet example). A dpdTimeoutSeconds left out stays out:
+// the gateway applies its 45 s default (VPN gateway FAQ) without answering it, as
+// Terraform's azurerm shows (its dpd_timeout_seconds is optional and forces replacement, so
+// an answered 45 would replace every connection that does not set it on its second plan).
 func connectionDefaults(e *Engine, en *entry, v map[string]any) {
 	props, _ := v["properties"].(map[string]any)
 	if props == nil || e.clouds[en.Cloud].Kind != Azure {
 		return
 	}
-	setDefault(props, "dpdTimeoutSeconds", 45)
 	setDefault(props, "connectionMode", "Default")
 	setDefault(props, "ingressNatRules", []any{})
 	setDefault(props, "egressNatRules", []any{})

@@ -27,6 +27,9 @@ type kind struct {
 	lockChildren bool
 	// locationHeader: the provider sends Location besides Azure-AsyncOperation on PUT.
 	locationHeader bool
+	// acceptsCreate: a new resource's PUT is answered 202 Accepted, not 201 Created, as
+	// Compute's DiskRP does (Disks_CreateOrUpdate answers 200 or 202).
+	acceptsCreate bool
 	// nameRule is the resource name rule and the message stating it.
 	nameRule *nameRule
 	// readOnly are the kind's computed and secret properties (dotted paths, [] for each
@@ -289,6 +292,9 @@ func (t *txn) put(k *kind, id string) (*response, *Error) {
 	t.Engine.put(en, refs)
 	op := t.startOp(t.rq, en, "Put"+opName(k)+"Operation", actPut, k.name)
 	status := http.StatusCreated
+	if k.acceptsCreate {
+		status = http.StatusAccepted
+	}
 	if old != nil {
 		status = http.StatusOK
 	}

@@ -63,6 +63,26 @@ func audiences(c *Cloud) []string {
 	return []string{"https://management." + domain + "/" + stampGUID(c.ID)}
 }
 
+// acceptedAudiences are the token audiences ARM on a cloud accepts, each with and without its
+// trailing slash, as ARM lists them in InvalidAuthenticationTokenAudience (e.g.
+// 'https://management.core.usgovcloudapi.net/','https://management.core.usgovcloudapi.net',
+// 'https://management.usgovcloudapi.net/','https://management.usgovcloudapi.net', as US
+// Government's ARM answered an azure-mgmt-securityinsight user). On Azure, whose own ARM
+// endpoint https://management.azure.com/ is an audience, armsim's Azure endpoint (base, the
+// host the caller used) stands for it: clients that ask a token for the endpoint they call
+// (Terraform's azurerm, through go-azure-sdk) get one ARM accepts, as on Azure.
+func acceptedAudiences(c *Cloud, base string) []string {
+	own := audiences(c)
+	if c.Kind == Azure {
+		own = append(own, base+"/")
+	}
+	var out []string
+	for _, a := range own {
+		out = append(out, a, strings.TrimSuffix(a, "/"))
+	}
+	return out
+}
+
 // stampGUID derives a stable GUID-shaped suffix for a stamp's audience from its id.
 func stampGUID(id string) string {
 	var h uint64 = 14695981039346656037

@@ -2,7 +2,6 @@ package arm
 
 import (
 	"net/http"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,18 +11,10 @@ import (
 // Compute's offer reads and its resource SKU list.
 var providerTypes = map[string][]string{"Microsoft.Compute": {"locations/vmSizes", "locations/publishers", "skus"}}
 
-// skuAPIVersions are the api-versions of Compute's ResourceSkus_List per cloud kind; the
-// stamp's are those of its compute profiles that publish it.
-var skuAPIVersions = map[CloudKind][]string{
-	Azure:         {"2017-09-01", "2019-04-01", "2021-07-01"},
-	AzureStackHub: {"2017-09-01", "2019-04-01"},
-}
-
 // providerView is a resource provider as Providers_Get answers it: registered, with the
 // resource types it serves on this cloud, each with the cloud's locations (display names)
 // and the api-versions it accepts, newest first.
 func providerView(c *Cloud, sub, ns string) map[string]any {
-	versions := strings.Split(newestFirst(apiVersions[c.Kind][strings.ToLower(ns)]), ", ")
 	var names []string
 	for _, k := range kinds {
 		if k.Namespace == ns && k.name != "resourcegroups" {
@@ -34,10 +25,7 @@ func providerView(c *Cloud, sub, ns string) map[string]any {
 	sort.Strings(names)
 	types := make([]any, 0, len(names))
 	for _, n := range names {
-		vs := versions
-		if ns == "Microsoft.Compute" && n == "skus" {
-			vs = strings.Split(newestFirst(skuAPIVersions[c.Kind]), ", ")
-		}
+		vs := strings.Split(newestFirst(versionsOf(c.Kind, ns, n)), ", ")
 		types = append(types, map[string]any{"resourceType": n, "locations": displayNames(c), "apiVersions": vs})
 	}
 	return map[string]any{
@@ -87,8 +75,8 @@ func (e *Engine) listProviders(rq *request) (*response, *Error) {
 // restrictions; $filter=location eq '...' narrows it to one location.
 func (e *Engine) listSKUs(rq *request) (*response, *Error) {
 	c := rq.cloud
-	if !slices.Contains(skuAPIVersions[c.Kind], rq.apiVersion) {
-		return nil, noRegisteredProvider(c, skuAPIVersions[c.Kind], rq.apiVersion, "skus", "")
+	if err := checkAPIVersion(c, "Microsoft.Compute", rq.apiVersion, "skus", ""); err != nil {
+		return nil, err
 	}
 	if rq.method != http.MethodGet {
 		return nil, methodNotAllowed(rq.method)

@@ -200,8 +200,9 @@ func (e *Engine) authenticate(c *Cloud, r *http.Request) (string, *Error) {
 	if !c.StrictAuth {
 		return "", nil
 	}
-	principal, err := e.identity[c.ID].Verify(strings.TrimSpace(token), audiences(c))
-	return principal, tokenError(err, audiences(c))
+	allowed := acceptedAudiences(c, "https://"+r.Host)
+	principal, err := e.identity[c.ID].Verify(strings.TrimSpace(token), allowed)
+	return principal, tokenError(err, allowed)
 }
 
 // tokenError is ARM's answer to a token that fails the directory's check.
