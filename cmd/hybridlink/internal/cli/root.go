@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
+	"github.com/hybridlink/hybridlink/platform/buildinfo"
 )
 
 // Exit codes: a deployment READY (or a command done), a deployment FAILED or an error on
@@ -116,7 +117,13 @@ It talks to the orchestrator's gRPC API (--addr, $HYBRIDLINK_ADDR); "hybridlink 
 whole suite locally against armsim, the emulated clouds.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// ArbitraryArgs: an unknown command reaches unknownCommand, a usage error (exit 2)
+		Args:                       cobra.ArbitraryArgs,
+		RunE:                       unknownCommand,
+		SuggestionsMinimumDistance: 2,
+		Version:                    buildinfo.Read().String(),
 	}
+	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
 	root.SetIn(std.In)
 	root.SetOut(std.Out)
 	root.SetErr(std.Err)
@@ -125,7 +132,7 @@ whole suite locally against armsim, the emulated clouds.`,
 	root.AddCommand(
 		newPlan(&c, std), newApply(&c, std), newGet(&c, std), newList(&c, std), newWatch(&c, std),
 		newTimeline(&c, std), newCancel(&c, std), newDestroy(&c, std), newCheck(&c, std), newRepair(&c, std), newProbe(&c, std), newRotateKey(&c, std),
-		newDev(std), newDemo(std), newCerts(std),
+		newDev(std), newDemo(std), newCerts(std), newVersion(&c, std),
 	)
 	return root
 }
