@@ -60,11 +60,7 @@ func plan(ctx context.Context, cl *client, d *orchestratorv1.Deployment, out io.
 		return nil, err
 	}
 	if len(p.GetFindings()) > 0 {
-		fmt.Fprintf(out, "%s is not valid; nothing was written:\n", d.GetName())
-		for _, f := range p.GetFindings() {
-			fmt.Fprintf(out, "  %s: %s\n", f.GetField(), f.GetDescription())
-		}
-		return p, invalid(fmt.Errorf("the spec has %d finding(s); fix the fields named above", len(p.GetFindings())))
+		return p, printFindings(out, d.GetName()+" is not valid; nothing was written:", p.GetFindings())
 	}
 	printPlan(out, d, p)
 	return p, nil

@@ -132,7 +132,7 @@ whole suite locally against armsim, the emulated clouds.`,
 	root.AddCommand(
 		newPlan(&c, std), newApply(&c, std), newGet(&c, std), newList(&c, std), newWatch(&c, std),
 		newTimeline(&c, std), newCancel(&c, std), newDestroy(&c, std), newCheck(&c, std), newRepair(&c, std), newProbe(&c, std), newRotateKey(&c, std),
-		newDev(std), newDemo(std), newCerts(std), newVersion(&c, std),
+		newDev(std), newDemo(std), newCerts(std), newVersion(&c, std), newValidate(std),
 	)
 	return root
 }
