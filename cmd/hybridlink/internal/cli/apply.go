@@ -33,13 +33,14 @@ func newPlan(c *conn, std IO) *cobra.Command {
 		RunE: c.with(func(cmd *cobra.Command, _ []string, cl *client) error {
 			d, err := load(file)
 			if err != nil {
-				return err
+				return std.done("", err)
 			}
-			_, err = plan(cmd.Context(), cl, d, std.Out)
-			return err
+			_, err = plan(cmd.Context(), cl, d, std)
+			return std.done(d.GetName(), err)
 		}),
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
+	streamFlag(cmd, &std)
 	return cmd
 }
 
@@ -52,17 +53,24 @@ func load(file string) (*orchestratorv1.Deployment, error) {
 }
 
 // plan asks the orchestrator for the deployment's plan and prints it, like terraform plan:
-// the validation findings, else each resource to create, update or leave alone. Findings
-// are an invalid-spec error.
-func plan(ctx context.Context, cl *client, d *orchestratorv1.Deployment, out io.Writer) (*orchestratorv1.Plan, error) {
+// the validation findings, else each resource to create, update or leave alone (with -o
+// json, a plan event). Findings are an invalid-spec error.
+func plan(ctx context.Context, cl *client, d *orchestratorv1.Deployment, std IO) (*orchestratorv1.Plan, error) {
 	p, err := cl.PlanDeployment(ctx, &orchestratorv1.PlanDeploymentRequest{Deployment: d})
 	if err != nil {
 		return nil, err
 	}
-	if len(p.GetFindings()) > 0 {
-		return p, printFindings(out, d.GetName()+" is not valid; nothing was written:", p.GetFindings())
+	if std.events != nil {
+		std.events.plan(d.GetName(), p)
+		if n := len(p.GetFindings()); n > 0 {
+			return p, invalid(fmt.Errorf("the spec has %d finding(s); the plan event names their fields", n))
+		}
+		return p, nil
 	}
-	printPlan(out, d, p)
+	if len(p.GetFindings()) > 0 {
+		return p, printFindings(std.Out, d.GetName()+" is not valid; nothing was written:", p.GetFindings())
+	}
+	printPlan(std.Out, d, p)
 	return p, nil
 }
 
@@ -132,19 +140,20 @@ READY (exit 0) or FAILED (exit 1). An invalid spec exits 2 with the fields at fa
 		RunE: c.with(func(cmd *cobra.Command, _ []string, cl *client) error {
 			d, err := load(file)
 			if err != nil {
-				return err
+				return std.done("", err)
 			}
-			return apply(cmd.Context(), cl, d, yes, std)
+			return std.done(d.GetName(), apply(cmd.Context(), cl, d, yes, std))
 		}),
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "apply without asking")
+	streamFlag(cmd, &std)
 	return cmd
 }
 
 // apply plans, confirms, starts the create or update and follows it to its end.
 func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bool, std IO) error {
-	p, err := plan(ctx, cl, d, std.Out)
+	p, err := plan(ctx, cl, d, std)
 	if err != nil {
 		return err
 	}
@@ -155,6 +164,10 @@ func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bo
 	// a deleted deployment's name is free again: applying it creates it anew
 	exists := err == nil && current.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_DELETED
 	if exists && current.GetStatus().GetState() == orchestratorv1.DeploymentStatus_STATE_READY && unchanged(p) {
+		if std.events != nil {
+			std.events.result(current)
+			return nil
+		}
 		fmt.Fprintf(std.Out, "No changes: %s matches the spec and is READY.\n", d.GetName())
 		return nil
 	}
@@ -170,12 +183,17 @@ func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bo
 	if err != nil {
 		return err
 	}
+	std.accepted(d.GetName(), op)
 	final, err := follow(ctx, cl, d.GetName(), op, std)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(std.Out)
-	printDeployment(std.Out, final)
+	if std.events != nil {
+		std.events.result(final)
+	} else {
+		fmt.Fprintln(std.Out)
+		printDeployment(std.Out, final)
+	}
 	if final.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
 		return failed(fmt.Errorf("%s is %s: %s", d.GetName(), shortState(final.GetStatus().GetState().String()), final.GetStatus().GetError()))
 	}
@@ -195,8 +213,11 @@ func unchanged(p *orchestratorv1.Plan) bool {
 // confirm asks a person to type yes, unless yes is set; without a terminal to ask on it
 // refuses, as bad usage.
 func confirm(std IO, question string, yes bool) error {
-	if yes {
+	switch {
+	case yes:
 		return nil
+	case std.events != nil:
+		return invalid(errors.New("not asking for confirmation with -o json: pass --yes"))
 	}
 	if !std.Interactive {
 		return invalid(errors.New("not asking for confirmation without a terminal: pass --yes"))
@@ -213,7 +234,12 @@ func confirm(std IO, question string, yes bool) error {
 // deployment as it ended. Interrupted, it says how to pick the deployment up again: the
 // work goes on in the orchestrator.
 func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Operation, std IO) (*orchestratorv1.Deployment, error) {
-	pr := newProgress(std, time.Now())
+	var pr interface {
+		update(d *orchestratorv1.Deployment, now time.Time)
+	} = newProgress(std, time.Now())
+	if std.events != nil {
+		pr = std.events
+	}
 	for {
 		d, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
 		if err != nil && !(op.GetDone() && status.Code(err) == codes.NotFound) {
@@ -250,26 +276,37 @@ func newDestroy(c *conn, std IO) *cobra.Command {
 		Args:  args(1, "the deployment's name"),
 		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
 			name := deploymentName(a[0])
-			if err := confirm(std, fmt.Sprintf("Delete every resource %s created?", name), yes); err != nil {
-				return err
-			}
-			op, err := cl.DeleteDeployment(cmd.Context(), &orchestratorv1.DeleteDeploymentRequest{Name: name})
-			if err != nil {
-				return err
-			}
-			d, err := follow(cmd.Context(), cl, name, op, std)
-			if err != nil {
-				return err
-			}
-			if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_DELETED {
-				return failed(fmt.Errorf("%s is %s: %s", name, shortState(st.String()), d.GetStatus().GetError()))
-			}
-			fmt.Fprintf(std.Out, "%s is deleted: every resource it created is gone.\n", name)
-			return nil
+			return std.done(name, destroy(cmd.Context(), cl, name, yes, std))
 		}),
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
+	streamFlag(cmd, &std)
 	return cmd
+}
+
+// destroy confirms, starts the teardown of the deployment name and follows it to its end.
+func destroy(ctx context.Context, cl *client, name string, yes bool, std IO) error {
+	if err := confirm(std, fmt.Sprintf("Delete every resource %s created?", name), yes); err != nil {
+		return err
+	}
+	op, err := cl.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: name})
+	if err != nil {
+		return err
+	}
+	std.accepted(name, op)
+	d, err := follow(ctx, cl, name, op, std)
+	if err != nil {
+		return err
+	}
+	if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_DELETED {
+		return failed(fmt.Errorf("%s is %s: %s", name, shortState(st.String()), d.GetStatus().GetError()))
+	}
+	if std.events != nil {
+		std.events.result(d)
+		return nil
+	}
+	fmt.Fprintf(std.Out, "%s is deleted: every resource it created is gone.\n", name)
+	return nil
 }
 
 func newCancel(c *conn, std IO) *cobra.Command {

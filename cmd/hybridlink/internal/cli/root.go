@@ -37,6 +37,8 @@ type IO struct {
 	Out, Err    io.Writer
 	Interactive bool
 	Width       int
+	// events, set by -o json, writes what a command does as JSON events instead of text.
+	events *events
 }
 
 // StdIO is the process's standard streams.
