@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -16,7 +14,6 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/sites"
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
@@ -24,120 +21,31 @@ import (
 // pollEvery is how often progress asks for the deployment's status.
 const pollEvery = 250 * time.Millisecond
 
-func newPlan(c *conn, std IO) *cobra.Command {
-	var file string
-	cmd := &cobra.Command{
-		Use:   "plan -f SPEC",
-		Short: "Validate a deployment file and show what applying it would change; writes nothing",
-		Args:  args(0, "no arguments"),
-		RunE: c.with(func(cmd *cobra.Command, _ []string, cl *client) error {
-			d, err := load(file)
-			if err != nil {
-				return std.done("", err)
-			}
-			_, err = plan(cmd.Context(), cl, d, std)
-			return std.done(d.GetName(), err)
-		}),
-	}
-	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
-	streamFlag(cmd, &std)
-	return cmd
-}
-
-// load reads the deployment file named by -f.
-func load(file string) (*orchestratorv1.Deployment, error) {
-	if file == "" {
-		return nil, usageError{errors.New("-f/--file: the deployment file is required")}
-	}
-	return specfile.Load(file)
-}
-
-// plan asks the orchestrator for the deployment's plan and prints it, like terraform plan:
-// the validation findings, else each resource to create, update or leave alone (with -o
-// json, a plan event). Findings are an invalid-spec error.
-func plan(ctx context.Context, cl *client, d *orchestratorv1.Deployment, std IO) (*orchestratorv1.Plan, error) {
-	p, err := cl.PlanDeployment(ctx, &orchestratorv1.PlanDeploymentRequest{Deployment: d})
-	if err != nil {
-		return nil, err
-	}
-	if std.events != nil {
-		std.events.plan(d.GetName(), p)
-		if n := len(p.GetFindings()); n > 0 {
-			return p, invalid(fmt.Errorf("the spec has %d finding(s); the plan event names their fields", n))
-		}
-		return p, nil
-	}
-	if len(p.GetFindings()) > 0 {
-		return p, printFindings(std.Out, d.GetName()+" is not valid; nothing was written:", p.GetFindings())
-	}
-	printPlan(std.Out, d, p)
-	return p, nil
-}
-
-// printPlan prints a valid plan's changes, grouped by site with the hub first, and counts them.
-func printPlan(out io.Writer, d *orchestratorv1.Deployment, p *orchestratorv1.Plan) {
-	counts := map[orchestratorv1.PlannedChange_Action]int{}
-	fmt.Fprintf(out, "Plan for %s:\n", d.GetName())
-	rank := sites.Rank(d)
-	changes := slices.Clone(p.GetChanges())
-	slices.SortStableFunc(changes, func(a, b *orchestratorv1.PlannedChange) int {
-		return rank(stepSite(a.GetStep())) - rank(stepSite(b.GetStep()))
-	})
-	width := nameWidth(len(changes), func(i int) string { return changes[i].GetStep() })
-	for _, ch := range changes {
-		a := actions[ch.GetAction()]
-		counts[ch.GetAction()]++
-		fmt.Fprintf(out, "  %s %-9s  %-*s %s\n", a.mark, a.word, width, dash(ch.GetStep()), ch.GetResource())
-		if n := ch.GetNote(); n != "" {
-			fmt.Fprintf(out, "      %s\n", n)
-		}
-	}
-	fmt.Fprintf(out, "Plan: %d to create, %d to update, %d unchanged", counts[orchestratorv1.PlannedChange_ACTION_CREATE],
-		counts[orchestratorv1.PlannedChange_ACTION_UPDATE], counts[orchestratorv1.PlannedChange_ACTION_NO_CHANGE])
-	if n := counts[orchestratorv1.PlannedChange_ACTION_REPLACE]; n > 0 {
-		fmt.Fprintf(out, ", %d to replace (deleted and created again: see above)", n)
-	}
-	if n := counts[orchestratorv1.PlannedChange_ACTION_DELETE]; n > 0 {
-		fmt.Fprintf(out, ", %d to delete (created by the deployment, no longer in its spec)", n)
-	}
-	if n := counts[orchestratorv1.PlannedChange_ACTION_ADOPT]; n > 0 {
-		fmt.Fprintf(out, ", %d adopted (read, never changed or deleted)", n)
-	}
-	fmt.Fprintln(out, ".")
-}
-
-// stepSite is the site a step's name starts with, "" for a step across sites (verify).
-func stepSite(step string) string {
-	site, _, found := strings.Cut(step, "/")
-	if !found {
-		return ""
-	}
-	return site
-}
-
-// actions are how a plan shows each action.
-var actions = map[orchestratorv1.PlannedChange_Action]struct{ mark, word string }{
-	orchestratorv1.PlannedChange_ACTION_CREATE:    {"+", "create"},
-	orchestratorv1.PlannedChange_ACTION_UPDATE:    {"~", "update"},
-	orchestratorv1.PlannedChange_ACTION_NO_CHANGE: {"=", "no change"},
-	orchestratorv1.PlannedChange_ACTION_ADOPT:     {"=", "adopt"},
-	orchestratorv1.PlannedChange_ACTION_DELETE:    {"-", "delete"},
-	orchestratorv1.PlannedChange_ACTION_REPLACE:   {"±", "replace"},
-}
-
 func newApply(c *conn, std IO) *cobra.Command {
 	var (
 		file string
 		yes  bool
 	)
 	cmd := &cobra.Command{
-		Use:   "apply -f SPEC",
+		Use:   "apply -f SPEC | apply PLANFILE",
 		Short: "Create or re-apply a deployment and follow it until the tunnel is verified Connected",
 		Long: `apply validates the deployment file, shows the plan, asks for confirmation (unless --yes),
 creates the deployment or re-applies it when it exists, and follows its steps until it is
-READY (exit 0) or FAILED (exit 1). An invalid spec exits 2 with the fields at fault.`,
-		Args: args(0, "no arguments"),
-		RunE: c.with(func(cmd *cobra.Command, _ []string, cl *client) error {
+READY (exit 0) or FAILED (exit 1). An invalid spec exits 2 with the fields at fault.
+
+apply PLANFILE applies a plan saved by "plan --out PLANFILE" exactly, without asking: it is
+refused (exit 1, nothing changed) when the deployment changed since the plan (created, deleted,
+or another spec: its etag) or planning it again would change other resources or otherwise.`,
+		Args: func(_ *cobra.Command, a []string) error {
+			if len(a) > 1 || (len(a) == 1) == (file != "") {
+				return usageError{errors.New("want -f SPEC or a saved plan's file, one of them")}
+			}
+			return nil
+		},
+		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
+			if len(a) == 1 {
+				return applySaved(cmd.Context(), cl, a[0], std)
+			}
 			d, err := load(file)
 			if err != nil {
 				return std.done("", err)
@@ -157,12 +65,10 @@ func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bo
 	if err != nil {
 		return err
 	}
-	current, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: d.GetName()})
-	if err != nil && status.Code(err) != codes.NotFound {
+	current, exists, err := standing(ctx, cl, d.GetName())
+	if err != nil {
 		return err
 	}
-	// a deleted deployment's name is free again: applying it creates it anew
-	exists := err == nil && current.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_DELETED
 	if exists && current.GetStatus().GetState() == orchestratorv1.DeploymentStatus_STATE_READY && unchanged(p) {
 		if std.events != nil {
 			std.events.result(current)
@@ -174,7 +80,33 @@ func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bo
 	if err := confirm(std, "Apply this plan?", yes); err != nil {
 		return err
 	}
-	var op *longrunningpb.Operation
+	return execute(ctx, cl, d, exists, std)
+}
+
+// applySaved applies the plan saved in file, once stale finds it still holds.
+func applySaved(ctx context.Context, cl *client, file string, std IO) error {
+	d, p, s, err := readPlan(file)
+	if err != nil {
+		return std.done("", err)
+	}
+	exists, err := stale(ctx, cl, file, d, p, s)
+	if err != nil {
+		return std.done(d.GetName(), err)
+	}
+	if std.events != nil {
+		std.events.plan(d.GetName(), p)
+	} else {
+		printPlan(std.Out, d, p)
+	}
+	return std.done(d.GetName(), execute(ctx, cl, d, exists, std))
+}
+
+// execute creates the deployment d, or re-applies it when it exists, and follows it to its end.
+func execute(ctx context.Context, cl *client, d *orchestratorv1.Deployment, exists bool, std IO) error {
+	var (
+		op  *longrunningpb.Operation
+		err error
+	)
 	if exists {
 		op, err = cl.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: d})
 	} else {
@@ -198,16 +130,6 @@ func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bo
 		return failed(fmt.Errorf("%s is %s: %s", d.GetName(), shortState(final.GetStatus().GetState().String()), final.GetStatus().GetError()))
 	}
 	return nil
-}
-
-// unchanged reports whether a plan changes nothing: every resource is as wanted or adopted.
-func unchanged(p *orchestratorv1.Plan) bool {
-	for _, ch := range p.GetChanges() {
-		if a := ch.GetAction(); a != orchestratorv1.PlannedChange_ACTION_NO_CHANGE && a != orchestratorv1.PlannedChange_ACTION_ADOPT {
-			return false
-		}
-	}
-	return true
 }
 
 // confirm asks a person to type yes, unless yes is set; without a terminal to ask on it
