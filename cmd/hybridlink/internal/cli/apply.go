@@ -25,6 +25,7 @@ func newApply(c *conn, std IO) *cobra.Command {
 	var (
 		file string
 		yes  bool
+		w    waitFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "apply -f SPEC | apply PLANFILE",
@@ -44,23 +45,24 @@ or another spec: its etag) or planning it again would change other resources or 
 		},
 		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
 			if len(a) == 1 {
-				return applySaved(cmd.Context(), cl, a[0], std)
+				return applySaved(cmd.Context(), cl, a[0], w, std)
 			}
 			d, err := load(file)
 			if err != nil {
 				return std.done("", err)
 			}
-			return std.done(d.GetName(), apply(cmd.Context(), cl, d, yes, std))
+			return std.done(d.GetName(), apply(cmd.Context(), cl, d, yes, w, std))
 		}),
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "apply without asking")
+	w.add(cmd)
 	streamFlag(cmd, &std)
 	return cmd
 }
 
 // apply plans, confirms, starts the create or update and follows it to its end.
-func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bool, std IO) error {
+func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bool, w waitFlags, std IO) error {
 	p, err := plan(ctx, cl, d, std)
 	if err != nil {
 		return err
@@ -80,11 +82,11 @@ func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bo
 	if err := confirm(std, "Apply this plan?", yes); err != nil {
 		return err
 	}
-	return execute(ctx, cl, d, exists, std)
+	return execute(ctx, cl, d, exists, w, std)
 }
 
 // applySaved applies the plan saved in file, once stale finds it still holds.
-func applySaved(ctx context.Context, cl *client, file string, std IO) error {
+func applySaved(ctx context.Context, cl *client, file string, w waitFlags, std IO) error {
 	d, p, s, err := readPlan(file)
 	if err != nil {
 		return std.done("", err)
@@ -98,11 +100,11 @@ func applySaved(ctx context.Context, cl *client, file string, std IO) error {
 	} else {
 		printPlan(std.Out, d, p)
 	}
-	return std.done(d.GetName(), execute(ctx, cl, d, exists, std))
+	return std.done(d.GetName(), execute(ctx, cl, d, exists, w, std))
 }
 
 // execute creates the deployment d, or re-applies it when it exists, and follows it to its end.
-func execute(ctx context.Context, cl *client, d *orchestratorv1.Deployment, exists bool, std IO) error {
+func execute(ctx context.Context, cl *client, d *orchestratorv1.Deployment, exists bool, w waitFlags, std IO) error {
 	var (
 		op  *longrunningpb.Operation
 		err error
@@ -115,9 +117,8 @@ func execute(ctx context.Context, cl *client, d *orchestratorv1.Deployment, exis
 	if err != nil {
 		return err
 	}
-	std.accepted(d.GetName(), op)
-	final, err := follow(ctx, cl, d.GetName(), op, std)
-	if err != nil {
+	final, err := w.wait(ctx, cl, d.GetName(), op, std)
+	if err != nil || final == nil {
 		return err
 	}
 	if std.events != nil {
@@ -182,32 +183,28 @@ func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Oper
 	}
 }
 
-// interrupted words an error while following: an interrupt leaves the deployment going.
-func interrupted(ctx context.Context, name string, err error) error {
-	if c := status.Code(err); ctx.Err() != nil || c == codes.Canceled || c == codes.DeadlineExceeded {
-		return failed(fmt.Errorf("stopped following %s; it goes on in the orchestrator: `hybridlink watch %s` follows it again", name, strings.TrimPrefix(name, "deployments/")))
-	}
-	return err
-}
-
 func newDestroy(c *conn, std IO) *cobra.Command {
-	var yes bool
+	var (
+		yes bool
+		w   waitFlags
+	)
 	cmd := &cobra.Command{
 		Use:   "destroy NAME",
 		Short: "Delete what a deployment created (and nothing else) and follow the teardown",
 		Args:  args(1, "the deployment's name"),
 		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
 			name := deploymentName(a[0])
-			return std.done(name, destroy(cmd.Context(), cl, name, yes, std))
+			return std.done(name, destroy(cmd.Context(), cl, name, yes, w, std))
 		}),
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
+	w.add(cmd)
 	streamFlag(cmd, &std)
 	return cmd
 }
 
 // destroy confirms, starts the teardown of the deployment name and follows it to its end.
-func destroy(ctx context.Context, cl *client, name string, yes bool, std IO) error {
+func destroy(ctx context.Context, cl *client, name string, yes bool, w waitFlags, std IO) error {
 	if err := confirm(std, fmt.Sprintf("Delete every resource %s created?", name), yes); err != nil {
 		return err
 	}
@@ -215,9 +212,8 @@ func destroy(ctx context.Context, cl *client, name string, yes bool, std IO) err
 	if err != nil {
 		return err
 	}
-	std.accepted(name, op)
-	d, err := follow(ctx, cl, name, op, std)
-	if err != nil {
+	d, err := w.wait(ctx, cl, name, op, std)
+	if err != nil || d == nil {
 		return err
 	}
 	if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_DELETED {

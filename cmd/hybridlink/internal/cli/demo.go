@@ -75,7 +75,7 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 				return err
 			}
 			defer cl.Close()
-			if err := apply(ctx, cl, d, true, std); err != nil {
+			if err := apply(ctx, cl, d, true, waitFlags{}, std); err != nil {
 				return err
 			}
 			final, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: d.GetName()})

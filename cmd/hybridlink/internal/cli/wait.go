@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+)
+
+// waitFlags say how long apply and destroy follow the operation they start: to its end, not
+// at all (--no-wait), or at most --timeout. Either way the operation goes on in the
+// orchestrator; neither cancels it.
+type waitFlags struct {
+	noWait  bool
+	timeout time.Duration
+}
+
+func (w *waitFlags) add(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&w.noWait, "no-wait", false, "return once the orchestrator has accepted the operation, saying how to watch it")
+	cmd.Flags().DurationVar(&w.timeout, "timeout", 0, "stop waiting after this long (e.g. 45m) and exit 1; the operation goes on in the orchestrator")
+}
+
+// waited is the cause of a context --timeout ended.
+type waited time.Duration
+
+func (w waited) Error() string { return "waited " + time.Duration(w).String() }
+
+// wait follows the operation op on the deployment name, as far as w says: it returns the
+// deployment as the operation left it, or nil when it did not wait (--no-wait), having said
+// how to watch it.
+func (w waitFlags) wait(ctx context.Context, cl *client, name string, op *longrunningpb.Operation, std IO) (*orchestratorv1.Deployment, error) {
+	std.accepted(name, op)
+	if w.noWait {
+		if std.events == nil {
+			fmt.Fprintf(std.Out, "%s: the orchestrator accepted %s and carries it out; `%s` follows it.\n", name, op.GetName(), watchHint(name))
+		}
+		return nil, nil
+	}
+	if w.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, w.timeout, waited(w.timeout))
+		defer cancel()
+	}
+	return follow(ctx, cl, name, op, std)
+}
+
+// watchHint is the command that follows the deployment name again.
+func watchHint(name string) string {
+	return "hybridlink watch " + strings.TrimPrefix(name, "deployments/")
+}
+
+// interrupted words an error while following: an interrupt or --timeout stops the
+// following, never the deployment's operation.
+func interrupted(ctx context.Context, name string, err error) error {
+	c := status.Code(err)
+	if ctx.Err() == nil && c != codes.Canceled && c != codes.DeadlineExceeded {
+		return err
+	}
+	var w waited
+	if errors.As(context.Cause(ctx), &w) {
+		return failed(fmt.Errorf("stopped waiting for %s after %s (--timeout); it goes on in the orchestrator: `%s` follows it", name, time.Duration(w), watchHint(name)))
+	}
+	return failed(fmt.Errorf("stopped following %s; it goes on in the orchestrator: `%s` follows it again", name, watchHint(name)))
+}
