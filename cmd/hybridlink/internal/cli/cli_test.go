@@ -7,10 +7,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -32,7 +30,7 @@ var theStack *stack.Stack
 func TestMain(m *testing.M) {
 	// dev --detach starts this binary again: then it is the hybridlink command.
 	if os.Getenv(asMain) == "1" {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		ctx, stop := NotifyContext(context.Background())
 		code := Run(ctx, os.Args[1:], StdIO())
 		stop()
 		os.Exit(code)

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
@@ -33,6 +36,28 @@ type waited time.Duration
 
 func (w waited) Error() string { return "waited " + time.Duration(w).String() }
 
+// signalled is the cause of a context a signal ended (NotifyContext); the command then exits
+// 128 plus the signal's number, as shells do: 130 for SIGINT (Ctrl-C).
+type signalled syscall.Signal
+
+func (s signalled) Error() string { return syscall.Signal(s).String() }
+
+// NotifyContext is a context that SIGINT or SIGTERM cancels with signalled as its cause, for
+// Run; stop releases it.
+func NotifyContext(parent context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case s := <-ch:
+			cancel(signalled(s.(syscall.Signal)))
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { signal.Stop(ch); cancel(context.Canceled) }
+}
+
 // wait follows the operation op on the deployment name, as far as w says: it returns the
 // deployment as the operation left it, or nil when it did not wait (--no-wait), having said
 // how to watch it.
@@ -57,16 +82,20 @@ func watchHint(name string) string {
 	return "hybridlink watch " + strings.TrimPrefix(name, "deployments/")
 }
 
-// interrupted words an error while following: an interrupt or --timeout stops the
-// following, never the deployment's operation.
+// interrupted words an error while following: an interrupt (Ctrl-C, exit 130) or --timeout
+// (exit 1) stops the following, never the deployment's operation.
 func interrupted(ctx context.Context, name string, err error) error {
 	c := status.Code(err)
 	if ctx.Err() == nil && c != codes.Canceled && c != codes.DeadlineExceeded {
 		return err
 	}
 	var w waited
-	if errors.As(context.Cause(ctx), &w) {
+	var s signalled
+	switch cause := context.Cause(ctx); {
+	case errors.As(cause, &w):
 		return failed(fmt.Errorf("stopped waiting for %s after %s (--timeout); it goes on in the orchestrator: `%s` follows it", name, time.Duration(w), watchHint(name)))
+	case errors.As(cause, &s):
+		return &exitError{code: 128 + int(s), err: fmt.Errorf("interrupted (%s): stopped following %s; it goes on in the orchestrator: `%s` follows it again", syscall.Signal(s), name, watchHint(name))}
 	}
 	return failed(fmt.Errorf("stopped following %s; it goes on in the orchestrator: `%s` follows it again", name, watchHint(name)))
 }

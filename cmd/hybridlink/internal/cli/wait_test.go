@@ -1,7 +1,12 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
+	"os"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -38,4 +43,55 @@ func TestWait(t *testing.T) {
 			}
 		})
 	}
+}
+
+// interrupt runs the CLI as its own process (this test binary as main) and sends it SIGINT
+// once it has printed a line containing after; it returns the exit code and the output.
+func interrupt(t *testing.T, after string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"--addr", theStack.Services[0].GRPC}, args...)...)
+	cmd.Env = append(os.Environ(), asMain+"=1")
+	var errs bytes.Buffer
+	cmd.Stderr = &errs
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		out.WriteString(lines.Text() + "\n")
+		if strings.Contains(lines.Text(), after) {
+			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	for lines.Scan() {
+		out.WriteString(lines.Text() + "\n")
+	}
+	_ = cmd.Wait()
+	return cmd.ProcessState.ExitCode(), out.String(), errs.String()
+}
+
+// TestInterrupt sends Ctrl-C (SIGINT) to apply and to watch while the deployment is being
+// applied: each exits 130 saying the apply goes on, and it does, to READY.
+func TestInterrupt(t *testing.T) {
+	code, out, errs := interrupt(t, "running", "apply", "--yes", "-f", spec(t, "sigint", nil))
+	want := "interrupted (interrupt): stopped following deployments/sigint; it goes on in the orchestrator: `hybridlink watch sigint` follows it again"
+	if code != 130 || !strings.Contains(errs, want) {
+		t.Errorf("apply interrupted: exit %d, want 130 and %q\n%s%s", code, want, out, errs)
+	}
+	code, out, errs = interrupt(t, "sigint", "watch", "sigint")
+	if code != 130 || !strings.Contains(errs, want) {
+		t.Errorf("watch interrupted: exit %d, want 130 and %q\n%s%s", code, want, out, errs)
+	}
+	if code, out, errs := run(t, "watch", "sigint"); code != ExitOK || !strings.HasSuffix(out, "READY\n") {
+		t.Errorf("the interrupted apply did not go on to READY: exit %d\n%s%s", code, out, errs)
+	}
+	run(t, "destroy", "--yes", "sigint")
 }
