@@ -133,7 +133,7 @@ func execute(ctx context.Context, cl *client, d *orchestratorv1.Deployment, exis
 	return nil
 }
 
-// confirm asks a person to type yes, unless yes is set; without a terminal to ask on it
+// confirm asks a person to type y or yes (in any case), unless yes is set; without a terminal to ask on it
 // refuses, as bad usage.
 func confirm(std IO, question string, yes bool) error {
 	switch {
@@ -145,9 +145,9 @@ func confirm(std IO, question string, yes bool) error {
 	if !std.Interactive {
 		return invalid(errors.New("not asking for confirmation without a terminal: pass --yes"))
 	}
-	fmt.Fprintf(std.Out, "%s Only 'yes' goes on: ", question)
+	fmt.Fprintf(std.Out, "%s Only 'y' or 'yes' goes on: ", question)
 	answer, _ := bufio.NewReader(std.In).ReadString('\n')
-	if strings.TrimSpace(answer) != "yes" {
+	if a := strings.TrimSpace(answer); !strings.EqualFold(a, "y") && !strings.EqualFold(a, "yes") {
 		return failed(errors.New("not confirmed; nothing was changed"))
 	}
 	return nil
@@ -180,75 +180,6 @@ func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Oper
 		if op, err = cl.ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(pollEvery)}); err != nil {
 			return nil, interrupted(ctx, name, err)
 		}
-	}
-}
-
-func newDestroy(c *conn, std IO) *cobra.Command {
-	var (
-		yes bool
-		w   waitFlags
-	)
-	cmd := &cobra.Command{
-		Use:   "destroy NAME",
-		Short: "Delete what a deployment created (and nothing else) and follow the teardown",
-		Args:  args(1, "the deployment's name"),
-		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
-			name := deploymentName(a[0])
-			return std.done(name, destroy(cmd.Context(), cl, name, yes, w, std))
-		}),
-	}
-	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
-	w.add(cmd)
-	streamFlag(cmd, &std)
-	return cmd
-}
-
-// destroy confirms, starts the teardown of the deployment name and follows it to its end.
-func destroy(ctx context.Context, cl *client, name string, yes bool, w waitFlags, std IO) error {
-	if err := confirm(std, fmt.Sprintf("Delete every resource %s created?", name), yes); err != nil {
-		return err
-	}
-	op, err := cl.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: name})
-	if err != nil {
-		return err
-	}
-	d, err := w.wait(ctx, cl, name, op, std)
-	if err != nil || d == nil {
-		return err
-	}
-	if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_DELETED {
-		return failed(fmt.Errorf("%s is %s: %s", name, shortState(st.String()), d.GetStatus().GetError()))
-	}
-	if std.events != nil {
-		std.events.result(d)
-		return nil
-	}
-	fmt.Fprintf(std.Out, "%s is deleted: every resource it created is gone.\n", name)
-	return nil
-}
-
-func newCancel(c *conn, std IO) *cobra.Command {
-	return &cobra.Command{
-		Use:   "cancel NAME",
-		Short: "Stop a deployment's apply at a safe point: running steps finish, no further step starts",
-		Long: `cancel stops the apply in progress (a create or a re-apply) at a safe point: the steps
-already running finish (ARM cannot cancel them), the rest are skipped, and the deployment ends
-FAILED, kept for inspection, another apply or destroy. A teardown cannot be cancelled.`,
-		Args: args(1, "the deployment's name"),
-		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
-			name := deploymentName(a[0])
-			op := &longrunningpb.Operation{Name: "operations/" + name + "/create"}
-			if _, err := cl.ops.CancelOperation(cmd.Context(), &longrunningpb.CancelOperationRequest{Name: op.GetName()}); err != nil {
-				return err
-			}
-			fmt.Fprintf(std.Out, "%s stops at a safe point: the running steps finish, no further step starts.\n", name)
-			d, err := follow(cmd.Context(), cl, name, op, std)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(std.Out, "%s is %s: %s\n", name, shortState(d.GetStatus().GetState().String()), d.GetStatus().GetError())
-			return nil
-		}),
 	}
 }
 

@@ -221,7 +221,7 @@ func hasGroup(rs []armsim.ResourceView, group string) bool {
 func TestInteractive(t *testing.T) {
 	file := spec(t, "tty", nil)
 	code, out, errs := runIO(t, IO{In: strings.NewReader("no\n"), Interactive: true}, "apply", "-f", file)
-	if code != ExitFailed || !strings.Contains(out, "Apply this plan? Only 'yes' goes on:") || !strings.Contains(errs, "nothing was changed") {
+	if code != ExitFailed || !strings.Contains(out, "Apply this plan? Only 'y' or 'yes' goes on:") || !strings.Contains(errs, "nothing was changed") {
 		t.Fatalf("apply answered no: exit %d\n%s\n%s", code, out, errs)
 	}
 	if code, _, _ := run(t, "get", "tty"); code != ExitFailed {
