@@ -166,7 +166,7 @@ func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Oper
 	for {
 		d, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
 		if err != nil && !(op.GetDone() && status.Code(err) == codes.NotFound) {
-			return nil, interrupted(ctx, name, err)
+			return nil, interrupted(ctx, std.self(), name, err)
 		}
 		if d != nil {
 			pr.update(d, time.Now())
@@ -178,7 +178,7 @@ func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Oper
 			return d, nil
 		}
 		if op, err = cl.ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(pollEvery)}); err != nil {
-			return nil, interrupted(ctx, name, err)
+			return nil, interrupted(ctx, std.self(), name, err)
 		}
 	}
 }

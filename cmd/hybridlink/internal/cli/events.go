@@ -47,14 +47,15 @@ type eventErr struct {
 // whenever a step changes.
 type events struct {
 	w    io.Writer
+	self string // the command as invoked, for the hints of error events
 	now  func() time.Time
 	seen map[string]*orchestratorv1.Step
 	// state is the deployment state last written.
 	state orchestratorv1.DeploymentStatus_State
 }
 
-func newEvents(w io.Writer) *events {
-	return &events{w: w, now: time.Now, seen: map[string]*orchestratorv1.Step{}}
+func newEvents(w io.Writer, self string) *events {
+	return &events{w: w, self: self, now: time.Now, seen: map[string]*orchestratorv1.Step{}}
 }
 
 // streamFlag adds -o to a command that writes a stream of events: table for people, json
@@ -67,7 +68,7 @@ func streamFlag(cmd *cobra.Command, std *IO) {
 		case "table":
 			return nil
 		case "json":
-			std.events = newEvents(std.Out)
+			std.events = newEvents(std.Out, std.self())
 			return nil
 		}
 		return usageError{fmt.Errorf("-o %q: want table or json", o)}
@@ -131,7 +132,7 @@ func (e *events) update(d *orchestratorv1.Deployment, now time.Time) {
 // failed writes the error event of err, the command's last, and returns err.
 func (e *events) failed(name string, err error) error {
 	if err != nil {
-		e.write(event{Kind: eventError, Deployment: name, Error: &eventErr{Message: describe(err), ExitCode: code(err)}}, e.now())
+		e.write(event{Kind: eventError, Deployment: name, Error: &eventErr{Message: describe(err, e.self), ExitCode: code(err)}}, e.now())
 	}
 	return err
 }

@@ -17,7 +17,7 @@ import (
 // changes, a state event when the state does, and nothing when nothing changed.
 func TestEventsUpdate(t *testing.T) {
 	var b bytes.Buffer
-	e := newEvents(&b)
+	e := newEvents(&b, "hybridlink")
 	at := time.Date(2026, 12, 2, 4, 0, 0, 0, time.UTC)
 	d := func(state orchestratorv1.DeploymentStatus_State, steps ...orchestratorv1.Step_State) *orchestratorv1.Deployment {
 		out := &orchestratorv1.Deployment{Name: "deployments/x", Status: &orchestratorv1.DeploymentStatus{State: state}}

@@ -37,7 +37,7 @@ any error, an invalid spec included.`,
 			p, err := plan(cmd.Context(), cl, d, std)
 			if err == nil && out != "" {
 				if err = writePlan(cmd.Context(), cl, out, d, p); err == nil && std.events == nil {
-					fmt.Fprintf(std.Out, "Saved the plan to %s: `%s apply %s` applies exactly it (the file holds the spec's secrets).\n", out, "hybridlink", out)
+					fmt.Fprintf(std.Out, "Saved the plan to %s: `%s apply %s` applies exactly it (the file holds the spec's secrets).\n", out, std.self(), out)
 				}
 			}
 			return detailedExit(detailed, p, std.done(d.GetName(), err))

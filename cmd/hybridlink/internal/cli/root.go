@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -37,13 +38,24 @@ type IO struct {
 	Out, Err    io.Writer
 	Interactive bool
 	Width       int
+	// Name is the command as invoked (os.Args[0], as typed), which the hints printed name;
+	// hybridlink when empty.
+	Name string
 	// events, set by -o json, writes what a command does as JSON events instead of text.
 	events *events
 }
 
+// self is the command as invoked, for hints: "bin/hybridlink watch x".
+func (std IO) self() string {
+	if std.Name == "" {
+		return "hybridlink"
+	}
+	return std.Name
+}
+
 // StdIO is the process's standard streams.
 func StdIO() IO {
-	std := IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+	std := IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Name: os.Args[0],
 		Interactive: term.IsTerminal(int(os.Stdout.Fd())) && term.IsTerminal(int(os.Stdin.Fd()))}
 	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
 		std.Width = w
@@ -75,7 +87,7 @@ func Run(ctx context.Context, args []string, std IO) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(std.Err, "hybridlink:", describe(err))
+	fmt.Fprintln(std.Err, filepath.Base(std.self())+":", describe(err, std.self()))
 	return code(err)
 }
 
@@ -109,7 +121,7 @@ func (e usageError) Is(target error) bool { return target == errUsage }
 func newRoot(std IO) *cobra.Command {
 	var c conn
 	root := &cobra.Command{
-		Use:   "hybridlink",
+		Use:   std.self(),
 		Short: "Hybrid connectivity between Azure and Azure Stack Hub",
 		Long: `hybridlink sets up and keeps hybrid connectivity between Azure and Azure Stack Hub:
 a virtual network, a VPN gateway and virtual machines on each cloud, and a site-to-site
@@ -150,8 +162,9 @@ func args(n int, what string) cobra.PositionalArgs {
 }
 
 // describe words an error for a person: a status error's message with its code and, for
-// a bad request, each field at fault; any other error as it is.
-func describe(err error) string {
+// a bad request, each field at fault; any other error as it is. self is the command as
+// invoked, for hints.
+func describe(err error, self string) string {
 	var se interface{ GRPCStatus() *status.Status }
 	if !errors.As(err, &se) {
 		return err.Error()
@@ -161,7 +174,7 @@ func describe(err error) string {
 	fmt.Fprintf(&b, "%s (%s)", st.Message(), st.Code())
 	switch st.Code() {
 	case codes.Unavailable:
-		b.WriteString("\n  is the orchestrator running at --addr? `hybridlink dev` runs the whole suite locally")
+		fmt.Fprintf(&b, "\n  is the orchestrator running at --addr? `%s dev` runs the whole suite locally", self)
 	case codes.Unauthenticated:
 		b.WriteString("\n  give a token (--token, --token-file, $HYBRIDLINK_TOKEN) or a client certificate; for a dev stack, $HYBRIDLINK_STATE names its state folder (.state/dev by default), whose auth/admin.token the CLI sends")
 	case codes.PermissionDenied:

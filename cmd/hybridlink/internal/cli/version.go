@@ -34,19 +34,20 @@ exit code is 0 either way.`,
 				return err
 			}
 			defer cl.Close()
-			fmt.Fprintf(std.Out, "server  %s\n", serverVersion(cmd.Context(), cl, c.addr))
+			fmt.Fprintf(std.Out, "server  %s\n", serverVersion(cmd.Context(), cl, c.addr, std.self()))
 			return nil
 		},
 	}
 }
 
-// serverVersion is the build the orchestrator at addr reports, or why there is none.
-func serverVersion(ctx context.Context, cl *client, addr string) string {
+// serverVersion is the build the orchestrator at addr reports, or why there is none; self
+// is the command as invoked.
+func serverVersion(ctx context.Context, cl *client, addr, self string) string {
 	ctx, cancel := context.WithTimeout(ctx, versionTimeout)
 	defer cancel()
 	var h metadata.MD
 	if _, err := healthpb.NewHealthClient(cl.conn).Check(ctx, &healthpb.HealthCheckRequest{}, grpc.Header(&h)); err != nil {
-		return fmt.Sprintf("not reachable at %s: %s", addr, strings.ReplaceAll(describe(err), "\n  ", "; "))
+		return fmt.Sprintf("not reachable at %s: %s", addr, strings.ReplaceAll(describe(err, self), "\n  ", "; "))
 	}
 	v := h.Get(buildinfo.Header)
 	if len(v) == 0 {

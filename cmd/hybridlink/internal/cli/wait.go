@@ -65,7 +65,7 @@ func (w waitFlags) wait(ctx context.Context, cl *client, name string, op *longru
 	std.accepted(name, op)
 	if w.noWait {
 		if std.events == nil {
-			fmt.Fprintf(std.Out, "%s: the orchestrator accepted %s and carries it out; `%s` follows it.\n", name, op.GetName(), watchHint(name))
+			fmt.Fprintf(std.Out, "%s: the orchestrator accepted %s and carries it out; `%s` follows it.\n", name, op.GetName(), watchHint(std.self(), name))
 		}
 		return nil, nil
 	}
@@ -77,14 +77,15 @@ func (w waitFlags) wait(ctx context.Context, cl *client, name string, op *longru
 	return follow(ctx, cl, name, op, std)
 }
 
-// watchHint is the command that follows the deployment name again.
-func watchHint(name string) string {
-	return "hybridlink watch " + strings.TrimPrefix(name, "deployments/")
+// watchHint is the command that follows the deployment name again; self is the command as invoked.
+func watchHint(self, name string) string {
+	return self + " watch " + strings.TrimPrefix(name, "deployments/")
 }
 
 // interrupted words an error while following: an interrupt (Ctrl-C, exit 130) or --timeout
-// (exit 1) stops the following, never the deployment's operation.
-func interrupted(ctx context.Context, name string, err error) error {
+// (exit 1) stops the following, never the deployment's operation; self is the command as
+// invoked, for the hint.
+func interrupted(ctx context.Context, self, name string, err error) error {
 	c := status.Code(err)
 	if ctx.Err() == nil && c != codes.Canceled && c != codes.DeadlineExceeded {
 		return err
@@ -93,9 +94,9 @@ func interrupted(ctx context.Context, name string, err error) error {
 	var s signalled
 	switch cause := context.Cause(ctx); {
 	case errors.As(cause, &w):
-		return failed(fmt.Errorf("stopped waiting for %s after %s (--timeout); it goes on in the orchestrator: `%s` follows it", name, time.Duration(w), watchHint(name)))
+		return failed(fmt.Errorf("stopped waiting for %s after %s (--timeout); it goes on in the orchestrator: `%s` follows it", name, time.Duration(w), watchHint(self, name)))
 	case errors.As(cause, &s):
-		return &exitError{code: 128 + int(s), err: fmt.Errorf("interrupted (%s): stopped following %s; it goes on in the orchestrator: `%s` follows it again", syscall.Signal(s), name, watchHint(name))}
+		return &exitError{code: 128 + int(s), err: fmt.Errorf("interrupted (%s): stopped following %s; it goes on in the orchestrator: `%s` follows it again", syscall.Signal(s), name, watchHint(self, name))}
 	}
-	return failed(fmt.Errorf("stopped following %s; it goes on in the orchestrator: `%s` follows it again", name, watchHint(name)))
+	return failed(fmt.Errorf("stopped following %s; it goes on in the orchestrator: `%s` follows it again", name, watchHint(self, name)))
 }

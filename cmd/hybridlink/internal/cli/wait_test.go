@@ -82,7 +82,8 @@ func interrupt(t *testing.T, after string, args ...string) (int, string, string)
 // applied: each exits 130 saying the apply goes on, and it does, to READY.
 func TestInterrupt(t *testing.T) {
 	code, out, errs := interrupt(t, "running", "apply", "--yes", "-f", spec(t, "sigint", nil))
-	want := "interrupted (interrupt): stopped following deployments/sigint; it goes on in the orchestrator: `hybridlink watch sigint` follows it again"
+	// the hint names the command as invoked: here this test binary, by its path
+	want := "interrupted (interrupt): stopped following deployments/sigint; it goes on in the orchestrator: `" + os.Args[0] + " watch sigint` follows it again"
 	if code != 130 || !strings.Contains(errs, want) {
 		t.Errorf("apply interrupted: exit %d, want 130 and %q\n%s%s", code, want, out, errs)
 	}

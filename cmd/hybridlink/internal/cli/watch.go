@@ -28,7 +28,7 @@ func newWatch(c *conn, std IO) *cobra.Command {
 					break
 				}
 				if err != nil {
-					return std.done(name, interrupted(cmd.Context(), name, err))
+					return std.done(name, interrupted(cmd.Context(), std.self(), name, err))
 				}
 				at := ev.GetTime().AsTime()
 				if s := ev.GetStep(); s != nil {
@@ -51,7 +51,7 @@ func newWatch(c *conn, std IO) *cobra.Command {
 				fmt.Fprintf(std.Out, "%s  %-34s %s\n", at.Local().Format("15:04:05.000"), name, shortState(state.String()))
 			}
 			if state == orchestratorv1.DeploymentStatus_STATE_FAILED {
-				return std.done(name, failed(fmt.Errorf("%s FAILED; `hybridlink get %s` says why", name, a[0])))
+				return std.done(name, failed(fmt.Errorf("%s FAILED; `%s get %s` says why", name, std.self(), a[0])))
 			}
 			return nil
 		}),
