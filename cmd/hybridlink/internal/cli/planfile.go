@@ -107,19 +107,17 @@ func stale(ctx context.Context, cl *client, file string, d *orchestratorv1.Deplo
 	if err != nil {
 		return false, err
 	}
-	key := func(c *orchestratorv1.PlannedChange) string { return c.GetAction().String() + " " + c.GetResource() }
-	was, is := changeKeys(saved, key), changeKeys(now, key)
-	if len(now.GetFindings()) > 0 || !slices.Equal(was, is) {
+	if len(now.GetFindings()) > 0 || !slices.Equal(changeKeys(saved), changeKeys(now)) {
 		return false, again("would change differently now: the clouds changed since the plan")
 	}
 	return exists, nil
 }
 
-// changeKeys are a plan's changes by key, sorted.
-func changeKeys(p *orchestratorv1.Plan, key func(*orchestratorv1.PlannedChange) string) []string {
+// changeKeys are a plan's changes as "ACTION resource", sorted.
+func changeKeys(p *orchestratorv1.Plan) []string {
 	out := make([]string, 0, len(p.GetChanges()))
 	for _, c := range p.GetChanges() {
-		out = append(out, key(c))
+		out = append(out, c.GetAction().String()+" "+c.GetResource())
 	}
 	slices.Sort(out)
 	return out

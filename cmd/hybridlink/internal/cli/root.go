@@ -161,6 +161,19 @@ func args(n int, what string) cobra.PositionalArgs {
 	}
 }
 
+// unknownCommand is the root command's own run: help without arguments, else a usage
+// error for the command it does not have, with cobra's suggestions.
+func unknownCommand(cmd *cobra.Command, a []string) error {
+	if len(a) == 0 {
+		return cmd.Help()
+	}
+	msg := fmt.Sprintf("unknown command %q", a[0])
+	if s := cmd.SuggestionsFor(a[0]); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return usageError{fmt.Errorf("%s", msg)}
+}
+
 // describe words an error for a person: a status error's message with its code and, for
 // a bad request, each field at fault; any other error as it is. self is the command as
 // invoked, for hints.

@@ -55,16 +55,3 @@ func serverVersion(ctx context.Context, cl *client, addr, self string) string {
 	}
 	return fmt.Sprintf("%s at %s", v[0], addr)
 }
-
-// unknownCommand is the root command's own run: help without arguments, else a usage
-// error for the command it does not have, with cobra's suggestions.
-func unknownCommand(cmd *cobra.Command, a []string) error {
-	if len(a) == 0 {
-		return cmd.Help()
-	}
-	msg := fmt.Sprintf("unknown command %q", a[0])
-	if s := cmd.SuggestionsFor(a[0]); len(s) > 0 {
-		msg += "; did you mean " + strings.Join(s, " or ") + "?"
-	}
-	return usageError{fmt.Errorf("%s", msg)}
-}
