@@ -121,7 +121,7 @@ func (e usageError) Is(target error) bool { return target == errUsage }
 func newRoot(std IO) *cobra.Command {
 	var c conn
 	root := &cobra.Command{
-		Use:   std.self(),
+		Use:   "hybridlink",
 		Short: "Hybrid connectivity between Azure and Azure Stack Hub",
 		Long: `hybridlink sets up and keeps hybrid connectivity between Azure and Azure Stack Hub:
 a virtual network, a VPN gateway and virtual machines on each cloud, and a site-to-site

@@ -17,7 +17,6 @@ func TestSelf(t *testing.T) {
 		want []string
 	}{
 		{"unreachable", []string{"--addr", "127.0.0.1:1", "list"}, ExitFailed, []string{"hl: ", "`./bin/hl dev` runs the whole suite locally"}},
-		{"help", []string{"--help"}, ExitOK, []string{"Usage:\n  ./bin/hl [flags]\n  ./bin/hl [command]"}},
 		{"no wait", []string{"apply", "--yes", "--no-wait", "-f", spec(t, "self", nil)}, ExitOK, []string{"`./bin/hl watch self` follows it."}},
 		{"watch", []string{"watch", "self"}, ExitOK, []string{"READY"}},
 		{"nothing to stop", []string{"dev", "stop", "--state", t.TempDir()}, ExitOK, []string{"`./bin/hl dev --detach --state ", "; nothing to stop."}},
