@@ -171,7 +171,7 @@ func unknownCommand(cmd *cobra.Command, a []string) error {
 	if s := cmd.SuggestionsFor(a[0]); len(s) > 0 {
 		msg += "; did you mean " + strings.Join(s, " or ") + "?"
 	}
-	return usageError{fmt.Errorf("%s", msg)}
+	return usageError{errors.New(msg)}
 }
 
 // describe words an error for a person: a status error's message with its code and, for
