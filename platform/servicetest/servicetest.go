@@ -236,21 +236,21 @@ func (s *Stack) Token(t testing.TB, r auth.Role) string {
 }
 
 // DialAs connects to the service with role's development token (no credential when role is
-// empty), closed at the test's end.
-func (s *Stack) DialAs(t testing.TB, r auth.Role) *grpc.ClientConn {
+// empty) and opts, closed at the test's end.
+func (s *Stack) DialAs(t testing.TB, r auth.Role, opts ...grpc.DialOption) *grpc.ClientConn {
 	t.Helper()
-	c := s.dial(t, r)
+	c := s.dial(t, r, opts...)
 	t.Cleanup(func() { c.Close() })
 	return c
 }
 
-func (s *Stack) dial(t testing.TB, r auth.Role) *grpc.ClientConn {
+func (s *Stack) dial(t testing.TB, r auth.Role, extra ...grpc.DialOption) *grpc.ClientConn {
 	t.Helper()
 	creds, err := s.ClientTLS().Credentials()
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := []grpc.DialOption{grpc.WithTransportCredentials(creds)}
+	opts := append([]grpc.DialOption{grpc.WithTransportCredentials(creds)}, extra...)
 	if r != "" {
 		opts = append(opts, grpc.WithPerRPCCredentials(serve.BearerToken{File: s.Access.Dev.TokenFile(r), Insecure: s.Certs == ""}))
 	}

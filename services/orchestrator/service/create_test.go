@@ -15,7 +15,6 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/codec"
 )
@@ -28,7 +27,7 @@ import (
 // write nothing to ARM. A deleted deployment's id is free to create anew.
 func TestCreateConflicts(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-conflicts")
+	s := start(t, scaled, "e2e-conflicts")
 	raw, err := client.Dial(client.Options{HostPort: temporal.Address, Namespace: "default"})
 	if err != nil {
 		t.Fatal(err)

@@ -183,7 +183,5 @@ func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Oper
 	}
 }
 
-// deploymentName accepts a deployment's ID or its full name.
-func deploymentName(arg string) string {
-	return "deployments/" + strings.TrimPrefix(arg, "deployments/")
-}
+// deploymentName accepts a deployment's ID or its full name, as a spec file's name does.
+func deploymentName(arg string) string { return specfile.Name(arg) }

@@ -10,8 +10,8 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/spf13/cobra"
 
-	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/sites"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/sites"
 )
 
 func newDestroy(c *conn, std IO) *cobra.Command {

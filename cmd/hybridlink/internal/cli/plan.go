@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/sites"
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/sites"
 )
 
 func newPlan(c *conn, std IO) *cobra.Command {

@@ -146,8 +146,9 @@ whole suite locally against armsim, the emulated clouds.`,
 	root.AddCommand(
 		newPlan(&c, std), newApply(&c, std), newGet(&c, std), newList(&c, std), newWatch(&c, std),
 		newTimeline(&c, std), newCancel(&c, std), newDestroy(&c, std), newCheck(&c, std), newRepair(&c, std), newProbe(&c, std), newRotateKey(&c, std),
-		newDev(std), newDemo(std), newCerts(std), newVersion(&c, std), newValidate(std),
+		newDev(std), newDemo(std), newCerts(std), newContext(&c, std), newVersion(&c, std), newValidate(std),
 	)
+	completions(root, &c)
 	return root
 }
 
@@ -175,8 +176,8 @@ func unknownCommand(cmd *cobra.Command, a []string) error {
 }
 
 // describe words an error for a person: a status error's message with its code and, for
-// a bad request, each field at fault; any other error as it is. self is the command as
-// invoked, for hints.
+// a bad request, each field at fault, with field names spelt as in a spec file; any other
+// error as it is. self is the command as invoked, for hints.
 func describe(err error, self string) string {
 	var se interface{ GRPCStatus() *status.Status }
 	if !errors.As(err, &se) {
@@ -184,7 +185,7 @@ func describe(err error, self string) string {
 	}
 	st := se.GRPCStatus()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s)", st.Message(), st.Code())
+	fmt.Fprintf(&b, "%s (%s)", specfile.FieldText(st.Message()), st.Code())
 	switch st.Code() {
 	case codes.Unavailable:
 		fmt.Fprintf(&b, "\n  is the orchestrator running at --addr? `%s dev` runs the whole suite locally", self)
@@ -196,7 +197,7 @@ func describe(err error, self string) string {
 	for _, d := range st.Details() {
 		if br, ok := d.(*errdetails.BadRequest); ok {
 			for _, v := range br.GetFieldViolations() {
-				fmt.Fprintf(&b, "\n  %s: %s", v.GetField(), v.GetDescription())
+				fmt.Fprintf(&b, "\n  %s: %s", specfile.FieldPath(v.GetField()), specfile.FieldText(v.GetDescription()))
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/services/orchestrator/rules"
@@ -88,7 +89,7 @@ func validateClouds(file string, stamps int) (*cloud.Config, error) {
 func printFindings(out io.Writer, heading string, found []*orchestratorv1.Finding) error {
 	fmt.Fprintln(out, heading)
 	for _, f := range found {
-		fmt.Fprintf(out, "  %s: %s\n", f.GetField(), f.GetDescription())
+		fmt.Fprintf(out, "  %s: %s\n", specfile.FieldPath(f.GetField()), specfile.FieldText(f.GetDescription()))
 	}
 	return invalid(fmt.Errorf("the spec has %d finding(s); fix the fields named above", len(found)))
 }

@@ -20,8 +20,8 @@ func TestValidate(t *testing.T) {
 			s = strings.ReplaceAll(s, "10.2.", "10.1.")
 			s = strings.Replace(s, "-hub-rg", "-hub-rg!", 1)
 			return strings.Replace(s, "gatewaySubnetPrefix: 10.1.255.0/27", "gatewaySubnetPrefix: 10.1.255.0/27\n      gatewaySku: VpnGw9", 1)
-		}, []string{"deployment.spec.sites[0].resource_group: ", "deployment.spec.sites[0].gateway_sku: ", "deployment.spec.sites[1].address_prefixes[0]: "}},
-		{"bad id", func(s string) string { return strings.Replace(s, "name: deployments/", "name: deployments/X_", 1) }, []string{"deployment.name: "}},
+		}, []string{"spec.sites[0].resourceGroup: ", "spec.sites[0].gatewaySku: ", "spec.sites[1].addressPrefixes[0]: "}},
+		{"bad id", func(s string) string { return strings.Replace(s, "name: deployments/", "name: deployments/X_", 1) }, []string{"name: "}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			file := spec(t, "valid", tc.edit)
@@ -56,7 +56,7 @@ func TestValidate(t *testing.T) {
 		want string
 	}{
 		{"unknown cloud", []string{"-f", spec(t, "v", func(s string) string { return strings.Replace(s, "cloud: azure-stack-hub", "cloud: stamp1", 1) })},
-			`deployment.spec.sites[1].cloud: cloud "stamp1" is not configured; configured clouds: azure, azure-stack-hub`},
+			`spec.sites[1].cloud: cloud "stamp1" is not configured; configured clouds: azure, azure-stack-hub`},
 		{"bad cloud list", []string{"--clouds", "/nonexistent/clouds.yaml", "-f", spec(t, "v", nil)}, "--clouds: "},
 		{"stamps and a cloud list", []string{"--clouds", "c.yaml", "--stamps", "1", "-f", spec(t, "v", nil)}, "--stamps adds to the built-in cloud list"},
 		{"no file", nil, "-f/--file: the deployment file is required"},
