@@ -118,9 +118,15 @@ $(TF)/.azurerm-$(AZURERM_VERSION):
 armsim:
 	$(GO) build -o bin/armsim ./armsim/cmd/armsim
 
-## hybridlink: build the CLI into bin/.
+# The commit the CLI is built from, for hybridlink version: set with -ldflags, since the Go
+# toolchain stamps none in a git worktree or with -buildvcs=false.
+BUILDINFO := github.com/hybridlink/hybridlink/platform/buildinfo
+LDFLAGS   := -X $(BUILDINFO).commit=$(shell git rev-parse HEAD 2>/dev/null) \
+             -X $(BUILDINFO).modified=$(shell git diff --quiet HEAD 2>/dev/null || echo true)
+
+## hybridlink: build the CLI into bin/ (hybridlink version says its commit).
 hybridlink:
-	$(GO) build -o bin/hybridlink ./cmd/hybridlink
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/hybridlink ./cmd/hybridlink
 
 ## demo: the whole job on the emulated clouds: start the stack, apply examples/hybrid-connectivity.yaml,
 ## verify both connections Connected, print the timeline and outputs, stop. KEEP=1 leaves the stack running.

@@ -135,8 +135,8 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 	opts := []grpc.ServerOption{
 		grpc.Creds(creds),
 		grpc.StatsHandler(otelgrpc.NewServerHandler(otelgrpc.WithTracerProvider(svc.Telemetry.Tracer), otelgrpc.WithMeterProvider(svc.Telemetry.Meter))),
-		grpc.ChainUnaryInterceptor(recoverUnary(log), g.unary, logUnary(log)),
-		grpc.ChainStreamInterceptor(recoverStream(log), g.stream),
+		grpc.ChainUnaryInterceptor(recoverUnary(log), versionUnary, g.unary, logUnary(log)),
+		grpc.ChainStreamInterceptor(recoverStream(log), versionStream, g.stream),
 	}
 	gs := grpc.NewServer(opts...)
 	svc.Register(gs)

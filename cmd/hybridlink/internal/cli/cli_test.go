@@ -7,10 +7,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -31,7 +29,7 @@ var theStack *stack.Stack
 func TestMain(m *testing.M) {
 	// dev --detach starts this binary again: then it is the hybridlink command.
 	if os.Getenv(asMain) == "1" {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		ctx, stop := NotifyContext(context.Background())
 		code := Run(ctx, os.Args[1:], StdIO())
 		stop()
 		os.Exit(code)
@@ -218,7 +216,7 @@ func hasGroup(rs []armsim.ResourceView, group string) bool {
 func TestInteractive(t *testing.T) {
 	file := spec(t, "tty", nil)
 	code, out, errs := runIO(t, IO{In: strings.NewReader("no\n"), Interactive: true}, "apply", "-f", file)
-	if code != ExitFailed || !strings.Contains(out, "Apply this plan? Only 'yes' goes on:") || !strings.Contains(errs, "nothing was changed") {
+	if code != ExitFailed || !strings.Contains(out, "Apply this plan? Only 'y' or 'yes' goes on:") || !strings.Contains(errs, "nothing was changed") {
 		t.Fatalf("apply answered no: exit %d\n%s\n%s", code, out, errs)
 	}
 	if code, _, _ := run(t, "get", "tty"); code != ExitFailed {
@@ -361,7 +359,7 @@ func TestDevDetach(t *testing.T) {
 	if err := json.Unmarshal(b, s); err != nil {
 		t.Fatal(err)
 	}
-	pid, err := running(state)
+	pid, err := running(state, "hybridlink")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,8 +387,10 @@ func TestDevDetach(t *testing.T) {
 	if alive(pid) {
 		t.Errorf("pid %d runs on after dev stop", pid)
 	}
-	if code := Run(context.Background(), []string{"dev", "stop", "--state", state}, std); code != ExitFailed || !strings.Contains(errs.String(), "no stack runs") {
-		t.Errorf("dev stop with nothing running: exit %d\n%s", code, errs.String())
+	out.Reset()
+	if code := Run(context.Background(), []string{"dev", "stop", "--state", state}, std); code != ExitOK || !strings.Contains(out.String(), "no stack runs on "+state) ||
+		!strings.Contains(out.String(), "; nothing to stop.") {
+		t.Errorf("dev stop with nothing running: exit %d, want 0\n%s%s", code, out.String(), errs.String())
 	}
 }
 

@@ -28,7 +28,7 @@ converges it; plan shows what that would change.`,
 			if err != nil {
 				return err
 			}
-			d, err := quietly(cmd.Context(), cl, name, op)
+			d, err := quietly(cmd.Context(), cl, name, op, std.self())
 			if err != nil {
 				return err
 			}
@@ -43,18 +43,18 @@ converges it; plan shows what that would change.`,
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", dash(f.GetStep()), dash(f.GetResource()), f.GetDescription())
 			}
 			tw.Flush()
-			return failed(fmt.Errorf("%s has drifted (%d findings); hybridlink repair %s converges it (hybridlink plan -f SPEC shows what that changes)", name, len(found), a[0]))
+			return failed(fmt.Errorf("%s has drifted (%d findings); %s repair %s converges it (%s plan -f SPEC shows what that changes)", name, len(found), std.self(), a[0], std.self()))
 		}),
 	}
 }
 
 // quietly waits for an operation that runs no step worth showing (a check) and returns the
-// deployment as it ended.
-func quietly(ctx context.Context, cl *client, name string, op *longrunningpb.Operation) (*orchestratorv1.Deployment, error) {
+// deployment as it ended; self is the command as invoked, for the hint when interrupted.
+func quietly(ctx context.Context, cl *client, name string, op *longrunningpb.Operation, self string) (*orchestratorv1.Deployment, error) {
 	for !op.GetDone() {
 		var err error
 		if op, err = cl.ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(pollEvery)}); err != nil {
-			return nil, interrupted(ctx, name, err)
+			return nil, interrupted(ctx, self, name, err)
 		}
 	}
 	return cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -42,9 +43,9 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 			start := time.Now()
 			var s *stack.Stack
 			if keep {
-				if s, err = runningStack(f.state); err == nil {
+				if s, err = runningStack(f.state, f.self); err == nil {
 					if n := len(extraStamps(s)); n < f.stamps {
-						return fmt.Errorf("the stack running on %s has %d extra stamps, not %d: `hybridlink dev stop --state %s` stops it, and the demo then starts one", f.state, n, f.stamps, f.state)
+						return fmt.Errorf("the stack running on %s has %d extra stamps, not %d: `%s dev stop --state %s` stops it, and the demo then starts one", f.state, n, f.stamps, f.self, f.state)
 					}
 					fmt.Fprintf(std.Out, "Using the stack already running on %s.\n", f.state)
 				} else if s, err = detachStack(ctx, f, std.Out); err != nil {
@@ -75,14 +76,14 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 				return err
 			}
 			defer cl.Close()
-			if err := apply(ctx, cl, d, true, std); err != nil {
+			if err := apply(ctx, cl, d, true, waitFlags{}, std); err != nil {
 				return err
 			}
 			final, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: d.GetName()})
 			if err != nil {
 				return err
 			}
-			n, err := connected(final)
+			n, err := connected(final, f.self)
 			if err != nil {
 				return failed(err)
 			}
@@ -95,7 +96,7 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 			fmt.Fprintf(std.Out, "\n%s The demo took %s.\n", allConnected(n), clock(time.Since(start)))
 			if keep {
 				id := specfile.ID(d.GetName())
-				cli, stop := "hybridlink", "hybridlink dev stop"
+				cli, stop := f.self, f.self+" dev stop"
 				if f.state != stateHelp {
 					cli, stop = "HYBRIDLINK_STATE="+f.state+" "+cli, stop+" --state "+f.state
 				}
@@ -104,21 +105,22 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 				}
 				fmt.Fprintf(std.Out, "The stack runs on. Try:\n  %s get %s\n  %s timeline %s --svg timeline.svg\n"+
 					"  grpcurl -plaintext -H \"authorization: Bearer $(cat %s)\" %s list\n"+
-					"  curl -H \"authorization: Bearer $(cat %s)\" %s/v1/deployments/%s\n  open %s\nStop it with: %s\n",
-					cli, id, cli, id, s.TokenFile, s.Services[0].GRPC, s.TokenFile, s.Services[0].REST, id, s.TemporalUI, stop)
+					"  curl -H \"authorization: Bearer $(cat %s)\" %s/v1/deployments/%s\n  %s\nStop it with: %s\n",
+					cli, id, cli, id, s.TokenFile, s.Services[0].GRPC, s.TokenFile, s.Services[0].REST, id, openHint(s.TemporalUI), stop)
 			}
 			return nil
 		},
 	}
-	f.add(cmd, stateHelp)
+	f.add(cmd, stateHelp, std)
 	cmd.Flags().StringVarP(&file, "file", "f", "examples/hybrid-connectivity.yaml", "deployment file to apply")
 	cmd.Flags().BoolVar(&keep, "keep", false, "leave the stack running in the background afterwards")
 	return cmd
 }
 
 // connected checks that every connection of every site is verified Connected and returns
-// how many there are: two for a hub and one spoke, two per spoke for more.
-func connected(d *orchestratorv1.Deployment) (int, error) {
+// how many there are: two for a hub and one spoke, two per spoke for more; self is the
+// command as invoked, for the hint.
+func connected(d *orchestratorv1.Deployment, self string) (int, error) {
 	var bad []string
 	n := 0
 	for _, s := range d.GetStatus().GetOutputs().GetSites() {
@@ -130,8 +132,8 @@ func connected(d *orchestratorv1.Deployment) (int, error) {
 		}
 	}
 	if n == 0 || len(bad) > 0 {
-		return n, fmt.Errorf("%s is READY but not every connection is Connected: %s; `hybridlink get %s` shows them",
-			d.GetName(), dash(strings.Join(bad, ", ")), specfile.ID(d.GetName()))
+		return n, fmt.Errorf("%s is READY but not every connection is Connected: %s; `%s get %s` shows them",
+			d.GetName(), dash(strings.Join(bad, ", ")), self, specfile.ID(d.GetName()))
 	}
 	return n, nil
 }
@@ -142,4 +144,15 @@ func allConnected(n int) string {
 		return "Both connections are Connected."
 	}
 	return fmt.Sprintf("All %d connections are Connected.", n)
+}
+
+// openHint is the line that opens url in a browser: with open (macOS) or xdg-open (Linux
+// desktops) where one is installed, else the URL alone, to paste.
+func openHint(url string) string {
+	for _, opener := range []string{"open", "xdg-open"} {
+		if _, err := exec.LookPath(opener); err == nil {
+			return opener + " " + url
+		}
+	}
+	return "the Temporal UI: " + url
 }

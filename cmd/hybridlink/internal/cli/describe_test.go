@@ -19,14 +19,14 @@ func TestDescribeFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := describe(st.Err())
+	got := describe(st.Err(), "hybridlink")
 	want := "invalid request: spec.sites[1].addressPrefixes[0]: overlaps; spec.sites[0].virtualMachines[0].adminPassword: required unless sshPublicKeys are given (InvalidArgument)\n" +
 		"  spec.sites[1].addressPrefixes[0]: overlaps\n" +
 		"  spec.sites[0].virtualMachines[0].adminPassword: required unless sshPublicKeys are given"
 	if got != want {
 		t.Errorf("describe:\n%s\nwant\n%s", got, want)
 	}
-	if got := describe(errors.New("deployment.spec.sites[0] as it is")); got != "deployment.spec.sites[0] as it is" {
+	if got := describe(errors.New("deployment.spec.sites[0] as it is"), "hybridlink"); got != "deployment.spec.sites[0] as it is" {
 		t.Errorf("describe of an error that is no status: %q", got)
 	}
 }

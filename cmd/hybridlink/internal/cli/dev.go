@@ -29,13 +29,16 @@ type devFlags struct {
 	freePorts bool
 	portsFrom int
 	stamps    int
+	// self is the command as invoked, for the hints printed.
+	self string
 }
 
 // maxStamps is the most extra stamps a stack serves: their public IP ranges, 100.65.0.0/16
 // to 100.127.0.0/16, fill the shared address space 100.64.0.0/10.
 const maxStamps = 63
 
-func (f *devFlags) add(cmd *cobra.Command, state string) {
+func (f *devFlags) add(cmd *cobra.Command, state string, std IO) {
+	f.self = std.self()
 	if v := os.Getenv("HYBRIDLINK_STATE"); v != "" {
 		state = v
 	}
@@ -111,13 +114,13 @@ With --detach it runs in the background; "hybridlink dev stop" stops it.`,
 					return err
 				}
 				printStack(std.Out, s)
-				fmt.Fprintf(std.Out, "\nRunning in the background; `hybridlink dev stop --state %s` stops it.\n", f.state)
+				fmt.Fprintf(std.Out, "\nRunning in the background; `%s dev stop --state %s` stops it.\n", f.self, f.state)
 				return nil
 			}
 			return runStack(cmd.Context(), f, std)
 		},
 	}
-	f.add(cmd, stateHelp)
+	f.add(cmd, stateHelp, std)
 	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "run in the background, with a pid file in the state folder")
 
 	var stopState string
@@ -126,9 +129,10 @@ With --detach it runs in the background; "hybridlink dev stop" stops it.`,
 		Short: "Stop a stack started with dev --detach",
 		Args:  args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			pid, err := running(stopState)
-			if err != nil {
-				return err
+			pid, err := running(stopState, std.self())
+			if err != nil { // nothing to stop is what stop is for
+				fmt.Fprintf(std.Out, "%v; nothing to stop.\n", err)
+				return nil
 			}
 			if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
 				return fmt.Errorf("stopping pid %d: %w", pid, err)
@@ -150,8 +154,8 @@ With --detach it runs in the background; "hybridlink dev stop" stops it.`,
 
 // runStack runs the stack in the foreground until ctx is done (Ctrl-C).
 func runStack(ctx context.Context, f devFlags, std IO) error {
-	if pid, err := running(f.state); err == nil && pid != os.Getpid() {
-		return fmt.Errorf("a stack already runs on %s (pid %d); `hybridlink dev stop --state %s` stops it", f.state, pid, f.state)
+	if pid, err := running(f.state, f.self); err == nil && pid != os.Getpid() {
+		return fmt.Errorf("a stack already runs on %s (pid %d); `%s dev stop --state %s` stops it", f.state, pid, f.self, f.state)
 	}
 	s, err := stack.Start(ctx, f.options(std.Out))
 	if err != nil {
@@ -180,8 +184,8 @@ func runStack(ctx context.Context, f devFlags, std IO) error {
 // detachStack starts `hybridlink dev` in the background on the same state folder, waits
 // until it is up and returns its endpoints.
 func detachStack(ctx context.Context, f devFlags, progress io.Writer) (*stack.Stack, error) {
-	if pid, err := running(f.state); err == nil {
-		return nil, fmt.Errorf("a stack already runs on %s (pid %d); `hybridlink dev stop --state %s` stops it", f.state, pid, f.state)
+	if pid, err := running(f.state, f.self); err == nil {
+		return nil, fmt.Errorf("a stack already runs on %s (pid %d); `%s dev stop --state %s` stops it", f.state, pid, f.self, f.state)
 	}
 	// Build the Temporal CLI here, if needed, where its progress shows.
 	if _, err := temporaldev.Ensure(ctx, progress); err != nil {
@@ -221,7 +225,7 @@ func detachStack(ctx context.Context, f devFlags, progress io.Writer) (*stack.St
 	go func() { exited <- cmd.Wait() }()
 	for {
 		if _, err := os.Stat(filepath.Join(f.state, infoFile)); err == nil {
-			return runningStack(f.state)
+			return runningStack(f.state, f.self)
 		}
 		select {
 		case err := <-exited:
@@ -236,9 +240,10 @@ func detachStack(ctx context.Context, f devFlags, progress io.Writer) (*stack.St
 	}
 }
 
-// runningStack returns the endpoints of the detached stack running on a state folder.
-func runningStack(state string) (*stack.Stack, error) {
-	if _, err := running(state); err != nil {
+// runningStack returns the endpoints of the detached stack running on a state folder; self
+// is the command as invoked, for the hint when none runs.
+func runningStack(state, self string) (*stack.Stack, error) {
+	if _, err := running(state, self); err != nil {
 		return nil, err
 	}
 	b, err := os.ReadFile(filepath.Join(state, infoFile))
@@ -252,11 +257,12 @@ func runningStack(state string) (*stack.Stack, error) {
 	return s, nil
 }
 
-// running returns the pid of the detached stack on a state folder, if it still runs.
-func running(state string) (int, error) {
+// running returns the pid of the detached stack on a state folder, if it still runs; self is
+// the command as invoked, for the hint when none does.
+func running(state, self string) (int, error) {
 	b, err := os.ReadFile(filepath.Join(state, pidFile))
 	if err != nil {
-		return 0, fmt.Errorf("no stack runs on %s (no %s): `hybridlink dev --detach --state %s` starts one", state, pidFile, state)
+		return 0, fmt.Errorf("no stack runs on %s (no %s): `%s dev --detach --state %s` starts one", state, pidFile, self, state)
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil || !alive(pid) {

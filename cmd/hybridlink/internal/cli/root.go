@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,6 +19,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
+	"github.com/hybridlink/hybridlink/platform/buildinfo"
 )
 
 // Exit codes: a deployment READY (or a command done), a deployment FAILED or an error on
@@ -36,11 +38,24 @@ type IO struct {
 	Out, Err    io.Writer
 	Interactive bool
 	Width       int
+	// Name is the command as invoked (os.Args[0], as typed), which the hints printed name;
+	// hybridlink when empty.
+	Name string
+	// events, set by -o json, writes what a command does as JSON events instead of text.
+	events *events
+}
+
+// self is the command as invoked, for hints: "bin/hybridlink watch x".
+func (std IO) self() string {
+	if std.Name == "" {
+		return "hybridlink"
+	}
+	return std.Name
 }
 
 // StdIO is the process's standard streams.
 func StdIO() IO {
-	std := IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+	std := IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Name: os.Args[0],
 		Interactive: term.IsTerminal(int(os.Stdout.Fd())) && term.IsTerminal(int(os.Stdin.Fd()))}
 	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
 		std.Width = w
@@ -72,7 +87,7 @@ func Run(ctx context.Context, args []string, std IO) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(std.Err, "hybridlink:", describe(err))
+	fmt.Fprintln(std.Err, filepath.Base(std.self())+":", describe(err, std.self()))
 	return code(err)
 }
 
@@ -116,7 +131,13 @@ It talks to the orchestrator's gRPC API (--addr, $HYBRIDLINK_ADDR); "hybridlink 
 whole suite locally against armsim, the emulated clouds.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// ArbitraryArgs: an unknown command reaches unknownCommand, a usage error (exit 2)
+		Args:                       cobra.ArbitraryArgs,
+		RunE:                       unknownCommand,
+		SuggestionsMinimumDistance: 2,
+		Version:                    buildinfo.Read().String(),
 	}
+	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
 	root.SetIn(std.In)
 	root.SetOut(std.Out)
 	root.SetErr(std.Err)
@@ -125,7 +146,7 @@ whole suite locally against armsim, the emulated clouds.`,
 	root.AddCommand(
 		newPlan(&c, std), newApply(&c, std), newGet(&c, std), newList(&c, std), newWatch(&c, std),
 		newTimeline(&c, std), newCancel(&c, std), newDestroy(&c, std), newCheck(&c, std), newRepair(&c, std), newProbe(&c, std), newRotateKey(&c, std),
-		newDev(std), newDemo(std), newCerts(std), newContext(&c, std),
+		newDev(std), newDemo(std), newCerts(std), newContext(&c, std), newVersion(&c, std), newValidate(std),
 	)
 	completions(root, &c)
 	return root
@@ -141,10 +162,23 @@ func args(n int, what string) cobra.PositionalArgs {
 	}
 }
 
+// unknownCommand is the root command's own run: help without arguments, else a usage
+// error for the command it does not have, with cobra's suggestions.
+func unknownCommand(cmd *cobra.Command, a []string) error {
+	if len(a) == 0 {
+		return cmd.Help()
+	}
+	msg := fmt.Sprintf("unknown command %q", a[0])
+	if s := cmd.SuggestionsFor(a[0]); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return usageError{errors.New(msg)}
+}
+
 // describe words an error for a person: a status error's message with its code and, for
 // a bad request, each field at fault, with field names spelt as in a spec file; any other
-// error as it is.
-func describe(err error) string {
+// error as it is. self is the command as invoked, for hints.
+func describe(err error, self string) string {
 	var se interface{ GRPCStatus() *status.Status }
 	if !errors.As(err, &se) {
 		return err.Error()
@@ -154,7 +188,7 @@ func describe(err error) string {
 	fmt.Fprintf(&b, "%s (%s)", specfile.FieldText(st.Message()), st.Code())
 	switch st.Code() {
 	case codes.Unavailable:
-		b.WriteString("\n  is the orchestrator running at --addr? `hybridlink dev` runs the whole suite locally")
+		fmt.Fprintf(&b, "\n  is the orchestrator running at --addr? `%s dev` runs the whole suite locally", self)
 	case codes.Unauthenticated:
 		b.WriteString("\n  give a token (--token, --token-file, $HYBRIDLINK_TOKEN) or a client certificate; for a dev stack, $HYBRIDLINK_STATE names its state folder (.state/dev by default), whose auth/admin.token the CLI sends")
 	case codes.PermissionDenied:

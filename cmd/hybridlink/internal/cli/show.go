@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -199,46 +198,6 @@ func newList(c *conn, std IO) *cobra.Command {
 	o.flag(cmd)
 	cmd.Flags().StringVar(&filter, "filter", "", "only deployments in a state, e.g. state=READY")
 	return cmd
-}
-
-func newWatch(c *conn, std IO) *cobra.Command {
-	return &cobra.Command{
-		Use:   "watch NAME",
-		Short: "Follow a deployment's steps until it is READY, FAILED or DELETED",
-		Args:  args(1, "the deployment's name"),
-		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
-			name := deploymentName(a[0])
-			stream, err := cl.WatchDeployment(cmd.Context(), &orchestratorv1.WatchDeploymentRequest{Name: name})
-			if err != nil {
-				return err
-			}
-			var state orchestratorv1.DeploymentStatus_State
-			for {
-				ev, err := stream.Recv()
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					return interrupted(cmd.Context(), name, err)
-				}
-				at := ev.GetTime().AsTime().Local().Format("15:04:05.000")
-				if s := ev.GetStep(); s != nil {
-					line := stepLine(s, ev.GetTime().AsTime(), true)
-					if line == "" {
-						line = "pending"
-					}
-					fmt.Fprintf(std.Out, "%s  %-34s %s\n", at, s.GetName(), line)
-					continue
-				}
-				state = ev.GetState()
-				fmt.Fprintf(std.Out, "%s  %-34s %s\n", at, name, shortState(state.String()))
-			}
-			if state == orchestratorv1.DeploymentStatus_STATE_FAILED {
-				return failed(fmt.Errorf("%s FAILED; `hybridlink get %s` says why", name, a[0]))
-			}
-			return nil
-		}),
-	}
 }
 
 func newTimeline(c *conn, std IO) *cobra.Command {
