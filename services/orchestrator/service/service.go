@@ -184,7 +184,7 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 		Gateway: func(ctx context.Context, mux *gwruntime.ServeMux, conn *grpc.ClientConn) error {
 			return orchestratorv1.RegisterOrchestratorServiceHandler(ctx, mux, conn)
 		},
-		OpenAPI: openapi.JSON,
+		OpenAPI: openapi.Orchestrator,
 	}
 	svc.Background = func(ctx context.Context) error {
 		defer tc.Close()

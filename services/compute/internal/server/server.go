@@ -75,7 +75,7 @@ func Service(env serve.Env) (serve.Service, error) {
 	}
 	s := &Server{clouds: clouds}
 	register := func(g *grpc.Server) { computev1.RegisterComputeServiceServer(g, s) }
-	return serve.Resources(register, clouds.Operations, computev1.RegisterComputeServiceHandler, openapi.JSON), nil
+	return serve.Resources(register, clouds.Operations, computev1.RegisterComputeServiceHandler, openapi.Compute), nil
 }
 
 // newClients builds one cloud's clients.

@@ -73,7 +73,7 @@ func Service(env serve.Env) (serve.Service, error) {
 	}
 	s := &Server{clouds: clouds}
 	register := func(g *grpc.Server) { gatewayv1.RegisterGatewayServiceServer(g, s) }
-	return serve.Resources(register, clouds.Operations, gatewayv1.RegisterGatewayServiceHandler, openapi.JSON), nil
+	return serve.Resources(register, clouds.Operations, gatewayv1.RegisterGatewayServiceHandler, openapi.Gateway), nil
 }
 
 // newClients builds one cloud's clients.

@@ -71,7 +71,7 @@ func Service(env serve.Env) (serve.Service, error) {
 	}
 	s := &Server{clouds: clouds}
 	register := func(g *grpc.Server) { networkv1.RegisterNetworkServiceServer(g, s) }
-	return serve.Resources(register, clouds.Operations, networkv1.RegisterNetworkServiceHandler, openapi.JSON), nil
+	return serve.Resources(register, clouds.Operations, networkv1.RegisterNetworkServiceHandler, openapi.Network), nil
 }
 
 // newClients builds one cloud's clients.
