@@ -12,16 +12,12 @@ import (
 	"go.opentelemetry.io/otel/metric"
 )
 
-// The ARM metrics every SDK client of the services records (README: Metrics). The
-// Prometheus exporter writes them as hybridlink_arm_requests_total,
-// hybridlink_arm_request_duration_seconds, hybridlink_arm_throttle_wait_seconds and
-// hybridlink_arm_ratelimit_remaining.
-const (
-	MetricARMRequests  = "hybridlink.arm.requests"
-	MetricARMDuration  = "hybridlink.arm.request.duration"
-	MetricARMThrottle  = "hybridlink.arm.throttle.wait"
-	MetricARMRemaining = "hybridlink.arm.ratelimit.remaining"
-)
+// MetricFamilies are the ARM metrics every SDK client of the services records, as the
+// Prometheus exporter names them on /metrics (README: Metrics; TestARMMetrics checks them).
+var MetricFamilies = []string{
+	"hybridlink_arm_requests_total", "hybridlink_arm_request_duration_seconds",
+	"hybridlink_arm_throttle_wait_seconds", "hybridlink_arm_ratelimit_remaining",
+}
 
 // ratelimitPrefix starts ARM's budget headers: x-ms-ratelimit-remaining-subscription-reads,
 // -writes, -deletes, tenant-reads, and -resource (policy;count pairs).
@@ -39,19 +35,19 @@ func newARMMetrics(mp metric.MeterProvider) (*armMetrics, error) {
 	m := mp.Meter("hybridlink/platform/cloud")
 	var a armMetrics
 	var err error
-	if a.requests, err = m.Int64Counter(MetricARMRequests, metric.WithDescription("ARM requests sent, each retry one more, by cloud, resource type, method and status code (error: no answer)")); err != nil {
+	if a.requests, err = m.Int64Counter("hybridlink.arm.requests", metric.WithDescription("ARM requests sent, each retry one more, by cloud, resource type, method and status code (error: no answer)")); err != nil {
 		return nil, err
 	}
 	seconds := metric.WithExplicitBucketBoundaries(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
-	if a.duration, err = m.Float64Histogram(MetricARMDuration, metric.WithUnit("s"), seconds,
+	if a.duration, err = m.Float64Histogram("hybridlink.arm.request.duration", metric.WithUnit("s"), seconds,
 		metric.WithDescription("how long ARM took to answer a request, by cloud, resource type, method and status code")); err != nil {
 		return nil, err
 	}
-	if a.throttle, err = m.Float64Histogram(MetricARMThrottle, metric.WithUnit("s"), seconds,
+	if a.throttle, err = m.Float64Histogram("hybridlink.arm.throttle.wait", metric.WithUnit("s"), seconds,
 		metric.WithDescription("time the SDK's retry waited after a 429 (ARM's Retry-After) before trying again, by cloud and resource type")); err != nil {
 		return nil, err
 	}
-	if a.remaining, err = m.Int64Gauge(MetricARMRemaining,
+	if a.remaining, err = m.Int64Gauge("hybridlink.arm.ratelimit.remaining",
 		metric.WithDescription("ARM's remaining request budget from its last x-ms-ratelimit-remaining-* header, by cloud and budget")); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package cloud
 import (
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
@@ -46,6 +48,15 @@ func TestARMMetrics(t *testing.T) {
 	families, err := tel.Registry.Gather()
 	if err != nil {
 		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range families {
+		if strings.HasPrefix(f.GetName(), "hybridlink_") {
+			names = append(names, f.GetName())
+		}
+	}
+	if want := slices.Sorted(slices.Values(MetricFamilies)); !slices.Equal(names, want) {
+		t.Errorf("families on /metrics %v, MetricFamilies %v", names, want)
 	}
 	group := map[string]string{"cloud": "azure", "resource_type": "microsoft.resources/resourcegroups", "method": "GET"}
 	ok, throttled := sum(families, "hybridlink_arm_requests_total", with(group, "code", "200")), sum(families, "hybridlink_arm_requests_total", with(group, "code", "429"))

@@ -10,12 +10,9 @@ import (
 	"go.temporal.io/sdk/interceptor"
 )
 
-// The step metrics (README: Metrics), which the Prometheus exporter writes as
-// hybridlink_step_duration_seconds and hybridlink_step_retries_total.
-const (
-	MetricStepDuration = "hybridlink.step.duration"
-	MetricStepRetries  = "hybridlink.step.retries"
-)
+// MetricFamilies are the step metrics as the Prometheus exporter names them on /metrics
+// (README: Metrics; TestMetrics checks them).
+var MetricFamilies = []string{"hybridlink_step_duration_seconds", "hybridlink_step_retries_total"}
 
 // Metrics is the worker interceptor recording every attempt of a step (an activity): its
 // duration by step (the activity's name), cloud (that of the resource it works on; empty
@@ -23,13 +20,13 @@ const (
 // failed), and each attempt after the first as a retry. An attempt whose worker dies
 // records nothing; the attempt that takes over records its own.
 func Metrics(m metric.Meter) (interceptor.WorkerInterceptor, error) {
-	duration, err := m.Float64Histogram(MetricStepDuration, metric.WithUnit("s"),
+	duration, err := m.Float64Histogram("hybridlink.step.duration", metric.WithUnit("s"),
 		metric.WithExplicitBucketBoundaries(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 2700, 3600),
 		metric.WithDescription("how long an attempt of a deployment step took, by step, cloud and outcome"))
 	if err != nil {
 		return nil, err
 	}
-	retries, err := m.Int64Counter(MetricStepRetries, metric.WithDescription("attempts of a step after its first, by step and cloud, counted when they end"))
+	retries, err := m.Int64Counter("hybridlink.step.retries", metric.WithDescription("attempts of a step after its first, by step and cloud, counted when they end"))
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,10 +58,12 @@ func TestMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]float64{}
+	var names []string
 	for _, f := range families {
 		if !strings.HasPrefix(f.GetName(), "hybridlink_") {
 			continue
 		}
+		names = append(names, f.GetName())
 		for _, m := range f.GetMetric() {
 			key := f.GetName() // the labels come sorted by name
 			for _, l := range m.GetLabel() {
@@ -70,6 +73,9 @@ func TestMetrics(t *testing.T) {
 			}
 			got[key] += value(m)
 		}
+	}
+	if want := slices.Sorted(slices.Values(MetricFamilies)); !slices.Equal(names, want) {
+		t.Errorf("families on /metrics %v, MetricFamilies %v", names, want)
 	}
 	for key, want := range map[string]float64{
 		"hybridlink_step_duration_seconds cloud=azure outcome=failed step=Flaky":    1,
