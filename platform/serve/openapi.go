@@ -44,7 +44,8 @@ func (s *Server) Routes() []Route {
 	return s.routes
 }
 
-// gatewayRoutes are the google.api.http rules of the services registered on gs.
+// gatewayRoutes are the google.api.http rules of the services registered on gs (health and
+// reflection have none).
 func gatewayRoutes(gs *grpc.Server) ([]Route, error) {
 	var routes []Route
 	for name := range gs.GetServiceInfo() {
@@ -53,7 +54,7 @@ func gatewayRoutes(gs *grpc.Server) ([]Route, error) {
 		}
 		d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(name))
 		if err != nil {
-			continue // health, reflection: no descriptor registered, and no REST face
+			return nil, fmt.Errorf("service %s: %w", name, err)
 		}
 		sd, ok := d.(protoreflect.ServiceDescriptor)
 		if !ok {
