@@ -43,6 +43,22 @@ func (a *AdminClient) Count(ctx context.Context, cloud, method, typ string) (int
 	return n, err
 }
 
+// Writes counts ARM's write requests (PUT, PATCH, DELETE and POST) on cloud ("" for every
+// cloud), whatever their answer; logins to the cloud's directory are not ARM's and do not count.
+func (a *AdminClient) Writes(ctx context.Context, cloud string) (int64, error) {
+	cs, err := a.Counters(ctx)
+	var n int64
+	for _, c := range cs {
+		switch c.Method {
+		case http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodPost:
+			if (cloud == "" || c.Cloud == cloud) && c.ARM() {
+				n += c.Count
+			}
+		}
+	}
+	return n, err
+}
+
 // ResetCounters zeroes every counter.
 func (a *AdminClient) ResetCounters(ctx context.Context) error {
 	return a.do(ctx, http.MethodPost, "/counters/reset", nil, nil)

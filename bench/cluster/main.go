@@ -91,19 +91,11 @@ func run(o options) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
-	dir, err := os.MkdirTemp("", "hybridlink-cluster-")
+	dir, done, err := harness.Prepare(ctx, "hybridlink-cluster-", o.keep)
 	if err != nil {
 		return err
 	}
-	if o.keep {
-		fmt.Fprintln(os.Stderr, "state and logs in", dir)
-	} else {
-		defer os.RemoveAll(dir)
-	}
-	fmt.Fprintln(os.Stderr, "building armsim and the services...")
-	if err := harness.Build(ctx, filepath.Join(dir, "bin")); err != nil {
-		return err
-	}
+	defer done()
 	var procs harness.Processes
 	defer procs.Stop()
 

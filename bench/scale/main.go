@@ -141,19 +141,11 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	default:
 		return fmt.Errorf("-latencies %q: use fixed or drawn", latencies)
 	}
-	dir, err := os.MkdirTemp("", "hybridlink-scale-")
+	dir, done, err := harness.Prepare(ctx, "hybridlink-scale-", keep)
 	if err != nil {
 		return err
 	}
-	if keep {
-		fmt.Fprintln(os.Stderr, "state and logs in", dir)
-	} else {
-		defer os.RemoveAll(dir)
-	}
-	fmt.Fprintln(os.Stderr, "building armsim and the services...")
-	if err := harness.Build(ctx, filepath.Join(dir, "bin")); err != nil {
-		return err
-	}
+	defer done()
 	logFile, err := os.Create(filepath.Join(dir, "temporal.log"))
 	if err != nil {
 		return err

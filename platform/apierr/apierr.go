@@ -42,6 +42,14 @@ func (v *Violations) Add(field, format string, args ...any) {
 	*v = append(*v, Violation{Field: field, Description: fmt.Sprintf(format, args...)})
 }
 
+// Check records err, a check of field that failed, as its violation; a nil err records
+// nothing.
+func (v *Violations) Check(field string, err error) {
+	if err != nil {
+		v.Add(field, "%v", err)
+	}
+}
+
 // Err returns InvalidArgument with a BadRequest detail listing every violation, or nil.
 func (v Violations) Err() error {
 	if len(v) == 0 {

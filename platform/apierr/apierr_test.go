@@ -108,7 +108,8 @@ func TestViolations(t *testing.T) {
 		t.Fatal("no violations, no error")
 	}
 	v.Add("virtual_network.address_prefixes[0]", "%q is not an IPv4 CIDR prefix", "10.0.0.0/33")
-	v.Add("virtual_network_id", "must be 2 to 64 characters")
+	v.Check("subnet_id", nil) // a check that passed adds nothing
+	v.Check("virtual_network_id", errors.New("must be 2 to 64 characters"))
 	st := status.Convert(v.Err())
 	if st.Code() != codes.InvalidArgument {
 		t.Fatal(st.Code())
@@ -119,7 +120,8 @@ func TestViolations(t *testing.T) {
 			br = b
 		}
 	}
-	if br == nil || len(br.FieldViolations) != 2 || br.FieldViolations[0].Field != "virtual_network.address_prefixes[0]" {
+	if br == nil || len(br.FieldViolations) != 2 || br.FieldViolations[0].Field != "virtual_network.address_prefixes[0]" ||
+		br.FieldViolations[1].Field != "virtual_network_id" || br.FieldViolations[1].Description != "must be 2 to 64 characters" {
 		t.Fatalf("BadRequest must list each field: %+v", br)
 	}
 }

@@ -134,7 +134,7 @@ func (l Limits) Unbounded(root string, md protoreflect.MessageDescriptor, only .
 		seen = append(seen, md.FullName())
 		for i := 0; i < md.Fields().Len(); i++ {
 			fd := md.Fields().Get(i)
-			if (len(only) > 0 && !slices.Contains(only, fd.Name())) || outputOnly(fd) {
+			if (len(only) > 0 && !slices.Contains(only, fd.Name())) || HasBehavior(fd, annotations.FieldBehavior_OUTPUT_ONLY) {
 				continue
 			}
 			p := join(pattern, string(fd.Name()))
@@ -167,10 +167,11 @@ func (l Limits) Unbounded(root string, md protoreflect.MessageDescriptor, only .
 	return out
 }
 
-// outputOnly reports whether a field is marked OUTPUT_ONLY.
-func outputOnly(fd protoreflect.FieldDescriptor) bool {
+// HasBehavior reports whether a field is marked b with google.api.field_behavior:
+// OUTPUT_ONLY (never in a request), INPUT_ONLY (a secret, never in a response).
+func HasBehavior(fd protoreflect.FieldDescriptor, b annotations.FieldBehavior) bool {
 	behaviors, _ := proto.GetExtension(fd.Options(), annotations.E_FieldBehavior).([]annotations.FieldBehavior)
-	return slices.Contains(behaviors, annotations.FieldBehavior_OUTPUT_ONLY)
+	return slices.Contains(behaviors, b)
 }
 
 // join appends a field's name to a request path.

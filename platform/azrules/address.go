@@ -82,3 +82,13 @@ func Overlap(p netip.Prefix, list []netip.Prefix) (netip.Prefix, bool) {
 	}
 	return netip.Prefix{}, false
 }
+
+// Within reports whether p lies inside one of the prefixes of space.
+func Within(p netip.Prefix, space []netip.Prefix) bool {
+	for _, q := range space {
+		if q.Bits() <= p.Bits() && q.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}

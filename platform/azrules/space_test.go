@@ -1,6 +1,7 @@
 package azrules_test
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -35,5 +36,18 @@ func TestCheckSpace(t *testing.T) {
 				t.Fatalf("%d valid, %q; want %d valid and %q", len(got), msg, tc.valid, tc.want)
 			}
 		})
+	}
+}
+
+// TestWithin: a prefix is within a space when one of its prefixes holds it whole.
+func TestWithin(t *testing.T) {
+	space := []netip.Prefix{netip.MustParsePrefix("10.1.0.0/16"), netip.MustParsePrefix("10.3.0.0/24")}
+	for p, want := range map[string]bool{
+		"10.1.2.0/24": true, "10.1.0.0/16": true, "10.3.0.128/25": true,
+		"10.0.0.0/8": false, "10.2.0.0/24": false, "10.3.0.0/23": false,
+	} {
+		if got := azrules.Within(netip.MustParsePrefix(p), space); got != want {
+			t.Errorf("Within(%s) = %v, want %v", p, got, want)
+		}
 	}
 }

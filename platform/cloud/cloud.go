@@ -59,6 +59,9 @@ type Credential struct {
 	ClientID string `json:"clientId,omitempty"`
 	// ClientSecretEnv names the environment variable holding the client secret.
 	ClientSecretEnv string `json:"clientSecretEnv,omitempty"`
+	// ClientSecretFile is a file holding the client secret instead (a mounted secret, such as
+	// Docker's or Kubernetes'); surrounding white space is ignored.
+	ClientSecretFile string `json:"clientSecretFile,omitempty"`
 	// CertificateFile is a PEM or PKCS#12 file with the certificate and its key.
 	CertificateFile string `json:"certificateFile,omitempty"`
 	// CertificatePasswordEnv names the environment variable holding the certificate's password.
@@ -110,11 +113,25 @@ func Default(caFile string) *Config {
 	}}
 }
 
+// ArmsimLogin is how services log in to an armsim they run beside, as they would to a real
+// cloud: with azidentity's client-secret credential against each cloud's own directory.
+type ArmsimLogin struct {
+	// ClientID is the principal's (armsim.DefaultClientID unless armsim is configured otherwise).
+	ClientID string
+	// SecretFile holds its secret (armsim.DefaultClientSecret).
+	SecretFile string
+	// Tenants maps each cloud id to its tenant (armsim.Sim.Tenants).
+	Tenants map[string]string
+}
+
 // Armsim is Default with each cloud's endpoint where an armsim started in process listens
 // (armsim.Sim.Endpoints, by cloud id), for the services it runs beside; every other
 // endpoint is an Azure Stack Hub stamp (armsim's -stamp, and its Config's extra clouds),
-// in the order of its id, with its one region local.
-func Armsim(caFile string, endpoints map[string]string) *Config {
+// in the order of its id, with its one region local. With a login, every cloud
+// authenticates through its directory (its metadata names it; Azure's is on armsim's
+// endpoint too), so armsim's strict mode can check the tokens; without one, the static
+// token a lenient armsim accepts.
+func Armsim(caFile string, endpoints map[string]string, login *ArmsimLogin) *Config {
 	c := Default(caFile)
 	known := map[string]bool{}
 	for i := range c.Clouds {
@@ -131,6 +148,15 @@ func Armsim(caFile string, endpoints map[string]string) *Config {
 	for _, id := range stamps {
 		c.Clouds = append(c.Clouds, Cloud{ID: id, Kind: AzureStackHub, Endpoint: endpoints[id], Discover: true,
 			Subscription: ArmsimSubscription, Location: "local", Credential: Credential{Type: "static"}, CAFile: caFile})
+	}
+	if login != nil {
+		for i := range c.Clouds {
+			cl := &c.Clouds[i]
+			cl.Credential = Credential{Type: "client-secret", TenantID: login.Tenants[cl.ID], ClientID: login.ClientID, ClientSecretFile: login.SecretFile}
+			if cl.Kind == Azure {
+				cl.LoginEndpoint = strings.TrimSuffix(cl.Endpoint, "/") + "/"
+			}
+		}
 	}
 	return c
 }
@@ -188,8 +214,8 @@ func (c Credential) validate(at string) error {
 	case "static", "azure-cli":
 	case "managed-identity":
 	case "client-secret":
-		if c.TenantID == "" || c.ClientID == "" || c.ClientSecretEnv == "" {
-			return fmt.Errorf("%s: client-secret needs tenantId, clientId and clientSecretEnv", at)
+		if c.TenantID == "" || c.ClientID == "" || (c.ClientSecretEnv == "") == (c.ClientSecretFile == "") {
+			return fmt.Errorf("%s: client-secret needs tenantId, clientId and one of clientSecretEnv and clientSecretFile", at)
 		}
 	case "client-certificate":
 		if c.TenantID == "" || c.ClientID == "" || c.CertificateFile == "" {

@@ -1,6 +1,7 @@
 package cloud
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -45,6 +46,8 @@ clouds:
 		{"bad id", `clouds: [{id: "A B", kind: azure, endpoint: "https://x", subscription: s, location: l, credential: {type: static}}]`, "clouds[0].id"},
 		{"no subscription", `clouds: [{id: a, kind: azure, endpoint: "https://x", location: l, credential: {type: static}}]`, "clouds[0].subscription"},
 		{"secret without env", `clouds: [{id: a, kind: azure, endpoint: "https://x", subscription: s, location: l, credential: {type: client-secret, tenantId: t, clientId: c}}]`, "clientSecretEnv"},
+		{"secret from a file", `clouds: [{id: a, kind: azure, endpoint: "https://x", subscription: s, location: l, credential: {type: client-secret, tenantId: t, clientId: c, clientSecretFile: /run/secrets/azure}}]`, ""},
+		{"secret from both", `clouds: [{id: a, kind: azure, endpoint: "https://x", subscription: s, location: l, credential: {type: client-secret, tenantId: t, clientId: c, clientSecretEnv: S, clientSecretFile: /run/secrets/azure}}]`, "one of clientSecretEnv and clientSecretFile"},
 		{"unknown field", `clouds: [{id: a, kind: azure, endpoint: "https://x", subscription: s, location: l, credential: {type: static}, secret: oops}]`, "unknown field"},
 	}
 	for _, tc := range tests {
@@ -98,6 +101,72 @@ func TestConnectArmsim(t *testing.T) {
 	}
 	if _, err := reg.Get("gcp"); err == nil || !strings.Contains(err.Error(), "azure, azure-stack-hub") {
 		t.Fatalf("an unknown cloud's error lists the configured ones: %v", err)
+	}
+}
+
+// TestArmsimLogin: with an ArmsimLogin, each cloud (Azure, whose directory is on armsim's
+// endpoint, and the stamp, whose metadata names it) logs in with azidentity's client-secret
+// credential, and a strict armsim accepts the token; a wrong secret is refused by the
+// directory, and no token reaches ARM.
+func TestArmsimLogin(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clouds := armsim.DefaultClouds()
+	for i := range clouds {
+		clouds[i].Addr, clouds[i].StrictAuth = "127.0.0.1:0", true
+	}
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	sim, err := armsim.Start(ctx, armsim.Config{Clouds: clouds, CAOut: caFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	for _, tc := range []struct {
+		name, secret, wantErr string
+	}{
+		{"the principal's secret", armsim.DefaultClientSecret + "\n", ""},
+		{"a wrong secret", "not-the-secret", "AADSTS7000215"},
+		{"no login: the static token", "", "InvalidAuthenticationToken"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "secret")
+			if err := os.WriteFile(file, []byte(tc.secret), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			login := &ArmsimLogin{ClientID: armsim.DefaultClientID, SecretFile: file, Tenants: sim.Tenants}
+			if tc.secret == "" {
+				login = nil
+			}
+			cfg := Armsim(caFile, sim.Endpoints, login)
+			reg, err := Connect(ctx, cfg, nil, noop.NewMeterProvider())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range reg.IDs() {
+				conn, err := reg.Get(id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				client, err := arm.NewClient("cloudtest", "v0.1.0", conn.Credential, conn.Options)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req, err := runtime.NewRequest(ctx, http.MethodGet, conn.Endpoint+"/subscriptions/"+conn.Subscription+"/resourcegroups?api-version=2019-10-01")
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp, err := client.Pipeline().Do(req)
+				if err == nil && resp.StatusCode != http.StatusOK {
+					err = runtime.NewResponseError(resp)
+				}
+				if tc.wantErr == "" && err != nil {
+					t.Fatalf("%s: listing resource groups: %v", id, err)
+				}
+				if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+					t.Fatalf("%s: want %s, got %v", id, tc.wantErr, err)
+				}
+			}
+		})
 	}
 }
 

@@ -15,21 +15,24 @@ import (
 )
 
 // credential builds the credential a cloud's configuration names. AD FS stamps (tenant
-// "adfs") turn instance discovery off, as azidentity requires.
+// "adfs"), and directories on hosts other than Microsoft's public ones, turn instance
+// discovery off, as azidentity requires: discovery would ask login.microsoftonline.com
+// about a host it does not know.
 func credential(c Cloud, azc azcloud.Configuration, hc *http.Client) (azcore.TokenCredential, error) {
 	cc := c.Credential
 	opts := azcore.ClientOptions{Cloud: azc, Transport: hc}
 	adfs := strings.EqualFold(cc.TenantID, "adfs") || strings.Contains(strings.ToLower(c.LoginEndpoint), "/adfs")
+	private := adfs || !microsoftAuthority(c.LoginEndpoint)
 	switch cc.Type {
 	case "static":
 		return staticToken{}, nil
 	case "client-secret":
-		secret := os.Getenv(cc.ClientSecretEnv)
-		if secret == "" {
-			return nil, fmt.Errorf("credential: environment variable %s (clientSecretEnv) is empty", cc.ClientSecretEnv)
+		secret, err := clientSecret(cc)
+		if err != nil {
+			return nil, err
 		}
 		return azidentity.NewClientSecretCredential(cc.TenantID, cc.ClientID, secret,
-			&azidentity.ClientSecretCredentialOptions{ClientOptions: opts, DisableInstanceDiscovery: adfs})
+			&azidentity.ClientSecretCredentialOptions{ClientOptions: opts, DisableInstanceDiscovery: private})
 	case "client-certificate":
 		data, err := os.ReadFile(cc.CertificateFile)
 		if err != nil {
@@ -44,7 +47,7 @@ func credential(c Cloud, azc azcloud.Configuration, hc *http.Client) (azcore.Tok
 			return nil, fmt.Errorf("credential: certificateFile %s: %w", cc.CertificateFile, err)
 		}
 		return azidentity.NewClientCertificateCredential(cc.TenantID, cc.ClientID, certs, key,
-			&azidentity.ClientCertificateCredentialOptions{ClientOptions: opts, DisableInstanceDiscovery: adfs})
+			&azidentity.ClientCertificateCredentialOptions{ClientOptions: opts, DisableInstanceDiscovery: private})
 	case "managed-identity":
 		o := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: opts}
 		if cc.ClientID != "" {
@@ -55,6 +58,36 @@ func credential(c Cloud, azc azcloud.Configuration, hc *http.Client) (azcore.Tok
 		return azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: cc.TenantID})
 	}
 	return nil, fmt.Errorf("credential: unknown type %q", cc.Type)
+}
+
+// microsoftAuthority reports whether login is the directory of one of Microsoft's own
+// clouds (public, US Government, China), which instance discovery knows.
+func microsoftAuthority(login string) bool {
+	for _, c := range []azcloud.Configuration{azcloud.AzurePublic, azcloud.AzureGovernment, azcloud.AzureChina} {
+		if strings.EqualFold(strings.TrimSuffix(login, "/"), strings.TrimSuffix(c.ActiveDirectoryAuthorityHost, "/")) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientSecret reads a client-secret credential's secret from its environment variable or
+// its file.
+func clientSecret(cc Credential) (string, error) {
+	if cc.ClientSecretFile != "" {
+		b, err := os.ReadFile(cc.ClientSecretFile)
+		if err != nil {
+			return "", fmt.Errorf("credential: clientSecretFile: %w", err)
+		}
+		if s := strings.TrimSpace(string(b)); s != "" {
+			return s, nil
+		}
+		return "", fmt.Errorf("credential: clientSecretFile %s is empty", cc.ClientSecretFile)
+	}
+	if s := os.Getenv(cc.ClientSecretEnv); s != "" {
+		return s, nil
+	}
+	return "", fmt.Errorf("credential: environment variable %s (clientSecretEnv) is empty", cc.ClientSecretEnv)
 }
 
 // staticToken is the credential for armsim, which accepts any bearer token.

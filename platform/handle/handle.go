@@ -7,7 +7,6 @@ package handle
 import (
 	"bytes"
 	"compress/flate"
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
@@ -19,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hybridlink/hybridlink/platform/aesgcm"
 	"github.com/hybridlink/hybridlink/platform/keyfile"
 )
 
@@ -26,7 +26,7 @@ import (
 const Prefix = "operations/"
 
 // KeySize is the length of a sealing key: AES-256.
-const KeySize = 32
+const KeySize = aesgcm.KeySize
 
 // Handle is what an operation name holds.
 type Handle struct {
@@ -55,14 +55,7 @@ type Sealer struct {
 // NewSealer returns a Sealer for the named service. The service name is bound into every
 // handle, so one service's handles are refused by another sharing the key.
 func NewSealer(key []byte, service string) (*Sealer, error) {
-	if len(key) != KeySize {
-		return nil, fmt.Errorf("operation key must be %d bytes, got %d", KeySize, len(key))
-	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := cipher.NewGCM(block)
+	aead, err := aesgcm.New(key, "operation key")
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/hybridlink/hybridlink/platform/spelling"
 )
 
 // wellKnown are the messages with a JSON form of their own.
@@ -79,7 +81,7 @@ func message(path string, obj map[string]any, md protoreflect.MessageDescriptor)
 		}
 		at := join(path, key)
 		if fd == nil {
-			return &Error{Field: at, Problem: fmt.Sprintf("unknown field; %s has %s", orRoot(path), fieldList(md))}
+			return &Error{Field: at, Problem: "unknown field; " + didYouMean(key, md) + orRoot(path) + " has " + fieldList(md)}
 		}
 		v := obj[key]
 		if v == nil {
@@ -211,13 +213,27 @@ func orRoot(path string) string {
 	return path
 }
 
-// fieldList lists a message's fields by their JSON names.
-func fieldList(md protoreflect.MessageDescriptor) string {
+// didYouMean is "did you mean X? " for the field of md whose JSON name key is a likely
+// misspelling of, or "".
+func didYouMean(key string, md protoreflect.MessageDescriptor) string {
+	if name, ok := spelling.Nearest(key, jsonNames(md)); ok {
+		return "did you mean " + name + "? "
+	}
+	return ""
+}
+
+// jsonNames are a message's fields' JSON names.
+func jsonNames(md protoreflect.MessageDescriptor) []string {
 	names := make([]string, md.Fields().Len())
 	for i := range names {
 		names[i] = md.Fields().Get(i).JSONName()
 	}
-	return strings.Join(names, ", ")
+	return names
+}
+
+// fieldList lists a message's fields by their JSON names.
+func fieldList(md protoreflect.MessageDescriptor) string {
+	return strings.Join(jsonNames(md), ", ")
 }
 
 func enumList(ed protoreflect.EnumDescriptor) string {

@@ -16,7 +16,9 @@ func TestCheck(t *testing.T) {
 	}{
 		{"valid", `{"name":"a.proto","messageType":[{"name":"M","field":[{"name":"f","number":1,"type":"TYPE_STRING"}]}]}`, "", ""},
 		{"proto names", `{"message_type":[{"name":"M"}]}`, "", ""},
-		{"unknown field", `{"nme":"a"}`, "nme", "unknown field; the document has name, package"},
+		{"unknown field", `{"nme":"a"}`, "nme", "unknown field; did you mean name? the document has name, package"},
+		{"unknown field, nothing near", `{"labels":{}}`, "labels", "unknown field; the document has name, package"},
+		{"unknown nested field", `{"messageType":[{"feild":[]}]}`, "messageType[0].feild", "unknown field; did you mean field? messageType[0] has name, field,"},
 		{"string wanted", `{"name":5}`, "name", "want a string"},
 		{"nested string wanted", `{"messageType":[{"field":[{"name":true}]}]}`, "messageType[0].field[0].name", "want a string"},
 		{"list wanted", `{"messageType":{"name":"M"}}`, "messageType", "want a list"},

@@ -78,7 +78,10 @@ type Want[M any] struct {
 	// Matches says whether an existing one already is what the request wants; its error
 	// refuses the request.
 	Matches func(M) (bool, error)
-	// Put writes it: cur is what exists, or nil on create.
+	// Model is what to PUT, when that does not depend on what exists.
+	Model M
+	// Put writes it where that depends on what exists (cur, or nil on create); without
+	// Put, Model is PUT.
 	Put func(ctx context.Context, cur *M) (lro.Op[M], error)
 }
 
@@ -100,7 +103,12 @@ func (t Type[C, S, M, A]) Create(ctx context.Context, cs Clouds[C], req CreateRe
 	if err != nil {
 		return nil, err
 	}
-	return Ensure(ctx, cs.Operations, t.Of(c), n, n.ARMID(cs.Subscription(c), t.Provider), w.Matches, w.Put)
+	k := t.Of(c)
+	put := w.Put
+	if put == nil {
+		put = func(ctx context.Context, _ *M) (lro.Op[M], error) { return k.Put(ctx, k.in(n), n.ID(), w.Model, "") }
+	}
+	return Ensure(ctx, cs.Operations, k, n, n.ARMID(cs.Subscription(c), t.Provider), w.Matches, put)
 }
 
 // Resumable is how the type's operations resume (an lro.Kind).

@@ -31,8 +31,8 @@ type Kind[S, M any, A Message] struct {
 	In   func(parent names.Name) S
 	Get  func(ctx context.Context, in S, name string) (M, error)
 	List func(ctx context.Context, in S) ([]M, error)
-	// Resume resumes a PUT from its resume token.
-	Resume func(ctx context.Context, in S, name, token string) (lro.Op[M], error)
+	// Put starts a PUT of m, or resumes the one a token describes (m is then unused).
+	Put    func(ctx context.Context, in S, name string, m M, token string) (lro.Op[M], error)
 	Delete func(ctx context.Context, in S, name, token string) (lro.Op[struct{}], error)
 	State  func(M) string
 	// Render converts ARM's model into the API message.
@@ -54,9 +54,12 @@ func Of[S, M any, A Message](cl Client[S, M], in func(parent names.Name) S, stat
 		In:   in,
 		Get:  cl.Get,
 		List: cl.List,
-		Resume: func(ctx context.Context, in S, name, token string) (lro.Op[*M], error) {
-			var zero M
-			return cl.CreateOrUpdate(ctx, in, name, zero, token)
+		Put: func(ctx context.Context, in S, name string, m *M, token string) (lro.Op[*M], error) {
+			var v M
+			if m != nil {
+				v = *m
+			}
+			return cl.CreateOrUpdate(ctx, in, name, v, token)
 		},
 		Delete: cl.Delete,
 		State:  state,
@@ -187,7 +190,8 @@ func Resume[S, M any, A Message](ctx context.Context, k Kind[S, M, A], n names.N
 	return lro.Resource[M]{
 		Get: func(ctx context.Context) (M, error) { return k.Get(ctx, in, n.ID()) },
 		Put: func(ctx context.Context, token string) (lro.Op[M], error) {
-			return k.Resume(ctx, in, n.ID(), token)
+			var unused M
+			return k.Put(ctx, in, n.ID(), unused, token)
 		},
 		Delete: func(ctx context.Context, token string) (lro.Op[struct{}], error) {
 			return k.Delete(ctx, in, n.ID(), token)

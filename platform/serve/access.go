@@ -181,8 +181,9 @@ func forwardStream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientCo
 // answer to (DNS rebinding) is refused, as is a cross-origin browser request from an origin
 // not allowed (CSRF), a body that is not JSON (415) or is larger than MaxBodyBytes (413), and
 // a call without a valid bearer token or client certificate (401). The identity goes on to
-// the gRPC server, which authorizes the method; the OpenAPI document and metrics need any role.
-func (g *guard) rest(listenHost string, next http.Handler) http.Handler {
+// the gRPC server, which authorizes the method; the OpenAPI document, metrics and routes
+// not open need any role. The open routes (patterns of next) pass after the Host check.
+func (g *guard) rest(listenHost string, next *http.ServeMux, open []string) http.Handler {
 	hosts := append([]string{"localhost", "127.0.0.1", "::1"}, g.auth.Hosts()...)
 	if h := strings.Trim(listenHost, "[]"); h != "" && net.ParseIP(h) != nil && !net.ParseIP(h).IsUnspecified() {
 		hosts = append(hosts, h)
@@ -236,6 +237,10 @@ func (g *guard) rest(listenHost string, next http.Handler) http.Handler {
 		}
 		if !slices.ContainsFunc(hosts, func(h string) bool { return strings.EqualFold(h, strings.Trim(host, "[]")) }) {
 			refuse(w, http.StatusMisdirectedRequest, codes.PermissionDenied, fmt.Sprintf("this service does not answer to the host %q; add it to the access file's hosts if it is one of its names", r.Host))
+			return
+		}
+		if _, pattern := next.Handler(r); slices.Contains(open, pattern) {
+			next.ServeHTTP(w, r)
 			return
 		}
 		origin := r.Header.Get("Origin")

@@ -66,8 +66,8 @@ func (b *syncBuffer) String() string {
 }
 
 // guarded runs a service whose Operations count their calls, under testPolicy, with the
-// development credentials and the given extra access settings.
-func guarded(t *testing.T, origins []string) (*Server, auth.Access, *counted, *syncBuffer) {
+// development credentials, the given allowed origins and routes (none when nil).
+func guarded(t *testing.T, origins []string, routes func(*grpc.ClientConn) []Route) (*Server, auth.Access, *counted, *syncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -86,7 +86,7 @@ func guarded(t *testing.T, origins []string) (*Server, auth.Access, *counted, *s
 	s, err := Start(ctx, Service{Name: "guarded", GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", Policy: testPolicy, Auth: authn,
 		Register: func(g *grpc.Server) { longrunningpb.RegisterOperationsServer(g, ops) },
 		Gateway:  func(context.Context, *gwruntime.ServeMux, *grpc.ClientConn) error { return nil },
-		OpenAPI:  []byte(`{}`), Telemetry: tel})
+		OpenAPI:  []byte(`{}`), Telemetry: tel, Routes: routes})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func guarded(t *testing.T, origins []string) (*Server, auth.Access, *counted, *s
 // credential, can send to the REST port, and checks each is refused before it reaches the
 // service (nothing is called), with the status and message a client can act on.
 func TestRESTGuard(t *testing.T) {
-	s, access, ops, _ := guarded(t, []string{"https://console.contoso.com"})
+	s, access, ops, _ := guarded(t, []string{"https://console.contoso.com"}, nil)
 	base := "http://" + s.HTTPAddr
 	viewer, operator := "Bearer "+tokenOf(t, access, auth.Viewer), "Bearer "+tokenOf(t, access, auth.Operator)
 	expired, _ := access.Dev.Mint("dev-admin", -time.Minute)
@@ -190,7 +190,7 @@ func TestRESTGuard(t *testing.T) {
 // the role its method needs; an identity header forged on the port is not believed; each
 // mutation is audited with who, what and the outcome, and no log line holds a token.
 func TestGRPCGuard(t *testing.T) {
-	s, access, ops, logs := guarded(t, nil)
+	s, access, ops, logs := guarded(t, nil, nil)
 	ctx := context.Background()
 	conn, err := grpc.NewClient(s.GRPCAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {

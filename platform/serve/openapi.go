@@ -23,31 +23,32 @@ import (
 //go:embed operations.swagger.json
 var ownOpenAPI []byte
 
-// Route is one REST route a service answers: an HTTP method and a path template with each
-// variable written {} (/v1/clouds/{}/resourceGroups/{}), which is how Routes and OpenAPI
-// paths compare whatever their variables are named.
-type Route struct{ Method, Path string }
+// Endpoint is one API operation a service's REST port answers: an HTTP method and a path
+// template with each variable written {} (/v1/clouds/{}/resourceGroups/{}), which is how
+// Endpoints and OpenAPI paths compare whatever their variables are named.
+type Endpoint struct{ Method, Path string }
 
-func (r Route) String() string { return r.Method + " " + r.Path }
+func (e Endpoint) String() string { return e.Method + " " + e.Path }
 
-// ownRoutes are the routes Start registers beside the gateway, as ownOpenAPI documents them.
-var ownRoutes = []Route{
+// ownEndpoints are what Start registers beside the gateway, as ownOpenAPI documents them.
+var ownEndpoints = []Endpoint{
 	{"GET", "/v1/operations"}, {"GET", "/v1/operations/{}"}, {"POST", "/v1/operations/{}:wait"},
 	{"POST", "/v1/operations/{}:cancel"}, {"GET", HealthPath}, {"GET", "/metrics"}, {"GET", OpenAPIPath},
 }
 
-// Routes are the REST routes of the server: the gateway's, which are the google.api.http
-// rules (additional bindings too) of the gRPC services it registered (the gateway's handlers
-// are generated from them), and serve's own. google.longrunning.Operations' rules are left
-// out: serve answers operations itself (ownRoutes).
-func (s *Server) Routes() []Route {
-	return s.routes
+// Endpoints are the API operations of the server's REST port: the gateway's, which are the
+// google.api.http rules (additional bindings too) of the gRPC services it registered (the
+// gateway's handlers are generated from them), and serve's own. google.longrunning.Operations'
+// rules are left out: serve answers operations itself (ownEndpoints). A service's Routes (the
+// orchestrator's web console) are pages, not API operations, and are not among them.
+func (s *Server) Endpoints() []Endpoint {
+	return s.endpoints
 }
 
-// gatewayRoutes are the google.api.http rules of the services registered on gs (health and
+// gatewayEndpoints are the google.api.http rules of the services registered on gs (health and
 // reflection have none).
-func gatewayRoutes(gs *grpc.Server) ([]Route, error) {
-	var routes []Route
+func gatewayEndpoints(gs *grpc.Server) ([]Endpoint, error) {
+	var endpoints []Endpoint
 	for name := range gs.GetServiceInfo() {
 		if name == longrunningpb.Operations_ServiceDesc.ServiceName {
 			continue
@@ -63,17 +64,17 @@ func gatewayRoutes(gs *grpc.Server) ([]Route, error) {
 		for i := range sd.Methods().Len() {
 			rule, _ := proto.GetExtension(sd.Methods().Get(i).Options(), annotations.E_Http).(*annotations.HttpRule)
 			for _, r := range append([]*annotations.HttpRule{rule}, rule.GetAdditionalBindings()...) {
-				if route, ok := httpRoute(r); ok {
-					routes = append(routes, route)
+				if e, ok := httpEndpoint(r); ok {
+					endpoints = append(endpoints, e)
 				}
 			}
 		}
 	}
-	return routes, nil
+	return endpoints, nil
 }
 
-// httpRoute is a google.api.http rule as a Route.
-func httpRoute(r *annotations.HttpRule) (Route, bool) {
+// httpEndpoint is a google.api.http rule as an Endpoint.
+func httpEndpoint(r *annotations.HttpRule) (Endpoint, bool) {
 	var method, path string
 	switch p := r.GetPattern().(type) {
 	case *annotations.HttpRule_Get:
@@ -89,7 +90,7 @@ func httpRoute(r *annotations.HttpRule) (Route, bool) {
 	case *annotations.HttpRule_Custom:
 		method, path = p.Custom.GetKind(), p.Custom.GetPath()
 	default:
-		return Route{}, false
+		return Endpoint{}, false
 	}
 	// {name=clouds/*/x/*} is clouds/{}/x/{}; {name} and * alone are {}.
 	path = templateVar.ReplaceAllStringFunc(path, func(v string) string {
@@ -99,7 +100,7 @@ func httpRoute(r *annotations.HttpRule) (Route, bool) {
 		}
 		return wildcard.ReplaceAllString(pattern, "{}")
 	})
-	return Route{method, path}, true
+	return Endpoint{method, path}, true
 }
 
 var (
@@ -107,25 +108,25 @@ var (
 	wildcard    = regexp.MustCompile(`\*\*|\*`)
 )
 
-// DocumentRoutes are the operations of an OpenAPI 2.0 document as Routes, sorted.
-func DocumentRoutes(doc []byte) ([]Route, error) {
+// DocumentEndpoints are the operations of an OpenAPI 2.0 document as Endpoints, sorted.
+func DocumentEndpoints(doc []byte) ([]Endpoint, error) {
 	var d struct {
 		Paths map[string]map[string]json.RawMessage `json:"paths"`
 	}
 	if err := json.Unmarshal(doc, &d); err != nil {
 		return nil, err
 	}
-	var routes []Route
+	var endpoints []Endpoint
 	for path, item := range d.Paths {
 		for method := range item {
 			if method == "parameters" {
 				continue
 			}
-			routes = append(routes, Route{strings.ToUpper(method), templateVar.ReplaceAllString(path, "{}")})
+			endpoints = append(endpoints, Endpoint{strings.ToUpper(method), templateVar.ReplaceAllString(path, "{}")})
 		}
 	}
-	slices.SortFunc(routes, func(a, b Route) int { return strings.Compare(a.String(), b.String()) })
-	return routes, nil
+	slices.SortFunc(endpoints, func(a, b Endpoint) int { return strings.Compare(a.String(), b.String()) })
+	return endpoints, nil
 }
 
 // document is the service's OpenAPI document with serve's own paths added: paths, tags,

@@ -44,21 +44,21 @@ func TestOperationsREST(t *testing.T) {
 			}
 		})
 	}
-	// No gateway: the server's routes are serve's own, and its document lists just those.
+	// No gateway: the server's endpoints are serve's own, and its document lists just those.
 	resp, err := c.Do(authorized(t, s, access, OpenAPIPath))
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	documented, err := DocumentRoutes(doc)
+	documented, err := DocumentEndpoints(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	routes := slices.Clone(s.Routes())
-	slices.SortFunc(routes, func(a, b Route) int { return strings.Compare(a.String(), b.String()) })
-	if !slices.Equal(routes, documented) {
-		t.Errorf("routes %v, document %v", routes, documented)
+	endpoints := slices.Clone(s.Endpoints())
+	slices.SortFunc(endpoints, func(a, b Endpoint) int { return strings.Compare(a.String(), b.String()) })
+	if !slices.Equal(endpoints, documented) {
+		t.Errorf("endpoints %v, document %v", endpoints, documented)
 	}
 }
 
@@ -70,21 +70,21 @@ func authorized(t *testing.T, s *Server, access auth.Access, path string) *http.
 	return req
 }
 
-func TestHTTPRoute(t *testing.T) {
+func TestHTTPEndpoint(t *testing.T) {
 	tests := []struct {
 		rule *annotations.HttpRule
-		want Route
+		want Endpoint
 	}{
 		{&annotations.HttpRule{Pattern: &annotations.HttpRule_Get{Get: "/v1/{name=clouds/*/resourceGroups/*/publicIPAddresses/*}"}},
-			Route{"GET", "/v1/clouds/{}/resourceGroups/{}/publicIPAddresses/{}"}},
-		{&annotations.HttpRule{Pattern: &annotations.HttpRule_Post{Post: "/v1/{name=deployments/*}:check"}}, Route{"POST", "/v1/deployments/{}:check"}},
-		{&annotations.HttpRule{Pattern: &annotations.HttpRule_Patch{Patch: "/v1/{deployment.name=deployments/*}"}}, Route{"PATCH", "/v1/deployments/{}"}},
-		{&annotations.HttpRule{Pattern: &annotations.HttpRule_Delete{Delete: "/v1/{name=operations/**}"}}, Route{"DELETE", "/v1/operations/{}"}},
-		{&annotations.HttpRule{Pattern: &annotations.HttpRule_Get{Get: "/v1/things/{thing}"}}, Route{"GET", "/v1/things/{}"}},
+			Endpoint{"GET", "/v1/clouds/{}/resourceGroups/{}/publicIPAddresses/{}"}},
+		{&annotations.HttpRule{Pattern: &annotations.HttpRule_Post{Post: "/v1/{name=deployments/*}:check"}}, Endpoint{"POST", "/v1/deployments/{}:check"}},
+		{&annotations.HttpRule{Pattern: &annotations.HttpRule_Patch{Patch: "/v1/{deployment.name=deployments/*}"}}, Endpoint{"PATCH", "/v1/deployments/{}"}},
+		{&annotations.HttpRule{Pattern: &annotations.HttpRule_Delete{Delete: "/v1/{name=operations/**}"}}, Endpoint{"DELETE", "/v1/operations/{}"}},
+		{&annotations.HttpRule{Pattern: &annotations.HttpRule_Get{Get: "/v1/things/{thing}"}}, Endpoint{"GET", "/v1/things/{}"}},
 	}
 	for _, tt := range tests {
-		if got, ok := httpRoute(tt.rule); !ok || got != tt.want {
-			t.Errorf("httpRoute(%v) = %v, %v; want %v", tt.rule, got, ok, tt.want)
+		if got, ok := httpEndpoint(tt.rule); !ok || got != tt.want {
+			t.Errorf("httpEndpoint(%v) = %v, %v; want %v", tt.rule, got, ok, tt.want)
 		}
 	}
 }

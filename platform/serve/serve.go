@@ -1,7 +1,8 @@
 // Package serve runs a hybridlink service: its gRPC server (health, reflection,
 // OpenTelemetry, panic recovery, request logs with trace ids) and, on a second port, its
-// REST gateway (grpc-gateway), OpenAPI document, Prometheus metrics and the REST face of
-// google.longrunning.Operations. Every service runs through it, so they all behave alike.
+// REST gateway (grpc-gateway), OpenAPI document, Prometheus metrics, the REST face of
+// google.longrunning.Operations and the service's own Routes (the orchestrator's web
+// console). Every service runs through it, so they all behave alike.
 package serve
 
 import (
@@ -65,9 +66,23 @@ type Service struct {
 	// from the service's Access). Every call but health checks needs an identity.
 	Policy auth.Policy
 	Auth   *auth.Authenticator
+	// Routes, when set, are more handlers on the REST port beside the gateway (a service's
+	// web pages), given the in-process connection: calls through it with a request's
+	// context are the caller's, authorized by Policy as any call.
+	Routes func(conn *grpc.ClientConn) []Route
 	// Background, when set, runs beside the servers (the orchestrator's Temporal worker)
 	// until its context is canceled at shutdown; its error stops the service.
 	Background func(ctx context.Context) error
+}
+
+// Route is a handler on a service's REST port at an http.ServeMux Pattern. An Open route
+// is served to anyone the Host check lets through, without a credential and from links on
+// other sites: it must hold only static files, no data. Any other route needs a credential
+// with a role, as the REST calls do.
+type Route struct {
+	Pattern string
+	Handler http.Handler
+	Open    bool
 }
 
 // TLSConfig holds the files of a service's TLS and mTLS setup.
@@ -89,7 +104,7 @@ type Server struct {
 	conn               *grpc.ClientConn
 	health             *health.Server
 	log                *slog.Logger
-	routes             []Route
+	endpoints          []Endpoint
 	// stopBackground stops the Background task; backgroundDone is closed once it has
 	// returned backgroundErr. Both nil when the service has none.
 	stopBackground context.CancelFunc
@@ -162,10 +177,10 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 	if err := svc.Gateway(ctx, mux, s.conn); err != nil {
 		return nil, fmt.Errorf("%s: REST gateway: %w", svc.Name, err)
 	}
-	if s.routes, err = gatewayRoutes(gs); err != nil {
-		return nil, fmt.Errorf("%s: REST routes: %w", svc.Name, err)
+	if s.endpoints, err = gatewayEndpoints(gs); err != nil {
+		return nil, fmt.Errorf("%s: REST endpoints: %w", svc.Name, err)
 	}
-	s.routes = append(s.routes, ownRoutes...)
+	s.endpoints = append(s.endpoints, ownEndpoints...)
 	doc, err := document(svc.OpenAPI)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", svc.Name, err)
@@ -188,13 +203,22 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	var open []string
+	if svc.Routes != nil {
+		for _, r := range svc.Routes(s.conn) {
+			root.Handle(r.Pattern, r.Handler)
+			if r.Open {
+				open = append(open, r.Pattern)
+			}
+		}
+	}
 	listenHost, _, _ := net.SplitHostPort(s.HTTPAddr)
 	httpTLS := tlsCfg
 	if tlsCfg != nil && tlsCfg.ClientAuth == tls.RequireAndVerifyClientCert {
 		httpTLS = tlsCfg.Clone()
 		httpTLS.ClientAuth = tls.VerifyClientCertIfGiven
 	}
-	s.http = &http.Server{Handler: g.rest(listenHost, root), ReadHeaderTimeout: 10 * time.Second, TLSConfig: httpTLS}
+	s.http = &http.Server{Handler: g.rest(listenHost, root, open), ReadHeaderTimeout: 10 * time.Second, TLSConfig: httpTLS}
 
 	for _, l := range []net.Listener{gl, ip} {
 		go func() {

@@ -84,3 +84,14 @@ func DecodeJSON(t testing.TB, resp *http.Response) map[string]any {
 	}
 	return m
 }
+
+// Writes is how many ARM writes (PUT, POST, DELETE, PATCH; logins are not ARM) armsim has answered on all its clouds
+// since its counters were last reset.
+func Writes(t testing.TB, sim *armsim.Sim) int64 {
+	t.Helper()
+	n, err := sim.Admin.Writes(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -18,8 +18,8 @@ import (
 
 // CheckOpenAPI reads the document the service serves at serve.OpenAPIPath and fails the test
 // unless: it is a valid OpenAPI 2.0 document (kin-openapi decodes it, converts it to 3.0 and
-// validates that); its operations are exactly the REST routes the server registers
-// (serve.Server.Routes: the gateway's and serve's own); and the REST port routes each one,
+// validates that); its operations are exactly the API endpoints the server registers
+// (serve.Server.Endpoints: the gateway's and serve's own); and the REST port routes each one,
 // called with x for every path variable (a call that reaches no handler gets grpc-gateway's
 // or the operations handler's routing answer).
 func (s *Stack) CheckOpenAPI(t testing.TB) {
@@ -45,11 +45,11 @@ func (s *Stack) CheckOpenAPI(t testing.TB) {
 		t.Fatalf("OpenAPI document invalid: %v", err)
 	}
 
-	documented, err := serve.DocumentRoutes(doc)
+	documented, err := serve.DocumentEndpoints(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	registered := slices.Clone(s.server.Routes())
+	registered := slices.Clone(s.server.Endpoints())
 	for _, r := range registered {
 		if !slices.Contains(documented, r) {
 			t.Errorf("%s is served but not in the OpenAPI document", r)
@@ -67,7 +67,7 @@ func (s *Stack) CheckOpenAPI(t testing.TB) {
 
 // unrouted calls route r and reports whether the answer is a routing failure: grpc-gateway's
 // 404 Not Found or 405 Method Not Allowed, or the operations handler's 404.
-func unrouted(t testing.TB, c *http.Client, base string, r serve.Route) bool {
+func unrouted(t testing.TB, c *http.Client, base string, r serve.Endpoint) bool {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"go.opentelemetry.io/otel/metric/noop"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"google.golang.org/grpc"
@@ -63,6 +65,7 @@ type Stack struct {
 	key    []byte
 	name   string
 	caFile string
+	login  *cloud.ArmsimLogin
 }
 
 // Start starts armsim (with cfg; free ports and a fast time scale unless set) and the service.
@@ -111,6 +114,11 @@ func startStack(t testing.TB, name string, cfg armsim.Config, build Build, certs
 			cfg.Clouds[i].Addr = "127.0.0.1:0"
 		}
 	}
+	// ARM checks every token, as a real cloud does: the services log in through each
+	// cloud's directory with azidentity's client-secret credential.
+	for i := range cfg.Clouds {
+		cfg.Clouds[i].StrictAuth = true
+	}
 	if cfg.TimeScale == 0 {
 		cfg.TimeScale = 0.0001
 	}
@@ -131,7 +139,12 @@ func startStack(t testing.TB, name string, cfg armsim.Config, build Build, certs
 			t.Fatal(err)
 		}
 	}
-	s := &Stack{Sim: sim, TimeScale: cfg.TimeScale, key: newKey(), name: name, caFile: cfg.CAOut, Certs: certs, Access: access}
+	secret := filepath.Join(t.TempDir(), "armsim-client-secret")
+	if err := os.WriteFile(secret, []byte(armsim.DefaultClientSecret), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	login := &cloud.ArmsimLogin{ClientID: armsim.DefaultClientID, SecretFile: secret, Tenants: sim.Tenants}
+	s := &Stack{Sim: sim, TimeScale: cfg.TimeScale, key: newKey(), name: name, caFile: cfg.CAOut, login: login, Certs: certs, Access: access}
 	s.start(t, cfg.CAOut, build)
 	return s
 }
@@ -140,7 +153,7 @@ func startStack(t testing.TB, name string, cfg armsim.Config, build Build, certs
 // returns its stack: the same Sim, the new service's Conn, REST, Logs, Spans and Env.
 func (s *Stack) Add(t testing.TB, name string, build Build) *Stack {
 	t.Helper()
-	o := &Stack{Sim: s.Sim, TimeScale: s.TimeScale, key: newKey(), name: name, caFile: s.caFile, Certs: s.Certs, Access: s.Access}
+	o := &Stack{Sim: s.Sim, TimeScale: s.TimeScale, key: newKey(), name: name, caFile: s.caFile, login: s.login, Certs: s.Certs, Access: s.Access}
 	o.start(t, o.caFile, build)
 	return o
 }
@@ -168,7 +181,7 @@ func (s *Stack) start(t testing.TB, caFile string, build Build) {
 		t.Fatal(err)
 	}
 	var svc serve.Service
-	svc, s.Env, err = serve.Build(ctx, s.name, cloud.Armsim(caFile, s.Sim.Endpoints), s.key, tel, s.Access, build)
+	svc, s.Env, err = serve.Build(ctx, s.name, cloud.Armsim(caFile, s.Sim.Endpoints, s.login), s.key, tel, s.Access, build)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +198,26 @@ func (s *Stack) start(t testing.TB, caFile string, build Build) {
 		s.REST, s.HTTP = "http://"+s.server.HTTPAddr, s.HTTPAs(t, auth.Admin)
 	}
 	t.Cleanup(func() { s.stop(t) })
+}
+
+// ARMToken is a bearer token for ARM on cloudID, from its directory as the services get
+// theirs, for a test that calls armsim's ARM API itself (a strict armsim refuses any other).
+func (s *Stack) ARMToken(t testing.TB, cloudID string) string {
+	t.Helper()
+	ctx := context.Background()
+	reg, err := cloud.Connect(ctx, cloud.Armsim(s.caFile, s.Sim.Endpoints, s.login), nil, noop.NewMeterProvider())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := reg.Get(cloudID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := conn.Credential.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{strings.TrimSuffix(conn.Audience, "/") + "/.default"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.Token
 }
 
 // ClientCertificateSubject is the subject of the development client certificate.
@@ -204,21 +237,21 @@ func (s *Stack) Token(t testing.TB, r auth.Role) string {
 }
 
 // DialAs connects to the service with role's development token (no credential when role is
-// empty), closed at the test's end.
-func (s *Stack) DialAs(t testing.TB, r auth.Role) *grpc.ClientConn {
+// empty) and opts, closed at the test's end.
+func (s *Stack) DialAs(t testing.TB, r auth.Role, opts ...grpc.DialOption) *grpc.ClientConn {
 	t.Helper()
-	c := s.dial(t, r)
+	c := s.dial(t, r, opts...)
 	t.Cleanup(func() { c.Close() })
 	return c
 }
 
-func (s *Stack) dial(t testing.TB, r auth.Role) *grpc.ClientConn {
+func (s *Stack) dial(t testing.TB, r auth.Role, extra ...grpc.DialOption) *grpc.ClientConn {
 	t.Helper()
 	creds, err := s.ClientTLS().Credentials()
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := []grpc.DialOption{grpc.WithTransportCredentials(creds)}
+	opts := append([]grpc.DialOption{grpc.WithTransportCredentials(creds)}, extra...)
 	if r != "" {
 		opts = append(opts, grpc.WithPerRPCCredentials(serve.BearerToken{File: s.Access.Dev.TokenFile(r), Insecure: s.Certs == ""}))
 	}

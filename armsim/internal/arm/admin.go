@@ -21,6 +21,17 @@ type CounterValue struct {
 	Count int64 `json:"count"`
 }
 
+// The counters' types of the requests to a cloud's directory and to its metadata endpoint:
+// a cloud answers them, but they are not ARM's and spend none of its budget.
+const (
+	IdentityType = "identity"
+	MetadataType = "metadata"
+)
+
+// ARM reports whether the counter counts requests to ARM itself, not to the cloud's
+// directory or metadata endpoint.
+func (c Counter) ARM() bool { return c.Type != IdentityType && c.Type != MetadataType }
+
 func (e *Engine) count(cloud, method, typ string, status int) {
 	e.mu.Lock()
 	e.counters[Counter{Cloud: cloud, Method: method, Type: typ, Status: status}]++

@@ -74,12 +74,12 @@ func (e *Engine) serve(c *Cloud, w http.ResponseWriter, r *http.Request) {
 	if dir := e.identity[c.ID]; dir.Handles(r.URL.Path) {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		dir.ServeHTTP(rec, r)
-		e.count(c.ID, r.Method, "identity", rec.status)
+		e.count(c.ID, r.Method, IdentityType, rec.status)
 		return
 	}
 	label := TypeLabel(r.URL.Path)
 	if strings.EqualFold(strings.TrimSuffix(r.URL.Path, "/"), "/metadata/endpoints") {
-		e.count(c.ID, r.Method, "metadata", http.StatusOK)
+		e.count(c.ID, r.Method, MetadataType, http.StatusOK)
 		writeJSON(w, http.StatusOK, e.metadata(c, "https://"+r.Host, r.URL.Query().Get("api-version")))
 		return
 	}

@@ -26,6 +26,29 @@ import (
 	"github.com/hybridlink/hybridlink/platform/serve"
 )
 
+// Prepare makes a run's folder (named after prefix) and builds armsim and the services into
+// its bin; done removes the folder, unless keep, which names it on stderr instead.
+func Prepare(ctx context.Context, prefix string, keep bool) (dir string, done func(), err error) {
+	dir, err = os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", nil, err
+	}
+	done = func() {
+		if !keep {
+			os.RemoveAll(dir)
+		}
+	}
+	if keep {
+		fmt.Fprintln(os.Stderr, "state and logs in", dir)
+	}
+	fmt.Fprintln(os.Stderr, "building armsim and the services...")
+	if err := Build(ctx, filepath.Join(dir, "bin")); err != nil {
+		done()
+		return "", nil, err
+	}
+	return dir, done, nil
+}
+
 // Build builds armsim, the three resource services and the orchestrator into bin (run from
 // the repository's root).
 func Build(ctx context.Context, bin string) error {
@@ -80,7 +103,7 @@ func StartStack(ctx context.Context, procs *Processes, dir string, timeScale flo
 	}); err != nil {
 		return nil, fmt.Errorf("armsim did not start: %w", err)
 	}
-	clouds, err := yaml.Marshal(cloud.Armsim(ca, endpoints))
+	clouds, err := yaml.Marshal(cloud.Armsim(ca, endpoints, nil))
 	if err != nil {
 		return nil, err
 	}

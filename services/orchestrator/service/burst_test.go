@@ -78,7 +78,7 @@ func burstSpec(i int) *orchestratorv1.DeploymentSpec {
 // burst live-lock an in-process limiter had).
 func TestQueueDrains(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-queue-drains", func(o *service.Options) {
+	s := start(t, scaled, "e2e-queue-drains", func(o *service.Options) {
 		o.Writes, o.HeartbeatTimeout = service.Writes{"azure": 1, "azure-stack-hub": 1}, 2*time.Second
 	})
 

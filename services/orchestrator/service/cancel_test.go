@@ -25,16 +25,7 @@ func TestCancelCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		n, err := s.sim.Admin.Count(ctx, "", http.MethodPut, "Microsoft.Network/virtualNetworkGateways")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == 2 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	gatewaysInFlight(t, s)
 	if _, err := s.ops.CancelOperation(ctx, &longrunningpb.CancelOperationRequest{Name: op.GetName()}); err != nil {
 		t.Fatal(err)
 	}
@@ -59,5 +50,20 @@ func TestCancelCreate(t *testing.T) {
 	wait(t, s, del, err)
 	if left, _ := s.sim.Admin.Resources(ctx); len(left) != 0 {
 		t.Fatalf("teardown after a cancel leaves %d resources", len(left))
+	}
+}
+
+// gatewaysInFlight waits until ARM has received the creations of hybridSpec's two gateways.
+func gatewaysInFlight(t *testing.T, s stack) {
+	t.Helper()
+	for {
+		n, err := s.sim.Admin.Count(context.Background(), "", http.MethodPut, "Microsoft.Network/virtualNetworkGateways")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 2 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -3,17 +3,12 @@ package service_test
 import (
 	"context"
 	"net/http"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/serve"
-	"github.com/hybridlink/hybridlink/platform/servicetest"
-	compute "github.com/hybridlink/hybridlink/services/compute/service"
-	gateway "github.com/hybridlink/hybridlink/services/gateway/service"
-	network "github.com/hybridlink/hybridlink/services/network/service"
 	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
@@ -26,42 +21,24 @@ func TestWorkerCrash(t *testing.T) {
 	// a gateway takes 30 to 45 minutes, scaled to 1.8-2.7 s; everything else stays quick
 	cfg := armsim.Config{TimeScale: 0.001, Latencies: map[string]armsim.Latency{
 		"virtualmachines": armsim.Fixed(10 * time.Second), "connections": armsim.Fixed(5 * time.Second)}}
-	net := servicetest.Start(t, network.Name, cfg, network.Service)
-	gw := net.Add(t, gateway.Name, gateway.Service)
-	cmp := net.Add(t, compute.Name, compute.Service)
-	o := service.Options{Temporal: temporal.Address, Namespace: "default", TaskQueue: "e2e-crash", Worker: true,
-		Network: net.Conn.Target(), Gateway: gw.Conn.Target(), Compute: cmp.Conn.Target(),
-		PayloadKeyFile: filepath.Join(t.TempDir(), "payload.key"), Writes: service.Writes{"azure": 100, "azure-stack-hub": 100},
-		TimeScale: net.TimeScale}
-	build := func(env serve.Env) (serve.Service, error) { return service.Service(env, o) }
-	orch := net.Add(t, service.Name, build)
-	s := stack{sim: net.Sim, orch: orch}
-	s.connect()
+	var o service.Options
+	s := start(t, cfg, "e2e-crash", func(x *service.Options) { o = *x })
 
 	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "crash",
 		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// wait until ARM has both gateway creations in flight
-	for {
-		n, err := net.Sim.Admin.Count(ctx, "", http.MethodPut, "Microsoft.Network/virtualNetworkGateways")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == 2 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	orch.Restart(t, build) // the worker stops mid-gateway; a new instance takes over
+	gatewaysInFlight(t, s)
+	// the worker stops mid-gateway; a new instance takes over
+	s.orch.Restart(t, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
 	s.connect()
 
 	op = wait(t, s, op, nil)
 	if e := op.GetError(); e != nil {
 		t.Fatalf("deployment failed after the restart: %s", e.GetMessage())
 	}
-	n, err := net.Sim.Admin.Count(ctx, "", http.MethodPut, "Microsoft.Network/virtualNetworkGateways")
+	n, err := s.sim.Admin.Count(ctx, "", http.MethodPut, "Microsoft.Network/virtualNetworkGateways")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,6 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/codec"
 )
@@ -28,7 +27,7 @@ import (
 // write nothing to ARM. A deleted deployment's id is free to create anew.
 func TestCreateConflicts(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-conflicts")
+	s := start(t, scaled, "e2e-conflicts")
 	raw, err := client.Dial(client.Options{HostPort: temporal.Address, Namespace: "default"})
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +167,8 @@ func workflowRuns(t *testing.T, c client.Client, id string) int {
 }
 
 // armWrites counts ARM's PUT, POST, PATCH and DELETE requests since its counters were
-// reset, but the probe's runs (probeType): the writes to the resources a deployment manages.
+// reset, but the probe's runs (probeType) and logins: the writes to the resources a
+// deployment manages.
 func armWrites(t *testing.T, s stack) int64 {
 	t.Helper()
 	counters, err := s.sim.Admin.Counters(context.Background())
@@ -177,7 +177,7 @@ func armWrites(t *testing.T, s stack) int64 {
 	}
 	var n int64
 	for _, c := range counters {
-		if c.Method != http.MethodGet && c.Type != probeType {
+		if c.Method != http.MethodGet && c.Type != probeType && c.ARM() {
 			n += c.Count
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/cloud"
@@ -23,14 +22,11 @@ import (
 // CheckDeployment; RepairDeployment repairs it, and the next check finds nothing.
 func TestDrift(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-drift", func(o *service.Options) { o.CheckInterval = 2 * time.Second })
-	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "drift", Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
-	if e := wait(t, s, op, err).GetError(); e != nil {
-		t.Fatalf("deployment failed: %s", e.GetMessage())
-	}
+	s := start(t, scaled, "e2e-drift", func(o *service.Options) { o.CheckInterval = 2 * time.Second })
+	deploy(t, s, "drift", hybridSpec())
 	url := s.sim.Endpoints["azure"] + "/subscriptions/" + cloud.ArmsimSubscription + "/resourceGroups/hub-rg/providers/Microsoft.Network/connections/hub-to-stack?api-version=2024-05-01"
 	req, _ := http.NewRequest(http.MethodDelete, url, nil)
-	req.Header.Set("Authorization", "Bearer test")
+	req.Header.Set("Authorization", "Bearer "+s.net.ARMToken(t, "azure"))
 	resp, err := s.sim.HTTPClient().Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +50,7 @@ func TestDrift(t *testing.T) {
 			t.Fatalf("no periodic check reported the deleted connection: %v, %v", d.GetStatus().GetDrift(), err)
 		}
 	}
-	op, err = s.api.CheckDeployment(ctx, &orchestratorv1.CheckDeploymentRequest{Name: "deployments/drift"})
+	op, err := s.api.CheckDeployment(ctx, &orchestratorv1.CheckDeploymentRequest{Name: "deployments/drift"})
 	op = wait(t, s, op, err)
 	var checked orchestratorv1.Deployment
 	if err := op.GetResponse().UnmarshalTo(&checked); err != nil || !found(&checked) {

@@ -8,22 +8,15 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/proto"
-
-	"github.com/hybridlink/hybridlink/armsim"
-	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
 
 // TestSecretsNotInHistory runs a deployment and reads its whole Temporal history with a
 // client that has no key: neither the shared key nor a VM password appears in it, nor in the
 // orchestrator's logs, and the workflow's input is encrypted.
 func TestSecretsNotInHistory(t *testing.T) {
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-history")
+	s := start(t, scaled, "e2e-history")
 	ctx := context.Background()
-	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "secrets",
-		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
-	if e := wait(t, s, op, err).GetError(); e != nil {
-		t.Fatalf("deployment failed: %s", e.GetMessage())
-	}
+	deploy(t, s, "secrets", hybridSpec())
 	raw, err := client.Dial(client.Options{HostPort: temporal.Address, Namespace: "default"})
 	if err != nil {
 		t.Fatal(err)

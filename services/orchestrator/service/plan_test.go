@@ -2,21 +2,20 @@ package service_test
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
 )
 
 // TestPlan plans a spec with a bad field (findings, no changes), a fresh spec (every
 // resource created, no ARM write), the same spec once deployed (nothing changes), and the
 // deployed spec with one VM resized (that VM updated).
 func TestPlan(t *testing.T) {
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-plan")
+	s := start(t, scaled, "e2e-plan")
 	ctx := context.Background()
 	plan := func(spec *orchestratorv1.DeploymentSpec) *orchestratorv1.Plan {
 		t.Helper()
@@ -55,17 +54,11 @@ func TestPlan(t *testing.T) {
 			t.Errorf("fresh %s (%s): %s, want CREATE", c.GetResource(), c.GetStep(), c.GetAction())
 		}
 	}
-	for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPost} {
-		if n, err := s.sim.Admin.Count(ctx, "", method, ""); err != nil || n != 0 {
-			t.Fatalf("planning made %d %s requests to ARM (%v), want 0", n, method, err)
-		}
+	if n := servicetest.Writes(t, s.sim); n != 0 {
+		t.Fatalf("planning made %d writes in ARM, want 0", n)
 	}
 
-	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "planned",
-		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
-	if e := wait(t, s, op, err).GetError(); e != nil {
-		t.Fatalf("deployment failed: %s", e.GetMessage())
-	}
+	deploy(t, s, "planned", hybridSpec())
 	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/planned"})
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +98,6 @@ func TestPlan(t *testing.T) {
 		}
 	}
 
-	op, err = s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/planned"})
+	op, err := s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/planned"})
 	wait(t, s, op, err)
 }

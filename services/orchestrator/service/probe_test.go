@@ -8,7 +8,6 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
@@ -20,11 +19,8 @@ import (
 // the deployment, saying which VM cannot be reached.
 func TestProbe(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-probe")
-	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "probe", Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
-	if e := wait(t, s, op, err).GetError(); e != nil {
-		t.Fatalf("deployment failed: %s", e.GetMessage())
-	}
+	s := start(t, scaled, "e2e-probe")
+	deploy(t, s, "probe", hybridSpec())
 	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/probe"})
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +47,7 @@ func TestProbe(t *testing.T) {
 	compute := computev1.NewComputeServiceClient(s.cmp.Conn)
 	stop, err := compute.StopVirtualMachine(ctx, &computev1.StopVirtualMachineRequest{Name: "clouds/azure-stack-hub/resourceGroups/stack-rg/virtualMachines/stack-vm"})
 	servicetest.Wait(t, longrunningpb.NewOperationsClient(s.cmp.Conn), stop, err)
-	op, err = s.api.ProbeDeployment(ctx, &orchestratorv1.ProbeDeploymentRequest{Name: "deployments/probe"})
+	op, err := s.api.ProbeDeployment(ctx, &orchestratorv1.ProbeDeploymentRequest{Name: "deployments/probe"})
 	wait(t, s, op, err)
 	after, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/probe"})
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/services/orchestrator/service"
@@ -18,13 +17,9 @@ import (
 // worker would answer.
 func TestReadsWithoutWorker(t *testing.T) {
 	var o service.Options
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-reads", func(x *service.Options) { o = *x })
+	s := start(t, scaled, "e2e-reads", func(x *service.Options) { o = *x })
 	ctx := context.Background()
-	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "reads",
-		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
-	if op = wait(t, s, op, err); op.GetError() != nil {
-		t.Fatalf("deployment failed: %s", op.GetError().GetMessage())
-	}
+	deploy(t, s, "reads", hybridSpec())
 	stateVisible(t, "e2e-reads", "deployments/reads", "READY")
 
 	o.Worker = false
@@ -73,17 +68,13 @@ func TestReadsWithoutWorker(t *testing.T) {
 // the first at once.
 func TestReplicasAgree(t *testing.T) {
 	var o service.Options
-	a := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-replicas", func(x *service.Options) { o = *x })
+	a := start(t, scaled, "e2e-replicas", func(x *service.Options) { o = *x })
 	o.Worker, o.FollowInterval = false, 50*time.Millisecond
 	b := a
 	b.orch = a.net.Add(t, service.Name, func(env serve.Env) (serve.Service, error) { return service.Service(env, o) })
 	b.connect()
 	ctx := context.Background()
-	op, err := a.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "replicas",
-		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
-	if op = wait(t, a, op, err); op.GetError() != nil {
-		t.Fatalf("deployment failed: %s", op.GetError().GetMessage())
-	}
+	deploy(t, a, "replicas", hybridSpec())
 	get := func(s stack) orchestratorv1.DeploymentStatus_State {
 		t.Helper()
 		d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/replicas"})

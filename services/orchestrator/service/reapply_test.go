@@ -8,7 +8,6 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
 
@@ -17,18 +16,14 @@ import (
 // READY; with one VM resized, that VM alone is written.
 func TestReapply(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-reapply")
-	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "again",
-		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
-	if e := wait(t, s, op, err).GetError(); e != nil {
-		t.Fatalf("deployment failed: %s", e.GetMessage())
-	}
+	s := start(t, scaled, "e2e-reapply")
+	deploy(t, s, "again", hybridSpec())
 	unchanged := hybridSpec()
 	unchanged.Connection.SharedKey = ""
 	if err := s.sim.Admin.ResetCounters(ctx); err != nil {
 		t.Fatal(err)
 	}
-	op, err = s.api.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/again", Spec: unchanged}})
+	op, err := s.api.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/again", Spec: unchanged}})
 	if e := wait(t, s, op, err).GetError(); e != nil {
 		t.Fatalf("re-apply failed: %s", e.GetMessage())
 	}

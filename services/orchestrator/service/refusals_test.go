@@ -18,7 +18,6 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
 
@@ -27,7 +26,7 @@ import (
 // was sent, and nothing reaches ARM or starts a workflow.
 func TestRefusals(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-refusals")
+	s := start(t, scaled, "e2e-refusals")
 	if err := s.sim.Admin.ResetCounters(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
 
@@ -16,11 +15,8 @@ import (
 // local network gateway is re-wired to it, and the tunnel is Connected again.
 func TestGatewaySKUChange(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-replace")
-	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "resize", Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
-	if e := wait(t, s, op, err).GetError(); e != nil {
-		t.Fatalf("deployment failed: %s", e.GetMessage())
-	}
+	s := start(t, scaled, "e2e-replace")
+	deploy(t, s, "resize", hybridSpec())
 	before := outputsOf(t, s, "resize")
 	spec := hybridSpec()
 	spec.Sites[0].GatewaySku, spec.Sites[1].GatewaySku = "VpnGw2AZ", "HighPerformance"
@@ -38,7 +34,7 @@ func TestGatewaySKUChange(t *testing.T) {
 	if a := actions["stack/vpn-gateway"]; a.GetAction() != orchestratorv1.PlannedChange_ACTION_REPLACE || !strings.Contains(a.GetNote(), "new public IP") {
 		t.Errorf("the stamp gateway's SKU change plans as %v", a)
 	}
-	op, err = s.api.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/resize", Spec: spec}})
+	op, err := s.api.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/resize", Spec: spec}})
 	if e := wait(t, s, op, err).GetError(); e != nil {
 		t.Fatalf("changing the SKUs: %s", e.GetMessage())
 	}

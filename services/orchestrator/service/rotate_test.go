@@ -12,7 +12,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 )
@@ -22,12 +21,9 @@ import (
 // and the new key is nowhere in clear: not in Temporal's history, the logs or the answers.
 func TestRotateSharedKey(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-rotate")
-	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "rotate", Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
-	if e := wait(t, s, op, err).GetError(); e != nil {
-		t.Fatalf("deployment failed: %s", e.GetMessage())
-	}
-	op, err = s.api.RotateSharedKey(ctx, &orchestratorv1.RotateSharedKeyRequest{Name: "deployments/rotate"})
+	s := start(t, scaled, "e2e-rotate")
+	deploy(t, s, "rotate", hybridSpec())
+	op, err := s.api.RotateSharedKey(ctx, &orchestratorv1.RotateSharedKeyRequest{Name: "deployments/rotate"})
 	op = wait(t, s, op, err)
 	if e := op.GetError(); e != nil {
 		t.Fatalf("rotation failed: %s", e.GetMessage())
@@ -80,7 +76,7 @@ func sharedKeyOf(t *testing.T, s stack, cloudID, group, connection, apiVersion s
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer test")
+	req.Header.Set("Authorization", "Bearer "+s.net.ARMToken(t, cloudID))
 	resp, err := s.sim.HTTPClient().Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -38,6 +38,7 @@ import (
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/activities"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/codec"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/console"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/polling"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
@@ -92,6 +93,9 @@ type Options struct {
 	// Writes are ARM writes a second on each cloud, by id, for all deployments of the task
 	// queue together, over DefaultWrites.
 	Writes Writes
+	// TraceURL, when set, is where the web console links a deployment's trace: a URL with
+	// {trace_id} in it (console.TraceID).
+	TraceURL string
 }
 
 // Flags registers the options' flags, with environment variables as defaults.
@@ -102,11 +106,18 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 		}
 		return d
 	}
+	// clientTLS registers the flags -<name>-tls-{ca,cert,key} of c, defaulting to
+	// $HYBRIDLINK_<NAME>_TLS_{CA,CERT,KEY}: ca says what the CA verifies, peer whom the
+	// client certificate is presented to.
+	clientTLS := func(c *serve.ClientTLSConfig, name, envName, ca, peer string) {
+		v := "HYBRIDLINK_" + envName + "_TLS_"
+		fs.StringVar(&c.CAFile, name+"-tls-ca", env(v+"CA", ""), ca+" ($"+v+"CA)")
+		fs.StringVar(&c.CertFile, name+"-tls-cert", env(v+"CERT", ""), "client certificate presented to "+peer+" (mTLS) ($"+v+"CERT)")
+		fs.StringVar(&c.KeyFile, name+"-tls-key", env(v+"KEY", ""), "key of -"+name+"-tls-cert ($"+v+"KEY)")
+	}
 	fs.StringVar(&o.Temporal, "temporal", env("HYBRIDLINK_TEMPORAL_ADDRESS", "127.0.0.1:7233"), "Temporal frontend address ($HYBRIDLINK_TEMPORAL_ADDRESS)")
 	fs.StringVar(&o.Namespace, "namespace", env("HYBRIDLINK_TEMPORAL_NAMESPACE", "default"), "Temporal namespace ($HYBRIDLINK_TEMPORAL_NAMESPACE)")
-	fs.StringVar(&o.TemporalTLS.CAFile, "temporal-tls-ca", env("HYBRIDLINK_TEMPORAL_TLS_CA", ""), "CA verifying the Temporal frontend's certificate; Temporal is dialed over TLS when any -temporal-tls-* is set ($HYBRIDLINK_TEMPORAL_TLS_CA)")
-	fs.StringVar(&o.TemporalTLS.CertFile, "temporal-tls-cert", env("HYBRIDLINK_TEMPORAL_TLS_CERT", ""), "client certificate presented to the Temporal frontend (mTLS) ($HYBRIDLINK_TEMPORAL_TLS_CERT)")
-	fs.StringVar(&o.TemporalTLS.KeyFile, "temporal-tls-key", env("HYBRIDLINK_TEMPORAL_TLS_KEY", ""), "key of -temporal-tls-cert ($HYBRIDLINK_TEMPORAL_TLS_KEY)")
+	clientTLS(&o.TemporalTLS, "temporal", "TEMPORAL", "CA verifying the Temporal frontend's certificate; Temporal is dialed over TLS when any -temporal-tls-* is set", "the Temporal frontend")
 	fs.StringVar(&o.TemporalServerName, "temporal-tls-server-name", env("HYBRIDLINK_TEMPORAL_TLS_SERVER_NAME", ""), "name the Temporal frontend's certificate must hold, when not the -temporal host ($HYBRIDLINK_TEMPORAL_TLS_SERVER_NAME)")
 	fs.StringVar(&o.TemporalAPIKeyFile, "temporal-api-key-file", env("HYBRIDLINK_TEMPORAL_API_KEY_FILE", ""), "file holding the Temporal API key, read at each call; implies TLS ($HYBRIDLINK_TEMPORAL_API_KEY_FILE)")
 	fs.StringVar(&o.TaskQueue, "task-queue", env("HYBRIDLINK_TASK_QUEUE", "hybridlink-deployments"), "Temporal task queue ($HYBRIDLINK_TASK_QUEUE)")
@@ -115,15 +126,14 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Network, "network-addr", env("HYBRIDLINK_NETWORK_ADDR", "127.0.0.1:9091"), "network service gRPC address ($HYBRIDLINK_NETWORK_ADDR)")
 	fs.StringVar(&o.Gateway, "gateway-addr", env("HYBRIDLINK_GATEWAY_ADDR", "127.0.0.1:9092"), "gateway service gRPC address ($HYBRIDLINK_GATEWAY_ADDR)")
 	fs.StringVar(&o.Compute, "compute-addr", env("HYBRIDLINK_COMPUTE_ADDR", "127.0.0.1:9093"), "compute service gRPC address ($HYBRIDLINK_COMPUTE_ADDR)")
-	fs.StringVar(&o.ServicesTLS.CAFile, "services-tls-ca", env("HYBRIDLINK_SERVICES_TLS_CA", ""), "CA verifying the resource services' TLS certificates; dials use TLS when any -services-tls-* is set ($HYBRIDLINK_SERVICES_TLS_CA)")
-	fs.StringVar(&o.ServicesTLS.CertFile, "services-tls-cert", env("HYBRIDLINK_SERVICES_TLS_CERT", ""), "client certificate presented to the resource services (mTLS) ($HYBRIDLINK_SERVICES_TLS_CERT)")
-	fs.StringVar(&o.ServicesTLS.KeyFile, "services-tls-key", env("HYBRIDLINK_SERVICES_TLS_KEY", ""), "key of -services-tls-cert ($HYBRIDLINK_SERVICES_TLS_KEY)")
+	clientTLS(&o.ServicesTLS, "services", "SERVICES", "CA verifying the resource services' TLS certificates; dials use TLS when any -services-tls-* is set", "the resource services")
 	fs.StringVar(&o.ServicesTokenFile, "services-token-file", env("HYBRIDLINK_SERVICES_TOKEN_FILE", ""), "file holding the bearer token presented to the resource services, read at each call; the development credentials' orchestrator token when empty and no access file is given ($HYBRIDLINK_SERVICES_TOKEN_FILE)")
 	fs.StringVar(&o.PayloadKeyFile, "payload-key-file", env("HYBRIDLINK_PAYLOAD_KEY_FILE", filepath.Join(".state", "payload.key")), "AES-256 key encrypting Temporal payloads, generated when missing ($HYBRIDLINK_PAYLOAD_KEY_FILE)")
 	fs.DurationVar(&o.HeartbeatTimeout, "heartbeat-timeout", workflow.DefaultHeartbeatTimeout, "how long a step may go without a heartbeat before another worker takes it over (resuming its ARM operation)")
 	fs.Var(&o.Expect, "expect", "how long an ARM operation takes, which is when it is polled: [cloud:]collection[/delete]=duration, e.g. virtualNetworkGateways=40m or azure-stack-hub:virtualMachines/delete=5m (repeatable; defaults: gateways 35m, deleting one 15m, VMs 2m, connections 1m, network resources seconds)")
 	fs.DurationVar(&o.CheckInterval, "check-interval", workflow.DefaultCheckInterval, "how often a READY deployment reads every resource it manages or adopts, and its tunnels, for drift (negative: only when asked, CheckDeployment); not scaled by -time-scale")
 	fs.Float64Var(&o.TimeScale, "time-scale", 1, "armsim's -time-scale, when the clouds are emulated: multiplies the expected operation times and divides the default write budgets")
+	fs.StringVar(&o.TraceURL, "trace-url", env("HYBRIDLINK_TRACE_URL", ""), "where the web console ("+console.Path+") links a deployment's trace, with "+console.TraceID+" in it, e.g. http://jaeger:16686/trace/"+console.TraceID+" ($HYBRIDLINK_TRACE_URL)")
 	fs.Var(&o.Writes, "arm-writes", "ARM writes a cloud's subscription takes from every deployment together, enforced by Temporal across workers: cloud=N a second, or cloud=N/h an hour (repeatable; defaults: 9/s on Azure, 1080/h on Azure Stack Hub, 90% of ARM's budgets, divided by -time-scale)")
 }
 
@@ -131,6 +141,9 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 // resource services (to plan deployments), and the worker as a background task; the
 // background task closes the connections at shutdown.
 func Service(env serve.Env, o Options) (serve.Service, error) {
+	if err := console.CheckTraceURL("-trace-url", o.TraceURL); err != nil {
+		return serve.Service{}, err
+	}
 	key := o.PayloadKey
 	if key == nil {
 		var err error
@@ -185,6 +198,9 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 			return orchestratorv1.RegisterOrchestratorServiceHandler(ctx, mux, conn)
 		},
 		OpenAPI: openapi.Orchestrator,
+		Routes: func(conn *grpc.ClientConn) []serve.Route {
+			return console.Routes(conn, console.Options{TraceURL: o.TraceURL})
+		},
 	}
 	svc.Background = func(ctx context.Context) error {
 		defer tc.Close()

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
@@ -24,7 +23,7 @@ import (
 // (the worker's) go through, and so does the orchestrator's REST API; an orchestrator
 // without the client certificate reaches no resource service.
 func TestMutualTLS(t *testing.T) {
-	net := servicetest.StartTLS(t, network.Name, armsim.Config{TimeScale: 0.0005}, network.Service)
+	net := servicetest.StartTLS(t, network.Name, scaled, network.Service)
 	gw := net.Add(t, gateway.Name, gateway.Service)
 	cmp := net.Add(t, compute.Name, compute.Service)
 	options := func(taskQueue string, tls serve.ClientTLSConfig) service.Options {
@@ -44,11 +43,7 @@ func TestMutualTLS(t *testing.T) {
 	if err != nil || len(p.GetFindings()) != 0 || len(p.GetChanges()) != 16 {
 		t.Fatalf("plan over mTLS: %v %v", p, err)
 	}
-	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "mtls",
-		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}})
-	if op = wait(t, s, op, err); op.GetError() != nil {
-		t.Fatalf("deployment over mTLS failed: %s", op.GetError().GetMessage())
-	}
+	deploy(t, s, "mtls", hybridSpec())
 	resp, err := orch.HTTP.Get(orch.REST + "/v1/deployments/mtls")
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +53,7 @@ func TestMutualTLS(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "STATE_READY") {
 		t.Fatalf("REST over mTLS: %s %s", resp.Status, body)
 	}
-	op, err = s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/mtls"})
+	op, err := s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/mtls"})
 	wait(t, s, op, err)
 
 	// The CA alone verifies the services but is no client certificate: they refuse.

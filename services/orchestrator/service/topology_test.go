@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -142,10 +141,8 @@ func TestHubAndSpokes(t *testing.T) {
 	if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "deployment.spec.sites[1].address_prefixes[0]") || !strings.Contains(err.Error(), "hub-to-edge1") {
 		t.Fatalf("a spoke over a branch of the adopted gateway: %v; want InvalidArgument naming the field and the branch", err)
 	}
-	for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPost} {
-		if n, err := s.sim.Admin.Count(ctx, "", method, ""); err != nil || n != 0 {
-			t.Fatalf("a refused deployment made %d %s requests to ARM (%v)", n, method, err)
-		}
+	if n := servicetest.Writes(t, s.sim); n != 0 {
+		t.Fatalf("a refused deployment made %d writes in ARM", n)
 	}
 
 	// the second deployment attaches edge4 while the first adds edge5, on the same gateway,
@@ -287,10 +284,7 @@ func TestAdoptedGatewayFull(t *testing.T) {
 		sp.Cloud, sp.ResourceGroup = "azure", fmt.Sprintf("edge%d-rg", i)
 		full.Sites = append(full.Sites, sp)
 	}
-	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "basic", Deployment: &orchestratorv1.Deployment{Spec: full}})
-	if e := wait(t, s, op, err).GetError(); e != nil {
-		t.Fatalf("a Basic hub with ten spokes: %s", e.GetMessage())
-	}
+	deploy(t, s, "basic", full)
 	if err := s.sim.Admin.ResetCounters(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -329,10 +323,8 @@ func TestAdoptedGatewayFull(t *testing.T) {
 			}
 		})
 	}
-	for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPost} {
-		if n, err := s.sim.Admin.Count(ctx, "", method, ""); err != nil || n != 0 {
-			t.Fatalf("refused attachments made %d %s requests to ARM (%v)", n, method, err)
-		}
+	if n := servicetest.Writes(t, s.sim); n != 0 {
+		t.Fatalf("refused attachments made %d writes in ARM", n)
 	}
 
 	// ARM agrees: an eleventh connection on the gateway, made directly, is refused

@@ -35,14 +35,10 @@ func startTraced(t *testing.T, cfg armsim.Config, taskQueue string) (stack, map[
 // among them. No span of any part, through the deployment's teardown, holds the shared key
 // or a VM's password.
 func TestTrace(t *testing.T) {
-	s, recorders := startTraced(t, armsim.Config{TimeScale: 0.0005}, "e2e-trace")
+	s, recorders := startTraced(t, scaled, "e2e-trace")
 	ctx := context.Background()
 	spec := hybridSpec()
-	op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "traced",
-		Deployment: &orchestratorv1.Deployment{Spec: spec}})
-	if e := wait(t, s, op, err).GetError(); e != nil {
-		t.Fatalf("deployment failed: %s", e.GetMessage())
-	}
+	deploy(t, s, "traced", spec)
 	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/traced"})
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +129,7 @@ func TestTrace(t *testing.T) {
 		}
 	}
 
-	op, err = s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/traced"})
+	op, err := s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: "deployments/traced"})
 	wait(t, s, op, err)
 
 	// no secret in any span, of the deployment or its teardown

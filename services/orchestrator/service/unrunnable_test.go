@@ -19,7 +19,6 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/codec"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/deployrules"
@@ -48,7 +47,7 @@ func newKey(t *testing.T) []byte {
 func TestUnrunnableDeployment(t *testing.T) {
 	ctx := context.Background()
 	key := newKey(t)
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-unrunnable", withKey(key, true))
+	s := start(t, scaled, "e2e-unrunnable", withKey(key, true))
 	raw, err := client.Dial(client.Options{HostPort: temporal.Address, Namespace: "default", DataConverter: codec.NewDataConverter(key)})
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +104,7 @@ func TestStuckDeployment(t *testing.T) {
 	ctx := context.Background()
 	key := newKey(t)
 	const queue = "e2e-stuck"
-	s := start(t, armsim.Config{TimeScale: 0.0005}, queue, withKey(key, false))
+	s := start(t, scaled, queue, withKey(key, false))
 	raw, err := client.Dial(client.Options{HostPort: temporal.Address, Namespace: "default", DataConverter: codec.NewDataConverter(key)})
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +179,7 @@ func TestStuckDeployment(t *testing.T) {
 // its resources, and deleted, it removes them.
 func TestTerminatedDeployment(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, armsim.Config{TimeScale: 0.0005}, "e2e-terminated")
+	s := start(t, scaled, "e2e-terminated")
 	raw, err := client.Dial(client.Options{HostPort: temporal.Address, Namespace: "default"})
 	if err != nil {
 		t.Fatal(err)

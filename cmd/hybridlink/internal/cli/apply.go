@@ -16,9 +16,9 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/sites"
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/sites"
 )
 
 // pollEvery is how often progress asks for the deployment's status.
@@ -62,7 +62,7 @@ func plan(ctx context.Context, cl *client, d *orchestratorv1.Deployment, out io.
 	if len(p.GetFindings()) > 0 {
 		fmt.Fprintf(out, "%s is not valid; nothing was written:\n", d.GetName())
 		for _, f := range p.GetFindings() {
-			fmt.Fprintf(out, "  %s: %s\n", f.GetField(), f.GetDescription())
+			fmt.Fprintf(out, "  %s: %s\n", specfile.FieldPath(f.GetField()), specfile.FieldText(f.GetDescription()))
 		}
 		return p, invalid(fmt.Errorf("the spec has %d finding(s); fix the fields named above", len(p.GetFindings())))
 	}
@@ -301,7 +301,5 @@ FAILED, kept for inspection, another apply or destroy. A teardown cannot be canc
 	}
 }
 
-// deploymentName accepts a deployment's ID or its full name.
-func deploymentName(arg string) string {
-	return "deployments/" + strings.TrimPrefix(arg, "deployments/")
-}
+// deploymentName accepts a deployment's ID or its full name, as a spec file's name does.
+func deploymentName(arg string) string { return specfile.Name(arg) }

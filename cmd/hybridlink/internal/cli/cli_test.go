@@ -17,7 +17,6 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/hybridlink/hybridlink/armsim"
-	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/stack"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
@@ -153,10 +152,6 @@ func TestLifecycle(t *testing.T) {
 	if err := protojson.Unmarshal([]byte(out), d); code != ExitOK || err != nil || d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
 		t.Errorf("get -o json: exit %d, %v:\n%s", code, err, out)
 	}
-	code, out, _ = run(t, "get", "life", "-o", "yaml")
-	if back, err := specfile.Parse("get.yaml", []byte(out)); code != ExitOK || err != nil || back.GetSpec().GetSites()[1].GetCloud() != "azure-stack-hub" {
-		t.Errorf("get -o yaml does not read back as a deployment file: exit %d, %v:\n%s", code, err, out)
-	}
 
 	code, out, _ = run(t, "list", "--filter", "state=READY")
 	if code != ExitOK || !strings.Contains(out, "NAME") || !strings.Contains(out, "life") || !strings.Contains(out, "hub (azure), stack (azure-stack-hub)") {
@@ -253,10 +248,10 @@ func TestInvalid(t *testing.T) {
 	}{
 		{"unknown field in the file", []string{"apply", "--yes", "-f", spec(t, "bad1", func(s string) string {
 			return strings.Replace(s, "imageSku:", "imageSkew:", 1)
-		})}, "spec.sites[0].virtualMachines[0].imageSkew: unknown field"},
+		})}, "spec.sites[0].virtualMachines[0].imageSkew: unknown field; did you mean imageSku?"},
 		{"invalid for the cloud", []string{"apply", "--yes", "-f", spec(t, "bad2", func(s string) string {
 			return strings.Replace(s, "gatewaySubnetPrefix: 10.2.255.0/27", "gatewaySubnetPrefix: 10.2.255.0/27\n      gatewaySku: VpnGw5", 1)
-		})}, "spec.sites[1].gateway_sku"},
+		})}, "spec.sites[1].gatewaySku: "},
 		{"overlapping sites", []string{"plan", "-f", spec(t, "bad3", func(s string) string {
 			return strings.ReplaceAll(s, "10.2.", "10.1.")
 		})}, "is not valid; nothing was written"},

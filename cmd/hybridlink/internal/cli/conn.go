@@ -8,8 +8,10 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"google.golang.org/grpc"
 
+	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/config"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/serve"
@@ -21,9 +23,16 @@ const defaultAddr = "127.0.0.1:9090"
 // conn is how the CLI reaches the orchestrator: its address and, when configured, TLS (the
 // server's CA, a client certificate for mTLS) and a bearer token: --token, or the file
 // tokenFile names, or else the admin token of the dev stack whose state folder is state
-// ($HYBRIDLINK_STATE, .state/dev by default).
+// ($HYBRIDLINK_STATE, .state/dev by default). Each is a flag, else its variable, else the
+// context's (contexts.go), else the default.
 type conn struct {
 	addr, ca, cert, key, token, tokenFile, state string
+
+	context string         // --context
+	fs      *pflag.FlagSet // the flags above, to tell which were given
+	config  *config.File   // the config file, once read
+	active  string         // the context in use, "" for none
+	from    map[string]string
 }
 
 func (c *conn) flags(cmd *cobra.Command) {
@@ -34,6 +43,8 @@ func (c *conn) flags(cmd *cobra.Command) {
 		return d
 	}
 	f := cmd.PersistentFlags()
+	c.fs = f
+	f.StringVar(&c.context, "context", env("HYBRIDLINK_CONTEXT", ""), "context of the config file to use instead of the current one ($HYBRIDLINK_CONTEXT; see hybridlink context)")
 	f.StringVar(&c.addr, "addr", env("HYBRIDLINK_ADDR", defaultAddr), "orchestrator gRPC address ($HYBRIDLINK_ADDR)")
 	f.StringVar(&c.ca, "ca", env("HYBRIDLINK_CA", ""), "CA file of the orchestrator's certificate: connect over TLS ($HYBRIDLINK_CA)")
 	f.StringVar(&c.cert, "client-cert", env("HYBRIDLINK_CLIENT_CERT", ""), "client certificate for mTLS ($HYBRIDLINK_CLIENT_CERT)")
@@ -70,6 +81,9 @@ func (c *client) Close() { c.conn.Close() }
 // dial connects to the orchestrator. gRPC connects lazily: the first call reports an
 // unreachable address (describe adds what to do).
 func (c *conn) dial() (*client, error) {
+	if err := c.useContext(); err != nil {
+		return nil, err
+	}
 	tlsFiles := serve.ClientTLSConfig{CAFile: c.ca, CertFile: c.cert, KeyFile: c.key}
 	creds, err := tlsFiles.Credentials()
 	if err != nil {

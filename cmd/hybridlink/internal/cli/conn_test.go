@@ -79,10 +79,18 @@ func TestConnTLS(t *testing.T) {
 		{"plaintext", []string{"--addr", l.Addr().String(), "list"}, ExitFailed, "Unavailable"},
 		{"client key missing", []string{"--addr", l.Addr().String(), "--ca", file(devcert.CAFile), "--client-cert", file(devcert.ClientCertFile), "list"}, ExitInvalid, "--client-cert/--client-key"},
 		{"CA not PEM", []string{"--addr", l.Addr().String(), "--ca", file(devcert.ServerKeyFile) + ".missing", "list"}, ExitInvalid, "--ca"},
+		{"all from a context", []string{"list"}, ExitOK, "over-mtls"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.name == "token from the environment" {
+			switch tc.name {
+			case "token from the environment":
 				t.Setenv("HYBRIDLINK_TOKEN", "s3cret")
+			case "all from a context": // paths relative to the config file's folder
+				t.Setenv("XDG_CONFIG_HOME", filepath.Dir(dir))
+				t.Setenv("MTLS_TOKEN", "s3cret")
+				writeConfig(t, filepath.Join(filepath.Dir(dir), "hybridlink"), "current: mtls\ncontexts:\n  - {name: mtls, addr: "+l.Addr().String()+
+					", ca: ../"+filepath.Base(dir)+"/"+devcert.CAFile+", clientCert: ../"+filepath.Base(dir)+"/"+devcert.ClientCertFile+
+					", clientKey: ../"+filepath.Base(dir)+"/"+devcert.ClientKeyFile+", tokenEnv: MTLS_TOKEN}\n")
 			}
 			var out, errs bytes.Buffer
 			code := Run(context.Background(), tc.args, IO{In: strings.NewReader(""), Out: &out, Err: &errs})

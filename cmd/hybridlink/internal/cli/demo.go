@@ -10,9 +10,9 @@ import (
 
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/stack"
-	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/timeline"
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/timeline"
 )
 
 func newDemo(std IO) *cobra.Command {

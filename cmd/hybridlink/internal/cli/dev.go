@@ -296,6 +296,7 @@ func printStack(w io.Writer, s *stack.Stack) {
 	for _, id := range extraStamps(s) {
 		fmt.Fprintf(w, "  %-13s %s %s\n", "", id, s.Clouds[id])
 	}
+	fmt.Fprintf(w, "  %-13s %s/ui/ (paste a token file's contents, e.g. %s)\n", "console", s.Services[0].REST, filepath.Join(filepath.Dir(s.TokenFile), "viewer.token"))
 	fmt.Fprintf(w, "  %-13s %s, UI %s\n", "temporal", s.Temporal, s.TemporalUI)
 	fmt.Fprintf(w, "  %-13s %s\n", "logs", s.Log)
 	fmt.Fprintf(w, "  %-13s %s (admin; viewer, operator and orchestrator tokens beside it); the CLI sends it, for grpcurl and curl:\n", "token", s.TokenFile)

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/sites"
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/sites"
 )
 
 // printSites prints a table of d's sites, the hub first: each site's role and cloud, its

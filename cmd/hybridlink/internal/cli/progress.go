@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/sites"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/sites"
 )
 
 // progress shows a deployment's steps while it is applied or torn down. On a terminal it

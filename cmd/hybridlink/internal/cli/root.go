@@ -125,8 +125,9 @@ whole suite locally against armsim, the emulated clouds.`,
 	root.AddCommand(
 		newPlan(&c, std), newApply(&c, std), newGet(&c, std), newList(&c, std), newWatch(&c, std),
 		newTimeline(&c, std), newCancel(&c, std), newDestroy(&c, std), newCheck(&c, std), newRepair(&c, std), newProbe(&c, std), newRotateKey(&c, std),
-		newDev(std), newDemo(std), newCerts(std),
+		newDev(std), newDemo(std), newCerts(std), newContext(&c, std),
 	)
+	completions(root, &c)
 	return root
 }
 
@@ -141,7 +142,8 @@ func args(n int, what string) cobra.PositionalArgs {
 }
 
 // describe words an error for a person: a status error's message with its code and, for
-// a bad request, each field at fault; any other error as it is.
+// a bad request, each field at fault, with field names spelt as in a spec file; any other
+// error as it is.
 func describe(err error) string {
 	var se interface{ GRPCStatus() *status.Status }
 	if !errors.As(err, &se) {
@@ -149,7 +151,7 @@ func describe(err error) string {
 	}
 	st := se.GRPCStatus()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s)", st.Message(), st.Code())
+	fmt.Fprintf(&b, "%s (%s)", specfile.FieldText(st.Message()), st.Code())
 	switch st.Code() {
 	case codes.Unavailable:
 		b.WriteString("\n  is the orchestrator running at --addr? `hybridlink dev` runs the whole suite locally")
@@ -161,7 +163,7 @@ func describe(err error) string {
 	for _, d := range st.Details() {
 		if br, ok := d.(*errdetails.BadRequest); ok {
 			for _, v := range br.GetFieldViolations() {
-				fmt.Fprintf(&b, "\n  %s: %s", v.GetField(), v.GetDescription())
+				fmt.Fprintf(&b, "\n  %s: %s", specfile.FieldPath(v.GetField()), specfile.FieldText(v.GetDescription()))
 			}
 		}
 	}

@@ -14,9 +14,9 @@ import (
 	"google.golang.org/protobuf/proto"
 	"sigs.k8s.io/yaml"
 
-	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/sites"
-	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/timeline"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/sites"
+	"github.com/hybridlink/hybridlink/services/orchestrator/timeline"
 )
 
 // output is the -o flag: table for people, json and yaml (protojson field names, the same
@@ -64,7 +64,10 @@ func newGet(c *conn, std IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if o != "table" {
+			switch o {
+			case "yaml":
+				return writeSpec(std, d)
+			case "json":
 				return o.write(std.Out, d)
 			}
 			printDeployment(std.Out, d)

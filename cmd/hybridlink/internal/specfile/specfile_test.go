@@ -48,6 +48,10 @@ func TestParse(t *testing.T) {
 	if d.GetStatus() != nil || d.GetEtag() != "" {
 		t.Errorf("output-only fields kept: %v", d)
 	}
+	// a bare ID is a name, as on the command line
+	if d, err := Parse("demo.yaml", []byte(strings.Replace(valid, "deployments/demo", "demo", 1))); err != nil || d.GetName() != "deployments/demo" {
+		t.Errorf("name: demo read as %q, %v", d.GetName(), err)
+	}
 	// proto field names are accepted as protojson accepts them
 	if _, err := Parse("demo.yaml", []byte(strings.Replace(valid, "resourceGroup", "resource_group", 1))); err != nil {
 		t.Errorf("proto name refused: %v", err)
@@ -58,13 +62,12 @@ func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, text, field, problem string
 	}{
-		{"typo in a VM", strings.Replace(valid, "size:", "sizes:", 1), "spec.sites[0].virtualMachines[0].sizes", "unknown field"},
+		{"typo in a VM", strings.Replace(valid, "size:", "sizes:", 1), "spec.sites[0].virtualMachines[0].sizes", "unknown field; did you mean size?"},
 		{"typo at the top", valid + "labels: {}\n", "labels", "unknown field; the file has name, spec"},
 		{"wrong type", strings.Replace(valid, "saLifetimeSeconds: 27000", "saLifetimeSeconds: forever", 1), "spec.connection.ipsecPolicy.saLifetimeSeconds", "forever is not a whole number"},
 		{"list wanted", strings.Replace(valid, "  sites:\n", "  sites: hub\n  x:\n", 1), "spec.sites", "want a list"},
 		{"string wanted", strings.Replace(valid, "cloud: azure\n", "cloud: 5\n", 1), "spec.sites[0].cloud", "want a string"},
 		{"no name", strings.Replace(valid, "name: deployments/demo\n", "", 1), "name", "required"},
-		{"bad name", strings.Replace(valid, "deployments/demo", "demo", 1), "name", "not of the form deployments/ID"},
 		{"no spec", "name: deployments/demo\n", "spec", "required"},
 		{"not YAML", "name: [", "", "yaml"},
 		{"not a mapping", "- a\n- b\n", "", "want a mapping"},

@@ -91,7 +91,9 @@ type Stack struct {
 	Sim *armsim.Sim `json:"-"`
 
 	temporal *temporaldev.Server
-	servers  []*serve.Server
+	// login is how the services log in to armsim's directories.
+	login   *cloud.ArmsimLogin
+	servers []*serve.Server
 	// telemetry flushes the services' providers.
 	telemetry []func()
 	log       *os.File
@@ -127,11 +129,19 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	clouds := armsim.DefaultClouds()
 	clouds[0].Addr, clouds[1].Addr = loopback(o.Ports.Azure), loopback(o.Ports.AzureStackHub)
 	clouds = append(clouds, stamps(o.Stamps, o.Ports.Stamps)...)
+	for i := range clouds {
+		clouds[i].StrictAuth = true // the services log in through each cloud's directory, as on a real cloud
+	}
 	if s.Sim, err = armsim.Start(ctx, armsim.Config{Clouds: clouds, CAOut: s.CAFile, TimeScale: o.TimeScale,
 		StateFile: filepath.Join(o.StateDir, "armsim.json")}); err != nil {
 		return nil, fmt.Errorf("armsim: %w", err)
 	}
 	s.Clouds = s.Sim.Endpoints
+	secret := filepath.Join(o.StateDir, "armsim-client-secret")
+	if err := os.WriteFile(secret, []byte(armsim.DefaultClientSecret), 0o600); err != nil {
+		return nil, err
+	}
+	s.login = &cloud.ArmsimLogin{ClientID: armsim.DefaultClientID, SecretFile: secret, Tenants: s.Sim.Tenants}
 
 	key, err := handle.LoadOrCreateKey(filepath.Join(o.StateDir, "operations.key"))
 	if err != nil {
@@ -169,7 +179,7 @@ func (s *Stack) serve(ctx context.Context, o Options, i int, name string, key []
 		return Endpoint{}, err
 	}
 	s.telemetry = append(s.telemetry, func() { _ = tel.Shutdown(context.Background()) })
-	svc, _, err := serve.Build(ctx, name, cloud.Armsim(s.CAFile, s.Sim.Endpoints), key, tel, s.Access, build)
+	svc, _, err := serve.Build(ctx, name, cloud.Armsim(s.CAFile, s.Sim.Endpoints, s.login), key, tel, s.Access, build)
 	if err != nil {
 		return Endpoint{}, err
 	}

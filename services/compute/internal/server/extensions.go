@@ -66,9 +66,7 @@ func (s *Server) GetVirtualMachineExtension(ctx context.Context, req *computev1.
 // naming every bad field.
 func validateExtension(req *computev1.CreateVirtualMachineExtensionRequest) (*computev1.VirtualMachineExtension, error) {
 	var v apierr.Violations
-	if err := names.CheckID(req.GetVirtualMachineExtensionId()); err != nil {
-		v.Add("virtual_machine_extension_id", "%v", err)
-	}
+	v.Check("virtual_machine_extension_id", names.CheckID(req.GetVirtualMachineExtensionId()))
 	want := req.GetVirtualMachineExtension()
 	if want == nil {
 		v.Add("virtual_machine_extension", "required")

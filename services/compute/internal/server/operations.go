@@ -31,7 +31,7 @@ func resumeVM(ctx context.Context, c *clients, n names.Name, h handle.Handle) (l
 	case lro.VerbWatch, "delete":
 		return kind.Resume(ctx, k, n, h)
 	case "create", "update":
-		op, err := k.Resume(ctx, n.ResourceGroup, n.ID(), h.Token)
+		op, err := k.Put(ctx, n.ResourceGroup, n.ID(), nil, h.Token)
 		if err != nil {
 			return lro.Step{}, apierr.FromARM(err, h.Resource)
 		}

@@ -4,7 +4,6 @@
 package server
 
 import (
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -69,13 +68,9 @@ type Server struct {
 // Service builds the ComputeService on every configured cloud, as serve runs it: the service
 // and its long-running operations on gRPC, the REST gateway, the OpenAPI document.
 func Service(env serve.Env) (serve.Service, error) {
-	clouds, err := kind.Build(env.Clouds, env.Sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
-	if err != nil {
-		return serve.Service{}, err
-	}
-	s := &Server{clouds: clouds}
-	register := func(g *grpc.Server) { computev1.RegisterComputeServiceServer(g, s) }
-	return serve.Resources(register, clouds.Operations, computev1.RegisterComputeServiceHandler, openapi.Compute), nil
+	return kind.Serve(env, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits},
+		func(clouds kind.Clouds[*clients]) computev1.ComputeServiceServer { return &Server{clouds: clouds} },
+		computev1.RegisterComputeServiceServer, computev1.RegisterComputeServiceHandler, openapi.Compute)
 }
 
 // newClients builds one cloud's clients.

@@ -7,19 +7,12 @@ import (
 	"testing"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	stacknetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
-	stackresources "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
-	"github.com/hybridlink/hybridlink/platform/azsdk"
-	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
 	"github.com/hybridlink/hybridlink/services/compute/service"
 )
@@ -62,52 +55,7 @@ var sites = []site{
 // and returns the workload subnet's network service name.
 func network(t *testing.T, st *servicetest.Stack, s site) string {
 	t.Helper()
-	conn, err := st.Env.Clouds.Get(s.cloud)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vnet := armnetwork.VirtualNetwork{
-		Location: to.Ptr(conn.Location),
-		Properties: &armnetwork.VirtualNetworkPropertiesFormat{
-			AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: []*string{to.Ptr("10." + s.octet + ".0.0/16")}},
-			Subnets: []*armnetwork.Subnet{
-				{Name: to.Ptr("workload"), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr("10." + s.octet + ".1.0/24")}},
-				{Name: to.Ptr("GatewaySubnet"), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr("10." + s.octet + ".255.0/27")}},
-			},
-		},
-	}
-	switch conn.Kind {
-	case cloud.Azure:
-		groups, _ := armresources.NewResourceGroupsClient(conn.Subscription, conn.Credential, conn.Options)
-		if _, err := groups.CreateOrUpdate(ctx, "rg", armresources.ResourceGroup{Location: to.Ptr(conn.Location)}, nil); err != nil {
-			t.Fatal(err)
-		}
-		vnets, _ := armnetwork.NewVirtualNetworksClient(conn.Subscription, conn.Credential, conn.Options)
-		p, err := vnets.BeginCreateOrUpdate(ctx, "rg", "vnet", vnet, nil)
-		if err == nil {
-			_, err = p.PollUntilDone(ctx, nil)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	case cloud.AzureStackHub:
-		groups, _ := stackresources.NewResourceGroupsClient(conn.Subscription, conn.Credential, conn.Options)
-		if _, err := groups.CreateOrUpdate(ctx, "rg", stackresources.ResourceGroup{Location: to.Ptr(conn.Location)}, nil); err != nil {
-			t.Fatal(err)
-		}
-		in, err := azsdk.Convert[stacknetwork.VirtualNetwork](vnet)
-		if err != nil {
-			t.Fatal(err)
-		}
-		vnets, _ := stacknetwork.NewVirtualNetworksClient(conn.Subscription, conn.Credential, conn.Options)
-		p, err := vnets.BeginCreateOrUpdate(ctx, "rg", "vnet", in, nil)
-		if err == nil {
-			_, err = p.PollUntilDone(ctx, nil)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	st.Network(t, s.cloud, "10."+s.octet+".0.0/16", map[string]string{"workload": "10." + s.octet + ".1.0/24", "GatewaySubnet": "10." + s.octet + ".255.0/27"})
 	return "clouds/" + s.cloud + "/resourceGroups/rg/virtualNetworks/vnet/subnets/workload"
 }
 

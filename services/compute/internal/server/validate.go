@@ -55,9 +55,7 @@ type nicSpec struct {
 func validateNetworkInterface(req *computev1.CreateNetworkInterfaceRequest, parent names.Name, subscription string) (*computev1.NetworkInterface, nicSpec, error) {
 	var v apierr.Violations
 	var spec nicSpec
-	if err := names.CheckID(req.GetNetworkInterfaceId()); err != nil {
-		v.Add("network_interface_id", "%v", err)
-	}
+	v.Check("network_interface_id", names.CheckID(req.GetNetworkInterfaceId()))
 	want := req.GetNetworkInterface()
 	if want == nil {
 		v.Add("network_interface", "required")
@@ -115,7 +113,6 @@ var (
 	linuxComputerName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 	// Windows computer names: up to 15 letters, digits and '-'.
 	windowsComputerName = regexp.MustCompile(`^[A-Za-z0-9-]{1,15}$`)
-	usernameRule        = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
 )
 
 // validateVirtualMachine checks a CreateVirtualMachine request on a resource group before
@@ -152,7 +149,7 @@ func validateVirtualMachine(req *computev1.CreateVirtualMachineRequest, parent n
 		spec.computerName = id
 	}
 	checkComputerName(&v, spec.computerName, want.GetComputerName() == "", spec.windows)
-	checkCredentials(&v, want, spec.windows)
+	azrules.CheckCredentials(&v, "virtual_machine", want, spec.windows)
 	if len(want.GetNetworkInterfaces()) == 0 {
 		v.Add("virtual_machine.network_interfaces", "at least one network interface is required, e.g. clouds/%s/resourceGroups/%s/networkInterfaces/nic", parent.Cloud, parent.ResourceGroup)
 	}
@@ -186,50 +183,5 @@ func checkComputerName(v *apierr.Violations, name string, defaulted, windows boo
 		v.Add(field, "Windows computer name %q must be 1-15 letters, digits and '-', not only digits%s", name, from)
 	case !windows && (!linuxComputerName.MatchString(name) || strings.HasSuffix(name, ".") || strings.HasSuffix(name, "-")):
 		v.Add(field, "computer name %q must be 1-64 letters, digits, '.', '-' and '_', starting with a letter or digit and not ending with '.' or '-'%s", name, from)
-	}
-}
-
-// checkCredentials checks the admin account: a user name Azure accepts, and a password or
-// SSH keys. Descriptions never quote the password.
-func checkCredentials(v *apierr.Violations, want *computev1.VirtualMachine, windows bool) {
-	user := want.GetAdminUsername()
-	maxUser := 64
-	if windows {
-		maxUser = 20
-	}
-	switch {
-	case user == "":
-		v.Add("virtual_machine.admin_username", "required")
-	case azrules.ReservedUsernames[strings.ToLower(user)]:
-		v.Add("virtual_machine.admin_username", "%q is a name Azure reserves (such as admin, administrator, root, guest, test or user); pick another", user)
-	case len(user) > maxUser || !usernameRule.MatchString(user) || strings.HasSuffix(user, "."):
-		v.Add("virtual_machine.admin_username", "%q must be 1-%d letters, digits, '.', '-' and '_', not starting with '.' or '-' and not ending with '.'", user, maxUser)
-	}
-	password, keys := want.GetAdminPassword(), want.GetSshPublicKeys()
-	switch {
-	case windows && len(keys) > 0:
-		v.Add("virtual_machine.ssh_public_keys", "SSH keys are for Linux images; a Windows image needs admin_password")
-	case password == "" && len(keys) == 0 && windows:
-		v.Add("virtual_machine.admin_password", "required for a Windows image")
-	case password == "" && len(keys) == 0:
-		v.Add("virtual_machine.admin_password", "required unless ssh_public_keys are given")
-	}
-	if password != "" {
-		lo, hi := 6, 72
-		if windows {
-			lo, hi = 8, 123
-		}
-		if len(password) < lo || len(password) > hi || azrules.PasswordClasses(password) < 3 {
-			v.Add("virtual_machine.admin_password", "the password must be %d-%d characters (%s image) with at least 3 of: an upper-case letter, a lower-case letter, a digit, a special character; control characters are not allowed",
-				lo, hi, map[bool]string{false: "Linux", true: "Windows"}[windows])
-		}
-	}
-	if windows {
-		return
-	}
-	for i, k := range keys {
-		if !strings.HasPrefix(k, "ssh-") && !strings.HasPrefix(k, "ecdsa-") {
-			v.Add(fmt.Sprintf("virtual_machine.ssh_public_keys[%d]", i), "not an OpenSSH public key: it must start with ssh- (ssh-rsa, ssh-ed25519) or ecdsa-")
-		}
 	}
 }

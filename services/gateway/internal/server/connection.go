@@ -79,9 +79,7 @@ func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConn
 		if spec.policy != nil {
 			model.Properties.IPSecPolicies = append(model.Properties.IPSecPolicies, policyToARM(spec.policy))
 		}
-		return &kind.Want[*connection.Model]{Matches: matches, Put: func(context.Context, **connection.Model) (lro.Op[*connection.Model], error) {
-			return c.conns.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
-		}}, nil
+		return &kind.Want[*connection.Model]{Matches: matches, Model: &model}, nil
 	})
 }
 

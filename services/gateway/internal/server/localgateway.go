@@ -11,7 +11,6 @@ import (
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
-	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
 )
@@ -57,9 +56,7 @@ func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.C
 		if spec.asn != 0 {
 			model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn), BgpPeeringAddress: to.Ptr(spec.peering)}
 		}
-		return &kind.Want[*localnetworkgateway.Model]{Matches: matches, Put: func(context.Context, **localnetworkgateway.Model) (lro.Op[*localnetworkgateway.Model], error) {
-			return c.locals.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
-		}}, nil
+		return &kind.Want[*localnetworkgateway.Model]{Matches: matches, Model: &model}, nil
 	})
 }
 

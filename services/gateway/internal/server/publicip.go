@@ -13,7 +13,6 @@ import (
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
-	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
 )
@@ -56,9 +55,7 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 				PublicIPAddressVersion:   to.Ptr(armnetwork.IPVersionIPv4),
 			},
 		}
-		return &kind.Want[*publicipaddress.Model]{Matches: matches, Put: func(ctx context.Context, _ **publicipaddress.Model) (lro.Op[*publicipaddress.Model], error) {
-			return c.pips.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
-		}}, nil
+		return &kind.Want[*publicipaddress.Model]{Matches: matches, Model: &model}, nil
 	})
 }
 

@@ -4,7 +4,6 @@
 package server
 
 import (
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -67,13 +66,9 @@ type Server struct {
 // Service builds the GatewayService on every configured cloud, as serve runs it: the service
 // and its long-running operations on gRPC, the REST gateway, the OpenAPI document.
 func Service(env serve.Env) (serve.Service, error) {
-	clouds, err := kind.Build(env.Clouds, env.Sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
-	if err != nil {
-		return serve.Service{}, err
-	}
-	s := &Server{clouds: clouds}
-	register := func(g *grpc.Server) { gatewayv1.RegisterGatewayServiceServer(g, s) }
-	return serve.Resources(register, clouds.Operations, gatewayv1.RegisterGatewayServiceHandler, openapi.Gateway), nil
+	return kind.Serve(env, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits},
+		func(clouds kind.Clouds[*clients]) gatewayv1.GatewayServiceServer { return &Server{clouds: clouds} },
+		gatewayv1.RegisterGatewayServiceServer, gatewayv1.RegisterGatewayServiceHandler, openapi.Gateway)
 }
 
 // newClients builds one cloud's clients.

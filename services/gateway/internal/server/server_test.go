@@ -3,22 +3,13 @@ package server_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	stacknetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
-	stackresources "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -26,7 +17,6 @@ import (
 	"github.com/hybridlink/hybridlink/armsim"
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/auth"
-	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
 	"github.com/hybridlink/hybridlink/services/gateway/service"
 )
@@ -55,63 +45,7 @@ var sites = map[string]string{"azure": "10.1.0.0/16", "azure-stack-hub": "10.2.0
 // directly in ARM with the cloud's SDK, as the network service would.
 func site(t *testing.T, st *servicetest.Stack, cloud string) {
 	t.Helper()
-	conn, err := st.Env.Clouds.Get(cloud)
-	if err != nil {
-		t.Fatal(err)
-	}
-	space := sites[cloud]
-	gatewayPrefix := strings.Replace(space, ".0.0/16", ".255.0/27", 1)
-	poll := &runtime.PollUntilDoneOptions{Frequency: time.Second}
-	switch cloud {
-	case "azure":
-		rgs, err := armresources.NewResourceGroupsClient(conn.Subscription, conn.Credential, conn.Options)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := rgs.CreateOrUpdate(ctx, "rg", armresources.ResourceGroup{Location: to.Ptr(conn.Location)}, nil); err != nil {
-			t.Fatal(err)
-		}
-		vnets, err := armnetwork.NewVirtualNetworksClient(conn.Subscription, conn.Credential, conn.Options)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := vnets.BeginCreateOrUpdate(ctx, "rg", "vnet", armnetwork.VirtualNetwork{Location: to.Ptr(conn.Location),
-			Properties: &armnetwork.VirtualNetworkPropertiesFormat{
-				AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(space)},
-				Subnets: []*armnetwork.Subnet{{Name: to.Ptr("GatewaySubnet"),
-					Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(gatewayPrefix)}}},
-			}}, nil)
-		if err == nil {
-			_, err = p.PollUntilDone(ctx, poll)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	default:
-		rgs, err := stackresources.NewResourceGroupsClient(conn.Subscription, conn.Credential, conn.Options)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := rgs.CreateOrUpdate(ctx, "rg", stackresources.ResourceGroup{Location: to.Ptr(conn.Location)}, nil); err != nil {
-			t.Fatal(err)
-		}
-		vnets, err := stacknetwork.NewVirtualNetworksClient(conn.Subscription, conn.Credential, conn.Options)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := vnets.BeginCreateOrUpdate(ctx, "rg", "vnet", stacknetwork.VirtualNetwork{Location: to.Ptr(conn.Location),
-			Properties: &stacknetwork.VirtualNetworkPropertiesFormat{
-				AddressSpace: &stacknetwork.AddressSpace{AddressPrefixes: to.SliceOfPtrs(space)},
-				Subnets: []*stacknetwork.Subnet{{Name: to.Ptr("GatewaySubnet"),
-					Properties: &stacknetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(gatewayPrefix)}}},
-			}}, nil)
-		if err == nil {
-			_, err = p.PollUntilDone(ctx, poll)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	st.Network(t, cloud, sites[cloud], map[string]string{"GatewaySubnet": strings.Replace(sites[cloud], ".0.0/16", ".255.0/27", 1)})
 }
 
 func rg(cloud string) string { return "clouds/" + cloud + "/resourceGroups/rg" }
@@ -185,26 +119,7 @@ func (r *recorder) intercept(ctx context.Context, method string, req, reply any,
 // dial connects to the stack's service through the recorder.
 func (r *recorder) dial(t *testing.T, st *servicetest.Stack) clients {
 	t.Helper()
-	conn, err := grpc.NewClient(st.Conn.Target(), grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithUnaryInterceptor(r.intercept),
-		grpc.WithPerRPCCredentials(serve.BearerToken{Token: st.Token(t, auth.Orchestrator), Insecure: true}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return clientsOf(conn)
-}
-
-func writes(t *testing.T, st *servicetest.Stack) int64 {
-	t.Helper()
-	var n int64
-	for _, m := range []string{http.MethodPut, http.MethodPost, http.MethodDelete, http.MethodPatch} {
-		c, err := st.Sim.Admin.Count(ctx, "", m, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		n += c
-	}
-	return n
+	return clientsOf(st.DialAs(t, auth.Orchestrator, grpc.WithUnaryInterceptor(r.intercept)))
 }
 
 // TestTunnel builds the Azure <-> Azure Stack Hub tunnel through the service: public IPs,
@@ -269,7 +184,7 @@ func TestTunnel(t *testing.T) {
 	connected(gatewayv1.Connection_STATUS_CONNECTED)
 
 	// creating everything again writes nothing
-	before := writes(t, st)
+	before := servicetest.Writes(t, st.Sim)
 	for _, cloud := range clouds {
 		for _, create := range []func() (*longrunningpb.Operation, error){
 			func() (*longrunningpb.Operation, error) { return c.gw.CreatePublicIPAddress(ctx, pipRequest(cloud)) },
@@ -289,7 +204,7 @@ func TestTunnel(t *testing.T) {
 			}
 		}
 	}
-	if after := writes(t, st); after != before {
+	if after := servicetest.Writes(t, st.Sim); after != before {
 		t.Fatalf("unchanged creates must not write to ARM: %d writes became %d", before, after)
 	}
 

@@ -65,9 +65,7 @@ type publicIPSpec struct {
 // Azure Stack Hub, which offers nothing else and whose gateways need a dynamic address.
 func validatePublicIP(k cloud.Kind, req *gatewayv1.CreatePublicIPAddressRequest) (publicIPSpec, error) {
 	var v apierr.Violations
-	if err := names.CheckID(req.GetPublicIpAddressId()); err != nil {
-		v.Add("public_ip_address_id", "%v", err)
-	}
+	v.Check("public_ip_address_id", names.CheckID(req.GetPublicIpAddressId()))
 	want := req.GetPublicIpAddress()
 	if want == nil {
 		v.Add("public_ip_address", "required")
@@ -116,9 +114,7 @@ type gatewaySpec struct {
 func validateGateway(k cloud.Kind, parent names.Name, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (gatewaySpec, error) {
 	var v apierr.Violations
 	var spec gatewaySpec
-	if err := names.CheckID(req.GetVirtualNetworkGatewayId()); err != nil {
-		v.Add("virtual_network_gateway_id", "%v", err)
-	}
+	v.Check("virtual_network_gateway_id", names.CheckID(req.GetVirtualNetworkGatewayId()))
 	want := req.GetVirtualNetworkGateway()
 	if want == nil {
 		v.Add("virtual_network_gateway", "required")
@@ -195,9 +191,7 @@ type localSpec struct {
 func validateLocal(req *gatewayv1.CreateLocalNetworkGatewayRequest) (localSpec, error) {
 	var v apierr.Violations
 	var spec localSpec
-	if err := names.CheckID(req.GetLocalNetworkGatewayId()); err != nil {
-		v.Add("local_network_gateway_id", "%v", err)
-	}
+	v.Check("local_network_gateway_id", names.CheckID(req.GetLocalNetworkGatewayId()))
 	want := req.GetLocalNetworkGateway()
 	if want == nil {
 		v.Add("local_network_gateway", "required")
@@ -243,9 +237,7 @@ type connectionSpec struct {
 func validateConnection(k cloud.Kind, parent names.Name, req *gatewayv1.CreateConnectionRequest) (connectionSpec, error) {
 	var v apierr.Violations
 	var spec connectionSpec
-	if err := names.CheckID(req.GetConnectionId()); err != nil {
-		v.Add("connection_id", "%v", err)
-	}
+	v.Check("connection_id", names.CheckID(req.GetConnectionId()))
 	want := req.GetConnection()
 	if want == nil {
 		v.Add("connection", "required")

@@ -157,7 +157,7 @@ func TestValidation(t *testing.T) {
 			}
 		})
 	}
-	if n := writes(t, st); n != 0 {
+	if n := servicetest.Writes(t, st.Sim); n != 0 {
 		t.Fatalf("invalid requests wrote %d times to ARM", n)
 	}
 }

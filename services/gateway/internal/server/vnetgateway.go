@@ -13,7 +13,6 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/kind"
-	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
@@ -78,9 +77,7 @@ func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1
 		if spec.asn != 0 {
 			model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn)}
 		}
-		return &kind.Want[*virtualnetworkgateway.Model]{Matches: matches, Put: func(context.Context, **virtualnetworkgateway.Model) (lro.Op[*virtualnetworkgateway.Model], error) {
-			return c.vngs.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
-		}}, nil
+		return &kind.Want[*virtualnetworkgateway.Model]{Matches: matches, Model: &model}, nil
 	})
 }
 

@@ -5,7 +5,6 @@ package server
 
 import (
 	"context"
-	"google.golang.org/grpc"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
@@ -65,13 +64,9 @@ type Server struct {
 // Service builds the NetworkService on every configured cloud, as serve runs it: the service
 // and its long-running operations on gRPC, the REST gateway, the OpenAPI document.
 func Service(env serve.Env) (serve.Service, error) {
-	clouds, err := kind.Build(env.Clouds, env.Sealer, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits})
-	if err != nil {
-		return serve.Service{}, err
-	}
-	s := &Server{clouds: clouds}
-	register := func(g *grpc.Server) { networkv1.RegisterNetworkServiceServer(g, s) }
-	return serve.Resources(register, clouds.Operations, networkv1.RegisterNetworkServiceHandler, openapi.Network), nil
+	return kind.Serve(env, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits},
+		func(clouds kind.Clouds[*clients]) networkv1.NetworkServiceServer { return &Server{clouds: clouds} },
+		networkv1.RegisterNetworkServiceServer, networkv1.RegisterNetworkServiceHandler, openapi.Network)
 }
 
 // newClients builds one cloud's clients.
@@ -134,9 +129,7 @@ func (s *Server) CreateResourceGroup(ctx context.Context, req *networkv1.CreateR
 	if err != nil {
 		v.Add("parent", "%v", err)
 	}
-	if err := names.CheckResourceGroup(req.GetResourceGroupId()); err != nil {
-		v.Add("resource_group_id", "%v", err)
-	}
+	v.Check("resource_group_id", names.CheckResourceGroup(req.GetResourceGroupId()))
 	if req.GetResourceGroup() == nil {
 		v.Add("resource_group", "required")
 	}

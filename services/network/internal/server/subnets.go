@@ -13,7 +13,6 @@ import (
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
-	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
 )
@@ -23,9 +22,7 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 	return subnetType.Create(ctx, s.clouds, req, req.GetSubnetId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*subnet.Model], error) {
 		vn := n.Parent()
 		var v apierr.Violations
-		if err := names.CheckID(req.GetSubnetId()); err != nil {
-			v.Add("subnet_id", "%v", err)
-		}
+		v.Check("subnet_id", names.CheckID(req.GetSubnetId()))
 		if req.GetSubnet() == nil {
 			v.Add("subnet", "required")
 		}
@@ -60,10 +57,8 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 		matches := func(cur *subnet.Model) (bool, error) {
 			return cur.Properties != nil && azsdk.Deref(cur.Properties.AddressPrefix) == p.String(), nil
 		}
-		return &kind.Want[*subnet.Model]{Matches: matches, Put: func(ctx context.Context, _ **subnet.Model) (lro.Op[*subnet.Model], error) {
-			return c.subnets.CreateOrUpdate(ctx, subnet.In(n.ResourceGroup, vn.ID()), n.ID(),
-				subnet.Model{Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(p.String())}}, "")
-		}}, nil
+		model := subnet.Model{Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(p.String())}}
+		return &kind.Want[*subnet.Model]{Matches: matches, Model: &model}, nil
 	})
 }
 

@@ -40,9 +40,7 @@ var limits = apierr.NewLimits(slices.Concat(
 // every bad field.
 func validateVirtualNetwork(req *networkv1.CreateVirtualNetworkRequest) (*networkv1.VirtualNetwork, []subnetSpec, error) {
 	var v apierr.Violations
-	if err := names.CheckID(req.GetVirtualNetworkId()); err != nil {
-		v.Add("virtual_network_id", "%v", err)
-	}
+	v.Check("virtual_network_id", names.CheckID(req.GetVirtualNetworkId()))
 	want := req.GetVirtualNetwork()
 	if want == nil {
 		v.Add("virtual_network", "required")
@@ -92,21 +90,13 @@ func checkSubnet(v *apierr.Violations, field, id, prefix string, space, siblings
 	if !ok {
 		return p, false
 	}
-	inside := false
-	for _, s := range space {
-		if s.Bits() <= p.Bits() && s.Contains(p.Addr()) {
-			inside = true
-		}
-	}
-	if len(space) > 0 && !inside {
+	if len(space) > 0 && !azrules.Within(p, space) {
 		v.Add(field+".address_prefix", "%s is outside the virtual network's address space", p)
 		return p, false
 	}
-	for _, q := range siblings {
-		if q.Overlaps(p) {
-			v.Add(field+".address_prefix", "%s overlaps subnet prefix %s", p, q)
-			return p, false
-		}
+	if q, ok := azrules.Overlap(p, siblings); ok {
+		v.Add(field+".address_prefix", "%s overlaps subnet prefix %s", p, q)
+		return p, false
 	}
 	if id == azrules.GatewaySubnet && p.Bits() > azrules.MaxSubnetBits {
 		v.Add(field+".address_prefix", "GatewaySubnet must be /29 or larger (/27 recommended); %s is too small", p)

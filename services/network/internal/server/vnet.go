@@ -11,7 +11,6 @@ import (
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
-	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
@@ -40,9 +39,7 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 				Name: to.Ptr(sn.id), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(sn.prefix)}})
 		}
 		matches := func(cur *virtualnetwork.Model) (bool, error) { return vnetMatches(cur, location, want, subnets), nil }
-		return &kind.Want[*virtualnetwork.Model]{Matches: matches, Put: func(ctx context.Context, _ **virtualnetwork.Model) (lro.Op[*virtualnetwork.Model], error) {
-			return c.vnets.CreateOrUpdate(ctx, n.ResourceGroup, n.ID(), model, "")
-		}}, nil
+		return &kind.Want[*virtualnetwork.Model]{Matches: matches, Model: &model}, nil
 	})
 }
 

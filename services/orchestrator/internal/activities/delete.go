@@ -6,6 +6,7 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"go.temporal.io/sdk/temporal"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -49,37 +50,27 @@ func (a *Activities) deleter(name string) (longrunningpb.OperationsClient, begin
 	}
 	switch collection {
 	case "resourceGroups":
-		return a.NetworkOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
-			return a.Network.DeleteResourceGroup(ctx, &networkv1.DeleteResourceGroupRequest{Name: name})
-		}
+		return deleting(a.NetworkOperations, a.Network.DeleteResourceGroup, &networkv1.DeleteResourceGroupRequest{Name: name})
 	case "virtualNetworks":
-		return a.NetworkOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
-			return a.Network.DeleteVirtualNetwork(ctx, &networkv1.DeleteVirtualNetworkRequest{Name: name})
-		}
+		return deleting(a.NetworkOperations, a.Network.DeleteVirtualNetwork, &networkv1.DeleteVirtualNetworkRequest{Name: name})
 	case "publicIPAddresses":
-		return a.GatewayOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
-			return a.Gateway.DeletePublicIPAddress(ctx, &gatewayv1.DeletePublicIPAddressRequest{Name: name})
-		}
+		return deleting(a.GatewayOperations, a.Gateway.DeletePublicIPAddress, &gatewayv1.DeletePublicIPAddressRequest{Name: name})
 	case "virtualNetworkGateways":
-		return a.GatewayOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
-			return a.Gateway.DeleteVirtualNetworkGateway(ctx, &gatewayv1.DeleteVirtualNetworkGatewayRequest{Name: name})
-		}
+		return deleting(a.GatewayOperations, a.Gateway.DeleteVirtualNetworkGateway, &gatewayv1.DeleteVirtualNetworkGatewayRequest{Name: name})
 	case "localNetworkGateways":
-		return a.GatewayOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
-			return a.Gateway.DeleteLocalNetworkGateway(ctx, &gatewayv1.DeleteLocalNetworkGatewayRequest{Name: name})
-		}
+		return deleting(a.GatewayOperations, a.Gateway.DeleteLocalNetworkGateway, &gatewayv1.DeleteLocalNetworkGatewayRequest{Name: name})
 	case "connections":
-		return a.GatewayOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
-			return a.Gateway.DeleteConnection(ctx, &gatewayv1.DeleteConnectionRequest{Name: name})
-		}
+		return deleting(a.GatewayOperations, a.Gateway.DeleteConnection, &gatewayv1.DeleteConnectionRequest{Name: name})
 	case "networkInterfaces":
-		return a.ComputeOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
-			return a.Compute.DeleteNetworkInterface(ctx, &computev1.DeleteNetworkInterfaceRequest{Name: name})
-		}
+		return deleting(a.ComputeOperations, a.Compute.DeleteNetworkInterface, &computev1.DeleteNetworkInterfaceRequest{Name: name})
 	case "virtualMachines":
-		return a.ComputeOperations, func(ctx context.Context) (*longrunningpb.Operation, error) {
-			return a.Compute.DeleteVirtualMachine(ctx, &computev1.DeleteVirtualMachineRequest{Name: name})
-		}
+		return deleting(a.ComputeOperations, a.Compute.DeleteVirtualMachine, &computev1.DeleteVirtualMachineRequest{Name: name})
 	}
 	return nil, nil
+}
+
+// deleting is the operations client ops and the call del makes with req, a service's Delete
+// of one resource type.
+func deleting[R any](ops longrunningpb.OperationsClient, del func(context.Context, R, ...grpc.CallOption) (*longrunningpb.Operation, error), req R) (longrunningpb.OperationsClient, begin) {
+	return ops, func(ctx context.Context) (*longrunningpb.Operation, error) { return del(ctx, req) }
 }

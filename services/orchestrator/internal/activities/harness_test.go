@@ -18,7 +18,6 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	"github.com/hybridlink/hybridlink/armsim"
@@ -26,7 +25,6 @@ import (
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/auth"
-	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
 	computesvc "github.com/hybridlink/hybridlink/services/compute/service"
 	gatewaysvc "github.com/hybridlink/hybridlink/services/gateway/service"
@@ -151,13 +149,7 @@ func (c *calls) intercept(ctx context.Context, method string, req, reply any, cc
 
 func (c *calls) dial(t *testing.T, st *servicetest.Stack) *grpc.ClientConn {
 	t.Helper()
-	conn, err := grpc.NewClient(st.Conn.Target(), grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithUnaryInterceptor(c.intercept),
-		grpc.WithPerRPCCredentials(serve.BearerToken{Token: st.Token(t, auth.Orchestrator), Insecure: true}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return conn
+	return st.DialAs(t, auth.Orchestrator, grpc.WithUnaryInterceptor(c.intercept))
 }
 
 // clouds are the two sites, with their address space's second octet and a VM size each offers.

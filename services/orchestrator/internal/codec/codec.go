@@ -4,7 +4,6 @@
 package codec
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
@@ -15,6 +14,8 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/hybridlink/hybridlink/platform/aesgcm"
 )
 
 // Metadata of an encrypted payload.
@@ -26,7 +27,7 @@ const (
 )
 
 // KeySize is the length of a key: AES-256.
-const KeySize = 32
+const KeySize = aesgcm.KeySize
 
 // Codec is a converter.PayloadCodec that encrypts every payload with one key. Decode
 // leaves payloads it did not encode as they are, and refuses encrypted payloads that were
@@ -38,14 +39,7 @@ type Codec struct {
 
 // NewCodec returns a Codec for a KeySize-byte key.
 func NewCodec(key []byte) (*Codec, error) {
-	if len(key) != KeySize {
-		return nil, fmt.Errorf("payload key must be %d bytes, got %d", KeySize, len(key))
-	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := cipher.NewGCM(block)
+	aead, err := aesgcm.New(key, "payload key")
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -46,49 +47,36 @@ type Readers struct {
 func (c Readers) Matches(ctx context.Context, r workflow.PlannedResource) (bool, error) {
 	switch req := r.Request.(type) {
 	case *networkv1.CreateResourceGroupRequest:
-		got, err := c.Network.GetResourceGroup(ctx, &networkv1.GetResourceGroupRequest{Name: r.Resource})
-		want := req.GetResourceGroup()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()), err
+		return matches(ctx, c.Network.GetResourceGroup, &networkv1.GetResourceGroupRequest{Name: r.Resource}, req.GetResourceGroup(), nil)
 	case *networkv1.CreateVirtualNetworkRequest:
-		got, err := c.Network.GetVirtualNetwork(ctx, &networkv1.GetVirtualNetworkRequest{Name: r.Resource})
-		want := req.GetVirtualNetwork()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()) &&
-			samePrefixes(want.GetAddressPrefixes(), got.GetAddressPrefixes()) &&
-			sameSubnets(want.GetSubnets(), got.GetSubnets()), err
+		return matches(ctx, c.Network.GetVirtualNetwork, &networkv1.GetVirtualNetworkRequest{Name: r.Resource}, req.GetVirtualNetwork(), func(want, got *networkv1.VirtualNetwork) bool {
+			return samePrefixes(want.GetAddressPrefixes(), got.GetAddressPrefixes()) && sameSubnets(want.GetSubnets(), got.GetSubnets())
+		})
 	case *gatewayv1.CreatePublicIPAddressRequest:
-		got, err := c.Gateway.GetPublicIPAddress(ctx, &gatewayv1.GetPublicIPAddressRequest{Name: r.Resource})
-		want := req.GetPublicIpAddress()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()), err
+		return matches(ctx, c.Gateway.GetPublicIPAddress, &gatewayv1.GetPublicIPAddressRequest{Name: r.Resource}, req.GetPublicIpAddress(), nil)
 	case *gatewayv1.CreateVirtualNetworkGatewayRequest:
-		got, err := c.Gateway.GetVirtualNetworkGateway(ctx, &gatewayv1.GetVirtualNetworkGatewayRequest{Name: r.Resource})
-		want := req.GetVirtualNetworkGateway()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()) &&
-			strings.EqualFold(want.GetSku(), got.GetSku()) && strings.EqualFold(want.GetSubnet(), got.GetSubnet()) &&
-			strings.EqualFold(want.GetPublicIpAddress(), got.GetPublicIpAddress()) && want.GetEnableBgp() == got.GetEnableBgp(), err
+		return matches(ctx, c.Gateway.GetVirtualNetworkGateway, &gatewayv1.GetVirtualNetworkGatewayRequest{Name: r.Resource}, req.GetVirtualNetworkGateway(), func(want, got *gatewayv1.VirtualNetworkGateway) bool {
+			return strings.EqualFold(want.GetSku(), got.GetSku()) && strings.EqualFold(want.GetSubnet(), got.GetSubnet()) &&
+				strings.EqualFold(want.GetPublicIpAddress(), got.GetPublicIpAddress()) && want.GetEnableBgp() == got.GetEnableBgp()
+		})
 	case *gatewayv1.CreateLocalNetworkGatewayRequest:
-		got, err := c.Gateway.GetLocalNetworkGateway(ctx, &gatewayv1.GetLocalNetworkGatewayRequest{Name: r.Resource})
-		want := req.GetLocalNetworkGateway()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()) &&
-			samePrefixes(want.GetAddressPrefixes(), got.GetAddressPrefixes()) &&
-			(want.GetGatewayIpAddress() == "" || want.GetGatewayIpAddress() == got.GetGatewayIpAddress()), err
+		return matches(ctx, c.Gateway.GetLocalNetworkGateway, &gatewayv1.GetLocalNetworkGatewayRequest{Name: r.Resource}, req.GetLocalNetworkGateway(), func(want, got *gatewayv1.LocalNetworkGateway) bool {
+			return samePrefixes(want.GetAddressPrefixes(), got.GetAddressPrefixes()) &&
+				(want.GetGatewayIpAddress() == "" || want.GetGatewayIpAddress() == got.GetGatewayIpAddress())
+		})
 	case *gatewayv1.CreateConnectionRequest:
-		got, err := c.Gateway.GetConnection(ctx, &gatewayv1.GetConnectionRequest{Name: r.Resource})
-		want := req.GetConnection()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()) &&
-			strings.EqualFold(want.GetVirtualNetworkGateway(), got.GetVirtualNetworkGateway()) &&
-			strings.EqualFold(want.GetLocalNetworkGateway(), got.GetLocalNetworkGateway()) &&
-			samePolicy(want.GetIpsecPolicy(), got.GetIpsecPolicy()), err
+		return matches(ctx, c.Gateway.GetConnection, &gatewayv1.GetConnectionRequest{Name: r.Resource}, req.GetConnection(), func(want, got *gatewayv1.Connection) bool {
+			return strings.EqualFold(want.GetVirtualNetworkGateway(), got.GetVirtualNetworkGateway()) &&
+				strings.EqualFold(want.GetLocalNetworkGateway(), got.GetLocalNetworkGateway()) && samePolicy(want.GetIpsecPolicy(), got.GetIpsecPolicy())
+		})
 	case *computev1.CreateNetworkInterfaceRequest:
-		got, err := c.Compute.GetNetworkInterface(ctx, &computev1.GetNetworkInterfaceRequest{Name: r.Resource})
-		want := req.GetNetworkInterface()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()) &&
-			strings.EqualFold(want.GetSubnet(), got.GetSubnet()), err
+		return matches(ctx, c.Compute.GetNetworkInterface, &computev1.GetNetworkInterfaceRequest{Name: r.Resource}, req.GetNetworkInterface(), func(want, got *computev1.NetworkInterface) bool {
+			return strings.EqualFold(want.GetSubnet(), got.GetSubnet())
+		})
 	case *computev1.CreateVirtualMachineRequest:
-		got, err := c.Compute.GetVirtualMachine(ctx, &computev1.GetVirtualMachineRequest{Name: r.Resource})
-		want := req.GetVirtualMachine()
-		return err == nil && common(want.GetLocation(), got.GetLocation(), want.GetTags(), got.GetTags()) &&
-			strings.EqualFold(want.GetSize(), got.GetSize()) &&
-			slices.EqualFunc(want.GetNetworkInterfaces(), got.GetNetworkInterfaces(), strings.EqualFold), err
+		return matches(ctx, c.Compute.GetVirtualMachine, &computev1.GetVirtualMachineRequest{Name: r.Resource}, req.GetVirtualMachine(), func(want, got *computev1.VirtualMachine) bool {
+			return strings.EqualFold(want.GetSize(), got.GetSize()) && slices.EqualFunc(want.GetNetworkInterfaces(), got.GetNetworkInterfaces(), strings.EqualFold)
+		})
 	}
 	return false, status.Errorf(codes.Internal, "planning %s: no reader for %T", r.Resource, r.Request)
 }
@@ -111,12 +99,26 @@ func samePolicy(want, got *gatewayv1.IpsecPolicy) bool {
 	return want.GetSaLifetimeSeconds() == got.GetSaLifetimeSeconds() && want.GetSaDataSizeKilobytes() == got.GetSaDataSizeKilobytes()
 }
 
+// placed is what every resource message has: a location and tags.
+type placed interface {
+	GetLocation() string
+	GetTags() map[string]string
+}
+
+// matches reads the resource with get and reports whether it has what want asks: what every
+// resource has (common) and, unless more is nil, what more compares.
+func matches[Q any, M placed](ctx context.Context, get func(context.Context, Q, ...grpc.CallOption) (M, error), q Q, want M, more func(want, got M) bool) (bool, error) {
+	got, err := get(ctx, q)
+	return err == nil && common(want, got) && (more == nil || more(want, got)), err
+}
+
 // common compares what every resource has: the location when wanted, and the wanted tags.
-func common(wantLocation, gotLocation string, wantTags, gotTags map[string]string) bool {
-	if wantLocation != "" && !azsdk.SameLocation(wantLocation, gotLocation) {
+func common(want, got placed) bool {
+	if want.GetLocation() != "" && !azsdk.SameLocation(want.GetLocation(), got.GetLocation()) {
 		return false
 	}
-	for k, v := range wantTags {
+	gotTags := got.GetTags()
+	for k, v := range want.GetTags() {
 		if got, ok := gotTags[k]; !ok || got != v {
 			return false
 		}

@@ -21,13 +21,9 @@ import (
 // network it does not own.
 func checkExisting(v *apierr.Violations, field string, site *orchestratorv1.Site) {
 	ex := site.GetExisting()
-	if err := names.CheckID(ex.GetVirtualNetwork()); err != nil {
-		v.Add(field+".existing.virtual_network", "%v", err)
-	}
+	v.Check(field+".existing.virtual_network", names.CheckID(ex.GetVirtualNetwork()))
 	if gw := ex.GetVpnGateway(); gw != "" {
-		if err := names.CheckID(gw); err != nil {
-			v.Add(field+".existing.vpn_gateway", "%v", err)
-		}
+		v.Check(field+".existing.vpn_gateway", names.CheckID(gw))
 	}
 	var space []netip.Prefix
 	if len(site.GetAddressPrefixes()) > 0 {

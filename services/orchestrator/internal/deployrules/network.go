@@ -43,13 +43,7 @@ func checkSubnet(v *apierr.Violations, field, what, s string, space []netip.Pref
 	if !ok {
 		return p, false
 	}
-	inside := false
-	for _, q := range space {
-		if q.Bits() <= p.Bits() && q.Contains(p.Addr()) {
-			inside = true
-		}
-	}
-	if len(space) > 0 && !inside {
+	if len(space) > 0 && !azrules.Within(p, space) {
 		v.Add(field, "%s is outside the site's address space", p)
 		return p, false
 	}

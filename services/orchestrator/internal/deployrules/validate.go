@@ -91,9 +91,7 @@ func checkSite(v *apierr.Violations, field string, site *orchestratorv1.Site, cl
 		v.Add(field+".cloud", "cloud %q is not configured; configured clouds: %s", site.GetCloud(), ids(clouds))
 	}
 	checkLocation(v, field+".location", site.GetLocation(), c, known)
-	if err := names.CheckResourceGroup(site.GetResourceGroup()); err != nil {
-		v.Add(field+".resource_group", "%v", err)
-	}
+	v.Check(field+".resource_group", names.CheckResourceGroup(site.GetResourceGroup()))
 	switch {
 	case site.GetExisting().GetVpnGateway() != "" && site.GetExisting().GetVirtualNetwork() == "":
 		v.Add(field+".existing.virtual_network", "required with existing.vpn_gateway: name the virtual network the gateway is in")

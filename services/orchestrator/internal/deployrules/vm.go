@@ -15,7 +15,6 @@ var (
 	sizeRule = regexp.MustCompile(`^(Standard|Basic)_[A-Za-z0-9_]+$`)
 	// Windows computer names: up to 15 letters, digits and '-'.
 	windowsComputerName = regexp.MustCompile(`^[A-Za-z0-9-]{1,15}$`)
-	usernameRule        = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
 	// Marketplace image versions are Major.Minor.Build, e.g. 22.04.202310250.
 	imageVersionRule = regexp.MustCompile(`^(latest|[0-9]+\.[0-9]+\.[0-9]+)$`)
 )
@@ -46,7 +45,7 @@ func checkVirtualMachines(v *apierr.Violations, field string, vms []*orchestrato
 		if ver := vm.GetImageVersion(); ver != "" && !imageVersionRule.MatchString(ver) {
 			v.Add(f+".image_version", "%q is not an image version: use latest, Major.Minor.Build such as 22.04.202310250, or leave it empty", ver)
 		}
-		checkCredentials(v, f, vm, windows)
+		azrules.CheckCredentials(v, f, vm, windows)
 	}
 }
 
@@ -68,49 +67,5 @@ func checkVMName(v *apierr.Violations, field, name string, windows bool) {
 		v.Add(field, "%q is longer than the %d characters a virtual machine name may have", name, azrules.MaxVMName)
 	case windows && (!windowsComputerName.MatchString(name) || strings.Trim(name, "0123456789") == ""):
 		v.Add(field, "%q is also the Windows computer name, which must be 1-15 letters, digits and '-', not only digits", name)
-	}
-}
-
-// checkCredentials checks a VM's admin account: a user name Azure accepts, and a password or
-// SSH keys. Descriptions never quote the password.
-func checkCredentials(v *apierr.Violations, field string, vm *orchestratorv1.VirtualMachineSpec, windows bool) {
-	user := vm.GetAdminUsername()
-	maxUser := 64
-	if windows {
-		maxUser = 20
-	}
-	switch {
-	case user == "":
-		v.Add(field+".admin_username", "required")
-	case azrules.ReservedUsernames[strings.ToLower(user)]:
-		v.Add(field+".admin_username", "%q is a name Azure reserves (such as admin, administrator, root, guest, test or user); pick another", user)
-	case len(user) > maxUser || !usernameRule.MatchString(user) || strings.HasSuffix(user, "."):
-		v.Add(field+".admin_username", "%q must be 1-%d letters, digits, '.', '-' and '_', not starting with '.' or '-' and not ending with '.'", user, maxUser)
-	}
-	password, keys := vm.GetAdminPassword(), vm.GetSshPublicKeys()
-	switch {
-	case windows && len(keys) > 0:
-		v.Add(field+".ssh_public_keys", "SSH keys are for Linux images; a Windows image needs admin_password")
-	case password == "" && len(keys) == 0 && windows:
-		v.Add(field+".admin_password", "required for a Windows image")
-	case password == "" && len(keys) == 0:
-		v.Add(field+".admin_password", "required unless ssh_public_keys are given")
-	}
-	if password != "" {
-		lo, hi, family := 6, 72, "Linux"
-		if windows {
-			lo, hi, family = 8, 123, "Windows"
-		}
-		if len(password) < lo || len(password) > hi || azrules.PasswordClasses(password) < 3 {
-			v.Add(field+".admin_password", "the password must be %d-%d characters (%s image) with at least 3 of: an upper-case letter, a lower-case letter, a digit, a special character; control characters are not allowed", lo, hi, family)
-		}
-	}
-	if windows {
-		return
-	}
-	for i, k := range keys {
-		if !strings.HasPrefix(k, "ssh-") && !strings.HasPrefix(k, "ecdsa-") {
-			v.Add(fmt.Sprintf("%s.ssh_public_keys[%d]", field, i), "not an OpenSSH public key: it must start with ssh- (ssh-rsa, ssh-ed25519) or ecdsa-")
-		}
 	}
 }

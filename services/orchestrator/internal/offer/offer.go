@@ -43,15 +43,7 @@ func (c Checker) Check(ctx context.Context, field string, spec *orchestratorv1.D
 	for _, s := range sites {
 		locations[s.GetCloud()] = nil
 	}
-	var mu sync.Mutex // guards what the parallel reads write
-	err := each(ctx, keys(locations), func(ctx context.Context, cloud string) error {
-		l, err := c.locations(ctx, cloud)
-		mu.Lock()
-		defer mu.Unlock()
-		locations[cloud] = l
-		return err
-	})
-	if err != nil {
+	if err := fill(ctx, locations, c.locations); err != nil {
 		return nil, err
 	}
 
@@ -73,17 +65,11 @@ func (c Checker) Check(ctx context.Context, field string, spec *orchestratorv1.D
 			versions[imageName(s, vm)] = nil
 		}
 	}
-	err = each(ctx, keys(sizes), func(ctx context.Context, loc string) error {
-		l, err := c.sizes(ctx, loc)
-		mu.Lock()
-		defer mu.Unlock()
-		sizes[loc] = l
-		return err
-	})
-	if err != nil {
+	if err := fill(ctx, sizes, c.sizes); err != nil {
 		return nil, err
 	}
-	err = each(ctx, keys(versions), func(ctx context.Context, sku string) error {
+	var mu sync.Mutex // guards versions and missing, which the parallel reads write
+	err := each(ctx, keys(versions), func(ctx context.Context, sku string) error {
 		l, err := c.versions(ctx, sku)
 		mu.Lock()
 		defer mu.Unlock()
@@ -212,6 +198,18 @@ func each(ctx context.Context, keys []string, read func(context.Context, string)
 		}
 	}
 	return nil
+}
+
+// fill reads the value of every key of m with read, in parallel, into m.
+func fill[V any](ctx context.Context, m map[string]V, read func(context.Context, string) (V, error)) error {
+	var mu sync.Mutex // guards m, which the parallel reads write
+	return each(ctx, keys(m), func(ctx context.Context, k string) error {
+		v, err := read(ctx, k)
+		mu.Lock()
+		defer mu.Unlock()
+		m[k] = v
+		return err
+	})
 }
 
 // keys returns a map's keys in order.

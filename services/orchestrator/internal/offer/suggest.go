@@ -9,13 +9,14 @@ import (
 	"strings"
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
+	"github.com/hybridlink/hybridlink/platform/spelling"
 )
 
 // closest returns up to suggestions of the offered locations nearest to want in spelling.
 func closest(want string, offered []string) []string {
 	out := slices.Clone(offered)
 	slices.SortStableFunc(out, func(a, b string) int {
-		return cmp.Or(cmp.Compare(distance(want, a), distance(want, b)), cmp.Compare(a, b))
+		return cmp.Or(cmp.Compare(spelling.Distance(want, a), spelling.Distance(want, b)), cmp.Compare(a, b))
 	})
 	if len(out) == 0 {
 		return []string{"none: the cloud lists no location"}
@@ -93,25 +94,4 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// distance is the Levenshtein distance between two strings.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

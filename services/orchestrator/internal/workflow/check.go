@@ -93,15 +93,7 @@ func (d *deployment) validateCheck(workflow.Context) error {
 // checkNow handles UpdateCheck: once no apply, rotation or teardown runs, it checks the
 // deployment and returns it.
 func (d *deployment) checkNow(ctx workflow.Context) (*orchestratorv1.Deployment, error) {
-	if err := d.lock.Lock(ctx); err != nil {
-		return nil, err
-	}
-	defer d.lock.Unlock()
-	if err := d.validateCheck(ctx); err != nil {
-		return nil, err
-	}
-	d.check(ctx)
-	return d.view(), nil
+	return d.locked(ctx, func() error { return d.validateCheck(ctx) }, func() { d.check(ctx) })
 }
 
 // check runs CheckResources on the deployment's last input, adds what the last probe did

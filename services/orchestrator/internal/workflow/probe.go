@@ -161,19 +161,13 @@ func (d *deployment) validateProbe(ctx workflow.Context) error {
 // with PROBE_POLICY_REQUIRED, a probe that fails leaves the deployment FAILED with what
 // did not reach.
 func (d *deployment) probeNow(ctx workflow.Context) (*orchestratorv1.Deployment, error) {
-	if err := d.lock.Lock(ctx); err != nil {
-		return nil, err
-	}
-	defer d.lock.Unlock()
-	if err := d.validateProbe(ctx); err != nil {
-		return nil, err
-	}
-	d.status.Steps = nil
-	if failed := d.probe(ctx, ""); failed != "" && d.in.Spec.GetProbePolicy() != orchestratorv1.DeploymentSpec_PROBE_POLICY_ADVISORY {
-		d.status.State, d.status.Error = orchestratorv1.DeploymentStatus_STATE_FAILED, "probe: "+failed
-	}
-	d.updated = workflow.Now(ctx)
-	d.published = orchestratorv1.DeploymentStatus_STATE_UNSPECIFIED // publish the new results
-	d.publish(ctx)
-	return d.view(), nil
+	return d.locked(ctx, func() error { return d.validateProbe(ctx) }, func() {
+		d.status.Steps = nil
+		if failed := d.probe(ctx, ""); failed != "" && d.in.Spec.GetProbePolicy() != orchestratorv1.DeploymentSpec_PROBE_POLICY_ADVISORY {
+			d.status.State, d.status.Error = orchestratorv1.DeploymentStatus_STATE_FAILED, "probe: "+failed
+		}
+		d.updated = workflow.Now(ctx)
+		d.published = orchestratorv1.DeploymentStatus_STATE_UNSPECIFIED // publish the new results
+		d.publish(ctx)
+	})
 }

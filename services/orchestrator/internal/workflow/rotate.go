@@ -45,15 +45,7 @@ func (d *deployment) validateRotate(_ workflow.Context, in RotateKeyInput) error
 // When an end cannot take the key, the ends that took it get the old key back, so no tunnel
 // is left with two keys, and the deployment is FAILED saying so.
 func (d *deployment) rotateKey(ctx workflow.Context, in RotateKeyInput) (*orchestratorv1.Deployment, error) {
-	if err := d.lock.Lock(ctx); err != nil {
-		return nil, err
-	}
-	defer d.lock.Unlock()
-	if err := d.validateRotate(ctx, in); err != nil {
-		return nil, err
-	}
-	d.rotate(ctx, in.Key)
-	return d.view(), nil
+	return d.locked(ctx, func() error { return d.validateRotate(ctx, in) }, func() { d.rotate(ctx, in.Key) })
 }
 
 // rotate sets key on every connection, as rotateKey describes; the lock is held.

@@ -184,32 +184,24 @@ func (d *deployment) register(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateApply, d.reapply,
-		workflow.UpdateHandlerOptions{Validator: d.validateApply}); err != nil {
-		return err
+	// each update's handler and validator, in the order they are set
+	for _, u := range []struct {
+		name               string
+		handler, validator any
+	}{
+		{UpdateApply, d.reapply, d.validateApply},
+		{UpdateRepair, d.repair, d.validateRepair},
+		{UpdateProbe, d.probeNow, d.validateProbe},
+		{UpdateCheck, d.checkNow, d.validateCheck},
+		{UpdateRotateKey, d.rotateKey, d.validateRotate},
+		{UpdateStop, d.stop, d.validateStop},
+		{UpdateTeardown, d.tearDown, d.validateTeardown},
+	} {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler, workflow.UpdateHandlerOptions{Validator: u.validator}); err != nil {
+			return err
+		}
 	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRepair, d.repair,
-		workflow.UpdateHandlerOptions{Validator: d.validateRepair}); err != nil {
-		return err
-	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateProbe, d.probeNow,
-		workflow.UpdateHandlerOptions{Validator: d.validateProbe}); err != nil {
-		return err
-	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateCheck, d.checkNow,
-		workflow.UpdateHandlerOptions{Validator: d.validateCheck}); err != nil {
-		return err
-	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRotateKey, d.rotateKey,
-		workflow.UpdateHandlerOptions{Validator: d.validateRotate}); err != nil {
-		return err
-	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateStop, d.stop,
-		workflow.UpdateHandlerOptions{Validator: d.validateStop}); err != nil {
-		return err
-	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateTeardown, d.tearDown,
-		workflow.UpdateHandlerOptions{Validator: d.validateTeardown})
+	return nil
 }
 
 // errNotApplying refuses a stop when no apply runs.
@@ -232,11 +224,33 @@ func (d *deployment) stop(workflow.Context) (*orchestratorv1.Deployment, error) 
 // errTearingDown refuses what cannot happen once a teardown is accepted.
 var errTearingDown = errors.New("the deployment is being torn down")
 
+// live refuses what cannot happen once a teardown is accepted or done.
+func (d *deployment) live() error {
+	if d.tearingDown || d.deleted {
+		return errTearingDown
+	}
+	return nil
+}
+
+// locked runs run once no other apply, rotation or teardown runs (it takes the lock),
+// unless check, made with the lock held, refuses; it returns the deployment.
+func (d *deployment) locked(ctx workflow.Context, check func() error, run func()) (*orchestratorv1.Deployment, error) {
+	if err := d.lock.Lock(ctx); err != nil {
+		return nil, err
+	}
+	defer d.lock.Unlock()
+	if err := check(); err != nil {
+		return nil, err
+	}
+	run()
+	return d.view(), nil
+}
+
 // validateApply accepts a re-apply of this deployment with an input it can run unless it is being
 // torn down; the spec's validation proper happens before the update.
 func (d *deployment) validateApply(_ workflow.Context, in Input) error {
-	if d.tearingDown || d.deleted {
-		return errTearingDown
+	if err := d.live(); err != nil {
+		return err
 	}
 	if in.Name != d.in.Name {
 		return fmt.Errorf("the input is for deployment %q, not %q", in.Name, d.in.Name)
@@ -249,31 +263,25 @@ func (d *deployment) validateApply(_ workflow.Context, in Input) error {
 // returns the deployment, READY or FAILED. Its steps
 // have no trace id: their spans are in the trace of the update's caller.
 func (d *deployment) reapply(ctx workflow.Context, in Input) (*orchestratorv1.Deployment, error) {
-	if err := d.lock.Lock(ctx); err != nil {
-		return nil, err
-	}
-	defer d.lock.Unlock()
-	if d.tearingDown || d.deleted {
-		return nil, errTearingDown
-	}
-	if in.Spec.GetConnection().GetSharedKey() == "" {
-		// a re-apply that does not name a key keeps the deployment's
-		in.Spec = proto.Clone(in.Spec).(*orchestratorv1.DeploymentSpec)
-		if in.Spec.Connection == nil {
-			in.Spec.Connection = &orchestratorv1.ConnectionSpec{}
+	return d.locked(ctx, d.live, func() {
+		if in.Spec.GetConnection().GetSharedKey() == "" {
+			// a re-apply that does not name a key keeps the deployment's
+			in.Spec = proto.Clone(in.Spec).(*orchestratorv1.DeploymentSpec)
+			if in.Spec.Connection == nil {
+				in.Spec.Connection = &orchestratorv1.ConnectionSpec{}
+			}
+			in.Spec.Connection.SharedKey = d.in.Spec.GetConnection().GetSharedKey()
 		}
-		in.Spec.Connection.SharedKey = d.in.Spec.GetConnection().GetSharedKey()
-	}
-	d.in.Spec, d.in.Policies, d.in.Replace = in.Spec, in.Policies, in.Replace
-	d.apply(ctx, "")
-	return d.view(), nil
+		d.in.Spec, d.in.Policies, d.in.Replace = in.Spec, in.Policies, in.Replace
+		d.apply(ctx, "")
+	})
 }
 
 // validateRepair accepts a repair of a deployment that has been applied and is not being
 // torn down.
 func (d *deployment) validateRepair(workflow.Context) error {
-	if d.tearingDown || d.deleted {
-		return errTearingDown
+	if err := d.live(); err != nil {
+		return err
 	}
 	if len(d.status.GetSteps()) == 0 && d.status.GetState() != orchestratorv1.DeploymentStatus_STATE_FAILED {
 		return errors.New("the deployment has not been applied yet; there is nothing to repair")
@@ -284,25 +292,12 @@ func (d *deployment) validateRepair(workflow.Context) error {
 // repair handles UpdateRepair: once no other apply or teardown runs, it applies the
 // deployment's last input again and returns the deployment, READY or FAILED.
 func (d *deployment) repair(ctx workflow.Context) (*orchestratorv1.Deployment, error) {
-	if err := d.lock.Lock(ctx); err != nil {
-		return nil, err
-	}
-	defer d.lock.Unlock()
-	if d.tearingDown || d.deleted {
-		return nil, errTearingDown
-	}
-	d.apply(ctx, "")
-	return d.view(), nil
+	return d.locked(ctx, d.live, func() { d.apply(ctx, "") })
 }
 
 // validateTeardown accepts one teardown at a time, and none once the deployment is
 // deleted.
-func (d *deployment) validateTeardown(workflow.Context) error {
-	if d.tearingDown || d.deleted {
-		return errTearingDown
-	}
-	return nil
-}
+func (d *deployment) validateTeardown(workflow.Context) error { return d.live() }
 
 // tearDown handles UpdateTeardown: it refuses applies from now on, and once no apply
 // runs, tears the deployment down and returns it, DELETED or FAILED.

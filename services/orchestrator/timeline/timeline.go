@@ -1,5 +1,5 @@
-// Package timeline renders a deployment's steps as a Gantt chart, for hybridlink timeline:
-// in the terminal (Text) and as SVG for reports (SVG). Both mark the critical path, the
+// Package timeline renders a deployment's steps as a Gantt chart, for hybridlink timeline
+// and the web console: in the terminal (Text) and as SVG for reports and pages (SVG). Both mark the critical path, the
 // chain of steps that set the deployment's wall time, found from the steps' DependsOn.
 package timeline
 
@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/sites"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/services/orchestrator/sites"
 )
 
 // CriticalPath returns the names of the steps on the critical path, in time order: from
