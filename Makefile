@@ -36,16 +36,21 @@ unit: temporal
 lint: tools googleapis
 	$(BUF) lint
 
+# OPENAPI_FIX names the path parameters protoc-gen-openapiv2 misspells (tools/openapi).
+OPENAPI_FIX := $(GO) run ./tools/openapi -rename publicIPAddresse=publicIPAddress
+
 ## generate: rebuild gen/ from proto/.
 generate: tools googleapis
-	rm -rf gen/hybridlink gen/openapi/hybridlink.swagger.json
+	rm -rf gen/hybridlink gen/openapi/hybridlink
 	$(BUF) generate
+	$(OPENAPI_FIX) gen/openapi
 
 ## gen-check: fail when the committed gen/ differs from a fresh generation.
 gen-check: tools googleapis
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
 	$(BUF) generate -o $$tmp; \
-	if ! diff -r -q $$tmp/gen/hybridlink gen/hybridlink || ! diff -q $$tmp/gen/openapi/hybridlink.swagger.json gen/openapi/hybridlink.swagger.json; then \
+	$(OPENAPI_FIX) $$tmp/gen/openapi; \
+	if ! diff -r -q $$tmp/gen/hybridlink gen/hybridlink || ! diff -r -q $$tmp/gen/openapi/hybridlink gen/openapi/hybridlink; then \
 		echo "gen/ is stale: run make generate and commit the result"; exit 1; fi
 
 ## tools: build buf and the protoc plugins at the versions pinned in tools/go.mod.

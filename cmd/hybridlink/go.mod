@@ -1,6 +1,6 @@
 module github.com/hybridlink/hybridlink/cmd/hybridlink
 
-go 1.26.0
+go 1.26.7
 
 require (
 	cloud.google.com/go/longrunning v1.5.0
@@ -56,7 +56,7 @@ require (
 	github.com/pkg/browser v0.0.0-20240102092130-5ac0b6a4141c // indirect
 	github.com/prometheus/client_golang v1.25.0 // indirect
 	github.com/prometheus/client_model v0.6.3 // indirect
-	github.com/prometheus/common v0.72.0 // indirect
+	github.com/prometheus/common v0.72.1 // indirect
 	github.com/prometheus/otlptranslator v1.0.0 // indirect
 	github.com/prometheus/procfs v0.22.0 // indirect
 	github.com/robfig/cron v1.2.0 // indirect

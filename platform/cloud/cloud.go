@@ -22,6 +22,7 @@ import (
 	azcloud "github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/tracing/azotel"
+	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 	"sigs.k8s.io/yaml"
@@ -240,14 +241,19 @@ type Registry struct {
 }
 
 // Connect prepares every cloud of cfg: trust, discovery, credential and client options with
-// azcore's retry and the azotel tracing provider.
-func Connect(ctx context.Context, cfg *Config, tp trace.TracerProvider) (*Registry, error) {
+// azcore's retry, the azotel tracing provider and the ARM metrics (metrics.go) recorded
+// through mp.
+func Connect(ctx context.Context, cfg *Config, tp trace.TracerProvider, mp metric.MeterProvider) (*Registry, error) {
 	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	metrics, err := newARMMetrics(mp)
+	if err != nil {
 		return nil, err
 	}
 	r := &Registry{conns: map[string]*Conn{}}
 	for _, c := range cfg.Clouds {
-		conn, err := connect(ctx, c, tp)
+		conn, err := connect(ctx, c, tp, metrics)
 		if err != nil {
 			return nil, fmt.Errorf("cloud %s: %w", c.ID, err)
 		}
@@ -256,7 +262,7 @@ func Connect(ctx context.Context, cfg *Config, tp trace.TracerProvider) (*Regist
 	return r, nil
 }
 
-func connect(ctx context.Context, c Cloud, tp trace.TracerProvider) (*Conn, error) {
+func connect(ctx context.Context, c Cloud, tp trace.TracerProvider, metrics *armMetrics) (*Conn, error) {
 	httpClient, err := transport(c.CAFile)
 	if err != nil {
 		return nil, err
@@ -285,7 +291,9 @@ func connect(ctx context.Context, c Cloud, tp trace.TracerProvider) (*Conn, erro
 			azcloud.ResourceManager: {Endpoint: c.Endpoint, Audience: c.Audience},
 		},
 	}
-	opts := &arm.ClientOptions{ClientOptions: policy.ClientOptions{Cloud: azc, Transport: httpClient}}
+	perCall, perRetry := metrics.policies(c.ID)
+	opts := &arm.ClientOptions{ClientOptions: policy.ClientOptions{Cloud: azc, Transport: httpClient,
+		PerCallPolicies: []policy.Policy{perCall}, PerRetryPolicies: []policy.Policy{perRetry}}}
 	if tp != nil {
 		opts.TracingProvider = azotel.NewTracingProvider(tp, nil)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
+	"go.opentelemetry.io/otel/metric/noop"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
@@ -70,21 +71,9 @@ clouds:
 // endpoint and audience come from its metadata endpoint, and an ARM call goes through
 // with the CA trusted and the static credential.
 func TestConnectArmsim(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	clouds := armsim.DefaultClouds()
-	for i := range clouds {
-		clouds[i].Addr = "127.0.0.1:0"
-	}
-	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	sim, err := armsim.Start(ctx, armsim.Config{Clouds: clouds, CAOut: caFile})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
-	cfg := Default(caFile)
-	cfg.Clouds[0].Endpoint, cfg.Clouds[1].Endpoint = sim.Endpoints["azure"], sim.Endpoints["azure-stack-hub"]
-	reg, err := Connect(ctx, cfg, nil)
+	ctx := t.Context()
+	cfg := startArmsim(t, armsim.Config{})
+	reg, err := Connect(ctx, cfg, nil, noop.NewMeterProvider())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +138,7 @@ func TestArmsimLogin(t *testing.T) {
 				login = nil
 			}
 			cfg := Armsim(caFile, sim.Endpoints, login)
-			reg, err := Connect(ctx, cfg, nil)
+			reg, err := Connect(ctx, cfg, nil, noop.NewMeterProvider())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -184,25 +173,12 @@ func TestArmsimLogin(t *testing.T) {
 // TestTraceContext: an ARM request carries the trace context of the SDK's HTTP span, so
 // that armsim's server span is in the caller's trace, below that HTTP span.
 func TestTraceContext(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	clouds := armsim.DefaultClouds()
-	for i := range clouds {
-		clouds[i].Addr = "127.0.0.1:0"
-	}
-	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	ctx := t.Context()
 	server := tracetest.NewSpanRecorder()
-	sim, err := armsim.Start(ctx, armsim.Config{Clouds: clouds, CAOut: caFile,
-		TracerProvider: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(server))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
-	cfg := Default(caFile)
-	cfg.Clouds[0].Endpoint, cfg.Clouds[1].Endpoint = sim.Endpoints["azure"], sim.Endpoints["azure-stack-hub"]
+	cfg := startArmsim(t, armsim.Config{TracerProvider: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(server))})
 	client := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(client))
-	reg, err := Connect(ctx, cfg, tp)
+	reg, err := Connect(ctx, cfg, tp, noop.NewMeterProvider())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,4 +212,23 @@ func TestTraceContext(t *testing.T) {
 		}
 	}
 	t.Fatalf("armsim recorded no span for the PUT among %d", len(server.Ended()))
+}
+
+// startArmsim starts armsim (with sim's settings) on free loopback ports for the test, and
+// returns the default configuration pointed at it.
+func startArmsim(t *testing.T, sim armsim.Config) *Config {
+	t.Helper()
+	sim.Clouds = armsim.DefaultClouds()
+	for i := range sim.Clouds {
+		sim.Clouds[i].Addr = "127.0.0.1:0"
+	}
+	sim.CAOut = filepath.Join(t.TempDir(), "ca.pem")
+	s, err := armsim.Start(t.Context(), sim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	cfg := Default(sim.CAOut)
+	cfg.Clouds[0].Endpoint, cfg.Clouds[1].Endpoint = s.Endpoints["azure"], s.Endpoints["azure-stack-hub"]
+	return cfg
 }

@@ -126,7 +126,7 @@ func Build(ctx context.Context, name string, cfg *cloud.Config, key []byte, tel 
 	if err != nil {
 		return Service{}, Env{}, fmt.Errorf("%s: access: %w", name, err)
 	}
-	reg, err := cloud.Connect(ctx, cfg, tel.Tracer)
+	reg, err := cloud.Connect(ctx, cfg, tel.Tracer, tel.Meter)
 	if err != nil {
 		return Service{}, Env{}, fmt.Errorf("%s: %w", name, err)
 	}

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
@@ -10,13 +11,33 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/hybridlink/hybridlink/platform/apierr"
 )
 
-// operationsREST serves google.longrunning.Operations over REST, as its google.api.http
-// annotations define: GET /v1/operations/{id}, POST /v1/operations/{id}:wait and
-// POST /v1/operations/{id}:cancel (GET /v1/operations lists, where a service can).
+// listOperationsREST serves GET /v1/operations: ListOperations, which a service answers
+// where it keeps its operations.
+func listOperationsREST(c longrunningpb.OperationsClient) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		var size int64
+		if v := q.Get("pageSize"); v != "" {
+			var err error
+			if size, err = strconv.ParseInt(v, 10, 32); err != nil {
+				writeOperation(w, nil, apierr.Invalid("pageSize", "%q is not a number", v))
+				return
+			}
+		}
+		resp, err := c.ListOperations(r.Context(), &longrunningpb.ListOperationsRequest{Name: "operations",
+			Filter: q.Get("filter"), PageSize: int32(size), PageToken: q.Get("pageToken")})
+		writeOperation(w, resp, err)
+	})
+}
+
+// operationsREST serves google.longrunning.Operations by name over REST, as
+// operations.swagger.json documents it: GET /v1/operations/{id}, POST /v1/operations/{id}:wait
+// and POST /v1/operations/{id}:cancel.
 func operationsREST(c longrunningpb.OperationsClient) http.Handler {
-	marshal := protojson.MarshalOptions{}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rest := strings.TrimPrefix(r.URL.Path, "/v1/")
 		name, verb, _ := strings.Cut(rest, ":")
@@ -31,9 +52,11 @@ func operationsREST(c longrunningpb.OperationsClient) http.Handler {
 			req := &longrunningpb.WaitOperationRequest{Name: name}
 			if t := r.URL.Query().Get("timeout"); t != "" {
 				var d durationpb.Duration
-				if err := protojson.Unmarshal([]byte(`"`+t+`"`), &d); err == nil {
-					req.Timeout = &d
+				if protojson.Unmarshal([]byte(strconv.Quote(t)), &d) != nil {
+					writeOperation(w, nil, apierr.Invalid("timeout", "%q is not a duration; write it as 30s", t))
+					return
 				}
+				req.Timeout = &d
 			}
 			resp, err = c.WaitOperation(r.Context(), req)
 		case r.Method == http.MethodPost && verb == "cancel":
@@ -42,19 +65,24 @@ func operationsREST(c longrunningpb.OperationsClient) http.Handler {
 			http.Error(w, `{"code":5,"message":"no such operations method"}`, http.StatusNotFound)
 			return
 		}
-		w.Header().Set("Content-Type", "application/json")
-		if err != nil {
-			st := status.Convert(err)
-			w.WriteHeader(gwruntime.HTTPStatusFromCode(st.Code()))
-			b, _ := marshal.Marshal(st.Proto())
-			_, _ = w.Write(b)
-			return
-		}
-		b, err := marshal.Marshal(resp)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		_, _ = w.Write(b)
+		writeOperation(w, resp, err)
 	})
+}
+
+// writeOperation writes an Operations method's response, or its error as grpc-gateway does.
+func writeOperation(w http.ResponseWriter, resp proto.Message, err error) {
+	w.Header().Set("Content-Type", "application/json")
+	if err != nil {
+		st := status.Convert(err)
+		w.WriteHeader(gwruntime.HTTPStatusFromCode(st.Code()))
+		b, _ := protojson.Marshal(st.Proto())
+		_, _ = w.Write(b)
+		return
+	}
+	b, err := protojson.Marshal(resp)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	_, _ = w.Write(b)
 }

@@ -55,7 +55,8 @@ type Service struct {
 	Register func(*grpc.Server)
 	// Gateway registers the service's REST handlers, which call the gRPC server through conn.
 	Gateway func(ctx context.Context, mux *gwruntime.ServeMux, conn *grpc.ClientConn) error
-	// OpenAPI is the OpenAPI document served at OpenAPIPath.
+	// OpenAPI is the service's OpenAPI document (gen/openapi), served at OpenAPIPath with the
+	// paths serve answers itself added (operations.swagger.json).
 	OpenAPI []byte
 	// Telemetry are the service's providers.
 	Telemetry *telemetry.Providers
@@ -103,6 +104,7 @@ type Server struct {
 	conn               *grpc.ClientConn
 	health             *health.Server
 	log                *slog.Logger
+	endpoints          []Endpoint
 	// stopBackground stops the Background task; backgroundDone is closed once it has
 	// returned backgroundErr. Both nil when the service has none.
 	stopBackground context.CancelFunc
@@ -175,12 +177,22 @@ func Start(ctx context.Context, svc Service) (*Server, error) {
 	if err := svc.Gateway(ctx, mux, s.conn); err != nil {
 		return nil, fmt.Errorf("%s: REST gateway: %w", svc.Name, err)
 	}
+	if s.endpoints, err = gatewayEndpoints(gs); err != nil {
+		return nil, fmt.Errorf("%s: REST endpoints: %w", svc.Name, err)
+	}
+	s.endpoints = append(s.endpoints, ownEndpoints...)
+	doc, err := document(svc.OpenAPI)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", svc.Name, err)
+	}
+	ops := longrunningpb.NewOperationsClient(s.conn)
 	root := http.NewServeMux()
 	root.Handle("/", mux)
-	root.Handle("/v1/operations/", operationsREST(longrunningpb.NewOperationsClient(s.conn)))
+	root.Handle("GET /v1/operations", listOperationsREST(ops))
+	root.Handle("/v1/operations/", operationsREST(ops))
 	root.HandleFunc("GET "+OpenAPIPath, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(svc.OpenAPI)
+		_, _ = w.Write(doc)
 	})
 	root.Handle("GET /metrics", svc.Telemetry.MetricsHandler())
 	root.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, r *http.Request) {

@@ -18,6 +18,7 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"go.opentelemetry.io/otel/metric/noop"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"google.golang.org/grpc"
@@ -204,7 +205,7 @@ func (s *Stack) start(t testing.TB, caFile string, build Build) {
 func (s *Stack) ARMToken(t testing.TB, cloudID string) string {
 	t.Helper()
 	ctx := context.Background()
-	reg, err := cloud.Connect(ctx, cloud.Armsim(s.caFile, s.Sim.Endpoints, s.login), nil)
+	reg, err := cloud.Connect(ctx, cloud.Armsim(s.caFile, s.Sim.Endpoints, s.login), nil, noop.NewMeterProvider())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,8 @@ import (
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
 	"github.com/hybridlink/hybridlink/services/orchestrator/service"
 )
 
@@ -85,7 +88,7 @@ func TestDrift(t *testing.T) {
 		if _, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/drift"}); err != nil {
 			t.Fatal(err)
 		}
-		m := metricsOf(t, s)
+		m := metricsOf(t, s.orch)
 		if metricIs(m, "hybridlink_tunnel_connected", `deployment="drift"`, `site="hub"`, `peer="stack"`, "1") &&
 			metricIs(m, "hybridlink_deployment_drift_findings", `deployment="drift"`, "0") {
 			break
@@ -94,12 +97,32 @@ func TestDrift(t *testing.T) {
 			t.Fatalf("the orchestrator's metrics do not show the repaired tunnel:\n%s", m)
 		}
 	}
+
+	// after a deployment, its check and repair, every deployment gauge and the steps' durations
+	// are on the orchestrator's /metrics, and the ARM metrics but throttle waits (armsim
+	// throttled nothing) on a resource service's
+	unthrottled := slices.DeleteFunc(slices.Clone(cloud.MetricFamilies), func(f string) bool { return strings.Contains(f, "throttle") })
+	for _, svc := range []struct {
+		name     string
+		stack    *servicetest.Stack
+		families []string
+	}{
+		{"orchestrator", s.orch, append([]string{"hybridlink_step_duration_seconds"}, api.MetricFamilies...)},
+		{"network service", s.net, unthrottled},
+	} {
+		m := metricsOf(t, svc.stack)
+		for _, f := range svc.families {
+			if !strings.Contains(m, "\n# TYPE "+f+" ") {
+				t.Errorf("the %s's /metrics has no %s", svc.name, f)
+			}
+		}
+	}
 }
 
-// metricsOf reads the orchestrator's /metrics as an admin.
-func metricsOf(t *testing.T, s stack) string {
+// metricsOf reads a service's /metrics as an admin.
+func metricsOf(t *testing.T, s *servicetest.Stack) string {
 	t.Helper()
-	resp, err := s.orch.HTTPAs(t, auth.Admin).Get(s.orch.REST + "/metrics")
+	resp, err := s.HTTPAs(t, auth.Admin).Get(s.REST + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

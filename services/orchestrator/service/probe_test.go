@@ -35,7 +35,7 @@ func TestProbe(t *testing.T) {
 		}
 	}
 
-	for deadline := time.Now().Add(30 * time.Second); !metricIs(metricsOf(t, s), "hybridlink_probe_reached", `deployment="probe"`, `source="hub/hub-vm"`, `target="stack/stack-vm"`, "1"); time.Sleep(200 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); !metricIs(metricsOf(t, s.orch), "hybridlink_probe_reached", `deployment="probe"`, `source="hub/hub-vm"`, `target="stack/stack-vm"`, "1"); time.Sleep(200 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the orchestrator's metrics do not show the probe")
 		}

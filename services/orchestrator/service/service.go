@@ -197,7 +197,7 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 		Gateway: func(ctx context.Context, mux *gwruntime.ServeMux, conn *grpc.ClientConn) error {
 			return orchestratorv1.RegisterOrchestratorServiceHandler(ctx, mux, conn)
 		},
-		OpenAPI: openapi.JSON,
+		OpenAPI: openapi.Orchestrator,
 		Routes: func(conn *grpc.ClientConn) []serve.Route {
 			return console.Routes(conn, console.Options{TraceURL: o.TraceURL})
 		},
@@ -344,7 +344,12 @@ func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) 
 	acts := activities.New(conns[0], conns[1], conns[2])
 	acts.Expect = o.Expect
 	acts.Expect.Scale = o.TimeScale
-	w := worker.New(tc, o.TaskQueue, worker.Options{WorkflowTaskPollerBehavior: pollers, ActivityTaskPollerBehavior: pollers})
+	steps, err := activities.Metrics(env.Telemetry.Meter.Meter("hybridlink.orchestrator"))
+	if err != nil {
+		return fmt.Errorf("the steps' metrics: %w", err)
+	}
+	metrics := []interceptor.WorkerInterceptor{steps}
+	w := worker.New(tc, o.TaskQueue, worker.Options{WorkflowTaskPollerBehavior: pollers, ActivityTaskPollerBehavior: pollers, Interceptors: metrics})
 	w.RegisterWorkflowWithOptions(workflow.Config{HeartbeatTimeout: o.HeartbeatTimeout, CheckInterval: o.CheckInterval}.Deployment, sdkworkflow.RegisterOptions{Name: workflow.Name})
 	w.RegisterActivity(acts)
 	workers := []worker.Worker{w}
@@ -352,7 +357,7 @@ func runWorker(ctx context.Context, env serve.Env, o Options, tc client.Client) 
 		// Temporal's server paces the activity tasks of a queue for all its workers together,
 		// at the rate the workers last asked for.
 		cw := worker.New(tc, workflow.WriteQueue(o.TaskQueue, c.ID), worker.Options{TaskQueueActivitiesPerSecond: o.Writes.On(c, o.TimeScale),
-			ActivityTaskPollerBehavior: pollers})
+			ActivityTaskPollerBehavior: pollers, Interceptors: metrics})
 		cw.RegisterActivity(acts)
 		workers = append(workers, cw)
 	}

@@ -70,7 +70,7 @@ type Server struct {
 func Service(env serve.Env) (serve.Service, error) {
 	return kind.Serve(env, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits},
 		func(clouds kind.Clouds[*clients]) computev1.ComputeServiceServer { return &Server{clouds: clouds} },
-		computev1.RegisterComputeServiceServer, computev1.RegisterComputeServiceHandler, openapi.JSON)
+		computev1.RegisterComputeServiceServer, computev1.RegisterComputeServiceHandler, openapi.Compute)
 }
 
 // newClients builds one cloud's clients.

@@ -276,3 +276,10 @@ func TestREST(t *testing.T) {
 	}
 	st.CheckNotFound(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualMachines/missing")
 }
+
+// TestOpenAPI validates the compute service's OpenAPI document and checks it against the
+// routes its REST port serves.
+func TestOpenAPI(t *testing.T) {
+	st, _ := start(t, armsim.Config{})
+	st.CheckOpenAPI(t)
+}

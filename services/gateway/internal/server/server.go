@@ -68,7 +68,7 @@ type Server struct {
 func Service(env serve.Env) (serve.Service, error) {
 	return kind.Serve(env, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits},
 		func(clouds kind.Clouds[*clients]) gatewayv1.GatewayServiceServer { return &Server{clouds: clouds} },
-		gatewayv1.RegisterGatewayServiceServer, gatewayv1.RegisterGatewayServiceHandler, openapi.JSON)
+		gatewayv1.RegisterGatewayServiceServer, gatewayv1.RegisterGatewayServiceHandler, openapi.Gateway)
 }
 
 // newClients builds one cloud's clients.

@@ -276,3 +276,10 @@ func TestTunnel(t *testing.T) {
 		t.Fatalf("the secret search saw %d responses, %d spans and %d bytes of log", len(rec.out), len(st.Spans.Ended()), len(st.Logs.String()))
 	}
 }
+
+// TestOpenAPI validates the gateway service's OpenAPI document and checks it against the
+// routes its REST port serves.
+func TestOpenAPI(t *testing.T) {
+	st, _ := start(t, armsim.Config{})
+	st.CheckOpenAPI(t)
+}

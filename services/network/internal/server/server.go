@@ -66,7 +66,7 @@ type Server struct {
 func Service(env serve.Env) (serve.Service, error) {
 	return kind.Serve(env, kind.Service[*clients]{Clients: newClients, Subscription: subscription, Metadata: metadata, Kinds: resumable, Limits: limits},
 		func(clouds kind.Clouds[*clients]) networkv1.NetworkServiceServer { return &Server{clouds: clouds} },
-		networkv1.RegisterNetworkServiceServer, networkv1.RegisterNetworkServiceHandler, openapi.JSON)
+		networkv1.RegisterNetworkServiceServer, networkv1.RegisterNetworkServiceHandler, openapi.Network)
 }
 
 // newClients builds one cloud's clients.

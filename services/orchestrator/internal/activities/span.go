@@ -26,11 +26,16 @@ const (
 )
 
 // annotate sets the activity's attempt on its span and, for a step on one resource
-// (a create's parent, a delete's name), that resource and its cloud.
+// (a create's parent, a delete's name), that resource and its cloud, which it also gives the
+// step's metrics (Metrics).
 func annotate(ctx context.Context, resource string) {
 	attrs := []attribute.KeyValue{attribute.Int(AttrAttempt, int(activity.GetInfo(ctx).Attempt))}
 	if resource != "" {
-		attrs = append(attrs, attribute.String(AttrCloud, workflow.CloudOf(resource)), attribute.String(AttrResource, resource))
+		cloud := workflow.CloudOf(resource)
+		attrs = append(attrs, attribute.String(AttrCloud, cloud), attribute.String(AttrResource, resource))
+		if st, ok := ctx.Value(stepKey{}).(*step); ok {
+			st.cloud = cloud
+		}
 	}
 	trace.SpanFromContext(ctx).SetAttributes(attrs...)
 }

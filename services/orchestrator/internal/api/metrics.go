@@ -10,6 +10,13 @@ import (
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 )
 
+// MetricFamilies are the deployment gauges RegisterMetrics exports, as the Prometheus
+// exporter names them on /metrics (README: Metrics; TestDrift checks them).
+var MetricFamilies = []string{
+	"hybridlink_deployment_state", "hybridlink_deployment_drift_findings", "hybridlink_tunnel_connected",
+	"hybridlink_tunnel_ingress_bytes", "hybridlink_tunnel_egress_bytes", "hybridlink_probe_reached",
+}
+
 // RegisterMetrics exports, from this replica's cache of deployments at rest (all of them,
 // once its first follow of visibility has run), gauges per deployment and tunnel end:
 // hybridlink.deployment.state (1, by state), hybridlink.deployment.drift.findings,

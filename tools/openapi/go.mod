@@ -1,0 +1,3 @@
+module github.com/hybridlink/hybridlink/tools/openapi
+
+go 1.26.0
