@@ -166,7 +166,7 @@ az network vnet delete -g $rg -n spoke
 
 step "azure: az resource list"
 list=$(az resource list -g $rg)
-expect '[.[].type] | sort | join(",")' "Microsoft.Compute/virtualMachines,Microsoft.Network/connections,Microsoft.Network/localNetworkGateways,Microsoft.Network/networkInterfaces,Microsoft.Network/publicIPAddresses,Microsoft.Network/virtualNetworkGateways,Microsoft.Network/virtualNetworks" "$list"
+expect '[.[].type] | sort | join(",")' "Microsoft.Compute/disks,Microsoft.Compute/virtualMachines,Microsoft.Network/connections,Microsoft.Network/localNetworkGateways,Microsoft.Network/networkInterfaces,Microsoft.Network/publicIPAddresses,Microsoft.Network/virtualNetworkGateways,Microsoft.Network/virtualNetworks" "$list"
 expect 'length' 1 "$(az resource list --resource-type Microsoft.Network/connections)"
 expect 'length' 3 "$(az deployment group list -g $rg)"
 
