@@ -14,17 +14,9 @@
 set -euo pipefail
 
 AZ_VERSION=2.45.0
-root=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d)
-armsim_pid=
-cleanup() {
-	if [[ -n $armsim_pid ]]; then kill "$armsim_pid" 2>/dev/null || true; wait "$armsim_pid" 2>/dev/null || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=armsim.sh
+source "$(dirname "$0")/armsim.sh"
 
-fail() { echo "az.sh: FAIL: $*" >&2; exit 1; }
-step() { echo "az.sh: $*"; }
 # expect JQ WANT JSON: the jq expression applied to JSON must print WANT
 expect() {
 	local got
@@ -37,16 +29,11 @@ command -v jq >/dev/null || fail "jq is not installed (apt-get install jq)"
 got_version=$(az version --query '"azure-cli"' -o tsv 2>/dev/null)
 [[ $got_version == "$AZ_VERSION" ]] || fail "azure-cli $got_version, this script is pinned to $AZ_VERSION"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 azure_port=$(free_port) stack_port=$(free_port) adfs_port=$(free_port) proxy_port=$(free_port)
-(cd "$root/armsim" && go build -o "$work/armsim" ./cmd/armsim)
-"$work/armsim" -azure-addr "127.0.0.1:$azure_port" -stack-addr "127.0.0.1:$stack_port" -stamp "adfs-stamp=127.0.0.1:$adfs_port,adfs" \
-	-login-proxy "127.0.0.1:$proxy_port" -strict-auth -time-scale 0.0005 -ca-out "$work/ca.pem" >"$work/armsim.log" 2>&1 &
-armsim_pid=$!
-for _ in $(seq 50); do grep -q "CA certificate" "$work/armsim.log" 2>/dev/null && break; sleep 0.1; done
-grep -q "CA certificate" "$work/armsim.log" || { cat "$work/armsim.log"; fail "armsim did not start"; }
-azure_tenant=$(sed -n 's/^armsim: cloud azure  *[^ ]*  tenant //p' "$work/armsim.log")
-adfs_tenant=$(sed -n 's/^armsim: cloud adfs-stamp  *[^ ]*  tenant //p' "$work/armsim.log")
+start_armsim -azure-addr "127.0.0.1:$azure_port" -stack-addr "127.0.0.1:$stack_port" -stamp "adfs-stamp=127.0.0.1:$adfs_port,adfs" \
+	-login-proxy "127.0.0.1:$proxy_port"
+azure_tenant=$(tenant_of azure)
+adfs_tenant=$(tenant_of adfs-stamp)
 
 # az keeps its state here, trusts only armsim's CA, and reaches Entra ID's global host
 # (MSAL's instance discovery, which az 2.45 always runs for Entra ID authorities) through

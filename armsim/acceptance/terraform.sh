@@ -12,28 +12,13 @@ set -euo pipefail
 
 terraform=${1:?usage: terraform.sh TERRAFORM PROVIDER_DIR}
 provider_dir=${2:?usage: terraform.sh TERRAFORM PROVIDER_DIR}
-root=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d)
-armsim_pid=
-cleanup() {
-	if [[ -n $armsim_pid ]]; then kill "$armsim_pid" 2>/dev/null || true; wait "$armsim_pid" 2>/dev/null || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() { echo "terraform.sh: FAIL: $*" >&2; exit 1; }
-step() { echo "terraform.sh: $*"; }
+# shellcheck source=armsim.sh
+source "$(dirname "$0")/armsim.sh"
 
 command -v jq >/dev/null || fail "jq is not installed (apt-get install jq)"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 azure_port=$(free_port) stack_port=$(free_port)
-(cd "$root/armsim" && go build -o "$work/armsim" ./cmd/armsim)
-"$work/armsim" -azure-addr "127.0.0.1:$azure_port" -stack-addr "127.0.0.1:$stack_port" \
-	-strict-auth -time-scale 0.0005 -ca-out "$work/ca.pem" >"$work/armsim.log" 2>&1 &
-armsim_pid=$!
-for _ in $(seq 50); do grep -q "CA certificate" "$work/armsim.log" 2>/dev/null && break; sleep 0.1; done
-grep -q "CA certificate" "$work/armsim.log" || { cat "$work/armsim.log"; fail "armsim did not start"; }
-tenant=$(sed -n 's/^armsim: cloud azure  *[^ ]*  tenant //p' "$work/armsim.log")
+start_armsim -azure-addr "127.0.0.1:$azure_port" -stack-addr "127.0.0.1:$stack_port"
+tenant=$(tenant_of azure)
 
 # The provider comes from PROVIDER_DIR (a development override: no registry, no init); Go's
 # TLS trusts armsim's CA through SSL_CERT_FILE; Terraform keeps its state in the work dir.
