@@ -125,7 +125,7 @@ func execute(ctx context.Context, cl *client, d *orchestratorv1.Deployment, exis
 		std.events.result(final)
 	} else {
 		fmt.Fprintln(std.Out)
-		printDeployment(std.Out, final)
+		printDeployment(std.Out, final, std.self())
 	}
 	if final.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
 		return failed(fmt.Errorf("%s is %s: %s", d.GetName(), shortState(final.GetStatus().GetState().String()), final.GetStatus().GetError()))

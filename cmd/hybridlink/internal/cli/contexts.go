@@ -69,7 +69,7 @@ func (c *conn) useContext() error {
 	case name == "":
 		return nil
 	case !ok:
-		return invalid(fmt.Errorf("--context %q: %s has no such context (hybridlink context list)", name, f.Path))
+		return invalid(fmt.Errorf("--context %q: %s has no such context (the context list command lists them)", name, f.Path))
 	}
 	c.active = name
 	for _, s := range c.settings(f) {
@@ -119,7 +119,7 @@ func newContextList(c *conn, std IO) *cobra.Command {
 				return err
 			}
 			if len(f.Contexts) == 0 {
-				fmt.Fprintf(std.Out, "No contexts in %s; `hybridlink context set NAME --addr ...` adds one.\n", f.Path)
+				fmt.Fprintf(std.Out, "No contexts in %s; `%s context set NAME --addr ...` adds one.\n", f.Path, std.self())
 				return nil
 			}
 			tw := tabwriter.NewWriter(std.Out, 0, 0, 2, ' ', 0)
@@ -147,7 +147,7 @@ func newContextUse(c *conn, std IO) *cobra.Command {
 				return err
 			}
 			if _, ok := f.Get(a[0]); !ok {
-				return invalid(fmt.Errorf("%s has no context %q (hybridlink context list)", f.Path, a[0]))
+				return invalid(fmt.Errorf("%s has no context %q (%s context list)", f.Path, a[0], std.self()))
 			}
 			f.Current = a[0]
 			if err := f.Save(); err != nil {

@@ -156,7 +156,7 @@ func TestPrintDeployment(t *testing.T) {
 	for _, tc := range displayed() {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
-			printDeployment(&b, tc.d)
+			printDeployment(&b, tc.d, "hybridlink")
 			if strings.Contains(b.String(), "UNSPECIFIED") {
 				t.Errorf("an unknown status shows as UNSPECIFIED:\n%s", b.String())
 			}

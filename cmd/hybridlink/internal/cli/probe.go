@@ -44,7 +44,7 @@ or fail. It exits 1 when a VM did not reach one it should.`,
 }
 
 // printProbeSummary says in a line how the last probe went, or why there was none.
-func printProbeSummary(w io.Writer, d *orchestratorv1.Deployment) {
+func printProbeSummary(w io.Writer, d *orchestratorv1.Deployment, self string) {
 	out := d.GetStatus().GetOutputs()
 	if note := out.GetProbeNote(); note != "" {
 		fmt.Fprintf(w, "probe: %s\n", note)
@@ -58,8 +58,8 @@ func printProbeSummary(w io.Writer, d *orchestratorv1.Deployment) {
 			ok++
 		}
 	}
-	fmt.Fprintf(w, "probe: %d of %d VM-to-VM probes through the tunnels reached (hybridlink probe %s prints the matrix)\n",
-		ok, len(out.GetProbes()), strings.TrimPrefix(d.GetName(), "deployments/"))
+	fmt.Fprintf(w, "probe: %d of %d VM-to-VM probes through the tunnels reached (%s probe %s prints the matrix)\n",
+		ok, len(out.GetProbes()), self, strings.TrimPrefix(d.GetName(), "deployments/"))
 }
 
 // printProbes prints the last probe's results as a matrix: a row per probing VM, a column per

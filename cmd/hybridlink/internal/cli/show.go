@@ -69,7 +69,7 @@ func newGet(c *conn, std IO) *cobra.Command {
 			case "json":
 				return o.write(std.Out, d)
 			}
-			printDeployment(std.Out, d)
+			printDeployment(std.Out, d, std.self())
 			return nil
 		}),
 	}
@@ -78,8 +78,9 @@ func newGet(c *conn, std IO) *cobra.Command {
 }
 
 // printDeployment prints a deployment for people: state, trace, each site's outputs and
-// connections (printSites), the steps by state, when it failed why, and what it adopted.
-func printDeployment(w io.Writer, d *orchestratorv1.Deployment) {
+// connections (printSites), the steps by state, when it failed why, and what it adopted;
+// self is the command as invoked, for hints.
+func printDeployment(w io.Writer, d *orchestratorv1.Deployment, self string) {
 	st := d.GetStatus()
 	fmt.Fprintf(w, "%s  %s", d.GetName(), shortState(st.GetState().String()))
 	if st.GetTraceId() != "" {
@@ -120,7 +121,7 @@ func printDeployment(w io.Writer, d *orchestratorv1.Deployment) {
 	if len(adopted) > 0 {
 		fmt.Fprintf(w, "adopted, read and never changed or deleted: %s\n", strings.Join(adopted, ", "))
 	}
-	printProbeSummary(w, d)
+	printProbeSummary(w, d, self)
 }
 
 func dash(s string) string {
