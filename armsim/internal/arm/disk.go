@@ -12,26 +12,30 @@ import (
 // a client PUTs. What a disk holds is not modeled.
 type Disk struct {
 	Meta
-	ManagedBy string `json:"managedBy,omitempty"`
-	SKU       *struct {
-		Name string `json:"name,omitempty"`
-	} `json:"sku,omitempty"`
+	ManagedBy  string   `json:"managedBy,omitempty"`
+	SKU        *DiskSKU `json:"sku,omitempty"`
 	Properties struct {
-		OSType           string `json:"osType,omitempty"`
-		HyperVGeneration string `json:"hyperVGeneration,omitempty"`
-		CreationData     *struct {
-			CreateOption   string `json:"createOption,omitempty"`
-			ImageReference *struct {
-				ID string `json:"id,omitempty"`
-			} `json:"imageReference,omitempty"`
-		} `json:"creationData,omitempty"`
-		DiskSizeGB        int32  `json:"diskSizeGB,omitempty"`
-		DiskSizeBytes     int64  `json:"diskSizeBytes,omitempty"`
-		UniqueID          string `json:"uniqueId,omitempty"`
-		DiskState         string `json:"diskState,omitempty"`
-		TimeCreated       string `json:"timeCreated,omitempty"`
-		ProvisioningState string `json:"provisioningState,omitempty"`
+		OSType            string            `json:"osType,omitempty"`
+		HyperVGeneration  string            `json:"hyperVGeneration,omitempty"`
+		CreationData      *DiskCreationData `json:"creationData,omitempty"`
+		DiskSizeGB        int32             `json:"diskSizeGB,omitempty"`
+		DiskSizeBytes     int64             `json:"diskSizeBytes,omitempty"`
+		UniqueID          string            `json:"uniqueId,omitempty"`
+		DiskState         string            `json:"diskState,omitempty"`
+		TimeCreated       string            `json:"timeCreated,omitempty"`
+		ProvisioningState string            `json:"provisioningState,omitempty"`
 	} `json:"properties"`
+}
+
+// DiskSKU is a disk's storage type (Standard_LRS, Premium_LRS, ...).
+type DiskSKU struct {
+	Name string `json:"name,omitempty"`
+}
+
+// DiskCreationData says what a disk was made from: Empty, or FromImage with the image's id.
+type DiskCreationData struct {
+	CreateOption   string `json:"createOption,omitempty"`
+	ImageReference *ref   `json:"imageReference,omitempty"`
 }
 
 func (r *Disk) state() *string { return &r.Properties.ProvisioningState }
@@ -87,17 +91,10 @@ func prepareDisk(t *txn, en, old *entry) ([]string, *Error) {
 func newDisk(d *Disk, createOption string, sizeGB int32, now time.Time) {
 	p := &d.Properties
 	if d.SKU == nil || d.SKU.Name == "" {
-		d.SKU = &struct {
-			Name string `json:"name,omitempty"`
-		}{Name: "Standard_LRS"}
+		d.SKU = &DiskSKU{Name: "Standard_LRS"}
 	}
 	if p.CreationData == nil {
-		p.CreationData = &struct {
-			CreateOption   string `json:"createOption,omitempty"`
-			ImageReference *struct {
-				ID string `json:"id,omitempty"`
-			} `json:"imageReference,omitempty"`
-		}{}
+		p.CreationData = &DiskCreationData{}
 	}
 	p.CreationData.CreateOption = createOption
 	p.DiskSizeGB, p.DiskSizeBytes = sizeGB, int64(sizeGB)<<30
@@ -124,13 +121,13 @@ func (e *Engine) attachOSDisk(vmEntry *entry) {
 	}
 	id := sp.OSDisk.ManagedDisk.ID
 	if en := e.get(vmEntry.Cloud, id); en != nil {
-		en.Res.(*Disk).ManagedBy, en.Res.(*Disk).Properties.DiskState = vm.ID, "Attached"
+		d := en.Res.(*Disk)
+		d.ManagedBy, d.Properties.DiskState = vm.ID, "Attached"
+		e.dirty = true
 		return
 	}
 	d := &Disk{Meta: Meta{ID: id, Name: sp.OSDisk.Name, Type: "Microsoft.Compute/disks", Location: vm.Location}}
-	d.SKU = &struct {
-		Name string `json:"name,omitempty"`
-	}{Name: sp.OSDisk.ManagedDisk.StorageAccountType}
+	d.SKU = &DiskSKU{Name: sp.OSDisk.ManagedDisk.StorageAccountType}
 	newDisk(d, "FromImage", sp.OSDisk.DiskSizeGB, e.now())
 	d.Properties.OSType = sp.OSDisk.OSType
 	if img := sp.ImageReference; img != nil {
@@ -138,9 +135,7 @@ func (e *Engine) attachOSDisk(vmEntry *entry) {
 			d.Properties.HyperVGeneration = map[bool]string{true: "V2", false: "V1"}[found.gen2]
 		}
 		sub := strings.Split(strings.TrimPrefix(vm.ID, "/subscriptions/"), "/")[0]
-		d.Properties.CreationData.ImageReference = &struct {
-			ID string `json:"id,omitempty"`
-		}{ID: "/Subscriptions/" + sub + "/Providers/Microsoft.Compute/Locations/" + vm.Location + "/Publishers/" + img.Publisher +
+		d.Properties.CreationData.ImageReference = &ref{ID: "/Subscriptions/" + sub + "/Providers/Microsoft.Compute/Locations/" + vm.Location + "/Publishers/" + img.Publisher +
 			"/ArtifactTypes/VMImage/Offers/" + img.Offer + "/Skus/" + img.SKU + "/Versions/" + img.Version}
 	}
 	d.ManagedBy, d.Properties.DiskState, d.Properties.ProvisioningState = vm.ID, "Attached", "Succeeded"
