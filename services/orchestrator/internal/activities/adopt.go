@@ -15,22 +15,16 @@ import (
 // network that is gone fails the step for good (NotFound): the deployment was planned
 // against it.
 func (a *Activities) ReadVirtualNetwork(ctx context.Context, req *networkv1.GetVirtualNetworkRequest) (*networkv1.VirtualNetwork, error) {
-	annotate(ctx, req.GetName())
-	vnet, err := a.Network.GetVirtualNetwork(ctx, req)
-	if err != nil {
-		return nil, fail(ctx, err)
-	}
-	return vnet, nil
+	return call(ctx, req.GetName(), a.Network.GetVirtualNetwork, req)
 }
 
 // ReadVirtualNetworkGateway reads a VPN gateway the deployment adopts, whose public IP and
 // BGP speaker the spokes' local network gateways point at. It writes nothing; a gateway
 // that is gone, or has no public IP address, fails the step for good.
 func (a *Activities) ReadVirtualNetworkGateway(ctx context.Context, req *gatewayv1.GetVirtualNetworkGatewayRequest) (*gatewayv1.VirtualNetworkGateway, error) {
-	annotate(ctx, req.GetName())
-	gw, err := a.Gateway.GetVirtualNetworkGateway(ctx, req)
+	gw, err := call(ctx, req.GetName(), a.Gateway.GetVirtualNetworkGateway, req)
 	if err != nil {
-		return nil, fail(ctx, err)
+		return nil, err
 	}
 	if gw.GetGatewayIpAddress() == "" {
 		return nil, fail(ctx, status.Error(codes.FailedPrecondition,

@@ -27,10 +27,7 @@ func (a *Activities) DeleteResource(ctx context.Context, req workflow.DeleteRequ
 			codes.InvalidArgument.String(), nil)
 	}
 	annotate(ctx, req.Resource)
-	op, err := a.operate(ctx, ops, workflow.CloudOf(req.Resource), start)
-	if err == nil && op.GetError() != nil {
-		err = status.ErrorProto(op.GetError())
-	}
+	_, err := a.operate(ctx, ops, workflow.CloudOf(req.Resource), start)
 	if err == nil || status.Code(err) == codes.NotFound {
 		return nil
 	}

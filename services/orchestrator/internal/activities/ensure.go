@@ -3,6 +3,8 @@ package activities
 import (
 	"context"
 
+	"google.golang.org/grpc"
+
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
@@ -11,12 +13,7 @@ import (
 // EnsureResourceGroup creates the resource group, or updates its tags. ARM writes resource
 // groups synchronously, so there is no operation to follow.
 func (a *Activities) EnsureResourceGroup(ctx context.Context, req *networkv1.CreateResourceGroupRequest) (*networkv1.ResourceGroup, error) {
-	annotate(ctx, req.GetParent())
-	rg, err := a.Network.CreateResourceGroup(ctx, req)
-	if err != nil {
-		return nil, fail(ctx, err)
-	}
-	return rg, nil
+	return call(ctx, req.GetParent(), a.Network.CreateResourceGroup, req)
 }
 
 // EnsureVirtualNetwork creates or updates the virtual network and its subnets.
@@ -55,4 +52,16 @@ func (a *Activities) EnsureNetworkInterface(ctx context.Context, req *computev1.
 // put in an error.
 func (a *Activities) EnsureVirtualMachine(ctx context.Context, req *computev1.CreateVirtualMachineRequest) (*computev1.VirtualMachine, error) {
 	return ensure(ctx, a, a.ComputeOperations, a.Compute.CreateVirtualMachine, req, &computev1.VirtualMachine{}, req.GetVirtualMachine().GetAdminPassword())
+}
+
+// call is an activity that makes one call of a service that answers at once (no operation
+// to follow), on the named resource.
+func call[Req, Resp any](ctx context.Context, resource string, method func(context.Context, Req, ...grpc.CallOption) (Resp, error), req Req) (Resp, error) {
+	annotate(ctx, resource)
+	resp, err := method(ctx, req)
+	if err != nil {
+		var zero Resp
+		return zero, fail(ctx, err)
+	}
+	return resp, nil
 }

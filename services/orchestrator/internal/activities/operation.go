@@ -45,7 +45,8 @@ type begin func(context.Context) (*longrunningpb.Operation, error)
 // attempt of the activity heart-beat an operation's name, it resumes that operation
 // instead, looking at it at once: a retried or re-scheduled activity never starts a second
 // ARM operation. ops is the Operations client of the service that owns the operation; cloud
-// is the cloud it writes to. The operation's name goes on the activity's span.
+// is the cloud it writes to. The operation's name goes on the activity's span. An operation
+// that ends in error is returned as that error.
 func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsClient, cloud string, start begin) (*longrunningpb.Operation, error) {
 	var (
 		name string
@@ -55,14 +56,14 @@ func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsCl
 	)
 	if !activity.HasHeartbeatDetails(ctx) || activity.GetHeartbeatDetails(ctx, &name) != nil || name == "" {
 		if op, err = start(ctx); err != nil || op.GetDone() {
-			return op, err
+			return ended(op, err)
 		}
 		name = op.GetName()
 	}
 	trace.SpanFromContext(ctx).SetAttributes(attribute.String(AttrOperation, name))
 	if op == nil { // resumed: the operation may have finished while no worker watched it
 		if op, hint, err = poll(ctx, ops, name); err != nil || op.GetDone() {
-			return op, err
+			return ended(op, err)
 		}
 	}
 	sched, started, watching := a.schedule(cloud, op)
@@ -78,9 +79,18 @@ func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsCl
 			return nil, err
 		}
 		if op, hint, err = poll(ctx, ops, name); err != nil || op.GetDone() {
-			return op, err
+			return ended(op, err)
 		}
 	}
+}
+
+// ended is an operation as operate's callers see it: one that finished in error is that
+// error.
+func ended(op *longrunningpb.Operation, err error) (*longrunningpb.Operation, error) {
+	if err == nil && op.GetError() != nil {
+		return nil, status.ErrorProto(op.GetError())
+	}
+	return op, err
 }
 
 // operationMetadata is what the services' OperationMetadata messages have in common.
@@ -165,9 +175,6 @@ func ensure[Req interface{ GetParent() string }, M proto.Message](ctx context.Co
 	op, err := a.operate(ctx, ops, workflow.CloudOf(req.GetParent()), func(ctx context.Context) (*longrunningpb.Operation, error) {
 		return create(ctx, req)
 	})
-	if err == nil && op.GetError() != nil {
-		err = status.ErrorProto(op.GetError())
-	}
 	if err != nil {
 		return zero, fail(ctx, explain(err, req), secrets...)
 	}

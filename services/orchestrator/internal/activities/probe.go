@@ -7,7 +7,6 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"go.temporal.io/sdk/temporal"
-	"google.golang.org/grpc/status"
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
@@ -33,12 +32,9 @@ func (a *Activities) ProbeVM(ctx context.Context, req workflow.ProbeRequest) ([]
 	create := &computev1.CreateVirtualMachineExtensionRequest{Parent: req.Resource, VirtualMachineExtensionId: probeExtension,
 		VirtualMachineExtension: &computev1.VirtualMachineExtension{Location: req.Location, Publisher: "Microsoft.Azure.Extensions",
 			Type: "CustomScript", TypeHandlerVersion: "2.0", Command: probe.Script(ips), RunTag: req.RunTag}}
-	op, err := a.operate(ctx, a.ComputeOperations, workflow.CloudOf(req.Resource), func(ctx context.Context) (*longrunningpb.Operation, error) {
+	_, err := a.operate(ctx, a.ComputeOperations, workflow.CloudOf(req.Resource), func(ctx context.Context) (*longrunningpb.Operation, error) {
 		return a.Compute.CreateVirtualMachineExtension(ctx, create)
 	})
-	if err == nil && op.GetError() != nil {
-		err = status.ErrorProto(op.GetError())
-	}
 	if err != nil {
 		return nil, fail(ctx, err)
 	}

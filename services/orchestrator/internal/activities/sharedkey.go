@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	"google.golang.org/grpc/status"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
@@ -18,9 +17,6 @@ func (a *Activities) SetSharedKey(ctx context.Context, req *gatewayv1.SetConnect
 	op, err := a.operate(ctx, a.GatewayOperations, workflow.CloudOf(req.GetName()), func(ctx context.Context) (*longrunningpb.Operation, error) {
 		return a.Gateway.SetConnectionSharedKey(ctx, req)
 	})
-	if err == nil && op.GetError() != nil {
-		err = status.ErrorProto(op.GetError())
-	}
 	if err != nil {
 		return nil, fail(ctx, err, req.GetSharedKey())
 	}
