@@ -2,8 +2,10 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 	"time"
 
@@ -108,27 +110,37 @@ func (c *atRest) drop(name string) {
 // Follow keeps the cache of deployments at rest current until ctx is done: every interval it
 // lists, from visibility, the deployments whose published status changed since shortly
 // before the latest change it saw, and caches or forgets each as its memo says. The first
-// list fills the cache. An interval of zero is a second. When a poll fails it says so in
+// list fills the cache. A list reaches back no further than twice followLag before the
+// previous one began, by this replica's clock: a change older than that was visible to the
+// previous list (visibility's lag and the clocks' skew are each under followLag), so an
+// estate at rest lists nothing, where reaching back from its last change alone would list
+// the deployments changed in the ten seconds before it, every interval, for ever. An interval of zero is a second. When a poll fails it says so in
 // log, once until one succeeds again: meanwhile, changes made through other replicas show
 // late.
 func (s *Server) Follow(ctx context.Context, interval time.Duration, log *slog.Logger) {
 	if interval <= 0 {
 		interval = time.Second
 	}
-	var latest time.Time
+	var latest, polled time.Time
+	seen := map[string]listed{}
 	failing := false
 	for {
 		from := time.Time{}
 		if !latest.IsZero() {
 			from = latest.Add(-followLag)
+			if quiet := polled.Add(-2 * followLag); quiet.After(from) {
+				from = quiet
+			}
 		}
-		t, err := s.follow(ctx, from)
+		at := time.Now()
+		t, err := s.follow(ctx, from, seen)
 		switch {
 		case err != nil && !failing && ctx.Err() == nil:
 			log.Warn("following Temporal's visibility for changes to deployments at rest failed; changes made through other API replicas show late until it works", "error", err)
 			failing = true
 		case err == nil:
 			failing = false
+			polled = at
 			if t.After(latest) {
 				latest = t
 			}
@@ -141,11 +153,21 @@ func (s *Server) Follow(ctx context.Context, interval time.Duration, log *slog.L
 	}
 }
 
+// listed is what follow last applied of one workflow run: its memo's encoded bytes, digested,
+// and the run's status.
+type listed struct {
+	memo   [sha256.Size]byte
+	status enumspb.WorkflowExecutionStatus
+}
+
 // follow applies one visibility poll of the deployments updated or closed since to the cache
 // and returns the latest time it saw (zero when it saw none). Of the runs of one deployment it lists (visibility lists
 // every run: one torn down and created again has two), the one updated last counts, and a
-// run continued as new never does: its successor carries its status on.
-func (s *Server) follow(ctx context.Context, since time.Time) (time.Time, error) {
+// run continued as new never does: its successor carries its status on. seen holds, by run,
+// what the previous poll listed: a run listed again with the same memo and status is not
+// decoded again (polls overlap by followLag). follow leaves in seen the runs this poll listed,
+// or nothing when a drop came while it ran (the cache refused the poll).
+func (s *Server) follow(ctx context.Context, since time.Time, seen map[string]listed) (time.Time, error) {
 	at := since.UTC().Format(time.RFC3339Nano)
 	query := fmt.Sprintf("WorkflowType = '%s' AND TaskQueue = '%s' AND (%s >= '%s' OR CloseTime >= '%s')",
 		workflow.Name, s.taskQueue, workflow.UpdateTimeAttribute.GetName(), at, at)
@@ -154,6 +176,8 @@ func (s *Server) follow(ctx context.Context, since time.Time) (time.Time, error)
 		t time.Time
 	}
 	last := map[string]run{}
+	now := map[string]listed{}
+	var latest time.Time
 	v := s.cache.version()
 	var token []byte
 	for {
@@ -170,25 +194,35 @@ func (s *Server) follow(ctx context.Context, since time.Time) (time.Time, error)
 			if c := e.GetCloseTime(); c != nil && c.AsTime().After(t) {
 				t = c.AsTime() // terminated, say: ended sets its state
 			}
-			d, err := s.memo(e.GetMemo())
-			if err != nil || d == nil {
-				continue
+			if t.After(latest) {
+				latest = t
 			}
-			ended(d, e.GetStatus())
-			if r, ok := last[d.GetName()]; !ok || t.After(r.t) {
-				last[d.GetName()] = run{d, t}
+			id := e.GetExecution().GetRunId()
+			l := listed{memo: sha256.Sum256(e.GetMemo().GetFields()[workflow.StatusMemo].GetData()), status: e.GetStatus()}
+			now[id] = l
+			var d *orchestratorv1.Deployment // nil: as the previous poll applied it
+			if seen[id] != l {
+				if d, err = s.memo(e.GetMemo()); err != nil || d == nil {
+					continue
+				}
+				ended(d, e.GetStatus())
+			}
+			if r, ok := last[e.GetExecution().GetWorkflowId()]; !ok || t.After(r.t) {
+				last[e.GetExecution().GetWorkflowId()] = run{d, t}
 			}
 		}
 		if token = resp.GetNextPageToken(); len(token) == 0 {
 			break
 		}
 	}
-	var latest time.Time
 	for _, r := range last {
-		s.cache.seen(r.d, v)
-		if r.t.After(latest) {
-			latest = r.t
+		if r.d != nil {
+			s.cache.seen(r.d, v)
 		}
+	}
+	clear(seen)
+	if s.cache.version() == v { // else a drop refused what this poll listed: the next decodes it all again
+		maps.Copy(seen, now)
 	}
 	return latest, nil
 }
