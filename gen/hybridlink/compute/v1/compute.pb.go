@@ -1289,8 +1289,13 @@ type CreateNetworkInterfaceRequest struct {
 	NetworkInterfaceId string `protobuf:"bytes,2,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`
 	// The resource.
 	NetworkInterface *NetworkInterface `protobuf:"bytes,3,opt,name=network_interface,json=networkInterface,proto3" json:"network_interface,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// Set by a caller that created the resource group itself (CreateResourceGroup answered
+	// created) and writes this resource there for the first time: nothing can exist there yet,
+	// so the service writes without reading the resource first, one ARM read fewer. A retry
+	// must leave it unset: the first attempt may have written the resource.
+	FreshResourceGroup bool `protobuf:"varint,4,opt,name=fresh_resource_group,json=freshResourceGroup,proto3" json:"fresh_resource_group,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *CreateNetworkInterfaceRequest) Reset() {
@@ -1342,6 +1347,13 @@ func (x *CreateNetworkInterfaceRequest) GetNetworkInterface() *NetworkInterface 
 		return x.NetworkInterface
 	}
 	return nil
+}
+
+func (x *CreateNetworkInterfaceRequest) GetFreshResourceGroup() bool {
+	if x != nil {
+		return x.FreshResourceGroup
+	}
+	return false
 }
 
 // DeleteNetworkInterfaceRequest is the request of DeleteNetworkInterface.
@@ -1445,8 +1457,13 @@ type CreateVirtualMachineExtensionRequest struct {
 	VirtualMachineExtensionId string `protobuf:"bytes,2,opt,name=virtual_machine_extension_id,json=virtualMachineExtensionId,proto3" json:"virtual_machine_extension_id,omitempty"`
 	// The resource.
 	VirtualMachineExtension *VirtualMachineExtension `protobuf:"bytes,3,opt,name=virtual_machine_extension,json=virtualMachineExtension,proto3" json:"virtual_machine_extension,omitempty"`
-	unknownFields           protoimpl.UnknownFields
-	sizeCache               protoimpl.SizeCache
+	// Set by a caller that created the resource group itself (CreateResourceGroup answered
+	// created) and writes this resource there for the first time: nothing can exist there yet,
+	// so the service writes without reading the resource first, one ARM read fewer. A retry
+	// must leave it unset: the first attempt may have written the resource.
+	FreshResourceGroup bool `protobuf:"varint,4,opt,name=fresh_resource_group,json=freshResourceGroup,proto3" json:"fresh_resource_group,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *CreateVirtualMachineExtensionRequest) Reset() {
@@ -1498,6 +1515,13 @@ func (x *CreateVirtualMachineExtensionRequest) GetVirtualMachineExtension() *Vir
 		return x.VirtualMachineExtension
 	}
 	return nil
+}
+
+func (x *CreateVirtualMachineExtensionRequest) GetFreshResourceGroup() bool {
+	if x != nil {
+		return x.FreshResourceGroup
+	}
+	return false
 }
 
 // DeleteVirtualMachineExtensionRequest is the request of DeleteVirtualMachineExtension.
@@ -1720,8 +1744,13 @@ type CreateVirtualMachineRequest struct {
 	VirtualMachineId string `protobuf:"bytes,2,opt,name=virtual_machine_id,json=virtualMachineId,proto3" json:"virtual_machine_id,omitempty"`
 	// The resource.
 	VirtualMachine *VirtualMachine `protobuf:"bytes,3,opt,name=virtual_machine,json=virtualMachine,proto3" json:"virtual_machine,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Set by a caller that created the resource group itself (CreateResourceGroup answered
+	// created) and writes this resource there for the first time: nothing can exist there yet,
+	// so the service writes without reading the resource first, one ARM read fewer. A retry
+	// must leave it unset: the first attempt may have written the resource.
+	FreshResourceGroup bool `protobuf:"varint,4,opt,name=fresh_resource_group,json=freshResourceGroup,proto3" json:"fresh_resource_group,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *CreateVirtualMachineRequest) Reset() {
@@ -1773,6 +1802,13 @@ func (x *CreateVirtualMachineRequest) GetVirtualMachine() *VirtualMachine {
 		return x.VirtualMachine
 	}
 	return nil
+}
+
+func (x *CreateVirtualMachineRequest) GetFreshResourceGroup() bool {
+	if x != nil {
+		return x.FreshResourceGroup
+	}
+	return false
 }
 
 // DeleteVirtualMachineRequest is the request of DeleteVirtualMachine.
@@ -2118,21 +2154,23 @@ const file_hybridlink_compute_v1_compute_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"\x9f\x01\n" +
 	"\x1dListNetworkInterfacesResponse\x12V\n" +
 	"\x12network_interfaces\x18\x01 \x03(\v2'.hybridlink.compute.v1.NetworkInterfaceR\x11networkInterfaces\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xce\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x85\x02\n" +
 	"\x1dCreateNetworkInterfaceRequest\x12\x1b\n" +
 	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x125\n" +
 	"\x14network_interface_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x12networkInterfaceId\x12Y\n" +
-	"\x11network_interface\x18\x03 \x01(\v2'.hybridlink.compute.v1.NetworkInterfaceB\x03\xe0A\x02R\x10networkInterface\"f\n" +
+	"\x11network_interface\x18\x03 \x01(\v2'.hybridlink.compute.v1.NetworkInterfaceB\x03\xe0A\x02R\x10networkInterface\x125\n" +
+	"\x14fresh_resource_group\x18\x04 \x01(\bB\x03\xe0A\x01R\x12freshResourceGroup\"f\n" +
 	"\x1dDeleteNetworkInterfaceRequest\x12E\n" +
 	"\x04name\x18\x01 \x01(\tB1\xe0A\x02\xfaA+\n" +
 	")compute.hybridlink.local/NetworkInterfaceR\x04name\"q\n" +
 	"!GetVirtualMachineExtensionRequest\x12L\n" +
 	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xfaA2\n" +
-	"0compute.hybridlink.local/VirtualMachineExtensionR\x04name\"\xfa\x01\n" +
+	"0compute.hybridlink.local/VirtualMachineExtensionR\x04name\"\xb1\x02\n" +
 	"$CreateVirtualMachineExtensionRequest\x12\x1b\n" +
 	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12D\n" +
 	"\x1cvirtual_machine_extension_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x19virtualMachineExtensionId\x12o\n" +
-	"\x19virtual_machine_extension\x18\x03 \x01(\v2..hybridlink.compute.v1.VirtualMachineExtensionB\x03\xe0A\x02R\x17virtualMachineExtension\"t\n" +
+	"\x19virtual_machine_extension\x18\x03 \x01(\v2..hybridlink.compute.v1.VirtualMachineExtensionB\x03\xe0A\x02R\x17virtualMachineExtension\x125\n" +
+	"\x14fresh_resource_group\x18\x04 \x01(\bB\x03\xe0A\x01R\x12freshResourceGroup\"t\n" +
 	"$DeleteVirtualMachineExtensionRequest\x12L\n" +
 	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xfaA2\n" +
 	"0compute.hybridlink.local/VirtualMachineExtensionR\x04name\"_\n" +
@@ -2146,11 +2184,12 @@ const file_hybridlink_compute_v1_compute_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"\x97\x01\n" +
 	"\x1bListVirtualMachinesResponse\x12P\n" +
 	"\x10virtual_machines\x18\x01 \x03(\v2%.hybridlink.compute.v1.VirtualMachineR\x0fvirtualMachines\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc2\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xf9\x01\n" +
 	"\x1bCreateVirtualMachineRequest\x12\x1b\n" +
 	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x121\n" +
 	"\x12virtual_machine_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x10virtualMachineId\x12S\n" +
-	"\x0fvirtual_machine\x18\x03 \x01(\v2%.hybridlink.compute.v1.VirtualMachineB\x03\xe0A\x02R\x0evirtualMachine\"b\n" +
+	"\x0fvirtual_machine\x18\x03 \x01(\v2%.hybridlink.compute.v1.VirtualMachineB\x03\xe0A\x02R\x0evirtualMachine\x125\n" +
+	"\x14fresh_resource_group\x18\x04 \x01(\bB\x03\xe0A\x01R\x12freshResourceGroup\"b\n" +
 	"\x1bDeleteVirtualMachineRequest\x12C\n" +
 	"\x04name\x18\x01 \x01(\tB/\xe0A\x02\xfaA)\n" +
 	"'compute.hybridlink.local/VirtualMachineR\x04name\"a\n" +

@@ -1294,8 +1294,13 @@ type CreatePublicIPAddressRequest struct {
 	PublicIpAddressId string `protobuf:"bytes,2,opt,name=public_ip_address_id,json=publicIpAddressId,proto3" json:"public_ip_address_id,omitempty"`
 	// The resource.
 	PublicIpAddress *PublicIPAddress `protobuf:"bytes,3,opt,name=public_ip_address,json=publicIpAddress,proto3" json:"public_ip_address,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Set by a caller that created the resource group itself (CreateResourceGroup answered
+	// created) and writes this resource there for the first time: nothing can exist there yet,
+	// so the service writes without reading the resource first, one ARM read fewer. A retry
+	// must leave it unset: the first attempt may have written the resource.
+	FreshResourceGroup bool `protobuf:"varint,4,opt,name=fresh_resource_group,json=freshResourceGroup,proto3" json:"fresh_resource_group,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *CreatePublicIPAddressRequest) Reset() {
@@ -1347,6 +1352,13 @@ func (x *CreatePublicIPAddressRequest) GetPublicIpAddress() *PublicIPAddress {
 		return x.PublicIpAddress
 	}
 	return nil
+}
+
+func (x *CreatePublicIPAddressRequest) GetFreshResourceGroup() bool {
+	if x != nil {
+		return x.FreshResourceGroup
+	}
+	return false
 }
 
 // DeletePublicIPAddressRequest is the request of DeletePublicIPAddress.
@@ -1569,8 +1581,13 @@ type CreateVirtualNetworkGatewayRequest struct {
 	VirtualNetworkGatewayId string `protobuf:"bytes,2,opt,name=virtual_network_gateway_id,json=virtualNetworkGatewayId,proto3" json:"virtual_network_gateway_id,omitempty"`
 	// The resource.
 	VirtualNetworkGateway *VirtualNetworkGateway `protobuf:"bytes,3,opt,name=virtual_network_gateway,json=virtualNetworkGateway,proto3" json:"virtual_network_gateway,omitempty"`
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+	// Set by a caller that created the resource group itself (CreateResourceGroup answered
+	// created) and writes this resource there for the first time: nothing can exist there yet,
+	// so the service writes without reading the resource first, one ARM read fewer. A retry
+	// must leave it unset: the first attempt may have written the resource.
+	FreshResourceGroup bool `protobuf:"varint,4,opt,name=fresh_resource_group,json=freshResourceGroup,proto3" json:"fresh_resource_group,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *CreateVirtualNetworkGatewayRequest) Reset() {
@@ -1622,6 +1639,13 @@ func (x *CreateVirtualNetworkGatewayRequest) GetVirtualNetworkGateway() *Virtual
 		return x.VirtualNetworkGateway
 	}
 	return nil
+}
+
+func (x *CreateVirtualNetworkGatewayRequest) GetFreshResourceGroup() bool {
+	if x != nil {
+		return x.FreshResourceGroup
+	}
+	return false
 }
 
 // DeleteVirtualNetworkGatewayRequest is the request of DeleteVirtualNetworkGateway.
@@ -1844,8 +1868,13 @@ type CreateLocalNetworkGatewayRequest struct {
 	LocalNetworkGatewayId string `protobuf:"bytes,2,opt,name=local_network_gateway_id,json=localNetworkGatewayId,proto3" json:"local_network_gateway_id,omitempty"`
 	// The resource.
 	LocalNetworkGateway *LocalNetworkGateway `protobuf:"bytes,3,opt,name=local_network_gateway,json=localNetworkGateway,proto3" json:"local_network_gateway,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// Set by a caller that created the resource group itself (CreateResourceGroup answered
+	// created) and writes this resource there for the first time: nothing can exist there yet,
+	// so the service writes without reading the resource first, one ARM read fewer. A retry
+	// must leave it unset: the first attempt may have written the resource.
+	FreshResourceGroup bool `protobuf:"varint,4,opt,name=fresh_resource_group,json=freshResourceGroup,proto3" json:"fresh_resource_group,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *CreateLocalNetworkGatewayRequest) Reset() {
@@ -1897,6 +1926,13 @@ func (x *CreateLocalNetworkGatewayRequest) GetLocalNetworkGateway() *LocalNetwor
 		return x.LocalNetworkGateway
 	}
 	return nil
+}
+
+func (x *CreateLocalNetworkGatewayRequest) GetFreshResourceGroup() bool {
+	if x != nil {
+		return x.FreshResourceGroup
+	}
+	return false
 }
 
 // DeleteLocalNetworkGatewayRequest is the request of DeleteLocalNetworkGateway.
@@ -2118,9 +2154,14 @@ type CreateConnectionRequest struct {
 	// The resource's name in ARM.
 	ConnectionId string `protobuf:"bytes,2,opt,name=connection_id,json=connectionId,proto3" json:"connection_id,omitempty"`
 	// The resource.
-	Connection    *Connection `protobuf:"bytes,3,opt,name=connection,proto3" json:"connection,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Connection *Connection `protobuf:"bytes,3,opt,name=connection,proto3" json:"connection,omitempty"`
+	// Set by a caller that created the resource group itself (CreateResourceGroup answered
+	// created) and writes this resource there for the first time: nothing can exist there yet,
+	// so the service writes without reading the resource first, one ARM read fewer. A retry
+	// must leave it unset: the first attempt may have written the resource.
+	FreshResourceGroup bool `protobuf:"varint,4,opt,name=fresh_resource_group,json=freshResourceGroup,proto3" json:"fresh_resource_group,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *CreateConnectionRequest) Reset() {
@@ -2172,6 +2213,13 @@ func (x *CreateConnectionRequest) GetConnection() *Connection {
 		return x.Connection
 	}
 	return nil
+}
+
+func (x *CreateConnectionRequest) GetFreshResourceGroup() bool {
+	if x != nil {
+		return x.FreshResourceGroup
+	}
+	return false
 }
 
 // DeleteConnectionRequest is the request of DeleteConnection.
@@ -2404,11 +2452,12 @@ const file_hybridlink_gateway_v1_gateway_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"\x9f\x01\n" +
 	"\x1dListPublicIPAddressesResponse\x12V\n" +
 	"\x13public_ip_addresses\x18\x01 \x03(\v2&.hybridlink.gateway.v1.PublicIPAddressR\x11publicIpAddresses\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xca\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x81\x02\n" +
 	"\x1cCreatePublicIPAddressRequest\x12\x1b\n" +
 	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x124\n" +
 	"\x14public_ip_address_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x11publicIpAddressId\x12W\n" +
-	"\x11public_ip_address\x18\x03 \x01(\v2&.hybridlink.gateway.v1.PublicIPAddressB\x03\xe0A\x02R\x0fpublicIpAddress\"d\n" +
+	"\x11public_ip_address\x18\x03 \x01(\v2&.hybridlink.gateway.v1.PublicIPAddressB\x03\xe0A\x02R\x0fpublicIpAddress\x125\n" +
+	"\x14fresh_resource_group\x18\x04 \x01(\bB\x03\xe0A\x01R\x12freshResourceGroup\"d\n" +
 	"\x1cDeletePublicIPAddressRequest\x12D\n" +
 	"\x04name\x18\x01 \x01(\tB0\xe0A\x02\xfaA*\n" +
 	"(gateway.hybridlink.local/PublicIPAddressR\x04name\"m\n" +
@@ -2422,11 +2471,12 @@ const file_hybridlink_gateway_v1_gateway_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"\xb4\x01\n" +
 	"\"ListVirtualNetworkGatewaysResponse\x12f\n" +
 	"\x18virtual_network_gateways\x18\x01 \x03(\v2,.hybridlink.gateway.v1.VirtualNetworkGatewayR\x16virtualNetworkGateways\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xee\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa5\x02\n" +
 	"\"CreateVirtualNetworkGatewayRequest\x12\x1b\n" +
 	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12@\n" +
 	"\x1avirtual_network_gateway_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x17virtualNetworkGatewayId\x12i\n" +
-	"\x17virtual_network_gateway\x18\x03 \x01(\v2,.hybridlink.gateway.v1.VirtualNetworkGatewayB\x03\xe0A\x02R\x15virtualNetworkGateway\"p\n" +
+	"\x17virtual_network_gateway\x18\x03 \x01(\v2,.hybridlink.gateway.v1.VirtualNetworkGatewayB\x03\xe0A\x02R\x15virtualNetworkGateway\x125\n" +
+	"\x14fresh_resource_group\x18\x04 \x01(\bB\x03\xe0A\x01R\x12freshResourceGroup\"p\n" +
 	"\"DeleteVirtualNetworkGatewayRequest\x12J\n" +
 	"\x04name\x18\x01 \x01(\tB6\xe0A\x02\xfaA0\n" +
 	".gateway.hybridlink.local/VirtualNetworkGatewayR\x04name\"i\n" +
@@ -2440,11 +2490,12 @@ const file_hybridlink_gateway_v1_gateway_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"\xac\x01\n" +
 	" ListLocalNetworkGatewaysResponse\x12`\n" +
 	"\x16local_network_gateways\x18\x01 \x03(\v2*.hybridlink.gateway.v1.LocalNetworkGatewayR\x14localNetworkGateways\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xe2\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x99\x02\n" +
 	" CreateLocalNetworkGatewayRequest\x12\x1b\n" +
 	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12<\n" +
 	"\x18local_network_gateway_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x15localNetworkGatewayId\x12c\n" +
-	"\x15local_network_gateway\x18\x03 \x01(\v2*.hybridlink.gateway.v1.LocalNetworkGatewayB\x03\xe0A\x02R\x13localNetworkGateway\"l\n" +
+	"\x15local_network_gateway\x18\x03 \x01(\v2*.hybridlink.gateway.v1.LocalNetworkGatewayB\x03\xe0A\x02R\x13localNetworkGateway\x125\n" +
+	"\x14fresh_resource_group\x18\x04 \x01(\bB\x03\xe0A\x01R\x12freshResourceGroup\"l\n" +
 	" DeleteLocalNetworkGatewayRequest\x12H\n" +
 	"\x04name\x18\x01 \x01(\tB4\xe0A\x02\xfaA.\n" +
 	",gateway.hybridlink.local/LocalNetworkGatewayR\x04name\"W\n" +
@@ -2458,13 +2509,14 @@ const file_hybridlink_gateway_v1_gateway_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"\x86\x01\n" +
 	"\x17ListConnectionsResponse\x12C\n" +
 	"\vconnections\x18\x01 \x03(\v2!.hybridlink.gateway.v1.ConnectionR\vconnections\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa8\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xdf\x01\n" +
 	"\x17CreateConnectionRequest\x12\x1b\n" +
 	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12(\n" +
 	"\rconnection_id\x18\x02 \x01(\tB\x03\xe0A\x02R\fconnectionId\x12F\n" +
 	"\n" +
 	"connection\x18\x03 \x01(\v2!.hybridlink.gateway.v1.ConnectionB\x03\xe0A\x02R\n" +
-	"connection\"Z\n" +
+	"connection\x125\n" +
+	"\x14fresh_resource_group\x18\x04 \x01(\bB\x03\xe0A\x01R\x12freshResourceGroup\"Z\n" +
 	"\x17DeleteConnectionRequest\x12?\n" +
 	"\x04name\x18\x01 \x01(\tB+\xe0A\x02\xfaA%\n" +
 	"#gateway.hybridlink.local/ConnectionR\x04name\"\x87\x01\n" +

@@ -105,7 +105,10 @@ type ResourceGroup struct {
 	// ARM's provisioning state.
 	ProvisioningState ProvisioningState `protobuf:"varint,4,opt,name=provisioning_state,json=provisioningState,proto3,enum=hybridlink.network.v1.ProvisioningState" json:"provisioning_state,omitempty"`
 	// The ARM resource ID.
-	ArmId         string `protobuf:"bytes,5,opt,name=arm_id,json=armId,proto3" json:"arm_id,omitempty"`
+	ArmId string `protobuf:"bytes,5,opt,name=arm_id,json=armId,proto3" json:"arm_id,omitempty"`
+	// True only in the answer of the CreateResourceGroup call that created the group (it did
+	// not exist before); false in every other answer.
+	Created       bool `protobuf:"varint,6,opt,name=created,proto3" json:"created,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -173,6 +176,13 @@ func (x *ResourceGroup) GetArmId() string {
 		return x.ArmId
 	}
 	return ""
+}
+
+func (x *ResourceGroup) GetCreated() bool {
+	if x != nil {
+		return x.Created
+	}
+	return false
 }
 
 // VirtualNetwork is an ARM virtual network with its subnets.
@@ -1073,8 +1083,13 @@ type CreateVirtualNetworkRequest struct {
 	VirtualNetworkId string `protobuf:"bytes,2,opt,name=virtual_network_id,json=virtualNetworkId,proto3" json:"virtual_network_id,omitempty"`
 	// The virtual network.
 	VirtualNetwork *VirtualNetwork `protobuf:"bytes,3,opt,name=virtual_network,json=virtualNetwork,proto3" json:"virtual_network,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Set by a caller that created the resource group itself (CreateResourceGroup answered
+	// created) and writes this resource there for the first time: nothing can exist there yet,
+	// so the service writes without reading the resource first, one ARM read fewer. A retry
+	// must leave it unset: the first attempt may have written the resource.
+	FreshResourceGroup bool `protobuf:"varint,4,opt,name=fresh_resource_group,json=freshResourceGroup,proto3" json:"fresh_resource_group,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *CreateVirtualNetworkRequest) Reset() {
@@ -1126,6 +1141,13 @@ func (x *CreateVirtualNetworkRequest) GetVirtualNetwork() *VirtualNetwork {
 		return x.VirtualNetwork
 	}
 	return nil
+}
+
+func (x *CreateVirtualNetworkRequest) GetFreshResourceGroup() bool {
+	if x != nil {
+		return x.FreshResourceGroup
+	}
+	return false
 }
 
 // DeleteVirtualNetworkRequest is the request of DeleteVirtualNetwork.
@@ -1453,13 +1475,14 @@ var File_hybridlink_network_v1_network_proto protoreflect.FileDescriptor
 
 const file_hybridlink_network_v1_network_proto_rawDesc = "" +
 	"\n" +
-	"#hybridlink/network/v1/network.proto\x12\x15hybridlink.network.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a#google/longrunning/operations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbc\x03\n" +
+	"#hybridlink/network/v1/network.proto\x12\x15hybridlink.network.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a#google/longrunning/operations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdb\x03\n" +
 	"\rResourceGroup\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x1f\n" +
 	"\blocation\x18\x02 \x01(\tB\x03\xe0A\x05R\blocation\x12B\n" +
 	"\x04tags\x18\x03 \x03(\v2..hybridlink.network.v1.ResourceGroup.TagsEntryR\x04tags\x12\\\n" +
 	"\x12provisioning_state\x18\x04 \x01(\x0e2(.hybridlink.network.v1.ProvisioningStateB\x03\xe0A\x03R\x11provisioningState\x12\x1a\n" +
-	"\x06arm_id\x18\x05 \x01(\tB\x03\xe0A\x03R\x05armId\x1a7\n" +
+	"\x06arm_id\x18\x05 \x01(\tB\x03\xe0A\x03R\x05armId\x12\x1d\n" +
+	"\acreated\x18\x06 \x01(\bB\x03\xe0A\x03R\acreated\x1a7\n" +
 	"\tTagsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01:z\xeaAw\n" +
@@ -1532,12 +1555,13 @@ const file_hybridlink_network_v1_network_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"\x97\x01\n" +
 	"\x1bListVirtualNetworksResponse\x12P\n" +
 	"\x10virtual_networks\x18\x01 \x03(\v2%.hybridlink.network.v1.VirtualNetworkR\x0fvirtualNetworks\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xed\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa4\x02\n" +
 	"\x1bCreateVirtualNetworkRequest\x12F\n" +
 	"\x06parent\x18\x01 \x01(\tB.\xe0A\x02\xfaA(\n" +
 	"&network.hybridlink.local/ResourceGroupR\x06parent\x121\n" +
 	"\x12virtual_network_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x10virtualNetworkId\x12S\n" +
-	"\x0fvirtual_network\x18\x03 \x01(\v2%.hybridlink.network.v1.VirtualNetworkB\x03\xe0A\x02R\x0evirtualNetwork\"b\n" +
+	"\x0fvirtual_network\x18\x03 \x01(\v2%.hybridlink.network.v1.VirtualNetworkB\x03\xe0A\x02R\x0evirtualNetwork\x125\n" +
+	"\x14fresh_resource_group\x18\x04 \x01(\bB\x03\xe0A\x01R\x12freshResourceGroup\"b\n" +
 	"\x1bDeleteVirtualNetworkRequest\x12C\n" +
 	"\x04name\x18\x01 \x01(\tB/\xe0A\x02\xfaA)\n" +
 	"'network.hybridlink.local/VirtualNetworkR\x04name\"O\n" +

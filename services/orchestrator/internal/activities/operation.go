@@ -84,6 +84,15 @@ func (a *Activities) operate(ctx context.Context, ops longrunningpb.OperationsCl
 	}
 }
 
+// unfresh clears a Create request's fresh_resource_group, for a retried attempt: the first
+// may have written the resource, so the service must read it before writing.
+func unfresh(req proto.Message) {
+	m := req.ProtoReflect()
+	if f := m.Descriptor().Fields().ByName("fresh_resource_group"); f != nil {
+		m.Clear(f)
+	}
+}
+
 // ended is an operation as operate's callers see it: one that finished in error is that
 // error.
 func ended(op *longrunningpb.Operation, err error) (*longrunningpb.Operation, error) {
@@ -167,11 +176,18 @@ func nap(ctx context.Context, details any, d time.Duration) error {
 
 // ensure is an Ensure activity: it calls create with req (or resumes the operation a
 // previous attempt started) and returns the operation's response as out. secrets are input
-// fields of req that no error may hold.
-func ensure[Req interface{ GetParent() string }, M proto.Message](ctx context.Context, a *Activities, ops longrunningpb.OperationsClient,
+// fields of req that no error may hold. A retried attempt that starts again does not pass
+// fresh_resource_group on (unfresh).
+func ensure[Req interface {
+	proto.Message
+	GetParent() string
+}, M proto.Message](ctx context.Context, a *Activities, ops longrunningpb.OperationsClient,
 	create func(context.Context, Req, ...grpc.CallOption) (*longrunningpb.Operation, error), req Req, out M, secrets ...string) (M, error) {
 	var zero M
 	annotate(ctx, req.GetParent())
+	if activity.GetInfo(ctx).Attempt > 1 {
+		unfresh(req)
+	}
 	op, err := a.operate(ctx, ops, workflow.CloudOf(req.GetParent()), func(ctx context.Context) (*longrunningpb.Operation, error) {
 		return create(ctx, req)
 	})

@@ -91,7 +91,8 @@ func newFake(t *testing.T) *fake {
 			return r.GetParent() + "/resourceGroups/" + r.GetResourceGroupId()
 		},
 		func(name string, r *networkv1.CreateResourceGroupRequest) *networkv1.ResourceGroup {
-			return &networkv1.ResourceGroup{Name: name, Location: r.GetResourceGroup().GetLocation()}
+			// the fake creates a group at its first attempt: later ones find it
+			return &networkv1.ResourceGroup{Name: name, Location: r.GetResourceGroup().GetLocation(), Created: len(f.runs[name]) == 1}
 		}))
 	fns[EnsureVirtualNetwork] = (ensure(f, EnsureVirtualNetwork,
 		func(r *networkv1.CreateVirtualNetworkRequest) string {

@@ -119,9 +119,10 @@ func build(in Input, outputs []*orchestratorv1.SiteOutputs, planning bool) *grap
 	sites := spec.GetSites()
 	n := make([]names, len(sites))
 	gateways := make([]*step, len(sites))
+	fresh := make([]func() bool, len(sites))
 	for i, site := range sites {
 		n[i] = siteNames(site)
-		gateways[i] = g.addSite(site, n[i], outputs[i])
+		gateways[i], fresh[i] = g.addSite(site, n[i], outputs[i])
 	}
 	peerings := deployrules.Peerings(spec)
 	ends := map[int]int{}
@@ -132,7 +133,7 @@ func build(in Input, outputs []*orchestratorv1.SiteOutputs, planning bool) *grap
 	var names []string
 	for k, p := range peerings {
 		site, peer := sites[p.Site], sites[p.Peer]
-		ni, out := n[p.Site], outputs[p.Site]
+		ni, out, fresh := n[p.Site], outputs[p.Site], fresh[p.Site]
 		label, suffix := site.GetName(), ""
 		if ends[p.Site] > 1 {
 			suffix = "/" + peer.GetName()
@@ -147,7 +148,7 @@ func build(in Input, outputs []*orchestratorv1.SiteOutputs, planning bool) *grap
 					return nil, temporal.NewNonRetryableApplicationError(
 						fmt.Sprintf("site %s's gateway %s has no public IP address", peer.GetName(), gw.GetName()), "FailedPrecondition", nil)
 				}
-				return localGatewayRequest(site, peer, ni, prefixes, gw), nil
+				return localGatewayRequest(site, peer, ni, prefixes, gw, fresh()), nil
 			},
 			first, second)
 		var policy *gatewayv1.IpsecPolicy
@@ -157,7 +158,7 @@ func build(in Input, outputs []*orchestratorv1.SiteOutputs, planning bool) *grap
 		conn := &gatewayv1.Connection{}
 		end := g.add(label, kindConnection+suffix, ni.connection(label, peer.GetName()), EnsureConnection, conn,
 			func() (any, error) {
-				return connectionRequest(site, peer, ni, spec.GetConnection().GetSharedKey(), policy), nil
+				return connectionRequest(site, peer, ni, spec.GetConnection().GetSharedKey(), policy, fresh()), nil
 			},
 			gateways[p.Site], lgw)
 		peerName := peer.GetName()
@@ -186,13 +187,17 @@ func build(in Input, outputs []*orchestratorv1.SiteOutputs, planning bool) *grap
 	return g
 }
 
-// addSite adds one site's steps and returns its gateway step: for an adopted network or
-// gateway, a step that reads it.
-func (g *graph) addSite(site *orchestratorv1.Site, n names, out *orchestratorv1.SiteOutputs) *step {
+// addSite adds one site's steps and returns its gateway step (for an adopted network or
+// gateway, a step that reads it) and whether this apply created the site's resource group,
+// known once its step has run: what a step writes first in a group it created needs no read
+// before (FreshResourceGroup).
+func (g *graph) addSite(site *orchestratorv1.Site, n names, out *orchestratorv1.SiteOutputs) (*step, func() bool) {
 	label := site.GetName()
 	var group *step
+	rg := &networkv1.ResourceGroup{}
+	fresh := func() bool { return rg.GetCreated() }
 	if !site.GetExistingResourceGroup() {
-		group = g.add(label, kindResourceGroup, n.group, EnsureResourceGroup, &networkv1.ResourceGroup{},
+		group = g.add(label, kindResourceGroup, n.group, EnsureResourceGroup, rg,
 			func() (any, error) { return resourceGroupRequest(site, n), nil })
 	}
 	var vnet *step
@@ -201,7 +206,7 @@ func (g *graph) addSite(site *orchestratorv1.Site, n names, out *orchestratorv1.
 			func() (any, error) { return readNetworkRequest(n), nil })
 	} else {
 		vnet = g.add(label, kindVirtualNetwork, n.vnet, EnsureVirtualNetwork, &networkv1.VirtualNetwork{},
-			func() (any, error) { return virtualNetworkRequest(site, n), nil }, group)
+			func() (any, error) { return virtualNetworkRequest(site, n, fresh()), nil }, group)
 	}
 	gw := &gatewayv1.VirtualNetworkGateway{}
 	var gateway *step
@@ -211,20 +216,20 @@ func (g *graph) addSite(site *orchestratorv1.Site, n names, out *orchestratorv1.
 		gateway.deps, gateway.status.DependsOn = []*step{vnet}, []string{vnet.status.GetName()}
 	} else {
 		ip := g.add(label, kindPublicIP, n.publicIP, EnsurePublicIPAddress, &gatewayv1.PublicIPAddress{},
-			func() (any, error) { return publicIPRequest(site, n), nil }, group)
+			func() (any, error) { return publicIPRequest(site, n, fresh()), nil }, group)
 		gateway = g.add(label, kindGateway, n.gateway, EnsureVirtualNetworkGateway, gw,
-			func() (any, error) { return gatewayRequest(site, n), nil }, vnet, ip)
+			func() (any, error) { return gatewayRequest(site, n, fresh()), nil }, vnet, ip)
 	}
 	gateway.record = func() { out.GatewayIpAddress = gw.GetGatewayIpAddress() }
 	for _, vm := range site.GetVirtualMachines() {
 		nicOut := &computev1.NetworkInterface{}
 		nic := g.add(label, kindNetworkInterface+"/"+vm.GetName(), n.nicName(vm.GetName()), EnsureNetworkInterface, nicOut,
-			func() (any, error) { return nicRequest(site, n, vm), nil }, vnet)
+			func() (any, error) { return nicRequest(site, n, vm, fresh()), nil }, vnet)
 		nic.record = func() { out.VmPrivateIps[vm.GetName()] = nicOut.GetAllocatedPrivateIpAddress() }
 		g.add(label, kindVirtualMachine+"/"+vm.GetName(), n.vmName(vm.GetName()), EnsureVirtualMachine, &computev1.VirtualMachine{},
-			func() (any, error) { return vmRequest(site, n, vm), nil }, nic)
+			func() (any, error) { return vmRequest(site, n, vm, fresh()), nil }, nic)
 	}
-	return gateway
+	return gateway, fresh
 }
 
 // recordConnection records a connection's status and byte counters among a site's

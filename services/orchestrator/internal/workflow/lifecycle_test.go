@@ -100,6 +100,52 @@ func TestReapply(t *testing.T) {
 	}
 }
 
+// TestFreshResourceGroup: what an apply writes in a resource group it created is asked for
+// with fresh_resource_group (no read before the write); not in an existing group, nor in a
+// re-apply, which finds its groups there.
+func TestFreshResourceGroup(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		in      Input
+		reapply bool
+		fresh   map[string]bool
+	}{
+		{"created groups", input(), false, map[string]bool{hubGroup: true, stackGroup: true}},
+		{"an existing group", input(existingStackGroup), false, map[string]bool{hubGroup: true, stackGroup: false}},
+		{"a re-apply", input(), true, map[string]bool{hubGroup: false, stackGroup: false}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t)
+			var reapply func() (*orchestratorv1.Deployment, error)
+			if tc.reapply {
+				f.env.RegisterDelayedCallback(func() { reapply = f.update(t, UpdateApply, tc.in) }, ready)
+			}
+			f.run(t, tc.in, 2*ready)
+			if reapply != nil {
+				if d, err := reapply(); err != nil || d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
+					t.Fatalf("re-apply: %v, %v", d.GetStatus(), err)
+				}
+			}
+			for group, want := range tc.fresh {
+				n := 0
+				for name, req := range f.requests {
+					r, ok := req.(interface{ GetFreshResourceGroup() bool })
+					if !ok || !strings.HasPrefix(name, group+"/") {
+						continue
+					}
+					n++
+					if r.GetFreshResourceGroup() != want {
+						t.Errorf("%s: fresh_resource_group %v, want %v", name, r.GetFreshResourceGroup(), want)
+					}
+				}
+				if n < 7 { // the network, public IP, gateway, local network gateway, connection, a NIC and a VM at least
+					t.Errorf("%d Create requests in %s", n, group)
+				}
+			}
+		})
+	}
+}
+
 // TestReapplyRefusesAnotherDeployment checks the apply validator.
 func TestReapplyRefusesAnotherDeployment(t *testing.T) {
 	f := newFake(t)

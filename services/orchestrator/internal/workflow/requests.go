@@ -90,7 +90,7 @@ func resourceGroupRequest(site *orchestratorv1.Site, n names) *networkv1.CreateR
 
 // virtualNetworkRequest creates the site's virtual network with its workload subnet and
 // its GatewaySubnet.
-func virtualNetworkRequest(site *orchestratorv1.Site, n names) *networkv1.CreateVirtualNetworkRequest {
+func virtualNetworkRequest(site *orchestratorv1.Site, n names, fresh bool) *networkv1.CreateVirtualNetworkRequest {
 	return &networkv1.CreateVirtualNetworkRequest{
 		Parent:           n.group,
 		VirtualNetworkId: vnetID(site.GetName()),
@@ -102,21 +102,23 @@ func virtualNetworkRequest(site *orchestratorv1.Site, n names) *networkv1.Create
 				{Name: gatewaySubnet, AddressPrefix: site.GetGatewaySubnetPrefix()},
 			},
 		},
+		FreshResourceGroup: fresh,
 	}
 }
 
 // publicIPRequest creates the gateway's public IP address; its SKU and allocation are left
 // to the gateway service, which picks what the site's cloud needs.
-func publicIPRequest(site *orchestratorv1.Site, n names) *gatewayv1.CreatePublicIPAddressRequest {
+func publicIPRequest(site *orchestratorv1.Site, n names, fresh bool) *gatewayv1.CreatePublicIPAddressRequest {
 	return &gatewayv1.CreatePublicIPAddressRequest{
-		Parent:            n.group,
-		PublicIpAddressId: publicIPID(site.GetName()),
-		PublicIpAddress:   &gatewayv1.PublicIPAddress{Location: site.GetLocation()},
+		Parent:             n.group,
+		PublicIpAddressId:  publicIPID(site.GetName()),
+		PublicIpAddress:    &gatewayv1.PublicIPAddress{Location: site.GetLocation()},
+		FreshResourceGroup: fresh,
 	}
 }
 
 // gatewayRequest creates the site's route-based VPN gateway in its GatewaySubnet.
-func gatewayRequest(site *orchestratorv1.Site, n names) *gatewayv1.CreateVirtualNetworkGatewayRequest {
+func gatewayRequest(site *orchestratorv1.Site, n names, fresh bool) *gatewayv1.CreateVirtualNetworkGatewayRequest {
 	return &gatewayv1.CreateVirtualNetworkGatewayRequest{
 		Parent:                  n.group,
 		VirtualNetworkGatewayId: gatewayID(site.GetName()),
@@ -128,6 +130,7 @@ func gatewayRequest(site *orchestratorv1.Site, n names) *gatewayv1.CreateVirtual
 			PublicIpAddress: n.publicIP,
 			EnableBgp:       site.GetEnableBgp(),
 		},
+		FreshResourceGroup: fresh,
 	}
 }
 
@@ -135,7 +138,7 @@ func gatewayRequest(site *orchestratorv1.Site, n names) *gatewayv1.CreateVirtual
 // the peer site: its gateway's public IP address (known once that gateway runs), prefixes
 // (the peer's address space, and with transit through a hub the other spokes' too), and its
 // BGP speaker when both sites run BGP.
-func localGatewayRequest(site, peer *orchestratorv1.Site, n names, prefixes []string, peerGateway *gatewayv1.VirtualNetworkGateway) *gatewayv1.CreateLocalNetworkGatewayRequest {
+func localGatewayRequest(site, peer *orchestratorv1.Site, n names, prefixes []string, peerGateway *gatewayv1.VirtualNetworkGateway, fresh bool) *gatewayv1.CreateLocalNetworkGatewayRequest {
 	lgw := &gatewayv1.LocalNetworkGateway{
 		Location:         site.GetLocation(),
 		GatewayIpAddress: peerGateway.GetGatewayIpAddress(),
@@ -149,12 +152,13 @@ func localGatewayRequest(site, peer *orchestratorv1.Site, n names, prefixes []st
 		Parent:                n.group,
 		LocalNetworkGatewayId: peeringID(site.GetName(), peer.GetName()),
 		LocalNetworkGateway:   lgw,
+		FreshResourceGroup:    fresh,
 	}
 }
 
 // connectionRequest creates the site's IKEv2 connection from its gateway to its local
 // network gateway, with the deployment's shared key and the site's IPsec policy.
-func connectionRequest(site, peer *orchestratorv1.Site, n names, sharedKey string, policy *gatewayv1.IpsecPolicy) *gatewayv1.CreateConnectionRequest {
+func connectionRequest(site, peer *orchestratorv1.Site, n names, sharedKey string, policy *gatewayv1.IpsecPolicy, fresh bool) *gatewayv1.CreateConnectionRequest {
 	return &gatewayv1.CreateConnectionRequest{
 		Parent:       n.group,
 		ConnectionId: peeringID(site.GetName(), peer.GetName()),
@@ -167,6 +171,7 @@ func connectionRequest(site, peer *orchestratorv1.Site, n names, sharedKey strin
 			IpsecPolicy:           policy,
 			EnableBgp:             bgp(site, peer),
 		},
+		FreshResourceGroup: fresh,
 	}
 }
 
@@ -184,7 +189,7 @@ func readNetworkRequest(n names) *networkv1.GetVirtualNetworkRequest {
 func bgp(site, peer *orchestratorv1.Site) bool { return site.GetEnableBgp() && peer.GetEnableBgp() }
 
 // nicRequest creates a virtual machine's network interface in the workload subnet.
-func nicRequest(site *orchestratorv1.Site, n names, vm *orchestratorv1.VirtualMachineSpec) *computev1.CreateNetworkInterfaceRequest {
+func nicRequest(site *orchestratorv1.Site, n names, vm *orchestratorv1.VirtualMachineSpec, fresh bool) *computev1.CreateNetworkInterfaceRequest {
 	return &computev1.CreateNetworkInterfaceRequest{
 		Parent:             n.group,
 		NetworkInterfaceId: nicID(vm.GetName()),
@@ -192,11 +197,12 @@ func nicRequest(site *orchestratorv1.Site, n names, vm *orchestratorv1.VirtualMa
 			Location: site.GetLocation(),
 			Subnet:   n.vnet + "/subnets/" + workloadSubnet,
 		},
+		FreshResourceGroup: fresh,
 	}
 }
 
 // vmRequest creates a virtual machine on its network interface.
-func vmRequest(site *orchestratorv1.Site, n names, vm *orchestratorv1.VirtualMachineSpec) *computev1.CreateVirtualMachineRequest {
+func vmRequest(site *orchestratorv1.Site, n names, vm *orchestratorv1.VirtualMachineSpec, fresh bool) *computev1.CreateVirtualMachineRequest {
 	return &computev1.CreateVirtualMachineRequest{
 		Parent:           n.group,
 		VirtualMachineId: vm.GetName(),
@@ -214,5 +220,6 @@ func vmRequest(site *orchestratorv1.Site, n names, vm *orchestratorv1.VirtualMac
 			SshPublicKeys:     vm.GetSshPublicKeys(),
 			NetworkInterfaces: []string{n.nicName(vm.GetName())},
 		},
+		FreshResourceGroup: fresh,
 	}
 }
