@@ -16,17 +16,6 @@ import (
 // otherSub is a second subscription (tenant) of the same stamp.
 const otherSub = "00000000-0000-0000-0000-0000000000bb"
 
-// newStackIn is newStack in another subscription.
-func newStackIn(t testing.TB, sim *armsim.Sim, cloudID, subscription string) stackClients {
-	t.Helper()
-	opts := clientOptions(sim, cloudID)
-	groups, err := ashresources.NewResourceGroupsClient(subscription, cred, opts)
-	must(t, err)
-	netf, err := ashnetwork.NewClientFactory(subscription, cred, opts)
-	must(t, err)
-	return stackClients{groups: groups, net: netf}
-}
-
 // ashGateway builds, in a resource group (created if need be), a virtual network of the
 // given space with a GatewaySubnet, a dynamic public IP and a running gateway of the SKU;
 // it returns the gateway and its public IP address.

@@ -32,16 +32,8 @@ func TestConcurrentWriters(t *testing.T) {
 				t.Errorf("azure %s: %v", rg, err)
 				return
 			}
-			vnet, err := done(az.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, "vnet", armnetwork.VirtualNetwork{
-				Location: to("eastus"),
-				Properties: &armnetwork.VirtualNetworkPropertiesFormat{
-					AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: []*string{to("10.1.0.0/16")}},
-					Subnets: []*armnetwork.Subnet{
-						{Name: to("a"), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.1.1.0/24")}},
-						{Name: to("b"), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.1.2.0/24")}},
-					},
-				},
-			}, nil))
+			vnet, err := done(az.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, "vnet",
+				azVnetBody("10.1.0.0/16", map[string]string{"a": "10.1.1.0/24", "b": "10.1.2.0/24"}), nil))
 			if err != nil {
 				t.Errorf("azure %s vnet: %v", rg, err)
 				return
@@ -66,16 +58,8 @@ func TestConcurrentWriters(t *testing.T) {
 				t.Errorf("stack %s: %v", rg, err)
 				return
 			}
-			if _, err := done(st.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, "vnet", ashnetwork.VirtualNetwork{
-				Location: to("local"),
-				Properties: &ashnetwork.VirtualNetworkPropertiesFormat{
-					AddressSpace: &ashnetwork.AddressSpace{AddressPrefixes: []*string{to("10.2.0.0/16")}},
-					Subnets: []*ashnetwork.Subnet{
-						{Name: to("a"), Properties: &ashnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.2.1.0/24")}},
-						{Name: to("b"), Properties: &ashnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.2.2.0/24")}},
-					},
-				},
-			}, nil)); err != nil {
+			if _, err := done(st.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, "vnet",
+				ashVnetBody("10.2.0.0/16", map[string]string{"a": "10.2.1.0/24", "b": "10.2.2.0/24"}), nil)); err != nil {
 				t.Errorf("stack %s vnet: %v", rg, err)
 				return
 			}
@@ -215,9 +199,9 @@ func TestConcurrentWritesToOneResource(t *testing.T) {
 	}
 
 	azBody := func(i int) armnetwork.VirtualNetwork {
-		return armnetwork.VirtualNetwork{Location: to("eastus"), Tags: map[string]*string{"racer": to(fmt.Sprint(i))},
-			Properties: &armnetwork.VirtualNetworkPropertiesFormat{
-				AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: []*string{to("10.1.0.0/16")}}}}
+		v := azVnetBody("10.1.0.0/16", nil)
+		v.Tags = map[string]*string{"racer": to(fmt.Sprint(i))}
+		return v
 	}
 	vnets := az.net.NewVirtualNetworksClient()
 	check("azure create", race(func(i int) error {
@@ -237,9 +221,7 @@ func TestConcurrentWritesToOneResource(t *testing.T) {
 
 	stVnets := st.net.NewVirtualNetworksClient()
 	check("azure-stack-hub create", race(func(i int) error {
-		_, err := stVnets.BeginCreateOrUpdate(ctx, "rg", "vnet", ashnetwork.VirtualNetwork{Location: to("local"),
-			Properties: &ashnetwork.VirtualNetworkPropertiesFormat{
-				AddressSpace: &ashnetwork.AddressSpace{AddressPrefixes: []*string{to("10.2.0.0/16")}}}}, nil)
+		_, err := stVnets.BeginCreateOrUpdate(ctx, "rg", "vnet", ashVnetBody("10.2.0.0/16", nil), nil)
 		return err
 	}))
 }

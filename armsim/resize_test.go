@@ -104,7 +104,7 @@ func TestGatewayReplaceStack(t *testing.T) {
 		}
 		return *p.Properties.IPAddress
 	}
-	gw, err := done(gws.BeginCreateOrUpdate(ctx, "rg-replace", "gw", stackGatewayBody(subnet, pipID), nil))
+	gw, err := done(gws.BeginCreateOrUpdate(ctx, "rg-replace", "gw", ashGatewayBody(ashnetwork.VirtualNetworkGatewaySKUNameStandard, subnet, pipID), nil))
 	must(t, err)
 	first := address(c)
 	for _, sku := range []ashnetwork.VirtualNetworkGatewaySKUName{ashnetwork.VirtualNetworkGatewaySKUNameHighPerformance,
@@ -136,9 +136,7 @@ func TestGatewayReplaceStack(t *testing.T) {
 		if a := address(c); a != "" {
 			t.Fatalf("a deleted gateway's dynamic address is released, still %s", a)
 		}
-		body := stackGatewayBody(subnet, pipID)
-		body.Properties.SKU = &ashnetwork.VirtualNetworkGatewaySKU{Name: to(sku), Tier: to(ashnetwork.VirtualNetworkGatewaySKUTier(sku))}
-		_, err = done(c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-replace", "gw", body, nil))
+		_, err = done(c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-replace", "gw", ashGatewayBody(sku, subnet, pipID), nil))
 		must(t, err)
 		return address(c)
 	}

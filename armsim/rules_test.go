@@ -445,15 +445,19 @@ func TestAzureRules(t *testing.T) {
 
 func ashVnet(t testing.TB, c stackClients, rg, name, space string, subnets map[string]string) ashnetwork.VirtualNetwork {
 	t.Helper()
+	got, err := done(c.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, name, ashVnetBody(space, subnets), nil))
+	must(t, err)
+	return got.VirtualNetwork
+}
+
+func ashVnetBody(space string, subnets map[string]string) ashnetwork.VirtualNetwork {
 	v := ashnetwork.VirtualNetwork{Location: to("local"), Properties: &ashnetwork.VirtualNetworkPropertiesFormat{
 		AddressSpace: &ashnetwork.AddressSpace{AddressPrefixes: []*string{to(space)}}}}
 	for n, p := range subnets {
 		v.Properties.Subnets = append(v.Properties.Subnets,
 			&ashnetwork.Subnet{Name: to(n), Properties: &ashnetwork.SubnetPropertiesFormat{AddressPrefix: to(p)}})
 	}
-	got, err := done(c.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, name, v, nil))
-	must(t, err)
-	return got.VirtualNetwork
+	return v
 }
 
 func ashPIPBody(sku ashnetwork.PublicIPAddressSKUName, method ashnetwork.IPAllocationMethod) ashnetwork.PublicIPAddress {
@@ -510,11 +514,7 @@ func TestStackRules(t *testing.T) {
 	must(t, err)
 	conns := c.net.NewVirtualNetworkGatewayConnectionsClient()
 	connBody := func(policy *ashnetwork.IPSecPolicy) ashnetwork.VirtualNetworkGatewayConnection {
-		b := ashnetwork.VirtualNetworkGatewayConnection{Location: to("local"), Properties: &ashnetwork.VirtualNetworkGatewayConnectionPropertiesFormat{
-			ConnectionType:         to(ashnetwork.VirtualNetworkGatewayConnectionTypeIPsec),
-			VirtualNetworkGateway1: &ashnetwork.VirtualNetworkGateway{ID: gwS.ID},
-			LocalNetworkGateway2:   &ashnetwork.LocalNetworkGateway{ID: lngS.ID},
-			SharedKey:              to(sharedKey)}}
+		b := ashConnBody(gwS.ID, lngS.ID)
 		if policy != nil {
 			b.Properties.IPSecPolicies = []*ashnetwork.IPSecPolicy{policy}
 		}
