@@ -17,8 +17,7 @@ import (
 func TestAPIVersionProfiles(t *testing.T) {
 	sim := startSim(t, armsim.Config{})
 	st := newStack(t, sim, "azure-stack-hub")
-	_, err := st.groups.CreateOrUpdate(ctx, "rg-api", ashresources.ResourceGroup{Location: to("local")}, nil)
-	must(t, err)
+	ashGroup(t, st, "rg-api")
 
 	current := newAzure(t, sim, "azure-stack-hub")
 	for _, tc := range []struct {

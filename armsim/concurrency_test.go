@@ -154,10 +154,8 @@ func TestConcurrentWritesToOneResource(t *testing.T) {
 	// a virtual network takes 100 emulated hours (7 s): nothing here waits for it
 	sim := startSim(t, armsim.Config{Latencies: map[string]armsim.Latency{"virtualnetworks": armsim.Fixed(100 * time.Hour)}})
 	az, st := newAzure(t, sim, "azure"), newStack(t, sim, "azure-stack-hub")
-	_, err := az.groups.CreateOrUpdate(ctx, "rg", armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
-	_, err = st.groups.CreateOrUpdate(ctx, "rg", ashresources.ResourceGroup{Location: to("local")}, nil)
-	must(t, err)
+	azGroup(t, az, "rg")
+	ashGroup(t, st, "rg")
 
 	type outcome struct {
 		code   string

@@ -8,7 +8,6 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 
 	"github.com/hybridlink/hybridlink/armsim"
 )
@@ -39,8 +38,7 @@ func countStatus(t testing.TB, sim *armsim.Sim, status int) int64 {
 // them back and lists them: the calls the fault tests make through azcore's retries.
 func vnetRoundTrip(t testing.TB, c azureClients, rg string) {
 	t.Helper()
-	_, err := c.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
+	azGroup(t, c, rg)
 	azVnet(t, c, rg, "vnet", "10.1.0.0/16", map[string]string{"workload": "10.1.1.0/24", "GatewaySubnet": "10.1.255.0/27"})
 	got, err := c.net.NewVirtualNetworksClient().Get(ctx, rg, "vnet", nil)
 	must(t, err)
@@ -177,8 +175,7 @@ func TestFailProvisioning(t *testing.T) {
 // a Standard static public IP, and returns the subnet's and the public IP's IDs.
 func azureGatewayPrereqs(t testing.TB, c azureClients, rg string) (gwSubnet, pipID *string) {
 	t.Helper()
-	_, err := c.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
+	azGroup(t, c, rg)
 	vnet := azVnet(t, c, rg, "vnet", "10.1.0.0/16", map[string]string{"GatewaySubnet": "10.1.255.0/27"})
 	pip := azPIP(t, c, rg, "gw-pip", armnetwork.PublicIPAddressSKUNameStandard, armnetwork.IPAllocationMethodStatic)
 	return subnetID(vnet.Properties.Subnets, "GatewaySubnet"), pip.ID

@@ -12,7 +12,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 
 	"github.com/hybridlink/hybridlink/armsim"
 )
@@ -62,8 +61,7 @@ func noRetryNetwork(t testing.TB, sim *armsim.Sim, cloudID, subscription string)
 // with a clock, the clock jumps by ages to end the gateway's create.
 func azHubGateway(t testing.TB, c azureClients, clk *testClock, rg string, sku armnetwork.VirtualNetworkGatewaySKUName) armnetwork.VirtualNetworkGateway {
 	t.Helper()
-	_, err := c.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
+	azGroup(t, c, rg)
 	v := azVnet(t, c, rg, "vnet-hub", "10.1.0.0/16", map[string]string{"GatewaySubnet": "10.1.255.0/27"})
 	pip := azPIP(t, c, rg, "pip-hub", armnetwork.PublicIPAddressSKUNameStandard, armnetwork.IPAllocationMethodStatic)
 	p, err := c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, rg, "gw-hub",

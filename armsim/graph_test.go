@@ -5,10 +5,8 @@ import (
 
 	ashcompute "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/compute/armcompute"
 	ashnetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
-	ashresources "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v8"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 
 	"github.com/hybridlink/hybridlink/armsim"
 )
@@ -26,8 +24,7 @@ type azureSite struct {
 // virtual network with a workload subnet and GatewaySubnet, public IP, VPN gateway, NIC and VM.
 func buildAzureSite(t *testing.T, c azureClients) azureSite {
 	t.Helper()
-	_, err := c.groups.CreateOrUpdate(ctx, "rg-hub", armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
+	azGroup(t, c, "rg-hub")
 	vnet := azVnet(t, c, "rg-hub", "vnet-hub", "10.1.0.0/16", map[string]string{"workload": "10.1.1.0/24", "GatewaySubnet": "10.1.255.0/27"})
 	if len(vnet.Properties.Subnets) != 2 || *vnet.Properties.ProvisioningState != armnetwork.ProvisioningStateSucceeded {
 		t.Fatalf("virtual network: %+v", vnet.Properties)
@@ -64,8 +61,7 @@ type stackSite struct {
 // buildStackSite creates the Azure Stack Hub half with the hybrid profile's SDK.
 func buildStackSite(t *testing.T, c stackClients) stackSite {
 	t.Helper()
-	_, err := c.groups.CreateOrUpdate(ctx, "rg-stack", ashresources.ResourceGroup{Location: to("local")}, nil)
-	must(t, err)
+	ashGroup(t, c, "rg-stack")
 	vnet := ashVnet(t, c, "rg-stack", "vnet-stack", "10.2.0.0/16", map[string]string{"workload": "10.2.1.0/24", "GatewaySubnet": "10.2.255.0/27"})
 	pip, err := done(c.net.NewPublicIPAddressesClient().BeginCreateOrUpdate(ctx, "rg-stack", "gw-pip", ashnetwork.PublicIPAddress{
 		Location: to("local"),

@@ -12,9 +12,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
 	ashnetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
-	ashresources "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 
 	"github.com/hybridlink/hybridlink/armsim"
 )
@@ -102,10 +100,8 @@ func TestPagingBothClouds(t *testing.T) {
 	names := []string{"pip-0", "pip-1", "pip-2", "pip-3", "pip-4"}
 	groups := []string{"rg-a", "rg-b", "rg-c", "rg-d", "rg-e"}
 	for _, rg := range groups {
-		_, err := az.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-		must(t, err)
-		_, err = st.groups.CreateOrUpdate(ctx, rg, ashresources.ResourceGroup{Location: to("local")}, nil)
-		must(t, err)
+		azGroup(t, az, rg)
+		ashGroup(t, st, rg)
 	}
 
 	for _, tc := range []struct {
@@ -166,8 +162,7 @@ func TestPagingSkipToken(t *testing.T) {
 	sim := startSim(t, armsim.Config{PageSize: 2})
 	az := newAzure(t, sim, "azure")
 	for i := range 3 {
-		_, err := az.groups.CreateOrUpdate(ctx, fmt.Sprintf("rg-%d", i), armresources.ResourceGroup{Location: to("eastus")}, nil)
-		must(t, err)
+		azGroup(t, az, fmt.Sprintf("rg-%d", i))
 	}
 	hc := sim.HTTPClient()
 	for _, tok := range []string{"x", "-1", "99"} {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	ashnetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
-	ashresources "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 
 	"github.com/hybridlink/hybridlink/armsim"
@@ -28,8 +27,7 @@ func sameAddresses(sim *armsim.Sim) []armsim.CloudConfig {
 // stackGatewayPrereqs is azureGatewayPrereqs on Azure Stack Hub: a Basic dynamic public IP.
 func stackGatewayPrereqs(t testing.TB, c stackClients, rg string) (gwSubnet, pipID *string) {
 	t.Helper()
-	_, err := c.groups.CreateOrUpdate(ctx, rg, ashresources.ResourceGroup{Location: to("local")}, nil)
-	must(t, err)
+	ashGroup(t, c, rg)
 	vnet := ashVnet(t, c, rg, "vnet", "10.2.0.0/16", map[string]string{"GatewaySubnet": "10.2.255.0/27"})
 	pip, err := done(c.net.NewPublicIPAddressesClient().BeginCreateOrUpdate(ctx, rg, "gw-pip", ashnetwork.PublicIPAddress{
 		Location:   to("local"),
