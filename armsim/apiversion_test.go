@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	ashnetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
 	ashresources "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
 
 	"github.com/hybridlink/hybridlink/armsim"
@@ -17,8 +16,7 @@ import (
 func TestAPIVersionProfiles(t *testing.T) {
 	sim := startSim(t, armsim.Config{})
 	st := newStack(t, sim, "azure-stack-hub")
-	_, err := st.groups.CreateOrUpdate(ctx, "rg-api", ashresources.ResourceGroup{Location: to("local")}, nil)
-	must(t, err)
+	ashGroup(t, st, "rg-api")
 
 	current := newAzure(t, sim, "azure-stack-hub")
 	for _, tc := range []struct {
@@ -68,15 +66,7 @@ func TestAPIVersionProfiles(t *testing.T) {
 	}
 
 	// the hybrid profile's modules work against the stamp
-	vnet, err := done(st.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, "rg-api", "vnet", ashnetwork.VirtualNetwork{
-		Location: to("local"),
-		Properties: &ashnetwork.VirtualNetworkPropertiesFormat{
-			AddressSpace: &ashnetwork.AddressSpace{AddressPrefixes: []*string{to("10.0.0.0/16")}},
-			Subnets: []*ashnetwork.Subnet{{Name: to("workload"),
-				Properties: &ashnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.0.1.0/24")}}},
-		},
-	}, nil))
-	must(t, err)
+	vnet := ashVnet(t, st, "rg-api", "vnet", "10.0.0.0/16", map[string]string{"workload": "10.0.1.0/24"})
 	if *vnet.Properties.ProvisioningState != "Succeeded" {
 		t.Fatalf("profile client on the stamp: %+v", vnet.Properties)
 	}

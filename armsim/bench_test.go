@@ -8,9 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
-
 	"github.com/hybridlink/hybridlink/armsim"
 )
 
@@ -22,19 +19,8 @@ func benchSim(b *testing.B, cfg armsim.Config) (*armsim.Sim, string, *http.Clien
 	b.Helper()
 	sim := startSim(b, cfg)
 	az := newAzure(b, sim, "azure")
-	_, err := az.groups.CreateOrUpdate(ctx, "rg-bench", armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(b, err)
-	_, err = done(az.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, "rg-bench", "vnet", armnetwork.VirtualNetwork{
-		Location: to("eastus"),
-		Properties: &armnetwork.VirtualNetworkPropertiesFormat{
-			AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: []*string{to("10.1.0.0/16")}},
-			Subnets: []*armnetwork.Subnet{
-				{Name: to("a"), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.1.1.0/24")}},
-				{Name: to("b"), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.1.2.0/24")}},
-			},
-		},
-	}, nil))
-	must(b, err)
+	azGroup(b, az, "rg-bench")
+	azVnet(b, az, "rg-bench", "vnet", "10.1.0.0/16", map[string]string{"a": "10.1.1.0/24", "b": "10.1.2.0/24"})
 	hc := sim.HTTPClient()
 	hc.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
 	return sim, sim.Endpoints["azure"] + "/subscriptions/" + sub + "/resourceGroups/rg-bench", hc

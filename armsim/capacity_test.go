@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	ashnetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
-	ashresources "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 
 	"github.com/hybridlink/hybridlink/armsim"
@@ -16,24 +15,12 @@ import (
 // otherSub is a second subscription (tenant) of the same stamp.
 const otherSub = "00000000-0000-0000-0000-0000000000bb"
 
-// newStackIn is newStack in another subscription.
-func newStackIn(t testing.TB, sim *armsim.Sim, cloudID, subscription string) stackClients {
-	t.Helper()
-	opts := clientOptions(sim, cloudID)
-	groups, err := ashresources.NewResourceGroupsClient(subscription, cred, opts)
-	must(t, err)
-	netf, err := ashnetwork.NewClientFactory(subscription, cred, opts)
-	must(t, err)
-	return stackClients{groups: groups, net: netf}
-}
-
 // ashGateway builds, in a resource group (created if need be), a virtual network of the
 // given space with a GatewaySubnet, a dynamic public IP and a running gateway of the SKU;
 // it returns the gateway and its public IP address.
 func ashGateway(t testing.TB, c stackClients, rg, name, space string, sku ashnetwork.VirtualNetworkGatewaySKUName) (ashnetwork.VirtualNetworkGateway, string) {
 	t.Helper()
-	_, err := c.groups.CreateOrUpdate(ctx, rg, ashresources.ResourceGroup{Location: to("local")}, nil)
-	must(t, err)
+	ashGroup(t, c, rg)
 	gwSubnet := strings.Replace(space, ".0.0/16", ".255.0/27", 1)
 	v := ashVnet(t, c, rg, "vnet-"+name, space, map[string]string{"GatewaySubnet": gwSubnet})
 	pip := ashPIP(t, c, rg, "pip-"+name, ashnetwork.IPAllocationMethodDynamic)

@@ -32,16 +32,8 @@ func TestConcurrentWriters(t *testing.T) {
 				t.Errorf("azure %s: %v", rg, err)
 				return
 			}
-			vnet, err := done(az.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, "vnet", armnetwork.VirtualNetwork{
-				Location: to("eastus"),
-				Properties: &armnetwork.VirtualNetworkPropertiesFormat{
-					AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: []*string{to("10.1.0.0/16")}},
-					Subnets: []*armnetwork.Subnet{
-						{Name: to("a"), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.1.1.0/24")}},
-						{Name: to("b"), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.1.2.0/24")}},
-					},
-				},
-			}, nil))
+			vnet, err := done(az.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, "vnet",
+				azVnetBody("10.1.0.0/16", map[string]string{"a": "10.1.1.0/24", "b": "10.1.2.0/24"}), nil))
 			if err != nil {
 				t.Errorf("azure %s vnet: %v", rg, err)
 				return
@@ -66,16 +58,8 @@ func TestConcurrentWriters(t *testing.T) {
 				t.Errorf("stack %s: %v", rg, err)
 				return
 			}
-			if _, err := done(st.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, "vnet", ashnetwork.VirtualNetwork{
-				Location: to("local"),
-				Properties: &ashnetwork.VirtualNetworkPropertiesFormat{
-					AddressSpace: &ashnetwork.AddressSpace{AddressPrefixes: []*string{to("10.2.0.0/16")}},
-					Subnets: []*ashnetwork.Subnet{
-						{Name: to("a"), Properties: &ashnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.2.1.0/24")}},
-						{Name: to("b"), Properties: &ashnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.2.2.0/24")}},
-					},
-				},
-			}, nil)); err != nil {
+			if _, err := done(st.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, "vnet",
+				ashVnetBody("10.2.0.0/16", map[string]string{"a": "10.2.1.0/24", "b": "10.2.2.0/24"}), nil)); err != nil {
 				t.Errorf("stack %s vnet: %v", rg, err)
 				return
 			}
@@ -170,10 +154,8 @@ func TestConcurrentWritesToOneResource(t *testing.T) {
 	// a virtual network takes 100 emulated hours (7 s): nothing here waits for it
 	sim := startSim(t, armsim.Config{Latencies: map[string]armsim.Latency{"virtualnetworks": armsim.Fixed(100 * time.Hour)}})
 	az, st := newAzure(t, sim, "azure"), newStack(t, sim, "azure-stack-hub")
-	_, err := az.groups.CreateOrUpdate(ctx, "rg", armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
-	_, err = st.groups.CreateOrUpdate(ctx, "rg", ashresources.ResourceGroup{Location: to("local")}, nil)
-	must(t, err)
+	azGroup(t, az, "rg")
+	ashGroup(t, st, "rg")
 
 	type outcome struct {
 		code   string
@@ -215,9 +197,9 @@ func TestConcurrentWritesToOneResource(t *testing.T) {
 	}
 
 	azBody := func(i int) armnetwork.VirtualNetwork {
-		return armnetwork.VirtualNetwork{Location: to("eastus"), Tags: map[string]*string{"racer": to(fmt.Sprint(i))},
-			Properties: &armnetwork.VirtualNetworkPropertiesFormat{
-				AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: []*string{to("10.1.0.0/16")}}}}
+		v := azVnetBody("10.1.0.0/16", nil)
+		v.Tags = map[string]*string{"racer": to(fmt.Sprint(i))}
+		return v
 	}
 	vnets := az.net.NewVirtualNetworksClient()
 	check("azure create", race(func(i int) error {
@@ -237,9 +219,7 @@ func TestConcurrentWritesToOneResource(t *testing.T) {
 
 	stVnets := st.net.NewVirtualNetworksClient()
 	check("azure-stack-hub create", race(func(i int) error {
-		_, err := stVnets.BeginCreateOrUpdate(ctx, "rg", "vnet", ashnetwork.VirtualNetwork{Location: to("local"),
-			Properties: &ashnetwork.VirtualNetworkPropertiesFormat{
-				AddressSpace: &ashnetwork.AddressSpace{AddressPrefixes: []*string{to("10.2.0.0/16")}}}}, nil)
+		_, err := stVnets.BeginCreateOrUpdate(ctx, "rg", "vnet", ashVnetBody("10.2.0.0/16", nil), nil)
 		return err
 	}))
 }

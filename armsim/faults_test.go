@@ -6,10 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 
 	"github.com/hybridlink/hybridlink/armsim"
 )
@@ -20,15 +18,6 @@ func patientAzure(t testing.TB, sim *armsim.Sim) azureClients {
 	opts := clientOptions(sim, "azure")
 	opts.Retry = policy.RetryOptions{MaxRetries: 12, RetryDelay: time.Millisecond, MaxRetryDelay: 50 * time.Millisecond}
 	return azureClientsWith(t, opts)
-}
-
-func azureClientsWith(t testing.TB, opts *arm.ClientOptions) azureClients {
-	t.Helper()
-	groups, err := armresources.NewResourceGroupsClient(sub, cred, opts)
-	must(t, err)
-	netf, err := armnetwork.NewClientFactory(sub, cred, opts)
-	must(t, err)
-	return azureClients{groups: groups, net: netf}
 }
 
 // countStatus sums the counters with the given HTTP status.
@@ -49,19 +38,8 @@ func countStatus(t testing.TB, sim *armsim.Sim, status int) int64 {
 // them back and lists them: the calls the fault tests make through azcore's retries.
 func vnetRoundTrip(t testing.TB, c azureClients, rg string) {
 	t.Helper()
-	_, err := c.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
-	_, err = done(c.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, "vnet", armnetwork.VirtualNetwork{
-		Location: to("eastus"),
-		Properties: &armnetwork.VirtualNetworkPropertiesFormat{
-			AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: []*string{to("10.1.0.0/16")}},
-			Subnets: []*armnetwork.Subnet{
-				{Name: to("workload"), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.1.1.0/24")}},
-				{Name: to("GatewaySubnet"), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.1.255.0/27")}},
-			},
-		},
-	}, nil))
-	must(t, err)
+	azGroup(t, c, rg)
+	azVnet(t, c, rg, "vnet", "10.1.0.0/16", map[string]string{"workload": "10.1.1.0/24", "GatewaySubnet": "10.1.255.0/27"})
 	got, err := c.net.NewVirtualNetworksClient().Get(ctx, rg, "vnet", nil)
 	must(t, err)
 	if len(got.Properties.Subnets) != 2 || *got.Properties.ProvisioningState != armnetwork.ProvisioningStateSucceeded {
@@ -72,13 +50,7 @@ func vnetRoundTrip(t testing.TB, c azureClients, rg string) {
 	if *sub.Properties.AddressPrefix != "10.1.1.0/24" {
 		t.Fatalf("subnet read back: %s", *sub.Properties.AddressPrefix)
 	}
-	n := 0
-	for p := c.net.NewSubnetsClient().NewListPager(rg, "vnet", nil); p.More(); {
-		page, err := p.NextPage(ctx)
-		must(t, err)
-		n += len(page.Value)
-	}
-	if n != 2 {
+	if n := len(namesOf(t, c.net.NewSubnetsClient().NewListPager(rg, "vnet", nil))); n != 2 {
 		t.Fatalf("want 2 subnets listed, got %d", n)
 	}
 }
@@ -167,7 +139,7 @@ func TestFailProvisioning(t *testing.T) {
 	gwSubnet, pipID := azureGatewayPrereqs(t, az, "rg-fail")
 	must(t, sim.Admin.ResetCounters(ctx))
 	gws := az.net.NewVirtualNetworkGatewaysClient()
-	_, err := done(gws.BeginCreateOrUpdate(ctx, "rg-fail", "gw", azureGatewayBody(gwSubnet, pipID), nil))
+	_, err := done(gws.BeginCreateOrUpdate(ctx, "rg-fail", "gw", azGatewayBody(armnetwork.VirtualNetworkGatewaySKUNameVPNGw1, gwSubnet, pipID), nil))
 	if err == nil {
 		t.Fatal("the gateway's creation should fail")
 	}
@@ -189,7 +161,7 @@ func TestFailProvisioning(t *testing.T) {
 	}, nil))
 	must(t, err)
 	must(t, sim.Admin.SetFaults(ctx, armsim.Faults{}))
-	gw, err := done(gws.BeginCreateOrUpdate(ctx, "rg-fail", "gw", azureGatewayBody(gwSubnet, pipID), nil))
+	gw, err := done(gws.BeginCreateOrUpdate(ctx, "rg-fail", "gw", azGatewayBody(armnetwork.VirtualNetworkGatewaySKUNameVPNGw1, gwSubnet, pipID), nil))
 	must(t, err)
 	if *gw.Properties.ProvisioningState != armnetwork.ProvisioningStateSucceeded {
 		t.Fatalf("the retried gateway: %s", *gw.Properties.ProvisioningState)
@@ -203,44 +175,8 @@ func TestFailProvisioning(t *testing.T) {
 // a Standard static public IP, and returns the subnet's and the public IP's IDs.
 func azureGatewayPrereqs(t testing.TB, c azureClients, rg string) (gwSubnet, pipID *string) {
 	t.Helper()
-	_, err := c.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
-	vnet, err := done(c.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, "vnet", armnetwork.VirtualNetwork{
-		Location: to("eastus"),
-		Properties: &armnetwork.VirtualNetworkPropertiesFormat{
-			AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: []*string{to("10.1.0.0/16")}},
-			Subnets: []*armnetwork.Subnet{
-				{Name: to("GatewaySubnet"), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.1.255.0/27")}},
-			},
-		},
-	}, nil))
-	must(t, err)
-	pip, err := done(c.net.NewPublicIPAddressesClient().BeginCreateOrUpdate(ctx, rg, "gw-pip", armnetwork.PublicIPAddress{
-		Location: to("eastus"),
-		SKU:      &armnetwork.PublicIPAddressSKU{Name: to(armnetwork.PublicIPAddressSKUNameStandard)},
-		Properties: &armnetwork.PublicIPAddressPropertiesFormat{
-			PublicIPAllocationMethod: to(armnetwork.IPAllocationMethodStatic),
-		},
-	}, nil))
-	must(t, err)
+	azGroup(t, c, rg)
+	vnet := azVnet(t, c, rg, "vnet", "10.1.0.0/16", map[string]string{"GatewaySubnet": "10.1.255.0/27"})
+	pip := azPIP(t, c, rg, "gw-pip", armnetwork.PublicIPAddressSKUNameStandard, armnetwork.IPAllocationMethodStatic)
 	return subnetID(vnet.Properties.Subnets, "GatewaySubnet"), pip.ID
-}
-
-func azureGatewayBody(gwSubnet, pipID *string) armnetwork.VirtualNetworkGateway {
-	return armnetwork.VirtualNetworkGateway{
-		Location: to("eastus"),
-		Properties: &armnetwork.VirtualNetworkGatewayPropertiesFormat{
-			GatewayType: to(armnetwork.VirtualNetworkGatewayTypeVPN),
-			VPNType:     to(armnetwork.VPNTypeRouteBased),
-			SKU: &armnetwork.VirtualNetworkGatewaySKU{Name: to(armnetwork.VirtualNetworkGatewaySKUNameVPNGw1),
-				Tier: to(armnetwork.VirtualNetworkGatewaySKUTierVPNGw1)},
-			IPConfigurations: []*armnetwork.VirtualNetworkGatewayIPConfiguration{{
-				Name: to("default"),
-				Properties: &armnetwork.VirtualNetworkGatewayIPConfigurationPropertiesFormat{
-					Subnet:          &armnetwork.SubResource{ID: gwSubnet},
-					PublicIPAddress: &armnetwork.SubResource{ID: pipID},
-				},
-			}},
-		},
-	}
 }

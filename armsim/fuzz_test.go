@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 
 	"github.com/hybridlink/hybridlink/armsim"
 )
@@ -25,8 +24,7 @@ func FuzzPutBody(f *testing.F) {
 	sim := startSim(f, armsim.Config{})
 	c := newAzure(f, sim, "azure")
 	const rg = "rg-fuzz"
-	_, err := c.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(f, err)
+	azGroup(f, c, rg)
 	vnet := azVnet(f, c, rg, "vnet", "10.80.0.0/16", map[string]string{"workload": "10.80.1.0/24", "GatewaySubnet": "10.80.255.0/27"})
 	pip := azPIP(f, c, rg, "pip", armnetwork.PublicIPAddressSKUNameStandard, armnetwork.IPAllocationMethodStatic)
 	gw, err := done(c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, rg, "gw",

@@ -12,7 +12,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 
 	"github.com/hybridlink/hybridlink/armsim"
 )
@@ -62,8 +61,7 @@ func noRetryNetwork(t testing.TB, sim *armsim.Sim, cloudID, subscription string)
 // with a clock, the clock jumps by ages to end the gateway's create.
 func azHubGateway(t testing.TB, c azureClients, clk *testClock, rg string, sku armnetwork.VirtualNetworkGatewaySKUName) armnetwork.VirtualNetworkGateway {
 	t.Helper()
-	_, err := c.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
+	azGroup(t, c, rg)
 	v := azVnet(t, c, rg, "vnet-hub", "10.1.0.0/16", map[string]string{"GatewaySubnet": "10.1.255.0/27"})
 	pip := azPIP(t, c, rg, "pip-hub", armnetwork.PublicIPAddressSKUNameStandard, armnetwork.IPAllocationMethodStatic)
 	p, err := c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, rg, "gw-hub",
@@ -114,19 +112,41 @@ func wantBusyGateway(gatewayID string) func(t *testing.T, err error) {
 	}
 }
 
+// busyHub is an Azure hub gateway (VPNGw1, in rg-hub) with the local network gateways of
+// its spokes, on an armsim whose clock the test moves.
+type busyHub struct {
+	clk  *testClock
+	sim  *armsim.Sim
+	c    azureClients
+	nr   *armnetwork.ClientFactory // the same cloud, without retries
+	gw   armnetwork.VirtualNetworkGateway
+	lngs []*string
+}
+
+// newBusyHub starts armsim with slow's operations lasting forever and builds the hub with
+// spokes local network gateways.
+func newBusyHub(t *testing.T, slow string, spokes int) busyHub {
+	t.Helper()
+	h := busyHub{clk: &testClock{}}
+	h.sim = startSim(t, armsim.Config{Now: h.clk.now, Latencies: map[string]armsim.Latency{slow: armsim.Fixed(forever)}})
+	h.c = newAzure(t, h.sim, "azure")
+	h.nr = noRetryNetwork(t, h.sim, "azure", sub)
+	h.gw = azHubGateway(t, h.c, h.clk, "rg-hub", armnetwork.VirtualNetworkGatewaySKUNameVPNGw1)
+	for i := range spokes {
+		h.lngs = append(h.lngs, azSpokeLNG(t, h.c, "rg-hub", i))
+	}
+	return h
+}
+
 // TestGatewayBusy: while a connection on a gateway is being written, every other write that
 // touches the gateway is refused with 429 RetryableError and Retry-After, stores nothing and
 // counts as a 429; once the operation ends the write goes through, and a template deployment
 // that met the busy gateway waits and goes on by itself.
 func TestGatewayBusy(t *testing.T) {
-	clk := &testClock{}
-	sim := startSim(t, armsim.Config{Now: clk.now, Latencies: map[string]armsim.Latency{"connections": armsim.Fixed(forever)}})
-	c := newAzure(t, sim, "azure")
-	nr := noRetryNetwork(t, sim, "azure", sub)
+	h := newBusyHub(t, "connections", 4)
+	clk, sim, gw, lngs := h.clk, h.sim, h.gw, h.lngs
 	const rg = "rg-hub"
-	gw := azHubGateway(t, c, clk, rg, armnetwork.VirtualNetworkGatewaySKUNameVPNGw1)
-	conns, nrConns, nrGws := c.net.NewVirtualNetworkGatewayConnectionsClient(), nr.NewVirtualNetworkGatewayConnectionsClient(), nr.NewVirtualNetworkGatewaysClient()
-	lngs := []*string{azSpokeLNG(t, c, rg, 0), azSpokeLNG(t, c, rg, 1), azSpokeLNG(t, c, rg, 2), azSpokeLNG(t, c, rg, 3)}
+	conns, nrConns, nrGws := h.c.net.NewVirtualNetworkGatewayConnectionsClient(), h.nr.NewVirtualNetworkGatewayConnectionsClient(), h.nr.NewVirtualNetworkGatewaysClient()
 
 	first, err := conns.BeginCreateOrUpdate(ctx, rg, "conn-0", azConnBody(gw.ID, lngs[0], sharedKey, nil), nil)
 	must(t, err)
@@ -227,14 +247,10 @@ func TestGatewayBusy(t *testing.T) {
 // TestGatewayBusyUpdating: while the gateway's own update runs, its connections cannot be
 // written either, and they can once it ends.
 func TestGatewayBusyUpdating(t *testing.T) {
-	clk := &testClock{}
-	sim := startSim(t, armsim.Config{Now: clk.now, Latencies: map[string]armsim.Latency{"virtualnetworkgateways": armsim.Fixed(forever)}})
-	c := newAzure(t, sim, "azure")
-	nr := noRetryNetwork(t, sim, "azure", sub)
+	h := newBusyHub(t, "virtualnetworkgateways", 2)
+	clk, sim, c, gw, lngs := h.clk, h.sim, h.c, h.gw, h.lngs
 	const rg = "rg-hub"
-	gw := azHubGateway(t, c, clk, rg, armnetwork.VirtualNetworkGatewaySKUNameVPNGw1)
-	conns, nrConns := c.net.NewVirtualNetworkGatewayConnectionsClient(), nr.NewVirtualNetworkGatewayConnectionsClient()
-	lngs := []*string{azSpokeLNG(t, c, rg, 0), azSpokeLNG(t, c, rg, 1)}
+	conns, nrConns := c.net.NewVirtualNetworkGatewayConnectionsClient(), h.nr.NewVirtualNetworkGatewayConnectionsClient()
 	_, err := done(conns.BeginCreateOrUpdate(ctx, rg, "conn-0", azConnBody(gw.ID, lngs[0], sharedKey, nil), nil))
 	must(t, err)
 	body := gw

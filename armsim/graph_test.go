@@ -5,10 +5,8 @@ import (
 
 	ashcompute "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/compute/armcompute"
 	ashnetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
-	ashresources "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v8"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 
 	"github.com/hybridlink/hybridlink/armsim"
 )
@@ -26,77 +24,32 @@ type azureSite struct {
 // virtual network with a workload subnet and GatewaySubnet, public IP, VPN gateway, NIC and VM.
 func buildAzureSite(t *testing.T, c azureClients) azureSite {
 	t.Helper()
-	_, err := c.groups.CreateOrUpdate(ctx, "rg-hub", armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
-	vnet, err := done(c.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, "rg-hub", "vnet-hub", armnetwork.VirtualNetwork{
-		Location: to("eastus"),
-		Properties: &armnetwork.VirtualNetworkPropertiesFormat{
-			AddressSpace: &armnetwork.AddressSpace{AddressPrefixes: []*string{to("10.1.0.0/16")}},
-			Subnets: []*armnetwork.Subnet{
-				{Name: to("workload"), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.1.1.0/24")}},
-				{Name: to("GatewaySubnet"), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.1.255.0/27")}},
-			},
-		},
-	}, nil))
-	must(t, err)
+	azGroup(t, c, "rg-hub")
+	vnet := azVnet(t, c, "rg-hub", "vnet-hub", "10.1.0.0/16", map[string]string{"workload": "10.1.1.0/24", "GatewaySubnet": "10.1.255.0/27"})
 	if len(vnet.Properties.Subnets) != 2 || *vnet.Properties.ProvisioningState != armnetwork.ProvisioningStateSucceeded {
 		t.Fatalf("virtual network: %+v", vnet.Properties)
 	}
-	pip, err := done(c.net.NewPublicIPAddressesClient().BeginCreateOrUpdate(ctx, "rg-hub", "gw-pip", armnetwork.PublicIPAddress{
-		Location: to("eastus"),
-		SKU:      &armnetwork.PublicIPAddressSKU{Name: to(armnetwork.PublicIPAddressSKUNameStandard)},
-		Properties: &armnetwork.PublicIPAddressPropertiesFormat{
-			PublicIPAllocationMethod: to(armnetwork.IPAllocationMethodStatic),
-		},
-	}, nil))
-	must(t, err)
+	pip := azPIP(t, c, "rg-hub", "gw-pip", armnetwork.PublicIPAddressSKUNameStandard, armnetwork.IPAllocationMethodStatic)
 	if pip.Properties.IPAddress == nil {
 		t.Fatal("a static Standard public IP has its address once created")
 	}
 	gwSubnet, workload := subnetID(vnet.Properties.Subnets, "GatewaySubnet"), subnetID(vnet.Properties.Subnets, "workload")
-	gwPoller, err := c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-hub", "gw-hub", armnetwork.VirtualNetworkGateway{
-		Location: to("eastus"),
-		Properties: &armnetwork.VirtualNetworkGatewayPropertiesFormat{
-			GatewayType: to(armnetwork.VirtualNetworkGatewayTypeVPN),
-			VPNType:     to(armnetwork.VPNTypeRouteBased),
-			SKU: &armnetwork.VirtualNetworkGatewaySKU{Name: to(armnetwork.VirtualNetworkGatewaySKUNameVPNGw1),
-				Tier: to(armnetwork.VirtualNetworkGatewaySKUTierVPNGw1)},
-			IPConfigurations: []*armnetwork.VirtualNetworkGatewayIPConfiguration{{
-				Name: to("default"),
-				Properties: &armnetwork.VirtualNetworkGatewayIPConfigurationPropertiesFormat{
-					Subnet:          &armnetwork.SubResource{ID: gwSubnet},
-					PublicIPAddress: &armnetwork.SubResource{ID: pip.ID},
-				},
-			}},
-		},
-	}, nil)
+	gwPoller, err := c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-hub", "gw-hub",
+		azGatewayBody(armnetwork.VirtualNetworkGatewaySKUNameVPNGw1, gwSubnet, pip.ID), nil)
 	must(t, err)
 	// the VM goes up while the gateway is being created, as the graph allows
-	nic, err := done(c.net.NewInterfacesClient().BeginCreateOrUpdate(ctx, "rg-hub", "vm-hub-nic", armnetwork.Interface{
-		Location: to("eastus"),
-		Properties: &armnetwork.InterfacePropertiesFormat{IPConfigurations: []*armnetwork.InterfaceIPConfiguration{{
-			Name:       to("ipconfig1"),
-			Properties: &armnetwork.InterfaceIPConfigurationPropertiesFormat{Subnet: &armnetwork.Subnet{ID: workload}},
-		}}},
-	}, nil))
+	nic, err := done(c.net.NewInterfacesClient().BeginCreateOrUpdate(ctx, "rg-hub", "vm-hub-nic", azNICBody(workload), nil))
 	must(t, err)
-	vm, err := done(c.vms.BeginCreateOrUpdate(ctx, "rg-hub", "vm-hub", armcompute.VirtualMachine{
-		Location: to("eastus"),
-		Properties: &armcompute.VirtualMachineProperties{
-			HardwareProfile: &armcompute.HardwareProfile{VMSize: to(armcompute.VirtualMachineSizeTypes("Standard_B2s"))},
-			StorageProfile: &armcompute.StorageProfile{ImageReference: &armcompute.ImageReference{
-				Publisher: to("Canonical"), Offer: to("ubuntu-24_04-lts"), SKU: to("server"), Version: to("latest")}},
-			OSProfile:      &armcompute.OSProfile{ComputerName: to("vm-hub"), AdminUsername: to("azureuser"), AdminPassword: to("Passw0rd!2026")},
-			NetworkProfile: &armcompute.NetworkProfile{NetworkInterfaces: []*armcompute.NetworkInterfaceReference{{ID: nic.ID}}},
-		},
-	}, nil))
+	vmBody := azVMBody(nic.ID, "Passw0rd!2026")
+	vmBody.Properties.OSProfile.ComputerName = to("vm-hub")
+	vm, err := done(c.vms.BeginCreateOrUpdate(ctx, "rg-hub", "vm-hub", vmBody, nil))
 	must(t, err)
 	if vm.Properties.OSProfile.AdminPassword != nil {
 		t.Fatal("a VM's admin password must never be returned")
 	}
 	gw, err := done(gwPoller, nil)
 	must(t, err)
-	return azureSite{gateway: gw.VirtualNetworkGateway, pip: pip.PublicIPAddress, nic: nic.Interface}
+	return azureSite{gateway: gw.VirtualNetworkGateway, pip: pip, nic: nic.Interface}
 }
 
 // stackSite holds what the graph builds on Azure Stack Hub.
@@ -108,19 +61,8 @@ type stackSite struct {
 // buildStackSite creates the Azure Stack Hub half with the hybrid profile's SDK.
 func buildStackSite(t *testing.T, c stackClients) stackSite {
 	t.Helper()
-	_, err := c.groups.CreateOrUpdate(ctx, "rg-stack", ashresources.ResourceGroup{Location: to("local")}, nil)
-	must(t, err)
-	vnet, err := done(c.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, "rg-stack", "vnet-stack", ashnetwork.VirtualNetwork{
-		Location: to("local"),
-		Properties: &ashnetwork.VirtualNetworkPropertiesFormat{
-			AddressSpace: &ashnetwork.AddressSpace{AddressPrefixes: []*string{to("10.2.0.0/16")}},
-			Subnets: []*ashnetwork.Subnet{
-				{Name: to("workload"), Properties: &ashnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.2.1.0/24")}},
-				{Name: to("GatewaySubnet"), Properties: &ashnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.2.255.0/27")}},
-			},
-		},
-	}, nil))
-	must(t, err)
+	ashGroup(t, c, "rg-stack")
+	vnet := ashVnet(t, c, "rg-stack", "vnet-stack", "10.2.0.0/16", map[string]string{"workload": "10.2.1.0/24", "GatewaySubnet": "10.2.255.0/27"})
 	pip, err := done(c.net.NewPublicIPAddressesClient().BeginCreateOrUpdate(ctx, "rg-stack", "gw-pip", ashnetwork.PublicIPAddress{
 		Location: to("local"),
 		Properties: &ashnetwork.PublicIPAddressPropertiesFormat{
@@ -131,22 +73,8 @@ func buildStackSite(t *testing.T, c stackClients) stackSite {
 	if pip.Properties.IPAddress != nil {
 		t.Fatalf("a dynamic public IP has no address before its gateway runs, got %s", *pip.Properties.IPAddress)
 	}
-	gw, err := done(c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-stack", "gw-stack", ashnetwork.VirtualNetworkGateway{
-		Location: to("local"),
-		Properties: &ashnetwork.VirtualNetworkGatewayPropertiesFormat{
-			GatewayType: to(ashnetwork.VirtualNetworkGatewayTypeVPN),
-			VPNType:     to(ashnetwork.VPNTypeRouteBased),
-			SKU: &ashnetwork.VirtualNetworkGatewaySKU{Name: to(ashnetwork.VirtualNetworkGatewaySKUNameStandard),
-				Tier: to(ashnetwork.VirtualNetworkGatewaySKUTierStandard)},
-			IPConfigurations: []*ashnetwork.VirtualNetworkGatewayIPConfiguration{{
-				Name: to("default"),
-				Properties: &ashnetwork.VirtualNetworkGatewayIPConfigurationPropertiesFormat{
-					Subnet:          &ashnetwork.SubResource{ID: stackSubnetID(vnet.Properties.Subnets, "GatewaySubnet")},
-					PublicIPAddress: &ashnetwork.SubResource{ID: pip.ID},
-				},
-			}},
-		},
-	}, nil))
+	gw, err := done(c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-stack", "gw-stack",
+		ashGatewayBody(ashnetwork.VirtualNetworkGatewaySKUNameStandard, stackSubnetID(vnet.Properties.Subnets, "GatewaySubnet"), pip.ID), nil))
 	must(t, err)
 	nic, err := done(c.net.NewInterfacesClient().BeginCreateOrUpdate(ctx, "rg-stack", "vm-stack-nic", ashnetwork.Interface{
 		Location: to("local"),
@@ -209,46 +137,15 @@ func documentedPolicy() *armnetwork.IPSecPolicy {
 // gateway's address and prefixes, and each side gets a connection with the same key.
 func connectSites(t *testing.T, az azureClients, st stackClients, a azureSite, b stackSite, azurePolicy *armnetwork.IPSecPolicy) {
 	t.Helper()
-	lngA, err := done(az.net.NewLocalNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-hub", "lng-to-stack", armnetwork.LocalNetworkGateway{
-		Location: to("eastus"),
-		Properties: &armnetwork.LocalNetworkGatewayPropertiesFormat{
-			GatewayIPAddress:         b.pip.Properties.IPAddress,
-			LocalNetworkAddressSpace: &armnetwork.AddressSpace{AddressPrefixes: []*string{to("10.2.0.0/16")}},
-		},
-	}, nil))
+	lngA, err := done(az.net.NewLocalNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-hub", "lng-to-stack", azLNGBody(*b.pip.Properties.IPAddress, "10.2.0.0/16"), nil))
 	must(t, err)
-	lngB, err := done(st.net.NewLocalNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-stack", "lng-to-azure", ashnetwork.LocalNetworkGateway{
-		Location: to("local"),
-		Properties: &ashnetwork.LocalNetworkGatewayPropertiesFormat{
-			GatewayIPAddress:         a.pip.Properties.IPAddress,
-			LocalNetworkAddressSpace: &ashnetwork.AddressSpace{AddressPrefixes: []*string{to("10.1.0.0/16")}},
-		},
-	}, nil))
+	lngB, err := done(st.net.NewLocalNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-stack", "lng-to-azure", ashLNGBody(*a.pip.Properties.IPAddress, "10.1.0.0/16"), nil))
 	must(t, err)
-	connA := armnetwork.VirtualNetworkGatewayConnection{
-		Location: to("eastus"),
-		Properties: &armnetwork.VirtualNetworkGatewayConnectionPropertiesFormat{
-			ConnectionType:         to(armnetwork.VirtualNetworkGatewayConnectionTypeIPsec),
-			ConnectionProtocol:     to(armnetwork.VirtualNetworkGatewayConnectionProtocolIKEv2),
-			VirtualNetworkGateway1: &armnetwork.VirtualNetworkGateway{ID: a.gateway.ID},
-			LocalNetworkGateway2:   &armnetwork.LocalNetworkGateway{ID: lngA.ID},
-			SharedKey:              to(sharedKey),
-		},
-	}
-	if azurePolicy != nil {
-		connA.Properties.IPSecPolicies = []*armnetwork.IPSecPolicy{azurePolicy}
-	}
+	connA := azConnBody(a.gateway.ID, lngA.ID, sharedKey, azurePolicy)
+	connA.Properties.ConnectionProtocol = to(armnetwork.VirtualNetworkGatewayConnectionProtocolIKEv2)
 	pa, err := az.net.NewVirtualNetworkGatewayConnectionsClient().BeginCreateOrUpdate(ctx, "rg-hub", "conn-to-stack", connA, nil)
 	must(t, err)
-	pb, err := st.net.NewVirtualNetworkGatewayConnectionsClient().BeginCreateOrUpdate(ctx, "rg-stack", "conn-to-azure", ashnetwork.VirtualNetworkGatewayConnection{
-		Location: to("local"),
-		Properties: &ashnetwork.VirtualNetworkGatewayConnectionPropertiesFormat{
-			ConnectionType:         to(ashnetwork.VirtualNetworkGatewayConnectionTypeIPsec),
-			VirtualNetworkGateway1: &ashnetwork.VirtualNetworkGateway{ID: b.gateway.ID},
-			LocalNetworkGateway2:   &ashnetwork.LocalNetworkGateway{ID: lngB.ID},
-			SharedKey:              to(sharedKey),
-		},
-	}, nil)
+	pb, err := st.net.NewVirtualNetworkGatewayConnectionsClient().BeginCreateOrUpdate(ctx, "rg-stack", "conn-to-azure", ashConnBody(b.gateway.ID, lngB.ID), nil)
 	must(t, err)
 	ca, err := done(pa, nil)
 	must(t, err)

@@ -76,7 +76,12 @@ type azureClients struct {
 
 func newAzure(t testing.TB, sim *armsim.Sim, cloudID string) azureClients {
 	t.Helper()
-	opts := clientOptions(sim, cloudID)
+	return azureClientsWith(t, clientOptions(sim, cloudID))
+}
+
+// azureClientsWith is newAzure with the client options given.
+func azureClientsWith(t testing.TB, opts *arm.ClientOptions) azureClients {
+	t.Helper()
 	groups, err := armresources.NewResourceGroupsClient(sub, cred, opts)
 	must(t, err)
 	netf, err := armnetwork.NewClientFactory(sub, cred, opts)
@@ -95,12 +100,18 @@ type stackClients struct {
 
 func newStack(t testing.TB, sim *armsim.Sim, cloudID string) stackClients {
 	t.Helper()
+	return newStackIn(t, sim, cloudID, sub)
+}
+
+// newStackIn is newStack in another subscription.
+func newStackIn(t testing.TB, sim *armsim.Sim, cloudID, subscription string) stackClients {
+	t.Helper()
 	opts := clientOptions(sim, cloudID)
-	groups, err := ashresources.NewResourceGroupsClient(sub, cred, opts)
+	groups, err := ashresources.NewResourceGroupsClient(subscription, cred, opts)
 	must(t, err)
-	netf, err := ashnetwork.NewClientFactory(sub, cred, opts)
+	netf, err := ashnetwork.NewClientFactory(subscription, cred, opts)
 	must(t, err)
-	vms, err := ashcompute.NewVirtualMachinesClient(sub, cred, opts)
+	vms, err := ashcompute.NewVirtualMachinesClient(subscription, cred, opts)
 	must(t, err)
 	return stackClients{groups: groups, net: netf, vms: vms}
 }

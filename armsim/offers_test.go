@@ -209,10 +209,8 @@ func TestWritesFollowTheOffer(t *testing.T) {
 	sim := startSim(t, armsim.Config{})
 	az, st := newAzure(t, sim, "azure"), newStack(t, sim, "azure-stack-hub")
 	const rg = "rg-offer"
-	_, err := az.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
-	_, err = st.groups.CreateOrUpdate(ctx, rg, ashresources.ResourceGroup{Location: to("local")}, nil)
-	must(t, err)
+	azGroup(t, az, rg)
+	ashGroup(t, st, rg)
 	azNet := azVnet(t, az, rg, "vnet", "10.60.0.0/16", map[string]string{"workload": "10.60.1.0/24"})
 	azNIC, err := done(az.net.NewInterfacesClient().BeginCreateOrUpdate(ctx, rg, "nic", azNICBody(subnetID(azNet.Properties.Subnets, "workload")), nil))
 	must(t, err)

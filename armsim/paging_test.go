@@ -1,6 +1,7 @@
 package armsim_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -8,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
 	ashnetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
-	ashresources "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 
 	"github.com/hybridlink/hybridlink/armsim"
 )
@@ -22,7 +23,42 @@ type pageOf struct {
 	next  *string
 }
 
-// collect flattens pages and checks the paging contract: pageSize items on every page but
+// pagesOf drains a pager, recording each page's item names and nextLink as ARM sent them.
+func pagesOf[T any](t testing.TB, p *runtime.Pager[T]) []pageOf {
+	t.Helper()
+	var pages []pageOf
+	for p.More() {
+		page, err := p.NextPage(ctx)
+		must(t, err)
+		b, err := json.Marshal(page)
+		must(t, err)
+		var list struct {
+			Value []struct {
+				Name string `json:"name"`
+			} `json:"value"`
+			NextLink *string `json:"nextLink"`
+		}
+		must(t, json.Unmarshal(b, &list))
+		pg := pageOf{next: list.NextLink}
+		for _, v := range list.Value {
+			pg.names = append(pg.names, v.Name)
+		}
+		pages = append(pages, pg)
+	}
+	return pages
+}
+
+// namesOf returns the names of all the items a pager lists, page after page.
+func namesOf[T any](t testing.TB, p *runtime.Pager[T]) []string {
+	t.Helper()
+	var names []string
+	for _, pg := range pagesOf(t, p) {
+		names = append(names, pg.names...)
+	}
+	return names
+}
+
+// pagedNames flattens pages and checks the paging contract: pageSize items on every page but
 // the last, and a nextLink that keeps the api-version and points back at the same endpoint.
 func pagedNames(t *testing.T, endpoint string, pageSize int, pages []pageOf) []string {
 	t.Helper()
@@ -63,128 +99,59 @@ func TestPagingBothClouds(t *testing.T) {
 	az, st := newAzure(t, sim, "azure"), newStack(t, sim, "azure-stack-hub")
 	names := []string{"pip-0", "pip-1", "pip-2", "pip-3", "pip-4"}
 	groups := []string{"rg-a", "rg-b", "rg-c", "rg-d", "rg-e"}
+	for _, rg := range groups {
+		azGroup(t, az, rg)
+		ashGroup(t, st, rg)
+	}
 
-	t.Run("azure", func(t *testing.T) {
-		for _, rg := range groups {
-			_, err := az.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-			must(t, err)
-		}
-		pips := az.net.NewPublicIPAddressesClient()
-		for _, n := range names {
-			_, err := done(pips.BeginCreateOrUpdate(ctx, "rg-a", n, armnetwork.PublicIPAddress{
-				Location: to("eastus"), SKU: &armnetwork.PublicIPAddressSKU{Name: to(armnetwork.PublicIPAddressSKUNameStandard)},
-			}, nil))
-			must(t, err)
-		}
-		// one more in another group: the group's list leaves it out, the subscription's has it
-		_, err := done(pips.BeginCreateOrUpdate(ctx, "rg-b", "pip-elsewhere", armnetwork.PublicIPAddress{Location: to("eastus")}, nil))
-		must(t, err)
-
-		var pages []pageOf
-		for p := pips.NewListPager("rg-a", nil); p.More(); {
-			page, err := p.NextPage(ctx)
-			must(t, err)
-			var ns []string
-			for _, v := range page.Value {
-				ns = append(ns, *v.Name)
+	for _, tc := range []struct {
+		cloud string
+		// lists creates the public IPs, then lists rg-a's public IPs, the
+		// subscription's and the resource groups.
+		lists func(t *testing.T) (rgA, all, rgs []pageOf)
+	}{
+		{"azure", func(t *testing.T) (rgA, all, rgs []pageOf) {
+			pips := az.net.NewPublicIPAddressesClient()
+			for _, n := range names {
+				_, err := done(pips.BeginCreateOrUpdate(ctx, "rg-a", n, armnetwork.PublicIPAddress{
+					Location: to("eastus"), SKU: &armnetwork.PublicIPAddressSKU{Name: to(armnetwork.PublicIPAddressSKUNameStandard)},
+				}, nil))
+				must(t, err)
 			}
-			pages = append(pages, pageOf{ns, page.NextLink})
-		}
-		if len(pages) != 3 {
-			t.Fatalf("5 public IPs at 2 a page are 3 pages, got %d", len(pages))
-		}
-		wantSameNames(t, "public IPs of rg-a", pagedNames(t, sim.Endpoints["azure"], pageSize, pages), names...)
-
-		pages = nil
-		for p := pips.NewListAllPager(nil); p.More(); {
-			page, err := p.NextPage(ctx)
+			// one more in another group: the group's list leaves it out, the subscription's has it
+			_, err := done(pips.BeginCreateOrUpdate(ctx, "rg-b", "pip-elsewhere", armnetwork.PublicIPAddress{Location: to("eastus")}, nil))
 			must(t, err)
-			var ns []string
-			for _, v := range page.Value {
-				ns = append(ns, *v.Name)
+			return pagesOf(t, pips.NewListPager("rg-a", nil)), pagesOf(t, pips.NewListAllPager(nil)), pagesOf(t, az.groups.NewListPager(nil))
+		}},
+		{"azure-stack-hub", func(t *testing.T) (rgA, all, rgs []pageOf) {
+			pips := st.net.NewPublicIPAddressesClient()
+			for _, n := range names {
+				_, err := done(pips.BeginCreateOrUpdate(ctx, "rg-a", n, ashnetwork.PublicIPAddress{
+					Location: to("local"), Properties: &ashnetwork.PublicIPAddressPropertiesFormat{
+						PublicIPAllocationMethod: to(ashnetwork.IPAllocationMethodStatic)},
+				}, nil))
+				must(t, err)
 			}
-			pages = append(pages, pageOf{ns, page.NextLink})
-		}
-		wantSameNames(t, "public IPs of the subscription", pagedNames(t, sim.Endpoints["azure"], pageSize, pages), append(names, "pip-elsewhere")...)
-
-		pages = nil
-		for p := az.groups.NewListPager(nil); p.More(); {
-			page, err := p.NextPage(ctx)
+			_, err := done(pips.BeginCreateOrUpdate(ctx, "rg-b", "pip-elsewhere", ashnetwork.PublicIPAddress{Location: to("local")}, nil))
 			must(t, err)
-			var ns []string
-			for _, v := range page.Value {
-				ns = append(ns, *v.Name)
+			return pagesOf(t, pips.NewListPager("rg-a", nil)), pagesOf(t, pips.NewListAllPager(nil)), pagesOf(t, st.groups.NewListPager(nil))
+		}},
+	} {
+		t.Run(tc.cloud, func(t *testing.T) {
+			rgA, all, rgs := tc.lists(t)
+			if len(rgA) != 3 {
+				t.Fatalf("5 public IPs at 2 a page are 3 pages, got %d", len(rgA))
 			}
-			pages = append(pages, pageOf{ns, page.NextLink})
-		}
-		wantSameNames(t, "resource groups", pagedNames(t, sim.Endpoints["azure"], pageSize, pages), groups...)
-	})
-
-	t.Run("azure-stack-hub", func(t *testing.T) {
-		for _, rg := range groups {
-			_, err := st.groups.CreateOrUpdate(ctx, rg, ashresources.ResourceGroup{Location: to("local")}, nil)
-			must(t, err)
-		}
-		pips := st.net.NewPublicIPAddressesClient()
-		for _, n := range names {
-			_, err := done(pips.BeginCreateOrUpdate(ctx, "rg-a", n, ashnetwork.PublicIPAddress{
-				Location: to("local"), Properties: &ashnetwork.PublicIPAddressPropertiesFormat{
-					PublicIPAllocationMethod: to(ashnetwork.IPAllocationMethodStatic)},
-			}, nil))
-			must(t, err)
-		}
-		_, err := done(pips.BeginCreateOrUpdate(ctx, "rg-b", "pip-elsewhere", ashnetwork.PublicIPAddress{Location: to("local")}, nil))
-		must(t, err)
-
-		var pages []pageOf
-		for p := pips.NewListPager("rg-a", nil); p.More(); {
-			page, err := p.NextPage(ctx)
-			must(t, err)
-			var ns []string
-			for _, v := range page.Value {
-				ns = append(ns, *v.Name)
-			}
-			pages = append(pages, pageOf{ns, page.NextLink})
-		}
-		if len(pages) != 3 {
-			t.Fatalf("5 public IPs at 2 a page are 3 pages, got %d", len(pages))
-		}
-		wantSameNames(t, "public IPs of rg-a", pagedNames(t, sim.Endpoints["azure-stack-hub"], pageSize, pages), names...)
-
-		pages = nil
-		for p := pips.NewListAllPager(nil); p.More(); {
-			page, err := p.NextPage(ctx)
-			must(t, err)
-			var ns []string
-			for _, v := range page.Value {
-				ns = append(ns, *v.Name)
-			}
-			pages = append(pages, pageOf{ns, page.NextLink})
-		}
-		wantSameNames(t, "public IPs of the subscription", pagedNames(t, sim.Endpoints["azure-stack-hub"], pageSize, pages), append(names, "pip-elsewhere")...)
-
-		pages = nil
-		for p := st.groups.NewListPager(nil); p.More(); {
-			page, err := p.NextPage(ctx)
-			must(t, err)
-			var ns []string
-			for _, v := range page.Value {
-				ns = append(ns, *v.Name)
-			}
-			pages = append(pages, pageOf{ns, page.NextLink})
-		}
-		wantSameNames(t, "resource groups", pagedNames(t, sim.Endpoints["azure-stack-hub"], pageSize, pages), groups...)
-	})
+			endpoint := sim.Endpoints[tc.cloud]
+			wantSameNames(t, "public IPs of rg-a", pagedNames(t, endpoint, pageSize, rgA), names...)
+			wantSameNames(t, "public IPs of the subscription", pagedNames(t, endpoint, pageSize, all), append(names, "pip-elsewhere")...)
+			wantSameNames(t, "resource groups", pagedNames(t, endpoint, pageSize, rgs), groups...)
+		})
+	}
 
 	// the clouds do not see each other's resources
 	t.Run("isolation", func(t *testing.T) {
-		n := 0
-		for p := az.net.NewPublicIPAddressesClient().NewListAllPager(nil); p.More(); {
-			page, err := p.NextPage(ctx)
-			must(t, err)
-			n += len(page.Value)
-		}
-		if n != len(names)+1 {
+		if n := len(namesOf(t, az.net.NewPublicIPAddressesClient().NewListAllPager(nil))); n != len(names)+1 {
 			t.Fatalf("azure lists %d public IPs, want %d", n, len(names)+1)
 		}
 	})
@@ -195,8 +162,7 @@ func TestPagingSkipToken(t *testing.T) {
 	sim := startSim(t, armsim.Config{PageSize: 2})
 	az := newAzure(t, sim, "azure")
 	for i := range 3 {
-		_, err := az.groups.CreateOrUpdate(ctx, fmt.Sprintf("rg-%d", i), armresources.ResourceGroup{Location: to("eastus")}, nil)
-		must(t, err)
+		azGroup(t, az, fmt.Sprintf("rg-%d", i))
 	}
 	hc := sim.HTTPClient()
 	for _, tok := range []string{"x", "-1", "99"} {

@@ -161,8 +161,7 @@ func TestProbeHubAndSpokes(t *testing.T) {
 	connectSites(t, r.az, r.st, r.a, r.b, documentedPolicy()) // hub (Azure) <-> spoke 1 (the stamp)
 	// spoke 2: another Azure virtual network with its own gateway and VM
 	const rg = "rg-spoke2"
-	_, err := r.az.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
+	azGroup(t, r.az, rg)
 	v := azVnet(t, r.az, rg, "vnet-spoke2", "10.3.0.0/16", map[string]string{"workload": "10.3.1.0/24", "GatewaySubnet": "10.3.255.0/27"})
 	pip := azPIP(t, r.az, rg, "pip-spoke2", armnetwork.PublicIPAddressSKUNameStandard, armnetwork.IPAllocationMethodStatic)
 	gw, err := done(r.az.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, rg, "gw-spoke2",

@@ -7,7 +7,6 @@ import (
 
 	ashnetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 
 	"github.com/hybridlink/hybridlink/armsim"
 )
@@ -42,8 +41,7 @@ func TestGatewayResizeAzure(t *testing.T) {
 	} {
 		t.Run(tc.from+" to "+tc.to, func(t *testing.T) {
 			rg := "rg-resize-" + strconv.Itoa(i)
-			_, err := c.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-			must(t, err)
+			azGroup(t, c, rg)
 			v := azVnet(t, c, rg, "vnet", "10."+strconv.Itoa(50+i)+".0.0/16", map[string]string{"GatewaySubnet": "10." + strconv.Itoa(50+i) + ".255.0/27"})
 			pip := azPIP(t, c, rg, "pip", armnetwork.PublicIPAddressSKUNameStandard, armnetwork.IPAllocationMethodStatic)
 			body := azGatewayBody(armnetwork.VirtualNetworkGatewaySKUName(tc.from), subnetID(v.Properties.Subnets, "GatewaySubnet"), pip.ID)
@@ -76,13 +74,12 @@ func TestGatewayResizeAzure(t *testing.T) {
 		})
 	}
 	t.Run("SKU not in the generation", func(t *testing.T) {
-		_, err := c.groups.CreateOrUpdate(ctx, "rg-gen", armresources.ResourceGroup{Location: to("eastus")}, nil)
-		must(t, err)
+		azGroup(t, c, "rg-gen")
 		v := azVnet(t, c, "rg-gen", "vnet", "10.90.0.0/16", map[string]string{"GatewaySubnet": "10.90.255.0/27"})
 		pip := azPIP(t, c, "rg-gen", "pip", armnetwork.PublicIPAddressSKUNameStandard, armnetwork.IPAllocationMethodStatic)
 		body := azGatewayBody(armnetwork.VirtualNetworkGatewaySKUNameVPNGw1, subnetID(v.Properties.Subnets, "GatewaySubnet"), pip.ID)
 		body.Properties.VPNGatewayGeneration = to(armnetwork.VPNGatewayGenerationGeneration2)
-		_, err = gws.BeginCreateOrUpdate(ctx, "rg-gen", "gw", body, nil)
+		_, err := gws.BeginCreateOrUpdate(ctx, "rg-gen", "gw", body, nil)
 		wantCode(t, err, "VirtualNetworkGatewaySkuCannotBeCreatedForSpecifiedVmGeneration", 400)
 	})
 }
@@ -104,7 +101,7 @@ func TestGatewayReplaceStack(t *testing.T) {
 		}
 		return *p.Properties.IPAddress
 	}
-	gw, err := done(gws.BeginCreateOrUpdate(ctx, "rg-replace", "gw", stackGatewayBody(subnet, pipID), nil))
+	gw, err := done(gws.BeginCreateOrUpdate(ctx, "rg-replace", "gw", ashGatewayBody(ashnetwork.VirtualNetworkGatewaySKUNameStandard, subnet, pipID), nil))
 	must(t, err)
 	first := address(c)
 	for _, sku := range []ashnetwork.VirtualNetworkGatewaySKUName{ashnetwork.VirtualNetworkGatewaySKUNameHighPerformance,
@@ -136,9 +133,7 @@ func TestGatewayReplaceStack(t *testing.T) {
 		if a := address(c); a != "" {
 			t.Fatalf("a deleted gateway's dynamic address is released, still %s", a)
 		}
-		body := stackGatewayBody(subnet, pipID)
-		body.Properties.SKU = &ashnetwork.VirtualNetworkGatewaySKU{Name: to(sku), Tier: to(ashnetwork.VirtualNetworkGatewaySKUTier(sku))}
-		_, err = done(c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-replace", "gw", body, nil))
+		_, err = done(c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-replace", "gw", ashGatewayBody(sku, subnet, pipID), nil))
 		must(t, err)
 		return address(c)
 	}

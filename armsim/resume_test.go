@@ -10,7 +10,6 @@ import (
 	"time"
 
 	ashnetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
-	ashresources "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 
 	"github.com/hybridlink/hybridlink/armsim"
@@ -28,43 +27,14 @@ func sameAddresses(sim *armsim.Sim) []armsim.CloudConfig {
 // stackGatewayPrereqs is azureGatewayPrereqs on Azure Stack Hub: a Basic dynamic public IP.
 func stackGatewayPrereqs(t testing.TB, c stackClients, rg string) (gwSubnet, pipID *string) {
 	t.Helper()
-	_, err := c.groups.CreateOrUpdate(ctx, rg, ashresources.ResourceGroup{Location: to("local")}, nil)
-	must(t, err)
-	vnet, err := done(c.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, "vnet", ashnetwork.VirtualNetwork{
-		Location: to("local"),
-		Properties: &ashnetwork.VirtualNetworkPropertiesFormat{
-			AddressSpace: &ashnetwork.AddressSpace{AddressPrefixes: []*string{to("10.2.0.0/16")}},
-			Subnets: []*ashnetwork.Subnet{
-				{Name: to("GatewaySubnet"), Properties: &ashnetwork.SubnetPropertiesFormat{AddressPrefix: to("10.2.255.0/27")}},
-			},
-		},
-	}, nil))
-	must(t, err)
+	ashGroup(t, c, rg)
+	vnet := ashVnet(t, c, rg, "vnet", "10.2.0.0/16", map[string]string{"GatewaySubnet": "10.2.255.0/27"})
 	pip, err := done(c.net.NewPublicIPAddressesClient().BeginCreateOrUpdate(ctx, rg, "gw-pip", ashnetwork.PublicIPAddress{
 		Location:   to("local"),
 		Properties: &ashnetwork.PublicIPAddressPropertiesFormat{PublicIPAllocationMethod: to(ashnetwork.IPAllocationMethodDynamic)},
 	}, nil))
 	must(t, err)
 	return stackSubnetID(vnet.Properties.Subnets, "GatewaySubnet"), pip.ID
-}
-
-func stackGatewayBody(gwSubnet, pipID *string) ashnetwork.VirtualNetworkGateway {
-	return ashnetwork.VirtualNetworkGateway{
-		Location: to("local"),
-		Properties: &ashnetwork.VirtualNetworkGatewayPropertiesFormat{
-			GatewayType: to(ashnetwork.VirtualNetworkGatewayTypeVPN),
-			VPNType:     to(ashnetwork.VPNTypeRouteBased),
-			SKU: &ashnetwork.VirtualNetworkGatewaySKU{Name: to(ashnetwork.VirtualNetworkGatewaySKUNameStandard),
-				Tier: to(ashnetwork.VirtualNetworkGatewaySKUTierStandard)},
-			IPConfigurations: []*ashnetwork.VirtualNetworkGatewayIPConfiguration{{
-				Name: to("default"),
-				Properties: &ashnetwork.VirtualNetworkGatewayIPConfigurationPropertiesFormat{
-					Subnet:          &ashnetwork.SubResource{ID: gwSubnet},
-					PublicIPAddress: &ashnetwork.SubResource{ID: pipID},
-				},
-			}},
-		},
-	}
 }
 
 // gatewayPUTs counts the PUTs to virtual network gateways a cloud of sim has answered.
@@ -88,9 +58,9 @@ func TestResumeGatewayCreationAcrossRestart(t *testing.T) {
 
 	azSubnet, azPIP := azureGatewayPrereqs(t, az, "rg-resume")
 	stSubnet, stPIP := stackGatewayPrereqs(t, st, "rg-resume")
-	pa, err := az.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-resume", "gw", azureGatewayBody(azSubnet, azPIP), nil)
+	pa, err := az.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-resume", "gw", azGatewayBody(armnetwork.VirtualNetworkGatewaySKUNameVPNGw1, azSubnet, azPIP), nil)
 	must(t, err)
-	pb, err := st.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-resume", "gw", stackGatewayBody(stSubnet, stPIP), nil)
+	pb, err := st.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-resume", "gw", ashGatewayBody(ashnetwork.VirtualNetworkGatewaySKUNameStandard, stSubnet, stPIP), nil)
 	must(t, err)
 	if pa.Done() || pb.Done() {
 		t.Fatal("a 35-minute gateway is not done right away")
@@ -156,13 +126,7 @@ func TestResumeGatewayCreationAcrossRestart(t *testing.T) {
 	if strings.Join(gws, ",") != "gw=Succeeded" {
 		t.Fatalf("the restarted armsim lists Azure gateways %v", gws)
 	}
-	n := 0
-	for p := st3.net.NewVirtualNetworkGatewaysClient().NewListPager("rg-resume", nil); p.More(); {
-		page, err := p.NextPage(ctx)
-		must(t, err)
-		n += len(page.Value)
-	}
-	if n != 1 {
+	if n := len(namesOf(t, st3.net.NewVirtualNetworkGatewaysClient().NewListPager("rg-resume", nil))); n != 1 {
 		t.Fatalf("the restarted armsim lists %d Azure Stack Hub gateways, want 1", n)
 	}
 	pip3, err := st3.net.NewPublicIPAddressesClient().Get(ctx, "rg-resume", "gw-pip", nil)

@@ -107,6 +107,13 @@ func rulesSim(t *testing.T, cfg armsim.Config) *armsim.Sim {
 
 // Azure builders -------------------------------------------------------------
 
+// azGroup creates the resource group rg in eastus.
+func azGroup(t testing.TB, c azureClients, rg string) {
+	t.Helper()
+	_, err := c.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
+	must(t, err)
+}
+
 func azVnet(t testing.TB, c azureClients, rg, name, space string, subnets map[string]string) armnetwork.VirtualNetwork {
 	t.Helper()
 	v, err := done(c.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, name, azVnetBody(space, subnets), nil))
@@ -193,8 +200,7 @@ func TestAzureRules(t *testing.T) {
 	sim := rulesSim(t, armsim.Config{})
 	c := newAzure(t, sim, "azure")
 	const rg = "rg-rules"
-	_, err := c.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
+	azGroup(t, c, rg)
 
 	// vnet-a: a complete site with gateway, VM, local network gateway and connection
 	vnetA := azVnet(t, c, rg, "vnet-a", "10.10.0.0/16", map[string]string{"workload": "10.10.1.0/24", "GatewaySubnet": "10.10.255.0/27"})
@@ -443,17 +449,28 @@ func TestAzureRules(t *testing.T) {
 
 // Azure Stack Hub builders ---------------------------------------------------
 
+// ashGroup creates the resource group rg in local.
+func ashGroup(t testing.TB, c stackClients, rg string) {
+	t.Helper()
+	_, err := c.groups.CreateOrUpdate(ctx, rg, ashresources.ResourceGroup{Location: to("local")}, nil)
+	must(t, err)
+}
+
 func ashVnet(t testing.TB, c stackClients, rg, name, space string, subnets map[string]string) ashnetwork.VirtualNetwork {
 	t.Helper()
+	got, err := done(c.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, name, ashVnetBody(space, subnets), nil))
+	must(t, err)
+	return got.VirtualNetwork
+}
+
+func ashVnetBody(space string, subnets map[string]string) ashnetwork.VirtualNetwork {
 	v := ashnetwork.VirtualNetwork{Location: to("local"), Properties: &ashnetwork.VirtualNetworkPropertiesFormat{
 		AddressSpace: &ashnetwork.AddressSpace{AddressPrefixes: []*string{to(space)}}}}
 	for n, p := range subnets {
 		v.Properties.Subnets = append(v.Properties.Subnets,
 			&ashnetwork.Subnet{Name: to(n), Properties: &ashnetwork.SubnetPropertiesFormat{AddressPrefix: to(p)}})
 	}
-	got, err := done(c.net.NewVirtualNetworksClient().BeginCreateOrUpdate(ctx, rg, name, v, nil))
-	must(t, err)
-	return got.VirtualNetwork
+	return v
 }
 
 func ashPIPBody(sku ashnetwork.PublicIPAddressSKUName, method ashnetwork.IPAllocationMethod) ashnetwork.PublicIPAddress {
@@ -494,8 +511,7 @@ func TestStackRules(t *testing.T) {
 	sim := rulesSim(t, armsim.Config{})
 	c := newStack(t, sim, "azure-stack-hub")
 	const rg = "rg-rules"
-	_, err := c.groups.CreateOrUpdate(ctx, rg, ashresources.ResourceGroup{Location: to("local")}, nil)
-	must(t, err)
+	ashGroup(t, c, rg)
 	vnetS := ashVnet(t, c, rg, "vnet-s", "10.40.0.0/16", map[string]string{"workload": "10.40.1.0/24", "GatewaySubnet": "10.40.255.0/27"})
 	vnetT := ashVnet(t, c, rg, "vnet-t", "10.41.0.0/16", map[string]string{"GatewaySubnet": "10.41.255.0/27"})
 	pipDyn := ashPIP(t, c, rg, "pip-dyn", ashnetwork.IPAllocationMethodDynamic)
@@ -510,11 +526,7 @@ func TestStackRules(t *testing.T) {
 	must(t, err)
 	conns := c.net.NewVirtualNetworkGatewayConnectionsClient()
 	connBody := func(policy *ashnetwork.IPSecPolicy) ashnetwork.VirtualNetworkGatewayConnection {
-		b := ashnetwork.VirtualNetworkGatewayConnection{Location: to("local"), Properties: &ashnetwork.VirtualNetworkGatewayConnectionPropertiesFormat{
-			ConnectionType:         to(ashnetwork.VirtualNetworkGatewayConnectionTypeIPsec),
-			VirtualNetworkGateway1: &ashnetwork.VirtualNetworkGateway{ID: gwS.ID},
-			LocalNetworkGateway2:   &ashnetwork.LocalNetworkGateway{ID: lngS.ID},
-			SharedKey:              to(sharedKey)}}
+		b := ashConnBody(gwS.ID, lngS.ID)
 		if policy != nil {
 			b.Properties.IPSecPolicies = []*ashnetwork.IPSecPolicy{policy}
 		}
@@ -582,8 +594,7 @@ func TestStackRules(t *testing.T) {
 
 	t.Run("VpnGw1WithFastPath", func(t *testing.T) {
 		fp := newStack(t, sim, fastPathStamp)
-		_, err := fp.groups.CreateOrUpdate(ctx, rg, ashresources.ResourceGroup{Location: to("local")}, nil)
-		must(t, err)
+		ashGroup(t, fp, rg)
 		v := ashVnet(t, fp, rg, "vnet-fp", "10.42.0.0/16", map[string]string{"GatewaySubnet": "10.42.255.0/27"})
 		pip := ashPIP(t, fp, rg, "pip-fp", ashnetwork.IPAllocationMethodDynamic)
 		gw, err := done(fp.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, rg, "gw-fp",
@@ -605,8 +616,7 @@ func TestOperationInProgress(t *testing.T) {
 	}})
 	c := newAzure(t, sim, "azure")
 	const rg = "rg-busy"
-	_, err := c.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
+	azGroup(t, c, rg)
 	v := azVnet(t, c, rg, "vnet", "10.50.0.0/16", map[string]string{"GatewaySubnet": "10.50.255.0/27"})
 	pips := c.net.NewPublicIPAddressesClient()
 	slow, err := pips.BeginCreateOrUpdate(ctx, rg, "pip-slow",
@@ -616,8 +626,7 @@ func TestOperationInProgress(t *testing.T) {
 		t.Fatal("the public IP should still be provisioning")
 	}
 	pipID := to("/subscriptions/" + sub + "/resourceGroups/" + rg + "/providers/Microsoft.Network/publicIPAddresses/pip-slow")
-	_, err = c.groups.CreateOrUpdate(ctx, "rg-doomed", armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
+	azGroup(t, c, "rg-doomed")
 	azVnet(t, c, "rg-doomed", "vnet", "10.51.0.0/16", nil)
 	deleting, err := c.groups.BeginDelete(ctx, "rg-doomed", nil)
 	must(t, err)
@@ -663,10 +672,9 @@ func TestDeleteResourceGroup(t *testing.T) {
 	sim := startSim(t, armsim.Config{})
 	c := newAzure(t, sim, "azure")
 	for _, rg := range []string{"rg-gone", "rg-kept"} {
-		_, err := c.groups.CreateOrUpdate(ctx, rg, armresources.ResourceGroup{Location: to("eastus")}, nil)
-		must(t, err)
+		azGroup(t, c, rg)
 		v := azVnet(t, c, rg, "vnet", "10.60.0.0/16", map[string]string{"workload": "10.60.1.0/24"})
-		_, err = done(c.net.NewInterfacesClient().BeginCreateOrUpdate(ctx, rg, "nic", azNICBody(subnetID(v.Properties.Subnets, "workload")), nil))
+		_, err := done(c.net.NewInterfacesClient().BeginCreateOrUpdate(ctx, rg, "nic", azNICBody(subnetID(v.Properties.Subnets, "workload")), nil))
 		must(t, err)
 		azPIP(t, c, rg, "pip", armnetwork.PublicIPAddressSKUNameStandard, armnetwork.IPAllocationMethodStatic)
 	}
@@ -687,8 +695,7 @@ func TestDeleteResourceGroup(t *testing.T) {
 	// the deleted group's public IP address went back to the pool: a new one gets it
 	kept, err := c.net.NewPublicIPAddressesClient().Get(ctx, "rg-kept", "pip", nil)
 	must(t, err)
-	_, err = c.groups.CreateOrUpdate(ctx, "rg-gone", armresources.ResourceGroup{Location: to("eastus")}, nil)
-	must(t, err)
+	azGroup(t, c, "rg-gone")
 	again := azPIP(t, c, "rg-gone", "pip", armnetwork.PublicIPAddressSKUNameStandard, armnetwork.IPAllocationMethodStatic)
 	if *again.Properties.IPAddress == *kept.Properties.IPAddress {
 		t.Fatalf("two public IPs share %s", *kept.Properties.IPAddress)

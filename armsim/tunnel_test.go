@@ -39,13 +39,7 @@ func (r hybridRig) statuses(t *testing.T) (azure, stack string, why armsim.Tunne
 // azureLNG (re)writes the Azure local network gateway that stands for the stack site.
 func (r hybridRig) azureLNG(t *testing.T, ip string, prefixes ...string) *string {
 	t.Helper()
-	lng, err := done(r.az.net.NewLocalNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-hub", "lng-to-stack", armnetwork.LocalNetworkGateway{
-		Location: to("eastus"),
-		Properties: &armnetwork.LocalNetworkGatewayPropertiesFormat{
-			GatewayIPAddress:         to(ip),
-			LocalNetworkAddressSpace: &armnetwork.AddressSpace{AddressPrefixes: toPtrs(prefixes)},
-		},
-	}, nil))
+	lng, err := done(r.az.net.NewLocalNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-hub", "lng-to-stack", azLNGBody(ip, prefixes...), nil))
 	must(t, err)
 	return lng.ID
 }
@@ -53,51 +47,9 @@ func (r hybridRig) azureLNG(t *testing.T, ip string, prefixes ...string) *string
 // stackLNG (re)writes the Azure Stack Hub local network gateway that stands for the Azure site.
 func (r hybridRig) stackLNG(t *testing.T, ip string, prefixes ...string) *string {
 	t.Helper()
-	lng, err := done(r.st.net.NewLocalNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-stack", "lng-to-azure", ashnetwork.LocalNetworkGateway{
-		Location: to("local"),
-		Properties: &ashnetwork.LocalNetworkGatewayPropertiesFormat{
-			GatewayIPAddress:         to(ip),
-			LocalNetworkAddressSpace: &ashnetwork.AddressSpace{AddressPrefixes: toPtrs(prefixes)},
-		},
-	}, nil))
+	lng, err := done(r.st.net.NewLocalNetworkGatewaysClient().BeginCreateOrUpdate(ctx, "rg-stack", "lng-to-azure", ashLNGBody(ip, prefixes...), nil))
 	must(t, err)
 	return lng.ID
-}
-
-func (r hybridRig) azureConnection(lngID *string, key string, pol *armnetwork.IPSecPolicy) armnetwork.VirtualNetworkGatewayConnection {
-	c := armnetwork.VirtualNetworkGatewayConnection{
-		Location: to("eastus"),
-		Properties: &armnetwork.VirtualNetworkGatewayConnectionPropertiesFormat{
-			ConnectionType:         to(armnetwork.VirtualNetworkGatewayConnectionTypeIPsec),
-			VirtualNetworkGateway1: &armnetwork.VirtualNetworkGateway{ID: r.a.gateway.ID},
-			LocalNetworkGateway2:   &armnetwork.LocalNetworkGateway{ID: lngID},
-			SharedKey:              to(key),
-		},
-	}
-	if pol != nil {
-		c.Properties.IPSecPolicies = []*armnetwork.IPSecPolicy{pol}
-	}
-	return c
-}
-
-func (r hybridRig) stackConnection(lngID *string, key string) ashnetwork.VirtualNetworkGatewayConnection {
-	return ashnetwork.VirtualNetworkGatewayConnection{
-		Location: to("local"),
-		Properties: &ashnetwork.VirtualNetworkGatewayConnectionPropertiesFormat{
-			ConnectionType:         to(ashnetwork.VirtualNetworkGatewayConnectionTypeIPsec),
-			VirtualNetworkGateway1: &ashnetwork.VirtualNetworkGateway{ID: r.b.gateway.ID},
-			LocalNetworkGateway2:   &ashnetwork.LocalNetworkGateway{ID: lngID},
-			SharedKey:              to(key),
-		},
-	}
-}
-
-func toPtrs(ss []string) []*string {
-	out := make([]*string, len(ss))
-	for i := range ss {
-		out[i] = &ss[i]
-	}
-	return out
 }
 
 // TestTunnelStatus checks that a connection reaches Connected only when both sides agree,
@@ -145,9 +97,9 @@ func TestTunnelStatus(t *testing.T) {
 			}
 			lngA := r.azureLNG(t, ip, prefixes...)
 			lngB := r.stackLNG(t, *r.a.pip.Properties.IPAddress, "10.1.0.0/16")
-			pa, err := r.az.net.NewVirtualNetworkGatewayConnectionsClient().BeginCreateOrUpdate(ctx, "rg-hub", "conn-to-stack", r.azureConnection(lngA, key, tc.policy), nil)
+			pa, err := r.az.net.NewVirtualNetworkGatewayConnectionsClient().BeginCreateOrUpdate(ctx, "rg-hub", "conn-to-stack", azConnBody(r.a.gateway.ID, lngA, key, tc.policy), nil)
 			must(t, err)
-			pb, err := r.st.net.NewVirtualNetworkGatewayConnectionsClient().BeginCreateOrUpdate(ctx, "rg-stack", "conn-to-azure", r.stackConnection(lngB, sharedKey), nil)
+			pb, err := r.st.net.NewVirtualNetworkGatewayConnectionsClient().BeginCreateOrUpdate(ctx, "rg-stack", "conn-to-azure", ashConnBody(r.b.gateway.ID, lngB), nil)
 			must(t, err)
 			_, err = done(pa, nil)
 			must(t, err)
@@ -192,7 +144,7 @@ func TestTunnelWhilePeerProvisions(t *testing.T) {
 	lngA := r.azureLNG(t, *r.b.pip.Properties.IPAddress, "10.2.0.0/16")
 	lngB := r.stackLNG(t, *r.a.pip.Properties.IPAddress, "10.1.0.0/16")
 	conns := r.az.net.NewVirtualNetworkGatewayConnectionsClient()
-	pa, err := conns.BeginCreateOrUpdate(ctx, "rg-hub", "conn-to-stack", r.azureConnection(lngA, sharedKey, documentedPolicy()), nil)
+	pa, err := conns.BeginCreateOrUpdate(ctx, "rg-hub", "conn-to-stack", azConnBody(r.a.gateway.ID, lngA, sharedKey, documentedPolicy()), nil)
 	must(t, err)
 	got, err := conns.Get(ctx, "rg-hub", "conn-to-stack", nil)
 	must(t, err)
@@ -212,7 +164,7 @@ func TestTunnelWhilePeerProvisions(t *testing.T) {
 	}
 
 	peers := r.st.net.NewVirtualNetworkGatewayConnectionsClient()
-	pb, err := peers.BeginCreateOrUpdate(ctx, "rg-stack", "conn-to-azure", r.stackConnection(lngB, sharedKey), nil)
+	pb, err := peers.BeginCreateOrUpdate(ctx, "rg-stack", "conn-to-azure", ashConnBody(r.b.gateway.ID, lngB), nil)
 	must(t, err)
 	// Read the Azure side, then make sure the peer was still provisioning after that read:
 	// only then must the read have seen Connecting.
@@ -267,21 +219,23 @@ func TestTunnelSetSharedKey(t *testing.T) {
 	connectSites(t, r.az, r.st, r.a, r.b, documentedPolicy())
 	azConns := r.az.net.NewVirtualNetworkGatewayConnectionsClient()
 	stConns := r.st.net.NewVirtualNetworkGatewayConnectionsClient()
+	// wantSet fails unless SetSharedKey succeeded and answered the key it set.
+	wantSet := func(got *string, err error, key string) {
+		t.Helper()
+		must(t, err)
+		if got == nil || *got != key {
+			t.Fatalf("SetSharedKey answers the key it set, got %v", got)
+		}
+	}
 	setAzure := func(key string) {
 		t.Helper()
 		res, err := done(azConns.BeginSetSharedKey(ctx, "rg-hub", "conn-to-stack", armnetwork.ConnectionSharedKey{Value: to(key)}, nil))
-		must(t, err)
-		if res.Value == nil || *res.Value != key {
-			t.Fatalf("SetSharedKey answers the key it set, got %v", res.Value)
-		}
+		wantSet(res.Value, err, key)
 	}
 	setStack := func(key string) {
 		t.Helper()
 		res, err := done(stConns.BeginSetSharedKey(ctx, "rg-stack", "conn-to-azure", ashnetwork.ConnectionSharedKey{Value: to(key)}, nil))
-		must(t, err)
-		if res.Value == nil || *res.Value != key {
-			t.Fatalf("SetSharedKey answers the key it set, got %v", res.Value)
-		}
+		wantSet(res.Value, err, key)
 	}
 	want := func(status string) {
 		t.Helper()

@@ -121,26 +121,19 @@ func (e *Engine) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	case "GET /faults":
 		writeJSON(w, http.StatusOK, e.GetFaults())
 	case "PUT /faults":
-		var f Faults
-		if err := decodeAdmin(r, &f); err != nil {
-			writeError(w, err)
-			return
-		}
-		e.SetFaults(f)
-		writeJSON(w, http.StatusOK, f)
+		putAdmin(w, r, func(f Faults) *Error {
+			e.SetFaults(f)
+			return nil
+		})
 	case "GET /throttle":
 		writeJSON(w, http.StatusOK, e.GetThrottle())
 	case "PUT /throttle":
-		var t Throttle
-		if err := decodeAdmin(r, &t); err != nil {
-			writeError(w, err)
-			return
-		}
-		if err := e.SetThrottle(t); err != nil {
-			writeError(w, errorf(http.StatusBadRequest, "InvalidThrottle", "%v", err))
-			return
-		}
-		writeJSON(w, http.StatusOK, t)
+		putAdmin(w, r, func(t Throttle) *Error {
+			if err := e.SetThrottle(t); err != nil {
+				return errorf(http.StatusBadRequest, "InvalidThrottle", "%v", err)
+			}
+			return nil
+		})
 	case "GET /explain":
 		q := r.URL.Query()
 		t, ok := e.Explain(q.Get("cloud"), q.Get("id"))
@@ -164,11 +157,19 @@ func (e *Engine) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func decodeAdmin(r *http.Request, v any) *Error {
+// putAdmin answers an admin PUT: it decodes the body (1 MiB at most, no unknown fields)
+// into a T, hands it to set and answers it back, or answers the decoding's or set's error.
+func putAdmin[T any](w http.ResponseWriter, r *http.Request, set func(T) *Error) {
+	var v T
 	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return invalidRequestContent(err)
+	if err := dec.Decode(&v); err != nil {
+		writeError(w, invalidRequestContent(err))
+		return
 	}
-	return nil
+	if err := set(v); err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
 }

@@ -281,10 +281,15 @@ func gatewayRemoved(e *Engine, en *entry) {
 }
 
 func gatewayInUse(e *Engine, en *entry) *Error {
+	return connectionUser(e, en, "VirtualNetworkGatewayCannotBeDeleted", "Virtual network gateway")
+}
+
+// connectionUser refuses the deletion of a gateway (what names it in messages) that a
+// connection uses.
+func connectionUser(e *Engine, en *entry, code, what string) *Error {
 	for _, u := range e.users(en.key()) {
 		if u.Kind == "connections" {
-			return badRequest("VirtualNetworkGatewayCannotBeDeleted", "",
-				"Virtual network gateway %s cannot be deleted because it is used by connection %s. Delete the connection first.", en.id(), u.id())
+			return badRequest(code, "", "%s %s cannot be deleted because it is used by connection %s. Delete the connection first.", what, en.id(), u.id())
 		}
 	}
 	return nil
@@ -344,13 +349,7 @@ func prepareLocalGateway(t *txn, en, old *entry) ([]string, *Error) {
 }
 
 func localGatewayInUse(e *Engine, en *entry) *Error {
-	for _, u := range e.users(en.key()) {
-		if u.Kind == "connections" {
-			return badRequest("LocalNetworkGatewayCannotBeDeleted", "",
-				"Local network gateway %s cannot be deleted because it is used by connection %s. Delete the connection first.", en.id(), u.id())
-		}
-	}
-	return nil
+	return connectionUser(e, en, "LocalNetworkGatewayCannotBeDeleted", "Local network gateway")
 }
 
 // renderGateway adds, to a gateway's BGP settings, the peering addresses of each IP

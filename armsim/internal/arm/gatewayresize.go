@@ -33,6 +33,7 @@ import "strings"
 const crossSeriesMessage = "Resize from ASeries to DSeries or vice versa and Resize across VirtualNetworkVpnGatewayGenerations are not supported."
 
 // skuTier returns the tier of a VpnGw SKU (VpnGw3AZ is 3) and whether it is an AZ SKU.
+// platform/azrules has its own copy on purpose: armsim shares no code with what it tests.
 func skuTier(sku string) (tier int, az bool) {
 	s, az := strings.CutSuffix(sku, "AZ")
 	if n, ok := strings.CutPrefix(s, "VpnGw"); ok && len(n) == 1 && n[0] >= '1' && n[0] <= '5' {

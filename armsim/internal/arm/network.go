@@ -293,19 +293,20 @@ func subnetChange(e *Engine, sub *entry, prefixes []string) *Error {
 	if slices.Equal(sub.Res.(*Subnet).prefixes(), prefixes) {
 		return nil
 	}
-	if users := ipConfigurationsUsing(e, sub); len(users) > 0 {
-		return badRequest("InUseSubnetCannotBeUpdated", "properties.addressPrefix",
-			"Subnet %s is in use by %s and its address prefix cannot be updated. In order to update the subnet, delete all the resources within the subnet.",
-			sub.Res.meta().Name, users[0])
-	}
-	return nil
+	return subnetUser(e, sub, "InUseSubnetCannotBeUpdated", "properties.addressPrefix",
+		"Subnet %s is in use by %s and its address prefix cannot be updated. In order to update the subnet, delete all the resources within the subnet.")
 }
 
 func subnetInUse(e *Engine, sub *entry) *Error {
+	return subnetUser(e, sub, "InUseSubnetCannotBeDeleted", "",
+		"Subnet %s is in use by %s and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.")
+}
+
+// subnetUser refuses a change of a subnet that IP configurations are in, with format's
+// message naming the subnet and the first of them.
+func subnetUser(e *Engine, sub *entry, code, target, format string) *Error {
 	if users := ipConfigurationsUsing(e, sub); len(users) > 0 {
-		return badRequest("InUseSubnetCannotBeDeleted", "",
-			"Subnet %s is in use by %s and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.",
-			sub.Res.meta().Name, users[0])
+		return badRequest(code, target, format, sub.Res.meta().Name, users[0])
 	}
 	return nil
 }

@@ -151,21 +151,17 @@ func (e *Engine) networkGateway(vnet *entry) *entry {
 
 // inSpace reports whether a virtual network's address space holds an address.
 func inSpace(vnet *entry, a netip.Addr) bool {
-	as := vnet.Res.(*VirtualNetwork).Properties.AddressSpace
-	if as == nil {
-		return false
-	}
-	for _, p := range mustPrefixes(as.AddressPrefixes) {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
+	return holds(vnet.Res.(*VirtualNetwork).Properties.AddressSpace, a)
 }
 
 // lngCovers reports whether a local network gateway's prefixes hold an address.
 func lngCovers(lng *entry, a netip.Addr) bool {
-	as := lng.Res.(*LocalNetworkGateway).Properties.LocalNetworkAddressSpace
+	return holds(lng.Res.(*LocalNetworkGateway).Properties.LocalNetworkAddressSpace, a)
+}
+
+// holds reports whether one of an address space's prefixes holds an address; a missing
+// space holds none.
+func holds(as *AddressSpace, a netip.Addr) bool {
 	if as == nil {
 		return false
 	}

@@ -153,16 +153,8 @@ func (e *Engine) serveGroupDeletionResult(rq *request, id string) (*response, *E
 	if op == nil || !strings.EqualFold(op.Cloud, rq.cloud.ID) {
 		return nil, errorf(http.StatusNotFound, "OperationNotFound", "The operation '%s' could not be found.", id)
 	}
-	switch op.Status {
-	case statusInProgress:
-		resp := reply(http.StatusAccepted, nil)
-		resp.header.Set("Location", rq.base+rq.rawPath+"?"+rq.query.Encode())
-		setRetryAfter(resp.header, e.pollHint(op))
-		return resp, nil
-	case statusFailed:
-		err := *op.Error
-		err.Status = http.StatusInternalServerError
-		return nil, &err
+	if resp, err := e.locationPending(rq, op); resp != nil || err != nil {
+		return resp, err
 	}
 	return reply(http.StatusOK, nil), nil
 }

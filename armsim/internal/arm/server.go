@@ -334,6 +334,23 @@ func (e *Engine) serveOperation(rq *request, id string, location bool) (*respons
 		}
 		return resp, nil
 	}
+	if resp, err := e.locationPending(rq, op); resp != nil || err != nil {
+		return resp, err
+	}
+	if op.Action == actDelete || strings.HasPrefix(op.Action, "power:") {
+		return reply(http.StatusNoContent, nil), nil
+	}
+	en := e.entries[op.Target]
+	if en == nil {
+		return reply(http.StatusNoContent, nil), nil
+	}
+	return reply(http.StatusOK, e.render(en, rq)), nil
+}
+
+// locationPending answers a poll of an operation's Location URL while the operation is not
+// done: 202 with the same URL and Retry-After while it runs, its error (as a 500) once it
+// failed; nil and nil when it succeeded.
+func (e *Engine) locationPending(rq *request, op *operation) (*response, *Error) {
 	switch op.Status {
 	case statusInProgress:
 		resp := reply(http.StatusAccepted, nil)
@@ -345,14 +362,7 @@ func (e *Engine) serveOperation(rq *request, id string, location bool) (*respons
 		err.Status = http.StatusInternalServerError
 		return nil, &err
 	}
-	if op.Action == actDelete || strings.HasPrefix(op.Action, "power:") {
-		return reply(http.StatusNoContent, nil), nil
-	}
-	en := e.entries[op.Target]
-	if en == nil {
-		return reply(http.StatusNoContent, nil), nil
-	}
-	return reply(http.StatusOK, e.render(en, rq)), nil
+	return nil, nil
 }
 
 // page answers a list with ARM's paging: {"value": [...], "nextLink": "..."}.

@@ -338,38 +338,28 @@ func Negotiate(a, b Offer) (ike IKEProposal, ipsec IPsecProposal, ok bool, reaso
 		peer = "peer " + b.cloud
 	}
 
-	ike, ok = firstCommon(a.IKE, b.IKE, func(x, y IKEProposal) bool {
-		return strings.EqualFold(x.Encryption, y.Encryption) &&
-			strings.EqualFold(x.Integrity, y.Integrity) &&
-			strings.EqualFold(x.DHGroup, y.DHGroup)
-	})
-	if !ok {
-		return IKEProposal{}, IPsecProposal{}, false, fmt.Sprintf("IKE phase 1: no proposal in common: %s offers %s; %s accepts %s",
-			local, list(a.IKE), peer, list(b.IKE))
+	if ike, reason = agree("IKE phase 1", a.IKE, b.IKE, local, peer); reason != "" {
+		return IKEProposal{}, IPsecProposal{}, false, reason
 	}
-	ipsec, ok = firstCommon(a.IPsec, b.IPsec, func(x, y IPsecProposal) bool {
-		return strings.EqualFold(x.Encryption, y.Encryption) &&
-			strings.EqualFold(x.Integrity, y.Integrity) &&
-			strings.EqualFold(x.PFSGroup, y.PFSGroup)
-	})
-	if !ok {
-		return IKEProposal{}, IPsecProposal{}, false, fmt.Sprintf("IPsec phase 2: no proposal in common: %s offers %s; %s accepts %s",
-			local, list(a.IPsec), peer, list(b.IPsec))
+	if ipsec, reason = agree("IPsec phase 2", a.IPsec, b.IPsec, local, peer); reason != "" {
+		return IKEProposal{}, IPsecProposal{}, false, reason
 	}
 	return ike, ipsec, true, ""
 }
 
-// firstCommon returns the first element of as that matches an element of bs.
-func firstCommon[T any](as, bs []T, eq func(x, y T) bool) (T, bool) {
-	for _, x := range as {
-		for _, y := range bs {
-			if eq(x, y) {
-				return x, true
+// agree returns the first of a's proposals that b has too, compared by their names
+// case-insensitively, or why there is none: the phase and what each side (local, peer)
+// offers.
+func agree[T fmt.Stringer](phase string, a, b []T, local, peer string) (T, string) {
+	for _, x := range a {
+		for _, y := range b {
+			if strings.EqualFold(x.String(), y.String()) {
+				return x, ""
 			}
 		}
 	}
 	var zero T
-	return zero, false
+	return zero, fmt.Sprintf("%s: no proposal in common: %s offers %s; %s accepts %s", phase, local, list(a), peer, list(b))
 }
 
 // list formats proposals as a comma-separated list, or "nothing".
