@@ -39,6 +39,7 @@ import (
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/api"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/codec"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/console"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/offer"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/polling"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
@@ -62,6 +63,9 @@ type Options struct {
 	// deployments at rest changed, to keep its cache of them current (a change made through
 	// another replica shows within it, plus visibility's lag).
 	FollowInterval time.Duration
+	// OfferCache is how long the API keeps what a cloud offers (its locations, a location's
+	// VM sizes, an image's versions), read to check deployments; zero or less: not kept.
+	OfferCache time.Duration
 	// Worker runs the Temporal worker in this process (the API always runs).
 	Worker bool
 	// Network, Gateway and Compute are the resource services' gRPC addresses.
@@ -121,6 +125,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.TemporalServerName, "temporal-tls-server-name", env("HYBRIDLINK_TEMPORAL_TLS_SERVER_NAME", ""), "name the Temporal frontend's certificate must hold, when not the -temporal host ($HYBRIDLINK_TEMPORAL_TLS_SERVER_NAME)")
 	fs.StringVar(&o.TemporalAPIKeyFile, "temporal-api-key-file", env("HYBRIDLINK_TEMPORAL_API_KEY_FILE", ""), "file holding the Temporal API key, read at each call; implies TLS ($HYBRIDLINK_TEMPORAL_API_KEY_FILE)")
 	fs.StringVar(&o.TaskQueue, "task-queue", env("HYBRIDLINK_TASK_QUEUE", "hybridlink-deployments"), "Temporal task queue ($HYBRIDLINK_TASK_QUEUE)")
+	fs.DurationVar(&o.OfferCache, "offer-cache", 5*time.Minute, "how long the API keeps a cloud's locations, VM sizes and image versions, read to check deployments against (0: read them for every create, plan and update)")
 	fs.DurationVar(&o.FollowInterval, "follow-interval", time.Second, "how often the API reads which deployments at rest changed (through other replicas), to keep its cache of them current")
 	fs.BoolVar(&o.Worker, "worker", env("HYBRIDLINK_WORKER", "true") == "true", "run the Temporal worker in this process ($HYBRIDLINK_WORKER)")
 	fs.StringVar(&o.Network, "network-addr", env("HYBRIDLINK_NETWORK_ADDR", "127.0.0.1:9091"), "network service gRPC address ($HYBRIDLINK_NETWORK_ADDR)")
@@ -183,6 +188,7 @@ func Service(env serve.Env, o Options) (serve.Service, error) {
 		return serve.Service{}, err
 	}
 	srv := api.New(tc, o.TaskQueue, key, env.Clouds.Clouds(), conns[0], conns[1], conns[2])
+	srv.Offers = offer.NewCache(o.OfferCache)
 	if err := srv.RegisterMetrics(env.Telemetry.Meter.Meter("hybridlink.orchestrator")); err != nil {
 		tc.Close()
 		closeAll(conns)

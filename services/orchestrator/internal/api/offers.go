@@ -18,7 +18,7 @@ func (s *Server) offered(ctx context.Context, in workflow.Input) error {
 	return v.Err()
 }
 
-// offers reads what the clouds offer through the resource services.
+// offers reads what the clouds offer through the resource services, or from s.Offers.
 func (s *Server) offers() offer.Checker {
-	return offer.Checker{Network: s.network, Compute: s.compute}
+	return offer.Checker{Network: s.network, Compute: s.compute, Cache: s.Offers}
 }

@@ -26,6 +26,7 @@ import (
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/codec"
+	"github.com/hybridlink/hybridlink/services/orchestrator/internal/offer"
 )
 
 // Server implements OrchestratorService and google.longrunning.Operations for deployments.
@@ -47,6 +48,8 @@ type Server struct {
 	cache atRest
 	// WatchInterval is how often WatchDeployment reads the workflow's status.
 	WatchInterval time.Duration
+	// Offers keeps what the clouds offer for a while (nil: read it for every request).
+	Offers *offer.Cache
 }
 
 // New returns a Server starting workflows on taskQueue and reading resources, to plan

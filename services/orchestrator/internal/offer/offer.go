@@ -27,10 +27,12 @@ import (
 // suggestions is how many offered values a finding names.
 const suggestions = 5
 
-// Checker reads what the clouds offer through the resource services.
+// Checker reads what the clouds offer through the resource services, keeping what it read
+// in Cache (nil: nothing kept).
 type Checker struct {
 	Network networkv1.NetworkServiceClient
 	Compute computev1.ComputeServiceClient
+	Cache   *Cache
 }
 
 // Check returns a finding for every location, VM size, image and image version of a
@@ -110,6 +112,11 @@ func (c Checker) Check(ctx context.Context, field string, spec *orchestratorv1.D
 
 // locations lists a cloud's location ids.
 func (c Checker) locations(ctx context.Context, cloud string) ([]string, error) {
+	return cached(ctx, c.Cache, "clouds/"+cloud+"/locations", func(ctx context.Context) ([]string, error) { return c.readLocations(ctx, cloud) })
+}
+
+// readLocations reads a cloud's location ids.
+func (c Checker) readLocations(ctx context.Context, cloud string) ([]string, error) {
 	var out []string
 	err := pages(func(token string) (string, error) {
 		r, err := c.Network.ListLocations(ctx, &networkv1.ListLocationsRequest{Parent: "clouds/" + cloud, PageSize: paging.MaxSize, PageToken: token})
@@ -123,6 +130,11 @@ func (c Checker) locations(ctx context.Context, cloud string) ([]string, error) 
 
 // sizes lists the VM sizes of a location, clouds/{cloud}/locations/{location}.
 func (c Checker) sizes(ctx context.Context, location string) ([]*computev1.MachineSize, error) {
+	return cached(ctx, c.Cache, location+"/machineSizes", func(ctx context.Context) ([]*computev1.MachineSize, error) { return c.readSizes(ctx, location) })
+}
+
+// readSizes reads the VM sizes of a location.
+func (c Checker) readSizes(ctx context.Context, location string) ([]*computev1.MachineSize, error) {
 	var out []*computev1.MachineSize
 	err := pages(func(token string) (string, error) {
 		r, err := c.Compute.ListMachineSizes(ctx, &computev1.ListMachineSizesRequest{Parent: location, PageSize: paging.MaxSize, PageToken: token})
@@ -134,6 +146,11 @@ func (c Checker) sizes(ctx context.Context, location string) ([]*computev1.Machi
 
 // versions lists an image SKU's versions; NotFound when the location lacks the image.
 func (c Checker) versions(ctx context.Context, sku string) ([]string, error) {
+	return cached(ctx, c.Cache, sku+"/versions", func(ctx context.Context) ([]string, error) { return c.readVersions(ctx, sku) })
+}
+
+// readVersions reads an image SKU's versions; NotFound when the location lacks the image.
+func (c Checker) readVersions(ctx context.Context, sku string) ([]string, error) {
 	var out []string
 	err := pages(func(token string) (string, error) {
 		r, err := c.Compute.ListImageVersions(ctx, &computev1.ListImageVersionsRequest{Parent: sku, PageSize: paging.MaxSize, PageToken: token})
