@@ -6,6 +6,7 @@ import (
 	"path"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
@@ -31,7 +32,8 @@ func (a *Activities) ProbeVM(ctx context.Context, req workflow.ProbeRequest) ([]
 	}
 	create := &computev1.CreateVirtualMachineExtensionRequest{Parent: req.Resource, VirtualMachineExtensionId: probeExtension,
 		VirtualMachineExtension: &computev1.VirtualMachineExtension{Location: req.Location, Publisher: "Microsoft.Azure.Extensions",
-			Type: "CustomScript", TypeHandlerVersion: "2.0", Command: probe.Script(ips), RunTag: req.RunTag}}
+			Type: "CustomScript", TypeHandlerVersion: "2.0", Command: probe.Script(ips), RunTag: req.RunTag},
+		FreshResourceGroup: req.FreshResourceGroup && activity.GetInfo(ctx).Attempt == 1}
 	_, err := a.operate(ctx, a.ComputeOperations, workflow.CloudOf(req.Resource), func(ctx context.Context) (*longrunningpb.Operation, error) {
 		return a.Compute.CreateVirtualMachineExtension(ctx, create)
 	})

@@ -81,7 +81,7 @@ func (d *deployment) apply(ctx workflow.Context, stepTrace string) {
 			return
 		}
 		if workflow.GetVersion(ctx, probeChange, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
-			if failed := d.probe(ctx, stepTrace, kindVerify); failed != "" && d.in.Spec.GetProbePolicy() != orchestratorv1.DeploymentSpec_PROBE_POLICY_ADVISORY {
+			if failed := d.probe(ctx, stepTrace, g.fresh, kindVerify); failed != "" && d.in.Spec.GetProbePolicy() != orchestratorv1.DeploymentSpec_PROBE_POLICY_ADVISORY {
 				d.status.State, d.status.Error = orchestratorv1.DeploymentStatus_STATE_FAILED, "probe: "+failed
 				return
 			}

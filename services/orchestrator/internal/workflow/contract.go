@@ -84,6 +84,9 @@ type ProbeRequest struct {
 	Targets []ProbeTarget
 	// RunTag changes on every probe, so that the extension runs the script again.
 	RunTag int64
+	// FreshResourceGroup: the apply this probe ends created the VM's resource group, so the
+	// probe's extension cannot exist yet (fresh_resource_group).
+	FreshResourceGroup bool
 }
 
 // ProbeTarget is a VM a probe should reach.

@@ -75,6 +75,9 @@ func (s *step) creates() bool { return s.kind != kindVerify && !s.status.GetAdop
 type graph struct {
 	steps    []*step
 	planning bool
+	// fresh says, by site name, whether this apply created the site's resource group
+	// (addSite).
+	fresh map[string]func() bool
 }
 
 // add appends a step; nil deps (a resource group that exists already) are left out.
@@ -114,7 +117,7 @@ func (g *graph) adopt(site, kind, resource, activity string, result any, request
 // A site's end of a tunnel is named {site}/{kind} when it has one tunnel, and
 // {site}/{kind}/{peer} when it has several (a hub).
 func build(in Input, outputs []*orchestratorv1.SiteOutputs, planning bool) *graph {
-	g := &graph{planning: planning}
+	g := &graph{planning: planning, fresh: map[string]func() bool{}}
 	spec := in.Spec
 	sites := spec.GetSites()
 	n := make([]names, len(sites))
@@ -123,6 +126,7 @@ func build(in Input, outputs []*orchestratorv1.SiteOutputs, planning bool) *grap
 	for i, site := range sites {
 		n[i] = siteNames(site)
 		gateways[i], fresh[i] = g.addSite(site, n[i], outputs[i])
+		g.fresh[site.GetName()] = fresh[i]
 	}
 	peerings := deployrules.Peerings(spec)
 	ends := map[int]int{}

@@ -101,8 +101,8 @@ func TestReapply(t *testing.T) {
 }
 
 // TestFreshResourceGroup: what an apply writes in a resource group it created is asked for
-// with fresh_resource_group (no read before the write); not in an existing group, nor in a
-// re-apply, which finds its groups there.
+// with fresh_resource_group (no read before the write), the probe's extension too; not in
+// an existing group, nor in a re-apply, which finds its groups there.
 func TestFreshResourceGroup(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -129,16 +129,24 @@ func TestFreshResourceGroup(t *testing.T) {
 			for group, want := range tc.fresh {
 				n := 0
 				for name, req := range f.requests {
-					r, ok := req.(interface{ GetFreshResourceGroup() bool })
-					if !ok || !strings.HasPrefix(name, group+"/") {
+					var fresh bool
+					switch r := req.(type) {
+					case interface{ GetFreshResourceGroup() bool }:
+						fresh = r.GetFreshResourceGroup()
+					case ProbeRequest:
+						fresh, name = r.FreshResourceGroup, r.Resource+" (probe)"
+					default:
+						continue
+					}
+					if !strings.HasPrefix(name, group+"/") {
 						continue
 					}
 					n++
-					if r.GetFreshResourceGroup() != want {
-						t.Errorf("%s: fresh_resource_group %v, want %v", name, r.GetFreshResourceGroup(), want)
+					if fresh != want {
+						t.Errorf("%s: fresh_resource_group %v, want %v", name, fresh, want)
 					}
 				}
-				if n < 7 { // the network, public IP, gateway, local network gateway, connection, a NIC and a VM at least
+				if n < 8 { // the network, public IP, gateway, local network gateway, connection, a NIC, a VM and its probe at least
 					t.Errorf("%d Create requests in %s", n, group)
 				}
 			}

@@ -22,10 +22,11 @@ const kindProbe = "probe"
 // through the tunnels (those of the sites it has a tunnel to, and with transit the other
 // spokes' through the hub), each as a step appended to the status; the results go to the
 // outputs; each step depends on the steps named after (verify, in an apply) and carries
-// stepTrace, as the apply's steps do (apply). A site without
+// stepTrace, as the apply's steps do (apply); fresh says, by site, whether the apply created
+// the site's resource group (nil outside an apply). A site without
 // VMs is named in the outputs' probe note. It returns a description
 // of what failed to reach (or could not be probed), "" when everything did.
-func (d *deployment) probe(ctx workflow.Context, stepTrace string, after ...string) string {
+func (d *deployment) probe(ctx workflow.Context, stepTrace string, fresh map[string]func() bool, after ...string) string {
 	outputs := d.status.GetOutputs()
 	outputs.Probes, outputs.ProbeNote = nil, ""
 	if d.in.Spec.GetProbePolicy() == orchestratorv1.DeploymentSpec_PROBE_POLICY_OFF {
@@ -69,6 +70,9 @@ func (d *deployment) probe(ctx workflow.Context, stepTrace string, after ...stri
 			s.start(workflow.Now(ctx))
 			req := ProbeRequest{Site: site.GetName(), VM: vm.GetName(), Resource: n.vmName(vm.GetName()), Location: site.GetLocation(),
 				Targets: targets, RunTag: workflow.Now(ctx).UnixNano()}
+			if f := fresh[site.GetName()]; f != nil {
+				req.FreshResourceGroup = f()
+			}
 			steps = append(steps, s)
 			futures = append(futures, workflow.ExecuteActivity(withActivityOptions(ctx, s), ProbeVM, req))
 			results = append(results, nil)
@@ -163,7 +167,7 @@ func (d *deployment) validateProbe(ctx workflow.Context) error {
 func (d *deployment) probeNow(ctx workflow.Context) (*orchestratorv1.Deployment, error) {
 	return d.locked(ctx, func() error { return d.validateProbe(ctx) }, func() {
 		d.status.Steps = nil
-		if failed := d.probe(ctx, ""); failed != "" && d.in.Spec.GetProbePolicy() != orchestratorv1.DeploymentSpec_PROBE_POLICY_ADVISORY {
+		if failed := d.probe(ctx, "", nil); failed != "" && d.in.Spec.GetProbePolicy() != orchestratorv1.DeploymentSpec_PROBE_POLICY_ADVISORY {
 			d.status.State, d.status.Error = orchestratorv1.DeploymentStatus_STATE_FAILED, "probe: "+failed
 		}
 		d.updated = workflow.Now(ctx)
