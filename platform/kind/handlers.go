@@ -67,10 +67,12 @@ func (t Type[C, S, M, A]) Delete(ctx context.Context, cs Clouds[C], name string)
 	return Delete(ctx, cs.Operations, t.Of(c), n, n.ARMID(cs.Subscription(c), t.Provider))
 }
 
-// CreateRequest is a Create request of the API.
+// CreateRequest is a Create request of the API. With fresh_resource_group, the caller
+// created the resource group and nothing exists there yet: Create writes without reading.
 type CreateRequest interface {
 	proto.Message
 	GetParent() string
+	GetFreshResourceGroup() bool
 }
 
 // Want is what a Create wants of the resource it ensures, whose ARM model is M.
@@ -108,7 +110,7 @@ func (t Type[C, S, M, A]) Create(ctx context.Context, cs Clouds[C], req CreateRe
 	if put == nil {
 		put = func(ctx context.Context, _ *M) (lro.Op[M], error) { return k.Put(ctx, k.in(n), n.ID(), w.Model, "") }
 	}
-	return Ensure(ctx, cs.Operations, k, n, n.ARMID(cs.Subscription(c), t.Provider), w.Matches, put)
+	return Ensure(ctx, cs.Operations, k, n, n.ARMID(cs.Subscription(c), t.Provider), w.Matches, put, req.GetFreshResourceGroup())
 }
 
 // Resumable is how the type's operations resume (an lro.Kind).

@@ -165,15 +165,16 @@ func List[S, M any, A Message](ctx context.Context, k Kind[S, M, A], parent name
 
 // Ensure is a Create's ensure (lro.Ensure) of the resource n names, of kind k: matches says
 // whether an existing one already is what the request wants, put writes it (cur is what
-// exists, or nil on create).
+// exists, or nil on create); fresh creates it without reading first.
 func Ensure[S, M any, A Message](ctx context.Context, ops *lro.Server, k Kind[S, M, A], n names.Name, armID string,
-	matches func(M) (bool, error), put func(ctx context.Context, cur *M) (lro.Op[M], error)) (*longrunningpb.Operation, error) {
+	matches func(M) (bool, error), put func(ctx context.Context, cur *M) (lro.Op[M], error), fresh bool) (*longrunningpb.Operation, error) {
 	return lro.Ensure(ctx, ops, n.Cloud, n.String(), armID, lro.Ensurer[M]{
 		Get:     func(ctx context.Context) (M, error) { return k.Get(ctx, k.in(n), n.ID()) },
 		State:   k.State,
 		Matches: matches,
 		Render:  func(m M) (proto.Message, error) { return k.Render(ctx, m) },
 		Put:     put,
+		Fresh:   fresh,
 	})
 }
 

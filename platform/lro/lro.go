@@ -401,36 +401,42 @@ type Ensurer[M any] struct {
 	Render func(M) (proto.Message, error)
 	// Put writes the resource: cur is what exists, or nil on create.
 	Put func(ctx context.Context, cur *M) (Op[M], error)
+	// Fresh says that nothing can exist yet (the caller created the resource group and
+	// writes there for the first time): Ensure creates without reading first.
+	Fresh bool
 }
 
 // Ensure is every resource service's Create: read the resource; adopt an operation already
 // running on it (the returned operation follows the resource instead of starting a second
 // PUT); answer a done operation, writing nothing, when it is already what the request
 // wants; otherwise create or update it. Calling it twice with the same request never makes
-// a second resource, which is what lets a retried workflow step call Create again.
+// a second resource, which is what lets a retried workflow step call Create again. A
+// Fresh ensure creates without the read.
 func Ensure[M any](ctx context.Context, s *Server, cloud, resource, armID string, e Ensurer[M]) (*longrunningpb.Operation, error) {
 	verb := "create"
 	var existing *M
-	cur, err := e.Get(ctx)
-	switch {
-	case err == nil:
-		if state := e.State(cur); Busy(state) {
-			return s.Adopt(cloud, resource, armID, state)
-		}
-		ok, err := e.Matches(cur)
-		if err != nil {
+	if !e.Fresh {
+		cur, err := e.Get(ctx)
+		switch {
+		case err == nil:
+			if state := e.State(cur); Busy(state) {
+				return s.Adopt(cloud, resource, armID, state)
+			}
+			ok, err := e.Matches(cur)
+			if err != nil {
+				return nil, apierr.FromARM(err, resource)
+			}
+			if ok {
+				msg, err := e.Render(cur)
+				if err != nil {
+					return nil, err
+				}
+				return s.Done(cloud, resource, armID, msg)
+			}
+			verb, existing = "update", &cur
+		case !apierr.IsNotFound(err):
 			return nil, apierr.FromARM(err, resource)
 		}
-		if ok {
-			msg, err := e.Render(cur)
-			if err != nil {
-				return nil, err
-			}
-			return s.Done(cloud, resource, armID, msg)
-		}
-		verb, existing = "update", &cur
-	case !apierr.IsNotFound(err):
-		return nil, apierr.FromARM(err, resource)
 	}
 	op, err := e.Put(ctx, existing)
 	return Begin(s, cloud, resource, verb, armID, op, err)

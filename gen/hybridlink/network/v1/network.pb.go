@@ -1369,9 +1369,14 @@ type CreateSubnetRequest struct {
 	// The subnet's name in ARM.
 	SubnetId string `protobuf:"bytes,2,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
 	// The subnet.
-	Subnet        *Subnet `protobuf:"bytes,3,opt,name=subnet,proto3" json:"subnet,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Subnet *Subnet `protobuf:"bytes,3,opt,name=subnet,proto3" json:"subnet,omitempty"`
+	// Set by a caller that created the resource group itself (CreateResourceGroup answered
+	// created) and writes this resource there for the first time: nothing can exist there yet,
+	// so the service writes without reading the resource first, one ARM read fewer. A retry
+	// must leave it unset: the first attempt may have written the resource.
+	FreshResourceGroup bool `protobuf:"varint,4,opt,name=fresh_resource_group,json=freshResourceGroup,proto3" json:"fresh_resource_group,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *CreateSubnetRequest) Reset() {
@@ -1423,6 +1428,13 @@ func (x *CreateSubnetRequest) GetSubnet() *Subnet {
 		return x.Subnet
 	}
 	return nil
+}
+
+func (x *CreateSubnetRequest) GetFreshResourceGroup() bool {
+	if x != nil {
+		return x.FreshResourceGroup
+	}
+	return false
 }
 
 // DeleteSubnetRequest is the request of DeleteSubnet.
@@ -1576,12 +1588,13 @@ const file_hybridlink_network_v1_network_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"v\n" +
 	"\x13ListSubnetsResponse\x127\n" +
 	"\asubnets\x18\x01 \x03(\v2\x1d.hybridlink.network.v1.SubnetR\asubnets\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbc\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xf3\x01\n" +
 	"\x13CreateSubnetRequest\x12G\n" +
 	"\x06parent\x18\x01 \x01(\tB/\xe0A\x02\xfaA)\n" +
 	"'network.hybridlink.local/VirtualNetworkR\x06parent\x12 \n" +
 	"\tsubnet_id\x18\x02 \x01(\tB\x03\xe0A\x02R\bsubnetId\x12:\n" +
-	"\x06subnet\x18\x03 \x01(\v2\x1d.hybridlink.network.v1.SubnetB\x03\xe0A\x02R\x06subnet\"R\n" +
+	"\x06subnet\x18\x03 \x01(\v2\x1d.hybridlink.network.v1.SubnetB\x03\xe0A\x02R\x06subnet\x125\n" +
+	"\x14fresh_resource_group\x18\x04 \x01(\bB\x03\xe0A\x01R\x12freshResourceGroup\"R\n" +
 	"\x13DeleteSubnetRequest\x12;\n" +
 	"\x04name\x18\x01 \x01(\tB'\xe0A\x02\xfaA!\n" +
 	"\x1fnetwork.hybridlink.local/SubnetR\x04name*\xfc\x01\n" +

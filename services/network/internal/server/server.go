@@ -155,11 +155,14 @@ func (s *Server) CreateResourceGroup(ctx context.Context, req *networkv1.CreateR
 	case err != nil && !apierr.IsNotFound(err):
 		return nil, apierr.FromARM(err, name)
 	}
+	created := err != nil // not found: the PUT creates it
 	rg, err := c.groups.CreateOrUpdate(ctx, req.GetResourceGroupId(), resourcegroup.Model{Location: to.Ptr(location), Tags: azsdk.TagsToARM(want.GetTags())})
 	if err != nil {
 		return nil, apierr.FromARM(err, name)
 	}
-	return groupToAPI(id, rg), nil
+	out := groupToAPI(id, rg)
+	out.Created = created
+	return out, nil
 }
 
 // DeleteResourceGroup starts deleting a resource group and all it holds.
