@@ -127,10 +127,7 @@ func execute(ctx context.Context, cl *client, d *orchestratorv1.Deployment, exis
 		fmt.Fprintln(std.Out)
 		printDeployment(std.Out, final, std.self())
 	}
-	if final.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
-		return failed(fmt.Errorf("%s is %s: %s", d.GetName(), shortState(final.GetStatus().GetState().String()), final.GetStatus().GetError()))
-	}
-	return nil
+	return endedIn(d.GetName(), final, orchestratorv1.DeploymentStatus_STATE_READY)
 }
 
 // confirm asks a person to type y or yes (in any case), unless yes is set; without a terminal to ask on it
@@ -182,6 +179,3 @@ func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Oper
 		}
 	}
 }
-
-// deploymentName accepts a deployment's ID or its full name, as a spec file's name does.
-func deploymentName(arg string) string { return specfile.Name(arg) }
