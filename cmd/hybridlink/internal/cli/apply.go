@@ -54,7 +54,7 @@ or another spec: its etag) or planning it again would change other resources or 
 			return std.done(d.GetName(), apply(cmd.Context(), cl, d, yes, w, std))
 		}),
 	}
-	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
+	specFlag(cmd, &file)
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "apply without asking")
 	w.add(cmd)
 	streamFlag(cmd, &std)
