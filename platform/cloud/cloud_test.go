@@ -11,6 +11,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
+	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/metric/noop"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -73,10 +74,7 @@ clouds:
 func TestConnectArmsim(t *testing.T) {
 	ctx := t.Context()
 	cfg := startArmsim(t, armsim.Config{})
-	reg, err := Connect(ctx, cfg, nil, noop.NewMeterProvider())
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := connected(t, cfg, nil, noop.NewMeterProvider())
 	stamp, err := reg.Get("azure-stack-hub")
 	if err != nil {
 		t.Fatal(err)
@@ -84,20 +82,8 @@ func TestConnectArmsim(t *testing.T) {
 	if !strings.HasPrefix(stamp.Audience, "https://management.local.azurestack.external/") {
 		t.Fatalf("audience not discovered: %q", stamp.Audience)
 	}
-	client, err := arm.NewClient("cloudtest", "v0.1.0", stamp.Credential, stamp.Options)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := runtime.NewRequest(ctx, http.MethodGet, stamp.Endpoint+"/subscriptions/"+stamp.Subscription+"/resourcegroups?api-version=2019-10-01")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := client.Pipeline().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("listing resource groups: %s", resp.Status)
+	if err := listGroups(ctx, stamp); err != nil {
+		t.Fatalf("listing resource groups: %v", err)
 	}
 	if _, err := reg.Get("gcp"); err == nil || !strings.Contains(err.Error(), "azure, azure-stack-hub") {
 		t.Fatalf("an unknown cloud's error lists the configured ones: %v", err)
@@ -138,27 +124,13 @@ func TestArmsimLogin(t *testing.T) {
 				login = nil
 			}
 			cfg := Armsim(caFile, sim.Endpoints, login)
-			reg, err := Connect(ctx, cfg, nil, noop.NewMeterProvider())
-			if err != nil {
-				t.Fatal(err)
-			}
+			reg := connected(t, cfg, nil, noop.NewMeterProvider())
 			for _, id := range reg.IDs() {
 				conn, err := reg.Get(id)
 				if err != nil {
 					t.Fatal(err)
 				}
-				client, err := arm.NewClient("cloudtest", "v0.1.0", conn.Credential, conn.Options)
-				if err != nil {
-					t.Fatal(err)
-				}
-				req, err := runtime.NewRequest(ctx, http.MethodGet, conn.Endpoint+"/subscriptions/"+conn.Subscription+"/resourcegroups?api-version=2019-10-01")
-				if err != nil {
-					t.Fatal(err)
-				}
-				resp, err := client.Pipeline().Do(req)
-				if err == nil && resp.StatusCode != http.StatusOK {
-					err = runtime.NewResponseError(resp)
-				}
+				err = listGroups(ctx, conn)
 				if tc.wantErr == "" && err != nil {
 					t.Fatalf("%s: listing resource groups: %v", id, err)
 				}
@@ -178,11 +150,7 @@ func TestTraceContext(t *testing.T) {
 	cfg := startArmsim(t, armsim.Config{TracerProvider: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(server))})
 	client := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(client))
-	reg, err := Connect(ctx, cfg, tp, noop.NewMeterProvider())
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := reg.Get("azure")
+	conn, err := connected(t, cfg, tp, noop.NewMeterProvider()).Get("azure")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,6 +180,34 @@ func TestTraceContext(t *testing.T) {
 		}
 	}
 	t.Fatalf("armsim recorded no span for the PUT among %d", len(server.Ended()))
+}
+
+// connected connects to cfg's clouds for the test, failing it on an error.
+func connected(t *testing.T, cfg *Config, tp trace.TracerProvider, mp metric.MeterProvider) *Registry {
+	t.Helper()
+	reg, err := Connect(t.Context(), cfg, tp, mp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
+}
+
+// listGroups lists conn's resource groups through an arm.Client on its credential and
+// options, as the services' SDK clients call ARM; an answer other than 200 is the error.
+func listGroups(ctx context.Context, conn *Conn) error {
+	client, err := arm.NewClient("cloudtest", "v0.1.0", conn.Credential, conn.Options)
+	if err != nil {
+		return err
+	}
+	req, err := runtime.NewRequest(ctx, http.MethodGet, conn.Endpoint+"/subscriptions/"+conn.Subscription+"/resourcegroups?api-version=2019-10-01")
+	if err != nil {
+		return err
+	}
+	resp, err := client.Pipeline().Do(req)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = runtime.NewResponseError(resp)
+	}
+	return err
 }
 
 // startArmsim starts armsim (with sim's settings) on free loopback ports for the test, and

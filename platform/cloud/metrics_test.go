@@ -2,13 +2,10 @@ package cloud
 
 import (
 	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/hybridlink/hybridlink/armsim"
@@ -25,24 +22,11 @@ func TestARMMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := Connect(ctx, cfg, tel.Tracer, tel.Meter)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, _ := reg.Get("azure")
-	client, err := arm.NewClient("cloudtest", "v0.1.0", conn.Credential, conn.Options)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn, _ := connected(t, cfg, tel.Tracer, tel.Meter).Get("azure")
 	const calls = 5
 	for range calls {
-		req, err := runtime.NewRequest(ctx, http.MethodGet, conn.Endpoint+"/subscriptions/"+conn.Subscription+"/resourcegroups?api-version=2019-10-01")
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := client.Pipeline().Do(req)
-		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("listing resource groups: %v %v", resp, err)
+		if err := listGroups(ctx, conn); err != nil {
+			t.Fatalf("listing resource groups: %v", err)
 		}
 	}
 	families, err := tel.Registry.Gather()

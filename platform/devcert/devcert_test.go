@@ -93,6 +93,19 @@ func TestGenerateKeepsAValidSet(t *testing.T) {
 }
 
 func TestGenerateReissues(t *testing.T) {
+	// fromAnother spoils a set with file taken from another set, written with perm.
+	fromAnother := func(file string, perm os.FileMode) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) {
+			other := t.TempDir()
+			if err := devcert.Generate(other, hosts); err != nil {
+				t.Fatal(err)
+			}
+			b, _ := os.ReadFile(filepath.Join(other, file))
+			if err := os.WriteFile(filepath.Join(dir, file), b, perm); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	for name, spoil := range map[string]func(t *testing.T, dir string){
 		"a host is added": func(*testing.T, string) {},
 		"a file is missing": func(t *testing.T, dir string) {
@@ -100,26 +113,8 @@ func TestGenerateReissues(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
-		"a key does not match": func(t *testing.T, dir string) {
-			other := t.TempDir()
-			if err := devcert.Generate(other, hosts); err != nil {
-				t.Fatal(err)
-			}
-			b, _ := os.ReadFile(filepath.Join(other, devcert.ServerKeyFile))
-			if err := os.WriteFile(filepath.Join(dir, devcert.ServerKeyFile), b, 0o600); err != nil {
-				t.Fatal(err)
-			}
-		},
-		"the CA is another one": func(t *testing.T, dir string) {
-			other := t.TempDir()
-			if err := devcert.Generate(other, hosts); err != nil {
-				t.Fatal(err)
-			}
-			b, _ := os.ReadFile(filepath.Join(other, devcert.CAFile))
-			if err := os.WriteFile(filepath.Join(dir, devcert.CAFile), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		},
+		"a key does not match":  fromAnother(devcert.ServerKeyFile, 0o600),
+		"the CA is another one": fromAnother(devcert.CAFile, 0o644),
 		"a file is garbage": func(t *testing.T, dir string) {
 			if err := os.WriteFile(filepath.Join(dir, devcert.CAFile), []byte("not a certificate"), 0o644); err != nil {
 				t.Fatal(err)

@@ -143,13 +143,8 @@ func TestRESTGuard(t *testing.T) {
 			if h := tc.header["Host"]; h != "" {
 				req.Host = h
 			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.message) {
+			resp, b := do(t, http.DefaultClient, req)
+			if resp.StatusCode != tc.status || !strings.Contains(b, tc.message) {
 				t.Errorf("%d %s, want %d with %q", resp.StatusCode, b, tc.status, tc.message)
 			}
 			if reached := ops.calls.Load() > before; reached != tc.reaches {
@@ -160,7 +155,7 @@ func TestRESTGuard(t *testing.T) {
 					Code    int
 					Message string
 				}
-				if json.Unmarshal(b, &st) != nil || st.Code == 0 || st.Message == "" {
+				if json.Unmarshal([]byte(b), &st) != nil || st.Code == 0 || st.Message == "" {
 					t.Errorf("refusal body %s is not a google.rpc.Status", b)
 				}
 			}
@@ -175,12 +170,7 @@ func TestRESTGuard(t *testing.T) {
 		req.Header.Set("Origin", origin)
 		req.Header.Set("Access-Control-Request-Method", "POST")
 		req.Header.Set("Access-Control-Request-Headers", "authorization,content-type")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != want {
+		if resp, _ := do(t, http.DefaultClient, req); resp.StatusCode != want {
 			t.Errorf("preflight from %s: %d, want %d", origin, resp.StatusCode, want)
 		}
 	}

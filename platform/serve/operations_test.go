@@ -33,25 +33,15 @@ func TestOperationsREST(t *testing.T) {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
 			req, _ := http.NewRequest(tt.method, "http://"+s.HTTPAddr+tt.path, nil)
 			req.Header.Set("Authorization", "Bearer "+tokenOf(t, access, auth.Operator))
-			resp, err := c.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != tt.status || !strings.Contains(string(b), tt.body) {
+			resp, b := do(t, c, req)
+			if resp.StatusCode != tt.status || !strings.Contains(b, tt.body) {
 				t.Errorf("%d %s, want %d with %s", resp.StatusCode, b, tt.status, tt.body)
 			}
 		})
 	}
 	// No gateway: the server's endpoints are serve's own, and its document lists just those.
-	resp, err := c.Do(authorized(t, s, access, OpenAPIPath))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	documented, err := DocumentEndpoints(doc)
+	_, doc := do(t, c, authorized(t, s, access, OpenAPIPath))
+	documented, err := DocumentEndpoints([]byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,13 +59,8 @@ func TestRoutes(t *testing.T) {
 				}
 				req.Header.Set(k, v)
 			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
-			if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.body) {
+			resp, b := do(t, http.DefaultClient, req)
+			if resp.StatusCode != tc.status || !strings.Contains(b, tc.body) {
 				t.Fatalf("%s: %d %s, want %d with %q", tc.path, resp.StatusCode, b, tc.status, tc.body)
 			}
 		})

@@ -134,13 +134,24 @@ func httpClient(t *testing.T, dir string, withCert bool) *http.Client {
 
 func get(t *testing.T, c *http.Client, url string) (int, string) {
 	t.Helper()
-	resp, err := c.Get(url)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
+		t.Fatal(err)
+	}
+	resp, body := do(t, c, req)
+	return resp.StatusCode, body
+}
+
+// do sends req with c and returns the response, its body read and closed, and the body.
+func do(t *testing.T, c *http.Client, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return resp, string(b)
 }
 
 func healthCheck(ctx context.Context, addr string, c ClientTLSConfig) error {
@@ -163,15 +174,9 @@ func TestPlaintextOnLoopback(t *testing.T) {
 	s, access := startAccess(t, nil, nil, devAccess(t), io.Discard)
 	req, _ := http.NewRequest(http.MethodGet, "http://"+s.HTTPAddr+"/v1/operations/op1", nil)
 	req.Header.Set("Authorization", "Bearer "+tokenOf(t, access, auth.Viewer))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	status, body := resp.StatusCode, string(b)
-	if status != http.StatusOK || !strings.Contains(body, `"name":"operations/op1"`) {
-		t.Errorf("REST through the in-process hop: %d %s", status, body)
+	resp, body := do(t, http.DefaultClient, req)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"name":"operations/op1"`) {
+		t.Errorf("REST through the in-process hop: %d %s", resp.StatusCode, body)
 	}
 	if err := healthCheck(context.Background(), s.GRPCAddr, ClientTLSConfig{}); err != nil {
 		t.Errorf("gRPC health: %v", err)

@@ -177,28 +177,30 @@ func Eventually(ctx context.Context, within time.Duration, f func() error) error
 
 // FreePorts picks n free loopback ports.
 func FreePorts(n int) ([]int, error) {
-	var ports []int
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
+	return holdPorts(n, func() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") })
 }
 
 // FreeLowPorts picks n free loopback ports in [10000, 32767], below the kernel's ephemeral
 // range, for a column or field that holds no more (Temporal's cluster_membership.rpc_port
 // is a SMALLINT).
 func FreeLowPorts(n int) ([]int, error) {
+	tries := 0
+	return holdPorts(n, func() (net.Listener, error) {
+		for tries < 1000 {
+			tries++
+			port := 10000 + rand.IntN(32767-10000+1)
+			if l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+				return l, nil
+			}
+		}
+		return nil, errors.New("no free port below 32768")
+	})
+}
+
+// holdPorts opens n loopback listeners with listen and returns their ports once all are
+// open, closing them then: holding each until the last is open keeps any from being
+// picked twice.
+func holdPorts(n int, listen func() (net.Listener, error)) ([]int, error) {
 	var ports []int
 	var ls []net.Listener
 	defer func() {
@@ -206,17 +208,13 @@ func FreeLowPorts(n int) ([]int, error) {
 			l.Close()
 		}
 	}()
-	for tries := 0; len(ports) < n; tries++ {
-		if tries == 1000 {
-			return nil, errors.New("no free port below 32768")
-		}
-		port := 10000 + rand.IntN(32767-10000+1)
-		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	for len(ports) < n {
+		l, err := listen()
 		if err != nil {
-			continue
+			return nil, err
 		}
 		ls = append(ls, l)
-		ports = append(ports, port)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
 	return ports, nil
 }

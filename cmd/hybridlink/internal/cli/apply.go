@@ -54,7 +54,7 @@ or another spec: its etag) or planning it again would change other resources or 
 			return std.done(d.GetName(), apply(cmd.Context(), cl, d, yes, w, std))
 		}),
 	}
-	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
+	specFlag(cmd, &file)
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "apply without asking")
 	w.add(cmd)
 	streamFlag(cmd, &std)
@@ -127,10 +127,7 @@ func execute(ctx context.Context, cl *client, d *orchestratorv1.Deployment, exis
 		fmt.Fprintln(std.Out)
 		printDeployment(std.Out, final, std.self())
 	}
-	if final.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
-		return failed(fmt.Errorf("%s is %s: %s", d.GetName(), shortState(final.GetStatus().GetState().String()), final.GetStatus().GetError()))
-	}
-	return nil
+	return endedIn(d.GetName(), final, orchestratorv1.DeploymentStatus_STATE_READY)
 }
 
 // confirm asks a person to type y or yes (in any case), unless yes is set; without a terminal to ask on it
@@ -182,6 +179,3 @@ func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Oper
 		}
 	}
 }
-
-// deploymentName accepts a deployment's ID or its full name, as a spec file's name does.
-func deploymentName(arg string) string { return specfile.Name(arg) }

@@ -58,6 +58,16 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	return runIO(t, IO{In: strings.NewReader("")}, args...)
 }
 
+// contains fails the test for each of want that out, what was printed, lacks; what names it.
+func contains(t *testing.T, what, out string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, out)
+		}
+	}
+}
+
 func runIO(t *testing.T, std IO, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errs bytes.Buffer
@@ -115,17 +125,13 @@ func TestLifecycle(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errs)
 	}
-	for _, want := range []string{
+	contains(t, "apply's output", out,
 		"Plan: 14 to create, 0 to update, 0 unchanged.",
 		"+ create     stack/vpn-gateway",
 		"hub/vpn-gateway                    done in",
 		"deployments/life                   READY",
 		"deployments/life  READY  trace ",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("apply's output lacks %q:\n%s", want, out)
-		}
-	}
+	)
 	if strings.Contains(out, "\x1b[") {
 		t.Errorf("plain progress redraws:\n%q", out)
 	}
@@ -328,12 +334,8 @@ func TestDemo(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("demo: exit %d\n%s\n%s", code, out.String(), errs.String())
 	}
-	for _, want := range []string{"hybridlink stack:", "Plan: 16 to create", "deployments/hybrid-demo            READY",
-		"\ncritical path ", "→ verify → ", "PROBE FROM \\ TO", "probe: 2 of 2 VM-to-VM probes", "Both connections are Connected."} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("demo output lacks %q:\n%s", want, out.String())
-		}
-	}
+	contains(t, "demo output", out.String(), "hybridlink stack:", "Plan: 16 to create", "deployments/hybrid-demo            READY",
+		"\ncritical path ", "→ verify → ", "PROBE FROM \\ TO", "probe: 2 of 2 VM-to-VM probes", "Both connections are Connected.")
 	if n := strings.Count(out.String(), "CONNECTED"); n != 2 {
 		t.Errorf("demo shows %d connections CONNECTED, want 2:\n%s", n, out.String())
 	}

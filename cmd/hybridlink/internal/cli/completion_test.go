@@ -38,11 +38,7 @@ func TestCompletion(t *testing.T) {
 			if code != ExitOK {
 				t.Errorf("exit %d\n%s\n%s", code, out, errs)
 			}
-			for _, w := range tc.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("lacks %q:\n%s", w, out)
-				}
-			}
+			contains(t, "the completion", out, tc.want...)
 			if tc.not != "" && strings.Contains(out, tc.not) {
 				t.Errorf("has %q:\n%s", tc.not, out)
 			}

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/config"
+	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/auth"
 	"github.com/hybridlink/hybridlink/platform/serve"
@@ -116,4 +117,15 @@ func (c *conn) with(f func(cmd *cobra.Command, args []string, cl *client) error)
 		defer cl.Close()
 		return f(cmd, args, cl)
 	}
+}
+
+// onDeployment completes cmd as a command on one deployment, NAME (its ID or its full name,
+// as a spec file's name): run gets the deployment's full name and a connection to the
+// orchestrator.
+func (c *conn) onDeployment(cmd *cobra.Command, run func(cmd *cobra.Command, name string, cl *client) error) *cobra.Command {
+	cmd.Args = args(1, "the deployment's name")
+	cmd.RunE = c.with(func(cmd *cobra.Command, a []string, cl *client) error {
+		return run(cmd, specfile.Name(a[0]), cl)
+	})
+	return cmd
 }

@@ -113,11 +113,7 @@ func newContextList(c *conn, std IO) *cobra.Command {
 		Use:   "list",
 		Short: "List the contexts, the current one marked *",
 		Args:  args(0, "no arguments"),
-		RunE: func(*cobra.Command, []string) error {
-			f, err := c.configFile()
-			if err != nil {
-				return err
-			}
+		RunE: c.withConfig(func(_ *cobra.Command, _ []string, f *config.File) error {
 			if len(f.Contexts) == 0 {
 				fmt.Fprintf(std.Out, "No contexts in %s; `%s context set NAME --addr ...` adds one.\n", f.Path, std.self())
 				return nil
@@ -132,7 +128,7 @@ func newContextList(c *conn, std IO) *cobra.Command {
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", mark, x.Name, dash(x.Addr))
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 }
 
@@ -141,11 +137,7 @@ func newContextUse(c *conn, std IO) *cobra.Command {
 		Use:   "use NAME",
 		Short: "Make a context the current one",
 		Args:  args(1, "the context's name"),
-		RunE: func(_ *cobra.Command, a []string) error {
-			f, err := c.configFile()
-			if err != nil {
-				return err
-			}
+		RunE: c.withConfig(func(_ *cobra.Command, a []string, f *config.File) error {
 			if _, ok := f.Get(a[0]); !ok {
 				return invalid(fmt.Errorf("%s has no context %q (%s context list)", f.Path, a[0], std.self()))
 			}
@@ -155,7 +147,7 @@ func newContextUse(c *conn, std IO) *cobra.Command {
 			}
 			fmt.Fprintf(std.Out, "Using context %s.\n", a[0])
 			return nil
-		},
+		}),
 	}
 }
 
@@ -217,11 +209,7 @@ func newContextSet(c *conn, std IO) *cobra.Command {
 		Use:   "set NAME [--addr A] [--ca F] [--client-cert F --client-key F] [--token-file F | --token-env VAR]",
 		Short: "Add a context, or change the settings given of one; the first becomes current",
 		Args:  args(1, "the context's name"),
-		RunE: func(cmd *cobra.Command, a []string) error {
-			f, err := c.configFile()
-			if err != nil {
-				return err
-			}
+		RunE: c.withConfig(func(cmd *cobra.Command, a []string, f *config.File) error {
 			if c.fs.Changed("token") {
 				return invalid(errors.New("--token: a context holds no secret; give --token-file or --token-env"))
 			}
@@ -260,10 +248,21 @@ func newContextSet(c *conn, std IO) *cobra.Command {
 			}
 			fmt.Fprintf(std.Out, "Context %s saved in %s.\n", x.Name, f.Path)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&tokenEnv, "token-env", "", "the environment variable holding the bearer token")
 	return cmd
+}
+
+// withConfig makes a command's RunE of f, which gets the config file.
+func (c *conn) withConfig(f func(cmd *cobra.Command, args []string, file *config.File) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		file, err := c.configFile()
+		if err != nil {
+			return err
+		}
+		return f(cmd, args, file)
+	}
 }
 
 // configFile is the config file, read once.

@@ -19,15 +19,12 @@ func newDestroy(c *conn, std IO) *cobra.Command {
 		yes bool
 		w   waitFlags
 	)
-	cmd := &cobra.Command{
+	cmd := c.onDeployment(&cobra.Command{
 		Use:   "destroy NAME",
 		Short: "Delete what a deployment created (and nothing else) and follow the teardown",
-		Args:  args(1, "the deployment's name"),
-		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
-			name := deploymentName(a[0])
-			return std.done(name, destroy(cmd.Context(), cl, name, yes, w, std))
-		}),
-	}
+	}, func(cmd *cobra.Command, name string, cl *client) error {
+		return std.done(name, destroy(cmd.Context(), cl, name, yes, w, std))
+	})
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
 	w.add(cmd)
 	streamFlag(cmd, &std)
@@ -55,8 +52,8 @@ func destroy(ctx context.Context, cl *client, name string, yes bool, w waitFlags
 	if err != nil || d == nil {
 		return err
 	}
-	if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_DELETED {
-		return failed(fmt.Errorf("%s is %s: %s", name, shortState(st.String()), d.GetStatus().GetError()))
+	if err := endedIn(name, d, orchestratorv1.DeploymentStatus_STATE_DELETED); err != nil {
+		return err
 	}
 	if std.events != nil {
 		std.events.result(d)
@@ -67,28 +64,25 @@ func destroy(ctx context.Context, cl *client, name string, yes bool, w waitFlags
 }
 
 func newCancel(c *conn, std IO) *cobra.Command {
-	return &cobra.Command{
+	return c.onDeployment(&cobra.Command{
 		Use:   "cancel NAME",
 		Short: "Stop a deployment's apply at a safe point: running steps finish, no further step starts",
 		Long: `cancel stops the apply in progress (a create or a re-apply) at a safe point: the steps
 already running finish (ARM cannot cancel them), the rest are skipped, and the deployment ends
 FAILED, kept for inspection, another apply or destroy. A teardown cannot be cancelled.`,
-		Args: args(1, "the deployment's name"),
-		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
-			name := deploymentName(a[0])
-			op := &longrunningpb.Operation{Name: "operations/" + name + "/create"}
-			if _, err := cl.ops.CancelOperation(cmd.Context(), &longrunningpb.CancelOperationRequest{Name: op.GetName()}); err != nil {
-				return err
-			}
-			fmt.Fprintf(std.Out, "%s stops at a safe point: the running steps finish, no further step starts.\n", name)
-			d, err := follow(cmd.Context(), cl, name, op, std)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(std.Out, "%s is %s: %s\n", name, shortState(d.GetStatus().GetState().String()), d.GetStatus().GetError())
-			return nil
-		}),
-	}
+	}, func(cmd *cobra.Command, name string, cl *client) error {
+		op := &longrunningpb.Operation{Name: "operations/" + name + "/create"}
+		if _, err := cl.ops.CancelOperation(cmd.Context(), &longrunningpb.CancelOperationRequest{Name: op.GetName()}); err != nil {
+			return err
+		}
+		fmt.Fprintf(std.Out, "%s stops at a safe point: the running steps finish, no further step starts.\n", name)
+		d, err := follow(cmd.Context(), cl, name, op, std)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(std.Out, "%s is %s: %s\n", name, shortState(d.GetStatus().GetState().String()), d.GetStatus().GetError())
+		return nil
+	})
 }
 
 // printTeardown prints what destroying d deletes, every resource it created (status.created),

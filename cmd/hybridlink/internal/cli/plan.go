@@ -43,7 +43,7 @@ any error, an invalid spec included.`,
 			return detailedExit(detailed, p, std.done(d.GetName(), err))
 		}),
 	}
-	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
+	specFlag(cmd, &file)
 	cmd.Flags().StringVar(&out, "out", "", "save the plan to this file, for apply FILE (readable by you only: it holds the spec's secrets)")
 	cmd.Flags().BoolVar(&detailed, "detailed-exitcode", false, "exit 0 when nothing would change, 2 when something would, 1 on error")
 	streamFlag(cmd, &std)
@@ -65,6 +65,11 @@ func detailedExit(detailed bool, p *orchestratorv1.Plan, err error) error {
 		return &exitError{code: ExitInvalid, err: errChanges}
 	}
 	return nil
+}
+
+// specFlag is the -f flag of plan, apply and validate: the deployment file load reads.
+func specFlag(cmd *cobra.Command, file *string) {
+	cmd.Flags().StringVarP(file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
 }
 
 // load reads the deployment file named by -f.

@@ -12,7 +12,7 @@ import (
 )
 
 func newProbe(c *conn, std IO) *cobra.Command {
-	return &cobra.Command{
+	return c.onDeployment(&cobra.Command{
 		Use:   "probe NAME",
 		Short: "Prove the data plane again: every VM probes the VMs it should reach through the tunnels",
 		Long: `probe has every VM of a READY deployment probe the VMs it should reach through the
@@ -20,27 +20,18 @@ tunnels (three ICMP echoes and a TCP connect to port 22, to their private IPs), 
 CustomScript VM extension on both clouds, as every apply does after verify, and prints the
 matrix: a row per probing VM, a column per probed VM, each cell ok with the round-trip time
 or fail. It exits 1 when a VM did not reach one it should.`,
-		Args: args(1, "the deployment's name"),
-		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
-			name := deploymentName(a[0])
-			op, err := cl.ProbeDeployment(cmd.Context(), &orchestratorv1.ProbeDeploymentRequest{Name: name})
-			if err != nil {
-				return err
-			}
-			d, err := follow(cmd.Context(), cl, name, op, std)
-			if err != nil {
-				return err
-			}
-			if note := d.GetStatus().GetOutputs().GetProbeNote(); note != "" {
-				fmt.Fprintf(std.Out, "probe: %s\n", note)
-			}
-			printProbes(std.Out, d.GetStatus().GetOutputs())
-			if st := d.GetStatus().GetState(); st != orchestratorv1.DeploymentStatus_STATE_READY {
-				return failed(fmt.Errorf("%s is %s: %s", name, shortState(st.String()), d.GetStatus().GetError()))
-			}
-			return nil
-		}),
-	}
+	}, func(cmd *cobra.Command, name string, cl *client) error {
+		op, err := cl.ProbeDeployment(cmd.Context(), &orchestratorv1.ProbeDeploymentRequest{Name: name})
+		d, err := ready(cmd.Context(), cl, name, std, op, err)
+		if d == nil {
+			return err
+		}
+		if note := d.GetStatus().GetOutputs().GetProbeNote(); note != "" {
+			fmt.Fprintf(std.Out, "probe: %s\n", note)
+		}
+		printProbes(std.Out, d.GetStatus().GetOutputs())
+		return err
+	})
 }
 
 // printProbeSummary says in a line how the last probe went, or why there was none.

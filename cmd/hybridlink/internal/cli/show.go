@@ -51,28 +51,26 @@ func (o output) check() error {
 
 func newGet(c *conn, std IO) *cobra.Command {
 	var o output
-	cmd := &cobra.Command{
+	cmd := c.onDeployment(&cobra.Command{
 		Use:   "get NAME",
 		Short: "Show a deployment: its state, outputs (gateway IPs, VM IPs, tunnel status) and steps",
-		Args:  args(1, "the deployment's name"),
-		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
-			if err := o.check(); err != nil {
-				return err
-			}
-			d, err := cl.GetDeployment(cmd.Context(), &orchestratorv1.GetDeploymentRequest{Name: deploymentName(a[0])})
-			if err != nil {
-				return err
-			}
-			switch o {
-			case "yaml":
-				return writeSpec(std, d)
-			case "json":
-				return o.write(std.Out, d)
-			}
-			printDeployment(std.Out, d, std.self())
-			return nil
-		}),
-	}
+	}, func(cmd *cobra.Command, name string, cl *client) error {
+		if err := o.check(); err != nil {
+			return err
+		}
+		d, err := cl.GetDeployment(cmd.Context(), &orchestratorv1.GetDeploymentRequest{Name: name})
+		if err != nil {
+			return err
+		}
+		switch o {
+		case "yaml":
+			return writeSpec(std, d)
+		case "json":
+			return o.write(std.Out, d)
+		}
+		printDeployment(std.Out, d, std.self())
+		return nil
+	})
 	o.flag(cmd)
 	return cmd
 }
@@ -206,37 +204,35 @@ func newTimeline(c *conn, std IO) *cobra.Command {
 		svg   string
 		width int
 	)
-	cmd := &cobra.Command{
+	cmd := c.onDeployment(&cobra.Command{
 		Use:   "timeline NAME",
 		Short: "Show where a deployment's time went: a Gantt chart of its steps with the critical path",
-		Args:  args(1, "the deployment's name"),
-		RunE: c.with(func(cmd *cobra.Command, a []string, cl *client) error {
-			d, err := cl.GetDeployment(cmd.Context(), &orchestratorv1.GetDeploymentRequest{Name: deploymentName(a[0])})
-			if err != nil {
-				return err
-			}
-			now := time.Now()
-			if err := timeline.Text(std.Out, d, width, now); err != nil {
-				return err
-			}
-			if svg == "" {
-				return nil
-			}
-			f, err := os.Create(svg)
-			if err != nil {
-				return err
-			}
-			if err := timeline.SVG(f, d, now); err != nil {
-				f.Close()
-				return err
-			}
-			if err := f.Close(); err != nil {
-				return err
-			}
-			fmt.Fprintf(std.Out, "wrote %s\n", svg)
+	}, func(cmd *cobra.Command, name string, cl *client) error {
+		d, err := cl.GetDeployment(cmd.Context(), &orchestratorv1.GetDeploymentRequest{Name: name})
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		if err := timeline.Text(std.Out, d, width, now); err != nil {
+			return err
+		}
+		if svg == "" {
 			return nil
-		}),
-	}
+		}
+		f, err := os.Create(svg)
+		if err != nil {
+			return err
+		}
+		if err := timeline.SVG(f, d, now); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(std.Out, "wrote %s\n", svg)
+		return nil
+	})
 	cmd.Flags().StringVar(&svg, "svg", "", "also write the chart as an SVG file")
 	cmd.Flags().IntVar(&width, "width", 100, "chart width in columns")
 	return cmd

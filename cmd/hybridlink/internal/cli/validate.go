@@ -55,7 +55,7 @@ sizes, images) and what a site adopts, plan checks.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&file, "file", "f", "", "deployment file (YAML or JSON, the API's Deployment)")
+	specFlag(cmd, &file)
 	cmd.Flags().StringVar(&clouds, "clouds", os.Getenv("HYBRIDLINK_CLOUDS"), "the orchestrator's cloud list (YAML, its -clouds file); armsim's two clouds when empty ($HYBRIDLINK_CLOUDS)")
 	cmd.Flags().IntVar(&stamps, "stamps", 0, "with the built-in cloud list, the extra stamps stamp1..stampN of `dev --stamps N`")
 	return cmd
