@@ -1,8 +1,8 @@
 package service_test
 
 import (
+	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -89,19 +89,11 @@ func TestAccess(t *testing.T) {
 		{"viewer", map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + s.orch.Token(t, auth.Viewer)}, "", http.StatusForbidden},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			req, _ := http.NewRequest(http.MethodPost, s.orch.REST+"/v1/deployments?deploymentId=csrf", strings.NewReader(string(body)))
-			for k, v := range tc.header {
-				req.Header.Set(k, v)
-			}
+			req := request(t, http.MethodPost, s.orch.REST+"/v1/deployments?deploymentId=csrf", bytes.NewReader(body), tc.header)
 			if tc.host != "" {
 				req.Host = tc.host
 			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
+			resp, b := do(t, http.DefaultClient, req)
 			if resp.StatusCode != tc.status {
 				t.Errorf("%d %s, want %d", resp.StatusCode, b, tc.status)
 			}
@@ -118,30 +110,18 @@ func TestAccess(t *testing.T) {
 	}
 	// A REST stream carries the caller's identity into the gRPC stream too.
 	for role, want := range map[auth.Role]int{auth.Viewer: http.StatusNotFound, "": http.StatusUnauthorized} {
-		req, _ := http.NewRequest(http.MethodGet, s.orch.REST+"/v1/deployments/missing:watch", nil)
+		req := request(t, http.MethodGet, s.orch.REST+"/v1/deployments/missing:watch", nil, nil)
 		if role != "" {
 			req.Header.Set("Authorization", "Bearer "+s.orch.Token(t, role))
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		resp, b := do(t, http.DefaultClient, req)
 		if resp.StatusCode != want && !(want == http.StatusNotFound && strings.Contains(string(b), "does not exist")) {
 			t.Errorf("watch as %q: %d %s, want %d", role, resp.StatusCode, b, want)
 		}
 	}
 	// The REST face's own errors name the field.
-	req, _ := http.NewRequest(http.MethodPost, s.orch.REST+"/v1/deployments?deploymentId=typed", strings.NewReader(`{"spec":{"sites":[{"name":5}]}}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", operator)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, b := do(t, http.DefaultClient, request(t, http.MethodPost, s.orch.REST+"/v1/deployments?deploymentId=typed",
+		strings.NewReader(`{"spec":{"sites":[{"name":5}]}}`), map[string]string{"Content-Type": "application/json", "Authorization": operator}))
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "spec.sites[0].name: want a string") {
 		t.Errorf("a wrong type: %d %s, want 400 naming spec.sites[0].name", resp.StatusCode, b)
 	}

@@ -114,10 +114,7 @@ func measure(b *testing.B, s stack, id string, spec *orchestratorv1.DeploymentSp
 		b.Fatalf("%s failed: %s", id, e.GetMessage())
 	}
 	wall := time.Since(began)
-	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/" + id})
-	if err != nil {
-		b.Fatal(err)
-	}
+	d := getDeployment(b, s, id)
 	writes, err := s.sim.Admin.Writes(ctx, "")
 	if err != nil {
 		b.Fatal(err)

@@ -30,22 +30,7 @@ func TestBurstPaced(t *testing.T) {
 	s := start(t, cfg, "e2e-burst", func(o *service.Options) { o.Writes = service.Writes{"azure": 5, "azure-stack-hub": 5} })
 
 	const n = 4 // 4 deployments x 8 writes per cloud = 32 writes against a burst of 12
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := range n {
-		wg.Go(func() {
-			op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{
-				DeploymentId: fmt.Sprintf("burst-%d", i), Deployment: &orchestratorv1.Deployment{Spec: burstSpec(i)}})
-			if e := wait(t, s, op, err).GetError(); e != nil {
-				errs <- fmt.Errorf("burst-%d: %s", i, e.GetMessage())
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	createAll(t, s, "burst", n, 0)
 	counters, err := s.sim.Admin.Counters(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +39,28 @@ func TestBurstPaced(t *testing.T) {
 		if c.Status == http.StatusTooManyRequests && c.Method != http.MethodGet {
 			t.Errorf("ARM throttled %d %s %s writes on %s", c.Count, c.Method, c.Type, c.Cloud)
 		}
+	}
+}
+
+// createAll creates deployments prefix-0 to prefix-(n-1) at once, of burstSpec(first) on,
+// and waits for them all: each one that fails is an error of the test.
+func createAll(t *testing.T, s stack, prefix string, n, first int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			op, err := s.api.CreateDeployment(context.Background(), &orchestratorv1.CreateDeploymentRequest{
+				DeploymentId: fmt.Sprintf("%s-%d", prefix, i), Deployment: &orchestratorv1.Deployment{Spec: burstSpec(first + i)}})
+			if e := wait(t, s, op, err).GetError(); e != nil {
+				errs <- fmt.Errorf("%s-%d: %s", prefix, i, e.GetMessage())
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
 
@@ -83,27 +90,8 @@ func TestQueueDrains(t *testing.T) {
 	})
 
 	const n = 2 // 16 writes per cloud at 1/s: a 16 s queue, 8 heartbeat time-outs long
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := range n {
-		wg.Go(func() {
-			op, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{
-				DeploymentId: fmt.Sprintf("queue-%d", i), Deployment: &orchestratorv1.Deployment{Spec: burstSpec(20 + i)}})
-			if e := wait(t, s, op, err).GetError(); e != nil {
-				errs <- fmt.Errorf("queue-%d: %s", i, e.GetMessage())
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	tc, err := client.Dial(client.Options{HostPort: temporal.Address, Logger: log.NewStructuredLogger(slog.New(slog.DiscardHandler))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tc.Close()
+	createAll(t, s, "queue", n, 20)
+	tc := dialTemporal(t, client.Options{Logger: log.NewStructuredLogger(slog.New(slog.DiscardHandler))})
 	for i := range n {
 		it := tc.GetWorkflowHistory(ctx, fmt.Sprintf("deployments/queue-%d", i), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 		for it.HasNext() {

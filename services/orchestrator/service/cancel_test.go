@@ -33,10 +33,7 @@ func TestCancelCreate(t *testing.T) {
 	if op.GetError() == nil {
 		t.Fatal("a cancelled create ends with an error")
 	}
-	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/cancelled"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := getDeployment(t, s, "cancelled")
 	if d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_FAILED {
 		t.Fatalf("state %s, want FAILED", d.GetStatus().GetState())
 	}

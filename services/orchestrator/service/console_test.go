@@ -3,7 +3,6 @@ package service_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -36,12 +35,7 @@ func TestConsoleServed(t *testing.T) {
 		{"a timeline of no deployment, as a viewer", viewer, "/ui/deployments/nope/timeline.svg", http.StatusNotFound, "deployments/nope"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, err := tc.client.Get(s.orch.REST + tc.path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
+			resp, b := get(t, tc.client, s.orch.REST+tc.path)
 			if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.holds) {
 				t.Fatalf("%d %s, want %d with %q", resp.StatusCode, b, tc.status, tc.holds)
 			}
@@ -162,10 +156,7 @@ func TestConsoleBrowser(t *testing.T) {
 		t.Fatalf("while APPLYING the page shows %+v, want the tunnel not yet Connected", p)
 	}
 	wait(t, s, op, nil)
-	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/hybrid"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := getDeployment(t, s, "hybrid")
 	// What the page must come to show of the READY deployment, from the API.
 	want := pageState{State: "READY", Trace: strings.ReplaceAll(traceURL, "{trace_id}", d.GetStatus().GetTraceId()),
 		Tunnels: map[string]string{"hub-stack": "CONNECTED"}, StepErrors: "No step has failed an attempt.",

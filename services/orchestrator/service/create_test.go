@@ -1,7 +1,6 @@
 package service_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -28,11 +27,7 @@ import (
 func TestCreateConflicts(t *testing.T) {
 	ctx := context.Background()
 	s := start(t, scaled, "e2e-conflicts")
-	raw, err := client.Dial(client.Options{HostPort: temporal.Address, Namespace: "default"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := dialTemporal(t, client.Options{Namespace: "default"})
 	withKey := func(i int, key string) *orchestratorv1.DeploymentSpec {
 		sp := burstSpec(i)
 		sp.Connection.SharedKey = key
@@ -105,11 +100,7 @@ func TestCreateConflicts(t *testing.T) {
 				t.Fatalf("a create with another spec once READY: %v, want AlreadyExists", err)
 			}
 			body, _ := protojson.Marshal(&orchestratorv1.Deployment{Spec: other})
-			resp, err := s.orch.HTTP.Post(s.orch.REST+"/v1/deployments?deploymentId="+id, "application/json", bytes.NewReader(body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
+			resp, _ := postJSON(t, s.orch.HTTP, s.orch.REST+"/v1/deployments?deploymentId="+id, body)
 			if resp.StatusCode != http.StatusConflict {
 				t.Fatalf("REST create with another spec: %s, want 409 Conflict", resp.Status)
 			}

@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -22,16 +21,8 @@ import (
 // CheckDeployment; RepairDeployment repairs it, and the next check finds nothing.
 func TestDrift(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, scaled, "e2e-drift", func(o *service.Options) { o.CheckInterval = 2 * time.Second })
-	deploy(t, s, "drift", hybridSpec())
-	url := s.sim.Endpoints["azure"] + "/subscriptions/" + cloud.ArmsimSubscription + "/resourceGroups/hub-rg/providers/Microsoft.Network/connections/hub-to-stack?api-version=2024-05-01"
-	req, _ := http.NewRequest(http.MethodDelete, url, nil)
-	req.Header.Set("Authorization", "Bearer "+s.net.ARMToken(t, "azure"))
-	resp, err := s.sim.HTTPClient().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	s := deployed(t, "e2e-drift", "drift", func(o *service.Options) { o.CheckInterval = 2 * time.Second })
+	arm(t, s, http.MethodDelete, "azure", "/resourceGroups/hub-rg/providers/Microsoft.Network/connections/hub-to-stack?api-version=2024-05-01")
 	const conn = "clouds/azure/resourceGroups/hub-rg/connections/hub-to-stack"
 	found := func(d *orchestratorv1.Deployment) bool {
 		for _, f := range d.GetStatus().GetDrift().GetFindings() {
@@ -122,14 +113,9 @@ func TestDrift(t *testing.T) {
 // metricsOf reads a service's /metrics as an admin.
 func metricsOf(t *testing.T, s *servicetest.Stack) string {
 	t.Helper()
-	resp, err := s.HTTPAs(t, auth.Admin).Get(s.REST + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /metrics: %s, %v", resp.Status, err)
+	resp, b := get(t, s.HTTPAs(t, auth.Admin), s.REST+"/metrics")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: %s", resp.Status)
 	}
 	return string(b)
 }

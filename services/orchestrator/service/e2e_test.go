@@ -128,13 +128,9 @@ func wait(t testing.TB, s stack, op *longrunningpb.Operation, err error) *longru
 // Connected and the VMs running, checked in armsim's own state, then tears it down until
 // armsim is empty.
 func TestDeployment(t *testing.T) {
-	s := start(t, scaled, "e2e-deployment")
+	s := deployed(t, "e2e-deployment", "hybrid")
 	ctx := context.Background()
-	deploy(t, s, "hybrid", hybridSpec())
-	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/hybrid"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := getDeployment(t, s, "hybrid")
 	if d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
 		t.Fatalf("state %s", d.GetStatus().GetState())
 	}
@@ -181,11 +177,7 @@ func TestDeployment(t *testing.T) {
 // workflow by its state, as its UI and `temporal workflow list -q` do.
 func stateVisible(t *testing.T, taskQueue, id, state string) {
 	t.Helper()
-	tc, err := client.Dial(client.Options{HostPort: temporal.Address, Logger: log.NewStructuredLogger(slog.New(slog.DiscardHandler))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tc.Close()
+	tc := dialTemporal(t, client.Options{Logger: log.NewStructuredLogger(slog.New(slog.DiscardHandler))})
 	q := fmt.Sprintf("TaskQueue = '%s' AND WorkflowId = '%s' AND DeploymentState = '%s'", taskQueue, id, state)
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		resp, err := tc.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{Query: q})
@@ -198,6 +190,15 @@ func stateVisible(t *testing.T, taskQueue, id, state string) {
 	}
 }
 
+// deployed starts the stack, the orchestrator's options changed by opts, and deploys
+// hybridSpec in it as deployment id.
+func deployed(t testing.TB, taskQueue, id string, opts ...func(*service.Options)) stack {
+	t.Helper()
+	s := start(t, scaled, taskQueue, opts...)
+	deploy(t, s, id, hybridSpec())
+	return s
+}
+
 // deploy creates deployment id of spec and waits for it, failing the test when it fails.
 func deploy(t testing.TB, s stack, id string, spec *orchestratorv1.DeploymentSpec) {
 	t.Helper()
@@ -205,4 +206,27 @@ func deploy(t testing.TB, s stack, id string, spec *orchestratorv1.DeploymentSpe
 	if e := wait(t, s, op, err).GetError(); e != nil {
 		t.Fatalf("deployment %s failed: %s", id, e.GetMessage())
 	}
+}
+
+// dialTemporal returns a client of the package's Temporal server, with o's other options,
+// closed when the test ends.
+func dialTemporal(t testing.TB, o client.Options) client.Client {
+	t.Helper()
+	o.HostPort = temporal.Address
+	c, err := client.Dial(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+// getDeployment gets deployment id, failing the test when it cannot.
+func getDeployment(t testing.TB, s stack, id string) *orchestratorv1.Deployment {
+	t.Helper()
+	d, err := s.api.GetDeployment(context.Background(), &orchestratorv1.GetDeploymentRequest{Name: "deployments/" + id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

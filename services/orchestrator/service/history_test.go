@@ -14,14 +14,9 @@ import (
 // client that has no key: neither the shared key nor a VM password appears in it, nor in the
 // orchestrator's logs, and the workflow's input is encrypted.
 func TestSecretsNotInHistory(t *testing.T) {
-	s := start(t, scaled, "e2e-history")
+	s := deployed(t, "e2e-history", "secrets")
 	ctx := context.Background()
-	deploy(t, s, "secrets", hybridSpec())
-	raw, err := client.Dial(client.Options{HostPort: temporal.Address, Namespace: "default"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := dialTemporal(t, client.Options{Namespace: "default"})
 	it := raw.GetWorkflowHistory(ctx, "deployments/secrets", "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	events := 0
 	for it.HasNext() {

@@ -59,10 +59,7 @@ func TestPlan(t *testing.T) {
 	}
 
 	deploy(t, s, "planned", hybridSpec())
-	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/planned"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := getDeployment(t, s, "planned")
 	steps := map[string]string{}
 	for _, st := range d.GetStatus().GetSteps() {
 		if st.GetResource() != "" && !strings.Contains(st.GetName(), "/probe/") { // a probe runs on a VM, ensures nothing

@@ -19,12 +19,8 @@ import (
 // the deployment, saying which VM cannot be reached.
 func TestProbe(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, scaled, "e2e-probe")
-	deploy(t, s, "probe", hybridSpec())
-	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/probe"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := deployed(t, "e2e-probe", "probe")
+	d := getDeployment(t, s, "probe")
 	probes := d.GetStatus().GetOutputs().GetProbes()
 	if len(probes) != 2 {
 		t.Fatalf("probes %v; want hub-vm to stack-vm and back", probes)
@@ -49,10 +45,7 @@ func TestProbe(t *testing.T) {
 	servicetest.Wait(t, longrunningpb.NewOperationsClient(s.cmp.Conn), stop, err)
 	op, err := s.api.ProbeDeployment(ctx, &orchestratorv1.ProbeDeploymentRequest{Name: "deployments/probe"})
 	wait(t, s, op, err)
-	after, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/probe"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	after := getDeployment(t, s, "probe")
 	if after.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_FAILED || !strings.Contains(after.GetStatus().GetError(), "cannot reach stack/stack-vm") {
 		t.Fatalf("after stopping stack-vm the probe says %v: %s", after.GetStatus().GetState(), after.GetStatus().GetError())
 	}

@@ -17,9 +17,8 @@ import (
 // worker would answer.
 func TestReadsWithoutWorker(t *testing.T) {
 	var o service.Options
-	s := start(t, scaled, "e2e-reads", func(x *service.Options) { o = *x })
+	s := deployed(t, "e2e-reads", "reads", func(x *service.Options) { o = *x })
 	ctx := context.Background()
-	deploy(t, s, "reads", hybridSpec())
 	stateVisible(t, "e2e-reads", "deployments/reads", "READY")
 
 	o.Worker = false
@@ -77,10 +76,7 @@ func TestReplicasAgree(t *testing.T) {
 	deploy(t, a, "replicas", hybridSpec())
 	get := func(s stack) orchestratorv1.DeploymentStatus_State {
 		t.Helper()
-		d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/replicas"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		d := getDeployment(t, s, "replicas")
 		return d.GetStatus().GetState()
 	}
 	for _, s := range []stack{a, b} {

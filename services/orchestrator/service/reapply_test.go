@@ -16,8 +16,7 @@ import (
 // READY; with one VM resized, that VM alone is written.
 func TestReapply(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, scaled, "e2e-reapply")
-	deploy(t, s, "again", hybridSpec())
+	s := deployed(t, "e2e-reapply", "again")
 	unchanged := hybridSpec()
 	unchanged.Connection.SharedKey = ""
 	if err := s.sim.Admin.ResetCounters(ctx); err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -112,12 +111,7 @@ func TestRefusals(t *testing.T) {
 				t.Fatal(err)
 			}
 			if len(id) < 1024 { // a megabyte is no URL
-				resp, err := s.orch.HTTP.Post(s.orch.REST+"/v1/deployments?deploymentId="+url.QueryEscape(id), "application/json", bytes.NewReader(body))
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
+				resp, got := postJSON(t, s.orch.HTTP, s.orch.REST+"/v1/deployments?deploymentId="+url.QueryEscape(id), body)
 				var e struct {
 					Details []struct {
 						FieldViolations []struct{ Field string } `json:"fieldViolations"`

@@ -15,8 +15,7 @@ import (
 // local network gateway is re-wired to it, and the tunnel is Connected again.
 func TestGatewaySKUChange(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, scaled, "e2e-replace")
-	deploy(t, s, "resize", hybridSpec())
+	s := deployed(t, "e2e-replace", "resize")
 	before := outputsOf(t, s, "resize")
 	spec := hybridSpec()
 	spec.Sites[0].GatewaySku, spec.Sites[1].GatewaySku = "VpnGw2AZ", "HighPerformance"
@@ -60,10 +59,7 @@ func TestGatewaySKUChange(t *testing.T) {
 // outputsOf returns a deployment's gateway IPs by site.
 func outputsOf(t *testing.T, s stack, id string) map[string]string {
 	t.Helper()
-	d, err := s.api.GetDeployment(context.Background(), &orchestratorv1.GetDeploymentRequest{Name: "deployments/" + id})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := getDeployment(t, s, id)
 	out := map[string]string{}
 	for _, so := range d.GetStatus().GetOutputs().GetSites() {
 		out[so.GetSite()] = so.GetGatewayIpAddress()

@@ -13,7 +13,6 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
-	"github.com/hybridlink/hybridlink/platform/cloud"
 )
 
 // TestRotateSharedKey rotates a READY deployment's key: both connections hold the same new
@@ -21,17 +20,13 @@ import (
 // and the new key is nowhere in clear: not in Temporal's history, the logs or the answers.
 func TestRotateSharedKey(t *testing.T) {
 	ctx := context.Background()
-	s := start(t, scaled, "e2e-rotate")
-	deploy(t, s, "rotate", hybridSpec())
+	s := deployed(t, "e2e-rotate", "rotate")
 	op, err := s.api.RotateSharedKey(ctx, &orchestratorv1.RotateSharedKeyRequest{Name: "deployments/rotate"})
 	op = wait(t, s, op, err)
 	if e := op.GetError(); e != nil {
 		t.Fatalf("rotation failed: %s", e.GetMessage())
 	}
-	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/rotate"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := getDeployment(t, s, "rotate")
 	if d.GetStatus().GetState() != orchestratorv1.DeploymentStatus_STATE_READY || d.GetStatus().GetKeyRotation().GetOutage().AsDuration() <= 0 {
 		t.Fatalf("after the rotation: %v", d.GetStatus())
 	}
@@ -43,11 +38,7 @@ func TestRotateSharedKey(t *testing.T) {
 	}
 	allConnected(t, s, 2, "after the rotation")
 
-	raw, err := client.Dial(client.Options{HostPort: temporal.Address, Namespace: "default"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := dialTemporal(t, client.Options{Namespace: "default"})
 	it := raw.GetWorkflowHistory(ctx, "deployments/rotate", "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
 		e, err := it.Next()
@@ -70,23 +61,13 @@ func TestRotateSharedKey(t *testing.T) {
 // connection's sharedkey child.
 func sharedKeyOf(t *testing.T, s stack, cloudID, group, connection, apiVersion string) string {
 	t.Helper()
-	url := s.sim.Endpoints[cloudID] + "/subscriptions/" + cloud.ArmsimSubscription + "/resourceGroups/" + group +
-		"/providers/Microsoft.Network/connections/" + connection + "/sharedkey?api-version=" + apiVersion
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+s.net.ARMToken(t, cloudID))
-	resp, err := s.sim.HTTPClient().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	path := "/resourceGroups/" + group + "/providers/Microsoft.Network/connections/" + connection + "/sharedkey?api-version=" + apiVersion
+	resp, b := arm(t, s, http.MethodGet, cloudID, path)
 	var body struct {
 		Value string `json:"value"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %s, %v", url, resp.Status, err)
+	if err := json.Unmarshal(b, &body); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s in %s: %s, %v", path, cloudID, resp.Status, err)
 	}
 	return body.Value
 }

@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -44,12 +43,7 @@ func TestMutualTLS(t *testing.T) {
 		t.Fatalf("plan over mTLS: %v %v", p, err)
 	}
 	deploy(t, s, "mtls", hybridSpec())
-	resp, err := orch.HTTP.Get(orch.REST + "/v1/deployments/mtls")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, body := get(t, orch.HTTP, orch.REST+"/v1/deployments/mtls")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "STATE_READY") {
 		t.Fatalf("REST over mTLS: %s %s", resp.Status, body)
 	}

@@ -120,10 +120,7 @@ func TestHubAndSpokes(t *testing.T) {
 		t.Fatal(err)
 	}
 	allConnected(t, s, 6, "hub and three spokes")
-	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/hub"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := getDeployment(t, s, "hub")
 	if conns := d.GetStatus().GetOutputs().GetSites()[0].GetConnections(); len(conns) != 3 || slices.ContainsFunc(conns, func(c *orchestratorv1.ConnectionOutputs) bool {
 		return c.GetStatus() != gatewayv1.Connection_STATUS_CONNECTED
 	}) {
@@ -137,7 +134,7 @@ func TestHubAndSpokes(t *testing.T) {
 	overlapping := attachSpec(4)
 	overlapping.Sites[1].AddressPrefixes = []string{"10.11.128.0/17"}
 	overlapping.Sites[1].WorkloadSubnetPrefix, overlapping.Sites[1].GatewaySubnetPrefix = "10.11.129.0/24", "10.11.255.0/27"
-	err = create("overlap", overlapping)
+	err := create("overlap", overlapping)
 	if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "deployment.spec.sites[1].address_prefixes[0]") || !strings.Contains(err.Error(), "hub-to-edge1") {
 		t.Fatalf("a spoke over a branch of the adopted gateway: %v; want InvalidArgument naming the field and the branch", err)
 	}

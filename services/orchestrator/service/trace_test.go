@@ -39,10 +39,7 @@ func TestTrace(t *testing.T) {
 	ctx := context.Background()
 	spec := hybridSpec()
 	deploy(t, s, "traced", spec)
-	d, err := s.api.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: "deployments/traced"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := getDeployment(t, s, "traced")
 	id, err := trace.TraceIDFromHex(d.GetStatus().GetTraceId())
 	if err != nil {
 		t.Fatalf("the deployment's trace_id %q: %v", d.GetStatus().GetTraceId(), err)

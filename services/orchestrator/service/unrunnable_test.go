@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -48,11 +47,7 @@ func TestUnrunnableDeployment(t *testing.T) {
 	ctx := context.Background()
 	key := newKey(t)
 	s := start(t, scaled, "e2e-unrunnable", withKey(key, true))
-	raw, err := client.Dial(client.Options{HostPort: temporal.Address, Namespace: "default", DataConverter: codec.NewDataConverter(key)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := dialTemporal(t, client.Options{Namespace: "default", DataConverter: codec.NewDataConverter(key)})
 	if err := s.sim.Admin.ResetCounters(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -105,11 +100,7 @@ func TestStuckDeployment(t *testing.T) {
 	key := newKey(t)
 	const queue = "e2e-stuck"
 	s := start(t, scaled, queue, withKey(key, false))
-	raw, err := client.Dial(client.Options{HostPort: temporal.Address, Namespace: "default", DataConverter: codec.NewDataConverter(key)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := dialTemporal(t, client.Options{Namespace: "default", DataConverter: codec.NewDataConverter(key)})
 	w := worker.New(raw, queue, worker.Options{})
 	w.RegisterWorkflowWithOptions(func(sdkworkflow.Context, workflow.Input) (*orchestratorv1.Deployment, error) { panic(stuckFailure) },
 		sdkworkflow.RegisterOptions{Name: workflow.Name})
@@ -157,12 +148,7 @@ func TestStuckDeployment(t *testing.T) {
 	_, err = s.api.DeleteDeployment(ctx, &orchestratorv1.DeleteDeploymentRequest{Name: name})
 	stuck("delete", err)
 
-	resp, err := s.orch.HTTP.Get(s.orch.REST + "/v1/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, body := get(t, s.orch.HTTP, s.orch.REST+"/v1/"+name)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "stuck") {
 		t.Errorf("REST get: %s %s; want 400 saying it is stuck", resp.Status, body)
 	}
@@ -180,11 +166,7 @@ func TestStuckDeployment(t *testing.T) {
 func TestTerminatedDeployment(t *testing.T) {
 	ctx := context.Background()
 	s := start(t, scaled, "e2e-terminated")
-	raw, err := client.Dial(client.Options{HostPort: temporal.Address, Namespace: "default"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := dialTemporal(t, client.Options{Namespace: "default"})
 	const name = "deployments/terminated"
 	create := func() {
 		t.Helper()

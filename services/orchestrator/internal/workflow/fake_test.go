@@ -87,31 +87,23 @@ func newFake(t *testing.T) *fake {
 	f := &fake{env: env, runs: map[string][]span{}, requests: map[string]any{}, failures: map[string][]error{}}
 	fns := map[string]any{}
 	fns[EnsureResourceGroup] = (ensure(f, EnsureResourceGroup,
-		func(r *networkv1.CreateResourceGroupRequest) string {
-			return r.GetParent() + "/resourceGroups/" + r.GetResourceGroupId()
-		},
+		child("resourceGroups", (*networkv1.CreateResourceGroupRequest).GetResourceGroupId),
 		func(name string, r *networkv1.CreateResourceGroupRequest) *networkv1.ResourceGroup {
 			// the fake creates a group at its first attempt: later ones find it
 			return &networkv1.ResourceGroup{Name: name, Location: r.GetResourceGroup().GetLocation(), Created: len(f.runs[name]) == 1}
 		}))
 	fns[EnsureVirtualNetwork] = (ensure(f, EnsureVirtualNetwork,
-		func(r *networkv1.CreateVirtualNetworkRequest) string {
-			return r.GetParent() + "/virtualNetworks/" + r.GetVirtualNetworkId()
-		},
+		child("virtualNetworks", (*networkv1.CreateVirtualNetworkRequest).GetVirtualNetworkId),
 		func(name string, r *networkv1.CreateVirtualNetworkRequest) *networkv1.VirtualNetwork {
 			return &networkv1.VirtualNetwork{Name: name, AddressPrefixes: r.GetVirtualNetwork().GetAddressPrefixes()}
 		}))
 	fns[EnsurePublicIPAddress] = (ensure(f, EnsurePublicIPAddress,
-		func(r *gatewayv1.CreatePublicIPAddressRequest) string {
-			return r.GetParent() + "/publicIPAddresses/" + r.GetPublicIpAddressId()
-		},
+		child("publicIPAddresses", (*gatewayv1.CreatePublicIPAddressRequest).GetPublicIpAddressId),
 		func(name string, _ *gatewayv1.CreatePublicIPAddressRequest) *gatewayv1.PublicIPAddress {
 			return &gatewayv1.PublicIPAddress{Name: name}
 		}))
 	fns[EnsureVirtualNetworkGateway] = (ensure(f, EnsureVirtualNetworkGateway,
-		func(r *gatewayv1.CreateVirtualNetworkGatewayRequest) string {
-			return r.GetParent() + "/virtualNetworkGateways/" + r.GetVirtualNetworkGatewayId()
-		},
+		child("virtualNetworkGateways", (*gatewayv1.CreateVirtualNetworkGatewayRequest).GetVirtualNetworkGatewayId),
 		func(name string, r *gatewayv1.CreateVirtualNetworkGatewayRequest) *gatewayv1.VirtualNetworkGateway {
 			return &gatewayv1.VirtualNetworkGateway{
 				Name: name, Sku: r.GetVirtualNetworkGateway().GetSku(),
@@ -119,30 +111,22 @@ func newFake(t *testing.T) *fake {
 			}
 		}))
 	fns[EnsureNetworkInterface] = (ensure(f, EnsureNetworkInterface,
-		func(r *computev1.CreateNetworkInterfaceRequest) string {
-			return r.GetParent() + "/networkInterfaces/" + r.GetNetworkInterfaceId()
-		},
+		child("networkInterfaces", (*computev1.CreateNetworkInterfaceRequest).GetNetworkInterfaceId),
 		func(name string, _ *computev1.CreateNetworkInterfaceRequest) *computev1.NetworkInterface {
 			return &computev1.NetworkInterface{Name: name, AllocatedPrivateIpAddress: privateIP(name)}
 		}))
 	fns[EnsureVirtualMachine] = (ensure(f, EnsureVirtualMachine,
-		func(r *computev1.CreateVirtualMachineRequest) string {
-			return r.GetParent() + "/virtualMachines/" + r.GetVirtualMachineId()
-		},
+		child("virtualMachines", (*computev1.CreateVirtualMachineRequest).GetVirtualMachineId),
 		func(name string, _ *computev1.CreateVirtualMachineRequest) *computev1.VirtualMachine {
 			return &computev1.VirtualMachine{Name: name, PowerState: computev1.VirtualMachine_POWER_STATE_RUNNING}
 		}))
 	fns[EnsureLocalNetworkGateway] = (ensure(f, EnsureLocalNetworkGateway,
-		func(r *gatewayv1.CreateLocalNetworkGatewayRequest) string {
-			return r.GetParent() + "/localNetworkGateways/" + r.GetLocalNetworkGatewayId()
-		},
+		child("localNetworkGateways", (*gatewayv1.CreateLocalNetworkGatewayRequest).GetLocalNetworkGatewayId),
 		func(name string, r *gatewayv1.CreateLocalNetworkGatewayRequest) *gatewayv1.LocalNetworkGateway {
 			return &gatewayv1.LocalNetworkGateway{Name: name, GatewayIpAddress: r.GetLocalNetworkGateway().GetGatewayIpAddress()}
 		}))
 	fns[EnsureConnection] = (ensure(f, EnsureConnection,
-		func(r *gatewayv1.CreateConnectionRequest) string {
-			return r.GetParent() + "/connections/" + r.GetConnectionId()
-		},
+		child("connections", (*gatewayv1.CreateConnectionRequest).GetConnectionId),
 		func(name string, _ *gatewayv1.CreateConnectionRequest) *gatewayv1.Connection {
 			return &gatewayv1.Connection{Name: name, Status: gatewayv1.Connection_STATUS_CONNECTING}
 		}))
@@ -200,6 +184,12 @@ func newFake(t *testing.T) *fake {
 		env.OnActivity(name, mock.Anything, mock.Anything).After(latencies[name]).Return(fn)
 	}
 	return f
+}
+
+// child returns the name of the resource a Create request makes: in its parent's
+// collection, with the id that id reads from the request.
+func child[Req interface{ GetParent() string }](collection string, id func(Req) string) func(Req) string {
+	return func(r Req) string { return r.GetParent() + "/" + collection + "/" + id(r) }
 }
 
 // ensure returns a mocked Ensure activity: it records the attempt (it ends now and began

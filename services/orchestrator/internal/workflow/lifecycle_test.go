@@ -179,17 +179,7 @@ func TestReapplyRefusesAnotherDeployment(t *testing.T) {
 // it, carrying its input, status and what it created; and that the next run does not
 // apply again but answers queries and tears down what the first run created.
 func TestContinueAsNew(t *testing.T) {
-	f := newFake(t)
-	f.env.SetContinueAsNewSuggested(true)
-	f.env.ExecuteWorkflow(Name, input())
-	var can *sdkworkflow.ContinueAsNewError
-	if err := f.env.GetWorkflowError(); !errors.As(err, &can) {
-		t.Fatalf("workflow error %v, want continue-as-new", err)
-	}
-	var next Input
-	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
-		t.Fatal(err)
-	}
+	_, can, next := continued(t, input())
 	if can.WorkflowType.Name != Name || next.Name != "deployments/d1" || next.Spec.GetConnection().GetSharedKey() != sharedKey ||
 		!proto.Equal(next.Policies[0], azurePolicy) {
 		t.Errorf("next input %v", next)
@@ -326,4 +316,22 @@ func TestStop(t *testing.T) {
 	if _, err := idleStop(); err == nil || !strings.Contains(err.Error(), errNotApplying.Error()) {
 		t.Fatalf("a stop with no apply running: %v, want refused", err)
 	}
+}
+
+// continued runs in on a fake that Temporal asks to continue as new, and returns the fake,
+// the workflow's continue-as-new and the input the next run starts with.
+func continued(t *testing.T, in Input) (*fake, *sdkworkflow.ContinueAsNewError, Input) {
+	t.Helper()
+	f := newFake(t)
+	f.env.SetContinueAsNewSuggested(true)
+	f.env.ExecuteWorkflow(Name, in)
+	var can *sdkworkflow.ContinueAsNewError
+	if err := f.env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("workflow error %v, want continue-as-new", err)
+	}
+	var next Input
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	return f, can, next
 }

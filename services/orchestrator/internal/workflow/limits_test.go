@@ -1,7 +1,6 @@
 package workflow
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/converter"
-	sdkworkflow "go.temporal.io/sdk/workflow"
 	"google.golang.org/protobuf/proto"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
@@ -67,17 +65,7 @@ func largest(t *testing.T) Input {
 // the workflow writes (the input it continues as new with, its status, the result of an
 // update) stay below Temporal's payload warning.
 func TestLargestDeploymentFits(t *testing.T) {
-	f := newFake(t)
-	f.env.SetContinueAsNewSuggested(true)
-	f.env.ExecuteWorkflow(Name, largest(t))
-	var can *sdkworkflow.ContinueAsNewError
-	if err := f.env.GetWorkflowError(); !errors.As(err, &can) {
-		t.Fatalf("workflow error %v, want continue-as-new once idle", err)
-	}
-	var next Input
-	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
-		t.Fatal(err)
-	}
+	f, can, next := continued(t, largest(t))
 	if got, want := len(next.Status.GetSteps()), 4*deployrules.MaxSites+2*2*(deployrules.MaxSites-1)+2*deployrules.MaxDeploymentVirtualMachines+1; got != want || next.Status.GetState() != orchestratorv1.DeploymentStatus_STATE_READY {
 		t.Fatalf("%s with %d steps; want READY with %d (%s)", next.Status.GetState(), got, want, next.Status.GetError())
 	}
