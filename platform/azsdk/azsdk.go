@@ -48,6 +48,21 @@ func Collect[M, P, V any](ctx context.Context, p *runtime.Pager[P], values func(
 	return out, nil
 }
 
+// State is the provisioning state of m, an ARM resource's model, or "" when it has none:
+// ARM keeps every resource type's at properties.provisioningState, so one read of m's JSON
+// serves them all.
+func State[M any](m *M) string {
+	s, err := Convert[struct {
+		Properties struct {
+			ProvisioningState string `json:"provisioningState"`
+		} `json:"properties"`
+	}](m)
+	if err != nil {
+		return ""
+	}
+	return s.Properties.ProvisioningState
+}
+
 // Deref returns *p, or T's zero value for nil: SDK models point at everything.
 func Deref[T any](p *T) T {
 	if p == nil {

@@ -43,10 +43,9 @@ func (c *children) Delete(context.Context, string, string, string) (lro.Op[struc
 
 // testKind is the kind of cl's resources, below a virtual network.
 func testKind(cl *children) Kind[string, *model, *longrunningpb.Operation] {
-	return Of(cl, func(p names.Name) string { return p.ResourceGroup + "/" + p.ID() }, func(*model) string { return "" },
-		Plain("c", func(cloud string, m *model) *longrunningpb.Operation {
-			return &longrunningpb.Operation{Name: cloud + ":" + m.name}
-		}))
+	return Of(cl, func(p names.Name) string { return p.ResourceGroup + "/" + p.ID() }, Plain("c", func(cloud string, m *model) *longrunningpb.Operation {
+		return &longrunningpb.Operation{Name: cloud + ":" + m.name}
+	}))
 }
 
 func TestGetReadsInTheParent(t *testing.T) {

@@ -47,7 +47,7 @@ func (s *Server) CreateVirtualMachineExtension(ctx context.Context, req *compute
 			} else if loc, err = c.conn.LocationIn(ctx, n.ResourceGroup, loc); err != nil {
 				return nil, err
 			}
-			return c.exts.CreateOrUpdate(ctx, vmextension.In(n.ResourceGroup, vm.ID()), n.ID(), extModel(loc, want), "")
+			return c.exts.CreateOrUpdate(ctx, kind.Child(vm), n.ID(), extModel(loc, want), "")
 		}}, nil
 	})
 }
@@ -104,7 +104,7 @@ func extToAPI(cloud string, m *vmextension.Model) *computev1.VirtualMachineExten
 	out := &computev1.VirtualMachineExtension{
 		Name:              apiName(cloud, azsdk.Deref(m.ID)),
 		Location:          azsdk.Deref(m.Location),
-		ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](vmextension.State(m)),
+		ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](azsdk.State(m)),
 		ArmId:             azsdk.Deref(m.ID),
 	}
 	p := m.Properties
