@@ -2,11 +2,12 @@
 // Azure and on Azure Stack Hub, in the current SDK module's model whichever profile the
 // cloud speaks.
 //
-// A resource package builds a Client from each profile's SDK calls (Get, the list pager,
-// BeginCreateOrUpdate, BeginDelete), usually as the SDK client's method values; the Client
-// converts between the profile's model and the current one (azsdk.Convert), drains pagers
-// and wraps pollers as lro.Ops. A response converts as the model it embeds, whose JSON
-// methods it promotes.
+// A Client is built from each profile's SDK calls (Get, the list pager, BeginCreateOrUpdate,
+// BeginDelete): Group and Children build it from the SDK clients' constructors where their
+// methods are those calls as they are, Profile and Child from calls a resource package
+// writes where they are not. The Client converts between the profile's model and the
+// current one (azsdk.Convert), drains pagers and wraps pollers as lro.Ops. A response
+// converts as the model it embeds, whose JSON methods it promotes.
 package armclient
 
 import (
@@ -145,6 +146,11 @@ type ChildSDK[P, GO, G, LO, L any, CO, DO ~Resume, C, D any] interface {
 	BeginDelete(ctx context.Context, rg, parent, name string, o *DO) (*runtime.Poller[D], error)
 }
 
+// ChildOf returns the Client over an SDK client's methods (see Child).
+func ChildOf[M, P, GO, G, LO, L any, CO, DO ~Resume, C, D any](c ChildSDK[P, GO, G, LO, L, CO, DO, C, D]) *Client[M, Parent] {
+	return Child[M](c.Get, c.NewListPager, c.BeginCreateOrUpdate, c.BeginDelete)
+}
+
 // Children returns what builds the client of a child resource type on a cloud's kind, as
 // Group does for a resource group's types (see Child).
 func Children[M any, A ChildSDK[AP, AGO, AG, ALO, AL, ACO, ADO, AC, AD], B ChildSDK[BP, BGO, BG, BLO, BL, BCO, BDO, BC, BD],
@@ -152,8 +158,7 @@ func Children[M any, A ChildSDK[AP, AGO, AG, ALO, AL, ACO, ADO, AC, AD], B Child
 	newAzure Constructor[A], newStack Constructor[B]) func(*cloud.Conn) (*Client[M, Parent], error) {
 	return func(conn *cloud.Conn) (*Client[M, Parent], error) {
 		return New(conn, newAzure, newStack,
-			func(a A) *Client[M, Parent] { return Child[M](a.Get, a.NewListPager, a.BeginCreateOrUpdate, a.BeginDelete) },
-			func(b B) *Client[M, Parent] { return Child[M](b.Get, b.NewListPager, b.BeginCreateOrUpdate, b.BeginDelete) })
+			func(a A) *Client[M, Parent] { return ChildOf[M](a) }, func(b B) *Client[M, Parent] { return ChildOf[M](b) })
 	}
 }
 

@@ -210,6 +210,15 @@ func Resume[S, M any, A Message](ctx context.Context, k Kind[S, M, A], n names.N
 	}.Resume(ctx, h)
 }
 
+// Resumed polls op once (lro.StepOf), the operation on resource that a handle's token
+// resumed, or passes on ARM's err when it could not be resumed.
+func Resumed[T any](ctx context.Context, op lro.Op[T], err error, resource string, toAPI func(T) (proto.Message, error)) (lro.Step, error) {
+	if err != nil {
+		return lro.Step{}, apierr.FromARM(err, resource)
+	}
+	return lro.StepOf(ctx, op, resource, toAPI)
+}
+
 // ResumeOf is the lro.Kind Resume of the kind a cloud's clients give.
 func ResumeOf[C, S, M any, A Message](kindOf func(C) Kind[S, M, A]) func(context.Context, C, names.Name, handle.Handle) (lro.Step, error) {
 	return func(ctx context.Context, c C, n names.Name, h handle.Handle) (lro.Step, error) {

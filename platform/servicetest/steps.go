@@ -70,6 +70,14 @@ func HasViolation(err error, field string) bool {
 	return false
 }
 
+// CheckInvalid fails the test unless err is InvalidArgument with a violation of field.
+func CheckInvalid(t testing.TB, err error, field string) {
+	t.Helper()
+	if status.Code(err) != codes.InvalidArgument || !HasViolation(err, field) {
+		t.Fatalf("want InvalidArgument naming %s, got %v", field, err)
+	}
+}
+
 // CheckLimits fails the test for each request of reqs with a string, repeated or map field
 // that limits leave unbounded, so that a field added to the API cannot go unbounded.
 func CheckLimits(t testing.TB, limits apierr.Limits, reqs ...proto.Message) {

@@ -66,10 +66,8 @@ func (s *Server) GetVirtualMachineExtension(ctx context.Context, req *computev1.
 // naming every bad field.
 func validateExtension(req *computev1.CreateVirtualMachineExtensionRequest) (*computev1.VirtualMachineExtension, error) {
 	var v apierr.Violations
-	v.Check("virtual_machine_extension_id", names.CheckID(req.GetVirtualMachineExtensionId()))
 	want := req.GetVirtualMachineExtension()
-	if want == nil {
-		v.Add("virtual_machine_extension", "required")
+	if !kind.CheckResource(&v, "virtual_machine_extension", req.GetVirtualMachineExtensionId(), want) {
 		return nil, v.Err()
 	}
 	for field, value := range map[string]string{"publisher": want.GetPublisher(), "type": want.GetType(), "command": want.GetCommand()} {

@@ -141,9 +141,7 @@ func TestOffersInvalid(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := tc.call(); status.Code(err) != codes.InvalidArgument || !servicetest.HasViolation(err, tc.field) {
-				t.Fatalf("want InvalidArgument naming %s, got %v", tc.field, err)
-			}
+			servicetest.CheckInvalid(t, tc.call(), tc.field)
 		})
 	}
 	if n, _ := st.Sim.Admin.Count(ctx, "", "", ""); n != 0 {

@@ -32,9 +32,9 @@ func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConn
 			return nil, err
 		}
 		want := req.GetConnection()
-		gw, err := c.vngs.Get(ctx, spec.gateway.ResourceGroup, spec.gateway.ID())
+		gw, err := referenced(ctx, c.vngs, "virtual network gateway", spec.gateway)
 		if err != nil {
-			return nil, referenced(err, "virtual network gateway", spec.gateway)
+			return nil, err
 		}
 		if err := checkConnectionGateway(c.conn.Kind, spec, want, gw); err != nil {
 			return nil, err

@@ -4,6 +4,8 @@
 package server
 
 import (
+	"context"
+
 	stack "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 	"google.golang.org/grpc/codes"
@@ -102,11 +104,15 @@ func sameCloud(v *apierr.Violations, field string, ref names.Name, cloud string)
 	}
 }
 
-// referenced is the error of reading the resource n, a what the request refers to:
-// FailedPrecondition when it does not exist, as it must be created first.
-func referenced(err error, what string, n names.Name) error {
-	if apierr.IsNotFound(err) {
-		return status.Errorf(codes.FailedPrecondition, "%s %s does not exist; create it first", what, n)
+// referenced reads with cl the resource n, a what the request refers to: FailedPrecondition
+// when it does not exist, as it must be created first.
+func referenced[M any](ctx context.Context, cl *armclient.Client[M, string], what string, n names.Name) (*M, error) {
+	m, err := cl.Get(ctx, n.ResourceGroup, n.ID())
+	switch {
+	case apierr.IsNotFound(err):
+		return nil, status.Errorf(codes.FailedPrecondition, "%s %s does not exist; create it first", what, n)
+	case err != nil:
+		return nil, apierr.FromARM(err, n.String())
 	}
-	return apierr.FromARM(err, n.String())
+	return m, nil
 }

@@ -24,9 +24,9 @@ func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1
 		if err != nil {
 			return nil, err
 		}
-		pip, err := c.pips.Get(ctx, spec.publicIP.ResourceGroup, spec.publicIP.ID())
+		pip, err := referenced(ctx, c.pips, "public IP address", spec.publicIP)
 		if err != nil {
-			return nil, referenced(err, "public IP address", spec.publicIP)
+			return nil, err
 		}
 		if err := checkGatewayIP(c.conn.Kind, spec, pip); err != nil {
 			return nil, err

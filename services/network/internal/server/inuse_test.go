@@ -19,10 +19,7 @@ import (
 // NIC, with ARM's code in ErrorInfo; the subnet lists the NIC's IP configuration.
 func TestDeleteInUse(t *testing.T) {
 	st, c := start(t, armsim.Config{})
-	_, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/azure", ResourceGroupId: "rg", ResourceGroup: &networkv1.ResourceGroup{}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	group(t, c, "azure")
 	op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
 	vnet := servicetest.Result(t, servicetest.Wait(t, c.ops, op, err), &networkv1.VirtualNetwork{})
 	workload := vnet.GetSubnets()[1]

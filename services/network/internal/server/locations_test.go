@@ -6,9 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
 	"github.com/hybridlink/hybridlink/armsim"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
@@ -91,9 +88,7 @@ func TestListLocationsInvalid(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := c.net.ListLocations(ctx, tc.req)
-			if status.Code(err) != codes.InvalidArgument || !servicetest.HasViolation(err, tc.field) {
-				t.Fatalf("want InvalidArgument naming %s, got %v", tc.field, err)
-			}
+			servicetest.CheckInvalid(t, err, tc.field)
 		})
 	}
 	if n, _ := st.Sim.Admin.Count(ctx, "", "", "Microsoft.Resources/locations"); n != 0 {

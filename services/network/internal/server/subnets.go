@@ -21,10 +21,7 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 	return subnetType.Create(ctx, s.clouds, req, req.GetSubnetId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*armnetwork.Subnet], error) {
 		vn := n.Parent()
 		var v apierr.Violations
-		v.Check("subnet_id", names.CheckID(req.GetSubnetId()))
-		if req.GetSubnet() == nil {
-			v.Add("subnet", "required")
-		}
+		kind.CheckResource(&v, "subnet", req.GetSubnetId(), req.GetSubnet())
 		if err := v.Err(); err != nil {
 			return nil, err
 		}
