@@ -104,6 +104,17 @@ func sameCloud(v *apierr.Violations, field string, ref names.Name, cloud string)
 	}
 }
 
+// reference parses the resource name a field of the request holds, which must be on cloud.
+func reference(v *apierr.Violations, field, name, cloud string, collections ...string) names.Name {
+	n, err := names.Parse(name, collections...)
+	if err != nil {
+		v.Add(field, "%v", err)
+	} else {
+		sameCloud(v, field, n, cloud)
+	}
+	return n
+}
+
 // referenced reads with cl the resource n, a what the request refers to: FailedPrecondition
 // when it does not exist, as it must be created first.
 func referenced[M any](ctx context.Context, cl *armclient.Client[M, string], what string, n names.Name) (*M, error) {

@@ -147,13 +147,7 @@ func validateGateway(k cloud.Kind, parent names.Name, req *gatewayv1.CreateVirtu
 		sameCloud(&v, "virtual_network_gateway.subnet", subnet, parent.Cloud)
 	}
 	spec.subnet = subnet
-	pip, err := names.Parse(want.GetPublicIpAddress(), "publicIPAddresses")
-	if err != nil {
-		v.Add("virtual_network_gateway.public_ip_address", "%v", err)
-	} else {
-		sameCloud(&v, "virtual_network_gateway.public_ip_address", pip, parent.Cloud)
-	}
-	spec.publicIP = pip
+	spec.publicIP = reference(&v, "virtual_network_gateway.public_ip_address", want.GetPublicIpAddress(), parent.Cloud, "publicIPAddresses")
 	switch {
 	case want.GetEnableBgp() && sku == "Basic":
 		v.Add("virtual_network_gateway.enable_bgp", "the Basic gateway SKU does not support BGP; pick another SKU or turn BGP off")
@@ -236,17 +230,8 @@ func validateConnection(k cloud.Kind, parent names.Name, req *gatewayv1.CreateCo
 	if !kind.CheckResource(&v, "connection", req.GetConnectionId(), want) {
 		return spec, v.Err()
 	}
-	var err error
-	if spec.gateway, err = names.Parse(want.GetVirtualNetworkGateway(), "virtualNetworkGateways"); err != nil {
-		v.Add("connection.virtual_network_gateway", "%v", err)
-	} else {
-		sameCloud(&v, "connection.virtual_network_gateway", spec.gateway, parent.Cloud)
-	}
-	if spec.local, err = names.Parse(want.GetLocalNetworkGateway(), "localNetworkGateways"); err != nil {
-		v.Add("connection.local_network_gateway", "%v", err)
-	} else {
-		sameCloud(&v, "connection.local_network_gateway", spec.local, parent.Cloud)
-	}
+	spec.gateway = reference(&v, "connection.virtual_network_gateway", want.GetVirtualNetworkGateway(), parent.Cloud, "virtualNetworkGateways")
+	spec.local = reference(&v, "connection.local_network_gateway", want.GetLocalNetworkGateway(), parent.Cloud, "localNetworkGateways")
 	checkSharedKey(&v, "connection.shared_key", want.GetSharedKey())
 	switch want.GetProtocol() {
 	case gatewayv1.Connection_PROTOCOL_UNSPECIFIED, gatewayv1.Connection_PROTOCOL_IKEV2:
