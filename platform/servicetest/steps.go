@@ -70,6 +70,23 @@ func HasViolation(err error, field string) bool {
 	return false
 }
 
+// AllPages lists every page with list, which reads the page a token names ("" the first)
+// and returns its items and the next page's token, and returns the items and how many
+// calls it took.
+func AllPages[T any](t testing.TB, list func(token string) ([]T, string, error)) (items []T, calls int) {
+	t.Helper()
+	for token := ""; ; {
+		page, next, err := list(token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, token, calls = append(items, page...), next, calls+1
+		if token == "" {
+			return items, calls
+		}
+	}
+}
+
 // CheckInvalid fails the test unless err is InvalidArgument with a violation of field.
 func CheckInvalid(t testing.TB, err error, field string) {
 	t.Helper()

@@ -31,18 +31,10 @@ func TestListMachineSizes(t *testing.T) {
 			if err := st.Sim.Admin.ResetCounters(ctx); err != nil {
 				t.Fatal(err)
 			}
-			var sizes []*computev1.MachineSize
-			token, calls := "", 0
-			for {
+			sizes, calls := servicetest.AllPages(t, func(token string) ([]*computev1.MachineSize, string, error) {
 				resp, err := c.cmp.ListMachineSizes(ctx, &computev1.ListMachineSizesRequest{Parent: tc.parent, PageSize: 20, PageToken: token})
-				if err != nil {
-					t.Fatal(err)
-				}
-				sizes, token, calls = append(sizes, resp.GetMachineSizes()...), resp.GetNextPageToken(), calls+1
-				if token == "" {
-					break
-				}
-			}
+				return resp.GetMachineSizes(), resp.GetNextPageToken(), err
+			})
 			byName := map[string]*computev1.MachineSize{}
 			var names []string
 			for _, s := range sizes {

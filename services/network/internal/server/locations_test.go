@@ -31,18 +31,10 @@ func TestListLocations(t *testing.T) {
 			if err := st.Sim.Admin.ResetCounters(ctx); err != nil {
 				t.Fatal(err)
 			}
-			var got []*networkv1.Location
-			token, calls := "", 0
-			for {
+			got, calls := servicetest.AllPages(t, func(token string) ([]*networkv1.Location, string, error) {
 				resp, err := c.net.ListLocations(ctx, &networkv1.ListLocationsRequest{Parent: "clouds/" + tc.cloud, PageSize: 5, PageToken: token})
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, token, calls = append(got, resp.GetLocations()...), resp.GetNextPageToken(), calls+1
-				if token == "" {
-					break
-				}
-			}
+				return resp.GetLocations(), resp.GetNextPageToken(), err
+			})
 			var ids []string
 			for _, l := range got {
 				id, ok := strings.CutPrefix(l.GetName(), "clouds/"+tc.cloud+"/locations/")
