@@ -79,8 +79,8 @@ func Service(env serve.Env) (serve.Service, error) {
 // newClients builds one cloud's clients.
 func newClients(conn *cloud.Conn) (*clients, error) {
 	c := &clients{conn: conn}
-	if err := cloud.Clients(conn, cloud.Client(&c.nics, armclient.Group[armnetwork.Interface](armnetwork.NewInterfacesClient, stack.NewInterfacesClient)), cloud.Client(&c.vms, virtualmachine.New), cloud.Client(&c.exts, vmextension.New),
-		cloud.Client(&c.sizes, machinesize.New), cloud.Client(&c.images, image.New)); err != nil {
+	if err := cloud.Clients(conn, cloud.Client(&c.nics, armclient.Group[armnetwork.Interface](armnetwork.NewInterfacesClient, stack.NewInterfacesClient)),
+		cloud.Client(&c.vms, virtualmachine.New), cloud.Client(&c.exts, vmextension.New), cloud.Client(&c.sizes, machinesize.New), cloud.Client(&c.images, image.New)); err != nil {
 		return nil, err
 	}
 	return c, nil
