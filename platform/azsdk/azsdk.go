@@ -1,5 +1,5 @@
 // Package azsdk holds what the services' Azure SDK adapters share: converting a resource's
-// model between api-version profiles, and draining pagers.
+// model between api-version profiles, reading its provisioning state, and draining pagers.
 //
 // The current SDK modules and the Azure Stack Hub profile's model the same ARM resources
 // and marshal to ARM's JSON, so a resource read with one profile becomes the other's model
