@@ -87,6 +87,14 @@ func AllPages[T any](t testing.TB, list func(token string) ([]T, string, error))
 	}
 }
 
+// CheckStatus fails the test unless err has code and a message that says says.
+func CheckStatus(t testing.TB, err error, code codes.Code, says string) {
+	t.Helper()
+	if status.Code(err) != code || !strings.Contains(status.Convert(err).Message(), says) {
+		t.Fatalf("want %s saying %q, got %v", code, says, err)
+	}
+}
+
 // CheckInvalid fails the test unless err is InvalidArgument with a violation of field.
 func CheckInvalid(t testing.TB, err error, field string) {
 	t.Helper()

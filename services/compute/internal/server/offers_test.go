@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
@@ -88,9 +87,7 @@ func TestListImageVersions(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.parent, func(t *testing.T) {
 			resp, err := c.cmp.ListImageVersions(ctx, &computev1.ListImageVersionsRequest{Parent: tc.parent})
-			if status.Code(err) != tc.code || !strings.Contains(status.Convert(err).Message(), tc.says) {
-				t.Fatalf("want %s saying %q, got %v", tc.code, tc.says, err)
-			}
+			servicetest.CheckStatus(t, err, tc.code, tc.says)
 			if tc.code != codes.OK {
 				return
 			}
