@@ -2,11 +2,12 @@
 // Azure and on Azure Stack Hub, in the current SDK module's model whichever profile the
 // cloud speaks.
 //
-// A resource package builds a Client from each profile's SDK calls (Get, the list pager,
-// BeginCreateOrUpdate, BeginDelete), usually as the SDK client's method values; the Client
-// converts between the profile's model and the current one (azsdk.Convert), drains pagers
-// and wraps pollers as lro.Ops. A response converts as the model it embeds, whose JSON
-// methods it promotes.
+// A Client is built from each profile's SDK calls (Get, the list pager, BeginCreateOrUpdate,
+// BeginDelete): Group and Children build it from the SDK clients' constructors where their
+// methods are those calls as they are, Profile and Child from calls a resource package
+// writes where they are not. The Client converts between the profile's model and the
+// current one (azsdk.Convert), drains pagers and wraps pollers as lro.Ops. A response
+// converts as the model it embeds, whose JSON methods it promotes.
 package armclient
 
 import (
@@ -62,11 +63,37 @@ func Profile[M, S, P, GO, G, LO, L any, CO, DO ~Resume, C, D any](
 	}
 }
 
+// Constructor is an SDK client's constructor, such as armnetwork.NewSubnetsClient.
+type Constructor[T any] = func(subscription string, cred azcore.TokenCredential, o *arm.ClientOptions) (T, error)
+
+// SDK is what Of needs of one profile's SDK client of a resource type: Profile's calls, as
+// its methods.
+type SDK[P, GO, G, LO, L any, CO, DO ~Resume, C, D any] interface {
+	Get(ctx context.Context, rg, name string, o *GO) (G, error)
+	NewListPager(rg string, o *LO) *runtime.Pager[L]
+	BeginCreateOrUpdate(ctx context.Context, rg, name string, m P, o *CO) (*runtime.Poller[C], error)
+	BeginDelete(ctx context.Context, rg, name string, o *DO) (*runtime.Poller[D], error)
+}
+
+// Of returns the Client over an SDK client's methods (see Profile).
+func Of[M, P, GO, G, LO, L any, CO, DO ~Resume, C, D any](c SDK[P, GO, G, LO, L, CO, DO, C, D]) *Client[M, string] {
+	return Profile[M](c.Get, c.NewListPager, c.BeginCreateOrUpdate, c.BeginDelete)
+}
+
+// Group returns what builds the client of a resource type whose resources are a resource
+// group's, on a cloud's kind (see New), from its SDK clients' constructors: the SDK clients'
+// methods are the calls (see Of).
+func Group[M any, A SDK[AP, AGO, AG, ALO, AL, ACO, ADO, AC, AD], B SDK[BP, BGO, BG, BLO, BL, BCO, BDO, BC, BD],
+	AP, AGO, AG, ALO, AL any, ACO, ADO ~Resume, AC, AD any, BP, BGO, BG, BLO, BL any, BCO, BDO ~Resume, BC, BD any](
+	newAzure Constructor[A], newStack Constructor[B]) func(*cloud.Conn) (*Client[M, string], error) {
+	return func(conn *cloud.Conn) (*Client[M, string], error) {
+		return New(conn, newAzure, newStack, func(a A) *Client[M, string] { return Of[M](a) }, func(b B) *Client[M, string] { return Of[M](b) })
+	}
+}
+
 // New returns the client for a cloud's kind: from the SDK client newAzure or newStack
 // builds, the one azure or stack makes.
-func New[A, B, T any](conn *cloud.Conn, newAzure func(string, azcore.TokenCredential, *arm.ClientOptions) (A, error),
-	newStack func(string, azcore.TokenCredential, *arm.ClientOptions) (B, error), azure func(A) T, stack func(B) T,
-) (T, error) {
+func New[A, B, T any](conn *cloud.Conn, newAzure Constructor[A], newStack Constructor[B], azure func(A) T, stack func(B) T) (T, error) {
 	var zero T
 	switch conn.Kind {
 	case cloud.Azure:
@@ -108,6 +135,31 @@ func Child[M, P, GO, G, LO, L any, CO, DO ~Resume, C, D any](
 			return del(ctx, in.ResourceGroup, in.Name, name, o)
 		},
 	)
+}
+
+// ChildSDK is what ChildOf needs of one profile's SDK client of a child resource type:
+// Child's calls, as its methods.
+type ChildSDK[P, GO, G, LO, L any, CO, DO ~Resume, C, D any] interface {
+	Get(ctx context.Context, rg, parent, name string, o *GO) (G, error)
+	NewListPager(rg, parent string, o *LO) *runtime.Pager[L]
+	BeginCreateOrUpdate(ctx context.Context, rg, parent, name string, m P, o *CO) (*runtime.Poller[C], error)
+	BeginDelete(ctx context.Context, rg, parent, name string, o *DO) (*runtime.Poller[D], error)
+}
+
+// ChildOf returns the Client over an SDK client's methods (see Child).
+func ChildOf[M, P, GO, G, LO, L any, CO, DO ~Resume, C, D any](c ChildSDK[P, GO, G, LO, L, CO, DO, C, D]) *Client[M, Parent] {
+	return Child[M](c.Get, c.NewListPager, c.BeginCreateOrUpdate, c.BeginDelete)
+}
+
+// Children returns what builds the client of a child resource type on a cloud's kind, as
+// Group does for a resource group's types (see Child).
+func Children[M any, A ChildSDK[AP, AGO, AG, ALO, AL, ACO, ADO, AC, AD], B ChildSDK[BP, BGO, BG, BLO, BL, BCO, BDO, BC, BD],
+	AP, AGO, AG, ALO, AL any, ACO, ADO ~Resume, AC, AD any, BP, BGO, BG, BLO, BL any, BCO, BDO ~Resume, BC, BD any](
+	newAzure Constructor[A], newStack Constructor[B]) func(*cloud.Conn) (*Client[M, Parent], error) {
+	return func(conn *cloud.Conn) (*Client[M, Parent], error) {
+		return New(conn, newAzure, newStack,
+			func(a A) *Client[M, Parent] { return ChildOf[M](a) }, func(b B) *Client[M, Parent] { return ChildOf[M](b) })
+	}
 }
 
 // Get reads a resource.

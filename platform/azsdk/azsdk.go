@@ -1,5 +1,5 @@
 // Package azsdk holds what the services' Azure SDK adapters share: converting a resource's
-// model between api-version profiles, and draining pagers.
+// model between api-version profiles, reading its provisioning state, and draining pagers.
 //
 // The current SDK modules and the Azure Stack Hub profile's model the same ARM resources
 // and marshal to ARM's JSON, so a resource read with one profile becomes the other's model
@@ -46,6 +46,21 @@ func Collect[M, P, V any](ctx context.Context, p *runtime.Pager[P], values func(
 		out = append(out, items...)
 	}
 	return out, nil
+}
+
+// State is the provisioning state of m, an ARM resource's model, or "" when it has none:
+// ARM keeps every resource type's at properties.provisioningState, so one read of m's JSON
+// serves them all.
+func State[M any](m *M) string {
+	s, err := Convert[struct {
+		Properties struct {
+			ProvisioningState string `json:"provisioningState"`
+		} `json:"properties"`
+	}](m)
+	if err != nil {
+		return ""
+	}
+	return s.Properties.ProvisioningState
 }
 
 // Deref returns *p, or T's zero value for nil: SDK models point at everything.

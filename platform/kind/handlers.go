@@ -6,6 +6,7 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
@@ -73,6 +74,18 @@ type CreateRequest interface {
 	proto.Message
 	GetParent() string
 	GetFreshResourceGroup() bool
+}
+
+// CheckResource checks what every Create request holds: the new resource's id, field_id
+// (names.CheckID), and the resource itself, field, which is required. It reports whether the
+// resource is there to check further.
+func CheckResource(v *apierr.Violations, field, id string, resource proto.Message) bool {
+	v.Check(field+"_id", names.CheckID(id))
+	if !resource.ProtoReflect().IsValid() {
+		v.Add(field, "required")
+		return false
+	}
+	return true
 }
 
 // Want is what a Create wants of the resource it ensures, whose ARM model is M.

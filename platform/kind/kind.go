@@ -10,6 +10,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/armclient"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/lro"
@@ -48,8 +50,9 @@ type Client[S, M any] interface {
 	Delete(ctx context.Context, in S, name, resumeToken string) (lro.Op[struct{}], error)
 }
 
-// Of is the kind of the resources cl reads and writes: in, state and render as in Kind.
-func Of[S, M any, A Message](cl Client[S, M], in func(parent names.Name) S, state func(*M) string, render func(context.Context, *M) (A, error)) Kind[S, *M, A] {
+// Of is the kind of the resources cl reads and writes: in and render as in Kind, its state
+// ARM's provisioning state (azsdk.State).
+func Of[S, M any, A Message](cl Client[S, M], in func(parent names.Name) S, render func(context.Context, *M) (A, error)) Kind[S, *M, A] {
 	return Kind[S, *M, A]{
 		In:   in,
 		Get:  cl.Get,
@@ -62,7 +65,7 @@ func Of[S, M any, A Message](cl Client[S, M], in func(parent names.Name) S, stat
 			return cl.CreateOrUpdate(ctx, in, name, v, token)
 		},
 		Delete: cl.Delete,
-		State:  state,
+		State:  azsdk.State[M],
 		Render: render,
 	}
 }
@@ -75,6 +78,12 @@ func Plain[M any, A Message](cloud string, toAPI func(cloud string, m M) A) func
 
 // Group is the In of a resource type whose resources are a resource group's.
 func Group(parent names.Name) string { return parent.ResourceGroup }
+
+// Child is the In of a child resource type (a virtual network's subnets): its parent's
+// resource group and name.
+func Child(parent names.Name) armclient.Parent {
+	return armclient.Parent{ResourceGroup: parent.ResourceGroup, Name: parent.ID()}
+}
 
 // in is where the resource n names is.
 func (k Kind[S, M, A]) in(n names.Name) S { return k.In(n.Parent()) }
@@ -200,6 +209,15 @@ func Resume[S, M any, A Message](ctx context.Context, k Kind[S, M, A], n names.N
 		State:  k.State,
 		Render: func(m M) (proto.Message, error) { return k.Render(ctx, m) },
 	}.Resume(ctx, h)
+}
+
+// Resumed polls op once (lro.StepOf), the operation on resource that a handle's token
+// resumed, or passes on ARM's err when it could not be resumed.
+func Resumed[T any](ctx context.Context, op lro.Op[T], err error, resource string, toAPI func(T) (proto.Message, error)) (lro.Step, error) {
+	if err != nil {
+		return lro.Step{}, apierr.FromARM(err, resource)
+	}
+	return lro.StepOf(ctx, op, resource, toAPI)
 }
 
 // ResumeOf is the lro.Kind Resume of the kind a cloud's clients give.

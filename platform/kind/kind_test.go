@@ -2,12 +2,18 @@ package kind
 
 import (
 	"context"
+	"errors"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
+	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
@@ -43,10 +49,9 @@ func (c *children) Delete(context.Context, string, string, string) (lro.Op[struc
 
 // testKind is the kind of cl's resources, below a virtual network.
 func testKind(cl *children) Kind[string, *model, *longrunningpb.Operation] {
-	return Of(cl, func(p names.Name) string { return p.ResourceGroup + "/" + p.ID() }, func(*model) string { return "" },
-		Plain("c", func(cloud string, m *model) *longrunningpb.Operation {
-			return &longrunningpb.Operation{Name: cloud + ":" + m.name}
-		}))
+	return Of(cl, func(p names.Name) string { return p.ResourceGroup + "/" + p.ID() }, Plain("c", func(cloud string, m *model) *longrunningpb.Operation {
+		return &longrunningpb.Operation{Name: cloud + ":" + m.name}
+	}))
 }
 
 func TestGetReadsInTheParent(t *testing.T) {
@@ -72,5 +77,66 @@ func TestListSortsAndPages(t *testing.T) {
 	}
 	if _, _, err := List(context.Background(), testKind(cl), parent, 2, "not a token"); status.Code(err) != codes.InvalidArgument {
 		t.Fatalf("List with a bad page token = %v; want InvalidArgument", err)
+	}
+}
+
+// TestCheckResource: a Create's id must be an id and its resource is required; each is
+// named by its field, and only a present resource is checked further.
+func TestCheckResource(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		id       string
+		resource *longrunningpb.Operation
+		further  bool
+		fields   []string
+	}{
+		{"valid", "op1", &longrunningpb.Operation{}, true, nil},
+		{"bad id", "Op 1/", &longrunningpb.Operation{}, true, []string{"operation_id"}},
+		{"no resource", "op1", nil, false, []string{"operation"}},
+		{"neither", "", nil, false, []string{"operation_id", "operation"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var v apierr.Violations
+			further := CheckResource(&v, "operation", tc.id, tc.resource)
+			var fields []string
+			for _, f := range v {
+				fields = append(fields, f.Field)
+			}
+			if further != tc.further || !slices.Equal(fields, tc.fields) {
+				t.Fatalf("CheckResource = %v with violations %v; want %v with %v", further, fields, tc.further, tc.fields)
+			}
+		})
+	}
+}
+
+// doneOp is an operation that has finished with a model.
+type doneOp struct{ m *model }
+
+func (o doneOp) Done() bool                                        { return true }
+func (o doneOp) Poll(context.Context) (bool, time.Duration, error) { return true, 0, nil }
+func (o doneOp) Result(context.Context) (*model, error)            { return o.m, nil }
+func (o doneOp) ResumeToken() (string, error)                      { return "", nil }
+
+// TestResumed: a resumed operation is polled to its API message; one that could not be
+// resumed is ARM's error about the resource.
+func TestResumed(t *testing.T) {
+	toAPI := func(m *model) (proto.Message, error) { return &longrunningpb.Operation{Name: m.name}, nil }
+	for _, tc := range []struct {
+		name string
+		op   lro.Op[*model]
+		err  error
+		want string
+		code codes.Code
+	}{
+		{"done", doneOp{&model{"a"}}, nil, "a", codes.OK},
+		{"not resumed", nil, errors.New("connection refused"), "", codes.Unavailable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := Resumed(context.Background(), tc.op, tc.err, "clouds/c/resourceGroups/rg", toAPI)
+			got, _ := st.Response.(*longrunningpb.Operation)
+			if status.Code(err) != tc.code || got.GetName() != tc.want || (err != nil && !strings.Contains(err.Error(), "clouds/c/resourceGroups/rg")) {
+				t.Fatalf("Resumed = %v, %v; want %q, %v about the resource", st, err, tc.want, tc.code)
+			}
+		})
 	}
 }

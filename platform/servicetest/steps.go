@@ -70,6 +70,39 @@ func HasViolation(err error, field string) bool {
 	return false
 }
 
+// AllPages lists every page with list, which reads the page a token names ("" the first)
+// and returns its items and the next page's token, and returns the items and how many
+// calls it took.
+func AllPages[T any](t testing.TB, list func(token string) ([]T, string, error)) (items []T, calls int) {
+	t.Helper()
+	for token := ""; ; {
+		page, next, err := list(token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, token, calls = append(items, page...), next, calls+1
+		if token == "" {
+			return items, calls
+		}
+	}
+}
+
+// CheckStatus fails the test unless err has code and a message that says says.
+func CheckStatus(t testing.TB, err error, code codes.Code, says string) {
+	t.Helper()
+	if status.Code(err) != code || !strings.Contains(status.Convert(err).Message(), says) {
+		t.Fatalf("want %s saying %q, got %v", code, says, err)
+	}
+}
+
+// CheckInvalid fails the test unless err is InvalidArgument with a violation of field.
+func CheckInvalid(t testing.TB, err error, field string) {
+	t.Helper()
+	if status.Code(err) != codes.InvalidArgument || !HasViolation(err, field) {
+		t.Fatalf("want InvalidArgument naming %s, got %v", field, err)
+	}
+}
+
 // CheckLimits fails the test for each request of reqs with a string, repeated or map field
 // that limits leave unbounded, so that a field added to the API cannot go unbounded.
 func CheckLimits(t testing.TB, limits apierr.Limits, reqs ...proto.Message) {

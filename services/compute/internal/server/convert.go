@@ -8,7 +8,6 @@ import (
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/names"
-	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
 )
 
@@ -29,7 +28,7 @@ func apiName(cloud, armID string) string {
 }
 
 // primaryConfig is a network interface's primary IP configuration, or its first.
-func primaryConfig(m *networkinterface.Model) *armnetwork.InterfaceIPConfiguration {
+func primaryConfig(m *armnetwork.Interface) *armnetwork.InterfaceIPConfiguration {
 	if m.Properties == nil || len(m.Properties.IPConfigurations) == 0 {
 		return nil
 	}
@@ -41,12 +40,12 @@ func primaryConfig(m *networkinterface.Model) *armnetwork.InterfaceIPConfigurati
 	return m.Properties.IPConfigurations[0]
 }
 
-func nicToAPI(cloud string, m *networkinterface.Model) *computev1.NetworkInterface {
+func nicToAPI(cloud string, m *armnetwork.Interface) *computev1.NetworkInterface {
 	out := &computev1.NetworkInterface{
 		Name:              apiName(cloud, azsdk.Deref(m.ID)),
 		Location:          azsdk.Deref(m.Location),
 		Tags:              azsdk.TagsToAPI(m.Tags),
-		ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](networkinterface.State(m)),
+		ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](azsdk.State(m)),
 		ArmId:             azsdk.Deref(m.ID),
 	}
 	if m.Properties != nil && m.Properties.VirtualMachine != nil {
@@ -75,7 +74,7 @@ func vmToAPI(cloud string, m *virtualmachine.Model) *computev1.VirtualMachine {
 		Name:              apiName(cloud, azsdk.Deref(m.ID)),
 		Location:          azsdk.Deref(m.Location),
 		Tags:              azsdk.TagsToAPI(m.Tags),
-		ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](virtualmachine.State(m)),
+		ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](azsdk.State(m)),
 		ArmId:             azsdk.Deref(m.ID),
 	}
 	p := m.Properties

@@ -47,7 +47,7 @@ func (s *Server) CreateVirtualMachineExtension(ctx context.Context, req *compute
 			} else if loc, err = c.conn.LocationIn(ctx, n.ResourceGroup, loc); err != nil {
 				return nil, err
 			}
-			return c.exts.CreateOrUpdate(ctx, vmextension.In(n.ResourceGroup, vm.ID()), n.ID(), extModel(loc, want), "")
+			return c.exts.CreateOrUpdate(ctx, kind.Child(vm), n.ID(), extModel(loc, want), "")
 		}}, nil
 	})
 }
@@ -66,10 +66,8 @@ func (s *Server) GetVirtualMachineExtension(ctx context.Context, req *computev1.
 // naming every bad field.
 func validateExtension(req *computev1.CreateVirtualMachineExtensionRequest) (*computev1.VirtualMachineExtension, error) {
 	var v apierr.Violations
-	v.Check("virtual_machine_extension_id", names.CheckID(req.GetVirtualMachineExtensionId()))
 	want := req.GetVirtualMachineExtension()
-	if want == nil {
-		v.Add("virtual_machine_extension", "required")
+	if !kind.CheckResource(&v, "virtual_machine_extension", req.GetVirtualMachineExtensionId(), want) {
 		return nil, v.Err()
 	}
 	for field, value := range map[string]string{"publisher": want.GetPublisher(), "type": want.GetType(), "command": want.GetCommand()} {
@@ -104,7 +102,7 @@ func extToAPI(cloud string, m *vmextension.Model) *computev1.VirtualMachineExten
 	out := &computev1.VirtualMachineExtension{
 		Name:              apiName(cloud, azsdk.Deref(m.ID)),
 		Location:          azsdk.Deref(m.Location),
-		ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](vmextension.State(m)),
+		ProvisioningState: azsdk.ProvisioningState[computev1.ProvisioningState](azsdk.State(m)),
 		ArmId:             azsdk.Deref(m.ID),
 	}
 	p := m.Properties

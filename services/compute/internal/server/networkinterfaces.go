@@ -16,23 +16,22 @@ import (
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
-	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
 )
 
 // CreateNetworkInterface ensures a network interface with one IP configuration.
 func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.CreateNetworkInterfaceRequest) (*longrunningpb.Operation, error) {
-	return nicType.Create(ctx, s.clouds, req, req.GetNetworkInterfaceId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*networkinterface.Model], error) {
+	return nicType.Create(ctx, s.clouds, req, req.GetNetworkInterfaceId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*armnetwork.Interface], error) {
 		want, spec, err := validateNetworkInterface(req, n.Parent(), c.conn.Subscription)
 		if err != nil {
 			return nil, err
 		}
-		matches := func(cur *networkinterface.Model) (bool, error) {
+		matches := func(cur *armnetwork.Interface) (bool, error) {
 			if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
 				return false, err
 			}
 			return nicMatches(cur, want, spec), nil
 		}
-		return &kind.Want[*networkinterface.Model]{Matches: matches, Put: func(ctx context.Context, cur **networkinterface.Model) (lro.Op[*networkinterface.Model], error) {
+		return &kind.Want[*armnetwork.Interface]{Matches: matches, Put: func(ctx context.Context, cur **armnetwork.Interface) (lro.Op[*armnetwork.Interface], error) {
 			loc, config := want.GetLocation(), "ipconfig1"
 			if cur == nil {
 				var err error
@@ -65,7 +64,7 @@ func (s *Server) DeleteNetworkInterface(ctx context.Context, req *computev1.Dele
 }
 
 // nicModel is the ARM network interface a request describes.
-func nicModel(location, config string, tags map[string]string, spec nicSpec) networkinterface.Model {
+func nicModel(location, config string, tags map[string]string, spec nicSpec) armnetwork.Interface {
 	ip := &armnetwork.InterfaceIPConfigurationPropertiesFormat{
 		Subnet:                    &armnetwork.Subnet{ID: to.Ptr(spec.subnetID)},
 		PrivateIPAllocationMethod: to.Ptr(armnetwork.IPAllocationMethodDynamic),
@@ -78,7 +77,7 @@ func nicModel(location, config string, tags map[string]string, spec nicSpec) net
 	if spec.publicIPID != "" {
 		ip.PublicIPAddress = &armnetwork.PublicIPAddress{ID: to.Ptr(spec.publicIPID)}
 	}
-	return networkinterface.Model{
+	return armnetwork.Interface{
 		Location: to.Ptr(location),
 		Tags:     azsdk.TagsToARM(tags),
 		Properties: &armnetwork.InterfacePropertiesFormat{
@@ -88,7 +87,7 @@ func nicModel(location, config string, tags map[string]string, spec nicSpec) net
 }
 
 // nicMatches reports whether ARM's network interface already is what the request wants.
-func nicMatches(cur *networkinterface.Model, want *computev1.NetworkInterface, spec nicSpec) bool {
+func nicMatches(cur *armnetwork.Interface, want *computev1.NetworkInterface, spec nicSpec) bool {
 	if !azsdk.SameTags(cur.Tags, want.GetTags()) || cur.Properties == nil || len(cur.Properties.IPConfigurations) != 1 {
 		return false
 	}

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
@@ -31,18 +30,10 @@ func TestListMachineSizes(t *testing.T) {
 			if err := st.Sim.Admin.ResetCounters(ctx); err != nil {
 				t.Fatal(err)
 			}
-			var sizes []*computev1.MachineSize
-			token, calls := "", 0
-			for {
+			sizes, calls := servicetest.AllPages(t, func(token string) ([]*computev1.MachineSize, string, error) {
 				resp, err := c.cmp.ListMachineSizes(ctx, &computev1.ListMachineSizesRequest{Parent: tc.parent, PageSize: 20, PageToken: token})
-				if err != nil {
-					t.Fatal(err)
-				}
-				sizes, token, calls = append(sizes, resp.GetMachineSizes()...), resp.GetNextPageToken(), calls+1
-				if token == "" {
-					break
-				}
-			}
+				return resp.GetMachineSizes(), resp.GetNextPageToken(), err
+			})
 			byName := map[string]*computev1.MachineSize{}
 			var names []string
 			for _, s := range sizes {
@@ -96,9 +87,7 @@ func TestListImageVersions(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.parent, func(t *testing.T) {
 			resp, err := c.cmp.ListImageVersions(ctx, &computev1.ListImageVersionsRequest{Parent: tc.parent})
-			if status.Code(err) != tc.code || !strings.Contains(status.Convert(err).Message(), tc.says) {
-				t.Fatalf("want %s saying %q, got %v", tc.code, tc.says, err)
-			}
+			servicetest.CheckStatus(t, err, tc.code, tc.says)
 			if tc.code != codes.OK {
 				return
 			}
@@ -141,9 +130,7 @@ func TestOffersInvalid(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := tc.call(); status.Code(err) != codes.InvalidArgument || !servicetest.HasViolation(err, tc.field) {
-				t.Fatalf("want InvalidArgument naming %s, got %v", tc.field, err)
-			}
+			servicetest.CheckInvalid(t, tc.call(), tc.field)
 		})
 	}
 	if n, _ := st.Sim.Admin.Count(ctx, "", "", ""); n != 0 {

@@ -7,7 +7,6 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
@@ -32,18 +31,12 @@ func resumeVM(ctx context.Context, c *clients, n names.Name, h handle.Handle) (l
 		return kind.Resume(ctx, k, n, h)
 	case "create", "update":
 		op, err := k.Put(ctx, n.ResourceGroup, n.ID(), nil, h.Token)
-		if err != nil {
-			return lro.Step{}, apierr.FromARM(err, h.Resource)
-		}
-		return lro.StepOf(ctx, op, h.Resource, func(*virtualmachine.Model) (proto.Message, error) { return reread() })
+		return kind.Resumed(ctx, op, err, h.Resource, func(*virtualmachine.Model) (proto.Message, error) { return reread() })
 	}
 	action, ok := powerActions[h.Verb]
 	if !ok {
 		return lro.Step{}, status.Errorf(codes.InvalidArgument, "the operation's verb %q is not one of this service's", h.Verb)
 	}
 	op, err := c.vms.Power(ctx, n.ResourceGroup, n.ID(), action, h.Token)
-	if err != nil {
-		return lro.Step{}, apierr.FromARM(err, h.Resource)
-	}
-	return lro.StepOf(ctx, op, h.Resource, func(struct{}) (proto.Message, error) { return reread() })
+	return kind.Resumed(ctx, op, err, h.Resource, func(struct{}) (proto.Message, error) { return reread() })
 }

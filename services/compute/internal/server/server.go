@@ -4,6 +4,8 @@
 package server
 
 import (
+	stack "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -20,7 +22,6 @@ import (
 	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/services/compute/internal/image"
 	"github.com/hybridlink/hybridlink/services/compute/internal/machinesize"
-	"github.com/hybridlink/hybridlink/services/compute/internal/networkinterface"
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
 	"github.com/hybridlink/hybridlink/services/compute/internal/vmextension"
 )
@@ -33,8 +34,10 @@ const (
 
 // clients are one cloud's resource clients.
 type clients struct {
-	conn   *cloud.Conn
-	nics   networkinterface.Client
+	conn *cloud.Conn
+	// nics are the network interfaces, by resource group and name, on Azure (armnetwork) and
+	// on Azure Stack Hub (the 2020-09-01-hybrid profile's armnetwork, api-version 2018-11-01).
+	nics   *armclient.Client[armnetwork.Interface, string]
 	vms    virtualmachine.Client
 	exts   vmextension.Client
 	sizes  machinesize.Client
@@ -44,18 +47,18 @@ type clients struct {
 // The service's resource types.
 var (
 	// nicType is the network interface type.
-	nicType = kind.TypeOf(providerNetwork, func(c *clients) kind.Kind[string, *networkinterface.Model, *computev1.NetworkInterface] {
-		return kind.Of(c.nics, kind.Group, networkinterface.State, kind.Plain(c.conn.ID, nicToAPI))
+	nicType = kind.TypeOf(providerNetwork, func(c *clients) kind.Kind[string, *armnetwork.Interface, *computev1.NetworkInterface] {
+		return kind.Of(c.nics, kind.Group, kind.Plain(c.conn.ID, nicToAPI))
 	}, "networkInterfaces")
 	// vmType is the virtual machine type. Its kind's Get reads the instance view, which
 	// holds the power state; its List has none.
 	vmType = kind.TypeOf(providerCompute, func(c *clients) kind.Kind[string, *virtualmachine.Model, *computev1.VirtualMachine] {
-		return kind.Of(c.vms, kind.Group, virtualmachine.State, kind.Plain(c.conn.ID, vmToAPI))
+		return kind.Of(c.vms, kind.Group, kind.Plain(c.conn.ID, vmToAPI))
 	}, "virtualMachines")
 	// extType is the VM extension type, whose resources are a virtual machine's; its kind's
 	// Get reads the instance view, which holds the last run's status.
 	extType = kind.TypeOf(providerCompute, func(c *clients) kind.Kind[armclient.Parent, *vmextension.Model, *computev1.VirtualMachineExtension] {
-		return kind.Of(c.exts, func(vm names.Name) armclient.Parent { return vmextension.In(vm.ResourceGroup, vm.ID()) }, vmextension.State, kind.Plain(c.conn.ID, extToAPI))
+		return kind.Of(c.exts, kind.Child, kind.Plain(c.conn.ID, extToAPI))
 	}, "virtualMachines", "extensions")
 )
 
@@ -76,8 +79,8 @@ func Service(env serve.Env) (serve.Service, error) {
 // newClients builds one cloud's clients.
 func newClients(conn *cloud.Conn) (*clients, error) {
 	c := &clients{conn: conn}
-	if err := cloud.Clients(conn, cloud.Client(&c.nics, networkinterface.New), cloud.Client(&c.vms, virtualmachine.New), cloud.Client(&c.exts, vmextension.New),
-		cloud.Client(&c.sizes, machinesize.New), cloud.Client(&c.images, image.New)); err != nil {
+	if err := cloud.Clients(conn, cloud.Client(&c.nics, armclient.Group[armnetwork.Interface](armnetwork.NewInterfacesClient, stack.NewInterfacesClient)),
+		cloud.Client(&c.vms, virtualmachine.New), cloud.Client(&c.exts, vmextension.New), cloud.Client(&c.sizes, machinesize.New), cloud.Client(&c.images, image.New)); err != nil {
 		return nil, err
 	}
 	return c, nil

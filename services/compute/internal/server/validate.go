@@ -10,6 +10,7 @@ import (
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/azrules"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
 
@@ -55,10 +56,8 @@ type nicSpec struct {
 func validateNetworkInterface(req *computev1.CreateNetworkInterfaceRequest, parent names.Name, subscription string) (*computev1.NetworkInterface, nicSpec, error) {
 	var v apierr.Violations
 	var spec nicSpec
-	v.Check("network_interface_id", names.CheckID(req.GetNetworkInterfaceId()))
 	want := req.GetNetworkInterface()
-	if want == nil {
-		v.Add("network_interface", "required")
+	if !kind.CheckResource(&v, "network_interface", req.GetNetworkInterfaceId(), want) {
 		return nil, spec, v.Err()
 	}
 	if want.GetSubnet() == "" {

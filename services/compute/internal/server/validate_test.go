@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
@@ -117,12 +116,7 @@ func TestValidation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			secret, err := tc.call()
-			if status.Code(err) != codes.InvalidArgument {
-				t.Fatalf("want InvalidArgument, got %v", err)
-			}
-			if !servicetest.HasViolation(err, tc.field) {
-				t.Fatalf("want a field violation on %s: %v", tc.field, err)
-			}
+			servicetest.CheckInvalid(t, err, tc.field)
 			b, _ := proto.Marshal(status.Convert(err).Proto())
 			if secret != "" && strings.Contains(string(b), secret) {
 				t.Fatalf("the refusal quotes the password: %v", err)

@@ -13,7 +13,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v8"
 
 	"github.com/hybridlink/hybridlink/platform/armclient"
-	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/lro"
 )
@@ -114,12 +113,4 @@ func (s stackClient) Power(ctx context.Context, rg, name string, action Action, 
 		return armclient.Discard(s.c.BeginRestart(ctx, rg, name, &stack.VirtualMachinesClientBeginRestartOptions{ResumeToken: token}))
 	}
 	return nil, fmt.Errorf("unknown power action %q", action)
-}
-
-// State is a virtual machine's provisioning state.
-func State(m *Model) string {
-	if m.Properties == nil {
-		return ""
-	}
-	return string(azsdk.Deref(m.Properties.ProvisioningState))
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v8"
 
 	"github.com/hybridlink/hybridlink/platform/armclient"
-	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 )
 
@@ -22,49 +21,36 @@ type Model = armcompute.VirtualMachineExtension
 // Client reads and writes a VM's extensions on one cloud, by VM and name.
 type Client = *armclient.Client[Model, armclient.Parent]
 
-// In names a virtual machine, the parent of extensions.
-func In(rg, vm string) armclient.Parent { return armclient.Parent{ResourceGroup: rg, Name: vm} }
-
 // New returns the client for a cloud's kind. Its Get expands the instance view, which holds
 // the last run's status; the SDK's List is one call, not a pager, and is made one.
 func New(conn *cloud.Conn) (Client, error) {
 	return armclient.New(conn, armcompute.NewVirtualMachineExtensionsClient, stack.NewVirtualMachineExtensionsClient,
 		func(c *armcompute.VirtualMachineExtensionsClient) Client {
-			return armclient.Child[Model](
-				func(ctx context.Context, rg, vm, name string, _ *struct{}) (armcompute.VirtualMachineExtensionsClientGetResponse, error) {
-					return c.Get(ctx, rg, vm, name, &armcompute.VirtualMachineExtensionsClientGetOptions{Expand: to.Ptr("instanceView")})
-				},
-				func(rg, vm string, _ *struct{}) *runtime.Pager[armcompute.VirtualMachineExtensionsListResult] {
-					return onePage(func(ctx context.Context) (armcompute.VirtualMachineExtensionsListResult, error) {
-						r, err := c.List(ctx, rg, vm, nil)
-						return r.VirtualMachineExtensionsListResult, err
-					})
-				},
-				func(ctx context.Context, rg, vm, name string, m Model, o *armclient.Resume) (*runtime.Poller[armcompute.VirtualMachineExtensionsClientCreateOrUpdateResponse], error) {
-					return c.BeginCreateOrUpdate(ctx, rg, vm, name, m, &armcompute.VirtualMachineExtensionsClientBeginCreateOrUpdateOptions{ResumeToken: o.ResumeToken})
-				},
-				func(ctx context.Context, rg, vm, name string, o *armclient.Resume) (*runtime.Poller[armcompute.VirtualMachineExtensionsClientDeleteResponse], error) {
-					return c.BeginDelete(ctx, rg, vm, name, &armcompute.VirtualMachineExtensionsClientBeginDeleteOptions{ResumeToken: o.ResumeToken})
-				})
+			return extensions(c, &armcompute.VirtualMachineExtensionsClientGetOptions{Expand: to.Ptr("instanceView")})
 		},
 		func(c *stack.VirtualMachineExtensionsClient) Client {
-			return armclient.Child[Model](
-				func(ctx context.Context, rg, vm, name string, _ *struct{}) (stack.VirtualMachineExtensionsClientGetResponse, error) {
-					return c.Get(ctx, rg, vm, name, &stack.VirtualMachineExtensionsClientGetOptions{Expand: to.Ptr("instanceView")})
-				},
-				func(rg, vm string, _ *struct{}) *runtime.Pager[stack.VirtualMachineExtensionsListResult] {
-					return onePage(func(ctx context.Context) (stack.VirtualMachineExtensionsListResult, error) {
-						r, err := c.List(ctx, rg, vm, nil)
-						return r.VirtualMachineExtensionsListResult, err
-					})
-				},
-				func(ctx context.Context, rg, vm, name string, m stack.VirtualMachineExtension, o *armclient.Resume) (*runtime.Poller[stack.VirtualMachineExtensionsClientCreateOrUpdateResponse], error) {
-					return c.BeginCreateOrUpdate(ctx, rg, vm, name, m, &stack.VirtualMachineExtensionsClientBeginCreateOrUpdateOptions{ResumeToken: o.ResumeToken})
-				},
-				func(ctx context.Context, rg, vm, name string, o *armclient.Resume) (*runtime.Poller[stack.VirtualMachineExtensionsClientDeleteResponse], error) {
-					return c.BeginDelete(ctx, rg, vm, name, &stack.VirtualMachineExtensionsClientBeginDeleteOptions{ResumeToken: o.ResumeToken})
-				})
+			return extensions(c, &stack.VirtualMachineExtensionsClientGetOptions{Expand: to.Ptr("instanceView")})
 		})
+}
+
+// sdk is the calls of one profile's extensions client.
+type sdk[P, GO, G, LO, L any, CO, DO ~armclient.Resume, C, D any] interface {
+	Get(ctx context.Context, rg, vm, name string, o *GO) (G, error)
+	List(ctx context.Context, rg, vm string, o *LO) (L, error)
+	BeginCreateOrUpdate(ctx context.Context, rg, vm, name string, m P, o *CO) (*runtime.Poller[C], error)
+	BeginDelete(ctx context.Context, rg, vm, name string, o *DO) (*runtime.Poller[D], error)
+}
+
+// extensions is the Client over c's calls, whose Get takes get.
+func extensions[P, GO, G, LO, L any, CO, DO ~armclient.Resume, C, D any](c sdk[P, GO, G, LO, L, CO, DO, C, D], get *GO) Client {
+	return armclient.Child[Model](
+		func(ctx context.Context, rg, vm, name string, _ *struct{}) (G, error) {
+			return c.Get(ctx, rg, vm, name, get)
+		},
+		func(rg, vm string, _ *struct{}) *runtime.Pager[L] {
+			return onePage(func(ctx context.Context) (L, error) { return c.List(ctx, rg, vm, nil) })
+		},
+		c.BeginCreateOrUpdate, c.BeginDelete)
 }
 
 // onePage is a pager over a list that comes in one answer.
@@ -73,12 +59,4 @@ func onePage[L any](fetch func(context.Context) (L, error)) *runtime.Pager[L] {
 		More:    func(L) bool { return false },
 		Fetcher: func(ctx context.Context, _ *L) (L, error) { return fetch(ctx) },
 	})
-}
-
-// State is an extension's provisioning state.
-func State(m *Model) string {
-	if m.Properties == nil {
-		return ""
-	}
-	return azsdk.Deref(m.Properties.ProvisioningState)
 }

@@ -42,10 +42,10 @@ type Client interface {
 func New(conn *cloud.Conn) (Client, error) {
 	return armclient.New(conn, armnetwork.NewVirtualNetworkGatewayConnectionsClient, stack.NewVirtualNetworkGatewayConnectionsClient,
 		func(c *armnetwork.VirtualNetworkGatewayConnectionsClient) Client {
-			return azureClient{armclient.Profile[Model](c.Get, c.NewListPager, c.BeginCreateOrUpdate, c.BeginDelete), c}
+			return azureClient{armclient.Of[Model](c), c}
 		},
 		func(c *stack.VirtualNetworkGatewayConnectionsClient) Client {
-			return stackClient{armclient.Profile[Model](c.Get, c.NewListPager, c.BeginCreateOrUpdate, c.BeginDelete), c}
+			return stackClient{armclient.Of[Model](c), c}
 		})
 }
 
@@ -79,12 +79,4 @@ func (s stackClient) SharedKey(ctx context.Context, rg, name string) (string, er
 func (s stackClient) SetSharedKey(ctx context.Context, rg, name, key, token string) (lro.Op[struct{}], error) {
 	return armclient.Discard(s.c.BeginSetSharedKey(ctx, rg, name, stack.ConnectionSharedKey{Value: to.Ptr(key)},
 		&stack.VirtualNetworkGatewayConnectionsClientBeginSetSharedKeyOptions{ResumeToken: token}))
-}
-
-// State is a connection's provisioning state.
-func State(m *Model) string {
-	if m.Properties == nil {
-		return ""
-	}
-	return string(azsdk.Deref(m.Properties.ProvisioningState))
 }

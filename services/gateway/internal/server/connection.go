@@ -20,7 +20,6 @@ import (
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/connection"
-	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
 )
 
 // CreateConnection ensures a site-to-site connection. ARM's GET of a connection leaves the
@@ -33,9 +32,9 @@ func (s *Server) CreateConnection(ctx context.Context, req *gatewayv1.CreateConn
 			return nil, err
 		}
 		want := req.GetConnection()
-		gw, err := c.vngs.Get(ctx, spec.gateway.ResourceGroup, spec.gateway.ID())
+		gw, err := referenced(ctx, c.vngs, "virtual network gateway", spec.gateway)
 		if err != nil {
-			return nil, referenced(err, "virtual network gateway", spec.gateway)
+			return nil, err
 		}
 		if err := checkConnectionGateway(c.conn.Kind, spec, want, gw); err != nil {
 			return nil, err
@@ -103,7 +102,7 @@ func samePolicy(have []*armnetwork.IPSecPolicy, want *gatewayv1.IpsecPolicy) boo
 
 // checkConnectionGateway checks the request against the gateway it names: custom IPsec/IKE
 // policies need a SKU that takes them, and BGP on the connection needs it on the gateway.
-func checkConnectionGateway(k cloud.Kind, spec connectionSpec, want *gatewayv1.Connection, gw *virtualnetworkgateway.Model) error {
+func checkConnectionGateway(k cloud.Kind, spec connectionSpec, want *gatewayv1.Connection, gw *armnetwork.VirtualNetworkGateway) error {
 	var v apierr.Violations
 	sku, bgp := "", false
 	if p := gw.Properties; p != nil {

@@ -8,9 +8,6 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/connection"
-	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
-	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
-	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
 )
 
 // collections spells the collections of ARM IDs this service maps back to names, its own and
@@ -33,9 +30,9 @@ func apiName(cloud, armID string) string {
 	return n.String()
 }
 
-func pipToAPI(cloud string, m *publicipaddress.Model) *gatewayv1.PublicIPAddress {
+func pipToAPI(cloud string, m *armnetwork.PublicIPAddress) *gatewayv1.PublicIPAddress {
 	p := &gatewayv1.PublicIPAddress{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags), ArmId: azsdk.Deref(m.ID),
-		ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](publicipaddress.State(m))}
+		ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](azsdk.State(m))}
 	if m.SKU != nil && m.SKU.Name != nil {
 		p.Sku = azsdk.Enum[gatewayv1.PublicIPAddress_Sku]("SKU_", string(*m.SKU.Name))
 	}
@@ -52,7 +49,7 @@ func pipToAPI(cloud string, m *publicipaddress.Model) *gatewayv1.PublicIPAddress
 }
 
 // gatewayRefs returns the ARM IDs of a gateway's subnet and public IP address.
-func gatewayRefs(m *virtualnetworkgateway.Model) (subnet, publicIP string) {
+func gatewayRefs(m *armnetwork.VirtualNetworkGateway) (subnet, publicIP string) {
 	if m.Properties == nil || len(m.Properties.IPConfigurations) == 0 || m.Properties.IPConfigurations[0].Properties == nil {
 		return "", ""
 	}
@@ -67,9 +64,9 @@ func gatewayRefs(m *virtualnetworkgateway.Model) (subnet, publicIP string) {
 }
 
 // gatewayToAPI converts a gateway; ipAddress is its public IP address's address, read apart.
-func gatewayToAPI(cloud string, m *virtualnetworkgateway.Model, ipAddress string) *gatewayv1.VirtualNetworkGateway {
+func gatewayToAPI(cloud string, m *armnetwork.VirtualNetworkGateway, ipAddress string) *gatewayv1.VirtualNetworkGateway {
 	g := &gatewayv1.VirtualNetworkGateway{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags),
-		ArmId: azsdk.Deref(m.ID), GatewayIpAddress: ipAddress, ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](virtualnetworkgateway.State(m))}
+		ArmId: azsdk.Deref(m.ID), GatewayIpAddress: ipAddress, ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](azsdk.State(m))}
 	subnet, pip := gatewayRefs(m)
 	g.Subnet, g.PublicIpAddress = apiName(cloud, subnet), apiName(cloud, pip)
 	if p := m.Properties; p != nil {
@@ -88,9 +85,9 @@ func gatewayToAPI(cloud string, m *virtualnetworkgateway.Model, ipAddress string
 	return g
 }
 
-func localToAPI(cloud string, m *localnetworkgateway.Model) *gatewayv1.LocalNetworkGateway {
+func localToAPI(cloud string, m *armnetwork.LocalNetworkGateway) *gatewayv1.LocalNetworkGateway {
 	l := &gatewayv1.LocalNetworkGateway{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags), ArmId: azsdk.Deref(m.ID),
-		ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](localnetworkgateway.State(m))}
+		ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](azsdk.State(m))}
 	if p := m.Properties; p != nil {
 		l.GatewayIpAddress = azsdk.Deref(p.GatewayIPAddress)
 		if p.LocalNetworkAddressSpace != nil {
@@ -108,7 +105,7 @@ func localToAPI(cloud string, m *localnetworkgateway.Model) *gatewayv1.LocalNetw
 // message's shared_key stays empty: it is input only.
 func connectionToAPI(cloud string, m *connection.Model) *gatewayv1.Connection {
 	c := &gatewayv1.Connection{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags), ArmId: azsdk.Deref(m.ID),
-		ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](connection.State(m))}
+		ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](azsdk.State(m))}
 	if p := m.Properties; p != nil {
 		if p.VirtualNetworkGateway1 != nil {
 			c.VirtualNetworkGateway = apiName(cloud, azsdk.Deref(p.VirtualNetworkGateway1.ID))

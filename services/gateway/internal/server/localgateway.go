@@ -12,13 +12,12 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/names"
-	"github.com/hybridlink/hybridlink/services/gateway/internal/localnetworkgateway"
 )
 
 // CreateLocalNetworkGateway ensures a local network gateway: the remote site's VPN address
 // and address prefixes.
 func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.CreateLocalNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	return lngType.Create(ctx, s.clouds, req, req.GetLocalNetworkGatewayId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*localnetworkgateway.Model], error) {
+	return lngType.Create(ctx, s.clouds, req, req.GetLocalNetworkGatewayId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*armnetwork.LocalNetworkGateway], error) {
 		spec, err := validateLocal(req)
 		if err != nil {
 			return nil, err
@@ -28,7 +27,7 @@ func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.C
 		if err != nil {
 			return nil, err
 		}
-		matches := func(cur *localnetworkgateway.Model) (bool, error) {
+		matches := func(cur *armnetwork.LocalNetworkGateway) (bool, error) {
 			p := cur.Properties
 			if p == nil || !azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) || azsdk.Deref(p.GatewayIPAddress) != spec.ip {
 				return false, nil
@@ -45,7 +44,7 @@ func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.C
 			}
 			return slices.Equal(prefixes, spec.prefixes) && asn == spec.asn && peering == spec.peering, nil
 		}
-		model := localnetworkgateway.Model{
+		model := armnetwork.LocalNetworkGateway{
 			Location: to.Ptr(location),
 			Tags:     azsdk.TagsToARM(want.GetTags()),
 			Properties: &armnetwork.LocalNetworkGatewayPropertiesFormat{
@@ -56,7 +55,7 @@ func (s *Server) CreateLocalNetworkGateway(ctx context.Context, req *gatewayv1.C
 		if spec.asn != 0 {
 			model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn), BgpPeeringAddress: to.Ptr(spec.peering)}
 		}
-		return &kind.Want[*localnetworkgateway.Model]{Matches: matches, Model: &model}, nil
+		return &kind.Want[*armnetwork.LocalNetworkGateway]{Matches: matches, Model: &model}, nil
 	})
 }
 

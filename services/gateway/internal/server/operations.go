@@ -5,7 +5,6 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
@@ -32,10 +31,7 @@ var resumable = []lro.Kind[*clients]{
 // is the connection, never the key.
 func resumeSetSharedKey(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
 	op, err := c.conns.SetSharedKey(ctx, n.ResourceGroup, n.ID(), "", h.Token)
-	if err != nil {
-		return lro.Step{}, apierr.FromARM(err, h.Resource)
-	}
-	return lro.StepOf(ctx, op, h.Resource, func(struct{}) (proto.Message, error) {
+	return kind.Resumed(ctx, op, err, h.Resource, func(struct{}) (proto.Message, error) {
 		conn, err := kind.Get(ctx, connType.Of(c), n)
 		if err != nil {
 			return nil, err

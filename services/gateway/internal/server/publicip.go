@@ -14,12 +14,11 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/names"
-	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
 )
 
 // CreatePublicIPAddress ensures a public IP address with the cloud's SKU and allocation rules.
 func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.CreatePublicIPAddressRequest) (*longrunningpb.Operation, error) {
-	return pipType.Create(ctx, s.clouds, req, req.GetPublicIpAddressId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*publicipaddress.Model], error) {
+	return pipType.Create(ctx, s.clouds, req, req.GetPublicIpAddressId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*armnetwork.PublicIPAddress], error) {
 		spec, err := validatePublicIP(c.conn.Kind, req)
 		if err != nil {
 			return nil, err
@@ -29,7 +28,7 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 		if err != nil {
 			return nil, err
 		}
-		matches := func(cur *publicipaddress.Model) (bool, error) {
+		matches := func(cur *armnetwork.PublicIPAddress) (bool, error) {
 			sku := ""
 			if cur.SKU != nil && cur.SKU.Name != nil {
 				sku = string(*cur.SKU.Name)
@@ -46,7 +45,7 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 			}
 			return strings.EqualFold(method, spec.allocation) && azsdk.SameTags(cur.Tags, want.GetTags()), nil
 		}
-		model := publicipaddress.Model{
+		model := armnetwork.PublicIPAddress{
 			Location: to.Ptr(location),
 			Tags:     azsdk.TagsToARM(want.GetTags()),
 			SKU:      &armnetwork.PublicIPAddressSKU{Name: to.Ptr(armnetwork.PublicIPAddressSKUName(spec.sku))},
@@ -55,7 +54,7 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 				PublicIPAddressVersion:   to.Ptr(armnetwork.IPVersionIPv4),
 			},
 		}
-		return &kind.Want[*publicipaddress.Model]{Matches: matches, Model: &model}, nil
+		return &kind.Want[*armnetwork.PublicIPAddress]{Matches: matches, Model: &model}, nil
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/azrules"
 	"github.com/hybridlink/hybridlink/platform/cloud"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
 
@@ -65,10 +66,8 @@ type publicIPSpec struct {
 // Azure Stack Hub, which offers nothing else and whose gateways need a dynamic address.
 func validatePublicIP(k cloud.Kind, req *gatewayv1.CreatePublicIPAddressRequest) (publicIPSpec, error) {
 	var v apierr.Violations
-	v.Check("public_ip_address_id", names.CheckID(req.GetPublicIpAddressId()))
 	want := req.GetPublicIpAddress()
-	if want == nil {
-		v.Add("public_ip_address", "required")
+	if !kind.CheckResource(&v, "public_ip_address", req.GetPublicIpAddressId(), want) {
 		return publicIPSpec{}, v.Err()
 	}
 	spec := publicIPSpec{sku: "Standard", allocation: "Static"}
@@ -114,10 +113,8 @@ type gatewaySpec struct {
 func validateGateway(k cloud.Kind, parent names.Name, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (gatewaySpec, error) {
 	var v apierr.Violations
 	var spec gatewaySpec
-	v.Check("virtual_network_gateway_id", names.CheckID(req.GetVirtualNetworkGatewayId()))
 	want := req.GetVirtualNetworkGateway()
-	if want == nil {
-		v.Add("virtual_network_gateway", "required")
+	if !kind.CheckResource(&v, "virtual_network_gateway", req.GetVirtualNetworkGatewayId(), want) {
 		return spec, v.Err()
 	}
 	skus := azrules.GatewaySKUs[k]
@@ -150,13 +147,7 @@ func validateGateway(k cloud.Kind, parent names.Name, req *gatewayv1.CreateVirtu
 		sameCloud(&v, "virtual_network_gateway.subnet", subnet, parent.Cloud)
 	}
 	spec.subnet = subnet
-	pip, err := names.Parse(want.GetPublicIpAddress(), "publicIPAddresses")
-	if err != nil {
-		v.Add("virtual_network_gateway.public_ip_address", "%v", err)
-	} else {
-		sameCloud(&v, "virtual_network_gateway.public_ip_address", pip, parent.Cloud)
-	}
-	spec.publicIP = pip
+	spec.publicIP = reference(&v, "virtual_network_gateway.public_ip_address", want.GetPublicIpAddress(), parent.Cloud, "publicIPAddresses")
 	switch {
 	case want.GetEnableBgp() && sku == "Basic":
 		v.Add("virtual_network_gateway.enable_bgp", "the Basic gateway SKU does not support BGP; pick another SKU or turn BGP off")
@@ -191,10 +182,8 @@ type localSpec struct {
 func validateLocal(req *gatewayv1.CreateLocalNetworkGatewayRequest) (localSpec, error) {
 	var v apierr.Violations
 	var spec localSpec
-	v.Check("local_network_gateway_id", names.CheckID(req.GetLocalNetworkGatewayId()))
 	want := req.GetLocalNetworkGateway()
-	if want == nil {
-		v.Add("local_network_gateway", "required")
+	if !kind.CheckResource(&v, "local_network_gateway", req.GetLocalNetworkGatewayId(), want) {
 		return spec, v.Err()
 	}
 	a, err := netip.ParseAddr(want.GetGatewayIpAddress())
@@ -237,23 +226,12 @@ type connectionSpec struct {
 func validateConnection(k cloud.Kind, parent names.Name, req *gatewayv1.CreateConnectionRequest) (connectionSpec, error) {
 	var v apierr.Violations
 	var spec connectionSpec
-	v.Check("connection_id", names.CheckID(req.GetConnectionId()))
 	want := req.GetConnection()
-	if want == nil {
-		v.Add("connection", "required")
+	if !kind.CheckResource(&v, "connection", req.GetConnectionId(), want) {
 		return spec, v.Err()
 	}
-	var err error
-	if spec.gateway, err = names.Parse(want.GetVirtualNetworkGateway(), "virtualNetworkGateways"); err != nil {
-		v.Add("connection.virtual_network_gateway", "%v", err)
-	} else {
-		sameCloud(&v, "connection.virtual_network_gateway", spec.gateway, parent.Cloud)
-	}
-	if spec.local, err = names.Parse(want.GetLocalNetworkGateway(), "localNetworkGateways"); err != nil {
-		v.Add("connection.local_network_gateway", "%v", err)
-	} else {
-		sameCloud(&v, "connection.local_network_gateway", spec.local, parent.Cloud)
-	}
+	spec.gateway = reference(&v, "connection.virtual_network_gateway", want.GetVirtualNetworkGateway(), parent.Cloud, "virtualNetworkGateways")
+	spec.local = reference(&v, "connection.local_network_gateway", want.GetLocalNetworkGateway(), parent.Cloud, "localNetworkGateways")
 	checkSharedKey(&v, "connection.shared_key", want.GetSharedKey())
 	switch want.GetProtocol() {
 	case gatewayv1.Connection_PROTOCOL_UNSPECIFIED, gatewayv1.Connection_PROTOCOL_IKEV2:

@@ -146,12 +146,7 @@ func TestValidation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call()
-			if status.Code(err) != codes.InvalidArgument {
-				t.Fatalf("want InvalidArgument, got %v", err)
-			}
-			if !servicetest.HasViolation(err, tc.field) {
-				t.Fatalf("want a field violation on %s: %v", tc.field, err)
-			}
+			servicetest.CheckInvalid(t, err, tc.field)
 			if msg := fmt.Sprint(status.Convert(err).Proto()); strings.Contains(msg, badKey) || strings.Contains(msg, longKey) || strings.Contains(msg, spacesKey) || strings.Contains(msg, huge[:64]) {
 				t.Fatalf("the error quotes the shared key: %s", msg)
 			}

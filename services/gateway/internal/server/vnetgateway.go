@@ -14,21 +14,19 @@ import (
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/names"
-	"github.com/hybridlink/hybridlink/services/gateway/internal/publicipaddress"
-	"github.com/hybridlink/hybridlink/services/gateway/internal/virtualnetworkgateway"
 )
 
 // CreateVirtualNetworkGateway ensures a VPN gateway in a GatewaySubnet, with the public IP
 // address the cloud requires. Creating one takes 30-45 minutes on Azure.
 func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1.CreateVirtualNetworkGatewayRequest) (*longrunningpb.Operation, error) {
-	return vngType.Create(ctx, s.clouds, req, req.GetVirtualNetworkGatewayId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*virtualnetworkgateway.Model], error) {
+	return vngType.Create(ctx, s.clouds, req, req.GetVirtualNetworkGatewayId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*armnetwork.VirtualNetworkGateway], error) {
 		spec, err := validateGateway(c.conn.Kind, n.Parent(), req)
 		if err != nil {
 			return nil, err
 		}
-		pip, err := c.pips.Get(ctx, spec.publicIP.ResourceGroup, spec.publicIP.ID())
+		pip, err := referenced(ctx, c.pips, "public IP address", spec.publicIP)
 		if err != nil {
-			return nil, referenced(err, "public IP address", spec.publicIP)
+			return nil, err
 		}
 		if err := checkGatewayIP(c.conn.Kind, spec, pip); err != nil {
 			return nil, err
@@ -40,7 +38,7 @@ func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1
 		}
 		subnetID := spec.subnet.ARMID(c.conn.Subscription, network)
 		pipID := spec.publicIP.ARMID(c.conn.Subscription, network)
-		matches := func(cur *virtualnetworkgateway.Model) (bool, error) {
+		matches := func(cur *armnetwork.VirtualNetworkGateway) (bool, error) {
 			p := cur.Properties
 			if p == nil || !azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) {
 				return false, nil
@@ -54,7 +52,7 @@ func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1
 				strings.EqualFold(string(azsdk.Deref(p.VPNType)), spec.vpnType) &&
 				strings.EqualFold(subnet, subnetID) && strings.EqualFold(ip, pipID) && asn == spec.asn, nil
 		}
-		model := virtualnetworkgateway.Model{
+		model := armnetwork.VirtualNetworkGateway{
 			Location: to.Ptr(location),
 			Tags:     azsdk.TagsToARM(want.GetTags()),
 			Properties: &armnetwork.VirtualNetworkGatewayPropertiesFormat{
@@ -77,7 +75,7 @@ func (s *Server) CreateVirtualNetworkGateway(ctx context.Context, req *gatewayv1
 		if spec.asn != 0 {
 			model.Properties.BgpSettings = &armnetwork.BgpSettings{Asn: to.Ptr(spec.asn)}
 		}
-		return &kind.Want[*virtualnetworkgateway.Model]{Matches: matches, Model: &model}, nil
+		return &kind.Want[*armnetwork.VirtualNetworkGateway]{Matches: matches, Model: &model}, nil
 	})
 }
 
@@ -92,7 +90,7 @@ const ipConfiguration = "default"
 
 // renderGateway converts a gateway, reading its public IP address's address: ARM keeps it on
 // the public IP resource, not on the gateway.
-func (c *clients) renderGateway(ctx context.Context, m *virtualnetworkgateway.Model) (*gatewayv1.VirtualNetworkGateway, error) {
+func (c *clients) renderGateway(ctx context.Context, m *armnetwork.VirtualNetworkGateway) (*gatewayv1.VirtualNetworkGateway, error) {
 	_, pipID := gatewayRefs(m)
 	address := ""
 	if n, err := names.FromARMID(c.conn.ID, pipID, collections); err == nil && len(n.Path) == 1 {
@@ -109,7 +107,7 @@ func (c *clients) renderGateway(ctx context.Context, m *virtualnetworkgateway.Mo
 
 // checkGatewayIP checks the gateway's public IP address against the cloud's rules: on Azure
 // Stack Hub a dynamic (Basic) address; on Azure a Standard one for every gateway SKU but Basic.
-func checkGatewayIP(k cloud.Kind, spec gatewaySpec, pip *publicipaddress.Model) error {
+func checkGatewayIP(k cloud.Kind, spec gatewaySpec, pip *armnetwork.PublicIPAddress) error {
 	method, sku := "", ""
 	if pip.Properties != nil {
 		method = string(azsdk.Deref(pip.Properties.PublicIPAllocationMethod))

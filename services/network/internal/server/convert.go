@@ -1,13 +1,13 @@
 package server
 
 import (
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
+
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/paging"
 	"github.com/hybridlink/hybridlink/services/network/internal/resourcegroup"
-	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
-	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
 
 // collections spells the collections of ARM IDs this service maps back to names.
@@ -35,7 +35,7 @@ func groupToAPI(cloud string, m *resourcegroup.Model) *networkv1.ResourceGroup {
 	return rg
 }
 
-func vnetToAPI(cloud string, m *virtualnetwork.Model) *networkv1.VirtualNetwork {
+func vnetToAPI(cloud string, m *armnetwork.VirtualNetwork) *networkv1.VirtualNetwork {
 	v := &networkv1.VirtualNetwork{
 		Name:     apiName(cloud, azsdk.Deref(m.ID)),
 		Location: azsdk.Deref(m.Location),
@@ -49,13 +49,13 @@ func vnetToAPI(cloud string, m *virtualnetwork.Model) *networkv1.VirtualNetwork 
 		for _, s := range p.Subnets {
 			v.Subnets = append(v.Subnets, subnetToAPI(cloud, s))
 		}
-		v.ProvisioningState = azsdk.ProvisioningState[networkv1.ProvisioningState](virtualnetwork.State(m))
+		v.ProvisioningState = azsdk.ProvisioningState[networkv1.ProvisioningState](azsdk.State(m))
 	}
 	paging.SortByName(v.Subnets)
 	return v
 }
 
-func subnetToAPI(cloud string, m *subnet.Model) *networkv1.Subnet {
+func subnetToAPI(cloud string, m *armnetwork.Subnet) *networkv1.Subnet {
 	s := &networkv1.Subnet{Name: apiName(cloud, azsdk.Deref(m.ID)), ArmId: azsdk.Deref(m.ID)}
 	if p := m.Properties; p != nil {
 		s.AddressPrefix = azsdk.Deref(p.AddressPrefix)
@@ -65,7 +65,7 @@ func subnetToAPI(cloud string, m *subnet.Model) *networkv1.Subnet {
 		for _, c := range p.IPConfigurations {
 			s.IpConfigurations = append(s.IpConfigurations, azsdk.Deref(c.ID))
 		}
-		s.ProvisioningState = azsdk.ProvisioningState[networkv1.ProvisioningState](subnet.State(m))
+		s.ProvisioningState = azsdk.ProvisioningState[networkv1.ProvisioningState](azsdk.State(m))
 	}
 	return s
 }

@@ -13,10 +13,7 @@ import (
 func TestFaultsAbsorbed(t *testing.T) {
 	servicetest.Absorbed(t, func(t *testing.T, cfg armsim.Config) *servicetest.Stack {
 		st, c := start(t, cfg)
-		_, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/azure", ResourceGroupId: "rg", ResourceGroup: &networkv1.ResourceGroup{}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		group(t, c, "azure")
 		op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
 		servicetest.Wait(t, c.ops, op, err)
 		if _, err := c.net.ListVirtualNetworks(ctx, &networkv1.ListVirtualNetworksRequest{Parent: "clouds/azure/resourceGroups/rg"}); err != nil {

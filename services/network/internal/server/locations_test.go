@@ -6,9 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
 	"github.com/hybridlink/hybridlink/armsim"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
@@ -34,18 +31,10 @@ func TestListLocations(t *testing.T) {
 			if err := st.Sim.Admin.ResetCounters(ctx); err != nil {
 				t.Fatal(err)
 			}
-			var got []*networkv1.Location
-			token, calls := "", 0
-			for {
+			got, calls := servicetest.AllPages(t, func(token string) ([]*networkv1.Location, string, error) {
 				resp, err := c.net.ListLocations(ctx, &networkv1.ListLocationsRequest{Parent: "clouds/" + tc.cloud, PageSize: 5, PageToken: token})
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, token, calls = append(got, resp.GetLocations()...), resp.GetNextPageToken(), calls+1
-				if token == "" {
-					break
-				}
-			}
+				return resp.GetLocations(), resp.GetNextPageToken(), err
+			})
 			var ids []string
 			for _, l := range got {
 				id, ok := strings.CutPrefix(l.GetName(), "clouds/"+tc.cloud+"/locations/")
@@ -91,9 +80,7 @@ func TestListLocationsInvalid(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := c.net.ListLocations(ctx, tc.req)
-			if status.Code(err) != codes.InvalidArgument || !servicetest.HasViolation(err, tc.field) {
-				t.Fatalf("want InvalidArgument naming %s, got %v", tc.field, err)
-			}
+			servicetest.CheckInvalid(t, err, tc.field)
 		})
 	}
 	if n, _ := st.Sim.Admin.Count(ctx, "", "", "Microsoft.Resources/locations"); n != 0 {

@@ -3,8 +3,8 @@ package server
 import (
 	"context"
 
-	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/handle"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
@@ -19,8 +19,5 @@ var resumable = []lro.Kind[*clients]{
 // resumeGroup polls a resource group's deletion, its only long-running operation.
 func resumeGroup(ctx context.Context, c *clients, n names.Name, h handle.Handle) (lro.Step, error) {
 	op, err := c.groups.Delete(ctx, n.ResourceGroup, h.Token)
-	if err != nil {
-		return lro.Step{}, apierr.FromARM(err, h.Resource)
-	}
-	return lro.StepOf(ctx, op, h.Resource, lro.Empty)
+	return kind.Resumed(ctx, op, err, h.Resource, lro.Empty)
 }

@@ -7,7 +7,9 @@ import (
 	"context"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	stack "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -27,31 +29,31 @@ import (
 	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/services/network/internal/location"
 	"github.com/hybridlink/hybridlink/services/network/internal/resourcegroup"
-	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
-	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
 
 // The ARM provider namespace of the virtual networks and subnets this service manages.
 const network = "Microsoft.Network"
 
-// clients are one cloud's resource clients.
+// clients are one cloud's resource clients. The virtual networks (by resource group and name)
+// and their subnets (by virtual network and name) are on Azure (armnetwork) and on Azure
+// Stack Hub (the 2020-09-01-hybrid profile's armnetwork, api-version 2018-11-01).
 type clients struct {
 	conn      *cloud.Conn
 	locations location.Client
 	groups    resourcegroup.Client
-	vnets     virtualnetwork.Client
-	subnets   subnet.Client
+	vnets     *armclient.Client[armnetwork.VirtualNetwork, string]
+	subnets   *armclient.Client[armnetwork.Subnet, armclient.Parent]
 }
 
 // The service's resource types.
 var (
 	// vnetType is the virtual network type.
-	vnetType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *virtualnetwork.Model, *networkv1.VirtualNetwork] {
-		return kind.Of(c.vnets, kind.Group, virtualnetwork.State, kind.Plain(c.conn.ID, vnetToAPI))
+	vnetType = kind.TypeOf(network, func(c *clients) kind.Kind[string, *armnetwork.VirtualNetwork, *networkv1.VirtualNetwork] {
+		return kind.Of(c.vnets, kind.Group, kind.Plain(c.conn.ID, vnetToAPI))
 	}, "virtualNetworks")
 	// subnetType is the subnet type, whose resources are a virtual network's.
-	subnetType = kind.TypeOf(network, func(c *clients) kind.Kind[armclient.Parent, *subnet.Model, *networkv1.Subnet] {
-		return kind.Of(c.subnets, func(vnet names.Name) armclient.Parent { return subnet.In(vnet.ResourceGroup, vnet.ID()) }, subnet.State, kind.Plain(c.conn.ID, subnetToAPI))
+	subnetType = kind.TypeOf(network, func(c *clients) kind.Kind[armclient.Parent, *armnetwork.Subnet, *networkv1.Subnet] {
+		return kind.Of(c.subnets, kind.Child, kind.Plain(c.conn.ID, subnetToAPI))
 	}, "virtualNetworks", "subnets")
 )
 
@@ -73,7 +75,8 @@ func Service(env serve.Env) (serve.Service, error) {
 func newClients(conn *cloud.Conn) (*clients, error) {
 	c := &clients{conn: conn}
 	if err := cloud.Clients(conn, cloud.Client(&c.locations, location.New), cloud.Client(&c.groups, resourcegroup.New),
-		cloud.Client(&c.vnets, virtualnetwork.New), cloud.Client(&c.subnets, subnet.New)); err != nil {
+		cloud.Client(&c.vnets, armclient.Group[armnetwork.VirtualNetwork](armnetwork.NewVirtualNetworksClient, stack.NewVirtualNetworksClient)),
+		cloud.Client(&c.subnets, armclient.Children[armnetwork.Subnet](armnetwork.NewSubnetsClient, stack.NewSubnetsClient))); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -30,6 +30,14 @@ func start(t *testing.T, cfg armsim.Config) (*servicetest.Stack, clients) {
 	return st, clients{networkv1.NewNetworkServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
 }
 
+// group creates resource group rg on cloud.
+func group(t *testing.T, c clients, cloud string) {
+	t.Helper()
+	if _, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/" + cloud, ResourceGroupId: "rg", ResourceGroup: &networkv1.ResourceGroup{}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func vnetRequest(cloud string) *networkv1.CreateVirtualNetworkRequest {
 	return &networkv1.CreateVirtualNetworkRequest{
 		Parent:           "clouds/" + cloud + "/resourceGroups/rg",
@@ -127,10 +135,7 @@ func countPUTs(t *testing.T, st *servicetest.Stack, cloud string) int64 {
 // its name alone.
 func TestAdoptAndResume(t *testing.T) {
 	st, c := start(t, armsim.Config{TimeScale: 0.01}) // a virtual network takes 40 ms
-	_, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/azure", ResourceGroupId: "rg", ResourceGroup: &networkv1.ResourceGroup{}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	group(t, c, "azure")
 	first, second := servicetest.Twice(t, func() (*longrunningpb.Operation, error) { return c.net.CreateVirtualNetwork(ctx, vnetRequest("azure")) })
 	st.Restart(t, service.Service)
 	c = clients{networkv1.NewNetworkServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
@@ -145,10 +150,7 @@ func TestAdoptAndResume(t *testing.T) {
 // TestTamperedHandle: an altered operation name is refused with InvalidArgument.
 func TestTamperedHandle(t *testing.T) {
 	_, c := start(t, armsim.Config{})
-	_, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/azure", ResourceGroupId: "rg", ResourceGroup: &networkv1.ResourceGroup{}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	group(t, c, "azure")
 	op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
 	if err != nil {
 		t.Fatal(err)
@@ -220,12 +222,7 @@ func TestValidation(t *testing.T) {
 			if msg := status.Convert(err).Message(); strings.Contains(msg, huge[:64]) {
 				t.Fatalf("the error quotes the megabyte: %.200s", msg)
 			}
-			if status.Code(err) != codes.InvalidArgument {
-				t.Fatalf("want InvalidArgument, got %v", err)
-			}
-			if !servicetest.HasViolation(err, tc.field) {
-				t.Fatalf("want a field violation on %s: %v", tc.field, err)
-			}
+			servicetest.CheckInvalid(t, err, tc.field)
 		})
 	}
 	for _, tc := range []struct {
@@ -250,10 +247,7 @@ func TestValidation(t *testing.T) {
 		}, "subnet.address_prefix"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := tc.call()
-			if status.Code(err) != codes.InvalidArgument || !servicetest.HasViolation(err, tc.field) {
-				t.Fatalf("want InvalidArgument on %s, got %v", tc.field, err)
-			}
+			servicetest.CheckInvalid(t, tc.call(), tc.field)
 		})
 	}
 	if n, _ := st.Sim.Admin.Count(ctx, "", http.MethodPut, ""); n != 0 {

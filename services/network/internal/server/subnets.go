@@ -14,18 +14,14 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/names"
-	"github.com/hybridlink/hybridlink/services/network/internal/subnet"
 )
 
 // CreateSubnet ensures one subnet of an existing virtual network.
 func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRequest) (*longrunningpb.Operation, error) {
-	return subnetType.Create(ctx, s.clouds, req, req.GetSubnetId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*subnet.Model], error) {
+	return subnetType.Create(ctx, s.clouds, req, req.GetSubnetId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*armnetwork.Subnet], error) {
 		vn := n.Parent()
 		var v apierr.Violations
-		v.Check("subnet_id", names.CheckID(req.GetSubnetId()))
-		if req.GetSubnet() == nil {
-			v.Add("subnet", "required")
-		}
+		kind.CheckResource(&v, "subnet", req.GetSubnetId(), req.GetSubnet())
 		if err := v.Err(); err != nil {
 			return nil, err
 		}
@@ -54,11 +50,11 @@ func (s *Server) CreateSubnet(ctx context.Context, req *networkv1.CreateSubnetRe
 		if !ok {
 			return nil, v.Err()
 		}
-		matches := func(cur *subnet.Model) (bool, error) {
+		matches := func(cur *armnetwork.Subnet) (bool, error) {
 			return cur.Properties != nil && azsdk.Deref(cur.Properties.AddressPrefix) == p.String(), nil
 		}
-		model := subnet.Model{Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(p.String())}}
-		return &kind.Want[*subnet.Model]{Matches: matches, Model: &model}, nil
+		model := armnetwork.Subnet{Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(p.String())}}
+		return &kind.Want[*armnetwork.Subnet]{Matches: matches, Model: &model}, nil
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/azrules"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
 
@@ -40,10 +41,8 @@ var limits = apierr.NewLimits(slices.Concat(
 // every bad field.
 func validateVirtualNetwork(req *networkv1.CreateVirtualNetworkRequest) (*networkv1.VirtualNetwork, []subnetSpec, error) {
 	var v apierr.Violations
-	v.Check("virtual_network_id", names.CheckID(req.GetVirtualNetworkId()))
 	want := req.GetVirtualNetwork()
-	if want == nil {
-		v.Add("virtual_network", "required")
+	if !kind.CheckResource(&v, "virtual_network", req.GetVirtualNetworkId(), want) {
 		return nil, nil, v.Err()
 	}
 	space := azrules.CheckSpace(&v, "virtual_network.address_prefixes", want.GetAddressPrefixes())

@@ -12,12 +12,11 @@ import (
 	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/names"
-	"github.com/hybridlink/hybridlink/services/network/internal/virtualnetwork"
 )
 
 // CreateVirtualNetwork ensures a virtual network and its set of subnets.
 func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.CreateVirtualNetworkRequest) (*longrunningpb.Operation, error) {
-	return vnetType.Create(ctx, s.clouds, req, req.GetVirtualNetworkId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*virtualnetwork.Model], error) {
+	return vnetType.Create(ctx, s.clouds, req, req.GetVirtualNetworkId(), func(ctx context.Context, c *clients, n names.Name) (*kind.Want[*armnetwork.VirtualNetwork], error) {
 		want, subnets, err := validateVirtualNetwork(req)
 		if err != nil {
 			return nil, err
@@ -26,7 +25,7 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 		if err != nil {
 			return nil, err
 		}
-		model := virtualnetwork.Model{
+		model := armnetwork.VirtualNetwork{
 			Location: to.Ptr(location),
 			Tags:     azsdk.TagsToARM(want.GetTags()),
 			Properties: &armnetwork.VirtualNetworkPropertiesFormat{
@@ -38,8 +37,10 @@ func (s *Server) CreateVirtualNetwork(ctx context.Context, req *networkv1.Create
 			model.Properties.Subnets = append(model.Properties.Subnets, &armnetwork.Subnet{
 				Name: to.Ptr(sn.id), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(sn.prefix)}})
 		}
-		matches := func(cur *virtualnetwork.Model) (bool, error) { return vnetMatches(cur, location, want, subnets), nil }
-		return &kind.Want[*virtualnetwork.Model]{Matches: matches, Model: &model}, nil
+		matches := func(cur *armnetwork.VirtualNetwork) (bool, error) {
+			return vnetMatches(cur, location, want, subnets), nil
+		}
+		return &kind.Want[*armnetwork.VirtualNetwork]{Matches: matches, Model: &model}, nil
 	})
 }
 
@@ -49,7 +50,7 @@ func (s *Server) DeleteVirtualNetwork(ctx context.Context, req *networkv1.Delete
 }
 
 // vnetMatches reports whether ARM's virtual network already is what the request wants.
-func vnetMatches(cur *virtualnetwork.Model, location string, want *networkv1.VirtualNetwork, subnets []subnetSpec) bool {
+func vnetMatches(cur *armnetwork.VirtualNetwork, location string, want *networkv1.VirtualNetwork, subnets []subnetSpec) bool {
 	if !azsdk.SameLocation(azsdk.Deref(cur.Location), location) || !azsdk.SameTags(cur.Tags, want.GetTags()) || cur.Properties == nil || cur.Properties.AddressSpace == nil {
 		return false
 	}
