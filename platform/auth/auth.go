@@ -8,6 +8,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
@@ -16,9 +17,11 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/go-jose/go-jose/v4"
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"sigs.k8s.io/yaml"
 )
 
@@ -169,7 +172,27 @@ func (c *Config) Check() error {
 type Authenticator struct {
 	config    *Config
 	verifiers []verifier
+	// verified holds, by the token's SHA-256, the identities of the tokens verified in the
+	// last verifiedFor, each with its token's expiry.
+	verified *expirable.LRU[[sha256.Size]byte, verifiedToken]
+	// now is the clock tokens are checked against.
+	now func() time.Time
 }
+
+// verifiedToken is a verified token's identity and when the token expires.
+type verifiedToken struct {
+	id     Identity
+	expiry time.Time
+}
+
+// verifiedFor is how long an Authenticator keeps a verified token's identity (never past
+// the token's expiry), and verifiedTokens how many: a caller sends its token with every
+// call, and checking its signature was most of what one GetDeployment of a cached
+// deployment cost. A key its issuer withdraws stops signing in within verifiedFor.
+const (
+	verifiedFor    = time.Minute
+	verifiedTokens = 10000
+)
 
 type verifier struct {
 	issuer Issuer
@@ -194,7 +217,7 @@ func New(ctx context.Context, c *Config) (*Authenticator, error) {
 	if err := c.Check(); err != nil {
 		return nil, err
 	}
-	a := &Authenticator{config: c}
+	a := &Authenticator{config: c, verified: expirable.NewLRU[[sha256.Size]byte, verifiedToken](verifiedTokens, nil, verifiedFor), now: time.Now}
 	for i, is := range c.Issuers {
 		var keys oidc.KeySet
 		switch {
@@ -218,7 +241,7 @@ func New(ctx context.Context, c *Config) (*Authenticator, error) {
 			keys = oidc.NewRemoteKeySet(context.WithoutCancel(ctx), discovered)
 		}
 		a.verifiers = append(a.verifiers, verifier{issuer: is, oidc: oidc.NewVerifier(is.Issuer, keys,
-			&oidc.Config{ClientID: is.Audience, SupportedSigningAlgs: signingAlgs})})
+			&oidc.Config{ClientID: is.Audience, SupportedSigningAlgs: signingAlgs, Now: func() time.Time { return a.now() }})})
 	}
 	return a, nil
 }
@@ -280,11 +303,28 @@ func unverifiedIssuer(raw string) (string, error) {
 var ErrNoCredential = errors.New("no credential: send a bearer token (authorization: Bearer ...) or a client certificate")
 
 // Token identifies the caller of a bearer token. An invalid token is refused with the reason
-// (expired, wrong audience, unknown issuer, bad signature), never with the token.
+// (expired, wrong audience, unknown issuer, bad signature), never with the token. A token
+// verified in the last verifiedFor is not verified again until it expires.
 func (a *Authenticator) Token(ctx context.Context, raw string) (Identity, error) {
-	iss, err := unverifiedIssuer(raw)
+	key := sha256.Sum256([]byte(raw))
+	if v, ok := a.verified.Get(key); ok && a.now().Before(v.expiry) {
+		v.id.Roles = slices.Clone(v.id.Roles)
+		return v.id, nil
+	}
+	id, expiry, err := a.verify(ctx, raw)
 	if err != nil {
 		return Identity{}, err
+	}
+	a.verified.Add(key, verifiedToken{id: Identity{Subject: id.Subject, Via: id.Via, Roles: slices.Clone(id.Roles)}, expiry: expiry})
+	return id, nil
+}
+
+// verify checks a bearer token's issuer, signature, audience and expiry, and returns its
+// caller and when it expires.
+func (a *Authenticator) verify(ctx context.Context, raw string) (Identity, time.Time, error) {
+	iss, err := unverifiedIssuer(raw)
+	if err != nil {
+		return Identity{}, time.Time{}, err
 	}
 	for _, v := range a.verifiers {
 		if v.issuer.Issuer != iss {
@@ -294,24 +334,24 @@ func (a *Authenticator) Token(ctx context.Context, raw string) (Identity, error)
 		if err != nil {
 			var expired *oidc.TokenExpiredError
 			if errors.As(err, &expired) {
-				return Identity{}, fmt.Errorf("the bearer token expired at %s; get a new one", expired.Expiry.UTC().Format("2006-01-02T15:04:05Z"))
+				return Identity{}, time.Time{}, fmt.Errorf("the bearer token expired at %s; get a new one", expired.Expiry.UTC().Format("2006-01-02T15:04:05Z"))
 			}
-			return Identity{}, fmt.Errorf("the bearer token is not valid for this service: %w", err)
+			return Identity{}, time.Time{}, fmt.Errorf("the bearer token is not valid for this service: %w", err)
 		}
 		var claims map[string]any
 		if err := tok.Claims(&claims); err != nil {
-			return Identity{}, fmt.Errorf("the bearer token's claims: %w", err)
+			return Identity{}, time.Time{}, fmt.Errorf("the bearer token's claims: %w", err)
 		}
 		sub := claimString(claims, v.issuer.SubjectClaim, "sub")
 		if sub == "" {
-			return Identity{}, fmt.Errorf("the bearer token has no subject claim %q", orDefault(v.issuer.SubjectClaim, "sub"))
+			return Identity{}, time.Time{}, fmt.Errorf("the bearer token has no subject claim %q", orDefault(v.issuer.SubjectClaim, "sub"))
 		}
 		groups := claimStrings(claims, orDefault(v.issuer.GroupsClaim, "groups"))
 		return Identity{Subject: sub, Via: "token", Roles: a.grant(func(g Grant) bool {
 			return slices.Contains(g.Subjects, sub) || slices.ContainsFunc(g.Groups, func(s string) bool { return slices.Contains(groups, s) })
-		})}, nil
+		})}, tok.Expiry, nil
 	}
-	return Identity{}, fmt.Errorf("the bearer token's issuer %q is not one this service trusts", iss)
+	return Identity{}, time.Time{}, fmt.Errorf("the bearer token's issuer %q is not one this service trusts", iss)
 }
 
 // Certificate identifies the caller of a verified client certificate by its subject.

@@ -353,3 +353,36 @@ func TestComposeAccess(t *testing.T) {
 		t.Errorf("compose access: %+v, tokens %v; want the client certificate admin and no token issuer", id, a.Tokens())
 	}
 }
+
+// TestVerifiedTokens: a verified token is not verified again while it is kept (with its
+// issuer's verifier gone, it still passes), and is never taken past its expiry.
+func TestVerifiedTokens(t *testing.T) {
+	is := newIssuer(t)
+	ctx := oidc.ClientContext(context.Background(), is.server.Client())
+	a, err := New(ctx, &Config{Issuers: []Issuer{{Issuer: is.server.URL, Audience: "api://hybridlink"}},
+		Grants: []Grant{{Role: Operator, Subjects: []string{"alice"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tok := is.sign(t, claims{Claims: jwt.Claims{Issuer: is.server.URL, Subject: "alice", Audience: jwt.Audience{"api://hybridlink"},
+		Expiry: jwt.NewNumericDate(now.Add(time.Hour)), IssuedAt: jwt.NewNumericDate(now)}}, jose.RS256, nil)
+	if id, err := a.Token(ctx, tok); err != nil || !id.Has(Operator) {
+		t.Fatalf("first use: %+v, %v", id, err)
+	}
+	verifiers := a.verifiers
+	a.verifiers = nil // nothing can verify it now: only a kept identity answers
+	id, err := a.Token(ctx, tok)
+	if err != nil || !id.Has(Operator) {
+		t.Fatalf("second use: %+v, %v; want the identity kept from the first", id, err)
+	}
+	id.Roles[0] = Admin // what a caller does with its copy does not change what is kept
+	if id, err := a.Token(ctx, tok); err != nil || id.Has(Admin) {
+		t.Fatalf("third use: %+v, %v", id, err)
+	}
+	a.verifiers = verifiers
+	a.now = func() time.Time { return now.Add(2 * time.Hour) }
+	if _, err := a.Token(ctx, tok); err == nil || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("past its expiry: %v, want it refused as expired", err)
+	}
+}

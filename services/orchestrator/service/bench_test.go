@@ -150,3 +150,22 @@ func criticalPathOf(steps []*orchestratorv1.Step) time.Duration {
 	}
 	return longest
 }
+
+// BenchmarkGetDeployment reads a READY deployment over gRPC, with a bearer token, as the
+// API's callers do: the cost of one read of a deployment at rest (from the API's cache),
+// client and server together, in time and allocations:
+//
+//	go test -run '^$' -bench GetDeployment -benchtime 2000x ./services/orchestrator/service/
+func BenchmarkGetDeployment(b *testing.B) {
+	s := start(b, scaled, "bench-get")
+	id := fmt.Sprintf("read-%d", time.Now().UnixNano()) // the Temporal server outlives a run of the benchmark
+	deploy(b, s, id, hybridSpec())
+	ctx := context.Background()
+	req := &orchestratorv1.GetDeploymentRequest{Name: "deployments/" + id}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.api.GetDeployment(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

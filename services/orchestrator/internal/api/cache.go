@@ -45,15 +45,14 @@ type atRest struct {
 	dropped map[string]bool
 }
 
-// get returns a copy of the cached deployment.
+// get returns the cached deployment, which its caller must not modify: the cache never
+// modifies what it holds (store puts a copy in, drop takes it out), so an answer can be the
+// message itself, marshalled by any number of calls at once, without a copy per call.
 func (c *atRest) get(name string) (*orchestratorv1.Deployment, bool) {
 	c.mu.RLock()
+	defer c.mu.RUnlock()
 	d, ok := c.byName[name]
-	c.mu.RUnlock()
-	if !ok {
-		return nil, false
-	}
-	return proto.Clone(d).(*orchestratorv1.Deployment), true
+	return d, ok
 }
 
 // version is what put needs to know that no drop came between a read and its put.
