@@ -108,7 +108,12 @@ func startTemporal(ctx context.Context, procs *harness.Processes, dir, config st
 	if err != nil {
 		return "", err
 	}
-	env := []string{"TEMPORAL_POSTGRES_ADDR=" + pg, "TEMPORAL_POSTGRES_USER=temporal", "TEMPORAL_POSTGRES_PASSWORD=temporal"}
+	dynamic, err := filepath.Abs(filepath.Join(config, "dynamicconfig.yaml"))
+	if err != nil {
+		return "", err
+	}
+	env := []string{"TEMPORAL_POSTGRES_ADDR=" + pg, "TEMPORAL_POSTGRES_USER=temporal", "TEMPORAL_POSTGRES_PASSWORD=temporal",
+		"TEMPORAL_DYNAMIC_CONFIG=" + dynamic}
 	for i, svc := range []string{"FRONTEND", "HISTORY", "MATCHING", "WORKER"} {
 		env = append(env, fmt.Sprintf("TEMPORAL_%s_PORT=%d", svc, rpc[i]), fmt.Sprintf("TEMPORAL_%s_MEMBERSHIP_PORT=%d", svc, membership[i]))
 	}

@@ -55,10 +55,6 @@ import (
 	"github.com/hybridlink/hybridlink/platform/temporaldev"
 )
 
-// writesPerDeployment is what one deployment writes on each cloud: resource group, virtual
-// network, public IP, gateway, NIC, VM, local network gateway, connection.
-const writesPerDeployment = 8
-
 func main() {
 	n := flag.Int("n", 50, "concurrent deployments")
 	timeScale := flag.Float64("time-scale", 0.01, "armsim latency scale")
@@ -198,6 +194,14 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 		return fmt.Errorf("the lone deployment: %w", err)
 	}
 	critical := time.Since(start)
+	// what one deployment writes on each cloud (group, network, public IP, gateway, NIC, VM,
+	// local network gateway, connection and the probe's extension), for the write-budget bound
+	perDeployment := map[string]int64{}
+	for id := range clouds {
+		if perDeployment[id], err = sim.Writes(ctx, id); err != nil {
+			return err
+		}
+	}
 	if err := sim.ResetCounters(ctx); err != nil {
 		return err
 	}
@@ -259,8 +263,8 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 		}
 	}
 	var writeBound time.Duration // the slowest cloud's: its writes at 90% of its rate (Temporal's limit has no burst)
-	for _, b := range clouds {
-		writeBound = max(writeBound, time.Duration(float64(writesPerDeployment*n)/(0.9*b.WriteRate)*float64(time.Second)))
+	for id, b := range clouds {
+		writeBound = max(writeBound, time.Duration(float64(perDeployment[id]*int64(n))/(0.9*b.WriteRate)*float64(time.Second)))
 	}
 	bound := max(critical, writeBound)
 	retried, err := retriedSteps(ctx, tmp.Address, n)

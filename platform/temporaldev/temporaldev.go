@@ -147,7 +147,9 @@ func start(ctx context.Context, o Options) (*Server, error) {
 		}
 	}
 	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--port", strconv.Itoa(o.Port),
-		"--ui-port", strconv.Itoa(o.UIPort), "--log-level", "warn"}
+		"--ui-port", strconv.Itoa(o.UIPort), "--log-level", "warn",
+		// task priorities, which the orchestrator's write queues use, as in production
+		"--dynamic-config-value", "matching.useNewMatcher=true"}
 	if o.DBFile != "" {
 		args = append(args, "--db-filename", o.DBFile)
 	}

@@ -107,3 +107,17 @@ func TestLargestDeploymentFits(t *testing.T) {
 		t.Logf("%s: %d bytes, %d pending activities at most", what, size, most)
 	}
 }
+
+// TestPriorities: a gateway and the steps it waits on leave a write queue first, the
+// tunnel's and the probe next, the VMs' last.
+func TestPriorities(t *testing.T) {
+	for kind, want := range map[string]int{
+		kindResourceGroup: 1, kindVirtualNetwork: 1, kindPublicIP: 1, kindGateway: 1,
+		kindLocalGateway: 2, kindConnection + "/spoke-1": 2, kindProbe + "/vm1": 2,
+		kindNetworkInterface + "/vm1": 3, kindVirtualMachine + "/vm1": 3,
+	} {
+		if got := priorityOf(kind); got != want {
+			t.Errorf("%s: priority %d, want %d", kind, got, want)
+		}
+	}
+}

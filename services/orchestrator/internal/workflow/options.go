@@ -97,8 +97,28 @@ func withActivityOptions(ctx workflow.Context, s *step) workflow.Context {
 	}
 	if cloud := CloudOf(s.status.GetResource()); cloud != "" && !s.status.GetAdopted() && workflow.GetVersion(ctx, writeQueuesChange, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
 		opts.TaskQueue = WriteQueue(workflow.GetInfo(ctx).TaskQueueName, cloud)
+		opts.Priority = temporal.Priority{PriorityKey: priorityOf(s.kind)}
 	}
 	return workflow.WithActivityOptions(ctx, opts)
+}
+
+// priorityOf orders the writes a cloud's budget holds back in its write queue (Temporal's
+// task priority, 1 first; the server applies it with matching.useNewMatcher and keeps its
+// queues in order of arrival without): first the gateway and the steps it waits on, since a
+// gateway's 30 to 45 minutes are most of a deployment's time and can start only once its PUT
+// is out; then the tunnel's steps and the probe, which end a deployment; then the VMs',
+// off the critical path. In order of arrival alone, under a budget that binds, the last
+// deployments' gateways waited behind every earlier deployment's short writes.
+func priorityOf(kind string) int {
+	kind, _, _ = strings.Cut(kind, "/")
+	switch kind {
+	case kindResourceGroup, kindVirtualNetwork, kindPublicIP, kindGateway:
+		return 1
+	case kindLocalGateway, kindConnection, kindProbe:
+		return 2
+	default:
+		return 3
+	}
 }
 
 // CloudOf returns the cloud of a resource service name or parent, clouds/{cloud}/...; ""
