@@ -108,13 +108,12 @@ func TestLargestDeploymentFits(t *testing.T) {
 	}
 }
 
-// TestPriorities: a gateway and the steps it waits on leave a write queue first, the
-// tunnel's and the probe next, the VMs' last.
+// TestPriorities: a gateway's PUT leaves a write queue first, every other step after it.
 func TestPriorities(t *testing.T) {
 	for kind, want := range map[string]int{
-		kindResourceGroup: 1, kindVirtualNetwork: 1, kindPublicIP: 1, kindGateway: 1,
+		kindGateway: 1, kindResourceGroup: 2, kindVirtualNetwork: 2, kindPublicIP: 2,
 		kindLocalGateway: 2, kindConnection + "/spoke-1": 2, kindProbe + "/vm1": 2,
-		kindNetworkInterface + "/vm1": 3, kindVirtualMachine + "/vm1": 3,
+		kindNetworkInterface + "/vm1": 2, kindVirtualMachine + "/vm1": 2,
 	} {
 		if got := priorityOf(kind); got != want {
 			t.Errorf("%s: priority %d, want %d", kind, got, want)

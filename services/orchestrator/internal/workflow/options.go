@@ -104,21 +104,18 @@ func withActivityOptions(ctx workflow.Context, s *step) workflow.Context {
 
 // priorityOf orders the writes a cloud's budget holds back in its write queue (Temporal's
 // task priority, 1 first; the server applies it with matching.useNewMatcher and keeps its
-// queues in order of arrival without): first the gateway and the steps it waits on, since a
-// gateway's 30 to 45 minutes are most of a deployment's time and can start only once its PUT
-// is out; then the tunnel's steps and the probe, which end a deployment; then the VMs',
-// off the critical path. In order of arrival alone, under a budget that binds, the last
-// deployments' gateways waited behind every earlier deployment's short writes.
+// queues in order of arrival without): a gateway's PUT first, since its 30 to 45 minutes are
+// most of a deployment's time and start only once the PUT is out; every other step in order
+// of arrival, so that new deployments never hold back the rest of those under way. In order
+// of arrival alone, under a budget that binds, the last deployments' gateways waited behind
+// every earlier deployment's short writes. (Giving the gateway's own dependencies the same
+// priority let a burst's new groups and networks hold back the VMs the probe needs, which
+// then became the longest path.)
 func priorityOf(kind string) int {
-	kind, _, _ = strings.Cut(kind, "/")
-	switch kind {
-	case kindResourceGroup, kindVirtualNetwork, kindPublicIP, kindGateway:
+	if kind == kindGateway {
 		return 1
-	case kindLocalGateway, kindConnection, kindProbe:
-		return 2
-	default:
-		return 3
 	}
+	return 2
 }
 
 // CloudOf returns the cloud of a resource service name or parent, clouds/{cloud}/...; ""
