@@ -33,7 +33,10 @@ func (a *Activities) ProbeVM(ctx context.Context, req workflow.ProbeRequest) ([]
 	create := &computev1.CreateVirtualMachineExtensionRequest{Parent: req.Resource, VirtualMachineExtensionId: probeExtension,
 		VirtualMachineExtension: &computev1.VirtualMachineExtension{Location: req.Location, Publisher: "Microsoft.Azure.Extensions",
 			Type: "CustomScript", TypeHandlerVersion: "2.0", Command: probe.Script(ips), RunTag: req.RunTag},
-		FreshResourceGroup: req.FreshResourceGroup && activity.GetInfo(ctx).Attempt == 1}
+		FreshResourceGroup: req.FreshResourceGroup}
+	if activity.GetInfo(ctx).Attempt > 1 {
+		unfresh(create)
+	}
 	_, err := a.operate(ctx, a.ComputeOperations, workflow.CloudOf(req.Resource), func(ctx context.Context) (*longrunningpb.Operation, error) {
 		return a.Compute.CreateVirtualMachineExtension(ctx, create)
 	})

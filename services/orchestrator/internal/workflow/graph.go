@@ -122,11 +122,9 @@ func build(in Input, outputs []*orchestratorv1.SiteOutputs, planning bool) *grap
 	sites := spec.GetSites()
 	n := make([]names, len(sites))
 	gateways := make([]*step, len(sites))
-	fresh := make([]func() bool, len(sites))
 	for i, site := range sites {
 		n[i] = siteNames(site)
-		gateways[i], fresh[i] = g.addSite(site, n[i], outputs[i])
-		g.fresh[site.GetName()] = fresh[i]
+		gateways[i], g.fresh[site.GetName()] = g.addSite(site, n[i], outputs[i])
 	}
 	peerings := deployrules.Peerings(spec)
 	ends := map[int]int{}
@@ -137,7 +135,7 @@ func build(in Input, outputs []*orchestratorv1.SiteOutputs, planning bool) *grap
 	var names []string
 	for k, p := range peerings {
 		site, peer := sites[p.Site], sites[p.Peer]
-		ni, out, fresh := n[p.Site], outputs[p.Site], fresh[p.Site]
+		ni, out, fresh := n[p.Site], outputs[p.Site], g.fresh[site.GetName()]
 		label, suffix := site.GetName(), ""
 		if ends[p.Site] > 1 {
 			suffix = "/" + peer.GetName()
