@@ -33,7 +33,9 @@ import "strings"
 const crossSeriesMessage = "Resize from ASeries to DSeries or vice versa and Resize across VirtualNetworkVpnGatewayGenerations are not supported."
 
 // skuTier returns the tier of a VpnGw SKU (VpnGw3AZ is 3) and whether it is an AZ SKU.
-// platform/azrules has its own copy on purpose: armsim shares no code with what it tests.
+// platform/azrules has the same rule (tier, generations) for the services' checks; armsim
+// keeps its own copy because it stands in for Azure and imports nothing of ours: a mistake
+// in a shared copy would pass both the service's check and the emulated cloud's.
 func skuTier(sku string) (tier int, az bool) {
 	s, az := strings.CutSuffix(sku, "AZ")
 	if n, ok := strings.CutPrefix(s, "VpnGw"); ok && len(n) == 1 && n[0] >= '1' && n[0] <= '5' {
