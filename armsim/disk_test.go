@@ -15,8 +15,7 @@ import (
 // PUT; disks have the DiskRP's api-versions, not the VMs'.
 func TestDisks(t *testing.T) {
 	r := newHybridRig(t, armsim.Config{})
-	disks, err := armcompute.NewDisksClient(sub, cred, clientOptions(r.sim, "azure"))
-	must(t, err)
+	disks := sdkClient(t, r.sim, "azure", armcompute.NewDisksClient)
 	vm, err := r.az.vms.Get(ctx, "rg-hub", "vm-hub", nil)
 	must(t, err)
 	os := vm.Properties.StorageProfile.OSDisk

@@ -67,6 +67,23 @@ func clientOptions(sim *armsim.Sim, cloudID string) *arm.ClientOptions {
 
 var cred azcore.TokenCredential = &fake.TokenCredential{}
 
+// sdkClient makes an SDK client of subscription sub on one armsim cloud, as
+// newClient(sub, cred, clientOptions) does, for any SDK module's New...Client.
+func sdkClient[C any](t testing.TB, sim *armsim.Sim, cloudID string, newClient func(string, azcore.TokenCredential, *arm.ClientOptions) (C, error)) C {
+	t.Helper()
+	c, err := newClient(sub, cred, clientOptions(sim, cloudID))
+	must(t, err)
+	return c
+}
+
+// tenantClient is sdkClient for the clients above any subscription (subscriptions, tenants).
+func tenantClient[C any](t testing.TB, sim *armsim.Sim, cloudID string, newClient func(azcore.TokenCredential, *arm.ClientOptions) (C, error)) C {
+	t.Helper()
+	c, err := newClient(cred, clientOptions(sim, cloudID))
+	must(t, err)
+	return c
+}
+
 // azureClients are the current SDK modules, pointed at the azure cloud.
 type azureClients struct {
 	groups *armresources.ResourceGroupsClient

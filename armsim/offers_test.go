@@ -22,12 +22,9 @@ import (
 // the 2016-06-01 shape; the current SDK is refused by the stamp.
 func TestListLocations(t *testing.T) {
 	sim := startSim(t, armsim.Config{})
-	azure, err := armsubscriptions.NewClient(cred, clientOptions(sim, "azure"))
-	must(t, err)
-	stack, err := ashsubscriptions.NewClient(cred, clientOptions(sim, "azure-stack-hub"))
-	must(t, err)
-	current, err := armsubscriptions.NewClient(cred, clientOptions(sim, "azure-stack-hub"))
-	must(t, err)
+	azure := tenantClient(t, sim, "azure", armsubscriptions.NewClient)
+	stack := tenantClient(t, sim, "azure-stack-hub", ashsubscriptions.NewClient)
+	current := tenantClient(t, sim, "azure-stack-hub", armsubscriptions.NewClient)
 
 	var names []string
 	for p := azure.NewListLocationsPager(sub, nil); p.More(); {
@@ -63,12 +60,9 @@ func TestListLocations(t *testing.T) {
 // as is the current SDK's api-version on the stamp.
 func TestVMSizes(t *testing.T) {
 	sim := startSim(t, armsim.Config{})
-	azure, err := armcompute.NewVirtualMachineSizesClient(sub, cred, clientOptions(sim, "azure"))
-	must(t, err)
-	stack, err := ashcompute.NewVirtualMachineSizesClient(sub, cred, clientOptions(sim, "azure-stack-hub"))
-	must(t, err)
-	current, err := armcompute.NewVirtualMachineSizesClient(sub, cred, clientOptions(sim, "azure-stack-hub"))
-	must(t, err)
+	azure := sdkClient(t, sim, "azure", armcompute.NewVirtualMachineSizesClient)
+	stack := sdkClient(t, sim, "azure-stack-hub", ashcompute.NewVirtualMachineSizesClient)
+	current := sdkClient(t, sim, "azure-stack-hub", armcompute.NewVirtualMachineSizesClient)
 
 	page, err := azure.NewListPager("westeurope", nil).NextPage(ctx)
 	must(t, err)
@@ -122,10 +116,8 @@ func TestVMSizes(t *testing.T) {
 // version; what a cloud lacks is ARM's NotFound.
 func TestVMImages(t *testing.T) {
 	sim := startSim(t, armsim.Config{})
-	azure, err := armcompute.NewVirtualMachineImagesClient(sub, cred, clientOptions(sim, "azure"))
-	must(t, err)
-	stack, err := ashcompute.NewVirtualMachineImagesClient(sub, cred, clientOptions(sim, "azure-stack-hub"))
-	must(t, err)
+	azure := sdkClient(t, sim, "azure", armcompute.NewVirtualMachineImagesClient)
+	stack := sdkClient(t, sim, "azure-stack-hub", ashcompute.NewVirtualMachineImagesClient)
 	const jammy = "0001-com-ubuntu-server-jammy"
 	names := func(items []*armcompute.VirtualMachineImageResource) []string {
 		var out []string

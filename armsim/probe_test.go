@@ -39,8 +39,7 @@ func probeLine(target, rtt string) string {
 // instance view (and the poller's error).
 func azureProbe(t *testing.T, sim *armsim.Sim, rg, vm string, settings, protected map[string]any) (string, error) {
 	t.Helper()
-	c, err := armcompute.NewVirtualMachineExtensionsClient(sub, cred, clientOptions(sim, "azure"))
-	must(t, err)
+	c := sdkClient(t, sim, "azure", armcompute.NewVirtualMachineExtensionsClient)
 	_, perr := done(c.BeginCreateOrUpdate(ctx, rg, vm, "probe", armcompute.VirtualMachineExtension{
 		Location: to("eastus"),
 		Properties: &armcompute.VirtualMachineExtensionProperties{
@@ -74,9 +73,8 @@ var stackRuns int
 func stackProbe(t *testing.T, sim *armsim.Sim, targets ...string) string {
 	stackRuns++
 	t.Helper()
-	c, err := ashcompute.NewVirtualMachineExtensionsClient(sub, cred, clientOptions(sim, "azure-stack-hub"))
-	must(t, err)
-	_, err = done(c.BeginCreateOrUpdate(ctx, "rg-stack", "vm-stack", "probe", ashcompute.VirtualMachineExtension{
+	c := sdkClient(t, sim, "azure-stack-hub", ashcompute.NewVirtualMachineExtensionsClient)
+	_, err := done(c.BeginCreateOrUpdate(ctx, "rg-stack", "vm-stack", "probe", ashcompute.VirtualMachineExtension{
 		Location: to("local"),
 		Properties: &ashcompute.VirtualMachineExtensionProperties{
 			Publisher: to("Microsoft.Azure.Extensions"), Type: to("CustomScript"), TypeHandlerVersion: to("2.0"),
@@ -219,8 +217,7 @@ func TestProbeHubAndSpokes(t *testing.T) {
 // that is not the probe, reruns, protected settings, the stopped VM.
 func TestCustomScriptExtension(t *testing.T) {
 	r := newHybridRig(t, armsim.Config{})
-	c, err := armcompute.NewVirtualMachineExtensionsClient(sub, cred, clientOptions(r.sim, "azure"))
-	must(t, err)
+	c := sdkClient(t, r.sim, "azure", armcompute.NewVirtualMachineExtensionsClient)
 	body := func(publisher, typ, version string) armcompute.VirtualMachineExtension {
 		return armcompute.VirtualMachineExtension{Location: to("eastus"), Properties: &armcompute.VirtualMachineExtensionProperties{
 			Publisher: to(publisher), Type: to(typ), TypeHandlerVersion: to(version),
@@ -308,8 +305,7 @@ func TestCustomScriptExtension(t *testing.T) {
 			t.Fatalf("a list returns the extension without protectedSettings: %+v", list.Value)
 		}
 		// the generic resource list has VM extensions, named vm/extension, as ARM's has
-		res, err := armresources.NewClient(sub, cred, clientOptions(r.sim, "azure"))
-		must(t, err)
+		res := sdkClient(t, r.sim, "azure", armresources.NewClient)
 		page, err := res.NewListByResourceGroupPager("rg-hub", &armresources.ClientListByResourceGroupOptions{
 			Filter: to("resourceType eq 'Microsoft.Compute/virtualMachines/extensions'")}).NextPage(ctx)
 		must(t, err)

@@ -17,10 +17,8 @@ import (
 // its profile: the configured subscription from the start, then every one holding a group.
 func TestSubscriptionsAndTenants(t *testing.T) {
 	sim := startSim(t, armsim.Config{})
-	subs, err := armsubscriptions.NewClient(cred, clientOptions(sim, "azure"))
-	must(t, err)
-	tenants, err := armsubscriptions.NewTenantsClient(cred, clientOptions(sim, "azure"))
-	must(t, err)
+	subs := tenantClient(t, sim, "azure", armsubscriptions.NewClient)
+	tenants := tenantClient(t, sim, "azure", armsubscriptions.NewTenantsClient)
 	list := func() (ids []string, tenant string) {
 		for p := subs.NewListPager(nil); p.More(); {
 			page, err := p.NextPage(ctx)
@@ -54,8 +52,7 @@ func TestSubscriptionsAndTenants(t *testing.T) {
 		t.Errorf("Subscriptions_Get's tenant %s, the list's %s", *got.TenantID, tenant)
 	}
 
-	stack, err := ashsubscriptions.NewClient(cred, clientOptions(sim, "azure-stack-hub"))
-	must(t, err)
+	stack := tenantClient(t, sim, "azure-stack-hub", ashsubscriptions.NewClient)
 	sp, err := stack.NewListPager(nil).NextPage(ctx)
 	must(t, err)
 	if len(sp.Value) != 1 || *sp.Value[0].SubscriptionID != armsim.DefaultSubscription {
@@ -110,8 +107,7 @@ func TestProviders(t *testing.T) {
 			}
 		})
 	}
-	prov, err := armresources.NewProvidersClient(sub, cred, clientOptions(sim, "azure"))
-	must(t, err)
+	prov := sdkClient(t, sim, "azure", armresources.NewProvidersClient)
 	p, err := prov.Get(ctx, "Microsoft.Network", nil)
 	must(t, err)
 	if *p.RegistrationState != "Registered" || len(p.ResourceTypes) < 7 {
@@ -129,8 +125,7 @@ func TestResourceLists(t *testing.T) {
 			`{"location":"eastus","tags":{"site":"`+rg+`"},"properties":{"addressSpace":{"addressPrefixes":["10.0.0.0/16"]},"subnets":[{"name":"s","properties":{"addressPrefix":"10.0.1.0/24"}}]}}`)
 	}
 	putSucceeded(t, sim, "azure", netPath("rg-a", "publicIPAddresses", "pip")+"?api-version="+netAPI, `{"location":"eastus","sku":{"name":"Standard"}}`)
-	res, err := armresources.NewClient(sub, cred, clientOptions(sim, "azure"))
-	must(t, err)
+	res := sdkClient(t, sim, "azure", armresources.NewClient)
 	names := func(filter string, group string) []string {
 		var out []string
 		var opts *armresources.ClientListOptions
