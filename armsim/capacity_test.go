@@ -136,13 +136,8 @@ func TestStampTunnelPool(t *testing.T) {
 // of its gateways either end uses and in whichever subscription; the refusal names the
 // existing connection only to its own subscription.
 func TestOneConnectionBetweenStamps(t *testing.T) {
-	clouds := armsim.DefaultClouds()
-	for i := range clouds {
-		clouds[i].Addr = "127.0.0.1:0"
-	}
-	clouds = append(clouds, armsim.CloudConfig{ID: "stamp-b", Kind: armsim.KindAzureStackHub, Addr: "127.0.0.1:0",
-		Locations: []string{"local"}, PublicIPs: "198.51.100.0/24"})
-	sim := startSim(t, armsim.Config{Clouds: clouds})
+	sim := startSim(t, armsim.Config{Clouds: freeClouds(armsim.CloudConfig{ID: "stamp-b", Kind: armsim.KindAzureStackHub,
+		Locations: []string{"local"}, PublicIPs: "198.51.100.0/24"})})
 	a1, a2, b := newStack(t, sim, "azure-stack-hub"), newStackIn(t, sim, "azure-stack-hub", otherSub), newStack(t, sim, "stamp-b")
 	var bIPs []string
 	for i := range 3 {

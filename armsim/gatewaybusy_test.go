@@ -75,12 +75,11 @@ func azHubGateway(t testing.TB, c azureClients, clk *testClock, rg string, sku a
 	return gw.VirtualNetworkGateway
 }
 
-// azSpokeLNG creates the local network gateway of spoke i: address 203.0.113.i, prefix 10.100+i.0.0/16.
+// azSpokeLNG creates the local network gateway of spoke i, at spokeIP(i) with spokePrefix(i).
 func azSpokeLNG(t testing.TB, c azureClients, rg string, i int) *string {
 	t.Helper()
-	n := strconv.Itoa(i)
-	l, err := done(c.net.NewLocalNetworkGatewaysClient().BeginCreateOrUpdate(ctx, rg, "lng-"+n,
-		azLNGBody("203.0.113."+n, "10."+strconv.Itoa(100+i)+".0.0/16"), nil))
+	l, err := done(c.net.NewLocalNetworkGatewaysClient().BeginCreateOrUpdate(ctx, rg, "lng-"+strconv.Itoa(i),
+		azLNGBody(spokeIP(i), spokePrefix(i)), nil))
 	must(t, err)
 	return l.ID
 }
@@ -110,6 +109,11 @@ func wantBusyGateway(gatewayID string) func(t *testing.T, err error) {
 			t.Errorf("busy gateway error: %s", b)
 		}
 	}
+}
+
+// busyCase is a write that a busy gateway refuses, as wantBusyGateway checks.
+func busyCase(name, gatewayID string, do func() error) ruleCase {
+	return ruleCase{name: name, code: "RetryableError", status: http.StatusTooManyRequests, check: wantBusyGateway(gatewayID), do: do}
 }
 
 // busyHub is an Azure hub gateway (VPNGw1, in rg-hub) with the local network gateways of
@@ -156,34 +160,33 @@ func TestGatewayBusy(t *testing.T) {
 	// conn-1's create holds the gateway for the rest of the cases
 	pending, err := conns.BeginCreateOrUpdate(ctx, rg, "conn-1", azConnBody(gw.ID, lngs[1], sharedKey, nil), nil)
 	must(t, err)
-	busy := wantBusyGateway(*gw.ID)
 	runRules(t, sim, []ruleCase{
-		{name: "AnotherConnection", code: "RetryableError", status: http.StatusTooManyRequests, check: busy, do: func() error {
+		busyCase("AnotherConnection", *gw.ID, func() error {
 			_, err := nrConns.BeginCreateOrUpdate(ctx, rg, "conn-2", azConnBody(gw.ID, lngs[2], sharedKey, nil), nil)
 			return err
-		}},
-		{name: "DeleteAnotherConnection", code: "RetryableError", status: http.StatusTooManyRequests, check: busy, do: func() error {
+		}),
+		busyCase("DeleteAnotherConnection", *gw.ID, func() error {
 			_, err := nrConns.BeginDelete(ctx, rg, "conn-0", nil)
 			return err
-		}},
-		{name: "SharedKeyOfAnotherConnection", code: "RetryableError", status: http.StatusTooManyRequests, check: busy, do: func() error {
+		}),
+		busyCase("SharedKeyOfAnotherConnection", *gw.ID, func() error {
 			_, err := nrConns.BeginSetSharedKey(ctx, rg, "conn-0", armnetwork.ConnectionSharedKey{Value: to("an0ther-key")}, nil)
 			return err
-		}},
-		{name: "UpdateGateway", code: "RetryableError", status: http.StatusTooManyRequests, check: busy, do: func() error {
+		}),
+		busyCase("UpdateGateway", *gw.ID, func() error {
 			body := gw
 			body.Tags = map[string]*string{"spokes": to("3")}
 			_, err := nrGws.BeginCreateOrUpdate(ctx, rg, "gw-hub", body, nil)
 			return err
-		}},
-		{name: "TagGateway", code: "RetryableError", status: http.StatusTooManyRequests, check: busy, do: func() error {
+		}),
+		busyCase("TagGateway", *gw.ID, func() error {
 			_, err := nrGws.BeginUpdateTags(ctx, rg, "gw-hub", armnetwork.TagsObject{Tags: map[string]*string{"spokes": to("3")}}, nil)
 			return err
-		}},
-		{name: "DeleteGateway", code: "RetryableError", status: http.StatusTooManyRequests, check: busy, do: func() error {
+		}),
+		busyCase("DeleteGateway", *gw.ID, func() error {
 			_, err := nrGws.BeginDelete(ctx, rg, "gw-hub", nil)
 			return err
-		}},
+		}),
 		// the connection whose operation runs keeps the resource's own 409
 		{name: "RewriteTheBusyConnection", code: "AnotherOperationInProgress", status: http.StatusConflict, do: func() error {
 			_, err := nrConns.BeginCreateOrUpdate(ctx, rg, "conn-1", azConnBody(gw.ID, lngs[1], sharedKey, nil), nil)
@@ -257,20 +260,19 @@ func TestGatewayBusyUpdating(t *testing.T) {
 	body.Tags = map[string]*string{"spokes": to("2")}
 	update, err := c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, rg, "gw-hub", body, nil)
 	must(t, err)
-	busy := wantBusyGateway(*gw.ID)
 	runRules(t, sim, []ruleCase{
-		{name: "NewConnection", code: "RetryableError", status: http.StatusTooManyRequests, check: busy, do: func() error {
+		busyCase("NewConnection", *gw.ID, func() error {
 			_, err := nrConns.BeginCreateOrUpdate(ctx, rg, "conn-1", azConnBody(gw.ID, lngs[1], sharedKey, nil), nil)
 			return err
-		}},
-		{name: "RewriteConnection", code: "RetryableError", status: http.StatusTooManyRequests, check: busy, do: func() error {
+		}),
+		busyCase("RewriteConnection", *gw.ID, func() error {
 			_, err := nrConns.BeginCreateOrUpdate(ctx, rg, "conn-0", azConnBody(gw.ID, lngs[0], "an0ther-key", nil), nil)
 			return err
-		}},
-		{name: "DeleteConnection", code: "RetryableError", status: http.StatusTooManyRequests, check: busy, do: func() error {
+		}),
+		busyCase("DeleteConnection", *gw.ID, func() error {
 			_, err := nrConns.BeginDelete(ctx, rg, "conn-0", nil)
 			return err
-		}},
+		}),
 	})
 	clk.jump(ages)
 	_, err = done(update, nil)

@@ -29,14 +29,20 @@ const sub = "00000000-0000-0000-0000-0000000000aa"
 // fast is a latency profile that keeps tests quick: a 35-minute gateway takes 35 ms.
 const fast = 0.00002
 
+// freeClouds returns armsim's default clouds followed by extra, each on a free port.
+func freeClouds(extra ...armsim.CloudConfig) []armsim.CloudConfig {
+	clouds := append(armsim.DefaultClouds(), extra...)
+	for i := range clouds {
+		clouds[i].Addr = "127.0.0.1:0"
+	}
+	return clouds
+}
+
 // startSim starts armsim on free ports with cfg's defaults filled in for tests.
 func startSim(t testing.TB, cfg armsim.Config) *armsim.Sim {
 	t.Helper()
 	if len(cfg.Clouds) == 0 {
-		cfg.Clouds = armsim.DefaultClouds()
-		for i := range cfg.Clouds {
-			cfg.Clouds[i].Addr = "127.0.0.1:0"
-		}
+		cfg.Clouds = freeClouds()
 	}
 	if cfg.TimeScale == 0 {
 		cfg.TimeScale = fast

@@ -27,9 +27,9 @@ import (
 // strictClouds are the default clouds with strict authentication: a token from the cloud's
 // directory is required. The stamp's directory is AD FS.
 func strictClouds(principals ...armsim.Principal) []armsim.CloudConfig {
-	clouds := armsim.DefaultClouds()
+	clouds := freeClouds()
 	for i := range clouds {
-		clouds[i].Addr, clouds[i].StrictAuth, clouds[i].Principals = "127.0.0.1:0", true, principals
+		clouds[i].StrictAuth, clouds[i].Principals = true, principals
 	}
 	clouds[1].IdentityProvider = "adfs"
 	return clouds

@@ -94,14 +94,11 @@ func runRules(t *testing.T, sim *armsim.Sim, cases []ruleCase) {
 // fastPathStamp is an extra Azure Stack Hub stamp with VPN Fast Path enabled.
 const fastPathStamp = "stamp-fastpath"
 
+// rulesSim starts armsim with the default clouds and the fast-path stamp.
 func rulesSim(t *testing.T, cfg armsim.Config) *armsim.Sim {
 	t.Helper()
-	cfg.Clouds = armsim.DefaultClouds()
-	for i := range cfg.Clouds {
-		cfg.Clouds[i].Addr = "127.0.0.1:0"
-	}
-	cfg.Clouds = append(cfg.Clouds, armsim.CloudConfig{ID: fastPathStamp, Kind: armsim.KindAzureStackHub,
-		Addr: "127.0.0.1:0", Locations: []string{"local"}, VPNFastPath: true})
+	cfg.Clouds = freeClouds(armsim.CloudConfig{ID: fastPathStamp, Kind: armsim.KindAzureStackHub,
+		Locations: []string{"local"}, VPNFastPath: true})
 	return startSim(t, cfg)
 }
 
