@@ -13,6 +13,8 @@ var documented = ashDefaultPolicy
 func TestNegotiate(t *testing.T) {
 	ipsecDiffers := documented
 	ipsecDiffers.IPsecEncryption, ipsecDiffers.IPsecIntegrity = "AES256", "SHA256"
+	// stampIKE and stampIPsec are what the stamp's default proposal negotiates, spelled out.
+	stampIKE, stampIPsec := IKEProposal{"AES256", "SHA384", "ECP384"}, IPsecProposal{"GCMAES256", "GCMAES256", "ECP384"}
 	lower := Policy{
 		SALifeTimeSeconds: 27000, SADataSizeKilobytes: 102400000,
 		IPsecEncryption: "gcmaes256", IPsecIntegrity: "GcmAes256",
@@ -41,22 +43,22 @@ func TestNegotiate(t *testing.T) {
 			name: "Azure documented policy vs ASH default",
 			a:    OfferFor(Azure, []Policy{documented}), b: OfferFor(AzureStackHub, nil),
 			wantOK:    true,
-			wantIKE:   IKEProposal{"AES256", "SHA384", "ECP384"},
-			wantIPsec: IPsecProposal{"GCMAES256", "GCMAES256", "ECP384"},
+			wantIKE:   stampIKE,
+			wantIPsec: stampIPsec,
 		},
 		{
 			name: "ASH default vs Azure documented policy",
 			a:    OfferFor(AzureStackHub, nil), b: OfferFor(Azure, []Policy{documented}),
 			wantOK:    true,
-			wantIKE:   IKEProposal{"AES256", "SHA384", "ECP384"},
-			wantIPsec: IPsecProposal{"GCMAES256", "GCMAES256", "ECP384"},
+			wantIKE:   stampIKE,
+			wantIPsec: stampIPsec,
 		},
 		{
 			name: "lower-case policy is canonicalized",
 			a:    OfferFor(Azure, []Policy{lower}), b: OfferFor(AzureStackHub, nil),
 			wantOK:    true,
-			wantIKE:   IKEProposal{"AES256", "SHA384", "ECP384"},
-			wantIPsec: IPsecProposal{"GCMAES256", "GCMAES256", "ECP384"},
+			wantIKE:   stampIKE,
+			wantIPsec: stampIPsec,
 		},
 		{
 			name: "Azure default vs Azure default",
@@ -69,8 +71,8 @@ func TestNegotiate(t *testing.T) {
 			name: "ASH default vs ASH default",
 			a:    OfferFor(AzureStackHub, nil), b: OfferFor(AzureStackHub, nil),
 			wantOK:    true,
-			wantIKE:   IKEProposal{"AES256", "SHA384", "ECP384"},
-			wantIPsec: IPsecProposal{"GCMAES256", "GCMAES256", "ECP384"},
+			wantIKE:   stampIKE,
+			wantIPsec: stampIPsec,
 		},
 		{
 			name: "custom policy with different IPsec phase",
@@ -81,8 +83,8 @@ func TestNegotiate(t *testing.T) {
 			name: "second custom policy matches",
 			a:    OfferFor(Azure, []Policy{ipsecDiffers, documented}), b: OfferFor(AzureStackHub, nil),
 			wantOK:    true,
-			wantIKE:   IKEProposal{"AES256", "SHA384", "ECP384"},
-			wantIPsec: IPsecProposal{"GCMAES256", "GCMAES256", "ECP384"},
+			wantIKE:   stampIKE,
+			wantIPsec: stampIPsec,
 		},
 		{
 			name: "empty offers",
