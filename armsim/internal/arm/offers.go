@@ -29,15 +29,24 @@ func checkSubscriptionsAPIVersion(c *Cloud, version string) *Error {
 		"The api-version '%s' is invalid. The supported versions are '%s'.", version, strings.ReplaceAll(newestFirst(supported), " ", ""))
 }
 
+// checkSubscriptionsGet checks a request to a subscription-level route, which answers GET
+// only: its api-version first, as checkSubscriptionsAPIVersion does, then its method.
+func checkSubscriptionsGet(rq *request) *Error {
+	if err := checkSubscriptionsAPIVersion(rq.cloud, rq.apiVersion); err != nil {
+		return err
+	}
+	if rq.method != http.MethodGet {
+		return methodNotAllowed(rq.method)
+	}
+	return nil
+}
+
 // serveLocations answers GET /subscriptions/{s}/locations (Subscriptions_ListLocations):
 // the cloud's locations, described as the api-version's shape has them (latitude and
 // longitude at the top before 2019-11-01, a metadata object since).
 func (e *Engine) serveLocations(rq *request) (*response, *Error) {
-	if err := checkSubscriptionsAPIVersion(rq.cloud, rq.apiVersion); err != nil {
+	if err := checkSubscriptionsGet(rq); err != nil {
 		return nil, err
-	}
-	if rq.method != http.MethodGet {
-		return nil, methodNotAllowed(rq.method)
 	}
 	if len(rq.path.Names) > 0 {
 		return nil, errorf(http.StatusNotFound, "InvalidRequestUri", "The request URI '%s' is not a valid Azure Resource Manager path.", rq.rawPath)

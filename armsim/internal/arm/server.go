@@ -398,11 +398,8 @@ func (e *Engine) pageWith(rq *request, items []*entry, view func(*entry) any) (*
 }
 
 func (e *Engine) serveSubscription(rq *request) (*response, *Error) {
-	if err := checkSubscriptionsAPIVersion(rq.cloud, rq.apiVersion); err != nil {
+	if err := checkSubscriptionsGet(rq); err != nil {
 		return nil, err
-	}
-	if rq.method != http.MethodGet {
-		return nil, methodNotAllowed(rq.method)
 	}
 	return reply(http.StatusOK, subscriptionView(rq.cloud, rq.path.Subscription, rq.apiVersion)), nil
 }

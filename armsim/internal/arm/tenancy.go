@@ -18,11 +18,8 @@ func tenancyRoute(path string) bool {
 
 // serveTenancy answers the tenancy routes at the subscriptions api-versions. Runs under e.mu.
 func (e *Engine) serveTenancy(rq *request) (*response, *Error) {
-	if err := checkSubscriptionsAPIVersion(rq.cloud, rq.apiVersion); err != nil {
+	if err := checkSubscriptionsGet(rq); err != nil {
 		return nil, err
-	}
-	if rq.method != http.MethodGet {
-		return nil, methodNotAllowed(rq.method)
 	}
 	c := rq.cloud
 	if strings.EqualFold(strings.Trim(rq.rawPath, "/"), "tenants") {
