@@ -142,6 +142,23 @@ func newBusyHub(t *testing.T, slow string, spokes int) busyHub {
 	return h
 }
 
+// putConn is a case's write of the hub's connection conn-i, to spoke i with key, without retries.
+func (h busyHub) putConn(i int, key string) func() error {
+	return func() error {
+		_, err := h.nr.NewVirtualNetworkGatewayConnectionsClient().BeginCreateOrUpdate(ctx, "rg-hub", "conn-"+strconv.Itoa(i),
+			azConnBody(h.gw.ID, h.lngs[i], key, nil), nil)
+		return err
+	}
+}
+
+// deleteConn is a case's delete of the hub's connection conn-i, without retries.
+func (h busyHub) deleteConn(i int) func() error {
+	return func() error {
+		_, err := h.nr.NewVirtualNetworkGatewayConnectionsClient().BeginDelete(ctx, "rg-hub", "conn-"+strconv.Itoa(i), nil)
+		return err
+	}
+}
+
 // TestGatewayBusy: while a connection on a gateway is being written, every other write that
 // touches the gateway is refused with 429 RetryableError and Retry-After, stores nothing and
 // counts as a 429; once the operation ends the write goes through, and a template deployment
@@ -161,14 +178,8 @@ func TestGatewayBusy(t *testing.T) {
 	pending, err := conns.BeginCreateOrUpdate(ctx, rg, "conn-1", azConnBody(gw.ID, lngs[1], sharedKey, nil), nil)
 	must(t, err)
 	runRules(t, sim, []ruleCase{
-		busyCase("AnotherConnection", *gw.ID, func() error {
-			_, err := nrConns.BeginCreateOrUpdate(ctx, rg, "conn-2", azConnBody(gw.ID, lngs[2], sharedKey, nil), nil)
-			return err
-		}),
-		busyCase("DeleteAnotherConnection", *gw.ID, func() error {
-			_, err := nrConns.BeginDelete(ctx, rg, "conn-0", nil)
-			return err
-		}),
+		busyCase("AnotherConnection", *gw.ID, h.putConn(2, sharedKey)),
+		busyCase("DeleteAnotherConnection", *gw.ID, h.deleteConn(0)),
 		busyCase("SharedKeyOfAnotherConnection", *gw.ID, func() error {
 			_, err := nrConns.BeginSetSharedKey(ctx, rg, "conn-0", armnetwork.ConnectionSharedKey{Value: to("an0ther-key")}, nil)
 			return err
@@ -188,10 +199,7 @@ func TestGatewayBusy(t *testing.T) {
 			return err
 		}),
 		// the connection whose operation runs keeps the resource's own 409
-		{name: "RewriteTheBusyConnection", code: "AnotherOperationInProgress", status: http.StatusConflict, do: func() error {
-			_, err := nrConns.BeginCreateOrUpdate(ctx, rg, "conn-1", azConnBody(gw.ID, lngs[1], sharedKey, nil), nil)
-			return err
-		}},
+		{name: "RewriteTheBusyConnection", code: "AnotherOperationInProgress", status: http.StatusConflict, do: h.putConn(1, sharedKey)},
 	})
 	created, err := sim.Admin.Counters(ctx)
 	must(t, err)
@@ -261,18 +269,9 @@ func TestGatewayBusyUpdating(t *testing.T) {
 	update, err := c.net.NewVirtualNetworkGatewaysClient().BeginCreateOrUpdate(ctx, rg, "gw-hub", body, nil)
 	must(t, err)
 	runRules(t, sim, []ruleCase{
-		busyCase("NewConnection", *gw.ID, func() error {
-			_, err := nrConns.BeginCreateOrUpdate(ctx, rg, "conn-1", azConnBody(gw.ID, lngs[1], sharedKey, nil), nil)
-			return err
-		}),
-		busyCase("RewriteConnection", *gw.ID, func() error {
-			_, err := nrConns.BeginCreateOrUpdate(ctx, rg, "conn-0", azConnBody(gw.ID, lngs[0], "an0ther-key", nil), nil)
-			return err
-		}),
-		busyCase("DeleteConnection", *gw.ID, func() error {
-			_, err := nrConns.BeginDelete(ctx, rg, "conn-0", nil)
-			return err
-		}),
+		busyCase("NewConnection", *gw.ID, h.putConn(1, sharedKey)),
+		busyCase("RewriteConnection", *gw.ID, h.putConn(0, "an0ther-key")),
+		busyCase("DeleteConnection", *gw.ID, h.deleteConn(0)),
 	})
 	clk.jump(ages)
 	_, err = done(update, nil)
