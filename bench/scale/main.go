@@ -251,10 +251,12 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	}
 	var total, read429, write429 int64
 	byKind := map[string]int64{}
+	throttled := map[string]int64{} // 429s by cloud, method and type: which requests overran a budget
 	for _, c := range counters {
 		total += c.Count
 		byKind[c.Method+" "+c.Type] += c.Count
 		if c.Status == http.StatusTooManyRequests {
+			throttled[c.Cloud+" "+c.Method+" "+c.Type] += c.Count
 			if c.Method == http.MethodGet {
 				read429 += c.Count
 			} else {
@@ -301,6 +303,12 @@ func run(n int, timeScale float64, mode string, writeRate float64, keep bool) er
 	fmt.Fprintln(os.Stderr, "ARM requests per deployment by method and type:")
 	for _, k := range slices.Sorted(maps.Keys(byKind)) {
 		fmt.Fprintf(os.Stderr, "  %-60s %8.1f\n", k, float64(byKind[k])/float64(n))
+	}
+	if len(throttled) > 0 {
+		fmt.Fprintln(os.Stderr, "ARM 429s by cloud, method and type:")
+		for _, k := range slices.Sorted(maps.Keys(throttled)) {
+			fmt.Fprintf(os.Stderr, "  %-60s %8d\n", k, throttled[k])
+		}
 	}
 	fmt.Fprintf(os.Stderr, "wall %s, bound %s (critical path %s, write-budget bound %s), budgets %s at time scale %g\n",
 		wall.Round(time.Millisecond), bound.Round(time.Millisecond), critical.Round(time.Millisecond), writeBound.Round(time.Millisecond), mode, timeScale)
