@@ -4,9 +4,12 @@ import (
 	"context"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
@@ -98,6 +101,31 @@ type Want[M any] struct {
 	// Put writes it where that depends on what exists (cur, or nil on create); without
 	// Put, Model is PUT.
 	Put func(ctx context.Context, cur *M) (lro.Op[M], error)
+	// Location is where the request wants the resource, when it must not be elsewhere: an
+	// existing one in another location refuses the request (Fixed), as ARM cannot move a
+	// resource, before Matches is asked. Empty wants none: the resource stays where it is.
+	Location string
+}
+
+// Fixed refuses a Create that would change what ARM cannot change on the existing resource
+// n: its property (location, SKU), which is have, not want.
+func Fixed(n names.Name, property, have, want string) error {
+	return status.Errorf(codes.FailedPrecondition, "%s already exists with %s %s, not %s; its %s cannot change: delete it first or pick another name",
+		n, property, have, want, property)
+}
+
+// matches is w's Matches of the resource n, after the check of its Location against the
+// existing resource's (location).
+func (w *Want[M]) matches(location func(M) string, n names.Name) func(M) (bool, error) {
+	if w.Location == "" {
+		return w.Matches
+	}
+	return func(cur M) (bool, error) {
+		if have := location(cur); !azsdk.SameLocation(have, w.Location) {
+			return false, Fixed(n, "location", have, w.Location)
+		}
+		return w.Matches(cur)
+	}
 }
 
 // Create answers a Create request for the resource whose ID is id (see Ensure), after
@@ -123,7 +151,7 @@ func (t Type[C, S, M, A]) Create(ctx context.Context, cs Clouds[C], req CreateRe
 	if put == nil {
 		put = func(ctx context.Context, _ *M) (lro.Op[M], error) { return k.Put(ctx, k.in(n), n.ID(), w.Model, "") }
 	}
-	return Ensure(ctx, cs.Operations, k, n, n.ARMID(cs.Subscription(c), t.Provider), w.Matches, put, req.GetFreshResourceGroup())
+	return Ensure(ctx, cs.Operations, k, n, n.ARMID(cs.Subscription(c), t.Provider), w.matches(k.Location, n), put, req.GetFreshResourceGroup())
 }
 
 // Resumable is how the type's operations resume (an lro.Kind).

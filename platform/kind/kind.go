@@ -37,6 +37,8 @@ type Kind[S, M any, A Message] struct {
 	Put    func(ctx context.Context, in S, name string, m M, token string) (lro.Op[M], error)
 	Delete func(ctx context.Context, in S, name, token string) (lro.Op[struct{}], error)
 	State  func(M) string
+	// Location is where a resource is, as ARM names the location.
+	Location func(M) string
 	// Render converts ARM's model into the API message.
 	Render func(ctx context.Context, m M) (A, error)
 }
@@ -51,7 +53,7 @@ type Client[S, M any] interface {
 }
 
 // Of is the kind of the resources cl reads and writes: in and render as in Kind, its state
-// ARM's provisioning state (azsdk.State).
+// ARM's provisioning state (azsdk.State), its location ARM's (azsdk.Location).
 func Of[S, M any, A Message](cl Client[S, M], in func(parent names.Name) S, render func(context.Context, *M) (A, error)) Kind[S, *M, A] {
 	return Kind[S, *M, A]{
 		In:   in,
@@ -64,9 +66,10 @@ func Of[S, M any, A Message](cl Client[S, M], in func(parent names.Name) S, rend
 			}
 			return cl.CreateOrUpdate(ctx, in, name, v, token)
 		},
-		Delete: cl.Delete,
-		State:  azsdk.State[M],
-		Render: render,
+		Delete:   cl.Delete,
+		State:    azsdk.State[M],
+		Location: azsdk.Location[M],
+		Render:   render,
 	}
 }
 

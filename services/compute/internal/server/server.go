@@ -6,8 +6,6 @@ package server
 import (
 	stack "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -18,7 +16,6 @@ import (
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/kind"
-	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/services/compute/internal/image"
 	"github.com/hybridlink/hybridlink/services/compute/internal/machinesize"
@@ -88,14 +85,6 @@ func newClients(conn *cloud.Conn) (*clients, error) {
 
 // subscription is the subscription of the cloud of c.
 func subscription(c *clients) string { return c.conn.Subscription }
-
-// moved refuses a request that would move an existing resource to another location.
-func moved(n names.Name, have, want string) error {
-	if want == "" || azsdk.SameLocation(have, want) {
-		return nil
-	}
-	return status.Errorf(codes.FailedPrecondition, "%s already exists in location %s, not %s; a location cannot change: delete it first or pick another name", n, have, want)
-}
 
 // metadata builds the service's OperationMetadata.
 func metadata(h handle.Handle, armID, state string) proto.Message {

@@ -1,0 +1,35 @@
+package kind
+
+import (
+	"testing"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/hybridlink/hybridlink/platform/names"
+)
+
+// TestWantLocation: a wanted location refuses an existing resource elsewhere before
+// Matches is asked, compares as ARM does ("West US" is westus), and without one the
+// resource's location is not looked at.
+func TestWantLocation(t *testing.T) {
+	n := names.Name{Cloud: "c", ResourceGroup: "rg", Path: []names.Segment{{Collection: "publicIPAddresses", ID: "ip"}}}
+	location := func(m *model) string { return m.name }
+	asked := false
+	w := &Want[*model]{Matches: func(*model) (bool, error) { asked = true; return true, nil }}
+	for _, tc := range []struct {
+		name, want, have string
+		code             codes.Code
+		asked            bool
+	}{
+		{"same", "West US", "westus", codes.OK, true},
+		{"moved", "eastus", "westus", codes.FailedPrecondition, false},
+		{"none wanted", "", "westus", codes.OK, true},
+	} {
+		asked, w.Location = false, tc.want
+		ok, err := w.matches(location, n)(&model{tc.have})
+		if status.Code(err) != tc.code || asked != tc.asked || ok != (tc.code == codes.OK) {
+			t.Errorf("%s: matches = %v, %v (Matches asked: %v); want %v (asked: %v)", tc.name, ok, err, asked, tc.code, tc.asked)
+		}
+	}
+}
