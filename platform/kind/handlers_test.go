@@ -33,3 +33,18 @@ func TestWantLocation(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIName: an ARM resource ID is its resource name, with the collections spelled as the
+// service spells them; anything else, or nothing, is itself.
+func TestAPIName(t *testing.T) {
+	known := map[string]string{"publicipaddresses": "publicIPAddresses"}
+	for id, want := range map[string]string{
+		"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/publicipaddresses/ip": "clouds/c/resourceGroups/rg/publicIPAddresses/ip",
+		"/subscriptions/s/providers/Microsoft.Network/locations/westus":                       "/subscriptions/s/providers/Microsoft.Network/locations/westus",
+		"": "",
+	} {
+		if got := APIName("c", id, known); got != want {
+			t.Errorf("APIName(c, %q) = %q, want %q", id, got, want)
+		}
+	}
+}

@@ -79,6 +79,17 @@ func Plain[M any, A Message](cloud string, toAPI func(cloud string, m M) A) func
 	return func(_ context.Context, m M) (A, error) { return toAPI(cloud, m), nil }
 }
 
+// APIName is the resource name of the ARM ID armID on cloud, whose collections a service
+// spells as known does (names.FromARMID), or the ID itself when it is not one of those: a
+// service's messages name its own resources and those it references by their names.
+func APIName(cloud, armID string, known map[string]string) string {
+	n, err := names.FromARMID(cloud, armID, known)
+	if err != nil {
+		return armID
+	}
+	return n.String()
+}
+
 // Group is the In of a resource type whose resources are a resource group's.
 func Group(parent names.Name) string { return parent.ResourceGroup }
 
