@@ -38,10 +38,8 @@ func (s *Server) CreateVirtualMachineExtension(ctx context.Context, req *compute
 				got.GetRunTag() == want.GetRunTag() && got.GetProvisioningState() == computev1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED, nil
 		}
 		return &kind.Want[*vmextension.Model]{Matches: matches, Location: want.GetLocation(), Put: func(ctx context.Context, cur **vmextension.Model) (lro.Op[*vmextension.Model], error) {
-			loc := want.GetLocation()
-			if cur != nil {
-				loc = azsdk.Deref((*cur).Location)
-			} else if loc, err = c.conn.LocationIn(ctx, n.ResourceGroup, loc); err != nil {
+			loc, err := location(ctx, c, n, cur, want.GetLocation())
+			if err != nil {
 				return nil, err
 			}
 			return c.exts.CreateOrUpdate(ctx, kind.Child(vm), n.ID(), extModel(loc, want), "")

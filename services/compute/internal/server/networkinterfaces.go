@@ -27,14 +27,12 @@ func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.Crea
 		}
 		matches := func(cur *armnetwork.Interface) (bool, error) { return nicMatches(cur, want, spec), nil }
 		return &kind.Want[*armnetwork.Interface]{Matches: matches, Location: want.GetLocation(), Put: func(ctx context.Context, cur **armnetwork.Interface) (lro.Op[*armnetwork.Interface], error) {
-			loc, config := want.GetLocation(), "ipconfig1"
-			if cur == nil {
-				var err error
-				if loc, err = c.conn.LocationIn(ctx, n.ResourceGroup, loc); err != nil {
-					return nil, err
-				}
-			} else {
-				loc = azsdk.Deref((*cur).Location)
+			loc, err := location(ctx, c, n, cur, want.GetLocation())
+			if err != nil {
+				return nil, err
+			}
+			config := "ipconfig1"
+			if cur != nil {
 				if pc := primaryConfig(*cur); pc != nil && pc.Name != nil {
 					config = *pc.Name
 				}

@@ -4,6 +4,8 @@
 package server
 
 import (
+	"context"
+
 	stack "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 	"google.golang.org/protobuf/proto"
@@ -16,6 +18,7 @@ import (
 	"github.com/hybridlink/hybridlink/platform/cloud"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/kind"
+	"github.com/hybridlink/hybridlink/platform/names"
 	"github.com/hybridlink/hybridlink/platform/serve"
 	"github.com/hybridlink/hybridlink/services/compute/internal/image"
 	"github.com/hybridlink/hybridlink/services/compute/internal/machinesize"
@@ -85,6 +88,15 @@ func newClients(conn *cloud.Conn) (*clients, error) {
 
 // subscription is the subscription of the cloud of c.
 func subscription(c *clients) string { return c.conn.Subscription }
+
+// location is where the resource n goes: where it is (cur), or, for a new one (cur nil),
+// where the request wants it, want, or in its resource group's location.
+func location[M any](ctx context.Context, c *clients, n names.Name, cur **M, want string) (string, error) {
+	if cur != nil {
+		return azsdk.Location(*cur), nil
+	}
+	return c.conn.LocationIn(ctx, n.ResourceGroup, want)
+}
 
 // metadata builds the service's OperationMetadata.
 func metadata(h handle.Handle, armID, state string) proto.Message {
