@@ -1,6 +1,8 @@
 // Package kind is the generic Get, List, Create (ensure), Delete and resume of the resource
 // services: a Kind says what that code needs of one ARM resource type on one cloud, so that
-// each resource's handlers are a configuration and a few lines.
+// each resource's handlers are a configuration and a few lines. It also states once the
+// bounds their requests' fields share (Bound), which the orchestrator's deployment limits
+// read too where a deployment asks for the same thing.
 package kind
 
 import (
