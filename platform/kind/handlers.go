@@ -91,6 +91,28 @@ func CheckResource(v *apierr.Violations, field, id string, resource proto.Messag
 	return true
 }
 
+// Reference parses the resource name a request's field holds, a reference to another
+// resource, which must be on cloud, the referring resource's (SameCloud). It reports whether
+// the name is one to use; a violation on field says why not.
+func Reference(v *apierr.Violations, field, name, cloud string, collections ...string) (names.Name, bool) {
+	n, err := names.Parse(name, collections...)
+	if err != nil {
+		v.Add(field, "%v", err)
+		return n, false
+	}
+	return n, SameCloud(v, field, n, cloud)
+}
+
+// SameCloud checks that ref, which a request's field refers to, is on cloud, the referring
+// resource's: no resource refers to another cloud's.
+func SameCloud(v *apierr.Violations, field string, ref names.Name, cloud string) bool {
+	if ref.Cloud != cloud {
+		v.Add(field, "%s is on cloud %q; it must be on %q, the cloud of the resource that refers to it", ref, ref.Cloud, cloud)
+		return false
+	}
+	return true
+}
+
 // Want is what a Create wants of the resource it ensures, whose ARM model is M.
 type Want[M any] struct {
 	// Matches says whether an existing one already is what the request wants; its error

@@ -6,6 +6,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
 
@@ -45,6 +46,25 @@ func TestAPIName(t *testing.T) {
 	} {
 		if got := APIName("c", id, known); got != want {
 			t.Errorf("APIName(c, %q) = %q, want %q", id, got, want)
+		}
+	}
+}
+
+// TestReference: a reference is a resource name of the given shape on the referring
+// resource's cloud; anything else is one violation on the field.
+func TestReference(t *testing.T) {
+	for _, tc := range []struct {
+		name, ref string
+		ok        bool
+	}{
+		{"same cloud", "clouds/c/resourceGroups/rg/publicIPAddresses/ip", true},
+		{"other cloud", "clouds/d/resourceGroups/rg/publicIPAddresses/ip", false},
+		{"other shape", "clouds/c/resourceGroups/rg/virtualNetworks/vn", false},
+	} {
+		var v apierr.Violations
+		n, ok := Reference(&v, "public_ip_address", tc.ref, "c", "publicIPAddresses")
+		if ok != tc.ok || len(v) != map[bool]int{true: 0, false: 1}[tc.ok] || (ok && n.String() != tc.ref) {
+			t.Errorf("%s: Reference = %v, %v with violations %v", tc.name, n, ok, v)
 		}
 	}
 }

@@ -51,7 +51,7 @@ func validateNetworkInterface(req *computev1.CreateNetworkInterfaceRequest, pare
 	}
 	if want.GetSubnet() == "" {
 		v.Add("network_interface.subnet", "required: a subnet name, clouds/{cloud}/resourceGroups/{resource_group}/virtualNetworks/{virtual_network}/subnets/{subnet}")
-	} else if sn, ok := reference(&v, "network_interface.subnet", want.GetSubnet(), parent.Cloud, "virtualNetworks", "subnets"); ok {
+	} else if sn, ok := kind.Reference(&v, "network_interface.subnet", want.GetSubnet(), parent.Cloud, "virtualNetworks", "subnets"); ok {
 		if strings.EqualFold(sn.ID(), azrules.GatewaySubnet) {
 			v.Add("network_interface.subnet", "%s is reserved for VPN gateways; put the network interface in a workload subnet", azrules.GatewaySubnet)
 		} else {
@@ -66,25 +66,11 @@ func validateNetworkInterface(req *computev1.CreateNetworkInterfaceRequest, pare
 		}
 	}
 	if p := want.GetPublicIpAddress(); p != "" {
-		if pip, ok := reference(&v, "network_interface.public_ip_address", p, parent.Cloud, "publicIPAddresses"); ok {
+		if pip, ok := kind.Reference(&v, "network_interface.public_ip_address", p, parent.Cloud, "publicIPAddresses"); ok {
 			spec.publicIPID = pip.ARMID(subscription, providerNetwork)
 		}
 	}
 	return want, spec, v.Err()
-}
-
-// reference parses a reference to another resource, which must be on cloud.
-func reference(v *apierr.Violations, field, name, cloud string, collections ...string) (names.Name, bool) {
-	n, err := names.Parse(name, collections...)
-	if err != nil {
-		v.Add(field, "%v", err)
-		return n, false
-	}
-	if n.Cloud != cloud {
-		v.Add(field, "%s is on cloud %s; it must be on %s, the cloud of the resource that uses it", name, n.Cloud, cloud)
-		return n, false
-	}
-	return n, true
 }
 
 // vmSpec is a validated virtual machine: its guest OS family, computer name and the ARM IDs
@@ -144,7 +130,7 @@ func validateVirtualMachine(req *computev1.CreateVirtualMachineRequest, parent n
 	seen := map[string]bool{}
 	for i, name := range want.GetNetworkInterfaces() {
 		field := fmt.Sprintf("virtual_machine.network_interfaces[%d]", i)
-		nic, ok := reference(&v, field, name, parent.Cloud, "networkInterfaces")
+		nic, ok := kind.Reference(&v, field, name, parent.Cloud, "networkInterfaces")
 		if !ok {
 			continue
 		}

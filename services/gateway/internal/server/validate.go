@@ -138,10 +138,10 @@ func validateGateway(k cloud.Kind, parent names.Name, req *gatewayv1.CreateVirtu
 	case subnet.ID() != azrules.GatewaySubnet:
 		v.Add("virtual_network_gateway.subnet", "a VPN gateway's subnet must be named exactly %q, not %q", azrules.GatewaySubnet, subnet.ID())
 	default:
-		sameCloud(&v, "virtual_network_gateway.subnet", subnet, parent.Cloud)
+		kind.SameCloud(&v, "virtual_network_gateway.subnet", subnet, parent.Cloud)
 	}
 	spec.subnet = subnet
-	spec.publicIP = reference(&v, "virtual_network_gateway.public_ip_address", want.GetPublicIpAddress(), parent.Cloud, "publicIPAddresses")
+	spec.publicIP, _ = kind.Reference(&v, "virtual_network_gateway.public_ip_address", want.GetPublicIpAddress(), parent.Cloud, "publicIPAddresses")
 	switch {
 	case want.GetEnableBgp() && sku == "Basic":
 		v.Add("virtual_network_gateway.enable_bgp", "the Basic gateway SKU does not support BGP; pick another SKU or turn BGP off")
@@ -224,8 +224,8 @@ func validateConnection(k cloud.Kind, parent names.Name, req *gatewayv1.CreateCo
 	if !kind.CheckResource(&v, "connection", req.GetConnectionId(), want) {
 		return spec, v.Err()
 	}
-	spec.gateway = reference(&v, "connection.virtual_network_gateway", want.GetVirtualNetworkGateway(), parent.Cloud, "virtualNetworkGateways")
-	spec.local = reference(&v, "connection.local_network_gateway", want.GetLocalNetworkGateway(), parent.Cloud, "localNetworkGateways")
+	spec.gateway, _ = kind.Reference(&v, "connection.virtual_network_gateway", want.GetVirtualNetworkGateway(), parent.Cloud, "virtualNetworkGateways")
+	spec.local, _ = kind.Reference(&v, "connection.local_network_gateway", want.GetLocalNetworkGateway(), parent.Cloud, "localNetworkGateways")
 	checkSharedKey(&v, "connection.shared_key", want.GetSharedKey())
 	switch want.GetProtocol() {
 	case gatewayv1.Connection_PROTOCOL_UNSPECIFIED, gatewayv1.Connection_PROTOCOL_IKEV2:
