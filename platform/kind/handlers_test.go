@@ -51,20 +51,19 @@ func TestAPIName(t *testing.T) {
 }
 
 // TestReference: a reference is a resource name of the given shape on the referring
-// resource's cloud; anything else is one violation on the field.
+// resource's cloud; a name on another cloud, or of another shape, is one violation on the
+// field.
 func TestReference(t *testing.T) {
-	for _, tc := range []struct {
-		name, ref string
-		ok        bool
-	}{
-		{"same cloud", "clouds/c/resourceGroups/rg/publicIPAddresses/ip", true},
-		{"other cloud", "clouds/d/resourceGroups/rg/publicIPAddresses/ip", false},
-		{"other shape", "clouds/c/resourceGroups/rg/virtualNetworks/vn", false},
-	} {
+	valid := map[string]bool{
+		"clouds/c/resourceGroups/rg/publicIPAddresses/ip": true,
+		"clouds/d/resourceGroups/rg/publicIPAddresses/ip": false,
+		"clouds/c/resourceGroups/rg/virtualNetworks/vn":   false,
+	}
+	for ref, want := range valid {
 		var v apierr.Violations
-		n, ok := Reference(&v, "public_ip_address", tc.ref, "c", "publicIPAddresses")
-		if ok != tc.ok || len(v) != map[bool]int{true: 0, false: 1}[tc.ok] || (ok && n.String() != tc.ref) {
-			t.Errorf("%s: Reference = %v, %v with violations %v", tc.name, n, ok, v)
+		n, ok := Reference(&v, "public_ip_address", ref, "c", "publicIPAddresses")
+		if ok != want || len(v) == 0 != want || (ok && n.String() != ref) {
+			t.Errorf("Reference(%s) = %v, %v with violations %v; want ok %v", ref, n, ok, v, want)
 		}
 	}
 }
