@@ -63,6 +63,18 @@ func State[M any](m *M) string {
 	return s.Properties.ProvisioningState
 }
 
+// Location is the location of m, an ARM resource's model, or "" when it has none: ARM
+// keeps every resource type's at location.
+func Location[M any](m *M) string {
+	l, err := Convert[struct {
+		Location string `json:"location"`
+	}](m)
+	if err != nil {
+		return ""
+	}
+	return l.Location
+}
+
 // Deref returns *p, or T's zero value for nil: SDK models point at everything.
 func Deref[T any](p *T) T {
 	if p == nil {

@@ -24,3 +24,13 @@ func TestState(t *testing.T) {
 		}
 	}
 }
+
+// TestLocation: a model's location is ARM's, and empty when the model has none.
+func TestLocation(t *testing.T) {
+	if got := Location(&armnetwork.PublicIPAddress{Location: to.Ptr("westus")}); got != "westus" {
+		t.Errorf("Location of a public IP address in westus = %q", got)
+	}
+	if got := Location(&armnetwork.Subnet{}); got != "" {
+		t.Errorf("Location of a subnet = %q, want none", got)
+	}
+}

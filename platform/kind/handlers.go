@@ -4,9 +4,12 @@ import (
 	"context"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hybridlink/hybridlink/platform/apierr"
+	"github.com/hybridlink/hybridlink/platform/azsdk"
 	"github.com/hybridlink/hybridlink/platform/lro"
 	"github.com/hybridlink/hybridlink/platform/names"
 )
@@ -88,6 +91,28 @@ func CheckResource(v *apierr.Violations, field, id string, resource proto.Messag
 	return true
 }
 
+// Reference parses the resource name a request's field holds, a reference to another
+// resource, which must be on cloud, the referring resource's (SameCloud). It reports whether
+// the name is one to use; a violation on field says why not.
+func Reference(v *apierr.Violations, field, name, cloud string, collections ...string) (names.Name, bool) {
+	n, err := names.Parse(name, collections...)
+	if err != nil {
+		v.Add(field, "%v", err)
+		return n, false
+	}
+	return n, SameCloud(v, field, n, cloud)
+}
+
+// SameCloud checks that ref, which a request's field refers to, is on cloud, the referring
+// resource's: no resource refers to another cloud's.
+func SameCloud(v *apierr.Violations, field string, ref names.Name, cloud string) bool {
+	if ref.Cloud != cloud {
+		v.Add(field, "%s is on cloud %q; it must be on %q, the cloud of the resource that refers to it", ref, ref.Cloud, cloud)
+		return false
+	}
+	return true
+}
+
 // Want is what a Create wants of the resource it ensures, whose ARM model is M.
 type Want[M any] struct {
 	// Matches says whether an existing one already is what the request wants; its error
@@ -98,6 +123,31 @@ type Want[M any] struct {
 	// Put writes it where that depends on what exists (cur, or nil on create); without
 	// Put, Model is PUT.
 	Put func(ctx context.Context, cur *M) (lro.Op[M], error)
+	// Location is where the request wants the resource, when it must not be elsewhere: an
+	// existing one in another location refuses the request (Fixed), as ARM cannot move a
+	// resource, before Matches is asked. Empty wants none: the resource stays where it is.
+	Location string
+}
+
+// Fixed refuses a Create that would change what ARM cannot change on the existing resource
+// n: its property (location, SKU), which is have, not want.
+func Fixed(n names.Name, property, have, want string) error {
+	return status.Errorf(codes.FailedPrecondition, "%s already exists with %s %s, not %s; its %s cannot change: delete it first or pick another name",
+		n, property, have, want, property)
+}
+
+// matches is w's Matches of the resource n, after the check of its Location against the
+// existing resource's (location).
+func (w *Want[M]) matches(location func(M) string, n names.Name) func(M) (bool, error) {
+	if w.Location == "" {
+		return w.Matches
+	}
+	return func(cur M) (bool, error) {
+		if have := location(cur); !azsdk.SameLocation(have, w.Location) {
+			return false, Fixed(n, "location", have, w.Location)
+		}
+		return w.Matches(cur)
+	}
 }
 
 // Create answers a Create request for the resource whose ID is id (see Ensure), after
@@ -123,7 +173,7 @@ func (t Type[C, S, M, A]) Create(ctx context.Context, cs Clouds[C], req CreateRe
 	if put == nil {
 		put = func(ctx context.Context, _ *M) (lro.Op[M], error) { return k.Put(ctx, k.in(n), n.ID(), w.Model, "") }
 	}
-	return Ensure(ctx, cs.Operations, k, n, n.ARMID(cs.Subscription(c), t.Provider), w.Matches, put, req.GetFreshResourceGroup())
+	return Ensure(ctx, cs.Operations, k, n, n.ARMID(cs.Subscription(c), t.Provider), w.matches(k.Location, n), put, req.GetFreshResourceGroup())
 }
 
 // Resumable is how the type's operations resume (an lro.Kind).

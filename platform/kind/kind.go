@@ -1,6 +1,8 @@
 // Package kind is the generic Get, List, Create (ensure), Delete and resume of the resource
 // services: a Kind says what that code needs of one ARM resource type on one cloud, so that
-// each resource's handlers are a configuration and a few lines.
+// each resource's handlers are a configuration and a few lines. It also states once the
+// bounds their requests' fields share (Bound), which the orchestrator's deployment limits
+// read too where a deployment asks for the same thing.
 package kind
 
 import (
@@ -37,6 +39,8 @@ type Kind[S, M any, A Message] struct {
 	Put    func(ctx context.Context, in S, name string, m M, token string) (lro.Op[M], error)
 	Delete func(ctx context.Context, in S, name, token string) (lro.Op[struct{}], error)
 	State  func(M) string
+	// Location is where a resource is, as ARM names the location.
+	Location func(M) string
 	// Render converts ARM's model into the API message.
 	Render func(ctx context.Context, m M) (A, error)
 }
@@ -51,7 +55,7 @@ type Client[S, M any] interface {
 }
 
 // Of is the kind of the resources cl reads and writes: in and render as in Kind, its state
-// ARM's provisioning state (azsdk.State).
+// ARM's provisioning state (azsdk.State), its location ARM's (azsdk.Location).
 func Of[S, M any, A Message](cl Client[S, M], in func(parent names.Name) S, render func(context.Context, *M) (A, error)) Kind[S, *M, A] {
 	return Kind[S, *M, A]{
 		In:   in,
@@ -64,9 +68,10 @@ func Of[S, M any, A Message](cl Client[S, M], in func(parent names.Name) S, rend
 			}
 			return cl.CreateOrUpdate(ctx, in, name, v, token)
 		},
-		Delete: cl.Delete,
-		State:  azsdk.State[M],
-		Render: render,
+		Delete:   cl.Delete,
+		State:    azsdk.State[M],
+		Location: azsdk.Location[M],
+		Render:   render,
 	}
 }
 
@@ -74,6 +79,17 @@ func Of[S, M any, A Message](cl Client[S, M], in func(parent names.Name) S, rend
 // reading nothing more.
 func Plain[M any, A Message](cloud string, toAPI func(cloud string, m M) A) func(context.Context, M) (A, error) {
 	return func(_ context.Context, m M) (A, error) { return toAPI(cloud, m), nil }
+}
+
+// APIName is the resource name of the ARM ID armID on cloud, whose collections a service
+// spells as known does (names.FromARMID), or the ID itself when it is not one of those: a
+// service's messages name its own resources and those it references by their names.
+func APIName(cloud, armID string, known map[string]string) string {
+	n, err := names.FromARMID(cloud, armID, known)
+	if err != nil {
+		return armID
+	}
+	return n.String()
 }
 
 // Group is the In of a resource type whose resources are a resource group's.

@@ -7,7 +7,7 @@ import (
 
 	computev1 "github.com/hybridlink/hybridlink/gen/hybridlink/compute/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
-	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/services/compute/internal/virtualmachine"
 )
 
@@ -19,13 +19,7 @@ var collections = map[string]string{
 }
 
 // apiName maps an ARM ID to a resource name, or returns the ID when it is not one of ours.
-func apiName(cloud, armID string) string {
-	n, err := names.FromARMID(cloud, armID, collections)
-	if err != nil {
-		return armID
-	}
-	return n.String()
-}
+func apiName(cloud, armID string) string { return kind.APIName(cloud, armID, collections) }
 
 // primaryConfig is a network interface's primary IP configuration, or its first.
 func primaryConfig(m *armnetwork.Interface) *armnetwork.InterfaceIPConfiguration {

@@ -32,19 +32,14 @@ func (s *Server) CreateVirtualMachineExtension(ctx context.Context, req *compute
 		}
 		vm := n.Parent()
 		matches := func(cur *vmextension.Model) (bool, error) {
-			if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
-				return false, err
-			}
 			got := extToAPI(c.conn.ID, cur)
 			return got.GetPublisher() == want.GetPublisher() && got.GetType() == want.GetType() &&
 				got.GetTypeHandlerVersion() == want.GetTypeHandlerVersion() && got.GetCommand() == want.GetCommand() &&
 				got.GetRunTag() == want.GetRunTag() && got.GetProvisioningState() == computev1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED, nil
 		}
-		return &kind.Want[*vmextension.Model]{Matches: matches, Put: func(ctx context.Context, cur **vmextension.Model) (lro.Op[*vmextension.Model], error) {
-			loc := want.GetLocation()
-			if cur != nil {
-				loc = azsdk.Deref((*cur).Location)
-			} else if loc, err = c.conn.LocationIn(ctx, n.ResourceGroup, loc); err != nil {
+		return &kind.Want[*vmextension.Model]{Matches: matches, Location: want.GetLocation(), Put: func(ctx context.Context, cur **vmextension.Model) (lro.Op[*vmextension.Model], error) {
+			loc, err := location(ctx, c, n, cur, want.GetLocation())
+			if err != nil {
 				return nil, err
 			}
 			return c.exts.CreateOrUpdate(ctx, kind.Child(vm), n.ID(), extModel(loc, want), "")

@@ -25,21 +25,14 @@ func (s *Server) CreateNetworkInterface(ctx context.Context, req *computev1.Crea
 		if err != nil {
 			return nil, err
 		}
-		matches := func(cur *armnetwork.Interface) (bool, error) {
-			if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
-				return false, err
+		matches := func(cur *armnetwork.Interface) (bool, error) { return nicMatches(cur, want, spec), nil }
+		return &kind.Want[*armnetwork.Interface]{Matches: matches, Location: want.GetLocation(), Put: func(ctx context.Context, cur **armnetwork.Interface) (lro.Op[*armnetwork.Interface], error) {
+			loc, err := location(ctx, c, n, cur, want.GetLocation())
+			if err != nil {
+				return nil, err
 			}
-			return nicMatches(cur, want, spec), nil
-		}
-		return &kind.Want[*armnetwork.Interface]{Matches: matches, Put: func(ctx context.Context, cur **armnetwork.Interface) (lro.Op[*armnetwork.Interface], error) {
-			loc, config := want.GetLocation(), "ipconfig1"
-			if cur == nil {
-				var err error
-				if loc, err = c.conn.LocationIn(ctx, n.ResourceGroup, loc); err != nil {
-					return nil, err
-				}
-			} else {
-				loc = azsdk.Deref((*cur).Location)
+			config := "ipconfig1"
+			if cur != nil {
 				if pc := primaryConfig(*cur); pc != nil && pc.Name != nil {
 					config = *pc.Name
 				}

@@ -4,10 +4,10 @@
 package server
 
 import (
+	"context"
+
 	stack "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -89,12 +89,13 @@ func newClients(conn *cloud.Conn) (*clients, error) {
 // subscription is the subscription of the cloud of c.
 func subscription(c *clients) string { return c.conn.Subscription }
 
-// moved refuses a request that would move an existing resource to another location.
-func moved(n names.Name, have, want string) error {
-	if want == "" || azsdk.SameLocation(have, want) {
-		return nil
+// location is where the resource n goes: where it is (cur), or, for a new one (cur nil),
+// where the request wants it, want, or in its resource group's location.
+func location[M any](ctx context.Context, c *clients, n names.Name, cur **M, want string) (string, error) {
+	if cur != nil {
+		return azsdk.Location(*cur), nil
 	}
-	return status.Errorf(codes.FailedPrecondition, "%s already exists in location %s, not %s; a location cannot change: delete it first or pick another name", n, have, want)
+	return c.conn.LocationIn(ctx, n.ResourceGroup, want)
 }
 
 // metadata builds the service's OperationMetadata.

@@ -16,26 +16,15 @@ import (
 
 // limits bounds every field of the Create requests, checked before anything else.
 var limits = apierr.NewLimits(slices.Concat(
+	kind.ResourceName.On("parent", "network_interface.subnet", "network_interface.public_ip_address", "virtual_machine.network_interfaces[*]"),
+	kind.ARMName("network interface", 80).On("network_interface_id"),
+	kind.ARMName("extension", 80).On("virtual_machine_extension_id"),
+	kind.Address.On("network_interface.private_ip_address"),
+	kind.VirtualMachineLimits("virtual_machine", "image."),
 	[]apierr.Limit{
-		{Field: "parent", Max: names.MaxName, Why: "a resource name"},
-		{Field: "network_interface_id", Max: 80, Why: "ARM: network interface names have 1-80 characters"},
 		{Field: "virtual_machine_id", Max: azrules.MaxVMName, Why: "Azure: VM names have at most 64 characters"},
-		{Field: "network_interface.subnet", Max: names.MaxName, Why: "a resource name"},
-		{Field: "network_interface.private_ip_address", Max: azrules.MaxAddress, Why: "an IPv4 address"},
-		{Field: "network_interface.public_ip_address", Max: names.MaxName, Why: "a resource name"},
-		{Field: "virtual_machine.size", Max: azrules.MaxVMSize, Why: "ARM VM size names (Standard_NC96ads_A100_v4 has 24 characters)"},
-		{Field: "virtual_machine.image.publisher", Max: azrules.MaxImageName, Why: "Marketplace publisher ids have at most 50 characters"},
-		{Field: "virtual_machine.image.offer", Max: azrules.MaxImageName, Why: "Marketplace offer ids have at most 50 characters"},
-		{Field: "virtual_machine.image.sku", Max: azrules.MaxImageName, Why: "Marketplace plan ids have at most 50 characters"},
-		{Field: "virtual_machine.image.version", Max: azrules.MaxImageVersion, Why: "Major.Minor.Build, three 32-bit numbers"},
 		{Field: "virtual_machine.computer_name", Max: azrules.MaxVMName, Why: "Azure: computer names have at most 64 characters (15 on Windows)"},
-		{Field: "virtual_machine.admin_username", Max: azrules.MaxUsername, Why: "Azure: 64 characters on Linux, 20 on Windows"},
-		{Field: "virtual_machine.admin_password", Max: azrules.MaxPassword, Why: "Azure: 72 characters on Linux, 123 on Windows"},
-		{Field: "virtual_machine.ssh_public_keys", Max: azrules.MaxSSHKeys, Why: "ARM documents no count; ours, for the admin account's authorized keys"},
-		{Field: "virtual_machine.ssh_public_keys[*]", Max: azrules.MaxSSHKey, Why: "an OpenSSH RSA key of 16384 bits, the longest ssh-keygen makes, has about 2.8 KB"},
 		{Field: "virtual_machine.network_interfaces", Max: azrules.MaxNetworkInterfaces, Why: "the most network interfaces any Azure VM size takes"},
-		{Field: "virtual_machine.network_interfaces[*]", Max: names.MaxName, Why: "a resource name"},
-		{Field: "virtual_machine_extension_id", Max: 80, Why: "ARM: extension names have 1-80 characters"},
 		{Field: "virtual_machine_extension.publisher", Max: 128, Why: "extension publishers are dotted names such as Microsoft.Azure.Extensions"},
 		{Field: "virtual_machine_extension.type", Max: 128, Why: "extension types such as CustomScript"},
 		{Field: "virtual_machine_extension.type_handler_version", Max: 9, Why: "major.minor, each at most four digits"},
@@ -62,7 +51,7 @@ func validateNetworkInterface(req *computev1.CreateNetworkInterfaceRequest, pare
 	}
 	if want.GetSubnet() == "" {
 		v.Add("network_interface.subnet", "required: a subnet name, clouds/{cloud}/resourceGroups/{resource_group}/virtualNetworks/{virtual_network}/subnets/{subnet}")
-	} else if sn, ok := reference(&v, "network_interface.subnet", want.GetSubnet(), parent.Cloud, "virtualNetworks", "subnets"); ok {
+	} else if sn, ok := kind.Reference(&v, "network_interface.subnet", want.GetSubnet(), parent.Cloud, "virtualNetworks", "subnets"); ok {
 		if strings.EqualFold(sn.ID(), azrules.GatewaySubnet) {
 			v.Add("network_interface.subnet", "%s is reserved for VPN gateways; put the network interface in a workload subnet", azrules.GatewaySubnet)
 		} else {
@@ -77,25 +66,11 @@ func validateNetworkInterface(req *computev1.CreateNetworkInterfaceRequest, pare
 		}
 	}
 	if p := want.GetPublicIpAddress(); p != "" {
-		if pip, ok := reference(&v, "network_interface.public_ip_address", p, parent.Cloud, "publicIPAddresses"); ok {
+		if pip, ok := kind.Reference(&v, "network_interface.public_ip_address", p, parent.Cloud, "publicIPAddresses"); ok {
 			spec.publicIPID = pip.ARMID(subscription, providerNetwork)
 		}
 	}
 	return want, spec, v.Err()
-}
-
-// reference parses a reference to another resource, which must be on cloud.
-func reference(v *apierr.Violations, field, name, cloud string, collections ...string) (names.Name, bool) {
-	n, err := names.Parse(name, collections...)
-	if err != nil {
-		v.Add(field, "%v", err)
-		return n, false
-	}
-	if n.Cloud != cloud {
-		v.Add(field, "%s is on cloud %s; it must be on %s, the cloud of the resource that uses it", name, n.Cloud, cloud)
-		return n, false
-	}
-	return n, true
 }
 
 // vmSpec is a validated virtual machine: its guest OS family, computer name and the ARM IDs
@@ -155,7 +130,7 @@ func validateVirtualMachine(req *computev1.CreateVirtualMachineRequest, parent n
 	seen := map[string]bool{}
 	for i, name := range want.GetNetworkInterfaces() {
 		field := fmt.Sprintf("virtual_machine.network_interfaces[%d]", i)
-		nic, ok := reference(&v, field, name, parent.Cloud, "networkInterfaces")
+		nic, ok := kind.Reference(&v, field, name, parent.Cloud, "networkInterfaces")
 		if !ok {
 			continue
 		}

@@ -32,15 +32,12 @@ func (s *Server) CreateVirtualMachine(ctx context.Context, req *computev1.Create
 			return nil, err
 		}
 		matches := func(cur *virtualmachine.Model) (bool, error) {
-			if err := moved(n, azsdk.Deref(cur.Location), want.GetLocation()); err != nil {
-				return false, err
-			}
 			if err := immutable(n, cur, want); err != nil {
 				return false, err
 			}
 			return vmMatches(cur, want, spec), nil
 		}
-		return &kind.Want[*virtualmachine.Model]{Matches: matches, Put: func(ctx context.Context, cur **virtualmachine.Model) (lro.Op[*virtualmachine.Model], error) {
+		return &kind.Want[*virtualmachine.Model]{Matches: matches, Location: want.GetLocation(), Put: func(ctx context.Context, cur **virtualmachine.Model) (lro.Op[*virtualmachine.Model], error) {
 			var model virtualmachine.Model
 			if cur != nil {
 				model = vmUpdate(*cur, want, spec)

@@ -12,6 +12,7 @@ import (
 	"context"
 
 	stack "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 
@@ -42,41 +43,45 @@ type Client interface {
 func New(conn *cloud.Conn) (Client, error) {
 	return armclient.New(conn, armnetwork.NewVirtualNetworkGatewayConnectionsClient, stack.NewVirtualNetworkGatewayConnectionsClient,
 		func(c *armnetwork.VirtualNetworkGatewayConnectionsClient) Client {
-			return azureClient{armclient.Of[Model](c), c}
+			return withKeys(armclient.Of[Model](c), c)
 		},
 		func(c *stack.VirtualNetworkGatewayConnectionsClient) Client {
-			return stackClient{armclient.Of[Model](c), c}
+			return withKeys(armclient.Of[Model](c), c)
 		})
 }
 
-// azureClient adds Azure's shared key calls; the result of setting a key is dropped.
-type azureClient struct {
+// keys is one profile's shared key calls: GetSharedKey answers R, which converts as the key
+// model it embeds, and BeginSetSharedKey takes the profile's key model K.
+type keys[GO, R, K any, SO ~armclient.Resume, SR any] interface {
+	GetSharedKey(ctx context.Context, rg, name string, o *GO) (R, error)
+	BeginSetSharedKey(ctx context.Context, rg, name string, key K, o *SO) (*runtime.Poller[SR], error)
+}
+
+// keyClient adds a profile's shared key calls to its connection calls; the result of setting
+// a key is dropped.
+type keyClient[GO, R, K any, SO ~armclient.Resume, SR any] struct {
 	*armclient.Client[Model, string]
-	c *armnetwork.VirtualNetworkGatewayConnectionsClient
+	c keys[GO, R, K, SO, SR]
 }
 
-func (a azureClient) SharedKey(ctx context.Context, rg, name string) (string, error) {
-	r, err := a.c.GetSharedKey(ctx, rg, name, nil)
-	return azsdk.Deref(r.Value), err
+// withKeys is the Client of a profile's connection calls and shared key calls c.
+func withKeys[GO, R, K any, SO ~armclient.Resume, SR any](calls *armclient.Client[Model, string], c keys[GO, R, K, SO, SR]) Client {
+	return keyClient[GO, R, K, SO, SR]{calls, c}
 }
 
-func (a azureClient) SetSharedKey(ctx context.Context, rg, name, key, token string) (lro.Op[struct{}], error) {
-	return armclient.Discard(a.c.BeginSetSharedKey(ctx, rg, name, armnetwork.ConnectionSharedKey{Value: to.Ptr(key)},
-		&armnetwork.VirtualNetworkGatewayConnectionsClientBeginSetSharedKeyOptions{ResumeToken: token}))
+func (k keyClient[GO, R, K, SO, SR]) SharedKey(ctx context.Context, rg, name string) (string, error) {
+	r, err := k.c.GetSharedKey(ctx, rg, name, nil)
+	if err != nil {
+		return "", err
+	}
+	key, err := azsdk.Convert[armnetwork.ConnectionSharedKey](r)
+	return azsdk.Deref(key.Value), err
 }
 
-// stackClient adds Azure Stack Hub's shared key calls; the result of setting a key is dropped.
-type stackClient struct {
-	*armclient.Client[Model, string]
-	c *stack.VirtualNetworkGatewayConnectionsClient
-}
-
-func (s stackClient) SharedKey(ctx context.Context, rg, name string) (string, error) {
-	r, err := s.c.GetSharedKey(ctx, rg, name, nil)
-	return azsdk.Deref(r.Value), err
-}
-
-func (s stackClient) SetSharedKey(ctx context.Context, rg, name, key, token string) (lro.Op[struct{}], error) {
-	return armclient.Discard(s.c.BeginSetSharedKey(ctx, rg, name, stack.ConnectionSharedKey{Value: to.Ptr(key)},
-		&stack.VirtualNetworkGatewayConnectionsClientBeginSetSharedKeyOptions{ResumeToken: token}))
+func (k keyClient[GO, R, K, SO, SR]) SetSharedKey(ctx context.Context, rg, name, key, token string) (lro.Op[struct{}], error) {
+	m, err := azsdk.Convert[K](armnetwork.ConnectionSharedKey{Value: to.Ptr(key)})
+	if err != nil {
+		return nil, err
+	}
+	return armclient.Discard(k.c.BeginSetSharedKey(ctx, rg, name, m, to.Ptr(SO(armclient.Resume{ResumeToken: token}))))
 }

@@ -6,7 +6,7 @@ import (
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
-	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/services/gateway/internal/connection"
 )
 
@@ -19,16 +19,7 @@ var collections = map[string]string{
 }
 
 // apiName maps an ARM ID to a resource name, or returns the ID when it is not one of ours.
-func apiName(cloud, armID string) string {
-	if armID == "" {
-		return ""
-	}
-	n, err := names.FromARMID(cloud, armID, collections)
-	if err != nil {
-		return armID
-	}
-	return n.String()
-}
+func apiName(cloud, armID string) string { return kind.APIName(cloud, armID, collections) }
 
 func pipToAPI(cloud string, m *armnetwork.PublicIPAddress) *gatewayv1.PublicIPAddress {
 	p := &gatewayv1.PublicIPAddress{Name: apiName(cloud, azsdk.Deref(m.ID)), Location: azsdk.Deref(m.Location), Tags: azsdk.TagsToAPI(m.Tags), ArmId: azsdk.Deref(m.ID),

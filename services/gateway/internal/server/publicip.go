@@ -7,8 +7,6 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
@@ -33,11 +31,8 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 			if cur.SKU != nil && cur.SKU.Name != nil {
 				sku = string(*cur.SKU.Name)
 			}
-			switch {
-			case !azsdk.SameLocation(azsdk.Deref(cur.Location), location):
-				return false, status.Errorf(codes.FailedPrecondition, "public IP address %s already exists in location %s, not %s; the location cannot change: pick another name, or delete it first", n, azsdk.Deref(cur.Location), location)
-			case !strings.EqualFold(sku, spec.sku):
-				return false, status.Errorf(codes.FailedPrecondition, "public IP address %s already exists with SKU %s, not %s; the SKU cannot change: pick another name, or delete it first", n, sku, spec.sku)
+			if !strings.EqualFold(sku, spec.sku) {
+				return false, kind.Fixed(n, "SKU", sku, spec.sku)
 			}
 			method := ""
 			if cur.Properties != nil && cur.Properties.PublicIPAllocationMethod != nil {
@@ -54,7 +49,7 @@ func (s *Server) CreatePublicIPAddress(ctx context.Context, req *gatewayv1.Creat
 				PublicIPAddressVersion:   to.Ptr(armnetwork.IPVersionIPv4),
 			},
 		}
-		return &kind.Want[*armnetwork.PublicIPAddress]{Matches: matches, Model: &model}, nil
+		return &kind.Want[*armnetwork.PublicIPAddress]{Matches: matches, Model: &model, Location: location}, nil
 	})
 }
 

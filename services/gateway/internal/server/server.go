@@ -97,24 +97,6 @@ func metadata(h handle.Handle, armID, state string) proto.Message {
 		CreateTime: timestamppb.New(h.Created), ProvisioningState: azsdk.ProvisioningState[gatewayv1.ProvisioningState](state)}
 }
 
-// sameCloud checks that a referenced resource lives on the cloud of the one referring to it.
-func sameCloud(v *apierr.Violations, field string, ref names.Name, cloud string) {
-	if ref.Cloud != cloud {
-		v.Add(field, "%s is on cloud %q; it must be on the same cloud as the resource, %q", ref, ref.Cloud, cloud)
-	}
-}
-
-// reference parses the resource name a field of the request holds, which must be on cloud.
-func reference(v *apierr.Violations, field, name, cloud string, collections ...string) names.Name {
-	n, err := names.Parse(name, collections...)
-	if err != nil {
-		v.Add(field, "%v", err)
-	} else {
-		sameCloud(v, field, n, cloud)
-	}
-	return n
-}
-
 // referenced reads with cl the resource n, a what the request refers to: FailedPrecondition
 // when it does not exist, as it must be created first.
 func referenced[M any](ctx context.Context, cl *armclient.Client[M, string], what string, n names.Name) (*M, error) {

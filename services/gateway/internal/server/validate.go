@@ -20,24 +20,18 @@ const defaultASN = 65515
 // limits bounds every field of the Create requests and SetConnectionSharedKey, checked
 // before anything else.
 var limits = apierr.NewLimits(slices.Concat(
+	kind.ResourceName.On("parent", "name", "virtual_network_gateway.subnet", "virtual_network_gateway.public_ip_address",
+		"connection.virtual_network_gateway", "connection.local_network_gateway"),
+	kind.ARMName("public IP address", 80).On("public_ip_address_id"),
+	kind.ARMName("virtual network gateway", 80).On("virtual_network_gateway_id"),
+	kind.ARMName("local network gateway", 80).On("local_network_gateway_id"),
+	kind.ARMName("connection", 80).On("connection_id"),
+	kind.SharedKey.On("shared_key", "connection.shared_key"),
+	kind.GatewaySKU.On("virtual_network_gateway.sku"),
+	kind.Address.On("local_network_gateway.gateway_ip_address", "local_network_gateway.bgp_peering_address"),
+	kind.Prefix.On("local_network_gateway.address_prefixes[*]"),
 	[]apierr.Limit{
-		{Field: "parent", Max: names.MaxName, Why: "a resource name"},
-		{Field: "name", Max: names.MaxName, Why: "a resource name"},
-		{Field: "public_ip_address_id", Max: 80, Why: "ARM: public IP address names have 1-80 characters"},
-		{Field: "virtual_network_gateway_id", Max: 80, Why: "ARM: virtual network gateway names have 1-80 characters"},
-		{Field: "local_network_gateway_id", Max: 80, Why: "ARM: local network gateway names have 1-80 characters"},
-		{Field: "connection_id", Max: 80, Why: "ARM: connection names have 1-80 characters"},
-		{Field: "shared_key", Max: azrules.MaxSharedKey, Why: "ARM: pre-shared keys have at most 128 characters"},
-		{Field: "virtual_network_gateway.sku", Max: azrules.MaxGatewaySKU, Why: "the longest SKU either cloud offers, HighPerformance, has 15 characters"},
-		{Field: "virtual_network_gateway.subnet", Max: names.MaxName, Why: "a resource name"},
-		{Field: "virtual_network_gateway.public_ip_address", Max: names.MaxName, Why: "a resource name"},
-		{Field: "local_network_gateway.gateway_ip_address", Max: azrules.MaxAddress, Why: "an IPv4 address"},
 		{Field: "local_network_gateway.address_prefixes", Max: azrules.MaxLocalNetworkPrefixes, Why: "Azure VPN Gateway limits: 1000 address prefixes per local network gateway"},
-		{Field: "local_network_gateway.address_prefixes[*]", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
-		{Field: "local_network_gateway.bgp_peering_address", Max: azrules.MaxAddress, Why: "an IPv4 address"},
-		{Field: "connection.virtual_network_gateway", Max: names.MaxName, Why: "a resource name"},
-		{Field: "connection.local_network_gateway", Max: names.MaxName, Why: "a resource name"},
-		{Field: "connection.shared_key", Max: azrules.MaxSharedKey, Why: "ARM: pre-shared keys have at most 128 characters"},
 	},
 	azrules.IPsecPolicyLimits("connection.ipsec_policy"),
 	azrules.ResourceLimits("public_ip_address"),
@@ -144,10 +138,10 @@ func validateGateway(k cloud.Kind, parent names.Name, req *gatewayv1.CreateVirtu
 	case subnet.ID() != azrules.GatewaySubnet:
 		v.Add("virtual_network_gateway.subnet", "a VPN gateway's subnet must be named exactly %q, not %q", azrules.GatewaySubnet, subnet.ID())
 	default:
-		sameCloud(&v, "virtual_network_gateway.subnet", subnet, parent.Cloud)
+		kind.SameCloud(&v, "virtual_network_gateway.subnet", subnet, parent.Cloud)
 	}
 	spec.subnet = subnet
-	spec.publicIP = reference(&v, "virtual_network_gateway.public_ip_address", want.GetPublicIpAddress(), parent.Cloud, "publicIPAddresses")
+	spec.publicIP, _ = kind.Reference(&v, "virtual_network_gateway.public_ip_address", want.GetPublicIpAddress(), parent.Cloud, "publicIPAddresses")
 	switch {
 	case want.GetEnableBgp() && sku == "Basic":
 		v.Add("virtual_network_gateway.enable_bgp", "the Basic gateway SKU does not support BGP; pick another SKU or turn BGP off")
@@ -230,8 +224,8 @@ func validateConnection(k cloud.Kind, parent names.Name, req *gatewayv1.CreateCo
 	if !kind.CheckResource(&v, "connection", req.GetConnectionId(), want) {
 		return spec, v.Err()
 	}
-	spec.gateway = reference(&v, "connection.virtual_network_gateway", want.GetVirtualNetworkGateway(), parent.Cloud, "virtualNetworkGateways")
-	spec.local = reference(&v, "connection.local_network_gateway", want.GetLocalNetworkGateway(), parent.Cloud, "localNetworkGateways")
+	spec.gateway, _ = kind.Reference(&v, "connection.virtual_network_gateway", want.GetVirtualNetworkGateway(), parent.Cloud, "virtualNetworkGateways")
+	spec.local, _ = kind.Reference(&v, "connection.local_network_gateway", want.GetLocalNetworkGateway(), parent.Cloud, "localNetworkGateways")
 	checkSharedKey(&v, "connection.shared_key", want.GetSharedKey())
 	switch want.GetProtocol() {
 	case gatewayv1.Connection_PROTOCOL_UNSPECIFIED, gatewayv1.Connection_PROTOCOL_IKEV2:

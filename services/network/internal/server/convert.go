@@ -5,7 +5,7 @@ import (
 
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
 	"github.com/hybridlink/hybridlink/platform/azsdk"
-	"github.com/hybridlink/hybridlink/platform/names"
+	"github.com/hybridlink/hybridlink/platform/kind"
 	"github.com/hybridlink/hybridlink/platform/paging"
 	"github.com/hybridlink/hybridlink/services/network/internal/resourcegroup"
 )
@@ -14,13 +14,7 @@ import (
 var collections = map[string]string{"virtualnetworks": "virtualNetworks", "subnets": "subnets"}
 
 // apiName maps an ARM ID to a resource name, or returns the ID when it is not one of ours.
-func apiName(cloud, armID string) string {
-	n, err := names.FromARMID(cloud, armID, collections)
-	if err != nil {
-		return armID
-	}
-	return n.String()
-}
+func apiName(cloud, armID string) string { return kind.APIName(cloud, armID, collections) }
 
 func groupToAPI(cloud string, m *resourcegroup.Model) *networkv1.ResourceGroup {
 	rg := &networkv1.ResourceGroup{

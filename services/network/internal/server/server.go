@@ -10,8 +10,6 @@ import (
 	stack "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -148,11 +146,12 @@ func (s *Server) CreateResourceGroup(ctx context.Context, req *networkv1.CreateR
 	if location == "" {
 		location = c.conn.Location
 	}
-	name := "clouds/" + id + "/resourceGroups/" + req.GetResourceGroupId()
+	n := names.Name{Cloud: id, ResourceGroup: req.GetResourceGroupId()}
+	name := n.String()
 	cur, err := c.groups.Get(ctx, req.GetResourceGroupId())
 	switch {
 	case err == nil && !azsdk.SameLocation(azsdk.Deref(cur.Location), location):
-		return nil, status.Errorf(codes.FailedPrecondition, "resource group %s already exists in location %s, not %s; pick another name or location", name, azsdk.Deref(cur.Location), location)
+		return nil, kind.Fixed(n, "location", azsdk.Deref(cur.Location), location)
 	case err == nil && azsdk.SameTags(cur.Tags, want.GetTags()):
 		return groupToAPI(id, cur), nil
 	case err != nil && !apierr.IsNotFound(err):

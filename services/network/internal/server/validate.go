@@ -20,18 +20,15 @@ type subnetSpec struct {
 
 // limits bounds every field of the Create requests, checked before anything else.
 var limits = apierr.NewLimits(slices.Concat(
+	kind.ResourceName.On("parent", "subnet.name"),
+	kind.ARMName("resource group", 90).On("resource_group_id"),
+	kind.ARMName("virtual network", 80).On("virtual_network_id"),
+	kind.ARMName("subnet", 80).On("subnet_id"),
+	kind.Prefix.On("virtual_network.address_prefixes[*]", "virtual_network.subnets[*].address_prefix", "subnet.address_prefix"),
 	[]apierr.Limit{
-		{Field: "parent", Max: names.MaxName, Why: "a resource name"},
-		{Field: "resource_group_id", Max: 90, Why: "ARM: resource group names have 1-90 characters"},
-		{Field: "virtual_network_id", Max: 80, Why: "ARM: virtual network names have 1-80 characters"},
-		{Field: "subnet_id", Max: 80, Why: "ARM: subnet names have 1-80 characters"},
 		{Field: "virtual_network.address_prefixes", Max: azrules.MaxVirtualNetworkPrefixes, Why: "Azure VPN Gateway limits: 600 virtual network address prefixes per VPN gateway"},
-		{Field: "virtual_network.address_prefixes[*]", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
 		{Field: "virtual_network.subnets", Max: azrules.MaxSubnets, Why: "Azure networking limits: 3000 subnets per virtual network"},
 		{Field: "virtual_network.subnets[*].name", Max: names.MaxName, Why: "a subnet's name or resource name"},
-		{Field: "virtual_network.subnets[*].address_prefix", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
-		{Field: "subnet.name", Max: names.MaxName, Why: "a resource name"},
-		{Field: "subnet.address_prefix", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
 	},
 	azrules.ResourceLimits("resource_group"),
 	azrules.ResourceLimits("virtual_network"),

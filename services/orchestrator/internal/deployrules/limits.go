@@ -1,6 +1,7 @@
 package deployrules
 
 import (
+	"slices"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -8,6 +9,7 @@ import (
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 	"github.com/hybridlink/hybridlink/platform/apierr"
 	"github.com/hybridlink/hybridlink/platform/azrules"
+	"github.com/hybridlink/hybridlink/platform/kind"
 )
 
 // MaxSites is the most sites a deployment has: a hub and 15 spokes, half an Azure VpnGw1-3
@@ -48,35 +50,30 @@ const MaxSpecBytes = 240 << 10
 // Limits bounds every repeated and string field of the deployments this API takes, each
 // checked before anything else and before anything is written. The README's API section
 // shows this table.
-var Limits = append([]apierr.Limit{
-	{Field: "deployment.name", Max: len("deployments/") + 63, Why: "deployments/ and an id of 1-63 characters (AIP-122: ids are RFC 1034 labels)"},
-	{Field: "deployment.spec", Max: MaxSpecBytes, Why: "the spec travels in the workflow's input, whose payloads must stay below Temporal's 2 MiB limit (512 KiB warning) with the deployment's status"},
-	{Field: "deployment.spec.sites", Max: MaxSites, Why: "a hub and 15 spokes, half the 30 tunnels of an Azure VpnGw1-3 gateway; attach more spokes in other deployments that adopt the hub's gateway"},
-	{Field: "deployment.spec.hub", Max: 16, Why: "a site's name"},
-	{Field: "deployment.spec.sites[*].name", Max: 16, Why: "resource names are built from it, e.g. {site}-to-{peer}, within ARM's 80 characters"},
-	{Field: "deployment.spec.sites[*].cloud", Max: 63, Why: "a configured cloud's id"},
-	{Field: "deployment.spec.sites[*].location", Max: azrules.MaxLocation, Why: "ARM location names (the longest Azure region, germanywestcentral, has 18 characters)"},
-	{Field: "deployment.spec.sites[*].resource_group", Max: 90, Why: "ARM: resource group names have 1-90 characters"},
-	{Field: "deployment.spec.sites[*].address_prefixes", Max: azrules.MaxVirtualNetworkPrefixes, Why: "Azure VPN Gateway limits: 600 virtual network address prefixes per VPN gateway, and 1000 per local network gateway, which holds the peer's"},
-	{Field: "deployment.spec.sites[*].address_prefixes[*]", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
-	{Field: "deployment.spec.sites[*].workload_subnet_prefix", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
-	{Field: "deployment.spec.sites[*].gateway_subnet_prefix", Max: azrules.MaxPrefix, Why: "an IPv4 CIDR prefix"},
-	{Field: "deployment.spec.sites[*].gateway_sku", Max: azrules.MaxGatewaySKU, Why: "the longest SKU either cloud offers, HighPerformance, has 15 characters"},
-	{Field: "deployment.spec.sites[*].virtual_machines", Max: MaxVirtualMachines, Why: "each VM is two workflow steps, and a deployment has at most 200 VMs (525 steps, at most 216 pending at once, about a tenth of Temporal's 2000 pending activities per workflow); put more VMs in another deployment"},
-	{Field: "deployment.spec.sites[*].existing.virtual_network", Max: 64, Why: "ARM: virtual network names have 2-64 characters"},
-	{Field: "deployment.spec.sites[*].existing.vpn_gateway", Max: 80, Why: "ARM: virtual network gateway names have 1-80 characters"},
-	{Field: "deployment.spec.sites[*].virtual_machines[*].name", Max: azrules.MaxVMName, Why: "Azure: VM names have at most 64 characters (15 on Windows, which the name rule checks)"},
-	{Field: "deployment.spec.sites[*].virtual_machines[*].size", Max: azrules.MaxVMSize, Why: "ARM VM size names (Standard_NC96ads_A100_v4 has 24 characters)"},
-	{Field: "deployment.spec.sites[*].virtual_machines[*].image_publisher", Max: azrules.MaxImageName, Why: "Marketplace publisher ids have at most 50 characters"},
-	{Field: "deployment.spec.sites[*].virtual_machines[*].image_offer", Max: azrules.MaxImageName, Why: "Marketplace offer ids have at most 50 characters"},
-	{Field: "deployment.spec.sites[*].virtual_machines[*].image_sku", Max: azrules.MaxImageName, Why: "Marketplace plan ids have at most 50 characters"},
-	{Field: "deployment.spec.sites[*].virtual_machines[*].image_version", Max: azrules.MaxImageVersion, Why: "Major.Minor.Build, three 32-bit numbers"},
-	{Field: "deployment.spec.sites[*].virtual_machines[*].admin_username", Max: azrules.MaxUsername, Why: "Azure: 64 characters on Linux, 20 on Windows (which the account rules check)"},
-	{Field: "deployment.spec.sites[*].virtual_machines[*].admin_password", Max: azrules.MaxPassword, Why: "Azure: 72 characters on Linux, 123 on Windows (which the account rules check)"},
-	{Field: "deployment.spec.sites[*].virtual_machines[*].ssh_public_keys", Max: azrules.MaxSSHKeys, Why: "ARM documents no count; ours, for the admin account's authorized keys"},
-	{Field: "deployment.spec.sites[*].virtual_machines[*].ssh_public_keys[*]", Max: azrules.MaxSSHKey, Why: "an OpenSSH RSA key of 16384 bits, the longest ssh-keygen makes, has about 2.8 KB"},
-	{Field: "deployment.spec.connection.shared_key", Max: azrules.MaxSharedKey, Why: "ARM: pre-shared keys have at most 128 characters"},
-}, azrules.IPsecPolicyLimits("deployment.spec.connection.ipsec_policy")...)
+var Limits = slices.Concat(
+	[]apierr.Limit{
+		{Field: "deployment.name", Max: len("deployments/") + 63, Why: "deployments/ and an id of 1-63 characters (AIP-122: ids are RFC 1034 labels)"},
+		{Field: "deployment.spec", Max: MaxSpecBytes, Why: "the spec travels in the workflow's input, whose payloads must stay below Temporal's 2 MiB limit (512 KiB warning) with the deployment's status"},
+		{Field: "deployment.spec.sites", Max: MaxSites, Why: "a hub and 15 spokes, half the 30 tunnels of an Azure VpnGw1-3 gateway; attach more spokes in other deployments that adopt the hub's gateway"},
+		{Field: "deployment.spec.hub", Max: 16, Why: "a site's name"},
+		{Field: "deployment.spec.sites[*].name", Max: 16, Why: "resource names are built from it, e.g. {site}-to-{peer}, within ARM's 80 characters"},
+		{Field: "deployment.spec.sites[*].cloud", Max: 63, Why: "a configured cloud's id"},
+		{Field: "deployment.spec.sites[*].location", Max: azrules.MaxLocation, Why: "ARM location names (the longest Azure region, germanywestcentral, has 18 characters)"},
+		{Field: "deployment.spec.sites[*].resource_group", Max: 90, Why: "ARM: resource group names have 1-90 characters"},
+		{Field: "deployment.spec.sites[*].address_prefixes", Max: azrules.MaxVirtualNetworkPrefixes, Why: "Azure VPN Gateway limits: 600 virtual network address prefixes per VPN gateway, and 1000 per local network gateway, which holds the peer's"},
+	},
+	kind.Prefix.On("deployment.spec.sites[*].address_prefixes[*]", "deployment.spec.sites[*].workload_subnet_prefix", "deployment.spec.sites[*].gateway_subnet_prefix"),
+	kind.GatewaySKU.On("deployment.spec.sites[*].gateway_sku"),
+	[]apierr.Limit{
+		{Field: "deployment.spec.sites[*].virtual_machines", Max: MaxVirtualMachines, Why: "each VM is two workflow steps, and a deployment has at most 200 VMs (525 steps, at most 216 pending at once, about a tenth of Temporal's 2000 pending activities per workflow); put more VMs in another deployment"},
+		{Field: "deployment.spec.sites[*].existing.virtual_network", Max: 64, Why: "ARM: virtual network names have 2-64 characters"},
+		{Field: "deployment.spec.sites[*].existing.vpn_gateway", Max: 80, Why: "ARM: virtual network gateway names have 1-80 characters"},
+		{Field: "deployment.spec.sites[*].virtual_machines[*].name", Max: azrules.MaxVMName, Why: "Azure: VM names have at most 64 characters (15 on Windows, which the name rule checks)"},
+	},
+	kind.VirtualMachineLimits("deployment.spec.sites[*].virtual_machines[*]", "image_"),
+	kind.SharedKey.On("deployment.spec.connection.shared_key"),
+	azrules.IPsecPolicyLimits("deployment.spec.connection.ipsec_policy"),
+)
 
 // limits indexes Limits.
 var limits = apierr.NewLimits(Limits...)
