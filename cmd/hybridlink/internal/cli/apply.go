@@ -161,7 +161,7 @@ func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Oper
 		pr = std.events
 	}
 	for {
-		d, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
+		d, err := cl.deployment(ctx, name)
 		if err != nil && !(op.GetDone() && status.Code(err) == codes.NotFound) {
 			return nil, interrupted(ctx, std.self(), name, err)
 		}

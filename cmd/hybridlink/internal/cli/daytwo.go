@@ -55,7 +55,7 @@ func quietly(ctx context.Context, cl *client, name string, op *longrunningpb.Ope
 			return nil, interrupted(ctx, self, name, err)
 		}
 	}
-	return cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
+	return cl.deployment(ctx, name)
 }
 
 // ready follows the operation a day-two command started, given as its call answered (op,

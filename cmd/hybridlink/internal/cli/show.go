@@ -58,7 +58,7 @@ func newGet(c *conn, std IO) *cobra.Command {
 		if err := o.check(); err != nil {
 			return err
 		}
-		d, err := cl.GetDeployment(cmd.Context(), &orchestratorv1.GetDeploymentRequest{Name: name})
+		d, err := cl.deployment(cmd.Context(), name)
 		if err != nil {
 			return err
 		}
@@ -208,7 +208,7 @@ func newTimeline(c *conn, std IO) *cobra.Command {
 		Use:   "timeline NAME",
 		Short: "Show where a deployment's time went: a Gantt chart of its steps with the critical path",
 	}, func(cmd *cobra.Command, name string, cl *client) error {
-		d, err := cl.GetDeployment(cmd.Context(), &orchestratorv1.GetDeploymentRequest{Name: name})
+		d, err := cl.deployment(cmd.Context(), name)
 		if err != nil {
 			return err
 		}
