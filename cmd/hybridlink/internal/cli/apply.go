@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
@@ -174,8 +173,8 @@ func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Oper
 			}
 			return d, nil
 		}
-		if op, err = cl.ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(pollEvery)}); err != nil {
-			return nil, interrupted(ctx, std.self(), name, err)
+		if op, err = cl.next(ctx, op, name, std.self()); err != nil {
+			return nil, err
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/spf13/cobra"
-	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
@@ -51,8 +50,8 @@ converges it; plan shows what that would change.`,
 func quietly(ctx context.Context, cl *client, name string, op *longrunningpb.Operation, self string) (*orchestratorv1.Deployment, error) {
 	for !op.GetDone() {
 		var err error
-		if op, err = cl.ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(pollEvery)}); err != nil {
-			return nil, interrupted(ctx, self, name, err)
+		if op, err = cl.next(ctx, op, name, self); err != nil {
+			return nil, err
 		}
 	}
 	return cl.deployment(ctx, name)
