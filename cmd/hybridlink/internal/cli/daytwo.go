@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/spf13/cobra"
@@ -35,7 +34,7 @@ converges it; plan shows what that would change.`,
 			fmt.Fprintf(std.Out, "%s is in sync: every resource is as it applies it, and every tunnel Connected.\n", name)
 			return nil
 		}
-		tw := tabwriter.NewWriter(std.Out, 0, 0, 2, ' ', 0)
+		tw := newTable(std.Out)
 		fmt.Fprintln(tw, "STEP\tRESOURCE\tDRIFT")
 		for _, f := range found {
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", dash(f.GetStep()), dash(f.GetResource()), f.GetDescription())
