@@ -71,11 +71,7 @@ func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bo
 		return err
 	}
 	if exists && current.GetStatus().GetState() == orchestratorv1.DeploymentStatus_STATE_READY && unchanged(p) {
-		if std.events != nil {
-			std.events.result(current)
-			return nil
-		}
-		fmt.Fprintf(std.Out, "No changes: %s matches the spec and is READY.\n", d.GetName())
+		std.result(current, "No changes: %s matches the spec and is READY.\n", d.GetName())
 		return nil
 	}
 	if err := confirm(std, "Apply this plan?", yes); err != nil {

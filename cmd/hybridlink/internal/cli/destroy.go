@@ -55,11 +55,7 @@ func destroy(ctx context.Context, cl *client, name string, yes bool, w waitFlags
 	if err := endedIn(name, d, orchestratorv1.DeploymentStatus_STATE_DELETED); err != nil {
 		return err
 	}
-	if std.events != nil {
-		std.events.result(d)
-		return nil
-	}
-	fmt.Fprintf(std.Out, "%s is deleted: every resource it created is gone.\n", name)
+	std.result(d, "%s is deleted: every resource it created is gone.\n", name)
 	return nil
 }
 
