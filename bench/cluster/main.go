@@ -25,7 +25,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"maps"
 	"net/http"
 	"os"
@@ -40,7 +39,6 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	tlog "go.temporal.io/sdk/log"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	"github.com/hybridlink/hybridlink/bench/internal/harness"
@@ -153,7 +151,7 @@ func run(o options) error {
 		defer conn.Close()
 		apis, ops = append(apis, orchestratorv1.NewOrchestratorServiceClient(conn)), append(ops, longrunningpb.NewOperationsClient(conn))
 	}
-	tc, err := client.Dial(client.Options{HostPort: frontend, Namespace: namespace, Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	tc, err := client.Dial(harness.TemporalOptions(frontend, namespace))
 	if err != nil {
 		return err
 	}

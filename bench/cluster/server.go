@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/exec"
 	"os/user"
@@ -17,7 +16,6 @@ import (
 
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
-	tlog "go.temporal.io/sdk/log"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/bench/internal/harness"
@@ -126,7 +124,7 @@ func startTemporal(ctx context.Context, procs *harness.Processes, dir, config st
 	frontend := fmt.Sprintf("127.0.0.1:%d", rpc[0])
 	var nc client.NamespaceClient
 	if err := harness.Eventually(ctx, 60*time.Second, func() (err error) {
-		nc, err = client.NewNamespaceClient(client.Options{HostPort: frontend, Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+		nc, err = client.NewNamespaceClient(harness.TemporalOptions(frontend, ""))
 		return err
 	}); err != nil {
 		return "", fmt.Errorf("temporal-server did not start (see temporal.log): %w", err)
@@ -136,7 +134,7 @@ func startTemporal(ctx context.Context, procs *harness.Processes, dir, config st
 		WorkflowExecutionRetentionPeriod: durationpb.New(24 * time.Hour)}); err != nil {
 		return "", fmt.Errorf("registering namespace %s: %w", namespace, err)
 	}
-	tc, err := client.Dial(client.Options{HostPort: frontend, Namespace: namespace, Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	tc, err := client.Dial(harness.TemporalOptions(frontend, namespace))
 	if err != nil {
 		return "", err
 	}

@@ -31,7 +31,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"maps"
 	"net/http"
 	"os"
@@ -45,7 +44,6 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	tlog "go.temporal.io/sdk/log"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/armsim"
@@ -361,7 +359,7 @@ func driftChecks(ctx context.Context, sim *armsim.AdminClient, api orchestratorv
 // (a heartbeat time-out, a throttled or failed call): retried attempts leave no event of
 // their own, the attempt that ran last says how many there were.
 func retriedSteps(ctx context.Context, temporalAddr string, n int) (int, error) {
-	tc, err := client.Dial(client.Options{HostPort: temporalAddr, Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	tc, err := client.Dial(harness.TemporalOptions(temporalAddr, ""))
 	if err != nil {
 		return 0, err
 	}

@@ -23,19 +23,22 @@ func newGroupReader(c Cloud, cred azcore.TokenCredential, opts *arm.ClientOption
 		if err != nil {
 			return nil, err
 		}
-		return func(ctx context.Context, group string) (*string, error) {
-			r, err := client.Get(ctx, group, nil)
-			return r.Location, err
-		}, nil
+		return readGroups(client.Get, func(r stack.ResourceGroupsClientGetResponse) *string { return r.Location }), nil
 	}
 	client, err := armresources.NewResourceGroupsClient(c.Subscription, cred, opts)
 	if err != nil {
 		return nil, err
 	}
+	return readGroups(client.Get, func(r armresources.ResourceGroupsClientGetResponse) *string { return r.Location }), nil
+}
+
+// readGroups is the groupReader over one SDK profile's ResourceGroupsClient.Get, whose
+// response's location is location.
+func readGroups[O, R any](get func(ctx context.Context, group string, o *O) (R, error), location func(R) *string) groupReader {
 	return func(ctx context.Context, group string) (*string, error) {
-		r, err := client.Get(ctx, group, nil)
-		return r.Location, err
-	}, nil
+		r, err := get(ctx, group, nil)
+		return location(r), err
+	}
 }
 
 // GroupLocation returns a resource group's location, where resources created in it go when

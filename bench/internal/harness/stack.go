@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -135,6 +138,12 @@ func (s *Stack) Orchestrator(ctx context.Context, name, grpcAddr, httpAddr strin
 		"-network-addr", s.Network, "-gateway-addr", s.Gateway, "-compute-addr", s.Compute,
 		"-time-scale", fmt.Sprint(s.TimeScale)}, args...), s.Common...)
 	return s.Procs.Start(ctx, s.Dir, filepath.Join(s.Bin, "orchestrator"), name, args...)
+}
+
+// TemporalOptions are a Temporal client's options for the frontend at hostPort and namespace
+// ("" for the default), its own logs dropped: the programs print what they measure.
+func TemporalOptions(hostPort, namespace string) client.Options {
+	return client.Options{HostPort: hostPort, Namespace: namespace, Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))}
 }
 
 // Dial connects to an orchestrator's API with the development admin token of the stack's

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
@@ -72,11 +71,7 @@ func apply(ctx context.Context, cl *client, d *orchestratorv1.Deployment, yes bo
 		return err
 	}
 	if exists && current.GetStatus().GetState() == orchestratorv1.DeploymentStatus_STATE_READY && unchanged(p) {
-		if std.events != nil {
-			std.events.result(current)
-			return nil
-		}
-		fmt.Fprintf(std.Out, "No changes: %s matches the spec and is READY.\n", d.GetName())
+		std.result(current, "No changes: %s matches the spec and is READY.\n", d.GetName())
 		return nil
 	}
 	if err := confirm(std, "Apply this plan?", yes); err != nil {
@@ -161,7 +156,7 @@ func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Oper
 		pr = std.events
 	}
 	for {
-		d, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
+		d, err := cl.deployment(ctx, name)
 		if err != nil && !(op.GetDone() && status.Code(err) == codes.NotFound) {
 			return nil, interrupted(ctx, std.self(), name, err)
 		}
@@ -174,8 +169,8 @@ func follow(ctx context.Context, cl *client, name string, op *longrunningpb.Oper
 			}
 			return d, nil
 		}
-		if op, err = cl.ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(pollEvery)}); err != nil {
-			return nil, interrupted(ctx, std.self(), name, err)
+		if op, err = cl.next(ctx, op, name, std.self()); err != nil {
+			return nil, err
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -78,6 +79,11 @@ type client struct {
 }
 
 func (c *client) Close() { c.conn.Close() }
+
+// deployment reads the deployment name (its full name, deployments/ID).
+func (c *client) deployment(ctx context.Context, name string) (*orchestratorv1.Deployment, error) {
+	return c.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
+}
 
 // dial connects to the orchestrator. gRPC connects lazily: the first call reports an
 // unreachable address (describe adds what to do).

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -118,7 +117,7 @@ func newContextList(c *conn, std IO) *cobra.Command {
 				fmt.Fprintf(std.Out, "No contexts in %s; `%s context set NAME --addr ...` adds one.\n", f.Path, std.self())
 				return nil
 			}
-			tw := tabwriter.NewWriter(std.Out, 0, 0, 2, ' ', 0)
+			tw := newTable(std.Out)
 			fmt.Fprintln(tw, "CURRENT\tNAME\tADDR")
 			for _, x := range f.Contexts {
 				mark := ""
@@ -160,7 +159,7 @@ func newContextShow(c *conn, std IO) *cobra.Command {
 			if err := c.useContext(); err != nil {
 				return err
 			}
-			tw := tabwriter.NewWriter(std.Out, 0, 0, 2, ' ', 0)
+			tw := newTable(std.Out)
 			if c.active != "" {
 				fmt.Fprintf(tw, "context\t%s\t%s\n", c.active, c.config.Path)
 			} else {

@@ -3,11 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/spf13/cobra"
-	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/hybridlink/hybridlink/cmd/hybridlink/internal/specfile"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
@@ -36,7 +34,7 @@ converges it; plan shows what that would change.`,
 			fmt.Fprintf(std.Out, "%s is in sync: every resource is as it applies it, and every tunnel Connected.\n", name)
 			return nil
 		}
-		tw := tabwriter.NewWriter(std.Out, 0, 0, 2, ' ', 0)
+		tw := newTable(std.Out)
 		fmt.Fprintln(tw, "STEP\tRESOURCE\tDRIFT")
 		for _, f := range found {
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", dash(f.GetStep()), dash(f.GetResource()), f.GetDescription())
@@ -51,11 +49,11 @@ converges it; plan shows what that would change.`,
 func quietly(ctx context.Context, cl *client, name string, op *longrunningpb.Operation, self string) (*orchestratorv1.Deployment, error) {
 	for !op.GetDone() {
 		var err error
-		if op, err = cl.ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(pollEvery)}); err != nil {
-			return nil, interrupted(ctx, self, name, err)
+		if op, err = cl.next(ctx, op, name, self); err != nil {
+			return nil, err
 		}
 	}
-	return cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
+	return cl.deployment(ctx, name)
 }
 
 // ready follows the operation a day-two command started, given as its call answered (op,

@@ -79,7 +79,7 @@ curl and the Temporal UI; "hybridlink dev stop" stops it.`,
 			if err := apply(ctx, cl, d, true, waitFlags{}, std); err != nil {
 				return err
 			}
-			final, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: d.GetName()})
+			final, err := cl.deployment(ctx, d.GetName())
 			if err != nil {
 				return err
 			}

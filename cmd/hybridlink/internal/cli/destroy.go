@@ -34,7 +34,7 @@ func newDestroy(c *conn, std IO) *cobra.Command {
 // destroy shows what the teardown of the deployment name deletes and what it leaves,
 // confirms, starts it and follows it to its end.
 func destroy(ctx context.Context, cl *client, name string, yes bool, w waitFlags, std IO) error {
-	d, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
+	d, err := cl.deployment(ctx, name)
 	if err != nil {
 		return err
 	}
@@ -55,11 +55,7 @@ func destroy(ctx context.Context, cl *client, name string, yes bool, w waitFlags
 	if err := endedIn(name, d, orchestratorv1.DeploymentStatus_STATE_DELETED); err != nil {
 		return err
 	}
-	if std.events != nil {
-		std.events.result(d)
-		return nil
-	}
-	fmt.Fprintf(std.Out, "%s is deleted: every resource it created is gone.\n", name)
+	std.result(d, "%s is deleted: every resource it created is gone.\n", name)
 	return nil
 }
 

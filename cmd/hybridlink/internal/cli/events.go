@@ -146,6 +146,16 @@ func (std IO) done(name string, err error) error {
 	return std.events.failed(name, err)
 }
 
+// result reports the deployment d as a command left it: with -o json, its result event, else
+// the sentence format and args make.
+func (std IO) result(d *orchestratorv1.Deployment, format string, args ...any) {
+	if std.events != nil {
+		std.events.result(d)
+		return
+	}
+	fmt.Fprintf(std.Out, format, args...)
+}
+
 // accepted reports the operation an apply or destroy started: with -o json, its event.
 func (std IO) accepted(name string, op proto.Message) {
 	if std.events != nil {

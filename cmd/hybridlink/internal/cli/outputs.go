@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
@@ -32,7 +31,7 @@ func printSites(w io.Writer, d *orchestratorv1.Deployment) {
 	}
 	hub := sites.Hub(d.GetSpec())
 	var table strings.Builder
-	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
+	tw := newTable(&table)
 	fmt.Fprintln(tw, "\nSITE\tROLE\tCLOUD\tGATEWAY IP\tPEER\tCONNECTION\tIN\tOUT\tVMS")
 	for _, s := range outs {
 		role := "spoke"

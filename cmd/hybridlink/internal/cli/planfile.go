@@ -32,7 +32,7 @@ type savedPlan struct {
 // standing is whether the deployment name exists (a deleted one does not: applying its name
 // creates it anew), and as what.
 func standing(ctx context.Context, cl *client, name string) (*orchestratorv1.Deployment, bool, error) {
-	d, err := cl.GetDeployment(ctx, &orchestratorv1.GetDeploymentRequest{Name: name})
+	d, err := cl.deployment(ctx, name)
 	switch {
 	case status.Code(err) == codes.NotFound:
 		return nil, false, nil

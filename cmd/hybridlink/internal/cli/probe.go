@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -77,7 +76,7 @@ func printProbes(w io.Writer, out *orchestratorv1.Outputs) {
 		}
 		cell[[2]string{src, dst}] = v
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprint(tw, "PROBE FROM \\ TO")
 	for _, c := range cols {
 		fmt.Fprintf(tw, "\t%s", c)

@@ -58,7 +58,7 @@ func newGet(c *conn, std IO) *cobra.Command {
 		if err := o.check(); err != nil {
 			return err
 		}
-		d, err := cl.GetDeployment(cmd.Context(), &orchestratorv1.GetDeploymentRequest{Name: name})
+		d, err := cl.deployment(cmd.Context(), name)
 		if err != nil {
 			return err
 		}
@@ -122,6 +122,9 @@ func printDeployment(w io.Writer, d *orchestratorv1.Deployment, self string) {
 	printProbeSummary(w, d, self)
 }
 
+// newTable is how the CLI prints a table to w: columns two spaces apart; Flush prints it.
+func newTable(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 0, 2, ' ', 0) }
+
 func dash(s string) string {
 	if s == "" {
 		return "-"
@@ -171,7 +174,7 @@ func newList(c *conn, std IO) *cobra.Command {
 			if o != "table" {
 				return o.write(std.Out, all)
 			}
-			tw := tabwriter.NewWriter(std.Out, 0, 0, 2, ' ', 0)
+			tw := newTable(std.Out)
 			fmt.Fprintln(tw, "NAME\tSTATE\tSTEPS\tSITES\tCREATED")
 			for _, d := range all.GetDeployments() {
 				done := 0
@@ -208,7 +211,7 @@ func newTimeline(c *conn, std IO) *cobra.Command {
 		Use:   "timeline NAME",
 		Short: "Show where a deployment's time went: a Gantt chart of its steps with the critical path",
 	}, func(cmd *cobra.Command, name string, cl *client) error {
-		d, err := cl.GetDeployment(cmd.Context(), &orchestratorv1.GetDeploymentRequest{Name: name})
+		d, err := cl.deployment(cmd.Context(), name)
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
 )
@@ -75,6 +76,16 @@ func (w waitFlags) wait(ctx context.Context, cl *client, name string, op *longru
 		defer cancel()
 	}
 	return follow(ctx, cl, name, op, std)
+}
+
+// next waits up to pollEvery for the operation op on the deployment name to be done and
+// returns it as it then stands; self is the command as invoked, for the hint when interrupted.
+func (c *client) next(ctx context.Context, op *longrunningpb.Operation, name, self string) (*longrunningpb.Operation, error) {
+	op, err := c.ops.WaitOperation(ctx, &longrunningpb.WaitOperationRequest{Name: op.GetName(), Timeout: durationpb.New(pollEvery)})
+	if err != nil {
+		return nil, interrupted(ctx, self, name, err)
+	}
+	return op, nil
 }
 
 // watchHint is the command that follows the deployment name again; self is the command as invoked.

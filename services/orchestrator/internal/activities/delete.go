@@ -6,7 +6,6 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"go.temporal.io/sdk/temporal"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -47,27 +46,21 @@ func (a *Activities) deleter(name string) (longrunningpb.OperationsClient, begin
 	}
 	switch collection {
 	case "resourceGroups":
-		return deleting(a.NetworkOperations, a.Network.DeleteResourceGroup, &networkv1.DeleteResourceGroupRequest{Name: name})
+		return a.NetworkOperations, starting(a.Network.DeleteResourceGroup, &networkv1.DeleteResourceGroupRequest{Name: name})
 	case "virtualNetworks":
-		return deleting(a.NetworkOperations, a.Network.DeleteVirtualNetwork, &networkv1.DeleteVirtualNetworkRequest{Name: name})
+		return a.NetworkOperations, starting(a.Network.DeleteVirtualNetwork, &networkv1.DeleteVirtualNetworkRequest{Name: name})
 	case "publicIPAddresses":
-		return deleting(a.GatewayOperations, a.Gateway.DeletePublicIPAddress, &gatewayv1.DeletePublicIPAddressRequest{Name: name})
+		return a.GatewayOperations, starting(a.Gateway.DeletePublicIPAddress, &gatewayv1.DeletePublicIPAddressRequest{Name: name})
 	case "virtualNetworkGateways":
-		return deleting(a.GatewayOperations, a.Gateway.DeleteVirtualNetworkGateway, &gatewayv1.DeleteVirtualNetworkGatewayRequest{Name: name})
+		return a.GatewayOperations, starting(a.Gateway.DeleteVirtualNetworkGateway, &gatewayv1.DeleteVirtualNetworkGatewayRequest{Name: name})
 	case "localNetworkGateways":
-		return deleting(a.GatewayOperations, a.Gateway.DeleteLocalNetworkGateway, &gatewayv1.DeleteLocalNetworkGatewayRequest{Name: name})
+		return a.GatewayOperations, starting(a.Gateway.DeleteLocalNetworkGateway, &gatewayv1.DeleteLocalNetworkGatewayRequest{Name: name})
 	case "connections":
-		return deleting(a.GatewayOperations, a.Gateway.DeleteConnection, &gatewayv1.DeleteConnectionRequest{Name: name})
+		return a.GatewayOperations, starting(a.Gateway.DeleteConnection, &gatewayv1.DeleteConnectionRequest{Name: name})
 	case "networkInterfaces":
-		return deleting(a.ComputeOperations, a.Compute.DeleteNetworkInterface, &computev1.DeleteNetworkInterfaceRequest{Name: name})
+		return a.ComputeOperations, starting(a.Compute.DeleteNetworkInterface, &computev1.DeleteNetworkInterfaceRequest{Name: name})
 	case "virtualMachines":
-		return deleting(a.ComputeOperations, a.Compute.DeleteVirtualMachine, &computev1.DeleteVirtualMachineRequest{Name: name})
+		return a.ComputeOperations, starting(a.Compute.DeleteVirtualMachine, &computev1.DeleteVirtualMachineRequest{Name: name})
 	}
 	return nil, nil
-}
-
-// deleting is the operations client ops and the call del makes with req, a service's Delete
-// of one resource type.
-func deleting[R any](ops longrunningpb.OperationsClient, del func(context.Context, R, ...grpc.CallOption) (*longrunningpb.Operation, error), req R) (longrunningpb.OperationsClient, begin) {
-	return ops, func(ctx context.Context) (*longrunningpb.Operation, error) { return del(ctx, req) }
 }

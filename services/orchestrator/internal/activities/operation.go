@@ -39,6 +39,12 @@ func beatEvery(ctx context.Context) time.Duration {
 // begin starts an operation through a resource service.
 type begin func(context.Context) (*longrunningpb.Operation, error)
 
+// starting is the begin that makes start, a resource service's call that starts an operation
+// (a Create, a Delete), with req.
+func starting[Req any](start func(context.Context, Req, ...grpc.CallOption) (*longrunningpb.Operation, error), req Req) begin {
+	return func(ctx context.Context) (*longrunningpb.Operation, error) { return start(ctx, req) }
+}
+
 // operate returns the operation begin starts once it is done. It polls the operation when
 // its schedule says (package polling: from how long such operations take, never sooner than
 // ARM's Retry-After) and heart-beats the operation's name while it waits. When a previous
@@ -188,9 +194,7 @@ func ensure[Req interface {
 	if activity.GetInfo(ctx).Attempt > 1 {
 		unfresh(req)
 	}
-	op, err := a.operate(ctx, ops, workflow.CloudOf(req.GetParent()), func(ctx context.Context) (*longrunningpb.Operation, error) {
-		return create(ctx, req)
-	})
+	op, err := a.operate(ctx, ops, workflow.CloudOf(req.GetParent()), starting(create, req))
 	if err != nil {
 		return zero, fail(ctx, explain(err, req), secrets...)
 	}

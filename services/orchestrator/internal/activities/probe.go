@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path"
 
-	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
@@ -37,9 +36,7 @@ func (a *Activities) ProbeVM(ctx context.Context, req workflow.ProbeRequest) ([]
 	if activity.GetInfo(ctx).Attempt > 1 {
 		unfresh(create)
 	}
-	_, err := a.operate(ctx, a.ComputeOperations, workflow.CloudOf(req.Resource), func(ctx context.Context) (*longrunningpb.Operation, error) {
-		return a.Compute.CreateVirtualMachineExtension(ctx, create)
-	})
+	_, err := a.operate(ctx, a.ComputeOperations, workflow.CloudOf(req.Resource), starting(a.Compute.CreateVirtualMachineExtension, create))
 	if err != nil {
 		return nil, fail(ctx, err)
 	}

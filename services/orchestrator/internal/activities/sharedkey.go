@@ -3,8 +3,6 @@ package activities
 import (
 	"context"
 
-	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/workflow"
 )
@@ -14,9 +12,7 @@ import (
 // error, a span or a heartbeat.
 func (a *Activities) SetSharedKey(ctx context.Context, req *gatewayv1.SetConnectionSharedKeyRequest) (*gatewayv1.Connection, error) {
 	annotate(ctx, req.GetName())
-	op, err := a.operate(ctx, a.GatewayOperations, workflow.CloudOf(req.GetName()), func(ctx context.Context) (*longrunningpb.Operation, error) {
-		return a.Gateway.SetConnectionSharedKey(ctx, req)
-	})
+	op, err := a.operate(ctx, a.GatewayOperations, workflow.CloudOf(req.GetName()), starting(a.Gateway.SetConnectionSharedKey, req))
 	if err != nil {
 		return nil, fail(ctx, err, req.GetSharedKey())
 	}
