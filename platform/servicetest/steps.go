@@ -42,10 +42,18 @@ func Twice(t testing.TB, create func() (*longrunningpb.Operation, error)) (first
 	return first, second
 }
 
-// CheckTampered fails the test unless ops refuses altered forms of the operation name
-// with InvalidArgument.
-func CheckTampered(t testing.TB, ops longrunningpb.OperationsClient, name string) {
+// CheckTampered fails the test unless ops answers the operation by its name and refuses
+// altered forms of the name with InvalidArgument. It takes a Create or Delete method's
+// results as they come, as Wait does.
+func CheckTampered(t testing.TB, ops longrunningpb.OperationsClient, op *longrunningpb.Operation, err error) {
 	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := op.GetName()
+	if _, err := ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: name}); err != nil {
+		t.Fatalf("the genuine name works: %v", err)
+	}
 	b := []byte(name)
 	b[len(b)-3] ^= 0x01
 	for _, forged := range []string{string(b), "operations/abc", "operations/" + strings.Repeat("A", 100), name + "x"} {

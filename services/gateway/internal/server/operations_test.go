@@ -41,8 +41,5 @@ func TestTamperedHandle(t *testing.T) {
 	st, c := start(t, armsim.Config{})
 	site(t, st, "azure-stack-hub")
 	op, err := c.gw.CreatePublicIPAddress(ctx, pipRequest("azure-stack-hub"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	servicetest.CheckTampered(t, c.ops, op.GetName())
+	servicetest.CheckTampered(t, c.ops, op, err)
 }

@@ -152,10 +152,7 @@ func TestTamperedHandle(t *testing.T) {
 	_, c := start(t, armsim.Config{})
 	group(t, c, "azure")
 	op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	servicetest.CheckTampered(t, c.ops, op.GetName())
+	servicetest.CheckTampered(t, c.ops, op, err)
 }
 
 // TestValidation: bad input is refused before any ARM write, naming the field.
