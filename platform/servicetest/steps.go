@@ -11,17 +11,18 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	"github.com/hybridlink/hybridlink/platform/apierr"
 )
 
-// Absorbed runs run under each of faults: run starts its stack with the configuration it
-// is given and makes calls that must get through by azcore's retries. A run whose armsim
-// refused nothing is skipped (skipUnlessRefused).
-func Absorbed(t *testing.T, run func(t *testing.T, cfg armsim.Config) *Stack) {
+// Absorbed starts svc under each of faults and runs run against it: run makes calls that
+// must get through by azcore's retries. A run whose armsim refused nothing is skipped
+// (skipUnlessRefused).
+func Absorbed[C any](t *testing.T, svc Service[C], run func(t *testing.T, st *Stack, c Clients[C])) {
 	for _, tc := range faults {
 		t.Run(tc.Name, func(t *testing.T) {
-			run(t, tc.Config).skipUnlessRefused(t)
+			st, c := svc.Start(t, tc.Config)
+			run(t, st, c)
+			st.skipUnlessRefused(t)
 		})
 	}
 }

@@ -17,10 +17,10 @@ import (
 // TestDeleteInUse: deleting a subnet a NIC sits in fails with FailedPrecondition naming the
 // NIC, with ARM's code in ErrorInfo; the subnet lists the NIC's IP configuration.
 func TestDeleteInUse(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := network.Start(t, armsim.Config{})
 	group(t, c, "azure")
-	op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
-	vnet := servicetest.Result(t, servicetest.Wait(t, c.ops, op, err), &networkv1.VirtualNetwork{})
+	op, err := c.API.CreateVirtualNetwork(ctx, vnetRequest("azure"))
+	vnet := servicetest.Result(t, servicetest.Wait(t, c.Ops, op, err), &networkv1.VirtualNetwork{})
 	workload := vnet.GetSubnets()[1]
 
 	// a NIC made with the SDK directly, as another tool would
@@ -43,11 +43,11 @@ func TestDeleteInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	sn, err := c.net.GetSubnet(ctx, &networkv1.GetSubnetRequest{Name: workload.GetName()})
+	sn, err := c.API.GetSubnet(ctx, &networkv1.GetSubnetRequest{Name: workload.GetName()})
 	if err != nil || len(sn.GetIpConfigurations()) != 1 {
 		t.Fatalf("the subnet lists the NIC's IP configuration: %v %v", sn, err)
 	}
-	_, err = c.net.DeleteSubnet(ctx, &networkv1.DeleteSubnetRequest{Name: workload.GetName()})
+	_, err = c.API.DeleteSubnet(ctx, &networkv1.DeleteSubnetRequest{Name: workload.GetName()})
 	servicetest.CheckStatus(t, err, codes.FailedPrecondition, "nic1")
 	st2 := status.Convert(err)
 	var reason string
