@@ -2,6 +2,7 @@ package servicetest
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,16 +68,32 @@ func CheckTampered(t testing.TB, ops longrunningpb.OperationsClient, op *longrun
 
 // HasViolation reports whether err's BadRequest details name field.
 func HasViolation(err error, field string) bool {
+	return slices.ContainsFunc(Violations(err), func(v apierr.Violation) bool { return v.Field == field })
+}
+
+// Reason is the reason of err's ErrorInfo details, ARM's error code where ARM refused: ""
+// when it has none.
+func Reason(err error) string {
+	var reason string
+	for _, d := range status.Convert(err).Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			reason = info.GetReason()
+		}
+	}
+	return reason
+}
+
+// Violations lists the field violations of err's BadRequest details.
+func Violations(err error) []apierr.Violation {
+	var out []apierr.Violation
 	for _, d := range status.Convert(err).Details() {
 		if br, ok := d.(*errdetails.BadRequest); ok {
 			for _, v := range br.GetFieldViolations() {
-				if v.GetField() == field {
-					return true
-				}
+				out = append(out, apierr.Violation{Field: v.GetField(), Description: v.GetDescription()})
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // AllPages lists every page with list, which reads the page a token names ("" the first)

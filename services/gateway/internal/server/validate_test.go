@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -202,13 +201,7 @@ func TestGatewayRules(t *testing.T) {
 	req := gatewayRequest("azure-stack-hub")
 	req.VirtualNetworkGateway.Sku, req.VirtualNetworkGateway.PublicIpAddress = "VpnGw1", rg("azure-stack-hub")+"/publicIPAddresses/fast-ip"
 	_, err = c.API.CreateVirtualNetworkGateway(ctx, req)
-	var reason string
-	for _, d := range status.Convert(err).Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			reason = info.GetReason()
-		}
-	}
-	if status.Code(err) != codes.InvalidArgument || reason != "InvalidGatewaySize" {
+	if status.Code(err) != codes.InvalidArgument || servicetest.Reason(err) != "InvalidGatewaySize" {
 		t.Fatalf("VpnGw1 on a stamp without VPN Fast Path: want ARM's InvalidGatewaySize as InvalidArgument, got %v", err)
 	}
 }

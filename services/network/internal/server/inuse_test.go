@@ -5,9 +5,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
@@ -49,14 +47,7 @@ func TestDeleteInUse(t *testing.T) {
 	}
 	_, err = c.API.DeleteSubnet(ctx, &networkv1.DeleteSubnetRequest{Name: workload.GetName()})
 	servicetest.CheckStatus(t, err, codes.FailedPrecondition, "nic1")
-	st2 := status.Convert(err)
-	var reason string
-	for _, d := range st2.Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			reason = info.GetReason()
-		}
-	}
-	if reason != "InUseSubnetCannotBeDeleted" {
+	if reason := servicetest.Reason(err); reason != "InUseSubnetCannotBeDeleted" {
 		t.Fatalf("ErrorInfo keeps ARM's code, got %q", reason)
 	}
 }
