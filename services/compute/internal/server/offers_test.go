@@ -141,19 +141,11 @@ func TestOffersInvalid(t *testing.T) {
 // TestOffersREST reads the offer lists on the REST port, as the README's curl lines do.
 func TestOffersREST(t *testing.T) {
 	st, _ := compute.Start(t, armsim.Config{})
-	get := func(path string) map[string]any {
-		t.Helper()
-		resp, err := st.HTTP.Get(st.REST + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return servicetest.DecodeJSON(t, resp)
-	}
-	sizes, _ := get("/v1/clouds/azure-stack-hub/locations/local/machineSizes?pageSize=1000")["machineSizes"].([]any)
+	sizes, _ := st.GetJSON(t, "/v1/clouds/azure-stack-hub/locations/local/machineSizes?pageSize=1000")["machineSizes"].([]any)
 	if len(sizes) < 50 {
 		t.Fatalf("the stamp's sizes on REST: %v", sizes)
 	}
-	versions, _ := get("/v1/clouds/azure/locations/eastus/publishers/Canonical/offers/ubuntu-24_04-lts/skus/server/versions")["imageVersions"].([]any)
+	versions, _ := st.GetJSON(t, "/v1/clouds/azure/locations/eastus/publishers/Canonical/offers/ubuntu-24_04-lts/skus/server/versions")["imageVersions"].([]any)
 	if len(versions) == 0 || !strings.Contains(versions[0].(map[string]any)["name"].(string), "/skus/server/versions/24.04.") {
 		t.Fatalf("image versions on REST: %v", versions)
 	}
