@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/hybridlink/hybridlink/platform/auth"
+	"github.com/hybridlink/hybridlink/platform/servicetest/syncbuffer"
 	"github.com/hybridlink/hybridlink/platform/telemetry"
 )
 
@@ -47,31 +47,13 @@ func (c *counted) DeleteOperation(context.Context, *longrunningpb.DeleteOperatio
 	return &emptypb.Empty{}, nil
 }
 
-// syncBuffer collects log lines from concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // guarded runs a service whose Operations count their calls, under testPolicy, with the
 // development credentials, the given allowed origins and routes (none when nil).
-func guarded(t *testing.T, origins []string, routes func(*grpc.ClientConn) []Route) (*Server, auth.Access, *counted, *syncBuffer) {
+func guarded(t *testing.T, origins []string, routes func(*grpc.ClientConn) []Route) (*Server, auth.Access, *counted, *syncbuffer.Buffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	logs := &syncBuffer{}
+	logs := &syncbuffer.Buffer{}
 	tel, err := telemetry.Setup(ctx, "guarded", telemetry.Options{LogOutput: logs})
 	if err != nil {
 		t.Fatal(err)

@@ -28,16 +28,9 @@ var faults = []struct {
 // 429): then nothing was absorbed, and passing proves nothing.
 func (s *Stack) skipUnlessRefused(t testing.TB) {
 	t.Helper()
-	counters, err := s.Sim.Admin.Counters(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var refused int64
-	for _, cv := range counters {
-		if cv.Status >= http.StatusInternalServerError || cv.Status == http.StatusTooManyRequests {
-			refused += cv.Count
-		}
-	}
+	refused := Counted(t, s.Sim, func(cv armsim.CounterValue) bool {
+		return cv.Status >= http.StatusInternalServerError || cv.Status == http.StatusTooManyRequests
+	})
 	if refused == 0 {
 		t.Skip("armsim refused nothing this run; nothing was absorbed")
 	}
@@ -92,6 +85,23 @@ func Writes(t testing.TB, sim *armsim.Sim) int64 {
 	n, err := sim.Admin.Writes(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
+	}
+	return n
+}
+
+// Counted sums the request counters of armsim, on all its clouds since they were last
+// reset, that count reports.
+func Counted(t testing.TB, sim *armsim.Sim, count func(armsim.CounterValue) bool) int64 {
+	t.Helper()
+	counters, err := sim.Admin.Counters(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, cv := range counters {
+		if count(cv) {
+			n += cv.Count
+		}
 	}
 	return n
 }

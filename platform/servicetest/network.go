@@ -1,6 +1,7 @@
 package servicetest
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -9,12 +10,11 @@ import (
 
 	stacknetwork "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/network/armnetwork"
 	stackresources "github.com/Azure/azure-sdk-for-go/profile/p20200901/resourcemanager/resources/armresources"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 
-	"github.com/hybridlink/hybridlink/platform/azsdk"
+	"github.com/hybridlink/hybridlink/platform/armclient"
 	"github.com/hybridlink/hybridlink/platform/cloud"
 )
 
@@ -36,62 +36,52 @@ func (s *Stack) Network(t testing.TB, id, space string, subnets map[string]strin
 		vnet.Properties.Subnets = append(vnet.Properties.Subnets,
 			&armnetwork.Subnet{Name: to.Ptr(name), Properties: &armnetwork.SubnetPropertiesFormat{AddressPrefix: to.Ptr(subnets[name])}})
 	}
-	if conn.Kind == cloud.Azure {
-		err = azureNetwork(conn, vnet)
-	} else {
-		err = stackNetwork(conn, vnet)
-	}
-	if err != nil {
+	if err := createNetwork(conn, vnet); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// poll is how often Network polls its virtual network's creation, unless ARM says otherwise
-// (Retry-After).
-var poll = &runtime.PollUntilDoneOptions{Frequency: time.Second}
-
-// azureNetwork makes Network's resource group and virtual network on Azure.
-func azureNetwork(conn *cloud.Conn, vnet armnetwork.VirtualNetwork) error {
+// createNetwork makes Network's resource group and virtual network with the SDK of the
+// cloud's kind, the virtual network through armclient as the services make theirs. It
+// polls the network's creation every second unless ARM says otherwise (Retry-After).
+func createNetwork(conn *cloud.Conn, vnet armnetwork.VirtualNetwork) error {
 	ctx := context.Background()
-	groups, err := armresources.NewResourceGroupsClient(conn.Subscription, conn.Credential, conn.Options)
-	if err != nil {
-		return err
-	}
-	if _, err := groups.CreateOrUpdate(ctx, "rg", armresources.ResourceGroup{Location: vnet.Location}, nil); err != nil {
-		return err
-	}
-	vnets, err := armnetwork.NewVirtualNetworksClient(conn.Subscription, conn.Credential, conn.Options)
-	if err != nil {
-		return err
-	}
-	p, err := vnets.BeginCreateOrUpdate(ctx, "rg", "vnet", vnet, nil)
+	group, err := armclient.New(conn, armresources.NewResourceGroupsClient, stackresources.NewResourceGroupsClient,
+		func(c *armresources.ResourceGroupsClient) func() error {
+			return func() error {
+				_, err := c.CreateOrUpdate(ctx, "rg", armresources.ResourceGroup{Location: vnet.Location}, nil)
+				return err
+			}
+		},
+		func(c *stackresources.ResourceGroupsClient) func() error {
+			return func() error {
+				_, err := c.CreateOrUpdate(ctx, "rg", stackresources.ResourceGroup{Location: vnet.Location}, nil)
+				return err
+			}
+		})
 	if err == nil {
-		_, err = p.PollUntilDone(ctx, poll)
+		err = group()
 	}
-	return err
-}
-
-// stackNetwork makes Network's resource group and virtual network on Azure Stack Hub.
-func stackNetwork(conn *cloud.Conn, vnet armnetwork.VirtualNetwork) error {
-	ctx := context.Background()
-	in, err := azsdk.Convert[stacknetwork.VirtualNetwork](vnet)
 	if err != nil {
 		return err
 	}
-	groups, err := stackresources.NewResourceGroupsClient(conn.Subscription, conn.Credential, conn.Options)
+	vnets, err := armclient.Group[armnetwork.VirtualNetwork](armnetwork.NewVirtualNetworksClient, stacknetwork.NewVirtualNetworksClient)(conn)
 	if err != nil {
 		return err
 	}
-	if _, err := groups.CreateOrUpdate(ctx, "rg", stackresources.ResourceGroup{Location: vnet.Location}, nil); err != nil {
-		return err
-	}
-	vnets, err := stacknetwork.NewVirtualNetworksClient(conn.Subscription, conn.Credential, conn.Options)
+	op, err := vnets.CreateOrUpdate(ctx, "rg", "vnet", vnet, "")
 	if err != nil {
 		return err
 	}
-	p, err := vnets.BeginCreateOrUpdate(ctx, "rg", "vnet", in, nil)
-	if err == nil {
-		_, err = p.PollUntilDone(ctx, poll)
+	for !op.Done() {
+		done, after, err := op.Poll(ctx)
+		if err != nil {
+			return err
+		}
+		if !done {
+			time.Sleep(cmp.Or(after, time.Second))
+		}
 	}
+	_, err = op.Result(ctx)
 	return err
 }

@@ -5,14 +5,12 @@
 package servicetest
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,6 +29,7 @@ import (
 	"github.com/hybridlink/hybridlink/platform/devcert"
 	"github.com/hybridlink/hybridlink/platform/handle"
 	"github.com/hybridlink/hybridlink/platform/serve"
+	"github.com/hybridlink/hybridlink/platform/servicetest/syncbuffer"
 	"github.com/hybridlink/hybridlink/platform/telemetry"
 )
 
@@ -53,7 +52,7 @@ type Stack struct {
 	// services serve with when it was started by StartTLS; empty otherwise.
 	Certs string
 	// Logs holds every log line the service wrote; Spans every span it ended.
-	Logs  *SyncBuffer
+	Logs  *syncbuffer.Buffer
 	Spans *tracetest.SpanRecorder
 	// Env is what the service was built with.
 	Env serve.Env
@@ -175,7 +174,7 @@ func (s *Stack) Restart(t testing.TB, build Build) {
 func (s *Stack) start(t testing.TB, caFile string, build Build) {
 	t.Helper()
 	ctx := context.Background()
-	s.Logs, s.Spans = &SyncBuffer{}, tracetest.NewSpanRecorder()
+	s.Logs, s.Spans = &syncbuffer.Buffer{}, tracetest.NewSpanRecorder()
 	tel, err := telemetry.Setup(ctx, s.name, telemetry.Options{SpanProcessors: []sdktrace.SpanProcessor{s.Spans}, LogOutput: s.Logs})
 	if err != nil {
 		t.Fatal(err)
@@ -309,26 +308,6 @@ func httpsClient(t testing.TB, c serve.ClientTLSConfig) *http.Client {
 	tr := &http.Transport{TLSClientConfig: cfg}
 	t.Cleanup(tr.CloseIdleConnections)
 	return &http.Client{Transport: tr}
-}
-
-// SyncBuffer is a bytes.Buffer safe for concurrent writes, for capturing logs.
-type SyncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-// Write appends p.
-func (b *SyncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-// String returns everything written.
-func (b *SyncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 // Wait waits for an operation through WaitOperation and fails the test if the call or the

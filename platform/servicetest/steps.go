@@ -2,6 +2,7 @@ package servicetest
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,17 +12,18 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	"github.com/hybridlink/hybridlink/platform/apierr"
 )
 
-// Absorbed runs run under each of faults: run starts its stack with the configuration it
-// is given and makes calls that must get through by azcore's retries. A run whose armsim
-// refused nothing is skipped (skipUnlessRefused).
-func Absorbed(t *testing.T, run func(t *testing.T, cfg armsim.Config) *Stack) {
+// Absorbed starts svc under each of faults and runs run against it: run makes calls that
+// must get through by azcore's retries. A run whose armsim refused nothing is skipped
+// (skipUnlessRefused).
+func Absorbed[C any](t *testing.T, svc Service[C], run func(t *testing.T, st *Stack, c Clients[C])) {
 	for _, tc := range faults {
 		t.Run(tc.Name, func(t *testing.T) {
-			run(t, tc.Config).skipUnlessRefused(t)
+			st, c := svc.Start(t, tc.Config)
+			run(t, st, c)
+			st.skipUnlessRefused(t)
 		})
 	}
 }
@@ -42,10 +44,18 @@ func Twice(t testing.TB, create func() (*longrunningpb.Operation, error)) (first
 	return first, second
 }
 
-// CheckTampered fails the test unless ops refuses altered forms of the operation name
-// with InvalidArgument.
-func CheckTampered(t testing.TB, ops longrunningpb.OperationsClient, name string) {
+// CheckTampered fails the test unless ops answers the operation by its name and refuses
+// altered forms of the name with InvalidArgument. It takes a Create or Delete method's
+// results as they come, as Wait does.
+func CheckTampered(t testing.TB, ops longrunningpb.OperationsClient, op *longrunningpb.Operation, err error) {
 	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := op.GetName()
+	if _, err := ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: name}); err != nil {
+		t.Fatalf("the genuine name works: %v", err)
+	}
 	b := []byte(name)
 	b[len(b)-3] ^= 0x01
 	for _, forged := range []string{string(b), "operations/abc", "operations/" + strings.Repeat("A", 100), name + "x"} {
@@ -58,16 +68,32 @@ func CheckTampered(t testing.TB, ops longrunningpb.OperationsClient, name string
 
 // HasViolation reports whether err's BadRequest details name field.
 func HasViolation(err error, field string) bool {
+	return slices.ContainsFunc(Violations(err), func(v apierr.Violation) bool { return v.Field == field })
+}
+
+// Reason is the reason of err's ErrorInfo details, ARM's error code where ARM refused: ""
+// when it has none.
+func Reason(err error) string {
+	var reason string
+	for _, d := range status.Convert(err).Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			reason = info.GetReason()
+		}
+	}
+	return reason
+}
+
+// Violations lists the field violations of err's BadRequest details.
+func Violations(err error) []apierr.Violation {
+	var out []apierr.Violation
 	for _, d := range status.Convert(err).Details() {
 		if br, ok := d.(*errdetails.BadRequest); ok {
 			for _, v := range br.GetFieldViolations() {
-				if v.GetField() == field {
-					return true
-				}
+				out = append(out, apierr.Violation{Field: v.GetField(), Description: v.GetDescription()})
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // AllPages lists every page with list, which reads the page a token names ("" the first)

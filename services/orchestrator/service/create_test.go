@@ -14,7 +14,9 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/hybridlink/hybridlink/armsim"
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
 	"github.com/hybridlink/hybridlink/services/orchestrator/internal/codec"
 )
 
@@ -162,17 +164,9 @@ func workflowRuns(t *testing.T, c client.Client, id string) int {
 // deployment manages.
 func armWrites(t *testing.T, s stack) int64 {
 	t.Helper()
-	counters, err := s.sim.Admin.Counters(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n int64
-	for _, c := range counters {
-		if c.Method != http.MethodGet && c.Type != probeType && c.ARM() {
-			n += c.Count
-		}
-	}
-	return n
+	return servicetest.Counted(t, s.sim, func(c armsim.CounterValue) bool {
+		return c.Method != http.MethodGet && c.Type != probeType && c.ARM()
+	})
 }
 
 // probeType is the ARM type the data-plane probe writes to run: its CustomScript

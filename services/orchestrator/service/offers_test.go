@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -55,15 +54,7 @@ func TestOffers(t *testing.T) {
 		if status.Code(err) != codes.InvalidArgument {
 			t.Fatalf("want InvalidArgument, got %v", err)
 		}
-		var out []apierr.Violation
-		for _, d := range status.Convert(err).Details() {
-			if br, ok := d.(*errdetails.BadRequest); ok {
-				for _, v := range br.GetFieldViolations() {
-					out = append(out, apierr.Violation{Field: v.GetField(), Description: v.GetDescription()})
-				}
-			}
-		}
-		return out
+		return servicetest.Violations(err)
 	}
 	calls := []call{
 		{"PlanDeployment", func(t *testing.T, d *orchestratorv1.DeploymentSpec) []apierr.Violation {

@@ -11,13 +11,13 @@ import (
 	"strings"
 	"testing"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
 	orchestratorv1 "github.com/hybridlink/hybridlink/gen/hybridlink/orchestrator/v1"
+	"github.com/hybridlink/hybridlink/platform/servicetest"
 )
 
 // TestRefusals sends hostile deployments over gRPC (create, plan, update) and REST
@@ -98,7 +98,7 @@ func TestRefusals(t *testing.T) {
 			}
 			check := func(how string, err error) {
 				t.Helper()
-				if status.Code(err) != codes.InvalidArgument || !slices.Contains(violations(err), tc.field) {
+				if status.Code(err) != codes.InvalidArgument || !servicetest.HasViolation(err, tc.field) {
 					t.Fatalf("%s: want InvalidArgument naming %s, got %.300v", how, tc.field, err)
 				}
 				quoted(t, how, []byte(status.Convert(err).Message()), tc.secret)
@@ -149,19 +149,6 @@ func TestRefusals(t *testing.T) {
 	if l, err := s.api.ListDeployments(ctx, &orchestratorv1.ListDeploymentsRequest{}); err != nil || len(l.GetDeployments()) != 0 {
 		t.Fatalf("refused deployments were started: %v %v", l, err)
 	}
-}
-
-// violations lists the fields an error's BadRequest names.
-func violations(err error) []string {
-	var out []string
-	for _, d := range status.Convert(err).Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				out = append(out, v.GetField())
-			}
-		}
-	}
-	return out
 }
 
 // quoted fails the test when a refusal quotes secret or echoes kilobytes of what it was

@@ -17,7 +17,7 @@ import (
 // TestListMachineSizes lists each cloud's sizes through the service, page by page, with
 // armsim behind the real SDK of each profile: Azure offers Standard_E64_v5, the stamp not.
 func TestListMachineSizes(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := compute.Start(t, armsim.Config{})
 	tests := []struct {
 		parent     string
 		has, lacks []string
@@ -31,7 +31,7 @@ func TestListMachineSizes(t *testing.T) {
 				t.Fatal(err)
 			}
 			sizes, calls := servicetest.AllPages(t, func(token string) ([]*computev1.MachineSize, string, error) {
-				resp, err := c.cmp.ListMachineSizes(ctx, &computev1.ListMachineSizesRequest{Parent: tc.parent, PageSize: 20, PageToken: token})
+				resp, err := c.API.ListMachineSizes(ctx, &computev1.ListMachineSizesRequest{Parent: tc.parent, PageSize: 20, PageToken: token})
 				return resp.GetMachineSizes(), resp.GetNextPageToken(), err
 			})
 			byName := map[string]*computev1.MachineSize{}
@@ -69,7 +69,7 @@ func TestListMachineSizes(t *testing.T) {
 // TestListImageVersions lists an image SKU's versions on each cloud; what a location lacks
 // is NotFound naming the image.
 func TestListImageVersions(t *testing.T) {
-	_, c := start(t, armsim.Config{})
+	_, c := compute.Start(t, armsim.Config{})
 	const jammy = "/publishers/Canonical/offers/0001-com-ubuntu-server-jammy/skus/"
 	tests := []struct {
 		parent string
@@ -86,7 +86,7 @@ func TestListImageVersions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.parent, func(t *testing.T) {
-			resp, err := c.cmp.ListImageVersions(ctx, &computev1.ListImageVersionsRequest{Parent: tc.parent})
+			resp, err := c.API.ListImageVersions(ctx, &computev1.ListImageVersionsRequest{Parent: tc.parent})
 			servicetest.CheckStatus(t, err, tc.code, tc.says)
 			if tc.code != codes.OK {
 				return
@@ -101,15 +101,15 @@ func TestListImageVersions(t *testing.T) {
 
 // TestOffersInvalid: a bad read is refused naming its field, before any ARM call.
 func TestOffersInvalid(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := compute.Start(t, armsim.Config{})
 	if err := st.Sim.Admin.ResetCounters(ctx); err != nil { // the stamp's metadata was read at start
 		t.Fatal(err)
 	}
 	sizes := func(r *computev1.ListMachineSizesRequest) func() error {
-		return func() error { _, err := c.cmp.ListMachineSizes(ctx, r); return err }
+		return func() error { _, err := c.API.ListMachineSizes(ctx, r); return err }
 	}
 	versions := func(r *computev1.ListImageVersionsRequest) func() error {
-		return func() error { _, err := c.cmp.ListImageVersions(ctx, r); return err }
+		return func() error { _, err := c.API.ListImageVersions(ctx, r); return err }
 	}
 	const sku = "clouds/azure/locations/eastus/publishers/Canonical/offers/UbuntuServer/skus/18.04-LTS"
 	tests := []struct {
@@ -140,20 +140,12 @@ func TestOffersInvalid(t *testing.T) {
 
 // TestOffersREST reads the offer lists on the REST port, as the README's curl lines do.
 func TestOffersREST(t *testing.T) {
-	st, _ := start(t, armsim.Config{})
-	get := func(path string) map[string]any {
-		t.Helper()
-		resp, err := st.HTTP.Get(st.REST + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return servicetest.DecodeJSON(t, resp)
-	}
-	sizes, _ := get("/v1/clouds/azure-stack-hub/locations/local/machineSizes?pageSize=1000")["machineSizes"].([]any)
+	st, _ := compute.Start(t, armsim.Config{})
+	sizes, _ := st.GetJSON(t, "/v1/clouds/azure-stack-hub/locations/local/machineSizes?pageSize=1000")["machineSizes"].([]any)
 	if len(sizes) < 50 {
 		t.Fatalf("the stamp's sizes on REST: %v", sizes)
 	}
-	versions, _ := get("/v1/clouds/azure/locations/eastus/publishers/Canonical/offers/ubuntu-24_04-lts/skus/server/versions")["imageVersions"].([]any)
+	versions, _ := st.GetJSON(t, "/v1/clouds/azure/locations/eastus/publishers/Canonical/offers/ubuntu-24_04-lts/skus/server/versions")["imageVersions"].([]any)
 	if len(versions) == 0 || !strings.Contains(versions[0].(map[string]any)["name"].(string), "/skus/server/versions/24.04.") {
 		t.Fatalf("image versions on REST: %v", versions)
 	}

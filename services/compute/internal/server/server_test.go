@@ -22,20 +22,11 @@ var ctx = context.Background()
 // password is the admin password every test VM gets; it must never come back out.
 const password = "Hl-Secr3t-9f2kQ!"
 
-type clients struct {
-	cmp computev1.ComputeServiceClient
-	ops longrunningpb.OperationsClient
-}
+// compute is the service under test.
+var compute = servicetest.Service[computev1.ComputeServiceClient]{Name: service.Name, Build: service.Service, NewAPI: computev1.NewComputeServiceClient}
 
-func start(t *testing.T, cfg armsim.Config) (*servicetest.Stack, clients) {
-	t.Helper()
-	st := servicetest.Start(t, service.Name, cfg, service.Service)
-	return st, connect(st)
-}
-
-func connect(st *servicetest.Stack) clients {
-	return clients{computev1.NewComputeServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
-}
+// clients are the compute service's clients.
+type clients = servicetest.Clients[computev1.ComputeServiceClient]
 
 // site is one cloud's test setting: the octet of its 10.x.0.0/16 space, and a VM size and
 // an image it offers (Azure Stack Hub runs generation 1 images only).
@@ -101,7 +92,7 @@ func puts(t *testing.T, st *servicetest.Stack, cloud string) int64 {
 // updates, refused changes, a refused delete of a NIC in use, and teardown; then that the
 // admin password is in no response, log line or span.
 func TestLifecycle(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := compute.Start(t, armsim.Config{})
 	var responses []proto.Message
 	keep := func(op *longrunningpb.Operation) *longrunningpb.Operation {
 		responses = append(responses, op)
@@ -110,8 +101,8 @@ func TestLifecycle(t *testing.T) {
 	for _, s := range sites {
 		t.Run(s.cloud, func(t *testing.T) {
 			subnet := network(t, st, s)
-			op, err := c.cmp.CreateNetworkInterface(ctx, nicRequest(s.cloud, "nic", subnet))
-			nic := servicetest.Result(t, keep(servicetest.Wait(t, c.ops, op, err)), &computev1.NetworkInterface{})
+			op, err := c.API.CreateNetworkInterface(ctx, nicRequest(s.cloud, "nic", subnet))
+			nic := servicetest.Result(t, keep(servicetest.Wait(t, c.Ops, op, err)), &computev1.NetworkInterface{})
 			if nic.GetName() != "clouds/"+s.cloud+"/resourceGroups/rg/networkInterfaces/nic" || nic.GetSubnet() != subnet ||
 				nic.GetAllocatedPrivateIpAddress() != "10."+s.octet+".1.4" || nic.GetPrivateIpAddress() != "" ||
 				nic.GetProvisioningState() != computev1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED {
@@ -119,24 +110,24 @@ func TestLifecycle(t *testing.T) {
 			}
 			req := nicRequest(s.cloud, "static", subnet)
 			req.NetworkInterface.PrivateIpAddress = "10." + s.octet + ".1.10"
-			op, err = c.cmp.CreateNetworkInterface(ctx, req)
-			if got := servicetest.Result(t, keep(servicetest.Wait(t, c.ops, op, err)), &computev1.NetworkInterface{}); got.GetPrivateIpAddress() != "10."+s.octet+".1.10" {
+			op, err = c.API.CreateNetworkInterface(ctx, req)
+			if got := servicetest.Result(t, keep(servicetest.Wait(t, c.Ops, op, err)), &computev1.NetworkInterface{}); got.GetPrivateIpAddress() != "10."+s.octet+".1.10" {
 				t.Fatalf("static address: %v", got)
 			}
 			req.NetworkInterface.Tags = map[string]string{"role": "spare"}
-			op, err = c.cmp.CreateNetworkInterface(ctx, req)
-			if got := servicetest.Result(t, keep(servicetest.Wait(t, c.ops, op, err)), &computev1.NetworkInterface{}); got.GetTags()["role"] != "spare" {
+			op, err = c.API.CreateNetworkInterface(ctx, req)
+			if got := servicetest.Result(t, keep(servicetest.Wait(t, c.Ops, op, err)), &computev1.NetworkInterface{}); got.GetTags()["role"] != "spare" {
 				t.Fatalf("a tag change updates the NIC: %v", got)
 			}
 
-			op, err = c.cmp.CreateVirtualMachine(ctx, vmRequest(s))
-			vm := servicetest.Result(t, keep(servicetest.Wait(t, c.ops, op, err)), &computev1.VirtualMachine{})
+			op, err = c.API.CreateVirtualMachine(ctx, vmRequest(s))
+			vm := servicetest.Result(t, keep(servicetest.Wait(t, c.Ops, op, err)), &computev1.VirtualMachine{})
 			if vm.GetName() != "clouds/"+s.cloud+"/resourceGroups/rg/virtualMachines/vm" || vm.GetVmId() == "" ||
 				vm.GetPowerState() != computev1.VirtualMachine_POWER_STATE_RUNNING || vm.GetSize() != s.size ||
 				len(vm.GetNetworkInterfaces()) != 1 || vm.GetNetworkInterfaces()[0] != nic.GetName() || vm.GetComputerName() != "vm" {
 				t.Fatalf("virtual machine: %v", vm)
 			}
-			got, err := c.cmp.GetNetworkInterface(ctx, &computev1.GetNetworkInterfaceRequest{Name: nic.GetName()})
+			got, err := c.API.GetNetworkInterface(ctx, &computev1.GetNetworkInterfaceRequest{Name: nic.GetName()})
 			if err != nil || got.GetVirtualMachine() != vm.GetName() {
 				t.Fatalf("the NIC names its VM: %v %v", got, err)
 			}
@@ -145,9 +136,9 @@ func TestLifecycle(t *testing.T) {
 			before := puts(t, st, s.cloud)
 			for _, again := range []func() (*longrunningpb.Operation, error){
 				func() (*longrunningpb.Operation, error) {
-					return c.cmp.CreateNetworkInterface(ctx, nicRequest(s.cloud, "nic", subnet))
+					return c.API.CreateNetworkInterface(ctx, nicRequest(s.cloud, "nic", subnet))
 				},
-				func() (*longrunningpb.Operation, error) { return c.cmp.CreateVirtualMachine(ctx, vmRequest(s)) },
+				func() (*longrunningpb.Operation, error) { return c.API.CreateVirtualMachine(ctx, vmRequest(s)) },
 			} {
 				op, err := again()
 				if err != nil || !op.GetDone() {
@@ -161,12 +152,12 @@ func TestLifecycle(t *testing.T) {
 
 			changed := vmRequest(s)
 			changed.VirtualMachine.Tags["tier"] = "web"
-			op, err = c.cmp.CreateVirtualMachine(ctx, changed)
-			if vm := servicetest.Result(t, keep(servicetest.Wait(t, c.ops, op, err)), &computev1.VirtualMachine{}); vm.GetTags()["tier"] != "web" {
+			op, err = c.API.CreateVirtualMachine(ctx, changed)
+			if vm := servicetest.Result(t, keep(servicetest.Wait(t, c.Ops, op, err)), &computev1.VirtualMachine{}); vm.GetTags()["tier"] != "web" {
 				t.Fatalf("a tag change updates the VM: %v", vm)
 			}
 			changed.VirtualMachine.AdminUsername = "someoneelse"
-			_, err = c.cmp.CreateVirtualMachine(ctx, changed)
+			_, err = c.API.CreateVirtualMachine(ctx, changed)
 			servicetest.CheckStatus(t, err, codes.FailedPrecondition, "admin_username") // the admin user name cannot change
 
 			for _, step := range []struct {
@@ -175,46 +166,46 @@ func TestLifecycle(t *testing.T) {
 				want   computev1.VirtualMachine_PowerState
 			}{
 				{"stop", func(ctx context.Context, n string) (*longrunningpb.Operation, error) {
-					return c.cmp.StopVirtualMachine(ctx, &computev1.StopVirtualMachineRequest{Name: n})
+					return c.API.StopVirtualMachine(ctx, &computev1.StopVirtualMachineRequest{Name: n})
 				}, computev1.VirtualMachine_POWER_STATE_STOPPED},
 				{"start", func(ctx context.Context, n string) (*longrunningpb.Operation, error) {
-					return c.cmp.StartVirtualMachine(ctx, &computev1.StartVirtualMachineRequest{Name: n})
+					return c.API.StartVirtualMachine(ctx, &computev1.StartVirtualMachineRequest{Name: n})
 				}, computev1.VirtualMachine_POWER_STATE_RUNNING},
 				{"restart", func(ctx context.Context, n string) (*longrunningpb.Operation, error) {
-					return c.cmp.RestartVirtualMachine(ctx, &computev1.RestartVirtualMachineRequest{Name: n})
+					return c.API.RestartVirtualMachine(ctx, &computev1.RestartVirtualMachineRequest{Name: n})
 				}, computev1.VirtualMachine_POWER_STATE_RUNNING},
 				{"deallocate", func(ctx context.Context, n string) (*longrunningpb.Operation, error) {
-					return c.cmp.DeallocateVirtualMachine(ctx, &computev1.DeallocateVirtualMachineRequest{Name: n})
+					return c.API.DeallocateVirtualMachine(ctx, &computev1.DeallocateVirtualMachineRequest{Name: n})
 				}, computev1.VirtualMachine_POWER_STATE_DEALLOCATED},
 			} {
 				op, err := step.action(ctx, vm.GetName())
-				if got := servicetest.Result(t, keep(servicetest.Wait(t, c.ops, op, err)), &computev1.VirtualMachine{}); got.GetPowerState() != step.want {
+				if got := servicetest.Result(t, keep(servicetest.Wait(t, c.Ops, op, err)), &computev1.VirtualMachine{}); got.GetPowerState() != step.want {
 					t.Fatalf("%s: power state %s, want %s", step.name, got.GetPowerState(), step.want)
 				}
 			}
-			got2, err := c.cmp.GetVirtualMachine(ctx, &computev1.GetVirtualMachineRequest{Name: vm.GetName()})
+			got2, err := c.API.GetVirtualMachine(ctx, &computev1.GetVirtualMachineRequest{Name: vm.GetName()})
 			if err != nil || got2.GetPowerState() != computev1.VirtualMachine_POWER_STATE_DEALLOCATED {
 				t.Fatalf("get after deallocate: %v %v", got2, err)
 			}
-			list, err := c.cmp.ListVirtualMachines(ctx, &computev1.ListVirtualMachinesRequest{Parent: "clouds/" + s.cloud + "/resourceGroups/rg"})
+			list, err := c.API.ListVirtualMachines(ctx, &computev1.ListVirtualMachinesRequest{Parent: "clouds/" + s.cloud + "/resourceGroups/rg"})
 			if err != nil || len(list.GetVirtualMachines()) != 1 {
 				t.Fatalf("list: %v %v", list, err)
 			}
-			nics, err := c.cmp.ListNetworkInterfaces(ctx, &computev1.ListNetworkInterfacesRequest{Parent: "clouds/" + s.cloud + "/resourceGroups/rg", PageSize: 1})
+			nics, err := c.API.ListNetworkInterfaces(ctx, &computev1.ListNetworkInterfacesRequest{Parent: "clouds/" + s.cloud + "/resourceGroups/rg", PageSize: 1})
 			if err != nil || len(nics.GetNetworkInterfaces()) != 1 || nics.GetNextPageToken() == "" {
 				t.Fatalf("first page of 2 NICs by 1: %v %v", nics, err)
 			}
 			responses = append(responses, got2, list, nics)
 
-			_, err = c.cmp.DeleteNetworkInterface(ctx, &computev1.DeleteNetworkInterfaceRequest{Name: nic.GetName()})
+			_, err = c.API.DeleteNetworkInterface(ctx, &computev1.DeleteNetworkInterfaceRequest{Name: nic.GetName()})
 			servicetest.CheckStatus(t, err, codes.FailedPrecondition, vm.GetName()) // a NIC in use names its VM
-			op, err = c.cmp.DeleteVirtualMachine(ctx, &computev1.DeleteVirtualMachineRequest{Name: vm.GetName()})
-			servicetest.Wait(t, c.ops, op, err)
+			op, err = c.API.DeleteVirtualMachine(ctx, &computev1.DeleteVirtualMachineRequest{Name: vm.GetName()})
+			servicetest.Wait(t, c.Ops, op, err)
 			for _, name := range []string{nic.GetName(), nic.GetName()} {
-				op, err = c.cmp.DeleteNetworkInterface(ctx, &computev1.DeleteNetworkInterfaceRequest{Name: name})
-				servicetest.Wait(t, c.ops, op, err)
+				op, err = c.API.DeleteNetworkInterface(ctx, &computev1.DeleteNetworkInterfaceRequest{Name: name})
+				servicetest.Wait(t, c.Ops, op, err)
 			}
-			if _, err := c.cmp.GetNetworkInterface(ctx, &computev1.GetNetworkInterfaceRequest{Name: nic.GetName()}); status.Code(err) != codes.NotFound {
+			if _, err := c.API.GetNetworkInterface(ctx, &computev1.GetNetworkInterfaceRequest{Name: nic.GetName()}); status.Code(err) != codes.NotFound {
 				t.Fatalf("want NotFound, got %v", err)
 			}
 		})
@@ -259,13 +250,13 @@ func assertNoSecret(t *testing.T, st *servicetest.Stack, responses ...proto.Mess
 
 // TestReflection lists the services the way `grpcurl list` does.
 func TestReflection(t *testing.T) {
-	st, _ := start(t, armsim.Config{})
+	st, _ := compute.Start(t, armsim.Config{})
 	servicetest.CheckReflection(t, st.Conn, service.Name)
 }
 
 // TestREST drives the REST port with plain HTTP/JSON.
 func TestREST(t *testing.T) {
-	st, _ := start(t, armsim.Config{})
+	st, _ := compute.Start(t, armsim.Config{})
 	subnet := network(t, st, sites[1])
 	st.WaitJSON(t, st.PostJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/networkInterfaces?networkInterfaceId=nic", `{"subnet":"`+subnet+`"}`))
 	if nic := st.GetJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/networkInterfaces/nic"); nic["allocatedPrivateIpAddress"] != "10.2.1.4" || nic["subnet"] != subnet {
@@ -277,6 +268,6 @@ func TestREST(t *testing.T) {
 // TestOpenAPI validates the compute service's OpenAPI document and checks it against the
 // routes its REST port serves.
 func TestOpenAPI(t *testing.T) {
-	st, _ := start(t, armsim.Config{})
+	st, _ := compute.Start(t, armsim.Config{})
 	st.CheckOpenAPI(t)
 }

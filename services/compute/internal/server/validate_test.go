@@ -16,7 +16,7 @@ import (
 // TestValidation: bad input is refused before any ARM call, naming the field, and no
 // refusal quotes the password.
 func TestValidation(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := compute.Start(t, armsim.Config{})
 	if err := st.Sim.Admin.ResetCounters(ctx); err != nil { // the stamp's metadata was read at start
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestValidation(t *testing.T) {
 		return func() (string, error) {
 			r := nicRequest("azure", "nic", subnet)
 			f(r)
-			_, err := c.cmp.CreateNetworkInterface(ctx, r)
+			_, err := c.API.CreateNetworkInterface(ctx, r)
 			return "", err
 		}
 	}
@@ -34,7 +34,7 @@ func TestValidation(t *testing.T) {
 		return func() (string, error) {
 			r := vmRequest(sites[0])
 			f(r.VirtualMachine)
-			_, err := c.cmp.CreateVirtualMachine(ctx, r)
+			_, err := c.API.CreateVirtualMachine(ctx, r)
 			return r.VirtualMachine.GetAdminPassword(), err
 		}
 	}
@@ -63,7 +63,7 @@ func TestValidation(t *testing.T) {
 		{"long VM id", func() (string, error) {
 			r := vmRequest(sites[0])
 			r.VirtualMachineId = strings.Repeat("v", 65)
-			_, err := c.cmp.CreateVirtualMachine(ctx, r)
+			_, err := c.API.CreateVirtualMachine(ctx, r)
 			return password, err
 		}, "virtual_machine_id"},
 		{"no size", vm(func(r *computev1.VirtualMachine) { r.Size = "" }), "virtual_machine.size"},

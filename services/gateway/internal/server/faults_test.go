@@ -3,7 +3,6 @@ package server_test
 import (
 	"testing"
 
-	"github.com/hybridlink/hybridlink/armsim"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
 )
 
@@ -11,13 +10,11 @@ import (
 // with a tiny bucket, creating a public IP and a VPN gateway still succeeds through azcore's
 // retries.
 func TestFaultsAbsorbed(t *testing.T) {
-	servicetest.Absorbed(t, func(t *testing.T, cfg armsim.Config) *servicetest.Stack {
-		st, c := start(t, cfg)
+	servicetest.Absorbed(t, gateway, func(t *testing.T, st *servicetest.Stack, c clients) {
 		site(t, st, "azure")
-		op, err := c.gw.CreatePublicIPAddress(ctx, pipRequest("azure"))
-		servicetest.Wait(t, c.ops, op, err)
-		op, err = c.gw.CreateVirtualNetworkGateway(ctx, gatewayRequest("azure"))
-		servicetest.Wait(t, c.ops, op, err)
-		return st
+		op, err := c.API.CreatePublicIPAddress(ctx, pipRequest("azure"))
+		servicetest.Wait(t, c.Ops, op, err)
+		op, err = c.API.CreateVirtualNetworkGateway(ctx, gatewayRequest("azure"))
+		servicetest.Wait(t, c.Ops, op, err)
 	})
 }

@@ -9,24 +9,22 @@ import (
 	"github.com/hybridlink/hybridlink/armsim"
 	gatewayv1 "github.com/hybridlink/hybridlink/gen/hybridlink/gateway/v1"
 	"github.com/hybridlink/hybridlink/platform/servicetest"
-	"github.com/hybridlink/hybridlink/services/gateway/service"
 )
 
 // TestAdoptAndResume: a create while ARM is still creating the same gateway adopts that
 // operation (one PUT in ARM), and a fresh service instance resumes both operations from
 // their names alone.
 func TestAdoptAndResume(t *testing.T) {
-	st, c := start(t, armsim.Config{TimeScale: 0.0005}) // a gateway takes about a second
+	st, c := gateway.Start(t, armsim.Config{TimeScale: 0.0005}) // a gateway takes about a second
 	site(t, st, "azure")
-	op, err := c.gw.CreatePublicIPAddress(ctx, pipRequest("azure"))
-	servicetest.Wait(t, c.ops, op, err)
+	op, err := c.API.CreatePublicIPAddress(ctx, pipRequest("azure"))
+	servicetest.Wait(t, c.Ops, op, err)
 	first, second := servicetest.Twice(t, func() (*longrunningpb.Operation, error) {
-		return c.gw.CreateVirtualNetworkGateway(ctx, gatewayRequest("azure"))
+		return c.API.CreateVirtualNetworkGateway(ctx, gatewayRequest("azure"))
 	})
-	st.Restart(t, service.Service)
-	c = clientsOf(st.Conn)
+	c = gateway.Restart(t, st)
 	for _, op := range []*longrunningpb.Operation{first, second} {
-		gw := servicetest.Result(t, servicetest.Wait(t, c.ops, op, nil), &gatewayv1.VirtualNetworkGateway{})
+		gw := servicetest.Result(t, servicetest.Wait(t, c.Ops, op, nil), &gatewayv1.VirtualNetworkGateway{})
 		if gw.GetGatewayIpAddress() == "" {
 			t.Fatalf("resumed gateway: %v", gw)
 		}
@@ -38,11 +36,8 @@ func TestAdoptAndResume(t *testing.T) {
 
 // TestTamperedHandle: an altered operation name is refused with InvalidArgument.
 func TestTamperedHandle(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := gateway.Start(t, armsim.Config{})
 	site(t, st, "azure-stack-hub")
-	op, err := c.gw.CreatePublicIPAddress(ctx, pipRequest("azure-stack-hub"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	servicetest.CheckTampered(t, c.ops, op.GetName())
+	op, err := c.API.CreatePublicIPAddress(ctx, pipRequest("azure-stack-hub"))
+	servicetest.CheckTampered(t, c.Ops, op, err)
 }

@@ -10,7 +10,7 @@ import (
 
 // TestREST drives the REST port with plain HTTP/JSON.
 func TestREST(t *testing.T) {
-	st, _ := start(t, armsim.Config{})
+	st, _ := gateway.Start(t, armsim.Config{})
 	site(t, st, "azure-stack-hub")
 	st.WaitJSON(t, st.PostJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/publicIPAddresses?publicIpAddressId=gw-ip", `{"tags":{"site":"stack"}}`))
 	pip := st.GetJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/publicIPAddresses/gw-ip")
@@ -22,6 +22,6 @@ func TestREST(t *testing.T) {
 
 // TestReflection lists the services the way `grpcurl list` does.
 func TestReflection(t *testing.T) {
-	st, _ := start(t, armsim.Config{})
+	st, _ := gateway.Start(t, armsim.Config{})
 	servicetest.CheckReflection(t, st.Conn, service.Name)
 }

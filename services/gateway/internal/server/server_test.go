@@ -23,20 +23,11 @@ import (
 
 var ctx = context.Background()
 
-type clients struct {
-	gw  gatewayv1.GatewayServiceClient
-	ops longrunningpb.OperationsClient
-}
+// gateway is the service under test.
+var gateway = servicetest.Service[gatewayv1.GatewayServiceClient]{Name: service.Name, Build: service.Service, NewAPI: gatewayv1.NewGatewayServiceClient}
 
-func clientsOf(conn grpc.ClientConnInterface) clients {
-	return clients{gatewayv1.NewGatewayServiceClient(conn), longrunningpb.NewOperationsClient(conn)}
-}
-
-func start(t *testing.T, cfg armsim.Config) (*servicetest.Stack, clients) {
-	t.Helper()
-	st := servicetest.Start(t, service.Name, cfg, service.Service)
-	return st, clientsOf(st.Conn)
-}
+// clients are the gateway service's clients.
+type clients = servicetest.Clients[gatewayv1.GatewayServiceClient]
 
 // sites are the two ends of the tunnel: each cloud's virtual network address space.
 var sites = map[string]string{"azure": "10.1.0.0/16", "azure-stack-hub": "10.2.0.0/16"}
@@ -119,7 +110,7 @@ func (r *recorder) intercept(ctx context.Context, method string, req, reply any,
 // dial connects to the stack's service through the recorder.
 func (r *recorder) dial(t *testing.T, st *servicetest.Stack) clients {
 	t.Helper()
-	return clientsOf(st.DialAs(t, auth.Orchestrator, grpc.WithUnaryInterceptor(r.intercept)))
+	return gateway.Connect(st.DialAs(t, auth.Orchestrator, grpc.WithUnaryInterceptor(r.intercept)))
 }
 
 // TestTunnel builds the Azure <-> Azure Stack Hub tunnel through the service: public IPs,
@@ -128,7 +119,7 @@ func (r *recorder) dial(t *testing.T, st *servicetest.Stack) clients {
 // It then checks idempotent creates, a changed shared key, an in-use delete, and teardown,
 // and that the shared key appears in no response, log line or span.
 func TestTunnel(t *testing.T) {
-	st, _ := start(t, armsim.Config{})
+	st, _ := gateway.Start(t, armsim.Config{})
 	var rec recorder
 	c := rec.dial(t, st)
 	const key = "Tunnel-Key-9f2c41d7" // searched for in every response, log line and span
@@ -140,8 +131,8 @@ func TestTunnel(t *testing.T) {
 
 	ops := map[string]*longrunningpb.Operation{}
 	for _, cloud := range clouds {
-		op, err := c.gw.CreatePublicIPAddress(ctx, pipRequest(cloud))
-		pip := servicetest.Result(t, servicetest.Wait(t, c.ops, op, err), &gatewayv1.PublicIPAddress{})
+		op, err := c.API.CreatePublicIPAddress(ctx, pipRequest(cloud))
+		pip := servicetest.Result(t, servicetest.Wait(t, c.Ops, op, err), &gatewayv1.PublicIPAddress{})
 		wantSKU, wantMethod := gatewayv1.PublicIPAddress_SKU_STANDARD, gatewayv1.PublicIPAddress_ALLOCATION_METHOD_STATIC
 		if cloud == "azure-stack-hub" {
 			wantSKU, wantMethod = gatewayv1.PublicIPAddress_SKU_BASIC, gatewayv1.PublicIPAddress_ALLOCATION_METHOD_DYNAMIC
@@ -150,13 +141,13 @@ func TestTunnel(t *testing.T) {
 			t.Fatalf("%s: the cloud's default public IP is %v %v: %v", cloud, wantSKU, wantMethod, pip)
 		}
 		// the gateways take ARM's 30 to 45 minutes (scaled) side by side
-		if ops[cloud], err = c.gw.CreateVirtualNetworkGateway(ctx, gatewayRequest(cloud)); err != nil {
+		if ops[cloud], err = c.API.CreateVirtualNetworkGateway(ctx, gatewayRequest(cloud)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	ips := map[string]string{}
 	for _, cloud := range clouds {
-		gw := servicetest.Result(t, servicetest.Wait(t, c.ops, ops[cloud], nil), &gatewayv1.VirtualNetworkGateway{})
+		gw := servicetest.Result(t, servicetest.Wait(t, c.Ops, ops[cloud], nil), &gatewayv1.VirtualNetworkGateway{})
 		if gw.GetGatewayIpAddress() == "" || gw.GetSubnet() != gatewayRequest(cloud).GetVirtualNetworkGateway().GetSubnet() ||
 			gw.GetSku() != gatewaySKUs[cloud] || gw.GetProvisioningState() != gatewayv1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED {
 			t.Fatalf("%s gateway: %v", cloud, gw)
@@ -164,15 +155,15 @@ func TestTunnel(t *testing.T) {
 		ips[cloud] = gw.GetGatewayIpAddress()
 	}
 	for _, cloud := range clouds {
-		op, err := c.gw.CreateLocalNetworkGateway(ctx, localRequest(cloud, ips[peer(cloud)]))
-		servicetest.Wait(t, c.ops, op, err)
-		op, err = c.gw.CreateConnection(ctx, connectionRequest(cloud, key))
-		servicetest.Wait(t, c.ops, op, err)
+		op, err := c.API.CreateLocalNetworkGateway(ctx, localRequest(cloud, ips[peer(cloud)]))
+		servicetest.Wait(t, c.Ops, op, err)
+		op, err = c.API.CreateConnection(ctx, connectionRequest(cloud, key))
+		servicetest.Wait(t, c.Ops, op, err)
 	}
 	connected := func(want gatewayv1.Connection_Status) {
 		t.Helper()
 		for _, cloud := range clouds {
-			conn, err := c.gw.GetConnection(ctx, &gatewayv1.GetConnectionRequest{Name: rg(cloud) + "/connections/tunnel"})
+			conn, err := c.API.GetConnection(ctx, &gatewayv1.GetConnectionRequest{Name: rg(cloud) + "/connections/tunnel"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -187,15 +178,15 @@ func TestTunnel(t *testing.T) {
 	before := servicetest.Writes(t, st.Sim)
 	for _, cloud := range clouds {
 		for _, create := range []func() (*longrunningpb.Operation, error){
-			func() (*longrunningpb.Operation, error) { return c.gw.CreatePublicIPAddress(ctx, pipRequest(cloud)) },
+			func() (*longrunningpb.Operation, error) { return c.API.CreatePublicIPAddress(ctx, pipRequest(cloud)) },
 			func() (*longrunningpb.Operation, error) {
-				return c.gw.CreateVirtualNetworkGateway(ctx, gatewayRequest(cloud))
+				return c.API.CreateVirtualNetworkGateway(ctx, gatewayRequest(cloud))
 			},
 			func() (*longrunningpb.Operation, error) {
-				return c.gw.CreateLocalNetworkGateway(ctx, localRequest(cloud, ips[peer(cloud)]))
+				return c.API.CreateLocalNetworkGateway(ctx, localRequest(cloud, ips[peer(cloud)]))
 			},
 			func() (*longrunningpb.Operation, error) {
-				return c.gw.CreateConnection(ctx, connectionRequest(cloud, key))
+				return c.API.CreateConnection(ctx, connectionRequest(cloud, key))
 			},
 		} {
 			op, err := create()
@@ -209,46 +200,46 @@ func TestTunnel(t *testing.T) {
 	}
 
 	// a changed key updates the Azure side; the tunnel is down until the other side has it
-	op, err := c.gw.CreateConnection(ctx, connectionRequest("azure", newKey))
+	op, err := c.API.CreateConnection(ctx, connectionRequest("azure", newKey))
 	if err == nil && op.GetDone() {
 		t.Fatal("a changed shared key must update the connection")
 	}
-	servicetest.Wait(t, c.ops, op, err)
+	servicetest.Wait(t, c.Ops, op, err)
 	connected(gatewayv1.Connection_STATUS_NOT_CONNECTED)
-	op, err = c.gw.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: rg("azure-stack-hub") + "/connections/tunnel", SharedKey: newKey})
-	servicetest.Result(t, servicetest.Wait(t, c.ops, op, err), &gatewayv1.Connection{})
+	op, err = c.API.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: rg("azure-stack-hub") + "/connections/tunnel", SharedKey: newKey})
+	servicetest.Result(t, servicetest.Wait(t, c.Ops, op, err), &gatewayv1.Connection{})
 	connected(gatewayv1.Connection_STATUS_CONNECTED)
 
-	list, err := c.gw.ListConnections(ctx, &gatewayv1.ListConnectionsRequest{Parent: rg("azure")})
+	list, err := c.API.ListConnections(ctx, &gatewayv1.ListConnectionsRequest{Parent: rg("azure")})
 	if err != nil || len(list.GetConnections()) != 1 || list.GetConnections()[0].GetIpsecPolicy().GetIpsecEncryption() != "GCMAES256" {
 		t.Fatalf("list connections: %v %v", list, err)
 	}
 
-	_, err = c.gw.DeleteVirtualNetworkGateway(ctx, &gatewayv1.DeleteVirtualNetworkGatewayRequest{Name: rg("azure") + "/virtualNetworkGateways/gw"})
+	_, err = c.API.DeleteVirtualNetworkGateway(ctx, &gatewayv1.DeleteVirtualNetworkGatewayRequest{Name: rg("azure") + "/virtualNetworkGateways/gw"})
 	servicetest.CheckStatus(t, err, codes.FailedPrecondition, "tunnel") // deleting a gateway a connection uses names the connection
 
 	for _, cloud := range clouds {
 		for _, del := range []func() (*longrunningpb.Operation, error){
 			func() (*longrunningpb.Operation, error) {
-				return c.gw.DeleteConnection(ctx, &gatewayv1.DeleteConnectionRequest{Name: rg(cloud) + "/connections/tunnel"})
+				return c.API.DeleteConnection(ctx, &gatewayv1.DeleteConnectionRequest{Name: rg(cloud) + "/connections/tunnel"})
 			},
 			func() (*longrunningpb.Operation, error) {
-				return c.gw.DeleteLocalNetworkGateway(ctx, &gatewayv1.DeleteLocalNetworkGatewayRequest{Name: rg(cloud) + "/localNetworkGateways/remote"})
+				return c.API.DeleteLocalNetworkGateway(ctx, &gatewayv1.DeleteLocalNetworkGatewayRequest{Name: rg(cloud) + "/localNetworkGateways/remote"})
 			},
 			func() (*longrunningpb.Operation, error) {
-				return c.gw.DeleteVirtualNetworkGateway(ctx, &gatewayv1.DeleteVirtualNetworkGatewayRequest{Name: rg(cloud) + "/virtualNetworkGateways/gw"})
+				return c.API.DeleteVirtualNetworkGateway(ctx, &gatewayv1.DeleteVirtualNetworkGatewayRequest{Name: rg(cloud) + "/virtualNetworkGateways/gw"})
 			},
 			func() (*longrunningpb.Operation, error) {
-				return c.gw.DeletePublicIPAddress(ctx, &gatewayv1.DeletePublicIPAddressRequest{Name: rg(cloud) + "/publicIPAddresses/gw-ip"})
+				return c.API.DeletePublicIPAddress(ctx, &gatewayv1.DeletePublicIPAddressRequest{Name: rg(cloud) + "/publicIPAddresses/gw-ip"})
 			},
 		} {
 			op, err := del()
-			servicetest.Wait(t, c.ops, op, err)
+			servicetest.Wait(t, c.Ops, op, err)
 			if op, err = del(); err != nil || !op.GetDone() {
 				t.Fatalf("deleting what is gone is done at once: %v %v", op, err)
 			}
 		}
-		_, err := c.gw.GetConnection(ctx, &gatewayv1.GetConnectionRequest{Name: rg(cloud) + "/connections/tunnel"})
+		_, err := c.API.GetConnection(ctx, &gatewayv1.GetConnectionRequest{Name: rg(cloud) + "/connections/tunnel"})
 		if status.Code(err) != codes.NotFound {
 			t.Fatalf("want NotFound, got %v", err)
 		}
@@ -278,6 +269,6 @@ func TestTunnel(t *testing.T) {
 // TestOpenAPI validates the gateway service's OpenAPI document and checks it against the
 // routes its REST port serves.
 func TestOpenAPI(t *testing.T) {
-	st, _ := start(t, armsim.Config{})
+	st, _ := gateway.Start(t, armsim.Config{})
 	st.CheckOpenAPI(t)
 }

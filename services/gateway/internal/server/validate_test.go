@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -18,7 +17,7 @@ import (
 // TestValidation: bad input is refused before any ARM write, naming the field, and a bad
 // shared key is never quoted.
 func TestValidation(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := gateway.Start(t, armsim.Config{})
 	const badKey = "Bad-Key-\x01-5e0d"
 	const spacesKey = "   "
 	longKey := strings.Repeat("k", 129)
@@ -26,7 +25,7 @@ func TestValidation(t *testing.T) {
 		return func() error {
 			r := pipRequest(cloud)
 			f(r.PublicIpAddress)
-			_, err := c.gw.CreatePublicIPAddress(ctx, r)
+			_, err := c.API.CreatePublicIPAddress(ctx, r)
 			return err
 		}
 	}
@@ -34,7 +33,7 @@ func TestValidation(t *testing.T) {
 		return func() error {
 			r := gatewayRequest(cloud)
 			f(r.VirtualNetworkGateway)
-			_, err := c.gw.CreateVirtualNetworkGateway(ctx, r)
+			_, err := c.API.CreateVirtualNetworkGateway(ctx, r)
 			return err
 		}
 	}
@@ -42,7 +41,7 @@ func TestValidation(t *testing.T) {
 		return func() error {
 			r := localRequest("azure", "198.19.0.1")
 			f(r.LocalNetworkGateway)
-			_, err := c.gw.CreateLocalNetworkGateway(ctx, r)
+			_, err := c.API.CreateLocalNetworkGateway(ctx, r)
 			return err
 		}
 	}
@@ -50,7 +49,7 @@ func TestValidation(t *testing.T) {
 		return func() error {
 			r := connectionRequest(cloud, "key")
 			f(r.Connection)
-			_, err := c.gw.CreateConnection(ctx, r)
+			_, err := c.API.CreateConnection(ctx, r)
 			return err
 		}
 	}
@@ -60,11 +59,11 @@ func TestValidation(t *testing.T) {
 		field string
 	}{
 		{"unknown cloud", func() error {
-			_, err := c.gw.CreatePublicIPAddress(ctx, &gatewayv1.CreatePublicIPAddressRequest{Parent: "clouds/gcp/resourceGroups/rg", PublicIpAddressId: "ip", PublicIpAddress: &gatewayv1.PublicIPAddress{}})
+			_, err := c.API.CreatePublicIPAddress(ctx, &gatewayv1.CreatePublicIPAddressRequest{Parent: "clouds/gcp/resourceGroups/rg", PublicIpAddressId: "ip", PublicIpAddress: &gatewayv1.PublicIPAddress{}})
 			return err
 		}, "parent"},
 		{"bad public IP id", func() error {
-			_, err := c.gw.CreatePublicIPAddress(ctx, &gatewayv1.CreatePublicIPAddressRequest{Parent: rg("azure"), PublicIpAddressId: "-ip", PublicIpAddress: &gatewayv1.PublicIPAddress{}})
+			_, err := c.API.CreatePublicIPAddress(ctx, &gatewayv1.CreatePublicIPAddressRequest{Parent: rg("azure"), PublicIpAddressId: "-ip", PublicIpAddress: &gatewayv1.PublicIPAddress{}})
 			return err
 		}, "public_ip_address_id"},
 		{"standard IP on Azure Stack Hub", pip("azure-stack-hub", func(p *gatewayv1.PublicIPAddress) { p.Sku = gatewayv1.PublicIPAddress_SKU_STANDARD }), "public_ip_address.sku"},
@@ -112,7 +111,7 @@ func TestValidation(t *testing.T) {
 			c.LocalNetworkGateway = rg("azure-stack-hub") + "/localNetworkGateways/remote"
 		}), "connection.local_network_gateway"},
 		{"set an unprintable key", func() error {
-			_, err := c.gw.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: rg("azure") + "/connections/tunnel", SharedKey: badKey})
+			_, err := c.API.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: rg("azure") + "/connections/tunnel", SharedKey: badKey})
 			return err
 		}, "shared_key"},
 		{"a SKU of a megabyte", gw("azure", func(g *gatewayv1.VirtualNetworkGateway) { g.Sku = huge }), "virtual_network_gateway.sku"},
@@ -131,15 +130,15 @@ func TestValidation(t *testing.T) {
 		{"a connection id of a megabyte", func() error {
 			r := connectionRequest("azure", "key")
 			r.ConnectionId = huge
-			_, err := c.gw.CreateConnection(ctx, r)
+			_, err := c.API.CreateConnection(ctx, r)
 			return err
 		}, "connection_id"},
 		{"set a key on a name of a megabyte", func() error {
-			_, err := c.gw.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: huge, SharedKey: "key"})
+			_, err := c.API.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: huge, SharedKey: "key"})
 			return err
 		}, "name"},
 		{"set a key of three spaces", func() error {
-			_, err := c.gw.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: rg("azure") + "/connections/tunnel", SharedKey: spacesKey})
+			_, err := c.API.SetConnectionSharedKey(ctx, &gatewayv1.SetConnectionSharedKeyRequest{Name: rg("azure") + "/connections/tunnel", SharedKey: spacesKey})
 			return err
 		}, "shared_key"},
 	}
@@ -173,20 +172,20 @@ func tags(n int) map[string]string {
 // suit the cloud (read before any write), and VpnGw1-3 on Azure Stack Hub are left to ARM,
 // which knows whether the stamp has VPN Fast Path.
 func TestGatewayRules(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := gateway.Start(t, armsim.Config{})
 	for _, cloud := range []string{"azure", "azure-stack-hub"} {
 		site(t, st, cloud)
 	}
 	basic := pipRequest("azure")
 	basic.PublicIpAddress.Sku = gatewayv1.PublicIPAddress_SKU_BASIC
-	op, err := c.gw.CreatePublicIPAddress(ctx, basic)
-	servicetest.Wait(t, c.ops, op, err)
+	op, err := c.API.CreatePublicIPAddress(ctx, basic)
+	servicetest.Wait(t, c.Ops, op, err)
 	static := pipRequest("azure-stack-hub")
 	static.PublicIpAddress.AllocationMethod = gatewayv1.PublicIPAddress_ALLOCATION_METHOD_STATIC
-	op, err = c.gw.CreatePublicIPAddress(ctx, static)
-	servicetest.Wait(t, c.ops, op, err)
+	op, err = c.API.CreatePublicIPAddress(ctx, static)
+	servicetest.Wait(t, c.Ops, op, err)
 	for _, cloud := range []string{"azure", "azure-stack-hub"} {
-		_, err := c.gw.CreateVirtualNetworkGateway(ctx, gatewayRequest(cloud))
+		_, err := c.API.CreateVirtualNetworkGateway(ctx, gatewayRequest(cloud))
 		if !servicetest.HasViolation(err, "virtual_network_gateway.public_ip_address") {
 			t.Fatalf("%s: the wrong kind of public IP is a violation on the gateway's public_ip_address: %v", cloud, err)
 		}
@@ -197,18 +196,12 @@ func TestGatewayRules(t *testing.T) {
 
 	dynamic := pipRequest("azure-stack-hub")
 	dynamic.PublicIpAddressId = "fast-ip"
-	op, err = c.gw.CreatePublicIPAddress(ctx, dynamic)
-	servicetest.Wait(t, c.ops, op, err)
+	op, err = c.API.CreatePublicIPAddress(ctx, dynamic)
+	servicetest.Wait(t, c.Ops, op, err)
 	req := gatewayRequest("azure-stack-hub")
 	req.VirtualNetworkGateway.Sku, req.VirtualNetworkGateway.PublicIpAddress = "VpnGw1", rg("azure-stack-hub")+"/publicIPAddresses/fast-ip"
-	_, err = c.gw.CreateVirtualNetworkGateway(ctx, req)
-	var reason string
-	for _, d := range status.Convert(err).Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			reason = info.GetReason()
-		}
-	}
-	if status.Code(err) != codes.InvalidArgument || reason != "InvalidGatewaySize" {
+	_, err = c.API.CreateVirtualNetworkGateway(ctx, req)
+	if status.Code(err) != codes.InvalidArgument || servicetest.Reason(err) != "InvalidGatewaySize" {
 		t.Fatalf("VpnGw1 on a stamp without VPN Fast Path: want ARM's InvalidGatewaySize as InvalidArgument, got %v", err)
 	}
 }

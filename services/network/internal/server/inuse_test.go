@@ -5,9 +5,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/hybridlink/hybridlink/armsim"
 	networkv1 "github.com/hybridlink/hybridlink/gen/hybridlink/network/v1"
@@ -17,10 +15,10 @@ import (
 // TestDeleteInUse: deleting a subnet a NIC sits in fails with FailedPrecondition naming the
 // NIC, with ARM's code in ErrorInfo; the subnet lists the NIC's IP configuration.
 func TestDeleteInUse(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := network.Start(t, armsim.Config{})
 	group(t, c, "azure")
-	op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
-	vnet := servicetest.Result(t, servicetest.Wait(t, c.ops, op, err), &networkv1.VirtualNetwork{})
+	op, err := c.API.CreateVirtualNetwork(ctx, vnetRequest("azure"))
+	vnet := servicetest.Result(t, servicetest.Wait(t, c.Ops, op, err), &networkv1.VirtualNetwork{})
 	workload := vnet.GetSubnets()[1]
 
 	// a NIC made with the SDK directly, as another tool would
@@ -43,20 +41,13 @@ func TestDeleteInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	sn, err := c.net.GetSubnet(ctx, &networkv1.GetSubnetRequest{Name: workload.GetName()})
+	sn, err := c.API.GetSubnet(ctx, &networkv1.GetSubnetRequest{Name: workload.GetName()})
 	if err != nil || len(sn.GetIpConfigurations()) != 1 {
 		t.Fatalf("the subnet lists the NIC's IP configuration: %v %v", sn, err)
 	}
-	_, err = c.net.DeleteSubnet(ctx, &networkv1.DeleteSubnetRequest{Name: workload.GetName()})
+	_, err = c.API.DeleteSubnet(ctx, &networkv1.DeleteSubnetRequest{Name: workload.GetName()})
 	servicetest.CheckStatus(t, err, codes.FailedPrecondition, "nic1")
-	st2 := status.Convert(err)
-	var reason string
-	for _, d := range st2.Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			reason = info.GetReason()
-		}
-	}
-	if reason != "InUseSubnetCannotBeDeleted" {
+	if reason := servicetest.Reason(err); reason != "InUseSubnetCannotBeDeleted" {
 		t.Fatalf("ErrorInfo keeps ARM's code, got %q", reason)
 	}
 }

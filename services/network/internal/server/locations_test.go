@@ -14,7 +14,7 @@ import (
 // TestListLocations lists each cloud's locations through the service, with armsim behind
 // the real SDK of each profile, page by page; one ARM read per call.
 func TestListLocations(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := network.Start(t, armsim.Config{})
 	tests := []struct {
 		cloud   string
 		want    []string // among the location ids listed
@@ -32,7 +32,7 @@ func TestListLocations(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, calls := servicetest.AllPages(t, func(token string) ([]*networkv1.Location, string, error) {
-				resp, err := c.net.ListLocations(ctx, &networkv1.ListLocationsRequest{Parent: "clouds/" + tc.cloud, PageSize: 5, PageToken: token})
+				resp, err := c.API.ListLocations(ctx, &networkv1.ListLocationsRequest{Parent: "clouds/" + tc.cloud, PageSize: 5, PageToken: token})
 				return resp.GetLocations(), resp.GetNextPageToken(), err
 			})
 			var ids []string
@@ -66,7 +66,7 @@ func TestListLocations(t *testing.T) {
 
 // TestListLocationsInvalid: a bad request is refused naming its field, before any ARM call.
 func TestListLocationsInvalid(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := network.Start(t, armsim.Config{})
 	tests := []struct {
 		name, field string
 		req         *networkv1.ListLocationsRequest
@@ -79,7 +79,7 @@ func TestListLocationsInvalid(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := c.net.ListLocations(ctx, tc.req)
+			_, err := c.API.ListLocations(ctx, tc.req)
 			servicetest.CheckInvalid(t, err, tc.field)
 		})
 	}

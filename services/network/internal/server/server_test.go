@@ -19,21 +19,16 @@ import (
 
 var ctx = context.Background()
 
-type clients struct {
-	net networkv1.NetworkServiceClient
-	ops longrunningpb.OperationsClient
-}
+// network is the service under test.
+var network = servicetest.Service[networkv1.NetworkServiceClient]{Name: service.Name, Build: service.Service, NewAPI: networkv1.NewNetworkServiceClient}
 
-func start(t *testing.T, cfg armsim.Config) (*servicetest.Stack, clients) {
-	t.Helper()
-	st := servicetest.Start(t, service.Name, cfg, service.Service)
-	return st, clients{networkv1.NewNetworkServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
-}
+// clients are the network service's clients.
+type clients = servicetest.Clients[networkv1.NetworkServiceClient]
 
 // group creates resource group rg on cloud.
 func group(t *testing.T, c clients, cloud string) {
 	t.Helper()
-	if _, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/" + cloud, ResourceGroupId: "rg", ResourceGroup: &networkv1.ResourceGroup{}}); err != nil {
+	if _, err := c.API.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/" + cloud, ResourceGroupId: "rg", ResourceGroup: &networkv1.ResourceGroup{}}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -55,10 +50,10 @@ func vnetRequest(cloud string) *networkv1.CreateVirtualNetworkRequest {
 // TestLifecycle runs create, get, list, idempotent create, update, subnet create and
 // delete, and teardown on both clouds, and counts ARM writes in armsim.
 func TestLifecycle(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := network.Start(t, armsim.Config{})
 	for _, cloud := range []string{"azure", "azure-stack-hub"} {
 		t.Run(cloud, func(t *testing.T) {
-			rg, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{
+			rg, err := c.API.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{
 				Parent: "clouds/" + cloud, ResourceGroupId: "rg", ResourceGroup: &networkv1.ResourceGroup{Tags: map[string]string{"owner": "test"}}})
 			if err != nil {
 				t.Fatal(err)
@@ -67,15 +62,15 @@ func TestLifecycle(t *testing.T) {
 				rg.GetProvisioningState() != networkv1.ProvisioningState_PROVISIONING_STATE_SUCCEEDED {
 				t.Fatalf("resource group: %v", rg)
 			}
-			op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest(cloud))
-			vnet := servicetest.Result(t, servicetest.Wait(t, c.ops, op, err), &networkv1.VirtualNetwork{})
+			op, err := c.API.CreateVirtualNetwork(ctx, vnetRequest(cloud))
+			vnet := servicetest.Result(t, servicetest.Wait(t, c.Ops, op, err), &networkv1.VirtualNetwork{})
 			if vnet.GetName() != "clouds/"+cloud+"/resourceGroups/rg/virtualNetworks/vnet" || len(vnet.GetSubnets()) != 2 ||
 				vnet.GetSubnets()[0].GetName() != vnet.GetName()+"/subnets/GatewaySubnet" {
 				t.Fatalf("virtual network: %v", vnet)
 			}
 
 			puts := countPUTs(t, st, cloud)
-			op, err = c.net.CreateVirtualNetwork(ctx, vnetRequest(cloud))
+			op, err = c.API.CreateVirtualNetwork(ctx, vnetRequest(cloud))
 			if err != nil || !op.GetDone() {
 				t.Fatalf("creating an unchanged virtual network again is done at once: %v %v", op, err)
 			}
@@ -85,34 +80,34 @@ func TestLifecycle(t *testing.T) {
 
 			req := vnetRequest(cloud)
 			req.VirtualNetwork.Subnets = append(req.VirtualNetwork.Subnets, &networkv1.Subnet{Name: "apps", AddressPrefix: "10.1.2.0/24"})
-			op, err = c.net.CreateVirtualNetwork(ctx, req)
-			if got := len(servicetest.Result(t, servicetest.Wait(t, c.ops, op, err), &networkv1.VirtualNetwork{}).GetSubnets()); got != 3 {
+			op, err = c.API.CreateVirtualNetwork(ctx, req)
+			if got := len(servicetest.Result(t, servicetest.Wait(t, c.Ops, op, err), &networkv1.VirtualNetwork{}).GetSubnets()); got != 3 {
 				t.Fatalf("an update adds the subnet: %d subnets", got)
 			}
-			op, err = c.net.CreateSubnet(ctx, &networkv1.CreateSubnetRequest{Parent: vnet.GetName(), SubnetId: "db", Subnet: &networkv1.Subnet{AddressPrefix: "10.1.3.0/24"}})
-			servicetest.Wait(t, c.ops, op, err)
-			list, err := c.net.ListSubnets(ctx, &networkv1.ListSubnetsRequest{Parent: vnet.GetName(), PageSize: 3})
+			op, err = c.API.CreateSubnet(ctx, &networkv1.CreateSubnetRequest{Parent: vnet.GetName(), SubnetId: "db", Subnet: &networkv1.Subnet{AddressPrefix: "10.1.3.0/24"}})
+			servicetest.Wait(t, c.Ops, op, err)
+			list, err := c.API.ListSubnets(ctx, &networkv1.ListSubnetsRequest{Parent: vnet.GetName(), PageSize: 3})
 			if err != nil || len(list.GetSubnets()) != 3 || list.GetNextPageToken() == "" {
 				t.Fatalf("first page of 4 subnets by 3: %v %v", list, err)
 			}
-			list, err = c.net.ListSubnets(ctx, &networkv1.ListSubnetsRequest{Parent: vnet.GetName(), PageSize: 3, PageToken: list.GetNextPageToken()})
+			list, err = c.API.ListSubnets(ctx, &networkv1.ListSubnetsRequest{Parent: vnet.GetName(), PageSize: 3, PageToken: list.GetNextPageToken()})
 			if err != nil || len(list.GetSubnets()) != 1 || list.GetNextPageToken() != "" {
 				t.Fatalf("second page: %v %v", list, err)
 			}
-			op, err = c.net.DeleteSubnet(ctx, &networkv1.DeleteSubnetRequest{Name: vnet.GetName() + "/subnets/db"})
-			servicetest.Wait(t, c.ops, op, err)
-			op, err = c.net.DeleteVirtualNetwork(ctx, &networkv1.DeleteVirtualNetworkRequest{Name: vnet.GetName()})
-			servicetest.Wait(t, c.ops, op, err)
-			op, err = c.net.DeleteVirtualNetwork(ctx, &networkv1.DeleteVirtualNetworkRequest{Name: vnet.GetName()})
+			op, err = c.API.DeleteSubnet(ctx, &networkv1.DeleteSubnetRequest{Name: vnet.GetName() + "/subnets/db"})
+			servicetest.Wait(t, c.Ops, op, err)
+			op, err = c.API.DeleteVirtualNetwork(ctx, &networkv1.DeleteVirtualNetworkRequest{Name: vnet.GetName()})
+			servicetest.Wait(t, c.Ops, op, err)
+			op, err = c.API.DeleteVirtualNetwork(ctx, &networkv1.DeleteVirtualNetworkRequest{Name: vnet.GetName()})
 			if err != nil || !op.GetDone() {
 				t.Fatalf("deleting what is gone is done at once: %v %v", op, err)
 			}
-			_, err = c.net.GetVirtualNetwork(ctx, &networkv1.GetVirtualNetworkRequest{Name: vnet.GetName()})
+			_, err = c.API.GetVirtualNetwork(ctx, &networkv1.GetVirtualNetworkRequest{Name: vnet.GetName()})
 			if status.Code(err) != codes.NotFound {
 				t.Fatalf("want NotFound, got %v", err)
 			}
-			op, err = c.net.DeleteResourceGroup(ctx, &networkv1.DeleteResourceGroupRequest{Name: rg.GetName()})
-			servicetest.Wait(t, c.ops, op, err)
+			op, err = c.API.DeleteResourceGroup(ctx, &networkv1.DeleteResourceGroupRequest{Name: rg.GetName()})
+			servicetest.Wait(t, c.Ops, op, err)
 		})
 	}
 	left, err := st.Sim.Admin.Resources(ctx)
@@ -134,13 +129,12 @@ func countPUTs(t *testing.T, st *servicetest.Stack, cloud string) int64 {
 // that operation (one PUT in ARM), and a fresh service instance resumes an operation from
 // its name alone.
 func TestAdoptAndResume(t *testing.T) {
-	st, c := start(t, armsim.Config{TimeScale: 0.01}) // a virtual network takes 40 ms
+	st, c := network.Start(t, armsim.Config{TimeScale: 0.01}) // a virtual network takes 40 ms
 	group(t, c, "azure")
-	first, second := servicetest.Twice(t, func() (*longrunningpb.Operation, error) { return c.net.CreateVirtualNetwork(ctx, vnetRequest("azure")) })
-	st.Restart(t, service.Service)
-	c = clients{networkv1.NewNetworkServiceClient(st.Conn), longrunningpb.NewOperationsClient(st.Conn)}
+	first, second := servicetest.Twice(t, func() (*longrunningpb.Operation, error) { return c.API.CreateVirtualNetwork(ctx, vnetRequest("azure")) })
+	c = network.Restart(t, st)
 	for _, op := range []*longrunningpb.Operation{first, second} {
-		servicetest.Wait(t, c.ops, op, nil)
+		servicetest.Wait(t, c.Ops, op, nil)
 	}
 	if n := countPUTs(t, st, "azure"); n != 1 {
 		t.Fatalf("one virtual network creation must reach ARM once, counted %d PUTs", n)
@@ -149,18 +143,15 @@ func TestAdoptAndResume(t *testing.T) {
 
 // TestTamperedHandle: an altered operation name is refused with InvalidArgument.
 func TestTamperedHandle(t *testing.T) {
-	_, c := start(t, armsim.Config{})
+	_, c := network.Start(t, armsim.Config{})
 	group(t, c, "azure")
-	op, err := c.net.CreateVirtualNetwork(ctx, vnetRequest("azure"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	servicetest.CheckTampered(t, c.ops, op.GetName())
+	op, err := c.API.CreateVirtualNetwork(ctx, vnetRequest("azure"))
+	servicetest.CheckTampered(t, c.Ops, op, err)
 }
 
 // TestValidation: bad input is refused before any ARM write, naming the field.
 func TestValidation(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := network.Start(t, armsim.Config{})
 	mutate := func(f func(r *networkv1.CreateVirtualNetworkRequest)) *networkv1.CreateVirtualNetworkRequest {
 		r := vnetRequest("azure")
 		f(r)
@@ -218,7 +209,7 @@ func TestValidation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := c.net.CreateVirtualNetwork(ctx, tc.req)
+			_, err := c.API.CreateVirtualNetwork(ctx, tc.req)
 			if msg := status.Convert(err).Message(); strings.Contains(msg, huge[:64]) {
 				t.Fatalf("the error quotes the megabyte: %.200s", msg)
 			}
@@ -231,17 +222,17 @@ func TestValidation(t *testing.T) {
 		field string
 	}{
 		{"a resource group of 51 tags", func() error {
-			_, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/azure", ResourceGroupId: "rg",
+			_, err := c.API.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/azure", ResourceGroupId: "rg",
 				ResourceGroup: &networkv1.ResourceGroup{Tags: tags(51, 3, 3)}})
 			return err
 		}, "resource_group.tags"},
 		{"a resource group id of a megabyte", func() error {
-			_, err := c.net.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/azure", ResourceGroupId: huge,
+			_, err := c.API.CreateResourceGroup(ctx, &networkv1.CreateResourceGroupRequest{Parent: "clouds/azure", ResourceGroupId: huge,
 				ResourceGroup: &networkv1.ResourceGroup{}})
 			return err
 		}, "resource_group_id"},
 		{"a subnet prefix of a megabyte", func() error {
-			_, err := c.net.CreateSubnet(ctx, &networkv1.CreateSubnetRequest{Parent: "clouds/azure/resourceGroups/rg/virtualNetworks/vnet", SubnetId: "s",
+			_, err := c.API.CreateSubnet(ctx, &networkv1.CreateSubnetRequest{Parent: "clouds/azure/resourceGroups/rg/virtualNetworks/vnet", SubnetId: "s",
 				Subnet: &networkv1.Subnet{AddressPrefix: huge}})
 			return err
 		}, "subnet.address_prefix"},
@@ -269,7 +260,7 @@ func tags(n, nameLen, valueLen int) map[string]string {
 
 // TestREST drives the REST port with plain HTTP/JSON.
 func TestREST(t *testing.T) {
-	st, _ := start(t, armsim.Config{})
+	st, _ := network.Start(t, armsim.Config{})
 	st.PostJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups?resourceGroupId=rg", `{}`)
 	st.WaitJSON(t, st.PostJSON(t, "/v1/clouds/azure-stack-hub/resourceGroups/rg/virtualNetworks?virtualNetworkId=vnet",
 		`{"addressPrefixes":["10.2.0.0/16"],"subnets":[{"name":"GatewaySubnet","addressPrefix":"10.2.255.0/27"}]}`))
@@ -282,13 +273,13 @@ func TestREST(t *testing.T) {
 // TestOpenAPI validates the network service's OpenAPI document and checks it against the
 // routes its REST port serves.
 func TestOpenAPI(t *testing.T) {
-	st, _ := start(t, armsim.Config{})
+	st, _ := network.Start(t, armsim.Config{})
 	st.CheckOpenAPI(t)
 }
 
 // TestReflection lists the services the way `grpcurl list` does.
 func TestReflection(t *testing.T) {
-	st, _ := start(t, armsim.Config{})
+	st, _ := network.Start(t, armsim.Config{})
 	servicetest.CheckReflection(t, st.Conn, service.Name)
 }
 
@@ -296,12 +287,12 @@ func TestReflection(t *testing.T) {
 // a Create with fresh_resource_group writes without reading the resource first (no GET in
 // ARM before its PUT), one without reads first, on both clouds.
 func TestFreshResourceGroup(t *testing.T) {
-	st, c := start(t, armsim.Config{})
+	st, c := network.Start(t, armsim.Config{})
 	for _, cloud := range []string{"azure", "azure-stack-hub"} {
 		t.Run(cloud, func(t *testing.T) {
 			create := &networkv1.CreateResourceGroupRequest{Parent: "clouds/" + cloud, ResourceGroupId: "fresh", ResourceGroup: &networkv1.ResourceGroup{}}
 			for i, want := range []bool{true, false} {
-				rg, err := c.net.CreateResourceGroup(ctx, create)
+				rg, err := c.API.CreateResourceGroup(ctx, create)
 				if err != nil || rg.GetCreated() != want {
 					t.Fatalf("create %d: created %v (%v), want %v", i+1, rg.GetCreated(), err, want)
 				}
@@ -313,8 +304,8 @@ func TestFreshResourceGroup(t *testing.T) {
 				req := vnetRequest(cloud)
 				req.Parent, req.FreshResourceGroup = "clouds/"+cloud+"/resourceGroups/fresh", fresh
 				req.VirtualNetworkId = map[bool]string{true: "first", false: "second"}[fresh]
-				op, err := c.net.CreateVirtualNetwork(ctx, req)
-				servicetest.Wait(t, c.ops, op, err)
+				op, err := c.API.CreateVirtualNetwork(ctx, req)
+				servicetest.Wait(t, c.Ops, op, err)
 				counters, err := st.Sim.Admin.Counters(ctx)
 				if err != nil {
 					t.Fatal(err)
