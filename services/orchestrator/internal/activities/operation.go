@@ -115,9 +115,9 @@ type operationMetadata interface {
 	GetCreateTime() *timestamppb.Timestamp
 }
 
-// schedule returns op's polling schedule, from the resource and verb its metadata names and
-// spread by its name (polling.Schedule.Spread: the same on every attempt), when it started,
-// and whether the service follows the resource rather than an ARM operation (lro.VerbWatch).
+// schedule returns op's polling schedule, from the resource and verb its metadata names, when
+// it started, and whether the service follows the resource rather than an ARM operation
+// (lro.VerbWatch).
 func (a *Activities) schedule(cloud string, op *longrunningpb.Operation) (polling.Schedule, time.Time, bool) {
 	started, collection, verb := time.Now(), "", ""
 	if m, err := op.GetMetadata().UnmarshalNew(); err == nil {
@@ -133,7 +133,7 @@ func (a *Activities) schedule(cloud string, op *longrunningpb.Operation) (pollin
 			}
 		}
 	}
-	return a.Expect.For(cloud, collection, verb).Spread(op.GetName()), started, verb == lro.VerbWatch
+	return a.Expect.For(cloud, collection, verb), started, verb == lro.VerbWatch
 }
 
 // poll reads the operation once and returns it with ARM's hint for the next poll. While the

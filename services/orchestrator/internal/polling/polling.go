@@ -9,7 +9,6 @@ package polling
 
 import (
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"slices"
 	"strings"
@@ -119,35 +118,14 @@ type Schedule struct {
 	Floor time.Duration
 	// Halfway adds a poll at half the expected time.
 	Halfway bool
-	// Offset delays every poll of this operation (Spread).
-	Offset time.Duration
-}
-
-// Spread returns s with its polls delayed by an offset of key's own (its operation's name),
-// spread evenly, by its hash, over a fortieth of the expected time: operations that start
-// together, the gateways of a burst of deployments, are then polled over that window rather
-// than at one instant, where their polls and the reads that follow a finished one (the
-// resource, a gateway's public IP) overran the subscription's read budget (500 gateways
-// started within seconds drew 693 throttled reads with Azure's budget). A finished operation
-// is seen at most that fortieth later.
-func (s Schedule) Spread(key string) Schedule {
-	window := s.Expected / 40
-	if window <= 0 {
-		return s
-	}
-	h := fnv.New64a()
-	h.Write([]byte(key))
-	s.Offset = time.Duration(h.Sum64() % uint64(window))
-	return s
 }
 
 // Next returns how long to wait before the next poll of an operation that has been running
 // for elapsed, whose last poll asked to wait retryAfter (pass Floor before the first poll):
 // at half the expected time when Halfway, at the expected time, then at gaps growing with
 // the delay (the delay plus a twentieth of the expected time, at most a fifth of it), and
-// never sooner than retryAfter; every time is Offset later.
+// never sooner than retryAfter.
 func (s Schedule) Next(elapsed, retryAfter time.Duration) time.Duration {
-	elapsed -= s.Offset
 	lag := max(s.Expected/20, time.Millisecond)
 	var at time.Duration
 	switch over := elapsed - s.Expected; {

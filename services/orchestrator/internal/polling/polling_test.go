@@ -1,7 +1,6 @@
 package polling_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -94,33 +93,5 @@ func TestExpectations(t *testing.T) {
 		if err := x.Set(bad); err == nil {
 			t.Errorf("Set(%q) accepted", bad)
 		}
-	}
-}
-
-// TestSpread: 500 gateways started together are polled over a fortieth of their expected
-// time, evenly (no tenth of that window holds more than twice its share), each as often as
-// alone and seen done at most that fortieth later; one operation's offset is always the same.
-func TestSpread(t *testing.T) {
-	gateway := polling.Expectations{}.For("azure", "virtualNetworkGateways", "create")
-	window := gateway.Expected / 40
-	buckets := make([]int, 10)
-	for i := range 500 {
-		s := gateway.Spread(fmt.Sprintf("operations/gateway-%d", i))
-		if s.Offset < 0 || s.Offset >= window {
-			t.Fatalf("offset %s outside [0, %s)", s.Offset, window)
-		}
-		buckets[s.Offset*10/window]++
-		at := polls(s, gateway.Expected, 10*time.Second)
-		if len(at) != 2 || at[1]-gateway.Expected != s.Offset {
-			t.Fatalf("%s: polls at %v, want 2, the last %s after the end", s.Offset, at, s.Offset)
-		}
-	}
-	for i, n := range buckets {
-		if n > 100 {
-			t.Errorf("tenth %d of the window holds %d of 500 first polls", i, n)
-		}
-	}
-	if a, b := gateway.Spread("operations/x"), gateway.Spread("operations/x"); a != b {
-		t.Errorf("the same operation spread twice: %s and %s", a.Offset, b.Offset)
 	}
 }
