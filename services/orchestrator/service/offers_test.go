@@ -141,4 +141,23 @@ func TestOffers(t *testing.T) {
 		}
 	}
 	t.Logf("a fresh plan made %d ARM requests: %v", total, byType)
+
+	// a create reads what the clouds offer (this stack caches none) and no resource: a new
+	// deployment has created no gateway it could replace, and a burst of creates must not
+	// spend ARM's read budget on asking
+	if err := s.sim.Admin.ResetCounters(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.api.CreateDeployment(ctx, &orchestratorv1.CreateDeploymentRequest{DeploymentId: "offers", ValidateOnly: true,
+		Deployment: &orchestratorv1.Deployment{Spec: hybridSpec()}}); err != nil {
+		t.Fatal(err)
+	}
+	if counts, err = s.sim.Admin.Counters(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range counts {
+		if c.ARM() && !strings.Contains(c.Type, "/locations") {
+			t.Errorf("a create (validate_only) sent %d %s %s to %s", c.Count, c.Method, c.Type, c.Cloud)
+		}
+	}
 }

@@ -66,9 +66,11 @@ func (s *Server) CreateDeployment(ctx context.Context, req *orchestratorv1.Creat
 }
 
 // preflight turns a validated deployment into its workflow's input (input) and reads what
-// it needs of the clouds before anything is written: what they offer (offered), what the
-// sites adopt (adopt: its findings refuse the request), and which gateways must be
-// replaced (withReplacements).
+// it needs of the clouds before anything is written: what they offer (offered) and what the
+// sites adopt (adopt: its findings refuse the request). An update also reads which gateways
+// it must replace (withReplacements); a create does not, because an apply replaces only
+// gateways its deployment created, and a new deployment has created none: the read would
+// cost each of a burst of creates one of ARM's reads for nothing.
 func (s *Server) preflight(ctx context.Context, name string, d *orchestratorv1.Deployment) (workflow.Input, error) {
 	in, err := s.input(name, d)
 	if err != nil {
@@ -81,10 +83,7 @@ func (s *Server) preflight(ctx context.Context, name string, d *orchestratorv1.D
 	if err != nil {
 		return in, err
 	}
-	if err := found.Err(); err != nil {
-		return in, err
-	}
-	return s.withReplacements(ctx, in)
+	return in, found.Err()
 }
 
 // input turns a validated deployment into its workflow's input: the spec completed with
@@ -328,6 +327,9 @@ func (s *Server) UpdateDeployment(ctx context.Context, req *orchestratorv1.Updat
 	}
 	in, err := s.preflight(ctx, name, req.GetDeployment())
 	if err != nil {
+		return nil, err
+	}
+	if in, err = s.withReplacements(ctx, in); err != nil {
 		return nil, err
 	}
 	if req.GetDeployment().GetSpec().GetConnection().GetSharedKey() == "" {
