@@ -33,6 +33,17 @@ func TestGatewaySKUChange(t *testing.T) {
 	if a := actions["stack/vpn-gateway"]; a.GetAction() != orchestratorv1.PlannedChange_ACTION_REPLACE || !strings.Contains(a.GetNote(), "new public IP") {
 		t.Errorf("the stamp gateway's SKU change plans as %v", a)
 	}
+	// another deployment of the same spec did not create the gateway, so it would not
+	// replace it: its plan says UPDATE, as its apply would try
+	other, err := s.api.PlanDeployment(ctx, &orchestratorv1.PlanDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/other", Spec: spec}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range other.GetChanges() {
+		if c.GetStep() == "stack/vpn-gateway" && c.GetAction() != orchestratorv1.PlannedChange_ACTION_UPDATE {
+			t.Errorf("a deployment that did not create the stamp gateway plans it as %v", c)
+		}
+	}
 	op, err := s.api.UpdateDeployment(ctx, &orchestratorv1.UpdateDeploymentRequest{Deployment: &orchestratorv1.Deployment{Name: "deployments/resize", Spec: spec}})
 	if e := wait(t, s, op, err).GetError(); e != nil {
 		t.Fatalf("changing the SKUs: %s", e.GetMessage())

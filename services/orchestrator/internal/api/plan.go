@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -25,8 +26,10 @@ const planID = "plan"
 // from the clouds through the resource services' Get methods: ADOPT for an adopted
 // resource, CREATE when a resource does not exist, NO_CHANGE when it matches the request
 // the apply would send (compare.Readers.Matches), UPDATE otherwise; and, for a deployment
-// that exists, DELETE for what it created that the spec no longer has; REPLACE, with its
-// cost, for a gateway whose cloud cannot resize it to the SKU the spec asks for. It writes nothing, and the plan holds no secret.
+// that exists, DELETE for what it created that the spec no longer has, and REPLACE, with its
+// cost, for a gateway it created whose cloud cannot resize it to the SKU the spec asks for
+// (an apply replaces nothing else: another's gateway plans as UPDATE, which its cloud
+// refuses). It writes nothing, and the plan holds no secret.
 func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDeploymentRequest) (*orchestratorv1.Plan, error) {
 	plan := &orchestratorv1.Plan{}
 	if name := req.GetDeployment().GetName(); name != "" {
@@ -55,12 +58,18 @@ func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDep
 	if findings(plan, found) {
 		return plan, nil
 	}
-	replace, err := s.replacements(ctx, in)
+	created, err := s.created(ctx, req.GetDeployment().GetName())
 	if err != nil {
 		return nil, err
 	}
+	replace := map[string]string{}
+	if len(created) > 0 {
+		if replace, err = s.replacements(ctx, in); err != nil {
+			return nil, err
+		}
+	}
 	for _, r := range workflow.Plan(in) {
-		if note, ok := replace[r.Resource]; ok {
+		if note, ok := replace[r.Resource]; ok && slices.ContainsFunc(created, func(c string) bool { return strings.EqualFold(c, r.Resource) }) {
 			plan.Changes = append(plan.Changes, &orchestratorv1.PlannedChange{Resource: r.Resource, Step: r.Step, Action: orchestratorv1.PlannedChange_ACTION_REPLACE, Note: note})
 			continue
 		}
@@ -80,17 +89,13 @@ func (s *Server) PlanDeployment(ctx context.Context, req *orchestratorv1.PlanDep
 		}
 		plan.Changes = append(plan.Changes, &orchestratorv1.PlannedChange{Resource: r.Resource, Step: r.Step, Action: action})
 	}
-	deleted, err := s.deletions(ctx, req.GetDeployment().GetName(), plan.GetChanges())
-	if err != nil {
-		return nil, err
-	}
-	plan.Changes = append(plan.Changes, deleted...)
+	plan.Changes = append(plan.Changes, deletions(created, plan.GetChanges())...)
 	return plan, nil
 }
 
-// deletions lists what a re-apply of the deployment name (when it exists) would delete:
-// what it created that changes, the planned resources, do not have.
-func (s *Server) deletions(ctx context.Context, name string, changes []*orchestratorv1.PlannedChange) ([]*orchestratorv1.PlannedChange, error) {
+// created returns the resources the deployment name created: none when it has no name or
+// does not exist. An apply replaces and prunes only those.
+func (s *Server) created(ctx context.Context, name string) ([]string, error) {
 	if name == "" {
 		return nil, nil
 	}
@@ -100,17 +105,23 @@ func (s *Server) deletions(ctx context.Context, name string, changes []*orchestr
 	} else if err != nil {
 		return nil, err
 	}
+	return d.GetStatus().GetCreated(), nil
+}
+
+// deletions lists what a re-apply would delete: what its deployment created that changes,
+// the planned resources, do not have.
+func deletions(created []string, changes []*orchestratorv1.PlannedChange) []*orchestratorv1.PlannedChange {
 	planned := map[string]bool{}
 	for _, c := range changes {
 		planned[strings.ToLower(c.GetResource())] = true
 	}
 	var out []*orchestratorv1.PlannedChange
-	for _, r := range d.GetStatus().GetCreated() {
+	for _, r := range created {
 		if !planned[strings.ToLower(r)] {
 			out = append(out, &orchestratorv1.PlannedChange{Resource: r, Action: orchestratorv1.PlannedChange_ACTION_DELETE})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // findings adds v to the plan's findings and reports whether it has any.
